@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: MIT
+# Thin wrapper over CMake.  `make run` and `make check` are the quick start.
+BUILD      ?= build
+CHECKBUILD ?= build-check
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+ESTATE     ?= examples/estate
+
+.PHONY: all deps build run check check-fast fuzz bench examples clean install
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DOV_TESTS=OFF
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The main job: scan the bundled sample estate and print the findings.
+run: build
+	./$(BUILD)/overvisor scan $(ESTATE) --contract examples/contract.yaml \
+	    --exceptions examples/exceptions.yaml --fail-on none
+
+$(CHECKBUILD)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(CHECKBUILD) -DCMAKE_BUILD_TYPE=Debug \
+	    -DOV_SANITIZE=ON -DOV_FUZZ=ON
+
+# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps $(CHECKBUILD)/CMakeCache.txt
+	cmake --build $(CHECKBUILD) -j $(JOBS)
+	cd $(CHECKBUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Regenerate the bundled sample estate from its generator.
+examples: build
+	./$(BUILD)/gen_estate --out $(ESTATE)
+
+bench: build
+	sh bench/run.sh
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(CHECKBUILD)

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file overvisor/overvisor.h
+ * @brief Umbrella header: includes every public overvisor header.
+ */
+#ifndef OVERVISOR_OVERVISOR_H
+#define OVERVISOR_OVERVISOR_H
+
+#include "overvisor/common.h"
+#include "overvisor/json.h"
+#include "overvisor/snapshot.h"
+#include "overvisor/finding.h"
+#include "overvisor/report.h"
+
+#endif

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file overvisor/report.h
+ * @brief Reporters: text, json, ndjson, csv, sarif, junit (and more).
+ *
+ * Ownership: the reporters only read what they are given; nothing is kept
+ * after ov_report_write() returns.  Output is deterministic: findings are
+ * written in the list's order (sort it first with ov_findings_sort()), keys
+ * in a fixed order, and timestamps come from the input, never the clock.
+ */
+#ifndef OVERVISOR_REPORT_H
+#define OVERVISOR_REPORT_H
+
+#include <stdio.h>
+
+#include "overvisor/common.h"
+#include "overvisor/finding.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Output formats. */
+typedef enum {
+	OV_REPORT_TEXT = 0,
+	OV_REPORT_JSON,
+	OV_REPORT_NDJSON,
+	OV_REPORT_CSV,
+	OV_REPORT_SARIF,
+	OV_REPORT_JUNIT,
+	OV_REPORT_OCSF,
+	OV_REPORT_HTML,
+	OV_REPORT__COUNT
+} ov_report_format;
+
+/** Per-control result in a framework compliance view. */
+typedef struct {
+	const char	*id;		/**< control id, e.g. "CIS 3.0.0 7.1" */
+	const char	*title;		/**< short title */
+	const char	*status;	/**< passed, failed, indeterminate,
+					     manual, microsoft, not-covered */
+	size_t		 passed;	/**< compliant (rule, record) results */
+	size_t		 failed;	/**< non-compliant results */
+	size_t		 indeterminate;	/**< indeterminate results */
+	const char * const *rules;	/**< rules mapped to the control */
+	size_t		 n_rules;
+} ov_control_result;
+
+/** A framework compliance view (scan --framework). */
+typedef struct {
+	const char		*id;		/**< "cis-azure-3.0.0" */
+	const char		*title;		/**< human title */
+	const ov_control_result	*controls;	/**< in catalogue order */
+	size_t			 n_controls;
+} ov_compliance;
+
+/** Coverage of one input source (for "missing is not secure"). */
+typedef struct {
+	const char	*name;		/**< "graph:users", "arg:resources" */
+	const char	*status;	/**< collected, partial, failed,
+					     not-requested, absent */
+} ov_source_info;
+
+/** Everything a reporter writes. */
+typedef struct {
+	const char		*tool_version;	/**< OV_VERSION */
+	const char		*snapshot;	/**< input path(s), space-joined */
+	const char		*tenant;	/**< may be NULL */
+	const char		*collected_at;	/**< ISO 8601, may be NULL */
+	int64_t			 generated_at;	/**< Unix seconds (ctx clock) */
+	size_t			 n_records;	/**< records scanned */
+	size_t			 n_files;	/**< input files */
+	size_t			 n_input_errors; /**< bad files and lines */
+	size_t			 n_rules;	/**< rules evaluated */
+	const ov_findings	*findings;	/**< sorted */
+	const ov_compliance	*compliance;	/**< NULL unless --framework */
+	const ov_source_info	*sources;	/**< manifest sources, or NULL */
+	size_t			 n_sources;
+	const char		*title;		/**< report title, may be NULL */
+} ov_report_input;
+
+/** Writer flags. */
+#define OV_REPORT_COLOR		0x01	/**< ANSI colours (text on a TTY) */
+
+/** Parse a format name ("sarif"); OV_EINVALID when unknown. */
+OV_EXTERN(int) ov_report_format_parse(const char *name,
+    ov_report_format *out);
+
+/** The name of a format. */
+OV_EXTERN(const char *) ov_report_format_name(ov_report_format fmt);
+
+/**
+ * Write in to f in the given format.  Returns 0, OV_EIO when writing fails,
+ * or OV_EUNSUPPORTED for a format not built in.
+ */
+OV_EXTERN(int) ov_report_write(FILE *f, ov_report_format fmt,
+    const ov_report_input *in, unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file overvisor/snapshot.h
+ * @brief Loading inputs (snapshot directories and exports) into records.
+ *
+ * Ownership: an ov_snapshot from ov_snapshot_new() is owned by the caller
+ * and released with ov_snapshot_free(); every pointer obtained from it is
+ * borrowed and lives as long as the snapshot.
+ */
+#ifndef OVERVISOR_SNAPSHOT_H
+#define OVERVISOR_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "overvisor/common.h"
+#include "overvisor/json.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ov_snapshot ov_snapshot;
+
+/** Create an empty snapshot bound to ctx (borrowed; must outlive it). */
+OV_EXTERN(int) ov_snapshot_new(ov_snapshot **out, ov_ctx *ctx);
+
+/** Release a snapshot.  NULL is ignored. */
+OV_EXTERN(void) ov_snapshot_free(ov_snapshot *snap);
+
+/** Load options. */
+#define OV_LOAD_SYNTAX_ONLY	0x01	/**< check JSON well-formedness only */
+
+/**
+ * Load a file or a directory (recursively, in sorted order).  Each file's
+ * format is detected.  Bad files and bad lines are recorded as diagnostics
+ * on the snapshot's file table and everything valid around them is kept:
+ * the call returns 0 in that case, and ov_snapshot_n_errors() tells.
+ * Returns OV_EIO only when path itself cannot be read.
+ */
+OV_EXTERN(int) ov_snapshot_load(ov_snapshot *snap, const char *path,
+    unsigned flags);
+
+/**
+ * Load len bytes of in-memory data as if read from a file named name.
+ */
+OV_EXTERN(int) ov_snapshot_load_buffer(ov_snapshot *snap, const char *name,
+    const char *data, size_t len, unsigned flags);
+
+/** Number of records loaded. */
+OV_EXTERN(size_t) ov_snapshot_count(const ov_snapshot *snap);
+
+/** Total diagnostics (bad files, bad lines) over every file. */
+OV_EXTERN(size_t) ov_snapshot_n_errors(const ov_snapshot *snap);
+
+/** Number of files read. */
+OV_EXTERN(size_t) ov_snapshot_n_files(const ov_snapshot *snap);
+
+/** Per-file report. */
+typedef struct {
+	const char	*path;		/**< as given */
+	const char	*format;	/**< detected format name */
+	size_t		 records;	/**< records loaded */
+	size_t		 errors;	/**< diagnostics kept */
+} ov_file_info;
+
+/** Fill *out for file i; OV_ENOTFOUND past the end. */
+OV_EXTERN(int) ov_snapshot_file(const ov_snapshot *snap, size_t i,
+    ov_file_info *out);
+
+/** One diagnostic. */
+typedef struct {
+	unsigned	 line;		/**< 1-based, 0 if unknown */
+	unsigned	 column;	/**< 1-based, 0 if unknown */
+	const char	*pointer;	/**< JSON Pointer, or NULL */
+	const char	*message;	/**< one line */
+} ov_diag_info;
+
+/** Fill *out with diagnostic j of file i; OV_ENOTFOUND past the end. */
+OV_EXTERN(int) ov_snapshot_file_diag(const ov_snapshot *snap, size_t i,
+    size_t j, ov_diag_info *out);
+
+/** A record, read-only. */
+typedef struct {
+	const char	*id;		/**< ARM id or synthetic id */
+	const char	*type;		/**< canonical casing where known */
+	const char	*name;		/**< may be NULL */
+	const char	*location;	/**< may be NULL */
+	const char	*subscription_id; /**< may be NULL */
+	const char	*resource_group; /**< may be NULL */
+	const ov_json	*body;		/**< the source object */
+	const char	*file;		/**< source file */
+	unsigned	 line;		/**< 1-based line in file */
+} ov_record_info;
+
+/** Fill *out for record i; OV_ENOTFOUND past the end. */
+OV_EXTERN(int) ov_snapshot_record(const ov_snapshot *snap, size_t i,
+    ov_record_info *out);
+
+/**
+ * Count records by type.  Calls cb once per type in case-insensitive sorted
+ * order; a non-zero return from cb stops the walk and is passed back.
+ */
+OV_EXTERN(int) ov_snapshot_types(const ov_snapshot *snap,
+    int (*cb)(const char *type, size_t count, void *payload),
+    void *payload);
+
+/** The tenant id from the manifest, or NULL. */
+OV_EXTERN(const char *) ov_snapshot_tenant(const ov_snapshot *snap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

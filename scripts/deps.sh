@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Install the Debian packages overvisor needs to build and test, when any is
+# missing.  Runs apt-get only as root; otherwise says what to install.
+set -e
+PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev \
+libsqlite3-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libssl-dev \
+libpq-dev libcmocka-dev libjansson-dev libcjson-dev jq sqlite3 \
+postgresql postgresql-client"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "overvisor: missing Debian packages:$missing" >&2
+	echo "overvisor: run as root, or: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "overvisor: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Analyzers (DESIGN section 6): checks that one record cannot answer.  Each
+ * analyzer reads the indexed snapshot and appends findings in the common
+ * model.  They are listed once, in analyzer_list.h.
+ */
+#ifndef OV_ANALYZERS_ANALYZER_H
+#define OV_ANALYZERS_ANALYZER_H
+
+#include <stdbool.h>
+
+#include "overvisor/common.h"
+#include "overvisor/finding.h"
+#include "lib/model/model.h"
+
+struct ov_contract;		/* lib/raci/contract.h; may be absent */
+struct ov_analyzer_config;	/* per-analyzer settings from the CLI */
+
+/* Everything an analyzer may read, and where it writes. */
+struct ov_analyzer_ctx {
+	ov_ctx				*ctx;		/* errors, clock */
+	const struct ov_snapshot	*snap;		/* indexed */
+	const struct ov_snapshot	*baseline;	/* previous snapshot for
+							   drift, or NULL */
+	const struct ov_contract	*contract;	/* or NULL: defaults */
+	const char			*zone_tag;	/* network zones tag,
+							   "env" by default */
+	ov_findings			*out;		/* append here */
+	int64_t				 now;		/* ov_ctx_now(ctx) */
+};
+
+/* One analyzer. */
+struct ov_analyzer {
+	const char	*name;		/* "network", "patch" ... */
+	const char	*title;		/* one line */
+	const char	*duty;		/* default duty of its findings */
+	/* Append findings; return 0 or a negative error code. */
+	int		(*run)(struct ov_analyzer_ctx *actx);
+};
+
+/* The registry, in analyzer_list.h order; terminated by a NULL name. */
+extern const struct ov_analyzer ov_analyzers[];
+
+/* The analyzer called name, or NULL. */
+const struct ov_analyzer *ov_analyzer__find(const char *name);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The record model (DESIGN section 3) and the snapshot index.
+ *
+ * Everything overvisor reads becomes a record: an ARM resource, a Graph
+ * entity, a Resource Graph row.  A snapshot owns its records, the JSON
+ * trees behind them and the indexes over them; every pointer reached from a
+ * snapshot is borrowed and lives until ov_snapshot_free().
+ *
+ * Types, ids and property names compare case-insensitively.  The source
+ * spelling is kept for output; `type` is canonicalised when the type is
+ * known (Resource Graph lower-cases types).
+ */
+#ifndef OV_MODEL_MODEL_H
+#define OV_MODEL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "overvisor/common.h"
+#include "overvisor/json.h"
+#include "overvisor/snapshot.h"
+#include "util/arena.h"
+#include "util/hash.h"
+
+/* An ARM resource id split into parts.  Strings are arena copies. */
+struct ov_arm_id {
+	const char	*subscription;	/* subscription GUID, or NULL */
+	const char	*resource_group; /* resource group name, or NULL */
+	const char	*provider;	/* "Microsoft.Network", or NULL */
+	const char	*type;		/* type chain "Microsoft.Network/
+					   virtualNetworks/subnets", or NULL */
+	const char	*name;		/* the last name segment, or NULL */
+	const char	*parent;	/* id of the parent resource, or NULL */
+	const char	*mgmt_group;	/* management group name, or NULL */
+	unsigned	 depth;		/* number of type segments */
+};
+
+/*
+ * Parse an ARM id ("/subscriptions/S/resourceGroups/R/providers/P/T/N/...")
+ * into parts allocated from a.  Also accepts subscription, resource group,
+ * management group and tenant-level provider ids.  Returns OV_EINVALID for
+ * anything else.
+ */
+int	ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
+	    const char *id, size_t len);
+
+/* One record.  Every string is owned by the snapshot. */
+struct ov_record {
+	const char	*id;		/* ARM id or a stable synthetic id */
+	const char	*type;		/* canonical casing where known */
+	const char	*name;		/* may be NULL */
+	const char	*location;	/* may be NULL */
+	const char	*subscription_id; /* may be NULL */
+	const char	*resource_group; /* may be NULL */
+	const char	*tenant_id;	/* may be NULL */
+	const ov_json	*tags;		/* object, or NULL */
+	const ov_json	*body;		/* the object as the source gave it */
+	const ov_json	*aliases;	/* Resource Graph aliases projection,
+					   or NULL */
+	struct ov_arm_id arm;		/* parsed id (zeroed when synthetic) */
+	const struct ov_record *parent;	/* parent record when in snapshot */
+	uint32_t	 file;		/* index into the snapshot file table */
+	uint32_t	 line;		/* 1-based line of the record's start */
+	uint32_t	 column;	/* 1-based column of the record's start */
+	uint32_t	 index;		/* position in the snapshot */
+};
+
+/* Per-file load report, also behind `overvisor inspect`. */
+struct ov_file_diag {
+	unsigned	 line;		/* 1-based, 0 if unknown */
+	unsigned	 column;	/* 1-based, 0 if unknown */
+	const char	*pointer;	/* JSON Pointer, or NULL */
+	const char	*message;	/* one line */
+};
+
+struct ov_snapshot_file {
+	const char		*path;		/* as given */
+	const char		*format;	/* adapter name, e.g. "arg-objectarray" */
+	size_t			 n_records;	/* records loaded from it */
+	struct ov_file_diag	*diags;		/* errors, in input order */
+	size_t			 n_diags;	/* number of diags */
+	size_t			 n_diags_dropped; /* past the per-file cap */
+};
+
+/* One source in the manifest (DESIGN section 3). */
+struct ov_source_status {
+	const char	*name;		/* "arg:resources", "graph:users" ... */
+	const char	*status;	/* collected, partial, failed,
+					   not-requested */
+	uint64_t	 count;		/* records reported by the collector */
+};
+
+/* A list of records of one key, in load order. */
+struct ov_record_list {
+	const struct ov_record	**items;	/* records */
+	size_t			  len;		/* used */
+	size_t			  cap;		/* allocated */
+};
+
+struct ov_snapshot {
+	ov_ctx			*ctx;		/* borrowed */
+	struct ov_arena		 arena;		/* strings, ids, lists */
+	ov_json_doc		**docs;		/* parsed documents, owned */
+	size_t			  n_docs;
+	size_t			  docs_cap;
+	struct ov_record	**records;	/* owned (arena) */
+	size_t			  n_records;
+	size_t			  records_cap;
+	struct ov_snapshot_file	 *files;	/* load report per file */
+	size_t			  n_files;
+	size_t			  files_cap;
+	/* manifest.json, when one was read */
+	bool			  has_manifest;
+	const char		 *tenant_id;	/* may be NULL */
+	const char		 *cloud;	/* may be NULL */
+	const char		 *collected_at;	/* may be NULL */
+	const char		 *tool_version;	/* may be NULL */
+	struct ov_source_status	 *sources;
+	size_t			  n_sources;
+	/* indexes, built by ov_model__index() */
+	bool			  indexed;
+	struct ov_map		  by_id;	/* id -> record */
+	struct ov_map		  by_type;	/* type -> struct ov_record_list */
+	struct ov_map		  children;	/* parent id -> record_list */
+};
+
+/* Add a record built from body; fields are derived from it and overrides. */
+struct ov_record_init {
+	const ov_json	*body;		/* required, an object */
+	const char	*id;		/* override, or NULL to read body.id */
+	const char	*type;		/* override, or NULL to read body.type */
+	uint32_t	 file;		/* file table index */
+	uint32_t	 line;		/* 1-based */
+	uint32_t	 column;	/* 1-based */
+};
+
+int	ov_model__add_record(struct ov_snapshot *s,
+	    const struct ov_record_init *init, struct ov_record **out);
+/* Build the id, type and parent/child indexes; idempotent. */
+int	ov_model__index(struct ov_snapshot *s);
+
+/* Look-ups; the snapshot must be indexed.  All return borrowed pointers. */
+const struct ov_record *ov_model__by_id(const struct ov_snapshot *s,
+	    const char *id);
+/* Records of one type (case-insensitive); an empty list when none. */
+const struct ov_record_list *ov_model__by_type(const struct ov_snapshot *s,
+	    const char *type);
+/* Child records of a parent id (by ARM id nesting); empty when none. */
+const struct ov_record_list *ov_model__children(const struct ov_snapshot *s,
+	    const char *parent_id);
+/*
+ * The status of a manifest source ("collected", ...), or NULL when the
+ * snapshot has no manifest or the manifest does not list it.
+ */
+const char *ov_model__source_status(const struct ov_snapshot *s,
+	    const char *source);
+/*
+ * True when records of this type were collected: the manifest says a source
+ * covering it was collected, or (no manifest) at least one record of the
+ * type is present.  Analyzers use this to say "indeterminate" rather than
+ * "all good".
+ */
+bool	ov_model__type_collected(const struct ov_snapshot *s,
+	    const char *type);
+
+/* Canonical casing of a known type, or NULL when unknown. */
+const char *ov_model__canonical_type(const char *type, size_t len);
+
+/* A record field by dotted path, case-insensitive (body first). */
+const ov_json *ov_model__field(const struct ov_record *r, const char *path);
+/* A string property by dotted path, or NULL when absent or not a string. */
+const char *ov_model__str(const struct ov_record *r, const char *path);
+/* The tag value for name (case-insensitive), or NULL. */
+const char *ov_model__tag(const struct ov_record *r, const char *name);
+
+#endif
