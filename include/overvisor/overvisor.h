@@ -11,5 +11,6 @@
 #include "overvisor/snapshot.h"
 #include "overvisor/finding.h"
 #include "overvisor/report.h"
+#include "overvisor/contract.h"
 
 #endif

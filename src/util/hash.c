@@ -68,6 +68,17 @@ ov__streq_ci(const char *a, const char *b)
 	return ov__strcmp_ci(a, b) == 0;
 }
 
+/* True when s begins with prefix, ignoring ASCII case. */
+bool
+ov__startswith_ci(const char *s, const char *prefix)
+{
+	for (; *prefix != '\0'; s++, prefix++)
+		if (*s == '\0' || fold((unsigned char)*s) !=
+		    fold((unsigned char)*prefix))
+			return false;
+	return true;
+}
+
 /* Compare two C strings ignoring ASCII case. */
 int
 ov__strcmp_ci(const char *a, const char *b)

@@ -18,6 +18,8 @@ uint64_t ov__hash(const void *s, size_t n);
 bool	 ov__eq_ci(const char *a, size_t alen, const char *b, size_t blen);
 /* ASCII case-insensitive equality of two C strings. */
 bool	 ov__streq_ci(const char *a, const char *b);
+/* True when s starts with prefix, ignoring ASCII case. */
+bool	 ov__startswith_ci(const char *s, const char *prefix);
 /* ASCII case-insensitive comparison, like strcasecmp. */
 int	 ov__strcmp_ci(const char *a, const char *b);
 

@@ -124,6 +124,9 @@ struct ov_snapshot {
 	struct ov_map		  by_id;	/* id -> record */
 	struct ov_map		  by_type;	/* type -> struct ov_record_list */
 	struct ov_map		  children;	/* parent id -> record_list */
+	struct ov_map		  objects;	/* Graph object id -> record */
+	struct ov_map		  file_types;	/* manifest: file name ->
+						   record type */
 };
 
 /* Add a record built from body; fields are derived from it and overrides. */
@@ -164,6 +167,22 @@ const char *ov_model__source_status(const struct ov_snapshot *s,
  */
 bool	ov_model__type_collected(const struct ov_snapshot *s,
 	    const char *type);
+
+/*
+ * The manifest source that carries records of type ("graph:users",
+ * "arg:resources"...), or NULL for a type no collector source covers.
+ */
+const char *ov_model__type_source(const char *type);
+/* Release the indexes; the snapshot frees everything else. */
+void	ov_model__free_indexes(struct ov_snapshot *s);
+
+/*
+ * A Microsoft Graph record by its object id (the GUID in body.id, as role
+ * assignments and principals refer to it), or NULL.  Graph records have
+ * the synthetic id "/providers/Microsoft.Graph/<collection>/<object id>".
+ */
+const struct ov_record *ov_model__graph_object(const struct ov_snapshot *s,
+	    const char *object_id);
 
 /* Canonical casing of a known type, or NULL when unknown. */
 const char *ov_model__canonical_type(const char *type, size_t len);

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file overvisor/scan.h
+ * @brief A scan: rules and analyzers over a loaded snapshot, producing
+ * findings with layer, owner, duty, accountable party and due date.
+ *
+ * Ownership: ov_scan_run() gives the caller an ov_scan_result, released
+ * with ov_scan_result_free().  Pointers obtained from a result are borrowed
+ * and live as long as it.  The snapshot and options are only read; the
+ * snapshot must outlive the result.
+ */
+#ifndef OVERVISOR_SCAN_H
+#define OVERVISOR_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "overvisor/common.h"
+#include "overvisor/finding.h"
+#include "overvisor/report.h"
+#include "overvisor/snapshot.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Scan options.  Initialise with OV_SCAN_OPTIONS_INIT. */
+typedef struct {
+	unsigned		 version;	/**< OV_SCAN_OPTIONS_VERSION */
+	const char		*data_dir;	/**< holds rules/ and data/;
+						     NULL for the built-in path */
+	const char		*rules_dir;	/**< rule pack; NULL for
+						     data_dir/rules */
+	bool			 no_rules;	/**< skip the rule pack */
+	const char * const	*policy_paths;	/**< extra definitions,
+						     initiatives, assignments */
+	size_t			 n_policy_paths;
+	const char		*aliases_path;	/**< full alias table, or NULL */
+	const char		*contract_path;	/**< contract.yaml, or NULL */
+	const char		*exceptions_path; /**< exceptions.yaml, or NULL */
+	const char		*framework;	/**< framework id, or NULL */
+	const char * const	*analyzers;	/**< names to run; NULL = all */
+	size_t			 n_analyzers;
+	bool			 no_analyzers;	/**< run no analyzer */
+	const ov_snapshot	*baseline;	/**< for drift, or NULL */
+	const char		*zone_tag;	/**< network zones; NULL = "env" */
+} ov_scan_options;
+
+#define OV_SCAN_OPTIONS_VERSION 1
+#define OV_SCAN_OPTIONS_INIT { OV_SCAN_OPTIONS_VERSION, NULL, NULL, false, \
+	NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, false, NULL, NULL }
+
+typedef struct ov_scan_result ov_scan_result;
+
+/**
+ * Run a scan.  Findings that are results (non-compliant, indeterminate)
+ * never make this fail; it fails only when a rule, contract or exception
+ * file cannot be used (with its position on ctx) or memory runs out.
+ */
+OV_EXTERN(int) ov_scan_run(ov_scan_result **out, ov_ctx *ctx,
+    const ov_snapshot *snap, const ov_scan_options *opts);
+
+/** Release a result.  NULL is ignored. */
+OV_EXTERN(void) ov_scan_result_free(ov_scan_result *r);
+
+/** The findings, sorted in report order. */
+OV_EXTERN(const ov_findings *) ov_scan_findings(const ov_scan_result *r);
+
+/** Number of rules evaluated. */
+OV_EXTERN(size_t) ov_scan_n_rules(const ov_scan_result *r);
+
+/** The framework compliance view, or NULL without --framework. */
+OV_EXTERN(const ov_compliance *) ov_scan_compliance(const ov_scan_result *r);
+
+/**
+ * Fill a report input from a result (the snapshot's metadata included).
+ * Strings are borrowed from the result and the snapshot.
+ */
+OV_EXTERN(void) ov_scan_report_input(const ov_scan_result *r,
+    const char *snapshot_label, ov_report_input *out);
+
+/**
+ * Number of findings at or above min that are not excepted or compliant:
+ * the count behind --fail-on.
+ */
+OV_EXTERN(size_t) ov_scan_count_at_least(const ov_scan_result *r,
+    ov_severity min);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * patch: the os-patching duty.  Reads Update Manager patch assessment
+ * results (Resource Graph patchassessmentresources, or the VM instance view
+ * patchStatus), the missing software patches, the VMs' patch mode and the
+ * maintenance configuration assignments.
+ *
+ * The SLA clock of a missing patch starts when the patch was published:
+ * that is when the customer could first have installed it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/analyzers/analyzer.h"
+#include "lib/raci/contract.h"
+#include "lib/raci/duty.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/time.h"
+
+#define T_VM		"Microsoft.Compute/virtualMachines"
+#define T_ARC		"Microsoft.HybridCompute/machines"
+#define T_ASSESS	"Microsoft.Compute/virtualMachines/patchAssessmentResults"
+#define T_ARC_ASSESS	"Microsoft.HybridCompute/machines/patchAssessmentResults"
+#define T_PATCH		T_ASSESS "/softwarePatches"
+#define T_ARC_PATCH	T_ARC_ASSESS "/softwarePatches"
+#define T_MAINT		"Microsoft.Maintenance/configurationAssignments"
+
+#define SRC		"patch"
+#define DUTY		OV_DUTY_OS_PATCHING
+#define LAYER		OV_LAYER_OPERATING_SYSTEM
+#define MAX_LISTED	20	/* overdue patches listed per VM */
+
+struct patch_state {
+	struct ov_analyzer_ctx	*actx;
+	struct ov_map		 assess;	/* vm id -> newest assessment */
+	struct ov_map		 patches;	/* vm id -> patch records */
+	struct ov_map		 assigned;	/* vm id -> assignment record */
+	const struct ov_record_list *sub_assign; /* all assignments */
+};
+
+static int
+index_assessment(const struct ov_record *r, void *arg)
+{
+	struct patch_state *st = arg;
+	size_t n = ov_duty__prefix_len(r->id, "/patchAssessmentResults");
+
+	if (n == 0 || ov_duty__prefix_len(r->id, "/softwarePatches") != 0)
+		return 0;
+	return ov_duty__map_put(&st->assess, r->id, n, r);
+}
+
+/* The newest assessment of a machine, or NULL. */
+static const struct ov_record *
+newest_assessment(struct patch_state *st, const char *vm_id)
+{
+	const struct ov_record *r, *best = NULL;
+	int64_t t, best_t = 0;
+	size_t cursor = 0;
+
+	while ((r = ov__map_next(&st->assess, vm_id, strlen(vm_id),
+	    &cursor)) != NULL) {
+		t = 0;
+		(void)ov_duty__rec_time(r, "properties.lastModifiedDateTime",
+		    &t);
+		if (best == NULL || t > best_t) {
+			best = r;
+			best_t = t;
+		}
+	}
+	return best;
+}
+
+static int
+index_patch(const struct ov_record *r, void *arg)
+{
+	struct patch_state *st = arg;
+	size_t n = ov_duty__prefix_len(r->id, "/patchAssessmentResults");
+
+	if (n == 0)
+		return 0;
+	return ov_duty__map_put(&st->patches, r->id, n, r);
+}
+
+static int
+index_assignment(const struct ov_record *r, void *arg)
+{
+	struct patch_state *st = arg;
+	const char *target = ov_model__str(r, "properties.resourceId");
+	size_t n;
+
+	if (target == NULL) {
+		n = ov_duty__prefix_len(r->id, "/providers/Microsoft.Maintenance");
+		if (n == 0)
+			return 0;
+		return ov_duty__map_put(&st->assigned, r->id, n, r);
+	}
+	return ov_duty__map_put(&st->assigned, target, strlen(target), r);
+}
+
+/* "Japan East" and "japaneast" are the same region. */
+static bool
+region_eq(const char *a, const char *b)
+{
+	while (a != NULL && b != NULL) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if ((*a | 0x20) != (*b | 0x20))
+			return false;
+		a++;
+		b++;
+	}
+	return false;
+}
+
+static bool
+list_has(const ov_json *arr, const char *s, bool region)
+{
+	size_t i;
+
+	for (i = 0; i < ov_json_len(arr); i++) {
+		const char *v = ov_json_string(ov_json_at(arr, i));
+
+		if (v != NULL && s != NULL && (region ? region_eq(v, s) :
+		    ov__streq_ci(v, s)))
+			return true;
+	}
+	return false;
+}
+
+/* Does a dynamic-scope assignment's filter select vm? */
+static bool
+filter_matches(const struct ov_record *a, const struct ov_record *vm)
+{
+	const ov_json *f = ov_model__field(a, "properties.filter");
+	const ov_json *v, *tags;
+	const char *os, *op;
+	size_t i, hits = 0, n;
+
+	if (f == NULL)
+		return false;
+	v = ov_json_get(f, "resourceTypes");
+	if (ov_json_len(v) > 0 && !list_has(v, vm->type, false))
+		return false;
+	v = ov_json_get(f, "resourceGroups");
+	if (ov_json_len(v) > 0 && !list_has(v, vm->resource_group, false))
+		return false;
+	v = ov_json_get(f, "locations");
+	if (ov_json_len(v) > 0 && !list_has(v, vm->location, true))
+		return false;
+	v = ov_json_get(f, "osTypes");
+	os = ov_model__str(vm, "properties.storageProfile.osDisk.osType");
+	if (os == NULL)
+		os = ov_model__str(vm, "properties.osType");
+	if (ov_json_len(v) > 0 && !list_has(v, os, false))
+		return false;
+	tags = ov_json_path(f, "tagSettings.tags");
+	n = ov_json_len(tags);
+	if (n == 0)
+		return true;
+	for (i = 0; i < n; i++) {
+		const ov_json_member *m = ov_json_member_at(tags, i);
+		const char *tv = ov_model__tag(vm, m->key);
+
+		if (tv != NULL && (ov_json_len(&m->value) == 0 ||
+		    list_has(&m->value, tv, false)))
+			hits++;
+	}
+	op = ov_json_string(ov_json_path(f, "tagSettings.filterOperator"));
+	if (op != NULL && ov__streq_ci(op, "All"))
+		return hits == n;
+	return hits > 0;
+}
+
+/* The maintenance configuration assignment covering vm, or NULL. */
+static const struct ov_record *
+find_assignment(struct patch_state *st, const struct ov_record *vm)
+{
+	const struct ov_record *a;
+	size_t i;
+
+	if ((a = ov__map_get(&st->assigned, vm->id, strlen(vm->id))) != NULL)
+		return a;
+	for (i = 0; i < st->sub_assign->len; i++) {
+		const char *target;
+
+		a = st->sub_assign->items[i];
+		target = ov_model__str(a, "properties.resourceId");
+		if (target == NULL || vm->subscription_id == NULL)
+			continue;
+		/* subscription or resource group scope with a filter */
+		if (ov_duty__contains_ci(target, vm->subscription_id) &&
+		    ov_duty__prefix_len(target, "/providers/") == 0 &&
+		    filter_matches(a, vm))
+			return a;
+	}
+	return NULL;
+}
+
+/* Severity of a missing patch, or -1 when it is not critical/security. */
+static int
+patch_severity(const struct ov_record *p)
+{
+	const ov_json *cls = ov_model__field(p, "properties.classifications");
+	const char *msrc = ov_model__str(p, "properties.msrcSeverity");
+	bool critical = false, security = false;
+	size_t i;
+
+	for (i = 0; i < ov_json_len(cls); i++) {
+		const char *c = ov_json_string(ov_json_at(cls, i));
+
+		if (c == NULL)
+			continue;
+		if (ov__streq_ci(c, "Critical") ||
+		    ov__streq_ci(c, "Critical Updates"))
+			critical = true;
+		else if (ov__streq_ci(c, "Security") ||
+		    ov__streq_ci(c, "Security Updates"))
+			security = true;
+	}
+	if (cls == NULL && (cls = ov_model__field(p,
+	    "properties.classification")) != NULL) {
+		const char *c = ov_json_string(cls);
+
+		critical = c != NULL && ov__streq_ci(c, "Critical");
+		security = c != NULL && ov__streq_ci(c, "Security");
+	}
+	if (!critical && !security)
+		return -1;
+	if (critical || (msrc != NULL && ov__streq_ci(msrc, "Critical")))
+		return OV_SEV_CRITICAL;
+	return OV_SEV_HIGH;
+}
+
+static bool
+patch_installed(const struct ov_record *p)
+{
+	const char *s = ov_model__str(p, "properties.patchAssessmentState");
+
+	if (s == NULL)
+		s = ov_model__str(p, "properties.assessmentState");
+	/* "Available" (missing) is the normal case; anything else (for
+	 * example "Excluded", "NotSelected") is not a missing patch */
+	return s != NULL && !ov__streq_ci(s, "Available");
+}
+
+static bool
+patch_published(const struct ov_record *p, int64_t *out)
+{
+	return ov_duty__rec_time(p, "properties.publishedDateTime", out) ||
+	    ov_duty__rec_time(p, "properties.publishedDate", out);
+}
+
+static const char *
+patch_name(const struct ov_record *p)
+{
+	const char *s = ov_model__str(p, "properties.patchName");
+
+	if (s == NULL)
+		s = ov_model__str(p, "properties.name");
+	if (s == NULL)
+		s = ov_model__str(p, "properties.kbId");
+	return s != NULL ? s : p->name;
+}
+
+/* OV-PATCH-001 / 002 for one VM. */
+static int
+check_missing(struct patch_state *st, const struct ov_record *vm,
+    const struct ov_record *assess)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	struct ov_duty_finding df;
+	const struct ov_contract *c = actx->contract;
+	int64_t earliest_due = 0, worst_started = 0;
+	size_t cursor = 0, n_overdue = 0, n_listed = 0, n_undated = 0;
+	const struct ov_record *p;
+	int worst = -1;
+	char path[64];
+
+	ov_duty__begin(&df, actx, SRC, "OV-PATCH-001", OV_SEV_HIGH, DUTY,
+	    LAYER, vm);
+	while ((p = ov__map_next(&st->patches, vm->id, strlen(vm->id),
+	    &cursor)) != NULL) {
+		int sev = patch_severity(p);
+		int64_t pub, due;
+
+		if (sev < 0 || patch_installed(p))
+			continue;
+		if (!patch_published(p, &pub)) {
+			n_undated++;
+			continue;
+		}
+		due = ov_contract__due(c, DUTY, (ov_severity)sev, pub);
+		if (due == 0 || actx->now <= due)
+			continue;	/* within the SLA: at due is on time */
+		n_overdue++;
+		if (sev > worst || (sev == worst && pub < worst_started)) {
+			worst = sev;
+			worst_started = pub;
+		}
+		if (earliest_due == 0 || due < earliest_due)
+			earliest_due = due;
+		if (n_listed < MAX_LISTED) {
+			char pubs[32], dues[32];
+
+			ov__date_format(pub, pubs, sizeof(pubs));
+			ov__date_format(due, dues, sizeof(dues));
+			snprintf(path, sizeof(path), "patches/%zu", n_listed);
+			ov_duty__ev_str(&df, p->id, patch_name(p),
+			    "%s patch published %s, SLA due %s, %lld days "
+			    "overdue", sev == OV_SEV_CRITICAL ? "critical" :
+			    "security", pubs, dues,
+			    (long long)ov_duty__days(actx->now - due));
+			n_listed++;
+		}
+	}
+	if (n_overdue > 0) {
+		df.f.severity = (ov_severity)worst;
+		df.f.due = earliest_due;
+		ov_duty__title(&df, "%zu critical or security patch%s missing "
+		    "past the SLA on %s (%lld days overdue)", n_overdue,
+		    n_overdue == 1 ? "" : "es", vm->name != NULL ? vm->name :
+		    vm->id, (long long)ov_duty__days(actx->now -
+		    earliest_due));
+		ov_duty__ev_int(&df, "overdue", (int64_t)n_overdue,
+		    "critical/security patches missing longer than the SLA");
+		ov_duty__remediation(&df, "Install the missing critical and "
+		    "security updates (Azure Update Manager one-time update or "
+		    "a maintenance configuration) and re-assess");
+		return ov_duty__emit(&df, worst_started);
+	}
+	ov_duty__discard(&df);
+
+	if (n_undated == 0 && assess != NULL &&
+	    ov__map_get(&st->patches, vm->id, strlen(vm->id)) == NULL) {
+		/* detail rows absent: fall back to the summary counts */
+		const ov_json *cnt = ov_model__field(assess,
+		    "properties.availablePatchCountByClassification");
+		int64_t crit = 0, sec = 0, both = 0;
+
+		(void)ov_json_int(ov_json_get(cnt, "critical"), &crit);
+		(void)ov_json_int(ov_json_get(cnt, "security"), &sec);
+		(void)ov_json_int(ov_model__field(assess,
+		    "properties.criticalAndSecurityPatchCount"), &both);
+		if (crit > 0 || sec > 0 || both > 0)
+			n_undated = (size_t)(crit + sec + both);
+	}
+	if (n_undated == 0)
+		return 0;
+	ov_duty__begin(&df, actx, SRC, "OV-PATCH-002", OV_SEV_MEDIUM, DUTY,
+	    LAYER, vm);
+	df.f.state = OV_STATE_INDETERMINATE;
+	ov_duty__title(&df, "%zu critical or security patch%s missing on %s "
+	    "with no publish date: SLA cannot be checked", n_undated,
+	    n_undated == 1 ? "" : "es", vm->name != NULL ? vm->name : vm->id);
+	ov_duty__ev_int(&df, assess != NULL ? assess->id : vm->id,
+	    (int64_t)n_undated, "missing critical/security patches without "
+	    "a publish date (collect patchassessmentresources softwarepatches)");
+	ov_duty__remediation(&df, "Collect the per-patch assessment rows and "
+	    "install the missing updates");
+	return ov_duty__emit(&df, 0);
+}
+
+/* The summary the VM instance view carries, when no ARG row exists. */
+static const ov_json *
+instance_view_summary(const struct ov_record *vm)
+{
+	const ov_json *s = ov_model__field(vm,
+	    "properties.instanceView.patchStatus.availablePatchSummary");
+
+	if (s == NULL)
+		s = ov_model__field(vm,
+		    "instanceView.patchStatus.availablePatchSummary");
+	return s;
+}
+
+/* OV-PATCH-003/004/005. */
+static int
+check_assessment(struct patch_state *st, const struct ov_record *vm,
+    const struct ov_record *assess, bool assess_collected)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	const struct ov_contract_duty *d = ov_contract__duty(actx->contract,
+	    DUTY);
+	int64_t max_age = d != NULL && d->assessment_max_age > 0 ?
+	    d->assessment_max_age : 7 * (int64_t)OV_DAY_SECONDS;
+	const ov_json *summary = NULL;
+	struct ov_duty_finding df;
+	const char *status, *when_path;
+	int64_t when = 0;
+	char ts[32];
+
+	if (assess != NULL) {
+		status = ov_model__str(assess, "properties.status");
+		when_path = "properties.lastModifiedDateTime";
+		if (!ov_duty__rec_time(assess, when_path, &when)) {
+			when_path = "properties.startDateTime";
+			(void)ov_duty__rec_time(assess, when_path, &when);
+		}
+	} else if ((summary = instance_view_summary(vm)) != NULL) {
+		status = ov_json_string(ov_json_get(summary, "status"));
+		when_path = "instanceView.patchStatus.availablePatchSummary."
+		    "lastModifiedTime";
+		if (!ov_duty__time(ov_json_get(summary, "lastModifiedTime"),
+		    &when))
+			(void)ov_duty__time(ov_json_get(summary, "startTime"),
+			    &when);
+	} else {
+		if (!assess_collected)
+			return 0;	/* covered by the coverage finding */
+		ov_duty__begin(&df, actx, SRC, "OV-PATCH-004", OV_SEV_HIGH,
+		    DUTY, LAYER, vm);
+		ov_duty__title(&df, "No patch assessment for %s",
+		    vm->name != NULL ? vm->name : vm->id);
+		ov_duty__ev(&df, "patchassessmentresources", NULL, "no "
+		    "assessment result for this machine although patch "
+		    "assessment data was collected");
+		ov_duty__remediation(&df, "Enable periodic assessment "
+		    "(patchSettings.assessmentMode AutomaticByPlatform) or "
+		    "assign the built-in periodic assessment policy");
+		return ov_duty__emit(&df, actx->now);
+	}
+	if (status != NULL && ov__streq_ci(status, "Failed")) {
+		ov_duty__begin(&df, actx, SRC, "OV-PATCH-005", OV_SEV_MEDIUM,
+		    DUTY, LAYER, vm);
+		ov_duty__title(&df, "Last patch assessment of %s failed",
+		    vm->name != NULL ? vm->name : vm->id);
+		ov_duty__ev_str(&df, assess != NULL ? assess->id : vm->id,
+		    status, "assessment status");
+		ov_duty__remediation(&df, "Investigate the assessment error "
+		    "(guest agent, connectivity) and re-run the assessment");
+		if (ov_duty__emit(&df, when) < 0)
+			return OV_ENOMEM;
+	}
+	if (when == 0 || actx->now - when > max_age) {
+		ov_duty__begin(&df, actx, SRC, "OV-PATCH-003", OV_SEV_MEDIUM,
+		    DUTY, LAYER, vm);
+		if (when == 0) {
+			ov_duty__title(&df, "Patch assessment of %s has no "
+			    "timestamp", vm->name != NULL ? vm->name : vm->id);
+			ov_duty__ev(&df, when_path, NULL, "assessment time "
+			    "missing: freshness unknown");
+		} else {
+			ov__time_format(when, ts, sizeof(ts));
+			ov_duty__title(&df, "Patch assessment of %s is stale "
+			    "(%lld days old, limit %lld days)", vm->name !=
+			    NULL ? vm->name : vm->id,
+			    (long long)ov_duty__days(actx->now - when),
+			    (long long)ov_duty__days(max_age));
+			ov_duty__ev_str(&df, when_path, ts, "last assessed "
+			    "%lld days before the snapshot",
+			    (long long)ov_duty__days(actx->now - when));
+		}
+		ov_duty__remediation(&df, "Turn on periodic assessment so the "
+		    "machine is assessed at least daily");
+		return ov_duty__emit(&df, when != 0 ? when + max_age :
+		    actx->now);
+	}
+	return 0;
+}
+
+static const char *
+patch_mode(const struct ov_record *vm, bool *is_linux)
+{
+	const char *m;
+
+	m = ov_model__str(vm, "properties.osProfile.windowsConfiguration."
+	    "patchSettings.patchMode");
+	*is_linux = false;
+	if (m != NULL)
+		return m;
+	m = ov_model__str(vm, "properties.osProfile.linuxConfiguration."
+	    "patchSettings.patchMode");
+	if (m != NULL)
+		*is_linux = true;
+	return m;
+}
+
+/* OV-PATCH-006/007. */
+static int
+check_orchestration(struct patch_state *st, const struct ov_record *vm,
+    bool maint_collected)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	struct ov_duty_finding df;
+	bool is_linux;
+	const char *mode;
+
+	if (ov__streq_ci(vm->type, T_ARC))
+		return 0;	/* Arc machines have no VM patch mode */
+	if (find_assignment(st, vm) != NULL)
+		return 0;
+	mode = patch_mode(vm, &is_linux);
+	if (mode != NULL && !ov__streq_ci(mode, "Manual") &&
+	    !ov__streq_ci(mode, "ImageDefault"))
+		return 0;	/* AutomaticByOS or AutomaticByPlatform */
+	if (mode == NULL && !maint_collected)
+		return 0;	/* nothing known either way */
+	if (mode != NULL && maint_collected) {
+		ov_duty__begin(&df, actx, SRC, "OV-PATCH-006", OV_SEV_MEDIUM,
+		    DUTY, LAYER, vm);
+		ov_duty__title(&df, "%s has no patch orchestration (patch mode "
+		    "%s, no maintenance configuration)", vm->name != NULL ?
+		    vm->name : vm->id, mode);
+		ov_duty__ev_str(&df, is_linux ?
+		    "properties.osProfile.linuxConfiguration.patchSettings."
+		    "patchMode" : "properties.osProfile.windowsConfiguration."
+		    "patchSettings.patchMode", mode, "patches are installed "
+		    "only when someone does it by hand");
+		ov_duty__ev(&df, "Microsoft.Maintenance/configurationAssignments",
+		    NULL, "no maintenance configuration assignment targets "
+		    "this machine or selects it by dynamic scope");
+		ov_duty__remediation(&df, "Set patchMode AutomaticByPlatform "
+		    "and assign a maintenance configuration (InGuestPatch) "
+		    "with a schedule that meets the SLA");
+		return ov_duty__emit(&df, actx->now);
+	}
+	ov_duty__begin(&df, actx, SRC, "OV-PATCH-007", OV_SEV_LOW, DUTY, LAYER,
+	    vm);
+	df.f.state = OV_STATE_INDETERMINATE;
+	ov_duty__title(&df, "Patch orchestration of %s unknown", vm->name !=
+	    NULL ? vm->name : vm->id);
+	ov_duty__ev(&df, "properties.osProfile.*.patchSettings.patchMode",
+	    NULL, mode == NULL ? "patch mode not "
+	    "in the snapshot (list call without the full model)" :
+	    "maintenance configuration assignments were not collected");
+	ov_duty__remediation(&df, "Collect full VM bodies and "
+	    "maintenanceresources");
+	return ov_duty__emit(&df, 0);
+}
+
+static int
+run(struct ov_analyzer_ctx *actx)
+{
+	const struct ov_snapshot *s = actx->snap;
+	struct patch_state st;
+	bool assess_collected, maint_collected;
+	const struct ov_record_list *vms[2];
+	size_t i, k, n_vms;
+	int error = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.actx = actx;
+	vms[0] = ov_model__by_type(s, T_VM);
+	vms[1] = ov_model__by_type(s, T_ARC);
+	n_vms = vms[0]->len + vms[1]->len;
+	assess_collected = ov_model__type_collected(s, T_ASSESS) ||
+	    ov_model__type_collected(s, T_ARC_ASSESS);
+	maint_collected = ov_model__type_collected(s, T_MAINT);
+	if (!ov_model__type_collected(s, T_VM))
+		return ov_duty__coverage(actx, SRC, "OV-PATCH-009", DUTY,
+		    LAYER, "no virtual machine inventory in the snapshot");
+	if ((error = ov_duty__each(s, T_ASSESS, T_ARC_ASSESS,
+	    index_assessment, &st)) < 0 ||
+	    (error = ov_duty__each(s, T_PATCH, T_ARC_PATCH, index_patch,
+	    &st)) < 0 ||
+	    (error = ov_duty__each(s, T_MAINT, NULL, index_assignment,
+	    &st)) < 0) {
+		error = ov__error_oom(actx->ctx);
+		goto done;
+	}
+	st.sub_assign = ov_model__by_type(s, T_MAINT);
+	if (!assess_collected && n_vms > 0) {
+		bool any_view = false;
+
+		for (k = 0; k < 2 && !any_view; k++)
+			for (i = 0; i < vms[k]->len && !any_view; i++)
+				any_view = instance_view_summary(
+				    vms[k]->items[i]) != NULL;
+		if (!any_view &&
+		    (error = ov_duty__coverage(actx, SRC, "OV-PATCH-009",
+		    DUTY, LAYER, "no patch assessment data "
+		    "(patchassessmentresources) in the snapshot")) < 0)
+			goto done;
+	}
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < vms[k]->len; i++) {
+			const struct ov_record *vm = vms[k]->items[i];
+			const struct ov_record *a = newest_assessment(&st,
+			    vm->id);
+
+			if ((error = check_missing(&st, vm, a)) < 0 ||
+			    (error = check_assessment(&st, vm, a,
+			    assess_collected)) < 0 ||
+			    (error = check_orchestration(&st, vm,
+			    maint_collected)) < 0)
+				goto done;
+		}
+done:
+	ov__map_free(&st.assess);
+	ov__map_free(&st.patches);
+	ov__map_free(&st.assigned);
+	return error;
+}
+
+const struct ov_analyzer ov_analyzer_patch = {
+	"patch",
+	"OS patching: missing patches past SLA, assessment freshness, "
+	    "orchestration",
+	DUTY,
+	run
+};

@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exceptions.yaml: accepted risks with a mandatory expiry.  The file is a
+ * YAML list of entries (or a mapping with an "exceptions" list); each entry
+ * has rule, resource, justification, approver, ticket and expires.  Any
+ * invalid entry rejects the file with file:line:column, so a typo never
+ * silently excepts (or un-excepts) anything.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "findings/exceptions.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/time.h"
+
+struct ov_exceptions {
+	struct ov_arena	 arena;	/* every string */
+	ov_exception	*items;	/* entries in file order */
+	size_t		 n;	/* used */
+	size_t		 cap;	/* allocated */
+};
+
+static const char *const keys[] = {
+	"rule", "resource", "justification", "approver", "ticket", "expires"
+};
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Create an empty set. */
+int
+ov_exceptions_new(ov_exceptions **out)
+{
+	ov_exceptions *set;
+
+	OV_ASSERT_ARG(out != NULL);
+	*out = NULL;
+	if ((set = ov__calloc(1, sizeof(*set))) == NULL)
+		return OV_ENOMEM;
+	ov__arena_init(&set->arena, 0, 0);
+	*out = set;
+	return 0;
+}
+
+/* Release a set. */
+void
+ov_exceptions_free(ov_exceptions *set)
+{
+	if (set == NULL)
+		return;
+	ov__arena_free(&set->arena);
+	ov__free(set->items);
+	ov__free(set);
+}
+
+/* Number of entries. */
+size_t
+ov_exceptions_count(const ov_exceptions *set)
+{
+	return set != NULL ? set->n : 0;
+}
+
+/* Entry i. */
+const ov_exception *
+ov_exceptions_get(const ov_exceptions *set, size_t i)
+{
+	return set != NULL && i < set->n ? &set->items[i] : NULL;
+}
+
+static const char *
+dup_or_null(struct ov_arena *a, const char *s, bool *oom)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = ov__arena_strdup(a, s)) == NULL)
+		*oom = true;
+	return d;
+}
+
+/* Copy one entry into the set. */
+int
+ov_exceptions_add(ov_exceptions *set, const ov_exception *e)
+{
+	ov_exception *n;
+	bool oom = false;
+
+	OV_ASSERT_ARG(set != NULL && e != NULL);
+	if (e->rule == NULL || e->resource == NULL || e->expires == 0)
+		return OV_EINVALID;
+	if (set->n == set->cap) {
+		size_t cap = set->cap != 0 ? set->cap * 2 : 16;
+		void *p = ov__reallocarray(set->items, cap,
+		    sizeof(*set->items));
+
+		if (p == NULL)
+			return OV_ENOMEM;
+		set->items = p;
+		set->cap = cap;
+	}
+	n = &set->items[set->n];
+	*n = *e;
+	n->rule = dup_or_null(&set->arena, e->rule, &oom);
+	n->resource = dup_or_null(&set->arena, e->resource, &oom);
+	n->justification = dup_or_null(&set->arena, e->justification, &oom);
+	n->approver = dup_or_null(&set->arena, e->approver, &oom);
+	n->ticket = dup_or_null(&set->arena, e->ticket, &oom);
+	n->source = dup_or_null(&set->arena, e->source, &oom);
+	if (oom)
+		return OV_ENOMEM;
+	set->n++;
+	return 0;
+}
+
+/* An error at a YAML mark (0-based line and column). */
+static int
+err_at(ov_ctx *ctx, int code, const char *name, yaml_mark_t m,
+    const char *fmt, const char *a, const char *b)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, a != NULL ? a : "",
+	    b != NULL ? b : "");
+	return ov__error_at(ctx, code, OV_ERRCLASS_CONFIG, name,
+	    (unsigned)m.line + 1, (unsigned)m.column + 1, NULL, "%s", msg);
+}
+
+/* Parse one entry mapping into the set. */
+static int
+parse_entry(ov_exceptions *set, ov_ctx *ctx, const char *name,
+    yaml_document_t *doc, yaml_node_t *node, size_t index)
+{
+	const char *vals[N_KEYS] = { NULL };
+	yaml_node_t *vnode[N_KEYS] = { NULL };
+	yaml_node_pair_t *pair;
+	ov_exception e;
+	char idx[32];
+	size_t i, len;
+	int64_t t;
+
+	snprintf(idx, sizeof(idx), "%zu", index + 1);
+	if (node->type != YAML_MAPPING_NODE)
+		return err_at(ctx, OV_EINVALID, name, node->start_mark,
+		    "exception %s: expected a mapping with rule, resource, "
+		    "justification, approver, ticket and expires%s", idx, NULL);
+	for (pair = node->data.mapping.pairs.start;
+	    pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(doc, pair->value);
+		const char *ks;
+
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
+			return err_at(ctx, OV_EINVALID, name,
+			    node->start_mark, "exception %s: keys must be "
+			    "plain names%s", idx, NULL);
+		ks = (const char *)k->data.scalar.value;
+		for (i = 0; i < N_KEYS; i++)
+			if (strcmp(ks, keys[i]) == 0)
+				break;
+		if (i == N_KEYS)
+			return err_at(ctx, OV_EINVALID, name, k->start_mark,
+			    "exception %s: unknown key '%s'", idx, ks);
+		if (vals[i] != NULL)
+			return err_at(ctx, OV_EINVALID, name, k->start_mark,
+			    "exception %s: duplicate key '%s'", idx, ks);
+		if (v->type != YAML_SCALAR_NODE)
+			return err_at(ctx, OV_EINVALID, name, v->start_mark,
+			    "exception %s: '%s' must be a single value",
+			    idx, ks);
+		vals[i] = (const char *)v->data.scalar.value;
+		vnode[i] = v;
+		len = v->data.scalar.length;
+		if (len > OV_EXCEPTIONS_MAX_STRING)
+			return err_at(ctx, OV_ELIMIT, name, v->start_mark,
+			    "exception %s: '%s' is too long", idx, ks);
+		if (len == 0 || strlen(vals[i]) != len)
+			return err_at(ctx, OV_EINVALID, name, v->start_mark,
+			    "exception %s: '%s' is empty", idx, ks);
+	}
+	for (i = 0; i < N_KEYS; i++)
+		if (vals[i] == NULL)
+			return err_at(ctx, OV_EINVALID, name, node->start_mark,
+			    "exception %s: missing '%s'", idx, keys[i]);
+	len = strlen(vals[5]);
+	if (!ov__time_parse(vals[5], len, &t))
+		return err_at(ctx, OV_EINVALID, name, vnode[5]->start_mark,
+		    "exception %s: expires '%s' is not an ISO 8601 date",
+		    idx, vals[5]);
+	/* A bare date holds through the end of that day (UTC). */
+	if (len == 10)
+		t += OV_DAY_SECONDS;
+	memset(&e, 0, sizeof(e));
+	e.rule = vals[0];
+	e.resource = vals[1];
+	e.justification = vals[2];
+	e.approver = vals[3];
+	e.ticket = vals[4];
+	e.expires = t;
+	e.source = name;
+	e.line = (unsigned)node->start_mark.line + 1;
+	e.column = (unsigned)node->start_mark.column + 1;
+	if (e.expires == 0)
+		e.expires = 1;
+	return ov_exceptions_add(set, &e) < 0 ? ov__error_oom(ctx) : 0;
+}
+
+/* Load from memory. */
+int
+ov_exceptions_load_buffer(ov_exceptions **out, ov_ctx *ctx, const char *name,
+    const char *data, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root, *list = NULL;
+	yaml_node_item_t *item;
+	ov_exceptions *set = NULL;
+	bool have_doc = false;
+	size_t n = 0;
+	int error;
+
+	OV_ASSERT_ARG(out != NULL && (data != NULL || len == 0));
+	*out = NULL;
+	if (name == NULL)
+		name = "exceptions.yaml";
+	if (len > OV_EXCEPTIONS_MAX_FILE)
+		return ov__error_at(ctx, OV_ELIMIT, OV_ERRCLASS_CONFIG, name,
+		    0, 0, NULL, "file larger than %u bytes",
+		    OV_EXCEPTIONS_MAX_FILE);
+	if ((error = ov_exceptions_new(&set)) < 0)
+		return ov__error_oom(ctx);
+	if (!yaml_parser_initialize(&parser)) {
+		ov_exceptions_free(set);
+		return ov__error_oom(ctx);
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
+	    len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		error = ov__error_at(ctx, OV_EPARSE, OV_ERRCLASS_CONFIG, name,
+		    (unsigned)parser.problem_mark.line + 1,
+		    (unsigned)parser.problem_mark.column + 1, NULL, "%s",
+		    parser.problem != NULL ? parser.problem :
+		    "YAML syntax error");
+		goto done;
+	}
+	have_doc = true;
+	if ((root = yaml_document_get_root_node(&doc)) == NULL)
+		goto ok;		/* an empty file holds no exceptions */
+	if (root->type == YAML_MAPPING_NODE) {
+		yaml_node_pair_t *pair;
+
+		for (pair = root->data.mapping.pairs.start;
+		    pair < root->data.mapping.pairs.top; pair++) {
+			yaml_node_t *k = yaml_document_get_node(&doc,
+			    pair->key);
+
+			if (k != NULL && k->type == YAML_SCALAR_NODE &&
+			    strcmp((const char *)k->data.scalar.value,
+			    "exceptions") == 0)
+				list = yaml_document_get_node(&doc,
+				    pair->value);
+			else if (k != NULL) {
+				error = err_at(ctx, OV_EINVALID, name,
+				    k->start_mark, "unknown top-level key "
+				    "'%s'; expected 'exceptions'%s",
+				    k->type == YAML_SCALAR_NODE ?
+				    (const char *)k->data.scalar.value : "?",
+				    NULL);
+				goto done;
+			}
+		}
+		if (list == NULL)
+			goto ok;
+		if (list->type == YAML_SCALAR_NODE &&
+		    list->data.scalar.length == 0)
+			goto ok;	/* "exceptions:" with nothing */
+	} else if (root->type == YAML_SEQUENCE_NODE) {
+		list = root;
+	} else if (root->type == YAML_SCALAR_NODE &&
+	    root->data.scalar.length == 0) {
+		goto ok;
+	}
+	if (list == NULL || list->type != YAML_SEQUENCE_NODE) {
+		error = err_at(ctx, OV_EINVALID, name,
+		    (list != NULL ? list : root)->start_mark,
+		    "expected a list of exceptions%s%s", NULL, NULL);
+		goto done;
+	}
+	for (item = list->data.sequence.items.start;
+	    item < list->data.sequence.items.top; item++, n++) {
+		yaml_node_t *node = yaml_document_get_node(&doc, *item);
+
+		if (n >= OV_EXCEPTIONS_MAX_ENTRIES) {
+			error = err_at(ctx, OV_ELIMIT, name,
+			    node != NULL ? node->start_mark : list->start_mark,
+			    "more than 10000 exceptions%s%s", NULL, NULL);
+			goto done;
+		}
+		if (node == NULL)
+			continue;
+		if ((error = parse_entry(set, ctx, name, &doc, node, n)) < 0)
+			goto done;
+	}
+ok:
+	*out = set;
+	set = NULL;
+	error = 0;
+done:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	ov_exceptions_free(set);
+	return error;
+}
+
+/* Load a file. */
+int
+ov_exceptions_load(ov_exceptions **out, ov_ctx *ctx, const char *path)
+{
+	struct ov_buf b = OV_BUF_INIT(OV_EXCEPTIONS_MAX_FILE + 1);
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+	int error = 0;
+
+	OV_ASSERT_ARG(out != NULL && path != NULL);
+	*out = NULL;
+	if ((f = fopen(path, "rb")) == NULL)
+		return ov__error_at(ctx, OV_EIO, OV_ERRCLASS_CONFIG, path, 0,
+		    0, NULL, "cannot open exceptions file");
+	while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		error = ov__buf_add(&b, chunk, n);
+	if (ferror(f) && error == 0)
+		error = ov__error_at(ctx, OV_EIO, OV_ERRCLASS_CONFIG, path, 0,
+		    0, NULL, "cannot read exceptions file");
+	else if (error < 0)
+		error = ov__error_at(ctx, OV_ELIMIT, OV_ERRCLASS_CONFIG, path,
+		    0, 0, NULL, "file larger than %u bytes",
+		    OV_EXCEPTIONS_MAX_FILE);
+	fclose(f);
+	if (error == 0)
+		error = ov_exceptions_load_buffer(out, ctx, path,
+		    b.ptr != NULL ? b.ptr : "", b.len);
+	ov__buf_free(&b);
+	return error;
+}
+
+static int
+fold(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Glob match, ASCII case-insensitive; '*' backtracks to the last star. */
+bool
+ov_glob_match(const char *pattern, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	if (pattern == NULL || s == NULL)
+		return false;
+	while (*s != '\0') {
+		if (*pattern == '*') {
+			star = pattern++;
+			resume = s;
+		} else if (*pattern != '\0' && (*pattern == '?' ||
+		    fold((unsigned char)*pattern) ==
+		    fold((unsigned char)*s))) {
+			pattern++;
+			s++;
+		} else if (star != NULL) {
+			pattern = star + 1;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*pattern == '*')
+		pattern++;
+	return *pattern == '\0';
+}
+
+/* Check one finding. */
+ov_exception_match
+ov_exceptions_check(const ov_exceptions *set, const ov_finding *f,
+    int64_t now, const ov_exception **which)
+{
+	const ov_exception *expired = NULL;
+	size_t i;
+
+	if (which != NULL)
+		*which = NULL;
+	if (set == NULL || f == NULL || f->rule == NULL ||
+	    f->resource_id == NULL)
+		return OV_EXC_NONE;
+	for (i = 0; i < set->n; i++) {
+		const ov_exception *e = &set->items[i];
+
+		if (!ov_glob_match(e->rule, f->rule) ||
+		    !ov_glob_match(e->resource, f->resource_id))
+			continue;
+		if (now < e->expires) {
+			if (which != NULL)
+				*which = e;
+			return OV_EXC_ACTIVE;
+		}
+		if (expired == NULL)
+			expired = e;
+	}
+	if (expired == NULL)
+		return OV_EXC_NONE;
+	if (which != NULL)
+		*which = expired;
+	return OV_EXC_EXPIRED;
+}
+
+/* The synthetic resource id of a lapsed entry's finding. */
+int
+ov_exceptions__lapsed_id(const ov_exception *e, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "exception:%s:%s:%s",
+	    e->ticket != NULL ? e->ticket : "", e->rule, e->resource);
+
+	return n < 0 || (size_t)n >= size ? OV_ELIMIT : 0;
+}
+
+/* Apply a set to a list of findings. */
+int
+ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
+    const ov_findings *in, int64_t now, ov_findings *out)
+{
+	unsigned char *hits = NULL;
+	size_t i, n;
+	int error = 0;
+
+	OV_ASSERT_ARG(in != NULL && out != NULL);
+	n = ov_exceptions_count(set);
+	if (n > 0 && (hits = ov__calloc(n, 1)) == NULL)
+		return ov__error_oom(ctx);
+	for (i = 0; i < ov_findings_count(in) && error == 0; i++) {
+		const ov_finding *f = ov_findings_get(in, i);
+		const ov_exception *e;
+		ov_finding copy = *f;
+
+		/* a lapsed-exception finding is never itself excepted */
+		if (f->rule != NULL &&
+		    strcmp(f->rule, OV_RULE_EXCEPTION_EXPIRED) == 0 &&
+		    f->source != NULL && strcmp(f->source, "exceptions") == 0)
+			continue;	/* re-derived below */
+		if (f->state == OV_STATE_NON_COMPLIANT ||
+		    f->state == OV_STATE_EXEMPT) {
+			switch (ov_exceptions_check(set, f, now, &e)) {
+			case OV_EXC_ACTIVE:
+				copy.state = OV_STATE_EXEMPT;
+				break;
+			case OV_EXC_EXPIRED:
+				hits[e - ov_exceptions_get(set, 0)] = 1;
+				break;
+			case OV_EXC_NONE:
+				break;
+			}
+		}
+		if (ov_findings_add(out, &copy) < 0)
+			error = ov__error_oom(ctx);
+	}
+	for (i = 0; i < n && error == 0; i++) {
+		const ov_exception *e = ov_exceptions_get(set, i);
+		char id[OV_EXCEPTIONS_MAX_STRING * 3 + 32];
+		char when[32], value[40], msg[256], title[256];
+		ov_evidence ev;
+		ov_finding f;
+
+		if (now < e->expires)
+			continue;
+		if (ov_exceptions__lapsed_id(e, id, sizeof(id)) < 0)
+			continue;
+		ov__time_format(e->expires, when, sizeof(when));
+		snprintf(value, sizeof(value), "\"%s\"", when);
+		snprintf(msg, sizeof(msg), "accepted by %s under %s; %s",
+		    e->approver != NULL ? e->approver : "?",
+		    e->ticket != NULL ? e->ticket : "?",
+		    hits[i] ? "the finding it covered is open again" :
+		    "it no longer matches any finding");
+		snprintf(title, sizeof(title), "Exception expired: %.80s on "
+		    "%.120s", e->rule, e->resource);
+		memset(&ev, 0, sizeof(ev));
+		ev.path = "expires";
+		ev.value = value;
+		ev.message = msg;
+		memset(&f, 0, sizeof(f));
+		f.rule = OV_RULE_EXCEPTION_EXPIRED;
+		f.title = title;
+		f.severity = hits[i] ? OV_SEV_MEDIUM : OV_SEV_LOW;
+		f.state = OV_STATE_NON_COMPLIANT;
+		f.resource_id = id;
+		f.resource_type = "Overvisor/exceptions";
+		f.resource_name = e->ticket;
+		f.owner = OV_OWNER_CUSTOMER;
+		f.duty = "governance-reporting";
+		f.evidence = &ev;
+		f.n_evidence = 1;
+		f.remediation = "Renew the exception with a new approval and "
+		    "expiry, or fix the finding it covered";
+		f.accountable = e->approver;
+		f.source = "exceptions";
+		f.file = e->source;
+		f.line = e->line;
+		f.column = e->column;
+		if (ov_findings_add(out, &f) < 0)
+			error = ov__error_oom(ctx);
+	}
+	ov__free(hits);
+	return error;
+}

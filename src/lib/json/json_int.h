@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals shared by the JSON parser, accessors and writer: the key hash,
+ * word-at-a-time helpers and UTF-8 validation.
+ */
+#ifndef OV_LIB_JSON_INT_H
+#define OV_LIB_JSON_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "overvisor/json.h"
+
+/* Every byte of a 64-bit word set to b. */
+#define OV_JSON_REP(b)		(0x0101010101010101ULL * (uint64_t)(b))
+#define OV_JSON_HI		OV_JSON_REP(0x80)
+
+/* Load 8 unaligned bytes. */
+static inline uint64_t
+ov_json__load64(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* Fold ASCII upper-case letters of a word to lower case, byte by byte. */
+static inline uint64_t
+ov_json__fold64(uint64_t w)
+{
+	uint64_t h7 = w & ~OV_JSON_HI;
+	uint64_t ge_a = h7 + OV_JSON_REP(0x80 - 'A');
+	uint64_t gt_z = h7 + OV_JSON_REP(0x7f - 'Z');
+	uint64_t m = (ge_a ^ gt_z) & ~w & OV_JSON_HI;
+
+	return w | (m >> 2);
+}
+
+/*
+ * Length of the valid UTF-8 sequence at p (at most n bytes available), or
+ * 0 when the bytes there are not well-formed UTF-8 (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF).
+ */
+static inline size_t
+ov_json__utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2)
+		return 0;
+	if (c < 0xe0) {
+		if (n < 2 || (p[1] & 0xc0) != 0x80)
+			return 0;
+		return 2;
+	}
+	if (c < 0xf0) {
+		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && p[1] < 0xa0)
+			return 0;
+		if (c == 0xed && p[1] > 0x9f)
+			return 0;
+		return 3;
+	}
+	if (c < 0xf5) {
+		if (n < 4 || (p[1] & 0xc0) != 0x80 ||
+		    (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && p[1] < 0x90)
+			return 0;
+		if (c == 0xf4 && p[1] > 0x8f)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/*
+ * The case-folded key hash behind ov_json_key_hash(): ASCII letters fold to
+ * lower case, eight bytes at a time.
+ */
+static inline uint32_t
+ov_json__hash(const char *key, size_t klen)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)klen;
+	uint64_t w;
+
+	while (klen >= 8) {
+		w = ov_json__fold64(ov_json__load64(key));
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+		key += 8;
+		klen -= 8;
+	}
+	if (klen != 0) {
+		w = 0;
+		memcpy(&w, key, klen);
+		w = ov_json__fold64(w);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+#endif

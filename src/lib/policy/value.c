@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runtime values of the policy engine.  They are ov_json nodes built in an
+ * arena, so parsed and computed values are read through one set of
+ * accessors.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy_int.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+const ov_json ov_policy__v_true = { OV_JSON_TRUE, 0, 0, 0, 0, { NULL } };
+const ov_json ov_policy__v_false = { OV_JSON_FALSE, 0, 0, 0, 0, { NULL } };
+const ov_json ov_policy__v_null = { OV_JSON_NULL, 0, 0, 0, 0, { NULL } };
+
+/* The shared true or false node. */
+const ov_json *
+ov_policy__v_bool(bool b)
+{
+	return b ? &ov_policy__v_true : &ov_policy__v_false;
+}
+
+/* A string node copying n bytes of s; NULL when out of memory. */
+const ov_json *
+ov_policy__v_str(struct ov_arena *a, const char *s, size_t n)
+{
+	ov_json *v = ov__arena_calloc(a, 1, sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	v->type = OV_JSON_STRING;
+	v->len = (uint32_t)n;
+	v->u.str = ov__arena_strndup(a, s != NULL ? s : "", n);
+	return v->u.str != NULL ? v : NULL;
+}
+
+/* An integer number node. */
+const ov_json *
+ov_policy__v_int(struct ov_arena *a, int64_t i)
+{
+	ov_json *v = ov__arena_calloc(a, 1, sizeof(*v));
+	char buf[32];
+	int n;
+
+	if (v == NULL)
+		return NULL;
+	n = snprintf(buf, sizeof(buf), "%lld", (long long)i);
+	v->type = OV_JSON_NUMBER;
+	v->flags = OV_JSON_F_INTEGER;
+	v->len = (uint32_t)n;
+	v->u.str = ov__arena_strndup(a, buf, (size_t)n);
+	return v->u.str != NULL ? v : NULL;
+}
+
+/* A number node; integral values get the integer flag. */
+const ov_json *
+ov_policy__v_num(struct ov_arena *a, double d)
+{
+	ov_json *v;
+	char buf[40];
+	int n;
+
+	if (isfinite(d) && d == floor(d) && fabs(d) < 9e15)
+		return ov_policy__v_int(a, (int64_t)d);
+	if ((v = ov__arena_calloc(a, 1, sizeof(*v))) == NULL)
+		return NULL;
+	n = snprintf(buf, sizeof(buf), "%.17g", d);
+	v->type = OV_JSON_NUMBER;
+	v->len = (uint32_t)n;
+	v->u.str = ov__arena_strndup(a, buf, (size_t)n);
+	return v->u.str != NULL ? v : NULL;
+}
+
+/* An array of copies of items. */
+const ov_json *
+ov_policy__v_array(struct ov_arena *a, const ov_json *const *items,
+    size_t n)
+{
+	ov_json *v = ov__arena_calloc(a, 1, sizeof(*v));
+	ov_json *it = NULL;
+	size_t i;
+
+	if (v == NULL)
+		return NULL;
+	if (n > 0 && (it = ov__arena_calloc(a, n, sizeof(*it))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		it[i] = items[i] != NULL ? *items[i] : ov_policy__v_null;
+	v->type = OV_JSON_ARRAY;
+	v->len = (uint32_t)n;
+	v->u.items = it;
+	return v;
+}
+
+/* An object; a later duplicate key (case-insensitive) replaces an earlier. */
+const ov_json *
+ov_policy__v_object(struct ov_arena *a, const char *const *keys,
+    const ov_json *const *vals, size_t n)
+{
+	ov_json *v = ov__arena_calloc(a, 1, sizeof(*v));
+	ov_json_member *m = NULL;
+	size_t i, j, len = 0;
+
+	if (v == NULL)
+		return NULL;
+	if (n > 0 && (m = ov__arena_calloc(a, n, sizeof(*m))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		size_t kl = strlen(keys[i]);
+
+		for (j = 0; j < len; j++)
+			if (ov__eq_ci(m[j].key, m[j].klen, keys[i], kl))
+				break;
+		m[j].key = keys[i];
+		m[j].klen = (uint32_t)kl;
+		m[j].khash = ov_json_key_hash(keys[i], kl);
+		m[j].value = vals[i] != NULL ? *vals[i] : ov_policy__v_null;
+		if (j == len)
+			len++;
+	}
+	v->type = OV_JSON_OBJECT;
+	v->len = (uint32_t)len;
+	v->u.members = m;
+	return v;
+}
+
+/* A number as a double. */
+double
+ov_policy__num(const ov_json *v)
+{
+	if (v == NULL || v->type != OV_JSON_NUMBER || v->u.str == NULL)
+		return 0;
+	return strtod(v->u.str, NULL);
+}
+
+/* An integral number. */
+bool
+ov_policy__int(const ov_json *v, int64_t *out)
+{
+	double d;
+
+	if (v == NULL || v->type != OV_JSON_NUMBER)
+		return false;
+	d = ov_policy__num(v);
+	if (d != floor(d) || fabs(d) > 9.2e18)
+		return false;
+	*out = (int64_t)d;
+	return true;
+}
+
+static int
+buf_sink(const char *data, size_t len, void *payload)
+{
+	return ov__buf_add(payload, data, len);
+}
+
+/* Compact JSON text of v in the arena. */
+const char *
+ov_policy__json_text(struct ov_arena *a, const ov_json *v)
+{
+	struct ov_buf b = OV_BUF_INIT(1 << 20);
+	const char *s;
+
+	if (v == NULL)
+		return "null";
+	if (ov_json_write(v, 0, buf_sink, &b) < 0) {
+		ov__buf_free(&b);
+		return NULL;
+	}
+	s = ov__arena_strndup(a, ov__buf_cstr(&b), b.len);
+	ov__buf_free(&b);
+	return s;
+}
+
+/*
+ * The text form of a value: strings as they are, numbers as written,
+ * booleans as "true"/"false" (ARM's string() gives "True"/"False"), null as
+ * "" (ARM) and containers as compact JSON.
+ */
+const char *
+ov_policy__to_text(struct ov_arena *a, const ov_json *v, bool arm_style)
+{
+	if (v == NULL)
+		return "";
+	switch (v->type) {
+	case OV_JSON_STRING:
+	case OV_JSON_NUMBER:
+		return v->u.str;
+	case OV_JSON_TRUE:
+		return arm_style ? "True" : "true";
+	case OV_JSON_FALSE:
+		return arm_style ? "False" : "false";
+	case OV_JSON_NULL:
+		return arm_style ? "" : "null";
+	default:
+		return ov_policy__json_text(a, v);
+	}
+}
+
+/* Deep equality. */
+bool
+ov_policy__equal(const ov_json *a, const ov_json *b, bool ci)
+{
+	size_t i;
+
+	if (a == NULL)
+		a = &ov_policy__v_null;
+	if (b == NULL)
+		b = &ov_policy__v_null;
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case OV_JSON_NULL:
+	case OV_JSON_TRUE:
+	case OV_JSON_FALSE:
+		return true;
+	case OV_JSON_NUMBER:
+		return ov_policy__num(a) == ov_policy__num(b);
+	case OV_JSON_STRING:
+		return ci ? ov__eq_ci(a->u.str, a->len, b->u.str, b->len) :
+		    (a->len == b->len &&
+		    memcmp(a->u.str, b->u.str, a->len) == 0);
+	case OV_JSON_ARRAY:
+		if (a->len != b->len)
+			return false;
+		for (i = 0; i < a->len; i++)
+			if (!ov_policy__equal(&a->u.items[i], &b->u.items[i],
+			    ci))
+				return false;
+		return true;
+	case OV_JSON_OBJECT:
+		if (a->len != b->len)
+			return false;
+		for (i = 0; i < a->len; i++) {
+			const ov_json_member *m = &a->u.members[i];
+			const ov_json *o = ov_json_getn(b, m->key, m->klen);
+
+			if (o == NULL || !ov_policy__equal(&m->value, o, ci))
+				return false;
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Case-insensitive (ASCII) substring test. */
+bool
+ov_policy__contains_ci(const char *hay, const char *needle)
+{
+	size_t hn = strlen(hay), nn = strlen(needle), i;
+
+	if (nn == 0)
+		return true;
+	for (i = 0; i + nn <= hn; i++)
+		if (ov__eq_ci(hay + i, nn, needle, nn))
+			return true;
+	return false;
+}
+
+/*
+ * Ordering close to .NET's invariant culture for ASCII text: compare
+ * ignoring case first; on a tie, a lower-case letter sorts before its
+ * upper-case form (so greater('A', 'a') is true).
+ */
+int
+ov_policy__strcmp_culture(const char *a, const char *b)
+{
+	int c = ov__strcmp_ci(a, b);
+	size_t i;
+
+	if (c != 0)
+		return c;
+	for (i = 0; a[i] != '\0' && b[i] != '\0'; i++) {
+		if (a[i] == b[i])
+			continue;
+		return islower((unsigned char)a[i]) ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * Parse JSON text into a value that lives as long as the arena: the tree
+ * is deep-copied out of a temporary document.
+ */
+static const ov_json *
+deep_copy(struct ov_arena *a, const ov_json *v)
+{
+	ov_json *o = ov__arena_calloc(a, 1, sizeof(*o));
+	size_t i;
+
+	if (o == NULL)
+		return NULL;
+	*o = *v;
+	switch (v->type) {
+	case OV_JSON_STRING:
+	case OV_JSON_NUMBER:
+		o->u.str = ov__arena_strndup(a, v->u.str, v->len);
+		if (o->u.str == NULL)
+			return NULL;
+		break;
+	case OV_JSON_ARRAY: {
+		ov_json *it = ov__arena_calloc(a, v->len + 1, sizeof(*it));
+
+		if (it == NULL)
+			return NULL;
+		for (i = 0; i < v->len; i++) {
+			const ov_json *c = deep_copy(a, &v->u.items[i]);
+
+			if (c == NULL)
+				return NULL;
+			it[i] = *c;
+		}
+		o->u.items = it;
+		break;
+	}
+	case OV_JSON_OBJECT: {
+		ov_json_member *m = ov__arena_calloc(a, v->len + 1,
+		    sizeof(*m));
+
+		if (m == NULL)
+			return NULL;
+		for (i = 0; i < v->len; i++) {
+			const ov_json *c = deep_copy(a,
+			    &v->u.members[i].value);
+
+			if (c == NULL)
+				return NULL;
+			m[i] = v->u.members[i];
+			m[i].key = ov__arena_strndup(a, m[i].key, m[i].klen);
+			m[i].value = *c;
+		}
+		o->u.members = m;
+		break;
+	}
+	default:
+		break;
+	}
+	return o;
+}
+
+/* Parse text into an arena value. */
+int
+ov_policy__parse_json(struct ov_arena *a, ov_ctx *ctx, const char *text,
+    size_t len, const ov_json **out)
+{
+	ov_json_doc *doc = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = ov_json_parse(&doc, ctx, text, len, OV_JSON_STRICT,
+	    NULL)) < 0)
+		return error;
+	*out = deep_copy(a, ov_json_doc_root(doc));
+	ov_json_doc_free(doc);
+	return *out != NULL ? 0 : OV_ENOMEM;
+}

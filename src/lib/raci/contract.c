@@ -1,0 +1,1203 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * contract.yaml: parsing, validation, defaults and look-ups.  The YAML is
+ * loaded with libyaml's document API and walked against a fixed schema, so
+ * every node still carries its line and column when something is wrong.
+ */
+#include "lib/raci/contract.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/time.h"
+
+/* Limits on what a contract may hold. */
+#define CONTRACT_MAX_BYTES	((size_t)1 << 20)	/* 1 MiB of YAML */
+#define CONTRACT_MAX_ITEMS	1024	/* entries in any one list or map */
+#define CONTRACT_MAX_DURATION	((int64_t)3650 * OV_DAY_SECONDS)
+
+/* Built-in defaults (docs/contract.md, "Defaults"). */
+#define DEF_ASSESSMENT_MAX_AGE	((int64_t)7 * OV_DAY_SECONDS)
+#define DEF_SECRET_MAX_LIFETIME	((int64_t)180 * OV_DAY_SECONDS)
+#define DEF_MAX_STANDING	5
+#define DEF_RPO			((int64_t)24 * 3600)
+#define DEF_RTO			((int64_t)8 * 3600)
+#define DEF_RESTORE_WINDOW	((int64_t)180 * OV_DAY_SECONDS)
+#define DEF_ZONE_TAG		"env"
+
+#define D(n)	((int64_t)(n) * OV_DAY_SECONDS)
+#define H(n)	((int64_t)(n) * 3600)
+
+/* Default SLA and cadence of every known duty; sla by ov_severity. */
+static const struct duty_default {
+	const char	*name;
+	int64_t		 sla[OV_CONTRACT_N_SEV]; /* info, low, medium, high,
+						   critical */
+	int64_t		 cadence;
+} duty_defaults[] = {
+	{ OV_DUTY_OS_PATCHING, { 0, D(90), D(30), D(14), D(7) }, D(30) },
+	{ OV_DUTY_IDENTITY_REVIEW, { 0, D(90), D(30), D(14), D(7) }, D(90) },
+	{ OV_DUTY_NSG_REVIEW, { 0, D(90), D(30), D(14), D(3) }, D(90) },
+	{ OV_DUTY_DEFENDER_TRIAGE, { 0, D(90), D(30), D(7), D(1) }, D(7) },
+	{ OV_DUTY_POLICY_ENFORCEMENT, { 0, D(90), D(30), D(14), D(7) },
+	    D(90) },
+	{ OV_DUTY_BACKUP_VALIDATION, { 0, D(30), D(14), D(3), D(1) },
+	    D(180) },
+	{ OV_DUTY_MONITORING, { 0, D(7), D(3), H(24), H(4) }, D(1) },
+	{ OV_DUTY_INCIDENT_RESPONSE, { 0, H(72), H(24), H(4), H(1) }, 0 },
+	{ OV_DUTY_GOVERNANCE_REPORTING, { 0, D(30), D(30), D(14), D(7) },
+	    D(30) },
+};
+#define N_DUTY_DEFAULTS (sizeof(duty_defaults) / sizeof(duty_defaults[0]))
+
+/* State of one load. */
+struct loader {
+	ov_ctx			*ctx;
+	struct ov_contract	*c;
+	yaml_document_t		*doc;
+	const char		*source;
+};
+
+static const struct duty_default *
+duty_default(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_DUTY_DEFAULTS; i++)
+		if (ov__streq_ci(duty_defaults[i].name, name))
+			return &duty_defaults[i];
+	return NULL;
+}
+
+/* Report an error at node n (line and column are 1-based in the error). */
+static int
+fail(struct loader *ld, const yaml_node_t *n, const char *ptr,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+fail(struct loader *ld, const yaml_node_t *n, const char *ptr,
+    const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ov__error_at(ld->ctx, OV_EPARSE, OV_ERRCLASS_CONFIG, ld->source,
+	    n != NULL ? (unsigned)n->start_mark.line + 1 : 0,
+	    n != NULL ? (unsigned)n->start_mark.column + 1 : 0, ptr, "%s",
+	    msg);
+}
+
+static yaml_node_t *
+node_at(struct loader *ld, int i)
+{
+	return yaml_document_get_node(ld->doc, i);
+}
+
+/* The scalar text of n, or NULL when n is not a scalar. */
+static const char *
+scalar(const yaml_node_t *n)
+{
+	if (n == NULL || n->type != YAML_SCALAR_NODE)
+		return NULL;
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+want_scalar(struct loader *ld, const yaml_node_t *n, const char *ptr,
+    const char **out)
+{
+	const char *s = scalar(n);
+
+	if (s == NULL)
+		return fail(ld, n, ptr, "%s: expected a string", ptr);
+	if (*s == '\0')
+		return fail(ld, n, ptr, "%s: empty value", ptr);
+	*out = s;
+	return 0;
+}
+
+static int
+want_kind(struct loader *ld, const yaml_node_t *n, yaml_node_type_t t,
+    const char *ptr)
+{
+	size_t count = 0;
+
+	if (n == NULL || n->type != t)
+		return fail(ld, n, ptr, "%s: expected a %s", ptr,
+		    t == YAML_MAPPING_NODE ? "mapping" : "list");
+	if (t == YAML_MAPPING_NODE)
+		count = (size_t)(n->data.mapping.pairs.top -
+		    n->data.mapping.pairs.start);
+	else
+		count = (size_t)(n->data.sequence.items.top -
+		    n->data.sequence.items.start);
+	if (count > CONTRACT_MAX_ITEMS)
+		return fail(ld, n, ptr, "%s: more than %d entries", ptr,
+		    CONTRACT_MAX_ITEMS);
+	return 0;
+}
+
+static char *
+dup(struct loader *ld, const char *s)
+{
+	return ov__arena_strdup(&ld->c->arena, s);
+}
+
+/* Parse "7d", "12h", "30m", "45s", "2w" or an ISO 8601 duration. */
+bool
+ov_contract__duration_parse(const char *s, int64_t *out)
+{
+	int64_t v = 0, unit;
+	size_t i = 0, n;
+
+	if (s == NULL)
+		return false;
+	n = strlen(s);
+	if (n >= 2 && (s[0] == 'P' || s[0] == 'p'))
+		return ov__duration_parse(s, n, out) && *out > 0 &&
+		    *out <= CONTRACT_MAX_DURATION;
+	if (n < 2)
+		return false;
+	while (i < n && s[i] >= '0' && s[i] <= '9') {
+		if (v > CONTRACT_MAX_DURATION)
+			return false;
+		v = v * 10 + (s[i++] - '0');
+	}
+	if (i == 0 || i != n - 1)
+		return false;
+	switch (s[i]) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = OV_DAY_SECONDS; break;
+	case 'w': unit = 7 * (int64_t)OV_DAY_SECONDS; break;
+	default: return false;
+	}
+	if (v * unit > CONTRACT_MAX_DURATION)
+		return false;
+	*out = v * unit;
+	return true;
+}
+
+static int
+want_duration(struct loader *ld, const yaml_node_t *n, const char *ptr,
+    int64_t *out)
+{
+	const char *s = scalar(n);
+	int64_t v;
+
+	if (s == NULL || !ov_contract__duration_parse(s, &v) || v <= 0)
+		return fail(ld, n, ptr, "%s: invalid duration '%s' "
+		    "(use e.g. 7d, 12h, 30m, 2w or P7D, at most 10 years)",
+		    ptr, s != NULL ? s : "");
+	*out = v;
+	return 0;
+}
+
+static int
+want_count(struct loader *ld, const yaml_node_t *n, const char *ptr,
+    int64_t *out)
+{
+	const char *s = scalar(n);
+	int64_t v = 0;
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return fail(ld, n, ptr, "%s: expected a whole number", ptr);
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > 1000000)
+			return fail(ld, n, ptr, "%s: invalid number '%s'",
+			    ptr, s);
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* A list of strings (a single scalar is taken as a one-item list). */
+static int
+want_strings(struct loader *ld, const yaml_node_t *n, const char *ptr,
+    const char ***out, size_t *n_out)
+{
+	yaml_node_item_t *it;
+	const char **v;
+	size_t k = 0, count;
+	char p[256];
+	int error;
+
+	if (n != NULL && n->type == YAML_SCALAR_NODE) {
+		if ((v = ov__arena_calloc(&ld->c->arena, 1, sizeof(*v))) ==
+		    NULL)
+			return ov__error_oom(ld->ctx);
+		if ((error = want_scalar(ld, n, ptr, &v[0])) < 0)
+			return error;
+		if ((v[0] = dup(ld, v[0])) == NULL)
+			return ov__error_oom(ld->ctx);
+		*out = v;
+		*n_out = 1;
+		return 0;
+	}
+	if ((error = want_kind(ld, n, YAML_SEQUENCE_NODE, ptr)) < 0)
+		return error;
+	count = (size_t)(n->data.sequence.items.top -
+	    n->data.sequence.items.start);
+	if ((v = ov__arena_calloc(&ld->c->arena, count + 1, sizeof(*v))) ==
+	    NULL)
+		return ov__error_oom(ld->ctx);
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++, k++) {
+		const char *s;
+
+		snprintf(p, sizeof(p), "%s/%zu", ptr, k);
+		if ((error = want_scalar(ld, node_at(ld, *it), p, &s)) < 0)
+			return error;
+		if ((v[k] = dup(ld, s)) == NULL)
+			return ov__error_oom(ld->ctx);
+	}
+	*out = v;
+	*n_out = count;
+	return 0;
+}
+
+/*
+ * Walk a mapping: for each pair call fn with the key text, key node and
+ * value node.  Rejects non-scalar and duplicate keys.
+ */
+typedef int (*pair_fn)(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr);
+
+static int
+walk_map(struct loader *ld, const yaml_node_t *n, const char *ptr,
+    pair_fn fn, void *obj)
+{
+	yaml_node_pair_t *pair, *q;
+	char p[256];
+	int error;
+
+	if ((error = want_kind(ld, n, YAML_MAPPING_NODE, ptr)) < 0)
+		return error;
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *kn = node_at(ld, pair->key);
+		const yaml_node_t *vn = node_at(ld, pair->value);
+		const char *key = scalar(kn);
+
+		if (key == NULL || *key == '\0')
+			return fail(ld, kn, ptr, "%s: keys must be strings",
+			    ptr);
+		for (q = n->data.mapping.pairs.start; q < pair; q++)
+			if (ov__streq_ci(scalar(node_at(ld, q->key)), key))
+				return fail(ld, kn, ptr,
+				    "%s: duplicate key '%s'", ptr, key);
+		snprintf(p, sizeof(p), "%s/%s", ptr, key);
+		if (vn == NULL)
+			return fail(ld, kn, p, "%s: missing value", p);
+		if ((error = fn(ld, obj, key, kn, vn, p)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int
+unknown_key(struct loader *ld, const yaml_node_t *kn, const char *ptr,
+    const char *key, const char *allowed)
+{
+	return fail(ld, kn, ptr, "unknown key '%s' (expected one of: %s)", key,
+	    allowed);
+}
+
+/* --- parties ------------------------------------------------------------ */
+
+static int
+contact_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract_contact *ct = obj;
+	const char *s, **dst;
+	int error;
+
+	if (ov__streq_ci(key, "name"))
+		dst = &ct->name;
+	else if (ov__streq_ci(key, "email"))
+		dst = &ct->email;
+	else if (ov__streq_ci(key, "phone"))
+		dst = &ct->phone;
+	else if (ov__streq_ci(key, "role"))
+		dst = &ct->role;
+	else
+		return unknown_key(ld, kn, ptr, key, "name, email, phone, "
+		    "role");
+	if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+		return error;
+	if ((*dst = dup(ld, s)) == NULL)
+		return ov__error_oom(ld->ctx);
+	return 0;
+}
+
+static int
+pager_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract_party *p = obj;
+	const char *s;
+	int error;
+
+	if (ov__streq_ci(key, "address")) {
+		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+			return error;
+		if ((p->pager = dup(ld, s)) == NULL)
+			return ov__error_oom(ld->ctx);
+		return 0;
+	}
+	if (ov__streq_ci(key, "response"))
+		return want_duration(ld, vn, ptr, &p->pager_response);
+	return unknown_key(ld, kn, ptr, key, "address, response");
+}
+
+static int
+party_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract_party *p = obj;
+	const char *s;
+	int error;
+
+	if (ov__streq_ci(key, "name")) {
+		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+			return error;
+		return (p->name = dup(ld, s)) == NULL ?
+		    ov__error_oom(ld->ctx) : 0;
+	}
+	if (ov__streq_ci(key, "kind")) {
+		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+			return error;
+		if (!ov__streq_ci(s, "customer") && !ov__streq_ci(s, "csp") &&
+		    !ov__streq_ci(s, "msp"))
+			return fail(ld, vn, ptr, "%s: unknown party kind '%s' "
+			    "(expected customer, csp or msp)", ptr, s);
+		return (p->kind = dup(ld, s)) == NULL ?
+		    ov__error_oom(ld->ctx) : 0;
+	}
+	if (ov__streq_ci(key, "pager")) {
+		if (vn->type == YAML_MAPPING_NODE)
+			return walk_map(ld, vn, ptr, pager_pair, p);
+		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+			return error;
+		return (p->pager = dup(ld, s)) == NULL ?
+		    ov__error_oom(ld->ctx) : 0;
+	}
+	if (ov__streq_ci(key, "contacts")) {
+		yaml_node_item_t *it;
+		size_t k = 0, count;
+		char cp[256];
+
+		if ((error = want_kind(ld, vn, YAML_SEQUENCE_NODE, ptr)) < 0)
+			return error;
+		count = (size_t)(vn->data.sequence.items.top -
+		    vn->data.sequence.items.start);
+		p->contacts = ov__arena_calloc(&ld->c->arena, count + 1,
+		    sizeof(*p->contacts));
+		if (p->contacts == NULL)
+			return ov__error_oom(ld->ctx);
+		for (it = vn->data.sequence.items.start;
+		    it < vn->data.sequence.items.top; it++, k++) {
+			snprintf(cp, sizeof(cp), "%s/%zu", ptr, k);
+			error = walk_map(ld, node_at(ld, *it), cp,
+			    contact_pair, &p->contacts[k]);
+			if (error < 0)
+				return error;
+		}
+		p->n_contacts = count;
+		return 0;
+	}
+	return unknown_key(ld, kn, ptr, key, "name, kind, contacts, pager");
+}
+
+/* Guess a party's kind from its id when the file does not say. */
+static const char *
+kind_from_id(const char *id)
+{
+	if (strstr(id, "csp") != NULL || strstr(id, "CSP") != NULL)
+		return "csp";
+	if (strstr(id, "msp") != NULL || strstr(id, "MSP") != NULL)
+		return "msp";
+	if (strstr(id, "customer") != NULL || strstr(id, "Customer") != NULL)
+		return "customer";
+	return NULL;
+}
+
+static int
+load_parties(struct loader *ld, const yaml_node_t *n)
+{
+	struct ov_contract *c = ld->c;
+	yaml_node_pair_t *pair;
+	size_t count, k = 0;
+	char p[256];
+	int error;
+
+	if ((error = want_kind(ld, n, YAML_MAPPING_NODE, "/parties")) < 0)
+		return error;
+	count = (size_t)(n->data.mapping.pairs.top -
+	    n->data.mapping.pairs.start);
+	if (count == 0)
+		return fail(ld, n, "/parties", "/parties: no party defined");
+	c->parties = ov__arena_calloc(&c->arena, count, sizeof(*c->parties));
+	if (c->parties == NULL)
+		return ov__error_oom(ld->ctx);
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++, k++) {
+		struct ov_contract_party *pt = &c->parties[k];
+		const yaml_node_t *kn = node_at(ld, pair->key);
+		const char *id = scalar(kn);
+		size_t j;
+
+		if (id == NULL || *id == '\0')
+			return fail(ld, kn, "/parties",
+			    "/parties: party ids must be strings");
+		for (j = 0; j < k; j++)
+			if (ov__streq_ci(c->parties[j].id, id))
+				return fail(ld, kn, "/parties",
+				    "/parties: duplicate party '%s'", id);
+		snprintf(p, sizeof(p), "/parties/%s", id);
+		if ((pt->id = dup(ld, id)) == NULL)
+			return ov__error_oom(ld->ctx);
+		pt->line = (unsigned)kn->start_mark.line + 1;
+		if ((error = walk_map(ld, node_at(ld, pair->value), p,
+		    party_pair, pt)) < 0)
+			return error;
+		if (pt->kind == NULL && (pt->kind = kind_from_id(id)) == NULL)
+			return fail(ld, kn, p, "%s: party needs a kind "
+			    "(customer, csp or msp)", p);
+		c->n_parties = k + 1;
+	}
+	return 0;
+}
+
+/* --- duties ------------------------------------------------------------- */
+
+static int
+check_party(struct loader *ld, const yaml_node_t *vn, const char *ptr,
+    const char **out)
+{
+	const struct ov_contract_party *p;
+	const char *s;
+	int error;
+
+	if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+		return error;
+	if ((p = ov_contract__party(ld->c, s)) == NULL)
+		return fail(ld, vn, ptr, "%s: unknown party '%s'", ptr, s);
+	*out = p->id;
+	return 0;
+}
+
+static int
+sev_from_name(const char *s, ov_severity *out)
+{
+	static const char *const names[] = { "info", "low", "medium",
+	    "high", "critical" };
+	int i;
+
+	if (ov__streq_ci(s, "informational")) {
+		*out = OV_SEV_INFO;
+		return 0;
+	}
+	for (i = 0; i < OV_CONTRACT_N_SEV; i++)
+		if (ov__streq_ci(s, names[i])) {
+			*out = (ov_severity)i;
+			return 0;
+		}
+	return OV_EINVALID;
+}
+
+static int
+sla_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract_duty *d = obj;
+	ov_severity sev;
+
+	if (sev_from_name(key, &sev) < 0 || (int)sev < 0 ||
+	    (int)sev >= OV_CONTRACT_N_SEV)
+		return unknown_key(ld, kn, ptr, key, "critical, high, medium, "
+		    "low, info");
+	d->has_sla = true;
+	return want_duration(ld, vn, ptr, &d->sla[sev]);
+}
+
+static int
+escalation_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract_escalation *e = obj;
+
+	if (ov__streq_ci(key, "after"))
+		return want_duration(ld, vn, ptr, &e->after);
+	if (ov__streq_ci(key, "to"))
+		return check_party(ld, vn, ptr, &e->to);
+	return unknown_key(ld, kn, ptr, key, "after, to");
+}
+
+static int
+duty_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract_duty *d = obj;
+	const char *s;
+	int error;
+
+	if (ov__streq_ci(key, "responsible"))
+		return check_party(ld, vn, ptr, &d->responsible);
+	if (ov__streq_ci(key, "accountable"))
+		return check_party(ld, vn, ptr, &d->accountable);
+	if (ov__streq_ci(key, "sign-off"))
+		return check_party(ld, vn, ptr, &d->sign_off);
+	if (ov__streq_ci(key, "sla")) {
+		memset(d->sla, 0, sizeof(d->sla));
+		return walk_map(ld, vn, ptr, sla_pair, d);
+	}
+	if (ov__streq_ci(key, "cadence"))
+		return want_duration(ld, vn, ptr, &d->cadence);
+	if (ov__streq_ci(key, "rpo"))
+		return want_duration(ld, vn, ptr, &d->rpo);
+	if (ov__streq_ci(key, "rto"))
+		return want_duration(ld, vn, ptr, &d->rto);
+	if (ov__streq_ci(key, "restore-test-window"))
+		return want_duration(ld, vn, ptr, &d->restore_test_window);
+	if (ov__streq_ci(key, "assessment-max-age"))
+		return want_duration(ld, vn, ptr, &d->assessment_max_age);
+	if (ov__streq_ci(key, "secret-max-lifetime"))
+		return want_duration(ld, vn, ptr, &d->secret_max_lifetime);
+	if (ov__streq_ci(key, "max-standing-privileged"))
+		return want_count(ld, vn, ptr, &d->max_standing_privileged);
+	if (ov__streq_ci(key, "must-deny"))
+		return want_strings(ld, vn, ptr, &d->must_deny,
+		    &d->n_must_deny);
+	if (ov__streq_ci(key, "evidence"))
+		return want_strings(ld, vn, ptr, &d->evidence, &d->n_evidence);
+	if (ov__streq_ci(key, "recipients"))
+		return want_strings(ld, vn, ptr, &d->recipients,
+		    &d->n_recipients);
+	if (ov__streq_ci(key, "contents"))
+		return want_strings(ld, vn, ptr, &d->contents, &d->n_contents);
+	if (ov__streq_ci(key, "last-performed")) {
+		int64_t t;
+
+		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+			return error;
+		if (!ov__time_parse(s, strlen(s), &t))
+			return fail(ld, vn, ptr, "%s: invalid date '%s' "
+			    "(use YYYY-MM-DD or an ISO 8601 date-time)", ptr,
+			    s);
+		return (d->last_performed = dup(ld, s)) == NULL ?
+		    ov__error_oom(ld->ctx) : 0;
+	}
+	if (ov__streq_ci(key, "escalation")) {
+		yaml_node_item_t *it;
+		size_t k = 0, count;
+		char ep[256];
+
+		if ((error = want_kind(ld, vn, YAML_SEQUENCE_NODE, ptr)) < 0)
+			return error;
+		count = (size_t)(vn->data.sequence.items.top -
+		    vn->data.sequence.items.start);
+		d->escalation = ov__arena_calloc(&ld->c->arena, count + 1,
+		    sizeof(*d->escalation));
+		if (d->escalation == NULL)
+			return ov__error_oom(ld->ctx);
+		for (it = vn->data.sequence.items.start;
+		    it < vn->data.sequence.items.top; it++, k++) {
+			const yaml_node_t *en = node_at(ld, *it);
+
+			snprintf(ep, sizeof(ep), "%s/%zu", ptr, k);
+			if ((error = walk_map(ld, en, ep, escalation_pair,
+			    &d->escalation[k])) < 0)
+				return error;
+			if (d->escalation[k].to == NULL)
+				return fail(ld, en, ep, "%s: escalation step "
+				    "needs 'to'", ep);
+		}
+		d->n_escalation = count;
+		return 0;
+	}
+	return unknown_key(ld, kn, ptr, key, "responsible, accountable, sla, "
+	    "cadence, escalation, rpo, rto, restore-test-window, "
+	    "assessment-max-age, secret-max-lifetime, "
+	    "max-standing-privileged, must-deny, evidence, recipients, "
+	    "contents, sign-off, last-performed");
+}
+
+/* Fill a duty with the built-in thresholds and, if asked, SLA/cadence. */
+static void
+duty_init(struct ov_contract_duty *d, const char *name, bool with_sla)
+{
+	const struct duty_default *dd = duty_default(name);
+
+	memset(d, 0, sizeof(*d));
+	d->name = name;
+	d->assessment_max_age = DEF_ASSESSMENT_MAX_AGE;
+	d->secret_max_lifetime = DEF_SECRET_MAX_LIFETIME;
+	d->max_standing_privileged = DEF_MAX_STANDING;
+	d->rpo = DEF_RPO;
+	d->rto = DEF_RTO;
+	d->restore_test_window = DEF_RESTORE_WINDOW;
+	if (with_sla && dd != NULL) {
+		memcpy(d->sla, dd->sla, sizeof(d->sla));
+		d->has_sla = true;
+		d->cadence = dd->cadence;
+	}
+}
+
+static int
+load_duties(struct loader *ld, const yaml_node_t *n)
+{
+	struct ov_contract *c = ld->c;
+	yaml_node_pair_t *pair;
+	size_t count, k = 0, i;
+	char p[256];
+	int error;
+
+	if ((error = want_kind(ld, n, YAML_MAPPING_NODE, "/duties")) < 0)
+		return error;
+	count = (size_t)(n->data.mapping.pairs.top -
+	    n->data.mapping.pairs.start);
+	c->duties = ov__arena_calloc(&c->arena, count + N_DUTY_DEFAULTS,
+	    sizeof(*c->duties));
+	if (c->duties == NULL)
+		return ov__error_oom(ld->ctx);
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++, k++) {
+		struct ov_contract_duty *d = &c->duties[k];
+		const yaml_node_t *kn = node_at(ld, pair->key);
+		const char *name = scalar(kn);
+		const struct duty_default *dd;
+
+		if (name == NULL || (dd = duty_default(name)) == NULL)
+			return fail(ld, kn, "/duties", "/duties: unknown duty "
+			    "'%s' (expected os-patching, identity-review, "
+			    "nsg-review, defender-triage, policy-enforcement, "
+			    "backup-validation, monitoring, incident-response, "
+			    "governance-reporting)", name != NULL ? name : "");
+		for (i = 0; i < k; i++)
+			if (ov__streq_ci(c->duties[i].name, dd->name))
+				return fail(ld, kn, "/duties",
+				    "/duties: duplicate duty '%s'", name);
+		duty_init(d, dd->name, false);
+		d->line = (unsigned)kn->start_mark.line + 1;
+		c->n_duties = k + 1;
+		snprintf(p, sizeof(p), "/duties/%s", dd->name);
+		if ((error = walk_map(ld, node_at(ld, pair->value), p,
+		    duty_pair, d)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* --- network, top level ------------------------------------------------- */
+
+static int
+flow_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract_flow *f = obj;
+	const char *s, **dst;
+	int error;
+
+	if (ov__streq_ci(key, "from"))
+		dst = &f->from;
+	else if (ov__streq_ci(key, "to"))
+		dst = &f->to;
+	else
+		return unknown_key(ld, kn, ptr, key, "from, to");
+	if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+		return error;
+	return (*dst = dup(ld, s)) == NULL ? ov__error_oom(ld->ctx) : 0;
+}
+
+static int
+network_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract *c = obj;
+	const char *s;
+	int error;
+
+	if (ov__streq_ci(key, "zone-tag")) {
+		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+			return error;
+		return (c->zone_tag = dup(ld, s)) == NULL ?
+		    ov__error_oom(ld->ctx) : 0;
+	}
+	if (ov__streq_ci(key, "forbidden-flows")) {
+		yaml_node_item_t *it;
+		size_t k = 0, count;
+		char fp[256];
+
+		if ((error = want_kind(ld, vn, YAML_SEQUENCE_NODE, ptr)) < 0)
+			return error;
+		count = (size_t)(vn->data.sequence.items.top -
+		    vn->data.sequence.items.start);
+		c->forbidden_flows = ov__arena_calloc(&c->arena, count + 1,
+		    sizeof(*c->forbidden_flows));
+		if (c->forbidden_flows == NULL)
+			return ov__error_oom(ld->ctx);
+		for (it = vn->data.sequence.items.start;
+		    it < vn->data.sequence.items.top; it++, k++) {
+			const yaml_node_t *en = node_at(ld, *it);
+			struct ov_contract_flow *f = &c->forbidden_flows[k];
+
+			snprintf(fp, sizeof(fp), "%s/%zu", ptr, k);
+			if ((error = walk_map(ld, en, fp, flow_pair, f)) < 0)
+				return error;
+			if (f->from == NULL || f->to == NULL)
+				return fail(ld, en, fp, "%s: a forbidden flow "
+				    "needs both 'from' and 'to'", fp);
+			f->line = (unsigned)en->start_mark.line + 1;
+		}
+		c->n_forbidden_flows = count;
+		return 0;
+	}
+	return unknown_key(ld, kn, ptr, key, "zone-tag, forbidden-flows");
+}
+
+static int
+top_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract *c = obj;
+	const char *s;
+	int error;
+
+	if (ov__streq_ci(key, "version")) {
+		if ((s = scalar(vn)) == NULL || strcmp(s, "1") != 0)
+			return fail(ld, vn, ptr, "%s: unsupported contract "
+			    "version (expected 1)", ptr);
+		return 0;
+	}
+	if (ov__streq_ci(key, "customer") || ov__streq_ci(key, "tenant")) {
+		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
+			return error;
+		if ((s = dup(ld, s)) == NULL)
+			return ov__error_oom(ld->ctx);
+		if (ov__streq_ci(key, "customer"))
+			c->customer = s;
+		else
+			c->tenant = s;
+		return 0;
+	}
+	if (ov__streq_ci(key, "frameworks"))
+		return want_strings(ld, vn, ptr, &c->frameworks,
+		    &c->n_frameworks);
+	if (ov__streq_ci(key, "parties"))
+		return 0;	/* loaded first, see load() */
+	if (ov__streq_ci(key, "duties"))
+		return load_duties(ld, vn);
+	if (ov__streq_ci(key, "network"))
+		return walk_map(ld, vn, ptr, network_pair, c);
+	return unknown_key(ld, kn, ptr, key, "version, customer, tenant, "
+	    "frameworks, parties, duties, network");
+}
+
+/* Append the known duties the file did not mention (no owner, no SLA). */
+static void
+add_missing_duties(struct ov_contract *c, bool with_owner)
+{
+	size_t i;
+
+	for (i = 0; i < N_DUTY_DEFAULTS; i++) {
+		struct ov_contract_duty *d;
+
+		if (ov_contract__duty(c, duty_defaults[i].name) != NULL)
+			continue;
+		d = &c->duties[c->n_duties++];
+		duty_init(d, duty_defaults[i].name, with_owner);
+		d->is_default = true;
+		if (with_owner) {
+			d->responsible = c->parties[0].id;
+			d->accountable = c->parties[0].id;
+		}
+	}
+}
+
+static int
+contract_alloc(struct ov_contract **out, ov_ctx *ctx)
+{
+	struct ov_contract *c;
+
+	if ((c = ov__calloc(1, sizeof(*c))) == NULL)
+		return ov__error_oom(ctx);
+	ov__arena_init(&c->arena, 4096, 0);
+	*out = c;
+	return 0;
+}
+
+/* Parse a YAML buffer into a contract. */
+int
+ov_contract__load_buffer(struct ov_contract **out, ov_ctx *ctx,
+    const char *name, const char *data, size_t len)
+{
+	struct loader ld;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	yaml_node_pair_t *pair;
+	bool parser_ok = false, doc_ok = false;
+	struct ov_contract *c = NULL;
+	int error;
+
+	OV_ASSERT_ARG(out != NULL && (data != NULL || len == 0));
+	*out = NULL;
+	if (len > CONTRACT_MAX_BYTES)
+		return ov__error_at(ctx, OV_ELIMIT, OV_ERRCLASS_CONFIG, name,
+		    0, 0, NULL, "contract larger than %zu bytes",
+		    CONTRACT_MAX_BYTES);
+	if ((error = contract_alloc(&c, ctx)) < 0)
+		return error;
+	if (name != NULL && (c->source = ov__arena_strdup(&c->arena, name)) ==
+	    NULL) {
+		error = ov__error_oom(ctx);
+		goto done;
+	}
+	memset(&ld, 0, sizeof(ld));
+	ld.ctx = ctx;
+	ld.c = c;
+	ld.doc = &doc;
+	ld.source = name;
+	if (!yaml_parser_initialize(&parser)) {
+		error = ov__error_oom(ctx);
+		goto done;
+	}
+	parser_ok = true;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
+	    len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		error = ov__error_at(ctx, OV_EPARSE, OV_ERRCLASS_CONFIG, name,
+		    (unsigned)parser.problem_mark.line + 1,
+		    (unsigned)parser.problem_mark.column + 1, NULL,
+		    "YAML syntax: %s%s%s", parser.problem != NULL ?
+		    parser.problem : "invalid document",
+		    parser.context != NULL ? " " : "",
+		    parser.context != NULL ? parser.context : "");
+		goto done;
+	}
+	doc_ok = true;
+	if ((root = yaml_document_get_root_node(&doc)) == NULL) {
+		error = ov__error_at(ctx, OV_EPARSE, OV_ERRCLASS_CONFIG, name,
+		    1, 1, NULL, "contract is empty");
+		goto done;
+	}
+	if ((error = want_kind(&ld, root, YAML_MAPPING_NODE, "")) < 0)
+		goto done;
+	/* Parties first: duties refer to them wherever they appear. */
+	for (pair = root->data.mapping.pairs.start;
+	    pair < root->data.mapping.pairs.top; pair++)
+		if (ov__streq_ci(scalar(node_at(&ld, pair->key)), "parties")) {
+			if ((error = load_parties(&ld,
+			    node_at(&ld, pair->value))) < 0)
+				goto done;
+			break;
+		}
+	if (c->n_parties == 0) {
+		error = fail(&ld, root, "/parties", "/parties: the contract "
+		    "names no parties");
+		goto done;
+	}
+	if ((error = walk_map(&ld, root, "", top_pair, c)) < 0)
+		goto done;
+	if (c->duties == NULL) {
+		c->duties = ov__arena_calloc(&c->arena, N_DUTY_DEFAULTS,
+		    sizeof(*c->duties));
+		if (c->duties == NULL) {
+			error = ov__error_oom(ctx);
+			goto done;
+		}
+	}
+	add_missing_duties(c, false);
+	*out = c;
+	c = NULL;
+	error = 0;
+done:
+	if (doc_ok)
+		yaml_document_delete(&doc);
+	if (parser_ok)
+		yaml_parser_delete(&parser);
+	ov_contract_free(c);
+	return error;
+}
+
+/* Read path and parse it as a contract. */
+int
+ov_contract__load_file(struct ov_contract **out, ov_ctx *ctx,
+    const char *path)
+{
+	struct ov_buf b = OV_BUF_INIT(CONTRACT_MAX_BYTES + 1);
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+	int error = 0;
+
+	OV_ASSERT_ARG(out != NULL && path != NULL);
+	*out = NULL;
+	if ((f = fopen(path, "rb")) == NULL)
+		return ov__error_at(ctx, OV_EIO, OV_ERRCLASS_CONFIG, path, 0, 0,
+		    NULL, "cannot open: %s", strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (ov__buf_add(&b, chunk, n) < 0) {
+			error = ov__error_at(ctx, OV_ELIMIT, OV_ERRCLASS_CONFIG,
+			    path, 0, 0, NULL, "contract larger than %zu bytes",
+			    CONTRACT_MAX_BYTES);
+			break;
+		}
+	if (error == 0 && ferror(f))
+		error = ov__error_at(ctx, OV_EIO, OV_ERRCLASS_CONFIG, path, 0,
+		    0, NULL, "read error");
+	fclose(f);
+	if (error == 0)
+		error = ov_contract__load_buffer(out, ctx, path,
+		    ov__buf_cstr(&b), b.len);
+	ov__buf_free(&b);
+	return error;
+}
+
+/* The default contract: one party (customer IT) owning every duty. */
+int
+ov_contract__default(struct ov_contract **out, ov_ctx *ctx)
+{
+	struct ov_contract *c = NULL;
+	int error;
+
+	OV_ASSERT_ARG(out != NULL);
+	*out = NULL;
+	if ((error = contract_alloc(&c, ctx)) < 0)
+		return error;
+	c->is_default = true;
+	c->parties = ov__arena_calloc(&c->arena, 1, sizeof(*c->parties));
+	c->duties = ov__arena_calloc(&c->arena, N_DUTY_DEFAULTS,
+	    sizeof(*c->duties));
+	if (c->parties == NULL || c->duties == NULL) {
+		ov_contract_free(c);
+		return ov__error_oom(ctx);
+	}
+	c->parties[0].id = "customer-it";
+	c->parties[0].name = "Customer IT";
+	c->parties[0].kind = "customer";
+	c->n_parties = 1;
+	add_missing_duties(c, true);
+	*out = c;
+	return 0;
+}
+
+/* --- look-ups ----------------------------------------------------------- */
+
+/* The built-in duty used when no contract is given (static storage). */
+static const struct ov_contract_duty *
+builtin_duty(const char *name)
+{
+	static struct ov_contract_duty tab[N_DUTY_DEFAULTS];
+	static bool ready;
+	size_t i;
+
+	if (!ready) {
+		for (i = 0; i < N_DUTY_DEFAULTS; i++)
+			duty_init(&tab[i], duty_defaults[i].name, true);
+		ready = true;
+	}
+	for (i = 0; i < N_DUTY_DEFAULTS; i++)
+		if (ov__streq_ci(tab[i].name, name))
+			return &tab[i];
+	return NULL;
+}
+
+/* Look a duty up by name. */
+const struct ov_contract_duty *
+ov_contract__duty(const struct ov_contract *c, const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	if (c == NULL)
+		return builtin_duty(name);
+	for (i = 0; i < c->n_duties; i++)
+		if (ov__streq_ci(c->duties[i].name, name))
+			return &c->duties[i];
+	return NULL;
+}
+
+/* Look a party up by id. */
+const struct ov_contract_party *
+ov_contract__party(const struct ov_contract *c, const char *id)
+{
+	size_t i;
+
+	if (c == NULL || id == NULL)
+		return NULL;
+	for (i = 0; i < c->n_parties; i++)
+		if (ov__streq_ci(c->parties[i].id, id))
+			return &c->parties[i];
+	return NULL;
+}
+
+/* SLA seconds for sev, falling back to the next higher severity. */
+int64_t
+ov_contract__sla_seconds(const struct ov_contract *c, const char *duty,
+    ov_severity sev)
+{
+	const struct ov_contract_duty *d = ov_contract__duty(c, duty);
+	int s;
+
+	if (d == NULL || !d->has_sla)
+		d = builtin_duty(duty);	/* documented fallback */
+	if (d == NULL || (int)sev < 0 || (int)sev >= OV_CONTRACT_N_SEV)
+		return 0;
+	for (s = (int)sev; s < OV_CONTRACT_N_SEV; s++)
+		if (d->sla[s] > 0)
+			return d->sla[s];
+	return 0;
+}
+
+/* first_seen + SLA, or 0. */
+int64_t
+ov_contract__due(const struct ov_contract *c, const char *duty,
+    ov_severity sev, int64_t first_seen)
+{
+	int64_t sla;
+
+	if (first_seen == 0)
+		return 0;
+	if ((sla = ov_contract__sla_seconds(c, duty, sev)) == 0)
+		return 0;
+	return first_seen + sla;
+}
+
+static const char *
+party_display(const struct ov_contract *c, const char *id)
+{
+	const struct ov_contract_party *p = ov_contract__party(c, id);
+
+	if (p == NULL)
+		return id;
+	return p->name != NULL ? p->name : p->id;
+}
+
+/* Accountable party's display name, or NULL. */
+const char *
+ov_contract__accountable(const struct ov_contract *c, const char *duty)
+{
+	const struct ov_contract_duty *d = ov_contract__duty(c, duty);
+
+	if (c == NULL)
+		return "Customer IT";
+	if (d == NULL || d->accountable == NULL)
+		return NULL;
+	return party_display(c, d->accountable);
+}
+
+/* Responsible party's display name, or NULL. */
+const char *
+ov_contract__responsible(const struct ov_contract *c, const char *duty)
+{
+	const struct ov_contract_duty *d = ov_contract__duty(c, duty);
+
+	if (c == NULL)
+		return "Customer IT";
+	if (d == NULL || d->responsible == NULL)
+		return NULL;
+	return party_display(c, d->responsible);
+}
+
+/* Customer when the customer both does and answers for the duty. */
+ov_owner
+ov_contract__owner(const struct ov_contract *c, const char *duty)
+{
+	const struct ov_contract_duty *d = ov_contract__duty(c, duty);
+	const struct ov_contract_party *r, *a;
+
+	if (c == NULL || d == NULL)
+		return OV_OWNER_CUSTOMER;
+	r = ov_contract__party(c, d->responsible);
+	a = ov_contract__party(c, d->accountable);
+	if ((r != NULL && !ov__streq_ci(r->kind, "customer")) ||
+	    (a != NULL && !ov__streq_ci(a->kind, "customer")))
+		return OV_OWNER_SHARED;
+	return OV_OWNER_CUSTOMER;
+}
+
+/* Is from -> to forbidden? */
+bool
+ov_contract__flow_forbidden(const struct ov_contract *c, const char *from,
+    const char *to)
+{
+	size_t i;
+
+	if (c == NULL || from == NULL || to == NULL)
+		return false;
+	for (i = 0; i < c->n_forbidden_flows; i++) {
+		const struct ov_contract_flow *f = &c->forbidden_flows[i];
+
+		if ((strcmp(f->from, "*") == 0 ||
+		    ov__streq_ci(f->from, from)) &&
+		    (strcmp(f->to, "*") == 0 || ov__streq_ci(f->to, to)))
+			return true;
+	}
+	return false;
+}
+
+/* The zone tag. */
+const char *
+ov_contract__zone_tag(const struct ov_contract *c)
+{
+	if (c == NULL || c->zone_tag == NULL)
+		return DEF_ZONE_TAG;
+	return c->zone_tag;
+}
+
+/* --- public API --------------------------------------------------------- */
+
+/* Public wrapper of ov_contract__load_file(). */
+int
+ov_contract_load_file(ov_contract **out, ov_ctx *ctx, const char *path)
+{
+	return ov_contract__load_file(out, ctx, path);
+}
+
+/* Public wrapper of ov_contract__load_buffer(). */
+int
+ov_contract_load_buffer(ov_contract **out, ov_ctx *ctx, const char *name,
+    const char *data, size_t len)
+{
+	return ov_contract__load_buffer(out, ctx, name, data, len);
+}
+
+/* Public wrapper of ov_contract__default(). */
+int
+ov_contract_default(ov_contract **out, ov_ctx *ctx)
+{
+	return ov_contract__default(out, ctx);
+}
+
+/* Release a contract. */
+void
+ov_contract_free(ov_contract *c)
+{
+	if (c == NULL)
+		return;
+	ov__arena_free(&c->arena);
+	ov__free(c);
+}
+
+/* The file the contract came from. */
+const char *
+ov_contract_source(const ov_contract *c)
+{
+	return c != NULL ? c->source : NULL;
+}

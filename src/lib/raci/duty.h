@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared plumbing of the duty analyzers (patch, identity, defender,
+ * policy_enforcement, backup, accountability): building a finding that
+ * carries the duty, the layer, the owner side, the accountable party from
+ * the contract and a due date from its SLA; evidence formatting; the single
+ * "source not collected" coverage finding; timestamps from records.
+ *
+ * Ownership: a struct ov_duty_finding owns a scratch arena for its strings;
+ * ov_duty__emit() copies the finding into the analyzer's list and releases
+ * the arena, ov_duty__discard() releases it without emitting.
+ */
+#ifndef OV_RACI_DUTY_H
+#define OV_RACI_DUTY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "overvisor/finding.h"
+#include "lib/analyzers/analyzer.h"
+#include "lib/model/model.h"
+#include "util/arena.h"
+#include "util/hash.h"
+
+#define OV_DUTY_MAX_EVIDENCE	24	/* evidence lines kept per finding */
+
+/* A finding under construction. */
+struct ov_duty_finding {
+	struct ov_analyzer_ctx	*actx;		/* where it goes */
+	struct ov_arena		 scratch;	/* strings until emitted */
+	ov_finding		 f;		/* the finding */
+	ov_evidence		 ev[OV_DUTY_MAX_EVIDENCE]; /* evidence */
+	size_t			 n_ev;		/* used evidence slots */
+	bool			 oom;		/* an allocation failed */
+};
+
+/*
+ * Start a non-compliant finding of rule with severity sev under duty, in
+ * layer, about record rec (may be NULL: set f.resource_id yourself).
+ * source is the analyzer name.
+ */
+void	ov_duty__begin(struct ov_duty_finding *df,
+	    struct ov_analyzer_ctx *actx, const char *source, const char *rule,
+	    ov_severity sev, const char *duty, ov_layer layer,
+	    const struct ov_record *rec);
+/* Set the title (printf). */
+void	ov_duty__title(struct ov_duty_finding *df, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Set the remediation text (copied). */
+void	ov_duty__remediation(struct ov_duty_finding *df, const char *text);
+/* Copy s into the finding's scratch arena; NULL stays NULL. */
+const char *ov_duty__strdup(struct ov_duty_finding *df, const char *s);
+/*
+ * Add evidence: path (copied), a value given as raw JSON text (copied, may
+ * be NULL for absent) and a message (printf).
+ */
+void	ov_duty__ev(struct ov_duty_finding *df, const char *path,
+	    const char *json_value, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+/* As ov_duty__ev with a string value, quoted as JSON (NULL: absent). */
+void	ov_duty__ev_str(struct ov_duty_finding *df, const char *path,
+	    const char *value, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+/* As ov_duty__ev with an integer value. */
+void	ov_duty__ev_int(struct ov_duty_finding *df, const char *path,
+	    int64_t value, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+/*
+ * Finish: started is when the problem began (Unix seconds, 0 = unknown);
+ * the due date is started + the contract SLA for the finding's severity.
+ * The accountable party and owner side come from the contract.  Returns 0
+ * or OV_ENOMEM.  The scratch arena is released either way.
+ */
+int	ov_duty__emit(struct ov_duty_finding *df, int64_t started);
+/* Release a finding that will not be emitted. */
+void	ov_duty__discard(struct ov_duty_finding *df);
+
+/*
+ * Emit the one indeterminate coverage finding of an analyzer whose source
+ * is missing: rule, duty, layer, and what is missing ("no Graph
+ * conditional access policies in the snapshot").
+ */
+int	ov_duty__coverage(struct ov_analyzer_ctx *actx, const char *source,
+	    const char *rule, const char *duty, ov_layer layer,
+	    const char *what);
+
+/* Parse a JSON string timestamp; false when absent or invalid. */
+bool	ov_duty__time(const ov_json *v, int64_t *out);
+/* Timestamp at a dotted path of rec; false when absent or invalid. */
+bool	ov_duty__rec_time(const struct ov_record *rec, const char *path,
+	    int64_t *out);
+/*
+ * Parse an ISO 8601 duration that may carry fractional seconds
+ * ("PT12.4272909S", "P1DT2H"); fractions are truncated.
+ */
+bool	ov_duty__iso_duration(const char *s, int64_t *out);
+/* Whole days in seconds, rounded down (negative stays negative). */
+int64_t	ov_duty__days(int64_t seconds);
+/* True when a JSON value is true or the string "true" (any case). */
+bool	ov_duty__truthy(const ov_json *v);
+/* Records of type, or of the alternative type alt (may be NULL), merged
+ * by calling fn on each; stops on a negative return. */
+int	ov_duty__each(const struct ov_snapshot *s, const char *type,
+	    const char *alt, int (*fn)(const struct ov_record *r, void *arg),
+	    void *arg);
+
+/* Length of s before the first case-insensitive marker; 0 when absent. */
+size_t	ov_duty__prefix_len(const char *s, const char *marker);
+/* True when s contains marker, case-insensitively. */
+bool	ov_duty__contains_ci(const char *s, const char *marker);
+
+/* ov__map_put for a borrowed const value; 0 or OV_ENOMEM. */
+int	ov_duty__map_put(struct ov_map *m, const char *key, size_t klen,
+	    const void *value);
+
+#endif

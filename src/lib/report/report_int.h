@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals shared by the reporters: a FILE writer that remembers the first
+ * failure, UTF-8 checking, a streaming JSON writer, and the aggregates
+ * (summary counts, rule table) several formats print.
+ *
+ * Every writer function is void: a failed write sets w->error and later
+ * writes are skipped, so a reporter checks once, at the end.
+ */
+#ifndef OV_REPORT_INT_H
+#define OV_REPORT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "overvisor/report.h"
+
+/* Deepest JSON nesting the writer tracks (evidence values included). */
+#define OV_REPORT_JSON_DEPTH	64
+
+/* Reporter signature; one per format, listed in report_list.h. */
+typedef int (*ov_report_fn)(FILE *f, const ov_report_input *in,
+    unsigned flags);
+
+struct ov_rw {
+	FILE	*f;		/* destination */
+	int	 error;		/* 0, or OV_EIO after a failed write */
+};
+
+void	ov_report__rw_init(struct ov_rw *w, FILE *f);
+void	ov_report__write(struct ov_rw *w, const char *s, size_t n);
+void	ov_report__puts(struct ov_rw *w, const char *s);
+void	ov_report__putc(struct ov_rw *w, char c);
+void	ov_report__printf(struct ov_rw *w, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Flush and return 0 or OV_EIO. */
+int	ov_report__rw_finish(struct ov_rw *w);
+
+/*
+ * Length of the valid UTF-8 sequence at s (1 to 4 bytes, at most n), or 0
+ * when the bytes there are not valid UTF-8 (overlong, surrogate, beyond
+ * U+10FFFF, truncated).  *cp receives the code point.
+ */
+size_t	ov_report__utf8(const unsigned char *s, size_t n, unsigned *cp);
+
+/* Streaming JSON writer with fixed key order chosen by the caller. */
+struct ov_jw {
+	struct ov_rw	*w;				/* output */
+	bool		 pretty;			/* 2-space indent */
+	unsigned	 depth;				/* open containers */
+	bool		 empty[OV_REPORT_JSON_DEPTH];	/* nothing written
+							   in this level */
+	bool		 after_key;			/* value follows a
+							   key */
+};
+
+void	ov_report__jw_init(struct ov_jw *j, struct ov_rw *w, bool pretty);
+void	ov_report__jw_begin_object(struct ov_jw *j);
+void	ov_report__jw_end_object(struct ov_jw *j);
+void	ov_report__jw_begin_array(struct ov_jw *j);
+void	ov_report__jw_end_array(struct ov_jw *j);
+void	ov_report__jw_key(struct ov_jw *j, const char *key);
+/* A string value, or null when s is NULL. */
+void	ov_report__jw_string(struct ov_jw *j, const char *s);
+void	ov_report__jw_uint(struct ov_jw *j, unsigned long long v);
+void	ov_report__jw_int(struct ov_jw *j, long long v);
+void	ov_report__jw_bool(struct ov_jw *j, bool v);
+void	ov_report__jw_null(struct ov_jw *j);
+/* A number or literal written verbatim (the caller vouches for it). */
+void	ov_report__jw_raw(struct ov_jw *j, const char *text);
+/*
+ * Evidence value: when text is JSON, embed it as JSON (re-indented);
+ * otherwise write it as a string; NULL is null.
+ */
+void	ov_report__jw_json_text(struct ov_jw *j, const char *text);
+/* Write s as a JSON string literal with quotes (no structure). */
+void	ov_report__json_escape(struct ov_rw *w, const char *s);
+
+/* Shorthands: key then value. */
+void	ov_report__jw_kstr(struct ov_jw *j, const char *key, const char *s);
+void	ov_report__jw_kuint(struct ov_jw *j, const char *key,
+	    unsigned long long v);
+
+/* One finding object in the JSON/NDJSON shape. */
+void	ov_report__json_finding(struct ov_jw *j, const ov_finding *f);
+/* The compliance object (framework, summary, controls). */
+void	ov_report__json_compliance(struct ov_jw *j, const ov_compliance *c);
+
+/* Counts every format may print. */
+struct ov_report_summary {
+	size_t	 total;				/* findings */
+	size_t	 by_severity[OV_SEV_CRITICAL + 1];	/* index ov_severity */
+	size_t	 by_layer[OV_LAYER__COUNT];	/* index ov_layer */
+	size_t	 by_owner[OV_OWNER_SHARED + 1];	/* index ov_owner */
+	size_t	 by_state[OV_STATE_ERROR + 1];	/* index ov_state */
+};
+
+void	ov_report__summarize(const ov_report_input *in,
+	    struct ov_report_summary *s);
+
+/* One distinct rule among the findings. */
+struct ov_report_rule {
+	const char	*id;		/* rule id */
+	const ov_finding *first;	/* first finding with the rule */
+	ov_severity	 severity;	/* highest severity seen */
+	size_t		 count;		/* findings */
+	size_t		 by_state[OV_STATE_ERROR + 1]; /* findings by state */
+};
+
+/*
+ * The distinct rules sorted by id (bytewise), in a new array the caller
+ * frees with ov__free(); *n_out receives the count.  When index_out is not
+ * NULL it receives a new array mapping each finding to its rule's index.
+ * Returns 0 or OV_ENOMEM.
+ */
+int	ov_report__rules(const ov_report_input *in,
+	    struct ov_report_rule **out, size_t *n_out, size_t **index_out);
+
+/* Distinct duties with counts, sorted; "unassigned" for none. */
+struct ov_report_duty {
+	const char	*name;		/* duty, borrowed */
+	size_t		 count;		/* findings */
+};
+
+int	ov_report__duties(const ov_report_input *in,
+	    struct ov_report_duty **out, size_t *n_out);
+
+/* "YYYY-MM-DD" for a due date, or NULL for 0; buf at least 11 bytes. */
+const char *ov_report__due(int64_t due, char *buf, size_t size);
+
+/* Number of findings in the input (0 when findings is NULL). */
+size_t	ov_report__count(const ov_report_input *in);
+
+/* The name written for a finding without a duty. */
+#define OV_REPORT_NO_DUTY	"unassigned"
+
+/* Reporters. */
+#define OV_REPORT(name, fmt) \
+	int ov_report__write_##name(FILE *f, const ov_report_input *in, \
+	    unsigned flags);
+#include "report_list.h"
+#undef OV_REPORT
+
+#endif

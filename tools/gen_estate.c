@@ -1,0 +1,1834 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gen_estate: write the bundled sample estate, a fictional university tenant
+ * ("Northbridge University") bought through a CSP, as an overvisor snapshot
+ * directory: manifest.json plus one NDJSON file per collection source, each
+ * line shaped as the source API returns it.
+ *
+ * Every identifier is derived from a hash of (seed, name), and every random
+ * attribute of an entity from a generator seeded by the entity's name, so the
+ * output is byte-for-byte the same for the same options and a planted
+ * resource keeps its id whatever --scale says.  Records are streamed to disk
+ * one at a time, so memory stays flat at any scale.
+ *
+ * The planted problems and their clean twins are listed in examples/README.md;
+ * keep that table in step with this file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "overvisor/common.h"
+#include "util/buf.h"
+#include "util/time.h"
+
+#define GEN_VERSION	"gen_estate 1"
+#define GEN_DEFAULT_AT	"2026-11-01T06:00:00Z"
+#define GEN_MAX_DEPTH	32
+#define GEN_ID_MAX	768
+#define DAY		((int64_t)OV_DAY_SECONDS)
+#define HOUR		((int64_t)3600)
+
+/* Bundled estate: filler counts at the default scale. */
+#define BASE_FILLER_VMS		130	/* plus the planted VMs */
+#define BASE_FILLER_USERS	1460	/* plus the named accounts */
+#define BASE_RECORDS		5000	/* about what the defaults produce */
+
+enum src {
+	S_RESOURCES,
+	S_CONTAINERS,
+	S_SECURITY,
+	S_PATCH,
+	S_RECOVERY,
+	S_AUTHZ,
+	S_POLICY,
+	S_MAINT,
+	S_ARM,
+	S_DIAG,
+	S_USERS,
+	S_GROUPS,
+	S_SPS,
+	S_APPS,
+	S_CA,
+	S_URD,
+	S_DIRRA,
+	S_DIRRD,
+	S_COUNT
+};
+
+static const struct {
+	const char	*name;	/* manifest source name */
+	const char	*file;	/* NDJSON file in the snapshot */
+	const char	*type;	/* record type for Graph sources, else NULL */
+} sources[S_COUNT] = {
+	{ "arg:resources", "arg-resources.ndjson", NULL },
+	{ "arg:resourcecontainers", "arg-resourcecontainers.ndjson", NULL },
+	{ "arg:securityresources", "arg-securityresources.ndjson", NULL },
+	{ "arg:patchassessmentresources", "arg-patchassessmentresources.ndjson",
+	    NULL },
+	{ "arg:recoveryservicesresources",
+	    "arg-recoveryservicesresources.ndjson", NULL },
+	{ "arg:authorizationresources", "arg-authorizationresources.ndjson",
+	    NULL },
+	{ "arg:policyresources", "arg-policyresources.ndjson", NULL },
+	{ "arg:maintenanceresources", "arg-maintenanceresources.ndjson", NULL },
+	{ "arm:resources", "arm-resources.ndjson", NULL },
+	{ "arm:diagnosticSettings", "arm-diagnosticsettings.ndjson", NULL },
+	{ "graph:users", "graph-users.ndjson", "Microsoft.Graph/users" },
+	{ "graph:groups", "graph-groups.ndjson", "Microsoft.Graph/groups" },
+	{ "graph:servicePrincipals", "graph-serviceprincipals.ndjson",
+	    "Microsoft.Graph/servicePrincipals" },
+	{ "graph:applications", "graph-applications.ndjson",
+	    "Microsoft.Graph/applications" },
+	{ "graph:conditionalAccessPolicies", "graph-conditionalaccess.ndjson",
+	    "Microsoft.Graph/conditionalAccessPolicies" },
+	{ "graph:userRegistrationDetails",
+	    "graph-userregistrationdetails.ndjson",
+	    "Microsoft.Graph/userRegistrationDetails" },
+	{ "graph:roleAssignments", "graph-roleassignments.ndjson",
+	    "Microsoft.Graph/roleAssignments" },
+	{ "graph:roleDefinitions", "graph-roledefinitions.ndjson",
+	    "Microsoft.Graph/roleDefinitions" },
+};
+
+struct gen {
+	const char	*out;			/* output directory */
+	uint64_t	 seed;			/* --seed */
+	int64_t		 now;			/* --collected-at, epoch s */
+	long		 scale;			/* --scale, 0 = bundled */
+	long		 n_vms;			/* filler VMs to write */
+	long		 n_users;		/* filler users to write */
+	FILE		*f[S_COUNT];		/* open NDJSON files */
+	uint64_t	 count[S_COUNT];	/* records per source */
+	struct ov_buf	 b;			/* the record being built */
+	int		 depth;			/* nesting in b */
+	bool		 first[GEN_MAX_DEPTH];	/* no member yet at depth */
+	bool		 after_key;		/* a key awaits its value */
+	int		 error;			/* sticky first error */
+	uint64_t	 rng;			/* per-entity generator */
+	char		 tenant[40];		/* tenant GUID */
+	char		 sub[4][40];		/* subscription GUIDs */
+	char		 law[GEN_ID_MAX];	/* central workspace id */
+	const char	*managed_by;		/* managedBy of the next row */
+};
+
+/* ---------------------------------------------------------------- */
+/* Hashing, GUIDs and the per-entity random generator                */
+
+static uint64_t
+mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t
+hash_str(uint64_t seed, const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ mix64(seed);
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return mix64(h);
+}
+
+static uint64_t
+rnd(struct gen *g)
+{
+	g->rng += 0x9e3779b97f4a7c15ULL;
+	return mix64(g->rng);
+}
+
+/* A uniform integer in [lo, hi]. */
+static long
+rnd_range(struct gen *g, long lo, long hi)
+{
+	return lo + (long)(rnd(g) % (uint64_t)(hi - lo + 1));
+}
+
+/* Seed the entity generator from a name. */
+static void
+rnd_seed(struct gen *g, const char *name)
+{
+	g->rng = hash_str(g->seed, name);
+}
+
+/* A version-4-shaped GUID derived from the formatted name. */
+static void __attribute__((format(printf, 3, 4)))
+guid(const struct gen *g, char out[40], const char *fmt, ...)
+{
+	char name[GEN_ID_MAX];
+	uint64_t a, b;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	a = hash_str(g->seed, name);
+	b = mix64(a ^ 0x5851f42d4c957f2dULL);
+	snprintf(out, 40, "%08" PRIx32 "-%04" PRIx32 "-4%03" PRIx32
+	    "-%04" PRIx32 "-%012" PRIx64,
+	    (uint32_t)(a >> 32), (uint32_t)(a >> 16) & 0xffffU,
+	    (uint32_t)a & 0xfffU, 0x8000U | ((uint32_t)(b >> 48) & 0x3fffU),
+	    b & 0xffffffffffffULL);
+}
+
+/* ---------------------------------------------------------------- */
+/* A small streaming JSON emitter over the record buffer             */
+
+static void
+put(struct gen *g, const char *s, size_t n)
+{
+	int error;
+
+	if (g->error == 0 && (error = ov__buf_add(&g->b, s, n)) < 0)
+		g->error = error;
+}
+
+static void
+sep(struct gen *g)
+{
+	if (g->after_key) {
+		g->after_key = false;
+		return;
+	}
+	if (g->depth > 0) {
+		if (!g->first[g->depth])
+			put(g, ",", 1);
+		g->first[g->depth] = false;
+	}
+}
+
+static void
+open_(struct gen *g, char c)
+{
+	sep(g);
+	put(g, &c, 1);
+	if (g->depth + 1 >= GEN_MAX_DEPTH) {
+		g->error = OV_ELIMIT;
+		return;
+	}
+	g->first[++g->depth] = true;
+}
+
+static void
+close_(struct gen *g, char c)
+{
+	put(g, &c, 1);
+	if (g->depth > 0)
+		g->depth--;
+}
+
+static void ob(struct gen *g) { open_(g, '{'); }
+static void oe(struct gen *g) { close_(g, '}'); }
+static void ab(struct gen *g) { open_(g, '['); }
+static void ae(struct gen *g) { close_(g, ']'); }
+
+static void
+qstr(struct gen *g, const char *s)
+{
+	const char *p;
+	char esc[8];
+
+	put(g, "\"", 1);
+	for (p = s; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			put(g, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			put(g, esc, 6);
+		} else
+			put(g, p, 1);
+	}
+	put(g, "\"", 1);
+}
+
+/* Start a member: write the key and expect its value next. */
+static void
+k(struct gen *g, const char *key)
+{
+	sep(g);
+	qstr(g, key);
+	put(g, ":", 1);
+	g->after_key = true;
+}
+
+static void
+s(struct gen *g, const char *v)
+{
+	sep(g);
+	qstr(g, v);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+sf(struct gen *g, const char *fmt, ...)
+{
+	char v[GEN_ID_MAX * 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v, sizeof(v), fmt, ap);
+	va_end(ap);
+	s(g, v);
+}
+
+static void
+num(struct gen *g, int64_t v)
+{
+	char t[32];
+	int n;
+
+	sep(g);
+	n = snprintf(t, sizeof(t), "%" PRId64, v);
+	put(g, t, (size_t)n);
+}
+
+static void
+raw(struct gen *g, const char *v)
+{
+	sep(g);
+	put(g, v, strlen(v));
+}
+
+static void bo(struct gen *g, bool v) { raw(g, v ? "true" : "false"); }
+static void nul(struct gen *g) { raw(g, "null"); }
+
+static void ks(struct gen *g, const char *key, const char *v)
+{ k(g, key); s(g, v); }
+static void kn(struct gen *g, const char *key, int64_t v)
+{ k(g, key); num(g, v); }
+static void kb(struct gen *g, const char *key, bool v)
+{ k(g, key); bo(g, v); }
+static void knul(struct gen *g, const char *key)
+{ k(g, key); nul(g); }
+static void ko(struct gen *g, const char *key) { k(g, key); ob(g); }
+static void ka(struct gen *g, const char *key) { k(g, key); ab(g); }
+
+/* "key": "<string or null>" */
+static void
+ksn(struct gen *g, const char *key, const char *v)
+{
+	if (v != NULL)
+		ks(g, key, v);
+	else
+		knul(g, key);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+kf(struct gen *g, const char *key, const char *fmt, ...)
+{
+	char v[GEN_ID_MAX * 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v, sizeof(v), fmt, ap);
+	va_end(ap);
+	ks(g, key, v);
+}
+
+/* "key": [] */
+static void
+kempty(struct gen *g, const char *key)
+{
+	ka(g, key);
+	ae(g);
+}
+
+/* "key": ["a", "b", ...] from a NULL-terminated list. */
+static void
+kstrs(struct gen *g, const char *key, ...)
+{
+	const char *v;
+	va_list ap;
+
+	ka(g, key);
+	va_start(ap, key);
+	while ((v = va_arg(ap, const char *)) != NULL)
+		s(g, v);
+	va_end(ap);
+	ae(g);
+}
+
+/* A timestamp `ago` seconds before collection time. */
+static void
+kt(struct gen *g, const char *key, int64_t ago)
+{
+	char t[32];
+
+	ov__time_format(g->now - ago, t, sizeof(t));
+	ks(g, key, t);
+}
+
+static void
+tstr(const struct gen *g, char t[32], int64_t ago)
+{
+	ov__time_format(g->now - ago, t, 32);
+}
+
+/* Begin a record: an object at depth 1. */
+static void
+rec(struct gen *g)
+{
+	ov__buf_clear(&g->b);
+	g->depth = 0;
+	g->after_key = false;
+	ob(g);
+}
+
+/* Close the record and write it as one NDJSON line. */
+static void
+rec_end(struct gen *g, enum src src)
+{
+	oe(g);
+	if (g->depth != 0 && g->error == 0)
+		g->error = OV_ERROR;
+	put(g, "\n", 1);
+	if (g->error != 0)
+		return;
+	if (fwrite(g->b.ptr, 1, g->b.len, g->f[src]) != g->b.len)
+		g->error = OV_EIO;
+	g->count[src]++;
+}
+
+/* ---------------------------------------------------------------- */
+/* The estate: subscriptions, ids and the ARM envelope               */
+
+enum { PROD, RES, TEACH, SHARED, N_SUBS };
+
+static const struct subdef {
+	const char	*key;		/* seed key for the GUID */
+	const char	*name;		/* display name */
+	const char	*env;		/* env tag: the segmentation zone */
+	const char	*dept;		/* dept tag */
+	const char	*owner;		/* owner tag */
+	const char	*vault;		/* Recovery Services vault */
+	const char	*vault_rg;	/* its resource group */
+	const char	*filler_rg;	/* resource group of filler VMs */
+	const char	*filler_subnet;	/* "rg/vnet/subnet" of filler VMs */
+	const char	*filler_net;	/* first three octets of filler IPs */
+} subs[N_SUBS] = {
+	{ "sub:prod", "NBU-Production", "prod", "central-it",
+	    "it-operations@northbridge.example", "rsv-nbu-prod-uks",
+	    "rg-backup-prod", "rg-apps-prod",
+	    "rg-net-prod/vnet-prod-uks/snet-app", "10.10.2" },
+	{ "sub:research", "NBU-Research", "prod", "research-computing",
+	    "research-computing@northbridge.example", "rsv-nbu-research-uks",
+	    "rg-backup-research", "rg-hpc-research",
+	    "rg-net-research/vnet-research-uks/snet-hpc", "10.20.1" },
+	{ "sub:teaching", "NBU-Teaching-Dev", "dev", "teaching-labs",
+	    "teaching-labs@northbridge.example", "rsv-nbu-teaching-uks",
+	    "rg-backup-teaching", "rg-labs-dev",
+	    "rg-net-dev/vnet-dev-uks/snet-labs", "10.30.1" },
+	{ "sub:shared", "NBU-Shared-Services", "shared", "central-it",
+	    "it-operations@northbridge.example", "rsv-nbu-shared-uks",
+	    "rg-backup-shared", "rg-identity-shared",
+	    "rg-hub-network/vnet-hub-uks/snet-shared", "10.0.2" },
+};
+
+#define LOC	"uksouth"
+#define DOMAIN	"northbridge.example"
+#define STUDENT_DOMAIN "students.northbridge.example"
+#define TENANT_DOMAIN "northbridgeuni.onmicrosoft.com"
+#define CSP_NAME "Harbourline Cloud Services"
+#define CSP_DOMAIN "harbourline.example"
+
+/* "/subscriptions/<s>/resourceGroups/<rg>/providers/<pt>/<name>" */
+static void __attribute__((format(printf, 5, 6)))
+rid(char *o, const struct gen *g, int sub, const char *rg, const char *fmt,
+    ...)
+{
+	char tail[GEN_ID_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tail, sizeof(tail), fmt, ap);
+	va_end(ap);
+	snprintf(o, GEN_ID_MAX, "/subscriptions/%s/resourceGroups/%s/providers/%s",
+	    g->sub[sub], rg, tail);
+}
+
+/* Open a Resource Graph row: the common columns, left open for the rest. */
+static void
+arm(struct gen *g, const char *id, const char *name, const char *type,
+    const char *kind, int sub, const char *rg, const char *loc)
+{
+	rec(g);
+	ks(g, "id", id);
+	ks(g, "name", name);
+	ks(g, "type", type);
+	ks(g, "tenantId", g->tenant);
+	ks(g, "kind", kind != NULL ? kind : "");
+	ks(g, "location", loc != NULL ? loc : LOC);
+	ks(g, "resourceGroup", rg);
+	ks(g, "subscriptionId", g->sub[sub]);
+	ks(g, "managedBy", g->managed_by != NULL ? g->managed_by : "");
+	g->managed_by = NULL;
+}
+
+/* Open a child resource as an ARM GET returns it (provider casing). */
+static void
+armchild(struct gen *g, const char *id, const char *name, const char *type)
+{
+	rec(g);
+	ks(g, "id", id);
+	ks(g, "name", name);
+	ks(g, "type", type);
+}
+
+/* "tags": {...}; NULL values are left out. */
+static void
+tags(struct gen *g, int sub, const char *dept, const char *owner,
+    const char *app)
+{
+	ko(g, "tags");
+	ks(g, "env", subs[sub].env);
+	if (dept != NULL)
+		ks(g, "dept", dept);
+	if (owner != NULL)
+		ks(g, "owner", owner);
+	if (app != NULL)
+		ks(g, "app", app);
+	ks(g, "costCenter", sub == RES ? "CC-4100" : sub == TEACH ?
+	    "CC-3200" : "CC-1000");
+	oe(g);
+}
+
+static void
+sku(struct gen *g, const char *name, const char *tier)
+{
+	ko(g, "sku");
+	ks(g, "name", name);
+	if (tier != NULL)
+		ks(g, "tier", tier);
+	oe(g);
+}
+
+/* The id of the subnet named "rg/vnet/subnet" in sub. */
+static void
+subnet_id(char *o, const struct gen *g, int sub, const char *path)
+{
+	char rg[64], vnet[64];
+	const char *a, *b;
+
+	a = strchr(path, '/');
+	b = a != NULL ? strchr(a + 1, '/') : NULL;
+	if (a == NULL || b == NULL) {
+		o[0] = '\0';
+		return;
+	}
+	snprintf(rg, sizeof(rg), "%.*s", (int)(a - path), path);
+	snprintf(vnet, sizeof(vnet), "%.*s", (int)(b - a - 1), a + 1);
+	rid(o, g, sub, rg, "Microsoft.Network/virtualNetworks/%s/subnets/%s",
+	    vnet, b + 1);
+}
+
+/* ---------------------------------------------------------------- */
+/* Subscriptions and resource groups (resourcecontainers)            */
+
+static const struct rgdef {
+	int		 sub;
+	const char	*name;
+	const char	*dept;
+} rgs[] = {
+	{ PROD, "rg-net-prod", "central-it" },
+	{ PROD, "rg-sis-prod", "registry" },
+	{ PROD, "rg-finance-prod", "finance" },
+	{ PROD, "rg-hr-prod", "human-resources" },
+	{ PROD, "rg-web-prod", "communications" },
+	{ PROD, "rg-mgmt-prod", "central-it" },
+	{ PROD, "rg-legacy-prod", NULL },
+	{ PROD, "rg-apps-prod", "central-it" },
+	{ PROD, "rg-data-prod", "central-it" },
+	{ PROD, "rg-backup-prod", "central-it" },
+	{ RES, "rg-net-research", "research-computing" },
+	{ RES, "rg-hpc-research", "research-computing" },
+	{ RES, "rg-genomics-research", "life-sciences" },
+	{ RES, "rg-data-research", "research-computing" },
+	{ RES, "rg-backup-research", "research-computing" },
+	{ TEACH, "rg-net-dev", "teaching-labs" },
+	{ TEACH, "rg-labs-dev", "teaching-labs" },
+	{ TEACH, "rg-coursework-test", "computer-science" },
+	{ TEACH, "rg-backup-teaching", "teaching-labs" },
+	{ SHARED, "rg-hub-network", "central-it" },
+	{ SHARED, "rg-identity-shared", "central-it" },
+	{ SHARED, "rg-security-shared", "information-security" },
+	{ SHARED, "rg-monitoring-shared", "central-it" },
+	{ SHARED, "rg-backup-shared", "central-it" },
+};
+
+static void
+gen_containers(struct gen *g)
+{
+	char id[GEN_ID_MAX];
+	size_t i;
+	int sub;
+
+	for (sub = 0; sub < N_SUBS; sub++) {
+		rec(g);
+		kf(g, "id", "/subscriptions/%s", g->sub[sub]);
+		ks(g, "name", subs[sub].name);
+		ks(g, "type", "microsoft.resources/subscriptions");
+		ks(g, "tenantId", g->tenant);
+		ks(g, "kind", "");
+		ks(g, "location", "");
+		ks(g, "resourceGroup", "");
+		ks(g, "subscriptionId", g->sub[sub]);
+		ko(g, "tags");
+		ks(g, "env", subs[sub].env);
+		ks(g, "dept", subs[sub].dept);
+		ks(g, "owner", subs[sub].owner);
+		ks(g, "billing", "CSP");
+		ks(g, "cspPartner", CSP_NAME);
+		oe(g);
+		ko(g, "properties");
+		ks(g, "state", "Enabled");
+		ko(g, "subscriptionPolicies");
+		ks(g, "locationPlacementId", "Public_2014-09-01");
+		ks(g, "quotaId", "CSP_2015-05-01");
+		ks(g, "spendingLimit", "Off");
+		oe(g);
+		ka(g, "managementGroupAncestorsChain");
+		ob(g);
+		ks(g, "displayName", sub == TEACH ? "NBU Non-Production" :
+		    "NBU Production");
+		ks(g, "name", sub == TEACH ? "mg-nbu-nonprod" : "mg-nbu-prod");
+		oe(g);
+		ob(g);
+		ks(g, "displayName", "Northbridge University");
+		ks(g, "name", "mg-nbu");
+		oe(g);
+		ob(g);
+		ks(g, "displayName", "Tenant Root Group");
+		ks(g, "name", g->tenant);
+		oe(g);
+		ae(g);
+		oe(g);
+		rec_end(g, S_CONTAINERS);
+	}
+	for (i = 0; i < sizeof(rgs) / sizeof(rgs[0]); i++) {
+		snprintf(id, sizeof(id), "/subscriptions/%s/resourceGroups/%s",
+		    g->sub[rgs[i].sub], rgs[i].name);
+		rec(g);
+		ks(g, "id", id);
+		ks(g, "name", rgs[i].name);
+		ks(g, "type", "microsoft.resources/subscriptions/resourcegroups");
+		ks(g, "tenantId", g->tenant);
+		ks(g, "kind", "");
+		ks(g, "location", LOC);
+		ks(g, "resourceGroup", rgs[i].name);
+		ks(g, "subscriptionId", g->sub[rgs[i].sub]);
+		ks(g, "managedBy", "");
+		tags(g, rgs[i].sub, rgs[i].dept, rgs[i].dept != NULL ?
+		    subs[rgs[i].sub].owner : NULL, NULL);
+		ko(g, "properties");
+		ks(g, "provisioningState", "Succeeded");
+		oe(g);
+		rec_end(g, S_CONTAINERS);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Network: VNets, NSGs, ASGs, public IPs, LB, app gateway, firewall */
+
+/* ["a", "b"] from a comma-separated list. */
+static void
+kcsv(struct gen *g, const char *key, const char *csv)
+{
+	const char *p = csv, *c;
+	char item[GEN_ID_MAX];
+
+	ka(g, key);
+	while (p != NULL && *p != '\0') {
+		c = strchr(p, ',');
+		snprintf(item, sizeof(item), "%.*s",
+		    (int)(c != NULL ? (size_t)(c - p) : strlen(p)), p);
+		s(g, item);
+		p = c != NULL ? c + 1 : NULL;
+	}
+	ae(g);
+}
+
+struct nsgrule {
+	const char	*name;		/* rule name */
+	int		 prio;		/* priority */
+	const char	*dir;		/* Inbound / Outbound */
+	const char	*access;	/* Allow / Deny */
+	const char	*proto;		/* Tcp, Udp, Icmp, * */
+	const char	*src;		/* sourceAddressPrefix or NULL */
+	const char	*srcs;		/* sourceAddressPrefixes, comma list */
+	const char	*dport;		/* destinationPortRange or NULL */
+	const char	*dports;	/* destinationPortRanges, comma list */
+	const char	*src_asg;	/* source ASG name or NULL */
+	const char	*dst_asg;	/* destination ASG name or NULL */
+	const char	*dst;		/* destinationAddressPrefix, NULL = * */
+};
+
+#define NSG_MAX_RULES 6
+
+static const struct nsgdef {
+	int		 sub;		/* subscription */
+	const char	*rg;		/* resource group */
+	const char	*name;		/* NSG name */
+	const char	*subnets;	/* "rg/vnet/subnet,..." */
+	const char	*nics;		/* "rg/nic,..." */
+	struct nsgrule	 rules[NSG_MAX_RULES];
+} nsgs[] = {
+	{ PROD, "rg-net-prod", "nsg-snet-web", "rg-net-prod/vnet-prod-uks/snet-web",
+	    NULL, {
+	    { "Allow-HTTPS-Internet-To-WebASG", 200, "Inbound", "Allow", "Tcp",
+		"Internet", NULL, "443", NULL, NULL, "asg-web-servers", NULL },
+	    { "Allow-From-AppGateway", 210, "Inbound", "Allow", "Tcp",
+		"10.10.4.0/24", NULL, NULL, "80,443", NULL, NULL, NULL },
+	    { "Deny-Internet-All", 4000, "Inbound", "Deny", "*", "Internet",
+		NULL, "*", NULL, NULL, NULL, NULL } } },
+	{ PROD, "rg-net-prod", "nsg-snet-app", "rg-net-prod/vnet-prod-uks/snet-app",
+	    NULL, {
+	    { "Deny-Dev-Inbound", 100, "Inbound", "Deny", "*", "10.30.0.0/16",
+		NULL, "*", NULL, NULL, NULL, NULL },
+	    { "Allow-Web-To-App-8443", 200, "Inbound", "Allow", "Tcp", NULL,
+		NULL, "8443", NULL, "asg-web-servers", "asg-app-servers", NULL },
+	    { "Allow-Mgmt-RDP-SSH", 300, "Inbound", "Allow", "Tcp",
+		"10.10.5.0/24", NULL, NULL, "22,3389", NULL, NULL, NULL } } },
+	{ PROD, "rg-net-prod", "nsg-snet-data",
+	    "rg-net-prod/vnet-prod-uks/snet-data", NULL, {
+	    { "Allow-SQL-From-Dev", 200, "Inbound", "Allow", "Tcp",
+		"10.30.0.0/16", NULL, "1433", NULL, NULL, NULL, NULL },
+	    { "Allow-SQL-From-AppASG", 210, "Inbound", "Allow", "Tcp", NULL,
+		NULL, "1433", NULL, "asg-app-servers", NULL, NULL },
+	    { "Allow-SQL-From-Hub-Firewall", 220, "Inbound", "Allow", "Tcp",
+		"10.0.1.0/26", NULL, "1433", NULL, NULL, NULL, NULL } } },
+	{ PROD, "rg-net-prod", "nsg-snet-mgmt",
+	    "rg-net-prod/vnet-prod-uks/snet-mgmt", NULL, {
+	    { "Deny-Internet-Inbound", 100, "Inbound", "Deny", "*", "Internet",
+		NULL, "*", NULL, NULL, NULL, NULL },
+	    { "Allow-RDP-From-Campus-VPN", 200, "Inbound", "Allow", "Tcp",
+		"10.0.3.0/24", NULL, "3389", NULL, NULL, NULL, NULL } } },
+	{ PROD, "rg-net-prod", "nsg-snet-appgw",
+	    "rg-net-prod/vnet-prod-uks/snet-appgw", NULL, {
+	    { "Allow-GatewayManager", 100, "Inbound", "Allow", "Tcp",
+		"GatewayManager", NULL, "65200-65535", NULL, NULL, NULL, NULL },
+	    { "Allow-HTTPS-Internet", 110, "Inbound", "Allow", "Tcp",
+		"Internet", NULL, "443", NULL, NULL, NULL, NULL } } },
+	{ RES, "rg-net-research", "nsg-snet-hpc",
+	    "rg-net-research/vnet-research-uks/snet-hpc", NULL, {
+	    { "Allow-SSH-Inbound", 300, "Inbound", "Allow", "Tcp", "*", NULL,
+		"22", NULL, NULL, NULL, NULL },
+	    { "Allow-Research-Partners", 310, "Inbound", "Allow", "Tcp", NULL,
+		"192.0.2.0/24,198.51.100.0/24", NULL, "22,8000-8100", NULL,
+		NULL, NULL } } },
+	{ TEACH, "rg-net-dev", "nsg-snet-labs",
+	    "rg-net-dev/vnet-dev-uks/snet-labs", NULL, {
+	    { "Allow-RDP-Campus", 200, "Inbound", "Allow", "Tcp",
+		"203.0.113.0/24", NULL, "3389", NULL, NULL, NULL, NULL },
+	    { "Allow-Prod-SQL-Outbound", 200, "Outbound", "Allow", "Tcp", "*",
+		NULL, "1433", NULL, NULL, NULL, "10.10.3.0/24" } } },
+	{ TEACH, "rg-net-dev", "nsg-snet-jump",
+	    "rg-net-dev/vnet-dev-uks/snet-jump", NULL, {
+	    { "Deny-RDP-Internet", 200, "Inbound", "Deny", "Tcp", "Internet",
+		NULL, "3389", NULL, NULL, NULL, NULL } } },
+	{ TEACH, "rg-labs-dev", "nsg-vm-lab-win-01", NULL,
+	    "rg-labs-dev/nic-vm-lab-win-01", {
+	    { "Allow-RDP-Any", 300, "Inbound", "Allow", "Tcp", "*", NULL,
+		"3389", NULL, NULL, NULL, NULL } } },
+	{ TEACH, "rg-labs-dev", "nsg-vm-lab-win-02", NULL,
+	    "rg-labs-dev/nic-vm-lab-win-02", {
+	    { "Allow-RDP-Any", 300, "Inbound", "Allow", "Tcp", "*", NULL,
+		"3389", NULL, NULL, NULL, NULL } } },
+	{ TEACH, "rg-labs-dev", "nsg-vm-lab-lnx-01", NULL,
+	    "rg-labs-dev/nic-vm-lab-lnx-01", {
+	    { "Allow-SSH-IPv6-Any", 310, "Inbound", "Allow", "Tcp", "::/0",
+		NULL, "22", NULL, NULL, NULL, NULL } } },
+	{ TEACH, "rg-labs-dev", "nsg-vm-lab-lnx-02", NULL,
+	    "rg-labs-dev/nic-vm-lab-lnx-02", {
+	    { "Allow-SSH-IPv6-ULA", 310, "Inbound", "Allow", "Tcp",
+		"fd00:10::/64", NULL, "22", NULL, NULL, NULL, NULL } } },
+	{ SHARED, "rg-hub-network", "nsg-snet-shared",
+	    "rg-hub-network/vnet-hub-uks/snet-shared", NULL, {
+	    { "Allow-Directory-From-Spokes", 200, "Inbound", "Allow", "*",
+		NULL, "10.10.0.0/16,10.20.0.0/16,10.30.0.0/16", NULL,
+		"53,88,389,445,636,3268-3269", NULL, NULL, NULL } } },
+};
+
+#define N_NSGS (sizeof(nsgs) / sizeof(nsgs[0]))
+
+static void
+nsg_default_rules(struct gen *g, const char *nsgid)
+{
+	static const struct {
+		const char *name, *dir, *access, *src, *dst;
+		int prio;
+	} d[] = {
+		{ "AllowVnetInBound", "Inbound", "Allow", "VirtualNetwork",
+		    "VirtualNetwork", 65000 },
+		{ "AllowAzureLoadBalancerInBound", "Inbound", "Allow",
+		    "AzureLoadBalancer", "*", 65001 },
+		{ "DenyAllInBound", "Inbound", "Deny", "*", "*", 65500 },
+		{ "AllowVnetOutBound", "Outbound", "Allow", "VirtualNetwork",
+		    "VirtualNetwork", 65000 },
+		{ "AllowInternetOutBound", "Outbound", "Allow", "*", "Internet",
+		    65001 },
+		{ "DenyAllOutBound", "Outbound", "Deny", "*", "*", 65500 },
+	};
+	size_t i;
+
+	ka(g, "defaultSecurityRules");
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		ob(g);
+		kf(g, "id", "%s/defaultSecurityRules/%s", nsgid, d[i].name);
+		ks(g, "name", d[i].name);
+		ks(g, "type",
+		    "Microsoft.Network/networkSecurityGroups/defaultSecurityRules");
+		ko(g, "properties");
+		ks(g, "provisioningState", "Succeeded");
+		ks(g, "description", "Default rule");
+		ks(g, "protocol", "*");
+		ks(g, "sourcePortRange", "*");
+		ks(g, "destinationPortRange", "*");
+		ks(g, "sourceAddressPrefix", d[i].src);
+		ks(g, "destinationAddressPrefix", d[i].dst);
+		ks(g, "access", d[i].access);
+		kn(g, "priority", d[i].prio);
+		ks(g, "direction", d[i].dir);
+		kempty(g, "sourcePortRanges");
+		kempty(g, "destinationPortRanges");
+		kempty(g, "sourceAddressPrefixes");
+		kempty(g, "destinationAddressPrefixes");
+		oe(g);
+		oe(g);
+	}
+	ae(g);
+}
+
+static void
+asg_ref(struct gen *g, int sub, const char *key, const char *asg)
+{
+	char id[GEN_ID_MAX];
+
+	ka(g, key);
+	ob(g);
+	rid(id, g, sub, "rg-net-prod",
+	    "Microsoft.Network/applicationSecurityGroups/%s", asg);
+	ks(g, "id", id);
+	oe(g);
+	ae(g);
+}
+
+/* A list of {"id": ...} from "rg/name" items under one provider path. */
+static void
+idrefs(struct gen *g, int sub, const char *key, const char *csv, bool subnet)
+{
+	const char *p = csv, *c, *slash;
+	char item[GEN_ID_MAX], id[GEN_ID_MAX], rg[64];
+
+	ka(g, key);
+	while (p != NULL && *p != '\0') {
+		c = strchr(p, ',');
+		snprintf(item, sizeof(item), "%.*s",
+		    (int)(c != NULL ? (size_t)(c - p) : strlen(p)), p);
+		if (subnet)
+			subnet_id(id, g, sub, item);
+		else if ((slash = strchr(item, '/')) != NULL) {
+			snprintf(rg, sizeof(rg), "%.*s", (int)(slash - item),
+			    item);
+			rid(id, g, sub, rg,
+			    "Microsoft.Network/networkInterfaces/%s", slash + 1);
+		}
+		ob(g);
+		ks(g, "id", id);
+		oe(g);
+		p = c != NULL ? c + 1 : NULL;
+	}
+	ae(g);
+}
+
+static void
+gen_nsgs(struct gen *g)
+{
+	char id[GEN_ID_MAX], etag[40];
+	size_t i, j;
+
+	for (i = 0; i < N_NSGS; i++) {
+		const struct nsgdef *n = &nsgs[i];
+
+		rid(id, g, n->sub, n->rg,
+		    "Microsoft.Network/networkSecurityGroups/%s", n->name);
+		arm(g, id, n->name, "microsoft.network/networksecuritygroups",
+		    NULL, n->sub, n->rg, NULL);
+		tags(g, n->sub, subs[n->sub].dept, subs[n->sub].owner, NULL);
+		ko(g, "properties");
+		ks(g, "provisioningState", "Succeeded");
+		guid(g, etag, "nsg-guid:%s", id);
+		ks(g, "resourceGuid", etag);
+		ka(g, "securityRules");
+		for (j = 0; j < NSG_MAX_RULES && n->rules[j].name != NULL; j++) {
+			const struct nsgrule *r = &n->rules[j];
+
+			ob(g);
+			kf(g, "id", "%s/securityRules/%s", id, r->name);
+			ks(g, "name", r->name);
+			ks(g, "type",
+			    "Microsoft.Network/networkSecurityGroups/securityRules");
+			ko(g, "properties");
+			ks(g, "provisioningState", "Succeeded");
+			ks(g, "protocol", r->proto);
+			ks(g, "sourcePortRange", "*");
+			if (r->dport != NULL)
+				ks(g, "destinationPortRange", r->dport);
+			if (r->src != NULL)
+				ks(g, "sourceAddressPrefix", r->src);
+			if (r->src_asg != NULL)
+				asg_ref(g, n->sub, "sourceApplicationSecurityGroups",
+				    r->src_asg);
+			if (r->dst_asg != NULL)
+				asg_ref(g, n->sub,
+				    "destinationApplicationSecurityGroups",
+				    r->dst_asg);
+			else
+				ks(g, "destinationAddressPrefix",
+				    r->dst != NULL ? r->dst : "*");
+			ks(g, "access", r->access);
+			kn(g, "priority", r->prio);
+			ks(g, "direction", r->dir);
+			kempty(g, "sourcePortRanges");
+			if (r->dports != NULL)
+				kcsv(g, "destinationPortRanges", r->dports);
+			else
+				kempty(g, "destinationPortRanges");
+			if (r->srcs != NULL)
+				kcsv(g, "sourceAddressPrefixes", r->srcs);
+			else
+				kempty(g, "sourceAddressPrefixes");
+			kempty(g, "destinationAddressPrefixes");
+			oe(g);
+			oe(g);
+		}
+		ae(g);
+		nsg_default_rules(g, id);
+		if (n->subnets != NULL)
+			idrefs(g, n->sub, "subnets", n->subnets, true);
+		if (n->nics != NULL)
+			idrefs(g, n->sub, "networkInterfaces", n->nics, false);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+}
+
+static const char *const asgs[] = {
+	"asg-web-servers", "asg-app-servers", "asg-db-servers"
+};
+
+static void
+gen_asgs(struct gen *g)
+{
+	char id[GEN_ID_MAX], rg_guid[40];
+	size_t i;
+
+	for (i = 0; i < sizeof(asgs) / sizeof(asgs[0]); i++) {
+		rid(id, g, PROD, "rg-net-prod",
+		    "Microsoft.Network/applicationSecurityGroups/%s", asgs[i]);
+		arm(g, id, asgs[i],
+		    "microsoft.network/applicationsecuritygroups", NULL, PROD,
+		    "rg-net-prod", NULL);
+		tags(g, PROD, "central-it", subs[PROD].owner, NULL);
+		ko(g, "properties");
+		guid(g, rg_guid, "asg-guid:%s", id);
+		ks(g, "resourceGuid", rg_guid);
+		ks(g, "provisioningState", "Succeeded");
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+}
+
+static const struct vnetdef {
+	int		 sub;
+	const char	*rg;
+	const char	*name;
+	const char	*space;		/* addressPrefixes, comma list */
+	const char	*subnets;	/* "name=prefix[|prefix6]=nsg", ';'-sep */
+	const char	*peers;		/* "vnetkey" list: sub:rg/vnet, ';'-sep */
+} vnets[] = {
+	{ SHARED, "rg-hub-network", "vnet-hub-uks", "10.0.0.0/16",
+	    "GatewaySubnet=10.0.0.0/27=;AzureFirewallSubnet=10.0.1.0/26=;"
+	    "snet-shared=10.0.2.0/24=nsg-snet-shared;"
+	    "snet-campus-vpn=10.0.3.0/24=",
+	    "0:rg-net-prod/vnet-prod-uks;1:rg-net-research/vnet-research-uks;"
+	    "2:rg-net-dev/vnet-dev-uks" },
+	{ PROD, "rg-net-prod", "vnet-prod-uks", "10.10.0.0/16",
+	    "snet-web=10.10.1.0/24=nsg-snet-web;snet-app=10.10.2.0/24=nsg-snet-app;"
+	    "snet-data=10.10.3.0/24=nsg-snet-data;"
+	    "snet-appgw=10.10.4.0/24=nsg-snet-appgw;"
+	    "snet-mgmt=10.10.5.0/24=nsg-snet-mgmt",
+	    "3:rg-hub-network/vnet-hub-uks;2:rg-net-dev/vnet-dev-uks" },
+	{ RES, "rg-net-research", "vnet-research-uks", "10.20.0.0/16",
+	    "snet-hpc=10.20.1.0/24=nsg-snet-hpc;snet-storage=10.20.2.0/24=",
+	    "3:rg-hub-network/vnet-hub-uks" },
+	{ TEACH, "rg-net-dev", "vnet-dev-uks", "10.30.0.0/16,fd00:30::/48",
+	    "snet-labs=10.30.1.0/24=nsg-snet-labs;"
+	    "snet-jump=10.30.2.0/24=nsg-snet-jump;"
+	    "snet-labs-legacy=10.30.3.0/24|fd00:30:3::/64=",
+	    "3:rg-hub-network/vnet-hub-uks;0:rg-net-prod/vnet-prod-uks" },
+};
+
+/* "remoteAddressSpace" of a peering to the VNet named vn. */
+static void
+peer_space(struct gen *g, const char *vn)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(vnets) / sizeof(vnets[0]); i++) {
+		if (strcmp(vnets[i].name, vn) != 0)
+			continue;
+		ko(g, "remoteAddressSpace");
+		kcsv(g, "addressPrefixes", vnets[i].space);
+		oe(g);
+	}
+}
+
+static void
+gen_vnets(struct gen *g)
+{
+	char id[GEN_ID_MAX], rid2[GEN_ID_MAX], tok[256], name[64], pfx[64],
+	    nsg[64], rg[64], vn[64], rguid[40];
+	const char *p, *c, *e1, *e2, *bar, *sl;
+	size_t i;
+	int psub;
+
+	for (i = 0; i < sizeof(vnets) / sizeof(vnets[0]); i++) {
+		const struct vnetdef *v = &vnets[i];
+
+		rid(id, g, v->sub, v->rg, "Microsoft.Network/virtualNetworks/%s",
+		    v->name);
+		arm(g, id, v->name, "microsoft.network/virtualnetworks", NULL,
+		    v->sub, v->rg, NULL);
+		tags(g, v->sub, subs[v->sub].dept, subs[v->sub].owner, NULL);
+		ko(g, "properties");
+		ks(g, "provisioningState", "Succeeded");
+		guid(g, rguid, "vnet-guid:%s", id);
+		ks(g, "resourceGuid", rguid);
+		ko(g, "addressSpace");
+		kcsv(g, "addressPrefixes", v->space);
+		oe(g);
+		kb(g, "enableDdosProtection", false);
+		ka(g, "subnets");
+		for (p = v->subnets; p != NULL && *p != '\0';
+		    p = c != NULL ? c + 1 : NULL) {
+			c = strchr(p, ';');
+			snprintf(tok, sizeof(tok), "%.*s",
+			    (int)(c != NULL ? (size_t)(c - p) : strlen(p)), p);
+			e1 = strchr(tok, '=');
+			e2 = e1 != NULL ? strchr(e1 + 1, '=') : NULL;
+			if (e1 == NULL || e2 == NULL)
+				continue;
+			snprintf(name, sizeof(name), "%.*s", (int)(e1 - tok), tok);
+			snprintf(pfx, sizeof(pfx), "%.*s", (int)(e2 - e1 - 1),
+			    e1 + 1);
+			snprintf(nsg, sizeof(nsg), "%s", e2 + 1);
+			ob(g);
+			kf(g, "id", "%s/subnets/%s", id, name);
+			ks(g, "name", name);
+			ks(g, "type", "Microsoft.Network/virtualNetworks/subnets");
+			ko(g, "properties");
+			ks(g, "provisioningState", "Succeeded");
+			if ((bar = strchr(pfx, '|')) != NULL) {
+				ka(g, "addressPrefixes");
+				sf(g, "%.*s", (int)(bar - pfx), pfx);
+				s(g, bar + 1);
+				ae(g);
+			} else
+				ks(g, "addressPrefix", pfx);
+			if (nsg[0] != '\0') {
+				ko(g, "networkSecurityGroup");
+				rid(rid2, g, v->sub, v->rg,
+				    "Microsoft.Network/networkSecurityGroups/%s",
+				    nsg);
+				ks(g, "id", rid2);
+				oe(g);
+			}
+			ks(g, "privateEndpointNetworkPolicies", "Disabled");
+			ks(g, "privateLinkServiceNetworkPolicies", "Enabled");
+			oe(g);
+			oe(g);
+		}
+		ae(g);
+		ka(g, "virtualNetworkPeerings");
+		for (p = v->peers; p != NULL && *p != '\0';
+		    p = c != NULL ? c + 1 : NULL) {
+			c = strchr(p, ';');
+			snprintf(tok, sizeof(tok), "%.*s",
+			    (int)(c != NULL ? (size_t)(c - p) : strlen(p)), p);
+			psub = tok[0] - '0';
+			sl = strchr(tok + 2, '/');
+			if (sl == NULL || psub < 0 || psub >= N_SUBS)
+				continue;
+			snprintf(rg, sizeof(rg), "%.*s", (int)(sl - tok - 2),
+			    tok + 2);
+			snprintf(vn, sizeof(vn), "%s", sl + 1);
+			ob(g);
+			kf(g, "id", "%s/virtualNetworkPeerings/peer-%s-to-%s", id,
+			    v->name + 5, vn + 5);
+			kf(g, "name", "peer-%s-to-%s", v->name + 5, vn + 5);
+			ks(g, "type",
+			    "Microsoft.Network/virtualNetworks/virtualNetworkPeerings");
+			ko(g, "properties");
+			ks(g, "provisioningState", "Succeeded");
+			ks(g, "peeringState", "Connected");
+			ks(g, "peeringSyncLevel", "FullyInSync");
+			kb(g, "allowVirtualNetworkAccess", true);
+			kb(g, "allowForwardedTraffic", v->sub == SHARED ||
+			    strcmp(vn, "vnet-hub-uks") == 0);
+			kb(g, "allowGatewayTransit", v->sub == SHARED);
+			kb(g, "useRemoteGateways", false);
+			ko(g, "remoteVirtualNetwork");
+			rid(rid2, g, psub, rg,
+			    "Microsoft.Network/virtualNetworks/%s", vn);
+			ks(g, "id", rid2);
+			oe(g);
+			peer_space(g, vn);
+			oe(g);
+			oe(g);
+		}
+		ae(g);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+}
+
+static const struct pipdef {
+	int		 sub;
+	const char	*rg;
+	const char	*name;
+	const char	*ip;
+	const char	*cfg;	/* attached ipConfiguration under rg */
+} pips[] = {
+	{ SHARED, "rg-hub-network", "pip-afw-hub", "20.90.10.4",
+	    "Microsoft.Network/azureFirewalls/afw-nbu-hub/azureFirewallIpConfigurations/afw-ipconfig" },
+	{ PROD, "rg-net-prod", "pip-agw-web", "20.90.20.5",
+	    "Microsoft.Network/applicationGateways/agw-nbu-web/frontendIPConfigurations/appGwPublicFrontendIp" },
+	{ RES, "rg-net-research", "pip-lb-hpc", "20.90.30.6",
+	    "Microsoft.Network/loadBalancers/lb-hpc-public/frontendIPConfigurations/fe-public" },
+	{ TEACH, "rg-labs-dev", "pip-vm-lab-win-01", "20.90.40.11",
+	    "Microsoft.Network/networkInterfaces/nic-vm-lab-win-01/ipConfigurations/ipconfig1" },
+	{ TEACH, "rg-labs-dev", "pip-vm-lab-win-02", "20.90.40.12",
+	    "Microsoft.Network/networkInterfaces/nic-vm-lab-win-02/ipConfigurations/ipconfig1" },
+	{ TEACH, "rg-labs-dev", "pip-vm-lab-lnx-01", "20.90.40.13",
+	    "Microsoft.Network/networkInterfaces/nic-vm-lab-lnx-01/ipConfigurations/ipconfig1" },
+	{ TEACH, "rg-labs-dev", "pip-vm-lab-lnx-01-v6", "2603:1020:702:3::13",
+	    "Microsoft.Network/networkInterfaces/nic-vm-lab-lnx-01/ipConfigurations/ipconfig-v6" },
+	{ TEACH, "rg-labs-dev", "pip-vm-lab-lnx-02", "20.90.40.14",
+	    "Microsoft.Network/networkInterfaces/nic-vm-lab-lnx-02/ipConfigurations/ipconfig1" },
+	{ TEACH, "rg-labs-dev", "pip-vm-lab-lnx-02-v6", "2603:1020:702:3::14",
+	    "Microsoft.Network/networkInterfaces/nic-vm-lab-lnx-02/ipConfigurations/ipconfig-v6" },
+	{ PROD, "rg-web-prod", "pip-vm-web-static-01", "20.90.20.21",
+	    "Microsoft.Network/networkInterfaces/nic-vm-web-static-01/ipConfigurations/ipconfig1" },
+	{ PROD, "rg-web-prod", "pip-vm-web-static-02", "20.90.20.22",
+	    "Microsoft.Network/networkInterfaces/nic-vm-web-static-02/ipConfigurations/ipconfig1" },
+	{ PROD, "rg-mgmt-prod", "pip-vm-mgmt-jump-01", "20.90.20.30",
+	    "Microsoft.Network/networkInterfaces/nic-vm-mgmt-jump-01/ipConfigurations/ipconfig1" },
+};
+
+static void
+gen_pips(struct gen *g)
+{
+	char id[GEN_ID_MAX], cfg[GEN_ID_MAX], rguid[40];
+	size_t i;
+	bool v6;
+
+	for (i = 0; i < sizeof(pips) / sizeof(pips[0]); i++) {
+		const struct pipdef *p = &pips[i];
+
+		v6 = strchr(p->ip, ':') != NULL;
+		rid(id, g, p->sub, p->rg, "Microsoft.Network/publicIPAddresses/%s",
+		    p->name);
+		arm(g, id, p->name, "microsoft.network/publicipaddresses", NULL,
+		    p->sub, p->rg, NULL);
+		sku(g, "Standard", "Regional");
+		tags(g, p->sub, subs[p->sub].dept, subs[p->sub].owner, NULL);
+		ka(g, "zones");
+		s(g, "1");
+		s(g, "2");
+		s(g, "3");
+		ae(g);
+		ko(g, "properties");
+		ks(g, "provisioningState", "Succeeded");
+		guid(g, rguid, "pip-guid:%s", id);
+		ks(g, "resourceGuid", rguid);
+		ks(g, "ipAddress", p->ip);
+		ks(g, "publicIPAddressVersion", v6 ? "IPv6" : "IPv4");
+		ks(g, "publicIPAllocationMethod", "Static");
+		kn(g, "idleTimeoutInMinutes", 4);
+		ko(g, "ipConfiguration");
+		rid(cfg, g, p->sub, p->rg, "%s", p->cfg);
+		ks(g, "id", cfg);
+		oe(g);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+}
+
+static void
+idobj(struct gen *g, const char *key, const char *id)
+{
+	ko(g, key);
+	ks(g, "id", id);
+	oe(g);
+}
+
+/* "key": {"id": "<formatted>"} */
+static void __attribute__((format(printf, 3, 4)))
+kidf(struct gen *g, const char *key, const char *fmt, ...)
+{
+	char v[GEN_ID_MAX * 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v, sizeof(v), fmt, ap);
+	va_end(ap);
+	idobj(g, key, v);
+}
+
+/* Public load balancer in research: SSH NAT to the HPC head node. */
+static void
+gen_lb(struct gen *g)
+{
+	char id[GEN_ID_MAX], t[GEN_ID_MAX];
+
+	rid(id, g, RES, "rg-net-research",
+	    "Microsoft.Network/loadBalancers/lb-hpc-public");
+	arm(g, id, "lb-hpc-public", "microsoft.network/loadbalancers", NULL,
+	    RES, "rg-net-research", NULL);
+	sku(g, "Standard", "Regional");
+	tags(g, RES, "research-computing", subs[RES].owner, "hpc");
+	ko(g, "properties");
+	ks(g, "provisioningState", "Succeeded");
+	ka(g, "frontendIPConfigurations");
+	ob(g);
+	kf(g, "id", "%s/frontendIPConfigurations/fe-public", id);
+	ks(g, "name", "fe-public");
+	ko(g, "properties");
+	rid(t, g, RES, "rg-net-research",
+	    "Microsoft.Network/publicIPAddresses/pip-lb-hpc");
+	idobj(g, "publicIPAddress", t);
+	ka(g, "inboundNatRules");
+	ob(g);
+	kf(g, "id", "%s/inboundNatRules/nat-ssh-hpc-head-01", id);
+	oe(g);
+	ae(g);
+	ka(g, "loadBalancingRules");
+	ob(g);
+	kf(g, "id", "%s/loadBalancingRules/lbr-jupyter-https", id);
+	oe(g);
+	ae(g);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "backendAddressPools");
+	ob(g);
+	kf(g, "id", "%s/backendAddressPools/bepool-hpc", id);
+	ks(g, "name", "bepool-hpc");
+	ko(g, "properties");
+	ka(g, "backendIPConfigurations");
+	ob(g);
+	rid(t, g, RES, "rg-hpc-research",
+	    "Microsoft.Network/networkInterfaces/nic-vm-hpc-head-01/ipConfigurations/ipconfig1");
+	ks(g, "id", t);
+	oe(g);
+	ae(g);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "loadBalancingRules");
+	ob(g);
+	kf(g, "id", "%s/loadBalancingRules/lbr-jupyter-https", id);
+	ks(g, "name", "lbr-jupyter-https");
+	ko(g, "properties");
+	kidf(g, "frontendIPConfiguration",
+	    "%s/frontendIPConfigurations/fe-public", id);
+	ks(g, "protocol", "Tcp");
+	kn(g, "frontendPort", 443);
+	kn(g, "backendPort", 8443);
+	kb(g, "enableFloatingIP", false);
+	kn(g, "idleTimeoutInMinutes", 4);
+	ks(g, "loadDistribution", "Default");
+	kidf(g, "backendAddressPool", "%s/backendAddressPools/bepool-hpc",
+	    id);
+	kidf(g, "probe", "%s/probes/probe-https", id);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "probes");
+	ob(g);
+	kf(g, "id", "%s/probes/probe-https", id);
+	ks(g, "name", "probe-https");
+	ko(g, "properties");
+	ks(g, "protocol", "Tcp");
+	kn(g, "port", 8443);
+	kn(g, "intervalInSeconds", 15);
+	kn(g, "numberOfProbes", 2);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "inboundNatRules");
+	ob(g);
+	kf(g, "id", "%s/inboundNatRules/nat-ssh-hpc-head-01", id);
+	ks(g, "name", "nat-ssh-hpc-head-01");
+	ko(g, "properties");
+	kidf(g, "frontendIPConfiguration",
+	    "%s/frontendIPConfigurations/fe-public", id);
+	rid(t, g, RES, "rg-hpc-research",
+	    "Microsoft.Network/networkInterfaces/nic-vm-hpc-head-01/ipConfigurations/ipconfig1");
+	idobj(g, "backendIPConfiguration", t);
+	ks(g, "protocol", "Tcp");
+	kn(g, "frontendPort", 50022);
+	kn(g, "backendPort", 22);
+	kn(g, "idleTimeoutInMinutes", 4);
+	kb(g, "enableFloatingIP", false);
+	kb(g, "enableTcpReset", false);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "outboundRules");
+	ae(g);
+	oe(g);
+	rec_end(g, S_RESOURCES);
+}
+
+static void
+gen_appgw(struct gen *g)
+{
+	char id[GEN_ID_MAX], t[GEN_ID_MAX];
+	int i;
+
+	rid(id, g, PROD, "rg-net-prod",
+	    "Microsoft.Network/applicationGateways/agw-nbu-web");
+	arm(g, id, "agw-nbu-web", "microsoft.network/applicationgateways", NULL,
+	    PROD, "rg-net-prod", NULL);
+	tags(g, PROD, "communications", subs[PROD].owner, "web-portal");
+	ka(g, "zones");
+	s(g, "1");
+	s(g, "2");
+	ae(g);
+	ko(g, "properties");
+	ks(g, "provisioningState", "Succeeded");
+	ks(g, "operationalState", "Running");
+	ko(g, "sku");
+	ks(g, "name", "WAF_v2");
+	ks(g, "tier", "WAF_v2");
+	kn(g, "capacity", 2);
+	oe(g);
+	ko(g, "sslPolicy");
+	ks(g, "policyType", "Predefined");
+	ks(g, "policyName", "AppGwSslPolicy20220101");
+	oe(g);
+	ka(g, "gatewayIPConfigurations");
+	ob(g);
+	kf(g, "id", "%s/gatewayIPConfigurations/appGatewayIpConfig", id);
+	ks(g, "name", "appGatewayIpConfig");
+	ko(g, "properties");
+	subnet_id(t, g, PROD, "rg-net-prod/vnet-prod-uks/snet-appgw");
+	idobj(g, "subnet", t);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "frontendIPConfigurations");
+	ob(g);
+	kf(g, "id", "%s/frontendIPConfigurations/appGwPublicFrontendIp", id);
+	ks(g, "name", "appGwPublicFrontendIp");
+	ko(g, "properties");
+	ks(g, "privateIPAllocationMethod", "Dynamic");
+	rid(t, g, PROD, "rg-net-prod",
+	    "Microsoft.Network/publicIPAddresses/pip-agw-web");
+	idobj(g, "publicIPAddress", t);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "frontendPorts");
+	ob(g);
+	kf(g, "id", "%s/frontendPorts/port_443", id);
+	ks(g, "name", "port_443");
+	ko(g, "properties");
+	kn(g, "port", 443);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "backendAddressPools");
+	ob(g);
+	kf(g, "id", "%s/backendAddressPools/bepool-cms", id);
+	ks(g, "name", "bepool-cms");
+	ko(g, "properties");
+	ka(g, "backendAddresses");
+	ae(g);
+	ka(g, "backendIPConfigurations");
+	for (i = 1; i <= 2; i++) {
+		ob(g);
+		rid(t, g, PROD, "rg-web-prod",
+		    "Microsoft.Network/networkInterfaces/nic-vm-web-cms-%02d/ipConfigurations/ipconfig1",
+		    i);
+		ks(g, "id", t);
+		oe(g);
+	}
+	ae(g);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "backendHttpSettingsCollection");
+	ob(g);
+	kf(g, "id", "%s/backendHttpSettingsCollection/https-443", id);
+	ks(g, "name", "https-443");
+	ko(g, "properties");
+	kn(g, "port", 443);
+	ks(g, "protocol", "Https");
+	ks(g, "cookieBasedAffinity", "Disabled");
+	kn(g, "requestTimeout", 30);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "httpListeners");
+	ob(g);
+	kf(g, "id", "%s/httpListeners/listener-portal-https", id);
+	ks(g, "name", "listener-portal-https");
+	ko(g, "properties");
+	kidf(g, "frontendIPConfiguration",
+	    "%s/frontendIPConfigurations/appGwPublicFrontendIp", id);
+	kidf(g, "frontendPort", "%s/frontendPorts/port_443", id);
+	ks(g, "protocol", "Https");
+	ks(g, "hostName", "www." DOMAIN);
+	kb(g, "requireServerNameIndication", true);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "requestRoutingRules");
+	ob(g);
+	kf(g, "id", "%s/requestRoutingRules/rule-portal", id);
+	ks(g, "name", "rule-portal");
+	ko(g, "properties");
+	ks(g, "ruleType", "Basic");
+	kn(g, "priority", 100);
+	kidf(g, "httpListener", "%s/httpListeners/listener-portal-https", id);
+	kidf(g, "backendAddressPool", "%s/backendAddressPools/bepool-cms", id);
+	kidf(g, "backendHttpSettings",
+	    "%s/backendHttpSettingsCollection/https-443", id);
+	oe(g);
+	oe(g);
+	ae(g);
+	ko(g, "webApplicationFirewallConfiguration");
+	kb(g, "enabled", true);
+	ks(g, "firewallMode", "Prevention");
+	ks(g, "ruleSetType", "OWASP");
+	ks(g, "ruleSetVersion", "3.2");
+	oe(g);
+	oe(g);
+	rec_end(g, S_RESOURCES);
+}
+
+/* Hub firewall: DNAT of the public IP's 1433 to the finance SQL VM. */
+static void
+gen_firewall(struct gen *g)
+{
+	char id[GEN_ID_MAX], t[GEN_ID_MAX];
+
+	rid(id, g, SHARED, "rg-hub-network",
+	    "Microsoft.Network/azureFirewalls/afw-nbu-hub");
+	arm(g, id, "afw-nbu-hub", "microsoft.network/azurefirewalls", NULL,
+	    SHARED, "rg-hub-network", NULL);
+	tags(g, SHARED, "central-it", subs[SHARED].owner, "hub");
+	ka(g, "zones");
+	s(g, "1");
+	s(g, "2");
+	s(g, "3");
+	ae(g);
+	ko(g, "properties");
+	ks(g, "provisioningState", "Succeeded");
+	ko(g, "sku");
+	ks(g, "name", "AZFW_VNet");
+	ks(g, "tier", "Standard");
+	oe(g);
+	ks(g, "threatIntelMode", "Alert");
+	ka(g, "ipConfigurations");
+	ob(g);
+	kf(g, "id", "%s/azureFirewallIpConfigurations/afw-ipconfig", id);
+	ks(g, "name", "afw-ipconfig");
+	ko(g, "properties");
+	ks(g, "privateIPAddress", "10.0.1.4");
+	subnet_id(t, g, SHARED, "rg-hub-network/vnet-hub-uks/AzureFirewallSubnet");
+	idobj(g, "subnet", t);
+	rid(t, g, SHARED, "rg-hub-network",
+	    "Microsoft.Network/publicIPAddresses/pip-afw-hub");
+	idobj(g, "publicIPAddress", t);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "natRuleCollections");
+	ob(g);
+	kf(g, "id", "%s/natRuleCollections/dnat-inbound", id);
+	ks(g, "name", "dnat-inbound");
+	ko(g, "properties");
+	kn(g, "priority", 100);
+	ko(g, "action");
+	ks(g, "type", "Dnat");
+	oe(g);
+	ka(g, "rules");
+	ob(g);
+	ks(g, "name", "dnat-fin-sql");
+	ks(g, "description", "Finance reporting vendor access (temporary)");
+	kstrs(g, "protocols", "TCP", NULL);
+	kstrs(g, "sourceAddresses", "*", NULL);
+	kstrs(g, "destinationAddresses", "20.90.10.4", NULL);
+	kstrs(g, "destinationPorts", "1433", NULL);
+	ks(g, "translatedAddress", "10.10.3.4");
+	ks(g, "translatedPort", "1433");
+	oe(g);
+	ae(g);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "networkRuleCollections");
+	ob(g);
+	kf(g, "id", "%s/networkRuleCollections/net-allow-spokes", id);
+	ks(g, "name", "net-allow-spokes");
+	ko(g, "properties");
+	kn(g, "priority", 200);
+	ko(g, "action");
+	ks(g, "type", "Allow");
+	oe(g);
+	ka(g, "rules");
+	ob(g);
+	ks(g, "name", "spokes-to-internet-https");
+	kstrs(g, "protocols", "TCP", NULL);
+	kstrs(g, "sourceAddresses", "10.10.0.0/16", "10.20.0.0/16",
+	    "10.30.0.0/16", NULL);
+	kstrs(g, "destinationAddresses", "*", NULL);
+	kstrs(g, "destinationPorts", "443", NULL);
+	oe(g);
+	ae(g);
+	oe(g);
+	oe(g);
+	ae(g);
+	kempty(g, "applicationRuleCollections");
+	oe(g);
+	rec_end(g, S_RESOURCES);
+}
+
+/* ---------------------------------------------------------------- */
+/* Virtual machines with NIC, disks, patch data, backup, schedule    */
+
+struct vmspec {
+	const char	*name;		/* VM name */
+	int		 sub;		/* subscription */
+	const char	*rg;		/* resource group */
+	bool		 win;		/* Windows, else Linux */
+	const char	*subnet;	/* "rg/vnet/subnet" */
+	const char	*ip;		/* private IPv4 */
+	const char	*mode;		/* patchMode; NULL = AutomaticByPlatform */
+	const char	*dept;		/* dept tag */
+	const char	*owner;		/* owner tag; NULL = none */
+	const char	*app;		/* app tag */
+	bool		 nic_nsg;	/* NIC NSG nsg-<name> */
+	bool		 pip;		/* public IP pip-<name> on the NIC */
+	bool		 v6;		/* dual stack with pip-<name>-v6 */
+	const char	*asg;		/* ASG membership or NULL */
+	bool		 lb;		/* research LB pool + SSH NAT */
+	bool		 agw;		/* app gateway backend */
+	int		 ndata;		/* data disks */
+	int		 assess_h;	/* assessment age in hours, -1 = none */
+	int		 crit_d;	/* critical patch age in days, -1 = none */
+	int		 sec_d;		/* security patch age in days, -1 = none */
+	int		 bkp_h;		/* last backup age in hours, -1 = none */
+	bool		 bkp_failed;	/* last backup attempt failed */
+	const char	*maint;		/* maintenance configuration or NULL */
+};
+
+static const char *
+vm_size(const struct vmspec *v)
+{
+	static const char *const sizes[] = { "Standard_D4s_v5",
+	    "Standard_D2s_v5", "Standard_E8s_v5", "Standard_B2ms",
+	    "Standard_D8s_v5", "Standard_F4s_v2" };
+
+	return sizes[hash_str(0, v->name) % 6];
+}
+
+static void
+gen_vm_core(struct gen *g, const struct vmspec *v)
+{
+	char id[GEN_ID_MAX], nic[GEN_ID_MAX], t[GEN_ID_MAX], vmid[40],
+	    os[GEN_ID_MAX], mac[24];
+	uint64_t h;
+	int i;
+
+	rnd_seed(g, v->name);
+	rid(id, g, v->sub, v->rg, "Microsoft.Compute/virtualMachines/%s",
+	    v->name);
+	rid(nic, g, v->sub, v->rg, "Microsoft.Network/networkInterfaces/nic-%s",
+	    v->name);
+	rid(os, g, v->sub, v->rg, "Microsoft.Compute/disks/%s-osdisk", v->name);
+
+	/* The VM. */
+	arm(g, id, v->name, "microsoft.compute/virtualmachines", "", v->sub,
+	    v->rg, NULL);
+	tags(g, v->sub, v->dept, v->owner, v->app);
+	if (rnd(g) % 3 == 0) {
+		ko(g, "identity");
+		ks(g, "type", "SystemAssigned");
+		guid(g, vmid, "mi:%s", id);
+		ks(g, "principalId", vmid);
+		ks(g, "tenantId", g->tenant);
+		oe(g);
+	}
+	kstrs(g, "zones", (rnd(g) & 1) != 0 ? "1" : "2", NULL);
+	ko(g, "properties");
+	guid(g, vmid, "vmid:%s", id);
+	ks(g, "vmId", vmid);
+	ko(g, "hardwareProfile");
+	ks(g, "vmSize", vm_size(v));
+	oe(g);
+	ko(g, "storageProfile");
+	ko(g, "imageReference");
+	if (v->win) {
+		ks(g, "publisher", "MicrosoftWindowsServer");
+		ks(g, "offer", "WindowsServer");
+		ks(g, "sku", strstr(v->name, "legacy") != NULL ?
+		    "2012-R2-Datacenter" : "2022-datacenter-azure-edition");
+	} else {
+		ks(g, "publisher", "Canonical");
+		ks(g, "offer", "0001-com-ubuntu-server-jammy");
+		ks(g, "sku", "22_04-lts-gen2");
+	}
+	ks(g, "version", "latest");
+	oe(g);
+	ko(g, "osDisk");
+	ks(g, "osType", v->win ? "Windows" : "Linux");
+	kf(g, "name", "%s-osdisk", v->name);
+	ks(g, "createOption", "FromImage");
+	ks(g, "caching", "ReadWrite");
+	ko(g, "managedDisk");
+	ks(g, "id", os);
+	ks(g, "storageAccountType", "Premium_LRS");
+	oe(g);
+	ks(g, "deleteOption", "Delete");
+	kn(g, "diskSizeGB", v->win ? 128 : 64);
+	oe(g);
+	ka(g, "dataDisks");
+	for (i = 0; i < v->ndata; i++) {
+		ob(g);
+		kn(g, "lun", i);
+		kf(g, "name", "%s-data%02d", v->name, i + 1);
+		ks(g, "createOption", "Attach");
+		ks(g, "caching", "ReadOnly");
+		ko(g, "managedDisk");
+		rid(t, g, v->sub, v->rg, "Microsoft.Compute/disks/%s-data%02d",
+		    v->name, i + 1);
+		ks(g, "id", t);
+		ks(g, "storageAccountType", "Premium_LRS");
+		oe(g);
+		kn(g, "diskSizeGB", 256);
+		oe(g);
+	}
+	ae(g);
+	oe(g);
+	ko(g, "osProfile");
+	ks(g, "computerName", v->name + 3);
+	ks(g, "adminUsername", "nbuadmin");
+	if (v->win) {
+		ko(g, "windowsConfiguration");
+		kb(g, "provisionVMAgent", true);
+		kb(g, "enableAutomaticUpdates", v->mode == NULL ||
+		    strcmp(v->mode, "Manual") != 0);
+		ko(g, "patchSettings");
+		ks(g, "patchMode", v->mode != NULL ? v->mode :
+		    "AutomaticByPlatform");
+		ks(g, "assessmentMode", "AutomaticByPlatform");
+		oe(g);
+		oe(g);
+	} else {
+		ko(g, "linuxConfiguration");
+		kb(g, "disablePasswordAuthentication", true);
+		kb(g, "provisionVMAgent", true);
+		ko(g, "patchSettings");
+		ks(g, "patchMode", v->mode != NULL ? v->mode :
+		    "AutomaticByPlatform");
+		ks(g, "assessmentMode", "AutomaticByPlatform");
+		oe(g);
+		oe(g);
+	}
+	kempty(g, "secrets");
+	kb(g, "allowExtensionOperations", true);
+	oe(g);
+	ko(g, "networkProfile");
+	ka(g, "networkInterfaces");
+	ob(g);
+	ks(g, "id", nic);
+	ko(g, "properties");
+	kb(g, "primary", true);
+	oe(g);
+	oe(g);
+	ae(g);
+	oe(g);
+	ko(g, "securityProfile");
+	kb(g, "encryptionAtHost", (rnd(g) & 1) != 0);
+	oe(g);
+	ko(g, "diagnosticsProfile");
+	ko(g, "bootDiagnostics");
+	kb(g, "enabled", true);
+	oe(g);
+	oe(g);
+	if (v->win && strstr(v->name, "legacy") == NULL)
+		ks(g, "licenseType", "Windows_Server");
+	ks(g, "provisioningState", "Succeeded");
+	ko(g, "extended");
+	ko(g, "instanceView");
+	ko(g, "powerState");
+	ks(g, "code", "PowerState/running");
+	ks(g, "displayStatus", "VM running");
+	oe(g);
+	oe(g);
+	oe(g);
+	kt(g, "timeCreated", (int64_t)rnd_range(g, 200, 1400) * DAY);
+	oe(g);
+	rec_end(g, S_RESOURCES);
+
+	/* The NIC. */
+	arm(g, nic, strrchr(nic, '/') + 1, "microsoft.network/networkinterfaces",
+	    "Regular", v->sub, v->rg, NULL);
+	tags(g, v->sub, v->dept, v->owner, v->app);
+	ko(g, "properties");
+	ks(g, "provisioningState", "Succeeded");
+	guid(g, vmid, "nic-guid:%s", nic);
+	ks(g, "resourceGuid", vmid);
+	ka(g, "ipConfigurations");
+	ob(g);
+	kf(g, "id", "%s/ipConfigurations/ipconfig1", nic);
+	ks(g, "name", "ipconfig1");
+	ks(g, "type", "Microsoft.Network/networkInterfaces/ipConfigurations");
+	ko(g, "properties");
+	ks(g, "provisioningState", "Succeeded");
+	ks(g, "privateIPAddress", v->ip);
+	ks(g, "privateIPAllocationMethod", "Static");
+	ks(g, "privateIPAddressVersion", "IPv4");
+	kb(g, "primary", true);
+	subnet_id(t, g, v->sub, v->subnet);
+	idobj(g, "subnet", t);
+	if (v->pip) {
+		rid(t, g, v->sub, v->rg,
+		    "Microsoft.Network/publicIPAddresses/pip-%s", v->name);
+		idobj(g, "publicIPAddress", t);
+	}
+	if (v->asg != NULL)
+		asg_ref(g, v->sub, "applicationSecurityGroups", v->asg);
+	ka(g, "loadBalancerBackendAddressPools");
+	if (v->lb) {
+		ob(g);
+		rid(t, g, RES, "rg-net-research",
+		    "Microsoft.Network/loadBalancers/lb-hpc-public/backendAddressPools/bepool-hpc");
+		ks(g, "id", t);
+		oe(g);
+	}
+	ae(g);
+	ka(g, "loadBalancerInboundNatRules");
+	if (v->lb) {
+		ob(g);
+		rid(t, g, RES, "rg-net-research",
+		    "Microsoft.Network/loadBalancers/lb-hpc-public/inboundNatRules/nat-ssh-hpc-head-01");
+		ks(g, "id", t);
+		oe(g);
+	}
+	ae(g);
+	ka(g, "applicationGatewayBackendAddressPools");
+	if (v->agw) {
+		ob(g);
+		rid(t, g, PROD, "rg-net-prod",
+		    "Microsoft.Network/applicationGateways/agw-nbu-web/backendAddressPools/bepool-cms");
+		ks(g, "id", t);
+		oe(g);
+	}
+	ae(g);
+	oe(g);
+	oe(g);
+	if (v->v6) {
+		ob(g);
+		kf(g, "id", "%s/ipConfigurations/ipconfig-v6", nic);
+		ks(g, "name", "ipconfig-v6");
+		ks(g, "type",
+		    "Microsoft.Network/networkInterfaces/ipConfigurations");
+		ko(g, "properties");
+		ks(g, "provisioningState", "Succeeded");
+		kf(g, "privateIPAddress", "fd00:30:3::%s", strrchr(v->ip, '.') + 1);
+		ks(g, "privateIPAllocationMethod", "Static");
+		ks(g, "privateIPAddressVersion", "IPv6");
+		kb(g, "primary", false);
+		subnet_id(t, g, v->sub, v->subnet);
+		idobj(g, "subnet", t);
+		rid(t, g, v->sub, v->rg,
+		    "Microsoft.Network/publicIPAddresses/pip-%s-v6", v->name);
+		idobj(g, "publicIPAddress", t);
+		oe(g);
+		oe(g);
+	}
+	ae(g);
+	if (v->nic_nsg) {
+		rid(t, g, v->sub, v->rg,
+		    "Microsoft.Network/networkSecurityGroups/nsg-%s", v->name);
+		idobj(g, "networkSecurityGroup", t);
+	}
+	idobj(g, "virtualMachine", id);
+	h = hash_str(g->seed, nic);
+	snprintf(mac, sizeof(mac), "00-0D-3A-%02X-%02X-%02X",
+	    (unsigned)(h >> 16) & 0xffU, (unsigned)(h >> 8) & 0xffU,
+	    (unsigned)h & 0xffU);
+	ks(g, "macAddress", mac);
+	kb(g, "enableAcceleratedNetworking", true);
+	kb(g, "enableIPForwarding", false);
+	kb(g, "primary", true);
+	ks(g, "nicType", "Standard");
+	oe(g);
+	rec_end(g, S_RESOURCES);
+
+	/* Disks. */
+	for (i = -1; i < v->ndata; i++) {
+		bool legacy = strstr(v->name, "legacy") != NULL;
+
+		if (i < 0)
+			snprintf(t, sizeof(t), "%s", os);
+		else
+			rid(t, g, v->sub, v->rg,
+			    "Microsoft.Compute/disks/%s-data%02d", v->name, i + 1);
+		g->managed_by = id;
+		arm(g, t, strrchr(t, '/') + 1, "microsoft.compute/disks", "",
+		    v->sub, v->rg, NULL);
+		sku(g, "Premium_LRS", "Premium");
+		tags(g, v->sub, v->dept, v->owner, v->app);
+		ko(g, "properties");
+		if (i < 0) {
+			ks(g, "osType", v->win ? "Windows" : "Linux");
+			ks(g, "hyperVGeneration", "V2");
+		}
+		ko(g, "creationData");
+		ks(g, "createOption", i < 0 ? "FromImage" : "Empty");
+		oe(g);
+		kn(g, "diskSizeGB", i < 0 ? (v->win ? 128 : 64) : 256);
+		ko(g, "encryption");
+		ks(g, "type", "EncryptionAtRestWithPlatformKey");
+		oe(g);
+		ks(g, "networkAccessPolicy", legacy && i < 0 ? "AllowAll" :
+		    "DenyAll");
+		ks(g, "publicNetworkAccess", legacy && i < 0 ? "Enabled" :
+		    "Disabled");
+		ks(g, "diskState", "Attached");
+		ks(g, "provisioningState", "Succeeded");
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+}
