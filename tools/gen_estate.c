@@ -1832,3 +1832,697 @@ gen_vm_core(struct gen *g, const struct vmspec *v)
 		rec_end(g, S_RESOURCES);
 	}
 }
+
+static void
+soft_patch(struct gen *g, const struct vmspec *v, const char *vmid,
+    const char *name, const char *kb, const char *cls, int age_d,
+    int assess_h)
+{
+	char id[GEN_ID_MAX], pid[40];
+
+	guid(g, pid, "patch:%s:%s", v->name, name);
+	snprintf(id, sizeof(id),
+	    "%s/patchAssessmentResults/latest/softwarePatches/%s", vmid, pid);
+	arm(g, id, pid,
+	    "microsoft.compute/virtualmachines/patchassessmentresults/softwarepatches",
+	    "", v->sub, v->rg, NULL);
+	ko(g, "properties");
+	ks(g, "patchName", name);
+	if (kb != NULL)
+		ks(g, "kbId", kb);
+	else
+		ks(g, "version", "3.0.2-0ubuntu1.18");
+	kstrs(g, "classifications", cls, NULL);
+	if (v->win)
+		ks(g, "msrcSeverity", strcmp(cls, "Critical") == 0 ?
+		    "Critical" : strcmp(cls, "Security") == 0 ? "Important" :
+		    "Unspecified");
+	ks(g, "rebootBehavior", v->win ? "CanRequestReboot" : "NeverReboots");
+	ks(g, "patchId", pid);
+	ks(g, "assessmentState", "Available");
+	kt(g, "publishedDate", (int64_t)age_d * DAY);
+	kt(g, "lastModifiedDateTime", (int64_t)assess_h * HOUR);
+	oe(g);
+	rec_end(g, S_PATCH);
+}
+
+static void
+gen_vm_patch(struct gen *g, const struct vmspec *v)
+{
+	char vmid[GEN_ID_MAX], id[GEN_ID_MAX], aid[40];
+	int n_other = 1 + (int)(hash_str(1, v->name) % 3);
+
+	if (v->assess_h < 0)
+		return;
+	rid(vmid, g, v->sub, v->rg, "Microsoft.Compute/virtualMachines/%s",
+	    v->name);
+	snprintf(id, sizeof(id), "%s/patchAssessmentResults/latest", vmid);
+	arm(g, id, "latest",
+	    "microsoft.compute/virtualmachines/patchassessmentresults", "",
+	    v->sub, v->rg, NULL);
+	ko(g, "properties");
+	ks(g, "status", "Succeeded");
+	kb(g, "rebootPending", v->crit_d >= 0);
+	ks(g, "osType", v->win ? "Windows" : "Linux");
+	ks(g, "patchServiceUsed", v->win ? "WU" : "APT");
+	ks(g, "startedBy", "Platform");
+	guid(g, aid, "assess-activity:%s", v->name);
+	ks(g, "assessmentActivityId", aid);
+	kt(g, "startDateTime", (int64_t)v->assess_h * HOUR + 300);
+	kt(g, "lastModifiedDateTime", (int64_t)v->assess_h * HOUR);
+	ko(g, "availablePatchCountByClassification");
+	if (v->win) {
+		kn(g, "critical", v->crit_d >= 0);
+		kn(g, "security", v->sec_d >= 0);
+		kn(g, "definition", 1);
+		kn(g, "updateRollup", 0);
+		kn(g, "featurePack", 0);
+		kn(g, "servicePack", 0);
+		kn(g, "tools", 0);
+		kn(g, "updates", n_other);
+	} else {
+		kn(g, "critical", v->crit_d >= 0);
+		kn(g, "security", v->sec_d >= 0);
+		kn(g, "other", n_other);
+	}
+	oe(g);
+	ko(g, "errorDetails");
+	ks(g, "code", "0");
+	ks(g, "message", "");
+	oe(g);
+	oe(g);
+	rec_end(g, S_PATCH);
+	if (v->crit_d >= 0)
+		soft_patch(g, v, vmid, v->win ?
+		    "2026-04 Cumulative Update for Microsoft server operating system version 21H2 for x64-based Systems (KB5041580)" :
+		    "openssl", v->win ? "5041580" : NULL, "Critical", v->crit_d,
+		    v->assess_h);
+	if (v->sec_d >= 0)
+		soft_patch(g, v, vmid, v->win ?
+		    "Security Update for Microsoft .NET Framework 4.8 (KB5042350)" :
+		    "libxml2", v->win ? "5042350" : NULL, "Security", v->sec_d,
+		    v->assess_h);
+	soft_patch(g, v, vmid, v->win ?
+	    "Security Intelligence Update for Microsoft Defender Antivirus (KB2267602)" :
+	    "tzdata", v->win ? "2267602" : NULL, v->win ? "Definition" : "Other",
+	    1, v->assess_h);
+}
+
+/* Backup: protected item and its latest backup job(s). */
+static void
+gen_vm_backup(struct gen *g, const struct vmspec *v)
+{
+	char vmid[GEN_ID_MAX], vault[GEN_ID_MAX], id[GEN_ID_MAX], jid[40],
+	    cont[256], item[256];
+	const struct subdef *sd = &subs[v->sub];
+	int last_ok_h;
+
+	if (v->bkp_h < 0)
+		return;
+	last_ok_h = v->bkp_failed ? 96 : v->bkp_h;
+	rid(vmid, g, v->sub, v->rg, "Microsoft.Compute/virtualMachines/%s",
+	    v->name);
+	rid(vault, g, v->sub, sd->vault_rg, "Microsoft.RecoveryServices/vaults/%s",
+	    sd->vault);
+	snprintf(cont, sizeof(cont), "IaasVMContainer;iaasvmcontainerv2;%s;%s",
+	    v->rg, v->name);
+	snprintf(item, sizeof(item), "VM;iaasvmcontainerv2;%s;%s", v->rg,
+	    v->name);
+	snprintf(id, sizeof(id),
+	    "%s/backupFabrics/Azure/protectionContainers/%s/protectedItems/%s",
+	    vault, cont, item);
+	arm(g, id, item,
+	    "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems",
+	    "", v->sub, sd->vault_rg, NULL);
+	ko(g, "properties");
+	ks(g, "friendlyName", v->name);
+	ks(g, "virtualMachineId", vmid);
+	ks(g, "sourceResourceId", vmid);
+	ks(g, "protectionStatus", v->bkp_failed ? "Unhealthy" : "Healthy");
+	ks(g, "protectionState", "Protected");
+	ks(g, "healthStatus", v->bkp_failed ? "ActionRequired" : "Passed");
+	ks(g, "lastBackupStatus", v->bkp_failed ? "Failed" : "Completed");
+	kt(g, "lastBackupTime", (int64_t)v->bkp_h * HOUR);
+	kt(g, "lastRecoveryPoint", (int64_t)last_ok_h * HOUR);
+	ks(g, "protectedItemType", "Microsoft.Compute/virtualMachines");
+	ks(g, "backupManagementType", "AzureIaasVM");
+	ks(g, "workloadType", "VM");
+	kf(g, "containerName", "iaasvmcontainerv2;%s;%s", v->rg, v->name);
+	kf(g, "policyId", "%s/backupPolicies/%s", vault,
+	    v->sub == TEACH ? "EnhancedPolicy-Labs" : "DefaultPolicy");
+	ks(g, "policyName", v->sub == TEACH ? "EnhancedPolicy-Labs" :
+	    "DefaultPolicy");
+	oe(g);
+	rec_end(g, S_RECOVERY);
+
+	/* The job of the last attempt, and the last success when failed. */
+	guid(g, jid, "job:%s:%d", v->name, v->bkp_h);
+	snprintf(id, sizeof(id), "%s/backupJobs/%s", vault, jid);
+	arm(g, id, jid, "microsoft.recoveryservices/vaults/backupjobs", "",
+	    v->sub, sd->vault_rg, NULL);
+	ko(g, "properties");
+	ks(g, "jobType", "AzureIaaSVMJob");
+	ks(g, "entityFriendlyName", v->name);
+	ks(g, "backupManagementType", "AzureIaasVM");
+	ks(g, "operation", "Backup");
+	ks(g, "status", v->bkp_failed ? "Failed" : "Completed");
+	kt(g, "startTime", (int64_t)v->bkp_h * HOUR + 1800);
+	kt(g, "endTime", (int64_t)v->bkp_h * HOUR);
+	ks(g, "duration", "PT30M");
+	guid(g, jid, "activity:%s:%d", v->name, v->bkp_h);
+	ks(g, "activityId", jid);
+	if (v->bkp_failed) {
+		ko(g, "errorDetails");
+		ks(g, "errorCode", "UserErrorVmNotInDesirableState");
+		ks(g, "errorString",
+		    "VM is not in a state that allows backups");
+		oe(g);
+	}
+	oe(g);
+	rec_end(g, S_RECOVERY);
+	if (v->bkp_failed) {
+		guid(g, jid, "job:%s:%d", v->name, last_ok_h);
+		snprintf(id, sizeof(id), "%s/backupJobs/%s", vault, jid);
+		arm(g, id, jid, "microsoft.recoveryservices/vaults/backupjobs",
+		    "", v->sub, sd->vault_rg, NULL);
+		ko(g, "properties");
+		ks(g, "jobType", "AzureIaaSVMJob");
+		ks(g, "entityFriendlyName", v->name);
+		ks(g, "backupManagementType", "AzureIaasVM");
+		ks(g, "operation", "Backup");
+		ks(g, "status", "Completed");
+		kt(g, "startTime", (int64_t)last_ok_h * HOUR + 1800);
+		kt(g, "endTime", (int64_t)last_ok_h * HOUR);
+		ks(g, "duration", "PT30M");
+		oe(g);
+		rec_end(g, S_RECOVERY);
+	}
+}
+
+static void
+gen_vm_maint(struct gen *g, const struct vmspec *v)
+{
+	char vmid[GEN_ID_MAX], id[GEN_ID_MAX], mc[GEN_ID_MAX];
+
+	if (v->maint == NULL)
+		return;
+	rid(vmid, g, v->sub, v->rg, "Microsoft.Compute/virtualMachines/%s",
+	    v->name);
+	snprintf(id, sizeof(id),
+	    "%s/providers/Microsoft.Maintenance/configurationAssignments/%s", vmid,
+	    v->maint);
+	rid(mc, g, SHARED, "rg-monitoring-shared",
+	    "Microsoft.Maintenance/maintenanceConfigurations/%s", v->maint);
+	arm(g, id, v->maint, "microsoft.maintenance/configurationassignments", "",
+	    v->sub, v->rg, NULL);
+	ko(g, "properties");
+	ks(g, "maintenanceConfigurationId", mc);
+	ks(g, "resourceId", vmid);
+	oe(g);
+	rec_end(g, S_MAINT);
+}
+
+static void
+gen_vm(struct gen *g, const struct vmspec *v)
+{
+	gen_vm_core(g, v);
+	gen_vm_patch(g, v);
+	gen_vm_backup(g, v);
+	gen_vm_maint(g, v);
+}
+
+#define PR "rg-net-prod/vnet-prod-uks/"
+#define RS "rg-net-research/vnet-research-uks/"
+#define DV "rg-net-dev/vnet-dev-uks/"
+#define HB "rg-hub-network/vnet-hub-uks/"
+#define OWN_SIS "registry-systems@" DOMAIN
+#define OWN_FIN "finance-systems@" DOMAIN
+#define OWN_WEB "web-team@" DOMAIN
+#define OWN_RC "research-computing@" DOMAIN
+#define OWN_LAB "teaching-labs@" DOMAIN
+#define OWN_IT "it-operations@" DOMAIN
+
+/*
+ * The named VMs, each planted problem or clean twin; see examples/README.md.
+ * Fields after app: nic_nsg, pip, v6, asg, lb, agw, ndata, assess_h, crit_d,
+ * sec_d, bkp_h, bkp_failed, maint.
+ */
+static const struct vmspec named_vms[] = {
+	{ "vm-sis-db-01", PROD, "rg-sis-prod", true, PR "snet-data", "10.10.3.10",
+	    NULL, "registry", OWN_SIS, "sis", false, false, false, "asg-db-servers",
+	    false, false, 2, 6, 200, -1, 6, false, NULL },
+	{ "vm-sis-db-02", PROD, "rg-sis-prod", true, PR "snet-data", "10.10.3.11",
+	    NULL, "registry", OWN_SIS, "sis", false, false, false, "asg-db-servers",
+	    false, false, 2, 6, 3, -1, 6, false, NULL },
+	{ "vm-sis-app-03", PROD, "rg-sis-prod", true, PR "snet-app", "10.10.2.5",
+	    NULL, "registry", OWN_SIS, "sis", false, false, false, "asg-app-servers",
+	    false, false, 0, 4, 14, -1, 7, false, NULL },
+	{ "vm-sis-app-04", PROD, "rg-sis-prod", true, PR "snet-app", "10.10.2.6",
+	    NULL, "registry", OWN_SIS, "sis", false, false, false, "asg-app-servers",
+	    false, false, 0, 4, 15, -1, 7, false, NULL },
+	{ "vm-fin-app-01", PROD, "rg-finance-prod", true, PR "snet-app",
+	    "10.10.2.7", NULL, "finance", OWN_FIN, "finance", false, false, false,
+	    "asg-app-servers", false, false, 1, 5, -1, 90, 60, false, NULL },
+	{ "vm-fin-app-02", PROD, "rg-finance-prod", true, PR "snet-app",
+	    "10.10.2.8", NULL, "finance", OWN_FIN, "finance", false, false, false,
+	    "asg-app-servers", false, false, 1, 5, -1, -1, 6, false, NULL },
+	{ "vm-fin-batch-01", PROD, "rg-finance-prod", true, PR "snet-app",
+	    "10.10.2.9", "Manual", "finance", OWN_FIN, "finance", false, false,
+	    false, NULL, false, false, 0, 8, -1, -1, 8, false, NULL },
+	{ "vm-fin-batch-02", PROD, "rg-finance-prod", true, PR "snet-app",
+	    "10.10.2.10", "Manual", "finance", OWN_FIN, "finance", false, false,
+	    false, NULL, false, false, 0, 8, -1, -1, 8, false,
+	    "mc-nbu-win-monthly" },
+	{ "vm-fin-sql-01", PROD, "rg-finance-prod", true, PR "snet-data",
+	    "10.10.3.4", NULL, "finance", OWN_FIN, "finance", false, false, false,
+	    "asg-db-servers", false, false, 2, 3, -1, -1, 5, false, NULL },
+	{ "vm-hr-app-01", PROD, "rg-hr-prod", false, PR "snet-app", "10.10.2.11",
+	    NULL, "human-resources", "hr-systems@" DOMAIN, "hr", false, false,
+	    false, "asg-app-servers", false, false, 1, 7, -1, -1, 3, true, NULL },
+	{ "vm-web-cms-01", PROD, "rg-web-prod", false, PR "snet-web",
+	    "10.10.1.4", NULL, "communications", OWN_WEB, "web-portal", false,
+	    false, false, "asg-web-servers", false, true, 0, 9, -1, -1, 10, false,
+	    NULL },
+	{ "vm-web-cms-02", PROD, "rg-web-prod", false, PR "snet-web",
+	    "10.10.1.5", NULL, "communications", OWN_WEB, "web-portal", false,
+	    false, false, "asg-web-servers", false, true, 0, 9, -1, -1, -1, false,
+	    NULL },
+	{ "vm-web-static-01", PROD, "rg-web-prod", false, PR "snet-web",
+	    "10.10.1.6", NULL, "communications", OWN_WEB, "web-static", false,
+	    true, false, "asg-web-servers", false, false, 0, 9, -1, -1, 11, false,
+	    NULL },
+	{ "vm-web-static-02", PROD, "rg-web-prod", false, PR "snet-web",
+	    "10.10.1.7", NULL, "communications", OWN_WEB, "web-static", false,
+	    true, false, NULL, false, false, 0, 9, -1, -1, 11, false, NULL },
+	{ "vm-mgmt-jump-01", PROD, "rg-mgmt-prod", true, PR "snet-mgmt",
+	    "10.10.5.4", NULL, "central-it", OWN_IT, "jump", false, true, false,
+	    NULL, false, false, 0, 2, -1, -1, 12, false, NULL },
+	{ "vm-legacy-print-01", PROD, "rg-legacy-prod", true, PR "snet-app",
+	    "10.10.2.200", "AutomaticByOS", NULL, NULL, NULL, false, false,
+	    false, NULL, false, false, 0, -1, -1, -1, 14, false, NULL },
+	{ "vm-hpc-head-01", RES, "rg-hpc-research", false, RS "snet-hpc",
+	    "10.20.1.4", NULL, "research-computing", OWN_RC, "hpc", false, false,
+	    false, NULL, true, false, 2, 10, 45, -1, 9, false, NULL },
+	{ "vm-gen-analysis-01", RES, "rg-genomics-research", false,
+	    RS "snet-hpc", "10.20.1.5", "ImageDefault", "life-sciences",
+	    "genomics-lab@" DOMAIN, "genomics", false, false, false, NULL, false,
+	    false, 1, 11, -1, -1, 13, false, NULL },
+	{ "vm-lab-win-01", TEACH, "rg-labs-dev", true, DV "snet-labs-legacy",
+	    "10.30.3.4", NULL, "teaching-labs", OWN_LAB, "labs", true, true,
+	    false, NULL, false, false, 0, 12, -1, -1, 15, false, NULL },
+	{ "vm-lab-win-02", TEACH, "rg-labs-dev", true, DV "snet-jump",
+	    "10.30.2.4", NULL, "teaching-labs", OWN_LAB, "labs", true, true,
+	    false, NULL, false, false, 0, 12, -1, -1, 15, false, NULL },
+	{ "vm-lab-win-07", TEACH, "rg-labs-dev", true, DV "snet-labs",
+	    "10.30.1.7", NULL, "teaching-labs", OWN_LAB, "labs", false, false,
+	    false, NULL, false, false, 0, 12 * 24, -1, -1, 15, false, NULL },
+	{ "vm-lab-win-08", TEACH, "rg-labs-dev", true, DV "snet-labs",
+	    "10.30.1.8", NULL, "teaching-labs", OWN_LAB, "labs", false, false,
+	    false, NULL, false, false, 0, 6 * 24, -1, -1, 15, false, NULL },
+	{ "vm-lab-lnx-01", TEACH, "rg-labs-dev", false, DV "snet-labs-legacy",
+	    "10.30.3.5", NULL, "teaching-labs", OWN_LAB, "labs", true, true, true,
+	    NULL, false, false, 0, 12, -1, -1, 15, false, NULL },
+	{ "vm-lab-lnx-02", TEACH, "rg-labs-dev", false, DV "snet-labs-legacy",
+	    "10.30.3.6", NULL, "teaching-labs", OWN_LAB, "labs", true, true, true,
+	    NULL, false, false, 0, 12, -1, -1, 15, false, NULL },
+	{ "vm-idm-dc-01", SHARED, "rg-identity-shared", true, HB "snet-shared",
+	    "10.0.2.4", "AutomaticByOS", "central-it", OWN_IT, "identity", false,
+	    false, false, NULL, false, false, 1, 3, -1, -1, 4, false, NULL },
+	{ "vm-idm-dc-02", SHARED, "rg-identity-shared", true, HB "snet-shared",
+	    "10.0.2.5", NULL, "central-it", OWN_IT, "identity", false, false,
+	    false, NULL, false, false, 1, 3, -1, -1, 4, false,
+	    "mc-nbu-win-monthly" },
+};
+
+#define N_NAMED_VMS (sizeof(named_vms) / sizeof(named_vms[0]))
+
+static const char *const fill_apps[N_SUBS][8] = {
+	{ "sis", "fin", "hr", "lib", "lms", "crm", "exam", "idm" },
+	{ "hpc", "gen", "phys", "chem", "geo", "ml", "astro", "clim" },
+	{ "lab", "course", "cs", "eng", "math", "design", "stats", "game" },
+	{ "ops", "mon", "print", "file", "dns", "pki", "wsus", "sccm" },
+};
+static const char *const fill_roles[] = { "app", "web", "node", "util", "db" };
+
+/* Filler VM i: clean in every planted dimension (see README). */
+static void
+gen_filler_vm(struct gen *g, long i)
+{
+	char name[64], ip[32], owner[96];
+	struct vmspec v;
+	int sub;
+	long slot;
+
+	memset(&v, 0, sizeof(v));
+	sub = i % 10 < 4 ? PROD : i % 10 < 7 ? RES : i % 10 < 9 ? TEACH : SHARED;
+	slot = i / 10;
+	snprintf(name, sizeof(name), "vm-%s-%s-%02ld",
+	    fill_apps[sub][i % 8], fill_roles[(i / 8) % 5], 10 + slot);
+	snprintf(ip, sizeof(ip), "%s.%ld", subs[sub].filler_net,
+	    20 + (i / 10) % 200);
+	snprintf(owner, sizeof(owner), "%s-team@%s", fill_apps[sub][i % 8],
+	    DOMAIN);
+	rnd_seed(g, name);
+	v.name = name;
+	v.sub = sub;
+	v.rg = subs[sub].filler_rg;
+	v.win = rnd(g) % 5 < 3;
+	v.subnet = subs[sub].filler_subnet;
+	v.ip = ip;
+	v.mode = NULL;
+	v.dept = subs[sub].dept;
+	v.owner = owner;
+	v.app = fill_apps[sub][i % 8];
+	v.asg = NULL;
+	v.ndata = (int)(rnd(g) % 3);
+	v.assess_h = (int)rnd_range(g, 1, 40);
+	v.crit_d = rnd(g) % 6 == 0 ? (int)rnd_range(g, 0, 7) : -1;
+	v.sec_d = rnd(g) % 5 == 0 ? (int)rnd_range(g, 0, 10) : -1;
+	v.bkp_h = (int)rnd_range(g, 2, 20);
+	v.bkp_failed = false;
+	v.maint = rnd(g) % 4 == 0 ? (v.win ? "mc-nbu-win-monthly" :
+	    "mc-nbu-linux-weekly") : NULL;
+	gen_vm(g, &v);
+}
+
+/* ---------------------------------------------------------------- */
+/* Backup vaults, restore jobs and SQL protected items               */
+
+static void
+restore_job(struct gen *g, int sub, const char *entity, int64_t ago,
+    const char *status, const char *dur, int64_t secs)
+{
+	char vault[GEN_ID_MAX], id[GEN_ID_MAX], jid[40];
+
+	rid(vault, g, sub, subs[sub].vault_rg,
+	    "Microsoft.RecoveryServices/vaults/%s", subs[sub].vault);
+	guid(g, jid, "restore:%s:%" PRId64, entity, ago);
+	snprintf(id, sizeof(id), "%s/backupJobs/%s", vault, jid);
+	arm(g, id, jid, "microsoft.recoveryservices/vaults/backupjobs", "", sub,
+	    subs[sub].vault_rg, NULL);
+	ko(g, "properties");
+	ks(g, "jobType", "AzureIaaSVMJob");
+	ks(g, "entityFriendlyName", entity);
+	ks(g, "backupManagementType", "AzureIaasVM");
+	ks(g, "operation", "Restore");
+	ks(g, "status", status);
+	kt(g, "startTime", ago);
+	kt(g, "endTime", ago - secs);
+	ks(g, "duration", dur);
+	guid(g, jid, "restore-activity:%s:%" PRId64, entity, ago);
+	ks(g, "activityId", jid);
+	oe(g);
+	rec_end(g, S_RECOVERY);
+}
+
+static void
+sql_item(struct gen *g, const char *server, const char *db, int hours)
+{
+	char dbid[GEN_ID_MAX], vault[GEN_ID_MAX], id[GEN_ID_MAX], item[160];
+
+	rid(dbid, g, PROD, "rg-data-prod",
+	    "Microsoft.Sql/servers/%s/databases/%s", server, db);
+	rid(vault, g, PROD, subs[PROD].vault_rg,
+	    "Microsoft.RecoveryServices/vaults/%s", subs[PROD].vault);
+	snprintf(item, sizeof(item), "SQLDataBase;%s;%s", server, db);
+	snprintf(id, sizeof(id),
+	    "%s/backupFabrics/Azure/protectionContainers/AzureSqlContainer;%s/protectedItems/%s",
+	    vault, server, item);
+	arm(g, id, item,
+	    "microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems",
+	    "", PROD, subs[PROD].vault_rg, NULL);
+	ko(g, "properties");
+	ks(g, "friendlyName", db);
+	ks(g, "serverName", server);
+	ks(g, "sourceResourceId", dbid);
+	ks(g, "protectionStatus", "Healthy");
+	ks(g, "protectionState", "Protected");
+	ks(g, "lastBackupStatus", "Completed");
+	kt(g, "lastBackupTime", (int64_t)hours * HOUR);
+	kt(g, "lastRecoveryPoint", (int64_t)hours * HOUR);
+	ks(g, "protectedItemType", "AzureVmWorkloadSQLDatabase");
+	ks(g, "backupManagementType", "AzureWorkload");
+	ks(g, "workloadType", "SQLDataBase");
+	kf(g, "policyId", "%s/backupPolicies/SqlDailyFull", vault);
+	oe(g);
+	rec_end(g, S_RECOVERY);
+}
+
+static void
+gen_backup(struct gen *g)
+{
+	char id[GEN_ID_MAX];
+	int sub;
+
+	for (sub = 0; sub < N_SUBS; sub++) {
+		rid(id, g, sub, subs[sub].vault_rg,
+		    "Microsoft.RecoveryServices/vaults/%s", subs[sub].vault);
+		arm(g, id, subs[sub].vault, "microsoft.recoveryservices/vaults",
+		    NULL, sub, subs[sub].vault_rg, NULL);
+		sku(g, "RS0", "Standard");
+		tags(g, sub, subs[sub].dept, subs[sub].owner, "backup");
+		ko(g, "properties");
+		ks(g, "provisioningState", "Succeeded");
+		ks(g, "publicNetworkAccess", "Enabled");
+		ko(g, "redundancySettings");
+		ks(g, "standardTierStorageRedundancy", sub == TEACH ?
+		    "LocallyRedundant" : "GeoRedundant");
+		ks(g, "crossRegionRestore", sub == PROD ? "Enabled" :
+		    "Disabled");
+		oe(g);
+		ko(g, "securitySettings");
+		ko(g, "softDeleteSettings");
+		ks(g, "softDeleteState", "Enabled");
+		kn(g, "softDeleteRetentionPeriodInDays", 14);
+		oe(g);
+		ko(g, "immutabilitySettings");
+		ks(g, "state", sub == PROD ? "Locked" : "Disabled");
+		oe(g);
+		oe(g);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+	/* Restore evidence per vault (BAK-5, BAK-6 and their twins). */
+	restore_job(g, PROD, "vm-sis-db-02", 30 * DAY, "Completed", "PT1H",
+	    HOUR);
+	restore_job(g, RES, "vm-hpc-head-01", 200 * DAY, "Completed", "PT2H10M",
+	    2 * HOUR + 600);
+	restore_job(g, RES, "vm-gen-analysis-01", 20 * DAY, "Failed", "PT12M",
+	    720);
+	restore_job(g, SHARED, "vm-idm-dc-02", 15 * DAY, "Completed",
+	    "PT6H30M", 6 * HOUR + 1800);
+	restore_job(g, TEACH, "vm-lab-win-08", 60 * DAY, "Completed", "PT45M",
+	    2700);
+	sql_item(g, "sql-nbu-sis", "sqldb-sis", 5);
+	sql_item(g, "sql-nbu-finance", "sqldb-finance-ledger", 7);
+	sql_item(g, "sql-nbu-finance", "sqldb-finance-archive", 20);
+}
+
+/* ---------------------------------------------------------------- */
+/* PaaS: storage, key vaults, SQL, databases, web, containers, ...   */
+
+static void
+diag(struct gen *g, const char *target, const char *name, bool metrics)
+{
+	char id[GEN_ID_MAX];
+
+	snprintf(id, sizeof(id),
+	    "%s/providers/Microsoft.Insights/diagnosticSettings/%s", target, name);
+	armchild(g, id, name, "Microsoft.Insights/diagnosticSettings");
+	ko(g, "properties");
+	ks(g, "workspaceId", g->law);
+	ks(g, "logAnalyticsDestinationType", "Dedicated");
+	ka(g, "logs");
+	ob(g);
+	ks(g, "categoryGroup", "allLogs");
+	kb(g, "enabled", true);
+	ko(g, "retentionPolicy");
+	kb(g, "enabled", false);
+	kn(g, "days", 0);
+	oe(g);
+	oe(g);
+	ae(g);
+	ka(g, "metrics");
+	if (metrics) {
+		ob(g);
+		ks(g, "category", "AllMetrics");
+		kb(g, "enabled", true);
+		oe(g);
+	}
+	ae(g);
+	oe(g);
+	rec_end(g, S_DIAG);
+}
+
+static const struct stgdef {
+	int		 sub;
+	const char	*rg;
+	const char	*name;
+	bool		 public_blob;
+	bool		 https_only;
+	const char	*tls;
+	bool		 diag;
+} stgs[] = {
+	{ PROD, "rg-sis-prod", "stnbuprodsis01", false, true, "TLS1_2", true },
+	{ PROD, "rg-legacy-prod", "stnbulegacy01", false, true, "TLS1_0", false },
+	{ PROD, "rg-web-prod", "stnbuwebassets01", false, true, "TLS1_2", true },
+	{ RES, "rg-data-research", "stnburesearch01", true, true, "TLS1_2", false },
+	{ RES, "rg-data-research", "stnburesearch02", false, true, "TLS1_2", true },
+	{ RES, "rg-genomics-research", "stnbugenomics01", false, true, "TLS1_2",
+	    true },
+	{ TEACH, "rg-coursework-test", "stnbulabs01", false, false, "TLS1_2",
+	    false },
+	{ SHARED, "rg-monitoring-shared", "stnbudiag01", false, true, "TLS1_2",
+	    false },
+};
+
+static void
+gen_storage(struct gen *g)
+{
+	char id[GEN_ID_MAX], t[GEN_ID_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(stgs) / sizeof(stgs[0]); i++) {
+		const struct stgdef *st = &stgs[i];
+
+		rid(id, g, st->sub, st->rg, "Microsoft.Storage/storageAccounts/%s",
+		    st->name);
+		arm(g, id, st->name, "microsoft.storage/storageaccounts",
+		    "StorageV2", st->sub, st->rg, NULL);
+		sku(g, st->sub == RES ? "Standard_GRS" : "Standard_LRS",
+		    "Standard");
+		tags(g, st->sub, subs[st->sub].dept, subs[st->sub].owner, NULL);
+		ko(g, "properties");
+		ks(g, "provisioningState", "Succeeded");
+		ks(g, "accessTier", "Hot");
+		kb(g, "supportsHttpsTrafficOnly", st->https_only);
+		ks(g, "minimumTlsVersion", st->tls);
+		kb(g, "allowBlobPublicAccess", st->public_blob);
+		kb(g, "allowSharedKeyAccess", st->public_blob ||
+		    !st->https_only);
+		ks(g, "publicNetworkAccess", "Enabled");
+		ko(g, "networkAcls");
+		ks(g, "bypass", "AzureServices");
+		kempty(g, "virtualNetworkRules");
+		kempty(g, "ipRules");
+		ks(g, "defaultAction", st->public_blob || !st->https_only ||
+		    strcmp(st->tls, "TLS1_0") == 0 ? "Allow" : "Deny");
+		oe(g);
+		ko(g, "encryption");
+		ks(g, "keySource", "Microsoft.Storage");
+		kb(g, "requireInfrastructureEncryption", false);
+		ko(g, "services");
+		ko(g, "blob");
+		kb(g, "enabled", true);
+		ks(g, "keyType", "Account");
+		oe(g);
+		ko(g, "file");
+		kb(g, "enabled", true);
+		ks(g, "keyType", "Account");
+		oe(g);
+		oe(g);
+		oe(g);
+		ko(g, "primaryEndpoints");
+		kf(g, "blob", "https://%s.blob.core.windows.net/", st->name);
+		kf(g, "file", "https://%s.file.core.windows.net/", st->name);
+		oe(g);
+		ks(g, "primaryLocation", LOC);
+		ks(g, "statusOfPrimary", "available");
+		kt(g, "creationTime", 700 * DAY + (int64_t)i * 3 * DAY);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+
+		snprintf(t, sizeof(t), "%s/blobServices/default", id);
+		armchild(g, t, "default",
+		    "Microsoft.Storage/storageAccounts/blobServices");
+		ko(g, "properties");
+		ko(g, "deleteRetentionPolicy");
+		kb(g, "enabled", st->sub != TEACH);
+		kn(g, "days", 7);
+		oe(g);
+		ko(g, "containerDeleteRetentionPolicy");
+		kb(g, "enabled", st->sub != TEACH);
+		kn(g, "days", 7);
+		oe(g);
+		kb(g, "isVersioningEnabled", st->sub == PROD);
+		ko(g, "cors");
+		kempty(g, "corsRules");
+		oe(g);
+		oe(g);
+		rec_end(g, S_ARM);
+		if (st->diag)
+			diag(g, t, "diag-to-law", true);
+	}
+}
+
+static const struct kvdef {
+	int		 sub;
+	const char	*rg;
+	const char	*name;
+	bool		 purge;
+	bool		 rbac;
+	bool		 diag;
+} kvs[] = {
+	{ PROD, "rg-sis-prod", "kv-nbu-prod-01", true, true, true },
+	{ RES, "rg-data-research", "kv-nbu-research-01", false, true, false },
+	{ TEACH, "rg-coursework-test", "kv-nbu-labs-01", false, false, false },
+	{ SHARED, "rg-security-shared", "kv-nbu-shared-01", true, true, true },
+};
+
+static void
+gen_keyvaults(struct gen *g)
+{
+	char id[GEN_ID_MAX], oid[40];
+	size_t i;
+
+	for (i = 0; i < sizeof(kvs) / sizeof(kvs[0]); i++) {
+		const struct kvdef *kv = &kvs[i];
+
+		rid(id, g, kv->sub, kv->rg, "Microsoft.KeyVault/vaults/%s",
+		    kv->name);
+		arm(g, id, kv->name, "microsoft.keyvault/vaults", NULL, kv->sub,
+		    kv->rg, NULL);
+		tags(g, kv->sub, subs[kv->sub].dept, subs[kv->sub].owner, NULL);
+		ko(g, "properties");
+		ko(g, "sku");
+		ks(g, "family", "A");
+		ks(g, "name", "standard");
+		oe(g);
+		ks(g, "tenantId", g->tenant);
+		ka(g, "accessPolicies");
+		if (!kv->rbac) {
+			ob(g);
+			ks(g, "tenantId", g->tenant);
+			guid(g, oid, "user:%s", "adm.kchen");
+			ks(g, "objectId", oid);
+			ko(g, "permissions");
+			kstrs(g, "keys", "all", NULL);
+			kstrs(g, "secrets", "all", NULL);
+			kstrs(g, "certificates", "all", NULL);
+			oe(g);
+			oe(g);
+		}
+		ae(g);
+		kb(g, "enabledForDeployment", false);
+		kb(g, "enabledForDiskEncryption", kv->sub == PROD);
+		kb(g, "enabledForTemplateDeployment", false);
+		kb(g, "enableSoftDelete", true);
+		kn(g, "softDeleteRetentionInDays", 90);
+		kb(g, "enableRbacAuthorization", kv->rbac);
+		if (kv->purge)
+			kb(g, "enablePurgeProtection", true);
+		ks(g, "publicNetworkAccess", kv->purge ? "Disabled" : "Enabled");
+		ko(g, "networkAcls");
+		ks(g, "bypass", "AzureServices");
+		ks(g, "defaultAction", kv->purge ? "Deny" : "Allow");
+		kempty(g, "ipRules");
+		kempty(g, "virtualNetworkRules");
+		oe(g);
+		kf(g, "vaultUri", "https://%s.vault.azure.net/", kv->name);
+		ks(g, "provisioningState", "Succeeded");
+		oe(g);
+		rec_end(g, S_RESOURCES);
+		if (kv->diag)
+			diag(g, id, "diag-kv-audit", true);
+	}
+}

@@ -28,6 +28,7 @@ ov__arena_init(struct ov_arena *a, size_t block_size, size_t cap)
 	a->cap = cap;
 }
 
+#ifndef OV_ARENA_DEBUG
 static struct ov_arena_block *
 new_block(struct ov_arena *a, size_t need)
 {
@@ -44,6 +45,7 @@ new_block(struct ov_arena *a, size_t need)
 	a->head = b;
 	return b;
 }
+#endif
 
 /* Hand out n bytes aligned to 16. */
 void *

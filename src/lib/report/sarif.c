@@ -22,6 +22,7 @@
 #define SARIF_SCHEMA \
 	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/" \
 	"sarif-schema-2.1.0.json"
+#define OV_SARIF_NAME_MAX 80	/* bytes kept of a rule's readable name */
 #define OV_INFORMATION_URI "https://github.com/overvisor/overvisor"
 
 static const char *
@@ -97,15 +98,48 @@ path_uri(struct ov_buf *b, const char *path)
 	return error;
 }
 
-static void
-write_rule(struct ov_jw *j, const struct ov_report_rule *r)
+/*
+ * The rule's readable name (SARIF 3.49.7): the title's ASCII words in
+ * PascalCase ("StorageAccountAllowsPublicBlobAccess"); empty when the title
+ * has none.  SARIF wants it distinct from the opaque id.
+ */
+static int
+rule_name(struct ov_buf *b, const char *title)
+{
+	const unsigned char *p = (const unsigned char *)title;
+	bool word_start = true;
+	int error = 0;
+
+	ov__buf_clear(b);
+	for (; *p != '\0' && error == 0 && b->len < OV_SARIF_NAME_MAX; p++) {
+		unsigned char c = *p;
+		bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+
+		if (!alpha && !(c >= '0' && c <= '9')) {
+			word_start = true;
+			continue;
+		}
+		if (word_start && c >= 'a' && c <= 'z')
+			c = (unsigned char)(c - 'a' + 'A');
+		word_start = false;
+		error = ov__buf_putc(b, (char)c);
+	}
+	return error;
+}
+
+static int
+write_rule(struct ov_jw *j, struct ov_buf *b, const struct ov_report_rule *r)
 {
 	const ov_finding *f = r->first;
 	size_t i;
+	int error;
 
 	ov_report__jw_begin_object(j);
 	ov_report__jw_kstr(j, "id", r->id);
-	ov_report__jw_kstr(j, "name", r->id);
+	if ((error = rule_name(b, f->title)) < 0)
+		return error;
+	if (b->len > 0 && strcmp(ov__buf_cstr(b), r->id) != 0)
+		ov_report__jw_kstr(j, "name", ov__buf_cstr(b));
 	ov_report__jw_key(j, "shortDescription");
 	ov_report__jw_begin_object(j);
 	ov_report__jw_kstr(j, "text", f->title);
@@ -134,6 +168,7 @@ write_rule(struct ov_jw *j, const struct ov_report_rule *r)
 	ov_report__jw_kstr(j, "severity", ov_severity_name(r->severity));
 	ov_report__jw_end_object(j);
 	ov_report__jw_end_object(j);
+	return 0;
 }
 
 static int
@@ -266,7 +301,8 @@ ov_report__write_sarif(FILE *f, const ov_report_input *in, unsigned flags)
 	ov_report__jw_key(&j, "rules");
 	ov_report__jw_begin_array(&j);
 	for (i = 0; i < n_rules; i++)
-		write_rule(&j, &rules[i]);
+		if ((error = write_rule(&j, &b, &rules[i])) < 0)
+			goto done;
 	ov_report__jw_end_array(&j);
 	ov_report__jw_end_object(&j);
 	ov_report__jw_end_object(&j);

@@ -11,9 +11,10 @@ detect(const ov_json *root)
 {
 	const ov_json *e = ov_json_get(root, "error");
 
-	return ov_json_type_of(e) == OV_JSON_OBJECT &&
-	    ov_json_get(e, "code") != NULL && ov_json_get(root, "value") == NULL &&
-	    ov_json_get(root, "id") == NULL && ov_json_get(root, "data") == NULL;
+	/* Only the error member: a result that reports an error among its
+	 * data (a patch assessment's "error", say) is data, not a failure. */
+	return ov_json_type_of(e) == OV_JSON_OBJECT && ov_json_len(root) == 1 &&
+	    ov_json_get(e, "code") != NULL;
 }
 
 static int

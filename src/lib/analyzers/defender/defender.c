@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * defender: the defender-triage duty.  Reads Defender for Cloud pricings
+ * (plans), assessments, governance assignments and security alerts.
+ *
+ * An unhealthy assessment's clock starts at status.statusChangeDate (when
+ * it turned unhealthy), falling back to firstEvaluationDate; an alert's at
+ * startTimeUtc, falling back to timeGeneratedUtc.  The triage SLA is the
+ * contract's defender-triage SLA for the item's severity.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/analyzers/analyzer.h"
+#include "lib/raci/contract.h"
+#include "lib/raci/duty.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/time.h"
+
+#define T_PRICING	"Microsoft.Security/pricings"
+#define T_ASSESS	"Microsoft.Security/assessments"
+#define T_GOV		"Microsoft.Security/assessments/governanceAssignments"
+#define T_ALERT		"Microsoft.Security/locations/alerts"
+#define T_ALERT2	"Microsoft.Security/alerts"
+
+#define SRC		"defender"
+#define DUTY		OV_DUTY_DEFENDER_TRIAGE
+
+/* Defender plans and the resource types they protect. */
+static const struct {
+	const char	*plan;
+	ov_severity	 sev;
+	const char	*types[5];
+} plans[] = {
+	{ "VirtualMachines", OV_SEV_HIGH, { "Microsoft.Compute/virtualMachines",
+	    "Microsoft.Compute/virtualMachineScaleSets",
+	    "Microsoft.HybridCompute/machines", NULL } },
+	{ "SqlServers", OV_SEV_HIGH, { "Microsoft.Sql/servers",
+	    "Microsoft.Sql/managedInstances", NULL } },
+	{ "SqlServerVirtualMachines", OV_SEV_MEDIUM,
+	    { "Microsoft.SqlVirtualMachine/sqlVirtualMachines", NULL } },
+	{ "StorageAccounts", OV_SEV_HIGH,
+	    { "Microsoft.Storage/storageAccounts", NULL } },
+	{ "KeyVaults", OV_SEV_HIGH, { "Microsoft.KeyVault/vaults", NULL } },
+	{ "AppServices", OV_SEV_MEDIUM, { "Microsoft.Web/sites", NULL } },
+	{ "Containers", OV_SEV_HIGH,
+	    { "Microsoft.ContainerService/managedClusters",
+	    "Microsoft.ContainerRegistry/registries", NULL } },
+	{ "OpenSourceRelationalDatabases", OV_SEV_MEDIUM,
+	    { "Microsoft.DBforPostgreSQL/flexibleServers",
+	    "Microsoft.DBforPostgreSQL/servers",
+	    "Microsoft.DBforMySQL/flexibleServers",
+	    "Microsoft.DBforMySQL/servers",
+	    "Microsoft.DBforMariaDB/servers" } },
+	{ "CosmosDbs", OV_SEV_MEDIUM,
+	    { "Microsoft.DocumentDB/databaseAccounts", NULL } },
+	{ "Api", OV_SEV_MEDIUM, { "Microsoft.ApiManagement/service", NULL } },
+};
+#define N_PLANS (sizeof(plans) / sizeof(plans[0]))
+
+/* Age buckets, in days: 0-7, 8-30, 31-90, 91-365, >365. */
+static const int64_t bucket_max[] = { 7, 30, 90, 365, INT64_MAX };
+static const char *const bucket_name[] = { "0-7d", "8-30d", "31-90d",
+	"91-365d", ">365d" };
+#define N_BUCKETS 5
+
+struct def_state {
+	struct ov_analyzer_ctx	*actx;
+	struct ov_map		 gov;		/* assessment id -> governance */
+	size_t			 buckets[N_BUCKETS]; /* open items by age */
+	size_t			 n_open;	/* all open items */
+	size_t			 n_overdue;	/* past the SLA */
+	size_t			 n_unowned;	/* high severity, no owner */
+};
+
+static int
+age_bucket(int64_t age_seconds)
+{
+	int64_t days = ov_duty__days(age_seconds);
+	int i;
+
+	for (i = 0; i < N_BUCKETS; i++)
+		if (days <= bucket_max[i])
+			return i;
+	return N_BUCKETS - 1;
+}
+
+/* Layer of the affected resource. */
+static ov_layer
+layer_for(const char *rid)
+{
+	if (rid == NULL)
+		return OV_LAYER_APPLICATIONS;
+	if (ov_duty__contains_ci(rid, "/Microsoft.Compute/") ||
+	    ov_duty__contains_ci(rid, "/Microsoft.HybridCompute/"))
+		return OV_LAYER_OPERATING_SYSTEM;
+	if (ov_duty__contains_ci(rid, "/Microsoft.Network/"))
+		return OV_LAYER_NETWORK_CONTROLS;
+	if (ov_duty__contains_ci(rid, "/Microsoft.Storage/") ||
+	    ov_duty__contains_ci(rid, "/Microsoft.Sql/") ||
+	    ov_duty__contains_ci(rid, "/Microsoft.DocumentDB/") ||
+	    ov_duty__contains_ci(rid, "/Microsoft.DBfor") ||
+	    ov_duty__contains_ci(rid, "/Microsoft.KeyVault/"))
+		return OV_LAYER_INFORMATION_AND_DATA;
+	if (ov_duty__contains_ci(rid, "/providers/") == false)
+		return OV_LAYER_ACCOUNTS_AND_IDENTITIES;  /* subscription */
+	return OV_LAYER_APPLICATIONS;
+}
+
+static ov_severity
+sev_of(const char *s, ov_severity dflt)
+{
+	if (s == NULL)
+		return dflt;
+	if (ov__streq_ci(s, "Critical"))
+		return OV_SEV_CRITICAL;
+	if (ov__streq_ci(s, "High"))
+		return OV_SEV_HIGH;
+	if (ov__streq_ci(s, "Medium"))
+		return OV_SEV_MEDIUM;
+	if (ov__streq_ci(s, "Low"))
+		return OV_SEV_LOW;
+	if (ov__streq_ci(s, "Informational") || ov__streq_ci(s, "Info"))
+		return OV_SEV_INFO;
+	return dflt;
+}
+
+static const char *
+owner_tag(const struct ov_record *r)
+{
+	static const char *const names[] = { "owner", "technicalOwner",
+		"technical-owner", "owner-email", "contact" };
+	size_t i;
+	const char *v;
+
+	for (i = 0; r != NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		if ((v = ov_model__tag(r, names[i])) != NULL && *v != '\0')
+			return v;
+	return NULL;
+}
+
+/* Who owns an assessment or alert; NULL when nobody. */
+static const char *
+item_owner(struct def_state *st, const struct ov_record *item,
+    const char *resource_id)
+{
+	const struct ov_record *g, *res;
+	const char *o;
+
+	g = ov__map_get(&st->gov, item->id, strlen(item->id));
+	if ((o = ov_model__str(g, "properties.owner")) != NULL && *o != '\0')
+		return o;
+	if ((o = ov_model__str(item, "properties.assignedTo")) != NULL &&
+	    *o != '\0')
+		return o;
+	if ((o = ov_model__str(item, "properties.owner")) != NULL &&
+	    *o != '\0')
+		return o;
+	res = resource_id != NULL ? ov_model__by_id(st->actx->snap,
+	    resource_id) : NULL;
+	return owner_tag(res);
+}
+
+static const char *
+assessment_resource(const struct ov_record *a, char *buf, size_t size)
+{
+	const char *r = ov_model__str(a, "properties.resourceDetails.id");
+	size_t n;
+
+	if (r == NULL)
+		r = ov_model__str(a, "properties.resourceDetails.ResourceId");
+	if (r != NULL)
+		return r;
+	n = ov_duty__prefix_len(a->id, "/providers/Microsoft.Security/");
+	if (n == 0 || n >= size)
+		return NULL;
+	memcpy(buf, a->id, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static const char *
+alert_resource(const struct ov_record *a)
+{
+	const ov_json *ids = ov_model__field(a, "properties.resourceIdentifiers");
+	size_t i;
+
+	for (i = 0; i < ov_json_len(ids); i++) {
+		const char *r = ov_json_string(ov_json_get(ov_json_at(ids, i),
+		    "azureResourceId"));
+
+		if (r != NULL)
+			return r;
+	}
+	return NULL;
+}
+
+/* Common path for assessments and alerts. */
+static int
+check_item(struct def_state *st, const struct ov_record *item, bool alert,
+    ov_severity sev, int64_t started, const char *resource_id,
+    const char *label)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	struct ov_duty_finding df;
+	const char *owner = item_owner(st, item, resource_id);
+	int64_t due;
+	char ts[32];
+	int error;
+
+	st->n_open++;
+	if (started != 0)
+		st->buckets[age_bucket(actx->now - started)]++;
+	due = ov_contract__due(actx->contract, DUTY, sev, started);
+	if (started != 0 && due != 0 && actx->now > due) {
+		st->n_overdue++;
+		ov_duty__begin(&df, actx, SRC, alert ? "OV-DEF-004" :
+		    "OV-DEF-003", sev, DUTY, layer_for(resource_id), item);
+		ov__time_format(started, ts, sizeof(ts));
+		ov_duty__title(&df, "%s %s '%s' open %lld days, past the "
+		    "triage SLA by %lld days", ov_severity_name(sev),
+		    alert ? "alert" : "unhealthy assessment", label,
+		    (long long)ov_duty__days(actx->now - started),
+		    (long long)ov_duty__days(actx->now - due));
+		ov_duty__ev_str(&df, alert ? "properties.startTimeUtc" :
+		    "properties.status.statusChangeDate", ts, "open since");
+		ov_duty__ev_str(&df, alert ? "properties.resourceIdentifiers" :
+		    "properties.resourceDetails.id", resource_id,
+		    "affected resource");
+		ov_duty__ev_str(&df, "owner", owner, owner != NULL ?
+		    "owner" : "no owner assigned");
+		ov_duty__remediation(&df, alert ? "Triage the alert: "
+		    "investigate, then resolve or dismiss it with a reason" :
+		    "Remediate the recommendation or exempt it with a "
+		    "justification and expiry");
+		if ((error = ov_duty__emit(&df, started)) < 0)
+			return error;
+	}
+	if (sev >= OV_SEV_HIGH && owner == NULL) {
+		st->n_unowned++;
+		ov_duty__begin(&df, actx, SRC, "OV-DEF-005", sev, DUTY,
+		    layer_for(resource_id), item);
+		df.f.resource_id = item->id;
+		ov_duty__title(&df, "Nobody owns %s %s '%s'",
+		    ov_severity_name(sev), alert ? "alert" :
+		    "unhealthy assessment", label);
+		ov_duty__ev(&df, alert ? "properties.assignedTo" :
+		    "governanceAssignments", NULL, "no governance assignment, "
+		    "assignee or owner tag on the affected resource");
+		ov_duty__ev_str(&df, "resource", resource_id,
+		    "affected resource");
+		ov_duty__remediation(&df, "Assign an owner and due date with a "
+		    "Defender governance rule, or tag the resource with its "
+		    "owner");
+		if ((error = ov_duty__emit(&df, started != 0 ? started :
+		    actx->now)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int
+index_gov(const struct ov_record *r, void *arg)
+{
+	struct def_state *st = arg;
+	size_t n = ov_duty__prefix_len(r->id, "/governanceAssignments/");
+
+	if (n == 0)
+		return 0;
+	return ov_duty__map_put(&st->gov, r->id, n, r);
+}
+
+static int
+check_assessments(struct def_state *st)
+{
+	const struct ov_record_list *l = ov_model__by_type(st->actx->snap,
+	    T_ASSESS);
+	size_t i;
+	int error;
+
+	for (i = 0; i < l->len; i++) {
+		const struct ov_record *a = l->items[i];
+		const char *code = ov_model__str(a, "properties.status.code");
+		const char *label = ov_model__str(a, "properties.displayName");
+		int64_t started = 0;
+		char buf[1024];
+		ov_severity sev;
+
+		if (code == NULL || !ov__streq_ci(code, "Unhealthy"))
+			continue;
+		if (!ov_duty__rec_time(a, "properties.status.statusChangeDate",
+		    &started))
+			(void)ov_duty__rec_time(a,
+			    "properties.status.firstEvaluationDate", &started);
+		sev = sev_of(ov_model__str(a, "properties.metadata.severity"),
+		    OV_SEV_MEDIUM);
+		if ((error = check_item(st, a, false, sev, started,
+		    assessment_resource(a, buf, sizeof(buf)),
+		    label != NULL ? label : a->name)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int
+check_alert(const struct ov_record *a, void *arg)
+{
+	struct def_state *st = arg;
+	const char *status = ov_model__str(a, "properties.status");
+	const char *label = ov_model__str(a, "properties.alertDisplayName");
+	int64_t started = 0;
+	ov_severity sev;
+
+	if (status == NULL || !ov__streq_ci(status, "Active"))
+		return 0;	/* InProgress, Resolved, Dismissed */
+	if (!ov_duty__rec_time(a, "properties.startTimeUtc", &started))
+		(void)ov_duty__rec_time(a, "properties.timeGeneratedUtc",
+		    &started);
+	sev = sev_of(ov_model__str(a, "properties.severity"), OV_SEV_MEDIUM);
+	return check_item(st, a, true, sev, started, alert_resource(a),
+	    label != NULL ? label : a->name);
+}
+
+/* Subscriptions that hold any record of type t. */
+static bool
+sub_has_type(const struct ov_snapshot *s, const char *sub, const char *t)
+{
+	const struct ov_record_list *l = ov_model__by_type(s, t);
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		if (l->items[i]->subscription_id != NULL &&
+		    ov__streq_ci(l->items[i]->subscription_id, sub))
+			return true;
+	return false;
+}
+
+static int
+check_plans(struct def_state *st)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	const struct ov_snapshot *s = actx->snap;
+	const struct ov_record_list *pl = ov_model__by_type(s, T_PRICING);
+	struct ov_duty_finding df;
+	size_t i, p, t;
+	int error;
+
+	for (i = 0; i < pl->len; i++) {
+		const struct ov_record *r = pl->items[i];
+		const char *tier = ov_model__str(r, "properties.pricingTier");
+		const char *sub = r->subscription_id;
+		const char *name = r->name;
+		size_t n_present = 0;
+
+		if (tier == NULL || !ov__streq_ci(tier, "Free") ||
+		    sub == NULL || name == NULL)
+			continue;
+		for (p = 0; p < N_PLANS; p++)
+			if (ov__streq_ci(plans[p].plan, name))
+				break;
+		if (p == N_PLANS)
+			continue;
+		ov_duty__begin(&df, actx, SRC, "OV-DEF-001", plans[p].sev,
+		    DUTY, layer_for(plans[p].types[0]), r);
+		for (t = 0; t < 5 && plans[p].types[t] != NULL; t++)
+			if (sub_has_type(s, sub, plans[p].types[t])) {
+				n_present++;
+				ov_duty__ev_str(&df, "resourceTypes",
+				    plans[p].types[t], "present in the "
+				    "subscription");
+			}
+		if (n_present == 0) {
+			ov_duty__discard(&df);
+			continue;
+		}
+		ov_duty__title(&df, "Defender plan %s is off (Free) in "
+		    "subscription %s although it has resources of that kind",
+		    name, sub);
+		ov_duty__ev_str(&df, "properties.pricingTier", tier,
+		    "plan not enabled");
+		ov_duty__remediation(&df, "Enable the Defender plan "
+		    "(pricingTier Standard) for the subscription");
+		if ((error = ov_duty__emit(&df, actx->now)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int
+summary(struct def_state *st)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	struct ov_duty_finding df;
+	char rid[160];
+	int i;
+
+	if (st->n_open == 0)
+		return 0;
+	snprintf(rid, sizeof(rid), "/tenants/%s/defender/backlog",
+	    actx->snap->tenant_id != NULL ? actx->snap->tenant_id : "unknown");
+	ov_duty__begin(&df, actx, SRC, "OV-DEF-006", OV_SEV_INFO, DUTY,
+	    OV_LAYER_APPLICATIONS, NULL);
+	df.f.resource_id = rid;
+	df.f.resource_type = "Microsoft.Security/assessments";
+	ov_duty__title(&df, "Defender backlog: %zu open items, %zu past the "
+	    "triage SLA, %zu high-severity without owner", st->n_open,
+	    st->n_overdue, st->n_unowned);
+	for (i = 0; i < N_BUCKETS; i++)
+		ov_duty__ev_int(&df, bucket_name[i], (int64_t)st->buckets[i],
+		    "open unhealthy assessments and active alerts aged %s",
+		    bucket_name[i]);
+	ov_duty__remediation(&df, "Work the backlog oldest first; see the "
+	    "OV-DEF-003/004 findings");
+	return ov_duty__emit(&df, 0);
+}
+
+static int
+run(struct ov_analyzer_ctx *actx)
+{
+	const struct ov_snapshot *s = actx->snap;
+	struct def_state st;
+	bool pricing, assess, alerts;
+	int error = 0;
+	char what[256];
+
+	memset(&st, 0, sizeof(st));
+	st.actx = actx;
+	pricing = ov_model__type_collected(s, T_PRICING);
+	assess = ov_model__type_collected(s, T_ASSESS);
+	alerts = ov_model__type_collected(s, T_ALERT) ||
+	    ov_model__type_collected(s, T_ALERT2);
+	if (!pricing || !assess || !alerts) {
+		snprintf(what, sizeof(what), "not in the snapshot:%s%s%s",
+		    !pricing ? " Defender plans (pricings)" : "",
+		    !assess ? " assessments" : "",
+		    !alerts ? " security alerts" : "");
+		if ((error = ov_duty__coverage(actx, SRC, "OV-DEF-009", DUTY,
+		    OV_LAYER_APPLICATIONS, what)) < 0)
+			return error;
+	}
+	if ((error = ov_duty__each(s, T_GOV, NULL, index_gov, &st)) < 0) {
+		error = ov__error_oom(actx->ctx);
+		goto done;
+	}
+	if ((error = check_plans(&st)) < 0 ||
+	    (error = check_assessments(&st)) < 0 ||
+	    (error = ov_duty__each(s, T_ALERT, T_ALERT2, check_alert,
+	    &st)) < 0 ||
+	    (error = summary(&st)) < 0)
+		goto done;
+done:
+	ov__map_free(&st.gov);
+	return error;
+}
+
+const struct ov_analyzer ov_analyzer_defender = {
+	"defender",
+	"Defender for Cloud: plans, triage SLA, ownership, backlog age",
+	DUTY,
+	run
+};

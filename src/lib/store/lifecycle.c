@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Recording a scan and moving every finding through its lifecycle, in one
+ * write transaction:
+ *
+ *   (none) -> new | excepted         first seen
+ *   new -> open                       seen again
+ *   resolved | excepted -> reopened   seen again, non-compliant
+ *   any -> excepted                   seen under an active exception
+ *   new | open | reopened | excepted -> resolved
+ *                                     not seen, and this scan fully
+ *                                     collected the finding's type
+ *
+ * The scan's observations are bulk-loaded first; the transitions are then
+ * set-based statements, so a scan of any size costs a handful of queries.
+ * Due dates: the finding's own `due` (from the contract SLA) when set,
+ * else first seen (or reopened) + ov_store_default_sla(severity).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "findings/drift.h"
+#include "store/backend.h"
+#include "util/alloc.h"
+#include "util/hash.h"
+
+/* Keep in step with ov_store_default_sla(). */
+#define SLA_SQL(sev) \
+	"(CASE " sev " WHEN 4 THEN 604800 WHEN 3 THEN 2592000 " \
+	"WHEN 2 THEN 7776000 WHEN 1 THEN 15552000 ELSE 31536000 END)"
+
+#define ACTIVE_STATES "('new', 'open', 'reopened', 'excepted')"
+
+#define REOPEN \
+	"(o.result = 'non-compliant' AND f.state IN ('resolved', 'excepted'))"
+
+#define NEW_STATE \
+	"(CASE WHEN o.result = 'indeterminate' THEN f.state " \
+	"WHEN o.result = 'exempt' THEN 'excepted' " \
+	"WHEN f.state IN ('resolved', 'excepted') THEN 'reopened' " \
+	"WHEN f.state = 'new' THEN 'open' ELSE f.state END)"
+
+#define FIRST_STATE \
+	"(CASE WHEN o.result = 'exempt' THEN 'excepted' ELSE 'new' END)"
+
+#define IS_NEW \
+	"o.scan_id = CAST($1 AS BIGINT) AND o.result <> 'indeterminate' " \
+	"AND NOT EXISTS (SELECT 1 FROM findings f " \
+	"WHERE f.fingerprint = o.fingerprint)"
+
+static const char sql_events_seen[] =
+	"INSERT INTO events (fingerprint, scan_id, at, from_state, to_state, "
+	"note) SELECT f.fingerprint, CAST($1 AS BIGINT), CAST($2 AS BIGINT), "
+	"f.state, " NEW_STATE ", CASE WHEN f.state = 'excepted' AND "
+	"o.result = 'non-compliant' THEN 'exception expired or removed' "
+	"END FROM findings f JOIN observations o ON "
+	"o.fingerprint = f.fingerprint WHERE o.scan_id = CAST($1 AS BIGINT) "
+	"AND f.state <> " NEW_STATE;
+
+static const char sql_update_seen[] =
+	"UPDATE findings AS f SET "
+	"state = " NEW_STATE ", "
+	"last_seen = CASE WHEN o.result = 'indeterminate' THEN f.last_seen "
+	"ELSE CAST($2 AS BIGINT) END, "
+	"last_scan = CAST($1 AS BIGINT), "
+	"resolved_at = CASE WHEN " REOPEN " THEN NULL ELSE f.resolved_at END, "
+	"reopen_count = f.reopen_count + CASE WHEN " REOPEN " THEN 1 "
+	"ELSE 0 END, "
+	"due = CASE WHEN o.result <> 'indeterminate' AND o.due <> 0 "
+	"THEN o.due WHEN " REOPEN " THEN CAST($2 AS BIGINT) + "
+	SLA_SQL("o.severity") " ELSE f.due END, "
+	"severity = CASE WHEN o.result = 'indeterminate' THEN f.severity "
+	"ELSE o.severity END, "
+	"title = COALESCE(o.title, f.title), "
+	"duty = COALESCE(o.duty, f.duty), "
+	"owner = COALESCE(o.owner, f.owner), "
+	"accountable = COALESCE(o.accountable, f.accountable) "
+	"FROM observations o WHERE o.scan_id = CAST($1 AS BIGINT) "
+	"AND o.fingerprint = f.fingerprint";
+
+static const char sql_events_new[] =
+	"INSERT INTO events (fingerprint, scan_id, at, from_state, to_state, "
+	"note) SELECT o.fingerprint, CAST($1 AS BIGINT), CAST($2 AS BIGINT), "
+	"CAST(NULL AS TEXT), " FIRST_STATE ", CAST(NULL AS TEXT) "
+	"FROM observations o WHERE " IS_NEW;
+
+static const char sql_insert_new[] =
+	"INSERT INTO findings (fingerprint, tenant, rule, title, severity, "
+	"resource_id, resource_type, type_key, duty, owner, accountable, "
+	"source, state, first_seen, last_seen, resolved_at, due, first_scan, "
+	"last_scan, reopen_count) SELECT o.fingerprint, CAST($3 AS TEXT), "
+	"o.rule, o.title, o.severity, o.resource_id, o.resource_type, "
+	"o.type_key, o.duty, o.owner, o.accountable, o.source, "
+	FIRST_STATE ", CAST($2 AS BIGINT), CAST($2 AS BIGINT), "
+	"CAST(NULL AS BIGINT), CASE WHEN o.due <> 0 THEN o.due ELSE "
+	"CAST($2 AS BIGINT) + " SLA_SQL("o.severity") " END, "
+	"CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0 FROM observations o "
+	"WHERE " IS_NEW;
+
+static const char sql_candidates[] =
+	"SELECT DISTINCT type_key FROM findings WHERE tenant = $1 AND "
+	"state IN " ACTIVE_STATES " AND last_scan <> CAST($2 AS BIGINT) "
+	"ORDER BY type_key";
+
+#define RESOLVABLE \
+	"f.tenant = CAST($3 AS TEXT) AND f.state IN " ACTIVE_STATES " AND " \
+	"f.last_scan <> CAST($1 AS BIGINT) AND f.type_key IN (SELECT " \
+	"c.type_key FROM scan_coverage c WHERE c.scan_id = " \
+	"CAST($1 AS BIGINT))"
+
+static const char sql_events_resolved[] =
+	"INSERT INTO events (fingerprint, scan_id, at, from_state, to_state, "
+	"note) SELECT f.fingerprint, CAST($1 AS BIGINT), CAST($2 AS BIGINT), "
+	"f.state, 'resolved', CAST(NULL AS TEXT) FROM findings f WHERE "
+	RESOLVABLE;
+
+static const char sql_resolve[] =
+	"UPDATE findings AS f SET state = 'resolved', "
+	"resolved_at = CAST($2 AS BIGINT) WHERE " RESOLVABLE;
+
+/* Which Resource Graph table or Graph collection holds a type. */
+static const char *
+source_key(const char *type_key)
+{
+	if (strncmp(type_key, "microsoft.graph/", 16) == 0)
+		return type_key + 16;
+	if (strstr(type_key, "/patchassessmentresults") != NULL ||
+	    strstr(type_key, "/softwarepatches") != NULL)
+		return "patchassessmentresources";
+	if (strncmp(type_key, "microsoft.security/", 19) == 0)
+		return "securityresources";
+	if (strncmp(type_key, "microsoft.authorization/policy", 30) == 0 ||
+	    strncmp(type_key, "microsoft.policyinsights/", 25) == 0)
+		return "policyresources";
+	if (strncmp(type_key, "microsoft.authorization/", 24) == 0)
+		return "authorizationresources";
+	if (strncmp(type_key, "microsoft.recoveryservices/vaults/backup",
+	    40) == 0)
+		return "recoveryservicesresources";
+	return "resources";
+}
+
+/* True when a manifest source name denotes key ("arg:key", "key"...). */
+static bool
+source_is(const char *name, const char *key)
+{
+	size_t n = strlen(name), k = strlen(key);
+
+	if (ov__streq_ci(name, key))
+		return true;
+	return n > k && (name[n - k - 1] == ':' || name[n - k - 1] == '/') &&
+	    ov__eq_ci(name + n - k, k, key, k);
+}
+
+static bool
+all_collected(const ov_scan_record *m)
+{
+	size_t i;
+
+	if (!m->has_manifest || m->n_sources == 0)
+		return false;
+	for (i = 0; i < m->n_sources; i++)
+		if (m->sources[i].status == NULL ||
+		    strcmp(m->sources[i].status, "collected") != 0)
+			return false;
+	return true;
+}
+
+/* Built-in coverage: the type's source is listed and fully collected. */
+static bool
+builtin_complete(const ov_scan_record *m, const char *type_key)
+{
+	const char *key;
+	bool found = false;
+	size_t i;
+
+	if (!m->has_manifest || m->n_sources == 0)
+		return false;
+	if (*type_key == '\0')
+		return all_collected(m);
+	key = source_key(type_key);
+	for (i = 0; i < m->n_sources; i++) {
+		if (m->sources[i].name == NULL ||
+		    !source_is(m->sources[i].name, key))
+			continue;
+		if (m->sources[i].status == NULL ||
+		    strcmp(m->sources[i].status, "collected") != 0)
+			return false;
+		found = true;
+	}
+	return found;
+}
+
+struct cover_ctx {
+	struct ov_store		*s;		/* the store */
+	const ov_scan_record	*meta;		/* the scan */
+	const char		*scan_id;	/* as text */
+	char			**types;	/* complete types found */
+	size_t			 n;		/* used */
+	size_t			 cap;		/* allocated */
+};
+
+static int
+cover_row(void *payload, int ncols, const char *const *v)
+{
+	struct cover_ctx *cc = payload;
+	const char *t = ncols > 0 && v[0] != NULL ? v[0] : "";
+	bool ok;
+
+	if (strncmp(t, "overvisor/", 10) == 0)
+		ok = true;	/* derived by overvisor itself every scan */
+	else if (cc->meta->type_complete != NULL)
+		ok = cc->meta->type_complete(t, cc->meta->payload);
+	else
+		ok = builtin_complete(cc->meta, t);
+	if (!ok)
+		return 0;
+	if (cc->n == cc->cap) {
+		size_t cap = cc->cap ? cc->cap * 2 : 16;
+		void *p = ov__reallocarray(cc->types, cap, sizeof(char *));
+
+		if (p == NULL)
+			return OV_ENOMEM;
+		cc->types = p;
+		cc->cap = cap;
+	}
+	if ((cc->types[cc->n] = ov__strdup(t)) == NULL)
+		return OV_ENOMEM;
+	cc->n++;
+	return 0;
+}
+
+static const char *
+result_name(ov_state st)
+{
+	switch (st) {
+	case OV_STATE_NON_COMPLIANT:
+	case OV_STATE_ERROR:
+		return "non-compliant";
+	case OV_STATE_EXEMPT:
+		return "exempt";
+	case OV_STATE_INDETERMINATE:
+		return "indeterminate";
+	default:
+		return NULL;
+	}
+}
+
+static int
+result_rank(ov_state st)
+{
+	switch (st) {
+	case OV_STATE_NON_COMPLIANT:
+	case OV_STATE_ERROR:
+		return 3;
+	case OV_STATE_EXEMPT:
+		return 2;
+	case OV_STATE_INDETERMINATE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+lower_into(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src != NULL && src[i] != '\0' && i + 1 < size; i++)
+		dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ?
+		    src[i] + ('a' - 'A') : src[i]);
+	dst[i] = '\0';
+}
+
+static int
+exc_load_row(void *payload, int ncols, const char *const *v)
+{
+	ov_exceptions *set = payload;
+	ov_exception e;
+
+	if (ncols < 7)
+		return OV_ESTORE;
+	memset(&e, 0, sizeof(e));
+	e.rule = v[0];
+	e.resource = v[1];
+	e.justification = v[2];
+	e.approver = v[3];
+	e.ticket = v[4];
+	e.expires = ov_store__to_i64(v[5]);
+	e.source = v[6];
+	return ov_exceptions_add(set, &e);
+}
+
+/* Load the observations, deduplicated by fingerprint. */
+static int
+load_observations(struct ov_store *s, const char *scan_id,
+    const ov_findings *list, size_t *n_loaded)
+{
+	static const char *const cols[] = {
+		"scan_id", "fingerprint", "result", "rule", "title",
+		"severity", "resource_id", "resource_type", "type_key", "duty",
+		"owner", "accountable", "source", "due"
+	};
+	struct ov_map seen = OV_MAP_INIT;
+	size_t *chosen = NULL, n = ov_findings_count(list), m = 0, i;
+	int error = 0;
+
+	if (n > 0 && (chosen = ov__calloc(n, sizeof(*chosen))) == NULL)
+		return ov__error_oom(s->ctx);
+	for (i = 0; i < n; i++) {
+		const ov_finding *f = ov_findings_get(list, i);
+		void *v;
+
+		if (result_rank(f->state) == 0 || f->fingerprint == NULL ||
+		    f->rule == NULL || f->resource_id == NULL)
+			continue;
+		v = ov__map_get(&seen, f->fingerprint, strlen(f->fingerprint));
+		if (v != NULL) {
+			size_t slot = (uintptr_t)v - 1;
+
+			if (result_rank(f->state) >
+			    result_rank(ov_findings_get(list,
+			    chosen[slot])->state))
+				chosen[slot] = i;
+			continue;
+		}
+		if (ov__map_put(&seen, f->fingerprint, strlen(f->fingerprint),
+		    (void *)(uintptr_t)(m + 1)) < 0) {
+			error = ov__error_oom(s->ctx);
+			goto done;
+		}
+		chosen[m++] = i;
+	}
+	if ((error = s->be->bulk_begin(s, "observations", cols, 14)) < 0)
+		goto done;
+	for (i = 0; i < m && error == 0; i++) {
+		const ov_finding *f = ov_findings_get(list, chosen[i]);
+		char sev[24], due[24], type_key[512];
+		const char *vals[14];
+
+		lower_into(type_key, sizeof(type_key), f->resource_type);
+		vals[0] = scan_id;
+		vals[1] = f->fingerprint;
+		vals[2] = result_name(f->state);
+		vals[3] = f->rule;
+		vals[4] = f->title;
+		vals[5] = ov_store__i64(sev, (int64_t)f->severity);
+		vals[6] = f->resource_id;
+		vals[7] = f->resource_type;
+		vals[8] = type_key;
+		vals[9] = f->duty;
+		vals[10] = f->owner != OV_OWNER_UNKNOWN ?
+		    ov_owner_name(f->owner) : NULL;
+		vals[11] = f->accountable;
+		vals[12] = f->source;
+		vals[13] = ov_store__i64(due, f->due > 0 ? f->due : 0);
+		error = s->be->bulk_row(s, vals);
+		if (error == 0 && i == m / 2)
+			ov_store__test_pause();
+	}
+	if (m == 0)
+		ov_store__test_pause();
+	if (error == 0)
+		error = s->be->bulk_end(s);
+	else
+		(void)s->be->bulk_end(s);
+	*n_loaded = m;
+done:
+	ov__map_free(&seen);
+	ov__free(chosen);
+	return error;
+}
+
+static int
+load_records(struct ov_store *s, const char *scan_id, const ov_digest *d)
+{
+	static const char *const cols[] = {
+		"scan_id", "record_key", "record_id", "type", "hash", "props"
+	};
+	size_t i;
+	int error;
+
+	if (ov_digest_count(d) == 0)
+		return 0;
+	if ((error = s->be->bulk_begin(s, "scan_records", cols, 6)) < 0)
+		return error;
+	for (i = 0; i < ov_digest_count(d) && error == 0; i++) {
+		const struct ov_digest_rec *r = ov_drift__rec(d, i);
+		const char *vals[6];
+
+		vals[0] = scan_id;
+		vals[1] = r->key;
+		vals[2] = r->id;
+		vals[3] = r->type;
+		vals[4] = r->hash;
+		vals[5] = r->props;
+		error = s->be->bulk_row(s, vals);
+	}
+	if (error == 0)
+		return s->be->bulk_end(s);
+	(void)s->be->bulk_end(s);
+	return error;
+}
+
+static int
+import_exceptions(struct ov_store *s, const ov_exceptions *exc,
+    int64_t now)
+{
+	char exp[24], at[24];
+	size_t i;
+	int error;
+
+	if ((error = ov_store__query(s, "DELETE FROM exceptions", 0, NULL,
+	    NULL, NULL)) < 0)
+		return error;
+	ov_store__i64(at, now);
+	for (i = 0; i < ov_exceptions_count(exc) && error == 0; i++) {
+		const ov_exception *e = ov_exceptions_get(exc, i);
+		const char *p[8];
+
+		p[0] = e->rule;
+		p[1] = e->resource;
+		p[2] = e->justification;
+		p[3] = e->approver;
+		p[4] = e->ticket;
+		p[5] = ov_store__i64(exp, e->expires);
+		p[6] = e->source;
+		p[7] = at;
+		error = ov_store__query(s, "INSERT INTO exceptions "
+		    "(rule_pattern, resource_pattern, justification, approver, "
+		    "ticket, expires, origin, imported_at) VALUES ($1, $2, $3, "
+		    "$4, $5, CAST($6 AS BIGINT), $7, CAST($8 AS BIGINT))", 8, p,
+		    NULL, NULL);
+	}
+	return error;
+}
+
+static int
+insert_sources(struct ov_store *s, const char *scan_id,
+    const ov_scan_record *m)
+{
+	struct ov_map seen = OV_MAP_INIT;
+	char cnt[24];
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < m->n_sources && error == 0; i++) {
+		const ov_scan_source *src = &m->sources[i];
+		const char *p[4];
+
+		if (src->name == NULL ||
+		    ov__map_get(&seen, src->name, strlen(src->name)) != NULL)
+			continue;
+		if (ov__map_put(&seen, src->name, strlen(src->name),
+		    (void *)src) < 0) {
+			error = ov__error_oom(s->ctx);
+			break;
+		}
+		p[0] = scan_id;
+		p[1] = src->name;
+		p[2] = src->status != NULL ? src->status : "unknown";
+		p[3] = ov_store__i64(cnt, (int64_t)src->count);
+		error = ov_store__query(s, "INSERT INTO scan_sources (scan_id, "
+		    "name, status, count) VALUES (CAST($1 AS BIGINT), $2, $3, "
+		    "CAST($4 AS BIGINT))", 4, p, NULL, NULL);
+	}
+	ov__map_free(&seen);
+	return error;
+}
+
+/* Record a scan and run the lifecycle, all in one transaction. */
+int
+ov_store__record(struct ov_store *s, const ov_scan_record *meta,
+    const ov_findings *findings, const ov_digest *records,
+    const ov_exceptions *exc, int64_t *scan_id_out)
+{
+	ov_exceptions *stored = NULL;
+	const ov_exceptions *effective = exc;
+	ov_findings *applied = NULL;
+	const ov_findings *list = findings;
+	struct cover_ctx cc;
+	char idbuf[24], atbuf[24], recbuf[24], cbuf[24];
+	const char *p[12];
+	const char *tenant = meta->tenant != NULL ? meta->tenant : "";
+	int64_t at, scan_id = 0;
+	size_t i, n_obs = 0;
+	int error;
+
+	memset(&cc, 0, sizeof(cc));
+	at = meta->collected_at != 0 ? meta->collected_at :
+	    ov_ctx_now(s->ctx);
+	ov_store__i64(atbuf, at);
+	if ((error = s->be->begin_write(s)) < 0)
+		return error;
+	s->in_tx = true;
+	/* The effective exceptions: the given set, or the imported one. */
+	if (effective == NULL) {
+		if ((error = ov_exceptions_new(&stored)) < 0) {
+			error = ov__error_oom(s->ctx);
+			goto done;
+		}
+		if ((error = ov_store__query(s, "SELECT rule_pattern, "
+		    "resource_pattern, justification, approver, ticket, "
+		    "expires, origin FROM exceptions ORDER BY id", 0, NULL,
+		    exc_load_row, stored)) != 0) {
+			if (error > 0 || error == OV_ENOMEM || error == OV_EINVALID)
+				error = ov__error_oom(s->ctx);
+			goto done;
+		}
+		effective = stored;
+	}
+	if (ov_exceptions_count(effective) > 0) {
+		if ((error = ov_findings_new(&applied)) < 0 ||
+		    (error = ov_findings_set_tenant(applied, tenant)) < 0) {
+			error = ov__error_oom(s->ctx);
+			goto done;
+		}
+		if ((error = ov_exceptions_apply(effective, s->ctx, findings,
+		    at, applied)) < 0)
+			goto done;
+		list = applied;
+	}
+	p[0] = tenant;
+	p[1] = atbuf;
+	p[2] = ov_store__i64(recbuf, ov_ctx_now(s->ctx));
+	p[3] = meta->tool_version;
+	p[4] = meta->rulepack_version;
+	p[5] = meta->label;
+	p[6] = meta->manifest_json;
+	p[7] = meta->has_manifest ? "1" : "0";
+	p[8] = all_collected(meta) ? "1" : "0";
+	if ((error = ov_store__query_int(s, "INSERT INTO scans (tenant, "
+	    "collected_at, recorded_at, tool_version, rulepack_version, label, "
+	    "manifest, has_manifest, complete) VALUES ($1, CAST($2 AS BIGINT), "
+	    "CAST($3 AS BIGINT), $4, $5, $6, $7, CAST($8 AS INTEGER), "
+	    "CAST($9 AS INTEGER)) RETURNING id", 9, p, &scan_id)) < 0)
+		goto done;
+	if (scan_id == 0) {
+		error = ov_store__error(s, "scan id not returned");
+		goto done;
+	}
+	ov_store__i64(idbuf, scan_id);
+	if ((error = insert_sources(s, idbuf, meta)) < 0)
+		goto done;
+	if (exc != NULL && (error = import_exceptions(s, exc, at)) < 0)
+		goto done;
+	if ((error = load_observations(s, idbuf, list, &n_obs)) < 0)
+		goto done;
+	if ((error = load_records(s, idbuf, records)) < 0)
+		goto done;
+	p[0] = idbuf;
+	p[1] = atbuf;
+	p[2] = tenant;
+	if ((error = ov_store__query(s, sql_events_seen, 2, p, NULL,
+	    NULL)) < 0 ||
+	    (error = ov_store__query(s, sql_update_seen, 2, p, NULL,
+	    NULL)) < 0 ||
+	    (error = ov_store__query(s, sql_events_new, 2, p, NULL,
+	    NULL)) < 0 ||
+	    (error = ov_store__query(s, sql_insert_new, 3, p, NULL,
+	    NULL)) < 0)
+		goto done;
+	/* Which types may be resolved by their absence from this scan. */
+	cc.s = s;
+	cc.meta = meta;
+	cc.scan_id = idbuf;
+	p[0] = tenant;
+	p[1] = idbuf;
+	if ((error = ov_store__query(s, sql_candidates, 2, p, cover_row,
+	    &cc)) != 0) {
+		if (error > 0 || error == OV_ENOMEM)
+			error = ov__error_oom(s->ctx);
+		goto done;
+	}
+	for (i = 0; i < cc.n && error == 0; i++) {
+		p[0] = idbuf;
+		p[1] = cc.types[i];
+		error = ov_store__query(s, "INSERT INTO scan_coverage (scan_id, "
+		    "type_key) VALUES (CAST($1 AS BIGINT), $2)", 2, p, NULL,
+		    NULL);
+	}
+	if (error < 0)
+		goto done;
+	p[0] = idbuf;
+	p[1] = atbuf;
+	p[2] = tenant;
+	if (cc.n > 0 &&
+	    ((error = ov_store__query(s, sql_events_resolved, 3, p, NULL,
+	    NULL)) < 0 ||
+	    (error = ov_store__query(s, sql_resolve, 3, p, NULL, NULL)) < 0))
+		goto done;
+	p[0] = idbuf;
+	p[1] = ov_store__i64(cbuf, (int64_t)n_obs);
+	if ((error = ov_store__query(s, "UPDATE scans SET n_findings = "
+	    "CAST($2 AS BIGINT) WHERE id = CAST($1 AS BIGINT)", 2, p, NULL,
+	    NULL)) < 0)
+		goto done;
+	if ((error = s->be->commit(s)) < 0)
+		goto done;
+	s->in_tx = false;
+	if (scan_id_out != NULL)
+		*scan_id_out = scan_id;
+done:
+	if (s->in_tx) {
+		s->be->rollback(s);
+		s->in_tx = false;
+	}
+	for (i = 0; i < cc.n; i++)
+		ov__free(cc.types[i]);
+	ov__free(cc.types);
+	ov_findings_free(applied);
+	ov_exceptions_free(stored);
+	return error;
+}
