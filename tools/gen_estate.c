@@ -2164,6 +2164,30 @@ static const char *const fill_apps[N_SUBS][8] = {
 };
 static const char *const fill_roles[] = { "app", "web", "node", "util", "db" };
 
+static void assessment(struct gen *, const char *, int, const char *,
+    const char *, const char *, const char *, int);
+
+/* Two Defender assessments per filler VM; a fifth form the backlog. */
+static void
+gen_filler_assessments(struct gen *g, const struct vmspec *v)
+{
+	char id[GEN_ID_MAX];
+	bool bad;
+
+	rid(id, g, v->sub, v->rg, "Microsoft.Compute/virtualMachines/%s",
+	    v->name);
+	rnd_seed(g, id);
+	assessment(g, id, v->sub, v->rg,
+	    "Endpoint protection should be installed on your machines", "Medium",
+	    "Healthy", (int)rnd_range(g, 30, 500));
+	bad = rnd(g) % 5 == 0;
+	assessment(g, id, v->sub, v->rg, v->win ?
+	    "Windows machines should meet requirements of the Azure compute security baseline" :
+	    "Linux machines should meet requirements for the Azure compute security baseline",
+	    bad && rnd(g) % 3 == 0 ? "Medium" : "Low",
+	    bad ? "Unhealthy" : "Healthy", (int)rnd_range(g, 0, 540));
+}
+
 /* Filler VM i: clean in every planted dimension (see README). */
 static void
 gen_filler_vm(struct gen *g, long i)
@@ -2203,6 +2227,7 @@ gen_filler_vm(struct gen *g, long i)
 	v.maint = rnd(g) % 4 == 0 ? (v.win ? "mc-nbu-win-monthly" :
 	    "mc-nbu-linux-weekly") : NULL;
 	gen_vm(g, &v);
+	gen_filler_assessments(g, &v);
 }
 
 /* ---------------------------------------------------------------- */
@@ -2525,4 +2550,1022 @@ gen_keyvaults(struct gen *g)
 		if (kv->diag)
 			diag(g, id, "diag-kv-audit", true);
 	}
+}
+
+static void
+gen_sql(struct gen *g)
+{
+	static const struct {
+		const char *server, *db, *tde;
+		bool bad;
+	} dbs[] = {
+		{ "sql-nbu-sis", "sqldb-sis", "Enabled", false },
+		{ "sql-nbu-finance", "sqldb-finance-ledger", "Enabled", true },
+		{ "sql-nbu-finance", "sqldb-finance-reporting", "Enabled", true },
+		{ "sql-nbu-finance", "sqldb-finance-archive", "Disabled", true },
+	};
+	char id[GEN_ID_MAX], t[GEN_ID_MAX], oid[40];
+	const char *sv;
+	size_t i;
+	int n;
+
+	for (n = 0; n < 2; n++) {
+		bool bad = n == 1;
+
+		sv = bad ? "sql-nbu-finance" : "sql-nbu-sis";
+		rid(id, g, PROD, "rg-data-prod", "Microsoft.Sql/servers/%s", sv);
+		arm(g, id, sv, "microsoft.sql/servers", "v12.0", PROD,
+		    "rg-data-prod", NULL);
+		tags(g, PROD, bad ? "finance" : "registry", bad ? OWN_FIN :
+		    OWN_SIS, bad ? "finance" : "sis");
+		ko(g, "properties");
+		ks(g, "administratorLogin", "nbusqladmin");
+		ks(g, "version", "12.0");
+		ks(g, "state", "Ready");
+		kf(g, "fullyQualifiedDomainName", "%s.database.windows.net", sv);
+		ks(g, "minimalTlsVersion", bad ? "1.0" : "1.2");
+		ks(g, "publicNetworkAccess", bad ? "Enabled" : "Disabled");
+		ks(g, "restrictOutboundNetworkAccess", "Disabled");
+		ko(g, "administrators");
+		ks(g, "administratorType", "ActiveDirectory");
+		ks(g, "principalType", "Group");
+		ks(g, "login", "SG-SQL-Admins");
+		guid(g, oid, "group:%s", "SG-SQL-Admins");
+		ks(g, "sid", oid);
+		ks(g, "tenantId", g->tenant);
+		kb(g, "azureADOnlyAuthentication", !bad);
+		oe(g);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+
+		if (bad) {
+			snprintf(t, sizeof(t), "%s/firewallRules/AllowAll", id);
+			armchild(g, t, "AllowAll",
+			    "Microsoft.Sql/servers/firewallRules");
+			ko(g, "properties");
+			ks(g, "startIpAddress", "0.0.0.0");
+			ks(g, "endIpAddress", "255.255.255.255");
+			oe(g);
+			rec_end(g, S_ARM);
+		}
+		snprintf(t, sizeof(t), "%s/firewallRules/CampusEgress", id);
+		armchild(g, t, "CampusEgress", "Microsoft.Sql/servers/firewallRules");
+		ko(g, "properties");
+		ks(g, "startIpAddress", "203.0.113.0");
+		ks(g, "endIpAddress", "203.0.113.255");
+		oe(g);
+		rec_end(g, S_ARM);
+
+		snprintf(t, sizeof(t), "%s/auditingSettings/default", id);
+		armchild(g, t, "default", "Microsoft.Sql/servers/auditingSettings");
+		ko(g, "properties");
+		ks(g, "state", bad ? "Disabled" : "Enabled");
+		kn(g, "retentionDays", bad ? 0 : 180);
+		kb(g, "isAzureMonitorTargetEnabled", !bad);
+		kstrs(g, "auditActionsAndGroups",
+		    "SUCCESSFUL_DATABASE_AUTHENTICATION_GROUP",
+		    "FAILED_DATABASE_AUTHENTICATION_GROUP", "BATCH_COMPLETED_GROUP",
+		    NULL);
+		oe(g);
+		rec_end(g, S_ARM);
+		if (!bad)
+			diag(g, id, "diag-sql-audit", false);
+	}
+	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
+		rid(id, g, PROD, "rg-data-prod",
+		    "Microsoft.Sql/servers/%s/databases/%s", dbs[i].server,
+		    dbs[i].db);
+		arm(g, id, dbs[i].db, "microsoft.sql/servers/databases",
+		    "v12.0,user,vcore", PROD, "rg-data-prod", NULL);
+		sku(g, "GP_Gen5", "GeneralPurpose");
+		tags(g, PROD, dbs[i].bad ? "finance" : "registry",
+		    dbs[i].bad ? OWN_FIN : OWN_SIS, dbs[i].bad ? "finance" : "sis");
+		ko(g, "properties");
+		ks(g, "collation", "SQL_Latin1_General_CP1_CI_AS");
+		kn(g, "maxSizeBytes", 268435456000LL);
+		ks(g, "status", "Online");
+		guid(g, oid, "dbid:%s", id);
+		ks(g, "databaseId", oid);
+		kt(g, "creationDate", 800 * DAY);
+		ks(g, "currentBackupStorageRedundancy", "Geo");
+		ks(g, "requestedBackupStorageRedundancy", "Geo");
+		kb(g, "zoneRedundant", false);
+		ks(g, "readScale", "Disabled");
+		oe(g);
+		rec_end(g, S_RESOURCES);
+
+		snprintf(t, sizeof(t), "%s/transparentDataEncryption/current", id);
+		armchild(g, t, "current",
+		    "Microsoft.Sql/servers/databases/transparentDataEncryption");
+		ko(g, "properties");
+		ks(g, "state", dbs[i].tde);
+		oe(g);
+		rec_end(g, S_ARM);
+	}
+}
+
+/* Open a plain resource row with tags; the caller writes properties. */
+static void
+res(struct gen *g, int sub, const char *rg, const char *pt, const char *type,
+    const char *name, const char *kind, const char *app, char *id_out)
+{
+	char id[GEN_ID_MAX];
+
+	rid(id, g, sub, rg, "%s/%s", pt, name);
+	if (id_out != NULL)
+		snprintf(id_out, GEN_ID_MAX, "%s", id);
+	arm(g, id, name, type, kind, sub, rg, NULL);
+	tags(g, sub, subs[sub].dept, subs[sub].owner, app);
+}
+
+static void
+gen_data(struct gen *g)
+{
+	int i;
+
+	/* PostgreSQL and MySQL flexible servers. */
+	for (i = 0; i < 2; i++) {
+		res(g, i == 0 ? PROD : RES, i == 0 ? "rg-data-prod" :
+		    "rg-data-research", "Microsoft.DBforPostgreSQL/flexibleServers",
+		    "microsoft.dbforpostgresql/flexibleservers", i == 0 ?
+		    "psql-nbu-sis" : "psql-nbu-research", "", i == 0 ? "sis" :
+		    "research-data", NULL);
+		sku(g, "Standard_D4ds_v5", "GeneralPurpose");
+		ko(g, "properties");
+		ks(g, "version", "16");
+		ks(g, "state", "Ready");
+		ko(g, "storage");
+		kn(g, "storageSizeGB", 512);
+		oe(g);
+		ko(g, "backup");
+		kn(g, "backupRetentionDays", i == 0 ? 35 : 7);
+		ks(g, "geoRedundantBackup", i == 0 ? "Enabled" : "Disabled");
+		oe(g);
+		ko(g, "network");
+		ks(g, "publicNetworkAccess", i == 0 ? "Disabled" : "Enabled");
+		oe(g);
+		ko(g, "highAvailability");
+		ks(g, "mode", i == 0 ? "ZoneRedundant" : "Disabled");
+		oe(g);
+		ko(g, "authConfig");
+		ks(g, "activeDirectoryAuth", "Enabled");
+		ks(g, "passwordAuth", i == 0 ? "Disabled" : "Enabled");
+		oe(g);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+	res(g, TEACH, "rg-coursework-test", "Microsoft.DBforMySQL/flexibleServers",
+	    "microsoft.dbformysql/flexibleservers", "mysql-nbu-labs", "",
+	    "coursework", NULL);
+	sku(g, "Standard_B1ms", "Burstable");
+	ko(g, "properties");
+	ks(g, "version", "8.0.21");
+	ks(g, "state", "Ready");
+	ko(g, "network");
+	ks(g, "publicNetworkAccess", "Enabled");
+	oe(g);
+	ko(g, "backup");
+	kn(g, "backupRetentionDays", 7);
+	ks(g, "geoRedundantBackup", "Disabled");
+	oe(g);
+	oe(g);
+	rec_end(g, S_RESOURCES);
+
+	/* Cosmos DB. */
+	for (i = 0; i < 2; i++) {
+		bool bad = i == 1;
+
+		res(g, bad ? RES : PROD, bad ? "rg-data-research" : "rg-data-prod",
+		    "Microsoft.DocumentDB/databaseAccounts",
+		    "microsoft.documentdb/databaseaccounts", bad ?
+		    "cosmos-nbu-research" : "cosmos-nbu-sis", "GlobalDocumentDB",
+		    bad ? "research-data" : "sis", NULL);
+		ko(g, "properties");
+		ks(g, "databaseAccountOfferType", "Standard");
+		ks(g, "publicNetworkAccess", bad ? "Enabled" : "Disabled");
+		kb(g, "isVirtualNetworkFilterEnabled", !bad);
+		kb(g, "disableLocalAuth", !bad);
+		kb(g, "disableKeyBasedMetadataWriteAccess", !bad);
+		kempty(g, "ipRules");
+		ko(g, "consistencyPolicy");
+		ks(g, "defaultConsistencyLevel", "Session");
+		oe(g);
+		ko(g, "backupPolicy");
+		ks(g, "type", "Continuous");
+		oe(g);
+		ks(g, "minimalTlsVersion", "Tls12");
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+
+	/* Redis. */
+	for (i = 0; i < 2; i++) {
+		bool bad = i == 1;
+
+		res(g, bad ? TEACH : PROD, bad ? "rg-coursework-test" :
+		    "rg-sis-prod", "Microsoft.Cache/Redis", "microsoft.cache/redis",
+		    bad ? "redis-nbu-labs" : "redis-nbu-sis", "", bad ?
+		    "coursework" : "sis", NULL);
+		ko(g, "properties");
+		ko(g, "sku");
+		ks(g, "name", bad ? "Basic" : "Standard");
+		ks(g, "family", "C");
+		kn(g, "capacity", 1);
+		oe(g);
+		kb(g, "enableNonSslPort", bad);
+		ks(g, "minimumTlsVersion", bad ? "1.0" : "1.2");
+		ks(g, "publicNetworkAccess", bad ? "Enabled" : "Disabled");
+		ks(g, "redisVersion", "6.0");
+		ks(g, "provisioningState", "Succeeded");
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+}
+
+static void
+site(struct gen *g, int sub, const char *rg, const char *name,
+    const char *kind, bool https, const char *tls, const char *ftps,
+    const char *app)
+{
+	char id[GEN_ID_MAX], plan[GEN_ID_MAX], t[GEN_ID_MAX];
+
+	rid(plan, g, sub, rg, "Microsoft.Web/serverfarms/asp-%s",
+	    sub == PROD ? "nbu-web" : "nbu-labs");
+	res(g, sub, rg, "Microsoft.Web/sites", "microsoft.web/sites", name, kind,
+	    app, id);
+	ko(g, "identity");
+	ks(g, "type", "SystemAssigned");
+	guid(g, t, "mi:%s", id);
+	ks(g, "principalId", t);
+	ks(g, "tenantId", g->tenant);
+	oe(g);
+	ko(g, "properties");
+	ks(g, "state", "Running");
+	kf(g, "defaultHostName", "%s.azurewebsites.net", name);
+	ks(g, "serverFarmId", plan);
+	kb(g, "httpsOnly", https);
+	ks(g, "publicNetworkAccess", "Enabled");
+	kb(g, "clientCertEnabled", false);
+	ko(g, "siteConfig");
+	ks(g, "minTlsVersion", tls);
+	ks(g, "ftpsState", ftps);
+	kb(g, "http20Enabled", https);
+	oe(g);
+	oe(g);
+	rec_end(g, S_RESOURCES);
+	snprintf(t, sizeof(t), "%s/config/web", id);
+	armchild(g, t, "web", "Microsoft.Web/sites/config");
+	ks(g, "location", "UK South");
+	ko(g, "properties");
+	ks(g, "minTlsVersion", tls);
+	ks(g, "scmMinTlsVersion", "1.2");
+	ks(g, "ftpsState", ftps);
+	kb(g, "http20Enabled", https);
+	kb(g, "remoteDebuggingEnabled", false);
+	kb(g, "alwaysOn", sub == PROD);
+	ks(g, "linuxFxVersion", strstr(kind, "linux") != NULL ? "PYTHON|3.11" :
+	    "");
+	oe(g);
+	rec_end(g, S_ARM);
+}
+
+static void
+gen_web(struct gen *g)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		res(g, i == 0 ? PROD : TEACH, i == 0 ? "rg-web-prod" :
+		    "rg-coursework-test", "Microsoft.Web/serverfarms",
+		    "microsoft.web/serverfarms", i == 0 ? "asp-nbu-web" :
+		    "asp-nbu-labs", "linux", NULL, NULL);
+		sku(g, i == 0 ? "P1v3" : "B1", i == 0 ? "PremiumV3" : "Basic");
+		ko(g, "properties");
+		ks(g, "status", "Ready");
+		kb(g, "reserved", true);
+		kn(g, "numberOfSites", 2);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+	site(g, PROD, "rg-web-prod", "app-nbu-portal", "app,linux", true, "1.2",
+	    "FtpsOnly", "web-portal");
+	site(g, PROD, "rg-web-prod", "app-nbu-alumni", "app,linux", false, "1.0",
+	    "AllAllowed", "alumni");
+	site(g, PROD, "rg-web-prod", "func-nbu-etl", "functionapp,linux", true,
+	    "1.2", "Disabled", "etl");
+	site(g, TEACH, "rg-coursework-test", "func-nbu-coursework",
+	    "functionapp,linux", true, "1.1", "FtpsOnly", "coursework");
+}
+
+static void
+gen_platform(struct gen *g)
+{
+	char id[GEN_ID_MAX], t[GEN_ID_MAX];
+	int i;
+
+	/* Log Analytics. */
+	res(g, SHARED, "rg-monitoring-shared",
+	    "Microsoft.OperationalInsights/workspaces",
+	    "microsoft.operationalinsights/workspaces", "log-nbu-central", "",
+	    "monitoring", id);
+	ko(g, "properties");
+	guid(g, t, "law:%s", id);
+	ks(g, "customerId", t);
+	ko(g, "sku");
+	ks(g, "name", "PerGB2018");
+	oe(g);
+	kn(g, "retentionInDays", 365);
+	ks(g, "publicNetworkAccessForIngestion", "Enabled");
+	ks(g, "publicNetworkAccessForQuery", "Enabled");
+	ks(g, "provisioningState", "Succeeded");
+	oe(g);
+	rec_end(g, S_RESOURCES);
+	res(g, TEACH, "rg-labs-dev", "Microsoft.OperationalInsights/workspaces",
+	    "microsoft.operationalinsights/workspaces", "log-nbu-labs", "",
+	    "monitoring", id);
+	ko(g, "properties");
+	ko(g, "sku");
+	ks(g, "name", "PerGB2018");
+	oe(g);
+	kn(g, "retentionInDays", 30);
+	ks(g, "provisioningState", "Succeeded");
+	oe(g);
+	rec_end(g, S_RESOURCES);
+
+	/* AKS and ACR. */
+	res(g, RES, "rg-hpc-research", "Microsoft.ContainerService/managedClusters",
+	    "microsoft.containerservice/managedclusters", "aks-nbu-research", "",
+	    "ml-platform", id);
+	sku(g, "Base", "Free");
+	ko(g, "identity");
+	ks(g, "type", "SystemAssigned");
+	oe(g);
+	ko(g, "properties");
+	ks(g, "kubernetesVersion", "1.29.7");
+	ks(g, "dnsPrefix", "aks-nbu-research");
+	kb(g, "enableRBAC", true);
+	kb(g, "disableLocalAccounts", false);
+	ko(g, "networkProfile");
+	ks(g, "networkPlugin", "kubenet");
+	ks(g, "loadBalancerSku", "standard");
+	oe(g);
+	ko(g, "apiServerAccessProfile");
+	kb(g, "enablePrivateCluster", false);
+	kempty(g, "authorizedIPRanges");
+	oe(g);
+	ka(g, "agentPoolProfiles");
+	ob(g);
+	ks(g, "name", "systempool");
+	kn(g, "count", 3);
+	ks(g, "vmSize", "Standard_D4s_v5");
+	ks(g, "osType", "Linux");
+	ks(g, "mode", "System");
+	oe(g);
+	ob(g);
+	ks(g, "name", "gpupool");
+	kn(g, "count", 2);
+	ks(g, "vmSize", "Standard_NC6s_v3");
+	ks(g, "osType", "Linux");
+	ks(g, "mode", "User");
+	oe(g);
+	ae(g);
+	ko(g, "addonProfiles");
+	ko(g, "azurepolicy");
+	kb(g, "enabled", false);
+	oe(g);
+	oe(g);
+	ks(g, "provisioningState", "Succeeded");
+	oe(g);
+	rec_end(g, S_RESOURCES);
+	for (i = 0; i < 2; i++) {
+		bool bad = i == 1;
+
+		res(g, bad ? RES : PROD, bad ? "rg-hpc-research" : "rg-apps-prod",
+		    "Microsoft.ContainerRegistry/registries",
+		    "microsoft.containerregistry/registries", bad ?
+		    "acrnburesearch" : "acrnbuprod", "", NULL, NULL);
+		sku(g, bad ? "Basic" : "Premium", bad ? "Basic" : "Premium");
+		ko(g, "properties");
+		kf(g, "loginServer", "%s.azurecr.io", bad ? "acrnburesearch" :
+		    "acrnbuprod");
+		kb(g, "adminUserEnabled", bad);
+		ks(g, "publicNetworkAccess", bad ? "Enabled" : "Disabled");
+		ks(g, "provisioningState", "Succeeded");
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+
+	/* Messaging and AI. */
+	res(g, PROD, "rg-apps-prod", "Microsoft.EventHub/namespaces",
+	    "microsoft.eventhub/namespaces", "evhns-nbu-campus", "", "telemetry",
+	    NULL);
+	sku(g, "Standard", "Standard");
+	ko(g, "properties");
+	ks(g, "minimumTlsVersion", "1.2");
+	kb(g, "disableLocalAuth", false);
+	ks(g, "publicNetworkAccess", "Enabled");
+	kb(g, "kafkaEnabled", true);
+	oe(g);
+	rec_end(g, S_RESOURCES);
+	res(g, PROD, "rg-apps-prod", "Microsoft.ServiceBus/namespaces",
+	    "microsoft.servicebus/namespaces", "sb-nbu-integration", "",
+	    "integration", NULL);
+	sku(g, "Standard", "Standard");
+	ko(g, "properties");
+	ks(g, "minimumTlsVersion", "1.2");
+	kb(g, "disableLocalAuth", true);
+	ks(g, "publicNetworkAccess", "Enabled");
+	oe(g);
+	rec_end(g, S_RESOURCES);
+	res(g, RES, "rg-genomics-research", "Microsoft.CognitiveServices/accounts",
+	    "microsoft.cognitiveservices/accounts", "cog-nbu-research-openai",
+	    "OpenAI", "ml-platform", NULL);
+	sku(g, "S0", NULL);
+	ko(g, "properties");
+	kf(g, "customSubDomainName", "nbu-research-openai");
+	ks(g, "publicNetworkAccess", "Enabled");
+	kb(g, "disableLocalAuth", false);
+	oe(g);
+	rec_end(g, S_RESOURCES);
+
+	/* Maintenance configurations (InGuestPatch). */
+	for (i = 0; i < 2; i++) {
+		res(g, SHARED, "rg-monitoring-shared",
+		    "Microsoft.Maintenance/maintenanceConfigurations",
+		    "microsoft.maintenance/maintenanceconfigurations", i == 0 ?
+		    "mc-nbu-win-monthly" : "mc-nbu-linux-weekly", "", "patching",
+		    NULL);
+		ko(g, "properties");
+		ks(g, "namespace", "Microsoft.Maintenance");
+		ks(g, "maintenanceScope", "InGuestPatch");
+		ks(g, "visibility", "Custom");
+		ks(g, "extensionProperties", "");
+		ko(g, "maintenanceWindow");
+		ks(g, "startDateTime", "2025-01-11 22:00");
+		ks(g, "expirationDateTime", "9999-12-31 00:00");
+		ks(g, "duration", "04:00");
+		ks(g, "timeZone", "GMT Standard Time");
+		ks(g, "recurEvery", i == 0 ? "1Month Second Saturday" :
+		    "1Week Sunday");
+		oe(g);
+		ko(g, "installPatches");
+		ks(g, "rebootSetting", "IfRequired");
+		if (i == 0) {
+			ko(g, "windowsParameters");
+			kstrs(g, "classificationsToInclude", "Critical", "Security",
+			    "UpdateRollup", NULL);
+			oe(g);
+		} else {
+			ko(g, "linuxParameters");
+			kstrs(g, "classificationsToInclude", "Critical", "Security",
+			    NULL);
+			oe(g);
+		}
+		oe(g);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+
+	/* Action group and activity log alerts (prod and shared only). */
+	res(g, SHARED, "rg-monitoring-shared", "Microsoft.Insights/actionGroups",
+	    "microsoft.insights/actiongroups", "ag-nbu-secops", "", NULL, id);
+	ko(g, "properties");
+	ks(g, "groupShortName", "secops");
+	kb(g, "enabled", true);
+	ka(g, "emailReceivers");
+	ob(g);
+	ks(g, "name", "secops");
+	ks(g, "emailAddress", "secops@" DOMAIN);
+	oe(g);
+	ae(g);
+	oe(g);
+	rec_end(g, S_RESOURCES);
+	for (i = 0; i < 4; i++) {
+		int sub = i < 2 ? PROD : SHARED;
+		const char *op = i % 2 == 0 ?
+		    "Microsoft.Authorization/policyAssignments/delete" :
+		    "Microsoft.Network/networkSecurityGroups/securityRules/write";
+
+		res(g, sub, sub == PROD ? "rg-mgmt-prod" : "rg-monitoring-shared",
+		    "Microsoft.Insights/activityLogAlerts",
+		    "microsoft.insights/activitylogalerts", i % 2 == 0 ?
+		    "ala-policy-assignment-delete" : "ala-nsg-rule-write", "",
+		    NULL, NULL);
+		ko(g, "properties");
+		ka(g, "scopes");
+		sf(g, "/subscriptions/%s", g->sub[sub]);
+		ae(g);
+		ko(g, "condition");
+		ka(g, "allOf");
+		ob(g);
+		ks(g, "field", "category");
+		ks(g, "equals", "Administrative");
+		oe(g);
+		ob(g);
+		ks(g, "field", "operationName");
+		ks(g, "equals", op);
+		oe(g);
+		ae(g);
+		oe(g);
+		ko(g, "actions");
+		ka(g, "actionGroups");
+		ob(g);
+		ks(g, "actionGroupId", id);
+		oe(g);
+		ae(g);
+		oe(g);
+		kb(g, "enabled", true);
+		oe(g);
+		rec_end(g, S_RESOURCES);
+	}
+
+	/* Diagnostics of network and subscription activity logs. */
+	rid(t, g, SHARED, "rg-hub-network",
+	    "Microsoft.Network/azureFirewalls/afw-nbu-hub");
+	diag(g, t, "diag-afw", true);
+	rid(t, g, PROD, "rg-net-prod",
+	    "Microsoft.Network/applicationGateways/agw-nbu-web");
+	diag(g, t, "diag-agw", true);
+	for (i = 0; i < N_SUBS; i++) {
+		if (i == TEACH)
+			continue;
+		snprintf(t, sizeof(t), "/subscriptions/%s", g->sub[i]);
+		diag(g, t, "activity-to-law", false);
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Defender for Cloud                                                */
+
+static void
+assessment(struct gen *g, const char *target, int sub, const char *rg,
+    const char *title, const char *sev, const char *code, int age_d)
+{
+	char id[GEN_ID_MAX], key[40];
+
+	guid(g, key, "assessment-type:%s", title);
+	snprintf(id, sizeof(id), "%s/providers/Microsoft.Security/assessments/%s",
+	    target, key);
+	arm(g, id, key, "microsoft.security/assessments", "", sub, rg, "");
+	ko(g, "properties");
+	ko(g, "resourceDetails");
+	ks(g, "Source", "Azure");
+	ks(g, "Id", target);
+	oe(g);
+	ks(g, "displayName", title);
+	ko(g, "status");
+	ks(g, "code", code);
+	if (strcmp(code, "Unhealthy") == 0)
+		ks(g, "description", "The resource does not meet the recommendation");
+	kt(g, "firstEvaluationDate", (int64_t)age_d * DAY);
+	kt(g, "statusChangeDate", (int64_t)age_d * DAY);
+	oe(g);
+	ko(g, "metadata");
+	ks(g, "displayName", title);
+	ks(g, "severity", sev);
+	ks(g, "assessmentType", "BuiltIn");
+	ks(g, "implementationEffort", "Low");
+	ks(g, "userImpact", "Low");
+	oe(g);
+	oe(g);
+	rec_end(g, S_SECURITY);
+}
+
+static void
+alert(struct gen *g, int sub, const char *rg, const char *vm_or_res,
+    const char *title, const char *type, const char *sev, const char *status,
+    int age_d)
+{
+	char id[GEN_ID_MAX], name[64], t[32];
+
+	snprintf(name, sizeof(name), "2517%012" PRIu64 "_%s",
+	    hash_str(g->seed, title) % 1000000000000ULL, type);
+	rid(id, g, sub, rg, "Microsoft.Security/locations/%s/alerts/%s", LOC,
+	    name);
+	arm(g, id, name, "microsoft.security/locations/alerts", "", sub, rg, "");
+	ko(g, "properties");
+	ks(g, "version", "2022-01-01.0");
+	ks(g, "alertType", type);
+	ks(g, "systemAlertId", name);
+	ks(g, "productName", "Microsoft Defender for Cloud");
+	ks(g, "alertDisplayName", title);
+	ks(g, "description", title);
+	ks(g, "severity", sev);
+	ks(g, "intent", "InitialAccess");
+	kt(g, "startTimeUtc", (int64_t)age_d * DAY);
+	kt(g, "endTimeUtc", (int64_t)age_d * DAY - 1800);
+	kt(g, "timeGeneratedUtc", (int64_t)age_d * DAY - 600);
+	tstr(g, t, (int64_t)age_d * DAY);
+	ks(g, "status", status);
+	ks(g, "compromisedEntity", strrchr(vm_or_res, '/') + 1);
+	ka(g, "resourceIdentifiers");
+	ob(g);
+	ks(g, "azureResourceId", vm_or_res);
+	ks(g, "type", "AzureResource");
+	oe(g);
+	ae(g);
+	kstrs(g, "remediationSteps", "Investigate the activity and isolate the resource if compromised", NULL);
+	ks(g, "vendorName", "Microsoft");
+	kb(g, "isIncident", false);
+	oe(g);
+	rec_end(g, S_SECURITY);
+}
+
+static void
+gen_defender(struct gen *g)
+{
+	static const char *const plans[] = { "VirtualMachines", "SqlServers",
+	    "StorageAccounts", "KeyVaults", "AppServices", "Containers", "Arm",
+	    "OpenSourceRelationalDatabases", "CosmosDbs" };
+	/* Free plans per subscription: DEF-1 .. DEF-3. */
+	static const char *const free_plans[N_SUBS] = {
+	    "VirtualMachines,SqlServers,", "StorageAccounts,",
+	    "Containers,", "KeyVaults,Containers,AppServices,SqlServers," };
+	char id[GEN_ID_MAX], t[GEN_ID_MAX], want[64];
+	size_t i;
+	int sub;
+	bool free_;
+
+	for (sub = 0; sub < N_SUBS; sub++) {
+		for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+			snprintf(want, sizeof(want), "%s,", plans[i]);
+			free_ = strstr(free_plans[sub], want) != NULL;
+			snprintf(id, sizeof(id),
+			    "/subscriptions/%s/providers/Microsoft.Security/pricings/%s",
+			    g->sub[sub], plans[i]);
+			arm(g, id, plans[i], "microsoft.security/pricings", "",
+			    sub, "", "");
+			ko(g, "properties");
+			ks(g, "pricingTier", free_ ? "Free" : "Standard");
+			if (!free_) {
+				if (strcmp(plans[i], "VirtualMachines") == 0)
+					ks(g, "subPlan", "P2");
+				kt(g, "enablementTime", 420 * DAY);
+			}
+			ks(g, "freeTrialRemainingTime", "PT0S");
+			oe(g);
+			rec_end(g, S_SECURITY);
+		}
+		snprintf(id, sizeof(id),
+		    "/subscriptions/%s/providers/Microsoft.Security/secureScores/ascScore",
+		    g->sub[sub]);
+		arm(g, id, "ascScore", "microsoft.security/securescores", "", sub,
+		    "", "");
+		ko(g, "properties");
+		ks(g, "displayName", "ASC score");
+		ko(g, "score");
+		kn(g, "max", 58);
+		kn(g, "current", sub == PROD ? 31 : sub == TEACH ? 22 : 39);
+		oe(g);
+		kn(g, "weight", 120);
+		oe(g);
+		rec_end(g, S_SECURITY);
+	}
+
+#define VMID(buf, sub, rg, vm) rid(buf, g, sub, rg, \
+	"Microsoft.Compute/virtualMachines/%s", vm)
+	VMID(t, PROD, "rg-legacy-prod", "vm-legacy-print-01");
+	assessment(g, t, PROD, "rg-legacy-prod",
+	    "Machines should have vulnerability findings resolved", "High",
+	    "Unhealthy", 420);
+	alert(g, PROD, "rg-legacy-prod", t,
+	    "Suspicious authentication activity", "VM_LoginBruteForceSuccess",
+	    "High", "Active", 420);
+	VMID(t, PROD, "rg-finance-prod", "vm-fin-app-02");
+	assessment(g, t, PROD, "rg-finance-prod",
+	    "Machines should have vulnerability findings resolved", "High",
+	    "Healthy", 300);
+	VMID(t, TEACH, "rg-labs-dev", "vm-lab-win-01");
+	assessment(g, t, TEACH, "rg-labs-dev",
+	    "Management ports should be closed on your virtual machines", "High",
+	    "Unhealthy", 90);
+	alert(g, TEACH, "rg-labs-dev", t, "Successful RDP brute force attack",
+	    "VM_RDPBruteForceSuccess", "High", "Active", 90);
+	VMID(t, TEACH, "rg-labs-dev", "vm-lab-win-02");
+	assessment(g, t, TEACH, "rg-labs-dev",
+	    "Management ports should be closed on your virtual machines", "High",
+	    "Healthy", 90);
+	rid(t, g, RES, "rg-data-research", "Microsoft.KeyVault/vaults/%s",
+	    "kv-nbu-research-01");
+	assessment(g, t, RES, "rg-data-research",
+	    "Key vaults should have deletion protection enabled", "High",
+	    "Unhealthy", 10);
+	VMID(t, PROD, "rg-finance-prod", "vm-fin-batch-01");
+	assessment(g, t, PROD, "rg-finance-prod",
+	    "Machines should be configured to periodically check for missing system updates",
+	    "High", "Unhealthy", 2);
+	rid(t, g, TEACH, "rg-coursework-test",
+	    "Microsoft.Storage/storageAccounts/%s", "stnbulabs01");
+	assessment(g, t, TEACH, "rg-coursework-test",
+	    "Secure transfer to storage accounts should be enabled", "Medium",
+	    "Unhealthy", 10);
+	VMID(t, PROD, "rg-sis-prod", "vm-sis-db-01");
+	alert(g, PROD, "rg-sis-prod", t, "Suspicious PowerShell activity",
+	    "VM_SuspiciousPowerShell", "High", "Resolved", 400);
+	VMID(t, PROD, "rg-finance-prod", "vm-fin-app-01");
+	alert(g, PROD, "rg-finance-prod", t, "Suspicious process executed",
+	    "VM_SuspiciousProcess", "High", "Dismissed", 200);
+	VMID(t, RES, "rg-hpc-research", "vm-hpc-head-01");
+	alert(g, RES, "rg-hpc-research", t, "Suspicious SSH login",
+	    "VM_SshBruteForceSuccess", "Medium", "Active", 10);
+	rid(t, g, PROD, "rg-sis-prod", "Microsoft.Storage/storageAccounts/%s",
+	    "stnbuprodsis01");
+	alert(g, PROD, "rg-sis-prod", t, "Access from an unusual location",
+	    "Storage.Blob_AnomalyAccess", "Low", "Active", 1);
+#undef VMID
+}
+
+/* ---------------------------------------------------------------- */
+/* Azure RBAC                                                        */
+
+#define RD_OWNER	"8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+#define RD_CONTRIB	"b24988ac-6180-42a0-ab88-20f7382dd24c"
+#define RD_READER	"acdd72a7-3385-48ef-bd42-f606fba81ae7"
+#define RD_UAA		"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"
+
+static void
+role_assignment(struct gen *g, int sub, const char *scope, const char *rd,
+    const char *pkind, const char *pname, const char *ptype, int age_d)
+{
+	char id[GEN_ID_MAX], name[40], pid[40];
+
+	guid(g, pid, "%s:%s", pkind, pname);
+	guid(g, name, "ra:%s:%s:%s", scope, rd, pname);
+	snprintf(id, sizeof(id),
+	    "%s/providers/Microsoft.Authorization/roleAssignments/%s", scope,
+	    name);
+	arm(g, id, name, "microsoft.authorization/roleassignments", "", sub, "",
+	    "");
+	ko(g, "properties");
+	kf(g, "roleDefinitionId",
+	    "/subscriptions/%s/providers/Microsoft.Authorization/roleDefinitions/%s",
+	    g->sub[sub], rd);
+	ks(g, "principalId", pid);
+	ks(g, "principalType", ptype);
+	ks(g, "scope", scope);
+	kt(g, "createdOn", (int64_t)age_d * DAY);
+	kt(g, "updatedOn", (int64_t)age_d * DAY);
+	oe(g);
+	rec_end(g, S_AUTHZ);
+}
+
+static void
+gen_rbac(struct gen *g)
+{
+	static const struct {
+		const char *id, *name, *desc;
+	} rds[] = {
+		{ RD_OWNER, "Owner", "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC." },
+		{ RD_CONTRIB, "Contributor", "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC." },
+		{ RD_READER, "Reader", "View all resources, but does not allow you to make any changes." },
+		{ RD_UAA, "User Access Administrator", "Lets you manage user access to Azure resources." },
+	};
+	static const char *const prod_owners[] = { "adm.jpatel", "adm.rmorgan",
+	    "s.fraser", "p.oconnell", "j.mbeki" };
+	char scope[GEN_ID_MAX], id[GEN_ID_MAX];
+	size_t i;
+	int sub;
+
+	for (i = 0; i < sizeof(rds) / sizeof(rds[0]); i++) {
+		snprintf(id, sizeof(id),
+		    "/providers/Microsoft.Authorization/RoleDefinitions/%s",
+		    rds[i].id);
+		rec(g);
+		ks(g, "id", id);
+		ks(g, "name", rds[i].id);
+		ks(g, "type", "microsoft.authorization/roledefinitions");
+		ks(g, "tenantId", g->tenant);
+		ko(g, "properties");
+		ks(g, "roleName", rds[i].name);
+		ks(g, "type", "BuiltInRole");
+		ks(g, "description", rds[i].desc);
+		kstrs(g, "assignableScopes", "/", NULL);
+		ka(g, "permissions");
+		ob(g);
+		kstrs(g, "actions", i == 2 ? "*/read" : i == 3 ?
+		    "Microsoft.Authorization/*" : "*", NULL);
+		if (i == 1)
+			kstrs(g, "notActions", "Microsoft.Authorization/*/Delete",
+			    "Microsoft.Authorization/*/Write", NULL);
+		else
+			kempty(g, "notActions");
+		oe(g);
+		ae(g);
+		oe(g);
+		rec_end(g, S_AUTHZ);
+	}
+	/* IDN-8: standing Owner at the production subscription. */
+	snprintf(scope, sizeof(scope), "/subscriptions/%s", g->sub[PROD]);
+	for (i = 0; i < sizeof(prod_owners) / sizeof(prod_owners[0]); i++)
+		role_assignment(g, PROD, scope, RD_OWNER, "user", prod_owners[i],
+		    "User", 700 - (int)i * 90);
+	role_assignment(g, PROD, scope, RD_OWNER, "group", "SG-Azure-Prod-Owners",
+	    "Group", 900);
+	role_assignment(g, PROD, scope, RD_OWNER, "sp", "nbu-deploy-pipeline",
+	    "ServicePrincipal", 500);
+	role_assignment(g, PROD, scope, RD_OWNER, "user", "tom.becker.guest",
+	    "User", 610);
+	role_assignment(g, PROD, scope, RD_READER, "group", "SG-Security-Readers",
+	    "Group", 800);
+	/* Twins: one Owner on shared; Contributors at resource group scope. */
+	snprintf(scope, sizeof(scope), "/subscriptions/%s", g->sub[SHARED]);
+	role_assignment(g, SHARED, scope, RD_OWNER, "group", "SG-Azure-BreakGlass",
+	    "Group", 900);
+	role_assignment(g, SHARED, scope, RD_READER, "group",
+	    "SG-Security-Readers", "Group", 800);
+	for (i = 0; i < sizeof(rgs) / sizeof(rgs[0]); i++) {
+		snprintf(scope, sizeof(scope), "/subscriptions/%s/resourceGroups/%s",
+		    g->sub[rgs[i].sub], rgs[i].name);
+		role_assignment(g, rgs[i].sub, scope, RD_CONTRIB, "group",
+		    rgs[i].dept != NULL ? rgs[i].dept : "legacy", "Group", 400);
+	}
+	/* IDN-9 and twin on teaching. */
+	snprintf(scope, sizeof(scope), "/subscriptions/%s", g->sub[TEACH]);
+	role_assignment(g, TEACH, scope, RD_UAA, "user", "m.okafor", "User", 200);
+	role_assignment(g, TEACH, scope, RD_READER, "user", "d.walsh", "User",
+	    200);
+	role_assignment(g, TEACH, scope, RD_OWNER, "group", "SG-Azure-BreakGlass",
+	    "Group", 900);
+	snprintf(scope, sizeof(scope), "/subscriptions/%s", g->sub[RES]);
+	role_assignment(g, RES, scope, RD_OWNER, "group", "SG-Azure-BreakGlass",
+	    "Group", 900);
+	role_assignment(g, RES, scope, RD_CONTRIB, "group",
+	    "SG-Research-Computing", "Group", 600);
+	(void)sub;
+}
+
+/* ---------------------------------------------------------------- */
+/* Azure Policy                                                      */
+
+static void
+policy_assignment(struct gen *g, int sub, const char *name, const char *disp,
+    const char *def, const char *effect, const char *mode)
+{
+	char id[GEN_ID_MAX], scope[GEN_ID_MAX];
+
+	snprintf(scope, sizeof(scope), "/subscriptions/%s", g->sub[sub]);
+	snprintf(id, sizeof(id),
+	    "%s/providers/Microsoft.Authorization/policyAssignments/%s", scope,
+	    name);
+	arm(g, id, name, "microsoft.authorization/policyassignments", "", sub, "",
+	    "");
+	ko(g, "properties");
+	ks(g, "displayName", disp);
+	ks(g, "policyDefinitionId", def);
+	ks(g, "scope", scope);
+	kempty(g, "notScopes");
+	ko(g, "parameters");
+	if (effect != NULL) {
+		ko(g, "effect");
+		ks(g, "value", effect);
+		oe(g);
+	}
+	if (strstr(name, "locations") != NULL) {
+		ko(g, "listOfAllowedLocations");
+		kstrs(g, "value", "uksouth", "ukwest", NULL);
+		oe(g);
+	}
+	oe(g);
+	ks(g, "enforcementMode", mode);
+	ko(g, "metadata");
+	ks(g, "assignedBy", "Central IT");
+	oe(g);
+	oe(g);
+	rec_end(g, S_POLICY);
+}
+
+static void
+exemption(struct gen *g, int sub, const char *rg, const char *name,
+    const char *assignment, int64_t expires_ago, bool expires)
+{
+	char id[GEN_ID_MAX];
+
+	rid(id, g, sub, rg, "Microsoft.Authorization/policyExemptions/%s", name);
+	arm(g, id, name, "microsoft.authorization/policyexemptions", "", sub, rg,
+	    "");
+	ko(g, "properties");
+	kf(g, "policyAssignmentId",
+	    "/subscriptions/%s/providers/Microsoft.Authorization/policyAssignments/%s",
+	    g->sub[sub], assignment);
+	ks(g, "exemptionCategory", "Waiver");
+	ks(g, "displayName", name);
+	if (expires)
+		kt(g, "expiresOn", expires_ago);
+	ko(g, "metadata");
+	ks(g, "requestedBy", "Service owner");
+	ks(g, "ticket", "CHG0041");
+	oe(g);
+	oe(g);
+	rec_end(g, S_POLICY);
+}
+
+#define BUILTIN(x) "/providers/Microsoft.Authorization/policyDefinitions/" x
+
+static void
+gen_policy(struct gen *g)
+{
+	char id[GEN_ID_MAX], def[GEN_ID_MAX], res_[GEN_ID_MAX];
+	int sub;
+
+	/* Custom definition and initiative in the production subscription. */
+	snprintf(def, sizeof(def),
+	    "/subscriptions/%s/providers/Microsoft.Authorization/policyDefinitions/nbu-require-owner-tag",
+	    g->sub[PROD]);
+	arm(g, def, "nbu-require-owner-tag",
+	    "microsoft.authorization/policydefinitions", "", PROD, "", "");
+	ko(g, "properties");
+	ks(g, "displayName", "NBU: resource groups must have an owner tag");
+	ks(g, "policyType", "Custom");
+	ks(g, "mode", "All");
+	ko(g, "policyRule");
+	ko(g, "if");
+	ka(g, "allOf");
+	ob(g);
+	ks(g, "field", "type");
+	ks(g, "equals", "Microsoft.Resources/subscriptions/resourceGroups");
+	oe(g);
+	ob(g);
+	ks(g, "field", "tags['owner']");
+	kb(g, "exists", false);
+	oe(g);
+	ae(g);
+	oe(g);
+	ko(g, "then");
+	ks(g, "effect", "deny");
+	oe(g);
+	oe(g);
+	oe(g);
+	rec_end(g, S_POLICY);
+	snprintf(id, sizeof(id),
+	    "/subscriptions/%s/providers/Microsoft.Authorization/policySetDefinitions/nbu-baseline",
+	    g->sub[PROD]);
+	arm(g, id, "nbu-baseline", "microsoft.authorization/policysetdefinitions",
+	    "", PROD, "", "");
+	ko(g, "properties");
+	ks(g, "displayName", "NBU security baseline");
+	ks(g, "policyType", "Custom");
+	ka(g, "policyDefinitions");
+	ob(g);
+	ks(g, "policyDefinitionReferenceId", "requireOwnerTag");
+	ks(g, "policyDefinitionId", def);
+	oe(g);
+	ob(g);
+	ks(g, "policyDefinitionReferenceId", "kvPurgeProtection");
+	ks(g, "policyDefinitionId",
+	    BUILTIN("0b60c0b2-2dc2-4e1c-b5c9-abbed971de53"));
+	oe(g);
+	ae(g);
+	oe(g);
+	rec_end(g, S_POLICY);
+
+	policy_assignment(g, PROD, "nbu-baseline-prod", "NBU security baseline",
+	    id, NULL, "DoNotEnforce");
+	for (sub = 0; sub < N_SUBS; sub++)
+		policy_assignment(g, sub, "nbu-allowed-locations",
+		    "Allowed locations (UK)",
+		    BUILTIN("e56962a6-4747-49cd-b67b-bf8b01975c4c"), "Deny",
+		    "Default");
+	policy_assignment(g, RES, "nbu-storage-no-public-access",
+	    "Storage account public access should be disallowed",
+	    BUILTIN("4fa4b6c0-31ca-4c0d-b10d-24b96f62a751"), "Audit", "Default");
+	policy_assignment(g, PROD, "nbu-storage-secure-transfer",
+	    "Secure transfer to storage accounts should be enabled",
+	    BUILTIN("404c3081-a854-4457-ae30-26a93ef643f9"), "Deny", "Default");
+	policy_assignment(g, SHARED, "nbu-kv-purge-protection",
+	    "Key vaults should have deletion protection enabled",
+	    BUILTIN("0b60c0b2-2dc2-4e1c-b5c9-abbed971de53"), "Disabled",
+	    "Default");
+	policy_assignment(g, PROD, "nbu-storage-min-tls",
+	    "Storage accounts should have the specified minimum TLS version",
+	    BUILTIN("fe83a0eb-a853-422d-aac2-1bffd182c5d0"), "Audit", "Default");
+
+	exemption(g, PROD, "rg-legacy-prod", "exempt-legacy-print-tls",
+	    "nbu-storage-min-tls", 45 * DAY, true);
+	exemption(g, RES, "rg-hpc-research", "exempt-hpc-public-ssh",
+	    "nbu-allowed-locations", 0, false);
+	exemption(g, TEACH, "rg-labs-dev", "exempt-labs-temp-public-ip",
+	    "nbu-allowed-locations", -60 * DAY, true);
+
+	/* A few policy states for the planted storage problems. */
+	rid(res_, g, RES, "rg-data-research",
+	    "Microsoft.Storage/storageAccounts/stnburesearch01");
+	guid(g, def, "policystate:%s", res_);
+	snprintf(id, sizeof(id),
+	    "/subscriptions/%s/providers/Microsoft.PolicyInsights/policyStates/%s",
+	    g->sub[RES], def);
+	arm(g, id, def, "microsoft.policyinsights/policystates", "", RES,
+	    "rg-data-research", "");
+	ko(g, "properties");
+	ks(g, "resourceId", res_);
+	ks(g, "resourceType", "Microsoft.Storage/storageAccounts");
+	kf(g, "policyAssignmentId",
+	    "/subscriptions/%s/providers/Microsoft.Authorization/policyAssignments/nbu-storage-no-public-access",
+	    g->sub[RES]);
+	ks(g, "policyDefinitionId",
+	    BUILTIN("4fa4b6c0-31ca-4c0d-b10d-24b96f62a751"));
+	ks(g, "policyDefinitionAction", "audit");
+	ks(g, "complianceState", "NonCompliant");
+	kt(g, "timestamp", 5 * HOUR);
+	oe(g);
+	rec_end(g, S_POLICY);
 }

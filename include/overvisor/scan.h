@@ -69,6 +69,12 @@ OV_EXTERN(const ov_findings *) ov_scan_findings(const ov_scan_result *r);
 /** Number of rules evaluated. */
 OV_EXTERN(size_t) ov_scan_n_rules(const ov_scan_result *r);
 
+/**
+ * Number of policy definitions that could not be used (syntax or
+ * semantic errors); `overvisor policy check` lists them with positions.
+ */
+OV_EXTERN(size_t) ov_scan_n_policy_errors(const ov_scan_result *r);
+
 /** The framework compliance view, or NULL without --framework. */
 OV_EXTERN(const ov_compliance *) ov_scan_compliance(const ov_scan_result *r);
 

@@ -234,6 +234,11 @@ cmd_scan(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
+	if (ov_scan_n_policy_errors(result) != 0)
+		cli_warn("%zu policy definition%s could not be used; run "
+		    "'overvisor policy check' for positions",
+		    ov_scan_n_policy_errors(result),
+		    ov_scan_n_policy_errors(result) == 1 ? "" : "s");
 	if (db != NULL && (error = cli_store_scan(ctx, db, snap, result)) != 0) {
 		status = error;
 		goto done;
@@ -258,7 +263,8 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	/* Incomplete input outranks findings: the report may be missing some. */
-	if (ov_snapshot_n_errors(snap) != 0)
+	if (ov_snapshot_n_errors(snap) != 0 ||
+	    ov_scan_n_policy_errors(result) != 0)
 		status = CLI_EXIT_INPUT;
 	else
 		status = fail_on >= 0 && ov_scan_count_at_least(result,

@@ -708,6 +708,11 @@ test_equal(void **state)
 	assert_false(texts_equal("{\"a\":1}", "{\"a\":1,\"b\":2}"));
 	assert_false(texts_equal("{\"a\":1,\"a\":1}", "{\"a\":1,\"b\":1}"));
 	assert_false(texts_equal("{\"b\":1,\"a\":1}", "{\"a\":1,\"a\":1}"));
+	/* Repeated keys match occurrence by occurrence. */
+	assert_true(texts_equal("{\"a\":1,\"b\":0,\"a\":2}",
+	    "{\"b\":0,\"a\":1,\"a\":2}"));
+	assert_false(texts_equal("{\"a\":1,\"b\":0,\"a\":2}",
+	    "{\"b\":0,\"a\":2,\"a\":1}"));
 	assert_false(texts_equal("\"a\\u0000b\"", "\"a\\u0000c\""));
 	assert_true(ov_json_equal(NULL, NULL));
 	assert_false(texts_equal("null", "{}"));

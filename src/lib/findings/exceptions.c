@@ -6,6 +6,7 @@
  * invalid entry rejects the file with file:line:column, so a typo never
  * silently excepts (or un-excepts) anything.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -117,14 +118,19 @@ ov_exceptions_add(ov_exceptions *set, const ov_exception *e)
 }
 
 /* An error at a YAML mark (0-based line and column). */
+static int err_at(ov_ctx *ctx, int code, const char *name, yaml_mark_t m,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 static int
 err_at(ov_ctx *ctx, int code, const char *name, yaml_mark_t m,
-    const char *fmt, const char *a, const char *b)
+    const char *fmt, ...)
 {
 	char msg[512];
+	va_list ap;
 
-	snprintf(msg, sizeof(msg), fmt, a != NULL ? a : "",
-	    b != NULL ? b : "");
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	return ov__error_at(ctx, code, OV_ERRCLASS_CONFIG, name,
 	    (unsigned)m.line + 1, (unsigned)m.column + 1, NULL, "%s", msg);
 }
@@ -146,7 +152,7 @@ parse_entry(ov_exceptions *set, ov_ctx *ctx, const char *name,
 	if (node->type != YAML_MAPPING_NODE)
 		return err_at(ctx, OV_EINVALID, name, node->start_mark,
 		    "exception %s: expected a mapping with rule, resource, "
-		    "justification, approver, ticket and expires%s", idx, NULL);
+		    "justification, approver, ticket and expires", idx);
 	for (pair = node->data.mapping.pairs.start;
 	    pair < node->data.mapping.pairs.top; pair++) {
 		yaml_node_t *k = yaml_document_get_node(doc, pair->key);
@@ -156,7 +162,7 @@ parse_entry(ov_exceptions *set, ov_ctx *ctx, const char *name,
 		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
 			return err_at(ctx, OV_EINVALID, name,
 			    node->start_mark, "exception %s: keys must be "
-			    "plain names%s", idx, NULL);
+			    "plain names", idx);
 		ks = (const char *)k->data.scalar.value;
 		for (i = 0; i < N_KEYS; i++)
 			if (strcmp(ks, keys[i]) == 0)
@@ -265,10 +271,9 @@ ov_exceptions_load_buffer(ov_exceptions **out, ov_ctx *ctx, const char *name,
 			else if (k != NULL) {
 				error = err_at(ctx, OV_EINVALID, name,
 				    k->start_mark, "unknown top-level key "
-				    "'%s'; expected 'exceptions'%s",
+				    "'%s'; expected 'exceptions'",
 				    k->type == YAML_SCALAR_NODE ?
-				    (const char *)k->data.scalar.value : "?",
-				    NULL);
+				    (const char *)k->data.scalar.value : "?");
 				goto done;
 			}
 		}
@@ -286,7 +291,7 @@ ov_exceptions_load_buffer(ov_exceptions **out, ov_ctx *ctx, const char *name,
 	if (list == NULL || list->type != YAML_SEQUENCE_NODE) {
 		error = err_at(ctx, OV_EINVALID, name,
 		    (list != NULL ? list : root)->start_mark,
-		    "expected a list of exceptions%s%s", NULL, NULL);
+		    "expected a list of exceptions");
 		goto done;
 	}
 	for (item = list->data.sequence.items.start;
@@ -296,7 +301,7 @@ ov_exceptions_load_buffer(ov_exceptions **out, ov_ctx *ctx, const char *name,
 		if (n >= OV_EXCEPTIONS_MAX_ENTRIES) {
 			error = err_at(ctx, OV_ELIMIT, name,
 			    node != NULL ? node->start_mark : list->start_mark,
-			    "more than 10000 exceptions%s%s", NULL, NULL);
+			    "more than %u exceptions", OV_EXCEPTIONS_MAX_ENTRIES);
 			goto done;
 		}
 		if (node == NULL)

@@ -243,7 +243,8 @@ ov_json_getn(const ov_json *obj, const char *key, size_t klen)
 	const ov_json_member *m, *e;
 	uint32_t h;
 
-	if (obj == NULL || key == NULL || obj->type != OV_JSON_OBJECT)
+	if (obj == NULL || key == NULL || obj->type != OV_JSON_OBJECT ||
+	    obj->len == 0)
 		return NULL;
 	h = ov_json__hash(key, klen);
 	for (m = obj->u.members, e = m + obj->len; m < e; m++)
@@ -381,20 +382,61 @@ number_equal(const ov_json *a, const ov_json *b)
 	return ov_json_number(a) == ov_json_number(b);
 }
 
-/* The member of obj whose key is exactly key, or NULL. */
+/* True when members x and y have the same key, byte for byte. */
+static inline bool
+same_key(const ov_json_member *x, const ov_json_member *y)
+{
+	return x->khash == y->khash && x->klen == y->klen &&
+	    memcmp(x->key, y->key, x->klen) == 0;
+}
+
+/* The value of the k-th (0-based) member of obj keyed like m, or NULL. */
 static const ov_json *
-get_exact(const ov_json *obj, const char *key, size_t klen, uint32_t h)
+nth_with_key(const ov_json *obj, const ov_json_member *m, size_t k)
 {
 	size_t i;
 
-	for (i = 0; i < obj->len; i++) {
-		const ov_json_member *m = &obj->u.members[i];
-
-		if (m->khash == h && m->klen == klen &&
-		    memcmp(m->key, key, klen) == 0)
-			return &m->value;
-	}
+	for (i = 0; i < obj->len; i++)
+		if (same_key(&obj->u.members[i], m) && k-- == 0)
+			return &obj->u.members[i].value;
 	return NULL;
+}
+
+/*
+ * Objects are equal when they hold the same keys with equal values in any
+ * order; a key given more than once matches occurrence by occurrence.
+ */
+static bool
+object_equal(const ov_json *a, const ov_json *b)
+{
+	size_t i, j, k;
+
+	if (a->len != b->len)
+		return false;
+	/* Same key order is the common case. */
+	for (i = 0; i < a->len; i++)
+		if (!same_key(&a->u.members[i], &b->u.members[i]))
+			break;
+	if (i == a->len) {
+		for (i = 0; i < a->len; i++)
+			if (!ov_json_equal(&a->u.members[i].value,
+			    &b->u.members[i].value))
+				return false;
+		return true;
+	}
+	/* Equal sizes and a one-to-one match make a bijection. */
+	for (i = 0; i < a->len; i++) {
+		const ov_json_member *m = &a->u.members[i];
+		const ov_json *bv;
+
+		for (j = 0, k = 0; j < i; j++)
+			if (same_key(&a->u.members[j], m))
+				k++;
+		if ((bv = nth_with_key(b, m, k)) == NULL ||
+		    !ov_json_equal(&m->value, bv))
+			return false;
+	}
+	return true;
 }
 
 /* Deep equality; object member order does not matter. */
@@ -402,7 +444,6 @@ bool
 ov_json_equal(const ov_json *a, const ov_json *b)
 {
 	size_t i;
-	bool unordered;
 
 	if (a == NULL || b == NULL)
 		return a == b;
@@ -422,34 +463,7 @@ ov_json_equal(const ov_json *a, const ov_json *b)
 				return false;
 		return true;
 	case OV_JSON_OBJECT:
-		if (a->len != b->len)
-			return false;
-		unordered = false;
-		for (i = 0; i < a->len; i++) {
-			const ov_json_member *ma = &a->u.members[i];
-			const ov_json_member *mb = &b->u.members[i];
-			const ov_json *bv;
-
-			/* Same order is the common case. */
-			if (ma->klen == mb->klen &&
-			    memcmp(ma->key, mb->key, ma->klen) == 0)
-				bv = &mb->value;
-			else if ((bv = get_exact(b, ma->key, ma->klen,
-			    ma->khash)) == NULL)
-				return false;
-			else
-				unordered = true;
-			if (!ov_json_equal(&ma->value, bv))
-				return false;
-		}
-		/* Every key of b must appear in a too (duplicates). */
-		for (i = 0; unordered && i < b->len; i++) {
-			const ov_json_member *mb = &b->u.members[i];
-
-			if (get_exact(a, mb->key, mb->klen, mb->khash) == NULL)
-				return false;
-		}
-		return true;
+		return object_equal(a, b);
 	default:
 		return true;
 	}

@@ -27,8 +27,8 @@
 #define DEF_SECRET_MAX_LIFETIME	((int64_t)180 * OV_DAY_SECONDS)
 #define DEF_MAX_STANDING	5
 #define DEF_RPO			((int64_t)24 * 3600)
-#define DEF_RTO			((int64_t)8 * 3600)
-#define DEF_RESTORE_WINDOW	((int64_t)180 * OV_DAY_SECONDS)
+#define DEF_RTO			((int64_t)4 * 3600)
+#define DEF_RESTORE_WINDOW	((int64_t)90 * OV_DAY_SECONDS)
 #define DEF_ZONE_TAG		"env"
 
 #define D(n)	((int64_t)(n) * OV_DAY_SECONDS)
@@ -41,7 +41,7 @@ static const struct duty_default {
 						   critical */
 	int64_t		 cadence;
 } duty_defaults[] = {
-	{ OV_DUTY_OS_PATCHING, { 0, D(90), D(30), D(14), D(7) }, D(30) },
+	{ OV_DUTY_OS_PATCHING, { 0, D(90), D(30), D(14), D(14) }, D(30) },
 	{ OV_DUTY_IDENTITY_REVIEW, { 0, D(90), D(30), D(14), D(7) }, D(90) },
 	{ OV_DUTY_NSG_REVIEW, { 0, D(90), D(30), D(14), D(3) }, D(90) },
 	{ OV_DUTY_DEFENDER_TRIAGE, { 0, D(90), D(30), D(7), D(1) }, D(7) },

@@ -153,6 +153,13 @@ ov_scan_n_rules(const ov_scan_result *r)
 	return r != NULL ? r->n_rules : 0;
 }
 
+/* Unusable policy definitions. */
+size_t
+ov_scan_n_policy_errors(const ov_scan_result *r)
+{
+	return r != NULL ? r->n_policy_errors : 0;
+}
+
 /* The compliance view, or NULL. */
 const ov_compliance *
 ov_scan_compliance(const ov_scan_result *r)

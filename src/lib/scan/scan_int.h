@@ -23,6 +23,7 @@ struct ov_scan_result {
 	ov_source_info			*sources;	/* arena, or NULL */
 	size_t				 n_sources;
 	size_t				 n_rules;	/* rules evaluated */
+	size_t				 n_policy_errors; /* unusable definitions */
 	void				*stage;		/* stage-private state */
 };
 

@@ -4,19 +4,44 @@
  * (rule pack and --policy paths) and finish (accountability, exceptions,
  * framework view).
  */
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "overvisor/exceptions.h"
+#include "overvisor/policy.h"
+#include "lib/raci/contract.h"
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
+#include "util/hash.h"
 
-/* Describe the manifest's sources for the report. */
+/* Stage-private state. */
+struct stages {
+	ov_policy_set	*policy;	/* rule pack + --policy, or NULL */
+	ov_exceptions	*exceptions;	/* --exceptions, or NULL */
+};
+
+static const char *
+data_path(struct ov_scan_result *r, const ov_scan_options *o,
+    const char *rel)
+{
+	const char *dir = o->data_dir != NULL ? o->data_dir : OV_SOURCE_DIR;
+
+	return ov__arena_printf(&r->arena, "%s/%s", dir, rel);
+}
+
+/* Load the contract and describe the sources for the report. */
 int
 ov_scan__setup(struct ov_scan_result *r, const ov_scan_options *o)
 {
 	const struct ov_snapshot *s = r->snap;
+	struct stages *st;
 	size_t i;
+	int error;
 
-	(void)o;
+	if ((st = ov__arena_calloc(&r->arena, 1, sizeof(*st))) == NULL)
+		return ov__error_oom(r->ctx);
+	r->stage = st;
 	if (s->n_sources != 0) {
 		r->sources = ov__arena_calloc(&r->arena, s->n_sources,
 		    sizeof(*r->sources));
@@ -28,15 +53,133 @@ ov_scan__setup(struct ov_scan_result *r, const ov_scan_options *o)
 		}
 		r->n_sources = s->n_sources;
 	}
+	if (o->contract_path != NULL)
+		error = ov_contract__load_file(&r->contract, r->ctx,
+		    o->contract_path);
+	else
+		error = ov_contract__default(&r->contract, r->ctx);
+	if (error < 0)
+		return error;
+	if (o->exceptions_path != NULL && (error = ov_exceptions_load(
+	    &st->exceptions, r->ctx, o->exceptions_path)) < 0)
+		return error;
 	return 0;
 }
 
-/* Evaluate policy definitions. */
+/* Evaluate the rule pack and the --policy definitions on every record. */
 int
 ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o)
 {
-	(void)r;
-	(void)o;
+	struct stages *st = r->stage;
+	ov_policy_stats stats;
+	ov_policy_diag d;
+	const char *rules;
+	struct stat sb;
+	size_t i;
+	int error;
+
+	if (o->no_rules && o->n_policy_paths == 0)
+		return 0;
+	if ((error = ov_policy_set_new(&st->policy, r->ctx)) < 0)
+		return error;
+	if (o->aliases_path != NULL)
+		error = ov_policy_set_load_aliases(st->policy, o->aliases_path);
+	else
+		error = ov_policy_set_default_aliases(st->policy,
+		    o->data_dir);
+	if (error < 0)
+		return error;
+	if (!o->no_rules) {
+		rules = o->rules_dir != NULL ? o->rules_dir :
+		    data_path(r, o, "rules");
+		if (rules == NULL)
+			return ov__error_oom(r->ctx);
+		if (stat(rules, &sb) == 0 &&
+		    (error = ov_policy_set_add_file(st->policy, rules)) < 0)
+			return error;
+	}
+	for (i = 0; i < o->n_policy_paths; i++)
+		if ((error = ov_policy_set_add_file(st->policy,
+		    o->policy_paths[i])) < 0)
+			return error;
+	if ((error = ov_policy_set_compile(st->policy)) < 0)
+		return error;
+	/* One bad definition never sinks the batch, but it is not hidden. */
+	for (i = 0; ov_policy_set_diag(st->policy, i, &d) == 0; i++)
+		if (d.level == OV_POLICY_DIAG_ERROR)
+			r->n_policy_errors++;
+	if (ov_policy_set_stats(st->policy, &stats) == 0)
+		r->n_rules = stats.compiled;
+	ov__progress(r->ctx, "policy", 0, 1);
+	error = ov_policy_findings(st->policy, r->snap, r->findings, 0);
+	ov__progress(r->ctx, "policy", 1, 1);
+	return error;
+}
+
+/*
+ * Copy every finding, filling what the producer could not know: the
+ * accountable party and due date from the contract duty, the owner side.
+ */
+static int
+fill_accountability(struct ov_scan_result *r)
+{
+	const ov_findings *in = r->findings;
+	const ov_finding *f;
+	ov_findings *out = NULL;
+	ov_finding g;
+	int64_t now = ov_ctx_now(r->ctx);
+	size_t i;
+	int error;
+
+	if ((error = ov_findings_new(&out)) < 0)
+		return ov__error_oom(r->ctx);
+	if (r->snap->tenant_id != NULL &&
+	    (error = ov_findings_set_tenant(out, r->snap->tenant_id)) < 0)
+		goto fail;
+	for (i = 0; (f = ov_findings_get(in, i)) != NULL; i++) {
+		g = *f;
+		if (g.duty != NULL) {
+			if (g.accountable == NULL)
+				g.accountable = ov_contract__accountable(
+				    r->contract, g.duty);
+			if (g.due == 0 && g.state == OV_STATE_NON_COMPLIANT)
+				g.due = ov_contract__due(r->contract, g.duty,
+				    g.severity, now);
+			if (g.owner == OV_OWNER_UNKNOWN)
+				g.owner = ov_contract__owner(r->contract,
+				    g.duty);
+		}
+		if ((error = ov_findings_add(out, &g)) < 0)
+			goto fail;
+	}
+	ov_findings_free(r->findings);
+	r->findings = out;
+	return 0;
+fail:
+	ov_findings_free(out);
+	return ov__error_oom(r->ctx);
+}
+
+static int
+apply_exceptions(struct ov_scan_result *r)
+{
+	struct stages *st = r->stage;
+	ov_findings *out = NULL;
+	int error;
+
+	if (st->exceptions == NULL)
+		return 0;
+	if ((error = ov_findings_new(&out)) < 0)
+		return ov__error_oom(r->ctx);
+	if ((r->snap->tenant_id != NULL && (error = ov_findings_set_tenant(out,
+	    r->snap->tenant_id)) < 0) || (error = ov_exceptions_apply(
+	    st->exceptions, r->ctx, r->findings, ov_ctx_now(r->ctx),
+	    out)) < 0) {
+		ov_findings_free(out);
+		return error;
+	}
+	ov_findings_free(r->findings);
+	r->findings = out;
 	return 0;
 }
 
@@ -44,14 +187,23 @@ ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o)
 int
 ov_scan__finish(struct ov_scan_result *r, const ov_scan_options *o)
 {
-	(void)r;
+	int error;
+
 	(void)o;
-	return 0;
+	if ((error = fill_accountability(r)) < 0)
+		return error;
+	return apply_exceptions(r);
 }
 
 /* Release stage state. */
 void
 ov_scan__teardown(struct ov_scan_result *r)
 {
-	(void)r;
+	struct stages *st = r->stage;
+
+	if (st != NULL) {
+		ov_policy_set_free(st->policy);
+		ov_exceptions_free(st->exceptions);
+	}
+	ov_contract_free(r->contract);
 }

@@ -17,6 +17,7 @@
  * else first seen (or reopened) + ov_store_default_sla(severity).
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "findings/drift.h"
@@ -453,7 +454,7 @@ insert_sources(struct ov_store *s, const char *scan_id,
 		    ov__map_get(&seen, src->name, strlen(src->name)) != NULL)
 			continue;
 		if (ov__map_put(&seen, src->name, strlen(src->name),
-		    (void *)src) < 0) {
+		    (void *)(uintptr_t)(i + 1)) < 0) {
 			error = ov__error_oom(s->ctx);
 			break;
 		}

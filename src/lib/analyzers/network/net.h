@@ -421,6 +421,8 @@ int	net_flows_compute(struct ov_network *n);
 /* Append the analysis's findings to out. */
 int	net_findings(const struct ov_network *n, ov_findings *out,
 	    int64_t now);
+/* ov_json_sink that writes to a FILE *. */
+int	net_sink_file(const char *data, size_t len, void *payload);
 /* True when port is a management or database port. */
 bool	net_port_is_mgmt(unsigned port);
 /* True when the range lo..hi holds a management or database port. */

@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * overvisor findings: list tracked findings, show one finding's history,
+ * list exceptions (imported and Azure policy exemptions).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "overvisor/store.h"
+#include "cli.h"
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+struct out {
+	FILE		*f;	/* destination */
+	enum fmt	 fmt;	/* output format */
+	size_t		 n;	/* rows written */
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: overvisor findings list --db DB [--state S] [--breached]\n"
+	    "           [--owner PARTY] [--duty D] [--severity S] [--since DATE]\n"
+	    "           [--format text|json|csv]\n"
+	    "       overvisor findings show FINGERPRINT --db DB\n"
+	    "       overvisor findings exceptions --db DB [--format text|json]\n"
+	    "\n"
+	    "Findings tracked in the store across scans, with their lifecycle\n"
+	    "state (new, open, resolved, reopened, excepted; 'active' = new,\n"
+	    "open or reopened), first/last seen, due date and SLA breach.\n"
+	    "DB is a SQLite file or a postgresql:// URL.\n"
+	    "\n"
+	    "  --db DB           the findings store\n"
+	    "  --state S         only findings in state S\n"
+	    "  --breached        only findings past due and still open\n"
+	    "  --owner PARTY     accountable party, or customer/microsoft/shared\n"
+	    "  --duty D          contract duty, e.g. os-patching\n"
+	    "  --severity S      info, low, medium, high or critical (exact)\n"
+	    "  --since DATE      first seen on or after DATE\n"
+	    "  --format F        text (default), json or csv\n"
+	    "\n"
+	    "Exit status: 0 ok, 2 usage, 3 bad argument, 5 store error.\n");
+}
+
+static void
+date(int64_t t, char *buf, size_t size)
+{
+	if (t == 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	ov_format_time(t, buf, size);
+	if (size > 10)
+		buf[10] = '\0';
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void
+csv_str(FILE *f, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+json_time(FILE *f, int64_t t)
+{
+	char buf[32];
+
+	if (t == 0) {
+		fputs("null", f);
+		return;
+	}
+	ov_format_time(t, buf, sizeof(buf));
+	fprintf(f, "\"%s\"", buf);
+}
+
+static int
+print_finding(const ov_store_finding *x, void *payload)
+{
+	struct out *o = payload;
+	char first[32], last[32], due[32], resolved[32];
+	FILE *f = o->f;
+
+	date(x->first_seen, first, sizeof(first));
+	date(x->last_seen, last, sizeof(last));
+	date(x->due, due, sizeof(due));
+	date(x->resolved_at, resolved, sizeof(resolved));
+	switch (o->fmt) {
+	case FMT_TEXT:
+		if (o->n == 0)
+			fprintf(f, "%-16s %-9s %-8s %-12s %-10s %-10s %-10s "
+			    "%-7s %s\n", "FINGERPRINT", "STATE", "SEVERITY",
+			    "RULE", "FIRST", "LAST", "DUE", "BREACH",
+			    "RESOURCE");
+		fprintf(f, "%-16.16s %-9s %-8s %-12s %-10s %-10s %-10s %-7s "
+		    "%s\n", x->fingerprint, x->state,
+		    ov_severity_name(x->severity), x->rule, first, last, due,
+		    x->breached ? "yes" : "no", x->resource_id);
+		break;
+	case FMT_JSON:
+		fputs(o->n == 0 ? "[\n  {" : ",\n  {", f);
+		fputs("\"fingerprint\": ", f);
+		json_str(f, x->fingerprint);
+		fputs(", \"state\": ", f);
+		json_str(f, x->state);
+		fputs(", \"severity\": ", f);
+		json_str(f, ov_severity_name(x->severity));
+		fputs(", \"rule\": ", f);
+		json_str(f, x->rule);
+		fputs(", \"title\": ", f);
+		json_str(f, x->title);
+		fputs(", \"resourceId\": ", f);
+		json_str(f, x->resource_id);
+		fputs(", \"resourceType\": ", f);
+		json_str(f, x->resource_type);
+		fputs(", \"tenant\": ", f);
+		json_str(f, x->tenant);
+		fputs(", \"owner\": ", f);
+		json_str(f, x->owner);
+		fputs(", \"accountable\": ", f);
+		json_str(f, x->accountable);
+		fputs(", \"duty\": ", f);
+		json_str(f, x->duty);
+		fputs(", \"firstSeen\": ", f);
+		json_time(f, x->first_seen);
+		fputs(", \"lastSeen\": ", f);
+		json_time(f, x->last_seen);
+		fputs(", \"resolvedAt\": ", f);
+		json_time(f, x->resolved_at);
+		fputs(", \"due\": ", f);
+		json_time(f, x->due);
+		fprintf(f, ", \"breached\": %s, \"reopenCount\": %u}",
+		    x->breached ? "true" : "false", x->reopen_count);
+		break;
+	case FMT_CSV:
+		if (o->n == 0)
+			fputs("fingerprint,state,severity,rule,title,"
+			    "resource_id,resource_type,tenant,owner,"
+			    "accountable,duty,first_seen,last_seen,"
+			    "resolved_at,due,breached,reopen_count\n", f);
+		csv_str(f, x->fingerprint);
+		fputc(',', f);
+		csv_str(f, x->state);
+		fputc(',', f);
+		csv_str(f, ov_severity_name(x->severity));
+		fputc(',', f);
+		csv_str(f, x->rule);
+		fputc(',', f);
+		csv_str(f, x->title);
+		fputc(',', f);
+		csv_str(f, x->resource_id);
+		fputc(',', f);
+		csv_str(f, x->resource_type);
+		fputc(',', f);
+		csv_str(f, x->tenant);
+		fputc(',', f);
+		csv_str(f, x->owner);
+		fputc(',', f);
+		csv_str(f, x->accountable);
+		fputc(',', f);
+		csv_str(f, x->duty);
+		fprintf(f, ",%s,%s,%s,%s,%s,%u\n", first, last,
+		    x->resolved_at ? resolved : "", x->due ? due : "",
+		    x->breached ? "true" : "false", x->reopen_count);
+		break;
+	}
+	o->n++;
+	return 0;
+}
+
+static int
+parse_format(const char *s, enum fmt *out)
+{
+	if (strcmp(s, "text") == 0)
+		*out = FMT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*out = FMT_JSON;
+	else if (strcmp(s, "csv") == 0)
+		*out = FMT_CSV;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+open_store(ov_ctx **ctx, ov_store **s, const char *db)
+{
+	int rc;
+
+	if ((rc = cli_ctx_new(ctx)) != 0)
+		return rc;
+	if (ov_store_open(s, *ctx, db, OV_STORE_READONLY) < 0)
+		return cli_error_ctx(*ctx);
+	return 0;
+}
+
+static int
+findings_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "state", required_argument, NULL, 's' },
+		{ "breached", no_argument, NULL, 'b' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ "duty", required_argument, NULL, 'u' },
+		{ "severity", required_argument, NULL, 'S' },
+		{ "since", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	ov_store_filter filter = OV_STORE_FILTER_INIT;
+	struct out o = { stdout, FMT_TEXT, 0 };
+	const char *db = NULL;
+	ov_ctx *ctx = NULL;
+	ov_store *s = NULL;
+	ov_severity sev;
+	int c, rc = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 's': filter.state = optarg; break;
+		case 'b': filter.breached = true; break;
+		case 'o': filter.owner = optarg; break;
+		case 'u': filter.duty = optarg; break;
+		case 'S':
+			if (ov_severity_parse(optarg, &sev) < 0)
+				return cli_usage_error("findings", "unknown "
+				    "severity '%s'", optarg);
+			filter.severity = (int)sev;
+			break;
+		case 'n':
+			if (ov_parse_time(optarg, &filter.since) < 0)
+				return cli_usage_error("findings", "--since: "
+				    "'%s' is not an ISO 8601 date", optarg);
+			break;
+		case 'f':
+			if (parse_format(optarg, &o.fmt) < 0)
+				return cli_usage_error("findings", "unknown "
+				    "format '%s'", optarg);
+			break;
+		case 'h': usage(stdout); return CLI_EXIT_OK;
+		default: return cli_usage_error("findings", "bad option");
+		}
+	}
+	if (db == NULL)
+		return cli_usage_error("findings", "--db is required");
+	if (optind < argc)
+		return cli_usage_error("findings", "unexpected argument '%s'",
+		    argv[optind]);
+	if ((rc = open_store(&ctx, &s, db)) != 0)
+		goto done;
+	if (ov_store_findings_list(s, &filter, print_finding, &o) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	if (o.fmt == FMT_JSON)
+		fputs(o.n == 0 ? "[]\n" : "\n]\n", stdout);
+	else if (o.fmt == FMT_TEXT && o.n == 0)
+		fputs("no findings\n", stdout);
+	rc = cli_close_output(stdout);
+done:
+	ov_store_close(s);
+	ov_ctx_free(ctx);
+	return rc;
+}
+
+static int
+print_event(const ov_store_event *e, void *payload)
+{
+	char at[32];
+
+	(void)payload;
+	ov_format_time(e->at, at, sizeof(at));
+	printf("  %s  scan %-5lld %-9s -> %-9s%s%s\n", at,
+	    (long long)e->scan_id, e->from_state != NULL ? e->from_state : "-",
+	    e->to_state, e->note != NULL ? "  " : "",
+	    e->note != NULL ? e->note : "");
+	return 0;
+}
+
+static int
+findings_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db = NULL, *fp = NULL;
+	ov_store_finding f;
+	ov_ctx *ctx = NULL;
+	ov_store *s = NULL;
+	char first[32], last[32], due[32], resolved[32];
+	int c, rc = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'h': usage(stdout); return CLI_EXIT_OK;
+		default: return cli_usage_error("findings", "bad option");
+		}
+	}
+	if (optind < argc)
+		fp = argv[optind++];
+	if (db == NULL || fp == NULL)
+		return cli_usage_error("findings", "show needs FINGERPRINT "
+		    "and --db");
+	if ((rc = open_store(&ctx, &s, db)) != 0)
+		goto done;
+	if (ov_store_finding_history(s, fp, &f, NULL, NULL) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	ov_format_time(f.first_seen, first, sizeof(first));
+	ov_format_time(f.last_seen, last, sizeof(last));
+	date(f.due, due, sizeof(due));
+	date(f.resolved_at, resolved, sizeof(resolved));
+	printf("fingerprint  %s\n", f.fingerprint);
+	printf("rule         %s  %s\n", f.rule, f.title != NULL ? f.title : "");
+	printf("severity     %s\n", ov_severity_name(f.severity));
+	printf("resource     %s\n", f.resource_id);
+	if (f.resource_type != NULL)
+		printf("type         %s\n", f.resource_type);
+	printf("tenant       %s\n", f.tenant);
+	printf("state        %s%s\n", f.state,
+	    f.breached ? "  (SLA breached)" : "");
+	printf("owner        %s\n", f.owner != NULL ? f.owner : "-");
+	printf("accountable  %s\n", f.accountable != NULL ? f.accountable : "-");
+	printf("duty         %s\n", f.duty != NULL ? f.duty : "-");
+	printf("first seen   %s (scan %lld)\n", first, (long long)f.first_scan);
+	printf("last seen    %s (scan %lld)\n", last, (long long)f.last_scan);
+	printf("due          %s\n", due);
+	printf("resolved at  %s\n", resolved);
+	printf("reopened     %u time%s\n", f.reopen_count,
+	    f.reopen_count == 1 ? "" : "s");
+	printf("history:\n");
+	if (ov_store_finding_history(s, fp, NULL, print_event, NULL) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	rc = cli_close_output(stdout);
+done:
+	ov_store_close(s);
+	ov_ctx_free(ctx);
+	return rc;
+}
+
+static int
+print_exception(const ov_store_exception *e, void *payload)
+{
+	struct out *o = payload;
+	char exp[32];
+
+	date(e->expires, exp, sizeof(exp));
+	if (o->fmt == FMT_JSON) {
+		fputs(o->n == 0 ? "[\n  {\"kind\": " : ",\n  {\"kind\": ",
+		    stdout);
+		json_str(stdout, e->kind);
+		fputs(", \"rule\": ", stdout);
+		json_str(stdout, e->rule);
+		fputs(", \"resource\": ", stdout);
+		json_str(stdout, e->resource);
+		fputs(", \"justification\": ", stdout);
+		json_str(stdout, e->justification);
+		fputs(", \"approver\": ", stdout);
+		json_str(stdout, e->approver);
+		fputs(", \"ticket\": ", stdout);
+		json_str(stdout, e->ticket);
+		fputs(", \"expires\": ", stdout);
+		json_time(stdout, e->expires);
+		printf(", \"expired\": %s}", e->expired ? "true" : "false");
+	} else {
+		if (o->n == 0)
+			printf("%-22s %-10s %-8s %-12s %-24s %s\n", "KIND",
+			    "EXPIRES", "STATUS", "TICKET", "RULE",
+			    "RESOURCE");
+		printf("%-22s %-10s %-8s %-12s %-24s %s\n", e->kind, exp,
+		    e->expired ? "expired" : "active",
+		    e->ticket != NULL ? e->ticket : "-",
+		    e->rule != NULL ? e->rule : "-",
+		    e->resource != NULL ? e->resource : "-");
+	}
+	o->n++;
+	return 0;
+}
+
+static int
+findings_exceptions(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct out o = { stdout, FMT_TEXT, 0 };
+	const char *db = NULL;
+	ov_ctx *ctx = NULL;
+	ov_store *s = NULL;
+	int c, rc = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'f':
+			if (parse_format(optarg, &o.fmt) < 0 ||
+			    o.fmt == FMT_CSV)
+				return cli_usage_error("findings", "unknown "
+				    "format '%s'", optarg);
+			break;
+		case 'h': usage(stdout); return CLI_EXIT_OK;
+		default: return cli_usage_error("findings", "bad option");
+		}
+	}
+	if (db == NULL)
+		return cli_usage_error("findings", "--db is required");
+	if ((rc = open_store(&ctx, &s, db)) != 0)
+		goto done;
+	if (ov_store_exceptions_list(s, print_exception, &o) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	if (o.fmt == FMT_JSON)
+		fputs(o.n == 0 ? "[]\n" : "\n]\n", stdout);
+	else if (o.n == 0)
+		fputs("no exceptions\n", stdout);
+	rc = cli_close_output(stdout);
+done:
+	ov_store_close(s);
+	ov_ctx_free(ctx);
+	return rc;
+}
+
+/* overvisor findings list|show|exceptions. */
+int
+cmd_findings(int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argv[1])) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "list") == 0)
+		return findings_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return findings_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "exceptions") == 0)
+		return findings_exceptions(argc - 1, argv + 1);
+	return cli_usage_error("findings", "unknown sub-command '%s'",
+	    argv[1]);
+}

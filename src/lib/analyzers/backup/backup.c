@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * backup: the backup-validation duty.  Reads Recovery Services protected
+ * items and backup jobs (Resource Graph recoveryservicesresources) and the
+ * VMs and SQL databases they should protect; the RPO, RTO and restore-test
+ * window come from the contract.
+ *
+ * The last good backup is the item's lastRecoveryPoint, else its
+ * lastBackupTime when lastBackupStatus is Completed, else the newest
+ * Completed backup job for the item.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/analyzers/analyzer.h"
+#include "lib/raci/contract.h"
+#include "lib/raci/duty.h"
+#include "util/error.h"
+#include "util/alloc.h"
+#include "util/hash.h"
+#include "util/time.h"
+
+#define T_VM		"Microsoft.Compute/virtualMachines"
+#define T_SQLDB		"Microsoft.Sql/servers/databases"
+#define T_ITEM		"Microsoft.RecoveryServices/vaults/backupFabrics/" \
+			"protectionContainers/protectedItems"
+#define T_JOB		"Microsoft.RecoveryServices/vaults/backupJobs"
+#define T_VAULT		"Microsoft.RecoveryServices/vaults"
+
+#define SRC		"backup"
+#define DUTY		OV_DUTY_BACKUP_VALIDATION
+#define LAYER		OV_LAYER_INFORMATION_AND_DATA
+
+struct vault_info {
+	const char	*id;		/* vault id (borrowed from a record) */
+	size_t		 id_len;	/* bytes of id that name the vault */
+	size_t		 n_items;	/* protected items in it */
+	int64_t		 last_restore;	/* newest successful restore start */
+	int64_t		 last_restore_any; /* newest restore attempt */
+	const char	*last_restore_status; /* its status */
+};
+
+#define MAX_VAULTS 512
+
+struct bkp_state {
+	struct ov_analyzer_ctx	*actx;
+	const struct ov_contract_duty *duty;
+	struct ov_map		 by_source;	/* source resource id -> item */
+	struct ov_map		 jobs_by_entity; /* friendly name -> job */
+	struct vault_info	 vaults[MAX_VAULTS];
+	size_t			 n_vaults;
+};
+
+/* Length of the vault part of a Recovery Services id; 0 when none. */
+static size_t
+vault_len(const char *id)
+{
+	size_t n = ov_duty__prefix_len(id, "/vaults/");
+	const char *slash;
+
+	if (n == 0)
+		return 0;
+	slash = strchr(id + n + 8, '/');
+	return slash != NULL ? (size_t)(slash - id) : strlen(id);
+}
+
+static struct vault_info *
+vault_of(struct bkp_state *st, const char *id)
+{
+	size_t n = vault_len(id), i;
+
+	if (n == 0)
+		return NULL;
+	for (i = 0; i < st->n_vaults; i++)
+		if (ov__eq_ci(st->vaults[i].id, st->vaults[i].id_len, id, n))
+			return &st->vaults[i];
+	if (st->n_vaults >= MAX_VAULTS)
+		return NULL;
+	st->vaults[st->n_vaults].id = id;
+	st->vaults[st->n_vaults].id_len = n;
+	return &st->vaults[st->n_vaults++];
+}
+
+static const char *
+item_source(const struct ov_record *it)
+{
+	const char *s = ov_model__str(it, "properties.sourceResourceId");
+
+	if (s == NULL)
+		s = ov_model__str(it, "properties.virtualMachineId");
+	return s;
+}
+
+static int
+index_item(const struct ov_record *r, void *arg)
+{
+	struct bkp_state *st = arg;
+	const char *src = item_source(r);
+	struct vault_info *v = vault_of(st, r->id);
+
+	if (v != NULL)
+		v->n_items++;
+	if (src == NULL)
+		return 0;
+	return ov_duty__map_put(&st->by_source, src, strlen(src), r);
+}
+
+static bool
+job_ok(const struct ov_record *j)
+{
+	const char *s = ov_model__str(j, "properties.status");
+
+	return s != NULL && (ov__streq_ci(s, "Completed") ||
+	    ov__streq_ci(s, "CompletedWithWarnings"));
+}
+
+static bool
+is_restore(const struct ov_record *j)
+{
+	const char *op = ov_model__str(j, "properties.operation");
+
+	return op != NULL && (ov__streq_ci(op, "Restore") ||
+	    ov__streq_ci(op, "CrossRegionRestore"));
+}
+
+/* Seconds a job ran; 0 when unknown. */
+static int64_t
+job_duration(const struct ov_record *j)
+{
+	int64_t d = 0, s, e;
+
+	if (ov_duty__iso_duration(ov_model__str(j, "properties.duration"), &d)
+	    && d > 0)
+		return d;
+	if (ov_duty__rec_time(j, "properties.startTime", &s) &&
+	    ov_duty__rec_time(j, "properties.endTime", &e) && e > s)
+		return e - s;
+	return 0;
+}
+
+static int
+index_job(const struct ov_record *r, void *arg)
+{
+	struct bkp_state *st = arg;
+	const char *name = ov_model__str(r, "properties.entityFriendlyName");
+	struct vault_info *v;
+	int64_t t;
+
+	if (is_restore(r) && (v = vault_of(st, r->id)) != NULL &&
+	    ov_duty__rec_time(r, "properties.startTime", &t)) {
+		if (t > v->last_restore_any) {
+			v->last_restore_any = t;
+			v->last_restore_status = ov_model__str(r,
+			    "properties.status");
+		}
+		if (job_ok(r) && t > v->last_restore)
+			v->last_restore = t;
+	}
+	if (name == NULL)
+		return 0;
+	return ov_duty__map_put(&st->jobs_by_entity, name, strlen(name), r);
+}
+
+/* Newest successful backup of item; 0 when none is known. */
+static int64_t
+last_good_backup(struct bkp_state *st, const struct ov_record *it,
+    const char **how)
+{
+	const char *status = ov_model__str(it, "properties.lastBackupStatus");
+	const char *name = ov_model__str(it, "properties.friendlyName");
+	const struct ov_record *j;
+	int64_t t = 0, best = 0;
+	size_t cursor = 0;
+
+	if (ov_duty__rec_time(it, "properties.lastRecoveryPoint", &t)) {
+		*how = "properties.lastRecoveryPoint";
+		return t;
+	}
+	if (status != NULL && ov__streq_ci(status, "Completed") &&
+	    ov_duty__rec_time(it, "properties.lastBackupTime", &t)) {
+		*how = "properties.lastBackupTime";
+		return t;
+	}
+	*how = "backupJobs";
+	if (name == NULL)
+		return 0;
+	while ((j = ov__map_next(&st->jobs_by_entity, name, strlen(name),
+	    &cursor)) != NULL) {
+		const char *op = ov_model__str(j, "properties.operation");
+
+		if (op == NULL || !ov__streq_ci(op, "Backup") || !job_ok(j))
+			continue;
+		if ((ov_duty__rec_time(j, "properties.endTime", &t) ||
+		    ov_duty__rec_time(j, "properties.startTime", &t)) &&
+		    t > best)
+			best = t;
+	}
+	return best;
+}
+
+static const char *
+rec_name(const struct ov_record *r)
+{
+	return r->name != NULL ? r->name : r->id;
+}
+
+/* OV-BKP-001/002/005 for one VM or database. */
+static int
+check_protected(struct bkp_state *st, const struct ov_record *r, bool vm)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	const struct ov_record *it = ov__map_get(&st->by_source, r->id,
+	    strlen(r->id));
+	const char *state = ov_model__str(it, "properties.protectionState");
+	struct ov_duty_finding df;
+
+	if (it != NULL && (state == NULL ||
+	    (!ov__streq_ci(state, "ProtectionStopped") &&
+	    !ov__streq_ci(state, "ProtectionPaused"))))
+		return 0;
+	if (it != NULL) {
+		ov_duty__begin(&df, actx, SRC, "OV-BKP-005", OV_SEV_HIGH, DUTY,
+		    LAYER, r);
+		ov_duty__title(&df, "Backup of %s is stopped (%s)",
+		    rec_name(r), state);
+		ov_duty__ev_str(&df, it->id, state, "protection state");
+		ov_duty__remediation(&df, "Resume protection, or record why "
+		    "the resource no longer needs backup");
+		return ov_duty__emit(&df, actx->now);
+	}
+	ov_duty__begin(&df, actx, SRC, vm ? "OV-BKP-001" : "OV-BKP-002",
+	    vm ? OV_SEV_HIGH : OV_SEV_MEDIUM, DUTY, LAYER, r);
+	ov_duty__title(&df, "%s %s has no backup protection", vm ?
+	    "Virtual machine" : "SQL database", rec_name(r));
+	ov_duty__ev(&df, "protectedItems.properties.sourceResourceId", NULL,
+	    "no Recovery Services protected item references this resource");
+	ov_duty__remediation(&df, vm ? "Enable Azure Backup for the VM with a "
+	    "policy that meets the RPO" : "Protect the database with a "
+	    "Recovery Services (AzureWorkload) backup policy that meets the "
+	    "RPO");
+	return ov_duty__emit(&df, actx->now);
+}
+
+/* OV-BKP-003 for one protected item. */
+static int
+check_rpo(const struct ov_record *it, void *arg)
+{
+	struct bkp_state *st = arg;
+	struct ov_analyzer_ctx *actx = st->actx;
+	int64_t rpo = st->duty != NULL && st->duty->rpo > 0 ? st->duty->rpo :
+	    24 * 3600;
+	const char *state = ov_model__str(it, "properties.protectionState");
+	const char *how = NULL, *name;
+	struct ov_duty_finding df;
+	int64_t last;
+	char ts[32];
+
+	if (state != NULL && (ov__streq_ci(state, "ProtectionStopped") ||
+	    ov__streq_ci(state, "ProtectionPaused")))
+		return 0;	/* reported as OV-BKP-005 on the resource */
+	last = last_good_backup(st, it, &how);
+	if (last != 0 && actx->now - last <= rpo)
+		return 0;
+	name = ov_model__str(it, "properties.friendlyName");
+	ov_duty__begin(&df, actx, SRC, "OV-BKP-003", OV_SEV_HIGH, DUTY, LAYER,
+	    it);
+	if (last == 0) {
+		ov_duty__title(&df, "No successful backup of %s is recorded",
+		    name != NULL ? name : rec_name(it));
+		ov_duty__ev(&df, how, NULL, "no recovery point, completed "
+		    "backup or completed backup job");
+	} else {
+		ov__time_format(last, ts, sizeof(ts));
+		ov_duty__title(&df, "Last good backup of %s is %lld h old "
+		    "(RPO %lld h)", name != NULL ? name : rec_name(it),
+		    (long long)((actx->now - last) / 3600),
+		    (long long)(rpo / 3600));
+		ov_duty__ev_str(&df, how, ts, "last successful backup");
+	}
+	ov_duty__ev_str(&df, "properties.lastBackupStatus", ov_model__str(it,
+	    "properties.lastBackupStatus"), "last backup attempt");
+	ov_duty__ev_str(&df, "properties.sourceResourceId", item_source(it),
+	    "protected resource");
+	ov_duty__remediation(&df, "Fix the failing backup job and take an "
+	    "on-demand backup; check the policy schedule meets the RPO");
+	return ov_duty__emit(&df, last != 0 ? last + rpo : actx->now);
+}
+
+static char *
+vault_id(struct ov_duty_finding *df, const struct vault_info *v)
+{
+	char *s = ov__arena_strndup(&df->scratch, v->id, v->id_len);
+
+	if (s == NULL)
+		df->oom = true;
+	return s;
+}
+
+/* OV-BKP-006: restore tests, per vault with protected items. */
+static int
+check_restores(struct bkp_state *st)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	int64_t window = st->duty != NULL && st->duty->restore_test_window > 0 ?
+	    st->duty->restore_test_window : 90 * (int64_t)OV_DAY_SECONDS;
+	struct ov_duty_finding df;
+	char ts[32];
+	size_t i;
+	int error;
+
+	for (i = 0; i < st->n_vaults; i++) {
+		const struct vault_info *v = &st->vaults[i];
+		const char *vid;
+
+		if (v->n_items == 0 || (v->last_restore != 0 &&
+		    actx->now - v->last_restore <= window))
+			continue;
+		ov_duty__begin(&df, actx, SRC, "OV-BKP-006", OV_SEV_MEDIUM,
+		    DUTY, LAYER, NULL);
+		vid = vault_id(&df, v);
+		df.f.resource_id = vid;
+		df.f.resource_type = T_VAULT;
+		df.f.resource_name = vid != NULL && strrchr(vid, '/') != NULL ?
+		    strrchr(vid, '/') + 1 : vid;
+		ov_duty__title(&df, "No successful test restore from vault %s "
+		    "in the last %lld days", df.f.resource_name != NULL ?
+		    df.f.resource_name : "", (long long)ov_duty__days(window));
+		if (v->last_restore != 0) {
+			ov__time_format(v->last_restore, ts, sizeof(ts));
+			ov_duty__ev_str(&df, "backupJobs[operation=Restore]",
+			    ts, "last successful restore, %lld days ago",
+			    (long long)ov_duty__days(actx->now -
+			    v->last_restore));
+		} else {
+			ov_duty__ev(&df, "backupJobs[operation=Restore]", NULL,
+			    "no successful restore job on record");
+		}
+		if (v->last_restore_any > v->last_restore) {
+			ov__time_format(v->last_restore_any, ts, sizeof(ts));
+			ov_duty__ev_str(&df, "backupJobs[operation=Restore]",
+			    ts, "latest restore attempt ended %s",
+			    v->last_restore_status != NULL ?
+			    v->last_restore_status : "without a status");
+		}
+		ov_duty__ev_int(&df, "protectedItems", (int64_t)v->n_items,
+		    "items protected by the vault");
+		ov_duty__remediation(&df, "Run a test restore (to an isolated "
+		    "resource group), record the duration and the sign-off");
+		if ((error = ov_duty__emit(&df, v->last_restore != 0 ?
+		    v->last_restore + window : actx->now)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* OV-BKP-007: restores slower than the RTO, one finding per vault. */
+static int
+check_rto(struct bkp_state *st)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	const struct ov_record_list *l = ov_model__by_type(actx->snap, T_JOB);
+	int64_t rto = st->duty != NULL && st->duty->rto > 0 ? st->duty->rto :
+	    4 * 3600;
+	size_t i, k;
+	int error;
+
+	for (k = 0; k < st->n_vaults; k++) {
+		const struct vault_info *v = &st->vaults[k];
+		struct ov_duty_finding df;
+		int64_t worst = 0, worst_end = 0;
+		size_t n_slow = 0;
+		const char *vid;
+
+		ov_duty__begin(&df, actx, SRC, "OV-BKP-007", OV_SEV_MEDIUM,
+		    DUTY, LAYER, NULL);
+		for (i = 0; i < l->len; i++) {
+			const struct ov_record *j = l->items[i];
+			int64_t d, end = 0;
+
+			if (!is_restore(j) || !job_ok(j) ||
+			    vault_len(j->id) != v->id_len ||
+			    !ov__eq_ci(j->id, v->id_len, v->id, v->id_len))
+				continue;
+			if ((d = job_duration(j)) <= rto)
+				continue;
+			n_slow++;
+			if (!ov_duty__rec_time(j, "properties.endTime", &end))
+				(void)ov_duty__rec_time(j,
+				    "properties.startTime", &end);
+			if (d > worst) {
+				worst = d;
+				worst_end = end;
+			}
+			ov_duty__ev_int(&df, j->id, d, "restore of %s took "
+			    "%lld h %02lld min",
+			    ov_model__str(j, "properties.entityFriendlyName")
+			    != NULL ? ov_model__str(j,
+			    "properties.entityFriendlyName") : "?",
+			    (long long)(d / 3600),
+			    (long long)(d % 3600 / 60));
+		}
+		if (n_slow == 0) {
+			ov_duty__discard(&df);
+			continue;
+		}
+		vid = vault_id(&df, v);
+		df.f.resource_id = vid;
+		df.f.resource_type = T_VAULT;
+		df.f.resource_name = vid != NULL && strrchr(vid, '/') != NULL ?
+		    strrchr(vid, '/') + 1 : vid;
+		ov_duty__title(&df, "%zu restore%s from vault %s took longer "
+		    "than the RTO (%lld h %02lld min, RTO %lld h)", n_slow,
+		    n_slow == 1 ? "" : "s", df.f.resource_name != NULL ?
+		    df.f.resource_name : "", (long long)(worst / 3600),
+		    (long long)(worst % 3600 / 60), (long long)(rto / 3600));
+		ov_duty__remediation(&df, "Review the restore runbook (instant "
+		    "restore, snapshot tier, restore target) until restores "
+		    "fit the RTO, or renegotiate the RTO");
+		if ((error = ov_duty__emit(&df, worst_end != 0 ? worst_end :
+		    actx->now)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int
+run(struct ov_analyzer_ctx *actx)
+{
+	const struct ov_snapshot *s = actx->snap;
+	struct bkp_state *st;
+	const struct ov_record_list *l;
+	size_t i;
+	int error = 0;
+
+	if (!ov_model__type_collected(s, T_ITEM) &&
+	    !ov_model__type_collected(s, T_JOB))
+		return ov_duty__coverage(actx, SRC, "OV-BKP-009", DUTY, LAYER,
+		    "no backup protected items or jobs "
+		    "(recoveryservicesresources) in the snapshot");
+	if ((st = ov__calloc(1, sizeof(*st))) == NULL)
+		return ov__error_oom(actx->ctx);
+	st->actx = actx;
+	st->duty = ov_contract__duty(actx->contract, DUTY);
+	if ((error = ov_duty__each(s, T_ITEM, NULL, index_item, st)) < 0 ||
+	    (error = ov_duty__each(s, T_JOB, NULL, index_job, st)) < 0) {
+		error = ov__error_oom(actx->ctx);
+		goto done;
+	}
+	l = ov_model__by_type(s, T_VM);
+	for (i = 0; i < l->len; i++)
+		if ((error = check_protected(st, l->items[i], true)) < 0)
+			goto done;
+	l = ov_model__by_type(s, T_SQLDB);
+	for (i = 0; i < l->len; i++) {
+		if (l->items[i]->name != NULL &&
+		    ov__streq_ci(l->items[i]->name, "master"))
+			continue;
+		if ((error = check_protected(st, l->items[i], false)) < 0)
+			goto done;
+	}
+	if ((error = ov_duty__each(s, T_ITEM, NULL, check_rpo, st)) < 0 ||
+	    (error = check_restores(st)) < 0 ||
+	    (error = check_rto(st)) < 0)
+		goto done;
+done:
+	ov__map_free(&st->by_source);
+	ov__map_free(&st->jobs_by_entity);
+	ov__free(st);
+	return error;
+}
+
+const struct ov_analyzer ov_analyzer_backup = {
+	"backup",
+	"Backup: unprotected VMs and databases, RPO, restore tests, RTO",
+	DUTY,
+	run
+};

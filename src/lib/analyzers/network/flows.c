@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Segmentation: allowed flows between zones.  IP configurations are
+ * grouped into classes that NSGs cannot tell apart (same subnet, NIC NSG,
+ * ASG set and zone); for every pair of classes in different zones whose
+ * VNets can reach each other (same VNet or Connected peering both ways),
+ * traffic must pass the source NIC NSG and subnet NSG outbound, then the
+ * destination subnet NSG and NIC NSG inbound
+ * (AZP: network-security-group-how-it-works).  The address of the first
+ * member stands for its class.
+ */
+#include "lib/analyzers/network/net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/error.h"
+
+#define NET_DEFAULT_FLOW_PAIRS 250000
+
+struct cls {
+	const struct net_ipconf *rep;	/* representative */
+	size_t		 n;		/* members */
+};
+
+static bool
+same_asgs(const struct net_ipconf *a, const struct net_ipconf *b)
+{
+	size_t i;
+
+	if (a->n_asgs != b->n_asgs)
+		return false;
+	for (i = 0; i < a->n_asgs; i++)
+		if (!ov__streq_ci(a->asgs[i], b->asgs[i]))
+			return false;
+	return true;
+}
+
+static const char *
+zname(const struct net_ipconf *ipc)
+{
+	return ipc->zone != NULL ? ipc->zone : "(none)";
+}
+
+static bool
+is_prod(const char *z)
+{
+	return ov__streq_ci(z, "prod") || ov__streq_ci(z, "production") ||
+	    ov__streq_ci(z, "prd") || ov__streq_ci(z, "live");
+}
+
+static bool
+is_nonprod(const char *z)
+{
+	static const char *const w[] = { "dev", "development", "test",
+	    "testing", "qa", "uat", "staging", "stage", "nonprod",
+	    "non-prod", "sandbox", "sbx", "lab" };
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (ov__streq_ci(z, w[i]))
+			return true;
+	return false;
+}
+
+/*
+ * 0: allowed; 1: forbidden on every port; 2: forbidden on management and
+ * database ports only (the default dev/test -> prod rule).
+ */
+static int
+forbidden(const struct ov_network *n, const char *from, const char *to)
+{
+	size_t i;
+
+	for (i = 0; i < n->opts.n_forbid; i++) {
+		const char *f = n->opts.forbid[i], *c = strchr(f, ':');
+
+		if (c == NULL)
+			continue;
+		if (ov__eq_ci(f, (size_t)(c - f), from, strlen(from)) &&
+		    ov__streq_ci(c + 1, to))
+			return 1;
+	}
+	if (!n->opts.no_default_forbid && is_nonprod(from) && is_prod(to))
+		return 2;
+	return 0;
+}
+
+static int
+add_flow(struct ov_network *n, const char *from, const char *to,
+    unsigned proto, const struct net_seg *g, size_t pairs,
+    const struct net_ipconf *a, const struct net_ipconf *b, int forb)
+{
+	ov_network_flow *f;
+	size_t i;
+	const struct net_rule *r = NULL;
+
+	for (i = g->n_by; i > 0; i--)
+		if (g->by[i - 1] != NULL) {
+			r = g->by[i - 1];
+			break;
+		}
+	for (i = 0; i < n->n_flows; i++) {
+		f = &n->flows[i];
+		if (f->port_lo == g->lo && f->port_hi == g->hi &&
+		    strcmp(f->protocol, net_proto_name(proto)) == 0 &&
+		    strcmp(f->from_zone, from) == 0 &&
+		    strcmp(f->to_zone, to) == 0) {
+			f->n_pairs += pairs;
+			return 0;
+		}
+	}
+	if (n->n_flows == n->flows_cap) {
+		size_t nc = n->flows_cap == 0 ? 32 : n->flows_cap * 2;
+		ov_network_flow *nv = ov__reallocarray(n->flows, nc,
+		    sizeof(*nv));
+
+		if (nv == NULL)
+			return ov__error_oom(n->ctx);
+		n->flows = nv;
+		n->flows_cap = nc;
+	}
+	f = &n->flows[n->n_flows++];
+	memset(f, 0, sizeof(*f));
+	f->from_zone = from;
+	f->to_zone = to;
+	f->protocol = net_proto_name(proto);
+	f->port_lo = g->lo;
+	f->port_hi = g->hi;
+	f->n_pairs = pairs;
+	f->example_src = a->workload_id;
+	f->example_dst = b->workload_id;
+	f->forbidden = forb == 1 || (forb == 2 &&
+	    net_range_has_mgmt(g->lo, g->hi, NULL));
+	if (r != NULL) {
+		f->rule_id = r->id;
+		f->nsg_id = r->nsg != NULL ? r->nsg->id : NULL;
+	}
+	return 0;
+}
+
+static void
+ep_of(const struct net_ipconf *x, const struct net_ipconf *other,
+    struct net_endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->kind = NET_EP_ADDR;
+	ep->addr = x->addr;
+	ep->has_addr = x->has_addr;
+	ep->v6 = x->v6;
+	if (!x->has_addr && x->subnet != NULL && x->subnet->n_prefix > 0) {
+		ep->subnet = x->subnet->prefix[0];
+		ep->has_subnet = true;
+	}
+	ep->asgs = x->asgs;
+	ep->n_asgs = x->n_asgs;
+	ep->in_vnet = x->subnet != NULL && other->subnet != NULL &&
+	    net_vnets_reach(x->subnet->vnet, other->subnet->vnet);
+}
+
+static int
+cmp_flow(const void *pa, const void *pb)
+{
+	const ov_network_flow *a = pa, *b = pb;
+	int c;
+
+	if ((c = strcmp(a->from_zone, b->from_zone)) != 0)
+		return c;
+	if ((c = strcmp(a->to_zone, b->to_zone)) != 0)
+		return c;
+	if ((c = strcmp(a->protocol, b->protocol)) != 0)
+		return c;
+	return (a->port_lo > b->port_lo) - (a->port_lo < b->port_lo);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Compute the zone-to-zone flows. */
+int
+net_flows_compute(struct ov_network *n)
+{
+	struct net_topo *t = &n->topo;
+	struct cls *c = NULL;
+	size_t n_c = 0, i, j;
+	uint64_t budget = n->opts.max_flow_pairs != 0 ?
+	    n->opts.max_flow_pairs : NET_DEFAULT_FLOW_PAIRS, used = 0;
+	struct net_segs s1 = { 0 }, s2 = { 0 }, s3 = { 0 }, s4 = { 0 };
+	struct net_segs x = { 0 }, y = { 0 }, z = { 0 };
+	struct ov_map classes = OV_MAP_INIT;
+	int error = 0;
+
+	c = ov__calloc(t->n_ipcs + 1, sizeof(*c));
+	if (c == NULL)
+		return ov__error_oom(n->ctx);
+	for (i = 0; i < t->n_ipcs; i++) {
+		const struct net_ipconf *p = t->ipcs[i];
+		struct cls *hit;
+		char *key = ov__arena_printf(&n->arena, "%p|%p|%d|%s",
+		    (const void *)p->subnet, (const void *)p->nic_nsg,
+		    (int)p->v6, zname(p));
+		size_t cur = 0;
+
+		if (key == NULL) {
+			error = ov__error_oom(n->ctx);
+			goto done;
+		}
+		while ((hit = ov__map_next(&classes, key, strlen(key),
+		    &cur)) != NULL)
+			if (same_asgs(hit->rep, p))
+				break;
+		if (hit == NULL) {
+			hit = &c[n_c++];
+			hit->rep = p;
+			if (ov__map_put(&classes, key, strlen(key), hit) < 0) {
+				error = ov__error_oom(n->ctx);
+				goto done;
+			}
+		}
+		hit->n++;
+	}
+	/* the zone list */
+	n->zones = ov__arena_calloc(&n->arena, n_c + 1, sizeof(*n->zones));
+	if (n->zones == NULL) {
+		error = ov__error_oom(n->ctx);
+		goto done;
+	}
+	for (i = 0; i < n_c; i++) {
+		for (j = 0; j < n->n_zones; j++)
+			if (strcmp(n->zones[j], zname(c[i].rep)) == 0)
+				break;
+		if (j == n->n_zones)
+			n->zones[n->n_zones++] = zname(c[i].rep);
+	}
+	qsort(n->zones, n->n_zones, sizeof(*n->zones), cmp_str);
+	for (i = 0; i < n_c; i++) {
+		for (j = 0; j < n_c; j++) {
+			const struct net_ipconf *a = c[i].rep, *b = c[j].rep;
+			const char *za = zname(a), *zb = zname(b);
+			struct net_endpoint ea, eb;
+			unsigned p;
+			size_t k;
+			int forb;
+
+			if (i == j || strcmp(za, zb) == 0 || a->v6 != b->v6)
+				continue;
+			if (a->subnet == NULL || b->subnet == NULL ||
+			    !net_vnets_reach(a->subnet->vnet, b->subnet->vnet))
+				continue;
+			if (++used > budget) {
+				n->flows_truncated = true;
+				goto sort;
+			}
+			forb = forbidden(n, za, zb);
+			ep_of(a, b, &ea);
+			ep_of(b, a, &eb);
+			for (p = NET_P_TCP; p <= NET_P_UDP; p <<= 1) {
+				if (net_eval_nsg(&s1, a->nic_nsg, NET_OUT, p,
+				    &ea, &eb) < 0 ||
+				    net_eval_nsg(&s2, a->subnet->nsg, NET_OUT, p,
+				    &ea, &eb) < 0 ||
+				    net_eval_nsg(&s3, b->subnet->nsg, NET_IN, p,
+				    &eb, &ea) < 0 ||
+				    net_eval_nsg(&s4, b->nic_nsg, NET_IN, p, &eb,
+				    &ea) < 0 ||
+				    net_segs_intersect(&x, &s1, &s2) < 0 ||
+				    net_segs_intersect(&y, &x, &s3) < 0 ||
+				    net_segs_intersect(&z, &y, &s4) < 0) {
+					error = ov__error_oom(n->ctx);
+					goto done;
+				}
+				for (k = 0; k < z.n; k++)
+					if ((error = add_flow(n, za, zb, p,
+					    &z.v[k], c[i].n * c[j].n, a, b,
+					    forb)) < 0)
+						goto done;
+			}
+		}
+	}
+sort:
+	if (n->n_flows > 1)
+		qsort(n->flows, n->n_flows, sizeof(*n->flows), cmp_flow);
+done:
+	net_segs_free(&s1);
+	net_segs_free(&s2);
+	net_segs_free(&s3);
+	net_segs_free(&s4);
+	net_segs_free(&x);
+	net_segs_free(&y);
+	net_segs_free(&z);
+	ov__map_free(&classes);
+	ov__free(c);
+	return error;
+}

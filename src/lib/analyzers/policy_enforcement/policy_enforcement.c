@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy_enforcement: the policy-enforcement duty.  Reads Azure Policy
+ * assignments, definitions, initiatives (policy set definitions) and
+ * exemptions from the snapshot and the contract's must-deny list.
+ *
+ * The effect of a control is resolved as Azure does: the definition's
+ * then.effect, and when that is "[parameters('x')]", the value the
+ * initiative member or the assignment passes for x, else the parameter's
+ * defaultValue.  A control whose definition is not in the snapshot and whose
+ * assignment passes no "effect" parameter is indeterminate, never assumed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/analyzers/analyzer.h"
+#include "lib/raci/contract.h"
+#include "lib/raci/duty.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/time.h"
+
+#define T_ASSIGN	"Microsoft.Authorization/policyAssignments"
+#define T_DEF		"Microsoft.Authorization/policyDefinitions"
+#define T_SET		"Microsoft.Authorization/policySetDefinitions"
+#define T_EXEMPT	"Microsoft.Authorization/policyExemptions"
+
+#define SRC		"policy_enforcement"
+#define DUTY		OV_DUTY_POLICY_ENFORCEMENT
+#define LAYER		OV_LAYER_APPLICATIONS
+
+/* The last path segment of an id. */
+static const char *
+last_segment(const char *id)
+{
+	const char *s;
+
+	if (id == NULL)
+		return NULL;
+	s = strrchr(id, '/');
+	return s != NULL ? s + 1 : id;
+}
+
+/* A definition or set record by id, then by name. */
+static const struct ov_record *
+find_def(const struct ov_snapshot *s, const char *type, const char *id)
+{
+	const struct ov_record_list *l;
+	const struct ov_record *r;
+	const char *name = last_segment(id);
+	size_t i;
+
+	if (id == NULL)
+		return NULL;
+	if ((r = ov_model__by_id(s, id)) != NULL)
+		return r;
+	l = ov_model__by_type(s, type);
+	for (i = 0; i < l->len; i++)
+		if (l->items[i]->name != NULL &&
+		    ov__streq_ci(l->items[i]->name, name))
+			return l->items[i];
+	return NULL;
+}
+
+/*
+ * When s is "[parameters('name')]", copy name into out and return true.
+ */
+static bool
+param_ref(const char *s, char *out, size_t size)
+{
+	const char *p, *q;
+	size_t n;
+
+	if (s == NULL || s[0] != '[')
+		return false;
+	p = s + 1;
+	while (*p == ' ')
+		p++;
+	if (strncmp(p, "parameters(", 11) != 0 &&
+	    strncmp(p, "Parameters(", 11) != 0)
+		return false;
+	p += 11;
+	while (*p == ' ')
+		p++;
+	if (*p != '\'')
+		return false;
+	p++;
+	if ((q = strchr(p, '\'')) == NULL)
+		return false;
+	n = (size_t)(q - p);
+	if (n == 0 || n >= size)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* params[name].value as a string, or NULL. */
+static const char *
+param_value(const ov_json *params, const char *name)
+{
+	return ov_json_string(ov_json_get(ov_json_get(params, name), "value"));
+}
+
+/* defs[name].defaultValue as a string, or NULL. */
+static const char *
+param_default(const ov_json *defs, const char *name)
+{
+	return ov_json_string(ov_json_get(ov_json_get(defs, name),
+	    "defaultValue"));
+}
+
+/*
+ * The effective effect of definition def under assignment a, through
+ * initiative member m of set (both may be NULL).  NULL when unknown.  *how
+ * receives a short explanation of where the value came from.
+ */
+static const char *
+resolve_effect(const struct ov_record *a, const struct ov_record *def,
+    const ov_json *m, const struct ov_record *set, const char **how)
+{
+	const ov_json *aparams = ov_model__field(a, "properties.parameters");
+	const char *e, *v;
+	char name[128], name2[128];
+
+	if (def == NULL) {
+		/* no definition: an explicit "effect" parameter still tells */
+		if ((v = param_value(aparams, "effect")) != NULL &&
+		    !param_ref(v, name, sizeof(name))) {
+			*how = "assignment parameter 'effect'";
+			return v;
+		}
+		*how = "definition not in the snapshot";
+		return NULL;
+	}
+	e = ov_model__str(def, "properties.policyRule.then.effect");
+	if (e == NULL) {
+		*how = "definition has no then.effect";
+		return NULL;
+	}
+	if (!param_ref(e, name, sizeof(name))) {
+		*how = "definition then.effect";
+		return e;
+	}
+	if (m != NULL) {
+		v = param_value(ov_json_get(m, "parameters"), name);
+		if (v != NULL && param_ref(v, name2, sizeof(name2))) {
+			if ((e = param_value(aparams, name2)) != NULL) {
+				*how = "assignment parameter via initiative";
+				return e;
+			}
+			*how = "initiative parameter default";
+			return param_default(ov_model__field(set,
+			    "properties.parameters"), name2);
+		}
+		if (v != NULL) {
+			*how = "initiative member parameter";
+			return v;
+		}
+	} else if ((v = param_value(aparams, name)) != NULL) {
+		*how = "assignment parameter";
+		return v;
+	}
+	*how = "definition parameter default";
+	return param_default(ov_model__field(def, "properties.parameters"),
+	    name);
+}
+
+static bool
+is_deny(const char *e)
+{
+	return e != NULL && (ov__streq_ci(e, "deny") ||
+	    ov__streq_ci(e, "denyAction"));
+}
+
+static bool
+do_not_enforce(const struct ov_record *a)
+{
+	const char *m = ov_model__str(a, "properties.enforcementMode");
+
+	return m != NULL && ov__streq_ci(m, "DoNotEnforce");
+}
+
+static int64_t
+changed_at(const struct ov_record *a)
+{
+	int64_t t = 0;
+
+	if (ov_duty__rec_time(a, "systemData.lastModifiedAt", &t) ||
+	    ov_duty__rec_time(a, "properties.metadata.updatedOn", &t) ||
+	    ov_duty__rec_time(a, "systemData.createdAt", &t) ||
+	    ov_duty__rec_time(a, "properties.metadata.createdOn", &t))
+		return t;
+	return 0;
+}
+
+static const char *
+label(const struct ov_record *r)
+{
+	const char *s = ov_model__str(r, "properties.displayName");
+
+	return s != NULL ? s : r->name != NULL ? r->name : r->id;
+}
+
+/* Does must-deny entry e name this definition? */
+static bool
+def_matches(const char *e, const char *def_id, const struct ov_record *def)
+{
+	const char *dn = ov_model__str(def, "properties.displayName");
+
+	return (def_id != NULL && (ov__streq_ci(def_id, e) ||
+	    ov__streq_ci(last_segment(def_id), e))) ||
+	    (dn != NULL && ov__streq_ci(dn, e));
+}
+
+static bool
+assignment_matches(const char *e, const struct ov_record *a)
+{
+	const char *dn = ov_model__str(a, "properties.displayName");
+
+	return (a->name != NULL && ov__streq_ci(a->name, e)) ||
+	    (dn != NULL && ov__streq_ci(dn, e));
+}
+
+/* OV-POL-002 / OV-POL-003 for one (assignment, control). */
+static int
+judge(struct ov_analyzer_ctx *actx, const char *e, const struct ov_record *a,
+    const struct ov_record *def, const char *def_id, const ov_json *m,
+    const struct ov_record *set)
+{
+	struct ov_duty_finding df;
+	const char *how = NULL;
+	const char *effect = resolve_effect(a, def, m, set, &how);
+	const char *ref = ov_json_string(ov_json_get(m,
+	    "policyDefinitionReferenceId"));
+	char rid[1024];
+	bool dne = do_not_enforce(a);
+
+	if (is_deny(effect) && !dne)
+		return 0;
+	if (m != NULL)
+		snprintf(rid, sizeof(rid), "%s/policyDefinitionReferences/%s",
+		    a->id, ref != NULL ? ref : last_segment(def_id));
+	else
+		snprintf(rid, sizeof(rid), "%s", a->id);
+	ov_duty__begin(&df, actx, SRC, effect == NULL ? "OV-POL-003" :
+	    "OV-POL-002", OV_SEV_HIGH, DUTY, LAYER, a);
+	df.f.resource_id = rid;
+	if (effect == NULL) {
+		df.f.state = OV_STATE_INDETERMINATE;
+		df.f.severity = OV_SEV_MEDIUM;
+		ov_duty__title(&df, "Effect of must-deny control '%s' in "
+		    "assignment '%s' cannot be resolved", e, label(a));
+	} else if (is_deny(effect)) {
+		ov_duty__title(&df, "Must-deny control '%s' has effect %s but "
+		    "assignment '%s' is DoNotEnforce", e, effect, label(a));
+	} else {
+		ov_duty__title(&df, "Must-deny control '%s' runs with effect "
+		    "%s in assignment '%s'", e, effect, label(a));
+	}
+	ov_duty__ev_str(&df, "properties.policyDefinitionId", def_id,
+	    "control");
+	ov_duty__ev_str(&df, "effect", effect, "%s", how);
+	ov_duty__ev_str(&df, "properties.enforcementMode",
+	    ov_model__str(a, "properties.enforcementMode"),
+	    dne ? "not enforced" : "enforcement mode");
+	ov_duty__ev_str(&df, "contract.duties.policy-enforcement.must-deny",
+	    e, "the contract requires deny for this control");
+	ov_duty__remediation(&df, "Run `overvisor policy whatif` on the "
+	    "assignment, fix what it would block, then set the effect "
+	    "parameter to Deny and enforcementMode to Default");
+	return ov_duty__emit(&df, changed_at(a) != 0 ? changed_at(a) :
+	    actx->now);
+}
+
+/* Walk every assignment for one must-deny entry. */
+static int
+check_must_deny(struct ov_analyzer_ctx *actx, const char *e)
+{
+	const struct ov_snapshot *s = actx->snap;
+	const struct ov_record_list *l = ov_model__by_type(s, T_ASSIGN);
+	struct ov_duty_finding df;
+	bool found = false;
+	size_t i, j;
+	char rid[512];
+	int error;
+
+	for (i = 0; i < l->len; i++) {
+		const struct ov_record *a = l->items[i];
+		const char *def_id = ov_model__str(a,
+		    "properties.policyDefinitionId");
+		const struct ov_record *set, *def;
+
+		if (def_id == NULL)
+			continue;
+		if (!ov_duty__contains_ci(def_id, "/policySetDefinitions/")) {
+			def = find_def(s, T_DEF, def_id);
+			if (!def_matches(e, def_id, def) &&
+			    !assignment_matches(e, a))
+				continue;
+			found = true;
+			if ((error = judge(actx, e, a, def, def_id, NULL,
+			    NULL)) < 0)
+				return error;
+			continue;
+		}
+		set = find_def(s, T_SET, def_id);
+		if (set == NULL) {
+			if (!assignment_matches(e, a))
+				continue;
+			found = true;
+			if ((error = judge(actx, e, a, NULL, def_id, NULL,
+			    NULL)) < 0)
+				return error;
+			continue;
+		}
+		{
+			const ov_json *members = ov_model__field(set,
+			    "properties.policyDefinitions");
+
+			for (j = 0; j < ov_json_len(members); j++) {
+				const ov_json *m = ov_json_at(members, j);
+				const char *mid = ov_json_string(ov_json_get(m,
+				    "policyDefinitionId"));
+				const char *ref = ov_json_string(ov_json_get(m,
+				    "policyDefinitionReferenceId"));
+
+				def = find_def(s, T_DEF, mid);
+				if (!def_matches(e, mid, def) && (ref == NULL ||
+				    !ov__streq_ci(ref, e)))
+					continue;
+				found = true;
+				if ((error = judge(actx, e, a, def, mid, m,
+				    set)) < 0)
+					return error;
+			}
+		}
+	}
+	if (found)
+		return 0;
+	snprintf(rid, sizeof(rid), "/tenants/%s/mustDeny/%s",
+	    s->tenant_id != NULL ? s->tenant_id : "unknown", e);
+	ov_duty__begin(&df, actx, SRC, "OV-POL-004", OV_SEV_HIGH, DUTY, LAYER,
+	    NULL);
+	df.f.resource_id = rid;
+	df.f.resource_type = T_ASSIGN;
+	ov_duty__title(&df, "Must-deny control '%s' is not assigned", e);
+	ov_duty__ev_int(&df, "policyAssignments", (int64_t)l->len,
+	    "assignments examined; none applies this control");
+	ov_duty__ev_str(&df, "contract.duties.policy-enforcement.must-deny",
+	    e, "required in deny mode by the contract");
+	ov_duty__remediation(&df, "Assign the policy with effect Deny at the "
+	    "scope the contract names");
+	return ov_duty__emit(&df, actx->now);
+}
+
+static int
+check_assignment(struct ov_analyzer_ctx *actx, const struct ov_record *a)
+{
+	struct ov_duty_finding df;
+	int64_t t;
+
+	if (!do_not_enforce(a))
+		return 0;
+	ov_duty__begin(&df, actx, SRC, "OV-POL-001", OV_SEV_MEDIUM, DUTY, LAYER,
+	    a);
+	ov_duty__title(&df, "Policy assignment '%s' is not enforced "
+	    "(DoNotEnforce)", label(a));
+	ov_duty__ev_str(&df, "properties.enforcementMode", "DoNotEnforce",
+	    "deny and deployIfNotExists effects are not applied");
+	ov_duty__ev_str(&df, "properties.scope", ov_model__str(a,
+	    "properties.scope"), "scope");
+	ov_duty__remediation(&df, "Set enforcementMode to Default once "
+	    "`overvisor policy whatif` shows it is safe");
+	t = changed_at(a);
+	return ov_duty__emit(&df, t != 0 ? t : actx->now);
+}
+
+static int
+check_exemption(struct ov_analyzer_ctx *actx, const struct ov_record *x)
+{
+	struct ov_duty_finding df;
+	const ov_json *exp = ov_model__field(x, "properties.expiresOn");
+	int64_t t = 0;
+
+	if (exp != NULL && ov_json_type_of(exp) != OV_JSON_NULL) {
+		if (!ov_duty__time(exp, &t) || t > actx->now)
+			return 0;
+		ov_duty__begin(&df, actx, SRC, "OV-POL-006", OV_SEV_LOW, DUTY,
+		    LAYER, x);
+		ov_duty__title(&df, "Policy exemption '%s' expired but is still "
+		    "present", label(x));
+		ov_duty__ev_str(&df, "properties.expiresOn",
+		    ov_json_string(exp), "expired %lld days before the "
+		    "snapshot", (long long)ov_duty__days(actx->now - t));
+		ov_duty__remediation(&df, "Delete the expired exemption or renew "
+		    "it with a new approval and expiry");
+		return ov_duty__emit(&df, t);
+	}
+	ov_duty__begin(&df, actx, SRC, "OV-POL-005", OV_SEV_MEDIUM, DUTY, LAYER,
+	    x);
+	ov_duty__title(&df, "Policy exemption '%s' never expires", label(x));
+	ov_duty__ev(&df, "properties.expiresOn", NULL, "no expiry: the "
+	    "exemption is never reviewed");
+	ov_duty__ev_str(&df, "properties.exemptionCategory", ov_model__str(x,
+	    "properties.exemptionCategory"), "category");
+	ov_duty__ev_str(&df, "properties.policyAssignmentId", ov_model__str(x,
+	    "properties.policyAssignmentId"), "exempted assignment");
+	ov_duty__remediation(&df, "Give the exemption an expiry date and an "
+	    "owner who re-approves it");
+	t = changed_at(x);
+	return ov_duty__emit(&df, t != 0 ? t : actx->now);
+}
+
+static int
+run(struct ov_analyzer_ctx *actx)
+{
+	const struct ov_snapshot *s = actx->snap;
+	const struct ov_contract_duty *d = ov_contract__duty(actx->contract,
+	    DUTY);
+	const struct ov_record_list *l;
+	size_t i;
+	int error;
+
+	if (!ov_model__type_collected(s, T_ASSIGN))
+		return ov_duty__coverage(actx, SRC, "OV-POL-009", DUTY, LAYER,
+		    "no policy assignments (policyresources) in the snapshot");
+	l = ov_model__by_type(s, T_ASSIGN);
+	for (i = 0; i < l->len; i++)
+		if ((error = check_assignment(actx, l->items[i])) < 0)
+			return error;
+	for (i = 0; d != NULL && i < d->n_must_deny; i++)
+		if ((error = check_must_deny(actx, d->must_deny[i])) < 0)
+			return error;
+	l = ov_model__by_type(s, T_EXEMPT);
+	for (i = 0; i < l->len; i++)
+		if ((error = check_exemption(actx, l->items[i])) < 0)
+			return error;
+	return 0;
+}
+
+const struct ov_analyzer ov_analyzer_policy_enforcement = {
+	"policy_enforcement",
+	"Azure Policy enforcement: DoNotEnforce, must-deny controls, "
+	    "exemptions",
+	DUTY,
+	run
+};

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Recording a scan of a loaded snapshot: the scan record comes from the
+ * manifest, the record digest from the curated properties of every record,
+ * and a finding may only be resolved when the snapshot index says its type
+ * was fully collected (ov_model__type_collected).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "findings/drift.h"
+#include "model/model.h"
+#include "store/backend.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/time.h"
+
+#define MAX_PATHS 16	/* curated paths per type, at most */
+
+/* Build the digest of a snapshot. */
+int
+ov_digest_from_snapshot(ov_digest **out, ov_ctx *ctx,
+    const ov_snapshot *snap)
+{
+	ov_digest *d = NULL;
+	size_t i, j;
+	int error;
+
+	OV_ASSERT_ARG(out != NULL && snap != NULL);
+	*out = NULL;
+	if ((error = ov_digest_new(&d)) < 0)
+		return ov__error_oom(ctx);
+	for (i = 0; i < snap->n_records; i++) {
+		const struct ov_record *r = snap->records[i];
+		const char *const *paths = ov_drift__paths(r->type);
+		char *vals[MAX_PATHS];
+		const char *cpaths[MAX_PATHS];
+		size_t n = 0;
+
+		for (j = 0; paths[j] != NULL && n < MAX_PATHS; j++) {
+			const ov_json *v = ov_model__field(r, paths[j]);
+
+			if (v == NULL)
+				continue;
+			if ((vals[n] = ov_json_to_string(v,
+			    OV_JSON_W_SORTED)) == NULL)
+				continue;
+			cpaths[n] = paths[j];
+			n++;
+		}
+		error = r->id != NULL ? ov_digest_add(d, r->id, r->type,
+		    cpaths, (const char *const *)vals, n) : 0;
+		for (j = 0; j < n; j++)
+			ov_free(vals[j]);
+		if (error < 0) {
+			ov_digest_free(d);
+			return ov__error_oom(ctx);
+		}
+	}
+	*out = d;
+	return 0;
+}
+
+static bool
+snapshot_type_complete(const char *type, void *payload)
+{
+	const struct ov_snapshot *snap = payload;
+	size_t i;
+
+	if (*type != '\0')
+		return snap->has_manifest &&
+		    ov_model__type_collected(snap, type);
+	if (!snap->has_manifest || snap->n_sources == 0)
+		return false;
+	for (i = 0; i < snap->n_sources; i++)
+		if (snap->sources[i].status == NULL ||
+		    strcmp(snap->sources[i].status, "collected") != 0)
+			return false;
+	return true;
+}
+
+/* Append s as a JSON string. */
+static int
+put_str(struct ov_buf *b, const char *s)
+{
+	int error = ov__buf_putc(b, '"');
+
+	for (; s != NULL && *s != '\0' && error == 0; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			error = ov__buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			error = ov__buf_printf(b, "\\u%04x", c);
+		else
+			error = ov__buf_putc(b, (char)c);
+	}
+	return error == 0 ? ov__buf_putc(b, '"') : error;
+}
+
+/* A JSON summary of the manifest for the scan record. */
+static int
+manifest_json(const struct ov_snapshot *snap, struct ov_buf *b)
+{
+	size_t i;
+	int error;
+
+	error = ov__buf_puts(b, "{\"tenantId\":");
+	if (error == 0)
+		error = put_str(b, snap->tenant_id);
+	if (error == 0)
+		error = ov__buf_puts(b, ",\"cloud\":");
+	if (error == 0)
+		error = put_str(b, snap->cloud);
+	if (error == 0)
+		error = ov__buf_puts(b, ",\"collectedAt\":");
+	if (error == 0)
+		error = put_str(b, snap->collected_at);
+	if (error == 0)
+		error = ov__buf_puts(b, ",\"toolVersion\":");
+	if (error == 0)
+		error = put_str(b, snap->tool_version);
+	if (error == 0)
+		error = ov__buf_puts(b, ",\"sources\":[");
+	for (i = 0; i < snap->n_sources && error == 0; i++) {
+		error = ov__buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+		if (error == 0)
+			error = put_str(b, snap->sources[i].name);
+		if (error == 0)
+			error = ov__buf_puts(b, ",\"status\":");
+		if (error == 0)
+			error = put_str(b, snap->sources[i].status);
+		if (error == 0)
+			error = ov__buf_printf(b, ",\"count\":%llu}",
+			    (unsigned long long)snap->sources[i].count);
+	}
+	if (error == 0)
+		error = ov__buf_puts(b, "]}");
+	return error;
+}
+
+/* Record a scan of a snapshot; what `overvisor scan --db` calls. */
+int
+ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
+    const ov_findings *findings, const ov_exceptions *exc,
+    const char *rulepack_version, int64_t *scan_id_out)
+{
+	ov_scan_record meta = OV_SCAN_RECORD_INIT;
+	ov_scan_source *sources = NULL;
+	ov_digest *digest = NULL;
+	struct ov_buf manifest = OV_BUF_INIT(1 << 24);
+	int64_t t;
+	size_t i;
+	int error;
+
+	OV_ASSERT_ARG(s != NULL && snap != NULL && findings != NULL);
+	if ((error = ov_digest_from_snapshot(&digest, s->ctx, snap)) < 0)
+		return error;
+	if (snap->n_sources > 0 &&
+	    (sources = ov__calloc(snap->n_sources, sizeof(*sources))) == NULL) {
+		error = ov__error_oom(s->ctx);
+		goto done;
+	}
+	for (i = 0; i < snap->n_sources; i++) {
+		sources[i].name = snap->sources[i].name;
+		sources[i].status = snap->sources[i].status;
+		sources[i].count = snap->sources[i].count;
+	}
+	if (manifest_json(snap, &manifest) < 0) {
+		error = ov__error_oom(s->ctx);
+		goto done;
+	}
+	meta.tenant = snap->tenant_id != NULL ? snap->tenant_id : "";
+	if (snap->collected_at != NULL &&
+	    ov__time_parse(snap->collected_at, strlen(snap->collected_at), &t))
+		meta.collected_at = t;
+	meta.tool_version = snap->tool_version != NULL ? snap->tool_version :
+	    OV_VERSION;
+	meta.rulepack_version = rulepack_version;
+	meta.manifest_json = snap->has_manifest ? ov__buf_cstr(&manifest) :
+	    NULL;
+	meta.has_manifest = snap->has_manifest;
+	meta.sources = sources;
+	meta.n_sources = snap->n_sources;
+	meta.type_complete = snapshot_type_complete;
+	meta.payload = (void *)(uintptr_t)snap;
+	error = ov_store_record_scan(s, &meta, findings, digest, exc,
+	    scan_id_out);
+done:
+	ov__buf_free(&manifest);
+	ov__free(sources);
+	ov_digest_free(digest);
+	return error;
+}
