@@ -29,6 +29,15 @@
 #include "util/buf.h"
 #include "util/time.h"
 
+/*
+ * Ids are built with snprintf into GEN_ID_MAX buffers; the longest id this
+ * program writes is far shorter, so gcc's possible-truncation warning is
+ * noise here.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
 #define GEN_VERSION	"gen_estate 1"
 #define GEN_DEFAULT_AT	"2026-11-01T06:00:00Z"
 #define GEN_MAX_DEPTH	32
@@ -180,7 +189,7 @@ guid(const struct gen *g, char out[40], const char *fmt, ...)
 	    "-%04" PRIx32 "-%012" PRIx64,
 	    (uint32_t)(a >> 32), (uint32_t)(a >> 16) & 0xffffU,
 	    (uint32_t)a & 0xfffU, 0x8000U | ((uint32_t)(b >> 48) & 0x3fffU),
-	    b & 0xffffffffffffULL);
+	    (uint64_t)(b & 0xffffffffffffULL));
 }
 
 /* ---------------------------------------------------------------- */
@@ -2172,7 +2181,8 @@ static void
 gen_filler_assessments(struct gen *g, const struct vmspec *v)
 {
 	char id[GEN_ID_MAX];
-	bool bad;
+	bool bad, medium;
+	int age;
 
 	rid(id, g, v->sub, v->rg, "Microsoft.Compute/virtualMachines/%s",
 	    v->name);
@@ -2180,12 +2190,14 @@ gen_filler_assessments(struct gen *g, const struct vmspec *v)
 	assessment(g, id, v->sub, v->rg,
 	    "Endpoint protection should be installed on your machines", "Medium",
 	    "Healthy", (int)rnd_range(g, 30, 500));
+	/* One draw per statement: argument order is unspecified in C. */
 	bad = rnd(g) % 5 == 0;
+	medium = bad && rnd(g) % 3 == 0;
+	age = (int)rnd_range(g, 0, 540);
 	assessment(g, id, v->sub, v->rg, v->win ?
 	    "Windows machines should meet requirements of the Azure compute security baseline" :
 	    "Linux machines should meet requirements for the Azure compute security baseline",
-	    bad && rnd(g) % 3 == 0 ? "Medium" : "Low",
-	    bad ? "Unhealthy" : "Healthy", (int)rnd_range(g, 0, 540));
+	    medium ? "Medium" : "Low", bad ? "Unhealthy" : "Healthy", age);
 }
 
 /* Filler VM i: clean in every planted dimension (see README). */
@@ -3139,7 +3151,7 @@ alert(struct gen *g, int sub, const char *rg, const char *vm_or_res,
 	char id[GEN_ID_MAX], name[64], t[32];
 
 	snprintf(name, sizeof(name), "2517%012" PRIu64 "_%s",
-	    hash_str(g->seed, title) % 1000000000000ULL, type);
+	    (uint64_t)(hash_str(g->seed, title) % 1000000000000ULL), type);
 	rid(id, g, sub, rg, "Microsoft.Security/locations/%s/alerts/%s", LOC,
 	    name);
 	arm(g, id, name, "microsoft.security/locations/alerts", "", sub, rg, "");
@@ -3568,4 +3580,567 @@ gen_policy(struct gen *g)
 	kt(g, "timestamp", 5 * HOUR);
 	oe(g);
 	rec_end(g, S_POLICY);
+}
+
+/* ---------------------------------------------------------------- */
+/* Microsoft Graph                                                   */
+
+#define DR_GA	"62e90394-69f5-4237-9190-012177145e10"
+#define DR_PRA	"e8611ab8-c189-46e8-94e1-60213ab1f814"
+#define DR_SEC	"194ae4cb-b126-40b2-bd5b-6091b380977d"
+#define DR_UA	"fe930be7-5e62-47db-91af-98c3a49a38b1"
+#define DR_MCR	"790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b"
+#define DR_HD	"729827e3-9c14-49f7-bb1b-9608f156bbb8"
+
+static const struct {
+	const char *id, *name;
+	bool priv;
+} dir_roles[] = {
+	{ DR_GA, "Global Administrator", true },
+	{ DR_PRA, "Privileged Role Administrator", true },
+	{ DR_SEC, "Security Administrator", true },
+	{ DR_UA, "User Administrator", true },
+	{ DR_HD, "Helpdesk Administrator", true },
+	{ DR_MCR, "Message Center Reader", false },
+};
+
+static void
+user(struct gen *g, const char *key, const char *given, const char *sur,
+    const char *upn, const char *dept, const char *title, bool guest,
+    bool mfa, bool admin)
+{
+	char id[40];
+
+	guid(g, id, "user:%s", key);
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.user");
+	ks(g, "id", id);
+	kf(g, "displayName", "%s %s", given, sur);
+	ks(g, "givenName", given);
+	ks(g, "surname", sur);
+	ks(g, "userPrincipalName", upn);
+	if (guest)
+		kf(g, "mail", "%s.%s@" CSP_DOMAIN, given, sur);
+	else
+		ks(g, "mail", upn);
+	ks(g, "userType", guest ? "Guest" : "Member");
+	kb(g, "accountEnabled", true);
+	ksn(g, "department", dept);
+	ksn(g, "jobTitle", title);
+	ks(g, "companyName", guest ? CSP_NAME : "Northbridge University");
+	kt(g, "createdDateTime", (int64_t)(hash_str(2, key) % 2000 + 30) * DAY);
+	if (guest) {
+		ks(g, "creationType", "Invitation");
+		ks(g, "externalUserState", "Accepted");
+	} else
+		kb(g, "onPremisesSyncEnabled", true);
+	rec_end(g, S_USERS);
+
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.userRegistrationDetails");
+	ks(g, "id", id);
+	ks(g, "userPrincipalName", upn);
+	kf(g, "userDisplayName", "%s %s", given, sur);
+	ks(g, "userType", guest ? "guest" : "member");
+	kb(g, "isAdmin", admin);
+	kb(g, "isSsprRegistered", mfa);
+	kb(g, "isSsprEnabled", true);
+	kb(g, "isSsprCapable", mfa);
+	kb(g, "isMfaRegistered", mfa);
+	kb(g, "isMfaCapable", mfa);
+	kb(g, "isPasswordlessCapable", false);
+	if (mfa)
+		kstrs(g, "methodsRegistered", "microsoftAuthenticatorPush",
+		    "softwareOneTimePasscode", NULL);
+	else
+		kempty(g, "methodsRegistered");
+	kt(g, "lastUpdatedDateTime", 3 * DAY);
+	rec_end(g, S_URD);
+}
+
+static void
+dir_assign(struct gen *g, const char *role, const char *pkind,
+    const char *pkey)
+{
+	char id[40], pid[40];
+
+	guid(g, pid, "%s:%s", pkind, pkey);
+	guid(g, id, "dirra:%s:%s", role, pkey);
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.unifiedRoleAssignment");
+	ks(g, "id", id);
+	ks(g, "principalId", pid);
+	ks(g, "roleDefinitionId", role);
+	ks(g, "directoryScopeId", "/");
+	rec_end(g, S_DIRRA);
+}
+
+static const char *const given_names[] = { "Amelia", "Oliver", "Isla",
+    "Noah", "Ava", "Leo", "Mia", "Arthur", "Ivy", "Muhammad", "Freya", "Oscar",
+    "Grace", "George", "Sofia", "Theo", "Aisha", "Jack", "Chloe", "Harry",
+    "Zara", "Finn", "Priya", "Ethan", "Hannah", "Kwame", "Lucy", "Mateo",
+    "Yuki", "Daniel", "Emily", "Ravi" };
+static const char *const surnames[] = { "Smith", "Jones", "Taylor", "Brown",
+    "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright",
+    "Thompson", "Evans", "Walker", "Khan", "Roberts", "Green", "Hall", "Wood",
+    "Clarke", "Okafor", "Nguyen", "Chen", "Murphy", "Kelly", "Ahmed", "Singh",
+    "Hughes", "Lewis", "Edwards", "Novak", "Fraser", "Campbell" };
+static const char *const depts[] = { "Computer Science", "History",
+    "Chemistry", "Physics", "Law", "Medicine", "Engineering", "Economics",
+    "Music", "Mathematics", "Library", "Estates", "Registry", "Finance" };
+
+static void
+gen_users(struct gen *g, long n)
+{
+	static const struct {
+		const char *key, *given, *sur, *title;
+		bool mfa;
+	} named[] = {
+		{ "adm.jpatel", "Jay", "Patel", "Cloud Platform Lead", false },
+		{ "adm.rmorgan", "Rhiannon", "Morgan", "Head of Infrastructure", true },
+		{ "adm.kchen", "Kai", "Chen", "Identity Engineer", false },
+		{ "adm.lnguyen", "Linh", "Nguyen", "Identity Engineer", true },
+		{ "s.fraser", "Stuart", "Fraser", "Systems Administrator", true },
+		{ "p.oconnell", "Padraig", "OConnell", "Systems Administrator", true },
+		{ "j.mbeki", "Jabu", "Mbeki", "DBA", true },
+		{ "m.okafor", "Mary", "Okafor", "Lab Development Lead", false },
+		{ "d.walsh", "Declan", "Walsh", "Lab Technician", false },
+		{ "h.ito", "Hana", "Ito", "Security Analyst", true },
+	};
+	char upn[160], given[32];
+	size_t i;
+	long u;
+	const char *gn, *sn, *dept;
+	bool mfa;
+
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		snprintf(upn, sizeof(upn), "%s@" DOMAIN, named[i].key);
+		user(g, named[i].key, named[i].given, named[i].sur, upn,
+		    "Information Technology", named[i].title, false, named[i].mfa,
+		    strncmp(named[i].key, "adm.", 4) == 0);
+	}
+	user(g, "tom.becker.guest", "Tom", "Becker",
+	    "tom.becker_" CSP_DOMAIN "#EXT#@" TENANT_DOMAIN, NULL,
+	    "CSP Engineer", true, true, true);
+	user(g, "anna.schmidt.guest", "Anna", "Schmidt",
+	    "anna.schmidt_" CSP_DOMAIN "#EXT#@" TENANT_DOMAIN, NULL,
+	    "CSP Account Manager", true, false, false);
+	for (u = 0; u < n; u++) {
+		char key[48];
+		bool student = u % 4 != 0;
+
+		rnd_seed(g, "filler-user");
+		g->rng += (uint64_t)u * 0x9e3779b97f4a7c15ULL;
+		gn = given_names[rnd(g) % (sizeof(given_names) /
+		    sizeof(given_names[0]))];
+		sn = surnames[rnd(g) % (sizeof(surnames) / sizeof(surnames[0]))];
+		snprintf(given, sizeof(given), "%s", gn);
+		if (student) {
+			snprintf(key, sizeof(key), "s%07ld", 2100000 + u);
+			snprintf(upn, sizeof(upn), "%s@" STUDENT_DOMAIN, key);
+		} else {
+			snprintf(key, sizeof(key), "staff%06ld", u);
+			snprintf(upn, sizeof(upn), "%c.%s%ld@" DOMAIN,
+			    given[0] + ('a' - 'A'), sn, u);
+			for (i = 0; upn[i] != '\0' && upn[i] != '@'; i++)
+				if (upn[i] >= 'A' && upn[i] <= 'Z')
+					upn[i] = (char)(upn[i] + ('a' - 'A'));
+		}
+		dept = depts[rnd(g) % (sizeof(depts) / sizeof(depts[0]))];
+		mfa = rnd(g) % 10 < (student ? 6U : 9U);
+		user(g, key, given, sn, upn, dept, student ? "Student" : "Staff",
+		    false, mfa, false);
+	}
+	for (i = 0; i < sizeof(dir_roles) / sizeof(dir_roles[0]); i++) {
+		rec(g);
+		ks(g, "@odata.type", "#microsoft.graph.unifiedRoleDefinition");
+		ks(g, "id", dir_roles[i].id);
+		ks(g, "displayName", dir_roles[i].name);
+		kb(g, "isBuiltIn", true);
+		kb(g, "isEnabled", true);
+		kb(g, "isPrivileged", dir_roles[i].priv);
+		ks(g, "templateId", dir_roles[i].id);
+		rec_end(g, S_DIRRD);
+	}
+	dir_assign(g, DR_GA, "user", "adm.jpatel");
+	dir_assign(g, DR_GA, "user", "adm.rmorgan");
+	dir_assign(g, DR_PRA, "user", "adm.kchen");
+	dir_assign(g, DR_PRA, "user", "adm.lnguyen");
+	dir_assign(g, DR_GA, "user", "tom.becker.guest");
+	dir_assign(g, DR_MCR, "user", "anna.schmidt.guest");
+	dir_assign(g, DR_SEC, "user", "h.ito");
+	dir_assign(g, DR_HD, "user", "s.fraser");
+}
+
+static void
+gen_groups(struct gen *g)
+{
+	static const char *const groups[] = { "SG-Azure-Prod-Owners",
+	    "SG-Azure-BreakGlass", "SG-SQL-Admins", "SG-Security-Readers",
+	    "SG-Research-Computing", "SG-CA-Exclusions", "NBU-All-Staff",
+	    "NBU-All-Students", "central-it", "registry", "finance",
+	    "human-resources", "communications", "research-computing",
+	    "life-sciences", "teaching-labs", "computer-science",
+	    "information-security", "legacy" };
+	char id[40];
+	size_t i;
+
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		guid(g, id, "group:%s", groups[i]);
+		rec(g);
+		ks(g, "@odata.type", "#microsoft.graph.group");
+		ks(g, "id", id);
+		ks(g, "displayName", groups[i]);
+		kf(g, "mailNickname", "%s", groups[i]);
+		kb(g, "securityEnabled", true);
+		kb(g, "mailEnabled", false);
+		kempty(g, "groupTypes");
+		kb(g, "isAssignableToRole", i < 2);
+		kt(g, "createdDateTime", (int64_t)(1000 + i * 20) * DAY);
+		rec_end(g, S_GROUPS);
+	}
+}
+
+/* SP with credentials: kind 0 none, 1 secret 2y, 2 expired+90d, 3 cert. */
+static void
+gen_app(struct gen *g, const char *name, int kind, bool mi)
+{
+	char id[40], app[40], kid[40];
+
+	guid(g, app, "appid:%s", name);
+	if (!mi) {
+		guid(g, id, "app:%s", name);
+		rec(g);
+		ks(g, "@odata.type", "#microsoft.graph.application");
+		ks(g, "id", id);
+		ks(g, "appId", app);
+		ks(g, "displayName", name);
+		ks(g, "signInAudience", "AzureADMyOrg");
+		kt(g, "createdDateTime", 800 * DAY);
+		kempty(g, "passwordCredentials");
+		kempty(g, "keyCredentials");
+		rec_end(g, S_APPS);
+	}
+	guid(g, id, "sp:%s", name);
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.servicePrincipal");
+	ks(g, "id", id);
+	ks(g, "appId", app);
+	ks(g, "displayName", name);
+	kb(g, "accountEnabled", true);
+	ks(g, "servicePrincipalType", mi ? "ManagedIdentity" : "Application");
+	ks(g, "appOwnerOrganizationId", g->tenant);
+	if (mi) {
+		ka(g, "alternativeNames");
+		s(g, "isExplicit=True");
+		sf(g, "/subscriptions/%s/resourcegroups/rg-backup-shared/providers/Microsoft.ManagedIdentity/userAssignedIdentities/%s",
+		    g->sub[SHARED], name);
+		ae(g);
+	}
+	kstrs(g, "servicePrincipalNames", app, NULL);
+	ka(g, "passwordCredentials");
+	if (kind == 1 || kind == 2) {
+		ob(g);
+		guid(g, kid, "secret1:%s", name);
+		ks(g, "keyId", kid);
+		ks(g, "displayName", kind == 1 ? "sis-prod" : "lms-2024");
+		kt(g, "startDateTime", kind == 1 ? 30 * DAY : 790 * DAY);
+		kt(g, "endDateTime", kind == 1 ? 30 * DAY - 730 * DAY : 60 * DAY);
+		ks(g, "hint", kind == 1 ? "Xq7" : "p2Z");
+		knul(g, "secretText");
+		oe(g);
+	}
+	if (kind == 2) {
+		ob(g);
+		guid(g, kid, "secret2:%s", name);
+		ks(g, "keyId", kid);
+		ks(g, "displayName", "lms-2026");
+		kt(g, "startDateTime", 20 * DAY);
+		kt(g, "endDateTime", 20 * DAY - 90 * DAY);
+		ks(g, "hint", "M8k");
+		knul(g, "secretText");
+		oe(g);
+	}
+	ae(g);
+	ka(g, "keyCredentials");
+	if (kind == 3) {
+		ob(g);
+		guid(g, kid, "cert:%s", name);
+		ks(g, "keyId", kid);
+		ks(g, "displayName", "CN=payroll-connector." DOMAIN);
+		ks(g, "type", "AsymmetricX509Cert");
+		ks(g, "usage", "Verify");
+		kt(g, "startDateTime", 100 * DAY);
+		kt(g, "endDateTime", 100 * DAY - 365 * DAY);
+		knul(g, "key");
+		oe(g);
+	}
+	ae(g);
+	kempty(g, "tags");
+	rec_end(g, S_SPS);
+}
+
+static void
+ca(struct gen *g, const char *name, const char *state, const char *users,
+    const char *roles, const char *apps, const char *clients,
+    const char *grant)
+{
+	char id[40];
+
+	guid(g, id, "ca:%s", name);
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.conditionalAccessPolicy");
+	ks(g, "id", id);
+	ks(g, "displayName", name);
+	kt(g, "createdDateTime", 500 * DAY);
+	kt(g, "modifiedDateTime", 40 * DAY);
+	ks(g, "state", state);
+	ko(g, "conditions");
+	kcsv(g, "clientAppTypes", clients);
+	ko(g, "applications");
+	kcsv(g, "includeApplications", apps);
+	kempty(g, "excludeApplications");
+	kempty(g, "includeUserActions");
+	oe(g);
+	ko(g, "users");
+	kcsv(g, "includeUsers", users);
+	kempty(g, "excludeUsers");
+	kempty(g, "includeGroups");
+	ka(g, "excludeGroups");
+	guid(g, id, "group:%s", "SG-Azure-BreakGlass");
+	s(g, id);
+	ae(g);
+	kcsv(g, "includeRoles", roles);
+	kempty(g, "excludeRoles");
+	oe(g);
+	knul(g, "platforms");
+	knul(g, "locations");
+	kempty(g, "signInRiskLevels");
+	kempty(g, "userRiskLevels");
+	oe(g);
+	ko(g, "grantControls");
+	ks(g, "operator", "OR");
+	kcsv(g, "builtInControls", grant);
+	kempty(g, "customAuthenticationFactors");
+	kempty(g, "termsOfUse");
+	oe(g);
+	knul(g, "sessionControls");
+	rec_end(g, S_CA);
+}
+
+static void
+gen_graph_apps(struct gen *g)
+{
+	static const char *const plain[] = { "nbu-moodle-sso", "nbu-library-proxy",
+	    "nbu-timetabling", "nbu-alumni-portal", "nbu-research-data-portal",
+	    "nbu-exam-proctoring", "nbu-estates-helpdesk", "nbu-deploy-pipeline" };
+	size_t i;
+
+	gen_app(g, "nbu-sis-integration", 1, false);
+	gen_app(g, "nbu-lms-sync", 2, false);
+	gen_app(g, "nbu-payroll-connector", 3, false);
+	gen_app(g, "nbu-backup-automation", 0, true);
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		gen_app(g, plain[i], i == 7 ? 3 : 0, false);
+
+	ca(g, "CA001 - Require MFA for administrators", "enabled", "None",
+	    DR_GA "," DR_PRA "," DR_SEC "," DR_UA "," DR_HD, "All", "all", "mfa");
+	ca(g, "CA002 - Require MFA for all users",
+	    "enabledForReportingButNotEnforced", "All", "", "All", "all", "mfa");
+	ca(g, "CA003 - Block legacy authentication",
+	    "enabledForReportingButNotEnforced", "All", "", "All",
+	    "exchangeActiveSync,other", "block");
+	ca(g, "CA004 - Block sign-in from outside allowed countries", "disabled",
+	    "All", "", "All", "all", "block");
+	ca(g, "CA005 - Require compliant device for Finance app", "enabled",
+	    "All", "", "00000003-0000-0ff1-ce00-000000000000", "browser,mobileAppsAndDesktopClients",
+	    "compliantDevice");
+	ca(g, "CA006 - Require MFA for Azure management", "enabled", "All", "",
+	    "797f4846-ba00-4fd7-ba43-dac1f8f63013", "all", "mfa");
+}
+
+/* ---------------------------------------------------------------- */
+/* Driver                                                            */
+
+static int
+write_manifest(struct gen *g)
+{
+	char path[4096], t[32];
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/manifest.json", g->out);
+	rec(g);
+	ks(g, "schema", "overvisor-snapshot/1");
+	ks(g, "tenantId", g->tenant);
+	ks(g, "tenantName", "Northbridge University");
+	ks(g, "cloud", "AzureCloud");
+	ov__time_format(g->now, t, sizeof(t));
+	ks(g, "collectedAt", t);
+	ks(g, "tool", GEN_VERSION);
+	ka(g, "sources");
+	for (i = 0; i < S_COUNT; i++) {
+		ob(g);
+		ks(g, "name", sources[i].name);
+		ks(g, "status", "collected");
+		kn(g, "count", (int64_t)g->count[i]);
+		kstrs(g, "files", sources[i].file, NULL);
+		if (sources[i].type != NULL)
+			ks(g, "type", sources[i].type);
+		oe(g);
+	}
+	ae(g);
+	oe(g);
+	put(g, "\n", 1);
+	if (g->error != 0)
+		return g->error;
+	if ((f = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "gen_estate: %s: %s\n", path, strerror(errno));
+		return OV_EIO;
+	}
+	if (fwrite(g->b.ptr, 1, g->b.len, f) != g->b.len || fclose(f) != 0) {
+		fprintf(stderr, "gen_estate: %s: write failed\n", path);
+		return OV_EIO;
+	}
+	return 0;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: gen_estate --out DIR [--scale N] [--seed S] "
+	    "[--collected-at ISO8601]\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "scale", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "collected-at", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct gen g;
+	const char *at = GEN_DEFAULT_AT;
+	char path[4096], *end;
+	long i;
+	int c, sub, rc = 0;
+
+	memset(&g, 0, sizeof(g));
+	ov__buf_init(&g.b, (size_t)1 << 24);
+	g.seed = 20261101;
+	while ((c = getopt_long(argc, argv, "o:n:s:c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			g.out = optarg;
+			break;
+		case 'n':
+			errno = 0;
+			g.scale = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || g.scale < 0) {
+				fprintf(stderr, "gen_estate: bad --scale '%s'\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			errno = 0;
+			g.seed = strtoull(optarg, &end, 10);
+			if (errno != 0 || *end != '\0') {
+				fprintf(stderr, "gen_estate: bad --seed '%s'\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			at = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (g.out == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!ov__time_parse(at, strlen(at), &g.now)) {
+		fprintf(stderr, "gen_estate: bad --collected-at '%s'\n", at);
+		return 2;
+	}
+	g.n_vms = BASE_FILLER_VMS;
+	g.n_users = BASE_FILLER_USERS;
+	if (g.scale > 0) {
+		/* About 11 records per filler VM and 2 per filler user. */
+		g.n_vms = g.scale * 45 / 100 / 11;
+		g.n_users = g.scale * 55 / 100 / 2;
+	}
+	if (mkdir(g.out, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "gen_estate: %s: %s\n", g.out, strerror(errno));
+		return 1;
+	}
+	for (c = 0; c < S_COUNT; c++) {
+		snprintf(path, sizeof(path), "%s/%s", g.out, sources[c].file);
+		if ((g.f[c] = fopen(path, "w")) == NULL) {
+			fprintf(stderr, "gen_estate: %s: %s\n", path,
+			    strerror(errno));
+			rc = 1;
+			goto done;
+		}
+	}
+	guid(&g, g.tenant, "tenant");
+	for (sub = 0; sub < N_SUBS; sub++)
+		guid(&g, g.sub[sub], "%s", subs[sub].key);
+	rid(g.law, &g, SHARED, "rg-monitoring-shared",
+	    "Microsoft.OperationalInsights/workspaces/log-nbu-central");
+
+	gen_containers(&g);
+	gen_asgs(&g);
+	gen_nsgs(&g);
+	gen_vnets(&g);
+	gen_pips(&g);
+	gen_lb(&g);
+	gen_appgw(&g);
+	gen_firewall(&g);
+	for (i = 0; i < (long)N_NAMED_VMS; i++)
+		gen_vm(&g, &named_vms[i]);
+	gen_backup(&g);
+	gen_storage(&g);
+	gen_keyvaults(&g);
+	gen_sql(&g);
+	gen_data(&g);
+	gen_web(&g);
+	gen_platform(&g);
+	gen_defender(&g);
+	gen_rbac(&g);
+	gen_policy(&g);
+	gen_groups(&g);
+	gen_graph_apps(&g);
+	gen_users(&g, g.n_users);
+	for (i = 0; i < g.n_vms && g.error == 0; i++)
+		gen_filler_vm(&g, i);
+	if (g.error != 0) {
+		fprintf(stderr, "gen_estate: record generation failed (%d)\n",
+		    g.error);
+		rc = 1;
+		goto done;
+	}
+done:
+	for (c = 0; c < S_COUNT; c++) {
+		if (g.f[c] != NULL && fclose(g.f[c]) != 0 && rc == 0) {
+			fprintf(stderr, "gen_estate: %s: write failed\n",
+			    sources[c].file);
+			rc = 1;
+		}
+	}
+	if (rc == 0 && write_manifest(&g) != 0)
+		rc = 1;
+	ov__buf_free(&g.b);
+	return rc;
 }

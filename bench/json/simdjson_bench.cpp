@@ -4,10 +4,13 @@
 // the same 4 MiB chunks as bench_json, and print MB/s.
 #include <simdjson.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 static const size_t CHUNK = 4u << 20;
 
@@ -53,7 +56,10 @@ main(int argc, char **argv)
 	std::fclose(f);
 	double secs = std::chrono::duration<double>(
 	    std::chrono::steady_clock::now() - t0).count();
-	std::printf("simdjson: %zu bytes, %zu records, %.1f MB/s\n", total,
-	    records, double(total) / (1024.0 * 1024.0) / secs);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	std::printf("simdjson: %zu bytes, %zu records, %.1f MB/s, peak RSS %ld KB\n",
+	    total, records, double(total) / (1024.0 * 1024.0) / secs,
+	    ru.ru_maxrss);
 	return 0;
 }

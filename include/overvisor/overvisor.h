@@ -11,6 +11,8 @@
 #include "overvisor/snapshot.h"
 #include "overvisor/finding.h"
 #include "overvisor/report.h"
+#include "overvisor/exceptions.h"
+#include "overvisor/store.h"
 #include "overvisor/contract.h"
 
 #endif

@@ -35,6 +35,8 @@ typedef struct ov_store ov_store;
 /** Open flags. */
 #define OV_STORE_MIGRATE	0x01	/**< upgrade the schema when older */
 #define OV_STORE_READONLY	0x02	/**< never write (listings) */
+#define OV_STORE_NOINIT		0x04	/**< connect only; ov_store_migrate()
+					     creates or upgrades */
 
 /**
  * Open a store.  target is a file path (SQLite, created when absent unless

@@ -5,3 +5,8 @@
  */
 CLI_CMD(inspect, "show what each input file holds and where it is broken")
 CLI_CMD(scan, "evaluate rules and analyzers on a snapshot and report findings")
+CLI_CMD(findings, "list tracked findings, show a finding's history, exceptions")
+CLI_CMD(scans, "list the scans recorded in a findings store")
+CLI_CMD(diff, "drift between two recorded scans: records, properties, findings")
+CLI_CMD(db, "create or upgrade a findings store (db migrate)")
+CLI_CMD(network, "internet exposure, zone flows and NSG drift of a snapshot")

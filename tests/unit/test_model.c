@@ -56,7 +56,8 @@ test_arm_ids(void **state)
 	parse_ok("/subscriptions/s1", "s1", NULL,
 	    "Microsoft.Resources/subscriptions", "s1", NULL);
 	parse_ok("/subscriptions/s1/resourceGroups/rg1", "s1", "rg1",
-	    "Microsoft.Resources/resourceGroups", "rg1", "/subscriptions/s1");
+	    "Microsoft.Resources/subscriptions/resourceGroups", "rg1",
+	    "/subscriptions/s1");
 	/* Subscription-level resource. */
 	parse_ok("/subscriptions/s1/providers/Microsoft.Security/pricings/"
 	    "VirtualMachines", "s1", NULL, "Microsoft.Security/pricings",

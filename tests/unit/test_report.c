@@ -102,6 +102,7 @@ test_golden_plain(void **state)
 	check_golden(OV_REPORT_SARIF, false, 0, "plain.sarif");
 	check_golden(OV_REPORT_JUNIT, false, 0, "plain.junit.xml");
 	check_golden(OV_REPORT_OCSF, false, 0, "plain.ocsf.ndjson");
+	check_golden(OV_REPORT_HTML, false, 0, "plain.html");
 }
 
 static void
@@ -115,6 +116,7 @@ test_golden_compliance(void **state)
 	check_golden(OV_REPORT_SARIF, true, 0, "compliance.sarif");
 	check_golden(OV_REPORT_JUNIT, true, 0, "compliance.junit.xml");
 	check_golden(OV_REPORT_OCSF, true, 0, "compliance.ocsf.ndjson");
+	check_golden(OV_REPORT_HTML, true, 0, "compliance.html");
 }
 
 /* Rendering twice, and from a differently built list, is identical. */
@@ -124,7 +126,7 @@ test_deterministic(void **state)
 	ov_report_format fmt;
 
 	(void)state;
-	for (fmt = OV_REPORT_TEXT; fmt < OV_REPORT_HTML; fmt++) {
+	for (fmt = OV_REPORT_TEXT; fmt < OV_REPORT__COUNT; fmt++) {
 		size_t a_len, b_len;
 		char *a = render(fmt, true, 0, &a_len);
 		char *b = render(fmt, true, 0, &b_len);
@@ -407,6 +409,53 @@ test_text_sanitised(void **state)
 	free(out);
 }
 
+/* HTML: self-contained, escaped, with the governance figures. */
+static void
+test_html(void **state)
+{
+	char *out;
+	size_t len, i;
+
+	(void)state;
+	out = render(OV_REPORT_HTML, true, 0, &len);
+	assert_true(strncmp(out, "<!DOCTYPE html>", 15) == 0);
+	/* No scripts and nothing fetched from elsewhere. */
+	assert_null(strstr(out, "<script"));
+	assert_null(strstr(out, "src="));
+	assert_null(strstr(out, "href="));
+	assert_null(strstr(out, "@import"));
+	assert_non_null(strstr(out, "<svg "));
+	assert_non_null(strstr(out, "RDP &lt;3389&gt; reachable from the "
+	    "internet &amp; unfiltered"));
+	assert_null(strstr(out, "<3389>"));
+	for (i = 0; i < len; i++)
+		assert_true((unsigned char)out[i] >= 0x20 || out[i] == '\n');
+	/* Two non-compliant findings were due 2024-05-10, after the
+	 * report date; none is overdue yet, the high/critical count is 2. */
+	assert_non_null(strstr(out, "<b>2</b>open high or critical"));
+	assert_non_null(strstr(out, "<b>0</b>overdue"));
+	assert_non_null(strstr(out, "Compliance: CIS Microsoft Azure"));
+	free(out);
+	/* Three weeks later both are overdue; the indeterminate one due
+	 * 2024-06-01 is not counted (only non-compliant findings are). */
+	{
+		ov_report_input in;
+		ov_findings *l = fx_findings();
+		char *buf = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&buf, &n);
+
+		fx_input(&in, l, false);
+		in.generated_at = FX_NOW + 21 * 86400;
+		assert_int_equal(ov_report_write(f, OV_REPORT_HTML, &in, 0), 0);
+		fclose(f);
+		assert_non_null(strstr(buf, "<b>2</b>overdue"));
+		assert_non_null(strstr(buf, "<td class=\"overdue\">2024-05-10"));
+		free(buf);
+		ov_findings_free(l);
+	}
+}
+
 /* A full disk is reported, not ignored. */
 static void
 test_write_error(void **state)
@@ -418,7 +467,7 @@ test_write_error(void **state)
 
 	(void)state;
 	fx_input(&in, l, true);
-	for (fmt = OV_REPORT_TEXT; fmt < OV_REPORT_HTML; fmt++) {
+	for (fmt = OV_REPORT_TEXT; fmt < OV_REPORT__COUNT; fmt++) {
 		if ((f = fopen("/dev/full", "w")) == NULL)
 			skip();
 		assert_int_equal(ov_report_write(f, fmt, &in, 0), OV_EIO);
@@ -443,7 +492,7 @@ test_empty(void **state)
 	assert_int_equal(ov_findings_new(&l), 0);
 	memset(&in, 0, sizeof(in));
 	in.findings = l;
-	for (fmt = OV_REPORT_TEXT; fmt < OV_REPORT_HTML; fmt++) {
+	for (fmt = OV_REPORT_TEXT; fmt < OV_REPORT__COUNT; fmt++) {
 		f = open_memstream(&buf, &n);
 		assert_int_equal(ov_report_write(f, fmt, &in, 0), 0);
 		fclose(f);
@@ -454,7 +503,7 @@ test_empty(void **state)
 		}
 		if (fmt == OV_REPORT_NDJSON || fmt == OV_REPORT_OCSF)
 			assert_int_equal(n, 0);
-		if (fmt == OV_REPORT_TEXT)
+		if (fmt == OV_REPORT_TEXT || fmt == OV_REPORT_HTML)
 			assert_non_null(strstr(buf, "No findings."));
 		free(buf);
 		buf = NULL;
@@ -499,6 +548,7 @@ main(void)
 		cmocka_unit_test(test_csv_roundtrip),
 		cmocka_unit_test(test_xml_clean),
 		cmocka_unit_test(test_text_sanitised),
+		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_format_names),

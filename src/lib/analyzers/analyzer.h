@@ -38,8 +38,8 @@ struct ov_analyzer {
 	int		(*run)(struct ov_analyzer_ctx *actx);
 };
 
-/* The registry, in analyzer_list.h order; terminated by a NULL name. */
-extern const struct ov_analyzer ov_analyzers[];
+/* The registry, in analyzer_list.h order; terminated by NULL. */
+extern const struct ov_analyzer *const ov_analyzers[];
 
 /* The analyzer called name, or NULL. */
 const struct ov_analyzer *ov_analyzer__find(const char *name);

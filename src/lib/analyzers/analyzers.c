@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The analyzer registry: one pointer per line of analyzer_list.h. */
 #include "lib/analyzers/analyzer.h"
 
 #include <stddef.h>
@@ -9,21 +10,21 @@
 #include "lib/analyzers/analyzer_list.h"
 #undef OV_ANALYZER
 
-const struct ov_analyzer ov_analyzers[] = {
-#define OV_ANALYZER(name) ov_analyzer_##name,
+const struct ov_analyzer *const ov_analyzers[] = {
+#define OV_ANALYZER(name) &ov_analyzer_##name,
 #include "lib/analyzers/analyzer_list.h"
 #undef OV_ANALYZER
-	{ NULL, NULL, NULL, NULL }
+	NULL
 };
 
 /* Find an analyzer by name, case-insensitively. */
 const struct ov_analyzer *
 ov_analyzer__find(const char *name)
 {
-	const struct ov_analyzer *a;
+	const struct ov_analyzer *const *a;
 
-	for (a = ov_analyzers; a->name != NULL; a++)
-		if (ov__streq_ci(a->name, name))
-			return a;
+	for (a = ov_analyzers; *a != NULL; a++)
+		if (ov__streq_ci((*a)->name, name))
+			return *a;
 	return NULL;
 }

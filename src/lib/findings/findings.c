@@ -292,19 +292,6 @@ cmp_str(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* Case-insensitive first, then bytewise, so the order is total. */
-static int
-cmp_str_ci(const char *a, const char *b)
-{
-	int c;
-
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	if ((c = ov__strcmp_ci(a, b)) != 0)
-		return c;
-	return strcmp(a, b);
-}
-
 /* The report order; insertion order breaks every remaining tie. */
 static int
 cmp_entry(const void *pa, const void *pb)
@@ -318,11 +305,14 @@ cmp_entry(const void *pa, const void *pb)
 		return a->f.severity > b->f.severity ? -1 : 1;
 	if ((c = cmp_str(a->f.rule, b->f.rule)) != 0)
 		return c;
-	if ((c = cmp_str_ci(a->f.resource_id, b->f.resource_id)) != 0)
+	if ((c = ov__strcmp_ci(a->f.resource_id, b->f.resource_id)) != 0)
 		return c;
 	epa = a->f.n_evidence > 0 ? a->f.evidence[0].path : NULL;
 	epb = b->f.n_evidence > 0 ? b->f.evidence[0].path : NULL;
 	if ((c = cmp_str(epa, epb)) != 0)
+		return c;
+	/* Ids equal but for case: bytewise, then insertion order. */
+	if ((c = strcmp(a->f.resource_id, b->f.resource_id)) != 0)
 		return c;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }

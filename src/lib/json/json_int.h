@@ -87,24 +87,37 @@ ov_json__utf8_len(const unsigned char *p, size_t n)
 static inline uint32_t
 ov_json__hash(const char *key, size_t klen)
 {
+	const unsigned char *k = (const unsigned char *)key;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)klen;
 	uint64_t w;
+	uint32_t lo, hi;
+	size_t n = klen;
 
-	while (klen >= 8) {
-		w = ov_json__fold64(ov_json__load64(key));
+	while (n > 8) {
+		w = ov_json__fold64(ov_json__load64((const char *)k));
 		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 29;
-		key += 8;
-		klen -= 8;
+		h ^= h >> 32;
+		k += 8;
+		n -= 8;
 	}
-	if (klen != 0) {
+	/*
+	 * The last 1 to 8 bytes, without a byte loop: overlapping loads
+	 * (the length is already in h, so they stay unambiguous).
+	 */
+	if (klen >= 8) {
+		w = ov_json__load64((const char *)k + n - 8);
+	} else if (n >= 4) {
+		memcpy(&lo, k, 4);
+		memcpy(&hi, k + n - 4, 4);
+		w = (uint64_t)lo | (uint64_t)hi << 32;
+	} else if (n != 0) {
+		w = (uint64_t)k[0] | (uint64_t)k[n / 2] << 8 |
+		    (uint64_t)k[n - 1] << 16;
+	} else {
 		w = 0;
-		memcpy(&w, key, klen);
-		w = ov_json__fold64(w);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 29;
 	}
-	h *= 0xc4ceb9fe1a85ec53ULL;
+	w = ov_json__fold64(w);
+	h = (h ^ w) * 0xff51afd7ed558ccdULL;
 	h ^= h >> 32;
 	return (uint32_t)h;
 }

@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "lib/json/json_int.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -20,6 +24,18 @@
 #define STACK_INITIAL	64		/* entries in a fresh stack */
 #define BUMP_CHUNK	(16 * 1024)	/* bytes taken from the arena at once */
 #define BUMP_DIRECT	(2 * 1024)	/* larger requests go to the arena */
+
+/*
+ * Scan and copy strings in one pass: needs bump allocation (not the
+ * debug arena) and a little-endian word layout.
+ */
+#if !defined(OV_ARENA_DEBUG) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    (defined(__GNUC__) || defined(__clang__))
+#define OV_JSON_FUSED 1
+#else
+#define OV_JSON_FUSED 0
+#endif
 
 /* An open container. */
 struct frame {
@@ -153,6 +169,9 @@ skip_ws(struct ov_json_parser *P, const char *p, int *error)
 {
 	const char *end = P->end;
 
+	/* Compact input: nothing to skip. */
+	if (p < end && (unsigned char)*p > ' ' && *p != '/')
+		return p;
 	for (;;) {
 		while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' ||
 		    *p == '\t'))
@@ -246,6 +265,21 @@ hex4(const char *p)
 }
 
 /*
+ * The high bit of each byte of w that ends a plain string run: a quote, a
+ * backslash, a control character or a non-ASCII byte.  The lowest flagged
+ * byte is always a true one.
+ */
+static inline uint64_t
+special(uint64_t w)
+{
+	uint64_t q = w ^ OV_JSON_REP('"');
+	uint64_t b = w ^ OV_JSON_REP('\\');
+
+	return (((q - OV_JSON_REP(1)) & ~q) | ((b - OV_JSON_REP(1)) & ~b) |
+	    ((w - OV_JSON_REP(0x20)) & ~w) | w) & OV_JSON_HI;
+}
+
+/*
  * Scan the plain run of a string starting at p: stop at a quote, a
  * backslash, a control character, or the end.  Non-ASCII bytes are
  * validated as UTF-8 on the way.  Returns the stop position, or NULL after
@@ -257,19 +291,8 @@ scan_plain(struct ov_json_parser *P, const char *p, int *error)
 	const char *end = P->end;
 
 	for (;;) {
-		while (end - p >= 8) {
-			uint64_t w = ov_json__load64(p);
-			uint64_t q = w ^ OV_JSON_REP('"');
-			uint64_t b = w ^ OV_JSON_REP('\\');
-			uint64_t m;
-
-			m = ((q - OV_JSON_REP(1)) & ~q) |
-			    ((b - OV_JSON_REP(1)) & ~b) |
-			    ((w - OV_JSON_REP(0x20)) & ~w) | w;
-			if ((m & OV_JSON_HI) != 0)
-				break;
+		while (end - p >= 8 && special(ov_json__load64(p)) == 0)
 			p += 8;
-		}
 		for (;;) {
 			unsigned char c;
 			size_t n;
@@ -313,6 +336,62 @@ parse_string(struct ov_json_parser *P, const char *p, const char **out,
 	bool slow = false;
 
 	p = s;
+#if OV_JSON_FUSED
+	/*
+	 * The common case, an ASCII string without escapes: copy word by word
+	 * into free arena space while scanning, and finish at the quote.
+	 */
+	if (P->bump != NULL) {
+		size_t room = (size_t)(P->bump_end - P->bump);
+		bool hit = false;
+
+#ifdef __SSE2__
+		const __m128i vq = _mm_set1_epi8('"');
+		const __m128i vb = _mm_set1_epi8('\\');
+		const __m128i vc = _mm_set1_epi8(0x20);
+
+		/* Signed bytes below 0x20: control characters and non-ASCII. */
+		while (end - p >= 16 && (size_t)(p - s) + 16 <= room) {
+			__m128i v = _mm_loadu_si128(
+			    (const __m128i *)(const void *)p);
+			unsigned m;
+
+			_mm_storeu_si128((__m128i *)(void *)(P->bump + (p - s)),
+			    v);
+			m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(v, vq),
+			    _mm_cmpeq_epi8(v, vb)), _mm_cmplt_epi8(v, vc)));
+			if (m != 0) {
+				p += __builtin_ctz(m);
+				hit = true;
+				break;
+			}
+			p += 16;
+		}
+#endif
+		while (!hit && end - p >= 8 && (size_t)(p - s) + 8 <= room) {
+			uint64_t w = ov_json__load64(p);
+			uint64_t m = special(w);
+
+			memcpy(P->bump + (p - s), &w, 8);
+			if (m != 0) {
+				p += (unsigned)__builtin_ctzll(m) >> 3;
+				hit = true;
+				break;
+			}
+			p += 8;
+		}
+		n = (size_t)(p - s);
+		if (hit && *p == '"' && n <= P->max_string) {
+			d = P->bump;
+			d[n] = '\0';
+			P->bump += n + 1;
+			*out = d;
+			*len = n;
+			return p + 1;
+		}
+	}
+#endif
 	for (;;) {
 		unsigned char c;
 

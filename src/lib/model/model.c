@@ -109,7 +109,8 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	if (i == n) {
 		/* A subscription or resource group id. */
 		if (out->resource_group != NULL) {
-			out->type = "Microsoft.Resources/resourceGroups";
+			out->type =
+			    "Microsoft.Resources/subscriptions/resourceGroups";
 			out->name = out->resource_group;
 			out->parent = ov__arena_strndup(a, id,
 			    (size_t)(segs[2].p - id) - 1);
@@ -397,6 +398,8 @@ static const struct {
 	    "graph:userRegistrationDetails" },
 	{ "Microsoft.Graph/roleAssignments", "graph:roleAssignments" },
 	{ "Microsoft.Graph/directoryRoles", "graph:directoryRoles" },
+	{ "Microsoft.Graph/roleDefinitions", "graph:roleDefinitions" },
+	{ "Microsoft.Resources/subscriptions", "arg:resourcecontainers" },
 	{ "Microsoft.Graph/signIns", "graph:signIns" },
 	{ "Microsoft.Graph/directoryAudits", "graph:directoryAudits" },
 	{ "Microsoft.Compute/virtualMachines/patchAssessmentResults",

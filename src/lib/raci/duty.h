@@ -113,4 +113,14 @@ bool	ov_duty__contains_ci(const char *s, const char *marker);
 int	ov_duty__map_put(struct ov_map *m, const char *key, size_t klen,
 	    const void *value);
 
+struct ov_contract_duty;
+/*
+ * Newest evidence in snapshot s (or the contract's last-performed date)
+ * that duty d was performed: Unix seconds, 0 when none, -1 when the duty is
+ * continuous and its mechanism is present.  *what names the evidence.
+ * Implemented by the accountability analyzer.
+ */
+int64_t	ov_duty__last_performed(const struct ov_snapshot *s,
+	    const struct ov_contract_duty *d, const char **what);
+
 #endif

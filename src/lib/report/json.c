@@ -39,11 +39,12 @@ static int
 write_summary(struct ov_jw *j, const ov_report_input *in)
 {
 	struct ov_report_summary s;
-	struct ov_report_duty *duties = NULL;
+	struct ov_report_group *duties = NULL;
 	size_t i, n_duties;
 	int sev, error;
 
-	if ((error = ov_report__duties(in, &duties, &n_duties)) < 0)
+	if ((error = ov_report__group(in, ov_report__key_duty,
+	    OV_REPORT_NO_DUTY, &duties, &n_duties)) < 0)
 		return error;
 	ov_report__summarize(in, &s);
 	ov_report__jw_key(j, "summary");

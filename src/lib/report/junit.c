@@ -22,58 +22,6 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 
-/* XML-escape s; attributes also escape TAB, LF and CR. */
-static void
-xml(struct ov_rw *w, const char *s, bool attr)
-{
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t i, n = strlen((const char *)p), len;
-	unsigned cp;
-
-	for (i = 0; i < n; i += len) {
-		unsigned char c = p[i];
-
-		len = 1;
-		if (c >= 0x80) {
-			if ((len = ov_report__utf8(p + i, n - i, &cp)) == 0) {
-				ov_report__write(w, "\xef\xbf\xbd", 3);
-				len = 1;
-			} else if (cp != 0xfffe && cp != 0xffff)
-				ov_report__write(w, (const char *)p + i, len);
-			continue;
-		}
-		switch (c) {
-		case '&':
-			ov_report__puts(w, "&amp;");
-			break;
-		case '<':
-			ov_report__puts(w, "&lt;");
-			break;
-		case '>':
-			ov_report__puts(w, "&gt;");
-			break;
-		case '"':
-			ov_report__puts(w, "&quot;");
-			break;
-		case '\'':
-			ov_report__puts(w, "&apos;");
-			break;
-		case '\t':
-		case '\n':
-		case '\r':
-			if (attr)
-				ov_report__printf(w, "&#%u;", (unsigned)c);
-			else
-				ov_report__putc(w, (char)c);
-			break;
-		default:
-			if (c >= 0x20 && c != 0x7f)
-				ov_report__putc(w, (char)c);
-			break;
-		}
-	}
-}
-
 /* The failure/skip body: everything an engineer needs, one per line. */
 static int
 details(struct ov_buf *b, const ov_finding *f)
@@ -127,7 +75,7 @@ open_suite(struct ov_rw *w, const char *name, size_t tests, size_t failures,
     size_t errors, size_t skipped)
 {
 	ov_report__puts(w, "  <testsuite name=\"");
-	xml(w, name, true);
+	ov_report__xml(w, name, true);
 	ov_report__printf(w, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
 	    "skipped=\"%zu\" time=\"0\">\n", tests, failures, errors, skipped);
 }
@@ -136,9 +84,9 @@ static void
 testcase(struct ov_rw *w, const char *classname, const char *name)
 {
 	ov_report__puts(w, "    <testcase classname=\"");
-	xml(w, classname, true);
+	ov_report__xml(w, classname, true);
 	ov_report__puts(w, "\" name=\"");
-	xml(w, name, true);
+	ov_report__xml(w, name, true);
 	ov_report__puts(w, "\" time=\"0\"");
 }
 
@@ -158,24 +106,24 @@ write_finding(struct ov_rw *w, struct ov_buf *b, const ov_finding *f)
 	switch (f->state) {
 	case OV_STATE_NON_COMPLIANT:
 		ov_report__puts(w, "      <failure message=\"");
-		xml(w, f->title, true);
+		ov_report__xml(w, f->title, true);
 		ov_report__printf(w, "\" type=\"%s\">",
 		    ov_severity_name(f->severity));
-		xml(w, ov__buf_cstr(b), false);
+		ov_report__xml(w, ov__buf_cstr(b), false);
 		ov_report__puts(w, "</failure>\n");
 		break;
 	case OV_STATE_ERROR:
 		ov_report__puts(w, "      <error message=\"");
-		xml(w, f->title, true);
+		ov_report__xml(w, f->title, true);
 		ov_report__puts(w, "\" type=\"error\">");
-		xml(w, ov__buf_cstr(b), false);
+		ov_report__xml(w, ov__buf_cstr(b), false);
 		ov_report__puts(w, "</error>\n");
 		break;
 	default:
 		ov_report__printf(w, "      <skipped message=\"%s\"/>\n",
 		    ov_state_name(f->state));
 		ov_report__puts(w, "      <system-out>");
-		xml(w, ov__buf_cstr(b), false);
+		ov_report__xml(w, ov__buf_cstr(b), false);
 		ov_report__puts(w, "</system-out>\n");
 		break;
 	}
@@ -209,13 +157,13 @@ write_compliance(struct ov_rw *w, const ov_compliance *c)
 		ov_report__puts(w, ">\n");
 		if (strcmp(st, "failed") == 0) {
 			ov_report__puts(w, "      <failure message=\"");
-			xml(w, r->title, true);
+			ov_report__xml(w, r->title, true);
 			ov_report__printf(w, "\" type=\"control\">%zu failed, "
 			    "%zu passed, %zu indeterminate</failure>\n",
 			    r->failed, r->passed, r->indeterminate);
 		} else {
 			ov_report__puts(w, "      <skipped message=\"");
-			xml(w, st, true);
+			ov_report__xml(w, st, true);
 			ov_report__puts(w, "\"/>\n");
 		}
 		ov_report__puts(w, "    </testcase>\n");

@@ -273,45 +273,116 @@ done:
 }
 
 static int
-cmp_duty(const void *pa, const void *pb)
+cmp_group(const void *pa, const void *pb)
 {
-	const struct ov_report_duty *a = pa, *b = pb;
+	const struct ov_report_group *a = pa, *b = pb;
 
 	return strcmp(a->name, b->name);
 }
 
-/* Distinct duties with counts, sorted by name. */
+/* Findings grouped by a string key, sorted by name. */
 int
-ov_report__duties(const ov_report_input *in, struct ov_report_duty **out,
-    size_t *n_out)
+ov_report__group(const ov_report_input *in,
+    const char *(*key)(const ov_finding *), const char *none,
+    struct ov_report_group **out, size_t *n_out)
 {
-	struct ov_report_duty *d;
-	size_t i, j, n = ov_report__count(in), nd = 0;
+	struct ov_report_group *g;
+	size_t i, j, n = ov_report__count(in);
 
 	*out = NULL;
 	*n_out = 0;
 	if (n == 0)
 		return 0;
-	if ((d = ov__calloc(n, sizeof(*d))) == NULL)
+	if ((g = ov__calloc(n, sizeof(*g))) == NULL)
 		return OV_ENOMEM;
 	for (i = 0; i < n; i++) {
 		const ov_finding *f = ov_findings_get(in->findings, i);
-		const char *name = f->duty != NULL && *f->duty != '\0' ?
-		    f->duty : OV_REPORT_NO_DUTY;
+		const char *name = key(f);
+		bool open = f->state == OV_STATE_NON_COMPLIANT;
 
-		d[nd].name = name;
-		d[nd++].count = 1;
+		g[i].name = name != NULL && *name != '\0' ? name : none;
+		g[i].count = 1;
+		g[i].urgent = open && f->severity >= OV_SEV_HIGH;
+		g[i].overdue = open && f->due != 0 && in->generated_at != 0 &&
+		    f->due < in->generated_at;
 	}
-	qsort(d, nd, sizeof(*d), cmp_duty);
-	for (i = 0, j = 0; i < nd; i++) {
-		if (j > 0 && strcmp(d[j - 1].name, d[i].name) == 0)
-			d[j - 1].count++;
-		else
-			d[j++] = d[i];
+	qsort(g, n, sizeof(*g), cmp_group);
+	for (i = 0, j = 0; i < n; i++) {
+		if (j > 0 && strcmp(g[j - 1].name, g[i].name) == 0) {
+			g[j - 1].count++;
+			g[j - 1].urgent += g[i].urgent;
+			g[j - 1].overdue += g[i].overdue;
+		} else
+			g[j++] = g[i];
 	}
-	*out = d;
+	*out = g;
 	*n_out = j;
 	return 0;
+}
+
+/* Group keys. */
+const char *
+ov_report__key_duty(const ov_finding *f)
+{
+	return f->duty;
+}
+
+const char *
+ov_report__key_accountable(const ov_finding *f)
+{
+	return f->accountable;
+}
+
+/* XML/HTML-escape s; attributes also escape TAB, LF and CR. */
+void
+ov_report__xml(struct ov_rw *w, const char *s, bool attr)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t i, n = strlen((const char *)p), len;
+	unsigned cp;
+
+	for (i = 0; i < n; i += len) {
+		unsigned char c = p[i];
+
+		len = 1;
+		if (c >= 0x80) {
+			if ((len = ov_report__utf8(p + i, n - i, &cp)) == 0) {
+				ov_report__write(w, "\xef\xbf\xbd", 3);
+				len = 1;
+			} else if (cp != 0xfffe && cp != 0xffff)
+				ov_report__write(w, (const char *)p + i, len);
+			continue;
+		}
+		switch (c) {
+		case '&':
+			ov_report__puts(w, "&amp;");
+			break;
+		case '<':
+			ov_report__puts(w, "&lt;");
+			break;
+		case '>':
+			ov_report__puts(w, "&gt;");
+			break;
+		case '"':
+			ov_report__puts(w, "&quot;");
+			break;
+		case '\'':
+			ov_report__puts(w, "&apos;");
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
+			if (attr)
+				ov_report__printf(w, "&#%u;", (unsigned)c);
+			else
+				ov_report__putc(w, (char)c);
+			break;
+		default:
+			if (c >= 0x20 && c != 0x7f)
+				ov_report__putc(w, (char)c);
+			break;
+		}
+	}
 }
 
 /* Due date as an ISO date. */

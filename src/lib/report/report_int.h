@@ -117,14 +117,27 @@ struct ov_report_rule {
 int	ov_report__rules(const ov_report_input *in,
 	    struct ov_report_rule **out, size_t *n_out, size_t **index_out);
 
-/* Distinct duties with counts, sorted; "unassigned" for none. */
-struct ov_report_duty {
-	const char	*name;		/* duty, borrowed */
+/* Findings grouped by a string (duty, accountable party). */
+struct ov_report_group {
+	const char	*name;		/* key, borrowed */
 	size_t		 count;		/* findings */
+	size_t		 urgent;	/* non-compliant, high or critical */
+	size_t		 overdue;	/* non-compliant, due before
+					   generated_at */
 };
 
-int	ov_report__duties(const ov_report_input *in,
-	    struct ov_report_duty **out, size_t *n_out);
+/*
+ * Group the findings by key(f), NULL or empty counting under none; a new
+ * array sorted by name, freed with ov__free().  Returns 0 or OV_ENOMEM.
+ */
+int	ov_report__group(const ov_report_input *in,
+	    const char *(*key)(const ov_finding *), const char *none,
+	    struct ov_report_group **out, size_t *n_out);
+const char *ov_report__key_duty(const ov_finding *f);
+const char *ov_report__key_accountable(const ov_finding *f);
+
+/* XML/HTML text (attr false) or attribute value (attr true), escaped. */
+void	ov_report__xml(struct ov_rw *w, const char *s, bool attr);
 
 /* "YYYY-MM-DD" for a due date, or NULL for 0; buf at least 11 bytes. */
 const char *ov_report__due(int64_t due, char *buf, size_t size);

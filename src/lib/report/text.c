@@ -21,23 +21,51 @@ static const char *const sev_colour[] = {
 };
 #define RESET "\033[0m"
 
-/* Write s sanitised; returns the columns written (code points). */
+/* Terminal columns of a code point: 2 for East Asian wide and emoji. */
 static size_t
-tput(struct ov_rw *w, const char *s)
+cp_width(unsigned cp)
+{
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+/*
+ * Write s sanitised, at most max columns (0 for no limit; a cut string
+ * ends in "~"); returns the columns written.
+ */
+static size_t
+tput_max(struct ov_rw *w, const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "-");
-	size_t i, n = strlen((const char *)p), len, cols = 0;
+	size_t i, n = strlen((const char *)p), len, cols = 0, cw;
 	unsigned cp;
 
-	for (i = 0; i < n; i += len, cols++) {
+	for (i = 0; i < n; i += len) {
 		len = ov_report__utf8(p + i, n - i, &cp);
+		cw = len == 0 ? 1 : cp_width(cp);
+		if (max > 0 && cols + cw > max - 1 && i + len < n) {
+			ov_report__putc(w, '~');
+			return cols + 1;
+		}
 		if (len == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
 			ov_report__putc(w, '?');
 			len = len == 0 ? 1 : len;
 		} else
 			ov_report__write(w, (const char *)p + i, len);
+		cols += cw;
 	}
 	return cols;
+}
+
+static size_t
+tput(struct ov_rw *w, const char *s)
+{
+	return tput_max(w, s, 0);
 }
 
 /* Columns s takes once sanitised. */
@@ -48,9 +76,13 @@ twidth(const char *s)
 	size_t i, n = strlen((const char *)p), len, cols = 0;
 	unsigned cp;
 
-	for (i = 0; i < n; i += len, cols++)
-		if ((len = ov_report__utf8(p + i, n - i, &cp)) == 0)
+	for (i = 0; i < n; i += len) {
+		if ((len = ov_report__utf8(p + i, n - i, &cp)) == 0) {
 			len = 1;
+			cols++;
+		} else
+			cols += cp_width(cp);
+	}
 	return cols;
 }
 
@@ -61,10 +93,16 @@ pad(struct ov_rw *w, size_t used, size_t width)
 		ov_report__putc(w, ' ');
 }
 
+/* The resource name, or the last segment of its id. */
 static const char *
 short_name(const ov_finding *f)
 {
-	return f->resource_name != NULL ? f->resource_name : f->resource_id;
+	const char *slash;
+
+	if (f->resource_name != NULL && *f->resource_name != '\0')
+		return f->resource_name;
+	slash = strrchr(f->resource_id, '/');
+	return slash != NULL && slash[1] != '\0' ? slash + 1 : f->resource_id;
 }
 
 static void
@@ -79,7 +117,7 @@ write_finding(struct ov_rw *w, const ov_finding *f, size_t wr, size_t ws,
 	ov_report__puts(w, "  ");
 	pad(w, tput(w, ov_state_name(f->state)), ws);
 	ov_report__puts(w, "  ");
-	pad(w, tput(w, short_name(f)), wn);
+	pad(w, tput_max(w, short_name(f), NAME_WIDTH_MAX), wn);
 	ov_report__puts(w, "  ");
 	tput(w, f->title);
 	ov_report__puts(w, "\n      ");

@@ -33,13 +33,13 @@ analyzer_wanted(const ov_scan_options *o, const char *name)
 static int
 run_analyzers(struct ov_scan_result *r, const ov_scan_options *o)
 {
-	const struct ov_analyzer *a;
+	const struct ov_analyzer *const *ap, *a;
 	struct ov_analyzer_ctx actx;
 	size_t i, total = 0, done = 0;
 	int error;
 
-	for (a = ov_analyzers; a->name != NULL; a++)
-		if (analyzer_wanted(o, a->name))
+	for (ap = ov_analyzers; *ap != NULL; ap++)
+		if (analyzer_wanted(o, (*ap)->name))
 			total++;
 	for (i = 0; o->analyzers != NULL && i < o->n_analyzers; i++)
 		if (ov_analyzer__find(o->analyzers[i]) == NULL)
@@ -54,7 +54,7 @@ run_analyzers(struct ov_scan_result *r, const ov_scan_options *o)
 	actx.zone_tag = o->zone_tag != NULL ? o->zone_tag : "env";
 	actx.out = r->findings;
 	actx.now = ov_ctx_now(r->ctx);
-	for (a = ov_analyzers; a->name != NULL; a++) {
+	for (ap = ov_analyzers; (a = *ap) != NULL; ap++) {
 		if (!analyzer_wanted(o, a->name))
 			continue;
 		ov__progress(r->ctx, "analyzers", done++, total);

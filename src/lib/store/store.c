@@ -204,6 +204,8 @@ ov_store_open(ov_store **out, ov_ctx *ctx, const char *target, unsigned flags)
 		goto fail;
 	if ((error = ov_store__schema_version(s, &s->version)) < 0)
 		goto fail;
+	if ((flags & OV_STORE_NOINIT) != 0)
+		goto ok;
 	if (s->version > OV_STORE_SCHEMA_VERSION) {
 		error = ov_store__error(s, "schema version %u is newer than "
 		    "this overvisor supports (%u)", s->version,
@@ -226,6 +228,7 @@ ov_store_open(ov_store **out, ov_ctx *ctx, const char *target, unsigned flags)
 			goto fail;
 		}
 	}
+ok:
 	*out = s;
 	return 0;
 fail:

@@ -9,11 +9,10 @@
  * Exceptions: until the findings store's exceptions.yaml reader offers an
  * interface, two hooks exist: a callback in ov_network_diff_options and
  * "PATTERN@YYYY-MM-DD" strings, where PATTERN is a glob over the NSG rule
- * id (fnmatch, case-insensitive).
+ * id ('*' and '?', case-insensitive).
  */
 #include "lib/analyzers/network/net.h"
 
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +117,36 @@ from_internet(const struct net_rule *r)
 	    net_aspec_match(&r->src, &inet) == NET_M_FULL;
 }
 
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Case-insensitive glob with '*' and '?'. */
+static bool
+glob_ci(const char *p, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s != '\0') {
+		if (*p == '*') {
+			star = p++;
+			resume = s;
+		} else if (*p == '?' || (*p != '\0' && lower(*p) == lower(*s))) {
+			p++;
+			s++;
+		} else if (star != NULL) {
+			p = star + 1;
+			s = ++resume;
+		} else
+			return false;
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
 static void
 check_exception(struct ov_network_diff *d, ov_network_change *c)
 {
@@ -147,7 +176,7 @@ check_exception(struct ov_network_diff *d, ov_network_change *c)
 		if (at == NULL || ov_parse_time(at + 1, &exp) < 0)
 			continue;	/* no expiry: not an exception */
 		glob = ov__arena_strndup(&d->arena, p, (size_t)(at - p));
-		if (glob == NULL || fnmatch(glob, c->rule_id, FNM_CASEFOLD) != 0)
+		if (glob == NULL || !glob_ci(glob, c->rule_id))
 			continue;
 		c->exception = p;
 		c->exception_expires = exp;

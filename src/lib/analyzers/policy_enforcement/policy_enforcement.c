@@ -243,17 +243,17 @@ judge(struct ov_analyzer_ctx *actx, const char *e, const struct ov_record *a,
 		    a->id, ref != NULL ? ref : last_segment(def_id));
 	else
 		snprintf(rid, sizeof(rid), "%s", a->id);
-	ov_duty__begin(&df, actx, SRC, effect == NULL ? "OV-POL-003" :
+	ov_duty__begin(&df, actx, SRC, effect == NULL && !dne ? "OV-POL-003" :
 	    "OV-POL-002", OV_SEV_HIGH, DUTY, LAYER, a);
 	df.f.resource_id = rid;
-	if (effect == NULL) {
+	if (dne) {
+		ov_duty__title(&df, "Must-deny control '%s' is in assignment "
+		    "'%s', which is DoNotEnforce", e, label(a));
+	} else if (effect == NULL) {
 		df.f.state = OV_STATE_INDETERMINATE;
 		df.f.severity = OV_SEV_MEDIUM;
 		ov_duty__title(&df, "Effect of must-deny control '%s' in "
 		    "assignment '%s' cannot be resolved", e, label(a));
-	} else if (is_deny(effect)) {
-		ov_duty__title(&df, "Must-deny control '%s' has effect %s but "
-		    "assignment '%s' is DoNotEnforce", e, effect, label(a));
 	} else {
 		ov_duty__title(&df, "Must-deny control '%s' runs with effect "
 		    "%s in assignment '%s'", e, effect, label(a));

@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# JSON parser benchmark: generate about MB megabytes (default 300) of
+# ARM-like NDJSON with bench_json, then stream it through overvisor's parser
+# (median of 5 runs, peak RSS), cJSON (per-line parse + delete), jq
+# (`jq -c .`, one run) and, when libsimdjson-dev is installed, simdjson's
+# DOM parser (parse only).  Prints the machine, a table and the ratios.
+#
+# Usage, from the repository root after `make`:  sh bench/json.sh [MB]
+# Environment: BUILD (default build), BENCH_DIR (scratch, default $TMPDIR).
+set -eu
+
+MB="${1:-300}"
+BUILD="${BUILD:-build}"
+SCRATCH="${BENCH_DIR:-${TMPDIR:-/tmp}}"
+SRC="$(cd "$(dirname "$0")" && pwd)"
+DRIVER="$BUILD/bench/bench_json"
+DATA="$SCRATCH/overvisor-bench-json-${MB}MB.ndjson"
+WORK="$(mktemp -d "$SCRATCH/overvisor-bench-json.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+if [ ! -x "$DRIVER" ]; then
+	echo "bench/json.sh: $DRIVER not found; run make first (or set BUILD)" >&2
+	exit 1
+fi
+
+# Median of the numbers on stdin.
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+echo "== machine"
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+cores=$(nproc 2>/dev/null || echo "?")
+ram=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
+echo "cpu: ${cpu:-unknown}; cores: $cores; ram: ${ram:-unknown}"
+echo "compiler: $(cc --version 2>/dev/null | head -n 1)"
+
+if [ ! -s "$DATA" ]; then
+	echo "== generating $MB MB of ARM-like NDJSON into $DATA"
+	"$DRIVER" gen "$DATA" "$MB"
+fi
+bytes=$(wc -c < "$DATA")
+lines=$(wc -l < "$DATA")
+echo "input: $DATA ($bytes bytes, $lines records)"
+
+echo "== overvisor (ov_json_parser_parse per line, arena reset per record)"
+"$DRIVER" parse "$DATA" 5 | tee "$WORK/ov.txt"
+ov_mbs=$(sed -n 's/.*median \([0-9.]*\) MB\/s.*/\1/p' "$WORK/ov.txt")
+ov_rss=$(sed -n 's/.*peak RSS \([0-9]*\) KB.*/\1/p' "$WORK/ov.txt")
+
+cj_mbs="" cj_rss=""
+if [ -f /usr/include/cjson/cJSON.h ] && cc -O2 -o "$WORK/cjson_bench" \
+    "$SRC/json/cjson_bench.c" -lcjson 2>"$WORK/cc.err"; then
+	echo "== cJSON $(dpkg-query -W -f='${Version}' libcjson-dev 2>/dev/null || true) (cJSON_ParseWithLength + cJSON_Delete per line, 3 runs)"
+	for i in 1 2 3; do "$WORK/cjson_bench" "$DATA"; done | tee "$WORK/cj.txt"
+	cj_mbs=$(sed -n 's/.*, \([0-9.]*\) MB\/s.*/\1/p' "$WORK/cj.txt" | median)
+	cj_rss=$(sed -n 's/.*peak RSS \([0-9]*\) KB.*/\1/p' "$WORK/cj.txt" | median)
+else
+	echo "== cJSON: skipped (libcjson-dev not installed)"
+fi
+
+sj_mbs="" sj_rss=""
+if command -v c++ >/dev/null 2>&1 && [ -f /usr/include/simdjson.h ] &&
+    c++ -O2 -std=c++17 -o "$WORK/simdjson_bench" \
+    "$SRC/json/simdjson_bench.cpp" -lsimdjson 2>"$WORK/cxx.err"; then
+	echo "== simdjson $(dpkg-query -W -f='${Version}' libsimdjson-dev 2>/dev/null || true) (dom::parser per line, parse only, 3 runs)"
+	for i in 1 2 3; do "$WORK/simdjson_bench" "$DATA"; done | tee "$WORK/sj.txt"
+	sj_mbs=$(sed -n 's/.*, \([0-9.]*\) MB\/s.*/\1/p' "$WORK/sj.txt" | median)
+	sj_rss=$(sed -n 's/.*peak RSS \([0-9]*\) KB.*/\1/p' "$WORK/sj.txt" | median)
+else
+	echo "== simdjson: skipped (libsimdjson-dev or a C++ compiler is not installed)"
+fi
+
+jq_mbs="" jq_rss=""
+if command -v jq >/dev/null 2>&1; then
+	echo "== jq $(jq --version 2>/dev/null) (jq -c . > /dev/null, 1 run)"
+	t0=$(date +%s.%N)
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%M' -o "$WORK/jq.rss" jq -c . "$DATA" >/dev/null
+		jq_rss=$(tail -n 1 "$WORK/jq.rss")
+	else
+		jq -c . "$DATA" >/dev/null
+	fi
+	t1=$(date +%s.%N)
+	jq_mbs=$(awk -v b="$bytes" -v t0="$t0" -v t1="$t1" \
+	    'BEGIN { printf "%.1f", b / 1048576 / (t1 - t0) }')
+	echo "jq: $jq_mbs MB/s"
+else
+	echo "== jq: skipped (not installed)"
+fi
+
+echo
+echo "== results ($((bytes / 1048576)) MB NDJSON, MB = 2^20 bytes)"
+printf '%-12s %12s %14s %12s\n' parser "MB/s" "peak RSS KB" "overvisor is"
+row() {
+	ratio="-"
+	if [ -n "$2" ] && [ "$1" != overvisor ]; then
+		ratio=$(awk -v a="$ov_mbs" -v b="$2" \
+		    'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')
+	fi
+	printf '%-12s %12s %14s %12s\n' "$1" "${2:-skipped}" "${3:--}" "$ratio"
+}
+row overvisor "$ov_mbs" "$ov_rss"
+row cJSON "$cj_mbs" "$cj_rss"
+row simdjson "$sj_mbs" "$sj_rss"
+row jq "$jq_mbs" "$jq_rss"
+echo "targets: >= 3x cJSON, >= 0.5x simdjson"

@@ -1,0 +1,766 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The network analyzer: public API (include/overvisor/network.h), the
+ * findings it emits and its entry in the analyzer registry.  Check ids are
+ * documented in docs/network.md:
+ *   OV-NET-101  management/database port reachable from the internet
+ *   OV-NET-102  other port reachable from the internet
+ *   OV-NET-103  workload published through an application gateway
+ *   OV-NET-110  NSG rule opens an internet path (finding on the NSG)
+ *   OV-NET-111  firewall DNAT rule publishes a workload (on the firewall)
+ *   OV-NET-120  flow between zones that must not talk
+ *   OV-NET-130  NSG allow rule added since the baseline, no exception
+ *   OV-NET-131  NSG allow rule widened since the baseline, no exception
+ */
+#include "lib/analyzers/network/net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/analyzers/analyzer.h"
+#include "lib/model/model.h"
+#include "lib/raci/contract.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* Sink for ov_json_write_string into a FILE. */
+int
+net_sink_file(const char *data, size_t len, void *payload)
+{
+	return fwrite(data, 1, len, payload) == len ? 0 : OV_EIO;
+}
+
+/* Analyze the network of a snapshot. */
+int
+ov_network_analyze(ov_network **out, ov_ctx *ctx, const ov_snapshot *snap,
+    const ov_network_options *opts)
+{
+	struct ov_network *n;
+	int error;
+
+	OV_ASSERT_ARG(out != NULL && snap != NULL);
+	*out = NULL;
+	if ((n = ov__calloc(1, sizeof(*n))) == NULL)
+		return ov__error_oom(ctx);
+	n->ctx = ctx;
+	ov__arena_init(&n->arena, 0, 0);
+	net_topo_init(&n->topo, ctx);
+	if (opts != NULL)
+		n->opts = *opts;
+	else {
+		ov_network_options d = OV_NETWORK_OPTIONS_INIT;
+
+		n->opts = d;
+	}
+	if ((error = net_topo_build(&n->topo, snap, n->opts.zone_tag)) < 0 ||
+	    (error = net_exposure_compute(n)) < 0)
+		goto fail;
+	if (!n->opts.skip_flows && (error = net_flows_compute(n)) < 0)
+		goto fail;
+	*out = n;
+	return 0;
+fail:
+	ov_network_free(n);
+	return error;
+}
+
+/* Release an analysis. */
+void
+ov_network_free(ov_network *n)
+{
+	if (n == NULL)
+		return;
+	net_topo_free(&n->topo);
+	ov__free(n->exp);
+	ov__free(n->flows);
+	ov__arena_free(&n->arena);
+	ov__free(n);
+}
+
+size_t
+ov_network_exposure_count(const ov_network *n)
+{
+	return n != NULL ? n->n_exp : 0;
+}
+
+const ov_network_exposure *
+ov_network_exposure_at(const ov_network *n, size_t i)
+{
+	return n != NULL && i < n->n_exp ? &n->exp[i] : NULL;
+}
+
+size_t
+ov_network_flow_count(const ov_network *n)
+{
+	return n != NULL ? n->n_flows : 0;
+}
+
+const ov_network_flow *
+ov_network_flow_at(const ov_network *n, size_t i)
+{
+	return n != NULL && i < n->n_flows ? &n->flows[i] : NULL;
+}
+
+/* Name of a path kind. */
+const char *
+ov_network_path_name(ov_network_path p)
+{
+	switch (p) {
+	case OV_NET_PATH_PUBLIC_IP:
+		return "public-ip";
+	case OV_NET_PATH_LB_RULE:
+		return "lb-rule";
+	case OV_NET_PATH_LB_NAT:
+		return "lb-nat";
+	case OV_NET_PATH_APPGW:
+		return "app-gateway";
+	case OV_NET_PATH_FW_DNAT:
+		return "firewall-dnat";
+	}
+	return "unknown";
+}
+
+static int
+jstr(struct ov_buf *b, const char *s)
+{
+	size_t i;
+	int error = 0;
+
+	if (s == NULL)
+		return ov__buf_puts(b, "null");
+	error |= ov__buf_putc(b, '"');
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			error |= ov__buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			error |= ov__buf_printf(b, "\\u%04x", c);
+		else
+			error |= ov__buf_putc(b, (char)c);
+	}
+	error |= ov__buf_putc(b, '"');
+	return error != 0 ? OV_ENOMEM : 0;
+}
+
+static int
+ports_text(struct ov_buf *b, unsigned lo, unsigned hi)
+{
+	if (lo == hi)
+		return ov__buf_printf(b, "%u", lo);
+	return ov__buf_printf(b, "%u-%u", lo, hi);
+}
+
+/* One exposure as a JSON object. */
+static int
+exp_json(struct ov_buf *b, const ov_network_exposure *e)
+{
+	size_t k;
+	int error = 0;
+
+	error |= ov__buf_puts(b, "{\"resource\":");
+	error |= jstr(b, e->resource_id);
+	error |= ov__buf_puts(b, ",\"type\":");
+	error |= jstr(b, e->resource_type);
+	error |= ov__buf_puts(b, ",\"nic\":");
+	error |= jstr(b, e->nic_id);
+	error |= ov__buf_puts(b, ",\"ipConfiguration\":");
+	error |= jstr(b, e->ipconfig);
+	error |= ov__buf_puts(b, ",\"privateIp\":");
+	error |= jstr(b, e->private_ip);
+	error |= ov__buf_printf(b, ",\"path\":\"%s\",\"via\":",
+	    ov_network_path_name(e->path));
+	error |= jstr(b, e->via_id);
+	error |= ov__buf_puts(b, ",\"viaRule\":");
+	error |= jstr(b, e->via_rule);
+	error |= ov__buf_puts(b, ",\"frontend\":");
+	error |= jstr(b, e->frontend);
+	error |= ov__buf_printf(b, ",\"protocol\":\"%s\",\"ports\":\"",
+	    e->protocol);
+	error |= ports_text(b, e->port_lo, e->port_hi);
+	error |= ov__buf_puts(b, "\",\"source\":");
+	error |= jstr(b, e->source);
+	error |= ov__buf_printf(b, ",\"anySource\":%s,\"waf\":%s,"
+	    "\"indeterminate\":%s,\"severity\":\"%s\",\"rules\":[",
+	    e->any_source ? "true" : "false", e->waf ? "true" : "false",
+	    e->indeterminate ? "true" : "false",
+	    ov_severity_name(e->severity));
+	for (k = 0; k < e->n_rules; k++) {
+		const ov_network_rule_ref *r = &e->rules[k];
+
+		error |= ov__buf_printf(b, "%s{\"level\":\"%s\",\"nsg\":",
+		    k ? "," : "", r->level);
+		error |= jstr(b, r->nsg_id);
+		error |= ov__buf_puts(b, ",\"rule\":");
+		error |= jstr(b, r->rule_id);
+		error |= ov__buf_puts(b, ",\"name\":");
+		error |= jstr(b, r->rule_name);
+		error |= ov__buf_printf(b, ",\"priority\":%d}", r->priority);
+	}
+	error |= ov__buf_puts(b, "]}");
+	return error != 0 ? OV_ENOMEM : 0;
+}
+
+static int
+rules_text(struct ov_buf *b, const ov_network_exposure *e)
+{
+	size_t k;
+	int error = 0;
+
+	for (k = 0; k < e->n_rules; k++) {
+		const ov_network_rule_ref *r = &e->rules[k];
+
+		if (r->nsg_id == NULL)
+			error |= ov__buf_printf(b, "%s%s: no NSG", k ? "; " : "",
+			    r->level);
+		else
+			error |= ov__buf_printf(b, "%s%s: %s (priority %d) in "
+			    "%s", k ? "; " : "", r->level, r->rule_name,
+			    r->priority, r->nsg_id);
+	}
+	return error != 0 ? OV_ENOMEM : 0;
+}
+
+/* Write the exposures. */
+int
+ov_network_write_exposure(const ov_network *n, ov_network_format fmt,
+    FILE *f)
+{
+	struct ov_buf b = OV_BUF_INIT(OV_BUF_MAX_DEFAULT);
+	size_t i;
+	int error = 0;
+
+	OV_ASSERT_ARG(n != NULL && f != NULL);
+	if (fmt == OV_NETWORK_JSON) {
+		error |= ov__buf_puts(&b, "{\"exposures\":[");
+		for (i = 0; i < n->n_exp; i++) {
+			if (i > 0)
+				error |= ov__buf_putc(&b, ',');
+			error |= exp_json(&b, &n->exp[i]);
+		}
+		error |= ov__buf_puts(&b, "]}\n");
+	} else {
+		if (n->n_exp == 0)
+			error |= ov__buf_puts(&b, "no internet exposure "
+			    "found\n");
+		for (i = 0; i < n->n_exp; i++) {
+			const ov_network_exposure *e = &n->exp[i];
+
+			error |= ov__buf_printf(&b, "%-8s %s %s ",
+			    ov_severity_name(e->severity), e->protocol,
+			    e->any_source ? "" : "(restricted)");
+			error |= ports_text(&b, e->port_lo, e->port_hi);
+			error |= ov__buf_printf(&b, " %s%s\n    via %s %s%s%s",
+			    e->resource_id, e->indeterminate ?
+			    " [indeterminate]" : "",
+			    ov_network_path_name(e->path),
+			    e->via_id != NULL ? e->via_id : "",
+			    e->via_rule != NULL ? " rule " : "",
+			    e->via_rule != NULL ? e->via_rule : "");
+			if (e->frontend != NULL)
+				error |= ov__buf_printf(&b, " frontend %s",
+				    e->frontend);
+			error |= ov__buf_printf(&b, "\n    source %s; ",
+			    e->source);
+			error |= rules_text(&b, e);
+			error |= ov__buf_putc(&b, '\n');
+		}
+	}
+	if (error != 0) {
+		ov__buf_free(&b);
+		return ov__error_oom(n->ctx);
+	}
+	if (fwrite(ov__buf_cstr(&b), 1, b.len, f) != b.len)
+		error = OV_EIO;
+	ov__buf_free(&b);
+	return error;
+}
+
+/* Write zones, the matrix and the flows. */
+int
+ov_network_write_flows(const ov_network *n, ov_network_format fmt, FILE *f)
+{
+	size_t i, j, k;
+
+	OV_ASSERT_ARG(n != NULL && f != NULL);
+	if (fmt == OV_NETWORK_JSON) {
+		fputs("{\"zones\":[", f);
+		for (i = 0; i < n->n_zones; i++) {
+			fputs(i ? "," : "", f);
+			(void)ov_json_write_string(n->zones[i],
+			    strlen(n->zones[i]), 0, net_sink_file, f);
+		}
+		fprintf(f, "],\"truncated\":%s,\"flows\":[",
+		    n->flows_truncated ? "true" : "false");
+		for (i = 0; i < n->n_flows; i++) {
+			const ov_network_flow *w = &n->flows[i];
+			const char *sv[] = { w->from_zone, w->to_zone,
+			    w->example_src, w->example_dst, w->rule_id };
+			const char *kn[] = { "from", "to", "exampleSource",
+			    "exampleDestination", "rule" };
+
+			fputs(i ? ",{" : "{", f);
+			for (k = 0; k < 5; k++) {
+				fprintf(f, "%s\"%s\":", k ? "," : "", kn[k]);
+				if (sv[k] == NULL)
+					fputs("null", f);
+				else
+					(void)ov_json_write_string(sv[k],
+					    strlen(sv[k]), 0, net_sink_file, f);
+			}
+			fprintf(f, ",\"protocol\":\"%s\",\"ports\":\"%u-%u\","
+			    "\"pairs\":%zu,\"forbidden\":%s}", w->protocol,
+			    w->port_lo, w->port_hi, w->n_pairs,
+			    w->forbidden ? "true" : "false");
+		}
+		fputs("]}\n", f);
+		return ferror(f) ? OV_EIO : 0;
+	}
+	fprintf(f, "zones: %zu\n", n->n_zones);
+	fputs("matrix (from \\ to): allowed ports\n", f);
+	for (i = 0; i < n->n_zones; i++)
+		for (j = 0; j < n->n_zones; j++) {
+			bool any = false, bad = false;
+
+			if (i == j)
+				continue;
+			for (k = 0; k < n->n_flows; k++) {
+				const ov_network_flow *w = &n->flows[k];
+
+				if (strcmp(w->from_zone, n->zones[i]) != 0 ||
+				    strcmp(w->to_zone, n->zones[j]) != 0)
+					continue;
+				if (!any)
+					fprintf(f, "  %s -> %s:", n->zones[i],
+					    n->zones[j]);
+				any = true;
+				bad |= w->forbidden;
+				if (w->port_lo == 0 && w->port_hi == 65535)
+					fprintf(f, " %s/*", w->protocol);
+				else if (w->port_lo == w->port_hi)
+					fprintf(f, " %s/%u", w->protocol,
+					    w->port_lo);
+				else
+					fprintf(f, " %s/%u-%u", w->protocol,
+					    w->port_lo, w->port_hi);
+			}
+			if (any)
+				fprintf(f, "%s\n", bad ? "  FORBIDDEN" : "");
+		}
+	if (n->flows_truncated)
+		fputs("(flow evaluation stopped at the pair budget)\n", f);
+	return ferror(f) ? OV_EIO : 0;
+}
+
+/* ---- findings ---- */
+
+static int
+exp_evidence(struct ov_arena *a, const ov_network_exposure *e,
+    ov_evidence *ev)
+{
+	struct ov_buf b = OV_BUF_INIT(1 << 20);
+	int error;
+
+	if ((error = exp_json(&b, e)) < 0)
+		goto done;
+	ev->path = ov__arena_printf(a, "%s %s", ov_network_path_name(e->path),
+	    e->via_id != NULL ? e->via_id : "");
+	ev->value = ov__arena_strdup(a, ov__buf_cstr(&b));
+	ov__buf_clear(&b);
+	error = ov__buf_printf(&b, "%s %u%s%u reachable from %s via %s; ",
+	    e->protocol, e->port_lo, e->port_lo == e->port_hi ? "" : "-",
+	    e->port_lo == e->port_hi ? e->port_lo : e->port_hi, e->source,
+	    ov_network_path_name(e->path));
+	if (e->port_lo == e->port_hi) {
+		/* "22" not "2222" */
+		ov__buf_clear(&b);
+		error = ov__buf_printf(&b, "%s %u reachable from %s via %s; ",
+		    e->protocol, e->port_lo, e->source,
+		    ov_network_path_name(e->path));
+	}
+	if (error == 0)
+		error = rules_text(&b, e);
+	ev->message = ov__arena_strdup(a, ov__buf_cstr(&b));
+	if (ev->path == NULL || ev->value == NULL || ev->message == NULL)
+		error = OV_ENOMEM;
+done:
+	ov__buf_free(&b);
+	return error;
+}
+
+enum { G_MGMT, G_OTHER, G_AGW, G_N };
+
+static const char *const g_rule[G_N] = { "OV-NET-101", "OV-NET-102",
+	"OV-NET-103" };
+static const char *const g_title[G_N] = {
+	"Management or database port reachable from the internet",
+	"Port reachable from the internet",
+	"Workload published to the internet through an application gateway"
+};
+static const char *const g_fix[G_N] = {
+	"Remove the public path or restrict the NSG rule to known source "
+	"addresses; use Azure Bastion or just-in-time access for management",
+	"Restrict the NSG rule to the sources that need it, or put the "
+	"service behind an application gateway with WAF",
+	"Enable WAF on the application gateway (Prevention mode) and keep "
+	"the backend NSG limited to the gateway subnet"
+};
+
+static int
+group_of(const ov_network_exposure *e)
+{
+	if (e->path == OV_NET_PATH_APPGW)
+		return G_AGW;
+	if (net_range_has_mgmt(e->port_lo, e->port_hi, NULL))
+		return G_MGMT;
+	return G_OTHER;
+}
+
+static int
+emit_finding(ov_findings *out, const char *rule, const char *title,
+    ov_severity sev, bool indet, const char *id, const char *type,
+    const char *name, const char *sub, const char *rg, ov_evidence *ev,
+    size_t n_ev, const char *fix)
+{
+	ov_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.rule = rule;
+	f.title = title;
+	f.severity = sev;
+	f.state = indet ? OV_STATE_INDETERMINATE : OV_STATE_NON_COMPLIANT;
+	f.resource_id = id;
+	f.resource_type = type;
+	f.resource_name = name;
+	f.subscription_id = sub;
+	f.resource_group = rg;
+	f.layer = OV_LAYER_NETWORK_CONTROLS;
+	f.owner = OV_OWNER_CUSTOMER;
+	f.duty = "nsg-review";
+	f.evidence = ev;
+	f.n_evidence = n_ev;
+	f.remediation = fix;
+	f.source = "network";
+	return ov_findings_add(out, &f);
+}
+
+/* Per-workload findings: one per group, all exposures as evidence. */
+static int
+workload_findings(const struct ov_network *n, struct ov_arena *a,
+    ov_findings *out)
+{
+	size_t i, j;
+	int error;
+	bool *done = ov__calloc(n->n_exp + 1, sizeof(*done));
+	ov_evidence *ev = ov__calloc(n->n_exp + 1, sizeof(*ev));
+
+	if (done == NULL || ev == NULL) {
+		error = OV_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n->n_exp; i++) {
+		const ov_network_exposure *e = &n->exp[i];
+		int g = group_of(e);
+		ov_severity sev = OV_SEV_INFO;
+		bool indet = true;
+		size_t n_ev = 0;
+
+		if (done[i] || (!e->any_source && g != G_AGW))
+			continue;
+		for (j = i; j < n->n_exp; j++) {
+			const ov_network_exposure *x = &n->exp[j];
+
+			if (done[j] || group_of(x) != g ||
+			    (!x->any_source && g != G_AGW) ||
+			    !ov__streq_ci(x->resource_id, e->resource_id))
+				continue;
+			done[j] = true;
+			if (x->severity > sev)
+				sev = x->severity;
+			indet &= x->indeterminate;
+			if (n_ev < 64 && (error = exp_evidence(a, x,
+			    &ev[n_ev++])) < 0)
+				goto out;
+		}
+		if ((error = emit_finding(out, g_rule[g], g_title[g], sev,
+		    indet, e->resource_id, e->resource_type, e->resource_name,
+		    e->subscription_id, e->resource_group, ev, n_ev,
+		    g_fix[g])) < 0)
+			goto out;
+	}
+	error = 0;
+out:
+	ov__free(done);
+	ov__free(ev);
+	return error;
+}
+
+/* NSG findings: each custom rule that opens a direct internet path. */
+static int
+nsg_findings(const struct ov_network *n, struct ov_arena *a,
+    ov_findings *out)
+{
+	size_t gi, i, k;
+	int error = 0;
+	ov_evidence *ev = ov__calloc(65, sizeof(*ev));
+
+	if (ev == NULL)
+		return OV_ENOMEM;
+	for (gi = 0; gi < n->topo.n_nsgs; gi++) {
+		const struct net_nsg *g = n->topo.nsgs[gi];
+		ov_severity sev = OV_SEV_INFO;
+		size_t n_ev = 0;
+
+		if (!g->used)
+			continue;
+		for (i = 0; i < n->n_exp && n_ev < 64; i++) {
+			const ov_network_exposure *e = &n->exp[i];
+
+			if (!e->any_source || e->path == OV_NET_PATH_APPGW ||
+			    e->path == OV_NET_PATH_FW_DNAT)
+				continue;
+			for (k = 0; k < e->n_rules && n_ev < 64; k++) {
+				const ov_network_rule_ref *r = &e->rules[k];
+				const char *tail;
+
+				if (r->nsg_id == NULL || r->rule_id == NULL ||
+				    !ov__streq_ci(r->nsg_id, g->id))
+					continue;
+				tail = strstr(r->rule_id,
+				    "/defaultSecurityRules/");
+				if (tail != NULL)
+					continue;
+				if (e->severity > sev)
+					sev = e->severity;
+				ev[n_ev].path = r->rule_id;
+				ev[n_ev].value = ov__arena_printf(a,
+				    "{\"priority\":%d,\"protocol\":\"%s\","
+				    "\"ports\":\"%u-%u\"}", r->priority,
+				    e->protocol, e->port_lo, e->port_hi);
+				ev[n_ev].message = ov__arena_printf(a,
+				    "rule %s lets the internet reach %s on %s "
+				    "%u-%u via %s", r->rule_name,
+				    e->resource_id, e->protocol, e->port_lo,
+				    e->port_hi, ov_network_path_name(e->path));
+				if (ev[n_ev].value == NULL ||
+				    ev[n_ev].message == NULL) {
+					error = OV_ENOMEM;
+					goto out;
+				}
+				n_ev++;
+			}
+		}
+		if (n_ev == 0)
+			continue;
+		if ((error = emit_finding(out, "OV-NET-110",
+		    "NSG rule opens a path from the internet to a workload",
+		    sev, false, g->id, "Microsoft.Network/networkSecurityGroups",
+		    g->name, g->rec != NULL ? g->rec->subscription_id : NULL,
+		    g->rec != NULL ? g->rec->resource_group : NULL, ev, n_ev,
+		    "Narrow the rule's source to known addresses or remove "
+		    "it")) < 0)
+			goto out;
+	}
+out:
+	ov__free(ev);
+	return error;
+}
+
+/* Firewall findings: DNAT rules publishing workloads to everyone. */
+static int
+fw_findings(const struct ov_network *n, struct ov_arena *a,
+    ov_findings *out)
+{
+	size_t i, j;
+	int error = 0;
+	ov_evidence *ev = ov__calloc(65, sizeof(*ev));
+	bool *done = ov__calloc(n->n_exp + 1, sizeof(*done));
+
+	if (ev == NULL || done == NULL) {
+		error = OV_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n->n_exp; i++) {
+		const ov_network_exposure *e = &n->exp[i];
+		ov_severity sev = OV_SEV_INFO;
+		size_t n_ev = 0;
+		const struct ov_record *fw;
+
+		if (done[i] || e->path != OV_NET_PATH_FW_DNAT || !e->any_source)
+			continue;
+		for (j = i; j < n->n_exp && n_ev < 64; j++) {
+			const ov_network_exposure *x = &n->exp[j];
+
+			if (done[j] || x->path != OV_NET_PATH_FW_DNAT ||
+			    !x->any_source ||
+			    !ov__streq_ci(x->via_id, e->via_id))
+				continue;
+			done[j] = true;
+			if (x->severity > sev)
+				sev = x->severity;
+			if ((error = exp_evidence(a, x, &ev[n_ev++])) < 0)
+				goto out;
+		}
+		fw = ov_model__by_id(n->topo.snap, e->via_id);
+		if ((error = emit_finding(out, "OV-NET-111",
+		    "Firewall DNAT rule publishes a workload to any internet "
+		    "source", sev, false, e->via_id,
+		    "Microsoft.Network/azureFirewalls", fw != NULL ? fw->name :
+		    NULL, fw != NULL ? fw->subscription_id : NULL,
+		    fw != NULL ? fw->resource_group : NULL, ev, n_ev,
+		    "Limit the DNAT rule's source addresses, or publish the "
+		    "service through an application gateway with WAF")) < 0)
+			goto out;
+	}
+out:
+	ov__free(ev);
+	ov__free(done);
+	return error;
+}
+
+/* Segmentation findings: forbidden zone flows, on the destination. */
+static int
+flow_findings(const struct ov_network *n, struct ov_arena *a,
+    ov_findings *out)
+{
+	size_t i, j;
+	int error;
+	bool *done = ov__calloc(n->n_flows + 1, sizeof(*done));
+	ov_evidence *ev = ov__calloc(65, sizeof(*ev));
+
+	if (done == NULL || ev == NULL) {
+		error = OV_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n->n_flows; i++) {
+		const ov_network_flow *w = &n->flows[i];
+		ov_severity sev = OV_SEV_MEDIUM;
+		size_t n_ev = 0;
+		const struct ov_record *r;
+
+		if (done[i] || !w->forbidden)
+			continue;
+		for (j = i; j < n->n_flows && n_ev < 64; j++) {
+			const ov_network_flow *x = &n->flows[j];
+
+			if (done[j] || !x->forbidden ||
+			    !ov__streq_ci(x->example_dst, w->example_dst))
+				continue;
+			done[j] = true;
+			if (net_range_has_mgmt(x->port_lo, x->port_hi, NULL))
+				sev = OV_SEV_HIGH;
+			ev[n_ev].path = x->rule_id != NULL ? x->rule_id :
+			    "(no NSG)";
+			ev[n_ev].message = ov__arena_printf(a, "zone %s may "
+			    "reach zone %s on %s %u-%u (e.g. from %s)",
+			    x->from_zone, x->to_zone, x->protocol, x->port_lo,
+			    x->port_hi, x->example_src);
+			if (ev[n_ev].message == NULL) {
+				error = OV_ENOMEM;
+				goto out;
+			}
+			n_ev++;
+		}
+		r = ov_model__by_id(n->topo.snap, w->example_dst);
+		if ((error = emit_finding(out, "OV-NET-120",
+		    "Traffic allowed between zones that must be separated",
+		    sev, false, w->example_dst, r != NULL ? r->type : NULL,
+		    r != NULL ? r->name : NULL, r != NULL ?
+		    r->subscription_id : NULL, r != NULL ? r->resource_group :
+		    NULL, ev, n_ev, "Deny the flow in the destination subnet "
+		    "or NIC NSG, or remove the VNet peering")) < 0)
+			goto out;
+	}
+	error = 0;
+out:
+	ov__free(done);
+	ov__free(ev);
+	return error;
+}
+
+/* Append every finding of an analysis. */
+int
+net_findings(const struct ov_network *n, ov_findings *out, int64_t now)
+{
+	struct ov_arena a;
+	int error;
+
+	(void)now;
+	ov__arena_init(&a, 0, 0);
+	if ((error = workload_findings(n, &a, out)) < 0 ||
+	    (error = nsg_findings(n, &a, out)) < 0 ||
+	    (error = fw_findings(n, &a, out)) < 0 ||
+	    (error = flow_findings(n, &a, out)) < 0)
+		goto done;
+done:
+	ov__arena_free(&a);
+	if (error == OV_ENOMEM)
+		return ov__error_oom(n->ctx);
+	return error;
+}
+
+int
+ov_network_findings(const ov_network *n, ov_findings *out)
+{
+	OV_ASSERT_ARG(n != NULL && out != NULL);
+	return net_findings(n, out, ov_ctx_now(n->ctx));
+}
+
+/* The analyzer entry point used by `overvisor scan`. */
+static int
+run(struct ov_analyzer_ctx *actx)
+{
+	ov_network_options o = OV_NETWORK_OPTIONS_INIT;
+	const char **forbid = NULL;
+	ov_network *n = NULL;
+	ov_network_diff *d = NULL;
+	struct ov_arena fa;
+	size_t i;
+	int error;
+
+	ov__arena_init(&fa, 0, 0);
+	o.zone_tag = actx->zone_tag;
+	if (actx->contract != NULL) {
+		if (o.zone_tag == NULL)
+			o.zone_tag = actx->contract->zone_tag;
+		forbid = ov__calloc(actx->contract->n_forbidden_flows + 1,
+		    sizeof(*forbid));
+		if (forbid == NULL) {
+			ov__arena_free(&fa);
+			return ov__error_oom(actx->ctx);
+		}
+		for (i = 0; i < actx->contract->n_forbidden_flows; i++) {
+			const struct ov_contract_flow *fl =
+			    &actx->contract->forbidden_flows[i];
+
+			forbid[i] = ov__arena_printf(&fa, "%s:%s", fl->from,
+			    fl->to);
+		}
+		o.forbid = forbid;
+		o.n_forbid = actx->contract->n_forbidden_flows;
+	}
+	if ((error = ov_network_analyze(&n, actx->ctx, actx->snap, &o)) < 0 ||
+	    (error = ov_network_findings(n, actx->out)) < 0)
+		goto done;
+	if (actx->baseline != NULL &&
+	    ((error = ov_network_diff_new(&d, actx->ctx, actx->baseline,
+	    actx->snap, NULL)) < 0 ||
+	    (error = ov_network_diff_findings(d, actx->out)) < 0))
+		goto done;
+	error = 0;
+done:
+	ov_network_diff_free(d);
+	ov_network_free(n);
+	ov__free(forbid);
+	ov__arena_free(&fa);
+	return error;
+}
+
+const struct ov_analyzer ov_analyzer_network = {
+	"network",
+	"effective NSG rules, internet exposure, segmentation and NSG drift",
+	"nsg-review",
+	run
+};

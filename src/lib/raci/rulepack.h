@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rule pack: rules/<area>/<ID>.json, each an Azure Policy definition
+ * with overvisor metadata under properties.metadata.overvisor.
+ *
+ * Ownership: struct ov_rulepack (typedef ov_rulepack in overvisor/rules.h)
+ * owns its arena and every rule's parsed document until ov_rulepack_free().
+ */
+#ifndef OV_RACI_RULEPACK_H
+#define OV_RACI_RULEPACK_H
+
+#include <stddef.h>
+
+#include "overvisor/json.h"
+#include "overvisor/rules.h"
+#include "util/arena.h"
+
+struct ov_rulepack {
+	ov_ctx		*ctx;		/* borrowed */
+	struct ov_arena	 arena;		/* strings and arrays */
+	ov_rule_info	*rules;		/* sorted by id */
+	size_t		 n_rules;	/* number of rules */
+	char		**texts;	/* raw file contents (heap), per rule */
+	size_t		 n_texts;	/* number of texts */
+};
+
+#endif
