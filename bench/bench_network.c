@@ -51,7 +51,7 @@ main(int argc, char **argv)
 	ov_network_options o = OV_NETWORK_OPTIONS_INIT;
 	ov_findings *found = NULL;
 	struct rusage ru;
-	double t0, t1, t2, t3, t4;
+	double t0, t1, t2, t3, t4, rss_load;
 	size_t high = 0;
 	int error = 0;
 
@@ -126,6 +126,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	t1 = now_s();
+	getrusage(RUSAGE_SELF, &ru);
+	rss_load = (double)ru.ru_maxrss / 1024.0;
 	o.skip_flows = true;
 	if (ov_network_analyze(&net, ctx, snap, &o) < 0) {
 		fprintf(stderr, "bench_network: %s\n",
@@ -156,7 +158,8 @@ main(int argc, char **argv)
 	    t3 - t2, ov_findings_count(found), high);
 	printf("exposure + flows: %.3f s, %zu flows%s\n", t4 - t3,
 	    ov_network_flow_count(net), "");
-	printf("peak RSS: %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
+	printf("peak RSS: %.1f MB (%.1f MB after load)\n",
+	    (double)ru.ru_maxrss / 1024.0, rss_load);
 	ov_findings_free(found);
 	ov_network_free(net);
 	ov_snapshot_free(snap);

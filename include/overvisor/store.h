@@ -53,8 +53,8 @@ OV_EXTERN(int) ov_store_open(ov_store **out, ov_ctx *ctx, const char *target,
 OV_EXTERN(void) ov_store_close(ov_store *s);
 
 /**
- * Upgrade the schema in place to version `to` (0 = the newest), one
- * versioned step per transaction.  *from_out (may be NULL) receives the
+ * Upgrade the schema in place to version `to` (0 = the newest), every
+ * versioned step in one transaction.  *from_out (may be NULL) receives the
  * version found.
  */
 OV_EXTERN(int) ov_store_migrate(ov_store *s, unsigned to, unsigned *from_out);

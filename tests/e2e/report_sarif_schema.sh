@@ -14,8 +14,10 @@ ajv="${OV_AJV:-$(command -v ajv || true)}"
 schema="${OV_SARIF_SCHEMA:-}"
 if [ -z "$schema" ] && command -v npm >/dev/null 2>&1; then
 	root=$(npm root -g 2>/dev/null || true)
-	cand="$root/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"
-	[ -f "$cand" ] && schema="$cand"
+	for cand in "$root/@microsoft/sarif-multitool-linux/sarif-2.1.0.json" \
+	    "$root/@microsoft/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"; do
+		[ -f "$cand" ] && schema="$cand"
+	done
 fi
 if [ -z "$ajv" ] || [ ! -x "$ajv" ] || [ -z "$schema" ] || [ ! -f "$schema" ]; then
 	echo "SKIP: needs ajv-cli and the SARIF 2.1.0 schema (set OV_AJV, OV_SARIF_SCHEMA)"
@@ -52,12 +54,12 @@ for f in "$golden"/*.sarif; do
 	validate "$f" "golden $(basename "$f")"
 done
 
-if [ -n "${OV:-}" ] && [ -d "$OV_SOURCE_DIR/examples" ]; then
-	"$OV" scan "$OV_SOURCE_DIR/examples" --format sarif \
+if [ -n "${OV:-}" ] && [ -d "$OV_SOURCE_DIR/examples/estate" ]; then
+	"$OV" scan "$OV_SOURCE_DIR/examples/estate" --format sarif \
 	    --output "$tmp/scan.sarif" >/dev/null 2>&1
 	rc=$?
 	if [ "$rc" -le 1 ] && [ -s "$tmp/scan.sarif" ]; then
-		validate "$tmp/scan.sarif" "overvisor scan examples --format sarif"
+		validate "$tmp/scan.sarif" "overvisor scan examples/estate --format sarif"
 	else
 		echo "note: scan of examples did not produce SARIF (exit $rc); golden files only"
 	fi

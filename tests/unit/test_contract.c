@@ -186,7 +186,10 @@ test_due_boundaries(void **state)
 	assert_true(t0 + 14 * DAY + 1 > due);
 	assert_int_equal(ov_contract__due(c, "os-patching", OV_SEV_CRITICAL,
 	    0), 0);
+	/* info has no SLA of its own: the next severity up (medium) applies */
 	assert_int_equal(ov_contract__due(c, "os-patching", OV_SEV_INFO, t0),
+	    t0 + 30 * DAY);
+	assert_int_equal(ov_contract__due(c, "no-such-duty", OV_SEV_HIGH, t0),
 	    0);
 	/* NULL contract: the built-in defaults */
 	assert_int_equal(ov_contract__due(NULL, "defender-triage",
@@ -270,14 +273,14 @@ test_errors(void **state)
 	    "    responsibel: csp\n", 4, 5, "unknown key 'responsibel'");
 	/* bad duration at the value */
 	expect_error("parties: {csp: {}}\nduties:\n  os-patching:\n"
-	    "    sla: {critical: 7 days}\n", 4, 20, "invalid duration");
+	    "    sla: {critical: 7 days}\n", 4, 21, "invalid duration");
 	expect_error("parties: {csp: {}}\nduties:\n  backup-validation:\n"
 	    "    rpo: 24\n", 4, 10, "invalid duration '24'");
 	/* unknown party reference */
 	expect_error("parties: {csp: {}}\nduties:\n  os-patching:\n"
 	    "    accountable: customer\n", 4, 18, "unknown party 'customer'");
 	expect_error("parties: {csp: {}}\nduties:\n  os-patching:\n"
-	    "    escalation: [{after: 1d, to: nobody}]\n", 4, 36,
+	    "    escalation: [{after: 1d, to: nobody}]\n", 4, 34,
 	    "unknown party 'nobody'");
 	/* unknown severity */
 	expect_error("parties: {csp: {}}\nduties:\n  os-patching:\n"
@@ -288,7 +291,7 @@ test_errors(void **state)
 	/* party kind */
 	expect_error("parties:\n  acme: {name: Acme}\n", 2, 3,
 	    "needs a kind");
-	expect_error("parties:\n  acme: {kind: vendor}\n", 2, 15,
+	expect_error("parties:\n  acme: {kind: vendor}\n", 2, 16,
 	    "unknown party kind");
 	/* wrong node types */
 	expect_error("parties: {csp: {}}\nduties: [os-patching]\n", 2, 9,
@@ -298,7 +301,7 @@ test_errors(void **state)
 	/* duplicates */
 	expect_error("parties: {csp: {}}\nduties:\n  os-patching: {}\n"
 	    "  os-patching: {}\n", 4, 3, "duplicate duty");
-	expect_error("parties: {csp: {}, CSP: {}}\n", 1, 21,
+	expect_error("parties: {csp: {}, CSP: {}}\n", 1, 20,
 	    "duplicate party");
 	/* no parties, empty document, YAML syntax */
 	expect_error("duties: {}\n", 1, 1, "no parties");

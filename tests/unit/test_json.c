@@ -197,6 +197,70 @@ test_unicode(void **state)
 	ov_json_doc_free(doc);
 }
 
+/*
+ * Strings of every length up to 80 with one special byte sequence at every
+ * position, behind other values so the word-at-a-time copy is in play.
+ */
+static void
+test_string_boundaries(void **state)
+{
+	static const struct {
+		const char	*src;	/* as written in the JSON text */
+		const char	*val;	/* the unescaped value */
+		int		 rc;	/* expected parse result */
+	} specials[] = {
+		{ "", "", 0 },
+		{ "\\n", "\n", 0 },
+		{ "\\u00e9", "\xc3\xa9", 0 },
+		{ "\xc3\xa9", "\xc3\xa9", 0 },
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", 0 },
+		{ "\\\"", "\"", 0 },
+		{ "\t", NULL, OV_EPARSE },
+		{ "\xc3", NULL, OV_EPARSE },
+		{ "\\x", NULL, OV_EPARSE },
+	};
+	char text[256], want[128];
+	size_t len, pos, k;
+
+	(void)state;
+	for (k = 0; k < sizeof(specials) / sizeof(specials[0]); k++) {
+		for (len = 0; len <= 80; len++) {
+			for (pos = 0; pos <= len; pos++) {
+				ov_json_doc *doc = NULL;
+				const ov_json *s;
+				int rc, n;
+
+				n = snprintf(text, sizeof(text),
+				    "[\"x\",12,\"%.*s%s%.*s\"]", (int)pos,
+				    "abcdefghijklmnopqrstuvwxyz0123456789"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+				    "qrstuvwxyz", specials[k].src,
+				    (int)(len - pos), "ZYXWVUTSRQPONMLKJIHGFE"
+				    "DCBAzyxwvutsrqponmlkjihgfedcba9876543210"
+				    "abcdefghijklmnopqrstuvwxyz");
+				rc = ov_json_parse(&doc, NULL, text, (size_t)n,
+				    0, NULL);
+				if (rc != specials[k].rc)
+					fail_msg("%s: rc %d", text, rc);
+				if (rc != 0)
+					continue;
+				snprintf(want, sizeof(want), "%.*s%s%.*s",
+				    (int)pos, "abcdefghijklmnopqrstuvwxyz"
+				    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz",
+				    specials[k].val, (int)(len - pos),
+				    "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponm"
+				    "lkjihgfedcba9876543210abcdefghijklmnopqr"
+				    "stuvwxyz");
+				s = ov_json_at(ov_json_doc_root(doc), 2);
+				assert_int_equal(s->len, strlen(want));
+				assert_string_equal(ov_json_string(s), want);
+				ov_json_doc_free(doc);
+			}
+		}
+	}
+}
+
 static void
 test_positions(void **state)
 {
@@ -357,6 +421,11 @@ test_limits(void **state)
 	    "document larger than 5 bytes");
 	assert_int_equal(ov_json_parser_parse(p, "\"abcdefgh\"", 10, &root,
 	    &end, NULL), OV_ELIMIT);
+	assert_int_equal(ov_json_parser_parse(p, "1234567 8", 9, &root, &end,
+	    NULL), OV_ELIMIT);
+	assert_int_equal(ov_json_parser_parse(p, "1234 5678", 9, &root, &end,
+	    NULL), 0);
+	assert_true(ov_json_number(root) == 1234);
 	ov_json_parser_free(p);
 	ov_ctx_free(ctx);
 }
@@ -497,11 +566,29 @@ test_lookup(void **state)
 	    ov_json_key_hash("properties", 10));
 	assert_int_not_equal(ov_json_key_hash("properties", 10),
 	    ov_json_key_hash("propertieS_", 11));
-	/* Folding touches letters only: '@' and '`' are not 'A'/'a' peers. */
-	assert_int_not_equal(ov_json_key_hash("@", 1),
-	    ov_json_key_hash("`", 1));
-	assert_int_not_equal(ov_json_key_hash("[", 1),
-	    ov_json_key_hash("{", 1));
+	/* Different keys of every length class hash apart. */
+	assert_int_not_equal(ov_json_key_hash("id", 2),
+	    ov_json_key_hash("ie", 2));
+	assert_int_not_equal(ov_json_key_hash("name", 4),
+	    ov_json_key_hash("type", 4));
+	assert_int_not_equal(ov_json_key_hash("location", 8),
+	    ov_json_key_hash("locatiom", 8));
+	assert_int_not_equal(ov_json_key_hash("provisioningState", 17),
+	    ov_json_key_hash("provisioningStatf", 17));
+	assert_int_equal(ov_json_key_hash("provisioningState", 17),
+	    ov_json_key_hash("PROVISIONINGstate", 17));
+	/* Keys that share a hash still compare by content. */
+	assert_int_equal(ov_json_key_hash("@", 1), ov_json_key_hash("`", 1));
+	{
+		ov_json_doc *d2 = parse_ok("{\"@\":1,\"[\":2}", 0);
+		const ov_json *r2 = ov_json_doc_root(d2);
+
+		assert_null(ov_json_get(r2, "`"));
+		assert_null(ov_json_get(r2, "{"));
+		assert_non_null(ov_json_get(r2, "@"));
+		assert_non_null(ov_json_get(r2, "["));
+		ov_json_doc_free(d2);
+	}
 	assert_null(ov_json_get(r, "pROPERTIEs_"));
 
 	/* Paths. */

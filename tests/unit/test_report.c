@@ -407,6 +407,48 @@ test_text_sanitised(void **state)
 	out = render(OV_REPORT_TEXT, false, OV_REPORT_COLOR, &len);
 	assert_non_null(strstr(out, "\033[1;31mCRITICAL (1)\033[0m"));
 	free(out);
+	/* Long evidence values and names are cut for the terminal. */
+	{
+		char value[400], name[100];
+		ov_evidence ev = { "p", value, NULL };
+		ov_report_input in;
+		ov_findings *l = NULL;
+		ov_finding f;
+		FILE *mf;
+
+		memset(value, 'v', sizeof(value) - 1);
+		value[sizeof(value) - 1] = '\0';
+		memset(name, 'n', sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		memset(&f, 0, sizeof(f));
+		f.rule = "R";
+		f.title = "t";
+		f.resource_id = "/x";
+		f.resource_name = name;
+		f.evidence = &ev;
+		f.n_evidence = 1;
+		assert_int_equal(ov_findings_new(&l), 0);
+		assert_int_equal(ov_findings_add(l, &f), 0);
+		memset(&in, 0, sizeof(in));
+		in.findings = l;
+		out = NULL;
+		mf = open_memstream(&out, &len);
+		assert_int_equal(ov_report_write(mf, OV_REPORT_TEXT, &in, 0), 0);
+		fclose(mf);
+		value[119] = '\0';
+		assert_non_null(strstr(out, "p = "));
+		assert_non_null(strstr(strstr(out, "p = "), value));
+		value[119] = 'v';
+		value[120] = '\0';
+		assert_null(strstr(out, value));
+		name[39] = '\0';
+		assert_non_null(strstr(out, name));
+		name[39] = 'n';
+		name[40] = '\0';
+		assert_null(strstr(out, name));
+		free(out);
+		ov_findings_free(l);
+	}
 }
 
 /* HTML: self-contained, escaped, with the governance figures. */

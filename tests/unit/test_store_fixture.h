@@ -196,7 +196,7 @@ one_cb(const ov_store_finding *f, void *payload)
 	return 0;
 }
 
-static struct one
+static __attribute__((unused)) struct one
 get_finding(ov_store *s, const char *rule, const char *id)
 {
 	ov_store_filter flt = OV_STORE_FILTER_INIT;

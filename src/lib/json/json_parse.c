@@ -580,6 +580,12 @@ parse_number(struct ov_json_parser *P, const char *p, ov_json *v, int *error)
 		while (p < end && (unsigned char)(*p - '0') <= 9)
 			p++;
 	}
+	/* A number running into a cut stream may go on past the limit. */
+	if (P->cut && p == end) {
+		*error = fail(P, OV_ELIMIT, s, "document larger than %llu bytes",
+		    (unsigned long long)P->max_doc);
+		return NULL;
+	}
 	n = (size_t)(p - s);
 	if ((d = bump(P, n + 1, false)) == NULL) {
 		*error = fail(P, OV_ENOMEM, s, "out of memory");

@@ -6,6 +6,7 @@
  * the type guard at the top of `if` is hoisted so the evaluator can index
  * rules by resource type.  AZP: definition-structure-policy-rule.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,13 +41,19 @@ struct compiler {
 	bool			 failed; /* an error was reported */
 };
 
+static int cerr(struct compiler *c, const ov_json *node, const char *ptr,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 static int
 cerr(struct compiler *c, const ov_json *node, const char *ptr,
-    const char *fmt, const char *arg)
+    const char *fmt, ...)
 {
 	char msg[512];
+	va_list ap;
 
-	snprintf(msg, sizeof(msg), fmt, arg != NULL ? arg : "");
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	if (!c->failed) {
 		c->failed = true;
 		c->pi->error = ov__arena_strdup(c->a, msg);
@@ -281,7 +288,7 @@ find_operator(struct compiler *c, const ov_json *node, const char *ptr,
 			continue;
 		if (*cop >= 0)
 			return cerr(c, node, ptr, "condition has more than "
-			    "one operator%s", NULL);
+			    "one operator");
 		*cop = j;
 		*rhs = &m->value;
 		*rptr = ptr_join(c, ptr, m->key);
@@ -296,8 +303,7 @@ find_operator(struct compiler *c, const ov_json *node, const char *ptr,
 				return cerr(c, node, ptr_join(c, ptr, m->key),
 				    "unknown operator '%s'", m->key);
 		}
-		return cerr(c, node, ptr, "condition has no operator%s",
-		    NULL);
+		return cerr(c, node, ptr, "condition has no operator");
 	}
 	return 0;
 }
@@ -321,12 +327,12 @@ compile_count(struct compiler *c, const ov_json *node, const char *ptr,
 	int error;
 
 	if (ov_json_type_of(cnt) != OV_JSON_OBJECT)
-		return cerr(c, cnt, cptr, "count must be an object%s", NULL);
+		return cerr(c, cnt, cptr, "count must be an object");
 	if ((f == NULL) == (v == NULL))
 		return cerr(c, cnt, cptr, "count needs exactly one of field "
-		    "and value%s", NULL);
+		    "and value");
 	if (c->depth >= MAX_COUNT_DEPTH)
-		return cerr(c, cnt, cptr, "count nested too deeply%s", NULL);
+		return cerr(c, cnt, cptr, "count nested too deeply");
 	n->level = (uint8_t)c->depth;
 	c->cstack[c->depth] = NULL;
 	c->cnames[c->depth] = NULL;
@@ -334,7 +340,7 @@ compile_count(struct compiler *c, const ov_json *node, const char *ptr,
 		n->op = IR_COUNT_FIELD;
 		if (!ov_json_is_string(f))
 			return cerr(c, f, ptr_join(c, cptr, "field"),
-			    "count.field must be a string%s", NULL);
+			    "count.field must be a string");
 		if ((error = resolve_field(c, f->u.str, f->len,
 		    &n->field)) < 0)
 			return error;
@@ -353,7 +359,7 @@ compile_count(struct compiler *c, const ov_json *node, const char *ptr,
 		if (nm != NULL) {
 			if (!ov_json_is_string(nm))
 				return cerr(c, nm, ptr_join(c, cptr, "name"),
-				    "count.name must be a string%s", NULL);
+				    "count.name must be a string");
 			n->cname = nm->u.str;
 		}
 		c->cnames[c->depth] = n->cname != NULL ? n->cname :
@@ -386,15 +392,14 @@ compile_cond(struct compiler *c, const ov_json *node, const char *ptr,
 	if (ptr == NULL)
 		return OV_ENOMEM;
 	if (ov_json_type_of(node) != OV_JSON_OBJECT)
-		return cerr(c, node, ptr, "condition must be an object%s",
-		    NULL);
+		return cerr(c, node, ptr, "condition must be an object");
 	if ((x = ov_json_get(node, "allOf")) != NULL ||
 	    (x = ov_json_get(node, "anyOf")) != NULL) {
 		bool all = ov_json_get(node, "allOf") != NULL;
 
 		if (ov_json_len(node) != 1)
 			return cerr(c, node, ptr, "a logical operator must be "
-			    "alone in its object%s", NULL);
+			    "alone in its object");
 		if ((n = new_node(c, all ? IR_ALLOF : IR_ANYOF, ptr)) == NULL)
 			return OV_ENOMEM;
 		*out = n;
@@ -404,7 +409,7 @@ compile_cond(struct compiler *c, const ov_json *node, const char *ptr,
 	if ((x = ov_json_get(node, "not")) != NULL) {
 		if (ov_json_len(node) != 1)
 			return cerr(c, node, ptr, "a logical operator must be "
-			    "alone in its object%s", NULL);
+			    "alone in its object");
 		if ((n = new_node(c, IR_NOT, ptr)) == NULL ||
 		    (n->kids = ov__arena_calloc(c->a, 1,
 		    sizeof(*n->kids))) == NULL)
@@ -436,7 +441,7 @@ compile_cond(struct compiler *c, const ov_json *node, const char *ptr,
 		    (ov__streq_ci(v->u.str, "true") ||
 		    ov__streq_ci(v->u.str, "false")))))
 			return cerr(c, rhs, rptr, "'exists' needs true or "
-			    "false%s", NULL);
+			    "false");
 	}
 	if ((x = ov_json_get(node, "field")) != NULL) {
 		struct expr *fe;
@@ -444,17 +449,17 @@ compile_cond(struct compiler *c, const ov_json *node, const char *ptr,
 		if (ov_json_get(node, "value") != NULL ||
 		    ov_json_get(node, "count") != NULL)
 			return cerr(c, node, ptr, "condition has more than "
-			    "one of field, value and count%s", NULL);
+			    "one of field, value and count");
 		if (!ov_json_is_string(x))
 			return cerr(c, x, ptr_join(c, ptr, "field"),
-			    "field must be a string%s", NULL);
+			    "field must be a string");
 		if ((error = compile_value(c, x, ptr_join(c, ptr, "field"),
 		    &fe)) < 0)
 			return error;
 		if (fe->kind == EX_CONST) {
 			if (!ov_json_is_string(fe->cval))
 				return cerr(c, x, ptr_join(c, ptr, "field"),
-				    "field must name a string%s", NULL);
+				    "field must name a string");
 			if ((error = resolve_field(c, fe->cval->u.str,
 			    fe->cval->len, &n->field)) < 0)
 				return error;
@@ -469,15 +474,14 @@ compile_cond(struct compiler *c, const ov_json *node, const char *ptr,
 	if ((x = ov_json_get(node, "value")) != NULL) {
 		if (ov_json_get(node, "count") != NULL)
 			return cerr(c, node, ptr, "condition has more than "
-			    "one of field, value and count%s", NULL);
+			    "one of field, value and count");
 		n->op = IR_VALUE;
 		return compile_value(c, x, ptr_join(c, ptr, "value"),
 		    &n->lhs);
 	}
 	if ((x = ov_json_get(node, "count")) != NULL)
 		return compile_count(c, node, ptr, x, n);
-	return cerr(c, node, ptr, "condition needs field, value or count%s",
-	    NULL);
+	return cerr(c, node, ptr, "condition needs field, value or count");
 }
 
 /* Parse an effect name. */
@@ -628,7 +632,7 @@ compile_details(struct compiler *c, const ov_json *then, const char *tptr)
 	x = ov_json_get(d, "type");
 	if (!ov_json_is_string(x))
 		return cerr(c, d, ptr_join(c, dptr, "type"),
-		    "details.type must be a string%s", NULL);
+		    "details.type must be a string");
 	pi->rel_type = x->u.str;
 	if (ov_policy__is_expr(x->u.str, x->len)) {
 		struct expr *e;
@@ -710,25 +714,23 @@ ov_policy__compile_inst(struct ov_policy_set *set, struct pdef *def,
 	pi->indexed = mode != NULL && ov__streq_ci(mode, "Indexed");
 	if (ov_json_type_of(def->rule) != OV_JSON_OBJECT) {
 		(void)cerr(&c, def->props, rptr, "policyRule is missing or "
-		    "not an object%s", NULL);
+		    "not an object");
 		return 0;
 	}
 	cond = ov_json_get(def->rule, "if");
 	then = ov_json_get(def->rule, "then");
 	if (cond == NULL) {
-		(void)cerr(&c, def->rule, rptr, "policyRule has no 'if'%s",
-		    NULL);
+		(void)cerr(&c, def->rule, rptr, "policyRule has no 'if'");
 		return 0;
 	}
 	if (ov_json_type_of(then) != OV_JSON_OBJECT) {
-		(void)cerr(&c, def->rule, rptr, "policyRule has no 'then'%s",
-		    NULL);
+		(void)cerr(&c, def->rule, rptr, "policyRule has no 'then'");
 		return 0;
 	}
 	eff = ov_json_get(then, "effect");
 	if (eff == NULL || !ov_json_is_string(eff)) {
 		(void)cerr(&c, then, ptr_join(&c, rptr, "then"),
-		    "then.effect must be a string%s", NULL);
+		    "then.effect must be a string");
 		return 0;
 	}
 	if ((error = compile_value(&c, eff, ptr_join(&c, ptr_join(&c, rptr,
@@ -736,7 +738,7 @@ ov_policy__compile_inst(struct ov_policy_set *set, struct pdef *def,
 		return error == OV_ENOMEM ? error : 0;
 	if (e->kind != EX_CONST || !ov_json_is_string(e->cval)) {
 		(void)cerr(&c, eff, ptr_join(&c, rptr, "then/effect"),
-		    "effect does not resolve to a string%s", NULL);
+		    "effect does not resolve to a string");
 		return 0;
 	}
 	pi->effect_text = e->cval->u.str;

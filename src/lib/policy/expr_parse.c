@@ -230,8 +230,7 @@ parse_expr(struct parser *p, unsigned depth, struct expr **out)
 			next(p);
 			if (p->cur.kind != TK_IDENT)
 				return fail(p, p->cur.offset,
-				    "expected a property name after '.'%s",
-				    NULL);
+				    "expected a property name after '.'");
 			if ((x = node(p, EX_PROP, p->cur.offset)) == NULL ||
 			    (x->args = ov__arena_calloc(p->a, 1,
 			    sizeof(*x->args))) == NULL)

@@ -106,6 +106,24 @@ gap_rule(struct qctx *q, const char *rule, const char *what)
 		gap(q, fmt(q, "%zu %s (%s)", n, what, rule));
 }
 
+/* The accountability findings about the duty of the current answer. */
+static void
+gap_duty(struct qctx *q)
+{
+	size_t i;
+
+	for (i = 0; i < ov_findings_count(q->chk->findings); i++) {
+		const ov_finding *f = ov_findings_get(q->chk->findings, i);
+
+		if (strncmp(f->rule, "OV-ACC-", 7) == 0 && f->duty != NULL &&
+		    q->a->pub.duty != NULL &&
+		    ov__streq_ci(f->duty, q->a->pub.duty) &&
+		    strcmp(f->rule, "OV-ACC-001") != 0 &&
+		    strcmp(f->rule, "OV-ACC-002") != 0)
+			gap(q, fmt(q, "%s (%s)", f->title, f->rule));
+	}
+}
+
 static void
 gap_coverage(struct qctx *q, const char *rule)
 {
@@ -232,6 +250,7 @@ q1_patching(struct qctx *q)
 	gap_rule(q, "OV-PATCH-004", "machines never assessed");
 	gap_rule(q, "OV-PATCH-006", "machines with no patch orchestration");
 	gap_coverage(q, "OV-PATCH-009");
+	gap_duty(q);
 }
 
 static void
@@ -280,9 +299,8 @@ q2_identity(struct qctx *q)
 	    "Administrator holders without MFA");
 	gap_rule(q, "OV-IAM-008", "roles with too many standing holders");
 	gap_rule(q, "OV-IAM-012", "guests holding privileged roles");
-	gap_rule(q, "OV-ACC-004", "duties with no recent evidence (see "
-	    "accountability findings)");
 	gap_coverage(q, "OV-IAM-019");
+	gap_duty(q);
 }
 
 static void
@@ -313,6 +331,20 @@ q3_defender(struct qctx *q)
 	gap_rule(q, "OV-DEF-005", "high-severity items nobody owns");
 	gap_rule(q, "OV-DEF-001", "Defender plans off where resources exist");
 	gap_coverage(q, "OV-DEF-009");
+	gap_duty(q);
+}
+
+/* Was an assignment called name already seen among the first n? */
+static bool
+listed(const struct ov_record_list *l, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l->items[i]->name != NULL &&
+		    ov__streq_ci(l->items[i]->name, name))
+			return true;
+	return false;
 }
 
 static void
@@ -341,9 +373,12 @@ q4_policy(struct qctx *q)
 			continue;
 		}
 		if (e != NULL && ov__streq_ci(e, "Deny")) {
+			const char *nm = a->name != NULL ? a->name : a->id;
+
 			n_deny++;
-			(void)ov__buf_printf(&b, "%s%s", n_deny > 1 ? ", " : "",
-			    a->name != NULL ? a->name : a->id);
+			if (!listed(l, i, nm))
+				(void)ov__buf_printf(&b, "%s%s", b.len > 0 ?
+				    ", " : "", nm);
 		}
 	}
 	ev(q, fmt(q, "%zu assignments; %zu with effect Deny and enforced%s%s; "
@@ -356,6 +391,7 @@ q4_policy(struct qctx *q)
 	gap_rule(q, "OV-POL-005", "exemptions without expiry");
 	gap_rule(q, "OV-POL-006", "expired exemptions still present");
 	gap_coverage(q, "OV-POL-009");
+	gap_duty(q);
 }
 
 static void
@@ -390,6 +426,7 @@ q5_restore(struct qctx *q)
 	gap_rule(q, "OV-BKP-002", "SQL databases without backup");
 	gap_rule(q, "OV-BKP-003", "protected items past the RPO");
 	gap_coverage(q, "OV-BKP-009");
+	gap_duty(q);
 }
 
 static void
@@ -424,6 +461,7 @@ q6_reporting(struct qctx *q)
 		    "last-performed)"));
 	ov__buf_free(&to);
 	ov__buf_free(&what);
+	gap_duty(q);
 }
 
 static void
@@ -454,6 +492,7 @@ q7_pager(struct qctx *q)
 	ev(q, fmt(q, "critical incident SLA %s", dur(q,
 	    ov_contract__sla_seconds(q->c, OV_DUTY_INCIDENT_RESPONSE,
 	    OV_SEV_CRITICAL))));
+	gap_duty(q);
 }
 
 static void

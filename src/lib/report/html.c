@@ -49,6 +49,7 @@ static const char css[] =
 	".id{color:#666;font-size:.85em;word-break:break-all}"
 	".overdue{color:#b71c1c;font-weight:bold}"
 	".st-failed{color:#b71c1c}.st-passed{color:#2e7d32}"
+	"@page{size:A4;margin:15mm}"
 	"@media print{body{margin:0;max-width:none}"
 	"h2{page-break-after:avoid}tr{page-break-inside:avoid}"
 	".chart{page-break-inside:avoid}}";

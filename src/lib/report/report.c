@@ -320,13 +320,14 @@ ov_report__group(const ov_report_input *in,
 	return 0;
 }
 
-/* Group keys. */
+/* Group key: the finding's duty. */
 const char *
 ov_report__key_duty(const ov_finding *f)
 {
 	return f->duty;
 }
 
+/* Group key: the finding's accountable party. */
 const char *
 ov_report__key_accountable(const ov_finding *f)
 {

@@ -15,6 +15,7 @@
 #include "lib/report/report_int.h"
 
 #define NAME_WIDTH_MAX	40	/* widest resource-name column */
+#define VALUE_WIDTH_MAX	120	/* evidence values longer than this are cut */
 
 static const char *const sev_colour[] = {
 	"\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;31m"
@@ -148,7 +149,8 @@ write_finding(struct ov_rw *w, const ov_finding *f, size_t wr, size_t ws,
 		ov_report__puts(w, "      evidence ");
 		tput(w, ev->path);
 		ov_report__puts(w, " = ");
-		tput(w, ev->value != NULL ? ev->value : "(absent)");
+		tput_max(w, ev->value != NULL ? ev->value : "(absent)",
+		    VALUE_WIDTH_MAX);
 		if (ev->message != NULL) {
 			ov_report__puts(w, " (");
 			tput(w, ev->message);
@@ -293,6 +295,32 @@ write_footer(struct ov_rw *w, const struct ov_report_summary *s)
 	ov_report__putc(w, '\n');
 }
 
+/* Source coverage: a count of collected sources, the others by name. */
+static void
+write_sources(struct ov_rw *w, const ov_report_input *in)
+{
+	size_t i, ok = 0, other = 0;
+
+	if (in->sources == NULL || in->n_sources == 0)
+		return;
+	for (i = 0; i < in->n_sources; i++)
+		if (in->sources[i].status != NULL &&
+		    strcmp(in->sources[i].status, "collected") == 0)
+			ok++;
+	ov_report__printf(w, "sources %zu collected", ok);
+	for (i = 0; i < in->n_sources; i++) {
+		if (in->sources[i].status != NULL &&
+		    strcmp(in->sources[i].status, "collected") == 0)
+			continue;
+		ov_report__puts(w, other++ == 0 ? "; not collected: " : ", ");
+		tput(w, in->sources[i].name);
+		ov_report__puts(w, " (");
+		tput(w, in->sources[i].status);
+		ov_report__putc(w, ')');
+	}
+	ov_report__putc(w, '\n');
+}
+
 /* The text reporter. */
 int
 ov_report__write_text(FILE *f, const ov_report_input *in, unsigned flags)
@@ -300,7 +328,6 @@ ov_report__write_text(FILE *f, const ov_report_input *in, unsigned flags)
 	struct ov_report_summary s;
 	struct ov_rw w;
 	bool colour = (flags & OV_REPORT_COLOR) != 0;
-	size_t i;
 	int sev;
 
 	ov_report__rw_init(&w, f);
@@ -320,14 +347,7 @@ ov_report__write_text(FILE *f, const ov_report_input *in, unsigned flags)
 	ov_report__printf(&w, ", %zu records in %zu files, %zu input errors, "
 	    "%zu rules\n", in->n_records, in->n_files, in->n_input_errors,
 	    in->n_rules);
-	for (i = 0; in->sources != NULL && i < in->n_sources; i++) {
-		ov_report__puts(&w, i == 0 ? "sources " : ", ");
-		tput(&w, in->sources[i].name);
-		ov_report__putc(&w, ' ');
-		tput(&w, in->sources[i].status);
-		if (i + 1 == in->n_sources)
-			ov_report__putc(&w, '\n');
-	}
+	write_sources(&w, in);
 	if (s.total == 0)
 		ov_report__puts(&w, "\nNo findings.\n");
 	for (sev = OV_SEV_CRITICAL; sev >= OV_SEV_INFO; sev--)

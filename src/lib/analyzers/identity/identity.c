@@ -424,7 +424,8 @@ check_holder(struct id_state *st, const struct ov_record *a, const char *pid,
 		    "registered" : "the user has no registration details row");
 		ov_duty__remediation(&df, "Require the user to register MFA "
 		    "before keeping the role; remove the role otherwise");
-		if ((error = ov_duty__emit(&df, rec_changed(a))) < 0)
+		if ((error = ov_duty__emit(&df, rec_changed(a) != 0 ?
+		    rec_changed(a) : actx->now)) < 0)
 			return error;
 	}
 	if (is_guest(st, pid, azure ? NULL : a)) {
@@ -439,7 +440,8 @@ check_holder(struct id_state *st, const struct ov_record *a, const char *pid,
 		ov_duty__remediation(&df, "Remove the role from the guest or "
 		    "replace the guest with a member account under the "
 		    "organisation's controls");
-		if ((error = ov_duty__emit(&df, rec_changed(a))) < 0)
+		if ((error = ov_duty__emit(&df, rec_changed(a) != 0 ?
+		    rec_changed(a) : actx->now)) < 0)
 			return error;
 	}
 	return 0;

@@ -296,20 +296,26 @@ static const char *const private_blocks[] = {
 	"fc00::/7", "fe80::/10", "::1/128"
 };
 
+#define N_PRIVATE (sizeof(private_blocks) / sizeof(private_blocks[0]))
+
 /* True when every address of r is in a private block. */
 bool
 net_range_is_private(const struct net_range *r)
 {
+	/* parsed once; the table is constant, so a race only repeats work */
+	static struct net_range parsed[N_PRIVATE];
+	static int ready;
 	size_t i;
-	struct net_range p;
 
-	for (i = 0; i < sizeof(private_blocks) / sizeof(private_blocks[0]);
-	    i++) {
-		if (net_range_parse(&p, private_blocks[i],
-		    strlen(private_blocks[i])) == 0 && p.v6 == r->v6 &&
-		    net_range_covers(&p, r))
-			return true;
+	if (!ready) {
+		for (i = 0; i < N_PRIVATE; i++)
+			(void)net_range_parse(&parsed[i], private_blocks[i],
+			    strlen(private_blocks[i]));
+		ready = 1;
 	}
+	for (i = 0; i < N_PRIVATE; i++)
+		if (parsed[i].v6 == r->v6 && net_range_covers(&parsed[i], r))
+			return true;
 	return false;
 }
 

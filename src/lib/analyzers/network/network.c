@@ -446,37 +446,56 @@ emit_finding(ov_findings *out, const char *rule, const char *title,
 	return ov_findings_add(out, &f);
 }
 
+static const ov_network_exposure *sort_base;
+
+static int
+cmp_idx(const void *pa, const void *pb)
+{
+	const ov_network_exposure *a = &sort_base[*(const size_t *)pa];
+	const ov_network_exposure *b = &sort_base[*(const size_t *)pb];
+	int c = ov__strcmp_ci(a->resource_id, b->resource_id);
+
+	if (c != 0)
+		return c;
+	c = group_of(a) - group_of(b);
+	if (c != 0)
+		return c;
+	return (*(const size_t *)pa > *(const size_t *)pb) -
+	    (*(const size_t *)pa < *(const size_t *)pb);
+}
+
 /* Per-workload findings: one per group, all exposures as evidence. */
 static int
 workload_findings(const struct ov_network *n, struct ov_arena *a,
     ov_findings *out)
 {
-	size_t i, j;
+	size_t i, j, m = 0;
 	int error;
-	bool *done = ov__calloc(n->n_exp + 1, sizeof(*done));
-	ov_evidence *ev = ov__calloc(n->n_exp + 1, sizeof(*ev));
+	size_t *idx = ov__calloc(n->n_exp + 1, sizeof(*idx));
+	ov_evidence *ev = ov__calloc(65, sizeof(*ev));
 
-	if (done == NULL || ev == NULL) {
+	if (idx == NULL || ev == NULL) {
 		error = OV_ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < n->n_exp; i++) {
-		const ov_network_exposure *e = &n->exp[i];
+	for (i = 0; i < n->n_exp; i++)
+		if (n->exp[i].any_source || group_of(&n->exp[i]) == G_AGW)
+			idx[m++] = i;
+	sort_base = n->exp;
+	qsort(idx, m, sizeof(*idx), cmp_idx);
+	for (i = 0; i < m; i = j) {
+		const ov_network_exposure *e = &n->exp[idx[i]];
 		int g = group_of(e);
 		ov_severity sev = OV_SEV_INFO;
 		bool indet = true;
 		size_t n_ev = 0;
 
-		if (done[i] || (!e->any_source && g != G_AGW))
-			continue;
-		for (j = i; j < n->n_exp; j++) {
-			const ov_network_exposure *x = &n->exp[j];
+		for (j = i; j < m; j++) {
+			const ov_network_exposure *x = &n->exp[idx[j]];
 
-			if (done[j] || group_of(x) != g ||
-			    (!x->any_source && g != G_AGW) ||
+			if (group_of(x) != g ||
 			    !ov__streq_ci(x->resource_id, e->resource_id))
-				continue;
-			done[j] = true;
+				break;
 			if (x->severity > sev)
 				sev = x->severity;
 			indet &= x->indeterminate;
@@ -492,65 +511,98 @@ workload_findings(const struct ov_network *n, struct ov_arena *a,
 	}
 	error = 0;
 out:
-	ov__free(done);
+	ov__free(idx);
 	ov__free(ev);
 	return error;
 }
+
+struct nsg_hit {
+	const ov_network_exposure *e;	/* the exposure */
+	const ov_network_rule_ref *r;	/* the rule in it */
+	struct nsg_hit *next;		/* next hit of the same NSG */
+};
 
 /* NSG findings: each custom rule that opens a direct internet path. */
 static int
 nsg_findings(const struct ov_network *n, struct ov_arena *a,
     ov_findings *out)
 {
+	struct ov_map heads = OV_MAP_INIT;
 	size_t gi, i, k;
 	int error = 0;
 	ov_evidence *ev = ov__calloc(65, sizeof(*ev));
 
 	if (ev == NULL)
 		return OV_ENOMEM;
+	/* newest first per NSG; walk exposures backwards to keep order */
+	for (i = n->n_exp; i > 0; i--) {
+		const ov_network_exposure *e = &n->exp[i - 1];
+
+		if (!e->any_source || e->path == OV_NET_PATH_APPGW ||
+		    e->path == OV_NET_PATH_FW_DNAT)
+			continue;
+		for (k = 0; k < e->n_rules; k++) {
+			const ov_network_rule_ref *r = &e->rules[k];
+			struct nsg_hit *h;
+
+			if (r->nsg_id == NULL || r->rule_id == NULL ||
+			    strstr(r->rule_id, "/defaultSecurityRules/") !=
+			    NULL)
+				continue;
+			if ((h = ov__arena_calloc(a, 1, sizeof(*h))) == NULL) {
+				error = OV_ENOMEM;
+				goto out;
+			}
+			h->e = e;
+			h->r = r;
+			h->next = ov__map_get(&heads, r->nsg_id,
+			    strlen(r->nsg_id));
+			/* replace the head: remove by re-putting is not
+			 * supported, so chain through a fresh key slot */
+			if (h->next == NULL && ov__map_put(&heads, r->nsg_id,
+			    strlen(r->nsg_id), h) < 0) {
+				error = OV_ENOMEM;
+				goto out;
+			}
+			if (h->next != NULL) {
+				/* insert after the head */
+				struct nsg_hit *head = h->next;
+
+				h->next = head->next;
+				head->next = h;
+			}
+		}
+	}
 	for (gi = 0; gi < n->topo.n_nsgs; gi++) {
 		const struct net_nsg *g = n->topo.nsgs[gi];
 		ov_severity sev = OV_SEV_INFO;
 		size_t n_ev = 0;
+		const struct nsg_hit *h;
 
 		if (!g->used)
 			continue;
-		for (i = 0; i < n->n_exp && n_ev < 64; i++) {
-			const ov_network_exposure *e = &n->exp[i];
+		for (h = ov__map_get(&heads, g->id, strlen(g->id));
+		    h != NULL && n_ev < 64; h = h->next) {
+			const ov_network_exposure *e = h->e;
+			const ov_network_rule_ref *r = h->r;
 
-			if (!e->any_source || e->path == OV_NET_PATH_APPGW ||
-			    e->path == OV_NET_PATH_FW_DNAT)
-				continue;
-			for (k = 0; k < e->n_rules && n_ev < 64; k++) {
-				const ov_network_rule_ref *r = &e->rules[k];
-				const char *tail;
-
-				if (r->nsg_id == NULL || r->rule_id == NULL ||
-				    !ov__streq_ci(r->nsg_id, g->id))
-					continue;
-				tail = strstr(r->rule_id,
-				    "/defaultSecurityRules/");
-				if (tail != NULL)
-					continue;
-				if (e->severity > sev)
-					sev = e->severity;
-				ev[n_ev].path = r->rule_id;
-				ev[n_ev].value = ov__arena_printf(a,
-				    "{\"priority\":%d,\"protocol\":\"%s\","
-				    "\"ports\":\"%u-%u\"}", r->priority,
-				    e->protocol, e->port_lo, e->port_hi);
-				ev[n_ev].message = ov__arena_printf(a,
-				    "rule %s lets the internet reach %s on %s "
-				    "%u-%u via %s", r->rule_name,
-				    e->resource_id, e->protocol, e->port_lo,
-				    e->port_hi, ov_network_path_name(e->path));
-				if (ev[n_ev].value == NULL ||
-				    ev[n_ev].message == NULL) {
-					error = OV_ENOMEM;
-					goto out;
-				}
-				n_ev++;
+			if (e->severity > sev)
+				sev = e->severity;
+			ev[n_ev].path = r->rule_id;
+			ev[n_ev].value = ov__arena_printf(a,
+			    "{\"priority\":%d,\"protocol\":\"%s\","
+			    "\"ports\":\"%u-%u\"}", r->priority, e->protocol,
+			    e->port_lo, e->port_hi);
+			ev[n_ev].message = ov__arena_printf(a,
+			    "rule %s lets the internet reach %s on %s %u-%u "
+			    "via %s", r->rule_name, e->resource_id,
+			    e->protocol, e->port_lo, e->port_hi,
+			    ov_network_path_name(e->path));
+			if (ev[n_ev].value == NULL || ev[n_ev].message == NULL) {
+				error = OV_ENOMEM;
+				goto out;
 			}
+			n_ev++;
 		}
 		if (n_ev == 0)
 			continue;
@@ -564,6 +616,7 @@ nsg_findings(const struct ov_network *n, struct ov_arena *a,
 			goto out;
 	}
 out:
+	ov__map_free(&heads);
 	ov__free(ev);
 	return error;
 }

@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * overvisor policy check|eval|explain: compile Azure Policy definitions,
+ * evaluate them on inputs, and show the compiled IR with a trace.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "overvisor/json.h"
+#include "overvisor/policy.h"
+#include "overvisor/snapshot.h"
+#include "cli.h"
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: overvisor policy check [--format text|json] "
+	    "[--aliases FILE] PATH...\n"
+	    "       overvisor policy eval --definition PATH... "
+	    "[--param NAME=JSON...]\n"
+	    "                             --input PATH... "
+	    "[--format text|json] [--aliases FILE]\n"
+	    "       overvisor policy explain --definition PATH... "
+	    "[--input PATH...]\n"
+	    "\n"
+	    "check    compile definitions, initiatives and assignments and "
+	    "report\n"
+	    "         counts, unsupported items and errors\n"
+	    "eval     print one result per (definition, record): state, "
+	    "effect,\n"
+	    "         evidence (deciding condition, resource path, value)\n"
+	    "explain  print the compiled IR and, with --input, the "
+	    "evaluation trace\n"
+	    "\n"
+	    "  --definition PATH  definition, initiative or assignment file "
+	    "or directory\n"
+	    "  --param NAME=JSON  parameter value (a bare word is a string)\n"
+	    "  --input PATH       snapshot, export or resource file\n"
+	    "  --aliases FILE     alias table (az provider list shape)\n"
+	    "  --api-version V    requestContext().apiVersion for records\n"
+	    "  --format FMT       text (default) or json\n"
+	    "  -h, --help         show this help\n"
+	    "\n"
+	    "Exit status: 0 on success, 3 when a definition or an input has "
+	    "errors,\n2 on a usage error.\n", f);
+}
+
+static int
+file_sink(const char *data, size_t len, void *payload)
+{
+	return fwrite(data, 1, len, payload) == len ? 0 : OV_EIO;
+}
+
+static void
+jstr(FILE *f, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
+	ov_json_write_string(s, strlen(s), 0, file_sink, f);
+}
+
+struct opts {
+	const char	**defs;		/* --definition and positional */
+	size_t		  n_defs;
+	const char	**inputs;	/* --input */
+	size_t		  n_inputs;
+	const char	**params;	/* --param */
+	size_t		  n_params;
+	const char	 *aliases;	/* --aliases */
+	const char	 *api_version;	/* --api-version */
+	bool		  json;		/* --format json */
+};
+
+static int
+push(const char ***arr, size_t *n, const char *s)
+{
+	const char **p = realloc(*arr, (*n + 1) * sizeof(**arr));
+
+	if (p == NULL)
+		return -1;
+	p[(*n)++] = s;
+	*arr = p;
+	return 0;
+}
+
+static void
+opts_free(struct opts *o)
+{
+	free(o->defs);
+	free(o->inputs);
+	free(o->params);
+}
+
+static int
+parse_opts(const char *verb, int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "definition", required_argument, NULL, 'd' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "param", required_argument, NULL, 'p' },
+		{ "aliases", required_argument, NULL, 'a' },
+		{ "api-version", required_argument, NULL, 'v' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:i:p:a:v:f:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (push(&o->defs, &o->n_defs, optarg) < 0)
+				return CLI_EXIT_INTERNAL;
+			break;
+		case 'i':
+			if (push(&o->inputs, &o->n_inputs, optarg) < 0)
+				return CLI_EXIT_INTERNAL;
+			break;
+		case 'p':
+			if (strchr(optarg, '=') == NULL)
+				return cli_usage_error("policy",
+				    "--param needs NAME=JSON");
+			if (push(&o->params, &o->n_params, optarg) < 0)
+				return CLI_EXIT_INTERNAL;
+			break;
+		case 'a':
+			o->aliases = optarg;
+			break;
+		case 'v':
+			o->api_version = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				o->json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return cli_usage_error("policy",
+				    "unknown format '%s'", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			return cli_usage_error("policy", "bad option for %s",
+			    verb);
+		}
+	}
+	for (; optind < argc; optind++)
+		if (push(&o->defs, &o->n_defs, argv[optind]) < 0)
+			return CLI_EXIT_INTERNAL;
+	return 0;
+}
+
+static int
+load_set(ov_ctx *ctx, const struct opts *o, ov_policy_set **out)
+{
+	ov_policy_set *set = NULL;
+	size_t i;
+	int error;
+
+	if ((error = ov_policy_set_new(&set, ctx)) < 0)
+		return cli_error_ctx(ctx);
+	if (o->aliases != NULL) {
+		if (ov_policy_set_load_aliases(set, o->aliases) < 0) {
+			ov_policy_set_free(set);
+			return cli_error_ctx(ctx);
+		}
+	} else if (ov_policy_set_default_aliases(set, cli_data_dir()) < 0) {
+		cli_warn("no alias table found under %s/data/aliases; "
+		    "aliases will not resolve", cli_data_dir());
+		ov_error_clear(ctx);
+	}
+	if (o->api_version != NULL)
+		(void)ov_policy_set_api_version(set, o->api_version);
+	for (i = 0; i < o->n_params; i++) {
+		char name[256];
+		const char *eq = strchr(o->params[i], '=');
+
+		snprintf(name, sizeof(name), "%.*s",
+		    (int)(eq - o->params[i]), o->params[i]);
+		if (ov_policy_set_set_param(set, name, eq + 1) < 0) {
+			ov_policy_set_free(set);
+			return cli_error_ctx(ctx);
+		}
+	}
+	for (i = 0; i < o->n_defs; i++)
+		if (ov_policy_set_add_file(set, o->defs[i]) < 0) {
+			ov_policy_set_free(set);
+			return cli_error_ctx(ctx);
+		}
+	if (ov_policy_set_compile(set) < 0) {
+		ov_policy_set_free(set);
+		return cli_error_ctx(ctx);
+	}
+	*out = set;
+	return 0;
+}
+
+static void
+print_diags(FILE *f, const ov_policy_set *set, int level)
+{
+	ov_policy_diag d;
+	size_t i;
+
+	for (i = 0; ov_policy_set_diag(set, i, &d) == 0; i++) {
+		if (d.level != level)
+			continue;
+		fprintf(f, "%s:%u:%u: %s: %s%s%s\n",
+		    d.file != NULL ? d.file : "(input)", d.line, d.column,
+		    level == OV_POLICY_DIAG_ERROR ? "error" :
+		    level == OV_POLICY_DIAG_WARNING ? "warning" :
+		    "unsupported", d.message,
+		    d.pointer != NULL && d.pointer[0] != '\0' ? " at " : "",
+		    d.pointer != NULL ? d.pointer : "");
+	}
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct opts o;
+	ov_ctx *ctx = NULL;
+	ov_policy_set *set = NULL;
+	ov_policy_stats st;
+	ov_policy_diag d;
+	size_t i, n;
+	int rc;
+
+	if ((rc = parse_opts("check", argc, argv, &o)) != 0) {
+		opts_free(&o);
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	}
+	if (o.n_defs == 0) {
+		opts_free(&o);
+		return cli_usage_error("policy", "check needs a PATH");
+	}
+	if ((rc = cli_ctx_new(&ctx)) != 0 || (rc = load_set(ctx, &o,
+	    &set)) != 0)
+		goto done;
+	(void)ov_policy_set_stats(set, &st);
+	if (o.json) {
+		printf("{\"compiled\":%zu,\"definitions\":%zu,"
+		    "\"initiatives\":%zu,\"assignments\":%zu,"
+		    "\"unsupported\":[", st.compiled, st.definitions,
+		    st.initiatives, st.assignments);
+		for (i = 0, n = 0; ov_policy_set_diag(set, i, &d) == 0; i++) {
+			if (d.level != OV_POLICY_DIAG_UNSUPPORTED)
+				continue;
+			fputs(n++ > 0 ? ",{\"file\":" : "{\"file\":", stdout);
+			jstr(stdout, d.file);
+			fputs(",\"reason\":", stdout);
+			jstr(stdout, d.message);
+			fputc('}', stdout);
+		}
+		fputs("],\"errors\":[", stdout);
+		for (i = 0, n = 0; ov_policy_set_diag(set, i, &d) == 0; i++) {
+			if (d.level != OV_POLICY_DIAG_ERROR)
+				continue;
+			fputs(n++ > 0 ? ",{\"file\":" : "{\"file\":", stdout);
+			jstr(stdout, d.file);
+			fputs(",\"pointer\":", stdout);
+			jstr(stdout, d.pointer);
+			printf(",\"line\":%u,\"column\":%u,\"message\":",
+			    d.line, d.column);
+			jstr(stdout, d.message);
+			fputc('}', stdout);
+		}
+		fputs("]}\n", stdout);
+	} else {
+		print_diags(stderr, set, OV_POLICY_DIAG_ERROR);
+		print_diags(stderr, set, OV_POLICY_DIAG_WARNING);
+		printf("%zu definitions, %zu initiatives, %zu assignments: "
+		    "%zu compiled, %zu unsupported, %zu errors, %zu warnings\n",
+		    st.definitions, st.initiatives, st.assignments,
+		    st.compiled, st.unsupported, st.errors, st.warnings);
+	}
+	rc = st.errors > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+done:
+	ov_policy_set_free(set);
+	ov_ctx_free(ctx);
+	opts_free(&o);
+	return rc;
+}
+
+struct eval_out {
+	FILE	*f;		/* output */
+	bool	 json;		/* JSON array */
+	size_t	 n;		/* results written */
+};
+
+static int
+eval_cb(const ov_policy_result *r, void *payload)
+{
+	struct eval_out *eo = payload;
+	FILE *f = eo->f;
+
+	if (!eo->json) {
+		fprintf(f, "%s\t%s\t%s\t%s", r->definition_name,
+		    r->resource_id != NULL ? r->resource_id : "-",
+		    ov_state_name(r->state),
+		    r->effect_name != NULL ? r->effect_name : "-");
+		if (r->pointer != NULL)
+			fprintf(f, "\t%s", r->pointer);
+		if (r->path != NULL)
+			fprintf(f, "\t%s=%s", r->path, r->value != NULL ?
+			    r->value : "(absent)");
+		if (r->reason != NULL)
+			fprintf(f, "\t%s", r->reason);
+		fputc('\n', f);
+		eo->n++;
+		return 0;
+	}
+	fputs(eo->n++ > 0 ? ",\n  {\"definition\":" : "\n  {\"definition\":",
+	    f);
+	jstr(f, r->definition_name);
+	fputs(",\"displayName\":", f);
+	jstr(f, r->display_name);
+	if (r->assignment_id != NULL) {
+		fputs(",\"assignment\":", f);
+		jstr(f, r->assignment_id);
+	}
+	fputs(",\"resource\":", f);
+	jstr(f, r->resource_id);
+	fputs(",\"type\":", f);
+	jstr(f, r->resource_type);
+	fputs(",\"state\":", f);
+	jstr(f, ov_state_name(r->state));
+	fputs(",\"effect\":", f);
+	jstr(f, r->effect_name);
+	fputs(",\"evidence\":{\"pointer\":", f);
+	jstr(f, r->pointer);
+	fputs(",\"path\":", f);
+	jstr(f, r->path);
+	fputs(",\"value\":", f);
+	if (r->value != NULL)
+		fputs(r->value, f);
+	else
+		fputs("null", f);
+	fputs(",\"reason\":", f);
+	jstr(f, r->reason);
+	fputc('}', f);
+	if (r->change != NULL) {
+		fputs(",\"change\":", f);
+		fputs(r->change, f);
+	}
+	fputc('}', f);
+	return 0;
+}
+
+static int
+load_inputs(ov_ctx *ctx, const struct opts *o, ov_snapshot **out)
+{
+	ov_snapshot *snap = NULL;
+	size_t i;
+
+	if (ov_snapshot_new(&snap, ctx) < 0)
+		return cli_error_ctx(ctx);
+	for (i = 0; i < o->n_inputs; i++)
+		if (ov_snapshot_load(snap, o->inputs[i], 0) < 0) {
+			ov_snapshot_free(snap);
+			return cli_error_ctx(ctx);
+		}
+	*out = snap;
+	return 0;
+}
+
+static int
+cmd_eval(int argc, char **argv)
+{
+	struct opts o;
+	ov_ctx *ctx = NULL;
+	ov_policy_set *set = NULL;
+	ov_snapshot *snap = NULL;
+	ov_policy_stats st;
+	struct eval_out eo = { stdout, false, 0 };
+	int rc;
+
+	if ((rc = parse_opts("eval", argc, argv, &o)) != 0) {
+		opts_free(&o);
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	}
+	if (o.n_defs == 0 || o.n_inputs == 0) {
+		opts_free(&o);
+		return cli_usage_error("policy",
+		    "eval needs --definition and --input");
+	}
+	eo.json = o.json;
+	if ((rc = cli_ctx_new(&ctx)) != 0 || (rc = load_set(ctx, &o,
+	    &set)) != 0 || (rc = load_inputs(ctx, &o, &snap)) != 0)
+		goto done;
+	(void)ov_policy_set_stats(set, &st);
+	print_diags(stderr, set, OV_POLICY_DIAG_ERROR);
+	if (eo.json)
+		fputc('[', stdout);
+	if (ov_policy_eval_snapshot(set, snap, OV_POLICY_EVAL_ALL, eval_cb,
+	    &eo) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	if (eo.json)
+		fputs(eo.n > 0 ? "\n]\n" : "]\n", stdout);
+	rc = st.errors > 0 || ov_snapshot_n_errors(snap) > 0 ?
+	    CLI_EXIT_INPUT : CLI_EXIT_OK;
+done:
+	ov_snapshot_free(snap);
+	ov_policy_set_free(set);
+	ov_ctx_free(ctx);
+	opts_free(&o);
+	return rc;
+}
+
+static int
+cmd_explain(int argc, char **argv)
+{
+	struct opts o;
+	ov_ctx *ctx = NULL;
+	ov_policy_set *set = NULL;
+	ov_snapshot *snap = NULL;
+	ov_policy_stats st;
+	int rc;
+
+	if ((rc = parse_opts("explain", argc, argv, &o)) != 0) {
+		opts_free(&o);
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	}
+	if (o.n_defs == 0) {
+		opts_free(&o);
+		return cli_usage_error("policy", "explain needs --definition");
+	}
+	if ((rc = cli_ctx_new(&ctx)) != 0 || (rc = load_set(ctx, &o,
+	    &set)) != 0)
+		goto done;
+	if (o.n_inputs > 0 && (rc = load_inputs(ctx, &o, &snap)) != 0)
+		goto done;
+	(void)ov_policy_set_stats(set, &st);
+	print_diags(stderr, set, OV_POLICY_DIAG_ERROR);
+	if (ov_policy_explain(set, snap, file_sink, stdout) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	rc = st.errors > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+done:
+	ov_snapshot_free(snap);
+	ov_policy_set_free(set);
+	ov_ctx_free(ctx);
+	opts_free(&o);
+	return rc;
+}
+
+/* overvisor policy SUBCOMMAND ... */
+int
+cmd_policy(int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argv[1])) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "eval") == 0)
+		return cmd_eval(argc - 1, argv + 1);
+	if (strcmp(argv[1], "explain") == 0)
+		return cmd_explain(argc - 1, argv + 1);
+	return cli_usage_error("policy", "unknown subcommand '%s'", argv[1]);
+}

@@ -1,0 +1,1027 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The set: parameters, initiatives, assignments (scope, notScopes,
+ * parameters, enforcementMode) and exemptions (with expiry), evaluation on
+ * a snapshot, findings and the what-if hook.
+ * AZP: assignment-structure, exemption-structure,
+ * initiative-definition-structure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "policy/policy_int.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/time.h"
+
+/* Create a set. */
+int
+ov_policy_set_new(ov_policy_set **out, ov_ctx *ctx)
+{
+	struct ov_policy_set *set;
+
+	OV_ASSERT_ARG(out != NULL);
+	*out = NULL;
+	if ((set = ov__calloc(1, sizeof(*set))) == NULL)
+		return ov__error_oom(ctx);
+	set->ctx = ctx;
+	ov__arena_init(&set->arena, 0, 0);
+	ov__arena_init(&set->aliases.arena, 1 << 20, 0);
+	set->api_version = "2099-01-01";
+	set->max_depth = ctx != NULL ? (unsigned)ov_ctx_limit(ctx,
+	    OV_LIMIT_EXPR_DEPTH) : 64;
+	set->max_steps = ctx != NULL ? ov_ctx_limit(ctx,
+	    OV_LIMIT_EVAL_STEPS) : 1000000;
+	set->max_count = ctx != NULL ? ov_ctx_limit(ctx,
+	    OV_LIMIT_COUNT_ITERATIONS) : 100000;
+	if (set->max_depth == 0 || set->max_depth > 1000)
+		set->max_depth = 64;
+	*out = set;
+	return 0;
+}
+
+/* Release a set. */
+void
+ov_policy_set_free(ov_policy_set *set)
+{
+	size_t i;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->n_files; i++) {
+		ov_json_doc_free(set->files[i]->doc);
+		ov__free(set->files[i]->data);
+	}
+	ov__free(set->files);
+	ov__free(set->objs);
+	ov__free(set->diags);
+	ov__free(set->pnames);
+	ov__free(set->pvals);
+	ov__free(set->insts);
+	ov__map_free(&set->defs_by_name);
+	ov_policy__alias_free(&set->aliases);
+	ov__arena_free(&set->arena);
+	ov__free(set);
+}
+
+/* Load an alias table file. */
+int
+ov_policy_set_load_aliases(ov_policy_set *set, const char *path)
+{
+	int error;
+
+	OV_ASSERT_ARG(set != NULL && path != NULL);
+	if ((error = ov_policy__alias_load(&set->aliases, set->ctx,
+	    path)) == 0) {
+		set->aliases_loaded = true;
+		set->compiled = false;
+	}
+	return error;
+}
+
+/* Load data/aliases/aliases.json below data_dir. */
+int
+ov_policy_set_default_aliases(ov_policy_set *set, const char *data_dir)
+{
+	char path[4096];
+
+	OV_ASSERT_ARG(set != NULL && data_dir != NULL);
+	snprintf(path, sizeof(path), "%s/data/aliases/aliases.json",
+	    data_dir);
+	return ov_policy_set_load_aliases(set, path);
+}
+
+/* Set a parameter value from JSON text (or a bare word). */
+int
+ov_policy_set_set_param(ov_policy_set *set, const char *name,
+    const char *json)
+{
+	const ov_json *v = NULL;
+	int error;
+
+	OV_ASSERT_ARG(set != NULL && name != NULL && json != NULL);
+	if (ov_policy__parse_json(&set->arena, set->ctx, json, strlen(json),
+	    &v) < 0) {
+		ov_error_clear(set->ctx);
+		v = ov_policy__v_str(&set->arena, json, strlen(json));
+		if (v == NULL)
+			return ov__error_oom(set->ctx);
+	}
+	if (set->n_params == set->params_cap) {
+		size_t nc = set->params_cap > 0 ? set->params_cap * 2 : 8;
+		void *p1 = ov__reallocarray(set->pnames, nc, sizeof(char *));
+		void *p2;
+
+		if (p1 == NULL)
+			return ov__error_oom(set->ctx);
+		set->pnames = p1;
+		if ((p2 = ov__reallocarray(set->pvals, nc,
+		    sizeof(ov_json *))) == NULL)
+			return ov__error_oom(set->ctx);
+		set->pvals = p2;
+		set->params_cap = nc;
+	}
+	if ((set->pnames[set->n_params] = ov__arena_strdup(&set->arena,
+	    name)) == NULL)
+		return ov__error_oom(set->ctx);
+	set->pvals[set->n_params++] = v;
+	set->compiled = false;
+	error = 0;
+	return error;
+}
+
+/* Set the default requestContext().apiVersion. */
+int
+ov_policy_set_api_version(ov_policy_set *set, const char *api_version)
+{
+	OV_ASSERT_ARG(set != NULL && api_version != NULL);
+	set->api_version = ov__arena_strdup(&set->arena, api_version);
+	return set->api_version != NULL ? 0 : ov__error_oom(set->ctx);
+}
+
+/* Add an instance. */
+int
+ov_policy__add_inst(struct ov_policy_set *set, struct pinst *pi)
+{
+	if (set->n_insts == set->insts_cap) {
+		size_t nc = set->insts_cap > 0 ? set->insts_cap * 2 : 64;
+		void *p = ov__reallocarray(set->insts, nc,
+		    sizeof(*set->insts));
+
+		if (p == NULL)
+			return ov__error_oom(set->ctx);
+		set->insts = p;
+		set->insts_cap = nc;
+	}
+	set->insts[set->n_insts++] = pi;
+	return 0;
+}
+
+/* Evaluate an initiative-scope value (literal or expression). */
+static const ov_json *
+scope_value(struct ov_policy_set *set, const ov_json *v,
+    const ov_json *params, const struct pdef *owner)
+{
+	struct pinst fake;
+	struct evalx ex;
+	struct expr *e;
+	char msg[256];
+	size_t off;
+	const ov_json *out = NULL;
+
+	if (!ov_json_is_string(v) || !ov_policy__is_expr(v->u.str, v->len))
+		return v;
+	if (ov_policy__expr_parse(&set->arena, v->u.str, v->len,
+	    set->max_depth, &e, msg, sizeof(msg), &off) < 0)
+		return NULL;
+	memset(&fake, 0, sizeof(fake));
+	fake.params = params;
+	fake.def = (struct pdef *)(uintptr_t)owner;
+	memset(&ex, 0, sizeof(ex));
+	ex.set = set;
+	ex.ctx = set->ctx;
+	ex.a = &set->arena;
+	ex.pi = &fake;
+	ex.api_version = set->api_version;
+	if (ov_policy__eval_expr(&ex, e, &out) < 0)
+		return NULL;
+	return out;
+}
+
+/*
+ * Resolve the parameter values of decl: explicit values (an object of
+ * {name: {value}} or of plain values), then set-level --param values, then
+ * defaults.  *missing names the first parameter left without a value.
+ */
+static const ov_json *
+resolve_params(struct ov_policy_set *set, const ov_json *decl,
+    const ov_json *given, bool given_wrapped, const ov_json *scope_params,
+    const struct pdef *scope_owner, bool use_cli, const char **missing)
+{
+	size_t n = ov_json_len(decl), i, j, k = 0;
+	const char **keys = ov__arena_calloc(&set->arena, n + 1,
+	    sizeof(*keys));
+	const ov_json **vals = ov__arena_calloc(&set->arena, n + 1,
+	    sizeof(*vals));
+
+	*missing = NULL;
+	if (keys == NULL || vals == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const ov_json_member *m = ov_json_member_at(decl, i);
+		const ov_json *v = ov_json_getn(given, m->key, m->klen);
+
+		if (v != NULL && given_wrapped)
+			v = ov_json_get(v, "value");
+		if (v != NULL && scope_params != NULL)
+			v = scope_value(set, v, scope_params, scope_owner);
+		if (v == NULL && use_cli)
+			for (j = set->n_params; j > 0; j--)
+				if (ov__streq_ci(set->pnames[j - 1], m->key)) {
+					v = set->pvals[j - 1];
+					break;
+				}
+		if (v == NULL)
+			v = ov_json_get(&m->value, "defaultValue");
+		if (v == NULL) {
+			if (*missing == NULL)
+				*missing = m->key;
+			continue;
+		}
+		keys[k] = m->key;
+		vals[k++] = v;
+	}
+	return ov_policy__v_object(&set->arena, keys, vals, k);
+}
+
+static int
+compile_def(struct ov_policy_set *set, struct pdef *def,
+    const ov_json *params, const char *missing, struct pdef *assignment,
+    struct pdef *pset, const char *ref_id, const ov_json *groups)
+{
+	struct pinst *pi;
+	size_t i;
+	int error;
+
+	if (missing != NULL) {
+		if ((pi = ov__arena_calloc(&set->arena, 1, sizeof(*pi))) ==
+		    NULL)
+			return ov__error_oom(set->ctx);
+		pi->def = def;
+		pi->error = ov__arena_printf(&set->arena, "parameter '%s' has "
+		    "no value", missing);
+		pi->error_ptr = ov__arena_printf(&set->arena,
+		    "%s/parameters/%s", def->base, missing);
+		(void)ov_policy__diag(set, assignment != NULL || pset != NULL ?
+		    OV_POLICY_DIAG_ERROR : OV_POLICY_DIAG_WARNING, def->file,
+		    def->params_decl, pi->error_ptr, "%s", pi->error);
+	} else if ((error = ov_policy__compile_inst(set, def, params,
+	    &pi)) < 0)
+		return error;
+	pi->assignment = assignment;
+	pi->set = pset;
+	pi->ref_id = ref_id;
+	if (ov_json_type_of(groups) == OV_JSON_ARRAY && groups->len > 0) {
+		pi->groups = ov__arena_calloc(&set->arena, groups->len,
+		    sizeof(char *));
+		if (pi->groups == NULL)
+			return ov__error_oom(set->ctx);
+		for (i = 0; i < groups->len; i++)
+			if (ov_json_is_string(&groups->u.items[i]))
+				pi->groups[pi->n_groups++] =
+				    groups->u.items[i].u.str;
+	}
+	if (pi->unsupported != NULL && pset == NULL && assignment == NULL)
+		(void)ov_policy__diag(set, OV_POLICY_DIAG_UNSUPPORTED,
+		    def->file, def->props, def->base, "%s", pi->unsupported);
+	return ov_policy__add_inst(set, pi);
+}
+
+static int
+compile_set(struct ov_policy_set *set, struct pdef *ps,
+    const ov_json *set_params, struct pdef *assignment)
+{
+	const ov_json *refs = ov_json_get(ps->props, "policyDefinitions");
+	size_t i;
+	int error;
+
+	if (ov_json_type_of(refs) != OV_JSON_ARRAY)
+		return ov_policy__diag(set, OV_POLICY_DIAG_ERROR, ps->file,
+		    ps->props, ps->base, "policyDefinitions must be an array");
+	for (i = 0; i < refs->len; i++) {
+		const ov_json *ref = &refs->u.items[i];
+		const char *did = ov_json_string(ov_json_get(ref,
+		    "policyDefinitionId"));
+		struct pdef *def = ov_policy__find(set, did);
+		const char *missing, *rid;
+		const ov_json *params;
+
+		rid = ov_json_string(ov_json_get(ref,
+		    "policyDefinitionReferenceId"));
+		if (def == NULL || def->kind != PO_DEFINITION) {
+			/* A reference outside the loaded set is not ours. */
+			continue;
+		}
+		params = resolve_params(set, def->params_decl,
+		    ov_json_get(ref, "parameters"), true, set_params, ps,
+		    false, &missing);
+		if (params == NULL)
+			return ov__error_oom(set->ctx);
+		if ((error = compile_def(set, def, params, missing,
+		    assignment, ps, rid, ov_json_get(ref, "groupNames"))) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int
+compile_assignment(struct ov_policy_set *set, struct pdef *as)
+{
+	const char *did = ov_json_string(ov_json_get(as->props,
+	    "policyDefinitionId"));
+	struct pdef *target = ov_policy__find(set, did);
+	const ov_json *given = ov_json_get(as->props, "parameters");
+	const char *missing;
+	const ov_json *params;
+	size_t first = set->n_insts, i;
+	const char *mode;
+	int error;
+
+	if (target == NULL)
+		return ov_policy__diag(set, OV_POLICY_DIAG_WARNING, as->file,
+		    as->props, as->base, "assignment '%s' refers to '%s', "
+		    "which is not loaded", as->name, did != NULL ? did : "");
+	params = resolve_params(set, target->params_decl, given, true, NULL,
+	    NULL, false, &missing);
+	if (params == NULL)
+		return ov__error_oom(set->ctx);
+	if (target->kind == PO_SET) {
+		if (missing != NULL)
+			return ov_policy__diag(set, OV_POLICY_DIAG_ERROR,
+			    as->file, as->props, as->base, "assignment '%s' "
+			    "leaves parameter '%s' without a value", as->name,
+			    missing);
+		error = compile_set(set, target, params, as);
+	} else
+		error = compile_def(set, target, params, missing, as, NULL,
+		    NULL, NULL);
+	if (error < 0)
+		return error;
+	mode = ov_json_string(ov_json_get(as->props, "enforcementMode"));
+	for (i = first; i < set->n_insts; i++)
+		set->insts[i]->enforce = mode == NULL ||
+		    !ov__streq_ci(mode, "DoNotEnforce");
+	return 0;
+}
+
+static bool
+has_assignments(const struct ov_policy_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n_objs; i++)
+		if (set->objs[i]->kind == PO_ASSIGNMENT)
+			return true;
+	return false;
+}
+
+/* Compile everything. */
+int
+ov_policy__compile_all(struct ov_policy_set *set)
+{
+	size_t i;
+	int error;
+	bool assigned = has_assignments(set);
+
+	if (set->compiled)
+		return 0;
+	set->n_insts = 0;
+	for (i = 0; i < set->n_objs; i++) {
+		struct pdef *d = set->objs[i];
+		const char *missing;
+		const ov_json *params;
+
+		if (assigned) {
+			if (d->kind == PO_ASSIGNMENT &&
+			    (error = compile_assignment(set, d)) < 0)
+				return error;
+			continue;
+		}
+		if (d->kind == PO_DEFINITION) {
+			params = resolve_params(set, d->params_decl, NULL,
+			    false, NULL, NULL, true, &missing);
+			if (params == NULL)
+				return ov__error_oom(set->ctx);
+			if ((error = compile_def(set, d, params, missing, NULL,
+			    NULL, NULL, NULL)) < 0)
+				return error;
+		} else if (d->kind == PO_SET) {
+			params = resolve_params(set, d->params_decl, NULL,
+			    false, NULL, NULL, true, &missing);
+			if (params == NULL)
+				return ov__error_oom(set->ctx);
+			if (missing != NULL) {
+				(void)ov_policy__diag(set,
+				    OV_POLICY_DIAG_WARNING, d->file,
+				    d->params_decl, d->base, "initiative "
+				    "parameter '%s' has no value", missing);
+				continue;
+			}
+			if ((error = compile_set(set, d, params, NULL)) < 0)
+				return error;
+		}
+	}
+	set->compiled = true;
+	return 0;
+}
+
+/* Compile (idempotent). */
+int
+ov_policy_set_compile(ov_policy_set *set)
+{
+	OV_ASSERT_ARG(set != NULL);
+	return ov_policy__compile_all(set);
+}
+
+/* Counts. */
+int
+ov_policy_set_stats(ov_policy_set *set, ov_policy_stats *out)
+{
+	size_t i;
+	int error;
+
+	OV_ASSERT_ARG(set != NULL && out != NULL);
+	if ((error = ov_policy__compile_all(set)) < 0)
+		return error;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < set->n_objs; i++)
+		switch (set->objs[i]->kind) {
+		case PO_DEFINITION: out->definitions++; break;
+		case PO_SET: out->initiatives++; break;
+		case PO_ASSIGNMENT: out->assignments++; break;
+		case PO_EXEMPTION: out->exemptions++; break;
+		}
+	for (i = 0; i < set->n_insts; i++)
+		if (set->insts[i]->error == NULL &&
+		    set->insts[i]->unsupported == NULL)
+			out->compiled++;
+	for (i = 0; i < set->n_diags; i++)
+		if (set->diags[i].level == OV_POLICY_DIAG_WARNING)
+			out->warnings++;
+	out->unsupported = set->n_unsupported;
+	out->errors = set->n_errors;
+	return 0;
+}
+
+/* Number of diagnostics. */
+size_t
+ov_policy_set_n_diags(const ov_policy_set *set)
+{
+	return set != NULL ? set->n_diags : 0;
+}
+
+/* One diagnostic. */
+int
+ov_policy_set_diag(const ov_policy_set *set, size_t i, ov_policy_diag *out)
+{
+	const struct ov_policy_diag_int *d;
+
+	if (set == NULL || i >= set->n_diags)
+		return OV_ENOTFOUND;
+	d = &set->diags[i];
+	out->level = d->level;
+	out->file = d->file;
+	out->pointer = d->pointer;
+	out->line = d->line;
+	out->column = d->column;
+	out->message = d->message;
+	return 0;
+}
+
+/* Add the policy objects of a snapshot. */
+int
+ov_policy_set_add_snapshot(ov_policy_set *set, const ov_snapshot *snap)
+{
+	const struct ov_snapshot *s = (const struct ov_snapshot *)snap;
+	size_t i;
+	int error;
+
+	OV_ASSERT_ARG(set != NULL && snap != NULL);
+	for (i = 0; i < s->n_records; i++) {
+		const struct ov_record *r = s->records[i];
+
+		if (r->type == NULL || !ov__startswith_ci(r->type,
+		    "Microsoft.Authorization/policy"))
+			continue;
+		if (!ov__streq_ci(r->type,
+		    "Microsoft.Authorization/policyDefinitions") &&
+		    !ov__streq_ci(r->type,
+		    "Microsoft.Authorization/policySetDefinitions") &&
+		    !ov__streq_ci(r->type,
+		    "Microsoft.Authorization/policyAssignments") &&
+		    !ov__streq_ci(r->type,
+		    "Microsoft.Authorization/policyExemptions"))
+			continue;
+		/* Built-ins already loaded from files win. */
+		if (ov_policy__find(set, r->id) != NULL)
+			continue;
+		if ((error = ov_policy__add_obj(set, NULL, r->body, "",
+		    NULL)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* ---- scope ------------------------------------------------------------ */
+
+/* The scope part of an id: everything before /providers/Microsoft.Auth... */
+static const char *
+scope_of(struct ov_arena *a, const struct pdef *d)
+{
+	const char *s = ov_json_string(ov_json_get(d->props, "scope"));
+	const char *p;
+
+	if (s != NULL)
+		return s;
+	if (d->id == NULL)
+		return "";
+	p = strstr(d->id, "/providers/Microsoft.Authorization/");
+	if (p == NULL)
+		p = strstr(d->id, "/providers/microsoft.authorization/");
+	if (p == NULL)
+		return "";
+	return ov__arena_strndup(a, d->id, (size_t)(p - d->id));
+}
+
+static bool
+under(const char *id, const char *scope)
+{
+	size_t n = strlen(scope);
+
+	if (n == 0 || ov__startswith_ci(scope,
+	    "/providers/Microsoft.Management/managementGroups"))
+		return true;	/* tenant or management group: everything */
+	if (id == NULL || strlen(id) < n || !ov__eq_ci(id, n, scope, n))
+		return false;
+	return id[n] == '\0' || id[n] == '/';
+}
+
+static bool
+in_scope(struct ov_arena *a, const struct pinst *pi, const struct pres *r)
+{
+	const ov_json *ns;
+	size_t i;
+
+	if (pi->assignment == NULL)
+		return true;
+	if (!under(r->id, scope_of(a, pi->assignment)))
+		return false;
+	ns = ov_json_get(pi->assignment->props, "notScopes");
+	for (i = 0; i < ov_json_len(ns); i++) {
+		const char *s = ov_json_string(ov_json_at(ns, i));
+
+		if (s != NULL && under(r->id, s))
+			return false;
+	}
+	return true;
+}
+
+/* AZP: exemption-structure: an unexpired exemption covering the pair. */
+static const struct pdef *
+exempted(struct ov_policy_set *set, struct ov_arena *a,
+    const struct pinst *pi, const struct pres *r)
+{
+	size_t i, j;
+	int64_t now = ov_ctx_now(set->ctx);
+
+	if (pi->assignment == NULL)
+		return NULL;
+	for (i = 0; i < set->n_objs; i++) {
+		const struct pdef *x = set->objs[i];
+		const char *aid, *exp;
+		const ov_json *refs;
+		int64_t t;
+
+		if (x->kind != PO_EXEMPTION)
+			continue;
+		aid = ov_json_string(ov_json_get(x->props,
+		    "policyAssignmentId"));
+		if (aid == NULL || !ov__streq_ci(aid, pi->assignment->id))
+			continue;
+		if (!under(r->id, scope_of(a, x)))
+			continue;
+		exp = ov_json_string(ov_json_get(x->props, "expiresOn"));
+		if (exp != NULL && ov__time_parse(exp, strlen(exp), &t) &&
+		    t <= now)
+			continue;
+		refs = ov_json_get(x->props, "policyDefinitionReferenceIds");
+		if (ov_json_len(refs) > 0) {
+			for (j = 0; j < refs->len; j++) {
+				const char *s = ov_json_string(&refs->u.items[j]);
+
+				if (s != NULL && pi->ref_id != NULL &&
+				    ov__streq_ci(s, pi->ref_id))
+					break;
+			}
+			if (j == refs->len)
+				continue;
+		}
+		return x;
+	}
+	return NULL;
+}
+
+/* ---- related resources from the snapshot index ------------------------ */
+
+static bool
+name_ok(const struct ov_record *c, const char *name)
+{
+	const char *last;
+
+	if (name == NULL || name[0] == '\0')
+		return true;
+	last = strrchr(name, '/');
+	last = last != NULL ? last + 1 : name;
+	if (strcmp(last, "?") == 0 || last[0] == '\0')
+		return true;
+	return c->name != NULL && ov__streq_ci(
+	    strrchr(c->name, '/') != NULL ? strrchr(c->name, '/') + 1 :
+	    c->name, last);
+}
+
+static bool
+is_extension_id(const char *id)
+{
+	const char *p = id != NULL ? strstr(id, "/providers/") : NULL;
+
+	return p != NULL && strstr(p + 1, "/providers/") != NULL;
+}
+
+static int
+snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
+    const char *type, const char *name, const char *rg, bool sub_scope,
+    struct pres **out, size_t *n, bool *collected, struct ov_arena *a)
+{
+	const struct ov_snapshot *s = p;
+	const struct ov_record_list *l;
+	struct pres *c;
+	size_t i, k = 0;
+	bool child, ext = false;
+
+	*out = NULL;
+	*n = 0;
+	*collected = ov_model__type_collected(s, type);
+	if (!*collected)
+		return 0;
+	child = r->type != NULL && strlen(type) > strlen(r->type) &&
+	    ov__startswith_ci(type, r->type) && type[strlen(r->type)] == '/';
+	l = child && r->id != NULL ? ov_model__children(s, r->id) :
+	    ov_model__by_type(s, type);
+	if (l == NULL || l->len == 0)
+		return 0;
+	if ((c = ov__arena_calloc(a, l->len, sizeof(*c))) == NULL)
+		return OV_ENOMEM;
+	if (!child)
+		for (i = 0; i < l->len && !ext; i++)
+			ext = is_extension_id(l->items[i]->id);
+	for (i = 0; i < l->len; i++) {
+		const struct ov_record *x = l->items[i];
+
+		if (x->type == NULL || !ov__streq_ci(x->type, type) ||
+		    !name_ok(x, name))
+			continue;
+		if (!child) {
+			if (ext) {
+				if (!under(x->id, r->id != NULL ? r->id :
+				    "(none)"))
+					continue;
+			} else if (sub_scope) {
+				if (r->subscription == NULL ||
+				    x->subscription_id == NULL ||
+				    !ov__streq_ci(r->subscription,
+				    x->subscription_id))
+					continue;
+			} else {
+				const char *want = rg != NULL ? rg : r->rg;
+
+				if (want == NULL || x->resource_group ==
+				    NULL || !ov__streq_ci(want,
+				    x->resource_group) ||
+				    (r->subscription != NULL &&
+				    x->subscription_id != NULL &&
+				    !ov__streq_ci(r->subscription,
+				    x->subscription_id)))
+					continue;
+			}
+		}
+		ov_policy__pres_from_record(&c[k++], x);
+	}
+	*out = c;
+	*n = k;
+	(void)pi;
+	return 0;
+}
+
+/* ---- evaluation over a snapshot --------------------------------------- */
+
+static void
+fill_result(ov_policy_result *o, const struct pinst *pi,
+    const struct ov_record *rec, const struct presult *pr,
+    struct ov_arena *a)
+{
+	const struct pdef *d = pi->def;
+	const ov_json *om = d->ovmeta, *ctl;
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	o->definition_id = d->id;
+	o->definition_name = d->name;
+	o->display_name = d->display_name;
+	o->assignment_id = pi->assignment != NULL ? pi->assignment->id :
+	    NULL;
+	o->set_id = pi->set != NULL ? pi->set->id : NULL;
+	o->reference_id = pi->ref_id;
+	o->groups = pi->groups;
+	o->n_groups = pi->n_groups;
+	o->resource_id = rec->id;
+	o->resource_type = rec->type;
+	o->resource_name = rec->name;
+	o->state = (ov_state)pr->state;
+	o->effect = (ov_policy_effect)pi->effect;
+	o->effect_name = pi->effect_text;
+	o->reason = pr->reason;
+	o->pointer = pr->pointer;
+	o->path = pr->path;
+	o->value = pr->value;
+	o->change = pr->change;
+	o->rule_id = ov_json_string(ov_json_get(om, "id"));
+	o->severity = ov_json_string(ov_json_get(om, "severity"));
+	o->layer = ov_json_string(ov_json_get(om, "layer"));
+	o->duty = ov_json_string(ov_json_get(om, "duty"));
+	o->remediation = ov_json_string(ov_json_get(om, "remediation"));
+	ctl = ov_json_get(om, "controls");
+	if (ov_json_len(ctl) > 0) {
+		const char **c = ov__arena_calloc(a, ctl->len, sizeof(*c));
+
+		for (i = 0; c != NULL && i < ctl->len; i++)
+			if ((c[o->n_controls] = ov_json_string(
+			    ov_json_at(ctl, i))) != NULL)
+				o->n_controls++;
+		o->controls = c;
+	}
+	o->builtin = d->policy_type != NULL &&
+	    (ov__streq_ci(d->policy_type, "BuiltIn") ||
+	    ov__streq_ci(d->policy_type, "Static"));
+	o->file = d->file != NULL ? d->file->path : NULL;
+}
+
+struct walk {
+	struct ov_policy_set	*set;
+	const struct ov_snapshot *snap;
+	unsigned		 flags;
+	ov_policy_result_cb	 cb;
+	void			*payload;
+	struct ov_arena		 scratch;
+	const char		*only;	/* assignment filter (what-if) */
+	bool			 whatif; /* force deny, report violations */
+	struct ov_buf		*trace;	/* explain */
+};
+
+static int
+eval_one(struct walk *w, const struct pinst *pi, const struct ov_record *rec)
+{
+	struct related rel = { snap_lookup, (void *)(uintptr_t)w->snap };
+	struct pres r;
+	struct presult pr;
+	ov_policy_result res;
+	const struct pdef *x;
+	int error;
+
+	ov_policy__pres_from_record(&r, rec);
+	if (!in_scope(&w->scratch, pi, &r))
+		return 0;
+	if ((error = ov_policy__eval_inst(w->set, w->set->ctx, &w->scratch,
+	    pi, &r, &rel, w->trace, &pr)) < 0)
+		return error;
+	if (pr.state < 0) {
+		if (!(w->flags & OV_POLICY_EVAL_ALL))
+			return 0;
+		pr.state = OV_STATE_NOT_APPLICABLE;
+		pr.reason = "not applicable";
+	}
+	if (pr.state != OV_STATE_NOT_APPLICABLE &&
+	    (x = exempted(w->set, &w->scratch, pi, &r)) != NULL) {
+		pr.state = OV_STATE_EXEMPT;
+		pr.reason = ov__arena_printf(&w->scratch, "exempt by %s",
+		    x->name);
+	}
+	if (w->whatif && pr.state != OV_STATE_NON_COMPLIANT)
+		return 0;
+	fill_result(&res, pi, rec, &pr, &w->scratch);
+	if (w->whatif) {
+		res.effect = OV_EFFECT_DENY;
+		res.effect_name = "deny";
+	}
+	return w->cb(&res, w->payload);
+}
+
+static int
+walk_snapshot(struct walk *w)
+{
+	const struct ov_snapshot *s = w->snap;
+	size_t i, j, k;
+	int error = 0;
+
+	if ((error = ov_policy__compile_all(w->set)) < 0)
+		return error;
+	if (!s->indexed && (error = ov_model__index(
+	    (struct ov_snapshot *)(uintptr_t)s)) < 0)
+		return error;
+	ov__arena_init(&w->scratch, 0, 0);
+	for (i = 0; i < w->set->n_insts && error == 0; i++) {
+		const struct pinst *pi = w->set->insts[i];
+
+		if (pi->error != NULL || pi->unsupported != NULL)
+			continue;
+		if (w->only != NULL && (pi->assignment == NULL ||
+		    (!ov__streq_ci(pi->assignment->id, w->only) &&
+		    !ov__streq_ci(pi->assignment->name, w->only))))
+			continue;
+		if (w->trace != NULL) {
+			(void)ov_policy__dump_inst(pi, w->trace);
+		}
+		if (pi->types != NULL && !(w->flags & OV_POLICY_EVAL_ALL)) {
+			for (j = 0; j < pi->n_types && error == 0; j++) {
+				const struct ov_record_list *l =
+				    ov_model__by_type(s, pi->types[j]);
+
+				for (k = 0; l != NULL && k < l->len &&
+				    error == 0; k++) {
+					error = eval_one(w, pi, l->items[k]);
+					ov__arena_reset(&w->scratch);
+				}
+			}
+			continue;
+		}
+		for (k = 0; k < s->n_records && error == 0; k++) {
+			error = eval_one(w, pi, s->records[k]);
+			ov__arena_reset(&w->scratch);
+		}
+	}
+	ov__arena_free(&w->scratch);
+	return error;
+}
+
+/* Evaluate on a snapshot. */
+int
+ov_policy_eval_snapshot(ov_policy_set *set, const ov_snapshot *snap,
+    unsigned flags, ov_policy_result_cb cb, void *payload)
+{
+	struct walk w;
+
+	OV_ASSERT_ARG(set != NULL && snap != NULL && cb != NULL);
+	memset(&w, 0, sizeof(w));
+	w.set = set;
+	w.snap = (const struct ov_snapshot *)snap;
+	w.flags = flags;
+	w.cb = cb;
+	w.payload = payload;
+	return walk_snapshot(&w);
+}
+
+/* What-if: the assignment with effect deny and enforcement on. */
+int
+ov_policy_whatif_deny(ov_policy_set *set, const ov_snapshot *snap,
+    const char *assignment, ov_policy_result_cb cb, void *payload)
+{
+	struct walk w;
+	size_t i;
+	bool found = false;
+	int error;
+
+	OV_ASSERT_ARG(set != NULL && snap != NULL && assignment != NULL &&
+	    cb != NULL);
+	if ((error = ov_policy__compile_all(set)) < 0)
+		return error;
+	for (i = 0; i < set->n_insts; i++)
+		if (set->insts[i]->assignment != NULL &&
+		    (ov__streq_ci(set->insts[i]->assignment->id, assignment) ||
+		    ov__streq_ci(set->insts[i]->assignment->name,
+		    assignment)))
+			found = true;
+	if (!found)
+		return ov__error(set->ctx, OV_ENOTFOUND, OV_ERRCLASS_POLICY,
+		    "no assignment '%s'", assignment);
+	memset(&w, 0, sizeof(w));
+	w.set = set;
+	w.snap = (const struct ov_snapshot *)snap;
+	w.cb = cb;
+	w.payload = payload;
+	w.only = assignment;
+	w.whatif = true;
+	return walk_snapshot(&w);
+}
+
+static int
+trace_cb(const ov_policy_result *r, void *p)
+{
+	return ov__buf_printf(p, "  => %s %s on %s%s%s\n",
+	    ov_state_name(r->state), r->effect_name != NULL ? r->effect_name :
+	    "", r->resource_id != NULL ? r->resource_id : "(resource)",
+	    r->reason != NULL ? ": " : "", r->reason != NULL ? r->reason : "");
+}
+
+/* Write the IR and, given a snapshot, the evaluation trace into sink. */
+int
+ov_policy_explain(ov_policy_set *set, const ov_snapshot *snap,
+    ov_policy_sink sink, void *payload)
+{
+	struct ov_buf b = OV_BUF_INIT((size_t)1 << 30);
+	struct walk w;
+	size_t i;
+	int error;
+
+	OV_ASSERT_ARG(set != NULL && sink != NULL);
+	if ((error = ov_policy__compile_all(set)) < 0)
+		return error;
+	if (snap == NULL) {
+		for (i = 0; i < set->n_insts; i++)
+			(void)ov_policy__dump_inst(set->insts[i], &b);
+	} else {
+		memset(&w, 0, sizeof(w));
+		w.set = set;
+		w.snap = (const struct ov_snapshot *)snap;
+		w.trace = &b;
+		w.cb = trace_cb;
+		w.payload = &b;
+		error = walk_snapshot(&w);
+	}
+	if (error == 0 && b.len > 0)
+		error = sink(b.ptr, b.len, payload);
+	ov__buf_free(&b);
+	return error;
+}
+
+/* ---- findings --------------------------------------------------------- */
+
+struct fctx {
+	ov_findings	*out;		/* destination */
+	unsigned	 flags;		/* OV_POLICY_FINDINGS_* */
+};
+
+static ov_severity
+default_severity(const ov_policy_result *r)
+{
+	ov_severity s;
+
+	if (r->severity != NULL && ov_severity_parse(r->severity, &s) == 0)
+		return s;
+	switch (r->effect) {
+	case OV_EFFECT_DENY:
+		return OV_SEV_HIGH;
+	case OV_EFFECT_MANUAL:
+		return OV_SEV_LOW;
+	default:
+		return OV_SEV_MEDIUM;
+	}
+}
+
+static int
+finding_cb(const ov_policy_result *r, void *p)
+{
+	struct fctx *fc = p;
+	ov_finding f;
+	ov_evidence ev;
+	ov_layer layer;
+	const char *ctl[256];
+	size_t n = 0, i;
+
+	if (r->state != OV_STATE_NON_COMPLIANT &&
+	    r->state != OV_STATE_INDETERMINATE)
+		return 0;
+	if (r->state == OV_STATE_INDETERMINATE &&
+	    (fc->flags & OV_POLICY_FINDINGS_NO_INDETERMINATE))
+		return 0;
+	memset(&f, 0, sizeof(f));
+	memset(&ev, 0, sizeof(ev));
+	f.rule = r->rule_id != NULL ? r->rule_id : r->definition_name;
+	f.title = r->display_name != NULL ? r->display_name :
+	    r->definition_name;
+	f.severity = default_severity(r);
+	f.state = r->state;
+	f.resource_id = r->resource_id != NULL ? r->resource_id : "(unknown)";
+	f.resource_type = r->resource_type;
+	f.resource_name = r->resource_name;
+	if (r->layer != NULL && ov_layer_parse(r->layer, &layer) == 0)
+		f.layer = layer;
+	f.duty = r->duty;
+	for (i = 0; i < r->n_controls && n < 256; i++)
+		ctl[n++] = r->controls[i];
+	for (i = 0; i < r->n_groups && n < 256; i++)
+		ctl[n++] = r->groups[i];
+	f.controls = ctl;
+	f.n_controls = n;
+	ev.path = r->path != NULL ? r->path : r->pointer;
+	ev.value = r->value;
+	ev.message = r->reason;
+	f.evidence = &ev;
+	f.n_evidence = 1;
+	f.remediation = r->remediation;
+	f.source = "policy";
+	return ov_findings_add(fc->out, &f);
+}
+
+/* Turn results into findings. */
+int
+ov_policy_findings(ov_policy_set *set, const ov_snapshot *snap,
+    ov_findings *out, unsigned flags)
+{
+	struct fctx fc;
+
+	OV_ASSERT_ARG(set != NULL && snap != NULL && out != NULL);
+	fc.out = out;
+	fc.flags = flags;
+	return ov_policy_eval_snapshot(set, snap, 0, finding_cb, &fc);
+}

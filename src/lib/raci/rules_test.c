@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `overvisor rules test`: every rule's fixtures run through the policy
+ * engine.  A fixture file holds the cases of one rule; each case is a
+ * subject record, optional related records (diagnostic settings and other
+ * existence targets) and the state the rule must give the subject.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/raci/raci_util.h"
+#include "lib/raci/rulepack.h"
+#include "overvisor/policy.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/hash.h"
+
+/* What the evaluation callback looks for and what it found. */
+struct probe {
+	const char	*rule;		/* rule id */
+	const char	*resource;	/* subject record id */
+	bool		 found;		/* a result was seen */
+	ov_state	 state;		/* its state */
+	char		 reason[256];	/* its reason */
+};
+
+static int
+on_result(const ov_policy_result *r, void *payload)
+{
+	struct probe *pr = payload;
+
+	if (r->rule_id == NULL || !ov__streq_ci(r->rule_id, pr->rule) ||
+	    r->resource_id == NULL || !ov__streq_ci(r->resource_id,
+	    pr->resource))
+		return 0;
+	/* Keep the most severe state if the engine reports more than one. */
+	if (!pr->found || r->state == OV_STATE_NON_COMPLIANT) {
+		pr->found = true;
+		pr->state = r->state;
+		snprintf(pr->reason, sizeof(pr->reason), "%s",
+		    r->reason != NULL ? r->reason : "");
+	}
+	return 0;
+}
+
+/* Serialise the case's records as a JSON array for the snapshot loader. */
+static int
+case_input(ov_ctx *ctx, const ov_json *cs, struct ov_buf *b)
+{
+	const ov_json *rel = ov_json_get(cs, "related");
+	char *s;
+	size_t i;
+
+	ov__buf_clear(b);
+	if ((s = ov_json_to_string(ov_json_get(cs, "record"), 0)) == NULL)
+		return ov__error_oom(ctx);
+	if (ov__buf_putc(b, '[') < 0 || ov__buf_puts(b, s) < 0) {
+		ov_free(s);
+		return ov__error_oom(ctx);
+	}
+	ov_free(s);
+	for (i = 0; i < ov_json_len(rel); i++) {
+		if ((s = ov_json_to_string(ov_json_at(rel, i), 0)) == NULL)
+			return ov__error_oom(ctx);
+		if (ov__buf_putc(b, ',') < 0 || ov__buf_puts(b, s) < 0) {
+			ov_free(s);
+			return ov__error_oom(ctx);
+		}
+		ov_free(s);
+	}
+	return ov__buf_putc(b, ']') < 0 ? ov__error_oom(ctx) : 0;
+}
+
+static int
+run_case(ov_ctx *ctx, ov_policy_set *set, const ov_rule_info *r,
+    const ov_json *cs, struct ov_buf *b, struct probe *pr)
+{
+	ov_snapshot *snap = NULL;
+	int error;
+
+	memset(pr, 0, sizeof(*pr));
+	pr->rule = r->id;
+	pr->resource = ov_json_string(ov_json_path(cs, "record.id"));
+	if (pr->resource == NULL)
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_CONFIG,
+		    "fixture case of %s has no record.id", r->id);
+	if ((error = case_input(ctx, cs, b)) < 0)
+		return error;
+	if ((error = ov_snapshot_new(&snap, ctx)) < 0)
+		return error;
+	if ((error = ov_snapshot_load_buffer(snap, "fixture.json",
+	    ov__buf_cstr(b), b->len, 0)) < 0)
+		goto done;
+	error = ov_policy_eval_snapshot(set, snap, OV_POLICY_EVAL_ALL,
+	    on_result, pr);
+done:
+	ov_snapshot_free(snap);
+	return error;
+}
+
+static int
+test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
+    const ov_rule_info *r, const char *fixtures_dir, ov_rule_case_cb cb,
+    void *payload, ov_rule_test_stats *st, struct ov_buf *b)
+{
+	char path[4096], *data = NULL;
+	ov_json_doc *doc = NULL;
+	ov_json_error jerr;
+	const ov_json *cases;
+	FILE *probe;
+	size_t len, i;
+	int error;
+
+	snprintf(path, sizeof(path), "%s/%s.json", fixtures_dir, r->id);
+	if ((probe = fopen(path, "rb")) == NULL) {
+		st->missing++;
+		return 0;
+	}
+	fclose(probe);
+	if ((error = ov_raci__read_file(ctx, path, &data, &len)) < 0)
+		return error;
+	if ((error = ov_json_parse(&doc, ctx, data, len, OV_JSON_STRICT,
+	    &jerr)) < 0) {
+		error = ov__error_at(ctx, error, OV_ERRCLASS_CONFIG, path,
+		    jerr.line, jerr.column, NULL, "%s", jerr.message);
+		goto done;
+	}
+	cases = ov_json_get(ov_json_doc_root(doc), "cases");
+	st->rules++;
+	for (i = 0; i < ov_json_len(cases); i++) {
+		const ov_json *cs = ov_json_at(cases, i);
+		const char *expect = ov_json_string(ov_json_get(cs, "expect"));
+		ov_state want;
+		struct probe pr;
+		ov_rule_case rc;
+
+		if (expect == NULL || ov_state_parse(expect, &want) < 0) {
+			error = ov__error_at(ctx, OV_EINVALID,
+			    OV_ERRCLASS_CONFIG, path, 0, 0, NULL,
+			    "case %zu has no valid expect", i);
+			goto done;
+		}
+		if ((error = run_case(ctx, set, r, cs, b, &pr)) < 0)
+			goto done;
+		st->cases++;
+		rc.rule = r->id;
+		rc.name = ov_json_string(ov_json_get(cs, "name"));
+		rc.expected = ov_state_name(want);
+		rc.actual = pr.found ? ov_state_name(pr.state) : "none";
+		rc.reason = pr.found ? pr.reason : NULL;
+		rc.ok = pr.found && pr.state == want;
+		if (!rc.ok)
+			st->failed++;
+		if (cb != NULL && (error = cb(&rc, payload)) != 0)
+			goto done;
+	}
+done:
+	(void)p;
+	ov_json_doc_free(doc);
+	ov__free(data);
+	return error;
+}
+
+/* Run every rule's fixtures (see overvisor/rules.h). */
+int
+ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
+    const char *fixtures_dir, const char *only, ov_rule_case_cb cb,
+    void *payload, ov_rule_test_stats *stats)
+{
+	ov_policy_set *set = NULL;
+	struct ov_buf b = OV_BUF_INIT(OV_RACI_MAX_FILE);
+	size_t i;
+	int error;
+
+	OV_ASSERT_ARG(p != NULL && fixtures_dir != NULL && stats != NULL);
+	memset(stats, 0, sizeof(*stats));
+	if ((error = ov_policy_set_new(&set, ctx)) < 0)
+		return error;
+	if (data_dir != NULL && (error = ov_policy_set_default_aliases(set,
+	    data_dir)) < 0)
+		goto done;
+	/* One set holds the whole pack: each case then runs every rule,
+	 * exactly as a scan would, and only the rule under test is read. */
+	for (i = 0; i < p->n_rules; i++)
+		if (only == NULL || ov__streq_ci(only, p->rules[i].id))
+			if ((error = ov_policy_set_add_file(set,
+			    p->rules[i].file)) < 0)
+				goto done;
+	if ((error = ov_policy_set_compile(set)) < 0)
+		goto done;
+	for (i = 0; i < p->n_rules; i++) {
+		if (only != NULL && !ov__streq_ci(only, p->rules[i].id))
+			continue;
+		if ((error = test_rule(p, ctx, set, &p->rules[i],
+		    fixtures_dir, cb, payload, stats, &b)) != 0)
+			goto done;
+	}
+done:
+	ov__buf_free(&b);
+	ov_policy_set_free(set);
+	return error;
+}
