@@ -119,14 +119,16 @@ typedef struct {
  * expect, record, related}]}) through the policy engine: each case's
  * record and related records become a snapshot, the rule is evaluated,
  * and the state of the record is compared with expect.  only, when not
- * NULL, restricts the run to one rule id.  data_dir gives the shipped
- * alias table (data/aliases).  Returns 0 when the run
+ * NULL, restricts the run to one rule id.  Aliases come from
+ * aliases_path (the `az provider list` shape) when not NULL, else from
+ * the table shipped under data_dir.  Returns 0 when the run
  * completed (look at stats->failed), or an error when a fixture or rule
  * cannot be read.
  */
 OV_EXTERN(int) ov_rulepack_test(const ov_rulepack *pack, ov_ctx *ctx,
-    const char *data_dir, const char *fixtures_dir, const char *only,
-    ov_rule_case_cb cb, void *payload, ov_rule_test_stats *stats);
+    const char *data_dir, const char *aliases_path,
+    const char *fixtures_dir, const char *only, ov_rule_case_cb cb,
+    void *payload, ov_rule_test_stats *stats);
 
 /* ------------------------------------------------------------------ */
 /* Shared-responsibility matrix                                        */

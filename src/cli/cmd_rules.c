@@ -15,7 +15,7 @@ usage(FILE *f)
 {
 	fputs("usage: overvisor rules list [--format text|json] [--rules DIR]\n"
 	    "       overvisor rules test [--rules DIR] [--fixtures DIR]\n"
-	    "                            [--rule ID] [--verbose]\n"
+	    "                            [--aliases FILE] [--rule ID] [-v]\n"
 	    "       overvisor rules docs --output DIR [--rules DIR]\n"
 	    "       overvisor rules frameworks\n"
 	    "\n"
@@ -31,6 +31,8 @@ usage(FILE *f)
 	    "  --rules DIR     rule pack (default: the bundled rules/)\n"
 	    "  --fixtures DIR  fixtures (default: tests/fixtures/rules)\n"
 	    "  --rule ID       test only this rule\n"
+	    "  --aliases FILE  alias table (az provider list shape) instead\n"
+	    "                  of the shipped one\n"
 	    "  --output DIR    documentation directory\n"
 	    "  -v, --verbose   print every case, not only failures\n"
 	    "  -h, --help      show this help\n"
@@ -45,6 +47,7 @@ struct opts {
 	const char	*fixtures;	/* fixtures dir */
 	const char	*rule;		/* only this rule */
 	const char	*output;	/* docs dir */
+	const char	*aliases;	/* alias table for test */
 	int		 verbose;	/* print passing cases */
 };
 
@@ -57,6 +60,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "fixtures", required_argument, NULL, 'x' },
 		{ "rule", required_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "aliases", required_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -81,6 +85,9 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'o':
 			o->output = optarg;
+			break;
+		case 'a':
+			o->aliases = optarg;
 			break;
 		case 'v':
 			o->verbose = 1;
@@ -188,8 +195,9 @@ do_test(ov_ctx *ctx, struct opts *o)
 		return cli_usage_error("rules", "no rule '%s'", o->rule);
 	}
 	snprintf(fx, sizeof(fx), "%s/tests/fixtures/rules", cli_data_dir());
-	if (ov_rulepack_test(pack, ctx, cli_data_dir(), o->fixtures != NULL ?
-	    o->fixtures : fx, o->rule, print_case, o, &st) < 0) {
+	if (ov_rulepack_test(pack, ctx, cli_data_dir(), o->aliases,
+	    o->fixtures != NULL ? o->fixtures : fx, o->rule, print_case, o,
+	    &st) < 0) {
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
@@ -206,7 +214,7 @@ done:
 int
 cmd_rules(int argc, char **argv)
 {
-	struct opts o = { "text", NULL, NULL, NULL, NULL, 0 };
+	struct opts o = { "text", NULL, NULL, NULL, NULL, NULL, 0 };
 	ov_ctx *ctx = NULL;
 	const char *sub;
 	int status;

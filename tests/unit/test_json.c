@@ -219,7 +219,7 @@ test_string_boundaries(void **state)
 		{ "\xc3", NULL, OV_EPARSE },
 		{ "\\x", NULL, OV_EPARSE },
 	};
-	char text[256], want[128];
+	char text[512], want[256];
 	size_t len, pos, k;
 
 	(void)state;
@@ -1006,6 +1006,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_unicode),
+		cmocka_unit_test(test_string_boundaries),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_limits),

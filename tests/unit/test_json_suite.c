@@ -124,8 +124,10 @@ run_parsing(const char *dir, struct tally *t)
 	char **names = list_dir(dir);
 	size_t i;
 
-	if (names == NULL)
+	if (names == NULL) {
 		fail_msg("cannot list %s", dir);
+		return;
+	}
 	for (i = 0; names[i] != NULL; i++) {
 		const char *name = names[i];
 		ov_json_doc *doc = NULL;
@@ -190,8 +192,10 @@ run_transform(const char *dir, struct tally *t)
 	char **names = list_dir(dir);
 	size_t i;
 
-	if (names == NULL)
+	if (names == NULL) {
 		fail_msg("cannot list %s", dir);
+		return;
+	}
 	for (i = 0; names[i] != NULL; i++) {
 		ov_json_doc *doc = NULL;
 		size_t len;

@@ -81,7 +81,7 @@ int
 ov_policy__eval_expr(struct evalx *ex, const struct expr *e,
     const ov_json **out)
 {
-	const ov_json *argv[64], *o, *k;
+	const ov_json *argv_buf[16], **argv = argv_buf, *o, *k;
 	size_t i;
 	int error;
 
@@ -95,7 +95,10 @@ ov_policy__eval_expr(struct evalx *ex, const struct expr *e,
 	case EX_CALL:
 		if (ov_policy__fns[e->fn].flags & FNF_LAZY)
 			return eval_lazy(ex, e, out);
-		for (i = 0; i < e->nargs && i < 64; i++)
+		if (e->nargs > 16 && (argv = ov__arena_calloc(ex->a,
+		    e->nargs, sizeof(*argv))) == NULL)
+			return ov_policy__fail(ex, "out of memory");
+		for (i = 0; i < e->nargs; i++)
 			if ((error = ov_policy__eval_expr(ex, e->args[i],
 			    &argv[i])) < 0)
 				return error;
@@ -1055,8 +1058,11 @@ ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
 	    pi->effect == OV_EFFECT_DEPLOY_IF_NOT_EXISTS;
 	if (!aine && (pi->app_type || pi->app_name || pi->app_kind)) {
 		ex.applic = true;
+		ex.trace = NULL;
 		res = eval_node(&ex, pi->cond, false);
 		ex.applic = false;
+		ex.trace = trace_buf;
+		ex.missing_env = false;
 		if (res == 0)
 			return 0;
 		ex.failed = false;
@@ -1123,7 +1129,8 @@ ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
 		}
 	}
 	/* "Missing is not secure": a verdict read from an absent envelope. */
-	if (ex.missing_env && (out->state == OV_STATE_COMPLIANT ||
+	if (ex.missing_env && (set == NULL || !set->lax_missing) &&
+	    (out->state == OV_STATE_COMPLIANT ||
 	    out->state == OV_STATE_NON_COMPLIANT)) {
 		out->state = OV_STATE_INDETERMINATE;
 		out->reason = "the record has no properties: the source did "

@@ -112,7 +112,7 @@ parse_call(struct parser *p, unsigned depth, struct expr **out)
 {
 	struct tok name = p->cur;
 	struct expr *e = node(p, EX_CALL, name.offset);
-	struct expr *args[64];
+	struct expr *args[512];
 	size_t nargs = 0;
 	char fname[64];
 	int error, fn;

@@ -707,11 +707,11 @@ static int
 f_uniquestring(struct evalx *ex, const struct expr *e, const ov_json **argv,
     size_t argc, const ov_json **out)
 {
-	const char *parts[64];
+	const char *parts[512];
 	char s[14];
 	int error;
 
-	if (argc > 64)
+	if (argc > 512)
 		return ov_policy__fail(ex, "too many arguments");
 	if ((error = text_parts(ex, e, argv, argc, parts)) < 0)
 		return error;
@@ -1632,6 +1632,8 @@ f_resourcegroup(struct evalx *ex, const struct expr *e,
 	const struct pres *r = ex->fres;
 	const char *id = NULL;
 
+	if (r != NULL && r->ctx_rg != NULL)
+		RET(r->ctx_rg);
 	if (r != NULL && r->subscription != NULL && r->rg != NULL)
 		id = ov__arena_printf(ex->a,
 		    "/subscriptions/%s/resourceGroups/%s", r->subscription,
@@ -1654,6 +1656,9 @@ f_subscription(struct evalx *ex, const struct expr *e,
 	const ov_json *vals[4];
 	const struct pres *r = ex->fres;
 	const char *sub = r != NULL ? r->subscription : NULL;
+
+	if (r != NULL && r->ctx_sub != NULL)
+		RET(r->ctx_sub);
 
 	vals[0] = sv(ex->a, sub != NULL ? ov__arena_printf(ex->a,
 	    "/subscriptions/%s", sub) : NULL);

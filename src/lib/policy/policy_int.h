@@ -345,6 +345,8 @@ struct ov_policy_set {
 	unsigned		 max_depth;	/* expression depth */
 	uint64_t		 max_steps;	/* per evaluation */
 	uint64_t		 max_count;	/* count iterations */
+	bool			 lax_missing;	/* no indeterminate for an
+						   absent envelope */
 };
 
 int	ov_policy__diag(struct ov_policy_set *set, int level,
@@ -384,6 +386,8 @@ struct pres {
 	const char		*subscription; /* may be NULL */
 	const char		*rg;	/* resource group, may be NULL */
 	const struct ov_record	*rec;	/* record, or NULL */
+	const ov_json		*ctx_rg; /* resourceGroup() override */
+	const ov_json		*ctx_sub; /* subscription() override */
 };
 
 struct binding {

@@ -165,8 +165,8 @@ done:
 /* Run every rule's fixtures (see overvisor/rules.h). */
 int
 ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
-    const char *fixtures_dir, const char *only, ov_rule_case_cb cb,
-    void *payload, ov_rule_test_stats *stats)
+    const char *aliases_path, const char *fixtures_dir, const char *only,
+    ov_rule_case_cb cb, void *payload, ov_rule_test_stats *stats)
 {
 	ov_policy_set *set = NULL;
 	struct ov_buf b = OV_BUF_INIT(OV_RACI_MAX_FILE);
@@ -177,8 +177,11 @@ ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
 	memset(stats, 0, sizeof(*stats));
 	if ((error = ov_policy_set_new(&set, ctx)) < 0)
 		return error;
-	if (data_dir != NULL && (error = ov_policy_set_default_aliases(set,
-	    data_dir)) < 0)
+	if (aliases_path != NULL)
+		error = ov_policy_set_load_aliases(set, aliases_path);
+	else if (data_dir != NULL)
+		error = ov_policy_set_default_aliases(set, data_dir);
+	if (error < 0)
 		goto done;
 	/* One set holds the whole pack: each case then runs every rule,
 	 * exactly as a scan would, and only the rule under test is read. */

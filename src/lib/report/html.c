@@ -18,8 +18,8 @@
 #include "util/alloc.h"
 #include "util/time.h"
 
-#define CHART_WIDTH	440	/* SVG width in px */
-#define CHART_LABEL	200	/* px reserved for labels */
+#define CHART_WIDTH	520	/* SVG width in px */
+#define CHART_LABEL	250	/* px reserved for labels */
 #define CHART_BAR	18	/* bar height */
 #define CHART_GAP	6	/* space between bars */
 

@@ -117,6 +117,35 @@ ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o)
 }
 
 /*
+ * The layer a duty works in, for findings about the duty itself (an
+ * accountability gap, a lapsed exception) that name no resource layer.
+ */
+static ov_layer
+duty_layer(const char *duty)
+{
+	static const struct {
+		const char	*duty;	/* contract duty */
+		ov_layer	 layer;	/* where its work happens */
+	} map[] = {
+		{ "os-patching", OV_LAYER_OPERATING_SYSTEM },
+		{ "identity-review", OV_LAYER_ACCOUNTS_AND_IDENTITIES },
+		{ "nsg-review", OV_LAYER_NETWORK_CONTROLS },
+		{ "defender-triage", OV_LAYER_APPLICATIONS },
+		{ "policy-enforcement", OV_LAYER_APPLICATIONS },
+		{ "backup-validation", OV_LAYER_INFORMATION_AND_DATA },
+		{ "monitoring", OV_LAYER_APPLICATIONS },
+		{ "incident-response", OV_LAYER_APPLICATIONS },
+		{ "governance-reporting", OV_LAYER_INFORMATION_AND_DATA },
+	};
+	size_t i;
+
+	for (i = 0; duty != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+		if (ov__streq_ci(duty, map[i].duty))
+			return map[i].layer;
+	return OV_LAYER_UNKNOWN;
+}
+
+/*
  * Copy every finding, filling what the producer could not know: the
  * accountable party and due date from the contract duty, the owner side.
  */
@@ -138,6 +167,8 @@ fill_accountability(struct ov_scan_result *r)
 		goto fail;
 	for (i = 0; (f = ov_findings_get(in, i)) != NULL; i++) {
 		g = *f;
+		if (g.layer == OV_LAYER_UNKNOWN)
+			g.layer = duty_layer(g.duty);
 		if (g.duty != NULL) {
 			if (g.accountable == NULL)
 				g.accountable = ov_contract__accountable(
