@@ -75,6 +75,10 @@ OV_EXTERN(size_t) ov_scan_n_rules(const ov_scan_result *r);
  */
 OV_EXTERN(size_t) ov_scan_n_policy_errors(const ov_scan_result *r);
 
+/** The exceptions the scan applied (--exceptions), or NULL. */
+OV_EXTERN(const struct ov_exceptions *) ov_scan_exceptions(
+    const ov_scan_result *r);
+
 /** The framework compliance view, or NULL without --framework. */
 OV_EXTERN(const ov_compliance *) ov_scan_compliance(const ov_scan_result *r);
 

@@ -55,6 +55,11 @@ int	cli_close_output(FILE *f);
 bool	cli_is_help(const char *s);
 /* Apply OVERVISOR_NOW (ISO date) to ctx, for reproducible runs. */
 int	cli_apply_clock(ov_ctx *ctx);
+/* Record a finished scan in the store at db (scan --db); 0 or an exit status. */
+struct ov_snapshot;
+struct ov_scan_result;
+int	cli_store_scan(ov_ctx *ctx, const char *db,
+	    const struct ov_snapshot *snap, const struct ov_scan_result *result);
 /* The data directory: $OVERVISOR_DATA, else the build-time source tree. */
 const char *cli_data_dir(void);
 

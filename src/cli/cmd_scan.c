@@ -15,8 +15,6 @@
 #include "overvisor/snapshot.h"
 #include "cli.h"
 
-int cli_store_scan(ov_ctx *ctx, const char *db, const ov_snapshot *snap,
-    const ov_scan_result *result);
 
 #define MAX_LIST 64
 

@@ -226,6 +226,15 @@ ov_scan__finish(struct ov_scan_result *r, const ov_scan_options *o)
 	return apply_exceptions(r);
 }
 
+/* The exceptions applied, or NULL. */
+const struct ov_exceptions *
+ov_scan_exceptions(const ov_scan_result *r)
+{
+	const struct stages *st = r != NULL ? r->stage : NULL;
+
+	return st != NULL ? st->exceptions : NULL;
+}
+
 /* Release stage state. */
 void
 ov_scan__teardown(struct ov_scan_result *r)

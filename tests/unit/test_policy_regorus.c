@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runs every case of $OVERVISOR_CORPUS/regorus-azure-policy-tests/cases
+ * through the policy engine.  Each YAML case gives a policy rule or a
+ * definition, a resource, parameters, optional related resources
+ * (host_await) and the expected outcome: want_effect (the rule fires with
+ * that effect), want_undefined (it does not) or want_parse_error /
+ * want_compile_error.  The YAML is converted to JSON with libyaml.
+ *
+ * Deliberate differences are listed in `differences` with the Microsoft
+ * documentation that supports our reading; they are counted, not failed.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "testutil.h"
+#include "overvisor/policy.h"
+#include "policy/policy_int.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/*
+ * Cases where we deliberately differ, with the reason.  A listed case that
+ * starts passing is reported so the list stays honest.
+ */
+static const struct {
+	const char *file;
+	const char *note;
+	const char *why;
+} differences[] = {
+	{ NULL, NULL, NULL }
+};
+
+/* ---- YAML to JSON ----------------------------------------------------- */
+
+static int
+emit_scalar(struct ov_buf *b, const yaml_node_t *n)
+{
+	const char *s = (const char *)n->data.scalar.value;
+	size_t len = n->data.scalar.length;
+	char *end;
+
+	if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		if (len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0)
+			return ov__buf_puts(b, "null");
+		if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0)
+			return ov__buf_puts(b, s);
+		(void)strtod(s, &end);
+		if (end == s + len && (s[0] == '-' || (s[0] >= '0' &&
+		    s[0] <= '9')))
+			return ov__buf_puts(b, s);
+	}
+	(void)ov__buf_putc(b, '"');
+	for (; len > 0; s++, len--) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			(void)ov__buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			(void)ov__buf_printf(b, "\\u%04x", c);
+		else
+			(void)ov__buf_putc(b, (char)c);
+	}
+	return ov__buf_putc(b, '"');
+}
+
+static int
+emit(struct ov_buf *b, yaml_document_t *d, yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	yaml_node_pair_t *p;
+
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return emit_scalar(b, n);
+	case YAML_SEQUENCE_NODE:
+		(void)ov__buf_putc(b, '[');
+		for (it = n->data.sequence.items.start;
+		    it < n->data.sequence.items.top; it++) {
+			if (it != n->data.sequence.items.start)
+				(void)ov__buf_putc(b, ',');
+			emit(b, d, yaml_document_get_node(d, *it));
+		}
+		return ov__buf_putc(b, ']');
+	case YAML_MAPPING_NODE:
+		(void)ov__buf_putc(b, '{');
+		for (p = n->data.mapping.pairs.start;
+		    p < n->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(d, p->key);
+
+			if (p != n->data.mapping.pairs.start)
+				(void)ov__buf_putc(b, ',');
+			(void)ov__buf_putc(b, '"');
+			(void)ov__buf_add(b, k->data.scalar.value,
+			    k->data.scalar.length);
+			(void)ov__buf_puts(b, "\":");
+			emit(b, d, yaml_document_get_node(d, p->value));
+		}
+		return ov__buf_putc(b, '}');
+	default:
+		return ov__buf_puts(b, "null");
+	}
+}
+
+static ov_json_doc *
+yaml_file_to_json(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct ov_buf b = OV_BUF_INIT((size_t)1 << 28);
+	ov_json_doc *out = NULL;
+	yaml_node_t *root;
+
+	if (f == NULL)
+		return NULL;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (yaml_parser_load(&parser, &doc) &&
+	    (root = yaml_document_get_root_node(&doc)) != NULL) {
+		emit(&b, &doc, root);
+		if (ov_json_parse(&out, NULL, ov__buf_cstr(&b), b.len,
+		    OV_JSON_STRICT, NULL) < 0)
+			out = NULL;
+		yaml_document_delete(&doc);
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	ov__buf_free(&b);
+	return out;
+}
+
+/* ---- running a case --------------------------------------------------- */
+
+struct hostc {
+	const ov_json	*responses;	/* host_await list */
+	size_t		 next;		/* next response to hand out */
+};
+
+static int
+host_lookup(void *p, const struct pinst *pi, const struct pres *r,
+    const char *type, const char *name, const char *rg, bool sub_scope,
+    struct pres **out, size_t *n, bool *collected, struct ov_arena *a)
+{
+	struct hostc *h = p;
+	const ov_json *resp;
+
+	(void)pi; (void)r; (void)type; (void)name; (void)rg; (void)sub_scope;
+	*collected = true;
+	*n = 0;
+	*out = NULL;
+	if (h->responses == NULL || h->next >= ov_json_len(h->responses))
+		return 0;
+	resp = ov_json_get(ov_json_at(h->responses, h->next++), "response");
+	if (resp == NULL || ov_json_type_of(resp) == OV_JSON_NULL)
+		return 0;
+	*out = ov__arena_calloc(a, 1, sizeof(**out));
+	if (*out == NULL)
+		return OV_ENOMEM;
+	ov_policy__pres_from_json(*out, resp);
+	*n = 1;
+	return 0;
+}
+
+enum outcome { OUT_FIRED, OUT_NOT_FIRED, OUT_ERROR, OUT_COMPILE_ERROR };
+
+static enum outcome
+run_case(const ov_json *c, const ov_json *file_def, const char *aliases,
+    char *detail, size_t dsize)
+{
+	ov_ctx *ctx = NULL;
+	ov_policy_set *set = NULL;
+	struct ov_buf b = OV_BUF_INIT((size_t)1 << 26);
+	const ov_json *def = ov_json_get(c, "policy_definition");
+	const ov_json *rule = ov_json_get(c, "policy_rule");
+	const ov_json *params = ov_json_get(c, "parameters");
+	const ov_json *res = ov_json_get(c, "resource");
+	const ov_json *rc = ov_json_get(c, "request_context");
+	const ov_json *cx = ov_json_get(c, "context");
+	enum outcome o = OUT_ERROR;
+	struct ov_arena a = OV_ARENA_INIT;
+	struct presult pr;
+	struct pres r;
+	struct hostc h;
+	struct related rel;
+	size_t i;
+
+	detail[0] = '\0';
+	if (def == NULL && rule == NULL)
+		def = file_def;
+	if (ov_ctx_new(&ctx) < 0 || ov_policy_set_new(&set, ctx) < 0)
+		goto done;
+	ov_ctx_set_now(ctx, 1767225600);	/* 2026-01-01 */
+	set->lax_missing = true;
+	if (aliases != NULL)
+		(void)ov_policy_set_load_aliases(set, aliases);
+	if (def != NULL) {
+		(void)ov__buf_puts(&b, ov_json_string(def));
+	} else {
+		(void)ov__buf_puts(&b, "{\"properties\":{\"mode\":\"All\","
+		    "\"parameters\":{");
+		for (i = 0; i < ov_json_len(params); i++)
+			(void)ov__buf_printf(&b, "%s\"%s\":{\"type\":"
+			    "\"object\"}", i > 0 ? "," : "",
+			    ov_json_member_at(params, i)->key);
+		(void)ov__buf_puts(&b, "},\"policyRule\":");
+		(void)ov__buf_puts(&b, ov_json_string(rule) != NULL ?
+		    ov_json_string(rule) : "null");
+		(void)ov__buf_puts(&b, "}}");
+	}
+	for (i = 0; i < ov_json_len(params); i++) {
+		const ov_json_member *m = ov_json_member_at(params, i);
+		char *txt = ov_json_to_string(&m->value, 0);
+
+		(void)ov_policy_set_set_param(set, m->key, txt);
+		ov_free(txt);
+	}
+	if (ov_json_get(c, "api_version") != NULL)
+		(void)ov_policy_set_api_version(set, ov_json_string(
+		    ov_json_get(c, "api_version")));
+	if (ov_json_get(rc, "apiVersion") != NULL)
+		(void)ov_policy_set_api_version(set, ov_json_string(
+		    ov_json_get(rc, "apiVersion")));
+	if (ov_policy_set_add_buffer(set, "case.json", ov__buf_cstr(&b),
+	    b.len) < 0 || ov_policy_set_compile(set) < 0)
+		goto done;
+	if (set->n_insts == 0 || set->insts[0]->error != NULL ||
+	    set->n_errors > 0) {
+		snprintf(detail, dsize, "%s", set->n_insts > 0 &&
+		    set->insts[0]->error != NULL ? set->insts[0]->error :
+		    "load error");
+		o = OUT_COMPILE_ERROR;
+		goto done;
+	}
+	if (set->insts[0]->unsupported != NULL) {
+		snprintf(detail, dsize, "%s", set->insts[0]->unsupported);
+		o = OUT_COMPILE_ERROR;
+		goto done;
+	}
+	ov__arena_init(&a, 0, 0);
+	ov_policy__pres_from_json(&r, res);
+	r.ctx_rg = ov_json_get(cx, "resourceGroup");
+	r.ctx_sub = ov_json_get(cx, "subscription");
+	if (r.subscription == NULL)
+		r.subscription = ov_json_string(ov_json_get(r.ctx_sub,
+		    "subscriptionId"));
+	if (r.location == NULL)
+		r.location = "";
+	h.responses = ov_json_get(c, "host_await");
+	h.next = 0;
+	rel.lookup = host_lookup;
+	rel.payload = &h;
+	/* Mode Indexed needs a location; regorus does not check it. */
+	set->insts[0]->indexed = false;
+	if (ov_policy__eval_inst(set, ctx, &a, set->insts[0], &r, &rel, NULL,
+	    &pr) < 0)
+		goto done;
+	if (pr.state == OV_STATE_ERROR) {
+		snprintf(detail, dsize, "%s", pr.reason);
+		o = OUT_ERROR;
+	} else if (pr.state == OV_STATE_NON_COMPLIANT ||
+	    (pr.state == OV_STATE_INDETERMINATE &&
+	    set->insts[0]->effect == OV_EFFECT_MANUAL)) {
+		snprintf(detail, dsize, "%s", set->insts[0]->effect_text);
+		o = OUT_FIRED;
+	} else
+		o = OUT_NOT_FIRED;
+done:
+	ov__arena_free(&a);
+	ov__buf_free(&b);
+	ov_policy_set_free(set);
+	ov_ctx_free(ctx);
+	return o;
+}
+
+static bool
+is_difference(const char *file, const char *note)
+{
+	size_t i;
+
+	for (i = 0; differences[i].file != NULL; i++)
+		if (strcmp(differences[i].file, file) == 0 &&
+		    strcmp(differences[i].note, note) == 0)
+			return true;
+	return false;
+}
+
+static void
+test_regorus_cases(void **state)
+{
+	const char *corpus = ov_test_corpus();
+	char dir[2048], path[4200], alias_dir[2048], detail[512];
+	struct dirent **ents = NULL;
+	int n, i;
+	size_t pass = 0, fail = 0, diff = 0;
+
+	(void)state;
+	if (corpus == NULL)
+		skip();
+	snprintf(dir, sizeof(dir), "%s/regorus-azure-policy-tests/cases",
+	    corpus);
+	snprintf(alias_dir, sizeof(alias_dir),
+	    "%s/regorus-azure-policy-tests/aliases", corpus);
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0)
+		skip();
+	for (i = 0; i < n; i++) {
+		const char *fn = ents[i]->d_name;
+		ov_json_doc *doc;
+		const ov_json *root, *cases, *fdef, *al;
+		char apath[4200];
+		size_t k;
+
+		if (strstr(fn, ".yaml") == NULL)
+			goto next;
+		snprintf(path, sizeof(path), "%s/%s", dir, fn);
+		if ((doc = yaml_file_to_json(path)) == NULL) {
+			print_error("cannot convert %s\n", fn);
+			fail++;
+			goto next;
+		}
+		root = ov_json_doc_root(doc);
+		cases = ov_json_get(root, "cases");
+		fdef = ov_json_get(root, "policy_definition");
+		al = ov_json_get(root, "aliases");
+		snprintf(apath, sizeof(apath), "%s/%s", alias_dir,
+		    ov_json_string(al) != NULL ? ov_json_string(al) : "");
+		for (k = 0; k < ov_json_len(cases); k++) {
+			const ov_json *c = ov_json_at(cases, k);
+			const char *note = ov_json_string(ov_json_get(c,
+			    "note"));
+			const char *want = ov_json_string(ov_json_get(c,
+			    "want_effect"));
+			bool want_err = ov_json_is_true(ov_json_get(c,
+			    "want_parse_error")) || ov_json_is_true(
+			    ov_json_get(c, "want_compile_error"));
+			enum outcome o = run_case(c, fdef, al != NULL ? apath :
+			    NULL, detail, sizeof(detail));
+			bool ok;
+
+			if (note == NULL)
+				note = "?";
+			if (want_err)
+				ok = o == OUT_COMPILE_ERROR;
+			else if (want != NULL)
+				ok = o == OUT_FIRED &&
+				    strcasecmp(detail, want) == 0;
+			else
+				ok = o == OUT_NOT_FIRED;
+			if (ok) {
+				pass++;
+				if (is_difference(fn, note))
+					print_message("listed difference now "
+					    "passes: %s %s\n", fn, note);
+			} else if (is_difference(fn, note))
+				diff++;
+			else {
+				fail++;
+				print_error("FAIL %s %s: want %s, got %s %s\n",
+				    fn, note, want_err ? "error" : want != NULL
+				    ? want : "undefined", o == OUT_FIRED ?
+				    "fired" : o == OUT_NOT_FIRED ? "undefined"
+				    : o == OUT_ERROR ? "runtime-error" :
+				    "compile-error", detail);
+			}
+		}
+		ov_json_doc_free(doc);
+next:
+		free(ents[i]);
+	}
+	free(ents);
+	print_message("regorus cases: %zu pass, %zu deliberate differences, "
+	    "%zu fail\n", pass, diff, fail);
+	assert_true(pass > 500);
+	assert_int_equal(fail, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_regorus_cases),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
