@@ -277,6 +277,17 @@ gen(const char *path, unsigned long mb)
 	return 0;
 }
 
+/* User plus system CPU seconds of this process so far. */
+static double
+cpu_now(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static double
 now(void)
 {
@@ -358,7 +369,7 @@ static int
 parse_bench(const char *path, int runs)
 {
 	ov_json_parser *p = NULL;
-	double t[32];
+	double t[32], c[32];
 	char *buf;
 	struct rusage ru;
 	unsigned long long records = 0, nodes = 0;
@@ -374,7 +385,7 @@ parse_bench(const char *path, int runs)
 		return 1;
 	}
 	for (i = 0; i < runs; i++) {
-		double t0 = now();
+		double t0 = now(), c0 = cpu_now();
 
 		records = 0;
 		if ((bytes = parse_once(path, p, buf, &records, &nodes)) < 0) {
@@ -383,13 +394,17 @@ parse_bench(const char *path, int runs)
 			return 1;
 		}
 		t[i] = (double)bytes / (1024.0 * 1024.0) / (now() - t0);
-		printf("run %d: %.1f MB/s\n", i + 1, t[i]);
+		c[i] = (double)bytes / (1024.0 * 1024.0) / (cpu_now() - c0);
+		printf("run %d: %.1f MB/s (%.1f MB per CPU second)\n", i + 1,
+		    t[i], c[i]);
 	}
 	qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
+	qsort(c, (size_t)runs, sizeof(c[0]), cmp_double);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("overvisor: %lld bytes, %llu records, median %.1f MB/s, "
-	    "peak RSS %ld KB (members seen %llu)\n", bytes, records,
-	    t[runs / 2], ru.ru_maxrss, nodes);
+	    "cpu %.1f MB/s, peak RSS %ld KB (top-level members %llu)\n",
+	    bytes, records, t[runs / 2], c[runs / 2], ru.ru_maxrss,
+	    nodes / (unsigned long long)runs);
 	ov_json_parser_free(p);
 	free(buf);
 	return 0;

@@ -59,32 +59,47 @@ fi
 # Five rounds, the parsers taking turns within each round, so that a
 # burst of load on a shared machine hits them alike; medians are reported.
 echo "== overvisor: ov_json_parser_parse per line, arena reset per record"
-[ $have_cj = 1 ] && echo "== cJSON $(dpkg-query -W -f='${Version}' libcjson-dev 2>/dev/null || true): cJSON_ParseWithLength + cJSON_Delete per line"
-[ $have_cj = 0 ] && echo "== cJSON: skipped (libcjson-dev not installed)"
-[ $have_sj = 1 ] && echo "== simdjson $(dpkg-query -W -f='${Version}' libsimdjson-dev 2>/dev/null || true): dom::parser per line, parse only"
-[ $have_sj = 0 ] && echo "== simdjson: skipped (libsimdjson-dev or a C++ compiler is not installed)"
+if [ $have_cj = 1 ]; then
+	echo "== cJSON $(dpkg-query -W -f='${Version}' libcjson-dev 2>/dev/null || true): cJSON_ParseWithLength + cJSON_Delete per line"
+else
+	echo "== cJSON: skipped (libcjson-dev not installed)"
+fi
+if [ $have_sj = 1 ]; then
+	echo "== simdjson $(dpkg-query -W -f='${Version}' libsimdjson-dev 2>/dev/null || true): dom::parser per line, parse only"
+else
+	echo "== simdjson: skipped (libsimdjson-dev or a C++ compiler is not installed)"
+fi
 : > "$WORK/ov.txt"
 : > "$WORK/cj.txt"
 : > "$WORK/sj.txt"
 for round in 1 2 3 4 5; do
 	"$DRIVER" parse "$DATA" 1 | grep '^overvisor' | tee -a "$WORK/ov.txt"
-	[ $have_cj = 1 ] && "$WORK/cjson_bench" "$DATA" | tee -a "$WORK/cj.txt"
-	[ $have_sj = 1 ] && "$WORK/simdjson_bench" "$DATA" | tee -a "$WORK/sj.txt"
+	if [ $have_cj = 1 ]; then
+		"$WORK/cjson_bench" "$DATA" | tee -a "$WORK/cj.txt"
+	fi
+	if [ $have_sj = 1 ]; then
+		"$WORK/simdjson_bench" "$DATA" | tee -a "$WORK/sj.txt"
+	fi
 done
 ov_mbs=$(sed -n 's/.*median \([0-9.]*\) MB\/s.*/\1/p' "$WORK/ov.txt" | median)
+ov_cpu=$(sed -n 's/.*cpu \([0-9.]*\) MB\/s.*/\1/p' "$WORK/ov.txt" | median)
 ov_rss=$(sed -n 's/.*peak RSS \([0-9]*\) KB.*/\1/p' "$WORK/ov.txt" | median)
-cj_mbs=$(sed -n 's/.*, \([0-9.]*\) MB\/s.*/\1/p' "$WORK/cj.txt" | median)
+cj_mbs=$(sed -n 's/.*records, \([0-9.]*\) MB\/s.*/\1/p' "$WORK/cj.txt" | median)
+cj_cpu=$(sed -n 's/.*cpu \([0-9.]*\) MB\/s.*/\1/p' "$WORK/cj.txt" | median)
 cj_rss=$(sed -n 's/.*peak RSS \([0-9]*\) KB.*/\1/p' "$WORK/cj.txt" | median)
-sj_mbs=$(sed -n 's/.*, \([0-9.]*\) MB\/s.*/\1/p' "$WORK/sj.txt" | median)
+sj_mbs=$(sed -n 's/.*records, \([0-9.]*\) MB\/s.*/\1/p' "$WORK/sj.txt" | median)
+sj_cpu=$(sed -n 's/.*cpu \([0-9.]*\) MB\/s.*/\1/p' "$WORK/sj.txt" | median)
 sj_rss=$(sed -n 's/.*peak RSS \([0-9]*\) KB.*/\1/p' "$WORK/sj.txt" | median)
 
-jq_mbs="" jq_rss=""
+jq_mbs="" jq_rss="" jq_cpu=""
 if command -v jq >/dev/null 2>&1; then
 	echo "== jq $(jq --version 2>/dev/null) (jq -c . > /dev/null, 1 run)"
 	t0=$(date +%s.%N)
 	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f '%M' -o "$WORK/jq.rss" jq -c . "$DATA" >/dev/null
-		jq_rss=$(tail -n 1 "$WORK/jq.rss")
+		/usr/bin/time -f '%U %S %M' -o "$WORK/jq.rss" jq -c . "$DATA" >/dev/null
+		jq_rss=$(tail -n 1 "$WORK/jq.rss" | awk '{ print $3 }')
+		jq_cpu=$(tail -n 1 "$WORK/jq.rss" | awk -v b="$bytes" \
+		    '{ if ($1 + $2 > 0) printf "%.1f", b / 1048576 / ($1 + $2) }')
 	else
 		jq -c . "$DATA" >/dev/null
 	fi
@@ -97,18 +112,25 @@ else
 fi
 
 echo
-echo "== results ($((bytes / 1048576)) MB NDJSON, MB = 2^20 bytes)"
-printf '%-12s %12s %14s %12s\n' parser "MB/s" "peak RSS KB" "overvisor is"
-row() {
-	ratio="-"
-	if [ -n "$2" ] && [ "$1" != overvisor ]; then
-		ratio=$(awk -v a="$ov_mbs" -v b="$2" \
-		    'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')
-	fi
-	printf '%-12s %12s %14s %12s\n' "$1" "${2:-skipped}" "${3:--}" "$ratio"
+echo "== results ($((bytes / 1048576)) MB NDJSON, MB = 2^20 bytes; medians)"
+echo "wall: MB/s of elapsed time; cpu: MB per CPU second (steadier on a busy machine)"
+printf '%-10s %10s %10s %12s %14s %14s\n' parser "wall MB/s" "cpu MB/s" "peak RSS KB" \
+    "ours/it wall" "ours/it cpu"
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2fx", a / b; else print "-" }'
 }
-row overvisor "$ov_mbs" "$ov_rss"
-row cJSON "$cj_mbs" "$cj_rss"
-row simdjson "$sj_mbs" "$sj_rss"
-row jq "$jq_mbs" "$jq_rss"
-echo "targets: >= 3x cJSON, >= 0.5x simdjson"
+row() {
+	if [ "$1" = overvisor ]; then
+		rw="-" rc="-"
+	else
+		rw=$(ratio "$ov_mbs" "$2")
+		rc=$(ratio "$ov_cpu" "$3")
+	fi
+	printf '%-10s %10s %10s %12s %14s %14s\n' "$1" "${2:-skipped}" "${3:--}" \
+	    "${4:--}" "$rw" "$rc"
+}
+row overvisor "$ov_mbs" "$ov_cpu" "$ov_rss"
+row cJSON "$cj_mbs" "$cj_cpu" "$cj_rss"
+row simdjson "$sj_mbs" "$sj_cpu" "$sj_rss"
+row jq "$jq_mbs" "$jq_cpu" "$jq_rss"
+echo "targets: overvisor >= 3x cJSON and >= 0.5x simdjson"

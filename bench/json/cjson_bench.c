@@ -69,8 +69,12 @@ main(int argc, char **argv)
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("cjson: %llu bytes, %llu records, %.1f MB/s, peak RSS %ld KB\n",
-	    total, records, (double)total / (1024.0 * 1024.0) / secs,
+	printf("cjson: %llu bytes, %llu records, %.1f MB/s, cpu %.1f MB/s, "
+	    "peak RSS %ld KB\n", total, records,
+	    (double)total / (1024.0 * 1024.0) / secs,
+	    (double)total / (1024.0 * 1024.0) /
+	    ((double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6),
 	    ru.ru_maxrss);
 	return 0;
 }

@@ -58,8 +58,11 @@ main(int argc, char **argv)
 	    std::chrono::steady_clock::now() - t0).count();
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	std::printf("simdjson: %zu bytes, %zu records, %.1f MB/s, peak RSS %ld KB\n",
-	    total, records, double(total) / (1024.0 * 1024.0) / secs,
-	    ru.ru_maxrss);
+	double cpu = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	std::printf("simdjson: %zu bytes, %zu records, %.1f MB/s, cpu %.1f MB/s, "
+	    "peak RSS %ld KB\n", total, records,
+	    double(total) / (1024.0 * 1024.0) / secs,
+	    double(total) / (1024.0 * 1024.0) / cpu, ru.ru_maxrss);
 	return 0;
 }

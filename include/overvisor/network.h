@@ -89,6 +89,8 @@ typedef struct {
 	bool		 forbidden;	/**< the zone pair is forbidden */
 	const char	*rule_id;	/**< an inbound rule that allows it */
 	const char	*nsg_id;	/**< the NSG holding rule_id */
+	const char	*from_subnet;	/**< source subnet id */
+	const char	*to_subnet;	/**< destination subnet id */
 } ov_network_flow;
 
 /** Options of ov_network_analyze(). */

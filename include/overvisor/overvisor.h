@@ -14,5 +14,6 @@
 #include "overvisor/exceptions.h"
 #include "overvisor/store.h"
 #include "overvisor/contract.h"
+#include "overvisor/whatif.h"
 
 #endif

@@ -27,7 +27,8 @@ int	 ov__buf_puts(struct ov_buf *b, const char *s);
 int	 ov__buf_putc(struct ov_buf *b, char c);
 int	 ov__buf_printf(struct ov_buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-int	 ov__buf_vprintf(struct ov_buf *b, const char *fmt, va_list ap);
+int	 ov__buf_vprintf(struct ov_buf *b, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 2, 0)));
 /* Make room for n more bytes without adding them. */
 int	 ov__buf_grow(struct ov_buf *b, size_t n);
 /* Empty the buffer, keeping its memory. */

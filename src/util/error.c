@@ -171,6 +171,10 @@ copy_opt(char *dst, size_t size, const char *src, const char **field)
 	*field = dst;
 }
 
+static int verror_at(ov_ctx *, int, ov_error_class, const char *, unsigned,
+    unsigned, const char *, const char *, va_list)
+    __attribute__((format(printf, 8, 0)));
+
 static int
 verror_at(ov_ctx *ctx, int code, ov_error_class klass, const char *source,
     unsigned line, unsigned column, const char *pointer, const char *fmt,

@@ -30,4 +30,4 @@ set +e
 st=$?
 set -e
 [ "$st" -eq 1 ] || { echo "a wrong expectation gave exit $st" >&2; exit 1; }
-grep -q '^FAIL OV-STG-001 compliant' "$tmp/out2"
+grep -Eq '^FAIL OV-STG-001 +compliant ' "$tmp/out2"

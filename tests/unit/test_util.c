@@ -137,7 +137,7 @@ test_map(void **state)
 
 	for (i = 0; i < 4; i++)
 		assert_int_equal(ov__map_put(&m, keys[i], strlen(keys[i]),
-		    (void *)keys[i]), 0);
+		    (void *)(uintptr_t)keys[i]), 0);
 	assert_ptr_equal(ov__map_get(&m, "MICROSOFT.COMPUTE/VIRTUALMACHINES",
 	    33), keys[0]);
 	assert_ptr_equal(ov__map_get(&m, "a", 1), keys[2]);

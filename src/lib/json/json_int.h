@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internals shared by the JSON parser, accessors and writer: the key hash,
- * word-at-a-time helpers and UTF-8 validation.
+ * word-at-a-time primitives and UTF-8 validation.
  */
 #ifndef OV_LIB_JSON_INT_H
 #define OV_LIB_JSON_INT_H

@@ -293,6 +293,17 @@ find_operator(struct compiler *c, const ov_json *node, const char *ptr,
 		*rhs = &m->value;
 		*rptr = ptr_join(c, ptr, m->key);
 	}
+	for (i = 0; *cop >= 0 && i < ov_json_len(node); i++) {
+		const ov_json_member *m = ov_json_member_at(node, i);
+
+		if (ov__streq_ci(m->key, "field") ||
+		    ov__streq_ci(m->key, "value") ||
+		    ov__streq_ci(m->key, "count") ||
+		    ov__streq_ci(m->key, ov_policy__cond_names[*cop]))
+			continue;
+		return cerr(c, node, ptr_join(c, ptr, m->key),
+		    "unknown key '%s' in condition", m->key);
+	}
 	if (*cop < 0) {
 		for (i = 0; i < ov_json_len(node); i++) {
 			const ov_json_member *m = ov_json_member_at(node, i);
@@ -338,6 +349,9 @@ compile_count(struct compiler *c, const ov_json *node, const char *ptr,
 	c->cnames[c->depth] = NULL;
 	if (f != NULL) {
 		n->op = IR_COUNT_FIELD;
+		if (nm != NULL)
+			return cerr(c, nm, ptr_join(c, cptr, "name"),
+			    "count.name is only allowed with count.value");
 		if (!ov_json_is_string(f))
 			return cerr(c, f, ptr_join(c, cptr, "field"),
 			    "count.field must be a string");

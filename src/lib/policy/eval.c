@@ -266,8 +266,15 @@ collect(struct ov_arena *a, const ov_json *node, const struct pseg *segs,
 
 	if (i == n)
 		return vals_push(a, out, node);
-	c = ov_json_type_of(node) == OV_JSON_OBJECT ?
-	    ov_json_getn(node, segs[i].name, segs[i].len) : NULL;
+	c = NULL;
+	if (ov_json_type_of(node) == OV_JSON_OBJECT)
+		c = ov_json_getn(node, segs[i].name, segs[i].len);
+	else if (ov_json_type_of(node) == OV_JSON_ARRAY && segs[i].len > 0 &&
+	    segs[i].name[0] >= '0' && segs[i].name[0] <= '9') {
+		unsigned long ix = strtoul(segs[i].name, NULL, 10);
+
+		c = ix < node->len ? &node->u.items[ix] : NULL;
+	}
 	if (c != NULL && c->type == OV_JSON_NULL && !segs[i].wild &&
 	    i + 1 < n)
 		c = NULL;
@@ -283,8 +290,11 @@ collect(struct ov_arena *a, const ov_json *node, const struct pseg *segs,
 		    missing);
 	}
 	if (ov_json_type_of(c) != OV_JSON_ARRAY) {
+		/* A missing inner array reads as one absent value. */
 		if (!after_wild)
 			*missing = true;
+		else
+			return vals_push(a, out, NULL);
 		return 0;
 	}
 	for (j = 0; j < c->len; j++)
@@ -339,7 +349,9 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 		one[0] = str_val(ex, r->name);
 		break;
 	case FR_FULLNAME:
-		one[0] = str_val(ex, full_name(ex->a, r));
+		one[0] = ov_json_is_string(ov_json_get(r->body, "fullName")) ?
+		    ov_json_get(r->body, "fullName") :
+		    str_val(ex, full_name(ex->a, r));
 		break;
 	case FR_TYPE:
 		one[0] = str_val(ex, r->type);
@@ -417,6 +429,15 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 	}
 	if (!*is_coll && vs.n == 0)
 		*missing = true;
+	/* A request's apiVersion, when the body does not carry one. */
+	if (*missing && !fr->is_alias && path->n == 1 &&
+	    ov__streq_ci(path->segs[0].name, "apiVersion") &&
+	    ex->api_version != NULL) {
+		*missing = false;
+		if ((error = vals_push(ex->a, &vs, str_val(ex,
+		    ex->api_version))) < 0)
+			return error;
+	}
 	*vals = vs.v != NULL ? vs.v : one;
 	*n = vs.n;
 	return 0;
@@ -435,8 +456,9 @@ ov_policy__field_fn(struct evalx *ex, const struct fref *fr,
 	if ((error = ov_policy__field_values(ex, fr, ex->fres, &vals, &n,
 	    &coll, &missing)) < 0)
 		return error;
-	if (fr->bind >= 0 && fr->skip == fr->path.n && !coll) {
-		/* The counted member itself: a one-element array. */
+	if (fr->bind >= 0 && !coll) {
+		/* Inside count: the member (or its property) as a
+		 * one-element array.  AZP: author-policies-for-arrays */
 		*out = ov_policy__v_array(ex->a, vals, n);
 		return *out != NULL ? 0 : OV_ENOMEM;
 	}
@@ -447,7 +469,12 @@ ov_policy__field_fn(struct evalx *ex, const struct fref *fr,
 		*out = ov_policy__v_array(ex->a, vals, n);
 		return *out != NULL ? 0 : OV_ENOMEM;
 	}
-	*out = n > 0 ? vals[0] : &ov_policy__v_null;
+	/* AZP: author-policies-for-arrays: a missing value reads as "". */
+	if (n == 0 || vals[0] == NULL || vals[0]->type == OV_JSON_NULL) {
+		*out = ov_policy__v_str(ex->a, "", 0);
+		return *out != NULL ? 0 : OV_ENOMEM;
+	}
+	*out = vals[0];
 	return 0;
 }
 
@@ -548,7 +575,8 @@ order(struct evalx *ex, const ov_json *l, const ov_json *r, int *cmp)
 			*cmp = tl < tr ? -1 : tl > tr;
 			return 0;
 		}
-		*cmp = ov_policy__strcmp_culture(l->u.str, r->u.str);
+		/* AZP: conditions compare InvariantCultureIgnoreCase. */
+		*cmp = ov__strcmp_ci(l->u.str, r->u.str);
 		return 0;
 	}
 	/* A number against a numeric string compares numerically. */
@@ -790,7 +818,7 @@ static int
 eval_count(struct evalx *ex, const struct ir *n)
 {
 	const ov_json **members = NULL, *arr, *r, *cv;
-	size_t nm = 0, i;
+	size_t nm = 0, i, k;
 	int64_t count = 0;
 	int error, res;
 	bool coll, missing;
@@ -801,6 +829,10 @@ eval_count(struct evalx *ex, const struct ir *n)
 			return error;
 		if (missing)
 			nm = 0;
+		for (i = 0, k = 0; i < nm; i++)
+			if (members[i] != NULL)
+				members[k++] = members[i];
+		nm = k;
 	} else {
 		if ((error = ov_policy__eval_expr(ex, n->lhs, &arr)) < 0)
 			return error;

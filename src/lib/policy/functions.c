@@ -761,6 +761,14 @@ f_int(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	if (N(ARG(0)))
 		RET(ov_policy__v_int(ex->a,
 		    (int64_t)trunc(ov_policy__num(ARG(0)))));
+	if (!arg_int(ARG(0), &i) && S(ARG(0))) {
+		char *end;
+		double d = strtod(ARG(0)->u.str, &end);
+
+		if (end != ARG(0)->u.str && *end == '\0' && isfinite(d) &&
+		    fabs(d) < 9e18)
+			RET(ov_policy__v_int(ex->a, (int64_t)trunc(d)));
+	}
 	if (!arg_int(ARG(0), &i))
 		return ov_policy__fail(ex, "int() cannot convert '%s'",
 		    S(ARG(0)) ? ARG(0)->u.str : "value");
@@ -1269,6 +1277,18 @@ arith(struct evalx *ex, const struct expr *e, const ov_json **argv,
 {
 	int64_t a, b, r = 0;
 
+	if (N(ARG(0)) && N(ARG(1)) && (!arg_int(ARG(0), &a) ||
+	    !arg_int(ARG(1), &b))) {
+		double x = ov_policy__num(ARG(0)), y = ov_policy__num(ARG(1));
+		double z = op == '+' ? x + y : op == '-' ? x - y : op == '*' ?
+		    x * y : op == '/' && y != 0 ? x / y : op == '%' && y != 0 ?
+		    fmod(x, y) : nan("");
+
+		if (!isfinite(z))
+			return ov_policy__fail(ex, "%s() divides by zero",
+			    e->name);
+		RET(ov_policy__v_num(ex->a, z));
+	}
 	NEED(arg_int(ARG(0), &a) && arg_int(ARG(1), &b), "integers");
 	switch (op) {
 	case '+': r = a + b; break;
@@ -1347,13 +1367,15 @@ f_max(struct evalx *ex, const struct expr *e, const ov_json **argv,
 
 /* ---- dates ------------------------------------------------------------ */
 
+/* ISO 8601 "YYYY-MM-DDTHH:MM:SSZ", or with utcNow()'s 7-digit fraction. */
 static const ov_json *
-date_value(struct ov_arena *a, int64_t t)
+date_value(struct ov_arena *a, int64_t t, bool fraction)
 {
 	char buf[32], iso[40];
 
 	ov__time_format(t, buf, sizeof(buf));
-	/* "YYYY-MM-DDTHH:MM:SSZ" -> with a 7-digit fraction, as utcNow(). */
+	if (!fraction)
+		return ov_policy__v_str(a, buf, strlen(buf));
 	snprintf(iso, sizeof(iso), "%.19s.0000000Z", buf);
 	return ov_policy__v_str(a, iso, strlen(iso));
 }
@@ -1375,7 +1397,7 @@ f_utcnow(struct evalx *ex, const struct expr *e, const ov_json **argv,
 			RET(ov_policy__v_str(ex->a, buf, strlen(buf)));
 		}
 	}
-	RET(date_value(ex->a, now));
+	RET(date_value(ex->a, now, true));
 }
 
 static int
@@ -1387,7 +1409,7 @@ f_adddays(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	NEED(S(ARG(0)) && ov__time_parse(ARG(0)->u.str, ARG(0)->len, &t),
 	    "an ISO 8601 date");
 	NEED(arg_int(ARG(1), &d), "an integer number of days");
-	RET(date_value(ex->a, t + d * OV_DAY_SECONDS));
+	RET(date_value(ex->a, t + d * OV_DAY_SECONDS, false));
 }
 
 static int
@@ -1407,7 +1429,7 @@ f_datetimeadd(struct evalx *ex, const struct expr *e, const ov_json **argv,
 		dur++;
 	NEED(ov__duration_parse(dur, strlen(dur), &d),
 	    "an ISO 8601 duration");
-	RET(date_value(ex->a, t + (neg ? -d : d)));
+	RET(date_value(ex->a, t + (neg ? -d : d), false));
 }
 
 /* ---- IP addresses ----------------------------------------------------- */
@@ -1613,6 +1635,8 @@ f_policy(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	const ov_json *vals[4];
 	const struct pinst *pi = ex->pi;
 
+	if (ex->fres != NULL && ex->fres->ctx_policy != NULL)
+		RET(ex->fres->ctx_policy);
 	vals[0] = sv(ex->a, pi != NULL && pi->assignment != NULL ?
 	    pi->assignment->id : NULL);
 	vals[1] = sv(ex->a, pi != NULL ? pi->def->id : NULL);

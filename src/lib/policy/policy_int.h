@@ -388,6 +388,7 @@ struct pres {
 	const struct ov_record	*rec;	/* record, or NULL */
 	const ov_json		*ctx_rg; /* resourceGroup() override */
 	const ov_json		*ctx_sub; /* subscription() override */
+	const ov_json		*ctx_policy; /* policy() override */
 };
 
 struct binding {

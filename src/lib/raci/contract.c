@@ -48,7 +48,7 @@ static const struct duty_default {
 	{ OV_DUTY_POLICY_ENFORCEMENT, { 0, D(90), D(30), D(14), D(7) },
 	    D(90) },
 	{ OV_DUTY_BACKUP_VALIDATION, { 0, D(30), D(14), D(3), D(1) },
-	    D(180) },
+	    D(90) },
 	{ OV_DUTY_MONITORING, { 0, D(7), D(3), H(24), H(4) }, D(1) },
 	{ OV_DUTY_INCIDENT_RESPONSE, { 0, H(72), H(24), H(4), H(1) }, 0 },
 	{ OV_DUTY_GOVERNANCE_REPORTING, { 0, D(30), D(30), D(14), D(7) },

@@ -37,6 +37,9 @@ ov_duty__begin(struct ov_duty_finding *df, struct ov_analyzer_ctx *actx,
 	}
 }
 
+static const char *vfmt(struct ov_duty_finding *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static const char *
 vfmt(struct ov_duty_finding *df, const char *fmt, va_list ap)
 {
@@ -81,6 +84,9 @@ ov_duty__remediation(struct ov_duty_finding *df, const char *text)
 {
 	df->f.remediation = ov_duty__strdup(df, text);
 }
+
+static void vev(struct ov_duty_finding *, const char *, const char *,
+    const char *, va_list) __attribute__((format(printf, 4, 0)));
 
 static void
 vev(struct ov_duty_finding *df, const char *path, const char *value,

@@ -52,6 +52,7 @@ index_rules(struct ov_framework *fw)
 	return 0;
 }
 
+/* Load and check one catalogue file; *out is owned by the caller. */
 int
 ov_raci__framework_load_file(struct ov_framework **out, ov_ctx *ctx,
     const char *path)

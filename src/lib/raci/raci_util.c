@@ -14,6 +14,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+/* Read a whole file into a NUL-terminated heap buffer (see header). */
 int
 ov_raci__read_file(ov_ctx *ctx, const char *path, char **data, size_t *len)
 {
@@ -151,6 +152,7 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char * const *)a, *(const char * const *)b);
 }
 
+/* List files ending in suffix under dir, recursively and sorted. */
 int
 ov_raci__list_files(ov_ctx *ctx, struct ov_arena *a, const char *dir,
     const char *suffix, char ***paths, size_t *n)
@@ -178,6 +180,7 @@ done:
 	return error;
 }
 
+/* Write s as a JSON string literal, or null. */
 void
 ov_raci__json_str(FILE *f, const char *s)
 {
@@ -215,6 +218,7 @@ ov_raci__json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Write s with the HTML special characters escaped. */
 void
 ov_raci__html(FILE *f, const char *s)
 {
@@ -238,6 +242,7 @@ ov_raci__html(FILE *f, const char *s)
 	}
 }
 
+/* Write s so that it stays inside one Markdown table cell. */
 void
 ov_raci__md_cell(FILE *f, const char *s)
 {

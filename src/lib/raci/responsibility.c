@@ -17,6 +17,7 @@ static const char *const model_names[OV_MODEL__COUNT] = {
 	"iaas", "paas", "saas", "on-premises"
 };
 
+/* The name of a service model, or NULL when out of range. */
 const char *
 ov_raci__model_name(int model)
 {
@@ -25,6 +26,7 @@ ov_raci__model_name(int model)
 	return model_names[model];
 }
 
+/* The service model named name (case-insensitive), or -1. */
 int
 ov_raci__model_parse(const char *name)
 {
@@ -195,6 +197,10 @@ ov_raci_free(ov_raci *r)
 	ov__free(r);
 }
 
+/*
+ * The service model of type, walking up to the nearest listed parent
+ * type; -1 when no prefix of the type is listed.
+ */
 int
 ov_raci__service_model(const struct ov_raci *r, const char *type)
 {
@@ -237,6 +243,7 @@ uniform_owner(const struct ov_raci *r, ov_layer layer)
 	return o;
 }
 
+/* The owner of layer for type; see responsibility.h. */
 ov_owner
 ov_raci__owner(const struct ov_raci *r, const char *type, ov_layer layer)
 {

@@ -221,9 +221,11 @@ ov_scan__finish(struct ov_scan_result *r, const ov_scan_options *o)
 	int error;
 
 	(void)o;
-	if ((error = fill_accountability(r)) < 0)
+	/* Exceptions first: a lapsed exception is a finding that needs an
+	 * accountable party and a due date like any other. */
+	if ((error = apply_exceptions(r)) < 0)
 		return error;
-	return apply_exceptions(r);
+	return fill_accountability(r);
 }
 
 /* The exceptions applied, or NULL. */

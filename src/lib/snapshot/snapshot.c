@@ -126,6 +126,9 @@ add_file(struct ov_snapshot *s, const char *path, uint32_t *out)
 	return 0;
 }
 
+static int vdiag(struct load_ctx *, unsigned, unsigned, const char *,
+    const char *, va_list) __attribute__((format(printf, 5, 0)));
+
 static int
 vdiag(struct load_ctx *lc, unsigned line, unsigned column,
     const char *pointer, const char *fmt, va_list ap)

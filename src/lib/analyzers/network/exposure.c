@@ -152,8 +152,10 @@ ipc_indeterminate(const struct net_ipconf *ipc)
 static ov_severity
 judge(ov_network_path path, bool any, unsigned lo, unsigned hi, bool waf)
 {
+	/* a published web workload is an expected exposure: low behind a
+	 * WAF that blocks, medium without one */
 	if (path == OV_NET_PATH_APPGW)
-		return waf ? OV_SEV_INFO : OV_SEV_LOW;
+		return waf ? OV_SEV_LOW : OV_SEV_MEDIUM;
 	if (!any)
 		return net_range_has_mgmt(lo, hi, NULL) ? OV_SEV_LOW :
 		    OV_SEV_INFO;
@@ -231,6 +233,8 @@ push_exp(struct ov_network *n, const struct net_ipconf *ipc,
 
 			memset(&inet, 0, sizeof(inet));
 			inet.kind = NET_EP_INTERNET;
+			inet.one_family = true;
+			inet.v6 = ipc->v6;
 			if (seg->by[k] != NULL && net_aspec_match(
 			    &seg->by[k]->src, &inet) == NET_M_PARTIAL)
 				source = seg->by[k]->raw_src;
@@ -609,17 +613,37 @@ paths_lb_one(struct ov_network *n, struct scratch *s,
 
 /* ---- application gateways ---- */
 
+/*
+ * True when a WAF in Prevention mode fronts the gateway: a WAF policy (its
+ * policySettings when collected) or the inline WAF configuration.  A WAF in
+ * Detection mode only logs, so it does not count.
+ * AZP: web-application-firewall/ag/ag-overview#waf-modes
+ */
 static bool
-agw_waf(const struct ov_record *g)
+agw_waf(const struct ov_network *n, const struct ov_record *g)
 {
 	const char *tier = ov_model__str(g, "properties.sku.tier");
+	const char *pid = ov_model__str(g, "properties.firewallPolicy.id");
 	const ov_json *wc = ov_model__field(g,
-	    "properties.webApplicationFirewallConfiguration.enabled");
+	    "properties.webApplicationFirewallConfiguration");
+	const char *mode;
 
-	if (ov_model__str(g, "properties.firewallPolicy.id") != NULL)
-		return true;
-	if (wc != NULL)
-		return ov_json_is_true(wc);
+	if (pid != NULL) {
+		const struct ov_record *pol = ov_model__by_id(n->topo.snap, pid);
+		const char *state;
+
+		if (pol == NULL)
+			return true;	/* policy not collected: assume it */
+		state = ov_model__str(pol, "properties.policySettings.state");
+		mode = ov_model__str(pol, "properties.policySettings.mode");
+		return (state == NULL || ov__streq_ci(state, "Enabled")) &&
+		    (mode == NULL || ov__streq_ci(mode, "Prevention"));
+	}
+	if (wc != NULL) {
+		mode = ov_json_string(ov_json_get(wc, "firewallMode"));
+		return ov_json_is_true(ov_json_get(wc, "enabled")) &&
+		    (mode == NULL || ov__streq_ci(mode, "Prevention"));
+	}
 	return tier != NULL && (ov__streq_ci(tier, "WAF") ||
 	    ov__streq_ci(tier, "WAF_v2"));
 }
@@ -761,7 +785,7 @@ paths_agw_one(struct ov_network *n, struct scratch *s,
 	const ov_json *rules = ov_json_get(p, "requestRoutingRules");
 	const char *subnet_id = ref(props(ov_json_at(ov_json_get(p,
 	    "gatewayIPConfigurations"), 0)), "subnet");
-	bool waf = agw_waf(g);
+	bool waf = agw_waf(n, g);
 	size_t i, k;
 	int error;
 

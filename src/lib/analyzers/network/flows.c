@@ -11,6 +11,7 @@
  */
 #include "lib/analyzers/network/net.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,24 +89,29 @@ forbidden(const struct ov_network *n, const char *from, const char *to)
 }
 
 static int
-add_flow(struct ov_network *n, const char *from, const char *to,
-    unsigned proto, const struct net_seg *g, size_t pairs,
+add_flow(struct ov_network *n, struct ov_map *idx, const char *from,
+    const char *to, unsigned proto, const struct net_seg *g, size_t pairs,
     const struct net_ipconf *a, const struct net_ipconf *b, int forb)
 {
 	ov_network_flow *f;
-	size_t i;
+	size_t i, cur = 0;
 	const struct net_rule *r = NULL;
+	char key[160];
+	const char *k;
+	void *hit;
 
 	for (i = g->n_by; i > 0; i--)
 		if (g->by[i - 1] != NULL) {
 			r = g->by[i - 1];
 			break;
 		}
-	for (i = 0; i < n->n_flows; i++) {
-		f = &n->flows[i];
-		if (f->port_lo == g->lo && f->port_hi == g->hi &&
-		    strcmp(f->protocol, net_proto_name(proto)) == 0 &&
-		    strcmp(f->from_zone, from) == 0 &&
+	/* one flow per zone pair, subnet pair, protocol and port range */
+	(void)snprintf(key, sizeof(key), "%p|%p|%u|%u|%u",
+	    (const void *)a->subnet, (const void *)b->subnet, proto,
+	    (unsigned)g->lo, (unsigned)g->hi);
+	while ((hit = ov__map_next(idx, key, strlen(key), &cur)) != NULL) {
+		f = &n->flows[(uintptr_t)hit - 1];
+		if (strcmp(f->from_zone, from) == 0 &&
 		    strcmp(f->to_zone, to) == 0) {
 			f->n_pairs += pairs;
 			return 0;
@@ -121,6 +127,10 @@ add_flow(struct ov_network *n, const char *from, const char *to,
 		n->flows = nv;
 		n->flows_cap = nc;
 	}
+	if ((k = ov__arena_strdup(&n->arena, key)) == NULL ||
+	    ov__map_put(idx, k, strlen(k), (void *)(uintptr_t)(n->n_flows +
+	    1)) < 0)
+		return ov__error_oom(n->ctx);
 	f = &n->flows[n->n_flows++];
 	memset(f, 0, sizeof(*f));
 	f->from_zone = from;
@@ -131,6 +141,8 @@ add_flow(struct ov_network *n, const char *from, const char *to,
 	f->n_pairs = pairs;
 	f->example_src = a->workload_id;
 	f->example_dst = b->workload_id;
+	f->from_subnet = a->subnet->id;
+	f->to_subnet = b->subnet->id;
 	f->forbidden = forb == 1 || (forb == 2 &&
 	    net_range_has_mgmt(g->lo, g->hi, NULL));
 	if (r != NULL) {
@@ -169,6 +181,10 @@ cmp_flow(const void *pa, const void *pb)
 		return c;
 	if ((c = strcmp(a->to_zone, b->to_zone)) != 0)
 		return c;
+	if ((c = ov__strcmp_ci(a->to_subnet, b->to_subnet)) != 0)
+		return c;
+	if ((c = ov__strcmp_ci(a->from_subnet, b->from_subnet)) != 0)
+		return c;
 	if ((c = strcmp(a->protocol, b->protocol)) != 0)
 		return c;
 	return (a->port_lo > b->port_lo) - (a->port_lo < b->port_lo);
@@ -180,48 +196,84 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Record the members of the classes a forbidden flow reaches. */
+static int
+note_forbidden(struct ov_network *n, const size_t *cls_of,
+    const bool *forb_cls)
+{
+	struct net_topo *t = &n->topo;
+	size_t i;
+
+	for (i = 0; i < t->n_ipcs; i++) {
+		if (!forb_cls[cls_of[i]])
+			continue;
+		if (n->n_forb == n->forb_cap) {
+			size_t nc = n->forb_cap == 0 ? 16 : n->forb_cap * 2;
+			struct net_forb *nv = ov__reallocarray(n->forb, nc,
+			    sizeof(*nv));
+
+			if (nv == NULL)
+				return ov__error_oom(n->ctx);
+			n->forb = nv;
+			n->forb_cap = nc;
+		}
+		n->forb[n->n_forb].subnet_id = t->ipcs[i]->subnet->id;
+		n->forb[n->n_forb++].ipc = t->ipcs[i];
+	}
+	return 0;
+}
+
 /* Compute the zone-to-zone flows. */
 int
 net_flows_compute(struct ov_network *n)
 {
 	struct net_topo *t = &n->topo;
 	struct cls *c = NULL;
-	size_t n_c = 0, i, j;
+	size_t n_c = 0, i, j, *cls_of = NULL;
+	bool *forb_cls = NULL;
 	uint64_t budget = n->opts.max_flow_pairs != 0 ?
 	    n->opts.max_flow_pairs : NET_DEFAULT_FLOW_PAIRS, used = 0;
 	struct net_segs s1 = { 0 }, s2 = { 0 }, s3 = { 0 }, s4 = { 0 };
 	struct net_segs x = { 0 }, y = { 0 }, z = { 0 };
-	struct ov_map classes = OV_MAP_INIT;
+	struct ov_map classes = OV_MAP_INIT, fidx = OV_MAP_INIT;
 	int error = 0;
 
 	c = ov__calloc(t->n_ipcs + 1, sizeof(*c));
-	if (c == NULL)
-		return ov__error_oom(n->ctx);
+	cls_of = ov__calloc(t->n_ipcs + 1, sizeof(*cls_of));
+	forb_cls = ov__calloc(t->n_ipcs + 1, sizeof(*forb_cls));
+	if (c == NULL || cls_of == NULL || forb_cls == NULL) {
+		error = ov__error_oom(n->ctx);
+		goto done;
+	}
 	for (i = 0; i < t->n_ipcs; i++) {
 		const struct net_ipconf *p = t->ipcs[i];
 		struct cls *hit;
-		char *key = ov__arena_printf(&n->arena, "%p|%p|%d|%s",
-		    (const void *)p->subnet, (const void *)p->nic_nsg,
-		    (int)p->v6, zname(p));
+		char key[160];
+		const char *k;
 		size_t cur = 0;
 
-		if (key == NULL) {
-			error = ov__error_oom(n->ctx);
-			goto done;
-		}
+		(void)snprintf(key, sizeof(key), "%p|%p|%d|%s",
+		    (const void *)p->subnet, (const void *)p->nic_nsg,
+		    (int)p->v6, zname(p));
 		while ((hit = ov__map_next(&classes, key, strlen(key),
 		    &cur)) != NULL)
-			if (same_asgs(hit->rep, p))
+			if (hit->rep->subnet == p->subnet &&
+			    hit->rep->nic_nsg == p->nic_nsg &&
+			    hit->rep->v6 == p->v6 &&
+			    strcmp(zname(hit->rep), zname(p)) == 0 &&
+			    same_asgs(hit->rep, p))
 				break;
 		if (hit == NULL) {
 			hit = &c[n_c++];
 			hit->rep = p;
-			if (ov__map_put(&classes, key, strlen(key), hit) < 0) {
+			if ((k = ov__arena_strdup(&n->arena, key)) == NULL ||
+			    ov__map_put(&classes, k, strlen(k), hit) < 0) {
 				error = ov__error_oom(n->ctx);
 				goto done;
 			}
 		}
 		hit->n++;
+		cls_of[i] = (size_t)(hit - c);
 	}
 	/* the zone list */
 	n->zones = ov__arena_calloc(&n->arena, n_c + 1, sizeof(*n->zones));
@@ -273,15 +325,22 @@ net_flows_compute(struct ov_network *n)
 					error = ov__error_oom(n->ctx);
 					goto done;
 				}
-				for (k = 0; k < z.n; k++)
-					if ((error = add_flow(n, za, zb, p,
-					    &z.v[k], c[i].n * c[j].n, a, b,
+				for (k = 0; k < z.n; k++) {
+					if ((error = add_flow(n, &fidx, za, zb,
+					    p, &z.v[k], c[i].n * c[j].n, a, b,
 					    forb)) < 0)
 						goto done;
+					if (forb == 1 || (forb == 2 &&
+					    net_range_has_mgmt(z.v[k].lo,
+					    z.v[k].hi, NULL)))
+						forb_cls[j] = true;
+				}
 			}
 		}
 	}
 sort:
+	if ((error = note_forbidden(n, cls_of, forb_cls)) < 0)
+		goto done;
 	if (n->n_flows > 1)
 		qsort(n->flows, n->n_flows, sizeof(*n->flows), cmp_flow);
 done:
@@ -293,6 +352,9 @@ done:
 	net_segs_free(&y);
 	net_segs_free(&z);
 	ov__map_free(&classes);
+	ov__map_free(&fidx);
 	ov__free(c);
+	ov__free(cls_of);
+	ov__free(forb_cls);
 	return error;
 }

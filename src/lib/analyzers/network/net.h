@@ -235,6 +235,9 @@ struct net_endpoint {
 	struct net_range subnet;	/* prefix it lives in, when has_subnet */
 	bool		 has_subnet;	/* subnet prefix known */
 	bool		 in_vnet;	/* inside the NSG's VirtualNetwork tag */
+	bool		 one_family;	/* internet: only addresses of family v6
+					   (set by net_eval_nsg from the local
+					   side); else both families */
 	const char	*const *asgs;	/* ASG ids it belongs to */
 	size_t		 n_asgs;
 };
@@ -401,6 +404,12 @@ int	net_nsg_from_record(struct net_nsg **out, struct ov_arena *a,
 
 /* ---- exposure (exposure.c) --------------------------------------------- */
 
+/* A workload that a forbidden zone flow reaches, by destination subnet. */
+struct net_forb {
+	const char	*subnet_id;	/* destination subnet */
+	const struct net_ipconf *ipc;	/* the reached IP configuration */
+};
+
 /* Everything the analysis found; the public ov_network handle. */
 struct ov_network {
 	struct net_topo	 topo;		/* the graph */
@@ -413,6 +422,8 @@ struct ov_network {
 	const char	**zones;	/* zone names, sorted */
 	size_t		 n_zones;
 	bool		 flows_truncated; /* pair budget reached */
+	struct net_forb	*forb;		/* workloads behind forbidden flows */
+	size_t		 n_forb, forb_cap;
 	ov_network_options opts;	/* copy of the options */
 };
 

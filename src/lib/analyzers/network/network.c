@@ -75,6 +75,7 @@ ov_network_free(ov_network *n)
 	net_topo_free(&n->topo);
 	ov__free(n->exp);
 	ov__free(n->flows);
+	ov__free(n->forb);
 	ov__arena_free(&n->arena);
 	ov__free(n);
 }
@@ -278,6 +279,42 @@ ov_network_write_exposure(const ov_network *n, ov_network_format fmt,
 	return error;
 }
 
+/* Print the union of the port ranges of one zone pair and protocol. */
+static void
+matrix_cell(const ov_network *n, const char *from, const char *to,
+    const char *proto, FILE *f, bool *any, bool *bad)
+{
+	struct net_prange v[512];
+	size_t k, m = 0;
+
+	for (k = 0; k < n->n_flows && m < 512; k++) {
+		const ov_network_flow *w = &n->flows[k];
+
+		if (strcmp(w->from_zone, from) != 0 ||
+		    strcmp(w->to_zone, to) != 0 ||
+		    strcmp(w->protocol, proto) != 0)
+			continue;
+		*bad |= w->forbidden;
+		v[m].lo = (uint16_t)w->port_lo;
+		v[m++].hi = (uint16_t)w->port_hi;
+	}
+	if (m == 0)
+		return;
+	if (!*any)
+		fprintf(f, "  %s -> %s:", from, to);
+	*any = true;
+	m = net_ports_normalize(v, m);
+	for (k = 0; k < m; k++) {
+		if (v[k].lo == 0 && v[k].hi == 65535)
+			fprintf(f, " %s/*", proto);
+		else if (v[k].lo == v[k].hi)
+			fprintf(f, " %s/%u", proto, (unsigned)v[k].lo);
+		else
+			fprintf(f, " %s/%u-%u", proto, (unsigned)v[k].lo,
+			    (unsigned)v[k].hi);
+	}
+}
+
 /* Write zones, the matrix and the flows. */
 int
 ov_network_write_flows(const ov_network *n, ov_network_format fmt, FILE *f)
@@ -297,12 +334,14 @@ ov_network_write_flows(const ov_network *n, ov_network_format fmt, FILE *f)
 		for (i = 0; i < n->n_flows; i++) {
 			const ov_network_flow *w = &n->flows[i];
 			const char *sv[] = { w->from_zone, w->to_zone,
-			    w->example_src, w->example_dst, w->rule_id };
-			const char *kn[] = { "from", "to", "exampleSource",
-			    "exampleDestination", "rule" };
+			    w->from_subnet, w->to_subnet, w->example_src,
+			    w->example_dst, w->rule_id };
+			const char *kn[] = { "from", "to", "fromSubnet",
+			    "toSubnet", "exampleSource", "exampleDestination",
+			    "rule" };
 
 			fputs(i ? ",{" : "{", f);
-			for (k = 0; k < 5; k++) {
+			for (k = 0; k < sizeof(kn) / sizeof(kn[0]); k++) {
 				fprintf(f, "%s\"%s\":", k ? "," : "", kn[k]);
 				if (sv[k] == NULL)
 					fputs("null", f);
@@ -326,29 +365,23 @@ ov_network_write_flows(const ov_network *n, ov_network_format fmt, FILE *f)
 
 			if (i == j)
 				continue;
-			for (k = 0; k < n->n_flows; k++) {
-				const ov_network_flow *w = &n->flows[k];
-
-				if (strcmp(w->from_zone, n->zones[i]) != 0 ||
-				    strcmp(w->to_zone, n->zones[j]) != 0)
-					continue;
-				if (!any)
-					fprintf(f, "  %s -> %s:", n->zones[i],
-					    n->zones[j]);
-				any = true;
-				bad |= w->forbidden;
-				if (w->port_lo == 0 && w->port_hi == 65535)
-					fprintf(f, " %s/*", w->protocol);
-				else if (w->port_lo == w->port_hi)
-					fprintf(f, " %s/%u", w->protocol,
-					    w->port_lo);
-				else
-					fprintf(f, " %s/%u-%u", w->protocol,
-					    w->port_lo, w->port_hi);
-			}
+			matrix_cell(n, n->zones[i], n->zones[j], "Tcp", f,
+			    &any, &bad);
+			matrix_cell(n, n->zones[i], n->zones[j], "Udp", f,
+			    &any, &bad);
 			if (any)
 				fprintf(f, "%s\n", bad ? "  FORBIDDEN" : "");
 		}
+	for (k = 0; k < n->n_flows; k++) {
+		const ov_network_flow *w = &n->flows[k];
+
+		if (!w->forbidden)
+			continue;
+		fprintf(f, "forbidden %s -> %s %s %u-%u to %s from %s (%s)\n",
+		    w->from_zone, w->to_zone, w->protocol, w->port_lo,
+		    w->port_hi, w->to_subnet, w->from_subnet,
+		    w->rule_id != NULL ? w->rule_id : "no NSG");
+	}
 	if (n->flows_truncated)
 		fputs("(flow evaluation stopped at the pair budget)\n", f);
 	return ferror(f) ? OV_EIO : 0;
@@ -673,15 +706,19 @@ out:
 	return error;
 }
 
-/* Segmentation findings: forbidden zone flows, on the destination. */
+/*
+ * Segmentation findings: one per destination subnet that a forbidden zone
+ * flow reaches, with each flow and the workloads reached as evidence.
+ */
 static int
 flow_findings(const struct ov_network *n, struct ov_arena *a,
     ov_findings *out)
 {
-	size_t i, j;
+	size_t i, j, k;
 	int error;
 	bool *done = ov__calloc(n->n_flows + 1, sizeof(*done));
-	ov_evidence *ev = ov__calloc(65, sizeof(*ev));
+	ov_evidence *ev = ov__calloc(66, sizeof(*ev));
+	struct ov_buf wl = OV_BUF_INIT(1 << 16);
 
 	if (done == NULL || ev == NULL) {
 		error = OV_ENOMEM;
@@ -690,44 +727,85 @@ flow_findings(const struct ov_network *n, struct ov_arena *a,
 	for (i = 0; i < n->n_flows; i++) {
 		const ov_network_flow *w = &n->flows[i];
 		ov_severity sev = OV_SEV_MEDIUM;
-		size_t n_ev = 0;
-		const struct ov_record *r;
+		size_t n_ev = 0, n_wl = 0;
+		const struct net_subnet *sn;
+		const struct ov_record *vr = NULL;
 
 		if (done[i] || !w->forbidden)
 			continue;
-		for (j = i; j < n->n_flows && n_ev < 64; j++) {
+		for (j = i; j < n->n_flows; j++) {
 			const ov_network_flow *x = &n->flows[j];
 
 			if (done[j] || !x->forbidden ||
-			    !ov__streq_ci(x->example_dst, w->example_dst))
+			    !ov__streq_ci(x->to_subnet, w->to_subnet))
 				continue;
 			done[j] = true;
 			if (net_range_has_mgmt(x->port_lo, x->port_hi, NULL))
 				sev = OV_SEV_HIGH;
+			if (n_ev == 64)
+				continue;
 			ev[n_ev].path = x->rule_id != NULL ? x->rule_id :
 			    "(no NSG)";
 			ev[n_ev].message = ov__arena_printf(a, "zone %s may "
-			    "reach zone %s on %s %u-%u (e.g. from %s)",
-			    x->from_zone, x->to_zone, x->protocol, x->port_lo,
-			    x->port_hi, x->example_src);
+			    "reach zone %s on %s %u-%u from subnet %s (e.g. "
+			    "%s to %s)", x->from_zone, x->to_zone, x->protocol,
+			    x->port_lo, x->port_hi, x->from_subnet,
+			    x->example_src, x->example_dst);
 			if (ev[n_ev].message == NULL) {
 				error = OV_ENOMEM;
 				goto out;
 			}
 			n_ev++;
 		}
-		r = ov_model__by_id(n->topo.snap, w->example_dst);
+		/* the workloads of the subnet that the flows reach */
+		ov__buf_clear(&wl);
+		error = 0;
+		for (k = 0; k < n->n_forb && n_wl < 32; k++) {
+			const struct net_ipconf *ipc = n->forb[k].ipc;
+
+			if (!ov__streq_ci(n->forb[k].subnet_id, w->to_subnet) ||
+			    (k > 0 && n->forb[k - 1].ipc->workload_id ==
+			    ipc->workload_id))
+				continue;
+			error |= ov__buf_printf(&wl, "%s%s", n_wl ? "," : "",
+			    ipc->workload_id);
+			n_wl++;
+		}
+		if (error != 0) {
+			error = OV_ENOMEM;
+			goto out;
+		}
+		if (n_wl > 0) {
+			ev[n_ev].path = "workloads";
+			ev[n_ev].value = ov__arena_strdup(a,
+			    ov__buf_cstr(&wl));
+			ev[n_ev].message = ov__arena_printf(a, "workloads "
+			    "reached in the subnet: %s", ov__buf_cstr(&wl));
+			if (ev[n_ev].value == NULL ||
+			    ev[n_ev].message == NULL) {
+				error = OV_ENOMEM;
+				goto out;
+			}
+			n_ev++;
+		}
+		sn = ov__map_get(&n->topo.subnet_by_id, w->to_subnet,
+		    strlen(w->to_subnet));
+		if (sn != NULL && sn->vnet != NULL)
+			vr = sn->vnet->rec;
 		if ((error = emit_finding(out, "OV-NET-120",
 		    "Traffic allowed between zones that must be separated",
-		    sev, false, w->example_dst, r != NULL ? r->type : NULL,
-		    r != NULL ? r->name : NULL, r != NULL ?
-		    r->subscription_id : NULL, r != NULL ? r->resource_group :
-		    NULL, ev, n_ev, "Deny the flow in the destination subnet "
-		    "or NIC NSG, or remove the VNet peering")) < 0)
+		    sev, false, w->to_subnet,
+		    "Microsoft.Network/virtualNetworks/subnets",
+		    sn != NULL ? sn->name : NULL, vr != NULL ?
+		    vr->subscription_id : NULL, vr != NULL ?
+		    vr->resource_group : NULL, ev, n_ev, "Deny the flow in "
+		    "the destination subnet or NIC NSG, or remove the VNet "
+		    "peering")) < 0)
 			goto out;
 	}
 	error = 0;
 out:
+	ov__buf_free(&wl);
 	ov__free(done);
 	ov__free(ev);
 	return error;

@@ -349,6 +349,11 @@ item_match(const struct net_item *it, const struct net_endpoint *ep)
 		case NET_I_INTERNET:
 			return NET_M_FULL;
 		case NET_I_RANGE:
+			/* AZP: network-security-groups-overview#security-rules
+			 * a prefix of one family never matches traffic of the
+			 * other: ::/0 does not open an IPv4 public IP */
+			if (ep->one_family && it->r.v6 != ep->v6)
+				return NET_M_NONE;
 			if (net_range_is_all(&it->r) ||
 			    net_range_is_broad(&it->r))
 				return NET_M_FULL;
@@ -499,6 +504,7 @@ net_eval_nsg(struct net_segs *out, const struct net_nsg *nsg, enum net_dir dir,
 {
 	struct undecided und;
 	struct net_seg seg;
+	struct net_endpoint inet;
 	size_t i, j, k;
 	const struct net_endpoint *src, *dst;
 
@@ -513,6 +519,13 @@ net_eval_nsg(struct net_segs *out, const struct net_nsg *nsg, enum net_dir dir,
 		seg.n_by = 1;
 		seg.by[0] = NULL;
 		return segs_push(out, &seg);
+	}
+	if (remote->kind == NET_EP_INTERNET && !remote->one_family) {
+		/* the traffic has the family of the local address */
+		inet = *remote;
+		inet.one_family = true;
+		inet.v6 = local->v6;
+		remote = &inet;
 	}
 	src = dir == NET_IN ? remote : local;
 	dst = dir == NET_IN ? local : remote;
