@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "overvisor/common.h"
+#include "overvisor/exceptions.h"
 #include "overvisor/finding.h"
 #include "overvisor/snapshot.h"
 
@@ -193,10 +194,14 @@ typedef struct {
 	const char *const *exception_patterns; /**< "PATTERN@YYYY-MM-DD":
 					     NSG rule id glob with expiry */
 	size_t		 n_exception_patterns; /**< number of patterns */
+	const ov_exceptions *exceptions; /**< exceptions.yaml entries (rule
+					     glob over OV-NET-130/131, resource
+					     glob over the NSG rule id), or
+					     NULL; borrowed */
 } ov_network_diff_options;
 
 #define OV_NETWORK_DIFF_OPTIONS_INIT { OV_NETWORK_OPTIONS_VERSION, NULL, \
-	NULL, NULL, 0 }
+	NULL, NULL, 0, NULL }
 
 /** NSG rule drift between two snapshots. */
 typedef struct ov_network_diff ov_network_diff;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "overvisor/exceptions.h"
 #include "overvisor/finding.h"
 #include "overvisor/network.h"
 #include "overvisor/snapshot.h"
@@ -22,7 +23,9 @@ usage(FILE *f)
 	    "       overvisor network flows PATH... [--zone-tag TAG] "
 	    "[--forbid FROM:TO]... [--no-default-forbid] [--format text|json]\n"
 	    "       overvisor network diff BASELINE CURRENT "
-	    "[--except RULE-ID-GLOB@YYYY-MM-DD]... [--format text|json]\n"
+	    "[--exceptions FILE]\n"
+	    "            [--except RULE-ID-GLOB@YYYY-MM-DD]... "
+	    "[--format text|json]\n"
 	    "\n"
 	    "exposure  internet paths to each VM, scale set or NIC: public IP,\n"
 	    "          load balancer rule or NAT, application gateway, firewall\n"
@@ -39,6 +42,10 @@ usage(FILE *f)
 	    "  -z, --zone-tag TAG   tag that names zones (default env)\n"
 	    "  -F, --forbid A:B     zone A must not reach zone B\n"
 	    "      --no-default-forbid  drop the dev/test -> prod default\n"
+	    "  -x, --exceptions FILE  exceptions.yaml: an entry whose rule\n"
+	    "                       matches OV-NET-130/131 and whose resource\n"
+	    "                       matches the NSG rule id covers the change\n"
+	    "                       until it expires\n"
 	    "  -e, --except P@DATE  exception: NSG rule id glob, expiry date\n"
 	    "      --findings       also print the findings (json lines)\n"
 	    "\n"
@@ -90,6 +97,7 @@ cmd_network(int argc, char **argv)
 		{ "forbid", required_argument, NULL, 'F' },
 		{ "no-default-forbid", no_argument, NULL, 'N' },
 		{ "except", required_argument, NULL, 'e' },
+		{ "exceptions", required_argument, NULL, 'x' },
 		{ "findings", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -97,6 +105,8 @@ cmd_network(int argc, char **argv)
 	const char *forbid[NET_MAX_FLAGS], *except[NET_MAX_FLAGS];
 	size_t n_forbid = 0, n_except = 0;
 	const char *output = NULL, *zone_tag = NULL, *verb;
+	const char *exc_path = NULL;
+	ov_exceptions *exc = NULL;
 	ov_network_format fmt = OV_NETWORK_TEXT;
 	bool no_default = false, show_findings = false;
 	ov_ctx *ctx = NULL;
@@ -118,7 +128,7 @@ cmd_network(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:z:F:e:h", longopts,
+	while ((c = getopt_long(argc, argv, "f:o:z:F:e:x:h", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -154,6 +164,9 @@ cmd_network(int argc, char **argv)
 				    "exception needs an expiry)");
 			except[n_except++] = optarg;
 			break;
+		case 'x':
+			exc_path = optarg;
+			break;
 		case 'P':
 			show_findings = true;
 			break;
@@ -183,6 +196,12 @@ cmd_network(int argc, char **argv)
 		if ((status = load(ctx, &a, argv + optind, 1)) != 0 ||
 		    (status = load(ctx, &b, argv + optind + 1, 1)) != 0)
 			goto done;
+		if (exc_path != NULL &&
+		    ov_exceptions_load(&exc, ctx, exc_path) < 0) {
+			status = cli_error_ctx(ctx);
+			goto done;
+		}
+		dopt.exceptions = exc;
 		dopt.exception_patterns = except;
 		dopt.n_exception_patterns = n_except;
 		if ((error = ov_network_diff_new(&diff, ctx, a, b, &dopt)) < 0 ||
@@ -239,6 +258,7 @@ cmd_network(int argc, char **argv)
 done:
 	ov_findings_free(found);
 	ov_network_diff_free(diff);
+	ov_exceptions_free(exc);
 	ov_network_free(net);
 	ov_snapshot_free(a);
 	ov_snapshot_free(b);

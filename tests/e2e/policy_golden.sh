@@ -35,6 +35,10 @@ for t in "$dir"/*.test; do
 	fi
 	(cd "$tmp" && "$OV" policy eval --definition def.json --input input.json) \
 	    2>"$tmp/err" | cut -f2-6 | tr '\t' ' ' >"$tmp/got"
+	if [ -n "${GOLDEN_UPDATE:-}" ]; then
+		awk '/^%%EXPECT/ { print; exit } { print }' "$t" >"$tmp/new"
+		cat "$tmp/got" >>"$tmp/new" && cp "$tmp/new" "$t"
+	fi
 	if ! diff -u "$tmp/expect" "$tmp/got" >"$tmp/diff"; then
 		echo "FAIL $name"; cat "$tmp/diff" "$tmp/err"; fail=$((fail + 1))
 	fi

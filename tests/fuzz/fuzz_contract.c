@@ -56,8 +56,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (c != NULL || e->message == NULL || e->message[0] == '\0')
 			abort();
+		/* YAML breaks lines at LF, CR, NEL, LS and PS */
 		for (i = 0; i < size; i++)
-			if (data[i] == '\n')
+			if (data[i] == '\n' || data[i] == '\r' ||
+			    data[i] == 0x85 || data[i] == 0xa8 ||
+			    data[i] == 0xa9)
 				lines++;
 		if (e->line > lines + 1)
 			abort();

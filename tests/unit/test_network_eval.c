@@ -476,6 +476,7 @@ test_ipv6(void **state)
 		  "8443", NULL, NULL },
 	};
 	struct net_endpoint vm6 = ep_addr("fd00:1::4", true);
+	struct net_endpoint vm4 = ep_addr("10.1.0.4", true);
 	struct net_endpoint src6 = ep_addr("2001:db8:0:1::9", false);
 	struct net_endpoint other6 = ep_addr("2001:db9::1", false);
 	struct net_endpoint inet = ep_internet();
@@ -492,6 +493,12 @@ test_ipv6(void **state)
 	assert_int_equal(net_eval_nsg(&f->s, g, NET_IN, NET_P_TCP, &vm6,
 	    &inet), 0);
 	assert_true(allowed(&f->s, 8443));
+	/* ... and none of the IPv4 internet: IPv4 traffic to a dual-stack
+	 * NIC's IPv4 address is not opened by ::/0 */
+	assert_int_equal(net_eval_nsg(&f->s, g, NET_IN, NET_P_TCP, &vm4,
+	    &inet), 0);
+	assert_false(allowed_partly(&f->s, 8443));
+	assert_false(allowed_partly(&f->s, 22));
 }
 
 /* nsg-overview "Security rules" (Protocol): TCP, UDP, ICMP, ESP, AH, Any. */

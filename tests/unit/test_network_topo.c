@@ -182,7 +182,8 @@ test_load_balancer(void **state)
 }
 
 /* Application gateway with WAF: the backend is reached from the gateway
- * subnet (AllowVnetInBound over the peering); informational. */
+ * subnet (AllowVnetInBound over the peering); an intended publication
+ * behind a blocking WAF is low. */
 static void
 test_app_gateway(void **state)
 {
@@ -193,11 +194,11 @@ test_app_gateway(void **state)
 	e = find_exp(f->net, VM("vm-web"), 443, OV_NET_PATH_APPGW);
 	assert_non_null(e);
 	assert_true(e->waf);
-	assert_int_equal(e->severity, OV_SEV_INFO);
+	assert_int_equal(e->severity, OV_SEV_LOW);
 	assert_string_equal(e->rules[0].rule_name, "AllowVnetInBound");
 	x = find_finding(f->found, "OV-NET-103", VM("vm-web"));
 	assert_non_null(x);
-	assert_int_equal(x->severity, OV_SEV_INFO);
+	assert_int_equal(x->severity, OV_SEV_LOW);
 	assert_null(find_finding(f->found, "OV-NET-101", VM("vm-web")));
 }
 

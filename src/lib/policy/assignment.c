@@ -767,6 +767,8 @@ struct walk {
 	const char		*only;	/* assignment filter (what-if) */
 	bool			 whatif; /* force deny, report violations */
 	struct ov_buf		*trace;	/* explain */
+	size_t			 first;	/* first instance to evaluate */
+	size_t			 last;	/* one past the last, 0 = all */
 };
 
 static int
@@ -820,7 +822,8 @@ walk_snapshot(struct walk *w)
 	    (struct ov_snapshot *)(uintptr_t)s)) < 0)
 		return error;
 	ov__arena_init(&w->scratch, 0, 0);
-	for (i = 0; i < w->set->n_insts && error == 0; i++) {
+	for (i = w->first; i < w->set->n_insts && (w->last == 0 ||
+	    i < w->last) && error == 0; i++) {
 		const struct pinst *pi = w->set->insts[i];
 
 		if (pi->error != NULL || pi->unsupported != NULL)
@@ -868,6 +871,28 @@ ov_policy_eval_snapshot(ov_policy_set *set, const ov_snapshot *snap,
 	w.flags = flags;
 	w.cb = cb;
 	w.payload = payload;
+	return walk_snapshot(&w);
+}
+
+/*
+ * Evaluate instances [first, last) only; compile and index first (the
+ * set and the snapshot are then read-only, so threads may each take a
+ * range).
+ */
+int
+ov_policy__eval_range(struct ov_policy_set *set,
+    const struct ov_snapshot *snap, size_t first, size_t last,
+    ov_policy_result_cb cb, void *payload)
+{
+	struct walk w;
+
+	memset(&w, 0, sizeof(w));
+	w.set = set;
+	w.snap = snap;
+	w.cb = cb;
+	w.payload = payload;
+	w.first = first;
+	w.last = last;
 	return walk_snapshot(&w);
 }
 
@@ -983,6 +1008,10 @@ finding_cb(const ov_policy_result *r, void *p)
 		return 0;
 	if (r->state == OV_STATE_INDETERMINATE &&
 	    (fc->flags & OV_POLICY_FINDINGS_NO_INDETERMINATE))
+		return 0;
+	/* Manual controls awaiting attestation are not findings. */
+	if (r->state == OV_STATE_INDETERMINATE &&
+	    r->effect == OV_EFFECT_MANUAL)
 		return 0;
 	memset(&f, 0, sizeof(f));
 	memset(&ev, 0, sizeof(ev));

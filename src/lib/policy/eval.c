@@ -729,7 +729,7 @@ static void
 note(struct evalx *ex, const struct ir *n, const char *path,
     const ov_json *v)
 {
-	if (n->is_tcheck && ex->last != NULL)
+	if (n->is_tcheck && ex->last != NULL && !ex->last->is_tcheck)
 		return;
 	ex->last = n;
 	ex->last_path = path;

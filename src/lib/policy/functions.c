@@ -1637,12 +1637,13 @@ f_policy(struct evalx *ex, const struct expr *e, const ov_json **argv,
 
 	if (ex->fres != NULL && ex->fres->ctx_policy != NULL)
 		RET(ex->fres->ctx_policy);
+	/* Without an assignment the ids are empty strings, never null. */
 	vals[0] = sv(ex->a, pi != NULL && pi->assignment != NULL ?
-	    pi->assignment->id : NULL);
-	vals[1] = sv(ex->a, pi != NULL ? pi->def->id : NULL);
-	vals[2] = sv(ex->a, pi != NULL && pi->set != NULL ? pi->set->id :
-	    NULL);
-	vals[3] = sv(ex->a, pi != NULL ? pi->ref_id : NULL);
+	    pi->assignment->id : "");
+	vals[1] = sv(ex->a, pi != NULL && pi->def != NULL ? pi->def->id : "");
+	vals[2] = sv(ex->a, pi != NULL && pi->set != NULL ? pi->set->id : "");
+	vals[3] = sv(ex->a, pi != NULL && pi->ref_id != NULL ? pi->ref_id :
+	    "");
 	RET(ov_policy__v_object(ex->a, keys, vals, 4));
 }
 

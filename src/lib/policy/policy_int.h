@@ -463,6 +463,11 @@ void	ov_policy__pres_from_record(struct pres *p, const struct ov_record *r);
 /* Fill a pres from a bare resource object. */
 void	ov_policy__pres_from_json(struct pres *p, const ov_json *body);
 
+/* Evaluate instances [first, last) of a compiled set (thread-safe). */
+int	ov_policy__eval_range(struct ov_policy_set *set,
+	    const struct ov_snapshot *snap, size_t first, size_t last,
+	    ov_policy_result_cb cb, void *payload);
+
 /* ---- explain (explain.c) ---------------------------------------------- */
 
 int	ov_policy__dump_inst(const struct pinst *pi, struct ov_buf *out);

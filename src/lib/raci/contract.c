@@ -895,7 +895,7 @@ ov_contract__load_buffer(struct ov_contract **out, ov_ctx *ctx,
 		    1, 1, NULL, "contract is empty");
 		goto done;
 	}
-	if ((error = want_kind(&ld, root, YAML_MAPPING_NODE, "")) < 0)
+	if ((error = want_kind(&ld, root, YAML_MAPPING_NODE, "/")) < 0)
 		goto done;
 	/* Parties first: duties refer to them wherever they appear. */
 	for (pair = root->data.mapping.pairs.start;

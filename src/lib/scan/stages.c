@@ -10,6 +10,7 @@
 
 #include "overvisor/exceptions.h"
 #include "overvisor/policy.h"
+#include "overvisor/rules.h"
 #include "lib/raci/contract.h"
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
@@ -19,6 +20,12 @@
 struct stages {
 	ov_policy_set	*policy;	/* rule pack + --policy, or NULL */
 	ov_exceptions	*exceptions;	/* --exceptions, or NULL */
+	ov_raci		*raci;		/* responsibility matrix */
+	ov_framework	*framework;	/* --framework, or NULL */
+	struct ov_map	 tally_index;	/* rule id -> index in tallies */
+	ov_rule_tally	*tallies;	/* per-rule result counts */
+	size_t		 n_tallies;
+	size_t		 tallies_cap;
 };
 
 static const char *
@@ -63,6 +70,64 @@ ov_scan__setup(struct ov_scan_result *r, const ov_scan_options *o)
 	if (o->exceptions_path != NULL && (error = ov_exceptions_load(
 	    &st->exceptions, r->ctx, o->exceptions_path)) < 0)
 		return error;
+	if ((error = ov_raci_load(&st->raci, r->ctx, o->data_dir != NULL ?
+	    o->data_dir : OV_SOURCE_DIR)) < 0)
+		return error;
+	if (o->framework != NULL && (error = ov_framework_load(&st->framework,
+	    r->ctx, o->data_dir != NULL ? o->data_dir : OV_SOURCE_DIR,
+	    o->framework)) < 0)
+		return error;
+	return 0;
+}
+
+/* Count one policy result for the framework view. */
+static int
+tally_cb(const ov_policy_result *res, void *payload)
+{
+	struct ov_scan_result *r = payload;
+	struct stages *st = r->stage;
+	ov_rule_tally *t, *grown;
+	uintptr_t i;
+	size_t cap;
+
+	if (res->rule_id == NULL)
+		return 0;
+	i = (uintptr_t)ov__map_get(&st->tally_index, res->rule_id,
+	    strlen(res->rule_id));
+	if (i == 0) {
+		if (st->n_tallies == st->tallies_cap) {
+			cap = st->tallies_cap != 0 ? st->tallies_cap * 2 : 64;
+			grown = ov__reallocarray(st->tallies, cap,
+			    sizeof(*grown));
+			if (grown == NULL)
+				return ov__error_oom(r->ctx);
+			st->tallies = grown;
+			st->tallies_cap = cap;
+		}
+		t = &st->tallies[st->n_tallies];
+		memset(t, 0, sizeof(*t));
+		if ((t->rule = ov__arena_strdup(&r->arena,
+		    res->rule_id)) == NULL)
+			return ov__error_oom(r->ctx);
+		i = ++st->n_tallies;
+		if (ov__map_put(&st->tally_index, t->rule, strlen(t->rule),
+		    (void *)i) < 0)
+			return ov__error_oom(r->ctx);
+	}
+	t = &st->tallies[i - 1];
+	switch (res->state) {
+	case OV_STATE_COMPLIANT:
+		t->passed++;
+		break;
+	case OV_STATE_NON_COMPLIANT:
+		t->failed++;
+		break;
+	case OV_STATE_INDETERMINATE:
+		t->indeterminate++;
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 
@@ -112,6 +177,9 @@ ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o)
 		r->n_rules = stats.compiled;
 	ov__progress(r->ctx, "policy", 0, 1);
 	error = ov_policy_findings(st->policy, r->snap, r->findings, 0);
+	if (error == 0 && st->framework != NULL)
+		error = ov_policy_eval_snapshot(st->policy, r->snap, 0,
+		    tally_cb, r);
 	ov__progress(r->ctx, "policy", 1, 1);
 	return error;
 }
@@ -152,6 +220,8 @@ duty_layer(const char *duty)
 static int
 fill_accountability(struct ov_scan_result *r)
 {
+	struct stages *st = r->stage;
+	ov_owner owner;
 	const ov_findings *in = r->findings;
 	const ov_finding *f;
 	ov_findings *out = NULL;
@@ -167,8 +237,24 @@ fill_accountability(struct ov_scan_result *r)
 		goto fail;
 	for (i = 0; (f = ov_findings_get(in, i)) != NULL; i++) {
 		g = *f;
+		/* --framework restricts the report to the mapped rules. */
+		if (st->framework != NULL &&
+		    !ov_framework_has_rule(st->framework, g.rule))
+			continue;
 		if (g.layer == OV_LAYER_UNKNOWN)
 			g.layer = duty_layer(g.duty);
+		/*
+		 * The owner of a layer comes from the responsibility matrix
+		 * for the resource's service model; the producer's view only
+		 * stands where the matrix does not know the type.  A finding
+		 * is a setting the customer chose, so one on a layer that
+		 * Microsoft runs (geo-redundancy against a datacenter loss,
+		 * a PaaS node image) is shared, never Microsoft's alone.
+		 */
+		if (g.layer != OV_LAYER_UNKNOWN && (owner = ov_raci_owner(
+		    st->raci, g.resource_type, g.layer)) != OV_OWNER_UNKNOWN)
+			g.owner = owner == OV_OWNER_MICROSOFT ?
+			    OV_OWNER_SHARED : owner;
 		if (g.duty != NULL) {
 			if (g.accountable == NULL)
 				g.accountable = ov_contract__accountable(
@@ -218,14 +304,21 @@ apply_exceptions(struct ov_scan_result *r)
 int
 ov_scan__finish(struct ov_scan_result *r, const ov_scan_options *o)
 {
+	struct stages *st = r->stage;
 	int error;
 
 	(void)o;
+
 	/* Exceptions first: a lapsed exception is a finding that needs an
 	 * accountable party and a due date like any other. */
 	if ((error = apply_exceptions(r)) < 0)
 		return error;
-	return fill_accountability(r);
+	if ((error = fill_accountability(r)) < 0)
+		return error;
+	if (st->framework != NULL && (error = ov_framework_compliance(
+	    st->framework, st->tallies, st->n_tallies, &r->compliance)) < 0)
+		return error;
+	return 0;
 }
 
 /* The exceptions applied, or NULL. */
@@ -246,6 +339,11 @@ ov_scan__teardown(struct ov_scan_result *r)
 	if (st != NULL) {
 		ov_policy_set_free(st->policy);
 		ov_exceptions_free(st->exceptions);
+		ov_compliance_free(r->compliance);
+		ov_framework_free(st->framework);
+		ov_raci_free(st->raci);
+		ov__map_free(&st->tally_index);
+		ov__free(st->tallies);
 	}
 	ov_contract_free(r->contract);
 }

@@ -6,10 +6,11 @@
  * rule needs an exception with an expiry; without one it is a finding
  * (OV-NET-130 added, OV-NET-131 widened).
  *
- * Exceptions: until the findings store's exceptions.yaml reader offers an
- * interface, two hooks exist: a callback in ov_network_diff_options and
- * "PATTERN@YYYY-MM-DD" strings, where PATTERN is a glob over the NSG rule
- * id ('*' and '?', case-insensitive).
+ * Exceptions come from exceptions.yaml (ov_exceptions_check: the entry's
+ * rule glob is matched against OV-NET-130/131, its resource glob against the
+ * NSG rule id, and only an unexpired entry covers), from a callback in
+ * ov_network_diff_options, or from "PATTERN@YYYY-MM-DD" strings, where
+ * PATTERN is a glob over the NSG rule id ('*' and '?', case-insensitive).
  */
 #include "lib/analyzers/network/net.h"
 
@@ -154,6 +155,32 @@ check_exception(struct ov_network_diff *d, ov_network_change *c)
 	const char *check = c->kind == OV_NET_RULE_ADDED ? "OV-NET-130" :
 	    "OV-NET-131";
 
+	if (d->opts.exceptions != NULL) {
+		const ov_exception *which = NULL;
+		ov_exception_match m;
+		ov_finding f;
+
+		/* the finding this change would raise, asked of the set */
+		memset(&f, 0, sizeof(f));
+		f.rule = check;
+		f.resource_id = c->rule_id;
+		f.resource_type =
+		    "Microsoft.Network/networkSecurityGroups/securityRules";
+		f.resource_name = c->rule_name;
+		f.state = OV_STATE_NON_COMPLIANT;
+		m = ov_exceptions_check(d->opts.exceptions, &f, d->now, &which);
+		if (m != OV_EXC_NONE && which != NULL) {
+			c->excepted = m == OV_EXC_ACTIVE;
+			c->exception_expires = which->expires;
+			c->exception = ov__arena_printf(&d->arena, "%s %s "
+			    "(%s:%u)", which->ticket != NULL ? which->ticket :
+			    "exception", which->resource != NULL ?
+			    which->resource : "*", which->source != NULL ?
+			    which->source : "exceptions", which->line);
+			if (c->excepted)
+				return;
+		}
+	}
 	if (d->opts.exception != NULL) {
 		int64_t exp = 0;
 		const char *name = NULL;
@@ -287,6 +314,13 @@ ov_network_diff_new(ov_network_diff **out, ov_ctx *ctx,
 	if ((d = ov__calloc(1, sizeof(*d))) == NULL)
 		return ov__error_oom(ctx);
 	d->ctx = ctx;
+	/* the analysis clock: the caller's, else when current was collected */
+	if (ctx->now == 0 && current->collected_at != NULL) {
+		int64_t t;
+
+		if (ov_parse_time(current->collected_at, &t) == 0)
+			ctx->now = t;
+	}
 	d->now = ov_ctx_now(ctx);
 	ov__arena_init(&d->arena, 0, 0);
 	if (opts != NULL)
@@ -406,7 +440,7 @@ ov_network_diff_findings(const ov_network_diff *d, ov_findings *out)
 	for (i = 0; i < d->n; i++) {
 		const ov_network_change *c = &d->v[i];
 		ov_finding f;
-		ov_evidence ev[2];
+		ov_evidence ev[3];
 		bool inbound;
 
 		if ((c->kind != OV_NET_RULE_ADDED &&
@@ -438,10 +472,16 @@ ov_network_diff_findings(const ov_network_diff *d, ov_findings *out)
 		ev[1].path = "baseline";
 		ev[1].message = c->before != NULL ? c->before :
 		    "rule absent from the baseline";
-		if (c->exception != NULL)
-			ev[1].value = c->exception;
-		f.evidence = ev;
 		f.n_evidence = 2;
+		if (c->exception != NULL) {
+			/* only an expired entry reaches here */
+			ev[2].path = "exception";
+			ev[2].value = c->exception;
+			ev[2].message = "the exception covering this rule has "
+			    "expired";
+			f.n_evidence = 3;
+		}
+		f.evidence = ev;
 		f.remediation = "Remove the rule, or record an exception with "
 		    "an owner, a justification and an expiry";
 		if ((error = ov_findings_add(out, &f)) < 0)
