@@ -61,7 +61,7 @@ static void
 test_expr_errors(void **state)
 {
 	(void)state;
-	expect_parse_error("[concat('a'", "expected ',' or ')', found end of "
+	expect_parse_error("[concat('a']", "expected ',' or ')', found end of "
 	    "expression", 11);
 	expect_parse_error("[foo(1)]", "unknown function 'foo'", 1);
 	expect_parse_error("[reference('x')]", "function 'reference' is not "
@@ -78,11 +78,11 @@ test_path_parse(void **state)
 {
 	struct ov_arena a = OV_ARENA_INIT;
 	struct ppath p;
+	const char *s1 = "properties.rules[*].properties.ports[*]";
 
 	(void)state;
 	ov__arena_init(&a, 0, 0);
-	assert_int_equal(ov_policy__path_parse(&a, "properties.rules[*]."
-	    "properties.ports[*]", 37, &p), 0);
+	assert_int_equal(ov_policy__path_parse(&a, s1, strlen(s1), &p), 0);
 	assert_int_equal(p.n, 4);
 	assert_int_equal(p.n_wild, 2);
 	assert_true(p.segs[1].wild);

@@ -339,7 +339,7 @@ ov_drift__props_diff(const char *before, const char *after,
     int (*cb)(const char *path, const char *before, const char *after,
     void *payload), void *payload)
 {
-	const char *pa, *va, *pb, *vb;
+	const char *pa = NULL, *va = NULL, *pb = NULL, *vb = NULL;
 	size_t pal = 0, val = 0, pbl = 0, vbl = 0;
 	bool ha, hb;
 	char *path = NULL, *x = NULL, *y = NULL;

@@ -128,7 +128,7 @@ struct ov_contract {
 	struct ov_arena			 arena;		/* every string */
 	const char			*source;	/* file name, or NULL */
 	const char			*customer;	/* customer name */
-	const char			*tenant;	/* tenant id, may be NULL */
+	const char			*tenant;	/* tenant id or NULL */
 	struct ov_contract_party	*parties;	/* n_parties */
 	size_t				 n_parties;	/* number of parties */
 	struct ov_contract_duty		*duties;	/* n_duties, in file

@@ -409,7 +409,7 @@ load_buffer(struct ov_snapshot *s, const char *name, const char *data,
     size_t len, unsigned flags)
 {
 	struct load_ctx lc;
-	uint32_t file;
+	uint32_t file = 0;
 	int error;
 
 	if ((error = add_file(s, name, &file)) < 0)

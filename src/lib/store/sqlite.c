@@ -194,7 +194,7 @@ sq_query(struct ov_store *s, const char *sql, int nparams,
     const char *const *params, ov_store__row_cb cb, void *payload)
 {
 	const char *vals[64];
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int i, rc, ncols, error;
 
 	if ((error = sq_prepare(s, sql, &st)) < 0)
@@ -203,8 +203,11 @@ sq_query(struct ov_store *s, const char *sql, int nparams,
 		rc = params[i] != NULL ?
 		    sqlite3_bind_text(st, i + 1, params[i], -1,
 		    SQLITE_TRANSIENT) : sqlite3_bind_null(st, i + 1);
-		if (rc != SQLITE_OK)
-			return sq_error(s, rc, "bind");
+		if (rc != SQLITE_OK) {
+			error = sq_error(s, rc, "bind");
+			sqlite3_finalize(st);
+			return error;
+		}
 	}
 	ncols = sqlite3_column_count(st);
 	if (ncols > 64)

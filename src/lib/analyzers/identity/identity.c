@@ -582,7 +582,8 @@ check_privilege(struct id_state *st)
 		    (error = check_holder(st, a, pid, role, scope, true)) < 0)
 			goto done;
 		if (!ov__streq_ci(role, "Contributor") && is_standing(a)) {
-			const char *key = ov__arena_printf(&ar, "%s@%s", role, scope);
+			const char *key = ov__arena_printf(&ar, "%s@%s", role,
+			    scope);
 
 			if (key == NULL) {
 				error = ov__error_oom(actx->ctx);

@@ -90,7 +90,8 @@ index_assignment(const struct ov_record *r, void *arg)
 	size_t n;
 
 	if (target == NULL) {
-		n = ov_duty__prefix_len(r->id, "/providers/Microsoft.Maintenance");
+		n = ov_duty__prefix_len(r->id,
+		    "/providers/Microsoft.Maintenance");
 		if (n == 0)
 			return 0;
 		return ov_duty__map_put(&st->assigned, r->id, n, r);
