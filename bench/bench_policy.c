@@ -23,7 +23,8 @@
 struct job {
 	ov_policy_set		*set;	/* shared */
 	const struct ov_snapshot *snap;	/* shared */
-	size_t			 first, last; /* instance range */
+	size_t			 first;	/* first instance */
+	size_t			 stride; /* step (the thread count) */
 	size_t			 evals;	/* applicable evaluations */
 	size_t			 noncompliant;
 	int			 error;
@@ -56,8 +57,8 @@ run(void *p)
 	struct job *j = p;
 	double t0 = now_s(CLOCK_THREAD_CPUTIME_ID);
 
-	j->error = ov_policy__eval_range(j->set, j->snap, j->first, j->last,
-	    count_cb, j);
+	j->error = ov_policy__eval_range(j->set, j->snap, j->first, 0,
+	    j->stride, count_cb, j);
 	j->cpu = now_s(CLOCK_THREAD_CPUTIME_ID) - t0;
 	return NULL;
 }
@@ -115,8 +116,8 @@ main(int argc, char **argv)
 		jobs[c].set = set;
 		jobs[c].snap = (const struct ov_snapshot *)snap;
 		/* Interleave by instance so each thread gets a fair mix. */
-		jobs[c].first = set->n_insts * (size_t)c / (size_t)nt;
-		jobs[c].last = set->n_insts * (size_t)(c + 1) / (size_t)nt;
+		jobs[c].first = (size_t)c;
+		jobs[c].stride = (size_t)nt;
 		jobs[c].evals = jobs[c].noncompliant = 0;
 		pthread_create(&th[c], NULL, run, &jobs[c]);
 	}

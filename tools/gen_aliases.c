@@ -5,6 +5,10 @@
  * resourceTypes/aliases` dump, keeping the namespaces the rule pack uses
  * and only each alias's name and defaultPath.
  *
+ * Aliases nesting more than MAX_WILD arrays ([*]) are dropped: they
+ * select embedded copies of other resources (a NIC's subnet's IP
+ * configurations...) that no rule reads through the parent.
+ *
  * usage: gen_aliases FULL.json OUT.json [NAMESPACE...]
  */
 #include <stdio.h>
@@ -13,6 +17,8 @@
 
 #include "overvisor/json.h"
 #include "util/hash.h"
+
+#define MAX_WILD 3
 
 static const char *const default_ns[] = {
 	"Microsoft.Storage", "Microsoft.KeyVault", "Microsoft.Sql",
@@ -76,6 +82,18 @@ wanted(const char *ns, int argc, char **argv)
 		if (ov__streq_ci(default_ns[i], ns))
 			return 1;
 	return 0;
+}
+
+static int
+wilds(const char *s)
+{
+	int n = 0;
+
+	while ((s = strstr(s, "[*]")) != NULL) {
+		n++;
+		s += 3;
+	}
+	return n;
 }
 
 int
@@ -143,7 +161,8 @@ main(int argc, char **argv)
 				const char *dp = ov_json_string(
 				    ov_json_get(al, "defaultPath"));
 
-				if (an == NULL || dp == NULL)
+				if (an == NULL || dp == NULL ||
+				    wilds(an) > MAX_WILD)
 					continue;
 				fputs(first_al ? "\n  {\"name\":" :
 				    ",\n  {\"name\":", out);

@@ -63,12 +63,14 @@ jstr(FILE *f, const char *s)
 	ov_json_write_string(s, strlen(s), 0, file_sink, f);
 }
 
+#define MAX_PATHS 512
+
 struct opts {
-	const char	**defs;		/* --definition and positional */
+	const char	 *defs[MAX_PATHS]; /* --definition and positional */
 	size_t		  n_defs;
-	const char	**inputs;	/* --input */
+	const char	 *inputs[MAX_PATHS]; /* --input */
 	size_t		  n_inputs;
-	const char	**params;	/* --param */
+	const char	 *params[MAX_PATHS]; /* --param */
 	size_t		  n_params;
 	const char	 *aliases;	/* --aliases */
 	const char	 *api_version;	/* --api-version */
@@ -76,23 +78,20 @@ struct opts {
 };
 
 static int
-push(const char ***arr, size_t *n, const char *s)
+push(const char **arr, size_t *n, const char *s)
 {
-	const char **p = realloc(*arr, (*n + 1) * sizeof(**arr));
-
-	if (p == NULL)
+	if (*n == MAX_PATHS) {
+		cli_error("more than %d paths or parameters", MAX_PATHS);
 		return -1;
-	p[(*n)++] = s;
-	*arr = p;
+	}
+	arr[(*n)++] = s;
 	return 0;
 }
 
 static void
 opts_free(struct opts *o)
 {
-	free(o->defs);
-	free(o->inputs);
-	free(o->params);
+	(void)o;
 }
 
 static int
@@ -115,19 +114,19 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, "d:i:p:a:v:f:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			if (push(&o->defs, &o->n_defs, optarg) < 0)
-				return CLI_EXIT_INTERNAL;
+			if (push(o->defs, &o->n_defs, optarg) < 0)
+				return CLI_EXIT_USAGE;
 			break;
 		case 'i':
-			if (push(&o->inputs, &o->n_inputs, optarg) < 0)
-				return CLI_EXIT_INTERNAL;
+			if (push(o->inputs, &o->n_inputs, optarg) < 0)
+				return CLI_EXIT_USAGE;
 			break;
 		case 'p':
 			if (strchr(optarg, '=') == NULL)
 				return cli_usage_error("policy",
 				    "--param needs NAME=JSON");
-			if (push(&o->params, &o->n_params, optarg) < 0)
-				return CLI_EXIT_INTERNAL;
+			if (push(o->params, &o->n_params, optarg) < 0)
+				return CLI_EXIT_USAGE;
 			break;
 		case 'a':
 			o->aliases = optarg;
@@ -151,8 +150,8 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 		}
 	}
 	for (; optind < argc; optind++)
-		if (push(&o->defs, &o->n_defs, argv[optind]) < 0)
-			return CLI_EXIT_INTERNAL;
+		if (push(o->defs, &o->n_defs, argv[optind]) < 0)
+			return CLI_EXIT_USAGE;
 	return 0;
 }
 

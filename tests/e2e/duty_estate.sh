@@ -54,48 +54,53 @@ jq -e '[.[] | select(.rule == "OV-PATCH-001" and
 # Identity (IDN-1..11)
 for id in 4f5f93d2-d151-42bd-8f9c-fbe608bab50c \
     adaf353c-bd14-4c34-b22a-1f39000d13c1; do
-	has OV-IAM-002 "/conditionalAccessPolicies/$id"
+	has OV-IAM-052 "/conditionalAccessPolicies/$id"
 done
-jq -e '[.[] | select(.rule == "OV-IAM-001")] | length == 1' "$TMP/f.json" \
+jq -e '[.[] | select(.rule == "OV-IAM-051")] | length == 1' "$TMP/f.json" \
     >/dev/null || fail "disabled CA policy not reported once"
-for r in OV-IAM-004 OV-IAM-005 OV-IAM-008 OV-IAM-010 OV-IAM-011; do
+for r in OV-IAM-054 OV-IAM-055 OV-IAM-058 OV-IAM-060 OV-IAM-061; do
 	jq -e --arg r "$r" '[.[] | select(.rule == $r)] | length == 1' \
 	    "$TMP/f.json" >/dev/null || fail "$r not reported exactly once"
 done
-jq -e '[.[] | select(.rule == "OV-IAM-003")] | length == 0' "$TMP/f.json" \
+jq -e '[.[] | select(.rule == "OV-IAM-053")] | length == 0' "$TMP/f.json" \
     >/dev/null || fail "MFA for administrators is enforced (CA001)"
-jq -e '[.[] | select(.rule == "OV-IAM-006") | .title] |
+jq -e '[.[] | select(.rule == "OV-IAM-056") | .title] |
     (map(test("adm.jpatel")) | any) and (map(test("adm.kchen")) | any) and
     (map(test("rmorgan|lnguyen")) | any | not)' "$TMP/f.json" >/dev/null ||
     fail "privileged holders without MFA (IDN-5/6) or twins wrong"
-jq -e '[.[] | select(.rule == "OV-IAM-012") | .title] |
+jq -e '[.[] | select(.rule == "OV-IAM-062") | .title] |
     (map(test("tom.becker")) | any) and (map(test("anna.schmidt")) | any
     | not)' "$TMP/f.json" >/dev/null || fail "guest with privilege (IDN-7)"
-jq -e '[.[] | select(.rule == "OV-IAM-007") | .title] |
+jq -e '[.[] | select(.rule == "OV-IAM-057") | .title] |
     (map(test("m.okafor")) | any) and (map(test("d.walsh")) | any | not)' \
     "$TMP/f.json" >/dev/null || fail "UAA without MFA (IDN-9) or twin"
-jq -e '[.[] | select(.rule == "OV-IAM-010" or .rule == "OV-IAM-011" or
-    .rule == "OV-IAM-009") | .title] | (map(test("nbu-sis-integration")) |
+jq -e '[.[] | select(.rule == "OV-IAM-060" or .rule == "OV-IAM-061" or
+    .rule == "OV-IAM-059") | .title] | (map(test("nbu-sis-integration")) |
     any) and (map(test("nbu-lms-sync")) | any) and
     (map(test("nbu-payroll-connector|nbu-backup-automation")) | any | not)' \
     "$TMP/f.json" >/dev/null || fail "service principal credentials"
 
 # Defender (DEF-1..10)
 P=/providers/Microsoft.Security/pricings
-jq -e --arg p "$P" '[.[] | select(.rule == "OV-DEF-001") | .resource.id |
+jq -e --arg p "$P" '[.[] | select(.rule == "OV-DEF-051") | .resource.id |
     sub(".*/pricings/"; "")] | sort == ["KeyVaults", "SqlServers",
     "StorageAccounts", "VirtualMachines"]' "$TMP/f.json" >/dev/null ||
     fail "Defender plans off (DEF-1/2/3)"
-jq -e '[.[] | select((.rule == "OV-DEF-003" or .rule == "OV-DEF-004") and
+jq -e '[.[] | select((.rule == "OV-DEF-053" or .rule == "OV-DEF-054") and
     .severity == "high") | .title] | length == 5' "$TMP/f.json" \
     >/dev/null || fail "high items past triage SLA (DEF-4..8)"
-jq -e '[.[] | select(.rule == "OV-DEF-005") | .resource.id] | length == 2
+jq -e '[.[] | select(.rule == "OV-DEF-054" and .severity == "medium") |
+    .title] | length == 1 and (.[0] | test("Suspicious SSH login"))' \
+    "$TMP/f.json" >/dev/null || fail "medium alert past the alert SLA (DEF-9)"
+jq -e '[.[] | select(.rule == "OV-DEF-054")] | length == 3' \
+    "$TMP/f.json" >/dev/null || fail "alert clean twins (DEF-7/8)"
+jq -e '[.[] | select(.rule == "OV-DEF-055") | .resource.id] | length == 2
     and all(test("vm-legacy-print-01|rg-legacy-prod"))' "$TMP/f.json" \
     >/dev/null || fail "unowned high items (DEF-4/7)"
 jq -e '[.[] | select(.rule | startswith("OV-DEF")) | .resource.id] |
     map(test("vm-fin-app-02|vm-lab-win-02|stnbuprodsis01")) | any | not' \
     "$TMP/f.json" >/dev/null || fail "Defender clean twin reported"
-jq -e '[.[] | select(.rule == "OV-DEF-006")][0].evidence | length == 5' \
+jq -e '[.[] | select(.rule == "OV-DEF-056")][0].evidence | length == 5' \
     "$TMP/f.json" >/dev/null || fail "backlog age buckets (DEF-10)"
 
 # Policy enforcement (POL-1..5)
@@ -110,12 +115,12 @@ none "$A/policyAssignments/nbu-allowed-locations"
 none "$A/policyExemptions/exempt-labs-temp-public-ip"
 
 # Backup (BAK-1..6)
-has OV-BKP-001 "$VM/vm-web-cms-02"
-has OV-BKP-002 "/databases/sqldb-finance-reporting"
-has OV-BKP-003 ";vm-fin-app-01"
-has OV-BKP-003 ";vm-hr-app-01"
-has OV-BKP-006 "/vaults/rsv-nbu-research-uks"
-has OV-BKP-007 "/vaults/rsv-nbu-shared-uks"
+has OV-BKP-051 "$VM/vm-web-cms-02"
+has OV-BKP-052 "/databases/sqldb-finance-reporting"
+has OV-BKP-053 ";vm-fin-app-01"
+has OV-BKP-053 ";vm-hr-app-01"
+has OV-BKP-056 "/vaults/rsv-nbu-research-uks"
+has OV-BKP-057 "/vaults/rsv-nbu-shared-uks"
 none "$VM/vm-web-cms-01"
 none "/databases/sqldb-finance-ledger"
 none ";vm-fin-app-02"

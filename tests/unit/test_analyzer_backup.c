@@ -19,29 +19,29 @@ test_protection_and_rpo(void **state)
 	assert_int_equal(fx_run(&fx, "backup"), 0);
 	fx_check_common(&fx);
 
-	f = fx_get(&fx, "OV-BKP-001", "/vm-none");
+	f = fx_get(&fx, "OV-BKP-051", "/vm-none");
 	assert_int_equal(f->layer, OV_LAYER_INFORMATION_AND_DATA);
 	assert_string_equal(f->duty, "backup-validation");
-	assert_int_equal(fx_count(&fx, "OV-BKP-001", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-BKP-051", NULL), 1);
 	/* the item's source id differs only in case */
 	assert_int_equal(fx_count(&fx, NULL, "/vm-casing"), 0);
-	fx_get(&fx, "OV-BKP-002", "/sqldb-none");
-	assert_int_equal(fx_count(&fx, "OV-BKP-002", NULL), 1);
-	fx_get(&fx, "OV-BKP-005", "/vm-stopped");
+	fx_get(&fx, "OV-BKP-052", "/sqldb-none");
+	assert_int_equal(fx_count(&fx, "OV-BKP-052", NULL), 1);
+	fx_get(&fx, "OV-BKP-055", "/vm-stopped");
 
-	f = fx_get(&fx, "OV-BKP-003", ";vm-rpo");
+	f = fx_get(&fx, "OV-BKP-053", ";vm-rpo");
 	assert_non_null(strstr(f->title, "60 h old"));
 	/* exactly 24 h is within the RPO; one second more (+02:00) is not */
-	assert_int_equal(fx_count(&fx, "OV-BKP-003", ";vm-edge"), 0);
-	f = fx_get(&fx, "OV-BKP-003", ";vm-edge2");
+	assert_int_equal(fx_count(&fx, "OV-BKP-053", ";vm-edge"), 0);
+	f = fx_get(&fx, "OV-BKP-053", ";vm-edge2");
 	/* started when the RPO ran out; due after the high SLA (3 days) */
 	assert_int_equal(f->due, fx.now - 1 + 3 * 86400);
 	/* last attempt failed: the last completed backup job decides */
-	f = fx_get(&fx, "OV-BKP-003", ";vm-failed");
+	f = fx_get(&fx, "OV-BKP-053", ";vm-failed");
 	assert_non_null(strstr(f->title, "95 h old"));
 	/* lastBackupTime with status Completed counts without a point */
 	assert_int_equal(fx_count(&fx, NULL, ";vm-jobonly"), 0);
-	assert_int_equal(fx_count(&fx, "OV-BKP-003", NULL), 3);
+	assert_int_equal(fx_count(&fx, "OV-BKP-053", NULL), 3);
 	fx_close(&fx);
 }
 
@@ -56,17 +56,17 @@ test_restores(void **state)
 	fx_file(&fx, "backup.ndjson");
 	assert_int_equal(fx_run(&fx, "backup"), 0);
 
-	f = fx_get(&fx, "OV-BKP-006", "/vaults/rsv-b");
+	f = fx_get(&fx, "OV-BKP-056", "/vaults/rsv-b");
 	assert_string_equal(f->resource_name, "rsv-b");
-	assert_int_equal(fx_count(&fx, "OV-BKP-006", "/vaults/rsv-a"), 0);
+	assert_int_equal(fx_count(&fx, "OV-BKP-056", "/vaults/rsv-a"), 0);
 	/* a restore exactly 90 days ago is inside the window */
-	assert_int_equal(fx_count(&fx, "OV-BKP-006", "/vaults/rsv-d"), 0);
-	assert_int_equal(fx_count(&fx, "OV-BKP-006", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-BKP-056", "/vaults/rsv-d"), 0);
+	assert_int_equal(fx_count(&fx, "OV-BKP-056", NULL), 1);
 
-	f = fx_get(&fx, "OV-BKP-007", "/vaults/rsv-c");
+	f = fx_get(&fx, "OV-BKP-057", "/vaults/rsv-c");
 	assert_non_null(strstr(f->title, "1 restore "));
 	assert_non_null(strstr(f->title, "6 h 30 min"));
-	assert_int_equal(fx_count(&fx, "OV-BKP-007", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-BKP-057", NULL), 1);
 	fx_close(&fx);
 }
 
@@ -82,11 +82,11 @@ test_contract_objectives(void **state)
 	    "    responsible: csp\n    accountable: csp\n    rpo: 4d\n"
 	    "    rto: 8h\n    restore-test-window: 365d\n");
 	assert_int_equal(fx_run(&fx, "backup"), 0);
-	assert_int_equal(fx_count(&fx, "OV-BKP-003", NULL), 0);
-	assert_int_equal(fx_count(&fx, "OV-BKP-006", NULL), 0);
-	assert_int_equal(fx_count(&fx, "OV-BKP-007", NULL), 0);
+	assert_int_equal(fx_count(&fx, "OV-BKP-053", NULL), 0);
+	assert_int_equal(fx_count(&fx, "OV-BKP-056", NULL), 0);
+	assert_int_equal(fx_count(&fx, "OV-BKP-057", NULL), 0);
 	/* unprotected resources stay unprotected */
-	assert_int_equal(fx_count(&fx, "OV-BKP-001", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-BKP-051", NULL), 1);
 	fx_close(&fx);
 }
 
@@ -103,7 +103,7 @@ test_coverage(void **state)
 	    "\"Microsoft.Compute/virtualMachines\",\"properties\":{}}\n");
 	assert_int_equal(fx_run(&fx, "backup"), 0);
 	/* no backup data: one coverage finding, not "VM unprotected" */
-	assert_int_equal(fx_count(&fx, "OV-BKP-009", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-BKP-059", NULL), 1);
 	assert_int_equal(ov_findings_count(fx.out), 1);
 	fx_close(&fx);
 }

@@ -19,20 +19,20 @@ test_conditional_access(void **state)
 	assert_int_equal(fx_run(&fx, "identity"), 0);
 	fx_check_common(&fx);
 
-	f = fx_get(&fx, "OV-IAM-001", "/ca-off");
+	f = fx_get(&fx, "OV-IAM-051", "/ca-off");
 	assert_int_equal(f->layer,
 	    OV_LAYER_IDENTITY_AND_DIRECTORY_INFRASTRUCTURE);
 	assert_string_equal(f->duty, "identity-review");
-	fx_get(&fx, "OV-IAM-002", "/ca-all");
-	fx_get(&fx, "OV-IAM-002", "/ca-legacy");
-	assert_int_equal(fx_count(&fx, "OV-IAM-002", NULL), 2);
-	assert_int_equal(fx_count(&fx, "OV-IAM-001", "/ca-admins"), 0);
+	fx_get(&fx, "OV-IAM-052", "/ca-all");
+	fx_get(&fx, "OV-IAM-052", "/ca-legacy");
+	assert_int_equal(fx_count(&fx, "OV-IAM-052", NULL), 2);
+	assert_int_equal(fx_count(&fx, "OV-IAM-051", "/ca-admins"), 0);
 	/* MFA for admins is enforced by ca-admins */
-	assert_int_equal(fx_count(&fx, "OV-IAM-003", NULL), 0);
+	assert_int_equal(fx_count(&fx, "OV-IAM-053", NULL), 0);
 	/* report-only and app-scoped MFA policies do not count for all */
-	assert_int_equal(fx_count(&fx, "OV-IAM-004", NULL), 1);
-	assert_int_equal(fx_count(&fx, "OV-IAM-005", NULL), 1);
-	assert_int_equal(fx_count(&fx, "OV-IAM-019", NULL), 0);
+	assert_int_equal(fx_count(&fx, "OV-IAM-054", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-IAM-055", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-IAM-069", NULL), 0);
 	fx_close(&fx);
 }
 
@@ -47,22 +47,22 @@ test_privileged(void **state)
 	fx_file(&fx, "identity.ndjson");
 	assert_int_equal(fx_run(&fx, "identity"), 0);
 
-	f = fx_get(&fx, "OV-IAM-006", "/dra-1");
+	f = fx_get(&fx, "OV-IAM-056", "/dra-1");
 	assert_int_equal(f->severity, OV_SEV_CRITICAL);	/* Global Admin */
 	assert_int_equal(f->layer, OV_LAYER_ACCOUNTS_AND_IDENTITIES);
-	f = fx_get(&fx, "OV-IAM-006", "/dra-3");
+	f = fx_get(&fx, "OV-IAM-056", "/dra-3");
 	assert_int_equal(f->severity, OV_SEV_HIGH);
-	assert_int_equal(fx_count(&fx, "OV-IAM-006", NULL), 2);
+	assert_int_equal(fx_count(&fx, "OV-IAM-056", NULL), 2);
 	/* guest with Global Administrator; the guest reader is not */
-	fx_get(&fx, "OV-IAM-012", "/dra-4");
-	assert_int_equal(fx_count(&fx, "OV-IAM-012", NULL), 1);
+	fx_get(&fx, "OV-IAM-062", "/dra-4");
+	assert_int_equal(fx_count(&fx, "OV-IAM-062", NULL), 1);
 	/* User Access Administrator at subscription scope without MFA */
-	fx_get(&fx, "OV-IAM-007", "/uaa-1");
+	fx_get(&fx, "OV-IAM-057", "/uaa-1");
 	assert_int_equal(fx_count(&fx, NULL, "/rdr-1"), 0);
 	assert_int_equal(fx_count(&fx, NULL, "/rgown-1"), 0);
-	assert_int_equal(fx_count(&fx, "OV-IAM-007", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-IAM-057", NULL), 1);
 	/* six standing Owners at the subscription, default limit five */
-	f = fx_get(&fx, "OV-IAM-008", NULL);
+	f = fx_get(&fx, "OV-IAM-058", NULL);
 	assert_non_null(strstr(f->title, "6 permanent holders of Owner"));
 	fx_close(&fx);
 }
@@ -78,21 +78,21 @@ test_credentials(void **state)
 	fx_file(&fx, "identity.ndjson");
 	assert_int_equal(fx_run(&fx, "identity"), 0);
 
-	fx_get(&fx, "OV-IAM-009", "/sp-long");
-	f = fx_get(&fx, "OV-IAM-009", "/sp-exp");
+	fx_get(&fx, "OV-IAM-059", "/sp-long");
+	f = fx_get(&fx, "OV-IAM-059", "/sp-exp");
 	assert_non_null(strstr(f->title, "1 client secret "));
-	assert_int_equal(fx_count(&fx, "OV-IAM-009", NULL), 4);
+	assert_int_equal(fx_count(&fx, "OV-IAM-059", NULL), 4);
 	assert_int_equal(fx_count(&fx, NULL, "/sp-cert"), 0);
 	assert_int_equal(fx_count(&fx, NULL, "/sp-mi"), 0);
 	/* lifetime: 730 days and 180 days + 1 s break 180; exactly 180 not */
-	f = fx_get(&fx, "OV-IAM-010", "/k-long");
+	f = fx_get(&fx, "OV-IAM-060", "/k-long");
 	assert_non_null(strstr(f->title, "730 days"));
-	fx_get(&fx, "OV-IAM-010", "/k-181");
-	assert_int_equal(fx_count(&fx, "OV-IAM-010", "/k-180"), 0);
+	fx_get(&fx, "OV-IAM-060", "/k-181");
+	assert_int_equal(fx_count(&fx, "OV-IAM-060", "/k-180"), 0);
 	/* expired secret and expired certificate still present */
-	fx_get(&fx, "OV-IAM-011", "/sp-exp");
-	fx_get(&fx, "OV-IAM-011", "/sp-oldcert");
-	assert_int_equal(fx_count(&fx, "OV-IAM-011", NULL), 2);
+	fx_get(&fx, "OV-IAM-061", "/sp-exp");
+	fx_get(&fx, "OV-IAM-061", "/sp-oldcert");
+	assert_int_equal(fx_count(&fx, "OV-IAM-061", NULL), 2);
 	/* the secret's hint never reaches the output */
 	for (size_t i = 0; i < ov_findings_count(fx.out); i++) {
 		const ov_finding *g = ov_findings_get(fx.out, i);
@@ -117,8 +117,8 @@ test_contract_limits(void **state)
 	    "    accountable: customer-it\n    max-standing-privileged: 6\n"
 	    "    secret-max-lifetime: 800d\n");
 	assert_int_equal(fx_run(&fx, "identity"), 0);
-	assert_int_equal(fx_count(&fx, "OV-IAM-008", NULL), 0);
-	assert_int_equal(fx_count(&fx, "OV-IAM-010", NULL), 0);
+	assert_int_equal(fx_count(&fx, "OV-IAM-058", NULL), 0);
+	assert_int_equal(fx_count(&fx, "OV-IAM-060", NULL), 0);
 	fx_close(&fx);
 }
 
@@ -145,12 +145,12 @@ test_ca_enforced(void **state)
 	    "{\"includeUsers\":[\"All\"]}},\"grantControls\":"
 	    "{\"builtInControls\":[\"block\"]}}\n");
 	assert_int_equal(fx_run(&fx, "identity"), 0);
-	assert_int_equal(fx_count(&fx, "OV-IAM-003", NULL), 0);
-	assert_int_equal(fx_count(&fx, "OV-IAM-004", NULL), 0);
+	assert_int_equal(fx_count(&fx, "OV-IAM-053", NULL), 0);
+	assert_int_equal(fx_count(&fx, "OV-IAM-054", NULL), 0);
 	/* "other" legacy clients are still allowed */
-	assert_int_equal(fx_count(&fx, "OV-IAM-005", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-IAM-055", NULL), 1);
 	/* roles, MFA registration, RBAC and credentials are missing */
-	assert_int_equal(fx_count(&fx, "OV-IAM-019", NULL), 1);
+	assert_int_equal(fx_count(&fx, "OV-IAM-069", NULL), 1);
 	fx_close(&fx);
 }
 
@@ -164,7 +164,7 @@ test_no_graph(void **state)
 	(void)state;
 	fx_open(&fx);
 	assert_int_equal(fx_run(&fx, "identity"), 0);
-	f = fx_get(&fx, "OV-IAM-019", NULL);
+	f = fx_get(&fx, "OV-IAM-069", NULL);
 	assert_int_equal(f->state, OV_STATE_INDETERMINATE);
 	assert_non_null(strstr(f->title, "Conditional Access"));
 	assert_int_equal(ov_findings_count(fx.out), 1);

@@ -37,6 +37,8 @@ static const char good[] =
     "    assessment-max-age: 7d\n"
     "    escalation:\n"
     "      - {after: 3d, to: customer-it}\n"
+    "  defender-triage:\n"
+    "    alert-sla: {high: 12h}\n"
     "  backup-validation:\n"
     "    responsible: csp\n"
     "    accountable: customer-it\n"
@@ -120,6 +122,13 @@ test_good(void **state)
 	assert_non_null(d);
 	assert_string_equal(d->responsible, "csp");
 	assert_int_equal(d->cadence, 7 * DAY);
+	/* alert-sla given for high only: low looks up, critical down */
+	assert_true(ov_contract__duty(c, "defender-triage")->has_alert_sla);
+	assert_false(d->has_alert_sla);
+	assert_int_equal(ov_contract__alert_sla_seconds(c, OV_SEV_LOW),
+	    12 * 3600);
+	assert_int_equal(ov_contract__alert_sla_seconds(c, OV_SEV_CRITICAL),
+	    12 * 3600);
 	assert_int_equal(d->n_escalation, 1);
 	assert_int_equal(d->escalation[0].after, 3 * DAY);
 	assert_string_equal(d->escalation[0].to, "customer-it");
@@ -232,6 +241,12 @@ test_default(void **state)
 	    secret_max_lifetime, 180 * DAY);
 	assert_int_equal(ov_contract__duty(c, "os-patching")->
 	    assessment_max_age, 7 * DAY);
+	assert_int_equal(ov_contract__alert_sla_seconds(c, OV_SEV_CRITICAL),
+	    4 * 3600);
+	assert_int_equal(ov_contract__alert_sla_seconds(c, OV_SEV_MEDIUM),
+	    3 * DAY);
+	assert_int_equal(ov_contract__alert_sla_seconds(NULL, OV_SEV_INFO),
+	    7 * DAY);
 	ov_contract_free(pub);
 	ov_contract_free(NULL);
 	ov_ctx_free(ctx);

@@ -271,7 +271,20 @@ ov_policy__fref_resolve(struct ov_policy_set *set, struct ov_arena *a,
 		e = set != NULL ? ov_policy__alias_get(&set->aliases, s, len) :
 		    NULL;
 		if (e == NULL) {
+			size_t tl;
+
 			fr->kind = FR_UNKNOWN;
+			/* Is any type prefix of the name in the table? */
+			fr->no_data = true;
+			for (tl = len; set != NULL && tl > 0; tl--) {
+				if (s[tl - 1] != '/')
+					continue;
+				if (ov__map_get(&set->aliases.types, s,
+				    tl - 1) != NULL) {
+					fr->no_data = false;
+					break;
+				}
+			}
 			return 0;
 		}
 		fr->alias = e;

@@ -657,15 +657,21 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 		return 0;
 	child = r->type != NULL && strlen(type) > strlen(r->type) &&
 	    ov__startswith_ci(type, r->type) && type[strlen(r->type)] == '/';
-	l = child && r->id != NULL ? ov_model__children(s, r->id) :
-	    ov_model__by_type(s, type);
+	l = ov_model__by_type(s, type);
 	if (l == NULL || l->len == 0)
 		return 0;
+	/* Child and extension resources hang below the evaluated id. */
+	ext = !child && is_extension_id(l->items[0]->id);
+	if (child || ext) {
+		if (r->id == NULL)
+			return 0;
+		l = ov_model__children(s, r->id);
+		if (l == NULL || l->len == 0)
+			return 0;
+		child = true;
+	}
 	if ((c = ov__arena_calloc(a, l->len, sizeof(*c))) == NULL)
 		return OV_ENOMEM;
-	if (!child)
-		for (i = 0; i < l->len && !ext; i++)
-			ext = is_extension_id(l->items[i]->id);
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *x = l->items[i];
 
@@ -673,11 +679,7 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 		    !name_ok(x, name))
 			continue;
 		if (!child) {
-			if (ext) {
-				if (!under(x->id, r->id != NULL ? r->id :
-				    "(none)"))
-					continue;
-			} else if (sub_scope) {
+			if (sub_scope) {
 				if (r->subscription == NULL ||
 				    x->subscription_id == NULL ||
 				    !ov__streq_ci(r->subscription,
@@ -769,6 +771,7 @@ struct walk {
 	struct ov_buf		*trace;	/* explain */
 	size_t			 first;	/* first instance to evaluate */
 	size_t			 last;	/* one past the last, 0 = all */
+	size_t			 stride; /* step between instances */
 };
 
 static int
@@ -823,7 +826,7 @@ walk_snapshot(struct walk *w)
 		return error;
 	ov__arena_init(&w->scratch, 0, 0);
 	for (i = w->first; i < w->set->n_insts && (w->last == 0 ||
-	    i < w->last) && error == 0; i++) {
+	    i < w->last) && error == 0; i += w->stride > 0 ? w->stride : 1) {
 		const struct pinst *pi = w->set->insts[i];
 
 		if (pi->error != NULL || pi->unsupported != NULL)
@@ -875,13 +878,14 @@ ov_policy_eval_snapshot(ov_policy_set *set, const ov_snapshot *snap,
 }
 
 /*
- * Evaluate instances [first, last) only; compile and index first (the
+ * Evaluate instances first, first + stride, ... below last (0 = all);
+ * compile and index first (the
  * set and the snapshot are then read-only, so threads may each take a
  * range).
  */
 int
 ov_policy__eval_range(struct ov_policy_set *set,
-    const struct ov_snapshot *snap, size_t first, size_t last,
+    const struct ov_snapshot *snap, size_t first, size_t last, size_t stride,
     ov_policy_result_cb cb, void *payload)
 {
 	struct walk w;
@@ -893,6 +897,7 @@ ov_policy__eval_range(struct ov_policy_set *set,
 	w.payload = payload;
 	w.first = first;
 	w.last = last;
+	w.stride = stride;
 	return walk_snapshot(&w);
 }
 

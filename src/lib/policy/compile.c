@@ -182,6 +182,21 @@ prep_expr(struct compiler *c, struct expr *e, bool *is_const)
 	return 0;
 }
 
+static bool
+has_expr_item(const ov_json *arr)
+{
+	size_t i;
+
+	for (i = 0; i < arr->len && i < 4096; i++) {
+		const ov_json *it = &arr->u.items[i];
+
+		if (ov_json_is_string(it) && ov_policy__is_expr(it->u.str,
+		    it->len))
+			return true;
+	}
+	return false;
+}
+
 /* A JSON value in an evaluable position: literal or expression. */
 static int
 compile_value(struct compiler *c, const ov_json *node, const char *ptr,
@@ -214,6 +229,28 @@ compile_value(struct compiler *c, const ov_json *node, const char *ptr,
 			    "in '%s'", node->u.str);
 		}
 		if (error < 0)
+			return error;
+		*out = e;
+		return 0;
+	}
+	if (ov_json_type_of(node) == OV_JSON_ARRAY && has_expr_item(node)) {
+		/* Expressions inside a literal array are evaluated too:
+		 * ["[subscription().id]", "/"] becomes createArray(...). */
+		size_t i;
+
+		if ((e = ov__arena_calloc(c->a, 1, sizeof(*e))) == NULL ||
+		    (e->args = ov__arena_calloc(c->a, node->len + 1,
+		    sizeof(*e->args))) == NULL)
+			return OV_ENOMEM;
+		e->kind = EX_CALL;
+		e->fn = (int16_t)ov_policy__fn_lookup("createArray", 11);
+		e->name = "createArray";
+		e->nargs = (uint16_t)node->len;
+		for (i = 0; i < node->len; i++)
+			if ((error = compile_value(c, &node->u.items[i],
+			    ptr_index(c, ptr, i), &e->args[i])) < 0)
+				return error;
+		if ((error = prep_expr(c, e, &k)) < 0)
 			return error;
 		*out = e;
 		return 0;
@@ -575,50 +612,90 @@ scan_applic(const struct ir *n, bool *t, bool *nm, bool *k, bool *other)
 	}
 }
 
+/*
+ * The set of types a condition can be true for, or false for "any": an
+ * equals/in on `type`; allOf takes a restricted child; anyOf the union of
+ * its children when every child is restricted.
+ */
+static bool
+type_set(struct compiler *c, const struct ir *n, const char ***types,
+    size_t *n_types)
+{
+	const ov_json *v;
+	uint32_t i;
+	size_t j;
+
+	*types = NULL;
+	*n_types = 0;
+	switch (n->op) {
+	case IR_FIELD:
+		if (n->field == NULL || n->field->kind != FR_TYPE ||
+		    n->rhs->kind != EX_CONST)
+			return false;
+		v = n->rhs->cval;
+		if (n->cop == CO_EQUALS && ov_json_is_string(v)) {
+			if ((*types = ov__arena_calloc(c->a, 1,
+			    sizeof(char *))) == NULL)
+				return false;
+			(*types)[0] = v->u.str;
+			*n_types = 1;
+			return true;
+		}
+		if (n->cop != CO_IN || ov_json_type_of(v) != OV_JSON_ARRAY)
+			return false;
+		for (j = 0; j < v->len; j++)
+			if (!ov_json_is_string(&v->u.items[j]))
+				return false;
+		if ((*types = ov__arena_calloc(c->a, v->len + 1,
+		    sizeof(char *))) == NULL)
+			return false;
+		for (j = 0; j < v->len; j++)
+			(*types)[j] = v->u.items[j].u.str;
+		*n_types = v->len;
+		return true;
+	case IR_ALLOF:
+		for (i = 0; i < n->n_kids; i++)
+			if (type_set(c, n->kids[i], types, n_types))
+				return true;
+		return false;
+	case IR_ANYOF: {
+		const char **all = NULL, **k;
+		size_t n_all = 0, nk;
+
+		if (n->n_kids == 0)
+			return false;
+		for (i = 0; i < n->n_kids; i++) {
+			const char **m;
+
+			if (!type_set(c, n->kids[i], &k, &nk))
+				return false;
+			if ((m = ov__arena_calloc(c->a, n_all + nk + 1,
+			    sizeof(char *))) == NULL)
+				return false;
+			if (n_all > 0)
+				memcpy(m, all, n_all * sizeof(char *));
+			memcpy(m + n_all, k, nk * sizeof(char *));
+			all = m;
+			n_all += nk;
+		}
+		*types = all;
+		*n_types = n_all;
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
 static void
 hoist_types(struct compiler *c, const struct ir *n)
 {
-	const struct ir *g = NULL;
-	const ov_json *v;
-	uint32_t i;
+	const char **t;
+	size_t nt;
 
-	if (n == NULL)
-		return;
-	if (n->op == IR_FIELD)
-		g = n;
-	else if (n->op == IR_ALLOF)
-		for (i = 0; i < n->n_kids && g == NULL; i++) {
-			const struct ir *k = n->kids[i];
-
-			if (k->op == IR_FIELD && k->field != NULL &&
-			    k->field->kind == FR_TYPE &&
-			    k->rhs->kind == EX_CONST && (k->cop == CO_EQUALS ||
-			    k->cop == CO_IN))
-				g = k;
-		}
-	if (g == NULL || g->field == NULL || g->field->kind != FR_TYPE ||
-	    g->rhs->kind != EX_CONST)
-		return;
-	v = g->rhs->cval;
-	if (g->cop == CO_EQUALS && ov_json_is_string(v)) {
-		c->pi->types = ov__arena_calloc(c->a, 1, sizeof(char *));
-		if (c->pi->types == NULL)
-			return;
-		c->pi->types[0] = v->u.str;
-		c->pi->n_types = 1;
-	} else if (g->cop == CO_IN && ov_json_type_of(v) == OV_JSON_ARRAY) {
-		size_t j;
-
-		for (j = 0; j < v->len; j++)
-			if (!ov_json_is_string(&v->u.items[j]))
-				return;
-		c->pi->types = ov__arena_calloc(c->a, v->len + 1,
-		    sizeof(char *));
-		if (c->pi->types == NULL)
-			return;
-		for (j = 0; j < v->len; j++)
-			c->pi->types[j] = v->u.items[j].u.str;
-		c->pi->n_types = v->len;
+	if (n != NULL && type_set(c, n, &t, &nt)) {
+		c->pi->types = t;
+		c->pi->n_types = nt;
 	}
 }
 

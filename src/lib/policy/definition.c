@@ -214,6 +214,7 @@ ov_policy__load_doc(struct ov_policy_set *set, struct pfile *f)
 {
 	const ov_json *root = ov_json_doc_root(f->doc), *list = NULL;
 	const char *lbase = "";
+	bool tmpl = false;
 	size_t i;
 	int error;
 
@@ -226,6 +227,7 @@ ov_policy__load_doc(struct ov_policy_set *set, struct pfile *f)
 	} else if (is_template(root)) {
 		list = ov_json_get(root, "resources");
 		lbase = "/resources";
+		tmpl = true;
 	}
 	if (list == NULL)
 		return ov_policy__add_obj(set, f, root, "", NULL);
@@ -235,7 +237,7 @@ ov_policy__load_doc(struct ov_policy_set *set, struct pfile *f)
 		const char *b = ov__arena_printf(&set->arena, "%s/%zu", lbase,
 		    i);
 
-		if (lbase[1] == 'r' && (type == NULL || !ov__startswith_ci(
+		if (tmpl && (type == NULL || !ov__startswith_ci(
 		    type, "Microsoft.Authorization/policy")))
 			continue;
 		if ((error = ov_policy__add_obj(set, f, it, b, NULL)) < 0)

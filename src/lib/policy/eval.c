@@ -226,6 +226,10 @@ full_name(struct ov_arena *a, const struct pres *r)
 
 /* ---- field values ----------------------------------------------------- */
 
+/* Stands for "an inner array was missing": absent to operators, skipped
+ * by field() and count. */
+static const ov_json no_array = { OV_JSON_NULL, 0, 0, 0, 0, { NULL } };
+
 struct vals {
 	const ov_json	**v;		/* values; NULL = absent element */
 	size_t		  n;		/* used */
@@ -294,7 +298,7 @@ collect(struct ov_arena *a, const ov_json *node, const struct pseg *segs,
 		if (!after_wild)
 			*missing = true;
 		else
-			return vals_push(a, out, NULL);
+			return vals_push(a, out, &no_array);
 		return 0;
 	}
 	for (j = 0; j < c->len; j++)
@@ -364,6 +368,8 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 		break;
 	case FR_UNKNOWN:
 		*missing = true;
+		if (fr->no_data && ex->no_alias == NULL)
+			ex->no_alias = fr->text;
 		return 0;
 	default:
 		break;
@@ -463,10 +469,15 @@ ov_policy__field_fn(struct evalx *ex, const struct fref *fr,
 		return *out != NULL ? 0 : OV_ENOMEM;
 	}
 	if (coll) {
-		for (i = 0; i < n; i++)
-			if (vals[i] == NULL)
-				vals[i] = &ov_policy__v_null;
-		*out = ov_policy__v_array(ex->a, vals, n);
+		size_t k = 0;
+
+		for (i = 0; i < n; i++) {
+			if (vals[i] == &no_array)
+				continue;
+			vals[k++] = vals[i] != NULL ? vals[i] :
+			    &ov_policy__v_null;
+		}
+		*out = ov_policy__v_array(ex->a, vals, k);
 		return *out != NULL ? 0 : OV_ENOMEM;
 	}
 	/* AZP: author-policies-for-arrays: a missing value reads as "". */
@@ -805,6 +816,8 @@ eval_field(struct evalx *ex, const struct ir *n)
 		return 0;
 	}
 	for (i = 0; i < nv && res == 1; i++) {
+		if (vals[i] == &no_array)
+			vals[i] = NULL;
 		res = apply(ex, n->cop, vals[i], r);
 		if (res != 1 || i + 1 == nv)
 			note(ex, n, fr->path.text, vals[i]);
@@ -830,7 +843,7 @@ eval_count(struct evalx *ex, const struct ir *n)
 		if (missing)
 			nm = 0;
 		for (i = 0, k = 0; i < nm; i++)
-			if (members[i] != NULL)
+			if (members[i] != NULL && members[i] != &no_array)
 				members[k++] = members[i];
 		nm = k;
 	} else {
@@ -1095,6 +1108,7 @@ ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
 		ex.applic = false;
 		ex.trace = trace_buf;
 		ex.missing_env = false;
+		ex.no_alias = NULL;
 		if (res == 0)
 			return 0;
 		ex.failed = false;
@@ -1159,6 +1173,15 @@ ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
 			out->reason = "if condition is true";
 			break;
 		}
+	}
+	/* A verdict that read an alias of a type without alias data. */
+	if (ex.no_alias != NULL && (set == NULL || !set->lax_missing) &&
+	    (out->state == OV_STATE_COMPLIANT ||
+	    out->state == OV_STATE_NON_COMPLIANT)) {
+		out->state = OV_STATE_INDETERMINATE;
+		out->reason = ov__arena_printf(a, "no alias data for '%s' "
+		    "(load a full table with --aliases)", ex.no_alias);
+		return 0;
 	}
 	/* "Missing is not secure": a verdict read from an absent envelope. */
 	if (ex.missing_env && (set == NULL || !set->lax_missing) &&

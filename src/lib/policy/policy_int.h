@@ -205,6 +205,8 @@ enum fref_kind {
 struct fref {
 	uint8_t			 kind;	/* enum fref_kind */
 	bool			 is_alias; /* written as an alias */
+	bool			 no_data; /* alias of a type the table
+					     does not cover at all */
 	int8_t			 bind;	/* count level it is bound to, -1 */
 	uint32_t		 skip;	/* path segments the binding covers */
 	const char		*text;	/* the field as written */
@@ -424,6 +426,7 @@ struct evalx {
 	bool			 failed; /* err is set */
 	bool			 applic; /* applicability pass */
 	bool			 missing_env; /* read under an absent envelope */
+	const char		*no_alias; /* alias without table data read */
 	const struct ir		*last;	/* deciding leaf */
 	const char		*last_path; /* its resource path */
 	const ov_json		*last_val; /* its value (NULL absent) */
@@ -463,10 +466,10 @@ void	ov_policy__pres_from_record(struct pres *p, const struct ov_record *r);
 /* Fill a pres from a bare resource object. */
 void	ov_policy__pres_from_json(struct pres *p, const ov_json *body);
 
-/* Evaluate instances [first, last) of a compiled set (thread-safe). */
+/* Evaluate every stride-th instance from first below last (0 = all). */
 int	ov_policy__eval_range(struct ov_policy_set *set,
 	    const struct ov_snapshot *snap, size_t first, size_t last,
-	    ov_policy_result_cb cb, void *payload);
+	    size_t stride, ov_policy_result_cb cb, void *payload);
 
 /* ---- explain (explain.c) ---------------------------------------------- */
 

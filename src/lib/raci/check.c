@@ -288,18 +288,18 @@ q2_identity(struct qctx *q)
 	if (d != NULL && d->last_performed != NULL)
 		ev(q, fmt(q, "last review declared in the contract: %s",
 		    d->last_performed));
-	gap_rule(q, "OV-IAM-002", "report-only Conditional Access policies");
-	gap_rule(q, "OV-IAM-001", "disabled Conditional Access policies");
-	gap_rule(q, "OV-IAM-003", "missing MFA policy for administrators");
-	gap_rule(q, "OV-IAM-004", "missing MFA policy for all users");
-	gap_rule(q, "OV-IAM-005", "legacy authentication not blocked");
-	gap_rule(q, "OV-IAM-006", "privileged directory role holders without "
+	gap_rule(q, "OV-IAM-052", "report-only Conditional Access policies");
+	gap_rule(q, "OV-IAM-051", "disabled Conditional Access policies");
+	gap_rule(q, "OV-IAM-053", "missing MFA policy for administrators");
+	gap_rule(q, "OV-IAM-054", "missing MFA policy for all users");
+	gap_rule(q, "OV-IAM-055", "legacy authentication not blocked");
+	gap_rule(q, "OV-IAM-056", "privileged directory role holders without "
 	    "MFA");
-	gap_rule(q, "OV-IAM-007", "Owner/Contributor/User Access "
+	gap_rule(q, "OV-IAM-057", "Owner/Contributor/User Access "
 	    "Administrator holders without MFA");
-	gap_rule(q, "OV-IAM-008", "roles with too many standing holders");
-	gap_rule(q, "OV-IAM-012", "guests holding privileged roles");
-	gap_coverage(q, "OV-IAM-019");
+	gap_rule(q, "OV-IAM-058", "roles with too many standing holders");
+	gap_rule(q, "OV-IAM-062", "guests holding privileged roles");
+	gap_coverage(q, "OV-IAM-069");
 	gap_duty(q);
 }
 
@@ -312,8 +312,10 @@ q3_defender(struct qctx *q)
 	const char *esc = escalation(q, d);
 	size_t i;
 
-	q->a->pub.answer = fmt(q, "%s; triage SLA high %s, medium %s; "
-	    "escalation: %s", who(q, d), dur(q, ov_contract__sla_seconds(q->c,
+	q->a->pub.answer = fmt(q, "%s; alerts triaged within %s (high), "
+	    "recommendations within %s (high), %s (medium); escalation: %s",
+	    who(q, d), dur(q, ov_contract__alert_sla_seconds(q->c,
+	    OV_SEV_HIGH)), dur(q, ov_contract__sla_seconds(q->c,
 	    OV_DUTY_DEFENDER_TRIAGE, OV_SEV_HIGH)), dur(q,
 	    ov_contract__sla_seconds(q->c, OV_DUTY_DEFENDER_TRIAGE,
 	    OV_SEV_MEDIUM)), esc != NULL ? esc : "none");
@@ -322,15 +324,15 @@ q3_defender(struct qctx *q)
 	for (i = 0; i < ov_findings_count(q->chk->findings); i++) {
 		const ov_finding *f = ov_findings_get(q->chk->findings, i);
 
-		if (strcmp(f->rule, "OV-DEF-006") == 0)
+		if (strcmp(f->rule, "OV-DEF-056") == 0)
 			ev(q, fmt(q, "%s", f->title));
 	}
-	gap_rule(q, "OV-DEF-003", "unhealthy assessments past the triage "
+	gap_rule(q, "OV-DEF-053", "unhealthy assessments past the triage "
 	    "SLA");
-	gap_rule(q, "OV-DEF-004", "active alerts past the triage SLA");
-	gap_rule(q, "OV-DEF-005", "high-severity items nobody owns");
-	gap_rule(q, "OV-DEF-001", "Defender plans off where resources exist");
-	gap_coverage(q, "OV-DEF-009");
+	gap_rule(q, "OV-DEF-054", "active alerts past the triage SLA");
+	gap_rule(q, "OV-DEF-055", "high-severity items nobody owns");
+	gap_rule(q, "OV-DEF-051", "Defender plans off where resources exist");
+	gap_coverage(q, "OV-DEF-059");
 	gap_duty(q);
 }
 
@@ -419,13 +421,13 @@ q5_restore(struct qctx *q)
 	} else {
 		gap(q, fmt(q, "no successful restore job in the snapshot"));
 	}
-	gap_rule(q, "OV-BKP-006", "vaults without a successful restore in "
+	gap_rule(q, "OV-BKP-056", "vaults without a successful restore in "
 	    "the window");
-	gap_rule(q, "OV-BKP-007", "vaults whose restores exceeded the RTO");
-	gap_rule(q, "OV-BKP-001", "VMs without backup");
-	gap_rule(q, "OV-BKP-002", "SQL databases without backup");
-	gap_rule(q, "OV-BKP-003", "protected items past the RPO");
-	gap_coverage(q, "OV-BKP-009");
+	gap_rule(q, "OV-BKP-057", "vaults whose restores exceeded the RTO");
+	gap_rule(q, "OV-BKP-051", "VMs without backup");
+	gap_rule(q, "OV-BKP-052", "SQL databases without backup");
+	gap_rule(q, "OV-BKP-053", "protected items past the RPO");
+	gap_coverage(q, "OV-BKP-059");
 	gap_duty(q);
 }
 

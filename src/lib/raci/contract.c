@@ -30,6 +30,10 @@
 #define DEF_RTO			((int64_t)4 * 3600)
 #define DEF_RESTORE_WINDOW	((int64_t)90 * OV_DAY_SECONDS)
 #define DEF_ZONE_TAG		"env"
+#define DEF_ALERT_CRITICAL	((int64_t)4 * 3600)
+#define DEF_ALERT_HIGH		((int64_t)OV_DAY_SECONDS)
+#define DEF_ALERT_MEDIUM	((int64_t)3 * OV_DAY_SECONDS)
+#define DEF_ALERT_LOW		((int64_t)7 * OV_DAY_SECONDS)
 
 #define D(n)	((int64_t)(n) * OV_DAY_SECONDS)
 #define H(n)	((int64_t)(n) * 3600)
@@ -255,7 +259,7 @@ want_strings(struct loader *ld, const yaml_node_t *n, const char *ptr,
 		return ov__error_oom(ld->ctx);
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++, k++) {
-		const char *s;
+		const char *s = NULL;
 
 		snprintf(p, sizeof(p), "%s/%zu", ptr, k);
 		if ((error = want_scalar(ld, node_at(ld, *it), p, &s)) < 0)
@@ -298,7 +302,8 @@ walk_map(struct loader *ld, const yaml_node_t *n, const char *ptr,
 			if (ov__streq_ci(scalar(node_at(ld, q->key)), key))
 				return fail(ld, kn, ptr,
 				    "%s: duplicate key '%s'", ptr, key);
-		snprintf(p, sizeof(p), "%s/%s", ptr, key);
+		if (snprintf(p, sizeof(p), "%s/%s", ptr, key) >= (int)sizeof(p))
+			return fail(ld, kn, ptr, "%s: key too long", ptr);
 		if (vn == NULL)
 			return fail(ld, kn, p, "%s: missing value", p);
 		if ((error = fn(ld, obj, key, kn, vn, p)) < 0)
@@ -322,7 +327,7 @@ contact_pair(struct loader *ld, void *obj, const char *key,
     const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
 {
 	struct ov_contract_contact *ct = obj;
-	const char *s, **dst;
+	const char *s = NULL, **dst;
 	int error;
 
 	if (ov__streq_ci(key, "name"))
@@ -348,7 +353,7 @@ pager_pair(struct loader *ld, void *obj, const char *key,
     const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
 {
 	struct ov_contract_party *p = obj;
-	const char *s;
+	const char *s = NULL;
 	int error;
 
 	if (ov__streq_ci(key, "address")) {
@@ -368,7 +373,7 @@ party_pair(struct loader *ld, void *obj, const char *key,
     const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
 {
 	struct ov_contract_party *p = obj;
-	const char *s;
+	const char *s = NULL;
 	int error;
 
 	if (ov__streq_ci(key, "name")) {
@@ -410,7 +415,9 @@ party_pair(struct loader *ld, void *obj, const char *key,
 			return ov__error_oom(ld->ctx);
 		for (it = vn->data.sequence.items.start;
 		    it < vn->data.sequence.items.top; it++, k++) {
-			snprintf(cp, sizeof(cp), "%s/%zu", ptr, k);
+			if (snprintf(cp, sizeof(cp), "%s/%zu", ptr, k) >=
+			    (int)sizeof(cp))
+				return fail(ld, vn, ptr, "%s: path too long", ptr);
 			error = walk_map(ld, node_at(ld, *it), cp,
 			    contact_pair, &p->contacts[k]);
 			if (error < 0)
@@ -489,7 +496,7 @@ check_party(struct loader *ld, const yaml_node_t *vn, const char *ptr,
     const char **out)
 {
 	const struct ov_contract_party *p;
-	const char *s;
+	const char *s = NULL;
 	int error;
 
 	if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
@@ -535,6 +542,21 @@ sla_pair(struct loader *ld, void *obj, const char *key,
 }
 
 static int
+alert_sla_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract_duty *d = obj;
+	ov_severity sev;
+
+	if (sev_from_name(key, &sev) < 0 || (int)sev < 0 ||
+	    (int)sev >= OV_CONTRACT_N_SEV)
+		return unknown_key(ld, kn, ptr, key, "critical, high, medium, "
+		    "low, info");
+	d->has_alert_sla = true;
+	return want_duration(ld, vn, ptr, &d->alert_sla[sev]);
+}
+
+static int
 escalation_pair(struct loader *ld, void *obj, const char *key,
     const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
 {
@@ -552,7 +574,7 @@ duty_pair(struct loader *ld, void *obj, const char *key,
     const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
 {
 	struct ov_contract_duty *d = obj;
-	const char *s;
+	const char *s = NULL;
 	int error;
 
 	if (ov__streq_ci(key, "responsible"))
@@ -564,6 +586,10 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 	if (ov__streq_ci(key, "sla")) {
 		memset(d->sla, 0, sizeof(d->sla));
 		return walk_map(ld, vn, ptr, sla_pair, d);
+	}
+	if (ov__streq_ci(key, "alert-sla")) {
+		memset(d->alert_sla, 0, sizeof(d->alert_sla));
+		return walk_map(ld, vn, ptr, alert_sla_pair, d);
 	}
 	if (ov__streq_ci(key, "cadence"))
 		return want_duration(ld, vn, ptr, &d->cadence);
@@ -618,7 +644,9 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 		    it < vn->data.sequence.items.top; it++, k++) {
 			const yaml_node_t *en = node_at(ld, *it);
 
-			snprintf(ep, sizeof(ep), "%s/%zu", ptr, k);
+			if (snprintf(ep, sizeof(ep), "%s/%zu", ptr, k) >=
+			    (int)sizeof(ep))
+				return fail(ld, vn, ptr, "%s: path too long", ptr);
 			if ((error = walk_map(ld, en, ep, escalation_pair,
 			    &d->escalation[k])) < 0)
 				return error;
@@ -630,7 +658,7 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 		return 0;
 	}
 	return unknown_key(ld, kn, ptr, key, "responsible, accountable, sla, "
-	    "cadence, escalation, rpo, rto, restore-test-window, "
+	    "alert-sla, cadence, escalation, rpo, rto, restore-test-window, "
 	    "assessment-max-age, secret-max-lifetime, "
 	    "max-standing-privileged, must-deny, evidence, recipients, "
 	    "contents, sign-off, last-performed");
@@ -650,6 +678,10 @@ duty_init(struct ov_contract_duty *d, const char *name, bool with_sla)
 	d->rpo = DEF_RPO;
 	d->rto = DEF_RTO;
 	d->restore_test_window = DEF_RESTORE_WINDOW;
+	d->alert_sla[OV_SEV_LOW] = DEF_ALERT_LOW;
+	d->alert_sla[OV_SEV_MEDIUM] = DEF_ALERT_MEDIUM;
+	d->alert_sla[OV_SEV_HIGH] = DEF_ALERT_HIGH;
+	d->alert_sla[OV_SEV_CRITICAL] = DEF_ALERT_CRITICAL;
 	if (with_sla && dd != NULL) {
 		memcpy(d->sla, dd->sla, sizeof(d->sla));
 		d->has_sla = true;
@@ -709,7 +741,7 @@ flow_pair(struct loader *ld, void *obj, const char *key,
     const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
 {
 	struct ov_contract_flow *f = obj;
-	const char *s, **dst;
+	const char *s = NULL, **dst;
 	int error;
 
 	if (ov__streq_ci(key, "from"))
@@ -728,7 +760,7 @@ network_pair(struct loader *ld, void *obj, const char *key,
     const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
 {
 	struct ov_contract *c = obj;
-	const char *s;
+	const char *s = NULL;
 	int error;
 
 	if (ov__streq_ci(key, "zone-tag")) {
@@ -774,7 +806,7 @@ top_pair(struct loader *ld, void *obj, const char *key,
     const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
 {
 	struct ov_contract *c = obj;
-	const char *s;
+	const char *s = NULL;
 	int error;
 
 	if (ov__streq_ci(key, "version")) {
@@ -977,8 +1009,8 @@ ov_contract__default(struct ov_contract **out, ov_ctx *ctx)
 
 	OV_ASSERT_ARG(out != NULL);
 	*out = NULL;
-	if ((error = contract_alloc(&c, ctx)) < 0)
-		return error;
+	if ((error = contract_alloc(&c, ctx)) < 0 || c == NULL)
+		return error < 0 ? error : ov__error_oom(ctx);
 	c->is_default = true;
 	c->parties = ov__arena_calloc(&c->arena, 1, sizeof(*c->parties));
 	c->duties = ov__arena_calloc(&c->arena, N_DUTY_DEFAULTS,
@@ -1047,22 +1079,51 @@ ov_contract__party(const struct ov_contract *c, const char *id)
 	return NULL;
 }
 
+/*
+ * The value for sev in a per-severity table: its own, else the nearest
+ * higher severity's, else (for the top severities) the nearest lower one's.
+ * Info never borrows from below.  0 when the table is empty.
+ */
+static int64_t
+pick(const int64_t *v, ov_severity sev)
+{
+	int s;
+
+	for (s = (int)sev; s < OV_CONTRACT_N_SEV; s++)
+		if (v[s] > 0)
+			return v[s];
+	for (s = (int)sev - 1; s > (int)OV_SEV_INFO; s--)
+		if (v[s] > 0)
+			return v[s];
+	return 0;
+}
+
 /* SLA seconds for sev, falling back to the next higher severity. */
 int64_t
 ov_contract__sla_seconds(const struct ov_contract *c, const char *duty,
     ov_severity sev)
 {
 	const struct ov_contract_duty *d = ov_contract__duty(c, duty);
-	int s;
 
 	if (d == NULL || !d->has_sla)
 		d = builtin_duty(duty);	/* documented fallback */
 	if (d == NULL || (int)sev < 0 || (int)sev >= OV_CONTRACT_N_SEV)
 		return 0;
-	for (s = (int)sev; s < OV_CONTRACT_N_SEV; s++)
-		if (d->sla[s] > 0)
-			return d->sla[s];
-	return 0;
+	return pick(d->sla, sev);
+}
+
+/* Alert triage time for sev, falling back upwards. */
+int64_t
+ov_contract__alert_sla_seconds(const struct ov_contract *c, ov_severity sev)
+{
+	const struct ov_contract_duty *d = ov_contract__duty(c,
+	    OV_DUTY_DEFENDER_TRIAGE);
+
+	if (d == NULL)
+		d = builtin_duty(OV_DUTY_DEFENDER_TRIAGE);
+	if (d == NULL || (int)sev < 0 || (int)sev >= OV_CONTRACT_N_SEV)
+		return 0;
+	return pick(d->alert_sla, sev);
 }
 
 /* first_seen + SLA, or 0. */

@@ -76,6 +76,10 @@ struct ov_contract_duty {
 	int64_t			 sla[OV_CONTRACT_N_SEV]; /* seconds per
 							   severity; 0 = none */
 	bool			 has_sla;	/* any SLA given */
+	int64_t			 alert_sla[OV_CONTRACT_N_SEV]; /* defender-triage:
+						   time to triage an active
+						   alert; 0 = none */
+	bool			 has_alert_sla;	/* alert-sla given */
 	int64_t			 cadence;	/* seconds between performances;
 						   0 = not set */
 	struct ov_contract_escalation *escalation; /* in order */
@@ -168,11 +172,20 @@ const struct ov_contract_party *ov_contract__party(
 	    const struct ov_contract *c, const char *id);
 /*
  * The SLA in seconds for severity sev of duty, or 0 when the duty has no
- * SLA for it.  A missing severity falls back to the next higher severity
- * that has one (an SLA for high covers critical when critical is absent).
+ * SLA for it.  A missing severity uses the nearest higher severity that has
+ * one, else the nearest lower one (an SLA for high alone also covers
+ * critical); info never borrows from below.  A duty given without any SLA
+ * uses the built-in defaults.
  */
 int64_t	ov_contract__sla_seconds(const struct ov_contract *c,
 	    const char *duty, ov_severity sev);
+/*
+ * The time allowed to triage an active Defender alert of severity sev: the
+ * defender-triage duty's alert-sla, falling back upwards like
+ * ov_contract__sla_seconds(), else the built-in alert defaults.
+ */
+int64_t	ov_contract__alert_sla_seconds(const struct ov_contract *c,
+	    ov_severity sev);
 /*
  * Due date (Unix seconds) for a problem of severity sev under duty that
  * started at first_seen: first_seen + SLA, or 0 when there is no SLA or

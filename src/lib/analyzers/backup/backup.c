@@ -204,7 +204,7 @@ rec_name(const struct ov_record *r)
 	return r->name != NULL ? r->name : r->id;
 }
 
-/* OV-BKP-001/002/005 for one VM or database. */
+/* OV-BKP-051/002/005 for one VM or database. */
 static int
 check_protected(struct bkp_state *st, const struct ov_record *r, bool vm)
 {
@@ -219,7 +219,7 @@ check_protected(struct bkp_state *st, const struct ov_record *r, bool vm)
 	    !ov__streq_ci(state, "ProtectionPaused"))))
 		return 0;
 	if (it != NULL) {
-		ov_duty__begin(&df, actx, SRC, "OV-BKP-005", OV_SEV_HIGH, DUTY,
+		ov_duty__begin(&df, actx, SRC, "OV-BKP-055", OV_SEV_HIGH, DUTY,
 		    LAYER, r);
 		ov_duty__title(&df, "Backup of %s is stopped (%s)",
 		    rec_name(r), state);
@@ -228,7 +228,7 @@ check_protected(struct bkp_state *st, const struct ov_record *r, bool vm)
 		    "the resource no longer needs backup");
 		return ov_duty__emit(&df, actx->now);
 	}
-	ov_duty__begin(&df, actx, SRC, vm ? "OV-BKP-001" : "OV-BKP-002",
+	ov_duty__begin(&df, actx, SRC, vm ? "OV-BKP-051" : "OV-BKP-052",
 	    vm ? OV_SEV_HIGH : OV_SEV_MEDIUM, DUTY, LAYER, r);
 	ov_duty__title(&df, "%s %s has no backup protection", vm ?
 	    "Virtual machine" : "SQL database", rec_name(r));
@@ -241,7 +241,7 @@ check_protected(struct bkp_state *st, const struct ov_record *r, bool vm)
 	return ov_duty__emit(&df, actx->now);
 }
 
-/* OV-BKP-003 for one protected item. */
+/* OV-BKP-053 for one protected item. */
 static int
 check_rpo(const struct ov_record *it, void *arg)
 {
@@ -257,12 +257,12 @@ check_rpo(const struct ov_record *it, void *arg)
 
 	if (state != NULL && (ov__streq_ci(state, "ProtectionStopped") ||
 	    ov__streq_ci(state, "ProtectionPaused")))
-		return 0;	/* reported as OV-BKP-005 on the resource */
+		return 0;	/* reported as OV-BKP-055 on the resource */
 	last = last_good_backup(st, it, &how);
 	if (last != 0 && actx->now - last <= rpo)
 		return 0;
 	name = ov_model__str(it, "properties.friendlyName");
-	ov_duty__begin(&df, actx, SRC, "OV-BKP-003", OV_SEV_HIGH, DUTY, LAYER,
+	ov_duty__begin(&df, actx, SRC, "OV-BKP-053", OV_SEV_HIGH, DUTY, LAYER,
 	    it);
 	if (last == 0) {
 		ov_duty__title(&df, "No successful backup of %s is recorded",
@@ -296,7 +296,7 @@ vault_id(struct ov_duty_finding *df, const struct vault_info *v)
 	return s;
 }
 
-/* OV-BKP-006: restore tests, per vault with protected items. */
+/* OV-BKP-056: restore tests, per vault with protected items. */
 static int
 check_restores(struct bkp_state *st)
 {
@@ -315,7 +315,7 @@ check_restores(struct bkp_state *st)
 		if (v->n_items == 0 || (v->last_restore != 0 &&
 		    actx->now - v->last_restore <= window))
 			continue;
-		ov_duty__begin(&df, actx, SRC, "OV-BKP-006", OV_SEV_MEDIUM,
+		ov_duty__begin(&df, actx, SRC, "OV-BKP-056", OV_SEV_MEDIUM,
 		    DUTY, LAYER, NULL);
 		vid = vault_id(&df, v);
 		df.f.resource_id = vid;
@@ -353,7 +353,7 @@ check_restores(struct bkp_state *st)
 	return 0;
 }
 
-/* OV-BKP-007: restores slower than the RTO, one finding per vault. */
+/* OV-BKP-057: restores slower than the RTO, one finding per vault. */
 static int
 check_rto(struct bkp_state *st)
 {
@@ -371,7 +371,7 @@ check_rto(struct bkp_state *st)
 		size_t n_slow = 0;
 		const char *vid;
 
-		ov_duty__begin(&df, actx, SRC, "OV-BKP-007", OV_SEV_MEDIUM,
+		ov_duty__begin(&df, actx, SRC, "OV-BKP-057", OV_SEV_MEDIUM,
 		    DUTY, LAYER, NULL);
 		for (i = 0; i < l->len; i++) {
 			const struct ov_record *j = l->items[i];
@@ -434,7 +434,7 @@ run(struct ov_analyzer_ctx *actx)
 
 	if (!ov_model__type_collected(s, T_ITEM) &&
 	    !ov_model__type_collected(s, T_JOB))
-		return ov_duty__coverage(actx, SRC, "OV-BKP-009", DUTY, LAYER,
+		return ov_duty__coverage(actx, SRC, "OV-BKP-059", DUTY, LAYER,
 		    "no backup protected items or jobs "
 		    "(recoveryservicesresources) in the snapshot");
 	if ((st = ov__calloc(1, sizeof(*st))) == NULL)

@@ -92,16 +92,16 @@ layer_for(const char *rid)
 {
 	if (rid == NULL)
 		return OV_LAYER_APPLICATIONS;
-	if (ov_duty__contains_ci(rid, "/Microsoft.Compute/") ||
-	    ov_duty__contains_ci(rid, "/Microsoft.HybridCompute/"))
+	if (ov_duty__contains_ci(rid, "Microsoft.Compute/") ||
+	    ov_duty__contains_ci(rid, "Microsoft.HybridCompute/"))
 		return OV_LAYER_OPERATING_SYSTEM;
-	if (ov_duty__contains_ci(rid, "/Microsoft.Network/"))
+	if (ov_duty__contains_ci(rid, "Microsoft.Network/"))
 		return OV_LAYER_NETWORK_CONTROLS;
-	if (ov_duty__contains_ci(rid, "/Microsoft.Storage/") ||
-	    ov_duty__contains_ci(rid, "/Microsoft.Sql/") ||
-	    ov_duty__contains_ci(rid, "/Microsoft.DocumentDB/") ||
-	    ov_duty__contains_ci(rid, "/Microsoft.DBfor") ||
-	    ov_duty__contains_ci(rid, "/Microsoft.KeyVault/"))
+	if (ov_duty__contains_ci(rid, "Microsoft.Storage/") ||
+	    ov_duty__contains_ci(rid, "Microsoft.Sql/") ||
+	    ov_duty__contains_ci(rid, "Microsoft.DocumentDB/") ||
+	    ov_duty__contains_ci(rid, "Microsoft.DBfor") ||
+	    ov_duty__contains_ci(rid, "Microsoft.KeyVault/"))
 		return OV_LAYER_INFORMATION_AND_DATA;
 	if (ov_duty__contains_ci(rid, "/providers/") == false)
 		return OV_LAYER_ACCOUNTS_AND_IDENTITIES;  /* subscription */
@@ -212,11 +212,17 @@ check_item(struct def_state *st, const struct ov_record *item, bool alert,
 	st->n_open++;
 	if (started != 0)
 		st->buckets[age_bucket(actx->now - started)]++;
-	due = ov_contract__due(actx->contract, DUTY, sev, started);
+	if (alert)
+		due = started != 0 ? started +
+		    ov_contract__alert_sla_seconds(actx->contract, sev) : 0;
+	else
+		due = ov_contract__due(actx->contract, DUTY, sev, started);
+	if (due == started)
+		due = 0;	/* no SLA for this severity */
 	if (started != 0 && due != 0 && actx->now > due) {
 		st->n_overdue++;
-		ov_duty__begin(&df, actx, SRC, alert ? "OV-DEF-004" :
-		    "OV-DEF-003", sev, DUTY, layer_for(resource_id), item);
+		ov_duty__begin(&df, actx, SRC, alert ? "OV-DEF-054" :
+		    "OV-DEF-053", sev, DUTY, layer_for(resource_id), item);
 		ov__time_format(started, ts, sizeof(ts));
 		ov_duty__title(&df, "%s %s '%s' open %lld days, past the "
 		    "triage SLA by %lld days", ov_severity_name(sev),
@@ -230,6 +236,7 @@ check_item(struct def_state *st, const struct ov_record *item, bool alert,
 		    "affected resource");
 		ov_duty__ev_str(&df, "owner", owner, owner != NULL ?
 		    "owner" : "no owner assigned");
+		df.f.due = due;
 		ov_duty__remediation(&df, alert ? "Triage the alert: "
 		    "investigate, then resolve or dismiss it with a reason" :
 		    "Remediate the recommendation or exempt it with a "
@@ -239,7 +246,7 @@ check_item(struct def_state *st, const struct ov_record *item, bool alert,
 	}
 	if (sev >= OV_SEV_HIGH && owner == NULL) {
 		st->n_unowned++;
-		ov_duty__begin(&df, actx, SRC, "OV-DEF-005", sev, DUTY,
+		ov_duty__begin(&df, actx, SRC, "OV-DEF-055", sev, DUTY,
 		    layer_for(resource_id), item);
 		df.f.resource_id = item->id;
 		ov_duty__title(&df, "Nobody owns %s %s '%s'",
@@ -361,7 +368,7 @@ check_plans(struct def_state *st)
 				break;
 		if (p == N_PLANS)
 			continue;
-		ov_duty__begin(&df, actx, SRC, "OV-DEF-001", plans[p].sev,
+		ov_duty__begin(&df, actx, SRC, "OV-DEF-051", plans[p].sev,
 		    DUTY, layer_for(plans[p].types[0]), r);
 		for (t = 0; t < 5 && plans[p].types[t] != NULL; t++)
 			if (sub_has_type(s, sub, plans[p].types[t])) {
@@ -399,7 +406,7 @@ summary(struct def_state *st)
 		return 0;
 	snprintf(rid, sizeof(rid), "/tenants/%s/defender/backlog",
 	    actx->snap->tenant_id != NULL ? actx->snap->tenant_id : "unknown");
-	ov_duty__begin(&df, actx, SRC, "OV-DEF-006", OV_SEV_INFO, DUTY,
+	ov_duty__begin(&df, actx, SRC, "OV-DEF-056", OV_SEV_INFO, DUTY,
 	    OV_LAYER_APPLICATIONS, NULL);
 	df.f.resource_id = rid;
 	df.f.resource_type = "Microsoft.Security/assessments";
@@ -411,7 +418,7 @@ summary(struct def_state *st)
 		    "open unhealthy assessments and active alerts aged %s",
 		    bucket_name[i]);
 	ov_duty__remediation(&df, "Work the backlog oldest first; see the "
-	    "OV-DEF-003/004 findings");
+	    "OV-DEF-053/004 findings");
 	return ov_duty__emit(&df, 0);
 }
 
@@ -435,7 +442,7 @@ run(struct ov_analyzer_ctx *actx)
 		    !pricing ? " Defender plans (pricings)" : "",
 		    !assess ? " assessments" : "",
 		    !alerts ? " security alerts" : "");
-		if ((error = ov_duty__coverage(actx, SRC, "OV-DEF-009", DUTY,
+		if ((error = ov_duty__coverage(actx, SRC, "OV-DEF-059", DUTY,
 		    OV_LAYER_APPLICATIONS, what)) < 0)
 			return error;
 	}

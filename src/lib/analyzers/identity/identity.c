@@ -252,7 +252,7 @@ check_ca(struct id_state *st)
 		}
 		ov_duty__begin(&df, actx, SRC, state != NULL &&
 		    ov__streq_ci(state, "enabledForReportingButNotEnforced") ?
-		    "OV-IAM-002" : "OV-IAM-001", OV_SEV_MEDIUM, DUTY, L_DIR,
+		    "OV-IAM-052" : "OV-IAM-051", OV_SEV_MEDIUM, DUTY, L_DIR,
 		    p);
 		ov_duty__title(&df, "Conditional Access policy '%s' is %s",
 		    rec_label(p), state != NULL && ov__streq_ci(state,
@@ -267,7 +267,7 @@ check_ca(struct id_state *st)
 	snprintf(rid, sizeof(rid), "/tenants/%s/conditionalAccess",
 	    tenant_id != NULL ? tenant_id : "unknown");
 	if (!mfa_admins) {
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-003", OV_SEV_HIGH, DUTY,
+		ov_duty__begin(&df, actx, SRC, "OV-IAM-053", OV_SEV_HIGH, DUTY,
 		    L_DIR, NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = T_CA;
@@ -284,7 +284,7 @@ check_ca(struct id_state *st)
 			return error;
 	}
 	if (!mfa_all) {
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-004", OV_SEV_MEDIUM,
+		ov_duty__begin(&df, actx, SRC, "OV-IAM-054", OV_SEV_MEDIUM,
 		    DUTY, L_DIR, NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = T_CA;
@@ -299,7 +299,7 @@ check_ca(struct id_state *st)
 			return error;
 	}
 	if (!block_eas || !block_other) {
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-005", OV_SEV_HIGH, DUTY,
+		ov_duty__begin(&df, actx, SRC, "OV-IAM-055", OV_SEV_HIGH, DUTY,
 		    L_DIR, NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = T_CA;
@@ -408,8 +408,8 @@ check_holder(struct id_state *st, const struct ov_record *a, const char *pid,
 	int error;
 
 	if (mfa != 1 && (mfa == 0 || st->reg_collected)) {
-		ov_duty__begin(&df, actx, SRC, azure ? "OV-IAM-007" :
-		    "OV-IAM-006", ov__streq_ci(role, "Global Administrator") ||
+		ov_duty__begin(&df, actx, SRC, azure ? "OV-IAM-057" :
+		    "OV-IAM-056", ov__streq_ci(role, "Global Administrator") ||
 		    ov__streq_ci(role, "Owner") ? OV_SEV_CRITICAL :
 		    OV_SEV_HIGH, DUTY, L_ACC, a);
 		if (mfa < 0)
@@ -429,7 +429,7 @@ check_holder(struct id_state *st, const struct ov_record *a, const char *pid,
 			return error;
 	}
 	if (is_guest(st, pid, azure ? NULL : a)) {
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-012", OV_SEV_HIGH, DUTY,
+		ov_duty__begin(&df, actx, SRC, "OV-IAM-062", OV_SEV_HIGH, DUTY,
 		    L_ACC, a);
 		ov_duty__title(&df, "Guest %s holds privileged role %s", who,
 		    role);
@@ -605,7 +605,7 @@ check_privilege(struct id_state *st)
 			snprintf(rid, sizeof(rid), "/tenants/%s/directoryRoles/"
 			    "%s", s->tenant_id != NULL ? s->tenant_id :
 			    "unknown", hc[i].role);
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-008", OV_SEV_MEDIUM,
+		ov_duty__begin(&df, actx, SRC, "OV-IAM-058", OV_SEV_MEDIUM,
 		    DUTY, L_DIR, NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = hc[i].scope != NULL ? T_RBAC : T_DIRRA;
@@ -648,8 +648,8 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 
 	if (sptype != NULL && ov__streq_ci(sptype, "ManagedIdentity"))
 		return 0;
-	/* OV-IAM-009: client secrets in use; OV-IAM-010: too long-lived */
-	ov_duty__begin(&df, actx, SRC, "OV-IAM-009", OV_SEV_MEDIUM, DUTY,
+	/* OV-IAM-059: client secrets in use; OV-IAM-060: too long-lived */
+	ov_duty__begin(&df, actx, SRC, "OV-IAM-059", OV_SEV_MEDIUM, DUTY,
 	    L_ACC, r);
 	for (i = 0; i < ov_json_len(pw); i++) {
 		const ov_json *c = ov_json_at(pw, i);
@@ -657,7 +657,7 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 
 		if (ov_duty__time(ov_json_get(c, "endDateTime"), &end) &&
 		    end < actx->now)
-			continue;	/* expired: OV-IAM-011 */
+			continue;	/* expired: OV-IAM-061 */
 		(void)ov_duty__time(ov_json_get(c, "startDateTime"), &start);
 		n_live++;
 		if (start != 0 && (earliest_start == 0 ||
@@ -695,7 +695,7 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 		snprintf(rid, sizeof(rid), "%s/passwordCredentials/%s", r->id,
 		    ov_json_string(ov_json_get(c, "keyId")) != NULL ?
 		    ov_json_string(ov_json_get(c, "keyId")) : "unknown");
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-010", OV_SEV_MEDIUM,
+		ov_duty__begin(&df, actx, SRC, "OV-IAM-060", OV_SEV_MEDIUM,
 		    DUTY, L_ACC, r);
 		df.f.resource_id = rid;
 		ov_duty__title(&df, "Client secret of '%s' is valid for %lld "
@@ -711,12 +711,12 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 		if ((error = ov_duty__emit(&df, start + max_life)) < 0)
 			return error;
 	}
-	/* OV-IAM-011: expired credentials still present */
+	/* OV-IAM-061: expired credentials still present */
 	{
 		size_t n_expired = 0;
 		int64_t first_end = 0;
 
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-011", OV_SEV_LOW, DUTY,
+		ov_duty__begin(&df, actx, SRC, "OV-IAM-061", OV_SEV_LOW, DUTY,
 		    L_ACC, r);
 		for (i = 0; i < ov_json_len(pw) + ov_json_len(keys); i++) {
 			bool is_pw = i < ov_json_len(pw);
@@ -790,7 +790,7 @@ run(struct ov_analyzer_ctx *actx)
 
 		snprintf(what, sizeof(what), "not in the snapshot: %s",
 		    ov__buf_cstr(&missing) + 2);
-		if ((error = ov_duty__coverage(actx, SRC, "OV-IAM-019", DUTY,
+		if ((error = ov_duty__coverage(actx, SRC, "OV-IAM-069", DUTY,
 		    L_DIR, what)) < 0)
 			goto done;
 	}

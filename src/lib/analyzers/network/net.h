@@ -83,7 +83,7 @@ struct net_prange {
 
 /* A sorted, merged set of port ranges. */
 struct net_ports {
-	struct net_prange *v;		/* ranges (arena or heap) */
+	const struct net_prange *v;	/* ranges (arena, or shared) */
 	size_t		 n;		/* used */
 };
 
@@ -136,7 +136,7 @@ struct net_item {
 };
 
 struct net_aspec {
-	struct net_item	*v;		/* items (arena) */
+	const struct net_item *v;	/* items (arena, or shared) */
 	size_t		 n;		/* number of items */
 };
 
@@ -200,6 +200,8 @@ struct net_rule_src {
 
 /*
  * Compile one rule from its textual shape into out, allocating from a.
+ * Strings (name, id, words, ASG ids) are borrowed, not copied: they must
+ * outlive the rule (the snapshot's JSON does).
  * Items that do not parse as an address become named tags, as Azure treats
  * any unknown word as a service tag; ports that do not parse yield
  * OV_EINVALID (with a message on ctx).

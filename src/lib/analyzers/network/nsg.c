@@ -65,7 +65,7 @@ net_proto_name(unsigned bit)
 
 /* Classify one source/destination word (service-tags-overview). */
 static void
-classify_item(struct net_item *it, struct ov_arena *a, const char *s)
+classify_item(struct net_item *it, const char *s)
 {
 	size_t len = strlen(s);
 
@@ -88,40 +88,62 @@ classify_item(struct net_item *it, struct ov_arena *a, const char *s)
 		it->kind = NET_I_ALB;
 	else
 		it->kind = NET_I_TAG;
-	it->name = ov__arena_strdup(a, s);
+	it->name = s;		/* borrowed, like every rule string */
 }
+
+/*
+ * Single-item specs every NSG repeats ("*" and the three tags the
+ * evaluation knows), shared instead of allocated per rule.
+ */
+static const struct net_item shared_items[] = {
+	{ NET_I_ANY, { { 0, 0 }, { 0, 0 }, false }, NULL },
+	{ NET_I_INTERNET, { { 0, 0 }, { 0, 0 }, false }, "Internet" },
+	{ NET_I_VNET, { { 0, 0 }, { 0, 0 }, false }, "VirtualNetwork" },
+	{ NET_I_ALB, { { 0, 0 }, { 0, 0 }, false }, "AzureLoadBalancer" }
+};
 
 static int
 build_aspec(struct net_aspec *out, struct ov_arena *a,
     const char *const *words, size_t n_words, const char *const *asgs,
     size_t n_asgs)
 {
-	size_t i, n = 0;
+	struct net_item one, *v;
+	size_t i, n = 0, n_in = 0;
 
-	out->v = ov__arena_calloc(a, n_words + n_asgs + 1, sizeof(*out->v));
-	if (out->v == NULL)
-		return OV_ENOMEM;
-	for (i = 0; i < n_words; i++) {
-		if (words[i] == NULL || words[i][0] == '\0')
-			continue;
-		classify_item(&out->v[n++], a, words[i]);
+	for (i = 0; i < n_words; i++)
+		if (words[i] != NULL && words[i][0] != '\0') {
+			n_in++;
+			classify_item(&one, words[i]);
+		}
+	for (i = 0; i < n_asgs; i++)
+		n_in += asgs[i] != NULL;
+	/* AZP: network-security-groups-overview#security-rules: an absent
+	 * source or destination in a rule means any. */
+	if (n_in == 0 || (n_in == 1 && n_asgs == 0 && one.kind != NET_I_RANGE &&
+	    one.kind != NET_I_TAG)) {
+		out->v = &shared_items[n_in == 0 ? 0 : (size_t)one.kind];
+		out->n = 1;
+		return 0;
 	}
+	if ((v = ov__arena_alloc(a, n_in * sizeof(*v))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0; i < n_words; i++)
+		if (words[i] != NULL && words[i][0] != '\0')
+			classify_item(&v[n++], words[i]);
 	for (i = 0; i < n_asgs; i++) {
 		if (asgs[i] == NULL)
 			continue;
-		out->v[n].kind = NET_I_ASG;
-		out->v[n].name = ov__arena_strdup(a, asgs[i]);
-		if (out->v[n].name == NULL)
-			return OV_ENOMEM;
-		n++;
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].kind = NET_I_ASG;
+		v[n++].name = asgs[i];
 	}
-	/* AZP: network-security-groups-overview#security-rules: an absent
-	 * source or destination in a rule means any. */
-	if (n == 0)
-		out->v[n++].kind = NET_I_ANY;
+	out->v = v;
 	out->n = n;
 	return 0;
 }
+
+/* Every port, shared by the rules whose port field is "*". */
+static const struct net_prange all_ports = { 0, 65535 };
 
 static int
 build_ports(struct net_ports *out, struct ov_arena *a, ov_ctx *ctx,
@@ -144,11 +166,14 @@ build_ports(struct net_ports *out, struct ov_arena *a, ov_ctx *ctx,
 			return ov__error_oom(ctx);
 		}
 	}
-	if (n == 0 && (error = net_ports_parse_item(a, &buf, &n, &cap, "*",
-	    1)) < 0)
-		return ov__error_oom(ctx);
+	n = net_ports_normalize(buf, n);
+	if (n == 0 || (n == 1 && buf[0].lo == 0 && buf[0].hi == 65535)) {
+		out->v = &all_ports;
+		out->n = 1;
+		return 0;
+	}
 	out->v = buf;
-	out->n = net_ports_normalize(buf, n);
+	out->n = n;
 	return 0;
 }
 
@@ -156,13 +181,23 @@ static const char *
 join_words(struct ov_arena *a, const char *const *w, size_t n,
     const char *const *w2, size_t n2)
 {
-	size_t i, len = 1;
+	size_t i, len = 1, k = 0;
+	const char *only = NULL;
 	char *s, *p;
 
-	for (i = 0; i < n; i++)
-		len += (w[i] != NULL ? strlen(w[i]) : 0) + 1;
-	for (i = 0; i < n2; i++)
-		len += (w2[i] != NULL ? strlen(w2[i]) : 0) + 1;
+	for (i = 0; i < n + n2; i++) {
+		const char *x = i < n ? w[i] : w2[i - n];
+
+		if (x == NULL)
+			continue;
+		len += strlen(x) + 1;
+		only = x;
+		k++;
+	}
+	if (k == 0)
+		return "*";
+	if (k == 1)
+		return only;	/* borrowed */
 	if ((s = ov__arena_alloc(a, len)) == NULL)
 		return NULL;
 	p = s;
@@ -179,8 +214,6 @@ join_words(struct ov_arena *a, const char *const *w, size_t n,
 		p += l;
 	}
 	*p = '\0';
-	if (p == s)
-		return "*";
 	return s;
 }
 
@@ -193,10 +226,8 @@ net_rule_compile(struct net_rule *out, struct ov_arena *a, ov_ctx *ctx,
 	const char *name = src->name != NULL ? src->name : "(unnamed)";
 
 	memset(out, 0, sizeof(*out));
-	out->name = ov__arena_strdup(a, name);
-	out->id = src->id != NULL ? ov__arena_strdup(a, src->id) : out->name;
-	if (out->name == NULL || out->id == NULL)
-		return ov__error_oom(ctx);
+	out->name = name;
+	out->id = src->id != NULL ? src->id : out->name;
 	out->priority = (int32_t)src->priority;
 	/* AZP: network-security-groups-overview#security-rules (access) */
 	out->allow = src->access != NULL && ov__streq_ci(src->access, "Allow");
@@ -222,10 +253,9 @@ net_rule_compile(struct net_rule *out, struct ov_arena *a, ov_ctx *ctx,
 	out->raw_dst = join_words(a, src->dst, src->n_dst, src->dst_asgs,
 	    src->n_dst_asgs);
 	out->raw_ports = join_words(a, src->dports, src->n_dports, NULL, 0);
-	out->raw_proto = ov__arena_strdup(a, src->protocol != NULL ?
-	    src->protocol : "*");
+	out->raw_proto = src->protocol != NULL ? src->protocol : "*";
 	if (out->raw_src == NULL || out->raw_dst == NULL ||
-	    out->raw_ports == NULL || out->raw_proto == NULL)
+	    out->raw_ports == NULL)
 		return ov__error_oom(ctx);
 	return 0;
 }

@@ -241,10 +241,14 @@ ref(const ov_json *o, const char *key)
 	return ov_json_string(ov_json_get(ov_json_get(o, key), "id"));
 }
 
-/* Gather a string field and a string-array field into words. */
+/*
+ * Gather a string field and a string-array field into words.  The pointer
+ * array comes from tmp (scratch, reset by the caller); numbers written as
+ * text come from a, because compiled rules borrow the words.
+ */
 static int
-words(struct ov_arena *a, const ov_json *o, const char *one,
-    const char *many, const char ***out, size_t *n_out)
+words(struct ov_arena *tmp, struct ov_arena *a, const ov_json *o,
+    const char *one, const char *many, const char ***out, size_t *n_out)
 {
 	const ov_json *s = ov_json_get(o, one), *arr = ov_json_get(o, many);
 	size_t n = ov_json_len(arr), i, k = 0;
@@ -252,18 +256,24 @@ words(struct ov_arena *a, const ov_json *o, const char *one,
 
 	if (n > NET_MAX_WORDS)
 		n = NET_MAX_WORDS;
-	v = ov__arena_calloc(a, n + 1, sizeof(*v));
+	v = ov__arena_calloc(tmp, n + 1, sizeof(*v));
 	if (v == NULL)
 		return OV_ENOMEM;
 	if (ov_json_string(s) != NULL && ov_json_string(s)[0] != '\0')
 		v[k++] = ov_json_string(s);
+	else if (ov_json_type_of(s) == OV_JSON_NUMBER) {
+		/* a bare number where ARM writes a string ("22") */
+		if ((v[k] = ov__arena_printf(a, "%.0f",
+		    ov_json_number(s))) == NULL)
+			return OV_ENOMEM;
+		k++;
+	}
 	for (i = 0; i < n; i++) {
 		const ov_json *it = ov_json_at(arr, i);
 
 		if (ov_json_string(it) != NULL)
 			v[k++] = ov_json_string(it);
-		else if (ov_json_number(it) != 0.0 || ov_json_type_of(it) ==
-		    OV_JSON_NUMBER) {
+		else if (ov_json_type_of(it) == OV_JSON_NUMBER) {
 			v[k] = ov__arena_printf(a, "%.0f", ov_json_number(it));
 			if (v[k] == NULL)
 				return OV_ENOMEM;
@@ -280,9 +290,13 @@ static int
 ids(struct ov_arena *a, const ov_json *arr, const char ***out, size_t *n_out)
 {
 	size_t n = ov_json_len(arr), i, k = 0;
-	const char **v = ov__arena_calloc(a, n + 1, sizeof(*v));
+	const char **v;
 
-	if (v == NULL)
+	*out = NULL;
+	*n_out = 0;
+	if (n == 0)
+		return 0;	/* the common case allocates nothing */
+	if ((v = ov__arena_calloc(a, n + 1, sizeof(*v))) == NULL)
 		return OV_ENOMEM;
 	for (i = 0; i < n; i++) {
 		const char *id = ov_json_string(ov_json_get(ov_json_at(arr, i),
@@ -297,8 +311,8 @@ ids(struct ov_arena *a, const ov_json *arr, const char ***out, size_t *n_out)
 }
 
 static int
-rule_from_json(struct net_rule *out, struct ov_arena *a, ov_ctx *ctx,
-    const ov_json *rj)
+rule_from_json(struct net_rule *out, struct ov_arena *a,
+    struct ov_arena *tmp, ov_ctx *ctx, const ov_json *rj)
 {
 	const ov_json *p = props(rj);
 	struct net_rule_src rs;
@@ -317,32 +331,33 @@ rule_from_json(struct net_rule *out, struct ov_arena *a, ov_ctx *ctx,
 	rs.access = ov_json_string(ov_json_get(p, "access"));
 	rs.direction = ov_json_string(ov_json_get(p, "direction"));
 	rs.protocol = ov_json_string(ov_json_get(p, "protocol"));
-	if (words(a, p, "sourceAddressPrefix", "sourceAddressPrefixes", &w,
-	    &n) < 0)
+	if (words(tmp, a, p, "sourceAddressPrefix", "sourceAddressPrefixes",
+	    &w, &n) < 0)
 		return ov__error_oom(ctx);
 	rs.src = w;
 	rs.n_src = n;
-	if (words(a, p, "destinationAddressPrefix",
+	if (words(tmp, a, p, "destinationAddressPrefix",
 	    "destinationAddressPrefixes", &w, &n) < 0)
 		return ov__error_oom(ctx);
 	rs.dst = w;
 	rs.n_dst = n;
-	if (words(a, p, "destinationPortRange", "destinationPortRanges", &w,
-	    &n) < 0)
+	if (words(tmp, a, p, "destinationPortRange", "destinationPortRanges",
+	    &w, &n) < 0)
 		return ov__error_oom(ctx);
 	rs.dports = w;
 	rs.n_dports = n;
-	if (words(a, p, "sourcePortRange", "sourcePortRanges", &w, &n) < 0)
+	if (words(tmp, a, p, "sourcePortRange", "sourcePortRanges", &w,
+	    &n) < 0)
 		return ov__error_oom(ctx);
 	rs.sports = w;
 	rs.n_sports = n;
-	if (ids(a, ov_json_get(p, "sourceApplicationSecurityGroups"), &w,
+	if (ids(tmp, ov_json_get(p, "sourceApplicationSecurityGroups"), &w,
 	    &n) < 0)
 		return ov__error_oom(ctx);
 	rs.src_asgs = w;
 	rs.n_src_asgs = n;
-	if (ids(a, ov_json_get(p, "destinationApplicationSecurityGroups"), &w,
-	    &n) < 0)
+	if (ids(tmp, ov_json_get(p, "destinationApplicationSecurityGroups"),
+	    &w, &n) < 0)
 		return ov__error_oom(ctx);
 	rs.dst_asgs = w;
 	rs.n_dst_asgs = n;
@@ -355,6 +370,7 @@ net_nsg_from_record(struct net_nsg **out, struct ov_arena *a, ov_ctx *ctx,
     const struct ov_record *rec)
 {
 	const ov_json *rules = ov_json_get(props(rec->body), "securityRules");
+	struct ov_arena tmp;
 	struct net_nsg *g;
 	size_t n = ov_json_len(rules), i, k = 0;
 	int error;
@@ -370,67 +386,121 @@ net_nsg_from_record(struct net_nsg **out, struct ov_arena *a, ov_ctx *ctx,
 	    sizeof(*g->rules));
 	if (g->rules == NULL)
 		return ov__error_oom(ctx);
+	ov__arena_init(&tmp, 4096, 0);
 	for (i = 0; i < n; i++) {
-		if ((error = rule_from_json(&g->rules[k], a, ctx,
+		ov__arena_reset(&tmp);
+		if ((error = rule_from_json(&g->rules[k], a, &tmp, ctx,
 		    ov_json_at(rules, i))) < 0) {
 			/* One bad rule never sinks the NSG: skip it. */
-			if (error == OV_ENOMEM)
+			if (error == OV_ENOMEM) {
+				ov__arena_free(&tmp);
 				return error;
+			}
 			continue;
 		}
 		k++;
 	}
+	ov__arena_free(&tmp);
 	if ((error = net_nsg_finish(g, a, k)) < 0)
 		return ov__error_oom(ctx);
 	*out = g;
 	return 0;
 }
 
-/* Merge standalone securityRules records into their NSGs. */
+/* A security rule record waiting to join its NSG. */
+struct extra_rule {
+	struct net_nsg	*g;		/* owner */
+	size_t		 seq;		/* record order */
+	struct net_rule	 rule;		/* compiled */
+};
+
+static int
+cmp_extra(const void *pa, const void *pb)
+{
+	const struct extra_rule *a = pa, *b = pb;
+
+	if (a->g != b->g)
+		return (uintptr_t)a->g < (uintptr_t)b->g ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static bool
+has_rule_named(const struct net_rule *v, size_t n, const char *name)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (!v[j].is_default && ov__streq_ci(v[j].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * Merge standalone securityRules records into their NSGs: compile them
+ * all, then rebuild each NSG that gained rules once.  A record whose name
+ * the NSG (or an earlier record) already has is a duplicate view of it.
+ */
 static int
 merge_rule_records(struct net_topo *t, const struct ov_snapshot *snap)
 {
 	const struct ov_record_list *l = ov_model__by_type(snap, T_RULE);
-	size_t i, j;
+	struct extra_rule *x = NULL;
+	struct ov_arena tmp;
+	size_t i, j, k, n_x = 0;
+	int error = 0;
 
+	if (l->len == 0)
+		return 0;
+	if ((x = ov__calloc(l->len, sizeof(*x))) == NULL)
+		return ov__error_oom(t->ctx);
+	ov__arena_init(&tmp, 4096, 0);
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *r = l->items[i];
-		struct net_nsg *g = net_topo_nsg(t, r->arm.parent), *ng;
-		struct net_rule nr;
-		bool dup = false;
+		struct net_nsg *g = net_topo_nsg(t, r->arm.parent);
 
-		if (g == NULL)
+		if (g == NULL || has_rule_named(g->rules, g->n_rules,
+		    r->name != NULL ? r->name : ""))
 			continue;
-		for (j = 0; j < g->n_rules; j++)
-			if (!g->rules[j].is_default && ov__streq_ci(
-			    g->rules[j].name, r->name != NULL ? r->name : ""))
-				dup = true;
-		if (dup || rule_from_json(&nr, &t->arena, t->ctx, r->body) < 0)
-			continue;
-		/* rebuild the NSG with one more custom rule */
-		ng = ov__arena_calloc(&t->arena, 1, sizeof(*ng));
-		if (ng == NULL)
-			return ov__error_oom(t->ctx);
-		*ng = *g;
-		ng->rules = ov__arena_calloc(&t->arena, g->n_rules + 1,
-		    sizeof(*ng->rules));
-		if (ng->rules == NULL)
-			return ov__error_oom(t->ctx);
-		{
-			size_t k = 0;
-
-			for (j = 0; j < g->n_rules; j++)
-				if (!g->rules[j].is_default)
-					ng->rules[k++] = g->rules[j];
-			ng->rules[k++] = nr;
-			if (net_nsg_finish(ng, &t->arena, k) < 0)
-				return ov__error_oom(t->ctx);
+		ov__arena_reset(&tmp);
+		if ((error = rule_from_json(&x[n_x].rule, &t->arena, &tmp,
+		    t->ctx, r->body)) < 0) {
+			if (error == OV_ENOMEM)
+				goto done;
+			error = 0;
+			continue;	/* one bad rule is skipped */
 		}
-		*g = *ng;
-		for (j = 0; j < g->n_rules; j++)
-			g->rules[j].nsg = g;
+		x[n_x].g = g;
+		x[n_x++].seq = i;
 	}
-	return 0;
+	qsort(x, n_x, sizeof(*x), cmp_extra);
+	for (i = 0; i < n_x; i = j) {
+		struct net_nsg *g = x[i].g;
+		struct net_rule *nv;
+
+		for (j = i; j < n_x && x[j].g == g; j++)
+			;
+		nv = ov__arena_calloc(&t->arena, g->n_rules + (j - i),
+		    sizeof(*nv));
+		if (nv == NULL) {
+			error = ov__error_oom(t->ctx);
+			goto done;
+		}
+		/* custom rules come first, the defaults are re-added */
+		k = g->n_rules - NET_N_DEFAULT_RULES;
+		memcpy(nv, g->rules, k * sizeof(*nv));
+		for (; i < j; i++)
+			if (!has_rule_named(nv, k, x[i].rule.name))
+				nv[k++] = x[i].rule;
+		g->rules = nv;
+		if (net_nsg_finish(g, &t->arena, k) < 0) {
+			error = ov__error_oom(t->ctx);
+			goto done;
+		}
+	}
+done:
+	ov__arena_free(&tmp);
+	ov__free(x);
+	return error;
 }
 
 static int
@@ -441,7 +511,7 @@ add_prefixes(struct ov_arena *a, const ov_json *p, const char *one,
 	size_t n, i, k = 0;
 	struct net_range *v;
 
-	if (words(a, p, one, many, &w, &n) < 0)
+	if (words(a, a, p, one, many, &w, &n) < 0)
 		return OV_ENOMEM;
 	if ((v = ov__arena_calloc(a, n + 1, sizeof(*v))) == NULL)
 		return OV_ENOMEM;
@@ -645,6 +715,26 @@ zone_of(struct net_topo *t, const struct ov_record *wl,
 	return z;
 }
 
+/* Concatenate two id lists; one alone is reused, none allocates nothing. */
+static int
+join_ids(struct ov_arena *a, const char **x, size_t nx, const char **y,
+    size_t ny, const char ***out, size_t *n_out)
+{
+	const char **v;
+
+	*n_out = nx + ny;
+	if (ny == 0 || nx == 0) {
+		*out = nx != 0 ? x : y;
+		return 0;
+	}
+	if ((v = ov__arena_calloc(a, nx + ny, sizeof(*v))) == NULL)
+		return OV_ENOMEM;
+	memcpy(v, x, nx * sizeof(*v));
+	memcpy(v + nx, y, ny * sizeof(*v));
+	*out = v;
+	return 0;
+}
+
 /* Read the parts of one ipConfiguration shared by NICs and scale sets. */
 static int
 fill_ipc(struct net_topo *t, struct net_ipconf *ipc, const ov_json *ij)
@@ -653,6 +743,7 @@ fill_ipc(struct net_topo *t, struct net_ipconf *ipc, const ov_json *ij)
 	const char *ip = ov_json_string(ov_json_get(p, "privateIPAddress"));
 	const char **a1, **a2, **a3, **a4;
 	size_t n1, n2, n3, n4;
+	int error;
 
 	ipc->name = ov_json_string(ov_json_get(ij, "name"));
 	if (ipc->name == NULL)
@@ -682,18 +773,10 @@ fill_ipc(struct net_topo *t, struct net_ipconf *ipc, const ov_json *ij)
 	    ids(&t->arena, ov_json_get(p, "loadBalancerInboundNatPools"),
 	    &a4, &n4) < 0)
 		return ov__error_oom(t->ctx);
-	ipc->pools = ov__arena_calloc(&t->arena, n1 + n2 + 1,
-	    sizeof(*ipc->pools));
-	ipc->nats = ov__arena_calloc(&t->arena, n3 + n4 + 1,
-	    sizeof(*ipc->nats));
-	if (ipc->pools == NULL || ipc->nats == NULL)
+	if ((error = join_ids(&t->arena, a1, n1, a2, n2, &ipc->pools,
+	    &ipc->n_pools)) < 0 || (error = join_ids(&t->arena, a3, n3, a4,
+	    n4, &ipc->nats, &ipc->n_nats)) < 0)
 		return ov__error_oom(t->ctx);
-	memcpy(ipc->pools, a1, n1 * sizeof(*a1));
-	memcpy(ipc->pools + n1, a2, n2 * sizeof(*a2));
-	ipc->n_pools = n1 + n2;
-	memcpy(ipc->nats, a3, n3 * sizeof(*a3));
-	memcpy(ipc->nats + n3, a4, n4 * sizeof(*a4));
-	ipc->n_nats = n3 + n4;
 	return 0;
 }
 

@@ -280,7 +280,6 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 	size_t cursor = 0, n_overdue = 0, n_listed = 0, n_undated = 0;
 	const struct ov_record *p;
 	int worst = -1;
-	char path[64];
 
 	ov_duty__begin(&df, actx, SRC, "OV-PATCH-001", OV_SEV_HIGH, DUTY,
 	    LAYER, vm);
@@ -310,7 +309,6 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 
 			ov__date_format(pub, pubs, sizeof(pubs));
 			ov__date_format(due, dues, sizeof(dues));
-			snprintf(path, sizeof(path), "patches/%zu", n_listed);
 			ov_duty__ev_str(&df, p->id, patch_name(p),
 			    "%s patch published %s, SLA due %s, %lld days "
 			    "overdue", sev == OV_SEV_CRITICAL ? "critical" :
