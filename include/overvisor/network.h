@@ -90,7 +90,7 @@ typedef struct {
 	bool		 forbidden;	/**< the zone pair is forbidden */
 	const char	*rule_id;	/**< an inbound rule that allows it */
 	const char	*nsg_id;	/**< the NSG holding rule_id */
-	const char	*from_subnet;	/**< source subnet id */
+	const char	*from_subnet;	/**< a source subnet (the first seen) */
 	const char	*to_subnet;	/**< destination subnet id */
 } ov_network_flow;
 

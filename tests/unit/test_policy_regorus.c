@@ -32,12 +32,6 @@ static const struct {
 	const char *note;
 	const char *why;
 } differences[] = {
-	{ "casing.yaml", NULL,
-	    "limitation: string comparison folds ASCII case only; full Unicode folding (sharp s, ligatures, final sigma) is not implemented" },
-	{ "type_coercion.yaml", "unicode_case_equals",
-	    "limitation: ASCII case folding only (see casing.yaml)" },
-	{ "type_coercion.yaml", "unicode_case_contains",
-	    "limitation: ASCII case folding only (see casing.yaml)" },
 	{ "versioned_normalization.yaml", NULL,
 	    "difference: aliases resolve to defaultPath only; per-API-version paths are not in the alias data (learn.microsoft.com/azure/governance/policy/concepts/definition-structure-alias)" },
 	{ "template_functions_datetime_ip.yaml", "dateTimeFromEpoch_basic",

@@ -17,6 +17,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/time.h"
 
 struct ov_exceptions {
@@ -325,31 +326,17 @@ done:
 int
 ov_exceptions_load(ov_exceptions **out, ov_ctx *ctx, const char *path)
 {
-	struct ov_buf b = OV_BUF_INIT(OV_EXCEPTIONS_MAX_FILE + 1);
-	char chunk[8192];
-	size_t n;
-	FILE *f;
-	int error = 0;
+	char *data = NULL;
+	size_t len = 0;
+	int error;
 
 	OV_ASSERT_ARG(out != NULL && path != NULL);
 	*out = NULL;
-	if ((f = fopen(path, "rb")) == NULL)
-		return ov__error_at(ctx, OV_EIO, OV_ERRCLASS_CONFIG, path, 0,
-		    0, NULL, "cannot open exceptions file");
-	while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		error = ov__buf_add(&b, chunk, n);
-	if (ferror(f) && error == 0)
-		error = ov__error_at(ctx, OV_EIO, OV_ERRCLASS_CONFIG, path, 0,
-		    0, NULL, "cannot read exceptions file");
-	else if (error < 0)
-		error = ov__error_at(ctx, OV_ELIMIT, OV_ERRCLASS_CONFIG, path,
-		    0, 0, NULL, "file larger than %u bytes",
-		    OV_EXCEPTIONS_MAX_FILE);
-	fclose(f);
-	if (error == 0)
-		error = ov_exceptions_load_buffer(out, ctx, path,
-		    b.ptr != NULL ? b.ptr : "", b.len);
-	ov__buf_free(&b);
+	if ((error = ov__read_file(ctx, OV_ERRCLASS_CONFIG, path,
+	    OV_EXCEPTIONS_MAX_FILE, &data, &len)) < 0)
+		return error;
+	error = ov_exceptions_load_buffer(out, ctx, path, data, len);
+	ov__free(data);
 	return error;
 }
 

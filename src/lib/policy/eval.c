@@ -336,8 +336,8 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
     const struct pres *r, const ov_json ***vals, size_t *n, bool *is_coll,
     bool *missing)
 {
-	static const ov_json *one[1];
-	const ov_json *base = r->body;
+	static const ov_json *none[1];	/* never written: n is 0 */
+	const ov_json *one = NULL, *base = r->body;
 	const struct ppath *path = &fr->path;
 	struct vals vs = { NULL, 0, 0 };
 	uint32_t start = 0, k;
@@ -346,25 +346,24 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 	*is_coll = false;
 	*missing = false;
 	*n = 0;
-	*vals = one;
-	one[0] = NULL;
+	*vals = none;
 	switch (fr->kind) {
 	case FR_NAME:
-		one[0] = str_val(ex, r->name);
+		one = str_val(ex, r->name);
 		break;
 	case FR_FULLNAME:
-		one[0] = ov_json_is_string(ov_json_get(r->body, "fullName")) ?
+		one = ov_json_is_string(ov_json_get(r->body, "fullName")) ?
 		    ov_json_get(r->body, "fullName") :
 		    str_val(ex, full_name(ex->a, r));
 		break;
 	case FR_TYPE:
-		one[0] = str_val(ex, r->type);
+		one = str_val(ex, r->type);
 		break;
 	case FR_ID:
-		one[0] = str_val(ex, r->id);
+		one = str_val(ex, r->id);
 		break;
 	case FR_LOCATION:
-		one[0] = loc_val(ex, r->location);
+		one = loc_val(ex, r->location);
 		break;
 	case FR_UNKNOWN:
 		*missing = true;
@@ -377,10 +376,10 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 	if (fr->kind != FR_PATH) {
 		if ((vs.v = ov__arena_alloc(ex->a, sizeof(*vs.v))) == NULL)
 			return OV_ENOMEM;
-		vs.v[0] = one[0];
+		vs.v[0] = one;
 		*vals = vs.v;
-		*n = one[0] != NULL;
-		*missing = one[0] == NULL;
+		*n = one != NULL;
+		*missing = one == NULL;
 		return 0;
 	}
 	/* An alias known under several types: take the record's. */
@@ -444,7 +443,7 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 		    ex->api_version))) < 0)
 			return error;
 	}
-	*vals = vs.v != NULL ? vs.v : one;
+	*vals = vs.v != NULL ? vs.v : none;
 	*n = vs.n;
 	return 0;
 }
@@ -561,7 +560,8 @@ cond_equal(struct evalx *ex, const ov_json *l, const ov_json *r)
 		const char *a = ov_policy__to_text(ex->a, l, false);
 		const char *b = ov_policy__to_text(ex->a, r, false);
 
-		return a != NULL && b != NULL && ov__streq_ci(a, b);
+		return a != NULL && b != NULL && ov_policy__eq_fold(a,
+		    strlen(a), b, strlen(b));
 	}
 	return ov_policy__equal(l, r, true);
 }
@@ -587,7 +587,7 @@ order(struct evalx *ex, const ov_json *l, const ov_json *r, int *cmp)
 			return 0;
 		}
 		/* AZP: conditions compare InvariantCultureIgnoreCase. */
-		*cmp = ov__strcmp_ci(l->u.str, r->u.str);
+		*cmp = ov_policy__cmp_fold(l->u.str, r->u.str);
 		return 0;
 	}
 	/* A number against a numeric string compares numerically. */
@@ -615,7 +615,7 @@ apply(struct evalx *ex, int cop, const ov_json *l, const ov_json *r)
 {
 	const char *ls, *rs;
 	size_t i;
-	int c, error;
+	int c = 0, error;
 	bool present;
 
 	switch (cop) {
@@ -651,7 +651,8 @@ apply(struct evalx *ex, int cop, const ov_json *l, const ov_json *r)
 		if (ls == NULL || rs == NULL)
 			return ov_policy__fail(ex, "out of memory");
 		if (cop == CO_LIKE || cop == CO_NOT_LIKE)
-			res = like(ls, rs);
+			res = like(ov_policy__fold_dup(ex->a, ls),
+			    ov_policy__fold_dup(ex->a, rs));
 		else
 			res = match(ls, rs, cop == CO_MATCH_CI ||
 			    cop == CO_NOT_MATCH_CI);
@@ -671,7 +672,8 @@ apply(struct evalx *ex, int cop, const ov_json *l, const ov_json *r)
 			ls = ov_policy__to_text(ex->a, l, false);
 			rs = ov_policy__to_text(ex->a, r, false);
 			res = ls != NULL && rs != NULL &&
-			    ov_policy__contains_ci(ls, rs);
+			    ov_policy__contains_ci(ov_policy__fold_dup(ex->a,
+			    ls), ov_policy__fold_dup(ex->a, rs));
 		}
 		return res == (cop == CO_CONTAINS);
 	}

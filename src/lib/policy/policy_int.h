@@ -54,7 +54,13 @@ const char	*ov_policy__to_text(struct ov_arena *a, const ov_json *v,
 		    bool arm_style);
 /* Deep equality: strings case-insensitive when ci, numbers by value. */
 bool		 ov_policy__equal(const ov_json *a, const ov_json *b, bool ci);
-/* Unicode-blind case-insensitive substring test. */
+/* Case-insensitive equality and ordering with Unicode case folding. */
+bool		 ov_policy__eq_fold(const char *a, size_t an, const char *b,
+		    size_t bn);
+int		 ov_policy__cmp_fold(const char *a, const char *b);
+/* s case-folded (s itself when ASCII), allocated from a. */
+const char	*ov_policy__fold_dup(struct ov_arena *a, const char *s);
+/* ASCII case-insensitive substring test. */
 bool		 ov_policy__contains_ci(const char *hay, const char *needle);
 /* Invariant-culture-like ordering: case-insensitive, then lower first. */
 int		 ov_policy__strcmp_culture(const char *a, const char *b);

@@ -202,6 +202,185 @@ ov_policy__to_text(struct ov_arena *a, const ov_json *v, bool arm_style)
 	}
 }
 
+/* ---- case folding ---------------------------------------------------- */
+
+static bool
+ascii_only(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+static size_t
+put_utf8(char *o, uint32_t cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	o[0] = (char)(0xe0 | (cp >> 12));
+	o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	o[2] = (char)(0x80 | (cp & 0x3f));
+	return 3;
+}
+
+/*
+ * Unicode case folding for the scripts that occur in resource names and
+ * tags: ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic, with the full
+ * foldings of sharp s and the Latin ligatures (as .NET's invariant
+ * culture compares them).  Other code points are kept.
+ */
+static uint32_t
+fold_cp(uint32_t c, const char **exp)
+{
+	*exp = NULL;
+	if (c < 0x80)
+		return (uint32_t)tolower((int)c);
+	if ((c >= 0xc0 && c <= 0xde && c != 0xd7) ||
+	    (c >= 0x391 && c <= 0x3a9 && c != 0x3a2) ||
+	    (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	if (c == 0x3c2)
+		return 0x3c3;
+	if (((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177)) &&
+	    c % 2 == 0)
+		return c + 1;
+	if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) &&
+	    c % 2 == 1)
+		return c + 1;
+	switch (c) {
+	case 0x178: return 0xff;
+	case 0x17f: return 's';
+	case 0xdf: case 0x1e9e: *exp = "ss"; return 0;
+	case 0xfb00: *exp = "ff"; return 0;
+	case 0xfb01: *exp = "fi"; return 0;
+	case 0xfb02: *exp = "fl"; return 0;
+	case 0xfb03: *exp = "ffi"; return 0;
+	case 0xfb04: *exp = "ffl"; return 0;
+	default: return c;
+	}
+}
+
+/* Fold n bytes of s into out (at least 3n + 1 bytes); returns the length. */
+static size_t
+fold(const char *s, size_t n, char *out)
+{
+	size_t i = 0, j = 0;
+
+	while (i < n) {
+		unsigned char b = (unsigned char)s[i];
+		uint32_t c;
+		size_t len;
+		const char *exp;
+
+		if (b < 0x80) {
+			out[j++] = (char)tolower(b);
+			i++;
+			continue;
+		}
+		len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+		if (len == 1 || len == 4 || i + len > n) {
+			out[j++] = (char)b;
+			i++;
+			continue;
+		}
+		c = len == 2 ? ((uint32_t)(b & 0x1f) << 6) |
+		    ((unsigned char)s[i + 1] & 0x3f) :
+		    ((uint32_t)(b & 0x0f) << 12) |
+		    ((uint32_t)((unsigned char)s[i + 1] & 0x3f) << 6) |
+		    ((unsigned char)s[i + 2] & 0x3f);
+		c = fold_cp(c, &exp);
+		if (exp != NULL) {
+			memcpy(out + j, exp, strlen(exp));
+			j += strlen(exp);
+		} else
+			j += put_utf8(out + j, c);
+		i += len;
+	}
+	out[j] = '\0';
+	return j;
+}
+
+/*
+ * Fold a and b (when either has non-ASCII bytes) into new buffers; the
+ * caller frees *fa and *fb.  Returns false when both are ASCII.
+ */
+static bool
+fold_pair(const char *a, size_t an, const char *b, size_t bn, char **fa,
+    char **fb)
+{
+	*fa = *fb = NULL;
+	if (ascii_only(a, an) && ascii_only(b, bn))
+		return false;
+	*fa = ov__malloc(3 * an + 1);
+	*fb = ov__malloc(3 * bn + 1);
+	if (*fa == NULL || *fb == NULL) {
+		ov__free(*fa);
+		ov__free(*fb);
+		*fa = *fb = NULL;
+		return false;
+	}
+	fold(a, an, *fa);
+	fold(b, bn, *fb);
+	return true;
+}
+
+/* Case-insensitive equality with Unicode folding. */
+bool
+ov_policy__eq_fold(const char *a, size_t an, const char *b, size_t bn)
+{
+	char *fa, *fb;
+	bool r;
+
+	if (!fold_pair(a, an, b, bn, &fa, &fb))
+		return ov__eq_ci(a, an, b, bn);
+	r = strcmp(fa, fb) == 0;
+	ov__free(fa);
+	ov__free(fb);
+	return r;
+}
+
+/* Case-insensitive ordering with Unicode folding. */
+int
+ov_policy__cmp_fold(const char *a, const char *b)
+{
+	char *fa, *fb;
+	int r;
+
+	if (!fold_pair(a, strlen(a), b, strlen(b), &fa, &fb))
+		return ov__strcmp_ci(a, b);
+	r = strcmp(fa, fb);
+	ov__free(fa);
+	ov__free(fb);
+	return r < 0 ? -1 : r > 0;
+}
+
+/* Fold a string into the arena (for like and contains). */
+const char *
+ov_policy__fold_dup(struct ov_arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *o;
+
+	if (ascii_only(s, n))
+		return s;
+	if ((o = ov__arena_alloc(a, 3 * n + 1)) == NULL)
+		return s;
+	fold(s, n, o);
+	return o;
+}
+
 /* Deep equality. */
 bool
 ov_policy__equal(const ov_json *a, const ov_json *b, bool ci)
@@ -222,7 +401,8 @@ ov_policy__equal(const ov_json *a, const ov_json *b, bool ci)
 	case OV_JSON_NUMBER:
 		return ov_policy__num(a) == ov_policy__num(b);
 	case OV_JSON_STRING:
-		return ci ? ov__eq_ci(a->u.str, a->len, b->u.str, b->len) :
+		return ci ? ov_policy__eq_fold(a->u.str, a->len, b->u.str,
+		    b->len) :
 		    (a->len == b->len &&
 		    memcmp(a->u.str, b->u.str, a->len) == 0);
 	case OV_JSON_ARRAY:

@@ -14,6 +14,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/hash.h"
 #include "util/time.h"
 
@@ -971,32 +972,17 @@ int
 ov_contract__load_file(struct ov_contract **out, ov_ctx *ctx,
     const char *path)
 {
-	struct ov_buf b = OV_BUF_INIT(CONTRACT_MAX_BYTES + 1);
-	char chunk[8192];
-	size_t n;
-	FILE *f;
-	int error = 0;
+	char *data = NULL;
+	size_t len = 0;
+	int error;
 
 	OV_ASSERT_ARG(out != NULL && path != NULL);
 	*out = NULL;
-	if ((f = fopen(path, "rb")) == NULL)
-		return ov__error_at(ctx, OV_EIO, OV_ERRCLASS_CONFIG, path, 0, 0,
-		    NULL, "cannot open: %s", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ov__buf_add(&b, chunk, n) < 0) {
-			error = ov__error_at(ctx, OV_ELIMIT, OV_ERRCLASS_CONFIG,
-			    path, 0, 0, NULL, "contract larger than %zu bytes",
-			    CONTRACT_MAX_BYTES);
-			break;
-		}
-	if (error == 0 && ferror(f))
-		error = ov__error_at(ctx, OV_EIO, OV_ERRCLASS_CONFIG, path, 0,
-		    0, NULL, "read error");
-	fclose(f);
-	if (error == 0)
-		error = ov_contract__load_buffer(out, ctx, path,
-		    ov__buf_cstr(&b), b.len);
-	ov__buf_free(&b);
+	if ((error = ov__read_file(ctx, OV_ERRCLASS_CONFIG, path,
+	    CONTRACT_MAX_BYTES, &data, &len)) < 0)
+		return error;
+	error = ov_contract__load_buffer(out, ctx, path, data, len);
+	ov__free(data);
 	return error;
 }
 

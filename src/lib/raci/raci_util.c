@@ -13,57 +13,14 @@
 #include "lib/raci/raci_util.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 
 /* Read a whole file into a NUL-terminated heap buffer (see header). */
 int
 ov_raci__read_file(ov_ctx *ctx, const char *path, char **data, size_t *len)
 {
-	FILE *f;
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-	int error = 0;
-
-	*data = NULL;
-	*len = 0;
-	if ((f = fopen(path, "rb")) == NULL)
-		return ov__error(ctx, OV_EIO, OV_ERRCLASS_OS,
-		    "cannot open '%s': %s", path, strerror(errno));
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			size_t ncap = cap == 0 ? 65536 : cap * 2;
-			char *nb;
-
-			if (ncap > OV_RACI_MAX_FILE) {
-				error = ov__error(ctx, OV_ELIMIT,
-				    OV_ERRCLASS_INPUT, "'%s' is too large",
-				    path);
-				goto done;
-			}
-			if ((nb = ov__realloc(buf, ncap)) == NULL) {
-				error = ov__error_oom(ctx);
-				goto done;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		error = ov__error(ctx, OV_EIO, OV_ERRCLASS_OS,
-		    "cannot read '%s'", path);
-		goto done;
-	}
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	buf = NULL;
-done:
-	fclose(f);
-	ov__free(buf);
-	return error;
+	return ov__read_file(ctx, OV_ERRCLASS_INPUT, path, OV_RACI_MAX_FILE,
+	    data, len);
 }
 
 struct pathlist {

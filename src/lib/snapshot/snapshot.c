@@ -17,6 +17,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/file.h"
 
 static const struct ov_adapter *const adapters[] = {
 #define OV_ADAPTER(name) &ov_adapter_##name,
@@ -450,43 +451,14 @@ ov_snapshot_load_buffer(ov_snapshot *s, const char *name, const char *data,
 }
 
 static int
-read_file(ov_ctx *ctx, const char *path, char **out, size_t *len)
-{
-	struct ov_buf b = OV_BUF_INIT(0);
-	char chunk[65536];
-	size_t n;
-	FILE *f;
-
-	*out = NULL;
-	if ((f = fopen(path, "rb")) == NULL)
-		return ov__error_at(ctx, OV_EIO, OV_ERRCLASS_INPUT, path, 0, 0,
-		    NULL, "cannot open: %s", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ov__buf_add(&b, chunk, n) < 0) {
-			fclose(f);
-			ov__buf_free(&b);
-			return ov__error_oom(ctx);
-		}
-	if (ferror(f)) {
-		fclose(f);
-		ov__buf_free(&b);
-		return ov__error_at(ctx, OV_EIO, OV_ERRCLASS_INPUT, path, 0, 0,
-		    NULL, "read error");
-	}
-	fclose(f);
-	*len = b.len;
-	*out = ov__buf_detach(&b);
-	return *out != NULL ? 0 : ov__error_oom(ctx);
-}
-
-static int
 load_file(struct ov_snapshot *s, const char *path, unsigned flags)
 {
 	char *data = NULL;
 	size_t len = 0;
 	int error;
 
-	if ((error = read_file(s->ctx, path, &data, &len)) < 0)
+	if ((error = ov__read_file(s->ctx, OV_ERRCLASS_INPUT, path,
+	    (size_t)-1 / 2, &data, &len)) < 0)
 		return error;
 	ov__progress(s->ctx, "loading", s->n_files, 0);
 	error = load_buffer(s, path, data, len, flags);
@@ -524,7 +496,8 @@ load_dir(struct ov_snapshot *s, const char *dir, unsigned flags, int depth)
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	if (!(flags & OV_LOAD_SYNTAX_ONLY) && stat(path, &st) == 0 &&
 	    S_ISREG(st.st_mode)) {
-		if ((error = read_file(s->ctx, path, &mdata, &mlen)) < 0)
+		if ((error = ov__read_file(s->ctx, OV_ERRCLASS_INPUT, path,
+		    16u << 20, &mdata, &mlen)) < 0)
 			return error;
 		error = ov_snap__read_manifest(s, path, mdata, mlen);
 		ov__free(mdata);

@@ -188,7 +188,6 @@ push_exp(struct ov_network *n, const struct net_ipconf *ipc,
 {
 	ov_network_exposure *e;
 	ov_network_rule_ref *refs;
-	char buf[64];
 	size_t k;
 	bool any = h->nsg_sees_client ? full : h->any_source;
 	const char *source = h->source;
@@ -214,10 +213,7 @@ push_exp(struct ov_network *n, const struct net_ipconf *ipc,
 	}
 	e->nic_id = ipc->nic_id;
 	e->ipconfig = ipc->name;
-	if (ipc->has_addr) {
-		net_addr_format(&ipc->addr, ipc->v6, buf, sizeof(buf));
-		e->private_ip = ov__arena_strdup(&n->arena, buf);
-	}
+	e->private_ip = ipc->addr_text;
 	e->path = h->path;
 	e->via_id = h->via_id;
 	e->via_rule = h->via_rule;
@@ -246,7 +242,8 @@ push_exp(struct ov_network *n, const struct net_ipconf *ipc,
 	e->waf = h->waf;
 	e->indeterminate = ipc_indeterminate(ipc);
 	e->severity = judge(h->path, any, lo, hi, h->waf);
-	refs = ov__arena_calloc(&n->arena, seg->n_by + 1, sizeof(*refs));
+	refs = ov__arena_calloc(&n->arena, seg->n_by > 0 ? seg->n_by : 1,
+	    sizeof(*refs));
 	if (refs == NULL)
 		return ov__error_oom(n->ctx);
 	for (k = 0; k < seg->n_by; k++) {
@@ -258,7 +255,8 @@ push_exp(struct ov_network *n, const struct net_ipconf *ipc,
 			continue;
 		}
 		refs[k].nsg_id = r->nsg != NULL ? r->nsg->id : NULL;
-		refs[k].rule_id = r->id;
+		if ((refs[k].rule_id = net_rule_id(&n->arena, r)) == NULL)
+			return ov__error_oom(n->ctx);
 		refs[k].rule_name = r->name;
 		refs[k].priority = r->priority;
 		if (r->nsg != NULL)
@@ -266,8 +264,6 @@ push_exp(struct ov_network *n, const struct net_ipconf *ipc,
 	}
 	e->rules = refs;
 	e->n_rules = seg->n_by;
-	if (e->private_ip == NULL && ipc->has_addr)
-		return ov__error_oom(n->ctx);
 	n->n_exp++;
 	return 0;
 }
@@ -1060,6 +1056,16 @@ net_exposure_compute(struct ov_network *n)
 			goto done;
 	if (n->n_exp > 1)
 		qsort(n->exp, n->n_exp, sizeof(*n->exp), cmp_exp);
+	if (n->n_exp > 0 && n->n_exp < n->exp_cap) {
+		/* give back the growth slack */
+		ov_network_exposure *nv = ov__reallocarray(n->exp, n->n_exp,
+		    sizeof(*nv));
+
+		if (nv != NULL) {
+			n->exp = nv;
+			n->exp_cap = n->n_exp;
+		}
+	}
 	error = 0;
 done:
 	net_segs_free(&s.a);

@@ -105,10 +105,10 @@ add_flow(struct ov_network *n, struct ov_map *idx, const char *from,
 			r = g->by[i - 1];
 			break;
 		}
-	/* one flow per zone pair, subnet pair, protocol and port range */
-	(void)snprintf(key, sizeof(key), "%p|%p|%u|%u|%u",
-	    (const void *)a->subnet, (const void *)b->subnet, proto,
-	    (unsigned)g->lo, (unsigned)g->hi);
+	/* one flow per zone pair, destination subnet, protocol and port
+	 * range; the first source subnet seen stands for the others */
+	(void)snprintf(key, sizeof(key), "%p|%u|%u|%u",
+	    (const void *)b->subnet, proto, (unsigned)g->lo, (unsigned)g->hi);
 	while ((hit = ov__map_next(idx, key, strlen(key), &cur)) != NULL) {
 		f = &n->flows[(uintptr_t)hit - 1];
 		if (strcmp(f->from_zone, from) == 0 &&
@@ -146,7 +146,8 @@ add_flow(struct ov_network *n, struct ov_map *idx, const char *from,
 	f->forbidden = forb == 1 || (forb == 2 &&
 	    net_range_has_mgmt(g->lo, g->hi, NULL));
 	if (r != NULL) {
-		f->rule_id = r->id;
+		if ((f->rule_id = net_rule_id(&n->arena, r)) == NULL)
+			return ov__error_oom(n->ctx);
 		f->nsg_id = r->nsg != NULL ? r->nsg->id : NULL;
 	}
 	return 0;
@@ -196,6 +197,102 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/*
+ * Classes grouped by VNet, and each VNet's neighbours in both directions
+ * (its peerings and the peerings naming it), so a class is only paired
+ * with classes whose VNet might reach its own.
+ */
+struct vnet_index {
+	size_t		*order;		/* class indices by VNet */
+	size_t		*start;		/* n_vnets + 1 offsets into order */
+	uint32_t	*rev;		/* VNets peering to each VNet */
+	size_t		*rstart;	/* n_vnets + 1 offsets into rev */
+	size_t		*stamp;		/* per VNet: last class that took it */
+	uint32_t	*cand;		/* scratch: candidate VNets */
+	size_t		*cc;		/* scratch: candidate classes */
+};
+
+static void
+vx_free(struct vnet_index *x)
+{
+	ov__free(x->order);
+	ov__free(x->start);
+	ov__free(x->rev);
+	ov__free(x->rstart);
+	ov__free(x->stamp);
+	ov__free(x->cand);
+	ov__free(x->cc);
+}
+
+static int
+index_by_vnet(struct ov_network *n, const struct cls *c, size_t n_c,
+    struct vnet_index *x)
+{
+	const struct net_topo *t = &n->topo;
+	size_t nv = t->n_vnets, i, k, n_rev = 0;
+
+	for (i = 0; i < nv; i++)
+		n_rev += t->vnets[i]->n_peers;
+	x->order = ov__calloc(n_c + 1, sizeof(*x->order));
+	x->start = ov__calloc(nv + 2, sizeof(*x->start));
+	x->rev = ov__calloc(n_rev + 1, sizeof(*x->rev));
+	x->rstart = ov__calloc(nv + 2, sizeof(*x->rstart));
+	x->stamp = ov__calloc(nv + 1, sizeof(*x->stamp));
+	x->cand = ov__calloc(nv + n_rev + 1, sizeof(*x->cand));
+	x->cc = ov__calloc(n_c + 1, sizeof(*x->cc));
+	if (x->cc == NULL || x->order == NULL || x->start == NULL || x->rev == NULL ||
+	    x->rstart == NULL || x->stamp == NULL || x->cand == NULL)
+		return ov__error_oom(n->ctx);
+	/* counting sort of the classes by VNet index */
+	for (i = 0; i < n_c; i++)
+		if (c[i].rep->subnet != NULL && c[i].rep->subnet->vnet != NULL)
+			x->start[c[i].rep->subnet->vnet->idx + 1]++;
+	for (i = 0; i < nv; i++)
+		x->start[i + 1] += x->start[i];
+	for (i = 0; i < n_c; i++)
+		if (c[i].rep->subnet != NULL && c[i].rep->subnet->vnet != NULL)
+			x->order[x->start[c[i].rep->subnet->vnet->idx]++] = i;
+	for (i = nv; i > 0; i--)
+		x->start[i] = x->start[i - 1];
+	x->start[0] = 0;
+	/* reverse peerings, the same way */
+	for (i = 0; i < nv; i++)
+		for (k = 0; k < t->vnets[i]->n_peers; k++)
+			x->rstart[t->vnets[i]->peers[k].remote->idx + 1]++;
+	for (i = 0; i < nv; i++)
+		x->rstart[i + 1] += x->rstart[i];
+	for (i = 0; i < nv; i++)
+		for (k = 0; k < t->vnets[i]->n_peers; k++)
+			x->rev[x->rstart[t->vnets[i]->peers[k].remote->idx]++] =
+			    (uint32_t)i;
+	for (i = nv; i > 0; i--)
+		x->rstart[i] = x->rstart[i - 1];
+	x->rstart[0] = 0;
+	return 0;
+}
+
+/* The VNets a class in v may reach: v, its peers, VNets peering to it. */
+static void
+vnet_candidates(struct vnet_index *x, const struct net_vnet *v, size_t tag,
+    uint32_t *out, size_t *n_out)
+{
+	size_t k, n = 0;
+
+	x->stamp[v->idx] = tag;
+	out[n++] = v->idx;
+	for (k = 0; k < v->n_peers; k++)
+		if (x->stamp[v->peers[k].remote->idx] != tag) {
+			x->stamp[v->peers[k].remote->idx] = tag;
+			out[n++] = v->peers[k].remote->idx;
+		}
+	for (k = x->rstart[v->idx]; k < x->rstart[v->idx + 1]; k++)
+		if (x->stamp[x->rev[k]] != tag) {
+			x->stamp[x->rev[k]] = tag;
+			out[n++] = x->rev[k];
+		}
+	*n_out = n;
+}
+
 /* Record the members of the classes a forbidden flow reaches. */
 static int
 note_forbidden(struct ov_network *n, const size_t *cls_of,
@@ -236,7 +333,10 @@ net_flows_compute(struct ov_network *n)
 	struct net_segs s1 = { 0 }, s2 = { 0 }, s3 = { 0 }, s4 = { 0 };
 	struct net_segs x = { 0 }, y = { 0 }, z = { 0 };
 	struct ov_map classes = OV_MAP_INIT, fidx = OV_MAP_INIT;
+	struct vnet_index vx;
 	int error = 0;
+
+	memset(&vx, 0, sizeof(vx));
 
 	c = ov__calloc(t->n_ipcs + 1, sizeof(*c));
 	cls_of = ov__calloc(t->n_ipcs + 1, sizeof(*cls_of));
@@ -289,15 +389,33 @@ net_flows_compute(struct ov_network *n)
 			n->zones[n->n_zones++] = zname(c[i].rep);
 	}
 	qsort(n->zones, n->n_zones, sizeof(*n->zones), cmp_str);
+	if ((error = index_by_vnet(n, c, n_c, &vx)) < 0)
+		goto done;
 	for (i = 0; i < n_c; i++) {
-		for (j = 0; j < n_c; j++) {
-			const struct net_ipconf *a = c[i].rep, *b = c[j].rep;
-			const char *za = zname(a), *zb = zname(b);
+		size_t w, jj, n_w = 0, n_cc = 0;
+
+		if (c[i].rep->subnet == NULL || c[i].rep->subnet->vnet == NULL)
+			continue;
+		/* only classes in VNets that can reach this one */
+		vnet_candidates(&vx, c[i].rep->subnet->vnet, i + 1, vx.cand,
+		    &n_w);
+		for (w = 0; w < n_w; w++)
+			for (jj = vx.start[vx.cand[w]];
+			    jj < vx.start[vx.cand[w] + 1]; jj++)
+				vx.cc[n_cc++] = vx.order[jj];
+		for (jj = 0; jj < n_cc; jj++) {
+			const struct net_ipconf *a, *b;
+			const char *za, *zb;
 			struct net_endpoint ea, eb;
 			unsigned p;
 			size_t k;
 			int forb;
 
+			j = vx.cc[jj];
+			a = c[i].rep;
+			b = c[j].rep;
+			za = zname(a);
+			zb = zname(b);
 			if (i == j || strcmp(za, zb) == 0 || a->v6 != b->v6)
 				continue;
 			if (a->subnet == NULL || b->subnet == NULL ||
@@ -356,5 +474,6 @@ done:
 	ov__free(c);
 	ov__free(cls_of);
 	ov__free(forb_cls);
+	vx_free(&vx);
 	return error;
 }

@@ -217,6 +217,12 @@ int	net_rule_compile(struct net_rule *out, struct ov_arena *a,
 #define NET_N_DEFAULT_RULES 6
 int	net_nsg_finish(struct net_nsg *nsg, struct ov_arena *a,
 	    size_t n_custom);
+/*
+ * The ARM id of a rule.  Default rules carry only their name; their id
+ * (NSG id + "/defaultSecurityRules/" + name) is formatted into a.  NULL
+ * when out of memory.
+ */
+const char *net_rule_id(struct ov_arena *a, const struct net_rule *r);
 /* Parse a protocol word into a NET_P_* mask; 0 when unknown. */
 unsigned net_proto_parse(const char *s);
 /* The name of a single protocol bit ("Tcp"...). */
@@ -345,6 +351,7 @@ struct net_ipconf {
 	const struct ov_record *nic_rec; /* NIC (or VMSS) record */
 	enum net_wl_kind kind;		/* NIC or VMSS */
 	struct net_addr	 addr;		/* private IP when has_addr */
+	const char	*addr_text;	/* addr formatted, or NULL */
 	bool		 has_addr;
 	bool		 v6;		/* address family */
 	struct net_subnet *subnet;	/* subnet, or NULL when unknown */

@@ -15,7 +15,6 @@
 #include "lib/analyzers/network/net.h"
 
 #include <stdio.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,14 +54,9 @@ ov_network_analyze(ov_network **out, ov_ctx *ctx, const ov_snapshot *snap,
 
 		n->opts = d;
 	}
-	{ struct mallinfo2 m0 = mallinfo2(), m1, m2;
-	if ((error = net_topo_build(&n->topo, snap, n->opts.zone_tag)) < 0)
+	if ((error = net_topo_build(&n->topo, snap, n->opts.zone_tag)) < 0 ||
+	    (error = net_exposure_compute(n)) < 0)
 		goto fail;
-	m1 = mallinfo2();
-	if ((error = net_exposure_compute(n)) < 0)
-		goto fail;
-	m2 = mallinfo2();
-	fprintf(stderr, "TOPO %.1f MB EXP %.1f MB nsgs %zu ipcs %zu sub %zu\n", (double)(m1.uordblks+m1.hblkhd-m0.uordblks-m0.hblkhd)/1048576.0, (double)(m2.uordblks+m2.hblkhd-m1.uordblks-m1.hblkhd)/1048576.0, n->topo.n_nsgs, n->topo.n_ipcs, n->topo.n_subnets); }
 	if (!n->opts.skip_flows && (error = net_flows_compute(n)) < 0)
 		goto fail;
 	*out = n;

@@ -297,6 +297,16 @@ cmp_rule(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
+/* The ARM id of a rule; a default rule's is built in a on first use. */
+const char *
+net_rule_id(struct ov_arena *a, const struct net_rule *r)
+{
+	if (!r->is_default || r->nsg == NULL || r->nsg->id == NULL)
+		return r->id;
+	return ov__arena_printf(a, "%s/defaultSecurityRules/%s", r->nsg->id,
+	    r->name);
+}
+
 /* Append the default rules and sort both directions. */
 int
 net_nsg_finish(struct net_nsg *nsg, struct ov_arena *a, size_t n_custom)
@@ -327,11 +337,8 @@ net_nsg_finish(struct net_nsg *nsg, struct ov_arena *a, size_t n_custom)
 			return OV_ENOMEM;
 		r->is_default = true;
 		r->nsg = nsg;
-		if (nsg->id != NULL)
-			r->id = ov__arena_printf(a, "%s/defaultSecurityRules/%s",
-			    nsg->id, r->name);
-		if (r->id == NULL)
-			return OV_ENOMEM;
+		/* the ARM id is spelled out on use (net_rule_id): six per
+		 * NSG would otherwise be a large share of the topology */
 	}
 	nsg->n_rules = n_custom + NET_N_DEFAULT_RULES;
 	for (d = 0; d < 2; d++) {

@@ -170,6 +170,7 @@ net_topo_add_ipc(struct net_topo *t, struct net_ipconf *ipc)
 		if ((k = ov__arena_strdup(&t->arena, buf)) == NULL ||
 		    ov__map_put(&t->ipc_by_addr, k, strlen(k), ipc) < 0)
 			return ov__error_oom(t->ctx);
+		ipc->addr_text = k;
 	}
 	for (i = 0; i < ipc->n_pools; i++)
 		if (ov__map_put(&t->ipc_by_pool, ipc->pools[i],
