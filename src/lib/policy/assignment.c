@@ -254,9 +254,11 @@ compile_def(struct ov_policy_set *set, struct pdef *def,
 		    "no value", missing);
 		pi->error_ptr = ov__arena_printf(&set->arena,
 		    "%s/parameters/%s", def->base, missing);
-		(void)ov_policy__diag(set, assignment != NULL || pset != NULL ?
-		    OV_POLICY_DIAG_ERROR : OV_POLICY_DIAG_WARNING, def->file,
-		    def->params_decl, pi->error_ptr, "%s", pi->error);
+		if (assignment != NULL || pset == NULL)
+			(void)ov_policy__diag(set, assignment != NULL ?
+			    OV_POLICY_DIAG_ERROR : OV_POLICY_DIAG_WARNING,
+			    def->file, def->params_decl, pi->error_ptr, "%s",
+			    pi->error);
 	} else if ((error = ov_policy__compile_inst(set, def, params,
 	    &pi)) < 0)
 		return error;
@@ -402,13 +404,13 @@ ov_policy__compile_all(struct ov_policy_set *set)
 			    false, NULL, NULL, true, &missing);
 			if (params == NULL)
 				return ov__error_oom(set->ctx);
-			if (missing != NULL) {
+			/* Members that need the missing value are not
+			 * evaluated; the others are. */
+			if (missing != NULL)
 				(void)ov_policy__diag(set,
 				    OV_POLICY_DIAG_WARNING, d->file,
 				    d->params_decl, d->base, "initiative "
 				    "parameter '%s' has no value", missing);
-				continue;
-			}
 			if ((error = compile_set(set, d, params, NULL)) < 0)
 				return error;
 		}
