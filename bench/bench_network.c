@@ -17,6 +17,7 @@
 #include <malloc.h>
 #endif
 
+#include "lib/analyzers/network/net.h"
 #include "overvisor/finding.h"
 #include "overvisor/network.h"
 #include "overvisor/snapshot.h"
@@ -219,7 +220,7 @@ main(int argc, char **argv)
 	    t3 - t2, n_found, high);
 	printf("exposure + flows: %.3f s, %zu flows%s; analysis heap "
 	    "%.1f MB\n", t4 - t3, ov_network_flow_count(net),
-	    ov_network_flow_count(net) > 0 && net != NULL ? "" : "",
+	    net->flows_truncated ? " (stopped at the class pair budget)" : "",
 	    heap_flows);
 	printf("peak RSS: %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
 	ov_findings_free(found);

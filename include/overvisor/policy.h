@@ -170,6 +170,8 @@ typedef struct {
 	size_t		 n_controls;
 	bool		 builtin;	/**< policyType BuiltIn or Static */
 	const char	*file;		/**< definition source file */
+	const char	*subscription_id; /**< of the resource, or NULL */
+	const char	*resource_group; /**< of the resource, or NULL */
 } ov_policy_result;
 
 /** Callback per result; a non-zero return stops and is passed back. */

@@ -23,7 +23,7 @@ usage(FILE *f)
 	    "                             --input PATH... "
 	    "[--format text|json] [--aliases FILE]\n"
 	    "       overvisor policy explain --definition PATH... "
-	    "[--input PATH...]\n"
+	    "[--input PATH...] [--ir]\n"
 	    "\n"
 	    "check    compile definitions, initiatives and assignments and "
 	    "report\n"
@@ -41,6 +41,7 @@ usage(FILE *f)
 	    "  --aliases FILE     alias table (az provider list shape)\n"
 	    "  --api-version V    requestContext().apiVersion for records\n"
 	    "  --format FMT       text (default) or json\n"
+	    "  --ir               explain: the IR only, no trace\n"
 	    "  -h, --help         show this help\n"
 	    "\n"
 	    "Exit status: 0 on success, 3 when a definition or an input has "
@@ -75,6 +76,7 @@ struct opts {
 	const char	 *aliases;	/* --aliases */
 	const char	 *api_version;	/* --api-version */
 	bool		  json;		/* --format json */
+	bool		  ir_only;	/* --ir: no trace */
 };
 
 static int
@@ -104,6 +106,7 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 		{ "aliases", required_argument, NULL, 'a' },
 		{ "api-version", required_argument, NULL, 'v' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "ir", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -111,7 +114,8 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:i:p:a:v:f:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:i:p:a:v:f:rh", lo, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'd':
 			if (push(o->defs, &o->n_defs, optarg) < 0)
@@ -140,6 +144,9 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 			else if (strcmp(optarg, "text") != 0)
 				return cli_usage_error("policy",
 				    "unknown format '%s'", optarg);
+			break;
+		case 'r':
+			o->ir_only = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -434,7 +441,8 @@ cmd_explain(int argc, char **argv)
 	if ((rc = cli_ctx_new(&ctx)) != 0 || (rc = load_set(ctx, &o,
 	    &set)) != 0)
 		goto done;
-	if (o.n_inputs > 0 && (rc = load_inputs(ctx, &o, &snap)) != 0)
+	if (o.n_inputs > 0 && !o.ir_only &&
+	    (rc = load_inputs(ctx, &o, &snap)) != 0)
 		goto done;
 	(void)ov_policy_set_stats(set, &st);
 	print_diags(stderr, set, OV_POLICY_DIAG_ERROR);

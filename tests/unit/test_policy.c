@@ -239,6 +239,16 @@ test_initiative_groups_and_findings(void **state)
 	assert_int_equal(ov_policy_set_stats(set, &st), 0);
 	assert_int_equal(st.errors, 0);
 	assert_int_equal(st.warnings, 1);
+	/* Loading more recompiles without repeating diagnostics. */
+	assert_int_equal(ov_policy_set_add_buffer(set, "k8s.json",
+	    "{\"properties\":{\"mode\":\"Microsoft.Kubernetes.Data\","
+	    "\"policyRule\":{\"if\":{\"field\":\"type\",\"equals\":"
+	    "\"x\"},\"then\":{\"effect\":\"audit\"}}}}", 127), 0);
+	assert_int_equal(ov_policy_set_stats(set, &st), 0);
+	assert_int_equal(st.warnings, 1);
+	assert_int_equal(st.unsupported, 1);
+	assert_int_equal(ov_policy_set_stats(set, &st), 0);
+	assert_int_equal(st.unsupported, 1);
 	assert_int_equal(ov_policy_eval_snapshot(set, snap, 0, collect_cb,
 	    &c), 0);
 	assert_int_equal(c.n, 5);

@@ -191,6 +191,30 @@ scope_value(struct ov_policy_set *set, const ov_json *v,
 }
 
 /*
+ * True when v is one of allowed_values (case-sensitive); an absent or
+ * empty list allows anything.
+ */
+static bool
+allowed(const ov_json *allowed_values, const ov_json *v)
+{
+	size_t i;
+
+	if (ov_json_type_of(allowed_values) != OV_JSON_ARRAY ||
+	    allowed_values->len == 0)
+		return true;
+	if (ov_json_type_of(v) == OV_JSON_ARRAY) {
+		for (i = 0; i < v->len; i++)
+			if (!allowed(allowed_values, &v->u.items[i]))
+				return false;
+		return true;
+	}
+	for (i = 0; i < allowed_values->len; i++)
+		if (ov_policy__equal(&allowed_values->u.items[i], v, false))
+			return true;
+	return false;
+}
+
+/*
  * Resolve the parameter values of decl: explicit values (an object of
  * {name: {value}} or of plain values), then set-level --param values, then
  * defaults.  *missing names the first parameter left without a value.
@@ -198,7 +222,8 @@ scope_value(struct ov_policy_set *set, const ov_json *v,
 static const ov_json *
 resolve_params(struct ov_policy_set *set, const ov_json *decl,
     const ov_json *given, bool given_wrapped, const ov_json *scope_params,
-    const struct pdef *scope_owner, bool use_cli, const char **missing)
+    const struct pdef *scope_owner, bool use_cli, const char **missing,
+    const char **why)
 {
 	size_t n = ov_json_len(decl), i, j, k = 0;
 	const char **keys = ov__arena_calloc(&set->arena, n + 1,
@@ -207,6 +232,7 @@ resolve_params(struct ov_policy_set *set, const ov_json *decl,
 	    sizeof(*vals));
 
 	*missing = NULL;
+	*why = "has no value";
 	if (keys == NULL || vals == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
@@ -215,8 +241,14 @@ resolve_params(struct ov_policy_set *set, const ov_json *decl,
 
 		if (v != NULL && given_wrapped)
 			v = ov_json_get(v, "value");
-		if (v != NULL && scope_params != NULL)
-			v = scope_value(set, v, scope_params, scope_owner);
+		if (v != NULL && scope_params != NULL &&
+		    (v = scope_value(set, v, scope_params,
+		    scope_owner)) == NULL) {
+			/* Wired to an initiative value that is missing. */
+			if (*missing == NULL)
+				*missing = m->key;
+			continue;
+		}
 		if (v == NULL && use_cli)
 			for (j = set->n_params; j > 0; j--)
 				if (ov__streq_ci(set->pnames[j - 1], m->key)) {
@@ -230,6 +262,14 @@ resolve_params(struct ov_policy_set *set, const ov_json *decl,
 				*missing = m->key;
 			continue;
 		}
+		/* AZP: definition-structure-parameters#allowed-values */
+		if (!allowed(ov_json_get(&m->value, "allowedValues"), v)) {
+			if (*missing == NULL) {
+				*missing = m->key;
+				*why = "has a value outside its allowedValues";
+			}
+			continue;
+		}
 		keys[k] = m->key;
 		vals[k++] = v;
 	}
@@ -238,8 +278,9 @@ resolve_params(struct ov_policy_set *set, const ov_json *decl,
 
 static int
 compile_def(struct ov_policy_set *set, struct pdef *def,
-    const ov_json *params, const char *missing, struct pdef *assignment,
-    struct pdef *pset, const char *ref_id, const ov_json *groups)
+    const ov_json *params, const char *missing, const char *why,
+    struct pdef *assignment, struct pdef *pset, const char *ref_id,
+    const ov_json *groups)
 {
 	struct pinst *pi;
 	size_t i;
@@ -250,8 +291,8 @@ compile_def(struct ov_policy_set *set, struct pdef *def,
 		    NULL)
 			return ov__error_oom(set->ctx);
 		pi->def = def;
-		pi->error = ov__arena_printf(&set->arena, "parameter '%s' has "
-		    "no value", missing);
+		pi->error = ov__arena_printf(&set->arena, "parameter '%s' %s",
+		    missing, why);
 		pi->error_ptr = ov__arena_printf(&set->arena,
 		    "%s/parameters/%s", def->base, missing);
 		if (assignment != NULL || pset == NULL)
@@ -275,9 +316,12 @@ compile_def(struct ov_policy_set *set, struct pdef *def,
 				pi->groups[pi->n_groups++] =
 				    groups->u.items[i].u.str;
 	}
-	if (pi->unsupported != NULL && pset == NULL && assignment == NULL)
+	/* Reported once per definition, whoever references it. */
+	if (pi->unsupported != NULL && def->unsupported == NULL) {
+		def->unsupported = pi->unsupported;
 		(void)ov_policy__diag(set, OV_POLICY_DIAG_UNSUPPORTED,
 		    def->file, def->props, def->base, "%s", pi->unsupported);
+	}
 	return ov_policy__add_inst(set, pi);
 }
 
@@ -297,7 +341,7 @@ compile_set(struct ov_policy_set *set, struct pdef *ps,
 		const char *did = ov_json_string(ov_json_get(ref,
 		    "policyDefinitionId"));
 		struct pdef *def = ov_policy__find(set, did);
-		const char *missing, *rid;
+		const char *missing, *why, *rid;
 		const ov_json *params;
 
 		rid = ov_json_string(ov_json_get(ref,
@@ -308,10 +352,10 @@ compile_set(struct ov_policy_set *set, struct pdef *ps,
 		}
 		params = resolve_params(set, def->params_decl,
 		    ov_json_get(ref, "parameters"), true, set_params, ps,
-		    false, &missing);
+		    false, &missing, &why);
 		if (params == NULL)
 			return ov__error_oom(set->ctx);
-		if ((error = compile_def(set, def, params, missing,
+		if ((error = compile_def(set, def, params, missing, why,
 		    assignment, ps, rid, ov_json_get(ref, "groupNames"))) < 0)
 			return error;
 	}
@@ -325,7 +369,7 @@ compile_assignment(struct ov_policy_set *set, struct pdef *as)
 	    "policyDefinitionId"));
 	struct pdef *target = ov_policy__find(set, did);
 	const ov_json *given = ov_json_get(as->props, "parameters");
-	const char *missing;
+	const char *missing, *why;
 	const ov_json *params;
 	size_t first = set->n_insts, i;
 	const char *mode;
@@ -336,18 +380,17 @@ compile_assignment(struct ov_policy_set *set, struct pdef *as)
 		    as->props, as->base, "assignment '%s' refers to '%s', "
 		    "which is not loaded", as->name, did != NULL ? did : "");
 	params = resolve_params(set, target->params_decl, given, true, NULL,
-	    NULL, false, &missing);
+	    NULL, false, &missing, &why);
 	if (params == NULL)
 		return ov__error_oom(set->ctx);
 	if (target->kind == PO_SET) {
 		if (missing != NULL)
 			return ov_policy__diag(set, OV_POLICY_DIAG_ERROR,
-			    as->file, as->props, as->base, "assignment '%s' "
-			    "leaves parameter '%s' without a value", as->name,
-			    missing);
+			    as->file, as->props, as->base, "assignment '%s': "
+			    "parameter '%s' %s", as->name, missing, why);
 		error = compile_set(set, target, params, as);
 	} else
-		error = compile_def(set, target, params, missing, as, NULL,
+		error = compile_def(set, target, params, missing, why, as, NULL,
 		    NULL, NULL);
 	if (error < 0)
 		return error;
@@ -369,20 +412,51 @@ has_assignments(const struct ov_policy_set *set)
 	return false;
 }
 
-/* Compile everything. */
+static int compile_objs(struct ov_policy_set *set, bool assigned);
+
+/* Compile everything (again when objects were added). */
 int
 ov_policy__compile_all(struct ov_policy_set *set)
 {
-	size_t i;
+	size_t i, k;
 	int error;
 	bool assigned = has_assignments(set);
 
 	if (set->compiled)
 		return 0;
+	/* Drop what the previous compile reported; loading diagnostics stay. */
+	for (i = 0, k = 0; i < set->n_diags; i++) {
+		if (set->diags[i].compile) {
+			if (set->diags[i].level == OV_POLICY_DIAG_ERROR)
+				set->n_errors--;
+			else if (set->diags[i].level ==
+			    OV_POLICY_DIAG_UNSUPPORTED)
+				set->n_unsupported--;
+			continue;
+		}
+		set->diags[k++] = set->diags[i];
+	}
+	set->n_diags = k;
+	for (i = 0; i < set->n_objs; i++)
+		set->objs[i]->unsupported = NULL;
+	set->in_compile = true;
+	error = compile_objs(set, assigned);
+	set->in_compile = false;
+	if (error == 0)
+		set->compiled = true;
+	return error;
+}
+
+static int
+compile_objs(struct ov_policy_set *set, bool assigned)
+{
+	size_t i;
+	int error;
+
 	set->n_insts = 0;
 	for (i = 0; i < set->n_objs; i++) {
 		struct pdef *d = set->objs[i];
-		const char *missing;
+		const char *missing, *why;
 		const ov_json *params;
 
 		if (assigned) {
@@ -393,15 +467,15 @@ ov_policy__compile_all(struct ov_policy_set *set)
 		}
 		if (d->kind == PO_DEFINITION) {
 			params = resolve_params(set, d->params_decl, NULL,
-			    false, NULL, NULL, true, &missing);
+			    false, NULL, NULL, true, &missing, &why);
 			if (params == NULL)
 				return ov__error_oom(set->ctx);
-			if ((error = compile_def(set, d, params, missing, NULL,
+			if ((error = compile_def(set, d, params, missing, why, NULL,
 			    NULL, NULL, NULL)) < 0)
 				return error;
 		} else if (d->kind == PO_SET) {
 			params = resolve_params(set, d->params_decl, NULL,
-			    false, NULL, NULL, true, &missing);
+			    false, NULL, NULL, true, &missing, &why);
 			if (params == NULL)
 				return ov__error_oom(set->ctx);
 			/* Members that need the missing value are not
@@ -410,12 +484,11 @@ ov_policy__compile_all(struct ov_policy_set *set)
 				(void)ov_policy__diag(set,
 				    OV_POLICY_DIAG_WARNING, d->file,
 				    d->params_decl, d->base, "initiative "
-				    "parameter '%s' has no value", missing);
+				    "parameter '%s' %s", missing, why);
 			if ((error = compile_set(set, d, params, NULL)) < 0)
 				return error;
 		}
 	}
-	set->compiled = true;
 	return 0;
 }
 
@@ -759,6 +832,8 @@ fill_result(ov_policy_result *o, const struct pinst *pi,
 	    (ov__streq_ci(d->policy_type, "BuiltIn") ||
 	    ov__streq_ci(d->policy_type, "Static"));
 	o->file = d->file != NULL ? d->file->path : NULL;
+	o->subscription_id = rec->subscription_id;
+	o->resource_group = rec->resource_group;
 }
 
 struct walk {
@@ -1030,6 +1105,8 @@ finding_cb(const ov_policy_result *r, void *p)
 	f.resource_id = r->resource_id != NULL ? r->resource_id : "(unknown)";
 	f.resource_type = r->resource_type;
 	f.resource_name = r->resource_name;
+	f.subscription_id = r->subscription_id;
+	f.resource_group = r->resource_group;
 	if (r->layer != NULL && ov_layer_parse(r->layer, &layer) == 0)
 		f.layer = layer;
 	f.duty = r->duty;

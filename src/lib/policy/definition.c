@@ -40,6 +40,7 @@ ov_policy__diag(struct ov_policy_set *set, int level, const struct pfile *f,
 	d = &set->diags[set->n_diags++];
 	memset(d, 0, sizeof(*d));
 	d->level = level;
+	d->compile = set->in_compile;
 	d->file = f != NULL ? f->path : NULL;
 	d->pointer = pointer != NULL ? ov__arena_strdup(&set->arena, pointer) :
 	    NULL;
@@ -99,7 +100,7 @@ ov_policy__add_obj(struct ov_policy_set *set, struct pfile *f,
 {
 	struct pdef *d;
 	const ov_json *props = ov_json_get(root, "properties");
-	const char *id, *name;
+	const char *id, *name, *obase = base;
 	bool ok;
 
 	if (out != NULL)
@@ -120,7 +121,7 @@ ov_policy__add_obj(struct ov_policy_set *set, struct pfile *f,
 	d->kind = kind_of(root, props, &ok);
 	if (!ok)
 		return ov_policy__diag(set, OV_POLICY_DIAG_ERROR, f, root,
-		    base, "not a policy definition, initiative, assignment or "
+		    obase, "not a policy definition, initiative, assignment or "
 		    "exemption");
 	d->file = f;
 	d->base = base;

@@ -259,6 +259,7 @@ struct ov_policy_diag_int {
 	unsigned	 line;		/* 1-based, 0 unknown */
 	unsigned	 column;	/* 1-based, 0 unknown */
 	const char	*message;	/* one line */
+	bool		 compile;	/* from compiling (redone on recompile) */
 };
 
 /* ---- compiled IR (compile.c) ------------------------------------------ */
@@ -353,6 +354,7 @@ struct ov_policy_set {
 	unsigned		 max_depth;	/* expression depth */
 	uint64_t		 max_steps;	/* per evaluation */
 	uint64_t		 max_count;	/* count iterations */
+	bool			 in_compile;	/* diagnostics are compile ones */
 	bool			 lax_missing;	/* no indeterminate for an
 						   absent envelope */
 };

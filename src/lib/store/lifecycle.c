@@ -14,7 +14,10 @@
  * The scan's observations are bulk-loaded first; the transitions are then
  * set-based statements, so a scan of any size costs a handful of queries.
  * Due dates: the finding's own `due` (from the contract SLA) when set,
- * else first seen (or reopened) + ov_store_default_sla(severity).
+ * else first seen (or reopened) + ov_store_default_sla(severity).  A due
+ * date never moves later while the finding stays open: producers derive
+ * `due` from the scan clock, so each later scan offers a later one.  A
+ * reopening starts a new clock.
  */
 #include <stdio.h>
 #include <stdint.h>
@@ -67,9 +70,11 @@ static const char sql_update_seen[] =
 	"resolved_at = CASE WHEN " REOPEN " THEN NULL ELSE f.resolved_at END, "
 	"reopen_count = f.reopen_count + CASE WHEN " REOPEN " THEN 1 "
 	"ELSE 0 END, "
-	"due = CASE WHEN o.result <> 'indeterminate' AND o.due <> 0 "
-	"THEN o.due WHEN " REOPEN " THEN CAST($2 AS BIGINT) + "
-	SLA_SQL("o.severity") " ELSE f.due END, "
+	"due = CASE WHEN o.result = 'indeterminate' THEN f.due "
+	"WHEN " REOPEN " THEN CASE WHEN o.due <> 0 THEN o.due ELSE "
+	"CAST($2 AS BIGINT) + " SLA_SQL("o.severity") " END "
+	"WHEN o.due <> 0 AND (f.due = 0 OR o.due < f.due) THEN o.due "
+	"ELSE f.due END, "
 	"severity = CASE WHEN o.result = 'indeterminate' THEN f.severity "
 	"ELSE o.severity END, "
 	"title = COALESCE(o.title, f.title), "

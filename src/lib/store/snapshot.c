@@ -13,6 +13,7 @@
 #include "store/backend.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/time.h"
 
 #define MAX_PATHS 16	/* curated paths per type, at most */
@@ -61,17 +62,44 @@ ov_digest_from_snapshot(ov_digest **out, ov_ctx *ctx,
 	return 0;
 }
 
+/* True when the manifest lists source name and says it was collected in
+ * full; a source it does not list counts only when not required. */
+static bool
+source_collected(const struct ov_snapshot *snap, const char *name,
+    bool required)
+{
+	const char *status = ov_model__source_status(snap, name);
+
+	if (status == NULL)
+		return !required;
+	return ov__streq_ci(status, "collected");
+}
+
+/*
+ * Whether the absence of a finding on type proves it fixed: the manifest
+ * must say the type's source was collected in full.  Partial, failed and
+ * not-requested sources, and types no listed source carries, never
+ * resolve anything (the analyzers' ov_model__type_collected() is looser:
+ * partial data is still worth analysing, but not worth resolving on).
+ * ARM child resources share the arg:resources fallback, so an incomplete
+ * arm:resources source also holds those back.
+ */
 static bool
 snapshot_type_complete(const char *type, void *payload)
 {
 	const struct ov_snapshot *snap = payload;
+	const char *src;
 	size_t i;
 
-	if (*type != '\0')
-		return snap->has_manifest &&
-		    ov_model__type_collected(snap, type);
 	if (!snap->has_manifest || snap->n_sources == 0)
 		return false;
+	if (*type != '\0') {
+		if ((src = ov_model__type_source(type)) == NULL ||
+		    !source_collected(snap, src, true))
+			return false;
+		return strcmp(src, "arg:resources") != 0 ||
+		    source_collected(snap, "arm:resources", false);
+	}
 	for (i = 0; i < snap->n_sources; i++)
 		if (snap->sources[i].status == NULL ||
 		    strcmp(snap->sources[i].status, "collected") != 0)
