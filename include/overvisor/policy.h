@@ -127,6 +127,8 @@ typedef struct {
 	size_t	 unsupported;	/**< items outside the supported language */
 	size_t	 errors;	/**< error diagnostics */
 	size_t	 warnings;	/**< warning diagnostics */
+	size_t	 unresolved;	/**< assignment targets and initiative members
+				     that are not loaded, so not evaluated */
 } ov_policy_stats;
 
 /** Fill *out with the set's counts (compiling first). */

@@ -20,6 +20,7 @@
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
 #include "overvisor/exceptions.h"
+#include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
 
 #ifdef __cplusplus
@@ -30,7 +31,7 @@ extern "C" {
 typedef struct ov_store ov_store;
 
 /** The schema version this library writes. */
-#define OV_STORE_SCHEMA_VERSION 2
+#define OV_STORE_SCHEMA_VERSION 3
 
 /** Open flags. */
 #define OV_STORE_MIGRATE	0x01	/**< upgrade the schema when older */
@@ -176,6 +177,17 @@ OV_EXTERN(int) ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
     const ov_findings *findings, const ov_exceptions *exc,
     const char *rulepack_version, int64_t *scan_id_out);
 
+/**
+ * Record a finished scan (ov_scan_run()) of snap: as
+ * ov_store_record_snapshot() with the scan's findings and exceptions, and
+ * in the same transaction the contract's parties (id, display name, kind)
+ * for the snapshot's tenant, so `--owner` can name a party by id, name or
+ * kind.  This is what `overvisor scan --db` calls.
+ */
+OV_EXTERN(int) ov_store_record_result(ov_store *s, const ov_snapshot *snap,
+    const ov_scan_result *result, const char *rulepack_version,
+    int64_t *scan_id_out);
+
 /* ------------------------------------------------------------------ */
 /* Reading.                                                            */
 
@@ -209,7 +221,9 @@ typedef struct {
 	const char	*state;		/**< one state name, or "active" for
 					     new+open+reopened */
 	bool		 breached;	/**< only breached findings */
-	const char	*owner;		/**< accountable party or owner name */
+	const char	*owner;		/**< accountable party (its name,
+					     or its contract id or kind),
+					     or owner name */
 	const char	*duty;		/**< duty name */
 	int		 severity;	/**< an ov_severity, or -1 for any */
 	int64_t		 since;		/**< first seen at or after; 0 = any */

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "overvisor/contract.h"
 #include "overvisor/json.h"
 #include "overvisor/policy.h"
 #include "overvisor/snapshot.h"
+#include "overvisor/whatif.h"
 #include "cli.h"
 
 static void
@@ -24,6 +26,10 @@ usage(FILE *f)
 	    "[--format text|json] [--aliases FILE]\n"
 	    "       overvisor policy explain --definition PATH... "
 	    "[--input PATH...] [--ir]\n"
+	    "       overvisor policy whatif --assignment ID "
+	    "[--definition PATH...]\n"
+	    "                             [--contract FILE] "
+	    "[--format text|json] PATH...\n"
 	    "\n"
 	    "check    compile definitions, initiatives and assignments and "
 	    "report\n"
@@ -33,6 +39,12 @@ usage(FILE *f)
 	    "         evidence (deciding condition, resource path, value)\n"
 	    "explain  print the compiled IR and, with --input, the "
 	    "evaluation trace\n"
+	    "whatif   evaluate an assignment found in the snapshot at PATH as "
+	    "if its\n"
+	    "         effect were deny and it were enforced: every existing "
+	    "resource\n"
+	    "         it would block, grouped by scope and owner, and a "
+	    "verdict\n"
 	    "\n"
 	    "  --definition PATH  definition, initiative or assignment file "
 	    "or directory\n"
@@ -42,6 +54,9 @@ usage(FILE *f)
 	    "  --api-version V    requestContext().apiVersion for records\n"
 	    "  --format FMT       text (default) or json\n"
 	    "  --ir               explain: the IR only, no trace\n"
+	    "  --assignment ID    whatif: assignment id or name\n"
+	    "  --contract FILE    whatif: operator contract (accountable "
+	    "party)\n"
 	    "  -h, --help         show this help\n"
 	    "\n"
 	    "Exit status: 0 on success, 3 when a definition or an input has "
@@ -77,6 +92,8 @@ struct opts {
 	const char	 *api_version;	/* --api-version */
 	bool		  json;		/* --format json */
 	bool		  ir_only;	/* --ir: no trace */
+	const char	 *assignment;	/* --assignment (whatif) */
+	const char	 *contract;	/* --contract (whatif) */
 };
 
 static int
@@ -107,6 +124,8 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 		{ "api-version", required_argument, NULL, 'v' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "ir", no_argument, NULL, 'r' },
+		{ "assignment", required_argument, NULL, 'A' },
+		{ "contract", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -114,7 +133,7 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:i:p:a:v:f:rh", lo, NULL)) !=
+	while ((c = getopt_long(argc, argv, "d:i:p:a:v:f:rA:c:h", lo, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'd':
@@ -148,6 +167,12 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 		case 'r':
 			o->ir_only = true;
 			break;
+		case 'A':
+			o->assignment = optarg;
+			break;
+		case 'c':
+			o->contract = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -156,8 +181,11 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 			    verb);
 		}
 	}
+	/* Positional paths are definitions, except for whatif: inputs. */
 	for (; optind < argc; optind++)
-		if (push(o->defs, &o->n_defs, argv[optind]) < 0)
+		if (strcmp(verb, "whatif") == 0 ? push(o->inputs, &o->n_inputs,
+		    argv[optind]) < 0 : push(o->defs, &o->n_defs,
+		    argv[optind]) < 0)
 			return CLI_EXIT_USAGE;
 	return 0;
 }
@@ -459,6 +487,151 @@ done:
 	return rc;
 }
 
+static void
+whatif_json(FILE *f, const ov_whatif *w, const char *assignment,
+    size_t unevaluated)
+{
+	const ov_whatif_group *g;
+	const ov_whatif_item *it;
+	size_t i;
+
+	fputs("{\"assignment\": ", f);
+	jstr(f, assignment);
+	fprintf(f, ", \"complete\": %s, \"unevaluated\": %zu, "
+	    "\"safe\": %s, \"blocked\": %zu, \"verdict\": ",
+	    unevaluated == 0 ? "true" : "false", unevaluated,
+	    ov_whatif_safe(w) && unevaluated == 0 ? "true" : "false",
+	    ov_whatif_count(w));
+	jstr(f, ov_whatif_verdict(w));
+	fputs(", \"groups\": [", f);
+	for (i = 0; (g = ov_whatif_group_at(w, i)) != NULL; i++) {
+		fputs(i > 0 ? ", {\"scope\": " : "{\"scope\": ", f);
+		jstr(f, g->scope);
+		fputs(", \"owner\": ", f);
+		jstr(f, g->owner);
+		fprintf(f, ", \"count\": %zu}", g->count);
+	}
+	fputs("],\n \"resources\": [", f);
+	for (i = 0; (it = ov_whatif_get(w, i)) != NULL; i++) {
+		fputs(i > 0 ? ",\n  {\"id\": " : "\n  {\"id\": ", f);
+		jstr(f, it->resource_id);
+		fputs(", \"type\": ", f);
+		jstr(f, it->resource_type);
+		fputs(", \"scope\": ", f);
+		jstr(f, it->scope);
+		fputs(", \"owner\": ", f);
+		jstr(f, it->owner);
+		fputs(", \"reason\": ", f);
+		jstr(f, it->reason);
+		fputc('}', f);
+	}
+	fputs(i > 0 ? "\n]}\n" : "]}\n", f);
+}
+
+static void
+whatif_text(FILE *f, const ov_whatif *w, const char *assignment,
+    size_t unevaluated)
+{
+	const ov_whatif_group *g;
+	const ov_whatif_item *it;
+	const char *scope = NULL, *owner = NULL;
+	size_t i;
+
+	if (unevaluated != 0)
+		fprintf(f, "what-if deny for %s: INCOMPLETE, %zu definition%s "
+		    "not evaluated; of the rest: %s\n", assignment,
+		    unevaluated, unevaluated == 1 ? "" : "s",
+		    ov_whatif_verdict(w));
+	else
+		fprintf(f, "what-if deny for %s: %s\n", assignment,
+		    ov_whatif_verdict(w));
+	if (ov_whatif_count(w) == 0)
+		return;
+	fputs("\nby scope and owner:\n", f);
+	for (i = 0; (g = ov_whatif_group_at(w, i)) != NULL; i++)
+		fprintf(f, "  %5zu  %s  (owner %s)\n", g->count, g->scope,
+		    g->owner);
+	for (i = 0; (it = ov_whatif_get(w, i)) != NULL; i++) {
+		if (scope == NULL || strcmp(scope, it->scope) != 0 ||
+		    strcmp(owner, it->owner) != 0) {
+			fprintf(f, "\n%s (owner %s)\n", it->scope, it->owner);
+			scope = it->scope;
+			owner = it->owner;
+		}
+		fprintf(f, "  %s\n      %s\n", it->resource_id,
+		    it->reason != NULL ? it->reason : "");
+	}
+}
+
+static int
+cmd_whatif(int argc, char **argv)
+{
+	struct opts o;
+	ov_ctx *ctx = NULL;
+	ov_policy_set *set = NULL;
+	ov_snapshot *snap = NULL;
+	ov_contract *contract = NULL;
+	ov_whatif *w = NULL;
+	ov_policy_stats st;
+	int rc;
+
+	if ((rc = parse_opts("whatif", argc, argv, &o)) != 0) {
+		opts_free(&o);
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	}
+	if (o.assignment == NULL || o.n_inputs == 0) {
+		opts_free(&o);
+		return cli_usage_error("policy",
+		    "whatif needs --assignment and a snapshot PATH");
+	}
+	if ((rc = cli_ctx_new(&ctx)) != 0 || (rc = load_inputs(ctx, &o,
+	    &snap)) != 0 || (rc = load_set(ctx, &o, &set)) != 0)
+		goto done;
+	if (o.contract != NULL && ov_contract_load_file(&contract, ctx,
+	    o.contract) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	/* The assignment, its definitions and exemptions come from the
+	 * snapshot; built-ins it names come from --definition. */
+	if (ov_policy_set_add_snapshot(set, snap) < 0 ||
+	    ov_policy_set_stats(set, &st) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	print_diags(stderr, set, OV_POLICY_DIAG_ERROR);
+	if (ov_whatif_run(&w, ctx, set, snap, o.assignment, contract) < 0) {
+		rc = cli_error_ctx(ctx);
+		if (ov_error_last(ctx)->code == OV_ENOTFOUND && o.n_defs == 0)
+			cli_error("if the assignment names a built-in "
+			    "definition, pass the built-ins with --definition");
+		goto done;
+	}
+	/*
+	 * A definition that could not be used, or one that is not loaded at
+	 * all, makes "safe" unknowable: say so and exit 3.
+	 */
+	if (st.errors > 0 || st.unresolved > 0) {
+		cli_error("%zu definition%s could not be evaluated; the "
+		    "verdict below is incomplete%s", st.errors + st.unresolved,
+		    st.errors + st.unresolved == 1 ? "" : "s", o.n_defs == 0 ?
+		    " (pass built-in definitions with --definition)" : "");
+	}
+	if (o.json)
+		whatif_json(stdout, w, o.assignment, st.errors + st.unresolved);
+	else
+		whatif_text(stdout, w, o.assignment, st.errors + st.unresolved);
+	rc = st.errors > 0 || st.unresolved > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
+done:
+	ov_whatif_free(w);
+	ov_contract_free(contract);
+	ov_snapshot_free(snap);
+	ov_policy_set_free(set);
+	ov_ctx_free(ctx);
+	opts_free(&o);
+	return rc;
+}
+
 /* overvisor policy SUBCOMMAND ... */
 int
 cmd_policy(int argc, char **argv)
@@ -473,5 +646,7 @@ cmd_policy(int argc, char **argv)
 		return cmd_eval(argc - 1, argv + 1);
 	if (strcmp(argv[1], "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(argv[1], "whatif") == 0)
+		return cmd_whatif(argc - 1, argv + 1);
 	return cli_usage_error("policy", "unknown subcommand '%s'", argv[1]);
 }

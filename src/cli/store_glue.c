@@ -19,8 +19,8 @@ cli_store_scan(ov_ctx *ctx, const char *db, const ov_snapshot *snap,
 	int status = 0;
 
 	if (ov_store_open(&store, ctx, db, OV_STORE_MIGRATE) < 0 ||
-	    ov_store_record_snapshot(store, snap, ov_scan_findings(result),
-	    ov_scan_exceptions(result), OV_VERSION, &scan_id) < 0)
+	    ov_store_record_result(store, snap, result, OV_VERSION,
+	    &scan_id) < 0)
 		status = cli_error_ctx(ctx);
 	ov_store_close(store);
 	return status;

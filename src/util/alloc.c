@@ -5,8 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static long fail_countdown = -1;	/* allocations left before a failure */
-static long alloc_count;		/* allocations since the last reset */
+/*
+ * Fault injection state.  Thread-local: a torture test drives one thread,
+ * and threads that evaluate in parallel must not race on the counters.
+ */
+static _Thread_local long fail_countdown = -1;	/* allocations before a
+						   failure, -1 = never */
+static _Thread_local long alloc_count;		/* allocations since the
+						   last reset */
 
 static int
 should_fail(void)

@@ -347,7 +347,17 @@ compile_set(struct ov_policy_set *set, struct pdef *ps,
 		rid = ov_json_string(ov_json_get(ref,
 		    "policyDefinitionReferenceId"));
 		if (def == NULL || def->kind != PO_DEFINITION) {
-			/* A reference outside the loaded set is not ours. */
+			/*
+			 * A member that is not loaded cannot be evaluated:
+			 * say so, so nothing reports its resources clean.
+			 * Checking initiatives alone stays free of errors.
+			 */
+			set->n_unresolved++;
+			if ((error = ov_policy__diag(set,
+			    OV_POLICY_DIAG_WARNING, ps->file, ref, ps->base,
+			    "initiative '%s' refers to '%s', which is not "
+			    "loaded", ps->name, did != NULL ? did : "")) < 0)
+				return error;
 			continue;
 		}
 		params = resolve_params(set, def->params_decl,
@@ -375,10 +385,12 @@ compile_assignment(struct ov_policy_set *set, struct pdef *as)
 	const char *mode;
 	int error;
 
-	if (target == NULL)
+	if (target == NULL) {
+		set->n_unresolved++;
 		return ov_policy__diag(set, OV_POLICY_DIAG_WARNING, as->file,
 		    as->props, as->base, "assignment '%s' refers to '%s', "
 		    "which is not loaded", as->name, did != NULL ? did : "");
+	}
 	params = resolve_params(set, target->params_decl, given, true, NULL,
 	    NULL, false, &missing, &why);
 	if (params == NULL)
@@ -439,6 +451,7 @@ ov_policy__compile_all(struct ov_policy_set *set)
 	set->n_diags = k;
 	for (i = 0; i < set->n_objs; i++)
 		set->objs[i]->unsupported = NULL;
+	set->n_unresolved = 0;
 	set->in_compile = true;
 	error = compile_objs(set, assigned);
 	set->in_compile = false;
@@ -527,6 +540,7 @@ ov_policy_set_stats(ov_policy_set *set, ov_policy_stats *out)
 			out->warnings++;
 	out->unsupported = set->n_unsupported;
 	out->errors = set->n_errors;
+	out->unresolved = set->n_unresolved;
 	return 0;
 }
 

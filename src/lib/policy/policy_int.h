@@ -344,6 +344,8 @@ struct ov_policy_set {
 	size_t			 n_diags, diags_cap;
 	size_t			 n_errors;	/* error diagnostics */
 	size_t			 n_unsupported;	/* unsupported items */
+	size_t			 n_unresolved;	/* references to definitions
+						   that are not loaded */
 	const char		**pnames;	/* --param names */
 	const ov_json		**pvals;	/* --param values */
 	size_t			 n_params, params_cap;

@@ -19,6 +19,7 @@
 #include "util/error.h"
 
 struct ov_store;
+struct ov_contract;
 
 /* Called once per result row with the column values (NULL for SQL NULL). */
 typedef int (*ov_store__row_cb)(void *payload, int ncols,
@@ -60,6 +61,8 @@ struct ov_store {
 	unsigned			 flags;		/* OV_STORE_* */
 	unsigned			 version;	/* schema version */
 	struct ov_arena			 scratch;	/* strings from the last call */
+	const struct ov_contract	*parties;	/* record its parties with
+							   the next scan, or NULL */
 };
 
 #define OV_STORE_BACKEND(name) \

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "findings/drift.h"
+#include "raci/contract.h"
 #include "store/backend.h"
 #include "util/alloc.h"
 #include "util/hash.h"
@@ -47,19 +48,31 @@
 #define FIRST_STATE \
 	"(CASE WHEN o.result = 'exempt' THEN 'excepted' ELSE 'new' END)"
 
-#define IS_NEW \
-	"o.scan_id = CAST($1 AS BIGINT) AND o.result <> 'indeterminate' " \
-	"AND NOT EXISTS (SELECT 1 FROM findings f " \
-	"WHERE f.fingerprint = o.fingerprint)"
+/*
+ * Events for findings seen again whose state changes.  Only new, resolved
+ * and excepted findings move when seen non-compliant, and an exempt result
+ * moves any other; the two cases are separate statements so each is
+ * driven by an index (findings by tenant and state; the scan's
+ * observations) instead of a pass over every observation.
+ */
+#define EVENTS_SEEN \
+	"INSERT INTO events (fingerprint, scan_id, at, from_state, " \
+	"to_state, note) SELECT f.fingerprint, CAST($1 AS BIGINT), " \
+	"CAST($2 AS BIGINT), f.state, " NEW_STATE ", CASE WHEN " \
+	"f.state = 'excepted' AND o.result = 'non-compliant' THEN " \
+	"'exception expired or removed' END "
 
 static const char sql_events_seen[] =
-	"INSERT INTO events (fingerprint, scan_id, at, from_state, to_state, "
-	"note) SELECT f.fingerprint, CAST($1 AS BIGINT), CAST($2 AS BIGINT), "
-	"f.state, " NEW_STATE ", CASE WHEN f.state = 'excepted' AND "
-	"o.result = 'non-compliant' THEN 'exception expired or removed' "
-	"END FROM findings f JOIN observations o ON "
-	"o.fingerprint = f.fingerprint WHERE o.scan_id = CAST($1 AS BIGINT) "
-	"AND f.state <> " NEW_STATE;
+	EVENTS_SEEN "FROM findings f JOIN observations o ON "
+	"o.scan_id = CAST($1 AS BIGINT) AND o.fingerprint = f.fingerprint "
+	"WHERE f.tenant = CAST($3 AS TEXT) AND "
+	"f.state IN ('new', 'resolved', 'excepted') AND f.state <> " NEW_STATE;
+
+static const char sql_events_exempt[] =
+	EVENTS_SEEN "FROM observations o JOIN findings f ON "
+	"f.fingerprint = o.fingerprint WHERE o.scan_id = CAST($1 AS BIGINT) "
+	"AND o.result = 'exempt' AND "
+	"f.state NOT IN ('new', 'resolved', 'excepted')";
 
 static const char sql_update_seen[] =
 	"UPDATE findings AS f SET "
@@ -84,11 +97,12 @@ static const char sql_update_seen[] =
 	"FROM observations o WHERE o.scan_id = CAST($1 AS BIGINT) "
 	"AND o.fingerprint = f.fingerprint";
 
+/* After sql_insert_new: the rows it added carry this scan as first_scan. */
 static const char sql_events_new[] =
 	"INSERT INTO events (fingerprint, scan_id, at, from_state, to_state, "
-	"note) SELECT o.fingerprint, CAST($1 AS BIGINT), CAST($2 AS BIGINT), "
-	"CAST(NULL AS TEXT), " FIRST_STATE ", CAST(NULL AS TEXT) "
-	"FROM observations o WHERE " IS_NEW;
+	"note) SELECT f.fingerprint, CAST($1 AS BIGINT), CAST($2 AS BIGINT), "
+	"CAST(NULL AS TEXT), f.state, CAST(NULL AS TEXT) "
+	"FROM findings f WHERE f.first_scan = CAST($1 AS BIGINT)";
 
 static const char sql_insert_new[] =
 	"INSERT INTO findings (fingerprint, tenant, rule, title, severity, "
@@ -101,7 +115,9 @@ static const char sql_insert_new[] =
 	"CAST(NULL AS BIGINT), CASE WHEN o.due <> 0 THEN o.due ELSE "
 	"CAST($2 AS BIGINT) + " SLA_SQL("o.severity") " END, "
 	"CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0 FROM observations o "
-	"WHERE " IS_NEW;
+	"WHERE o.scan_id = CAST($1 AS BIGINT) AND "
+	"o.result <> 'indeterminate' "
+	"ON CONFLICT (fingerprint) DO NOTHING";
 
 static const char sql_candidates[] =
 	"SELECT DISTINCT type_key FROM findings WHERE tenant = $1 AND "
@@ -475,6 +491,35 @@ insert_sources(struct ov_store *s, const char *scan_id,
 	return error;
 }
 
+/* Replace the tenant's contract parties (for --owner by id or kind). */
+static int
+insert_parties(struct ov_store *s, const char *tenant,
+    const struct ov_contract *c)
+{
+	const char *p[4];
+	size_t i;
+	int error;
+
+	p[0] = tenant;
+	if ((error = ov_store__query(s, "DELETE FROM parties WHERE "
+	    "tenant = $1", 1, p, NULL, NULL)) < 0)
+		return error;
+	for (i = 0; i < c->n_parties && error == 0; i++) {
+		const struct ov_contract_party *pa = &c->parties[i];
+
+		if (pa->id == NULL)
+			continue;
+		p[1] = pa->id;
+		p[2] = pa->name != NULL ? pa->name : pa->id;
+		p[3] = pa->kind;
+		error = ov_store__query(s, "INSERT INTO parties (tenant, "
+		    "party_id, name, kind) VALUES ($1, $2, $3, $4) "
+		    "ON CONFLICT (tenant, party_id) DO NOTHING", 4, p, NULL,
+		    NULL);
+	}
+	return error;
+}
+
 /* Record a scan and run the lifecycle, all in one transaction. */
 int
 ov_store__record(struct ov_store *s, const ov_scan_record *meta,
@@ -549,6 +594,9 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 	ov_store__i64(idbuf, scan_id);
 	if ((error = insert_sources(s, idbuf, meta)) < 0)
 		goto done;
+	if (s->parties != NULL &&
+	    (error = insert_parties(s, tenant, s->parties)) < 0)
+		goto done;
 	if (exc != NULL && (error = import_exceptions(s, exc, at)) < 0)
 		goto done;
 	if ((error = load_observations(s, idbuf, list, &n_obs)) < 0)
@@ -558,13 +606,15 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 	p[0] = idbuf;
 	p[1] = atbuf;
 	p[2] = tenant;
-	if ((error = ov_store__query(s, sql_events_seen, 2, p, NULL,
+	if ((error = ov_store__query(s, sql_events_seen, 3, p, NULL,
+	    NULL)) < 0 ||
+	    (error = ov_store__query(s, sql_events_exempt, 2, p, NULL,
 	    NULL)) < 0 ||
 	    (error = ov_store__query(s, sql_update_seen, 2, p, NULL,
 	    NULL)) < 0 ||
-	    (error = ov_store__query(s, sql_events_new, 2, p, NULL,
-	    NULL)) < 0 ||
 	    (error = ov_store__query(s, sql_insert_new, 3, p, NULL,
+	    NULL)) < 0 ||
+	    (error = ov_store__query(s, sql_events_new, 2, p, NULL,
 	    NULL)) < 0)
 		goto done;
 	/* Which types may be resolved by their absence from this scan. */

@@ -116,6 +116,14 @@ static const struct migration migrations[] = {
 	"  DEFAULT 0;"
 	"CREATE INDEX observations_fingerprint ON observations "
 	"  (fingerprint)" },
+	{ 3, "contract parties per tenant; findings by first scan",
+	"CREATE INDEX findings_first_scan ON findings (first_scan);"
+	"CREATE TABLE parties ("
+	"  tenant TEXT NOT NULL,"
+	"  party_id TEXT NOT NULL,"
+	"  name TEXT,"
+	"  kind TEXT,"
+	"  PRIMARY KEY (tenant, party_id))" },
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -10,6 +10,7 @@
 
 #include "findings/drift.h"
 #include "model/model.h"
+#include "scan/scan_int.h"
 #include "store/backend.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -218,5 +219,21 @@ done:
 	ov__buf_free(&manifest);
 	ov__free(sources);
 	ov_digest_free(digest);
+	return error;
+}
+
+/* Record a finished scan with its contract's parties. */
+int
+ov_store_record_result(ov_store *s, const ov_snapshot *snap,
+    const ov_scan_result *result, const char *rulepack_version,
+    int64_t *scan_id_out)
+{
+	int error;
+
+	OV_ASSERT_ARG(s != NULL && snap != NULL && result != NULL);
+	s->parties = result->contract;
+	error = ov_store_record_snapshot(s, snap, ov_scan_findings(result),
+	    ov_scan_exceptions(result), rulepack_version, scan_id_out);
+	s->parties = NULL;
 	return error;
 }

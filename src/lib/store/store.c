@@ -412,8 +412,14 @@ ov_store_findings_list(ov_store *s, const ov_store_filter *filter,
 		    "'reopened')");
 	if (error == 0 && filter->owner != NULL) {
 		params[np++] = filter->owner;
+		/* the party's display name, its contract id or kind (all
+		 * parties of that kind), or the layer owner */
 		error = ov__buf_printf(&sql, " AND (lower(accountable) = "
-		    "lower($%d) OR lower(owner) = lower($%d))", np, np);
+		    "lower($%d) OR lower(owner) = lower($%d) OR "
+		    "lower(accountable) IN (SELECT lower(p.name) FROM parties "
+		    "p WHERE p.tenant = findings.tenant AND "
+		    "(lower(p.party_id) = lower($%d) OR lower(p.kind) = "
+		    "lower($%d))))", np, np, np, np);
 	}
 	if (error == 0 && filter->duty != NULL) {
 		params[np++] = filter->duty;
