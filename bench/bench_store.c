@@ -3,7 +3,8 @@
  * Store throughput: record N findings per scan over S scans (default 100k
  * x 10 = 1M observations) with 2% churn per scan, on SQLite and, when
  * OVERVISOR_TEST_PG or --pg names a server, on PostgreSQL.  Prints
- * scans/s, findings/s and peak RSS.
+ * scans/s, findings/s and peak RSS (each backend runs in a child process
+ * of its own, so the figure is that backend's).
  *
  *   bench_store [--findings N] [--scans S] [--db PATH] [--pg URL]
  */
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -119,9 +121,27 @@ run(const char *label, const char *target, long n, int scans)
 	    "%.0f findings/s, peak RSS %ld MiB\n", label, n, scans, t_write,
 	    scans / t_write, (double)n * scans / t_write,
 	    peak_rss_kb() / 1024);
+	fflush(stdout);
 	ov_store_close(s);
 	ov_ctx_free(ctx);
 	return 0;
+}
+
+/* Run one backend in a child process, so peak RSS is its own. */
+static int
+run_child(const char *label, const char *target, long n, int scans)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	if ((pid = fork()) < 0)
+		return run(label, target, n, scans);
+	if (pid == 0)
+		_exit(run(label, target, n, scans));
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return 1;
+	return WEXITSTATUS(status);
 }
 
 int
@@ -148,11 +168,11 @@ main(int argc, char **argv)
 	unlink(db);
 	snprintf(wal, sizeof(wal), "%s-wal", db);
 	unlink(wal);
-	rc |= run("sqlite", db, n, scans);
+	rc |= run_child("sqlite", db, n, scans);
 	unlink(db);
 	unlink(wal);
 	if (pg != NULL && *pg != '\0')
-		rc |= run("postgresql", pg, n, scans);
+		rc |= run_child("postgresql", pg, n, scans);
 	else
 		printf("postgresql skipped (set OVERVISOR_TEST_PG or --pg)\n");
 	return rc;

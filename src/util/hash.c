@@ -68,10 +68,12 @@ ov__streq_ci(const char *a, const char *b)
 	return ov__strcmp_ci(a, b) == 0;
 }
 
-/* True when s begins with prefix, ignoring ASCII case. */
+/* True when s begins with prefix, ignoring ASCII case; false for NULL. */
 bool
 ov__startswith_ci(const char *s, const char *prefix)
 {
+	if (s == NULL || prefix == NULL)
+		return false;
 	for (; *prefix != '\0'; s++, prefix++)
 		if (*s == '\0' || fold((unsigned char)*s) !=
 		    fold((unsigned char)*prefix))
@@ -79,12 +81,14 @@ ov__startswith_ci(const char *s, const char *prefix)
 	return true;
 }
 
-/* Compare two C strings ignoring ASCII case. */
+/* Compare two C strings ignoring ASCII case; NULL sorts first. */
 int
 ov__strcmp_ci(const char *a, const char *b)
 {
 	unsigned char ca, cb;
 
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
 	do {
 		ca = fold((unsigned char)*a++);
 		cb = fold((unsigned char)*b++);

@@ -16,11 +16,11 @@ uint64_t ov__hash_ci(const char *s, size_t n);
 uint64_t ov__hash(const void *s, size_t n);
 /* ASCII case-insensitive equality of two byte ranges. */
 bool	 ov__eq_ci(const char *a, size_t alen, const char *b, size_t blen);
-/* ASCII case-insensitive equality of two C strings. */
+/* ASCII case-insensitive equality of two C strings (NULL equals NULL). */
 bool	 ov__streq_ci(const char *a, const char *b);
 /* True when s starts with prefix, ignoring ASCII case. */
 bool	 ov__startswith_ci(const char *s, const char *prefix);
-/* ASCII case-insensitive comparison, like strcasecmp. */
+/* ASCII case-insensitive comparison, like strcasecmp; NULL sorts first. */
 int	 ov__strcmp_ci(const char *a, const char *b);
 
 /*

@@ -16,6 +16,7 @@
 
 #include "policy/policy_int.h"
 #include "util/error.h"
+#include "util/str.h"
 #include "util/time.h"
 
 #define ARG(i)	(argv[(i)])
@@ -133,22 +134,25 @@ f_replace(struct evalx *ex, const struct expr *e, const ov_json **argv,
 {
 	struct ov_buf b = OV_BUF_INIT(1 << 20);
 	const char *s, *from, *to, *p;
-	size_t fl;
+	size_t fl, rest;
 
 	NEED(S(ARG(0)) && S(ARG(1)) && S(ARG(2)), "strings");
 	s = ARG(0)->u.str;
+	rest = ARG(0)->len;
 	from = ARG(1)->u.str;
 	to = ARG(2)->u.str;
 	fl = ARG(1)->len;
 	if (fl == 0)
 		RET(ARG(0));
-	while ((p = strstr(s, from)) != NULL) {
+	/* Lengths, not NULs: strings may hold \u0000. */
+	while ((p = ov__memmem(s, rest, from, fl)) != NULL) {
 		if (ov__buf_add(&b, s, (size_t)(p - s)) < 0 ||
-		    ov__buf_puts(&b, to) < 0)
+		    ov__buf_add(&b, to, ARG(2)->len) < 0)
 			goto oom;
+		rest -= (size_t)(p - s) + fl;
 		s = p + fl;
 	}
-	if (ov__buf_puts(&b, s) < 0)
+	if (ov__buf_add(&b, s, rest) < 0)
 		goto oom;
 	*out = ov_policy__v_str(ex->a, ov__buf_cstr(&b), b.len);
 	ov__buf_free(&b);
@@ -183,7 +187,7 @@ f_split(struct evalx *ex, const struct expr *e, const ov_json **argv,
 {
 	const ov_json *items[512];
 	const char *s, *delims[32];
-	size_t nd = 0, n = 0, i, dl[32];
+	size_t nd = 0, n = 0, i, dl[32], rest;
 
 	NEED(S(ARG(0)), "a string");
 	if (S(ARG(1))) {
@@ -197,7 +201,9 @@ f_split(struct evalx *ex, const struct expr *e, const ov_json **argv,
 			dl[nd++] = ARG(1)->u.items[i].len;
 		}
 	}
+	/* Lengths, not NULs: strings may hold \u0000. */
 	s = ARG(0)->u.str;
+	rest = ARG(0)->len;
 	for (;;) {
 		const char *best = NULL;
 		size_t bl = 0;
@@ -207,7 +213,7 @@ f_split(struct evalx *ex, const struct expr *e, const ov_json **argv,
 
 			if (dl[i] == 0)
 				continue;
-			p = strstr(s, delims[i]);
+			p = ov__memmem(s, rest, delims[i], dl[i]);
 			if (p != NULL && (best == NULL || p < best)) {
 				best = p;
 				bl = dl[i];
@@ -217,10 +223,11 @@ f_split(struct evalx *ex, const struct expr *e, const ov_json **argv,
 			return ov_policy__fail(ex, "split() produces too many "
 			    "parts");
 		if (best == NULL) {
-			items[n++] = ov_policy__v_str(ex->a, s, strlen(s));
+			items[n++] = ov_policy__v_str(ex->a, s, rest);
 			break;
 		}
 		items[n++] = ov_policy__v_str(ex->a, s, (size_t)(best - s));
+		rest -= (size_t)(best - s) + bl;
 		s = best + bl;
 	}
 	for (i = 0; i < n; i++)

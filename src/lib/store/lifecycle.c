@@ -20,6 +20,8 @@
  * reopening starts a new clock.
  */
 #include <stdio.h>
+#include <stdlib.h>
+double ov__tnow(void);
 #include <stdint.h>
 #include <string.h>
 
@@ -314,7 +316,21 @@ exc_load_row(void *payload, int ncols, const char *const *v)
 	return ov_exceptions_add(set, &e);
 }
 
-/* Load the observations, deduplicated by fingerprint. */
+static int
+by_fingerprint(const void *a, const void *b)
+{
+	const ov_finding *const *x = a;
+	const ov_finding *const *y = b;
+
+	return strcmp((*x)->fingerprint, (*y)->fingerprint);
+}
+
+/*
+ * Load the observations, deduplicated by fingerprint and sorted by it:
+ * the rows then append to the (scan, fingerprint) key instead of landing
+ * at random places, and the lifecycle joins walk the findings key in
+ * order.
+ */
 static int
 load_observations(struct ov_store *s, const char *scan_id,
     const ov_findings *list, size_t *n_loaded)
@@ -325,7 +341,8 @@ load_observations(struct ov_store *s, const char *scan_id,
 		"owner", "accountable", "source", "due"
 	};
 	struct ov_map seen = OV_MAP_INIT;
-	size_t *chosen = NULL, n = ov_findings_count(list), m = 0, i;
+	const ov_finding **chosen = NULL;
+	size_t n = ov_findings_count(list), m = 0, i;
 	int error = 0;
 
 	if (n > 0 && (chosen = ov__calloc(n, sizeof(*chosen))) == NULL)
@@ -342,9 +359,8 @@ load_observations(struct ov_store *s, const char *scan_id,
 			size_t slot = (uintptr_t)v - 1;
 
 			if (result_rank(f->state) >
-			    result_rank(ov_findings_get(list,
-			    chosen[slot])->state))
-				chosen[slot] = i;
+			    result_rank(chosen[slot]->state))
+				chosen[slot] = f;
 			continue;
 		}
 		if (ov__map_put(&seen, f->fingerprint, strlen(f->fingerprint),
@@ -352,12 +368,14 @@ load_observations(struct ov_store *s, const char *scan_id,
 			error = ov__error_oom(s->ctx);
 			goto done;
 		}
-		chosen[m++] = i;
+		chosen[m++] = f;
 	}
+	if (m > 1)
+		qsort(chosen, m, sizeof(*chosen), by_fingerprint);
 	if ((error = s->be->bulk_begin(s, "observations", cols, 14)) < 0)
 		goto done;
 	for (i = 0; i < m && error == 0; i++) {
-		const ov_finding *f = ov_findings_get(list, chosen[i]);
+		const ov_finding *f = chosen[i];
 		char sev[24], due[24], type_key[512];
 		const char *vals[14];
 
@@ -599,8 +617,10 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 		goto done;
 	if (exc != NULL && (error = import_exceptions(s, exc, at)) < 0)
 		goto done;
+	{ double t0 = ov__tnow();
 	if ((error = load_observations(s, idbuf, list, &n_obs)) < 0)
 		goto done;
+	if (getenv("OV_TRACE_SQL")) fprintf(stderr, "%8.3f BULK\n", ov__tnow() - t0); }
 	if ((error = load_records(s, idbuf, records)) < 0)
 		goto done;
 	p[0] = idbuf;
@@ -652,8 +672,10 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 	    "CAST($2 AS BIGINT) WHERE id = CAST($1 AS BIGINT)", 2, p, NULL,
 	    NULL)) < 0)
 		goto done;
+	{ double t0 = ov__tnow();
 	if ((error = s->be->commit(s)) < 0)
 		goto done;
+	if (getenv("OV_TRACE_SQL")) fprintf(stderr, "%8.3f COMMIT\n", ov__tnow() - t0); }
 	s->in_tx = false;
 	if (scan_id_out != NULL)
 		*scan_id_out = scan_id;

@@ -16,6 +16,8 @@ struct migration {
 	unsigned	 version;	/* version after this step */
 	const char	*summary;	/* one line, for `db migrate` */
 	const char	*sql;		/* statements, ';'-separated */
+	const char	*pg_sql;	/* then these on PostgreSQL only, or
+					   NULL */
 };
 
 static const struct migration migrations[] = {
@@ -110,20 +112,24 @@ static const struct migration migrations[] = {
 	"  type TEXT,"
 	"  hash TEXT NOT NULL,"
 	"  props TEXT,"
-	"  PRIMARY KEY (scan_id, record_key))" },
+	"  PRIMARY KEY (scan_id, record_key))", NULL },
 	{ 2, "reopen counter on findings; observations by fingerprint",
 	"ALTER TABLE findings ADD COLUMN reopen_count INTEGER NOT NULL "
 	"  DEFAULT 0;"
 	"CREATE INDEX observations_fingerprint ON observations "
-	"  (fingerprint)" },
-	{ 3, "contract parties per tenant; findings by first scan",
+	"  (fingerprint)", NULL },
+	{ 3, "contract parties per tenant; findings by first scan; no "
+	    "observations-by-fingerprint index (never read, costly to write)",
+	"DROP INDEX observations_fingerprint;"
 	"CREATE INDEX findings_first_scan ON findings (first_scan);"
 	"CREATE TABLE parties ("
 	"  tenant TEXT NOT NULL,"
 	"  party_id TEXT NOT NULL,"
 	"  name TEXT,"
 	"  kind TEXT,"
-	"  PRIMARY KEY (tenant, party_id))" },
+	"  PRIMARY KEY (tenant, party_id))",
+	/* room on each page for in-place (HOT) updates of every scan */
+	"ALTER TABLE findings SET (fillfactor = 70)" },
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -226,6 +232,10 @@ ov_store__migrate(struct ov_store *s, unsigned to, unsigned *from)
 		if ((error = expand(s, migrations[i].sql, &b)) < 0)
 			goto done;
 		if ((error = ov_store__exec(s, ov__buf_cstr(&b))) < 0)
+			goto done;
+		if (migrations[i].pg_sql != NULL &&
+		    strcmp(s->be->name, "postgresql") == 0 &&
+		    (error = ov_store__exec(s, migrations[i].pg_sql)) < 0)
 			goto done;
 		params[0] = ov_store__i64(vbuf, migrations[i].version);
 		if ((error = ov_store__query(s, "DELETE FROM ov_meta "
