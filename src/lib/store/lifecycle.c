@@ -118,8 +118,8 @@ static const char sql_insert_new[] =
 	"CAST($2 AS BIGINT) + " SLA_SQL("o.severity") " END, "
 	"CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0 FROM observations o "
 	"WHERE o.scan_id = CAST($1 AS BIGINT) AND "
-	"o.result <> 'indeterminate' "
-	"ON CONFLICT (fingerprint) DO NOTHING";
+	"o.result <> 'indeterminate' AND NOT EXISTS (SELECT 1 FROM "
+	"findings x WHERE x.fingerprint = o.fingerprint)";
 
 static const char sql_candidates[] =
 	"SELECT DISTINCT type_key FROM findings WHERE tenant = $1 AND "

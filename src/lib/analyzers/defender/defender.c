@@ -418,7 +418,7 @@ summary(struct def_state *st)
 		    "open unhealthy assessments and active alerts aged %s",
 		    bucket_name[i]);
 	ov_duty__remediation(&df, "Work the backlog oldest first; see the "
-	    "OV-DEF-053/004 findings");
+	    "OV-DEF-053 and OV-DEF-054 findings");
 	return ov_duty__emit(&df, 0);
 }
 
