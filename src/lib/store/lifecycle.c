@@ -21,7 +21,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-double ov__tnow(void);
 #include <stdint.h>
 #include <string.h>
 
@@ -617,10 +616,8 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 		goto done;
 	if (exc != NULL && (error = import_exceptions(s, exc, at)) < 0)
 		goto done;
-	{ double t0 = ov__tnow();
 	if ((error = load_observations(s, idbuf, list, &n_obs)) < 0)
 		goto done;
-	if (getenv("OV_TRACE_SQL")) fprintf(stderr, "%8.3f BULK\n", ov__tnow() - t0); }
 	if ((error = load_records(s, idbuf, records)) < 0)
 		goto done;
 	p[0] = idbuf;
@@ -672,10 +669,8 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 	    "CAST($2 AS BIGINT) WHERE id = CAST($1 AS BIGINT)", 2, p, NULL,
 	    NULL)) < 0)
 		goto done;
-	{ double t0 = ov__tnow();
 	if ((error = s->be->commit(s)) < 0)
 		goto done;
-	if (getenv("OV_TRACE_SQL")) fprintf(stderr, "%8.3f COMMIT\n", ov__tnow() - t0); }
 	s->in_tx = false;
 	if (scan_id_out != NULL)
 		*scan_id_out = scan_id;

@@ -117,7 +117,7 @@ sq_open(struct ov_store *s, const char *target, unsigned flags)
 		return sq_error(s, rc, "open");
 	if ((flags & OV_STORE_READONLY) == 0) {
 		rc = sqlite3_exec(c->db, "PRAGMA journal_mode=WAL;"
-		    "PRAGMA cache_size=-65536;"
+		    "PRAGMA cache_size=-16384;"
 		    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 		if (rc != SQLITE_OK)
 			return sq_error(s, rc, "open");

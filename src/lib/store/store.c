@@ -62,16 +62,11 @@ ov_store__exec(struct ov_store *s, const char *sql)
 }
 
 /* Run one statement with text parameters. */
-#include <time.h>
-double ov__tnow(void);
-double ov__tnow(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec + (double)t.tv_nsec / 1e9; }
 int
 ov_store__query(struct ov_store *s, const char *sql, int nparams,
     const char *const *params, ov_store__row_cb cb, void *payload)
 {
-	double t0 = ov__tnow(); int e = s->be->query(s, sql, nparams, params, cb, payload);
-	if (getenv("OV_TRACE_SQL")) fprintf(stderr, "%8.3f %.70s\n", ov__tnow() - t0, sql);
-	return e;
+	return s->be->query(s, sql, nparams, params, cb, payload);
 }
 
 static int
