@@ -163,6 +163,29 @@ ov__map_next(const struct ov_map *m, const char *key, size_t klen,
 	return NULL;
 }
 
+/* Replace the first value stored under key (keeps the slot's key). */
+int
+ov__map_replace(struct ov_map *m, const char *key, size_t klen, void *value)
+{
+	uint64_t h;
+	size_t j, n;
+
+	if (m->cap == 0)
+		return OV_ENOTFOUND;
+	h = ov__hash_ci(key, klen);
+	for (n = 0; n < m->cap; n++) {
+		j = (h + n) & (m->cap - 1);
+		if (m->slots[j].key == NULL)
+			return OV_ENOTFOUND;
+		if (m->slots[j].hash == h && ov__eq_ci(m->slots[j].key,
+		    m->slots[j].klen, key, klen)) {
+			m->slots[j].value = value;
+			return 0;
+		}
+	}
+	return OV_ENOTFOUND;
+}
+
 /* The first value stored under key, or NULL. */
 void *
 ov__map_get(const struct ov_map *m, const char *key, size_t klen)

@@ -47,6 +47,9 @@ struct ov_map {
 int	 ov__map_put(struct ov_map *m, const char *key, size_t klen,
 	    void *value);
 void	*ov__map_get(const struct ov_map *m, const char *key, size_t klen);
+/* Replace the value of the first entry under key; OV_ENOTFOUND if none. */
+int	 ov__map_replace(struct ov_map *m, const char *key, size_t klen,
+	    void *value);
 /*
  * Iterate every value stored under key: start with *cursor = 0; returns
  * NULL when done.

@@ -311,6 +311,39 @@ test_manifest(void **state)
 	ov_ctx_free(ctx);
 }
 
+/* The same resource read twice (list, then GET) is one record: the richer. */
+static void
+test_duplicates(void **state)
+{
+	ov_ctx *ctx = NULL;
+	ov_snapshot *s = NULL;
+	const struct ov_record *r;
+	const char *list = "{\"value\":[{\"id\":\"/subscriptions/s/"
+	    "resourceGroups/r/providers/Microsoft.KeyVault/vaults/kv\","
+	    "\"type\":\"Microsoft.KeyVault/vaults\"}]}";
+	const char *get = "{\"id\":\"/SUBSCRIPTIONS/s/resourceGroups/r/"
+	    "providers/Microsoft.KeyVault/vaults/KV\",\"type\":"
+	    "\"Microsoft.KeyVault/vaults\",\"properties\":"
+	    "{\"enablePurgeProtection\":true}}";
+	(void)state;
+
+	assert_int_equal(ov_ctx_new(&ctx), 0);
+	assert_int_equal(ov_snapshot_new(&s, ctx), 0);
+	assert_int_equal(ov_snapshot_load_buffer(s, "list.json", list,
+	    strlen(list), 0), 0);
+	assert_int_equal(ov_snapshot_load_buffer(s, "get.json", get,
+	    strlen(get), 0), 0);
+	assert_int_equal(ov_model__by_type(s, "Microsoft.KeyVault/vaults")->len,
+	    1);
+	r = ov_model__by_type(s, "Microsoft.KeyVault/vaults")->items[0];
+	assert_true(ov_json_is_true(ov_model__field(r,
+	    "properties.enablePurgeProtection")));
+	assert_ptr_equal(ov_model__by_id(s, "/subscriptions/s/resourceGroups/r/"
+	    "providers/Microsoft.KeyVault/vaults/kv"), r);
+	ov_snapshot_free(s);
+	ov_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -323,6 +356,7 @@ main(void)
 		cmocka_unit_test(test_ndjson_bad_line),
 		cmocka_unit_test(test_other_formats),
 		cmocka_unit_test(test_manifest),
+		cmocka_unit_test(test_duplicates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

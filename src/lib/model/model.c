@@ -284,9 +284,17 @@ free_indexes(struct ov_snapshot *s)
 	ov__map_free(&s->children);
 }
 
+/* How much a record says: members of the body and of its properties. */
+static size_t
+richness(const struct ov_record *r)
+{
+	return ov_json_len(r->body) + ov_json_len(ov_json_get(r->body,
+	    "properties"));
+}
+
 /*
- * Build the indexes: by id (first record wins on duplicates), by type and
- * by parent id.  Rebuilt from scratch when records were added since.
+ * Build the indexes: by id (one record per id), by type and by parent id.
+ * Rebuilt from scratch when records were added since.
  */
 int
 ov_model__index(struct ov_snapshot *s)
@@ -299,12 +307,31 @@ ov_model__index(struct ov_snapshot *s)
 	if (s->indexed)
 		return 0;
 	free_indexes(s);
+	/*
+	 * One record per id: the same resource read twice (a list item and
+	 * its GET, or two exports) must not be evaluated twice.  The richer
+	 * body wins, since list calls often omit what a GET returns; on a
+	 * tie the first one read.
+	 */
+	for (i = 0; i < s->n_records; i++) {
+		struct ov_record *seen;
+
+		r = s->records[i];
+		seen = ov__map_get(&s->by_id, r->id, strlen(r->id));
+		if (seen == NULL) {
+			if (ov__map_put(&s->by_id, r->id, strlen(r->id),
+			    r) < 0)
+				return ov__error_oom(s->ctx);
+		} else if (richness(r) > richness(seen)) {
+			if (ov__map_replace(&s->by_id, r->id, strlen(r->id),
+			    r) < 0)
+				return ov__error_oom(s->ctx);
+		}
+	}
 	for (i = 0; i < s->n_records; i++) {
 		r = s->records[i];
-		if (ov__map_get(&s->by_id, r->id, strlen(r->id)) == NULL &&
-		    (error = ov__map_put(&s->by_id, r->id, strlen(r->id),
-		    r)) < 0)
-			return ov__error_oom(s->ctx);
+		if (ov__map_get(&s->by_id, r->id, strlen(r->id)) != r)
+			continue;	/* a duplicate of a richer record */
 		if ((error = list_add(s, &s->by_type, r->type, r)) < 0)
 			return error;
 		if (ov__startswith_ci(r->type, "Microsoft.Graph/") &&
