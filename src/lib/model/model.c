@@ -284,6 +284,34 @@ free_indexes(struct ov_snapshot *s)
 	ov__map_free(&s->children);
 }
 
+/*
+ * Without a manifest naming it, the tenant is the one every record that
+ * states a tenantId agrees on; records that disagree leave it unknown.
+ */
+static void
+infer_tenant(struct ov_snapshot *s)
+{
+	const char *t = NULL;
+	size_t i;
+
+	if (s->tenant_id != NULL && !s->tenant_inferred)
+		return;
+	for (i = 0; i < s->n_records; i++) {
+		const char *rt = s->records[i]->tenant_id;
+
+		if (rt == NULL || *rt == '\0')
+			continue;
+		if (t == NULL)
+			t = rt;
+		else if (!ov__streq_ci(t, rt)) {
+			t = NULL;
+			break;
+		}
+	}
+	s->tenant_id = t;
+	s->tenant_inferred = t != NULL;
+}
+
 /* How much a record says: members of the body and of its properties. */
 static size_t
 richness(const struct ov_record *r)
@@ -348,6 +376,7 @@ ov_model__index(struct ov_snapshot *s)
 		r->parent = r->arm.parent != NULL ? ov__map_get(&s->by_id,
 		    r->arm.parent, strlen(r->arm.parent)) : NULL;
 	}
+	infer_tenant(s);
 	s->indexed = true;
 	return 0;
 }

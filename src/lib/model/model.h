@@ -113,7 +113,11 @@ struct ov_snapshot {
 	size_t			  files_cap;
 	/* manifest.json, when one was read */
 	bool			  has_manifest;
-	const char		 *tenant_id;	/* may be NULL */
+	const char		 *tenant_id;	/* manifest's, or the one all
+						   records agree on; may be
+						   NULL */
+	bool			  tenant_inferred; /* tenant_id came from the
+						   records, not a manifest */
 	const char		 *cloud;	/* may be NULL */
 	const char		 *collected_at;	/* may be NULL */
 	const char		 *tool_version;	/* may be NULL */

@@ -67,6 +67,7 @@ ov_snap__read_manifest(struct ov_snapshot *s, const char *path,
 	if (ov_json_type_of(root) != OV_JSON_OBJECT)
 		FAIL_AT(root, "", "manifest must be an object");
 	s->tenant_id = dup_str(s, ov_json_get(root, "tenantId"));
+	s->tenant_inferred = false;
 	s->cloud = dup_str(s, ov_json_get(root, "cloud"));
 	s->collected_at = dup_str(s, ov_json_get(root, "collectedAt"));
 	s->tool_version = dup_str(s, ov_json_get(root, "tool"));
