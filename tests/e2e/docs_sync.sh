@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Every command listed by `overvisor --help` answers --help with status 0,
 # and appears in the man page and the README.
-. "$OV_SOURCE_DIR/tests/e2e/lib.sh"
+. "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 MAN="$OV_SOURCE_DIR/docs/overvisor.1"
 README="$OV_SOURCE_DIR/README.md"
 

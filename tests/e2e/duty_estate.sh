@@ -4,7 +4,7 @@
 # identity, Defender, policy enforcement, backup) are reported by the duty
 # analyzers with examples/contract.yaml, and their clean twins are not; then
 # `contract check` prints the eight-question table with evidence and gaps.
-. "$OV_SOURCE_DIR/tests/e2e/lib.sh"
+. "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 command -v jq >/dev/null 2>&1 || { echo "jq not installed: skipped"; exit 77; }
 EST="$OV_SOURCE_DIR/examples/estate"
 CONTRACT="$OV_SOURCE_DIR/examples/contract.yaml"

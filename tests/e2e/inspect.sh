@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # overvisor inspect: formats, counts, records by type, error positions,
 # exit codes, and the JSON shape.
-. "$OV_SOURCE_DIR/tests/e2e/lib.sh"
+. "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 
 expect_status 0 "$OV" inspect "$FIX/inspect/good"
 expect_grep "arg-vms.json: arg-objectarray, 2 records" "$TMP/out"

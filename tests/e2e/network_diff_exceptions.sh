@@ -4,7 +4,7 @@
 # a finding unless an exceptions.yaml entry (rule glob over OV-NET-130/131,
 # resource glob over the NSG rule id) covers it and has not expired.
 # Fixtures: tests/fixtures/network/drift-*.
-. "$OV_SOURCE_DIR/tests/e2e/lib.sh"
+. "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 F="$FIX/network"
 OVERVISOR_NOW=2026-11-01T00:00:00Z
 export OVERVISOR_NOW

@@ -3,7 +3,7 @@
 # The sample estate's planted network problems (examples/README.md rows
 # NET-1 to NET-10) are found with the right path, port, source, severity and
 # allowing NSG rule; their clean twins are not reported.
-. "$OV_SOURCE_DIR/tests/e2e/lib.sh"
+. "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 command -v jq >/dev/null 2>&1 || { echo "jq not installed: skipped"; exit 77; }
 EST="$OV_SOURCE_DIR/examples/estate"
 [ -f "$EST/manifest.json" ] || { echo "no sample estate: skipped"; exit 77; }

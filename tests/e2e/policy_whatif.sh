@@ -2,7 +2,7 @@
 # overvisor policy whatif: what an audit-only assignment would block if it
 # were switched to deny and enforced; exemptions respected; never "safe"
 # when a definition it needs is not loaded.
-. "$OV_SOURCE_DIR/tests/e2e/lib.sh"
+. "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 W="$FIX/whatif/snapshot.ndjson"
 export OVERVISOR_NOW=2026-11-01
 

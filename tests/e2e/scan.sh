@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # overvisor scan on the bundled estate: every output format, exit codes,
 # --fail-on, determinism, and the shape every finding must have.
-. "$OV_SOURCE_DIR/tests/e2e/lib.sh"
+. "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 EST="$OV_SOURCE_DIR/examples/estate"
 ARGS="--contract $OV_SOURCE_DIR/examples/contract.yaml --exceptions $OV_SOURCE_DIR/examples/exceptions.yaml"
 
