@@ -11,10 +11,12 @@
  * documentation that supports our reading; they are counted, not failed.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "testutil.h"
@@ -376,6 +378,443 @@ whole_file(const char *file)
 	return false;
 }
 
+/* ---- export for the CLI test ------------------------------------------ */
+
+/*
+ * With OV_REGORUS_EXPORT=DIR set, every case is also written out for
+ * tests/e2e/policy_regorus_cli.sh, which runs it through `overvisor policy
+ * eval`: DIR/<file>__<n>/definition.json (the same definition run_case
+ * compiles, with mode Indexed turned to All as run_case does),
+ * snap/ (the snapshot: see export_snapshot), assignment.json (when the
+ * case sets policy()), params (NAME=JSON lines for --param) and expect
+ * (key value lines: want, effect, diff, now, api, aliases, note, id,
+ * assignment).
+ */
+static const char *export_dir;
+
+static void
+def_text(struct ov_buf *b, const ov_json *c, const ov_json *file_def,
+    const char *id)
+{
+	const ov_json *def = ov_json_get(c, "policy_definition");
+	const ov_json *rule = ov_json_get(c, "policy_rule");
+	const ov_json *params = ov_json_get(c, "parameters");
+	size_t i;
+
+	if (def == NULL && rule == NULL)
+		def = file_def;
+	if (def != NULL) {
+		(void)ov__buf_puts(b, ov_json_string(def));
+		return;
+	}
+	(void)ov__buf_puts(b, "{");
+	if (id != NULL)
+		(void)ov__buf_printf(b, "\"id\":\"%s\",", id);
+	(void)ov__buf_puts(b, "\"properties\":{\"mode\":\"All\","
+	    "\"parameters\":{");
+	for (i = 0; i < ov_json_len(params); i++)
+		(void)ov__buf_printf(b, "%s\"%s\":{\"type\":\"object\"}",
+		    i > 0 ? "," : "", ov_json_member_at(params, i)->key);
+	(void)ov__buf_puts(b, "},\"policyRule\":");
+	(void)ov__buf_puts(b, ov_json_string(rule) != NULL ?
+	    ov_json_string(rule) : "null");
+	(void)ov__buf_puts(b, "}}");
+}
+
+/* Write text to DIR/name; the first "mode": "Indexed" becomes "All". */
+static void
+write_def(const char *dir, const char *text)
+{
+	char path[4400];
+	const char *p = text, *v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/definition.json", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	while ((p = strstr(p, "\"mode\"")) != NULL) {
+		v = p + 6;
+		while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+			v++;
+		if (*v != ':') {
+			p += 6;
+			continue;
+		}
+		v++;
+		while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+			v++;
+		if (strncasecmp(v, "\"Indexed\"", 9) == 0) {
+			fwrite(text, 1, (size_t)(v - text), f);
+			fputs("\"All\"", f);
+			text = v + 9;
+		}
+		break;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+put_json(FILE *f, const ov_json *v)
+{
+	char *txt = ov_json_to_string(v, 0);
+
+	if (txt != NULL)
+		fputs(txt, f);
+	ov_free(txt);
+}
+
+/* A JSON string, escaped. */
+static void
+put_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned)(unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/*
+ * One NDJSON line: obj (an object, or NULL for {}) with id, type and name
+ * added when obj lacks them (NULL values are left out).
+ */
+static void
+put_record(FILE *f, const ov_json *obj, const char *id, const char *type,
+    const char *name)
+{
+	const char *k[3] = { "id", "type", "name" }, *v[3] = { id, type, name };
+	bool first = true;
+	size_t i;
+
+	fputc('{', f);
+	for (i = 0; i < 3; i++) {
+		if (v[i] == NULL || ov_json_get(obj, k[i]) != NULL)
+			continue;
+		fprintf(f, "%s\"%s\":", first ? "" : ",", k[i]);
+		put_str(f, v[i]);
+		first = false;
+	}
+	for (i = 0; ov_json_type_of(obj) == OV_JSON_OBJECT &&
+	    i < ov_json_len(obj); i++) {
+		const ov_json_member *m = ov_json_member_at(obj, i);
+
+		fputs(first ? "" : ",", f);
+		put_str(f, m->key);
+		fputc(':', f);
+		put_json(f, &m->value);
+		first = false;
+	}
+	fputs("}\n", f);
+}
+
+/* A literal string of a definition ("[...]" expressions are not), or NULL. */
+static const char *
+literal(const ov_json *v)
+{
+	const char *s = ov_json_string(v);
+
+	return s != NULL && s[0] != '[' ? s : NULL;
+}
+
+/*
+ * The ARM id of a resource of type named name in subscription sub and
+ * resource group rg: type segments and name segments interleave.
+ */
+static void
+make_id(char *out, size_t size, const char *sub, const char *rg,
+    const char *type, const char *name)
+{
+	char t[512], n[512], *ts, *ns, *tsave, *nsave;
+	size_t len;
+
+	if (strcasecmp(type, "Microsoft.Resources/subscriptions") == 0) {
+		snprintf(out, size, "/subscriptions/%s", sub);
+		return;
+	}
+	if (strcasecmp(type, "Microsoft.Resources/resourceGroups") == 0 ||
+	    strcasecmp(type,
+	    "Microsoft.Resources/subscriptions/resourceGroups") == 0) {
+		snprintf(out, size, "/subscriptions/%s/resourceGroups/%s",
+		    sub, name);
+		return;
+	}
+	snprintf(t, sizeof(t), "%s", type);
+	snprintf(n, sizeof(n), "%s", name);
+	ts = strtok_r(t, "/", &tsave);
+	len = (size_t)snprintf(out, size,
+	    "/subscriptions/%s/resourceGroups/%s/providers/%s", sub, rg,
+	    ts != NULL ? ts : "Unknown.Provider");
+	ns = strtok_r(n, "/", &nsave);
+	while ((ts = strtok_r(NULL, "/", &tsave)) != NULL && len < size) {
+		len += (size_t)snprintf(out + len, size - len, "/%s/%s", ts,
+		    ns != NULL ? ns : "parent");
+		ns = strtok_r(NULL, "/", &nsave);
+	}
+}
+
+/* Related types that ARM places below the resource they describe. */
+static bool
+extension_type(const char *type)
+{
+	static const char *const ext[] = {
+		"Microsoft.Insights/diagnosticSettings",
+		"Microsoft.Insights/dataCollectionRuleAssociations",
+		"Microsoft.GuestConfiguration/",
+		"Microsoft.Maintenance/configurationAssignments",
+		"Microsoft.Automanage/configurationProfileAssignments",
+		"Microsoft.Security/",
+		"Microsoft.Authorization/locks",
+		"Microsoft.Authorization/roleAssignments",
+		NULL
+	};
+	size_t i;
+
+	for (i = 0; ext[i] != NULL; i++)
+		if (strncasecmp(type, ext[i], strlen(ext[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Sources a snapshot manifest lists as collected for a host case. */
+static const char *const all_sources[] = {
+	"arg:resources", "arg:resourcecontainers", "arg:securityresources",
+	"arg:patchassessmentresources", "arg:patchinstallationresources",
+	"arg:recoveryservicesresources", "arg:authorizationresources",
+	"arg:policyresources", "arg:maintenanceresources",
+	"arm:diagnosticSettings", NULL
+};
+
+/*
+ * The snapshot a case becomes: DIR/snap/records.ndjson holds the resource
+ * and, for cases that answer lookups through host_await or override the
+ * resource's scope, what a collected tenant would hold instead:
+ *   - the resource gets an ARM id in the case's subscription and resource
+ *     group when it has none;
+ *   - every host_await response becomes a record of the looked-up type,
+ *     placed where ARM keeps it (below the resource for child and
+ *     extension types, else in the resource group or subscription), and a
+ *     manifest marks every source collected, so a lookup that finds
+ *     nothing means the record does not exist;
+ *   - context.resourceGroup and context.subscription become the resource
+ *     group and subscription records that resourceGroup() and
+ *     subscription() read;
+ *   - context.policy becomes an assignment of the definition
+ *     (DIR/assignment.json), whose ids policy() returns.
+ * The resource's id goes to expect as `id`, so the script picks its result.
+ */
+static void
+export_snapshot(const char *dir, FILE *expect, const ov_json *c,
+    const char *deftext, bool host, bool context)
+{
+	char path[4400], rid[1024], xid[1200], sub[256], rg[256], nbuf[32];
+	const ov_json *res = ov_json_get(c, "resource");
+	const ov_json *cx = ov_json_get(c, "context");
+	const ov_json *ha = ov_json_get(c, "host_await");
+	const ov_json *details = NULL, *pol = ov_json_get(cx, "policy");
+	const char *rtype = ov_json_string(ov_json_get(res, "type"));
+	const char *rname = ov_json_string(ov_json_get(res, "name"));
+	const char *v;
+	ov_json_doc *doc = NULL;
+	FILE *f;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/snap", dir);
+	if (mkdir(path, 0777) < 0 && errno != EEXIST)
+		return;
+	snprintf(path, sizeof(path), "%s/snap/records.ndjson", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	if (!host && !context) {
+		if (ov_json_type_of(res) == OV_JSON_OBJECT)
+			put_record(f, res, NULL, NULL, NULL);
+		fclose(f);
+		return;
+	}
+	if (ov_json_parse(&doc, NULL, deftext, strlen(deftext), 0,
+	    NULL) == 0)
+		details = ov_json_path(ov_json_doc_root(doc),
+		    "properties.policyRule.then.details");
+	/* The resource's scope: its id, else the context, else defaults. */
+	v = ov_json_string(ov_json_get(res, "id"));
+	sub[0] = rg[0] = '\0';
+	if (v != NULL && sscanf(v, "/subscriptions/%255[^/]/resourceGroups/"
+	    "%255[^/]", sub, rg) < 1)
+		sub[0] = '\0';
+	if (sub[0] == '\0')
+		snprintf(sub, sizeof(sub), "%s", (v = ov_json_string(
+		    ov_json_path(cx, "subscription.subscriptionId"))) != NULL ?
+		    v : "00000000-0000-0000-0000-00000000ca5e");
+	if (rg[0] == '\0')
+		snprintf(rg, sizeof(rg), "%s", (v = ov_json_string(
+		    ov_json_path(cx, "resourceGroup.name"))) != NULL ? v :
+		    "rg-case");
+	if ((v = ov_json_string(ov_json_get(res, "id"))) != NULL)
+		snprintf(rid, sizeof(rid), "%s", v);
+	else
+		make_id(rid, sizeof(rid), sub, rg, rtype != NULL ? rtype :
+		    "Unknown.Provider/things", rname != NULL ? rname : "case");
+	if (ov_json_type_of(res) == OV_JSON_OBJECT)
+		put_record(f, res, rid, NULL, NULL);
+	fprintf(expect, "id %s\n", rid);
+	if (ov_json_get(cx, "resourceGroup") != NULL) {
+		snprintf(xid, sizeof(xid), "/subscriptions/%s/resourceGroups/%s",
+		    sub, rg);
+		put_record(f, ov_json_get(cx, "resourceGroup"), xid,
+		    "Microsoft.Resources/subscriptions/resourceGroups", rg);
+	}
+	if (ov_json_get(cx, "subscription") != NULL) {
+		snprintf(xid, sizeof(xid), "/subscriptions/%s", sub);
+		put_record(f, ov_json_get(cx, "subscription"), xid,
+		    "Microsoft.Resources/subscriptions", NULL);
+	}
+	for (i = 0; host && i < ov_json_len(ha); i++) {
+		const ov_json *h = ov_json_at(ha, i);
+		const ov_json *resp = ov_json_get(h, "response");
+		const char *t, *n;
+		bool self;
+
+		if (ov_json_type_of(resp) != OV_JSON_OBJECT)
+			continue;
+		if ((t = ov_json_string(ov_json_path(h, "key.type"))) == NULL &&
+		    (t = literal(ov_json_get(details, "type"))) == NULL)
+			continue;
+		if ((n = ov_json_string(ov_json_path(h, "key.name"))) == NULL &&
+		    (n = ov_json_string(ov_json_get(resp, "name"))) == NULL &&
+		    (n = literal(ov_json_get(details, "name"))) == NULL)
+			n = NULL;
+		self = rtype != NULL && strcasecmp(t, rtype) == 0 &&
+		    (n == NULL || (rname != NULL && strcasecmp(n, rname) == 0));
+		if (self)
+			continue;	/* the resource itself is the record */
+		if (n == NULL) {
+			snprintf(nbuf, sizeof(nbuf), "related-%zu", i);
+			n = nbuf;
+		}
+		if ((v = ov_json_string(ov_json_get(resp, "id"))) != NULL)
+			snprintf(xid, sizeof(xid), "%s", v);
+		else if (rtype != NULL && strlen(t) > strlen(rtype) &&
+		    strncasecmp(t, rtype, strlen(rtype)) == 0 &&
+		    t[strlen(rtype)] == '/') {
+			const char *last = strrchr(n, '/');
+
+			snprintf(xid, sizeof(xid), "%s%s/%s", rid, t + strlen(rtype),
+			    last != NULL ? last + 1 : n);
+		} else if (extension_type(t))
+			snprintf(xid, sizeof(xid), "%s/providers/%s/%s", rid, t, n);
+		else if (strchr(rid + 1, '/') == strrchr(rid, '/') &&
+		    strncmp(rid, "/subscriptions/", 15) == 0)
+			snprintf(xid, sizeof(xid), "/subscriptions/%s/providers/%s/%s",
+			    sub, t, n);
+		else
+			make_id(xid, sizeof(xid), sub, (v = literal(ov_json_get(details,
+			    "resourceGroupName"))) != NULL ? v : rg, t, n);
+		put_record(f, resp, xid, t, n);
+	}
+	fclose(f);
+	ov_json_doc_free(doc);
+	if (host) {
+		snprintf(path, sizeof(path), "%s/snap/manifest.json", dir);
+		if ((f = fopen(path, "w")) == NULL)
+			return;
+		fputs("{\"schema\":\"overvisor-snapshot/1\",\"sources\":[", f);
+		for (i = 0; all_sources[i] != NULL; i++)
+			fprintf(f, "%s{\"name\":\"%s\",\"status\":\"collected\"}",
+			    i > 0 ? "," : "", all_sources[i]);
+		fputs("]}\n", f);
+		fclose(f);
+	}
+	if (pol == NULL || ov_json_string(ov_json_get(pol, "assignmentId")) ==
+	    NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/assignment.json", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	fputs("{\"id\":", f);
+	put_str(f, ov_json_string(ov_json_get(pol, "assignmentId")));
+	fputs(",\"type\":\"Microsoft.Authorization/policyAssignments\","
+	    "\"properties\":{\"scope\":", f);
+	snprintf(xid, sizeof(xid), "/subscriptions/%s", sub);
+	put_str(f, xid);
+	fputs(",\"policyDefinitionId\":", f);
+	put_str(f, ov_json_string(ov_json_get(pol, "definitionId")) != NULL ?
+	    ov_json_string(ov_json_get(pol, "definitionId")) : "");
+	fputs("}}\n", f);
+	fclose(f);
+	fputs("assignment 1\n", expect);
+}
+
+static void
+export_case(const char *fn, size_t k, const ov_json *c,
+    const ov_json *file_def, const char *aliases, bool diff)
+{
+	char dir[4200], path[4400];
+	const ov_json *params = ov_json_get(c, "parameters");
+	const ov_json *cx = ov_json_get(c, "context");
+	const ov_json *v;
+	const char *want = ov_json_string(ov_json_get(c, "want_effect"));
+	struct ov_buf b = OV_BUF_INIT((size_t)1 << 26);
+	bool host = ov_json_get(c, "host_await") != NULL;
+	bool context = cx != NULL && (ov_json_get(cx, "resourceGroup") !=
+	    NULL || ov_json_get(cx, "subscription") != NULL ||
+	    ov_json_get(cx, "policy") != NULL);
+	FILE *f;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s/%.*s__%03zu", export_dir,
+	    (int)(strlen(fn) - 5), fn, k);
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return;
+	def_text(&b, c, file_def, ov_json_string(ov_json_path(cx,
+	    "policy.definitionId")));
+	write_def(dir, ov__buf_cstr(&b));
+	snprintf(path, sizeof(path), "%s/params", dir);
+	if ((f = fopen(path, "w")) != NULL) {
+		for (i = 0; i < ov_json_len(params); i++) {
+			const ov_json_member *m = ov_json_member_at(params, i);
+
+			fprintf(f, "%s=", m->key);
+			put_json(f, &m->value);
+			fputc('\n', f);
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/expect", dir);
+	if ((f = fopen(path, "w")) == NULL) {
+		ov__buf_free(&b);
+		return;
+	}
+	export_snapshot(dir, f, c, ov__buf_cstr(&b), host, context);
+	ov__buf_free(&b);
+	if (ov_json_is_true(ov_json_get(c, "want_parse_error")) ||
+	    ov_json_is_true(ov_json_get(c, "want_compile_error")))
+		fputs("want error\n", f);
+	else if (want != NULL)
+		fprintf(f, "want fired\neffect %s\n", want);
+	else
+		fputs("want undefined\n", f);
+	fprintf(f, "diff %d\n", diff ? 1 : 0);
+	fprintf(f, "now %s\n", ov_json_string(ov_json_get(cx, "utcNow")) !=
+	    NULL ? ov_json_string(ov_json_get(cx, "utcNow")) :
+	    "2026-01-01T00:00:00Z");
+	if ((v = ov_json_get(ov_json_get(c, "request_context"),
+	    "apiVersion")) == NULL && (v = ov_json_get(ov_json_get(cx,
+	    "requestContext"), "apiVersion")) == NULL)
+		v = ov_json_get(c, "api_version");
+	if (ov_json_string(v) != NULL)
+		fprintf(f, "api %s\n", ov_json_string(v));
+	if (aliases != NULL)
+		fprintf(f, "aliases %s\n", aliases);
+	fprintf(f, "note %s %s\n", fn, ov_json_string(ov_json_get(c,
+	    "note")) != NULL ? ov_json_string(ov_json_get(c, "note")) : "?");
+	fclose(f);
+}
+
 static void
 test_regorus_cases(void **state)
 {
@@ -392,6 +831,9 @@ test_regorus_cases(void **state)
 	    corpus);
 	snprintf(alias_dir, sizeof(alias_dir),
 	    "%s/regorus-azure-policy-tests/aliases", corpus);
+	export_dir = getenv("OV_REGORUS_EXPORT");
+	if (export_dir != NULL && export_dir[0] == '\0')
+		export_dir = NULL;
 	n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0)
 		skip();
@@ -431,6 +873,9 @@ test_regorus_cases(void **state)
 
 			if (note == NULL)
 				note = "?";
+			if (export_dir != NULL)
+				export_case(fn, k, c, fdef, al != NULL ?
+				    apath : NULL, is_difference(fn, note));
 			if (want_err)
 				ok = o == OUT_COMPILE_ERROR;
 			else if (want != NULL)

@@ -744,6 +744,14 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 	*collected = ov_model__type_collected(s, type);
 	if (!*collected)
 		return 0;
+	/*
+	 * A resource outside any resource group (a subscription) has no
+	 * group of its own to search: without resourceGroupName the lookup
+	 * covers its subscription, as the subscription-level built-ins
+	 * (activity log alerts, log profiles) expect.
+	 */
+	if (!sub_scope && rg == NULL && r->rg == NULL)
+		sub_scope = true;
 	child = r->type != NULL && strlen(type) > strlen(r->type) &&
 	    ov__startswith_ci(type, r->type) && type[strlen(r->type)] == '/';
 	l = ov_model__by_type(s, type);
@@ -787,7 +795,8 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 					continue;
 			}
 		}
-		ov_policy__pres_from_record(&c[k++], x);
+		ov_policy__pres_from_record(&c[k], x);
+		c[k++].snap = s;
 	}
 	*out = c;
 	*n = k;
@@ -876,6 +885,7 @@ eval_one(struct walk *w, const struct pinst *pi, const struct ov_record *rec)
 	int error;
 
 	ov_policy__pres_from_record(&r, rec);
+	r.snap = w->snap;
 	if (!in_scope(&w->scratch, pi, &r))
 		return 0;
 	if ((error = ov_policy__eval_inst(w->set, w->set->ctx, &w->scratch,

@@ -14,6 +14,7 @@
 
 #include <openssl/sha.h>
 
+#include "model/model.h"
 #include "policy/policy_int.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -1654,15 +1655,43 @@ f_policy(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	RET(ov_policy__v_object(ex->a, keys, vals, 4));
 }
 
+/* A record of the resource's snapshot by id, or NULL. */
+static const struct ov_record *
+scope_record(struct evalx *ex, const struct pres *r, const char *rg)
+{
+	const char *id;
+
+	if (r == NULL || r->snap == NULL || r->subscription == NULL)
+		return NULL;
+	id = rg != NULL ? ov__arena_printf(ex->a,
+	    "/subscriptions/%s/resourceGroups/%s", r->subscription, rg) :
+	    ov__arena_printf(ex->a, "/subscriptions/%s", r->subscription);
+	return id != NULL ? ov_model__by_id(r->snap, id) : NULL;
+}
+
+static const ov_json *
+object_or_empty(struct ov_arena *a, const ov_json *v)
+{
+	return ov_json_type_of(v) == OV_JSON_OBJECT ? v :
+	    ov_policy__v_object(a, NULL, NULL, 0);
+}
+
+/*
+ * resourceGroup(): the resource group record of the snapshot when it was
+ * collected (its location, tags, managedBy and properties), else what the
+ * resource's id tells.
+ */
 static int
 f_resourcegroup(struct evalx *ex, const struct expr *e,
     const ov_json **argv, size_t argc, const ov_json **out)
 {
-	const char *keys[6] = { "id", "name", "type", "location", "tags",
-	    "properties" };
-	const ov_json *vals[6];
+	const char *keys[7] = { "id", "name", "type", "location", "tags",
+	    "properties", "managedBy" };
+	const ov_json *vals[7];
 	const struct pres *r = ex->fres;
+	const struct ov_record *g;
 	const char *id = NULL;
+	size_t n = 6;
 
 	if (r != NULL && r->ctx_rg != NULL)
 		RET(r->ctx_rg);
@@ -1673,12 +1702,27 @@ f_resourcegroup(struct evalx *ex, const struct expr *e,
 	vals[0] = sv(ex->a, id);
 	vals[1] = sv(ex->a, r != NULL ? r->rg : NULL);
 	vals[2] = sv(ex->a, "Microsoft.Resources/resourceGroups");
-	vals[3] = sv(ex->a, r != NULL ? r->location : NULL);
-	vals[4] = ov_policy__v_object(ex->a, NULL, NULL, 0);
-	vals[5] = ov_policy__v_object(ex->a, NULL, NULL, 0);
-	RET(ov_policy__v_object(ex->a, keys, vals, 6));
+	if (r != NULL && r->rg != NULL &&
+	    (g = scope_record(ex, r, r->rg)) != NULL) {
+		vals[3] = sv(ex->a, g->location);
+		vals[4] = object_or_empty(ex->a, g->tags);
+		vals[5] = object_or_empty(ex->a, ov_json_get(g->body,
+		    "properties"));
+		if ((vals[6] = ov_json_get(g->body, "managedBy")) != NULL)
+			n = 7;
+	} else {
+		vals[3] = sv(ex->a, r != NULL ? r->location : NULL);
+		vals[4] = ov_policy__v_object(ex->a, NULL, NULL, 0);
+		vals[5] = ov_policy__v_object(ex->a, NULL, NULL, 0);
+	}
+	RET(ov_policy__v_object(ex->a, keys, vals, n));
 }
 
+/*
+ * subscription(): the subscription record of the snapshot when collected
+ * (an ARM body names it displayName, a Resource Graph row name), else what
+ * the resource's id tells.
+ */
 static int
 f_subscription(struct evalx *ex, const struct expr *e,
     const ov_json **argv, size_t argc, const ov_json **out)
@@ -1688,15 +1732,22 @@ f_subscription(struct evalx *ex, const struct expr *e,
 	const ov_json *vals[4];
 	const struct pres *r = ex->fres;
 	const char *sub = r != NULL ? r->subscription : NULL;
+	const struct ov_record *s;
+	const ov_json *dn = NULL;
 
 	if (r != NULL && r->ctx_sub != NULL)
 		RET(r->ctx_sub);
-
 	vals[0] = sv(ex->a, sub != NULL ? ov__arena_printf(ex->a,
 	    "/subscriptions/%s", sub) : NULL);
 	vals[1] = sv(ex->a, sub);
-	vals[2] = sv(ex->a, NULL);
-	vals[3] = sv(ex->a, NULL);
+	vals[2] = &ov_policy__v_null;
+	if ((s = scope_record(ex, r, NULL)) != NULL) {
+		if ((vals[2] = ov_json_get(s->body, "tenantId")) == NULL)
+			vals[2] = &ov_policy__v_null;
+		if ((dn = ov_json_get(s->body, "displayName")) == NULL)
+			dn = ov_json_get(s->body, "name");
+	}
+	vals[3] = dn != NULL ? dn : &ov_policy__v_null;
 	RET(ov_policy__v_object(ex->a, keys, vals, 4));
 }
 

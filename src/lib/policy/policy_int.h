@@ -398,6 +398,7 @@ struct pres {
 	const char		*subscription; /* may be NULL */
 	const char		*rg;	/* resource group, may be NULL */
 	const struct ov_record	*rec;	/* record, or NULL */
+	const struct ov_snapshot *snap;	/* its snapshot, or NULL */
 	const ov_json		*ctx_rg; /* resourceGroup() override */
 	const ov_json		*ctx_sub; /* subscription() override */
 	const ov_json		*ctx_policy; /* policy() override */
