@@ -527,19 +527,29 @@ sev_from_name(const char *s, ov_severity *out)
 	return OV_EINVALID;
 }
 
+/* One severity: duration entry of an SLA table. */
 static int
-sla_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+severity_duration(struct loader *ld, const char *key, const yaml_node_t *kn,
+    const yaml_node_t *vn, const char *ptr, bool *has,
+    int64_t table[OV_CONTRACT_N_SEV])
 {
-	struct ov_contract_duty *d = obj;
 	ov_severity sev;
 
 	if (sev_from_name(key, &sev) < 0 || (int)sev < 0 ||
 	    (int)sev >= OV_CONTRACT_N_SEV)
 		return unknown_key(ld, kn, ptr, key, "critical, high, medium, "
 		    "low, info");
-	d->has_sla = true;
-	return want_duration(ld, vn, ptr, &d->sla[sev]);
+	*has = true;
+	return want_duration(ld, vn, ptr, &table[sev]);
+}
+
+static int
+sla_pair(struct loader *ld, void *obj, const char *key,
+    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+{
+	struct ov_contract_duty *d = obj;
+
+	return severity_duration(ld, key, kn, vn, ptr, &d->has_sla, d->sla);
 }
 
 static int
@@ -547,14 +557,9 @@ alert_sla_pair(struct loader *ld, void *obj, const char *key,
     const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
 {
 	struct ov_contract_duty *d = obj;
-	ov_severity sev;
 
-	if (sev_from_name(key, &sev) < 0 || (int)sev < 0 ||
-	    (int)sev >= OV_CONTRACT_N_SEV)
-		return unknown_key(ld, kn, ptr, key, "critical, high, medium, "
-		    "low, info");
-	d->has_alert_sla = true;
-	return want_duration(ld, vn, ptr, &d->alert_sla[sev]);
+	return severity_duration(ld, key, kn, vn, ptr, &d->has_alert_sla,
+	    d->alert_sla);
 }
 
 static int
