@@ -88,6 +88,14 @@ OV_EXTERN(int) ov_policy_set_default_aliases(ov_policy_set *set,
  */
 OV_EXTERN(int) ov_policy_set_add_file(ov_policy_set *set, const char *path);
 
+/**
+ * As ov_policy_set_add_file for a rule pack: its definitions and
+ * initiatives are evaluated on their own, with their defaults, whether or
+ * not the set holds assignments (which otherwise decide alone what is
+ * evaluated).
+ */
+OV_EXTERN(int) ov_policy_set_add_rules(ov_policy_set *set, const char *path);
+
 /** As ov_policy_set_add_file for len bytes of data named name. */
 OV_EXTERN(int) ov_policy_set_add_buffer(ov_policy_set *set,
     const char *name, const char *data, size_t len);

@@ -21,7 +21,7 @@ usage(FILE *f)
 	fputs("usage: overvisor policy check [--format text|json] "
 	    "[--aliases FILE] PATH...\n"
 	    "       overvisor policy eval --definition PATH... "
-	    "[--param NAME=JSON...]\n"
+	    "[--param NAME=JSON...] [--standalone]\n"
 	    "                             --input PATH... "
 	    "[--format text|json] [--aliases FILE]\n"
 	    "       overvisor policy explain --definition PATH... "
@@ -36,7 +36,10 @@ usage(FILE *f)
 	    "         counts, unsupported items and errors\n"
 	    "eval     print one result per (definition, record): state, "
 	    "effect,\n"
-	    "         evidence (deciding condition, resource path, value)\n"
+	    "         evidence (deciding condition, resource path, value); "
+	    "when the\n"
+	    "         input holds assignments, they decide what runs, as in "
+	    "Azure\n"
 	    "explain  print the compiled IR and, with --input, the "
 	    "evaluation trace\n"
 	    "whatif   evaluate an assignment found in the snapshot at PATH as "
@@ -53,6 +56,11 @@ usage(FILE *f)
 	    "  --aliases FILE     alias table (az provider list shape)\n"
 	    "  --api-version V    requestContext().apiVersion for records\n"
 	    "  --format FMT       text (default) or json\n"
+	    "  --standalone       eval: evaluate the definitions with their "
+	    "defaults\n"
+	    "                     and --param values, ignoring assignments "
+	    "found in\n"
+	    "                     the input\n"
 	    "  --ir               explain: the IR only, no trace\n"
 	    "  --assignment ID    whatif: assignment id or name\n"
 	    "  --contract FILE    whatif: operator contract (accountable "
@@ -92,6 +100,7 @@ struct opts {
 	const char	 *api_version;	/* --api-version */
 	bool		  json;		/* --format json */
 	bool		  ir_only;	/* --ir: no trace */
+	bool		  standalone;	/* --standalone: ignore assignments */
 	const char	 *assignment;	/* --assignment (whatif) */
 	const char	 *contract;	/* --contract (whatif) */
 };
@@ -126,6 +135,7 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 		{ "ir", no_argument, NULL, 'r' },
 		{ "assignment", required_argument, NULL, 'A' },
 		{ "contract", required_argument, NULL, 'c' },
+		{ "standalone", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -133,7 +143,7 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:i:p:a:v:f:rA:c:h", lo, NULL)) !=
+	while ((c = getopt_long(argc, argv, "d:i:p:a:v:f:rA:c:sh", lo, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'd':
@@ -172,6 +182,9 @@ parse_opts(const char *verb, int argc, char **argv, struct opts *o)
 			break;
 		case 'c':
 			o->contract = optarg;
+			break;
+		case 's':
+			o->standalone = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -427,8 +440,23 @@ cmd_eval(int argc, char **argv)
 	if ((rc = cli_ctx_new(&ctx)) != 0 || (rc = load_set(ctx, &o,
 	    &set)) != 0 || (rc = load_inputs(ctx, &o, &snap)) != 0)
 		goto done;
+	/* As Azure: the snapshot's assignments and exemptions decide. */
+	if (!o.standalone && ov_policy_set_add_snapshot(set, snap) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	if (ov_policy_set_compile(set) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
 	(void)ov_policy_set_stats(set, &st);
 	print_diags(stderr, set, OV_POLICY_DIAG_ERROR);
+	if (st.unresolved > 0)
+		fprintf(stderr, "overvisor: warning: %zu assignment target%s "
+		    "or initiative member%s not loaded and not evaluated "
+		    "(give the definitions with --definition)\n",
+		    st.unresolved, st.unresolved == 1 ? "" : "s",
+		    st.unresolved == 1 ? "" : "s");
 	if (eo.json)
 		fputc('[', stdout);
 	if (ov_policy_eval_snapshot(set, snap, OV_POLICY_EVAL_ALL, eval_cb,

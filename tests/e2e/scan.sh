@@ -53,6 +53,21 @@ if command -v jq >/dev/null 2>&1; then
 	[ "$(wc -l < "$TMP/scan.ndjson")" -eq "$(jq '.findings | length' "$J")" ] ||
 	    fail "ndjson: line count differs from json findings"
 
+	# --policy with a customer definition and its assignment: the rule
+	# pack still runs (an assignment decides only for the definitions it
+	# names), and the customer's finding is as accountable as ours.
+	# shellcheck disable=SC2086
+	"$OV" scan "$EST" $ARGS --fail-on none --format json \
+	    --policy "$FIX/scan_policy" --output "$TMP/policy.json"
+	[ "$(jq '[.findings[] | select(.rule | startswith("OV-"))] | length' "$TMP/policy.json")" = \
+	    "$(jq '.findings | length' "$J")" ] || fail "--policy: the rule pack's findings changed"
+	jq -e '[.findings[] | select(.rule == "nbu-storage-tls")] | length == 1 and
+	    (.[0] | .resource.name == "stnbulegacy01" and .state == "non-compliant"
+	    and .layer == "information-and-data" and .owner == "customer"
+	    and .duty == "policy-enforcement"
+	    and .accountable == "Northbridge University IT Services" and (.due | type == "string"))' \
+	    "$TMP/policy.json" >/dev/null || fail "--policy: the customer's finding"
+
 	S="$TMP/scan.sarif"
 	jq -e '.version == "2.1.0" and (.["$schema"] | test("sarif")) and (.runs | length == 1)' "$S" >/dev/null ||
 	    fail "sarif: header"

@@ -472,12 +472,14 @@ compile_objs(struct ov_policy_set *set, bool assigned)
 		const char *missing, *why;
 		const ov_json *params;
 
-		if (assigned) {
-			if (d->kind == PO_ASSIGNMENT &&
-			    (error = compile_assignment(set, d)) < 0)
+		if (assigned && d->kind == PO_ASSIGNMENT) {
+			if ((error = compile_assignment(set, d)) < 0)
 				return error;
 			continue;
 		}
+		/* With assignments only they decide, except for the pack. */
+		if (assigned && !d->standalone)
+			continue;
 		if (d->kind == PO_DEFINITION) {
 			params = resolve_params(set, d->params_decl, NULL,
 			    false, NULL, NULL, true, &missing, &why);
@@ -806,6 +808,76 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 
 /* ---- evaluation over a snapshot --------------------------------------- */
 
+/*
+ * The layer of a result of a definition that does not name one (a
+ * built-in or the customer's own): from its metadata.category where the
+ * category says what the rule is about (networking, the guest OS, backup,
+ * identity, monitoring), else from the namespace of the resource type.
+ */
+static const char *
+default_layer(const struct pdef *d, const char *type)
+{
+	static const struct {
+		const char	*prefix;	/* category or type prefix */
+		const char	*layer;
+	} by_category[] = {
+		{ "Network", "network-controls" },
+		{ "Guest Configuration", "operating-system" },
+		{ "Azure Update Manager", "operating-system" },
+		{ "Automatic Update", "operating-system" },
+		{ "ChangeTrackingAndInventory", "operating-system" },
+		{ "Automanage", "operating-system" },
+		{ "Trusted Launch", "operating-system" },
+		{ "Compute", "operating-system" },
+		{ "Backup", "information-and-data" },
+		{ "Site Recovery", "information-and-data" },
+		{ "Resilience", "information-and-data" },
+		{ "Managed Identity", "accounts-and-identities" },
+		{ "Azure Active Directory", "identity-and-directory-infrastructure" },
+		{ "Lighthouse", "accounts-and-identities" },
+		{ "Security Center", "applications" },
+		{ "Monitoring", "applications" },
+	}, by_type[] = {
+		{ "Microsoft.Network/", "network-controls" },
+		{ "Microsoft.Compute/virtualMachines", "operating-system" },
+		{ "Microsoft.HybridCompute/", "operating-system" },
+		{ "Microsoft.Compute/disks", "information-and-data" },
+		{ "Microsoft.Compute/snapshots", "information-and-data" },
+		{ "Microsoft.Storage/", "information-and-data" },
+		{ "Microsoft.Sql/", "information-and-data" },
+		{ "Microsoft.DBfor", "information-and-data" },
+		{ "Microsoft.DocumentDB/", "information-and-data" },
+		{ "Microsoft.KeyVault/", "information-and-data" },
+		{ "Microsoft.RecoveryServices/", "information-and-data" },
+		{ "Microsoft.DataProtection/", "information-and-data" },
+		{ "Microsoft.Cache/", "information-and-data" },
+		{ "Microsoft.Synapse/", "information-and-data" },
+		{ "Microsoft.Kusto/", "information-and-data" },
+		{ "Microsoft.DataLake", "information-and-data" },
+		{ "Microsoft.ElasticSan/", "information-and-data" },
+		{ "Microsoft.Authorization/", "accounts-and-identities" },
+		{ "Microsoft.ManagedIdentity/", "accounts-and-identities" },
+		{ "Microsoft.Graph/conditionalAccess",
+		    "identity-and-directory-infrastructure" },
+		{ "Microsoft.Graph/directoryRoles",
+		    "identity-and-directory-infrastructure" },
+		{ "Microsoft.Graph/role", "identity-and-directory-infrastructure" },
+		{ "Microsoft.Graph/", "accounts-and-identities" },
+	};
+	const char *cat = ov_json_string(ov_json_get(d->metadata, "category"));
+	size_t i;
+
+	for (i = 0; cat != NULL && i < sizeof(by_category) /
+	    sizeof(by_category[0]); i++)
+		if (ov__streq_ci(cat, by_category[i].prefix))
+			return by_category[i].layer;
+	for (i = 0; type != NULL && i < sizeof(by_type) / sizeof(by_type[0]);
+	    i++)
+		if (ov__startswith_ci(type, by_type[i].prefix))
+			return by_type[i].layer;
+	return "applications";
+}
+
 static void
 fill_result(ov_policy_result *o, const struct pinst *pi,
     const struct ov_record *rec, const struct presult *pr,
@@ -840,6 +912,12 @@ fill_result(ov_policy_result *o, const struct pinst *pi,
 	o->severity = ov_json_string(ov_json_get(om, "severity"));
 	o->layer = ov_json_string(ov_json_get(om, "layer"));
 	o->duty = ov_json_string(ov_json_get(om, "duty"));
+	/* A definition of Microsoft's or the customer's: enforcing it is the
+	 * policy-enforcement duty, in the layer its subject lives in. */
+	if (o->layer == NULL)
+		o->layer = default_layer(d, rec->type);
+	if (o->duty == NULL)
+		o->duty = "policy-enforcement";
 	o->remediation = ov_json_string(ov_json_get(om, "remediation"));
 	ctl = ov_json_get(om, "controls");
 	if (ov_json_len(ctl) > 0) {

@@ -119,6 +119,7 @@ ov_policy__add_obj(struct ov_policy_set *set, struct pfile *f,
 	if ((d = ov__arena_calloc(&set->arena, 1, sizeof(*d))) == NULL)
 		return ov__error_oom(set->ctx);
 	d->kind = kind_of(root, props, &ok);
+	d->standalone = set->loading_rules;
 	if (!ok)
 		return ov_policy__diag(set, OV_POLICY_DIAG_ERROR, f, root,
 		    obase, "not a policy definition, initiative, assignment or "
@@ -423,4 +424,17 @@ ov_policy_set_add_file(ov_policy_set *set, const char *path)
 {
 	OV_ASSERT_ARG(set != NULL && path != NULL);
 	return add_path(set, path, true);
+}
+
+/* Add a rule pack: its definitions are evaluated on their own, always. */
+int
+ov_policy_set_add_rules(ov_policy_set *set, const char *path)
+{
+	int error;
+
+	OV_ASSERT_ARG(set != NULL && path != NULL);
+	set->loading_rules = true;
+	error = add_path(set, path, true);
+	set->loading_rules = false;
+	return error;
 }

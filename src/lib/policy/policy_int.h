@@ -250,6 +250,8 @@ struct pdef {
 	const ov_json	*ovmeta;	/* metadata.overvisor */
 	int		 status;	/* 0, or a load error code */
 	const char	*unsupported;	/* reason, or NULL */
+	bool		 standalone;	/* evaluated on its own even when the
+					   set holds assignments (rule pack) */
 };
 
 struct ov_policy_diag_int {
@@ -359,6 +361,8 @@ struct ov_policy_set {
 	bool			 in_compile;	/* diagnostics are compile ones */
 	bool			 lax_missing;	/* no indeterminate for an
 						   absent envelope */
+	bool			 loading_rules;	/* objects being added are
+						   the rule pack */
 };
 
 int	ov_policy__diag(struct ov_policy_set *set, int level,

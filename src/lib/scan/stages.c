@@ -160,7 +160,7 @@ ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o)
 		if (rules == NULL)
 			return ov__error_oom(r->ctx);
 		if (stat(rules, &sb) == 0 &&
-		    (error = ov_policy_set_add_file(st->policy, rules)) < 0)
+		    (error = ov_policy_set_add_rules(st->policy, rules)) < 0)
 			return error;
 	}
 	for (i = 0; i < o->n_policy_paths; i++)
