@@ -44,11 +44,14 @@ typedef struct {
 	bool			 no_analyzers;	/**< run no analyzer */
 	const ov_snapshot	*baseline;	/**< for drift, or NULL */
 	const char		*zone_tag;	/**< network zones; NULL = "env" */
+	bool			 assigned;	/**< evaluate policy_paths through
+						     the snapshot's assignments
+						     and exemptions */
 } ov_scan_options;
 
 #define OV_SCAN_OPTIONS_VERSION 1
 #define OV_SCAN_OPTIONS_INIT { OV_SCAN_OPTIONS_VERSION, NULL, NULL, false, \
-	NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, false, NULL, NULL }
+	NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, false, NULL, NULL, false }
 
 typedef struct ov_scan_result ov_scan_result;
 

@@ -39,6 +39,11 @@ usage(FILE *f)
 	    "  --no-rules         do not evaluate the rule pack\n"
 	    "  --policy PATH      also evaluate Azure Policy definitions,\n"
 	    "                     initiatives or assignments (repeatable)\n"
+	    "  --assigned         evaluate the --policy definitions through "
+	    "the\n"
+	    "                     snapshot's assignments and exemptions, as "
+	    "Azure\n"
+	    "                     does\n"
 	    "  --aliases FILE     full alias table (az provider list shape)\n"
 	    "  --contract FILE    operator contract (contract.yaml)\n"
 	    "  --exceptions FILE  exceptions (exceptions.yaml)\n"
@@ -99,7 +104,7 @@ cmd_scan(int argc, char **argv)
 {
 	enum { O_RULES = 256, O_NO_RULES, O_POLICY, O_ALIASES, O_CONTRACT,
 	    O_EXCEPTIONS, O_FRAMEWORK, O_ANALYZER, O_NO_ANALYZERS, O_BASELINE,
-	    O_ZONE_TAG, O_DB, O_FAIL_ON };
+	    O_ZONE_TAG, O_DB, O_FAIL_ON, O_ASSIGNED };
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -107,6 +112,7 @@ cmd_scan(int argc, char **argv)
 		{ "rules", required_argument, NULL, O_RULES },
 		{ "no-rules", no_argument, NULL, O_NO_RULES },
 		{ "policy", required_argument, NULL, O_POLICY },
+		{ "assigned", no_argument, NULL, O_ASSIGNED },
 		{ "aliases", required_argument, NULL, O_ALIASES },
 		{ "contract", required_argument, NULL, O_CONTRACT },
 		{ "exceptions", required_argument, NULL, O_EXCEPTIONS },
@@ -153,6 +159,9 @@ cmd_scan(int argc, char **argv)
 			break;
 		case O_NO_RULES:
 			so.no_rules = true;
+			break;
+		case O_ASSIGNED:
+			so.assigned = true;
 			break;
 		case O_POLICY:
 			if (n_policies == MAX_LIST)

@@ -56,4 +56,17 @@ OVERVISOR_NOW=2026-11-01T06:00:00Z "$OV" policy eval \
     --definition "$OV_SOURCE_DIR/tests/fixtures/scan_policy/storage-tls.json" \
     --input "$EST" --format json >"$TMP/partial.json" 2>"$TMP/partial.err"
 expect_grep "not loaded and not evaluated" "$TMP/partial.err"
+# scan --assigned: the same assignments through the scan, beside the pack.
+OVERVISOR_NOW=2026-11-01T06:00:00Z "$OV" scan "$EST" --fail-on none --format json \
+    --policy "$BI" --assigned --output "$TMP/scan.json" 2>"$TMP/scan.err" ||
+    fail "scan --assigned exited $?"
+OVERVISOR_NOW=2026-11-01T06:00:00Z "$OV" scan "$EST" --fail-on none --format json \
+    --output "$TMP/pack.json" 2>/dev/null
+[ "$(jq '[.findings[] | select(.rule | startswith("OV-"))] | length' "$TMP/scan.json")" = \
+    "$(jq '.findings | length' "$TMP/pack.json")" ] || fail "scan --assigned: the pack changed"
+jq -e '[.findings[] | select(.rule | startswith("OV-") | not) |
+    "\(.rule) \(.resource.name) \(.layer) \(.duty)"] | sort == [
+    "4fa4b6c0-31ca-4c0d-b10d-24b96f62a751 stnburesearch01 information-and-data policy-enforcement",
+    "fe83a0eb-a853-422d-aac2-1bffd182c5d0 stnbulegacy01 information-and-data policy-enforcement"]' \
+    "$TMP/scan.json" >/dev/null || fail "scan --assigned: the built-in findings"
 finish

@@ -167,6 +167,9 @@ ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o)
 		if ((error = ov_policy_set_add_file(st->policy,
 		    o->policy_paths[i])) < 0)
 			return error;
+	if (o->assigned &&
+	    (error = ov_policy_set_add_snapshot(st->policy, r->snap)) < 0)
+		return error;
 	if ((error = ov_policy_set_compile(st->policy)) < 0)
 		return error;
 	/* One bad definition never sinks the batch, but it is not hidden. */
