@@ -220,6 +220,69 @@ test_assignment_scope_exemptions(void **state)
 	ov_ctx_free(ctx);
 }
 
+#define SUB3 "/subscriptions/33333333-3333-3333-3333-333333333333"
+#define MG "/providers/Microsoft.Management/managementGroups/"
+#define SUBREC(sub, mg) "{\"id\":\"" sub "\",\"type\":" \
+	"\"microsoft.resources/subscriptions\",\"properties\":{" \
+	"\"managementGroupAncestorsChain\":[{\"name\":\"" mg "\"}," \
+	"{\"name\":\"root\"}]}}"
+
+/*
+ * Management-group scopes: SUB1 sits in mg-prod, SUB2 in mg-research
+ * (Resource Graph's managementGroupAncestorsChain), SUB3's ancestry was not
+ * collected.  The assignment at the root excludes mg-research; an
+ * exemption at mg-prod covers SUB1.  Unknown ancestry keeps st6 in scope,
+ * out of the notScope and out of the exemption.
+ */
+static const char mg_estate[] = "[" SUBREC(SUB1, "mg-prod") ","
+    SUBREC(SUB2, "mg-research") "," ST(SUB1, "rg1", "st1") ","
+    ST(SUB2, "rg1", "st5") "," ST(SUB3, "rg1", "st6") ","
+    "{\"id\":\"" MG "root/providers/Microsoft.Authorization/"
+    "policyAssignments/a-root\",\"name\":\"a-root\",\"type\":"
+    "\"Microsoft.Authorization/policyAssignments\",\"properties\":{"
+    "\"policyDefinitionId\":\"/providers/Microsoft.Authorization/"
+    "policyDefinitions/tls\",\"scope\":\"" MG "root\",\"notScopes\":[\""
+    MG "mg-research\"],\"parameters\":{\"minTls\":{\"value\":"
+    "\"TLS1_2\"}}}},"
+    "{\"id\":\"" MG "mg-prod/providers/Microsoft.Authorization/"
+    "policyExemptions/e-prod\",\"name\":\"e-prod\",\"type\":"
+    "\"Microsoft.Authorization/policyExemptions\",\"properties\":{"
+    "\"policyAssignmentId\":\"" MG "root/providers/Microsoft.Authorization/"
+    "policyAssignments/a-root\",\"exemptionCategory\":\"Mitigated\"}}]";
+
+static void
+test_assignment_management_groups(void **state)
+{
+	char path[4096];
+	ov_ctx *ctx;
+	ov_policy_set *set;
+	ov_snapshot *snap;
+	struct collect c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ov_ctx_new(&ctx), 0);
+	ov_ctx_set_now(ctx, 1767225600);	/* 2026-01-01 */
+	assert_int_equal(ov_policy_set_new(&set, ctx), 0);
+	snprintf(path, sizeof(path), "%s/data/aliases/aliases.json",
+	    ov_test_srcdir());
+	assert_int_equal(ov_policy_set_load_aliases(set, path), 0);
+	assert_int_equal(ov_policy_set_add_buffer(set, "defs.json", defs,
+	    strlen(defs)), 0);
+	assert_int_equal(ov_snapshot_new(&snap, ctx), 0);
+	assert_int_equal(ov_snapshot_load_buffer(snap, "mg.json", mg_estate,
+	    strlen(mg_estate), 0), 0);
+	assert_int_equal(ov_policy_set_add_snapshot(set, snap), 0);
+	assert_int_equal(ov_policy_eval_snapshot(set, snap, 0, collect_cb,
+	    &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.lines[0], "st1 exempt");
+	assert_string_equal(c.lines[1], "st6 non-compliant");
+	ov_snapshot_free(snap);
+	ov_policy_set_free(set);
+	ov_ctx_free(ctx);
+}
+
 static void
 test_initiative_groups_and_findings(void **state)
 {
@@ -277,6 +340,7 @@ main(void)
 		cmocka_unit_test(test_expr_errors),
 		cmocka_unit_test(test_path_parse),
 		cmocka_unit_test(test_assignment_scope_exemptions),
+		cmocka_unit_test(test_assignment_management_groups),
 		cmocka_unit_test(test_initiative_groups_and_findings),
 	};
 

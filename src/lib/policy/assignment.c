@@ -631,14 +631,73 @@ under(const char *id, const char *scope)
 {
 	size_t n = strlen(scope);
 
-	if (n == 0 || ov__startswith_ci(scope,
-	    "/providers/Microsoft.Management/managementGroups"))
-		return true;	/* tenant or management group: everything */
+	if (n == 0 || strcmp(scope, "/") == 0)
+		return true;	/* the tenant: everything */
 	if (id == NULL || strlen(id) < n || !ov__eq_ci(id, n, scope, n))
 		return false;
 	return id[n] == '\0' || id[n] == '/';
 }
 
+#define MG_PREFIX "/providers/Microsoft.Management/managementGroups/"
+
+/*
+ * Whether the subscription of r sits below management group mg (name or
+ * the rest of a scope), by the managementGroupAncestorsChain Resource
+ * Graph gives subscription rows.  -1 when the snapshot does not tell.
+ */
+static int
+in_mg(struct ov_arena *a, const struct pres *r, const char *mg)
+{
+	const struct ov_record *sub;
+	const ov_json *chain;
+	const char *id;
+	size_t i, n = strcspn(mg, "/");
+
+	if (r->snap == NULL || r->subscription == NULL ||
+	    (id = ov__arena_printf(a, "/subscriptions/%s",
+	    r->subscription)) == NULL ||
+	    (sub = ov_model__by_id(r->snap, id)) == NULL)
+		return -1;
+	chain = ov_json_path(sub->body,
+	    "properties.managementGroupAncestorsChain");
+	if (ov_json_type_of(chain) != OV_JSON_ARRAY)
+		return -1;
+	for (i = 0; i < ov_json_len(chain); i++) {
+		const char *name = ov_json_string(ov_json_get(
+		    ov_json_at(chain, i), "name"));
+
+		if (name != NULL && strlen(name) == n &&
+		    ov__eq_ci(name, n, mg, n))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether r is at or below scope.  A management group contains the
+ * subscriptions whose ancestry names it; when the snapshot does not carry
+ * that ancestry the answer is unknown, which counts as unknown_is.
+ */
+static bool
+res_under(struct ov_arena *a, const struct pres *r, const char *scope,
+    bool unknown_is)
+{
+	int k;
+
+	if (ov__startswith_ci(scope, MG_PREFIX)) {
+		if ((k = in_mg(a, r, scope + strlen(MG_PREFIX))) < 0)
+			return unknown_is;
+		return k == 1;
+	}
+	return under(r->id, scope);
+}
+
+/*
+ * AZP: assignment-structure: in the scope and in no notScope.  A
+ * management-group scope whose membership is unknown keeps the resource
+ * (Azure would evaluate it if it is there), a notScope of unknown
+ * membership does not drop it.
+ */
 static bool
 in_scope(struct ov_arena *a, const struct pinst *pi, const struct pres *r)
 {
@@ -647,13 +706,13 @@ in_scope(struct ov_arena *a, const struct pinst *pi, const struct pres *r)
 
 	if (pi->assignment == NULL)
 		return true;
-	if (!under(r->id, scope_of(a, pi->assignment)))
+	if (!res_under(a, r, scope_of(a, pi->assignment), true))
 		return false;
 	ns = ov_json_get(pi->assignment->props, "notScopes");
 	for (i = 0; i < ov_json_len(ns); i++) {
 		const char *s = ov_json_string(ov_json_at(ns, i));
 
-		if (s != NULL && under(r->id, s))
+		if (s != NULL && res_under(a, r, s, false))
 			return false;
 	}
 	return true;
@@ -681,7 +740,8 @@ exempted(struct ov_policy_set *set, struct ov_arena *a,
 		    "policyAssignmentId"));
 		if (aid == NULL || !ov__streq_ci(aid, pi->assignment->id))
 			continue;
-		if (!under(r->id, scope_of(a, x)))
+		/* An exemption whose reach is unknown exempts nothing. */
+		if (!res_under(a, r, scope_of(a, x), false))
 			continue;
 		exp = ov_json_string(ov_json_get(x->props, "expiresOn"));
 		if (exp != NULL && ov__time_parse(exp, strlen(exp), &t) &&
