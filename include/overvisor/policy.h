@@ -176,6 +176,7 @@ typedef struct {
 	const char	*layer;		/**< or NULL */
 	const char	*duty;		/**< or NULL */
 	const char	*remediation;	/**< or NULL */
+	const char	*category;	/**< metadata.category, or NULL */
 	const char * const *controls;	/**< framework controls */
 	size_t		 n_controls;
 	bool		 builtin;	/**< policyType BuiltIn or Static */

@@ -875,7 +875,7 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
  * identity, monitoring), else from the namespace of the resource type.
  */
 static const char *
-default_layer(const struct pdef *d, const char *type)
+default_layer(const char *cat, const char *type)
 {
 	static const struct {
 		const char	*prefix;	/* category or type prefix */
@@ -924,7 +924,6 @@ default_layer(const struct pdef *d, const char *type)
 		{ "Microsoft.Graph/role", "identity-and-directory-infrastructure" },
 		{ "Microsoft.Graph/", "accounts-and-identities" },
 	};
-	const char *cat = ov_json_string(ov_json_get(d->metadata, "category"));
 	size_t i;
 
 	for (i = 0; cat != NULL && i < sizeof(by_category) /
@@ -972,12 +971,7 @@ fill_result(ov_policy_result *o, const struct pinst *pi,
 	o->severity = ov_json_string(ov_json_get(om, "severity"));
 	o->layer = ov_json_string(ov_json_get(om, "layer"));
 	o->duty = ov_json_string(ov_json_get(om, "duty"));
-	/* A definition of Microsoft's or the customer's: enforcing it is the
-	 * policy-enforcement duty, in the layer its subject lives in. */
-	if (o->layer == NULL)
-		o->layer = default_layer(d, rec->type);
-	if (o->duty == NULL)
-		o->duty = "policy-enforcement";
+	o->category = d->category;
 	o->remediation = ov_json_string(ov_json_get(om, "remediation"));
 	ctl = ov_json_get(om, "controls");
 	if (ov_json_len(ctl) > 0) {
@@ -1269,9 +1263,12 @@ finding_cb(const ov_policy_result *r, void *p)
 	f.resource_name = r->resource_name;
 	f.subscription_id = r->subscription_id;
 	f.resource_group = r->resource_group;
-	if (r->layer != NULL && ov_layer_parse(r->layer, &layer) == 0)
+	/* A definition of Microsoft's or the customer's: enforcing it is the
+	 * policy-enforcement duty, in the layer its subject lives in. */
+	if (ov_layer_parse(r->layer != NULL ? r->layer :
+	    default_layer(r->category, r->resource_type), &layer) == 0)
 		f.layer = layer;
-	f.duty = r->duty;
+	f.duty = r->duty != NULL ? r->duty : "policy-enforcement";
 	for (i = 0; i < r->n_controls && n < 256; i++)
 		ctl[n++] = r->controls[i];
 	for (i = 0; i < r->n_groups && n < 256; i++)

@@ -160,6 +160,7 @@ ov_policy__add_obj(struct ov_policy_set *set, struct pfile *f,
 	d->rule = ov_json_get(props, "policyRule");
 	d->metadata = ov_json_get(props, "metadata");
 	d->ovmeta = ov_json_get(d->metadata, "overvisor");
+	d->category = ov_json_string(ov_json_get(d->metadata, "category"));
 	if (set->n_objs == set->objs_cap) {
 		size_t nc = set->objs_cap > 0 ? set->objs_cap * 2 : 64;
 		void *p = ov__reallocarray(set->objs, nc, sizeof(*set->objs));

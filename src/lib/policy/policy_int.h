@@ -248,6 +248,7 @@ struct pdef {
 	const ov_json	*rule;		/* policyRule */
 	const ov_json	*metadata;	/* metadata */
 	const ov_json	*ovmeta;	/* metadata.overvisor */
+	const char	*category;	/* metadata.category, or NULL */
 	int		 status;	/* 0, or a load error code */
 	const char	*unsupported;	/* reason, or NULL */
 	bool		 standalone;	/* evaluated on its own even when the
