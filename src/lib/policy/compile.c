@@ -484,6 +484,20 @@ compile_cond(struct compiler *c, const ov_json *node, const char *ptr,
 			return cerr(c, rhs, rptr, "'%s' needs an array",
 			    ov_policy__cond_names[cop]);
 	}
+	/* A constant like/match pattern is converted (and folded) once. */
+	if (n->rhs->kind == EX_CONST && n->rhs->cval != NULL &&
+	    (cop == CO_LIKE || cop == CO_NOT_LIKE || cop == CO_MATCH ||
+	    cop == CO_NOT_MATCH || cop == CO_MATCH_CI ||
+	    cop == CO_NOT_MATCH_CI) &&
+	    n->rhs->cval->type != OV_JSON_ARRAY &&
+	    n->rhs->cval->type != OV_JSON_OBJECT &&
+	    n->rhs->cval->type != OV_JSON_NULL) {
+		n->pat = ov_policy__to_text(c->a, n->rhs->cval, false);
+		if (n->pat != NULL && (cop == CO_LIKE || cop == CO_NOT_LIKE))
+			n->pat = ov_policy__fold_dup(c->a, n->pat);
+		if (n->pat == NULL)
+			return OV_ENOMEM;
+	}
 	if (cop == CO_EXISTS && n->rhs->kind == EX_CONST) {
 		const ov_json *v = n->rhs->cval;
 

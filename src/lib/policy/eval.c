@@ -609,9 +609,13 @@ order(struct evalx *ex, const ov_json *l, const ov_json *r, int *cmp)
 	    r->type == OV_JSON_STRING ? "a string" : "a non-string");
 }
 
-/* Apply one operator; 1 true, 0 false, <0 error. */
+/*
+ * Apply one operator; 1 true, 0 false, <0 error.  pat is the pattern of a
+ * like/match precompiled from a constant r (NULL to convert r here).
+ */
 static int
-apply(struct evalx *ex, int cop, const ov_json *l, const ov_json *r)
+apply(struct evalx *ex, int cop, const char *pat, const ov_json *l,
+    const ov_json *r)
 {
 	const char *ls, *rs;
 	size_t i;
@@ -647,12 +651,12 @@ apply(struct evalx *ex, int cop, const ov_json *l, const ov_json *r)
 		if (!is_scalar(l) || !is_scalar(r))
 			return neg;
 		ls = ov_policy__to_text(ex->a, l, false);
-		rs = ov_policy__to_text(ex->a, r, false);
+		rs = pat != NULL ? pat : ov_policy__to_text(ex->a, r, false);
 		if (ls == NULL || rs == NULL)
 			return ov_policy__fail(ex, "out of memory");
 		if (cop == CO_LIKE || cop == CO_NOT_LIKE)
-			res = like(ov_policy__fold_dup(ex->a, ls),
-			    ov_policy__fold_dup(ex->a, rs));
+			res = like(ov_policy__fold_dup(ex->a, ls), pat != NULL ?
+			    pat : ov_policy__fold_dup(ex->a, rs));
 		else
 			res = match(ls, rs, cop == CO_MATCH_CI ||
 			    cop == CO_NOT_MATCH_CI);
@@ -781,6 +785,7 @@ eval_field(struct evalx *ex, const struct ir *n)
 {
 	const struct fref *fr = n->field;
 	const ov_json **vals, *r;
+	const char *pat = n->pat;
 	size_t nv, i;
 	bool coll, missing;
 	int error, res = 1;
@@ -804,10 +809,13 @@ eval_field(struct evalx *ex, const struct ir *n)
 	if ((error = ov_policy__field_values(ex, fr, ex->res, &vals, &nv,
 	    &coll, &missing)) < 0)
 		return error;
-	if (fr->kind == FR_LOCATION)
+	/* Locations compare normalised: the pattern is redone from r. */
+	if (fr->kind == FR_LOCATION) {
 		r = norm_loc(ex, r);
+		pat = NULL;
+	}
 	if (!coll) {
-		res = apply(ex, n->cop, nv > 0 ? vals[0] : NULL, r);
+		res = apply(ex, n->cop, pat, nv > 0 ? vals[0] : NULL, r);
 		note(ex, n, fr->kind == FR_PATH ? fr->path.text : fr->text,
 		    nv > 0 ? vals[0] : NULL);
 		return res;
@@ -820,7 +828,7 @@ eval_field(struct evalx *ex, const struct ir *n)
 	for (i = 0; i < nv && res == 1; i++) {
 		if (vals[i] == &no_array)
 			vals[i] = NULL;
-		res = apply(ex, n->cop, vals[i], r);
+		res = apply(ex, n->cop, pat, vals[i], r);
 		if (res != 1 || i + 1 == nv)
 			note(ex, n, fr->path.text, vals[i]);
 	}
@@ -896,7 +904,7 @@ eval_count(struct evalx *ex, const struct ir *n)
 		return error;
 	if ((cv = ov_policy__v_int(ex->a, count)) == NULL)
 		return OV_ENOMEM;
-	res = apply(ex, n->cop, cv, r);
+	res = apply(ex, n->cop, n->pat, cv, r);
 	note(ex, n, n->field != NULL ? n->field->text : "count.value", cv);
 	return res;
 }
@@ -949,7 +957,7 @@ eval_node(struct evalx *ex, const struct ir *n, bool neg)
 		if ((res = ov_policy__eval_expr(ex, n->lhs, &l)) < 0 ||
 		    (res = ov_policy__eval_expr(ex, n->rhs, &r)) < 0)
 			break;
-		res = apply(ex, n->cop, l, r);
+		res = apply(ex, n->cop, n->pat, l, r);
 		note(ex, n, NULL, l);
 		break;
 	}

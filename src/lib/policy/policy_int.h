@@ -294,6 +294,8 @@ struct ir {
 	struct expr	*fexpr;		/* dynamic field name */
 	struct expr	*lhs;		/* VALUE and COUNT_VALUE operand */
 	struct expr	*rhs;		/* operator argument */
+	const char	*pat;		/* like/match: the constant pattern's
+					   text, case-folded for like */
 	const char	*cname;		/* count name */
 	const char	*pointer;	/* JSON Pointer in the definition */
 };
