@@ -37,6 +37,7 @@ examples: build
 	./$(BUILD)/gen_estate --out $(ESTATE)
 
 bench: build
+	@sh scripts/deps.sh bench
 	cmake -S . -B $(BUILD) -DOV_TESTS=OFF >/dev/null && cmake --build $(BUILD) -j $(JOBS)
 	sh bench/run.sh
 

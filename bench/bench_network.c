@@ -90,6 +90,7 @@ main(int argc, char **argv)
 	double rss_exp, rss_after_load;
 	size_t len, n_exp, n_found;
 	size_t high = 0;
+	const char *dump;
 	int error = 0;
 
 	for (i = 0; i < n_vnets; i++) {
@@ -161,6 +162,17 @@ main(int argc, char **argv)
 	if (error != 0) {
 		fprintf(stderr, "bench_network: out of memory\n");
 		return 1;
+	}
+	/* OV_BENCH_DUMP=FILE: the same estate for the script's baseline. */
+	if ((dump = getenv("OV_BENCH_DUMP")) != NULL) {
+		FILE *f = fopen(dump, "w");
+
+		if (f == NULL || fwrite(b.ptr, 1, b.len, f) != b.len ||
+		    fclose(f) != 0) {
+			fprintf(stderr, "bench_network: cannot write %s\n",
+			    dump);
+			return 1;
+		}
 	}
 	if (ov_ctx_new(&ctx) < 0 || ov_snapshot_new(&snap, ctx) < 0)
 		return 1;

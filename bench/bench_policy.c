@@ -104,6 +104,10 @@ main(int argc, char **argv)
 			return 1;
 	if (ov_policy_set_compile(set) < 0)
 		return 1;
+	if (set->n_insts == 0) {
+		fprintf(stderr, "bench_policy: no definition compiled\n");
+		return 1;
+	}
 	if (ov_snapshot_load(snap, argv[optind], 0) < 0) {
 		fprintf(stderr, "bench_policy: cannot load %s\n", argv[optind]);
 		return 1;

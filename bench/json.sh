@@ -25,17 +25,8 @@ if [ ! -x "$DRIVER" ]; then
 	exit 1
 fi
 
-# Median of the numbers on stdin.
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
-}
-
-echo "== machine"
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
-cores=$(nproc 2>/dev/null || echo "?")
-ram=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
-echo "cpu: ${cpu:-unknown}; cores: $cores; ram: ${ram:-unknown}"
-echo "compiler: $(cc --version 2>/dev/null | head -n 1)"
+. "$SRC/lib.sh"
+machine
 
 if [ ! -s "$DATA" ]; then
 	echo "== generating $MB MB of ARM-like NDJSON into $DATA"
@@ -116,9 +107,6 @@ echo "== results ($((bytes / 1048576)) MB NDJSON, MB = 2^20 bytes; medians)"
 echo "wall: MB/s of elapsed time; cpu: MB per CPU second (steadier on a busy machine)"
 printf '%-10s %10s %10s %12s %14s %14s\n' parser "wall MB/s" "cpu MB/s" "peak RSS KB" \
     "ours/it wall" "ours/it cpu"
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2fx", a / b; else print "-" }'
-}
 row() {
 	if [ "$1" = overvisor ]; then
 		rw="-" rc="-"

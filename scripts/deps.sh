@@ -2,11 +2,15 @@
 # SPDX-License-Identifier: MIT
 # Install the Debian packages overvisor needs to build and test, when any is
 # missing.  Runs apt-get only as root; otherwise says what to install.
+# `deps.sh bench` adds the benchmarks' baselines (simdjson).
 set -e
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev \
 libsqlite3-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libssl-dev \
 libpq-dev libcmocka-dev libjansson-dev libcjson-dev jq sqlite3 \
 postgresql postgresql-client"
+if [ "${1:-}" = bench ]; then
+	PKGS="$PKGS libsimdjson-dev"
+fi
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
