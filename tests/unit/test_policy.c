@@ -170,8 +170,8 @@ collect_cb(const ov_policy_result *r, void *p)
 }
 
 static void
-setup_set(ov_ctx **ctx, ov_policy_set **set, ov_snapshot **snap,
-    bool with_estate_policies)
+setup_set_with(ov_ctx **ctx, ov_policy_set **set, ov_snapshot **snap,
+    const char *records, bool with_estate_policies)
 {
 	char path[4096];
 
@@ -184,10 +184,17 @@ setup_set(ov_ctx **ctx, ov_policy_set **set, ov_snapshot **snap,
 	assert_int_equal(ov_policy_set_add_buffer(*set, "defs.json", defs,
 	    strlen(defs)), 0);
 	assert_int_equal(ov_snapshot_new(snap, *ctx), 0);
-	assert_int_equal(ov_snapshot_load_buffer(*snap, "estate.json", estate,
-	    strlen(estate), 0), 0);
+	assert_int_equal(ov_snapshot_load_buffer(*snap, "estate.json", records,
+	    strlen(records), 0), 0);
 	if (with_estate_policies)
 		assert_int_equal(ov_policy_set_add_snapshot(*set, *snap), 0);
+}
+
+static void
+setup_set(ov_ctx **ctx, ov_policy_set **set, ov_snapshot **snap,
+    bool with_estate_policies)
+{
+	setup_set_with(ctx, set, snap, estate, with_estate_policies);
 }
 
 static void
@@ -253,7 +260,6 @@ static const char mg_estate[] = "[" SUBREC(SUB1, "mg-prod") ","
 static void
 test_assignment_management_groups(void **state)
 {
-	char path[4096];
 	ov_ctx *ctx;
 	ov_policy_set *set;
 	ov_snapshot *snap;
@@ -261,18 +267,7 @@ test_assignment_management_groups(void **state)
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
-	assert_int_equal(ov_ctx_new(&ctx), 0);
-	ov_ctx_set_now(ctx, 1767225600);	/* 2026-01-01 */
-	assert_int_equal(ov_policy_set_new(&set, ctx), 0);
-	snprintf(path, sizeof(path), "%s/data/aliases/aliases.json",
-	    ov_test_srcdir());
-	assert_int_equal(ov_policy_set_load_aliases(set, path), 0);
-	assert_int_equal(ov_policy_set_add_buffer(set, "defs.json", defs,
-	    strlen(defs)), 0);
-	assert_int_equal(ov_snapshot_new(&snap, ctx), 0);
-	assert_int_equal(ov_snapshot_load_buffer(snap, "mg.json", mg_estate,
-	    strlen(mg_estate), 0), 0);
-	assert_int_equal(ov_policy_set_add_snapshot(set, snap), 0);
+	setup_set_with(&ctx, &set, &snap, mg_estate, true);
 	assert_int_equal(ov_policy_eval_snapshot(set, snap, 0, collect_cb,
 	    &c), 0);
 	assert_int_equal(c.n, 2);
