@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "overvisor/finding.h"
@@ -96,6 +97,15 @@ join_paths(int argc, char **argv, int from)
 		strncat(s, argv[i], len - strlen(s) - 1);
 	}
 	return s;
+}
+
+/* ov_snapshot_types callback: stop (1) at policy assignments. */
+static int
+count_assignments(const char *type, size_t count, void *payload)
+{
+	(void)payload;
+	return count != 0 && strcasecmp(type,
+	    "Microsoft.Authorization/policyAssignments") == 0;
 }
 
 /* overvisor scan */
@@ -229,6 +239,11 @@ cmd_scan(int argc, char **argv)
 		    "positions (valid records are still scanned)",
 		    ov_snapshot_n_errors(snap),
 		    ov_snapshot_n_errors(snap) == 1 ? "" : "s");
+	if (n_policies != 0 && !so.assigned && ov_snapshot_types(snap,
+	    count_assignments, NULL) != 0)
+		cli_warn("the snapshot holds policy assignments this scan does "
+		    "not apply; --assigned runs the --policy definitions "
+		    "through them, as Azure does");
 	if (baseline_path != NULL) {
 		if (ov_snapshot_new(&baseline, ctx) < 0 ||
 		    ov_snapshot_load(baseline, baseline_path, 0) < 0) {
