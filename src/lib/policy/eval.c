@@ -398,8 +398,12 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 		start = fr->skip;
 	} else if (path->n > 0 && ov__eq_ci(path->segs[0].name,
 	    path->segs[0].len, "properties", 10) &&
-	    ov_json_get(r->body, "properties") == NULL) {
-		/* "Missing is not secure": the envelope was never sent. */
+	    ov_json_type_of(ov_json_get(r->body, "properties")) !=
+	    OV_JSON_OBJECT) {
+		/*
+		 * "Missing is not secure": the envelope was never sent (a
+		 * list call leaves it out, `az resource list` sends null).
+		 */
 		if (fr->is_alias && r->aliases != NULL) {
 			const ov_json *pv = ov_json_get(r->aliases, fr->text);
 
