@@ -157,6 +157,23 @@ test_standard_vs_basic(void **state)
 	assert_int_equal(e->severity, OV_SEV_CRITICAL);
 }
 
+/* An NSG listed without its rules (`az resource list` sends properties
+ * null) cannot close a path: the Basic public IP of vm-nsg-unread is an
+ * indeterminate exposure, and its NIC level says the NSG was not read. */
+static void
+test_nsg_rules_unread(void **state)
+{
+	struct fix *f = *state;
+	const ov_network_exposure *e;
+
+	e = find_exp(f->net, VM("vm-nsg-unread"), 22, OV_NET_PATH_PUBLIC_IP);
+	assert_non_null(e);
+	assert_true(e->indeterminate);
+	assert_int_equal(e->n_rules, 2);
+	assert_string_equal(e->rules[1].rule_name, "(NSG not collected)");
+	assert_null(e->rules[1].nsg_id);
+}
+
 /* Load balancer: rule 80 -> pool, inbound NAT 50022 -> vm-lb1:22.  The
  * subnet NSG denies RDP from the internet and allows 22 from "*"; the
  * WinRM rule is restricted to two /32s. */
@@ -326,6 +343,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_public_ip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nsg_rules_unread, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_standard_vs_basic, setup,
 		    teardown),

@@ -251,7 +251,10 @@ push_exp(struct ov_network *n, const struct net_ipconf *ipc,
 
 		refs[k].level = k == 0 ? "subnet" : "nic";
 		if (r == NULL) {
-			refs[k].rule_name = "(no NSG)";
+			/* no NSG at this level, or one we cannot read */
+			refs[k].rule_name = (k == 0 ? ipc->subnet == NULL ||
+			    ipc->subnet->nsg_missing : ipc->nic_nsg_missing) ?
+			    "(NSG not collected)" : "(no NSG)";
 			continue;
 		}
 		refs[k].nsg_id = r->nsg != NULL ? r->nsg->id : NULL;

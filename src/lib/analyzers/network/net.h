@@ -174,6 +174,8 @@ struct net_nsg {
 	size_t		 n_sorted[2];	/* counts of sorted[] */
 	bool		 has_ties;	/* two rules shared a priority */
 	bool		 used;		/* reached by some exposure path */
+	bool		 rules_unknown;	/* the record carries no rule list
+					   (a list call, properties null) */
 };
 
 /* The textual shape of a rule, as ARM gives it; strings borrowed. */

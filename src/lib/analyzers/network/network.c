@@ -213,9 +213,10 @@ rules_text(struct ov_buf *b, const ov_network_exposure *e)
 	for (k = 0; k < e->n_rules; k++) {
 		const ov_network_rule_ref *r = &e->rules[k];
 
-		if (r->nsg_id == NULL)
-			error |= ov__buf_printf(b, "%s%s: no NSG", k ? "; " : "",
-			    r->level);
+		if (r->nsg_id == NULL)	/* "(no NSG)", "(NSG not collected)" */
+			error |= ov__buf_printf(b, "%s%s: %.*s", k ? "; " : "",
+			    r->level, (int)strlen(r->rule_name) - 2,
+			    r->rule_name + 1);
 		else
 			error |= ov__buf_printf(b, "%s%s: %s (priority %d) in "
 			    "%s", k ? "; " : "", r->level, r->rule_name,

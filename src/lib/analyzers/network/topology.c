@@ -383,6 +383,7 @@ net_nsg_from_record(struct net_nsg **out, struct ov_arena *a, ov_ctx *ctx,
 	g->id = rec->id;
 	g->name = rec->name != NULL ? rec->name : last_segment(rec->id);
 	g->rec = rec;
+	g->rules_unknown = rules == NULL;
 	g->rules = ov__arena_calloc(a, n + NET_N_DEFAULT_RULES,
 	    sizeof(*g->rules));
 	if (g->rules == NULL)
@@ -493,6 +494,7 @@ merge_rule_records(struct net_topo *t, const struct ov_snapshot *snap)
 			if (!has_rule_named(nv, k, x[i].rule.name))
 				nv[k++] = x[i].rule;
 		g->rules = nv;
+		g->rules_unknown = false;
 		if (net_nsg_finish(g, &t->arena, k) < 0) {
 			error = ov__error_oom(t->ctx);
 			goto done;
@@ -800,6 +802,19 @@ resolve_pip(struct net_ipconf *ipc, const struct ov_snapshot *snap,
 	ipc->pip_standard = sku != NULL && ov__streq_ci(sku, "Standard");
 }
 
+/*
+ * The NSG named id when its rules are known; NULL when it was not
+ * collected or came without its rule list, which the caller marks
+ * missing: the exposure through it is then indeterminate, never "closed".
+ */
+static struct net_nsg *
+known_nsg(struct net_topo *t, const char *id)
+{
+	struct net_nsg *g = net_topo_nsg(t, id);
+
+	return g != NULL && !g->rules_unknown ? g : NULL;
+}
+
 static void
 resolve_subnet_nsgs(struct net_topo *t, struct net_ipconf *ipc,
     const char *nic_nsg_id)
@@ -807,11 +822,11 @@ resolve_subnet_nsgs(struct net_topo *t, struct net_ipconf *ipc,
 	ipc->subnet = net_topo_subnet(t, ipc->subnet_id, false);
 	if (ipc->subnet != NULL && ipc->subnet->nsg_id != NULL &&
 	    ipc->subnet->nsg == NULL && !ipc->subnet->nsg_missing) {
-		ipc->subnet->nsg = net_topo_nsg(t, ipc->subnet->nsg_id);
+		ipc->subnet->nsg = known_nsg(t, ipc->subnet->nsg_id);
 		ipc->subnet->nsg_missing = ipc->subnet->nsg == NULL;
 	}
 	if (nic_nsg_id != NULL) {
-		ipc->nic_nsg = net_topo_nsg(t, nic_nsg_id);
+		ipc->nic_nsg = known_nsg(t, nic_nsg_id);
 		ipc->nic_nsg_missing = ipc->nic_nsg == NULL;
 	}
 }
