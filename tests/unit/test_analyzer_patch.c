@@ -55,6 +55,12 @@ test_assessment_and_orchestration(void **state)
 
 	f = fx_get(&fx, "OV-PATCH-003", "/vm-stale");
 	assert_non_null(strstr(f->title, "12 days old"));
+	assert_int_equal(f->severity, OV_SEV_MEDIUM);
+	/* a deallocated machine cannot be assessed: still reported, low */
+	f = fx_get(&fx, "OV-PATCH-003", "/vm-off-stale");
+	assert_int_equal(f->severity, OV_SEV_LOW);
+	assert_int_equal(f->n_evidence, 2);
+	assert_string_equal(f->evidence[1].value, "\"deallocated\"");
 	assert_int_equal(fx_count(&fx, "OV-PATCH-003", "/vm-fresh"), 0);
 	/* exactly 7 days old is not yet stale */
 	assert_int_equal(fx_count(&fx, "OV-PATCH-003", "/vm-stale-edge"), 0);

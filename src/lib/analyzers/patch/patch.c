@@ -377,6 +377,56 @@ instance_view_summary(const struct ov_record *vm)
 	return s;
 }
 
+/*
+ * The VM's power state when the record tells it and it is not running:
+ * "deallocated" or "stopped" (Resource Graph's extended instance view, or
+ * an ARM instance view's statuses), else NULL.
+ */
+static const char *
+powered_off(const struct ov_record *vm)
+{
+	const char *code = ov_model__str(vm,
+	    "properties.extended.instanceView.powerState.code");
+	const ov_json *st = ov_model__field(vm,
+	    "properties.instanceView.statuses");
+	size_t i;
+
+	for (i = 0; code == NULL && i < ov_json_len(st); i++) {
+		const char *c = ov_json_string(ov_json_get(ov_json_at(st, i),
+		    "code"));
+
+		if (c != NULL && ov__startswith_ci(c, "PowerState/"))
+			code = c;
+	}
+	if (code == NULL)
+		return NULL;
+	if (ov__streq_ci(code, "PowerState/deallocated") ||
+	    ov__streq_ci(code, "PowerState/deallocating"))
+		return "deallocated";
+	if (ov__streq_ci(code, "PowerState/stopped") ||
+	    ov__streq_ci(code, "PowerState/stopping"))
+		return "stopped";
+	return NULL;
+}
+
+/*
+ * A machine that is off is not assessed (assessment runs in the guest):
+ * its missing or stale assessment is low, with the power state as
+ * evidence.  It still counts: it comes back with what it missed.
+ */
+static void
+note_power(struct ov_duty_finding *df, const struct ov_record *vm)
+{
+	const char *off = powered_off(vm);
+
+	if (off == NULL)
+		return;
+	df->f.severity = OV_SEV_LOW;
+	ov_duty__ev_str(df, "properties.extended.instanceView.powerState.code",
+	    off, "the machine is %s, so it cannot be assessed until it "
+	    "starts", off);
+}
+
 /* OV-PATCH-003/004/005. */
 static int
 check_assessment(struct patch_state *st, const struct ov_record *vm,
@@ -421,6 +471,7 @@ check_assessment(struct patch_state *st, const struct ov_record *vm,
 		ov_duty__remediation(&df, "Enable periodic assessment "
 		    "(patchSettings.assessmentMode AutomaticByPlatform) or "
 		    "assign the built-in periodic assessment policy");
+		note_power(&df, vm);
 		return ov_duty__emit(&df, actx->now);
 	}
 	if (status != NULL && ov__streq_ci(status, "Failed")) {
@@ -456,6 +507,7 @@ check_assessment(struct patch_state *st, const struct ov_record *vm,
 		}
 		ov_duty__remediation(&df, "Turn on periodic assessment so the "
 		    "machine is assessed at least daily");
+		note_power(&df, vm);
 		return ov_duty__emit(&df, when != 0 ? when + max_age :
 		    actx->now);
 	}
