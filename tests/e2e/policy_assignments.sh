@@ -56,7 +56,9 @@ OVERVISOR_NOW=2026-11-01T06:00:00Z "$OV" policy eval \
     --definition "$OV_SOURCE_DIR/tests/fixtures/scan_policy/storage-tls.json" \
     --input "$EST" --format json >"$TMP/partial.json" 2>"$TMP/partial.err"
 expect_grep "not loaded and not evaluated" "$TMP/partial.err"
-# scan --assigned: the same assignments through the scan, beside the pack.
+# scan --assigned: the same assignments through the scan, beside the pack:
+# the two storage plants and the unowned legacy resource group (the
+# tenant's own initiative requires an owner tag on resource groups).
 OVERVISOR_NOW=2026-11-01T06:00:00Z "$OV" scan "$EST" --fail-on none --format json \
     --policy "$BI" --assigned --output "$TMP/scan.json" 2>"$TMP/scan.err" ||
     fail "scan --assigned exited $?"
@@ -67,6 +69,7 @@ OVERVISOR_NOW=2026-11-01T06:00:00Z "$OV" scan "$EST" --fail-on none --format jso
 jq -e '[.findings[] | select(.rule | startswith("OV-") | not) |
     "\(.rule) \(.resource.name) \(.layer) \(.duty)"] | sort == [
     "4fa4b6c0-31ca-4c0d-b10d-24b96f62a751 stnburesearch01 information-and-data policy-enforcement",
-    "fe83a0eb-a853-422d-aac2-1bffd182c5d0 stnbulegacy01 information-and-data policy-enforcement"]' \
+    "fe83a0eb-a853-422d-aac2-1bffd182c5d0 stnbulegacy01 information-and-data policy-enforcement",
+    "nbu-require-owner-tag rg-legacy-prod applications policy-enforcement"]' \
     "$TMP/scan.json" >/dev/null || fail "scan --assigned: the built-in findings"
 finish

@@ -1093,11 +1093,20 @@ ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
 		return 0;
 	if (!type_in(pi, r->type))
 		return 0;
-	/* AZP: policy-applicability: Microsoft.Resources is skipped. */
+	/*
+	 * AZP: policy-applicability: Microsoft.Resources is skipped but for
+	 * subscriptions and resource groups (ARM GET names a group
+	 * Microsoft.Resources/resourceGroups, policy and Resource Graph
+	 * Microsoft.Resources/subscriptions/resourceGroups), and mode
+	 * Indexed skips those two as well: it evaluates only types with
+	 * tags and a location of their own.
+	 */
 	if (r->type != NULL && ov__startswith_ci(r->type,
-	    "Microsoft.Resources/") &&
-	    !ov__streq_ci(r->type, "Microsoft.Resources/subscriptions") &&
-	    !ov__streq_ci(r->type, "Microsoft.Resources/resourceGroups"))
+	    "Microsoft.Resources/") && (pi->indexed ||
+	    (!ov__streq_ci(r->type, "Microsoft.Resources/subscriptions") &&
+	    !ov__streq_ci(r->type, "Microsoft.Resources/resourceGroups") &&
+	    !ov__streq_ci(r->type,
+	    "Microsoft.Resources/subscriptions/resourceGroups"))))
 		return 0;
 	if (pi->indexed && (r->location == NULL || r->location[0] == '\0'))
 		return 0;
