@@ -845,7 +845,8 @@ static int
 eval_count(struct evalx *ex, const struct ir *n)
 {
 	const ov_json **members = NULL, *arr, *r, *cv;
-	size_t nm = 0, i, k;
+	const char *named = NULL, *path;
+	size_t nm = 0, i, k, n_named = 0;
 	int64_t count = 0;
 	int error, res;
 	bool coll, missing;
@@ -889,6 +890,7 @@ eval_count(struct evalx *ex, const struct ir *n)
 			return ov_policy__fail(ex, "count nested too deeply");
 		for (i = 0; i < nm; i++) {
 			struct binding *b = &ex->bind[ex->n_bind];
+			const char *mn;
 
 			b->value = members[i] != NULL ? members[i] :
 			    &ov_policy__v_null;
@@ -902,6 +904,14 @@ eval_count(struct evalx *ex, const struct ir *n)
 			if (res < 0)
 				return res;
 			count += res;
+			/* Name the first members that matched, as evidence. */
+			if (res == 1 && n_named < 3 && (mn = ov_json_string(
+			    ov_json_get(members[i], "name"))) != NULL) {
+				named = ov__arena_printf(ex->a, "%s%s%s",
+				    named != NULL ? named : "", named != NULL ?
+				    ", " : "", mn);
+				n_named++;
+			}
 		}
 	}
 	if ((error = ov_policy__eval_expr(ex, n->rhs, &r)) < 0)
@@ -909,7 +919,11 @@ eval_count(struct evalx *ex, const struct ir *n)
 	if ((cv = ov_policy__v_int(ex->a, count)) == NULL)
 		return OV_ENOMEM;
 	res = apply(ex, n->cop, n->pat, cv, r);
-	note(ex, n, n->field != NULL ? n->field->text : "count.value", cv);
+	path = n->field != NULL ? n->field->text : "count.value";
+	if (named != NULL)
+		path = ov__arena_printf(ex->a, "%s (matched: %s%s)", path,
+		    named, (int64_t)n_named < count ? ", ..." : "");
+	note(ex, n, path, cv);
 	return res;
 }
 
