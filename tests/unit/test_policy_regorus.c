@@ -328,6 +328,41 @@ has_normalised(const ov_json *c)
 
 /* ---- running a case --------------------------------------------------- */
 
+/*
+ * The definition a case runs: its policy_definition, the file's, or its
+ * policy_rule wrapped in a definition of mode All declaring the case's
+ * parameters (named id when id is not NULL).
+ */
+static void
+def_text(struct ov_buf *b, const ov_json *c, const ov_json *file_def,
+    const char *id)
+{
+	const ov_json *def = ov_json_get(c, "policy_definition");
+	const ov_json *rule = ov_json_get(c, "policy_rule");
+	const ov_json *params = ov_json_get(c, "parameters");
+	size_t i;
+
+	if (def == NULL && rule == NULL)
+		def = file_def;
+	if (def != NULL) {
+		(void)ov__buf_puts(b, ov_json_string(def));
+		return;
+	}
+	(void)ov__buf_puts(b, "{");
+	if (id != NULL)
+		(void)ov__buf_printf(b, "\"id\":\"%s\",", id);
+	(void)ov__buf_puts(b, "\"properties\":{\"mode\":\"All\","
+	    "\"parameters\":{");
+	for (i = 0; i < ov_json_len(params); i++)
+		(void)ov__buf_printf(b, "%s\"%s\":{\"type\":\"object\"}",
+		    i > 0 ? "," : "", ov_json_member_at(params, i)->key);
+	(void)ov__buf_puts(b, "},\"policyRule\":");
+	(void)ov__buf_puts(b, ov_json_string(rule) != NULL ?
+	    ov_json_string(rule) : "null");
+	(void)ov__buf_puts(b, "}}");
+}
+
+
 struct hostc {
 	const ov_json	*responses;	/* host_await list */
 	size_t		 next;		/* next response to hand out */
@@ -373,8 +408,6 @@ run_case(const ov_json *c, const ov_json *file_def, const char *aliases,
 	ov_ctx *ctx = NULL;
 	ov_policy_set *set = NULL;
 	struct ov_buf b = OV_BUF_INIT((size_t)1 << 26);
-	const ov_json *def = ov_json_get(c, "policy_definition");
-	const ov_json *rule = ov_json_get(c, "policy_rule");
 	const ov_json *params = ov_json_get(c, "parameters");
 	const ov_json *res = ov_json_get(c, "resource");
 	const ov_json *rc = ov_json_get(c, "request_context");
@@ -391,8 +424,6 @@ run_case(const ov_json *c, const ov_json *file_def, const char *aliases,
 	memset(&h, 0, sizeof(h));
 	detail[0] = '\0';
 	normalised = has_normalised(c);
-	if (def == NULL && rule == NULL)
-		def = file_def;
 	if (ov_ctx_new(&ctx) < 0 || ov_policy_set_new(&set, ctx) < 0)
 		goto done;
 	ov_ctx_set_now(ctx, 1767225600);	/* 2026-01-01 */
@@ -408,20 +439,7 @@ run_case(const ov_json *c, const ov_json *file_def, const char *aliases,
 		(void)ov_policy_set_load_aliases(set, aliases);
 	if (normalised)
 		(void)ov_policy_set_load_aliases(set, azure_aliases_path);
-	if (def != NULL) {
-		(void)ov__buf_puts(&b, ov_json_string(def));
-	} else {
-		(void)ov__buf_puts(&b, "{\"properties\":{\"mode\":\"All\","
-		    "\"parameters\":{");
-		for (i = 0; i < ov_json_len(params); i++)
-			(void)ov__buf_printf(&b, "%s\"%s\":{\"type\":"
-			    "\"object\"}", i > 0 ? "," : "",
-			    ov_json_member_at(params, i)->key);
-		(void)ov__buf_puts(&b, "},\"policyRule\":");
-		(void)ov__buf_puts(&b, ov_json_string(rule) != NULL ?
-		    ov_json_string(rule) : "null");
-		(void)ov__buf_puts(&b, "}}");
-	}
+	def_text(&b, c, file_def, NULL);
 	for (i = 0; i < ov_json_len(params); i++) {
 		const ov_json_member *m = ov_json_member_at(params, i);
 		char *txt = ov_json_to_string(&m->value, 0);
@@ -532,34 +550,6 @@ whole_file(const char *file)
  */
 static const char *export_dir;
 
-static void
-def_text(struct ov_buf *b, const ov_json *c, const ov_json *file_def,
-    const char *id)
-{
-	const ov_json *def = ov_json_get(c, "policy_definition");
-	const ov_json *rule = ov_json_get(c, "policy_rule");
-	const ov_json *params = ov_json_get(c, "parameters");
-	size_t i;
-
-	if (def == NULL && rule == NULL)
-		def = file_def;
-	if (def != NULL) {
-		(void)ov__buf_puts(b, ov_json_string(def));
-		return;
-	}
-	(void)ov__buf_puts(b, "{");
-	if (id != NULL)
-		(void)ov__buf_printf(b, "\"id\":\"%s\",", id);
-	(void)ov__buf_puts(b, "\"properties\":{\"mode\":\"All\","
-	    "\"parameters\":{");
-	for (i = 0; i < ov_json_len(params); i++)
-		(void)ov__buf_printf(b, "%s\"%s\":{\"type\":\"object\"}",
-		    i > 0 ? "," : "", ov_json_member_at(params, i)->key);
-	(void)ov__buf_puts(b, "},\"policyRule\":");
-	(void)ov__buf_puts(b, ov_json_string(rule) != NULL ?
-	    ov_json_string(rule) : "null");
-	(void)ov__buf_puts(b, "}}");
-}
 
 /* Write text to DIR/name; the first "mode": "Indexed" becomes "All". */
 static void

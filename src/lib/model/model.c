@@ -212,11 +212,6 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 	if (type == NULL)
 		type = "unknown";
 	canon = ov_model__canonical_type(type, strlen(type));
-	/* ARM GET names a group Microsoft.Resources/resourceGroups; policy
-	 * and Resource Graph know it by its full type. */
-	if (canon != NULL && strcmp(canon,
-	    "Microsoft.Resources/resourceGroups") == 0)
-		canon = "Microsoft.Resources/subscriptions/resourceGroups";
 	r->type = canon != NULL ? canon : type;
 	r->name = member_str(init->body, "name");
 	if (r->name == NULL)

@@ -152,7 +152,6 @@ static const char *const known_types[] = {
 	"Microsoft.RecoveryServices/vaults/backupPolicies",
 	"Microsoft.RecoveryServices/vaults/replicationFabrics",
 	"Microsoft.Resources/deployments",
-	"Microsoft.Resources/resourceGroups",
 	"Microsoft.Resources/subscriptions",
 	"Microsoft.Resources/subscriptions/resourceGroups",
 	"Microsoft.Search/searchServices",
@@ -202,18 +201,37 @@ static const char *const known_types[] = {
 	"Microsoft.Web/staticSites",
 };
 
+/*
+ * Other spellings of a known type.  ARM GET names a resource group
+ * Microsoft.Resources/resourceGroups; Azure Policy and Resource Graph know
+ * it by its full type.
+ */
+static const struct {
+	const char	*spelling;
+	const char	*type;		/* in known_types */
+} synonyms[] = {
+	{ "Microsoft.Resources/resourceGroups",
+	    "Microsoft.Resources/subscriptions/resourceGroups" },
+};
+
 static struct ov_map type_map;	/* case-insensitive lookup, built once */
 static pthread_once_t type_once = PTHREAD_ONCE_INIT;
-
 
 static void
 build_map(void)
 {
 	size_t i;
+	void *v;
 
 	for (i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)
 		if (ov__map_put(&type_map, known_types[i],
 		    strlen(known_types[i]), (void *)(uintptr_t)(i + 1)) < 0)
+			return;
+	for (i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++)
+		if ((v = ov__map_get(&type_map, synonyms[i].type,
+		    strlen(synonyms[i].type))) == NULL ||
+		    ov__map_put(&type_map, synonyms[i].spelling,
+		    strlen(synonyms[i].spelling), v) < 0)
 			return;
 }
 

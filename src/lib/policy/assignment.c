@@ -648,15 +648,11 @@ under(const char *id, const char *scope)
 static int
 in_mg(struct ov_arena *a, const struct pres *r, const char *mg)
 {
-	const struct ov_record *sub;
+	const struct ov_record *sub = ov_policy__scope_record(a, r, NULL);
 	const ov_json *chain;
-	const char *id;
 	size_t i, n = strcspn(mg, "/");
 
-	if (r->snap == NULL || r->subscription == NULL ||
-	    (id = ov__arena_printf(a, "/subscriptions/%s",
-	    r->subscription)) == NULL ||
-	    (sub = ov_model__by_id(r->snap, id)) == NULL)
+	if (sub == NULL)
 		return -1;
 	chain = ov_json_path(sub->body,
 	    "properties.managementGroupAncestorsChain");

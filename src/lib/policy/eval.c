@@ -173,6 +173,21 @@ ov_policy__pres_from_record(struct pres *p, const struct ov_record *r)
 	p->rec = r;
 }
 
+/* The record of r's subscription or of its resource group rg. */
+const struct ov_record *
+ov_policy__scope_record(struct ov_arena *a, const struct pres *r,
+    const char *rg)
+{
+	const char *id;
+
+	if (r == NULL || r->snap == NULL || r->subscription == NULL)
+		return NULL;
+	id = rg != NULL ? ov__arena_printf(a,
+	    "/subscriptions/%s/resourceGroups/%s", r->subscription, rg) :
+	    ov__arena_printf(a, "/subscriptions/%s", r->subscription);
+	return id != NULL ? ov_model__by_id(r->snap, id) : NULL;
+}
+
 /* Fill a pres from a bare resource object. */
 void
 ov_policy__pres_from_json(struct pres *p, const ov_json *body)

@@ -1655,20 +1655,6 @@ f_policy(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	RET(ov_policy__v_object(ex->a, keys, vals, 4));
 }
 
-/* A record of the resource's snapshot by id, or NULL. */
-static const struct ov_record *
-scope_record(struct evalx *ex, const struct pres *r, const char *rg)
-{
-	const char *id;
-
-	if (r == NULL || r->snap == NULL || r->subscription == NULL)
-		return NULL;
-	id = rg != NULL ? ov__arena_printf(ex->a,
-	    "/subscriptions/%s/resourceGroups/%s", r->subscription, rg) :
-	    ov__arena_printf(ex->a, "/subscriptions/%s", r->subscription);
-	return id != NULL ? ov_model__by_id(r->snap, id) : NULL;
-}
-
 static const ov_json *
 object_or_empty(struct ov_arena *a, const ov_json *v)
 {
@@ -1703,7 +1689,7 @@ f_resourcegroup(struct evalx *ex, const struct expr *e,
 	vals[1] = sv(ex->a, r != NULL ? r->rg : NULL);
 	vals[2] = sv(ex->a, "Microsoft.Resources/resourceGroups");
 	if (r != NULL && r->rg != NULL &&
-	    (g = scope_record(ex, r, r->rg)) != NULL) {
+	    (g = ov_policy__scope_record(ex->a, r, r->rg)) != NULL) {
 		vals[3] = sv(ex->a, g->location);
 		vals[4] = object_or_empty(ex->a, g->tags);
 		vals[5] = object_or_empty(ex->a, ov_json_get(g->body,
@@ -1741,7 +1727,7 @@ f_subscription(struct evalx *ex, const struct expr *e,
 	    "/subscriptions/%s", sub) : NULL);
 	vals[1] = sv(ex->a, sub);
 	vals[2] = &ov_policy__v_null;
-	if ((s = scope_record(ex, r, NULL)) != NULL) {
+	if ((s = ov_policy__scope_record(ex->a, r, NULL)) != NULL) {
 		if ((vals[2] = ov_json_get(s->body, "tenantId")) == NULL)
 			vals[2] = &ov_policy__v_null;
 		if ((dn = ov_json_get(s->body, "displayName")) == NULL)

@@ -483,6 +483,10 @@ int	ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
 void	ov_policy__pres_from_record(struct pres *p, const struct ov_record *r);
 /* Fill a pres from a bare resource object. */
 void	ov_policy__pres_from_json(struct pres *p, const ov_json *body);
+/* The snapshot's record of r's subscription (rg NULL) or resource group
+ * rg in it; NULL when r has no snapshot or the record was not collected. */
+const struct ov_record *ov_policy__scope_record(struct ov_arena *a,
+	    const struct pres *r, const char *rg);
 
 /* Evaluate every stride-th instance from first below last (0 = all). */
 int	ov_policy__eval_range(struct ov_policy_set *set,
