@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "findings/drift.h"
+#include "lib/snapshot/digest.h"
 #include "raci/contract.h"
 #include "store/backend.h"
 #include "util/alloc.h"

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "findings/drift.h"
+#include "lib/snapshot/digest.h"
 #include "model/model.h"
 #include "scan/scan_int.h"
 #include "store/backend.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "findings/drift.h"
+#include "lib/snapshot/digest.h"
 #include "store/backend.h"
 #include "util/alloc.h"
 #include "util/buf.h"

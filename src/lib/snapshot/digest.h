@@ -5,8 +5,8 @@
  * "path<TAB>json-value" lines sorted by path, plus a hash over them so two
  * scans compare by hash first.
  */
-#ifndef OV_FINDINGS_DRIFT_H
-#define OV_FINDINGS_DRIFT_H
+#ifndef OV_SNAPSHOT_DIGEST_H
+#define OV_SNAPSHOT_DIGEST_H
 
 #include <stddef.h>
 

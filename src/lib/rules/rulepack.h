@@ -6,8 +6,8 @@
  * Ownership: struct ov_rulepack (typedef ov_rulepack in overvisor/rules.h)
  * owns its arena and every rule's parsed document until ov_rulepack_free().
  */
-#ifndef OV_RACI_RULEPACK_H
-#define OV_RACI_RULEPACK_H
+#ifndef OV_RULES_RULEPACK_H
+#define OV_RULES_RULEPACK_H
 
 #include <stddef.h>
 

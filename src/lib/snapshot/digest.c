@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "findings/drift.h"
+#include "lib/snapshot/digest.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"

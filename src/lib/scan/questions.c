@@ -12,7 +12,7 @@
 #include "overvisor/contract.h"
 #include "lib/analyzers/analyzer.h"
 #include "lib/raci/contract.h"
-#include "lib/raci/duty.h"
+#include "lib/analyzers/duty.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
