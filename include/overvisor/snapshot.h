@@ -106,6 +106,13 @@ OV_EXTERN(int) ov_snapshot_types(const ov_snapshot *snap,
     int (*cb)(const char *type, size_t count, void *payload),
     void *payload);
 
+/** Coverage of one input source (for "missing is not secure"). */
+typedef struct {
+	const char	*name;		/**< "graph:users", "arg:resources" */
+	const char	*status;	/**< collected, partial, failed,
+					     not-requested, absent */
+} ov_source_info;
+
 /** The tenant id from the manifest, or NULL. */
 OV_EXTERN(const char *) ov_snapshot_tenant(const ov_snapshot *snap);
 

@@ -10,7 +10,7 @@
 
 #include "overvisor/exceptions.h"
 #include "overvisor/policy.h"
-#include "overvisor/rules.h"
+#include "overvisor/raci.h"
 #include "lib/raci/contract.h"
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
