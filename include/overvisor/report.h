@@ -16,6 +16,7 @@
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
 #include "overvisor/raci.h"
+#include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
 
 #ifdef __cplusplus
@@ -52,6 +53,13 @@ typedef struct {
 	size_t			 n_sources;
 	const char		*title;		/**< report title, may be NULL */
 } ov_report_input;
+
+/**
+ * Fill a report input from a pipeline result (the snapshot's metadata
+ * included).  Strings are borrowed from the result and its snapshot.
+ */
+OV_EXTERN(void) ov_scan_report_input(const ov_scan_result *r,
+    const char *snapshot_label, ov_report_input *out);
 
 /** Writer flags. */
 #define OV_REPORT_COLOR		0x01	/**< ANSI colours (text on a TTY) */

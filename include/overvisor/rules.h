@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file overvisor/rules.h
- * @brief The rule pack (list, test, docs).  The shared-responsibility
- * matrix and the compliance frameworks are in overvisor/raci.h, included
- * here.
+ * @brief The rule pack (list, test, docs), the compiled rule set that
+ * scans evaluate, and the analyzers' check table.  The shared-
+ * responsibility matrix and the compliance frameworks are in
+ * overvisor/raci.h, included here.
  *
  * Ownership: an ov_rulepack is created by ov_rulepack_load(), owned by the
- * caller and released with ov_rulepack_free().  Strings and arrays reached
- * from it are borrowed and live as long as it.
+ * caller and released with ov_rulepack_free().  An ov_ruleset from
+ * ov_ruleset_new() is owned by the caller and released with
+ * ov_ruleset_free(); once built it is immutable, so any number of threads
+ * and scans may read it at the same time.  An ov_rule_eval (evaluation
+ * state: one per thread) is owned by the caller and released with
+ * ov_rule_eval_free(); it borrows its rule set, which must outlive it.
+ * Strings and arrays reached from a handle are borrowed and live as long
+ * as it.
  */
 #ifndef OVERVISOR_RULES_H
 #define OVERVISOR_RULES_H
@@ -18,6 +25,7 @@
 
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
+#include "overvisor/policy.h"
 #include "overvisor/raci.h"
 #include "overvisor/snapshot.h"
 
@@ -128,6 +136,103 @@ OV_EXTERN(int) ov_rulepack_test(const ov_rulepack *pack, ov_ctx *ctx,
     const char *data_dir, const char *aliases_path,
     const char *fixtures_dir, const char *only, ov_rule_case_cb cb,
     void *payload, ov_rule_test_stats *stats);
+
+/* ------------------------------------------------------------------ */
+/* Compiled rule set: compile once, evaluate many snapshots            */
+
+/**
+ * The rule pack, extra policy definitions and the alias table, loaded and
+ * compiled once.  Immutable after ov_ruleset_new(): evaluation state lives
+ * in an ov_rule_eval, so threads and scans share one set.
+ */
+typedef struct ov_ruleset ov_ruleset;
+
+/** What a rule set is built from.  Initialise with OV_RULESET_OPTIONS_INIT. */
+typedef struct {
+	unsigned		 version;	/**< OV_RULESET_OPTIONS_VERSION */
+	const char		*data_dir;	/**< holds rules/ and data/; NULL
+						     for the built-in path */
+	const char		*rules_dir;	/**< rule pack; NULL for
+						     data_dir/rules */
+	bool			 no_rules;	/**< leave the rule pack out */
+	const char * const	*policy_paths;	/**< definitions, initiatives,
+						     assignments (files or
+						     directories) */
+	size_t			 n_policy_paths;
+	const char		*aliases_path;	/**< full alias table, or NULL
+						     for the shipped one */
+	const char * const	*params;	/**< "NAME=JSON" values for
+						     definitions evaluated
+						     without an assignment */
+	size_t			 n_params;
+	const char		*api_version;	/**< requestContext().apiVersion,
+						     or NULL */
+	const ov_snapshot	*snapshot;	/**< evaluate through this
+						     snapshot's assignments and
+						     exemptions, as Azure does;
+						     the set is then bound to
+						     it.  NULL: unbound */
+} ov_ruleset_options;
+
+#define OV_RULESET_OPTIONS_VERSION 1
+#define OV_RULESET_OPTIONS_INIT { OV_RULESET_OPTIONS_VERSION, NULL, NULL, \
+	false, NULL, 0, NULL, NULL, 0, NULL, NULL }
+
+/**
+ * Load and compile a rule set.  A definition that cannot be used is a
+ * diagnostic (ov_ruleset_diag()), not a failure; the call fails only when
+ * a path cannot be read, the options are wrong or memory runs out.
+ * *out is owned by the caller.
+ */
+OV_EXTERN(int) ov_ruleset_new(ov_ruleset **out, ov_ctx *ctx,
+    const ov_ruleset_options *opts);
+
+/** Release a rule set.  NULL is ignored. */
+OV_EXTERN(void) ov_ruleset_free(ov_ruleset *rs);
+
+/** Counts of what was loaded and compiled. */
+OV_EXTERN(void) ov_ruleset_stats(const ov_ruleset *rs, ov_policy_stats *out);
+
+/** Diagnostic i of loading and compiling; OV_ENOTFOUND past the end. */
+OV_EXTERN(int) ov_ruleset_diag(const ov_ruleset *rs, size_t i,
+    ov_policy_diag *out);
+
+/** The snapshot the set is bound to (its assignments), or NULL. */
+OV_EXTERN(const ov_snapshot *) ov_ruleset_snapshot(const ov_ruleset *rs);
+
+/**
+ * Evaluation state over one rule set: scratch memory and the context
+ * (clock, limits) of one thread.  Cheap to create; reuse it across
+ * records and snapshots.
+ */
+typedef struct ov_rule_eval ov_rule_eval;
+
+/** Create evaluation state for rs; ctx gives the clock and limits. */
+OV_EXTERN(int) ov_rule_eval_new(ov_rule_eval **out, const ov_ruleset *rs,
+    ov_ctx *ctx);
+
+/** Release evaluation state.  NULL is ignored. */
+OV_EXTERN(void) ov_rule_eval_free(ov_rule_eval *ev);
+
+/**
+ * Evaluate every rule that applies to record i of snap (with
+ * OV_POLICY_EVAL_ALL, every rule, to report not-applicable too), rules in
+ * set order; related records (auditIfNotExists targets, scopes) are looked
+ * up through the snapshot's index.  snap must be indexed
+ * (ov_snapshot_index()), and be the bound snapshot when the set is bound.
+ * Each result goes to cb; a non-zero return stops and is passed back.
+ */
+OV_EXTERN(int) ov_rule_eval_record(ov_rule_eval *ev, const ov_snapshot *snap,
+    size_t i, unsigned flags, ov_policy_result_cb cb, void *payload);
+
+/**
+ * Evaluate the set on every record of snap (indexed), rule by rule in set
+ * order and records in snapshot order: the same results as
+ * ov_rule_eval_record() over every record, in another order.
+ */
+OV_EXTERN(int) ov_rule_eval_snapshot(ov_rule_eval *ev,
+    const ov_snapshot *snap, unsigned flags, ov_policy_result_cb cb,
+    void *payload);
 
 #ifdef __cplusplus
 }
