@@ -96,7 +96,7 @@ answer(const ov_scan_result *chk, const char *id)
 		if (strcmp(ov_scan_answer(chk, i)->id, id) == 0)
 			return ov_scan_answer(chk, i);
 	fail_msg("no answer %s", id);
-	return NULL;
+	abort();
 }
 
 static bool
