@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "overvisor/common.h"
 
@@ -241,9 +242,16 @@ OV_EXTERN(int) ov_json_write(const ov_json *v, unsigned wflags,
  */
 OV_EXTERN(char *) ov_json_to_string(const ov_json *v, unsigned wflags);
 
-/** Write a JSON string literal (with quotes) for len bytes of s. */
+/**
+ * Write a JSON string literal (with quotes) for len bytes of s: the one
+ * string escaper every JSON output of overvisor goes through.  Invalid
+ * UTF-8 becomes U+FFFD.
+ */
 OV_EXTERN(int) ov_json_write_string(const char *s, size_t len,
     unsigned wflags, ov_json_sink sink, void *payload);
+
+/** Write s as a JSON string literal to f, or null when s is NULL. */
+OV_EXTERN(int) ov_json_fput_string(const char *s, FILE *f);
 
 /** Free memory returned by the library (strings from ov_json_to_string). */
 OV_EXTERN(void) ov_free(void *p);

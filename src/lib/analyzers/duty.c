@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/json/json_out.h"
 #include "lib/raci/contract.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -114,12 +115,6 @@ ov_duty__ev(struct ov_duty_finding *df, const char *path,
 	va_end(ap);
 }
 
-static int
-buf_sink(const char *data, size_t len, void *payload)
-{
-	return ov__buf_add(payload, data, len);
-}
-
 /* Add evidence with a string value. */
 void
 ov_duty__ev_str(struct ov_duty_finding *df, const char *path,
@@ -130,8 +125,7 @@ ov_duty__ev_str(struct ov_duty_finding *df, const char *path,
 	va_list ap;
 
 	if (value != NULL) {
-		if (ov_json_write_string(value, strlen(value), 0, buf_sink,
-		    &b) == 0)
+		if (ov_json__buf_string(&b, value) == 0)
 			q = ov__buf_cstr(&b);
 		else
 			df->oom = true;

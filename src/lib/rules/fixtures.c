@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/raci/raci_util.h"
 #include "lib/rules/rulepack.h"
 #include "overvisor/policy.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/file.h"
 
 /* What the evaluation callback looks for and what it found. */
 struct probe {
@@ -128,7 +128,8 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_rule_eval *ev,
 		return 0;
 	}
 	fclose(probe);
-	if ((error = ov_raci__read_file(ctx, path, &data, &len)) < 0)
+	if ((error = ov__read_file(ctx, OV_ERRCLASS_INPUT, path,
+	    OV_DATA_MAX_FILE, &data, &len)) < 0)
 		return error;
 	if ((error = ov_json_parse(&doc, ctx, data, len, OV_JSON_STRICT,
 	    &jerr)) < 0) {
@@ -181,7 +182,7 @@ ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
 	ov_policy_set *set = NULL;
 	ov_ruleset *rs = NULL;
 	ov_rule_eval *ev = NULL;
-	struct ov_buf b = OV_BUF_INIT(OV_RACI_MAX_FILE);
+	struct ov_buf b = OV_BUF_INIT(OV_DATA_MAX_FILE);
 	size_t i;
 	int error;
 

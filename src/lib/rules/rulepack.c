@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/raci/raci_util.h"
+#include "overvisor/json.h"
 #include "lib/rules/rulepack.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/file.h"
 
 static const char *const duties[] = {
 	"os-patching", "identity-review", "nsg-review", "defender-triage",
@@ -220,7 +221,7 @@ ov_rulepack_load(ov_rulepack **out, ov_ctx *ctx, const char *rules_dir)
 		return ov__error_oom(ctx);
 	p->ctx = ctx;
 	ov__arena_init(&p->arena, 0, 0);
-	if ((error = ov_raci__list_files(ctx, &p->arena, rules_dir, ".json",
+	if ((error = ov__list_files(ctx, &p->arena, rules_dir, ".json",
 	    &paths, &n)) < 0)
 		goto fail;
 	p->rules = ov__arena_calloc(&p->arena, n + 1, sizeof(*p->rules));
@@ -232,8 +233,8 @@ ov_rulepack_load(ov_rulepack **out, ov_ctx *ctx, const char *rules_dir)
 	for (i = 0; i < n; i++) {
 		size_t len;
 
-		if ((error = ov_raci__read_file(ctx, paths[i], &p->texts[i],
-		    &len)) < 0)
+		if ((error = ov__read_file(ctx, OV_ERRCLASS_INPUT, paths[i],
+		    OV_DATA_MAX_FILE, &p->texts[i], &len)) < 0)
 			goto fail;
 		p->n_texts++;
 		if ((error = load_one(p, paths[i], p->texts[i], len,
@@ -305,7 +306,7 @@ static void
 json_kv(FILE *f, const char *key, const char *val, bool comma)
 {
 	fprintf(f, "%s\"%s\": ", comma ? ", " : "", key);
-	ov_raci__json_str(f, val);
+	(void)ov_json_fput_string(val, f);
 }
 
 static void
@@ -317,7 +318,7 @@ json_arr(FILE *f, const char *key, const char * const *v, size_t n)
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			fputs(", ", f);
-		ov_raci__json_str(f, v[i]);
+		(void)ov_json_fput_string(v[i], f);
 	}
 	fputc(']', f);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "lib/analyzers/analyzer.h"
+#include "lib/json/json_out.h"
 #include "lib/model/model.h"
 #include "lib/raci/contract.h"
 #include "util/alloc.h"
@@ -124,29 +125,6 @@ ov_network_path_name(ov_network_path p)
 }
 
 static int
-jstr(struct ov_buf *b, const char *s)
-{
-	size_t i;
-	int error = 0;
-
-	if (s == NULL)
-		return ov__buf_puts(b, "null");
-	error |= ov__buf_putc(b, '"');
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			error |= ov__buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			error |= ov__buf_printf(b, "\\u%04x", c);
-		else
-			error |= ov__buf_putc(b, (char)c);
-	}
-	error |= ov__buf_putc(b, '"');
-	return error != 0 ? OV_ENOMEM : 0;
-}
-
-static int
 ports_text(struct ov_buf *b, unsigned lo, unsigned hi)
 {
 	if (lo == hi)
@@ -162,27 +140,27 @@ exp_json(struct ov_buf *b, const ov_network_exposure *e)
 	int error = 0;
 
 	error |= ov__buf_puts(b, "{\"resource\":");
-	error |= jstr(b, e->resource_id);
+	error |= ov_json__buf_string(b, e->resource_id);
 	error |= ov__buf_puts(b, ",\"type\":");
-	error |= jstr(b, e->resource_type);
+	error |= ov_json__buf_string(b, e->resource_type);
 	error |= ov__buf_puts(b, ",\"nic\":");
-	error |= jstr(b, e->nic_id);
+	error |= ov_json__buf_string(b, e->nic_id);
 	error |= ov__buf_puts(b, ",\"ipConfiguration\":");
-	error |= jstr(b, e->ipconfig);
+	error |= ov_json__buf_string(b, e->ipconfig);
 	error |= ov__buf_puts(b, ",\"privateIp\":");
-	error |= jstr(b, e->private_ip);
+	error |= ov_json__buf_string(b, e->private_ip);
 	error |= ov__buf_printf(b, ",\"path\":\"%s\",\"via\":",
 	    ov_network_path_name(e->path));
-	error |= jstr(b, e->via_id);
+	error |= ov_json__buf_string(b, e->via_id);
 	error |= ov__buf_puts(b, ",\"viaRule\":");
-	error |= jstr(b, e->via_rule);
+	error |= ov_json__buf_string(b, e->via_rule);
 	error |= ov__buf_puts(b, ",\"frontend\":");
-	error |= jstr(b, e->frontend);
+	error |= ov_json__buf_string(b, e->frontend);
 	error |= ov__buf_printf(b, ",\"protocol\":\"%s\",\"ports\":\"",
 	    e->protocol);
 	error |= ports_text(b, e->port_lo, e->port_hi);
 	error |= ov__buf_puts(b, "\",\"source\":");
-	error |= jstr(b, e->source);
+	error |= ov_json__buf_string(b, e->source);
 	error |= ov__buf_printf(b, ",\"anySource\":%s,\"waf\":%s,"
 	    "\"indeterminate\":%s,\"severity\":\"%s\",\"rules\":[",
 	    e->any_source ? "true" : "false", e->waf ? "true" : "false",
@@ -193,11 +171,11 @@ exp_json(struct ov_buf *b, const ov_network_exposure *e)
 
 		error |= ov__buf_printf(b, "%s{\"level\":\"%s\",\"nsg\":",
 		    k ? "," : "", r->level);
-		error |= jstr(b, r->nsg_id);
+		error |= ov_json__buf_string(b, r->nsg_id);
 		error |= ov__buf_puts(b, ",\"rule\":");
-		error |= jstr(b, r->rule_id);
+		error |= ov_json__buf_string(b, r->rule_id);
 		error |= ov__buf_puts(b, ",\"name\":");
-		error |= jstr(b, r->rule_name);
+		error |= ov_json__buf_string(b, r->rule_name);
 		error |= ov__buf_printf(b, ",\"priority\":%d}", r->priority);
 	}
 	error |= ov__buf_puts(b, "]}");
