@@ -59,7 +59,8 @@ print_item(const ov_diff_item *it, void *payload)
 			fputs(", \"rule\": ", stdout);
 			ov_json_fput_string(it->rule, stdout);
 			fputs(", \"severity\": ", stdout);
-			ov_json_fput_string(ov_severity_name(it->severity), stdout);
+			ov_json_fput_string(ov_severity_name(it->severity),
+			    stdout);
 			fputs(", \"title\": ", stdout);
 			ov_json_fput_string(it->title, stdout);
 		}

@@ -87,7 +87,8 @@ collect(const ov_policy_result *r, void *payload)
 	    r->value != NULL ? r->value : "");
 	if (l->n == l->cap) {
 		l->cap = l->cap != 0 ? l->cap * 2 : 1024;
-		l->v = realloc(l->v, l->cap * sizeof(*l->v)); /* checksrc: allow */
+		l->v = realloc(l->v,	/* checksrc: allow */
+		    l->cap * sizeof(*l->v));
 		assert_non_null(l->v);
 	}
 	l->v[l->n] = strdup(buf);	/* checksrc: allow */

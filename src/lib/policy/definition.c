@@ -334,7 +334,8 @@ add_entry(const char *path, const char *name, int kind, void *payload)
 {
 	size_t n = strlen(name);
 
-	if (kind != OV_WALK_FILE || n <= 5 || strcmp(name + n - 5, ".json") != 0)
+	if (kind != OV_WALK_FILE || n <= 5 ||
+	    strcmp(name + n - 5, ".json") != 0)
 		return 0;
 	return add_one(payload, path);
 }

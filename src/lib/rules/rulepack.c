@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "overvisor/json.h"
+#include "lib/rules/checks.h"
 #include "lib/rules/rulepack.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -302,15 +303,18 @@ ov_rulepack_find(const ov_rulepack *p, const char *id)
 	return NULL;
 }
 
-static void
-json_kv(FILE *f, const char *key, const char *val, bool comma)
+/* A "key": value member; see rulepack.h. */
+void
+ov_rules__json_kv(FILE *f, const char *key, const char *val, bool comma)
 {
 	fprintf(f, "%s\"%s\": ", comma ? ", " : "", key);
 	(void)ov_json_fput_string(val, f);
 }
 
-static void
-json_arr(FILE *f, const char *key, const char * const *v, size_t n)
+/* A "key": [values] member (never first); see rulepack.h. */
+void
+ov_rules__json_arr(FILE *f, const char *key, const char * const *v,
+    size_t n)
 {
 	size_t i;
 
@@ -323,50 +327,108 @@ json_arr(FILE *f, const char *key, const char * const *v, size_t n)
 	fputc(']', f);
 }
 
-/* Write the pack as a JSON array, keys in sorted order. */
+/* One rule as a JSON object, keys in sorted order. */
+static void
+rule_json(FILE *f, const ov_rule_info *r)
+{
+	fputc('{', f);
+	ov_rules__json_kv(f, "builtin", r->builtin, false);
+	ov_rules__json_kv(f, "category", r->category, true);
+	ov_rules__json_arr(f, "controls", r->controls, r->n_controls);
+	ov_rules__json_kv(f, "defaultEffect", r->default_effect, true);
+	ov_rules__json_kv(f, "description", r->description, true);
+	ov_rules__json_kv(f, "duty", r->duty, true);
+	ov_rules__json_arr(f, "effects", r->effects, r->n_effects);
+	ov_rules__json_kv(f, "id", r->id, true);
+	ov_rules__json_kv(f, "kind", "rule", true);
+	ov_rules__json_kv(f, "layer", r->layer, true);
+	ov_rules__json_kv(f, "mode", r->mode, true);
+	ov_rules__json_kv(f, "remediation", r->remediation, true);
+	ov_rules__json_kv(f, "resourceType", r->resource_type, true);
+	ov_rules__json_kv(f, "severity", r->severity, true);
+	ov_rules__json_kv(f, "title", r->title, true);
+	ov_rules__json_kv(f, "version", r->version, true);
+	fputc('}', f);
+}
+
+/*
+ * The rules of p (NULL: none) and, with checks, the analyzer checks,
+ * merged in id order: the next one at cursors *i (rules) and *k (checks).
+ */
+static bool
+next_entry(const ov_rulepack *p, bool checks, size_t *i, size_t *k,
+    const ov_rule_info **r, const ov_check_info **c)
+{
+	const ov_rule_info *nr = p != NULL && *i < p->n_rules ?
+	    &p->rules[*i] : NULL;
+	const ov_check_info *nc = checks ? ov_checks_get(*k) : NULL;
+
+	*r = NULL;
+	*c = NULL;
+	if (nr != NULL && (nc == NULL || strcmp(nr->id, nc->id) <= 0)) {
+		*r = nr;
+		(*i)++;
+	} else if (nc != NULL) {
+		*c = nc;
+		(*k)++;
+	}
+	return *r != NULL || *c != NULL;
+}
+
+/* List rules and analyzer checks; see overvisor/rules.h. */
+int
+ov_rules_write_list(const ov_rulepack *p, unsigned what, bool json,
+    FILE *f)
+{
+	const ov_rule_info *r;
+	const ov_check_info *c;
+	bool checks = (what & OV_LIST_CHECKS) != 0;
+	size_t i = 0, k = 0, n = 0;
+
+	if (!(what & OV_LIST_RULES))
+		p = NULL;
+	if (!json)
+		fprintf(f, "%-8s %-12s %-8s %-38s %s\n", "KIND", "ID",
+		    "SEVERITY", "LAYER", "TITLE");
+	else
+		fputc('[', f);
+	while (next_entry(p, checks, &i, &k, &r, &c)) {
+		if (json) {
+			fputs(n++ == 0 ? "\n  " : ",\n  ", f);
+			if (r != NULL)
+				rule_json(f, r);
+			else
+				ov_rules__check_json(f, c);
+		} else if (r != NULL) {
+			fprintf(f, "%-8s %-12s %-8s %-38s %s\n", "rule", r->id,
+			    r->severity, r->layer, r->title);
+		} else {
+			fprintf(f, "%-8s %-12s %-8s %-38s %s\n", "analyzer",
+			    c->id, c->severity, c->layer != NULL ? c->layer :
+			    "(the duty's)", c->title);
+		}
+	}
+	if (json)
+		fputs(n > 0 ? "\n]\n" : "]\n", f);
+	else if (p != NULL && checks)
+		fprintf(f, "%zu rules, %zu analyzer checks\n", p->n_rules, k);
+	else if (checks)
+		fprintf(f, "%zu analyzer checks\n", k);
+	else
+		fprintf(f, "%zu rules\n", p != NULL ? p->n_rules : 0);
+	return ferror(f) ? OV_EIO : 0;
+}
+
+/* Write the pack as a JSON array. */
 int
 ov_rulepack_write_json(const ov_rulepack *p, FILE *f)
 {
-	size_t i;
-
-	fputs("[", f);
-	for (i = 0; i < p->n_rules; i++) {
-		const ov_rule_info *r = &p->rules[i];
-
-		fputs(i == 0 ? "\n  {" : ",\n  {", f);
-		json_kv(f, "builtin", r->builtin, false);
-		json_kv(f, "category", r->category, true);
-		json_arr(f, "controls", r->controls, r->n_controls);
-		json_kv(f, "defaultEffect", r->default_effect, true);
-		json_kv(f, "description", r->description, true);
-		json_kv(f, "duty", r->duty, true);
-		json_arr(f, "effects", r->effects, r->n_effects);
-		json_kv(f, "id", r->id, true);
-		json_kv(f, "layer", r->layer, true);
-		json_kv(f, "mode", r->mode, true);
-		json_kv(f, "remediation", r->remediation, true);
-		json_kv(f, "resourceType", r->resource_type, true);
-		json_kv(f, "severity", r->severity, true);
-		json_kv(f, "title", r->title, true);
-		json_kv(f, "version", r->version, true);
-		fputc('}', f);
-	}
-	fputs(p->n_rules > 0 ? "\n]\n" : "]\n", f);
-	return ferror(f) ? OV_EIO : 0;
+	return ov_rules_write_list(p, OV_LIST_RULES, true, f);
 }
 
 /* Write the pack as a text table. */
 int
 ov_rulepack_write_text(const ov_rulepack *p, FILE *f)
 {
-	size_t i;
-
-	fprintf(f, "%-11s %-8s %-38s %s\n", "ID", "SEVERITY", "LAYER",
-	    "TITLE");
-	for (i = 0; i < p->n_rules; i++)
-		fprintf(f, "%-11s %-8s %-38s %s\n", p->rules[i].id,
-		    p->rules[i].severity, p->rules[i].layer,
-		    p->rules[i].title);
-	fprintf(f, "%zu rules\n", p->n_rules);
-	return ferror(f) ? OV_EIO : 0;
+	return ov_rules_write_list(p, OV_LIST_RULES, false, f);
 }

@@ -489,8 +489,8 @@ dir_entry(const char *path, const char *name, int kind, void *payload)
 
 	if (kind == OV_WALK_DIR) {
 		snprintf(mpath, sizeof(mpath), "%s/manifest.json", path);
-		if ((dl->flags & OV_LOAD_SYNTAX_ONLY) || stat(mpath, &st) != 0 ||
-		    !S_ISREG(st.st_mode))
+		if ((dl->flags & OV_LOAD_SYNTAX_ONLY) ||
+		    stat(mpath, &st) != 0 || !S_ISREG(st.st_mode))
 			return 0;
 		if ((error = ov__read_file(dl->s->ctx, OV_ERRCLASS_INPUT,
 		    mpath, 16u << 20, &mdata, &mlen)) < 0)
