@@ -373,9 +373,11 @@ gen_one(const struct fwdef *fw, const char *corpus, const char *repo)
 	fputs(",\n  \"prefix\": ", f);
 	(void)ov_json_fput_string(fw->prefix, f);
 	fputs(",\n  \"source\": {\"initiative\": ", f);
-	(void)ov_json_fput_string(ov_json_string(ov_json_get(ov_json_doc_root(doc), "name")), f);
+	(void)ov_json_fput_string(ov_json_string(ov_json_get(
+	    ov_json_doc_root(doc), "name")), f);
 	fputs(", \"displayName\": ", f);
-	(void)ov_json_fput_string(ov_json_string(ov_json_get(props, "displayName")), f);
+	(void)ov_json_fput_string(ov_json_string(ov_json_get(props,
+	    "displayName")), f);
 	fputs(", \"file\": ", f);
 	(void)ov_json_fput_string(fw->file, f);
 	fputs("},\n  \"generatedBy\": \"tools/gen_frameworks.c\",\n", f);
