@@ -103,6 +103,9 @@ OV_EXTERN(int) ov_json_parse(ov_json_doc **out, ov_ctx *ctx,
 /** YAML parse options (ov_json_parse_yaml() only). */
 #define OV_YAML_STREAM		0x100	/**< the root is an array holding
 					     every document of the stream */
+#define OV_YAML_KEEP_DUPLICATES	0x200	/**< a key given twice stays two
+					     members, in source order, so a
+					     strict reader can reject it */
 
 /**
  * Nodes that aliases may add to a YAML document when expanded; a document
@@ -121,7 +124,7 @@ OV_EXTERN(int) ov_json_parse(ov_json_doc **out, ov_ctx *ctx,
  * The mapping to JSON:
  * - a mapping becomes an object in source order; keys must be scalars and
  *   keep their text; a key given twice keeps its first place and takes the
- *   last value ("last wins");
+ *   last value ("last wins"), or with OV_YAML_KEEP_DUPLICATES stays twice;
  * - a sequence becomes an array;
  * - a plain (unquoted) scalar is typed by the YAML 1.2 core schema: empty,
  *   "~" and null/Null/NULL are null; true/True/TRUE and false/False/FALSE

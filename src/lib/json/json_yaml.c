@@ -52,6 +52,7 @@ struct anchor {
 
 struct yloader {
 	ov_ctx		*ctx;		/* error and limits; may be NULL */
+	unsigned	 flags;		/* OV_YAML_* */
 	ov_json_error	*err;		/* where to describe a failure */
 	const char	*data;		/* the input */
 	size_t		 len;		/* its bytes */
@@ -546,7 +547,8 @@ build_members(struct yloader *L, const struct frame *f, ov_json *v,
 		m[k].klen = ks->tlen;
 		m[k].khash = ov_json__hash(ks->text, ks->tlen);
 		m[k].value = vs->v;
-		at = first_of_key(m, k, n > SMALL_MAP ? &seen : NULL);
+		at = (L->flags & OV_YAML_KEEP_DUPLICATES) ? k :
+		    first_of_key(m, k, n > SMALL_MAP ? &seen : NULL);
 		if (at != k) {
 			m[at].value = vs->v;
 		} else {
@@ -700,6 +702,7 @@ ov_json_parse_yaml(ov_json_doc **out, ov_ctx *ctx, const char *data,
 	*out = NULL;
 	memset(&L, 0, sizeof(L));
 	L.ctx = ctx;
+	L.flags = flags;
 	L.err = err;
 	L.data = data != NULL ? data : "";
 	L.len = data != NULL ? len : 0;
