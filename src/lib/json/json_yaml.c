@@ -107,28 +107,14 @@ fail(struct yloader *L, int code, uint64_t off, const char *fmt, ...)
 static int
 fail(struct yloader *L, int code, uint64_t off, const char *fmt, ...)
 {
-	ov_json_error e;
 	va_list ap;
+	int error;
 
-	if (code == OV_ENOMEM) {
-		snprintf(e.message, sizeof(e.message), "out of memory");
-	} else {
-		va_start(ap, fmt);
-		vsnprintf(e.message, sizeof(e.message), fmt, ap);
-		va_end(ap);
-	}
-	if (off > L->len)
-		off = L->len;
-	e.offset = off;
-	ov_json_position(L->data, L->len, off, &e.line, &e.column);
-	if (code == OV_ENOMEM)
-		ov__error_oom(L->ctx);
-	else
-		ov__error_at(L->ctx, code, OV_ERRCLASS_JSON, NULL, e.line,
-		    e.column, NULL, "%s", e.message);
-	if (L->err != NULL)
-		*L->err = e;
-	return code;
+	va_start(ap, fmt);
+	error = ov_json__vfail(L->ctx, L->err, L->data, L->len, off, code,
+	    fmt, ap);
+	va_end(ap);
+	return error;
 }
 
 /* Grow an array of elements of size esize so that it holds need. */

@@ -10,7 +10,6 @@
 
 #include "overvisor/json.h"
 #include "lib/rules/checks.h"
-#include "lib/rules/rulepack.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/hash.h"
@@ -221,30 +220,4 @@ ov_checks_find(const char *id)
 	const struct ov_check *r = ov_rules__check(id);
 
 	return r != NULL ? &r->info : NULL;
-}
-
-/* One check as a JSON object, keys in sorted order. */
-void
-ov_rules__check_json(FILE *f, const ov_check_info *c)
-{
-	fputc('{', f);
-	ov_rules__json_kv(f, "analyzer", c->analyzer, false);
-	ov_rules__json_arr(f, "controls", c->controls, c->n_controls);
-	ov_rules__json_kv(f, "description", c->description, true);
-	ov_rules__json_kv(f, "docs", c->docs, true);
-	ov_rules__json_kv(f, "duty", c->duty, true);
-	ov_rules__json_kv(f, "dutyNote", c->duty_note, true);
-	ov_rules__json_kv(f, "id", c->id, true);
-	ov_rules__json_kv(f, "kind", "analyzer", true);
-	ov_rules__json_kv(f, "layer", c->layer, true);
-	ov_rules__json_kv(f, "layerNote", c->layer_note, true);
-	ov_rules__json_arr(f, "peers", c->peers, c->n_peers);
-	ov_rules__json_kv(f, "remediation", c->remediation, true);
-	ov_rules__json_kv(f, "severity", c->severity, true);
-	ov_rules__json_kv(f, "severityNote", c->severity_note, true);
-	ov_rules__json_kv(f, "started", c->started, true);
-	ov_rules__json_kv(f, "state", c->state, true);
-	ov_rules__json_kv(f, "stateNote", c->state_note, true);
-	ov_rules__json_kv(f, "title", c->title, true);
-	fputc('}', f);
 }

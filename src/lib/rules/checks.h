@@ -14,7 +14,6 @@
 #define OV_RULES_CHECKS_H
 
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "overvisor/finding.h"
 #include "overvisor/rules.h"
@@ -39,8 +38,5 @@ const struct ov_check *ov_rules__check(const char *id);
  * bug in data/analyzers/checks.json that the unit tests catch.
  */
 const char *ov_rules__checks_error(void);
-
-/* Write one check as a JSON object (the `rules list` shape). */
-void	ov_rules__check_json(FILE *f, const ov_check_info *c);
 
 #endif

@@ -11,9 +11,7 @@
 #ifndef OV_RULES_RULEPACK_H
 #define OV_RULES_RULEPACK_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 #include "overvisor/json.h"
 #include "overvisor/rules.h"
@@ -35,12 +33,5 @@ struct ov_rulepack {
  */
 int	ov_rules__ruleset_adopt(ov_ruleset **out, ov_ctx *ctx,
 	    ov_policy_set *set);
-
-/* JSON listing helpers: a "key": value member (after ", " when comma),
- * and a ", "key": [values]" member. */
-void	ov_rules__json_kv(FILE *f, const char *key, const char *val,
-	    bool comma);
-void	ov_rules__json_arr(FILE *f, const char *key, const char * const *v,
-	    size_t n);
 
 #endif
