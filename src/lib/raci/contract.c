@@ -38,25 +38,36 @@
 #define D(n)	((int64_t)(n) * OV_DAY_SECONDS)
 #define H(n)	((int64_t)(n) * 3600)
 
-/* Default SLA and cadence of every known duty; sla by ov_severity. */
+/*
+ * Every known duty: its default SLA (by ov_severity) and cadence, and the
+ * layer its work happens in (for findings about the duty itself, which
+ * name no resource layer).
+ */
 static const struct duty_default {
 	const char	*name;
 	int64_t		 sla[OV_CONTRACT_N_SEV]; /* info, low, medium, high,
 						   critical */
 	int64_t		 cadence;
+	ov_layer	 layer;
 } duty_defaults[] = {
-	{ OV_DUTY_OS_PATCHING, { 0, D(90), D(30), D(14), D(14) }, D(30) },
-	{ OV_DUTY_IDENTITY_REVIEW, { 0, D(90), D(30), D(14), D(7) }, D(90) },
-	{ OV_DUTY_NSG_REVIEW, { 0, D(90), D(30), D(14), D(3) }, D(90) },
-	{ OV_DUTY_DEFENDER_TRIAGE, { 0, D(90), D(30), D(7), D(1) }, D(7) },
+	{ OV_DUTY_OS_PATCHING, { 0, D(90), D(30), D(14), D(14) }, D(30),
+	    OV_LAYER_OPERATING_SYSTEM },
+	{ OV_DUTY_IDENTITY_REVIEW, { 0, D(90), D(30), D(14), D(7) }, D(90),
+	    OV_LAYER_ACCOUNTS_AND_IDENTITIES },
+	{ OV_DUTY_NSG_REVIEW, { 0, D(90), D(30), D(14), D(3) }, D(90),
+	    OV_LAYER_NETWORK_CONTROLS },
+	{ OV_DUTY_DEFENDER_TRIAGE, { 0, D(90), D(30), D(7), D(1) }, D(7),
+	    OV_LAYER_APPLICATIONS },
 	{ OV_DUTY_POLICY_ENFORCEMENT, { 0, D(90), D(30), D(14), D(7) },
-	    D(90) },
+	    D(90), OV_LAYER_APPLICATIONS },
 	{ OV_DUTY_BACKUP_VALIDATION, { 0, D(30), D(14), D(3), D(1) },
-	    D(90) },
-	{ OV_DUTY_MONITORING, { 0, D(7), D(3), H(24), H(4) }, D(1) },
-	{ OV_DUTY_INCIDENT_RESPONSE, { 0, H(72), H(24), H(4), H(1) }, 0 },
+	    D(90), OV_LAYER_INFORMATION_AND_DATA },
+	{ OV_DUTY_MONITORING, { 0, D(7), D(3), H(24), H(4) }, D(1),
+	    OV_LAYER_APPLICATIONS },
+	{ OV_DUTY_INCIDENT_RESPONSE, { 0, H(72), H(24), H(4), H(1) }, 0,
+	    OV_LAYER_APPLICATIONS },
 	{ OV_DUTY_GOVERNANCE_REPORTING, { 0, D(30), D(30), D(14), D(7) },
-	    D(30) },
+	    D(30), OV_LAYER_INFORMATION_AND_DATA },
 };
 #define N_DUTY_DEFAULTS (sizeof(duty_defaults) / sizeof(duty_defaults[0]))
 
@@ -1218,4 +1229,14 @@ ov_answer_status_name(ov_answer_status s)
 	case OV_ANSWER_GAP: return "gap";
 	}
 	return "unknown";
+}
+
+/* The layer a duty works in; see contract.h. */
+ov_layer
+ov_contract__duty_layer(const char *duty)
+{
+	const struct duty_default *dd = duty != NULL ? duty_default(duty) :
+	    NULL;
+
+	return dd != NULL ? dd->layer : OV_LAYER_UNKNOWN;
 }
