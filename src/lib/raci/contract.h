@@ -118,6 +118,17 @@ struct ov_contract_duty {
 						   done, or NULL */
 	bool			 is_default;	/* not in the file: defaults */
 	unsigned		 line;		/* where defined, 1-based */
+	const char		**consulted;	/* party ids consulted */
+	size_t			 n_consulted;	/* number of consulted */
+	const char		**informed;	/* party ids kept informed */
+	size_t			 n_informed;	/* number of informed */
+	const char * const	*consulted_names; /* display names: consulted
+						   and sign-off, less R/A */
+	size_t			 n_consulted_names; /* their number */
+	const char * const	*informed_names; /* display names: informed
+						   and escalation targets,
+						   less R/A/C */
+	size_t			 n_informed_names; /* their number */
 };
 
 /* A zone pair traffic must never flow across (network segmentation). */
@@ -202,6 +213,17 @@ const char *ov_contract__accountable(const struct ov_contract *c,
 /* Display name of the responsible party of duty, or NULL. */
 const char *ov_contract__responsible(const struct ov_contract *c,
 	    const char *duty);
+/*
+ * Display names of the parties consulted on duty (the `consulted` list and
+ * the sign-off party) and of those kept informed (the `informed` list and
+ * every escalation target), none repeating a party already responsible,
+ * accountable or consulted.  *out is borrowed from the contract; returns
+ * the count (0 and NULL without a contract or duty).
+ */
+size_t	ov_contract__consulted(const struct ov_contract *c, const char *duty,
+	    const char *const **out);
+size_t	ov_contract__informed(const struct ov_contract *c, const char *duty,
+	    const char *const **out);
 /* Owner side of a duty: customer when the accountable party is the
  * customer, shared when a CSP or MSP is responsible for it. */
 ov_owner ov_contract__owner(const struct ov_contract *c, const char *duty);

@@ -11,6 +11,7 @@
 #include "overvisor/exceptions.h"
 #include "overvisor/policy.h"
 #include "overvisor/rules.h"
+#include "lib/model/model.h"
 #include "lib/raci/contract.h"
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
@@ -217,8 +218,36 @@ duty_layer(const char *duty)
 }
 
 /*
+ * The type whose service model decides the owner of a finding's layer: the
+ * resource's own, or, for an extension resource (a Defender assessment on
+ * a virtual machine, ".../virtualMachines/vm/providers/Microsoft.Security/
+ * assessments/x"), the type of the resource it extends, which is what the
+ * finding is about.  Strings come from the result's arena.
+ */
+static const char *
+subject_type(struct ov_scan_result *r, const ov_finding *f)
+{
+	struct ov_arm_id id;
+	const char *p, *first = NULL, *last = NULL;
+
+	for (p = f->resource_id; *p != '\0'; p++)
+		if (*p == '/' && ov__startswith_ci(p, "/providers/")) {
+			if (first == NULL)
+				first = p;
+			last = p;
+		}
+	if (last == first)
+		return f->resource_type;
+	if (ov_model__arm_id_parse(&id, &r->arena, f->resource_id,
+	    (size_t)(last - f->resource_id)) < 0 || id.type == NULL)
+		return f->resource_type;
+	return id.type;
+}
+
+/*
  * Copy every finding, filling what the producer could not know: the
- * accountable party and due date from the contract duty, the owner side.
+ * responsible, accountable, consulted and informed parties and the due date
+ * from the contract duty, the owner side from the matrix.
  */
 static int
 fill_accountability(struct ov_scan_result *r)
@@ -247,18 +276,26 @@ fill_accountability(struct ov_scan_result *r)
 		if (g.layer == OV_LAYER_UNKNOWN)
 			g.layer = duty_layer(g.duty);
 		/*
-		 * The owner of a layer comes from the responsibility matrix
-		 * for the resource's service model; the producer's view only
-		 * stands where the matrix does not know the type.  A finding
-		 * is a setting the customer chose, so one on a layer that
-		 * Microsoft runs (geo-redundancy against a datacenter loss,
-		 * a PaaS node image) is shared, never Microsoft's alone.
+		 * The owner of a layer is the responsibility matrix's answer
+		 * for the subject's service model, unchanged; the producer's
+		 * view only stands where the matrix does not know the type.
+		 * Who must act is a separate question: the contract's
+		 * responsible party below.
 		 */
 		if (g.layer != OV_LAYER_UNKNOWN && (owner = ov_raci_owner(
-		    st->raci, g.resource_type, g.layer)) != OV_OWNER_UNKNOWN)
-			g.owner = owner == OV_OWNER_MICROSOFT ?
-			    OV_OWNER_SHARED : owner;
+		    st->raci, subject_type(r, &g), g.layer)) !=
+		    OV_OWNER_UNKNOWN)
+			g.owner = owner;
 		if (g.duty != NULL) {
+			if (g.responsible == NULL)
+				g.responsible = ov_contract__responsible(
+				    r->contract, g.duty);
+			if (g.n_consulted == 0)
+				g.n_consulted = ov_contract__consulted(
+				    r->contract, g.duty, &g.consulted);
+			if (g.n_informed == 0)
+				g.n_informed = ov_contract__informed(
+				    r->contract, g.duty, &g.informed);
 			if (g.accountable == NULL)
 				g.accountable = ov_contract__accountable(
 				    r->contract, g.duty);
