@@ -77,10 +77,19 @@ typedef struct {
 	const ov_source_info	*sources;	/**< manifest sources, or NULL */
 	size_t			 n_sources;
 	const char		*title;		/**< report title, may be NULL */
+	unsigned		 width;		/**< text: terminal columns;
+						     0 for 120 */
+	ov_severity		 min_severity;	/**< text, html: list only
+						     findings at or above it
+						     (the summary counts all) */
 } ov_report_input;
 
 /** Writer flags. */
 #define OV_REPORT_COLOR		0x01	/**< ANSI colours (text on a TTY) */
+#define OV_REPORT_VERBOSE	0x02	/**< text: full id, evidence, controls,
+					     remediation and every party */
+#define OV_REPORT_SHOW_EXEMPT	0x04	/**< text: list exempt findings, not
+					     only count them */
 
 /** Parse a format name ("sarif"); OV_EINVALID when unknown. */
 OV_EXTERN(int) ov_report_format_parse(const char *name,
