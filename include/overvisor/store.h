@@ -31,7 +31,7 @@ extern "C" {
 typedef struct ov_store ov_store;
 
 /** The schema version this library writes. */
-#define OV_STORE_SCHEMA_VERSION 3
+#define OV_STORE_SCHEMA_VERSION 4
 
 /** Open flags. */
 #define OV_STORE_MIGRATE	0x01	/**< upgrade the schema when older */
@@ -213,6 +213,9 @@ typedef struct {
 	unsigned	 reopen_count;	/**< times it came back */
 	int64_t		 first_scan;	/**< scan id */
 	int64_t		 last_scan;	/**< scan id */
+	const char	*responsible;	/**< party who performs the duty */
+	const char	*consulted;	/**< consulted parties, "; "-joined */
+	const char	*informed;	/**< informed parties, "; "-joined */
 } ov_store_finding;
 
 /** Filter for ov_store_findings_list(); NULL/0 fields do not filter. */
@@ -229,11 +232,13 @@ typedef struct {
 	int64_t		 since;		/**< first seen at or after; 0 = any */
 	const char	*tenant;	/**< tenant id, or NULL */
 	const char	*fingerprint;	/**< fingerprint prefix, or NULL */
+	const char	*responsible;	/**< responsible party: its name, or
+					     its contract id or kind */
 } ov_store_filter;
 
 #define OV_STORE_FILTER_VERSION 1
 #define OV_STORE_FILTER_INIT { OV_STORE_FILTER_VERSION, NULL, false, NULL, \
-	NULL, -1, 0, NULL, NULL }
+	NULL, -1, 0, NULL, NULL, NULL }
 
 /** Callback for findings; a non-zero return stops and is passed back. */
 typedef int (*ov_store_finding_cb)(const ov_store_finding *f, void *payload);

@@ -230,10 +230,17 @@ ov_store_record_result(ov_store *s, const ov_snapshot *snap,
 {
 	int error;
 
+	struct ov_store__evidence ev;
+
 	OV_ASSERT_ARG(s != NULL && snap != NULL && result != NULL);
+	ev.snap = snap;
+	ev.contract = result->contract;
+	ev.exceptions = ov_scan_exceptions(result);
 	s->parties = result->contract;
+	s->evidence = &ev;
 	error = ov_store_record_snapshot(s, snap, ov_scan_findings(result),
 	    ov_scan_exceptions(result), rulepack_version, scan_id_out);
 	s->parties = NULL;
+	s->evidence = NULL;
 	return error;
 }
