@@ -8,9 +8,11 @@
  * about to expire, restore-test evidence against RPO and RTO, policy
  * enforcement coverage and the answers to the contract questions.
  *
- * Ownership: ov_store_governance() gives the caller an ov_governance,
+ * This header holds the data only: ov_store_governance() (overvisor/
+ * store.h) builds it from a store and gives the caller an ov_governance,
  * released with ov_governance_free(); every pointer reached from it is
- * borrowed from it.  docs/reports.md defines every figure.
+ * borrowed from it.  ov_governance_write() (overvisor/report.h) writes it.
+ * docs/reports.md defines every figure.
  */
 #ifndef OVERVISOR_GOVERNANCE_H
 #define OVERVISOR_GOVERNANCE_H
@@ -18,33 +20,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
-#include "overvisor/report.h"
-#include "overvisor/rules.h"
-#include "overvisor/store.h"
+#include "overvisor/raci.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** What to report on.  Initialise with OV_GOVERNANCE_OPTIONS_INIT. */
-typedef struct {
-	unsigned		 version;	/**< OV_GOVERNANCE_OPTIONS_VERSION */
-	const char		*tenant;	/**< tenant id; NULL for the
-						     store's only tenant */
-	int64_t			 from;		/**< period start, Unix seconds */
-	int64_t			 to;		/**< period end (excluded) */
-	const char		*label;		/**< "2026-11" */
-	const ov_framework	*framework;	/**< compliance view, or NULL */
-	const char		*title;		/**< report title, or NULL */
-} ov_governance_options;
-
-#define OV_GOVERNANCE_OPTIONS_VERSION 1
-#define OV_GOVERNANCE_OPTIONS_INIT { OV_GOVERNANCE_OPTIONS_VERSION, NULL, \
-	0, 0, NULL, NULL, NULL }
 
 /** SLA adherence and remediation of one duty and responsible party. */
 typedef struct {
@@ -202,31 +185,6 @@ typedef struct {
 	size_t			 n_answers;
 	const ov_compliance	*compliance;	/**< with a framework, or NULL */
 } ov_governance;
-
-/**
- * Build the report for the period in opts from the store's history.
- * OV_ENOTFOUND (with a message on the store's context) when no scan of
- * the tenant was recorded in the period; OV_EINVALID when the store holds
- * several tenants and none was named.  *out is owned by the caller.
- */
-OV_EXTERN(int) ov_store_governance(ov_store *s,
-    const ov_governance_options *opts, ov_governance **out);
-
-/** Release a report.  NULL is ignored. */
-OV_EXTERN(void) ov_governance_free(ov_governance *g);
-
-/** Output formats of the governance report. */
-typedef enum {
-	OV_GOVERNANCE_HTML = 0,	/**< one self-contained page, printable */
-	OV_GOVERNANCE_MARKDOWN	/**< GitHub-flavoured Markdown */
-} ov_governance_format;
-
-/**
- * Write the report to f.  Deterministic: the same store and options give
- * the same bytes.  Returns 0 or OV_EIO.
- */
-OV_EXTERN(int) ov_governance_write(FILE *f, ov_governance_format fmt,
-    const ov_governance *g, unsigned flags);
 
 #ifdef __cplusplus
 }

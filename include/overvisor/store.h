@@ -6,8 +6,8 @@
  *
  * Ownership: an ov_store from ov_store_open() is owned by the caller and
  * released with ov_store_close(); it borrows its ov_ctx, which must outlive
- * it.  An ov_digest from ov_digest_new() is owned by the caller and released
- * with ov_digest_free().  Every pointer handed to a callback is borrowed and
+ * it.  Record digests (ov_digest) are declared in overvisor/snapshot.h.
+ * Every pointer handed to a callback is borrowed and
  * lives only until the callback returns.
  */
 #ifndef OVERVISOR_STORE_H
@@ -20,6 +20,7 @@
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
 #include "overvisor/exceptions.h"
+#include "overvisor/governance.h"
 #include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
 
@@ -79,36 +80,6 @@ OV_EXTERN(void) ov_store_mask_target(const char *target, char *out,
  * Returns seconds.
  */
 OV_EXTERN(int64_t) ov_store_default_sla(ov_severity sev);
-
-/* ------------------------------------------------------------------ */
-/* Record digests: what drift compares between scans.                  */
-
-/** A per-scan digest of records: id, type and security-relevant values. */
-typedef struct ov_digest ov_digest;
-
-/** Create an empty digest; *out is owned by the caller. */
-OV_EXTERN(int) ov_digest_new(ov_digest **out);
-
-/** Release a digest.  NULL is ignored. */
-OV_EXTERN(void) ov_digest_free(ov_digest *d);
-
-/**
- * Add one record: its id, type and n (path, value) pairs, values as JSON
- * text (NULL values are skipped).  Everything is copied.  A second record
- * with the same id (case-insensitive) replaces nothing and is ignored.
- */
-OV_EXTERN(int) ov_digest_add(ov_digest *d, const char *id, const char *type,
-    const char *const *paths, const char *const *values, size_t n);
-
-/** Number of records in a digest. */
-OV_EXTERN(size_t) ov_digest_count(const ov_digest *d);
-
-/**
- * Build the digest of a loaded snapshot: every record with the curated
- * security-relevant properties of its type (docs/store.md lists them).
- */
-OV_EXTERN(int) ov_digest_from_snapshot(ov_digest **out, ov_ctx *ctx,
-    const ov_snapshot *snap);
 
 /* ------------------------------------------------------------------ */
 /* Recording a scan.                                                   */
@@ -369,6 +340,37 @@ OV_EXTERN(int) ov_store_diff(ov_store *s, int64_t from, int64_t to,
  */
 OV_EXTERN(int) ov_store_previous_scan(ov_store *s, int64_t to,
     int64_t *out);
+
+/* ------------------------------------------------------------------ */
+/* The monthly governance report's figures (overvisor/governance.h).    */
+
+/** What to report on.  Initialise with OV_GOVERNANCE_OPTIONS_INIT. */
+typedef struct {
+	unsigned		 version;	/**< OV_GOVERNANCE_OPTIONS_VERSION */
+	const char		*tenant;	/**< tenant id; NULL for the
+						     store's only tenant */
+	int64_t			 from;		/**< period start, Unix seconds */
+	int64_t			 to;		/**< period end (excluded) */
+	const char		*label;		/**< "2026-11" */
+	const ov_framework	*framework;	/**< compliance view, or NULL */
+	const char		*title;		/**< report title, or NULL */
+} ov_governance_options;
+
+#define OV_GOVERNANCE_OPTIONS_VERSION 1
+#define OV_GOVERNANCE_OPTIONS_INIT { OV_GOVERNANCE_OPTIONS_VERSION, NULL, \
+	0, 0, NULL, NULL, NULL }
+
+/**
+ * Build the report for the period in opts from the store's history.
+ * OV_ENOTFOUND (with a message on the store's context) when no scan of
+ * the tenant was recorded in the period; OV_EINVALID when the store holds
+ * several tenants and none was named.  *out is owned by the caller.
+ */
+OV_EXTERN(int) ov_store_governance(ov_store *s,
+    const ov_governance_options *opts, ov_governance **out);
+
+/** Release a report.  NULL is ignored. */
+OV_EXTERN(void) ov_governance_free(ov_governance *g);
 
 #ifdef __cplusplus
 }

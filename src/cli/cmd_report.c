@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "overvisor/governance.h"
+#include "overvisor/report.h"
 #include "overvisor/rules.h"
 #include "overvisor/store.h"
 #include "cli.h"

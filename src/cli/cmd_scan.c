@@ -286,6 +286,8 @@ cmd_scan(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("scan", "no input PATH given");
 	so.data_dir = cli_data_dir();
+	/* the store keeps the contract answers for the monthly report */
+	so.questions = db != NULL;
 	so.policy_paths = n_policies != 0 ? policies : NULL;
 	so.n_policy_paths = n_policies;
 	so.analyzers = n_analyzers != 0 ? analyzers : NULL;

@@ -72,7 +72,7 @@ struct ov_store {
 struct ov_store__evidence {
 	const struct ov_snapshot	*snap;		/* the snapshot */
 	const struct ov_contract	*contract;	/* the scan's contract */
-	const ov_exceptions		*exceptions;	/* applied, or NULL */
+	const ov_scan_result		*result;	/* its answers, or NULL */
 };
 
 /*

@@ -4,26 +4,25 @@
  * the monthly report is built from what the store kept rather than from
  * one snapshot: the contract's duties (parties and SLAs as they stood),
  * the exceptions in force, restore-test jobs and backup items, policy
- * enforcement per assignment and control, and the answers to the contract
- * questions with their evidence.
+ * enforcement per assignment and control (read from the records by the
+ * analyzers, lib/analyzers/evidence.h: the store never reads records), and
+ * the scan's answers to the contract questions with their evidence.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "overvisor/contract.h"
-#include "lib/analyzers/duty.h"
-#include "lib/analyzers/policy_enforcement/coverage.h"
-#include "model/model.h"
+#include "overvisor/scan.h"
+#include "lib/analyzers/evidence.h"
 #include "raci/contract.h"
 #include "store/backend.h"
 #include "util/alloc.h"
 #include "util/buf.h"
-#include "util/hash.h"
 
-#define T_JOB	"Microsoft.RecoveryServices/vaults/backupJobs"
-#define T_ITEM	"Microsoft.RecoveryServices/vaults/backupFabrics/" \
-		"protectionContainers/protectedItems"
-#define T_EXEMPT "Microsoft.Authorization/policyExemptions"
+/* Recording state. */
+struct rec {
+	struct ov_store	*s;		/* the store */
+	const char	*scan_id;	/* as text */
+};
 
 static int
 duties(struct ov_store *s, const char *scan_id, const struct ov_contract *c)
@@ -71,152 +70,95 @@ duties(struct ov_store *s, const char *scan_id, const struct ov_contract *c)
 	return error;
 }
 
-/* The exceptions in force (the table after this scan's import) and the
- * Azure Policy exemptions of the snapshot. */
+/* The exceptions in force: the table after this scan's import. */
 static int
-exceptions(struct ov_store *s, const char *scan_id,
-    const struct ov_snapshot *snap)
+exceptions(struct ov_store *s, const char *scan_id)
 {
-	const struct ov_record_list *l = ov_model__by_type(snap, T_EXEMPT);
-	const char *p[8];
-	char exp[24];
-	size_t i;
-	int error;
+	const char *p[1];
 
 	p[0] = scan_id;
-	if ((error = ov_store__query(s, "INSERT INTO scan_exceptions (scan_id, "
+	return ov_store__query(s, "INSERT INTO scan_exceptions (scan_id, "
 	    "origin, rule, resource, justification, approver, ticket, "
 	    "expires) SELECT CAST($1 AS BIGINT), 'exceptions.yaml', "
 	    "rule_pattern, resource_pattern, justification, approver, "
-	    "ticket, expires FROM exceptions", 1, p, NULL, NULL)) < 0)
-		return error;
-	for (i = 0; i < l->len && error == 0; i++) {
-		const struct ov_record *r = l->items[i];
-		int64_t t = 0;
-
-		(void)ov_duty__rec_time(r, "properties.expiresOn", &t);
-		p[1] = ov_model__str(r, "properties.policyAssignmentId");
-		p[2] = r->id;
-		p[3] = ov_model__str(r, "properties.exemptionCategory");
-		p[4] = ov_model__str(r, "properties.displayName");
-		p[5] = ov_store__i64(exp, t);
-		error = ov_store__query(s, "INSERT INTO scan_exceptions "
-		    "(scan_id, origin, rule, resource, justification, approver, "
-		    "ticket, expires) VALUES (CAST($1 AS BIGINT), "
-		    "'azure-policy-exemption', $2, $3, $4, NULL, $5, "
-		    "CAST($6 AS BIGINT))", 6, p, NULL, NULL);
-	}
-	return error;
-}
-
-/* The vault name in a Recovery Services id, copied into buf. */
-static const char *
-vault_name(const char *id, char *buf, size_t size)
-{
-	const char *p = id != NULL ? strstr(id, "/vaults/") : NULL;
-	size_t n;
-
-	if (p == NULL) {
-		/* ids are case-insensitive; the usual spelling is enough */
-		p = id != NULL ? strstr(id, "/Vaults/") : NULL;
-		if (p == NULL)
-			return NULL;
-	}
-	p += 8;
-	n = strcspn(p, "/");
-	snprintf(buf, size, "%.*s", (int)n, p);
-	return buf;
-}
-
-static bool
-is_restore(const struct ov_record *j)
-{
-	const char *op = ov_model__str(j, "properties.operation");
-
-	return op != NULL && (ov__streq_ci(op, "Restore") ||
-	    ov__streq_ci(op, "CrossRegionRestore"));
+	    "ticket, expires FROM exceptions", 1, p, NULL, NULL);
 }
 
 static int
-backups(struct ov_store *s, const char *scan_id,
-    const struct ov_snapshot *snap)
+exemption_row(const struct ov_ev_exemption *x, void *payload)
 {
-	const struct ov_record_list *l = ov_model__by_type(snap, T_JOB);
-	char vbuf[256], a[24], b[24], c[24];
+	struct rec *r = payload;
+	const char *p[6];
+	char exp[24];
+
+	p[0] = r->scan_id;
+	p[1] = x->assignment;
+	p[2] = x->id;
+	p[3] = x->category;
+	p[4] = x->name;
+	p[5] = ov_store__i64(exp, x->expires);
+	return ov_store__query(r->s, "INSERT INTO scan_exceptions (scan_id, "
+	    "origin, rule, resource, justification, approver, ticket, "
+	    "expires) VALUES (CAST($1 AS BIGINT), 'azure-policy-exemption', "
+	    "$2, $3, $4, NULL, $5, CAST($6 AS BIGINT))", 6, p, NULL, NULL);
+}
+
+static int
+restore_row(const struct ov_ev_restore *x, void *payload)
+{
+	struct rec *r = payload;
+	char a[24], b[24], c[24];
 	const char *p[9];
-	size_t i;
-	int error = 0;
 
-	p[0] = scan_id;
-	for (i = 0; i < l->len && error == 0; i++) {
-		const struct ov_record *j = l->items[i];
-		int64_t start = 0, end = 0, dur = 0;
-
-		if (!is_restore(j))
-			continue;
-		(void)ov_duty__rec_time(j, "properties.startTime", &start);
-		(void)ov_duty__rec_time(j, "properties.endTime", &end);
-		if (!ov_duty__iso_duration(ov_model__str(j,
-		    "properties.duration"), &dur) && end > start)
-			dur = end - start;
-		p[1] = j->id;
-		p[2] = vault_name(j->id, vbuf, sizeof(vbuf));
-		p[3] = ov_model__str(j, "properties.entityFriendlyName");
-		p[4] = ov_model__str(j, "properties.operation");
-		p[5] = ov_model__str(j, "properties.status");
-		p[6] = ov_store__i64(a, start);
-		p[7] = ov_store__i64(b, end);
-		p[8] = ov_store__i64(c, dur);
-		error = ov_store__query(s, "INSERT INTO restore_tests (scan_id, "
-		    "job_id, vault, item, operation, status, started_at, "
-		    "ended_at, duration) VALUES (CAST($1 AS BIGINT), $2, $3, "
-		    "$4, $5, $6, CAST($7 AS BIGINT), CAST($8 AS BIGINT), "
-		    "CAST($9 AS BIGINT))", 9, p, NULL, NULL);
-	}
-	l = ov_model__by_type(snap, T_ITEM);
-	for (i = 0; i < l->len && error == 0; i++) {
-		const struct ov_record *it = l->items[i];
-		const char *st = ov_model__str(it,
-		    "properties.lastBackupStatus");
-		int64_t t = 0;
-
-		/* the last recovery point, else a completed last backup */
-		if (!ov_duty__rec_time(it, "properties.lastRecoveryPoint", &t) &&
-		    !(st != NULL && ov__streq_ci(st, "Completed") &&
-		    ov_duty__rec_time(it, "properties.lastBackupTime", &t)))
-			t = 0;
-		p[1] = it->id;
-		p[2] = ov_model__str(it, "properties.friendlyName");
-		p[3] = vault_name(it->id, vbuf, sizeof(vbuf));
-		p[4] = ov_store__i64(a, t);
-		p[5] = st;
-		error = ov_store__query(s, "INSERT INTO backup_items (scan_id, "
-		    "item_id, name, vault, last_backup, status) VALUES "
-		    "(CAST($1 AS BIGINT), $2, $3, $4, CAST($5 AS BIGINT), $6)",
-		    6, p, NULL, NULL);
-	}
-	return error;
+	p[0] = r->scan_id;
+	p[1] = x->job_id;
+	p[2] = x->vault;
+	p[3] = x->item;
+	p[4] = x->operation;
+	p[5] = x->status;
+	p[6] = ov_store__i64(a, x->started);
+	p[7] = ov_store__i64(b, x->ended);
+	p[8] = ov_store__i64(c, x->duration);
+	return ov_store__query(r->s, "INSERT INTO restore_tests (scan_id, "
+	    "job_id, vault, item, operation, status, started_at, ended_at, "
+	    "duration) VALUES (CAST($1 AS BIGINT), $2, $3, $4, $5, $6, "
+	    "CAST($7 AS BIGINT), CAST($8 AS BIGINT), CAST($9 AS BIGINT))", 9,
+	    p, NULL, NULL);
 }
 
-struct cov_ctx {
-	struct ov_store	*s;		/* the store */
-	const char	*scan_id;	/* as text */
-};
+static int
+item_row(const struct ov_ev_item *x, void *payload)
+{
+	struct rec *r = payload;
+	char a[24];
+	const char *p[6];
+
+	p[0] = r->scan_id;
+	p[1] = x->id;
+	p[2] = x->name;
+	p[3] = x->vault;
+	p[4] = ov_store__i64(a, x->last_backup);
+	p[5] = x->status;
+	return ov_store__query(r->s, "INSERT INTO backup_items (scan_id, "
+	    "item_id, name, vault, last_backup, status) VALUES "
+	    "(CAST($1 AS BIGINT), $2, $3, $4, CAST($5 AS BIGINT), $6)", 6, p,
+	    NULL, NULL);
+}
 
 static int
-coverage_row(const struct ov_pe_control *pc, void *payload)
+control_row(const struct ov_ev_control *x, void *payload)
 {
-	struct cov_ctx *cc = payload;
+	struct rec *r = payload;
 	const char *p[7];
 
-	p[0] = cc->scan_id;
-	p[1] = pc->assignment->id;
-	p[2] = pc->label;
-	p[3] = pc->control_name != NULL ? pc->control_name : pc->control;
-	p[4] = pc->effect;
-	p[5] = pc->enforced ? "1" : "0";
-	p[6] = pc->must_deny ? "1" : "0";
-	return ov_store__query(cc->s, "INSERT INTO policy_coverage (scan_id, "
+	p[0] = r->scan_id;
+	p[1] = x->assignment_id;
+	p[2] = x->assignment;
+	p[3] = x->control;
+	p[4] = x->effect;
+	p[5] = x->enforced ? "1" : "0";
+	p[6] = x->must_deny ? "1" : "0";
+	return ov_store__query(r->s, "INSERT INTO policy_coverage (scan_id, "
 	    "assignment_id, assignment, control, effect, enforced, must_deny) "
 	    "VALUES (CAST($1 AS BIGINT), $2, $3, $4, $5, CAST($6 AS INTEGER), "
 	    "CAST($7 AS INTEGER))", 7, p, NULL, NULL);
@@ -241,22 +183,17 @@ lines(struct ov_buf *b, const char *const *v, size_t n)
 	return error == 0 ? ov__buf_cstr(b) : NULL;
 }
 
+/* The contract questions, when the scan answered them. */
 static int
-answers(struct ov_store *s, const char *scan_id,
-    const struct ov_snapshot *snap, const struct ov_contract *c)
+answers(struct ov_store *s, const char *scan_id, const ov_scan_result *res)
 {
 	struct ov_buf eb = OV_BUF_INIT(1 << 20), gb = OV_BUF_INIT(1 << 20);
-	ov_contract_check *chk = NULL;
 	const ov_contract_answer *a;
 	const char *p[8];
 	size_t i;
-	int error;
+	int error = 0;
 
-	/* the snapshot is indexed already: the scan did it */
-	if ((error = ov_contract_check_run(&chk, s->ctx, c,
-	    (ov_snapshot *)(uintptr_t)snap)) < 0)
-		return error;
-	for (i = 0; (a = ov_contract_check_get(chk, i)) != NULL &&
+	for (i = 0; res != NULL && (a = ov_scan_answer(res, i)) != NULL &&
 	    error == 0; i++) {
 		p[0] = scan_id;
 		p[1] = a->id;
@@ -271,7 +208,6 @@ answers(struct ov_store *s, const char *scan_id,
 		    "gaps) VALUES (CAST($1 AS BIGINT), $2, $3, $4, $5, $6, $7, "
 		    "$8)", 8, p, NULL, NULL);
 	}
-	ov_contract_check_free(chk);
 	ov__buf_free(&eb);
 	ov__buf_free(&gb);
 	return error;
@@ -282,19 +218,25 @@ int
 ov_store__record_evidence(struct ov_store *s, const char *scan_id)
 {
 	const struct ov_store__evidence *ev = s->evidence;
-	struct cov_ctx cc;
+	struct ov_ev_sink sink;
+	struct rec r;
 	int error;
 
 	if (ev == NULL || ev->snap == NULL)
 		return 0;
-	cc.s = s;
-	cc.scan_id = scan_id;
+	r.s = s;
+	r.scan_id = scan_id;
+	memset(&sink, 0, sizeof(sink));
+	sink.restore = restore_row;
+	sink.item = item_row;
+	sink.exemption = exemption_row;
+	sink.control = control_row;
+	sink.payload = &r;
 	if ((error = duties(s, scan_id, ev->contract)) < 0 ||
-	    (error = exceptions(s, scan_id, ev->snap)) < 0 ||
-	    (error = backups(s, scan_id, ev->snap)) < 0 ||
-	    (error = ov_policy_enforcement__coverage(ev->snap, ev->contract,
-	    coverage_row, &cc)) < 0 ||
-	    (error = answers(s, scan_id, ev->snap, ev->contract)) < 0)
+	    (error = exceptions(s, scan_id)) < 0 ||
+	    (error = ov_analyzers__evidence(ev->snap, ev->contract,
+	    &sink)) < 0 ||
+	    (error = answers(s, scan_id, ev->result)) < 0)
 		return error;
 	return 0;
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "lib/analyzers/analyzer.h"
-#include "lib/analyzers/policy_enforcement/coverage.h"
+#include "lib/analyzers/evidence.h"
 #include "lib/raci/contract.h"
 #include "lib/analyzers/duty.h"
 #include "util/error.h"
@@ -450,31 +450,33 @@ const struct ov_analyzer ov_analyzer_policy_enforcement = {
 
 /*
  * Every (assignment, control) pair of the snapshot with its resolved
- * effect, for the enforcement coverage the governance report shows; see
- * coverage.h.
+ * effect, for the enforcement coverage the governance report shows.
  */
 int
-ov_policy_enforcement__coverage(const struct ov_snapshot *s,
-    const struct ov_contract *c, ov_pe_coverage_cb cb, void *payload)
+ov_policy_enforcement__controls(const struct ov_snapshot *s,
+    const struct ov_contract *c, const struct ov_ev_sink *sink)
 {
 	const struct ov_contract_duty *d = ov_contract__duty(c, DUTY);
 	const struct ov_record_list *l = ov_model__by_type(s, T_ASSIGN);
-	struct ov_pe_control pc;
+	struct ov_ev_control pc;
 	size_t i, j, k;
 	int error;
 
+	if (sink->control == NULL)
+		return 0;
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *a = l->items[i];
 		const char *def_id = ov_model__str(a,
 		    "properties.policyDefinitionId");
+		bool is_set;
 		const struct ov_record *set = NULL, *def;
 		const ov_json *members = NULL;
 		size_t n = 1;
 
 		if (def_id == NULL)
 			continue;
-		if (ov_duty__contains_ci(def_id, "/policySetDefinitions/") &&
-		    (set = find_def(s, T_SET, def_id)) != NULL) {
+		is_set = ov_duty__contains_ci(def_id, "/policySetDefinitions/");
+		if (is_set && (set = find_def(s, T_SET, def_id)) != NULL) {
 			members = ov_model__field(set,
 			    "properties.policyDefinitions");
 			n = ov_json_len(members);
@@ -488,13 +490,13 @@ ov_policy_enforcement__coverage(const struct ov_snapshot *s,
 			    ov_json_get(m, "policyDefinitionReferenceId")) : NULL;
 			const char *how = NULL;
 
-			def = set != NULL || !ov_duty__contains_ci(def_id,
-			    "/policySetDefinitions/") ? find_def(s, T_DEF, mid) :
+			def = !is_set || set != NULL ? find_def(s, T_DEF, mid) :
 			    NULL;
 			memset(&pc, 0, sizeof(pc));
-			pc.assignment = a;
-			pc.control = ref != NULL ? ref : last_segment(mid);
-			pc.control_name = def != NULL ? label(def) : pc.control;
+			pc.assignment_id = a->id;
+			pc.assignment = label(a);
+			pc.control = def != NULL ? label(def) : ref != NULL ?
+			    ref : last_segment(mid);
 			pc.effect = resolve_effect(a, def, m, set, &how);
 			pc.enforced = !do_not_enforce(a);
 			for (k = 0; d != NULL && k < d->n_must_deny; k++)
@@ -503,8 +505,7 @@ ov_policy_enforcement__coverage(const struct ov_snapshot *s,
 				    (ref != NULL && ov__streq_ci(ref,
 				    d->must_deny[k])))
 					pc.must_deny = true;
-			pc.label = label(a);
-			if ((error = cb(&pc, payload)) != 0)
+			if ((error = sink->control(&pc, sink->payload)) != 0)
 				return error;
 		}
 	}
