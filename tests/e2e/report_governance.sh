@@ -246,6 +246,14 @@ n_name=$("$OV" findings list --db "$db" --responsible "Harbourline Cloud Service
 [ "$n_csp" -gt 0 ] && [ "$n_csp" = "$n_name" ] || fail "--responsible csp ($n_csp) vs name ($n_name)"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM findings WHERE responsible IS NULL")" = 0 ] ||
 	fail "findings without a responsible party in the store"
+# the framework view, from the findings open at the end of the month
+"$OV" report --db "$db" --month 2026-11 --format md \
+    --framework cis-azure-3.0.0 >"$tmp/fw.md" || fail "report --framework"
+grep -q '^## Compliance: CIS' "$tmp/fw.md" || fail "no framework section"
+grep -q '| failed | [1-9]' "$tmp/fw.md" || fail "no failed control"
+"$OV" report --db "$db" --month 2026-11 --framework no-such -o /dev/null \
+    2>/dev/null
+[ $? -eq 3 ] || fail "an unknown framework is not an input error"
 # a month without scans is an error, not an empty report
 "$OV" report --db "$db" --month 2026-10 -o /dev/null 2>"$tmp/err"
 [ $? -eq 3 ] && grep -q "no scan" "$tmp/err" || fail "empty month: $(cat "$tmp/err")"

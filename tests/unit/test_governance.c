@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "overvisor/governance.h"
+#include "overvisor/report.h"
 #include "test_store_fixture.h"
 
 static bool use_pg;
