@@ -41,7 +41,7 @@ static const char css[] =
 	".kpi.bad b{color:var(--bad)}.kpi.good b{color:var(--good)}"
 	".kpi.warn b{color:var(--warn)}"
 	".charts{display:grid;grid-template-columns:repeat(auto-fit,"
-	"minmax(340px,1fr));gap:18px 32px}"
+	"minmax(420px,1fr));gap:18px 32px}"
 	".chart{min-width:0}"
 	".chart h3{font-size:.95em;margin:.2em 0 .4em;color:var(--muted)}"
 	".chart svg{display:block;width:100%;max-width:560px;height:auto}"
@@ -179,8 +179,8 @@ ov_report__html_sev(struct ov_rw *w, ov_severity sev)
 	    OV_SEV_CRITICAL ? sev : 0], ov_severity_name(sev));
 }
 
-#define BAR_WIDTH	480	/* viewBox width */
-#define BAR_LABEL	180	/* room for labels */
+#define BAR_WIDTH	520	/* viewBox width */
+#define BAR_LABEL	226	/* room for labels */
 #define BAR_H		18	/* bar height */
 #define BAR_GAP		7	/* between bars */
 
@@ -240,7 +240,7 @@ ov_report__svg_bars(struct ov_rw *w, const char *title,
 		ov_report__printf(w, "<text x=\"%d\" y=\"%zu\" "
 		    "text-anchor=\"end\" fill=\"#1d2433\">", BAR_LABEL - 8,
 		    y + BAR_H - 5);
-		chart_label(w, bars[i].label != NULL ? bars[i].label : "-", 24);
+		chart_label(w, bars[i].label != NULL ? bars[i].label : "-", 32);
 		ov_report__printf(w, "</text><rect x=\"%d\" y=\"%zu\" "
 		    "width=\"%zu\" height=\"%d\" rx=\"2\" fill=\"%s\"/>",
 		    BAR_LABEL, y, len, BAR_H, bars[i].colour);
