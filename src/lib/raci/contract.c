@@ -1275,28 +1275,21 @@ ov_contract__responsible(const struct ov_contract *c, const char *duty)
 	return party_display(c, d->responsible);
 }
 
-/* Consulted parties' display names (see raci_names). */
-size_t
-ov_contract__consulted(const struct ov_contract *c, const char *duty,
-    const char *const **out)
+/* Consulted and informed parties' display names (see raci_names). */
+void
+ov_contract__ci(const struct ov_contract *c, const char *duty,
+    struct ov_contract_ci *out)
 {
 	const struct ov_contract_duty *d = c != NULL ?
 	    ov_contract__duty(c, duty) : NULL;
 
-	*out = d != NULL ? d->consulted_names : NULL;
-	return d != NULL ? d->n_consulted_names : 0;
-}
-
-/* Informed parties' display names (see raci_names). */
-size_t
-ov_contract__informed(const struct ov_contract *c, const char *duty,
-    const char *const **out)
-{
-	const struct ov_contract_duty *d = c != NULL ?
-	    ov_contract__duty(c, duty) : NULL;
-
-	*out = d != NULL ? d->informed_names : NULL;
-	return d != NULL ? d->n_informed_names : 0;
+	memset(out, 0, sizeof(*out));
+	if (d == NULL)
+		return;
+	out->consulted = d->consulted_names;
+	out->n_consulted = d->n_consulted_names;
+	out->informed = d->informed_names;
+	out->n_informed = d->n_informed_names;
 }
 
 /* Customer when the customer both does and answers for the duty. */

@@ -213,17 +213,23 @@ const char *ov_contract__accountable(const struct ov_contract *c,
 /* Display name of the responsible party of duty, or NULL. */
 const char *ov_contract__responsible(const struct ov_contract *c,
 	    const char *duty);
+/* The consulted and informed parties of a duty, as display names. */
+struct ov_contract_ci {
+	const char * const	*consulted;	/* the consulted list and the
+						   sign-off party */
+	size_t			 n_consulted;	/* their number */
+	const char * const	*informed;	/* the informed list and every
+						   escalation target */
+	size_t			 n_informed;	/* their number */
+};
+
 /*
- * Display names of the parties consulted on duty (the `consulted` list and
- * the sign-off party) and of those kept informed (the `informed` list and
- * every escalation target), none repeating a party already responsible,
- * accountable or consulted.  *out is borrowed from the contract; returns
- * the count (0 and NULL without a contract or duty).
+ * Fill *out for duty: none repeats a party already responsible,
+ * accountable or consulted.  The arrays are borrowed from the contract;
+ * without a contract or duty, both are empty.
  */
-size_t	ov_contract__consulted(const struct ov_contract *c, const char *duty,
-	    const char *const **out);
-size_t	ov_contract__informed(const struct ov_contract *c, const char *duty,
-	    const char *const **out);
+void	ov_contract__ci(const struct ov_contract *c, const char *duty,
+	    struct ov_contract_ci *out);
 /* Owner side of a duty: customer when the accountable party is the
  * customer, shared when a CSP or MSP is responsible for it. */
 ov_owner ov_contract__owner(const struct ov_contract *c, const char *duty);

@@ -314,32 +314,40 @@ num_cell(struct ov_rw *w, size_t v, const char *cls)
 	    v > 0 ? " " : "", cls != NULL && v > 0 ? cls : "", v);
 }
 
-/* Lines of text ("\n"-separated) as a list. */
+/*
+ * Each line of text ("\n"-separated) as before, the line through esc,
+ * after.
+ */
 static void
-html_lines(struct ov_rw *w, const char *text, const char *cls)
+each_line(struct ov_rw *w, const char *text, const char *before,
+    const char *after, void (*esc)(struct ov_rw *, const char *))
 {
 	const char *p = text, *nl;
 	char line[2048];
+	size_t n;
 
-	if (text == NULL || *text == '\0')
-		return;
-	ov_report__printf(w, "<ul class=\"%s\">", cls);
-	while (*p != '\0') {
-		size_t n;
-
+	while (p != NULL && *p != '\0') {
 		nl = strchr(p, '\n');
 		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
 		if (n >= sizeof(line))
 			n = sizeof(line) - 1;
 		memcpy(line, p, n);
 		line[n] = '\0';
-		ov_report__puts(w, "<li>");
-		h(w, line);
-		ov_report__puts(w, "</li>");
-		if (nl == NULL)
-			break;
-		p = nl + 1;
+		ov_report__puts(w, before);
+		esc(w, line);
+		ov_report__puts(w, after);
+		p = nl != NULL ? nl + 1 : NULL;
 	}
+}
+
+/* Lines of text as a list. */
+static void
+html_lines(struct ov_rw *w, const char *text, const char *cls)
+{
+	if (text == NULL || *text == '\0')
+		return;
+	ov_report__printf(w, "<ul class=\"%s\">", cls);
+	each_line(w, text, "<li>", "</li>", h);
 	ov_report__puts(w, "</ul>");
 }
 
@@ -970,28 +978,10 @@ md(struct ov_rw *w, const char *s)
 static void
 md_lines(struct ov_rw *w, const char *label, const char *text)
 {
-	const char *p = text, *nl;
-	char line[2048];
-
 	if (text == NULL || *text == '\0')
 		return;
 	ov_report__printf(w, "\n%s:\n\n", label);
-	while (*p != '\0') {
-		size_t n;
-
-		nl = strchr(p, '\n');
-		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		ov_report__puts(w, "- ");
-		md(w, line);
-		ov_report__putc(w, '\n');
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
+	each_line(w, text, "- ", "\n", md);
 }
 
 static int

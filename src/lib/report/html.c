@@ -27,83 +27,6 @@
 
 #define PART_OVERDUE	"#b71c1c"	/* overdue part of a bar */
 
-/* Open, urgent, overdue and exempt counts of a (party, duty) pair. */
-struct row {
-	const char		*party;		/* responsible party */
-	const char		*duty;		/* duty */
-	const ov_finding	*first;		/* one finding, for the others */
-	size_t			 open;		/* needing action */
-	size_t			 urgent;	/* high or critical */
-	size_t			 overdue;	/* past due */
-	size_t			 exempt;	/* exempt */
-};
-
-static int
-cmp_row(const void *pa, const void *pb)
-{
-	const struct row *a = pa, *b = pb;
-	bool an = strcmp(a->party, OV_REPORT_NO_PARTY) == 0;
-	bool bn = strcmp(b->party, OV_REPORT_NO_PARTY) == 0;
-	int c;
-
-	if (an != bn)
-		return an ? 1 : -1;
-	if ((c = strcmp(a->party, b->party)) != 0)
-		return c;
-	return a->duty == NULL || b->duty == NULL ?
-	    (a->duty != NULL) - (b->duty != NULL) : strcmp(a->duty, b->duty);
-}
-
-/*
- * Tally the plan per (party, duty) when by_duty, else per party; a new
- * array sorted by party then duty.
- */
-static int
-tally(const ov_report_input *in, const struct ov_report_plan *pl,
-    bool by_duty, struct row **out, size_t *n_out)
-{
-	struct row *r;
-	size_t i, j, n = 0;
-
-	*out = NULL;
-	*n_out = 0;
-	if (pl->n == 0)
-		return 0;
-	if ((r = ov__calloc(pl->n, sizeof(*r))) == NULL)
-		return OV_ENOMEM;
-	for (i = 0; i < pl->n; i++) {
-		const ov_finding *f = pl->items[i];
-		bool ex = f->state == OV_STATE_EXEMPT;
-
-		if (!ex && !ov_report__actionable(f))
-			continue;
-		r[n].party = ov_report__party(f);
-		r[n].duty = by_duty ? ov_report__duty(f) : NULL;
-		r[n].first = f;
-		r[n].open = !ex;
-		r[n].urgent = !ex && f->severity >= OV_SEV_HIGH;
-		r[n].overdue = ov_report__overdue(in, f);
-		r[n].exempt = ex;
-		n++;
-	}
-	qsort(r, n, sizeof(*r), cmp_row);
-	for (i = 0, j = 0; i < n; i++) {
-		if (j > 0 && cmp_row(&r[j - 1], &r[i]) == 0) {
-			r[j - 1].open += r[i].open;
-			r[j - 1].urgent += r[i].urgent;
-			r[j - 1].overdue += r[i].overdue;
-			r[j - 1].exempt += r[i].exempt;
-			if (r[j - 1].first->state == OV_STATE_EXEMPT &&
-			    r[i].first->state != OV_STATE_EXEMPT)
-				r[j - 1].first = r[i].first;
-		} else
-			r[j++] = r[i];
-	}
-	*out = r;
-	*n_out = j;
-	return 0;
-}
-
 static void
 party_list(struct ov_rw *w, const char *const *v, size_t n)
 {
@@ -123,7 +46,7 @@ party_list(struct ov_rw *w, const char *const *v, size_t n)
 /* The sentence under the title: what needs doing, by whom. */
 static void
 lead(struct ov_rw *w, const struct ov_report_plan *pl,
-    const struct row *parties, size_t n_parties)
+    const struct ov_report_tally *parties, size_t n_parties)
 {
 	size_t i;
 
@@ -155,11 +78,11 @@ lead(struct ov_rw *w, const struct ov_report_plan *pl,
 
 static int
 charts(struct ov_rw *w, const ov_report_input *in,
-    const struct ov_report_plan *pl, const struct row *parties,
+    const struct ov_report_plan *pl, const struct ov_report_tally *parties,
     size_t n_parties)
 {
 	struct ov_report_bar bars[OV_LAYER__COUNT + 1], *db = NULL;
-	struct row *duties = NULL;
+	struct ov_report_tally *duties = NULL;
 	size_t i, n, n_duties, by_layer[OV_LAYER__COUNT] = { 0 };
 	size_t late_layer[OV_LAYER__COUNT] = { 0 };
 	int sev, error;
@@ -187,7 +110,7 @@ charts(struct ov_rw *w, const ov_report_input *in,
 		ov__free(db);
 	}
 	/* duties across parties */
-	if ((error = tally(in, pl, true, &duties, &n_duties)) < 0)
+	if ((error = ov_report__tally(in, pl, true, &duties, &n_duties)) < 0)
 		return error;
 	if (n_duties > 0) {
 		struct ov_report_bar *dd = ov__calloc(n_duties, sizeof(*dd));
@@ -435,7 +358,7 @@ overdue(struct ov_rw *w, const ov_report_input *in,
 
 /* Who must act: one row per party, one per duty under it. */
 static void
-who(struct ov_rw *w, const struct row *rows, size_t n)
+who(struct ov_rw *w, const struct ov_report_tally *rows, size_t n)
 {
 	size_t i;
 	const char *party = NULL;
@@ -453,7 +376,7 @@ who(struct ov_rw *w, const struct row *rows, size_t n)
 	    "<th class=\"n\">High+</th><th class=\"n\">Overdue</th>"
 	    "<th class=\"n\">Exempt</th></tr></thead><tbody>\n");
 	for (i = 0; i < n; i++) {
-		const struct row *r = &rows[i];
+		const struct ov_report_tally *r = &rows[i];
 		const ov_finding *f = r->first;
 
 		if (party == NULL || strcmp(party, r->party) != 0) {
@@ -654,7 +577,7 @@ int
 ov_report__write_html(FILE *f, const ov_report_input *in, unsigned flags)
 {
 	struct ov_report_plan pl;
-	struct row *parties = NULL, *rows = NULL;
+	struct ov_report_tally *parties = NULL, *rows = NULL;
 	struct ov_rw w;
 	const char *title = in->title != NULL ? in->title :
 	    "overvisor findings report";
@@ -665,8 +588,8 @@ ov_report__write_html(FILE *f, const ov_report_input *in, unsigned flags)
 	(void)flags;
 	if ((error = ov_report__plan(in, &pl)) < 0)
 		return error;
-	if ((error = tally(in, &pl, false, &parties, &n_parties)) < 0 ||
-	    (error = tally(in, &pl, true, &rows, &n_rows)) < 0)
+	if ((error = ov_report__tally(in, &pl, false, &parties, &n_parties)) < 0 ||
+	    (error = ov_report__tally(in, &pl, true, &rows, &n_rows)) < 0)
 		goto done;
 	ov_report__rw_init(&w, f);
 	ov_report__html_begin(&w, title, NULL);

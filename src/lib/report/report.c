@@ -606,3 +606,69 @@ ov_report__plan_free(struct ov_report_plan *plan)
 	ov__free(plan->listed);
 	memset(plan, 0, sizeof(*plan));
 }
+
+static int
+cmp_tally(const void *pa, const void *pb)
+{
+	const struct ov_report_tally *a = pa, *b = pb;
+	bool an = strcmp(a->party, OV_REPORT_NO_PARTY) == 0;
+	bool bn = strcmp(b->party, OV_REPORT_NO_PARTY) == 0;
+	int c;
+
+	if (an != bn)
+		return an ? 1 : -1;
+	if ((c = strcmp(a->party, b->party)) != 0)
+		return c;
+	return a->duty == NULL || b->duty == NULL ?
+	    (a->duty != NULL) - (b->duty != NULL) : strcmp(a->duty, b->duty);
+}
+
+/*
+ * Tally the plan per (party, duty) when by_duty, else per party; a new
+ * array sorted by party then duty.
+ */
+int
+ov_report__tally(const ov_report_input *in, const struct ov_report_plan *pl,
+    bool by_duty, struct ov_report_tally **out, size_t *n_out)
+{
+	struct ov_report_tally *r;
+	size_t i, j, n = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (pl->n == 0)
+		return 0;
+	if ((r = ov__calloc(pl->n, sizeof(*r))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0; i < pl->n; i++) {
+		const ov_finding *f = pl->items[i];
+		bool ex = f->state == OV_STATE_EXEMPT;
+
+		if (!ex && !ov_report__actionable(f))
+			continue;
+		r[n].party = ov_report__party(f);
+		r[n].duty = by_duty ? ov_report__duty(f) : NULL;
+		r[n].first = f;
+		r[n].open = !ex;
+		r[n].urgent = !ex && f->severity >= OV_SEV_HIGH;
+		r[n].overdue = ov_report__overdue(in, f);
+		r[n].exempt = ex;
+		n++;
+	}
+	qsort(r, n, sizeof(*r), cmp_tally);
+	for (i = 0, j = 0; i < n; i++) {
+		if (j > 0 && cmp_tally(&r[j - 1], &r[i]) == 0) {
+			r[j - 1].open += r[i].open;
+			r[j - 1].urgent += r[i].urgent;
+			r[j - 1].overdue += r[i].overdue;
+			r[j - 1].exempt += r[i].exempt;
+			if (r[j - 1].first->state == OV_STATE_EXEMPT &&
+			    r[i].first->state != OV_STATE_EXEMPT)
+				r[j - 1].first = r[i].first;
+		} else
+			r[j++] = r[i];
+	}
+	*out = r;
+	*n_out = j;
+	return 0;
+}

@@ -181,6 +181,27 @@ struct ov_report_plan {
 						/* actionable, by severity */
 };
 
+/* Open, urgent, overdue and exempt counts of a party (and a duty). */
+struct ov_report_tally {
+	const char		*party;		/* responsible party */
+	const char		*duty;		/* duty, or NULL for a party */
+	const ov_finding	*first;		/* a finding needing action
+						   if any, for the parties */
+	size_t			 open;		/* needing action */
+	size_t			 urgent;	/* of which high or critical */
+	size_t			 overdue;	/* of which past due */
+	size_t			 exempt;	/* exempt */
+};
+
+/*
+ * The plan's findings (actionable and exempt) counted per party, or per
+ * (party, duty) when by_duty: a new array sorted by party (nobody named
+ * last) then duty, freed with ov__free().  0 or OV_ENOMEM.
+ */
+int	ov_report__tally(const ov_report_input *in,
+	    const struct ov_report_plan *pl, bool by_duty,
+	    struct ov_report_tally **out, size_t *n_out);
+
 /* Build the plan; release with ov_report__plan_free().  0 or OV_ENOMEM. */
 int	ov_report__plan(const ov_report_input *in,
 	    struct ov_report_plan *plan);

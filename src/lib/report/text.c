@@ -304,18 +304,8 @@ num(size_t v, char *buf, size_t size)
 /* ------------------------------------------------------------------ */
 /* Summary */
 
-/* Counts of one responsible party or one of its duties. */
-struct tally {
-	const char	*party;		/* responsible party */
-	const char	*duty;		/* duty, or NULL for the party's row */
-	size_t		 open;		/* needing action */
-	size_t		 urgent;	/* of which high or critical */
-	size_t		 overdue;	/* of which past due */
-	size_t		 exempt;	/* exempt */
-};
-
 static void
-tally_row(struct tw *t, const struct tally *r, size_t name_w)
+tally_row(struct tw *t, const struct ov_report_tally *r, size_t name_w)
 {
 	char a[32], b[32], c[32], d[32];
 	size_t indent = r->duty != NULL ? 4 : 2;
@@ -343,63 +333,24 @@ tally_row(struct tw *t, const struct tally *r, size_t name_w)
 	nl(t);
 }
 
-static int
-cmp_tally(const void *pa, const void *pb)
-{
-	const struct tally *a = pa, *b = pb;
-	bool an = strcmp(a->party, OV_REPORT_NO_PARTY) == 0;
-	bool bn = strcmp(b->party, OV_REPORT_NO_PARTY) == 0;
-	int c;
-
-	if (an != bn)
-		return an ? 1 : -1;
-	if ((c = strcmp(a->party, b->party)) != 0)
-		return c;
-	return strcmp(a->duty, b->duty);
-}
-
-/*
- * One row per responsible party, then one per duty of it: the findings
- * are tallied per (party, duty), sorted and merged.
- */
+/* One row per responsible party, then one per duty of it. */
 static int
 write_parties(struct tw *t, const ov_report_input *in,
     const struct ov_report_plan *pl)
 {
-	struct tally *rows, party;
-	size_t i, j, n = 0, name_w = t->width - 36;
+	struct ov_report_tally *rows = NULL, *parties = NULL;
+	size_t i, j = 0, n, np, name_w = t->width - 36;
+	int error;
 
 	if (pl->n == 0)
 		return 0;
 	if (name_w > 60)
 		name_w = 60;
-	if ((rows = ov__calloc(pl->n, sizeof(*rows))) == NULL)
-		return OV_ENOMEM;
-	for (i = 0; i < pl->n; i++) {
-		const ov_finding *f = pl->items[i];
-		bool ex = f->state == OV_STATE_EXEMPT;
-
-		if (!ex && !ov_report__actionable(f))
-			continue;
-		rows[n].party = ov_report__party(f);
-		rows[n].duty = ov_report__duty(f);
-		rows[n].exempt = ex;
-		rows[n].open = !ex;
-		rows[n].urgent = !ex && f->severity >= OV_SEV_HIGH;
-		rows[n].overdue = ov_report__overdue(in, f);
-		n++;
+	if ((error = ov_report__tally(in, pl, true, &rows, &n)) < 0 ||
+	    (error = ov_report__tally(in, pl, false, &parties, &np)) < 0) {
+		ov__free(rows);
+		return error;
 	}
-	qsort(rows, n, sizeof(*rows), cmp_tally);
-	for (i = 0, j = 0; i < n; i++) {
-		if (j > 0 && cmp_tally(&rows[j - 1], &rows[i]) == 0) {
-			rows[j - 1].open += rows[i].open;
-			rows[j - 1].urgent += rows[i].urgent;
-			rows[j - 1].overdue += rows[i].overdue;
-			rows[j - 1].exempt += rows[i].exempt;
-		} else
-			rows[j++] = rows[i];
-	}
-	n = j;
 	nl(t);
 	pad_to(t, 2);
 	sgr(t, DIM);
@@ -408,21 +359,15 @@ write_parties(struct tw *t, const ov_report_input *in,
 	put(t, "   open  high/crit  overdue  exempt");
 	sgr(t, RESET);
 	nl(t);
-	for (i = 0; i < n; i = j) {
-		memset(&party, 0, sizeof(party));
-		party.party = rows[i].party;
-		for (j = i; j < n && strcmp(rows[j].party, party.party) == 0;
-		    j++) {
-			party.open += rows[j].open;
-			party.urgent += rows[j].urgent;
-			party.overdue += rows[j].overdue;
-			party.exempt += rows[j].exempt;
-		}
-		tally_row(t, &party, name_w);
-		for (; i < j; i++)
-			tally_row(t, &rows[i], name_w);
+	/* both are sorted by party: walk them together */
+	for (i = 0; i < np; i++) {
+		tally_row(t, &parties[i], name_w);
+		for (; j < n && strcmp(rows[j].party, parties[i].party) == 0;
+		    j++)
+			tally_row(t, &rows[j], name_w);
 	}
 	ov__free(rows);
+	ov__free(parties);
 	return 0;
 }
 

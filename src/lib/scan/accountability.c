@@ -76,6 +76,7 @@ subject_type(struct ov_scan_result *r, const ov_finding *f)
 static int
 fill_accountability(struct ov_scan_result *r)
 {
+	struct ov_contract_ci ci;
 	ov_owner owner;
 	const ov_findings *in = r->findings;
 	const ov_finding *f;
@@ -113,12 +114,15 @@ fill_accountability(struct ov_scan_result *r)
 			if (g.responsible == NULL)
 				g.responsible = ov_contract__responsible(
 				    r->contract, g.duty);
-			if (g.n_consulted == 0)
-				g.n_consulted = ov_contract__consulted(
-				    r->contract, g.duty, &g.consulted);
-			if (g.n_informed == 0)
-				g.n_informed = ov_contract__informed(
-				    r->contract, g.duty, &g.informed);
+			ov_contract__ci(r->contract, g.duty, &ci);
+			if (g.n_consulted == 0) {
+				g.consulted = ci.consulted;
+				g.n_consulted = ci.n_consulted;
+			}
+			if (g.n_informed == 0) {
+				g.informed = ci.informed;
+				g.n_informed = ci.n_informed;
+			}
 			if (g.accountable == NULL)
 				g.accountable = ov_contract__accountable(
 				    r->contract, g.duty);

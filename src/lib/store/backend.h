@@ -82,9 +82,9 @@ struct ov_store__evidence {
  * assignment and control, and the answers to the contract questions.
  */
 int	ov_store__record_evidence(struct ov_store *s, const char *scan_id);
-/* v joined with "; " in b, or NULL when n is 0 (or on OOM). */
+/* v joined with sep in b, or NULL when n is 0 (or on OOM). */
 const char *ov_store__join(struct ov_buf *b, const char *const *v,
-	    size_t n);
+	    size_t n, const char *sep);
 
 #define OV_STORE_BACKEND(name) \
 	extern const struct ov_store_backend ov_store_backend_##name;

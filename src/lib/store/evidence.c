@@ -35,17 +35,15 @@ duties(struct ov_store *s, const char *scan_id, const struct ov_contract *c)
 
 	for (i = 0; c != NULL && i < c->n_duties && error == 0; i++) {
 		const struct ov_contract_duty *d = &c->duties[i];
-		const char *const *names;
-		size_t n;
+		struct ov_contract_ci ci;
 
 		p[0] = scan_id;
 		p[1] = d->name;
 		p[2] = ov_contract__responsible(c, d->name);
 		p[3] = ov_contract__accountable(c, d->name);
-		n = ov_contract__consulted(c, d->name, &names);
-		p[4] = ov_store__join(&cb, names, n);
-		n = ov_contract__informed(c, d->name, &names);
-		p[5] = ov_store__join(&ib, names, n);
+		ov_contract__ci(c, d->name, &ci);
+		p[4] = ov_store__join(&cb, ci.consulted, ci.n_consulted, "; ");
+		p[5] = ov_store__join(&ib, ci.informed, ci.n_informed, "; ");
 		for (k = OV_SEV_CRITICAL; k >= OV_SEV_INFO; k--)
 			p[6 + (OV_SEV_CRITICAL - k)] = ov_store__i64(
 			    v[OV_SEV_CRITICAL - k], ov_contract__sla_seconds(c,
@@ -164,25 +162,6 @@ control_row(const struct ov_ev_control *x, void *payload)
 	    "CAST($7 AS INTEGER))", 7, p, NULL, NULL);
 }
 
-/* Lines joined with "\n" in b, or NULL for none. */
-static const char *
-lines(struct ov_buf *b, const char *const *v, size_t n)
-{
-	size_t i;
-	int error = 0;
-
-	if (n == 0)
-		return NULL;
-	ov__buf_clear(b);
-	for (i = 0; i < n && error == 0; i++) {
-		if (i > 0)
-			error = ov__buf_putc(b, '\n');
-		if (error == 0)
-			error = ov__buf_puts(b, v[i]);
-	}
-	return error == 0 ? ov__buf_cstr(b) : NULL;
-}
-
 /* The contract questions, when the scan answered them. */
 static int
 answers(struct ov_store *s, const char *scan_id, const ov_scan_result *res)
@@ -201,8 +180,8 @@ answers(struct ov_store *s, const char *scan_id, const ov_scan_result *res)
 		p[3] = a->duty;
 		p[4] = ov_answer_status_name(a->status);
 		p[5] = a->answer;
-		p[6] = lines(&eb, a->evidence, a->n_evidence);
-		p[7] = lines(&gb, a->gaps, a->n_gaps);
+		p[6] = ov_store__join(&eb, a->evidence, a->n_evidence, "\n");
+		p[7] = ov_store__join(&gb, a->gaps, a->n_gaps, "\n");
 		error = ov_store__query(s, "INSERT INTO contract_answers "
 		    "(scan_id, qid, question, duty, status, answer, evidence, "
 		    "gaps) VALUES (CAST($1 AS BIGINT), $2, $3, $4, $5, $6, $7, "

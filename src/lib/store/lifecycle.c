@@ -403,8 +403,10 @@ load_observations(struct ov_store *s, const char *scan_id,
 		vals[12] = f->source;
 		vals[13] = ov_store__i64(due, f->due > 0 ? f->due : 0);
 		vals[14] = f->responsible;
-		vals[15] = ov_store__join(&cb, f->consulted, f->n_consulted);
-		vals[16] = ov_store__join(&ib, f->informed, f->n_informed);
+		vals[15] = ov_store__join(&cb, f->consulted, f->n_consulted,
+		    "; ");
+		vals[16] = ov_store__join(&ib, f->informed, f->n_informed,
+		    "; ");
 		error = s->be->bulk_row(s, vals);
 		if (error == 0 && i == m / 2)
 			ov_store__test_pause();

@@ -297,9 +297,10 @@ ov_store_record_scan(ov_store *s, const ov_scan_record *meta,
 	"consulted, informed"
 #define N_FINDING_COLS 22
 
-/* v joined with "; ", or NULL when empty. */
+/* v joined with sep, or NULL when empty. */
 const char *
-ov_store__join(struct ov_buf *b, const char *const *v, size_t n)
+ov_store__join(struct ov_buf *b, const char *const *v, size_t n,
+    const char *sep)
 {
 	size_t i;
 	int error = 0;
@@ -309,7 +310,7 @@ ov_store__join(struct ov_buf *b, const char *const *v, size_t n)
 	ov__buf_clear(b);
 	for (i = 0; i < n && error == 0; i++) {
 		if (i > 0)
-			error = ov__buf_puts(b, "; ");
+			error = ov__buf_puts(b, sep);
 		if (error == 0)
 			error = ov__buf_puts(b, v[i] != NULL ? v[i] : "");
 	}
