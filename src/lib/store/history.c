@@ -724,10 +724,79 @@ answer_row(void *payload, int ncols, const char *const *v)
 	return 0;
 }
 
+/*
+ * Orders in C, not in SQL: PostgreSQL sorts text by its collation, SQLite
+ * bytewise, and the report must be the same on both.
+ */
+static int
+cmp_s(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int
+cmp_exception(const void *pa, const void *pb)
+{
+	const ov_governance_exception *a = pa, *b = pb;
+	int c;
+
+	if ((a->expires == 0) != (b->expires == 0))
+		return a->expires == 0 ? 1 : -1;
+	if (a->expires != b->expires)
+		return a->expires < b->expires ? -1 : 1;
+	if ((c = cmp_s(a->origin, b->origin)) != 0 ||
+	    (c = cmp_s(a->rule, b->rule)) != 0)
+		return c;
+	return cmp_s(a->resource, b->resource);
+}
+
+static int
+cmp_restore(const void *pa, const void *pb)
+{
+	const ov_governance_restore *a = pa, *b = pb;
+	int c;
+
+	if (a->started != b->started)
+		return a->started > b->started ? -1 : 1;
+	if ((c = cmp_s(a->vault, b->vault)) != 0)
+		return c;
+	return cmp_s(a->item, b->item);
+}
+
+static int
+cmp_vault(const void *pa, const void *pb)
+{
+	return cmp_s(((const ov_governance_vault *)pa)->vault,
+	    ((const ov_governance_vault *)pb)->vault);
+}
+
+static int
+cmp_policy(const void *pa, const void *pb)
+{
+	const ov_governance_policy *a = pa, *b = pb;
+	int c;
+
+	if (a->must_deny != b->must_deny)
+		return a->must_deny ? -1 : 1;
+	if ((c = cmp_s(a->assignment, b->assignment)) != 0)
+		return c;
+	return cmp_s(a->control, b->control);
+}
+
+static int
+cmp_answer(const void *pa, const void *pb)
+{
+	return cmp_s(((const ov_governance_answer *)pa)->id,
+	    ((const ov_governance_answer *)pb)->id);
+}
+
 /* Run a query into a rows array; OV_ENOMEM from a callback is reported. */
 static int
 fill(struct ov_store *s, struct rows *r, size_t size, const char *sql,
-    int np, const char *const *params, ov_store__row_cb cb)
+    int np, const char *const *params, ov_store__row_cb cb,
+    int (*cmp)(const void *, const void *))
 {
 	int error;
 
@@ -735,6 +804,8 @@ fill(struct ov_store *s, struct rows *r, size_t size, const char *sql,
 	error = ov_store__query(s, sql, np, params, cb, r);
 	if (error == OV_ENOMEM)
 		return ov__error_oom(s->ctx);
+	if (error == 0 && r->n > 1)
+		qsort(r->v, r->n, size, cmp);
 	return error;
 }
 
@@ -758,7 +829,8 @@ evidence(struct load *ld, const char *last, const char *tenant)
 	    "SELECT origin, rule, resource, justification, approver, ticket, "
 	    "expires FROM scan_exceptions WHERE scan_id = CAST($1 AS BIGINT) "
 	    "ORDER BY CASE WHEN expires = 0 THEN 1 ELSE 0 END, expires, "
-	    "origin, rule, resource", 1, params, exception_row)) < 0)
+	    "origin, rule, resource", 1, params, exception_row,
+	    cmp_exception)) < 0)
 		goto fail;
 	p->n_exceptions = r.n;
 	p->exceptions = settle(&r);
@@ -776,7 +848,7 @@ evidence(struct load *ld, const char *last, const char *tenant)
 	    "WHERE s.tenant = $1 AND s.collected_at >= CAST($2 AS BIGINT) AND "
 	    "s.collected_at < CAST($3 AS BIGINT) AND "
 	    "r.started_at >= CAST($4 AS BIGINT) ORDER BY r.started_at DESC, "
-	    "r.job_id, s.id DESC", 4, params, restore_row)) < 0)
+	    "r.job_id, s.id DESC", 4, params, restore_row, cmp_restore)) < 0)
 		goto fail;
 	p->n_restores = r.n;
 	p->restores = settle(&r);
@@ -789,7 +861,7 @@ evidence(struct load *ld, const char *last, const char *tenant)
 	    "SELECT vault, count(*), sum(CASE WHEN last_backup <> 0 AND "
 	    "last_backup >= CAST($2 AS BIGINT) THEN 1 ELSE 0 END) FROM "
 	    "backup_items WHERE scan_id = CAST($1 AS BIGINT) GROUP BY vault "
-	    "ORDER BY vault", 2, params, vault_row)) < 0)
+	    "ORDER BY vault", 2, params, vault_row, cmp_vault)) < 0)
 		goto fail;
 	p->n_vaults = r.n;
 	p->vaults = vaults = settle(&r);
@@ -817,7 +889,7 @@ evidence(struct load *ld, const char *last, const char *tenant)
 	    "SELECT assignment, control, effect, enforced, must_deny FROM "
 	    "policy_coverage WHERE scan_id = CAST($1 AS BIGINT) ORDER BY "
 	    "must_deny DESC, assignment, control", 1, params,
-	    policy_row)) < 0)
+	    policy_row, cmp_policy)) < 0)
 		goto fail;
 	p->n_policies = r.n;
 	p->policies = settle(&r);
@@ -826,7 +898,7 @@ evidence(struct load *ld, const char *last, const char *tenant)
 	if ((error = fill(ld->s, &r, sizeof(ov_governance_answer),
 	    "SELECT qid, question, duty, status, answer, evidence, gaps FROM "
 	    "contract_answers WHERE scan_id = CAST($1 AS BIGINT) ORDER BY "
-	    "qid", 1, params, answer_row)) < 0)
+	    "qid", 1, params, answer_row, cmp_answer)) < 0)
 		goto fail;
 	p->n_answers = r.n;
 	p->answers = settle(&r);
@@ -1030,10 +1102,11 @@ ov_store_governance(ov_store *s, const ov_governance_options *o,
 		goto fail;
 	if (ld.nf > 1)
 		qsort(ld.f, ld.nf, sizeof(*ld.f), cmp_meta);
+	params[1] = params[2];		/* $1 tenant, $2 the period's end */
 	if ((error = ov_store__query(s, "SELECT e.fingerprint, e.at, "
 	    "e.from_state, e.to_state FROM events e JOIN findings f ON "
 	    "f.fingerprint = e.fingerprint WHERE f.tenant = $1 AND "
-	    "e.at < CAST($3 AS BIGINT) ORDER BY e.fingerprint, e.at, e.id", 3,
+	    "e.at < CAST($2 AS BIGINT) ORDER BY e.fingerprint, e.at, e.id", 2,
 	    params, event_row, &ld)) < 0)
 		goto fail;
 	/* SQL sorts by collation; the merge below needs strcmp order */
@@ -1041,8 +1114,8 @@ ov_store_governance(ov_store *s, const ov_governance_options *o,
 		qsort(ld.ep, ld.ne, sizeof(*ld.ep), cmp_episode);
 	if ((error = ov_store__query(s, "SELECT o.fingerprint, s.collected_at, "
 	    "o.due FROM observations o JOIN scans s ON s.id = o.scan_id "
-	    "WHERE s.tenant = $1 AND s.collected_at < CAST($3 AS BIGINT) AND "
-	    "o.result = 'non-compliant'", 3, params, obs_row, &ld)) < 0)
+	    "WHERE s.tenant = $1 AND s.collected_at < CAST($2 AS BIGINT) AND "
+	    "o.result = 'non-compliant'", 2, params, obs_row, &ld)) < 0)
 		goto fail;
 	if ((error = group(&ld, lb)) < 0 || (error = overdue(&ld)) < 0 ||
 	    (error = evidence(&ld, lb, p->tenant)) < 0)
