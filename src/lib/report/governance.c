@@ -834,7 +834,10 @@ html_summary(struct ov_rw *w, const ov_governance *g,
 
 	ov_report__puts(w, "<h2>Executive summary</h2>\n<div class=\"kpis\">"
 	    "\n");
-	ov_report__html_kpi(w, g->breached > 0 ? "warn" : "good",
+	/* adherence: red below 80%, amber below 95% */
+	ov_report__html_kpi(w, g->met + g->breached == 0 ? "" :
+	    g->met * 100 < 80 * (g->met + g->breached) ? "bad" :
+	    g->met * 100 < 95 * (g->met + g->breached) ? "warn" : "good",
 	    pct(g->met, g->breached, v, sizeof(v)), "SLA adherence");
 	snprintf(v, sizeof(v), "%zu", g->breached);
 	ov_report__html_kpi(w, g->breached > 0 ? "bad" : "good", v,
