@@ -500,32 +500,33 @@ check_party(struct loader *ld, const ov_json *vn, const char *ptr,
 
 /* A list of party ids (or one id), each checked against the parties. */
 static int
-want_parties(struct loader *ld, const yaml_node_t *n, const char *ptr,
+want_parties(struct loader *ld, const ov_json *n, const char *ptr,
     const char ***out, size_t *n_out)
 {
-	yaml_node_item_t *it;
 	const char **v;
-	size_t k = 0, count = 1;
+	size_t k, count = 1;
 	char p[256];
+	bool list = n != NULL && ov_json_type_of(n) == OV_JSON_ARRAY;
 	int error;
 
-	if (n != NULL && n->type != YAML_SCALAR_NODE) {
-		if ((error = want_kind(ld, n, YAML_SEQUENCE_NODE, ptr)) < 0)
+	if (list) {
+		if ((error = want_kind(ld, n, OV_JSON_ARRAY, ptr)) < 0)
 			return error;
-		count = (size_t)(n->data.sequence.items.top -
-		    n->data.sequence.items.start);
+		count = ov_json_len(n);
 	}
 	if ((v = ov__arena_calloc(&ld->c->arena, count + 1, sizeof(*v))) ==
 	    NULL)
 		return ov__error_oom(ld->ctx);
-	if (n != NULL && n->type == YAML_SCALAR_NODE) {
+	if (!list) {
 		if ((error = check_party(ld, n, ptr, &v[0])) < 0)
 			return error;
 	} else {
-		for (it = n->data.sequence.items.start;
-		    it < n->data.sequence.items.top; it++, k++) {
-			snprintf(p, sizeof(p), "%s/%zu", ptr, k);
-			if ((error = check_party(ld, node_at(ld, *it), p,
+		for (k = 0; k < count; k++) {
+			if (snprintf(p, sizeof(p), "%s/%zu", ptr, k) >=
+			    (int)sizeof(p))
+				return fail(ld, n, ptr, "%s: path too long",
+				    ptr);
+			if ((error = check_party(ld, ov_json_at(n, k), p,
 			    &v[k])) < 0)
 				return error;
 		}
