@@ -20,7 +20,6 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
-#include "util/str.h"
 #include "util/time.h"
 
 #define DEFAULT_EVIDENCE	5
@@ -222,8 +221,9 @@ arm_type(const char *id)
 	size_t seg = 0;
 	char *r;
 
-	while ((q = ov__memmem(q, strlen(q), "/providers/", 11)) != NULL)
-		p = q = q + 11;
+	for (; *q != '\0'; q++)
+		if (*q == '/' && strncasecmp(q, "/providers/", 11) == 0)
+			p = q + 11;
 	if (p == NULL)
 		return NULL;
 	/* Namespace, then type/name pairs: keep the types. */

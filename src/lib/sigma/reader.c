@@ -447,19 +447,20 @@ ov_sigma__event_kind(const ov_json *ev)
 		{ "ResourceHealth", SIG_EV_ACTIVITY },
 	};
 	const char *c;
-	size_t i, k;
+	size_t i;
 
 	if (ov_json_type_of(ev) != OV_JSON_OBJECT)
 		return SIG_EV_UNKNOWN;
-	/* Exports name their category (diagnostic settings) or table. */
-	for (k = 0; k < 2; k++) {
-		c = sget(ev, k == 0 ? "category" : "Type");
-		for (i = 0; c != NULL && i < sizeof(cats) / sizeof(cats[0]);
-		    i++)
-			if (ov__streq_ci(c, cats[i].name))
-				return cats[i].k;
-	}
-	/* Microsoft Graph and the Activity Log REST shape. */
+	/* Log Analytics exports name their table. */
+	c = sget(ev, "Type");
+	for (i = 0; c != NULL && i < sizeof(cats) / sizeof(cats[0]); i++)
+		if (ov__streq_ci(c, cats[i].name))
+			return cats[i].k;
+	/*
+	 * Microsoft Graph and the Activity Log REST shape, before the
+	 * diagnostic-settings category: a Graph audit's category
+	 * ("Policy") can spell an Activity Log category.
+	 */
 	if (ov_json_get(ev, "riskEventType") != NULL)
 		return SIG_EV_RISK;
 	if (ov_json_get(ev, "activityDisplayName") != NULL &&
@@ -471,10 +472,13 @@ ov_sigma__event_kind(const ov_json *ev)
 	    ov_json_get(ev, "status") != NULL))
 		return SIG_EV_SIGNIN;
 	if (ov_json_get(ev, "operationName") != NULL &&
-	    (ov_json_get(ev, "eventTimestamp") != NULL ||
-	    (ov_json_get(ev, "time") != NULL &&
-	    ov_json_get(ev, "resourceId") != NULL)))
+	    ov_json_get(ev, "eventTimestamp") != NULL)
 		return SIG_EV_ACTIVITY;
+	/* Diagnostic settings exports name their category. */
+	c = sget(ev, "category");
+	for (i = 0; c != NULL && i < sizeof(cats) / sizeof(cats[0]); i++)
+		if (ov__streq_ci(c, cats[i].name))
+			return cats[i].k;
 	if (ov_json_get(ev, "OperationNameValue") != NULL)
 		return SIG_EV_ACTIVITY;
 	return SIG_EV_UNKNOWN;
