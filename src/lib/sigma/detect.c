@@ -599,6 +599,15 @@ read_events(struct ov_sigma_detector *d, struct sig_reader *R)
 	while ((rc = ov_sigma__reader_next(R, &rec, &len, &line, &col)) > 0) {
 		if (ov_json_parser_parse(d->parser, rec, len, &ev, NULL,
 		    &jerr) < 0) {
+			const char *nl = memchr(rec, '\n', len);
+
+			/*
+			 * A line of a sequence that ran into the next ones:
+			 * describe the line itself.
+			 */
+			if (!R->in_array && jerr.line > 1 && nl != NULL)
+				(void)ov_json_parser_parse(d->parser, rec,
+				    (size_t)(nl - rec), &ev, NULL, &jerr);
 			ov_error_clear(d->ctx);
 			input_error(d, line + jerr.line - 1, jerr.line == 1 ?
 			    col + jerr.column - 1 : jerr.column, "%s",
