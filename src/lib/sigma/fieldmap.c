@@ -184,10 +184,15 @@ load_map(struct ov_sigma_rules *rs, const char *file, struct sig_logsource *ls)
 	}
 	for (i = 0; i < ls->n_fields; i++) {
 		const ov_json_member *m = ov_json_member_at(f, i);
+		const ov_json *pv = &m->value;
 		struct sig_paths ps;
 
-		if ((error = load_paths(rs, file, text, len, &m->value,
-		    &ps)) < 0)
+		/* {any: [paths]}: the values of every path count. */
+		if (ov_json_type_of(pv) == OV_JSON_OBJECT) {
+			ls->fields[i].all_paths = true;
+			pv = ov_json_get(pv, "any");
+		}
+		if ((error = load_paths(rs, file, text, len, pv, &ps)) < 0)
 			goto done;
 		ls->fields[i].name = ov__arena_strdup(&rs->arena, m->key);
 		memcpy(ls->fields[i].paths, ps.p, sizeof(ps.p));

@@ -109,21 +109,81 @@ collect(const struct sig_path *p, size_t i, const ov_json *v,
 	collect(p, i + 1, member(v, p, i), e);
 }
 
-/* The values of field f in the current event (cached). */
+/* The portal's sign-in status: Success for error code 0, else Failure. */
+static void
+signin_status(const ov_json *ev, struct sig_cache_ent *e)
+{
+	static const ov_json ok = { OV_JSON_STRING, 0, 0, 7, 0,
+	    { .str = "Success" } };
+	static const ov_json failed = { OV_JSON_STRING, 0, 0, 7, 0,
+	    { .str = "Failure" } };
+	static const char *const paths[] = {
+		"status.errorCode", "properties.status.errorCode",
+		"resultType", "ResultType"
+	};
+	const ov_json *v = NULL;
+	size_t i;
+
+	for (i = 0; i < 4 && v == NULL; i++)
+		v = ov_json_path(ev, paths[i]);
+	if (v == NULL || e->n >= SIG_MAX_VALUES)
+		return;
+	e->present = true;
+	e->v[e->n++] = (v->len == 1 && v->u.str[0] == '0' &&
+	    (ov_json_type_of(v) == OV_JSON_NUMBER || ov_json_is_string(v))) ?
+	    &ok : &failed;
+}
+
+/* True when e holds a value other than null. */
+static bool
+has_value(const struct sig_cache_ent *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (ov_json_type_of(e->v[i]) != OV_JSON_NULL)
+			return true;
+	return false;
+}
+
+/*
+ * The values of field f in the current event (cached): those of the
+ * first path that has a non-null value, else of the first present path
+ * (a null); or, for a field with all_paths, those of every path.
+ */
 const struct sig_cache_ent *
 ov_sigma__field_values(struct sig_mctx *m, int f)
 {
 	struct sig_cache_ent *e = &m->cache[f];
 	const struct sig_field *fd = &m->ls->fields[f];
-	size_t i;
+	size_t i, first_null = (size_t)-1;
 
 	if (e->gen == m->gen)
 		return e;
 	e->gen = m->gen;
 	e->n = 0;
 	e->present = false;
-	for (i = 0; i < fd->n_paths && !e->present; i++)
-		collect(&fd->paths[i], 0, m->ev, e);
+	for (i = 0; i < fd->n_paths; i++) {
+		size_t before = e->n;
+		bool was = e->present;
+
+		if (fd->paths[i].n == 1 && strcmp(fd->paths[i].segs[0],
+		    SIG_PATH_SIGNIN_STATUS) == 0)
+			signin_status(m->ev, e);
+		else
+			collect(&fd->paths[i], 0, m->ev, e);
+		if (fd->all_paths)
+			continue;
+		if (has_value(e))
+			break;
+		/* Only nulls (or nothing): remember, try the next path. */
+		if (e->present && !was && first_null == (size_t)-1)
+			first_null = i;
+		e->n = (uint16_t)before;
+		e->present = was;
+	}
+	if (!fd->all_paths && !e->present && first_null != (size_t)-1)
+		collect(&fd->paths[first_null], 0, m->ev, e);
 	return e;
 }
 

@@ -50,7 +50,12 @@ struct sig_field {
 	const char	*name;			/* as the map spells it */
 	struct sig_path	 paths[SIG_MAX_PATHS];	/* tried in order */
 	size_t		 n_paths;
+	bool		 all_paths;		/* values of every path, not of
+						   the first one that has some */
 };
+
+/* Computed paths ("@name" in a field map). */
+#define SIG_PATH_SIGNIN_STATUS	"@signin_status"	/* Success/Failure */
 
 /* A list of candidate paths (time, resource, principal...). */
 struct sig_paths {
