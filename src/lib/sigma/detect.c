@@ -26,6 +26,8 @@
 #define MAX_EVIDENCE		100
 #define VALUE_MAX		256	/* bytes of a value in evidence */
 #define MAX_DEPTH		16
+#define GIVE_UP			3	/* bad events before a file that
+					   has no good one is dropped */
 
 /* One event kept as evidence. */
 struct evref {
@@ -592,11 +594,17 @@ read_events(struct ov_sigma_detector *d, struct sig_reader *R)
 	ov_json_error jerr;
 	const char *rec;
 	size_t len;
-	uint64_t line, col, n = 0;
+	uint64_t line, col, n = 0, ok = 0, bad = 0, before;
 	int rc, error;
 
 	d->file_errors = 0;
 	while ((rc = ov_sigma__reader_next(R, &rec, &len, &line, &col)) > 0) {
+		/* A file that starts with nothing but bad events is no log. */
+		if (ok == 0 && bad == GIVE_UP) {
+			input_error(d, line, col, "no log overvisor reads; rest "
+			    "of the file skipped");
+			return 0;
+		}
 		if (ov_json_parser_parse(d->parser, rec, len, &ev, NULL,
 		    &jerr) < 0) {
 			const char *nl = memchr(rec, '\n', len);
@@ -613,11 +621,17 @@ read_events(struct ov_sigma_detector *d, struct sig_reader *R)
 			    col + jerr.column - 1 : jerr.column, "%s",
 			    jerr.message);
 			ov_sigma__reader_resync(R);
+			bad++;
 			continue;
 		}
+		before = d->stats.errors;
 		if ((error = match_one(d, ev, line, col)) < 0)
 			return error == OV_ENOMEM ? ov__error_oom(d->ctx) :
 			    error;
+		if (d->stats.errors == before)
+			ok++;
+		else
+			bad++;
 		ov_sigma__reader_done(R);
 		if ((++n & 0xffff) == 0)
 			ov__progress(d->ctx, "detect", d->stats.events, 0);
@@ -664,7 +678,23 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Read every file of a directory in name order. */
+/* True for the names log exports have (.json, .ndjson, .jsonl, .log). */
+static bool
+log_name(const char *name)
+{
+	static const char *const ext[] = { ".json", ".ndjson", ".jsonl",
+	    ".log" };
+	size_t i, l = strlen(name), e;
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		e = strlen(ext[i]);
+		if (l > e && strcasecmp(name + l - e, ext[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Read every log file of a directory in name order. */
 static int
 read_dir(struct ov_sigma_detector *d, const char *path, unsigned depth)
 {
@@ -696,7 +726,13 @@ read_dir(struct ov_sigma_detector *d, const char *path, unsigned depth)
 	if (n > 0)
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n && error == 0; i++) {
+		struct stat st;
+
 		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
+		/* In a directory, only what log exports are named. */
+		if (stat(full, &st) == 0 && !S_ISDIR(st.st_mode) &&
+		    !log_name(names[i]))
+			continue;
 		error = read_path(d, full, depth + 1);
 	}
 	for (i = 0; i < n; i++)

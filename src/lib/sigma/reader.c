@@ -391,8 +391,9 @@ ov_sigma__reader_done(struct sig_reader *R)
 }
 
 /*
- * The last event was malformed: in a sequence, drop the rest of its first
- * line so the next line starts afresh; in an array, drop the event.
+ * The last event was malformed: in a sequence, drop the rest of the line
+ * it starts on, so the next line starts afresh; in an array, drop the
+ * event.
  */
 void
 ov_sigma__reader_resync(struct sig_reader *R)
@@ -400,8 +401,7 @@ ov_sigma__reader_resync(struct sig_reader *R)
 	const char *w = win(R) + R->start, *nl;
 
 	if (!R->in_array &&
-	    (nl = memchr(w, '\n', R->end - R->start)) != NULL &&
-	    (size_t)(nl - w) < R->last_len) {
+	    (nl = memchr(w, '\n', R->end - R->start)) != NULL) {
 		consume(R, (size_t)(nl - w) + 1);
 		R->last_len = 0;
 		return;
