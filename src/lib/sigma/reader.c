@@ -308,6 +308,9 @@ leave_wrapper(struct sig_reader *R)
 			consume(R, R->end - R->start);
 			return;
 		}
+		/* A stray ']' or ',' is no value: step over it. */
+		if (e == win(R) + R->start)
+			e++;
 		consume(R, (size_t)(e - (win(R) + R->start)));
 		if (skip(R, false) && win(R)[R->start] == ':')
 			consume(R, 1);

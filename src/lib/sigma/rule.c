@@ -147,6 +147,9 @@ new_rule(struct ov_sigma_rules *rs)
 		if ((n = ov__reallocarray(rs->rules, cap,
 		    sizeof(*rs->rules))) == NULL)
 			return NULL;
+		/* Zeroed, so a slot never filled releases nothing. */
+		memset((struct sig_rule *)n + rs->cap_rules, 0,
+		    (cap - rs->cap_rules) * sizeof(*rs->rules));
 		rs->rules = n;
 		rs->cap_rules = cap;
 	}
