@@ -112,7 +112,7 @@ ov_sigma_detector_new(ov_sigma_detector **out, ov_ctx *ctx,
 	}
 	if ((error = ov_sigma__mctx_init(&d->m, rules)) < 0 ||
 	    (error = ov_sigma__corr_new(&d->corr, rules)) < 0 ||
-	    (error = ov_json_parser_new(&d->parser, ctx, OV_JSON_STRICT)) <
+	    (error = ov_json_parser_new(&d->parser, NULL, OV_JSON_PREFIX)) <
 	    0) {
 		if (error == OV_ENOMEM)
 			ov__error_oom(ctx);
@@ -592,30 +592,19 @@ read_events(struct ov_sigma_detector *d, struct sig_reader *R)
 {
 	const ov_json *ev;
 	ov_json_error jerr;
-	const char *rec;
-	size_t len;
 	uint64_t line, col, n = 0, ok = 0, bad = 0, before;
 	int rc, error;
 
 	d->file_errors = 0;
-	while ((rc = ov_sigma__reader_next(R, &rec, &len, &line, &col)) > 0) {
+	while ((rc = ov_sigma__reader_parse(R, d->parser, &ev, &line, &col,
+	    &jerr)) > 0) {
 		/* A file that starts with nothing but bad events is no log. */
 		if (ok == 0 && bad == GIVE_UP) {
 			input_error(d, line, col, "no log overvisor reads; rest "
 			    "of the file skipped");
 			return 0;
 		}
-		if (ov_json_parser_parse(d->parser, rec, len, &ev, NULL,
-		    &jerr) < 0) {
-			const char *nl = memchr(rec, '\n', len);
-
-			/*
-			 * A line of a sequence that ran into the next ones:
-			 * describe the line itself.
-			 */
-			if (!R->in_array && jerr.line > 1 && nl != NULL)
-				(void)ov_json_parser_parse(d->parser, rec,
-				    (size_t)(nl - rec), &ev, NULL, &jerr);
+		if (rc == 2) {
 			ov_error_clear(d->ctx);
 			input_error(d, line + jerr.line - 1, jerr.line == 1 ?
 			    col + jerr.column - 1 : jerr.column, "%s",
@@ -938,8 +927,7 @@ ov_sigma_is_log_file(const char *path)
 	struct sig_reader R;
 	ov_json_parser *p = NULL;
 	const ov_json *ev;
-	const char *rec;
-	size_t len;
+	ov_json_error err;
 	uint64_t line, col;
 	bool yes = false;
 	FILE *f;
@@ -947,9 +935,8 @@ ov_sigma_is_log_file(const char *path)
 	if (path == NULL || (f = fopen(path, "rb")) == NULL)
 		return false;
 	ov_sigma__reader_init(&R, f, NULL, 0);
-	if (ov_json_parser_new(&p, NULL, OV_JSON_STRICT) == 0 &&
-	    ov_sigma__reader_next(&R, &rec, &len, &line, &col) > 0 &&
-	    ov_json_parser_parse(p, rec, len, &ev, NULL, NULL) == 0)
+	if (ov_json_parser_new(&p, NULL, OV_JSON_PREFIX) == 0 &&
+	    ov_sigma__reader_parse(&R, p, &ev, &line, &col, &err) == 1)
 		yes = ov_sigma__event_kind(ev) != SIG_EV_UNKNOWN;
 	ov_json_parser_free(p);
 	ov_sigma__reader_free(&R);

@@ -317,16 +317,34 @@ leave_wrapper(struct sig_reader *R)
 	}
 }
 
+/* True when the n bytes at p are all whitespace. */
+static bool
+all_ws(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!is_ws(p[i]))
+			return false;
+	return true;
+}
+
 /*
- * The next event: *rec and *len point into the window (valid until the
- * next call), *line and *col give its position.  Returns 1 for an event,
- * 0 at the end, OV_ENOMEM, OV_EIO or OV_ELIMIT.
+ * Parse the event at the window's start with p (created with
+ * OV_JSON_PREFIX).  A line of NDJSON is parsed as it is; otherwise the
+ * parser finds the event's end itself, and only when it fails does the
+ * reader look for the end to tell a truncated window (read more) from a
+ * bad event.  Returns 1 with *root, 2 for a bad event (*err says why;
+ * call ov_sigma__reader_resync), 0 at the end, or OV_ENOMEM, OV_EIO,
+ * OV_ELIMIT.
  */
 int
-ov_sigma__reader_next(struct sig_reader *R, const char **rec, size_t *len,
-    uint64_t *line, uint64_t *col)
+ov_sigma__reader_parse(struct sig_reader *R, ov_json_parser *p,
+    const ov_json **root, uint64_t *line, uint64_t *col, ov_json_error *err)
 {
-	const char *e, *w;
+	const char *w, *nl, *e;
+	size_t avail, end;
+	int rc;
 
 	for (;;) {
 		if (!skip(R, R->in_array))
@@ -356,25 +374,60 @@ ov_sigma__reader_next(struct sig_reader *R, const char **rec, size_t *len,
 			if (R->oom || R->too_big || R->io_error)
 				goto end;
 		}
-		if ((e = need_value(R)) == NULL) {
-			if (R->oom || R->too_big || R->io_error)
-				goto end;
-			/* Truncated at the end of input: hand it over. */
-			e = win(R) + R->end;
-		}
-		w = win(R);
-		*rec = w + R->start;
-		*len = (size_t)(e - *rec);
-		*line = R->line;
-		*col = R->off - R->line_start + 1;
-		R->last_len = *len;
-		if (*len == 0) {
-			/* A stray ']' or '}': one byte, reported by the parser. */
-			*len = 1;
-			R->last_len = 1;
-		}
-		return 1;
+		break;
 	}
+	*line = R->line;
+	*col = R->off - R->line_start + 1;
+	/* NDJSON: the line is the event. */
+	while (!R->in_array) {
+		w = win(R) + R->start;
+		avail = R->end - R->start;
+		if ((nl = memchr(w, '\n', avail)) == NULL) {
+			if (R->eof)
+				break;
+			if (!fill(R))
+				goto end_or_eof;
+			continue;
+		}
+		if (ov_json_parser_parse(p, w, (size_t)(nl - w), root, &end,
+		    NULL) == 0 && all_ws(w + end, (size_t)(nl - w) - end)) {
+			R->last_len = (size_t)(nl - w);
+			return 1;
+		}
+		break;		/* several lines, or a bad one */
+	}
+	for (;;) {
+		w = win(R) + R->start;
+		avail = R->end - R->start;
+		rc = ov_json_parser_parse(p, w, avail, root, &end, err);
+		if (rc == 0) {
+			R->last_len = end != 0 ? end : 1;
+			return 1;
+		}
+		if (rc == OV_ENOMEM)
+			return rc;
+		e = value_end(w, w + avail);
+		if (R->eof || e != NULL) {
+			/*
+			 * A line of a sequence that ran into the next ones:
+			 * describe the line itself.
+			 */
+			if (!R->in_array && (nl = memchr(w, '\n', avail)) !=
+			    NULL && err != NULL && err->line > 1)
+				(void)ov_json_parser_parse(p, w,
+				    (size_t)(nl - w), root, &end, err);
+			R->last_len = e != NULL && e > w ? (size_t)(e - w) :
+			    avail != 0 ? avail : 1;
+			if (R->last_len > avail)
+				R->last_len = avail;
+			return 2;
+		}
+		if (!fill(R) && (R->oom || R->too_big || R->io_error))
+			goto end;
+	}
+end_or_eof:
+	if (!(R->oom || R->too_big || R->io_error))
+		return ov_sigma__reader_parse(R, p, root, line, col, err);
 end:
 	if (R->oom)
 		return OV_ENOMEM;

@@ -337,8 +337,9 @@ struct sig_reader {
 void	ov_sigma__reader_init(struct sig_reader *R, FILE *f,
 	    const char *data, size_t len);
 void	ov_sigma__reader_free(struct sig_reader *R);
-int	ov_sigma__reader_next(struct sig_reader *R, const char **rec,
-	    size_t *len, uint64_t *line, uint64_t *col);
+int	ov_sigma__reader_parse(struct sig_reader *R, ov_json_parser *p,
+	    const ov_json **root, uint64_t *line, uint64_t *col,
+	    ov_json_error *err);
 void	ov_sigma__reader_done(struct sig_reader *R);
 void	ov_sigma__reader_resync(struct sig_reader *R);
 /* The event kind of one event object. */
