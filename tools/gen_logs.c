@@ -7,8 +7,10 @@
  * addresses, results and client apps.  A few events are planted for the
  * benchmark's rules (bench/detect.sh): an NSG rule opened to the
  * Internet every 100,000 events, a legacy-authentication sign-in that
- * succeeded every 50,000, a Key Vault key operation every 10,000.  Output
- * is deterministic for a seed.
+ * succeeded every 50,000, a Key Vault key operation every 10,000.  The
+ * estate is bounded (2,000 resources, 20,000 users), as a tenant's is, so
+ * the detections stay bounded however many events there are.  Output is
+ * deterministic for a seed.
  *
  * usage: gen_logs N OUT.ndjson [SEED]
  */
@@ -74,7 +76,8 @@ static const char *const results[] = { "Success", "Start", "Accept",
 static void
 activity(FILE *f, uint64_t i, unsigned t)
 {
-	unsigned sub = pick(8), rg = pick(40), res = pick(5000);
+	/* An estate of 2,000 resources, as many as a mid-size tenant. */
+	unsigned res = pick(2000), sub = res % 8, rg = res % 40;
 	const char *op = ops[pick(sizeof(ops) / sizeof(ops[0]))];
 	const char *body = "";
 

@@ -394,59 +394,93 @@ sweep(struct sig_corr *C, int64_t lateness, uint64_t *late)
 	}
 }
 
-/* Feed one base-rule match. */
+/* The correlation states base rule ri feeds, -1 ended; NULL for none. */
+const int *
+ov_sigma__corr_targets(const struct sig_corr *C, int ri)
+{
+	return C->by_base[ri];
+}
+
+/*
+ * The group key and (value_count) value hash of the current event of m
+ * for correlation state cs.  Returns 1 when the event counts, 0 when it
+ * has no value for value_count, or OV_ENOMEM.
+ */
+int
+ov_sigma__corr_key(const struct sig_corr *C, int cs, struct sig_mctx *m,
+    struct ov_buf *key, uint64_t *vh)
+{
+	const struct sig_rule *c = C->st[cs].c;
+
+	*vh = 0;
+	if (c->ctype == SIG_CORR_VALUE_COUNT && !value_hash(m, c, vh))
+		return 0;
+	return group_key(m, c, key) < 0 ? OV_ENOMEM : 1;
+}
+
+/* Feed one base-rule match into correlation state cs, by its key. */
+int
+ov_sigma__corr_feed_key(struct sig_corr *C, int cs, int ri, int64_t t,
+    const char *key, size_t klen, uint64_t vh, const char *file,
+    uint64_t line, uint64_t *late)
+{
+	struct cstate *S = &C->st[cs];
+	const struct sig_rule *c = S->c;
+	struct group *g;
+	struct entry e;
+	size_t k, far;
+	int error;
+
+	if (t > C->max_t)
+		C->max_t = t;
+	memset(&e, 0, sizeof(e));
+	e.t = t;
+	e.line = line;
+	e.file = file;
+	e.vh = vh;
+	for (k = 0; k < c->n_refs; k++)
+		if (c->ref_rules[k] == ri)
+			e.ref = (uint32_t)k;
+	if ((g = get_group(S, key, klen)) == NULL)
+		return OV_ENOMEM;
+	if (g->n == MAX_PER_GROUP) {
+		/* Drop the match farthest in time from this one. */
+		far = llabs(g->e[0].t - t) >= llabs(g->e[g->n - 1].t - t) ?
+		    0 : g->n - 1;
+		drop(C, g, far);
+		(*late)++;
+	}
+	if ((error = insert(g, &e)) < 0)
+		return error;
+	C->entries++;
+	evaluate(C, c, g, t);
+	if (C->entries > MAX_ENTRIES) {
+		sweep(C, LATENESS, late);
+		if (C->entries > MAX_ENTRIES / 4 * 3)
+			sweep(C, 0, late);
+	}
+	return 0;
+}
+
+/* Feed one base-rule match of the current event of m. */
 int
 ov_sigma__corr_feed(struct sig_corr *C, struct sig_mctx *m, int ri,
     int64_t t, const char *file, uint64_t line, uint64_t *late)
 {
 	struct ov_buf key = OV_BUF_INIT(1 << 16);
 	const int *l = C->by_base[ri];
-	struct entry e;
-	size_t k, far;
-	int error = 0;
+	uint64_t vh;
+	int error = 0, rc;
 
-	if (l == NULL)
-		return 0;
-	if (t > C->max_t)
-		C->max_t = t;
-	for (; *l >= 0; l++) {
-		struct cstate *S = &C->st[*l];
-		const struct sig_rule *c = S->c;
-		struct group *g;
-
-		memset(&e, 0, sizeof(e));
-		e.t = t;
-		e.line = line;
-		e.file = file;
-		for (k = 0; k < c->n_refs; k++)
-			if (c->ref_rules[k] == ri)
-				e.ref = (uint32_t)k;
-		if (c->ctype == SIG_CORR_VALUE_COUNT && !value_hash(m, c, &e.vh))
-			continue;	/* no value: not counted */
-		if ((error = group_key(m, c, &key)) < 0)
-			break;
-		if ((g = get_group(S, key.ptr, key.len)) == NULL) {
-			error = OV_ENOMEM;
-			break;
+	for (; l != NULL && *l >= 0 && error == 0; l++) {
+		if ((rc = ov_sigma__corr_key(C, *l, m, &key, &vh)) <= 0) {
+			error = rc;
+			continue;
 		}
-		if (g->n == MAX_PER_GROUP) {
-			/* Drop the match farthest in time from this one. */
-			far = llabs(g->e[0].t - t) >= llabs(g->e[g->n - 1].t -
-			    t) ? 0 : g->n - 1;
-			drop(C, g, far);
-			(*late)++;
-		}
-		if ((error = insert(g, &e)) < 0)
-			break;
-		C->entries++;
-		evaluate(C, c, g, t);
+		error = ov_sigma__corr_feed_key(C, *l, ri, t, key.ptr, key.len,
+		    vh, file, line, late);
 	}
 	ov__buf_free(&key);
-	if (C->entries > MAX_ENTRIES) {
-		sweep(C, LATENESS, late);
-		if (C->entries > MAX_ENTRIES / 4 * 3)
-			sweep(C, 0, late);
-	}
 	return error;
 }
 

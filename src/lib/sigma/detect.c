@@ -41,6 +41,7 @@ struct evref {
 struct agg {
 	int		 rule;
 	char		*resource_id;
+	size_t		 rid_len;
 	char		*resource_type;
 	char		*resource_name;
 	char		*subscription;
@@ -50,6 +51,12 @@ struct agg {
 	uint64_t	 count;
 	struct evref	*ev;
 	size_t		 n_ev;
+};
+
+/* A slot of the detection table. */
+struct aslot {
+	uint64_t	 h;
+	struct agg	*a;
 };
 
 struct ov_sigma_detector {
@@ -62,21 +69,26 @@ struct ov_sigma_detector {
 	ov_json_parser	*parser;
 	struct sig_corr	*corr;
 	struct ov_arena	 arena;		/* file names */
-	struct ov_map	 aggs;		/* key -> agg */
+	struct aslot	*at;		/* (rule, resource) -> agg */
+	size_t		 at_cap, at_n;
 	struct agg	**list;
 	size_t		 n_list, cap_list;
 	char		**errors;
 	size_t		 n_errors, cap_errors;
 	size_t		 file_errors;	/* kept for the current file */
+	uint64_t	 file_ok;	/* good events in the current file */
+	uint64_t	 file_bad;	/* bad events in it */
+	struct sig_pipe	*pipe;		/* matching threads */
 	ov_sigma_stats	 stats;
 	/* The current event. */
 	const char	*file;
 	uint64_t	 line;
 	int64_t		 t;
 	enum sig_event_kind kind;
-	struct ov_buf	 key;		/* scratch */
 	struct ov_buf	 sum;		/* scratch */
 };
+
+static int merge(void *payload, const struct sig_bres *res);
 
 /* Create a detector. */
 int
@@ -102,7 +114,6 @@ ov_sigma_detector_new(ov_sigma_detector **out, ov_ctx *ctx,
 	if (d->opts.max_evidence > MAX_EVIDENCE)
 		d->opts.max_evidence = MAX_EVIDENCE;
 	ov__arena_init(&d->arena, 0, 0);
-	ov__buf_init(&d->key, 1 << 16);
 	ov__buf_init(&d->sum, 1 << 16);
 	d->contract = d->opts.contract;
 	if (d->contract == NULL) {
@@ -113,7 +124,8 @@ ov_sigma_detector_new(ov_sigma_detector **out, ov_ctx *ctx,
 	if ((error = ov_sigma__mctx_init(&d->m, rules)) < 0 ||
 	    (error = ov_sigma__corr_new(&d->corr, rules)) < 0 ||
 	    (error = ov_json_parser_new(&d->parser, NULL, OV_JSON_PREFIX)) <
-	    0) {
+	    0 || (error = ov_sigma__pipe_new(&d->pipe, rules, d->corr,
+	    d->opts.since, d->opts.until, d->opts.threads, merge, d)) < 0) {
 		if (error == OV_ENOMEM)
 			ov__error_oom(ctx);
 		goto fail;
@@ -153,7 +165,8 @@ ov_sigma_detector_free(ov_sigma_detector *d)
 	for (i = 0; i < d->n_list; i++)
 		agg_free(d->list[i]);
 	ov__free(d->list);
-	ov__map_free(&d->aggs);
+	ov__free(d->at);
+	ov_sigma__pipe_free(d->pipe);
 	for (i = 0; i < d->n_errors; i++)
 		ov__free(d->errors[i]);
 	ov__free(d->errors);
@@ -161,7 +174,6 @@ ov_sigma_detector_free(ov_sigma_detector *d)
 	ov_sigma__corr_free(d->corr);
 	ov_json_parser_free(d->parser);
 	ov_contract_free(d->own_contract);
-	ov__buf_free(&d->key);
 	ov__buf_free(&d->sum);
 	ov__arena_free(&d->arena);
 	ov__free(d);
@@ -448,191 +460,266 @@ keep_evidence(struct ov_sigma_detector *d, struct agg *a,
 	a->n_ev++;
 }
 
-/* Count a match of rule ri on the current event. */
-static int
-add_detection(struct ov_sigma_detector *d, int ri)
+/* The detection table's hash of (rule, resource). */
+static uint64_t
+agg_hash(int ri, const char *rid, size_t n)
 {
-	const struct sig_rule *r = &d->rs->rules[ri];
-	const struct sig_logsource *ls = d->m.ls;
-	const ov_json *v;
-	const char *rid = NULL;
-	struct agg *a = NULL;
-	size_t n = 0, cur = 0;
-	void *x;
+	uint64_t h = ov__hash_ci(rid, n) ^ ((uint64_t)(unsigned)ri *
+	    0x9e3779b97f4a7c15ULL);
 
-	if ((v = ov_sigma__paths_get(&ls->resource, d->m.ev)) != NULL)
-		rid = ov_sigma__scalar_text(&d->m, v, &n);
-	if (rid == NULL && (v = ov_sigma__paths_get(&ls->principal,
-	    d->m.ev)) != NULL)
-		rid = ov_sigma__scalar_text(&d->m, v, &n);
-	if (rid == NULL) {
-		rid = "unknown";
-		n = 7;
-	}
-	ov__buf_clear(&d->key);
-	if (ov__buf_printf(&d->key, "%d|", ri) < 0 ||
-	    ov__buf_add(&d->key, rid, n) < 0)
+	return h != 0 ? h : 1;
+}
+
+/* The detection of rule ri on rid, or NULL; *at is its slot. */
+static struct agg *
+agg_find(struct ov_sigma_detector *d, int ri, const char *rid, size_t n,
+    uint64_t h, size_t *at)
+{
+	size_t i, mask = d->at_cap - 1;
+
+	if (d->at_cap == 0)
+		return NULL;
+	for (i = (size_t)h & mask; d->at[i].a != NULL; i = (i + 1) & mask)
+		if (d->at[i].h == h && d->at[i].a->rule == ri &&
+		    ov__eq_ci(d->at[i].a->resource_id, d->at[i].a->rid_len,
+		    rid, n))
+			return d->at[i].a;
+	*at = i;
+	return NULL;
+}
+
+/* Add a to the table (which must have room). */
+static void
+agg_put(struct ov_sigma_detector *d, struct agg *a, uint64_t h)
+{
+	size_t i, mask = d->at_cap - 1;
+
+	for (i = (size_t)h & mask; d->at[i].a != NULL; i = (i + 1) & mask)
+		;
+	d->at[i].h = h;
+	d->at[i].a = a;
+	d->at_n++;
+}
+
+/* Make room for one more detection. */
+static int
+agg_room(struct ov_sigma_detector *d)
+{
+	struct aslot *old = d->at;
+	size_t cap = d->at_cap, i;
+
+	if ((d->at_n + 1) * 2 <= d->at_cap)
+		return 0;
+	d->at_cap = cap != 0 ? cap * 2 : 256;
+	if ((d->at = ov__calloc(d->at_cap, sizeof(*d->at))) == NULL) {
+		d->at = old;
+		d->at_cap = cap;
 		return OV_ENOMEM;
-	while ((x = ov__map_next(&d->aggs, d->key.ptr, d->key.len,
-	    &cur)) != NULL)
-		if (((struct agg *)x)->rule == ri) {
-			a = x;
-			break;
-		}
-	if (a == NULL) {
-		char *id, *k;
-
-		if ((id = ov__strndup(rid, n)) == NULL ||
-		    (a = ov__calloc(1, sizeof(*a))) == NULL) {
-			ov__free(id);
-			return OV_ENOMEM;
-		}
-		a->rule = ri;
-		a->first = a->last = d->t;
-		if (describe_resource(d, ls, a, id) < 0 ||
-		    (k = ov__arena_strndup(&d->arena, d->key.ptr,
-		    d->key.len)) == NULL) {
-			ov__free(id);
-			agg_free(a);
-			return OV_ENOMEM;
-		}
-		ov__free(id);
-		if (d->n_list == d->cap_list) {
-			size_t cap = d->cap_list != 0 ? d->cap_list * 2 : 64;
-
-			if ((x = ov__reallocarray(d->list, cap,
-			    sizeof(*d->list))) == NULL) {
-				agg_free(a);
-				return OV_ENOMEM;
-			}
-			d->list = x;
-			d->cap_list = cap;
-		}
-		if (ov__map_put(&d->aggs, k, d->key.len, a) < 0) {
-			agg_free(a);
-			return OV_ENOMEM;
-		}
-		d->list[d->n_list++] = a;
 	}
-	a->count++;
-	if (d->t < a->first)
-		a->first = d->t;
-	if (d->t > a->last)
-		a->last = d->t;
-	keep_evidence(d, a, r);
+	d->at_n = 0;
+	for (i = 0; i < cap; i++)
+		if (old[i].a != NULL)
+			agg_put(d, old[i].a, old[i].h);
+	ov__free(old);
 	return 0;
 }
 
-/* Match callback. */
-static int
-on_match(void *payload, int ri)
+/* True when an event at (t, line) of the current file would be kept. */
+static bool
+wants_evidence(const struct ov_sigma_detector *d, const struct agg *a,
+    int64_t t, uint64_t line)
 {
-	struct ov_sigma_detector *d = payload;
-	const struct sig_rule *r = &d->rs->rules[ri];
-	int error;
+	const struct evref *e;
+	int c;
 
-	d->stats.matches++;
-	if (r->used_by_corr && (error = ov_sigma__corr_feed(d->corr, &d->m,
-	    ri, d->t, d->file, d->line, &d->stats.late)) < 0)
-		return error;
-	if (r->used_by_corr && !r->generate)
-		return 0;
-	return add_detection(d, ri);
+	if (a->n_ev < d->opts.max_evidence)
+		return true;
+	e = &a->ev[a->n_ev - 1];
+	if (t != e->t)
+		return t < e->t;
+	c = strcmp(d->file, e->file);
+	return c < 0 || (c == 0 && line < e->line);
 }
 
-/* Match one parsed event. */
-static int
-match_one(struct ov_sigma_detector *d, const ov_json *ev, uint64_t line,
-    uint64_t col)
+/* A new detection of rule ri on rid, from the current event. */
+static struct agg *
+agg_new(struct ov_sigma_detector *d, int ri, const char *rid, size_t n,
+    uint64_t h)
 {
-	const struct ov_sigma_rules *rs = d->rs;
-	const struct sig_logsource *ls;
-	const ov_json *tv;
-	const char *ts;
-	size_t i;
+	struct agg *a;
+	char *id;
+	void *x;
+
+	if (agg_room(d) < 0 || (id = ov__strndup(rid, n)) == NULL)
+		return NULL;
+	if ((a = ov__calloc(1, sizeof(*a))) == NULL) {
+		ov__free(id);
+		return NULL;
+	}
+	a->rule = ri;
+	a->first = a->last = d->t;
+	a->rid_len = n;
+	if (describe_resource(d, d->m.ls, a, id) < 0) {
+		ov__free(id);
+		agg_free(a);
+		return NULL;
+	}
+	ov__free(id);
+	if (d->n_list == d->cap_list) {
+		size_t cap = d->cap_list != 0 ? d->cap_list * 2 : 64;
+
+		if ((x = ov__reallocarray(d->list, cap,
+		    sizeof(*d->list))) == NULL) {
+			agg_free(a);
+			return NULL;
+		}
+		d->list = x;
+		d->cap_list = cap;
+	}
+	d->list[d->n_list++] = a;
+	agg_put(d, a, h);
+	return a;
+}
+
+/* Count one match into its detection. */
+static int
+aggregate(struct ov_sigma_detector *d, const struct sig_bmatch *bm)
+{
+	const struct sig_rule *r = &d->rs->rules[bm->rule];
+	uint64_t h = agg_hash(bm->rule, bm->rid, bm->rid_len);
+	const ov_json *ev;
+	struct agg *a;
+	size_t at = 0, used;
+
+	a = agg_find(d, bm->rule, bm->rid, bm->rid_len, h, &at);
+	if (a == NULL || wants_evidence(d, a, bm->t, bm->line)) {
+		/* Look at the event again: for the resource and evidence. */
+		if (ov_json_parser_parse(d->parser, bm->text, bm->len, &ev,
+		    &used, NULL) < 0)
+			return OV_ENOMEM;	/* it parsed before */
+		d->kind = ov_sigma__event_kind(ev);
+		ov_sigma__mctx_event(&d->m, &d->rs->ls[bm->ls], ev);
+		d->t = bm->t;
+		d->line = bm->line;
+		if (a == NULL && (a = agg_new(d, bm->rule, bm->rid,
+		    bm->rid_len, h)) == NULL)
+			return OV_ENOMEM;
+		keep_evidence(d, a, r);
+	}
+	a->count++;
+	if (bm->t < a->first)
+		a->first = bm->t;
+	if (bm->t > a->last)
+		a->last = bm->t;
+	return 0;
+}
+
+/* Merge a batch of results, in file order. */
+static int
+merge(void *payload, const struct sig_bres *res)
+{
+	struct ov_sigma_detector *d = payload;
+	size_t i, k;
 	int error;
 
-	d->kind = ov_sigma__event_kind(ev);
-	if (d->kind == SIG_EV_UNKNOWN || rs->n_kind_ls[d->kind] == 0) {
-		input_error(d, line, col, "not an activity log, sign-in, "
-		    "audit or risk detection event");
-		return 0;
+	for (i = 0; i < res->ne; i++)
+		input_error(d, res->e[i].line, res->e[i].col, "%s",
+		    res->e[i].msg);
+	d->file_ok += res->ok;
+	d->file_bad += res->bad;
+	d->stats.events += res->events;
+	d->stats.skipped += res->skipped;
+	if (res->events != 0) {
+		if (d->stats.first == 0 || res->first < d->stats.first)
+			d->stats.first = res->first;
+		if (res->last > d->stats.last)
+			d->stats.last = res->last;
 	}
-	ls = &rs->ls[rs->kind_ls[d->kind][0]];
-	tv = ov_sigma__paths_get(&ls->time, ev);
-	ts = ov_json_string(tv);
-	if (ts == NULL || ov_parse_time(ts, &d->t) < 0) {
-		input_error(d, line, col, "event has no valid time");
-		return 0;
-	}
-	if ((d->opts.since != 0 && d->t < d->opts.since) ||
-	    (d->opts.until != 0 && d->t >= d->opts.until)) {
-		d->stats.skipped++;
-		return 0;
-	}
-	d->stats.events++;
-	if (d->stats.first == 0 || d->t < d->stats.first)
-		d->stats.first = d->t;
-	if (d->t > d->stats.last)
-		d->stats.last = d->t;
-	d->line = line;
-	for (i = 0; i < rs->n_kind_ls[d->kind]; i++) {
-		size_t li = rs->kind_ls[d->kind][i];
+	for (i = 0; i < res->n; i++) {
+		const struct sig_bmatch *bm = &res->m[i];
+		const struct sig_rule *r = &d->rs->rules[bm->rule];
 
-		ov_sigma__mctx_event(&d->m, &rs->ls[li], ev);
-		if ((error = ov_sigma__match_event(&d->m, li, on_match, d)) < 0)
+		d->stats.matches++;
+		for (k = bm->c0; k < bm->c0 + bm->nc; k++)
+			if ((error = ov_sigma__corr_feed_key(d->corr,
+			    res->c[k].cs, bm->rule, bm->t, res->c[k].key,
+			    res->c[k].klen, res->c[k].vh, d->file, bm->line,
+			    &d->stats.late)) < 0)
+				return error;
+		if (r->used_by_corr && !r->generate)
+			continue;
+		if ((error = aggregate(d, bm)) < 0)
 			return error;
 	}
 	return 0;
 }
 
-/* Read events from a reader. */
+/* Read events from a reader: one at a time, then NDJSON in batches. */
 static int
 read_events(struct ov_sigma_detector *d, struct sig_reader *R)
 {
 	const ov_json *ev;
 	ov_json_error jerr;
-	uint64_t line, col, n = 0, ok = 0, bad = 0, before;
-	int rc, error;
+	const char *data;
+	size_t len;
+	uint64_t line, col;
+	int rc, error = 0;
 
 	d->file_errors = 0;
-	while ((rc = ov_sigma__reader_parse(R, d->parser, &ev, &line, &col,
-	    &jerr)) > 0) {
+	d->file_ok = d->file_bad = 0;
+	for (;;) {
 		/* A file that starts with nothing but bad events is no log. */
-		if (ok == 0 && bad == GIVE_UP) {
-			input_error(d, line, col, "no log overvisor reads; rest "
-			    "of the file skipped");
+		if (d->file_ok == 0 && d->file_bad >= GIVE_UP) {
+			ov_sigma__reader_skip_blank(R);
+			if (!ov_sigma__reader_at_end(R))
+				input_error(d, R->line, 1, "no log overvisor "
+				    "reads; rest of the file skipped");
 			return 0;
 		}
-		if (rc == 2) {
-			ov_error_clear(d->ctx);
-			input_error(d, line + jerr.line - 1, jerr.line == 1 ?
-			    col + jerr.column - 1 : jerr.column, "%s",
-			    jerr.message);
-			ov_sigma__reader_resync(R);
-			bad++;
-			continue;
+		/* NDJSON with good events: the rest goes in batches. */
+		if (R->ndjson && d->file_ok != 0)
+			break;
+		rc = ov_sigma__reader_parse(R, d->parser, &ev, &line, &col,
+		    &jerr);
+		if (rc <= 0) {
+			error = rc;
+			goto end;
 		}
-		before = d->stats.errors;
-		if ((error = match_one(d, ev, line, col)) < 0)
+		if (rc == 2) {
+			error = ov_sigma__pipe_error(d->pipe, line +
+			    jerr.line - 1, jerr.line == 1 ? col + jerr.column -
+			    1 : jerr.column, jerr.message);
+			ov_sigma__reader_resync(R);
+		} else {
+			error = ov_sigma__pipe_event(d->pipe, ev,
+			    ov_sigma__reader_current(R, &len), len, line, col);
+			ov_sigma__reader_done(R);
+		}
+		if (error < 0)
 			return error == OV_ENOMEM ? ov__error_oom(d->ctx) :
 			    error;
-		if (d->stats.errors == before)
-			ok++;
-		else
-			bad++;
-		ov_sigma__reader_done(R);
-		if ((++n & 0xffff) == 0)
-			ov__progress(d->ctx, "detect", d->stats.events, 0);
 	}
-	if (rc == OV_ENOMEM)
+	while ((rc = ov_sigma__reader_lines(R, &data, &len, &line)) > 0) {
+		if ((error = ov_sigma__pipe_lines(d->pipe, data, len,
+		    line)) < 0)
+			break;
+		ov__progress(d->ctx, "detect", d->stats.events, 0);
+	}
+	if (error == 0)
+		error = rc;
+	if (error == 0)
+		error = ov_sigma__pipe_flush(d->pipe);
+	else
+		(void)ov_sigma__pipe_flush(d->pipe);
+end:
+	if (error == OV_ENOMEM)
 		return ov__error_oom(d->ctx);
-	if (rc == OV_ELIMIT) {
+	if (error == OV_ELIMIT) {
 		input_error(d, R->line, 1, "event larger than the reader's "
 		    "limit; rest of file skipped");
 		return 0;
 	}
-	if (rc < 0)
+	if (error < 0)
 		return ov__error_at(d->ctx, OV_EIO, OV_ERRCLASS_INPUT, d->file,
 		    0, 0, NULL, "read failed");
 	return 0;

@@ -25,6 +25,7 @@
 
 #define CHUNK		(1u << 20)	/* bytes read at once */
 #define MAX_EVENT	(64u << 20)	/* largest event */
+#define BATCH		(1u << 20)	/* bytes of lines handed out at once */
 
 /* Is c JSON whitespace? */
 static inline bool
@@ -392,10 +393,12 @@ ov_sigma__reader_parse(struct sig_reader *R, ov_json_parser *p,
 		if (ov_json_parser_parse(p, w, (size_t)(nl - w), root, &end,
 		    NULL) == 0 && all_ws(w + end, (size_t)(nl - w) - end)) {
 			R->last_len = (size_t)(nl - w);
+			R->ndjson = true;
 			return 1;
 		}
 		break;		/* several lines, or a bad one */
 	}
+	R->ndjson = false;
 	for (;;) {
 		w = win(R) + R->start;
 		avail = R->end - R->start;
@@ -436,6 +439,78 @@ end:
 	if (R->too_big)
 		return OV_ELIMIT;
 	return 0;
+}
+
+/* The text of the event handed out last; *len its bytes. */
+const char *
+ov_sigma__reader_current(const struct sig_reader *R, size_t *len)
+{
+	*len = R->last_len;
+	return win(R) + R->start;
+}
+
+/* Skip whitespace at the window's start. */
+void
+ov_sigma__reader_skip_blank(struct sig_reader *R)
+{
+	(void)skip(R, R->in_array);
+}
+
+/* True when nothing is left to read. */
+bool
+ov_sigma__reader_at_end(const struct sig_reader *R)
+{
+	return R->start >= R->end && R->eof;
+}
+
+/*
+ * Whole lines from the window's start, at least BATCH bytes when the
+ * file has them: *data and *len (valid until the next call), *line0 the
+ * line of the first.  They are consumed.  Returns 1, 0 at the end, or
+ * OV_ENOMEM, OV_EIO, OV_ELIMIT.
+ */
+int
+ov_sigma__reader_lines(struct sig_reader *R, const char **data,
+    size_t *len, uint64_t *line0)
+{
+	const char *w;
+	size_t avail, cut;
+
+	for (;;) {
+		avail = R->end - R->start;
+		if (avail < BATCH && !R->eof && fill(R))
+			continue;
+		if (R->oom || R->too_big || R->io_error)
+			break;
+		if (avail == 0)
+			return 0;
+		w = win(R) + R->start;
+		cut = avail > BATCH ? BATCH : avail;
+		/* End on a line boundary; a longer line: read more. */
+		while (cut > 0 && w[cut - 1] != '\n')
+			cut--;
+		if (cut == 0) {
+			if (R->eof) {
+				cut = avail;	/* the last line, unended */
+			} else {
+				if (!fill(R))
+					continue;
+				if (R->end - R->start == avail)
+					break;
+				continue;
+			}
+		}
+		*data = w;
+		*len = cut;
+		*line0 = R->line;
+		consume(R, cut);
+		return 1;
+	}
+	if (R->oom)
+		return OV_ENOMEM;
+	if (R->io_error)
+		return OV_EIO;
+	return OV_ELIMIT;
 }
 
 /* Done with the last event: consume it. */

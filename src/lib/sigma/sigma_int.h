@@ -331,6 +331,7 @@ struct sig_reader {
 	uint64_t	 line;		/* line of start */
 	uint64_t	 line_start;	/* file offset where that line starts */
 	bool		 eof, started, in_array, in_wrapper;
+	bool		 ndjson;	/* the last event was a whole line */
 	bool		 oom, io_error, too_big;
 };
 
@@ -341,6 +342,12 @@ int	ov_sigma__reader_parse(struct sig_reader *R, ov_json_parser *p,
 	    const ov_json **root, uint64_t *line, uint64_t *col,
 	    ov_json_error *err);
 void	ov_sigma__reader_done(struct sig_reader *R);
+const char *ov_sigma__reader_current(const struct sig_reader *R,
+	    size_t *len);
+void	ov_sigma__reader_skip_blank(struct sig_reader *R);
+bool	ov_sigma__reader_at_end(const struct sig_reader *R);
+int	ov_sigma__reader_lines(struct sig_reader *R, const char **data,
+	    size_t *len, uint64_t *line0);
 void	ov_sigma__reader_resync(struct sig_reader *R);
 /* The event kind of one event object. */
 enum sig_event_kind ov_sigma__event_kind(const ov_json *ev);
@@ -368,6 +375,71 @@ void	ov_sigma__corr_free(struct sig_corr *C);
  */
 int	ov_sigma__corr_feed(struct sig_corr *C, struct sig_mctx *m, int ri,
 	    int64_t t, const char *file, uint64_t line, uint64_t *late);
+/* The correlation states base rule ri feeds, -1 ended; NULL for none. */
+const int *ov_sigma__corr_targets(const struct sig_corr *C, int ri);
+/* Group key and value hash for state cs; 1, 0 (not counted), OV_ENOMEM. */
+int	ov_sigma__corr_key(const struct sig_corr *C, int cs,
+	    struct sig_mctx *m, struct ov_buf *key, uint64_t *vh);
+/* Feed a match into state cs by its key (NUL-terminated, klen bytes). */
+int	ov_sigma__corr_feed_key(struct sig_corr *C, int cs, int ri, int64_t t,
+	    const char *key, size_t klen, uint64_t vh, const char *file,
+	    uint64_t line, uint64_t *late);
+/* pipeline.c: matches recorded by workers, merged in file order. */
+struct sig_bmatch {
+	int		 rule;		/* rule index */
+	size_t		 ls;		/* logsource index */
+	int64_t		 t;		/* event time */
+	uint64_t	 line;		/* event line */
+	const char	*text;		/* event JSON text (valid during merge) */
+	size_t		 len;
+	const char	*rid;		/* resource or principal */
+	size_t		 rid_len;
+	size_t		 c0, nc;	/* its correlation keys */
+};
+
+struct sig_bcorr {
+	int		 cs;		/* correlation state */
+	const char	*key;		/* group key, NUL-terminated */
+	size_t		 klen;
+	uint64_t	 vh;		/* value_count hash */
+};
+
+struct sig_berr {
+	uint64_t	 line, col;
+	const char	*msg;
+};
+
+/* The results of a batch of events. */
+struct sig_bres {
+	struct sig_bmatch *m;
+	size_t		 n, cap_m;
+	struct sig_bcorr *c;
+	size_t		 nc, cap_c;
+	struct sig_berr	*e;
+	size_t		 ne, cap_e;
+	uint64_t	 events;	/* matched (in the time window) */
+	uint64_t	 skipped;	/* outside the time window */
+	uint64_t	 ok, bad;	/* good and bad events */
+	int64_t		 first, last;	/* event times */
+	struct ov_arena	 arena;		/* strings */
+};
+
+typedef int (*sig_merge_fn)(void *payload, const struct sig_bres *res);
+struct sig_pipe;
+
+int	ov_sigma__pipe_new(struct sig_pipe **out,
+	    const struct ov_sigma_rules *rs, const struct sig_corr *corr,
+	    int64_t since, int64_t until, unsigned threads, sig_merge_fn merge,
+	    void *payload);
+void	ov_sigma__pipe_free(struct sig_pipe *P);
+int	ov_sigma__pipe_lines(struct sig_pipe *P, const char *data, size_t len,
+	    uint64_t line0);
+int	ov_sigma__pipe_event(struct sig_pipe *P, const ov_json *ev,
+	    const char *text, size_t len, uint64_t line, uint64_t col);
+int	ov_sigma__pipe_error(struct sig_pipe *P, uint64_t line, uint64_t col,
+	    const char *msg);
+int	ov_sigma__pipe_flush(struct sig_pipe *P);
+
 /* The groups that fired, in a deterministic order. */
 size_t	ov_sigma__corr_fired(struct sig_corr *C, const struct sig_fired **out);
 
