@@ -695,6 +695,77 @@ test_since_until(void **state)
 	free(buf);	/* checksrc: allow */
 }
 
+/* The report of rules over text with the given number of threads. */
+static char *
+threaded_report(ov_sigma_rules *rs, const char *text, unsigned threads)
+{
+	ov_sigma_detect_options o = OV_SIGMA_DETECT_OPTIONS_INIT;
+	ov_sigma_detector *d = NULL;
+	ov_findings *f = NULL;
+	ov_sigma_stats st;
+	char *rep;
+
+	o.threads = threads;
+	assert_int_equal(ov_sigma_detector_new(&d, NULL, rs, &o), 0);
+	assert_int_equal(ov_sigma_detector_read_buffer(d, "events.json", text,
+	    strlen(text)), 0);
+	ov_sigma_detector_stats(d, &st);
+	assert_int_equal(st.events, 60000);
+	assert_int_equal(st.errors, 1);
+	assert_int_equal(ov_findings_new(&f), 0);
+	assert_int_equal(ov_sigma_detector_finish(d, f), 0);
+	assert_true(ov_findings_count(f) > 10);
+	rep = report(f);
+	ov_findings_free(f);
+	ov_sigma_detector_free(d);
+	return rep;
+}
+
+static void
+test_threads_agree(void **state)
+{
+	ov_sigma_rules *rs = rules_from(corr_rules);
+	ov_sigma_rules *leg = rules_from("title: failed\nid: 0c0c0c0c-0000-"
+	    "4000-8000-0000000000ff\nlevel: low\nlogsource: {product: azure, "
+	    "service: signinlogs}\ndetection: {sel: {ResultType: 50126}, "
+	    "condition: sel}\n");
+	char *buf = NULL, *one, *two, *four, ts[32];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int i;
+
+	(void)state;
+	/* 60,000 sign-ins (several batches), a bad line in the middle. */
+	for (i = 0; i < 60000; i++) {
+		char upn[32], ip[32];
+
+		snprintf(ts, sizeof(ts), "2026-03-0%dT%02d:%02d:%02dZ",
+		    1 + i / 20000, i / 3600 % 24, i / 60 % 60, i % 60);
+		snprintf(upn, sizeof(upn), "u%d@c.com", i % 97);
+		snprintf(ip, sizeof(ip), "198.51.100.%d", i % 13);
+		signin(f, ts, upn, ip, i % 3 == 0 ? 50126 : 0);
+		if (i == 31337)
+			fputs("{\"createdDateTime\": oops}\n", f);
+	}
+	fclose(f);
+	one = threaded_report(rs, buf, 1);
+	two = threaded_report(rs, buf, 2);
+	four = threaded_report(rs, buf, 4);
+	assert_string_equal(one, two);
+	assert_string_equal(one, four);
+	free(one);	/* checksrc: allow */
+	free(two);	/* checksrc: allow */
+	free(four);	/* checksrc: allow */
+	one = threaded_report(leg, buf, 1);
+	four = threaded_report(leg, buf, 3);
+	assert_string_equal(one, four);
+	free(one);	/* checksrc: allow */
+	free(four);	/* checksrc: allow */
+	free(buf);	/* checksrc: allow */
+	ov_sigma_rules_free(rs);
+	ov_sigma_rules_free(leg);
+}
+
 int
 main(void)
 {
@@ -709,6 +780,7 @@ main(void)
 		cmocka_unit_test(test_reader_large_file),
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_since_until),
+		cmocka_unit_test(test_threads_agree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
