@@ -81,14 +81,15 @@ activity(FILE *f, uint64_t i, unsigned t)
 	const char *op = ops[pick(sizeof(ops) / sizeof(ops[0]))];
 	const char *body = "";
 
-	if (i % 100000 == 99999) {
+	/* Activity records have even numbers, sign-ins odd ones. */
+	if (i % 100000 == 99998) {
 		op = "MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/SECURITYRULES/"
 		    "WRITE";
 		body = ",\"requestbody\":\"{\\\"properties\\\":{"
 		    "\\\"sourceAddressPrefix\\\":\\\"*\\\",\\\"access\\\":"
 		    "\\\"Allow\\\",\\\"direction\\\":\\\"Inbound\\\","
 		    "\\\"destinationPortRange\\\":\\\"3389\\\"}}\"";
-	} else if (i % 10000 == 4999) {
+	} else if (i % 10000 == 4998) {
 		op = "MICROSOFT.KEYVAULT/VAULTS/KEYS/DELETE";
 	}
 	fprintf(f, "{\"time\":\"2026-11-%02uT%02u:%02u:%02u.%03uZ\","
@@ -112,7 +113,7 @@ signin(FILE *f, uint64_t i, unsigned t)
 	unsigned user = pick(20000), err = pick(10) == 0 ? 50126 : 0;
 	const char *client = clients[pick(4)];
 
-	if (i % 50000 == 49998) {
+	if (i % 50000 == 49999) {
 		client = "IMAP4";
 		err = 0;
 	} else if (pick(50) == 0) {

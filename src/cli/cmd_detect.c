@@ -59,26 +59,6 @@ usage(FILE *f)
 	    "5 store, 70 internal error.\n", f);
 }
 
-/* Join argv[from..] for the report label. */
-static char *
-join(int argc, char **argv, int from)
-{
-	size_t len = 1;
-	char *s;
-	int i;
-
-	for (i = from; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	if ((s = calloc(1, len)) == NULL)	/* checksrc: allow */
-		return NULL;
-	for (i = from; i < argc; i++) {
-		if (i > from)
-			strncat(s, " ", len - strlen(s) - 1);
-		strncat(s, argv[i], len - strlen(s) - 1);
-	}
-	return s;
-}
-
 /* Record the detections in the store. */
 static int
 store_detections(ov_ctx *ctx, const char *db, const char *tenant,
@@ -288,7 +268,7 @@ cmd_detect(int argc, char **argv)
 		goto done;
 	}
 	ov_findings_sort(findings);
-	if ((label = join(argc, argv, optind)) == NULL) {
+	if ((label = cli_join_args(argc, argv, optind)) == NULL) {
 		cli_error("out of memory");
 		status = CLI_EXIT_INTERNAL;
 		goto done;

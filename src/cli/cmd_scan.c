@@ -83,26 +83,6 @@ parse_fail_on(const char *s, int *out)
 	return 0;
 }
 
-/* Join the input paths for the report's snapshot label. */
-static char *
-join_paths(int argc, char **argv, int from)
-{
-	size_t len = 1;
-	char *s;
-	int i;
-
-	for (i = from; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	if ((s = calloc(1, len)) == NULL)	/* checksrc: allow */
-		return NULL;
-	for (i = from; i < argc; i++) {
-		if (i > from)
-			strncat(s, " ", len - strlen(s) - 1);
-		strncat(s, argv[i], len - strlen(s) - 1);
-	}
-	return s;
-}
-
 /* ov_snapshot_types callback: stop (1) at policy assignments. */
 static int
 count_assignments(const char *type, size_t count, void *payload)
@@ -293,7 +273,7 @@ cmd_scan(int argc, char **argv)
 		status = error;
 		goto done;
 	}
-	if ((label = join_paths(argc, argv, optind)) == NULL) {
+	if ((label = cli_join_args(argc, argv, optind)) == NULL) {
 		cli_error("out of memory");
 		status = CLI_EXIT_INTERNAL;
 		goto done;

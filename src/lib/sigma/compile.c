@@ -8,7 +8,6 @@
  * have for the rule to match, so an event only meets the rules its value
  * names.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,22 +246,13 @@ string_pat(struct fc *F, const char *glob, size_t n, bool cased,
 static bool
 parse_cidr(const char *s, struct sig_pat *p)
 {
-	char addr[64];
 	const char *slash = strchr(s, '/');
 	size_t n = slash != NULL ? (size_t)(slash - s) : strlen(s);
 	long bits;
 	char *end;
 
-	if (n == 0 || n >= sizeof(addr))
-		return false;
-	memcpy(addr, s, n);
-	addr[n] = '\0';
 	memset(p->net, 0, sizeof(p->net));
-	if (inet_pton(AF_INET, addr, p->net) == 1)
-		p->v6 = false;
-	else if (inet_pton(AF_INET6, addr, p->net) == 1)
-		p->v6 = true;
-	else
+	if (!ov_sigma__parse_ip(s, n, p->net, &p->v6))
 		return false;
 	bits = p->v6 ? 128 : 32;
 	if (slash != NULL) {

@@ -6,7 +6,6 @@
  * earliest events as evidence and the due date from the contract's triage
  * SLA.
  */
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -596,7 +595,8 @@ aggregate(struct ov_sigma_detector *d, const struct sig_bmatch *bm)
 		/* Look at the event again: for the resource and evidence. */
 		if (ov_json_parser_parse(d->parser, bm->text, bm->len, &ev,
 		    &used, NULL) < 0)
-			return OV_ENOMEM;	/* it parsed before */
+			return ov__error(d->ctx, OV_ERROR, OV_ERRCLASS_INTERNAL,
+			    "a matched event no longer parses");
 		d->kind = ov_sigma__event_kind(ev);
 		ov_sigma__mctx_event(&d->m, &d->rs->ls[bm->ls], ev);
 		d->t = bm->t;
@@ -691,8 +691,9 @@ read_events(struct ov_sigma_detector *d, struct sig_reader *R)
 			    1 : jerr.column, jerr.message);
 			ov_sigma__reader_resync(R);
 		} else {
-			error = ov_sigma__pipe_event(d->pipe, ev,
-			    ov_sigma__reader_current(R, &len), len, line, col);
+			data = ov_sigma__reader_current(R, &len);
+			error = ov_sigma__pipe_event(d->pipe, ev, data, len,
+			    line, col);
 			ov_sigma__reader_done(R);
 		}
 		if (error < 0)
@@ -747,13 +748,6 @@ ov_sigma_detector_read_buffer(ov_sigma_detector *d, const char *name,
 static int read_path(struct ov_sigma_detector *d, const char *path,
     unsigned depth);
 
-/* qsort comparator over names. */
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* True for the names log exports have (.json, .ndjson, .jsonl, .log). */
 static bool
 log_name(const char *name)
@@ -775,35 +769,15 @@ static int
 read_dir(struct ov_sigma_detector *d, const char *path, unsigned depth)
 {
 	char **names = NULL, full[4096];
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
-	DIR *dir;
-	int error = 0;
+	size_t n = 0, i;
+	struct stat st;
+	int error;
 
-	if ((dir = opendir(path)) == NULL)
-		return ov__error_at(d->ctx, OV_EIO, OV_ERRCLASS_INPUT, path, 0,
-		    0, NULL, "cannot read directory");
-	while ((de = readdir(dir)) != NULL) {
-		void *x;
-
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 32;
-			if ((x = ov__reallocarray(names, cap,
-			    sizeof(*names))) == NULL)
-				break;
-			names = x;
-		}
-		if ((names[n] = ov__strdup(de->d_name)) != NULL)
-			n++;
-	}
-	closedir(dir);
-	if (n > 0)
-		qsort(names, n, sizeof(*names), name_cmp);
+	if ((error = ov_sigma__dir_list(path, &names, &n)) < 0)
+		return error == OV_ENOMEM ? ov__error_oom(d->ctx) :
+		    ov__error_at(d->ctx, OV_EIO, OV_ERRCLASS_INPUT, path, 0, 0,
+		    NULL, "cannot read directory");
 	for (i = 0; i < n && error == 0; i++) {
-		struct stat st;
-
 		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
 		/* In a directory, only what log exports are named. */
 		if (stat(full, &st) == 0 && !S_ISDIR(st.st_mode) &&
@@ -811,9 +785,7 @@ read_dir(struct ov_sigma_detector *d, const char *path, unsigned depth)
 			continue;
 		error = read_path(d, full, depth + 1);
 	}
-	for (i = 0; i < n; i++)
-		ov__free(names[i]);
-	ov__free(names);
+	ov_sigma__dir_free(names, n);
 	return error;
 }
 

@@ -4,7 +4,6 @@
  * paths hold each Sigma field name.  The maps are data
  * (data/sigma/<product>-<service>.yaml), read once per rule set.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include "util/error.h"
 #include "util/file.h"
 
-#define MAX_MAPS	16		/* logsource files */
 #define MAP_MAX_BYTES	(1u << 20)	/* one map file */
 
 static const char *const kind_names[SIG_EV__COUNT] = {
@@ -251,46 +249,32 @@ done:
 	return error;
 }
 
-/* qsort comparator over file names. */
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Load every map under <data_dir>/data/sigma. */
 int
 ov_sigma__fieldmaps_load(struct ov_sigma_rules *rs, const char *data_dir)
 {
-	char dir[4096], path[4096 + 256], *names[MAX_MAPS];
+	char dir[4096], path[4096 + 256], **names = NULL;
 	size_t n = 0, i, k;
-	struct dirent *de;
-	DIR *d;
-	int error = 0;
+	int error;
 
 	snprintf(dir, sizeof(dir), "%s/data/sigma", data_dir);
-	if ((d = opendir(dir)) == NULL)
-		return ov__error_at(rs->ctx, OV_EIO, OV_ERRCLASS_CONFIG, dir, 0,
-		    0, NULL, "cannot read the Sigma field maps");
-	while ((de = readdir(d)) != NULL && n < MAX_MAPS) {
-		size_t l = strlen(de->d_name);
-
-		if (l > 5 && strcmp(de->d_name + l - 5, ".yaml") == 0 &&
-		    (names[n] = ov__strdup(de->d_name)) != NULL)
-			n++;
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if ((error = ov_sigma__dir_list(dir, &names, &n)) < 0)
+		return error == OV_ENOMEM ? ov__error_oom(rs->ctx) :
+		    ov__error_at(rs->ctx, OV_EIO, OV_ERRCLASS_CONFIG, dir, 0, 0,
+		    NULL, "cannot read the Sigma field maps");
 	if ((rs->ls = ov__arena_calloc(&rs->arena, n + 1,
 	    sizeof(*rs->ls))) == NULL)
 		error = ov__error_oom(rs->ctx);
 	for (i = 0; i < n && error == 0; i++) {
+		size_t l = strlen(names[i]);
+
+		if (l <= 5 || strcmp(names[i] + l - 5, ".yaml") != 0)
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if ((error = load_map(rs, path, &rs->ls[rs->n_ls])) == 0)
 			rs->n_ls++;
 	}
-	for (i = 0; i < n; i++)
-		ov__free(names[i]);
+	ov_sigma__dir_free(names, n);
 	if (error < 0)
 		return error;
 	for (i = 0; i < rs->n_ls; i++) {

@@ -32,6 +32,8 @@ ov_sigma__mctx_init(struct sig_mctx *m, const struct ov_sigma_rules *rs)
 		return OV_ENOMEM;
 	}
 	ov__buf_init(m->scratch, 1 << 24);
+	ov__buf_init(&m->kw_fold, 1 << 26);
+	ov__buf_init(&m->kw_raw, 1 << 26);
 	return 0;
 }
 
@@ -47,6 +49,8 @@ ov_sigma__mctx_free(struct sig_mctx *m)
 		ov__buf_free(m->scratch);
 		ov__free(m->scratch);
 	}
+	ov__buf_free(&m->kw_fold);
+	ov__buf_free(&m->kw_raw);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -61,6 +65,7 @@ ov_sigma__mctx_event(struct sig_mctx *m, const struct sig_logsource *ls,
 		/* Wrapped: forget every stamp. */
 		memset(m->cache, 0, m->n_cache * sizeof(*m->cache));
 		memset(m->seen, 0, (m->rs->n_rules + 1) * sizeof(*m->seen));
+		m->kw_fold_gen = m->kw_raw_gen = 0;
 		m->gen = 1;
 	}
 }
@@ -309,8 +314,8 @@ glob(const char *s, size_t n, const char *g, size_t gn, bool cased)
 }
 
 /* Parse an address; *v6 tells the family. */
-static bool
-parse_ip(const char *s, size_t n, uint8_t out[16], bool *v6)
+bool
+ov_sigma__parse_ip(const char *s, size_t n, uint8_t out[16], bool *v6)
 {
 	char buf[64];
 
@@ -337,7 +342,7 @@ in_cidr(const struct sig_pat *p, const char *s, size_t n)
 	bool v6;
 	unsigned i, full, rest;
 
-	if (!parse_ip(s, n, a, &v6) || v6 != p->v6)
+	if (!ov_sigma__parse_ip(s, n, a, &v6) || v6 != p->v6)
 		return false;
 	full = p->bits / 8u;
 	rest = p->bits % 8u;
@@ -501,6 +506,89 @@ keyword_match(struct sig_mctx *m, const struct sig_pat *p, const ov_json *v,
 	}
 }
 
+/* Append the strings and numbers below v to b, each as "s\0". */
+static int
+event_text(struct ov_buf *b, const ov_json *v, bool fold, unsigned depth)
+{
+	size_t i, at;
+
+	if (depth > 64)
+		return 0;
+	switch (ov_json_type_of(v)) {
+	case OV_JSON_OBJECT:
+		for (i = 0; i < ov_json_len(v); i++)
+			if (event_text(b, &ov_json_member_at(v, i)->value, fold,
+			    depth + 1) < 0)
+				return OV_ENOMEM;
+		return 0;
+	case OV_JSON_ARRAY:
+		for (i = 0; i < ov_json_len(v); i++)
+			if (event_text(b, ov_json_at(v, i), fold, depth + 1) < 0)
+				return OV_ENOMEM;
+		return 0;
+	case OV_JSON_STRING:
+	case OV_JSON_NUMBER:
+		at = b->len;
+		if (ov__buf_add(b, v->u.str, v->len) < 0 ||
+		    ov__buf_add(b, "", 1) < 0)
+			return OV_ENOMEM;
+		for (i = at; fold && i < b->len; i++)
+			b->ptr[i] = (char)lc((unsigned char)b->ptr[i]);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The event's strings as "\0s1\0s2\0...", folded or as they are, built
+ * once per event; NULL when out of memory.
+ */
+static const struct ov_buf *
+event_buf(struct sig_mctx *m, bool fold)
+{
+	struct ov_buf *b = fold ? &m->kw_fold : &m->kw_raw;
+	uint32_t *gen = fold ? &m->kw_fold_gen : &m->kw_raw_gen;
+
+	if (*gen == m->gen)
+		return b;
+	ov__buf_clear(b);
+	if (ov__buf_add(b, "", 1) < 0 || event_text(b, m->ev, fold, 0) < 0)
+		return NULL;
+	*gen = m->gen;
+	return b;
+}
+
+/*
+ * Keyword search for the plain operators: one search of the event's
+ * text, the string boundaries marked with NUL bytes ("\0x\0" is a
+ * whole string, "\0x" a prefix, "x\0" a suffix).  Returns -1 when the
+ * pattern needs the string-by-string walk.
+ */
+static int
+keyword_fast(struct sig_mctx *m, const struct sig_pat *p)
+{
+	const struct ov_buf *b;
+	char stack[256], *n;
+	size_t nl = 0;
+	bool hit;
+
+	if (p->op > SIG_OP_CONTAINS || p->len + 2 > sizeof(stack) ||
+	    memchr(p->s, '\0', p->len) != NULL)
+		return -1;
+	if ((b = event_buf(m, !p->cased)) == NULL)
+		return -1;
+	n = stack;
+	if (p->op == SIG_OP_EQ || p->op == SIG_OP_PREFIX)
+		n[nl++] = '\0';
+	memcpy(n + nl, p->s, p->len);
+	nl += p->len;
+	if (p->op == SIG_OP_EQ || p->op == SIG_OP_SUFFIX)
+		n[nl++] = '\0';
+	hit = ov__memmem(b->ptr, b->len, n, nl) != NULL;
+	return hit ? 1 : 0;
+}
+
 /* Does one value (any alternative) match the field's values? */
 static bool
 value_match(struct sig_mctx *m, const struct sig_fcond *c,
@@ -512,7 +600,10 @@ value_match(struct sig_mctx *m, const struct sig_fcond *c,
 		const struct sig_pat *p = &val->alts[a];
 
 		if (c->field < 0) {
-			if (keyword_match(m, p, m->ev, 0))
+			int fast = keyword_fast(m, p);
+
+			if (fast > 0 || (fast < 0 &&
+			    keyword_match(m, p, m->ev, 0)))
 				return true;
 			continue;
 		}

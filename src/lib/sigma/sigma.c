@@ -131,6 +131,56 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The entries of directory path (no dot files), sorted; OV_EIO, OV_ENOMEM. */
+int
+ov_sigma__dir_list(const char *path, char ***names, size_t *n)
+{
+	size_t cap = 0;
+	struct dirent *de;
+	char **v = NULL;
+	DIR *d;
+	void *x;
+
+	*names = NULL;
+	*n = 0;
+	if ((d = opendir(path)) == NULL)
+		return OV_EIO;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			cap = cap != 0 ? cap * 2 : 32;
+			if ((x = ov__reallocarray(v, cap, sizeof(*v))) == NULL)
+				goto oom;
+			v = x;
+		}
+		if ((v[*n] = ov__strdup(de->d_name)) == NULL)
+			goto oom;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), name_cmp);
+	*names = v;
+	return 0;
+oom:
+	closedir(d);
+	ov_sigma__dir_free(v, *n);
+	*n = 0;
+	return OV_ENOMEM;
+}
+
+/* Release what ov_sigma__dir_list returned. */
+void
+ov_sigma__dir_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ov__free(names[i]);
+	ov__free(names);
+}
+
 /* True when name ends in .yml or .yaml. */
 static bool
 is_rule_name(const char *name)
@@ -149,40 +199,16 @@ static int
 load_dir(struct ov_sigma_rules *rs, const char *path, unsigned depth)
 {
 	char **names = NULL, full[4096];
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
+	size_t n = 0, i;
 	struct stat st;
-	DIR *d;
-	int error = 0;
+	int error;
 
 	if (depth > MAX_DIR_DEPTH)
 		return 0;
-	if ((d = opendir(path)) == NULL)
-		return ov__error_at(rs->ctx, OV_EIO, OV_ERRCLASS_CONFIG, path,
-		    0, 0, NULL, "cannot read directory");
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			void *x;
-
-			cap = cap != 0 ? cap * 2 : 64;
-			if ((x = ov__reallocarray(names, cap,
-			    sizeof(*names))) == NULL) {
-				error = ov__error_oom(rs->ctx);
-				break;
-			}
-			names = x;
-		}
-		if ((names[n] = ov__strdup(de->d_name)) == NULL) {
-			error = ov__error_oom(rs->ctx);
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (n > 0)
-		qsort(names, n, sizeof(*names), name_cmp);
+	if ((error = ov_sigma__dir_list(path, &names, &n)) < 0)
+		return error == OV_ENOMEM ? ov__error_oom(rs->ctx) :
+		    ov__error_at(rs->ctx, OV_EIO, OV_ERRCLASS_CONFIG, path, 0, 0,
+		    NULL, "cannot read directory");
 	for (i = 0; i < n && error == 0; i++) {
 		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
 		if (stat(full, &st) != 0)
@@ -192,9 +218,7 @@ load_dir(struct ov_sigma_rules *rs, const char *path, unsigned depth)
 		else if (is_rule_name(names[i]))
 			error = load_path(rs, full, depth);
 	}
-	for (i = 0; i < n; i++)
-		ov__free(names[i]);
-	ov__free(names);
+	ov_sigma__dir_free(names, n);
 	return error;
 }
 

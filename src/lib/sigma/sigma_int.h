@@ -252,6 +252,10 @@ struct sig_mctx {
 	uint32_t	*seen;		/* per rule: gen when queued */
 	pcre2_match_data *md;		/* regex scratch */
 	struct ov_buf	*scratch;	/* JSON text of containers */
+	struct ov_buf	 kw_fold;	/* the event's strings, folded */
+	struct ov_buf	 kw_raw;	/* and as they are */
+	uint32_t	 kw_fold_gen;	/* gen they were built for */
+	uint32_t	 kw_raw_gen;
 };
 
 /* ------------------------------------------------------------------ */
@@ -281,6 +285,9 @@ void	ov_sigma__diag(struct ov_sigma_rules *rs, ov_sigma_diag_level lvl,
 
 /* sigma.c: free what a rule's patterns hold outside the arena. */
 void	ov_sigma__rule_release(struct sig_rule *r);
+/* sigma.c: a directory's entries (no dot files), sorted by name. */
+int	ov_sigma__dir_list(const char *path, char ***names, size_t *n);
+void	ov_sigma__dir_free(char **names, size_t n);
 /* sigma.c: keep a rule file's tree alive with the rule set. */
 int	ov_sigma__keep_doc(struct ov_sigma_rules *rs, ov_json_doc *doc);
 
@@ -308,6 +315,8 @@ bool	ov_sigma__rule_match(struct sig_mctx *m, const struct sig_rule *r);
 /* The values field f has in the current event. */
 const struct sig_cache_ent *ov_sigma__field_values(struct sig_mctx *m,
 	    int f);
+/* Parse an IPv4 or IPv6 address of n bytes; *v6 tells which. */
+bool	ov_sigma__parse_ip(const char *s, size_t n, uint8_t out[16], bool *v6);
 /* Text of a scalar value (numbers, booleans); NULL for containers. */
 const char *ov_sigma__scalar_text(struct sig_mctx *m, const ov_json *v,
 	    size_t *len);
