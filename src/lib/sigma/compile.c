@@ -266,26 +266,6 @@ parse_cidr(const char *s, struct sig_pat *p)
 	return true;
 }
 
-/* The text of a scalar rule value; NULL for containers and null. */
-static const char *
-value_text(const ov_json *v, size_t *len)
-{
-	switch (ov_json_type_of(v)) {
-	case OV_JSON_STRING:
-	case OV_JSON_NUMBER:
-		*len = v->len;
-		return v->u.str;
-	case OV_JSON_TRUE:
-		*len = 4;
-		return "true";
-	case OV_JSON_FALSE:
-		*len = 5;
-		return "false";
-	default:
-		return NULL;
-	}
-}
-
 /* Windash variants of s: flags written with -, /, en, em, bar dashes. */
 static int
 windash(struct fc *F, const char *s, size_t n, char **out, size_t *lens,
@@ -398,7 +378,7 @@ compile_value(struct fc *F, const ov_json *jv, struct sig_value *v)
 		v->n_alts = 1;
 		return 0;
 	}
-	if ((text = value_text(jv, &len)) == NULL) {
+	if ((text = ov_sigma__scalar(jv, &len)) == NULL) {
 		snprintf(F->why, F->why_len, "a value is a %s, not a scalar",
 		    ov_json_type_of(jv) == OV_JSON_OBJECT ? "map" : "list");
 		return OV_EPARSE;

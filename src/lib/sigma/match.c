@@ -192,12 +192,10 @@ ov_sigma__field_values(struct sig_mctx *m, int f)
 	return e;
 }
 
-/* Text of a scalar; containers are written as compact JSON. */
+/* Text of a string, number or boolean; NULL for null and containers. */
 const char *
-ov_sigma__scalar_text(struct sig_mctx *m, const ov_json *v, size_t *len)
+ov_sigma__scalar(const ov_json *v, size_t *len)
 {
-	char *s;
-
 	switch (ov_json_type_of(v)) {
 	case OV_JSON_STRING:
 	case OV_JSON_NUMBER:
@@ -209,6 +207,21 @@ ov_sigma__scalar_text(struct sig_mctx *m, const ov_json *v, size_t *len)
 	case OV_JSON_FALSE:
 		*len = 5;
 		return "false";
+	default:
+		return NULL;
+	}
+}
+
+/* Text of a scalar; containers are written as compact JSON. */
+const char *
+ov_sigma__scalar_text(struct sig_mctx *m, const ov_json *v, size_t *len)
+{
+	const char *t;
+	char *s;
+
+	if ((t = ov_sigma__scalar(v, len)) != NULL)
+		return t;
+	switch (ov_json_type_of(v)) {
 	case OV_JSON_NULL:
 		return NULL;
 	default:

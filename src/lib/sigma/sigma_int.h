@@ -317,6 +317,8 @@ const struct sig_cache_ent *ov_sigma__field_values(struct sig_mctx *m,
 	    int f);
 /* Parse an IPv4 or IPv6 address of n bytes; *v6 tells which. */
 bool	ov_sigma__parse_ip(const char *s, size_t n, uint8_t out[16], bool *v6);
+/* Text of a string, number or boolean; NULL for null and containers. */
+const char *ov_sigma__scalar(const ov_json *v, size_t *len);
 /* Text of a scalar value (numbers, booleans); NULL for containers. */
 const char *ov_sigma__scalar_text(struct sig_mctx *m, const ov_json *v,
 	    size_t *len);
