@@ -38,4 +38,23 @@ jq -e '[.[] | select(.state == "resolved")] | length == 0' "$TMP/out" >/dev/null
 jq -e '[.[] | select(.state == "new")] | length == 5' "$TMP/out" >/dev/null || fail "third run: not 5 new"
 expect_status 0 "$OV" scans list --db "$DB" --format json
 jq -e 'length == 3' "$TMP/out" >/dev/null || fail "not 3 scans recorded"
+
+# Posture scans with a complete manifest cover the detections' resource
+# types, but a detection is an event: no later scan resolves it.
+estate="$OV_SOURCE_DIR/examples/estate"
+if [ -f "$estate/manifest.json" ]; then
+	ET=$(jq -r '.tenantId' "$estate/manifest.json")
+	DB2="$TMP/mixed.db"
+	export OVERVISOR_NOW=2026-11-10T00:00:00Z
+	expect_status 1 "$OV" detect --db "$DB2" --tenant "$ET" "$S/activity_az_cli.json" "$S/signins_graph.json"
+	for d in 2026-11-11 2026-11-12; do
+		export OVERVISOR_NOW=${d}T00:00:00Z
+		expect_status 0 "$OV" scan --db "$DB2" --fail-on none "$estate"
+	done
+	expect_status 0 "$OV" findings list --db "$DB2" --format json
+	jq -e '[.[] | select(.source == "sigma" or (.rule | test("^[0-9a-f]{8}-")))] | length == 12' "$TMP/out" >/dev/null ||
+	    fail "mixed store: not 12 detections"
+	jq -e '[.[] | select(.rule | test("^[0-9a-f]{8}-")) | select(.state == "resolved")] | length == 0' "$TMP/out" >/dev/null ||
+	    fail "a posture scan resolved a detection"
+fi
 finish
