@@ -148,10 +148,11 @@ OV_EXTERN(int) ov_sigma_detector_new(ov_sigma_detector **out, ov_ctx *ctx,
 OV_EXTERN(void) ov_sigma_detector_free(ov_sigma_detector *d);
 
 /**
- * Read a log file (or every file under a directory), whatever its shape,
- * and match its events.  Bad events are counted and described (see
- * ov_sigma_detector_n_errors()) and skipped; OV_EIO when path cannot be
- * read, OV_EINVALID when a file is no log overvisor knows.
+ * Read a log file (or every .json, .ndjson, .jsonl and .log file under a
+ * directory), whatever its shape, and match its events.  Bad events are
+ * counted and described (see ov_sigma_detector_n_errors()) and skipped;
+ * a file that starts with bad events only is skipped after a few.  OV_EIO
+ * when path cannot be read.
  */
 OV_EXTERN(int) ov_sigma_detector_read(ov_sigma_detector *d, const char *path);
 
