@@ -663,6 +663,40 @@ test_findings(void **state)
 }
 
 static void
+test_evidence_masks_secrets(void **state)
+{
+	ov_sigma_rules *rs;
+	ov_findings *f;
+	const ov_finding *x;
+	size_t i;
+
+	(void)state;
+	rs = rules_from("title: vm\nid: 0f0f0f0f-0000-4000-8000-000000000002\n"
+	    "level: high\nlogsource: {product: azure, service: activitylogs}\n"
+	    "detection: {sel: {properties.requestbody|contains: osProfile}, "
+	    "condition: sel}\n");
+	f = detect(rs, "{\"time\":\"2026-02-01T08:00:00Z\",\"resourceId\":"
+	    "\"/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/"
+	    "virtualMachines/vm1\",\"operationName\":\"MICROSOFT.COMPUTE/"
+	    "VIRTUALMACHINES/WRITE\",\"category\":\"Administrative\","
+	    "\"properties\":{\"requestbody\":\"{\\\"osProfile\\\":{"
+	    "\\\"adminUsername\\\":\\\"azureuser\\\",\\\"adminPassword"
+	    "\\\": \\\"Hunter2-Secret!\\\",\\\"clientSecret\\\":"
+	    "\\\"abc123\\\"}}\"}}\n", NULL);
+	assert_int_equal(ov_findings_count(f), 1);
+	x = ov_findings_get(f, 0);
+	for (i = 0; i < x->n_evidence; i++) {
+		if (x->evidence[i].value == NULL)
+			continue;
+		assert_null(strstr(x->evidence[i].value, "Hunter2"));
+		assert_null(strstr(x->evidence[i].value, "abc123"));
+		assert_non_null(strstr(x->evidence[i].value, "azureuser"));
+	}
+	ov_findings_free(f);
+	ov_sigma_rules_free(rs);
+}
+
+static void
 test_since_until(void **state)
 {
 	ov_sigma_rules *rs = rules_from(legacy_rule);
@@ -779,6 +813,7 @@ main(void)
 		cmocka_unit_test(test_reader_errors),
 		cmocka_unit_test(test_reader_large_file),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_evidence_masks_secrets),
 		cmocka_unit_test(test_since_until),
 		cmocka_unit_test(test_threads_agree),
 	};

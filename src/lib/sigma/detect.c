@@ -366,16 +366,72 @@ buf_sink(const char *data, size_t len, void *payload)
 	return ov__buf_add(payload, data, len);
 }
 
-/* Append one "key": "value" pair. */
+/* True when a JSON member name inside a value names a secret. */
+static bool
+secret_name(const char *k, size_t n)
+{
+	static const char *const words[] = { "password", "secret", "token",
+	    "connectionstring", "accountkey", "primarykey", "secondarykey",
+	    "sharedkey", "accesskey", "sas", "credential", "privatekey" };
+	char low[64];
+	size_t i;
+
+	if (n == 0 || n >= sizeof(low))
+		return false;
+	for (i = 0; i < n; i++)
+		low[i] = (char)(k[i] >= 'A' && k[i] <= 'Z' ? k[i] + 32 : k[i]);
+	low[n] = '\0';
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(low, words[i]) != NULL)
+			return true;
+	return false;
+}
+
+/*
+ * Mask, in place, the string values of secret-looking members of JSON
+ * text inside an event value ("adminPassword":"..." in a request body),
+ * so no secret reaches a report.
+ */
+static void
+redact(char *s, size_t n)
+{
+	size_t i = 0, ks, ke;
+
+	while (i < n) {
+		if (s[i] != '"') {
+			i++;
+			continue;
+		}
+		ks = ++i;
+		while (i < n && s[i] != '"')
+			i += s[i] == '\\' ? 2 : 1;
+		if (i >= n)
+			return;
+		ke = i++;
+		while (i < n && (s[i] == ' ' || s[i] == ':'))
+			i++;
+		if (i >= n || s[i] != '"' || !secret_name(s + ks, ke - ks))
+			continue;
+		for (i++; i < n && s[i] != '"'; i++)
+			s[i] = '*';
+		i++;
+	}
+}
+
+/* Append one "key": "value" pair, secrets masked. */
 static void
 pair(struct ov_buf *b, const char *key, const char *val, size_t n)
 {
+	char copy[VALUE_MAX];
+
 	if (n > VALUE_MAX)
 		n = VALUE_MAX;
+	memcpy(copy, val, n);
+	redact(copy, n);
 	ov__buf_putc(b, b->len == 0 ? '{' : ',');
 	ov_json_write_string(key, strlen(key), 0, buf_sink, b);
 	ov__buf_putc(b, ':');
-	ov_json_write_string(val, n, 0, buf_sink, b);
+	ov_json_write_string(copy, n, 0, buf_sink, b);
 }
 
 /* A compact JSON summary of the current event for rule r. */

@@ -351,6 +351,22 @@ resolve_correlation(struct ov_sigma_rules *rs, size_t ci)
 	}
 }
 
+/* Order diagnostics by file, line, column, then as they came. */
+static int
+diag_cmp(const void *a, const void *b)
+{
+	const struct sig_diag *x = a, *y = b;
+	int c = strcmp(x->pub.file, y->pub.file);
+
+	if (c != 0)
+		return c;
+	if (x->pub.line != y->pub.line)
+		return x->pub.line < y->pub.line ? -1 : 1;
+	if (x->pub.column != y->pub.column)
+		return x->pub.column < y->pub.column ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 /* Resolve correlations and build the index. */
 int
 ov_sigma_rules_compile(ov_sigma_rules *rs)
@@ -374,6 +390,10 @@ ov_sigma_rules_compile(ov_sigma_rules *rs)
 	for (i = 0; i < rs->n_rules; i++)
 		if (rs->rules[i].is_correlation)
 			resolve_correlation(rs, i);
+	for (i = 0; i < rs->n_diags; i++)
+		rs->diags[i].seq = i;
+	if (rs->n_diags > 1)
+		qsort(rs->diags, rs->n_diags, sizeof(*rs->diags), diag_cmp);
 	rs->compiled = true;
 	return ov_sigma__build_index(rs);
 }

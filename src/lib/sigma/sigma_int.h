@@ -197,6 +197,7 @@ struct sig_rule {
 /* A parsed diagnostic, before it is published. */
 struct sig_diag {
 	ov_sigma_diag	 pub;
+	size_t		 seq;		/* order of arrival, for a stable sort */
 };
 
 /* Index: exact values of a rule's most selective field. */
