@@ -59,6 +59,13 @@ expect_grep "Password Spray From One Address	203.0.113.66" "$TMP/s"
 expect_grep "Successful Sign-In With Legacy Authentication	scanner@contoso.com" "$TMP/s"
 [ "$(wc -l <"$TMP/s")" -eq 2 ] || fail "diagnostic sign-ins: $(cat "$TMP/s")"
 
+# Log Analytics SigninLogs rows, out of order: brute force against one
+# account (20 failures in 10 minutes); not 19, not 20 spread over 30.
+expect_status 0 "$OV" detect --format json "$S/signins_loganalytics.ndjson"
+rules_of "$TMP/out" >"$TMP/s"
+[ "$(cat "$TMP/s")" = "Password Brute Force Against One Account	victim@contoso.com" ] ||
+    fail "brute force: $(cat "$TMP/s")"
+
 # Audit logs, both shapes, and risk detections.
 for f in audit_graph.json audit_diag.ndjson; do
 	expect_status 1 "$OV" detect --format json "$S/$f"
