@@ -506,11 +506,13 @@ static int
 worker_error(struct sig_pipe *P)
 {
 	unsigned i;
+	int error = 0;
 
-	for (i = 1; i <= P->n_w; i++)
-		if (P->w[i].error != 0)
-			return P->w[i].error;
-	return 0;
+	pthread_mutex_lock(&P->mu);
+	for (i = 1; i <= P->n_w && error == 0; i++)
+		error = P->w[i].error;
+	pthread_mutex_unlock(&P->mu);
+	return error;
 }
 
 /* Submit len bytes of whole NDJSON lines, the first being line0. */
