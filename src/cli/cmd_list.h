@@ -15,3 +15,5 @@ CLI_CMD(matrix, "who owns each responsibility layer for the estate, with finding
 CLI_CMD(contract, "answer the CSP questions from the operator contract and a snapshot")
 CLI_CMD(policy, "compile, evaluate and explain Azure Policy definitions")
 CLI_CMD(report, "the monthly governance report from a findings store's history")
+CLI_CMD(detect, "match Sigma rules against activity, sign-in and audit logs")
+CLI_CMD(sigma, "compile Sigma rules and list those that cannot run")
