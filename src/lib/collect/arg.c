@@ -4,7 +4,7 @@
  * format, 1,000 rows a page, over batches of at most 300 subscriptions;
  * the next page repeats the same query and scopes with options.$skipToken.
  * A query over several subscriptions whose first page shows more than
- * OV_COLLECT_SPLIT_PAGES pages is asked again as one query per group of
+ * OV_COLLECT_SPLIT_PAGES pages to come is asked again as one query per group of
  * subscriptions, so the groups page in parallel; every group but the first
  * keeps only rows of its own subscriptions, so rows without one (tenant
  * and management-group role and policy assignments, which every scope
@@ -190,8 +190,8 @@ page_done(struct ov_http *h, struct ov_http_req *req,
 		ov_collect__end(c, s, OV_END_LOST, why);
 		return;
 	}
-	if (q->probe && q->pages == 0 && page.next != NULL && page.total >
-	    (int64_t)OV_COLLECT_SPLIT_PAGES * OV_COLLECT_ARG_TOP) {
+	if (q->probe && q->pages == 0 && page.next != NULL && page.n_rows != 0 &&
+	    page.total > (int64_t)(OV_COLLECT_SPLIT_PAGES * page.n_rows)) {
 		/* This page is asked again by the first group. */
 		q->probe = false;
 		if (split(q) < 0) {
