@@ -48,7 +48,7 @@ fa_certs() {
 fa_start() {
 	fa_stop
 	fa_certs
-	rm -f "$FA_DIR/ports" "$FA_DIR/tokens"
+	rm -f "$FA_DIR/ports" "$FA_DIR/requests.log"
 	FAKEAZURE_CLIENT_SECRET="$FA_SECRET" "$FAKEAZURE" --estate "$FA_ESTATE" \
 	    --cert "$FA_DIR/server.pem" --key "$FA_DIR/server.key" \
 	    --port-file "$FA_DIR/ports" --log "$FA_DIR/requests.log" \

@@ -176,6 +176,7 @@ struct ov_http {
 	struct ov_http_config	 cfg;
 	void			*multi;		/* CURLM * */
 	void			*ca;		/* STACK_OF(X509) * */
+	bool			 ca_replaces;	/* ca holds libcurl's bundle too */
 	struct ov_auth		*auth;		/* token source */
 	struct ov_redact	*redact;	/* secrets to hide */
 	ov_json_parser		*parser;	/* one tree at a time */

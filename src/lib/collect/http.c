@@ -91,47 +91,65 @@ backoff(struct ov_http *h, unsigned attempt)
 	return ms / 2 + (int64_t)(rnd(h) % (uint64_t)(ms / 2 + 1));
 }
 
-/* Load the extra CA bundle into a certificate list. */
+/* Append the PEM certificates of path to certs; how many, or -1. */
 static int
-load_ca(struct ov_http *h, const char *path)
+read_pem(STACK_OF(X509) *certs, const char *path)
 {
-	STACK_OF(X509_INFO) *infos = NULL;
-	STACK_OF(X509) *certs = NULL;
+	STACK_OF(X509_INFO) *infos;
 	X509_INFO *info;
 	BIO *bio;
-	int i;
+	int i, n = 0;
 
-	if ((bio = BIO_new_file(path, "r")) == NULL)
-		return ov__error_at(h->ctx, OV_EINVALID, OV_ERRCLASS_CONFIG,
-		    path, 0, 0, NULL, "cannot read the CA file: %s",
-		    strerror(errno));
+	if ((bio = BIO_new_file(path, "r")) == NULL) {
+		ERR_clear_error();
+		return -1;
+	}
 	infos = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL);
 	BIO_free(bio);
-	if (infos == NULL || (certs = sk_X509_new_null()) == NULL)
-		goto bad;
+	ERR_clear_error();
+	if (infos == NULL)
+		return -1;
 	for (i = 0; i < sk_X509_INFO_num(infos); i++) {
 		info = sk_X509_INFO_value(infos, i);
-		if (info->x509 != NULL) {
-			if (sk_X509_push(certs, info->x509) == 0)
-				goto bad;
+		if (info->x509 != NULL && sk_X509_push(certs, info->x509) != 0) {
 			info->x509 = NULL;
+			n++;
 		}
 	}
 	sk_X509_INFO_pop_free(infos, X509_INFO_free);
-	if (sk_X509_num(certs) == 0) {
-		sk_X509_free(certs);
+	return n;
+}
+
+/*
+ * The trust anchors when --ca-file is given: libcurl's default bundle and
+ * the file, read once.  Each connection then gets them from memory: a
+ * store callback would otherwise make libcurl re-read its bundle for every
+ * connection.
+ */
+static int
+load_ca(struct ov_http *h, const char *path)
+{
+	STACK_OF(X509) *certs;
+	char *def = NULL;
+	CURL *e;
+	int n;
+
+	if ((certs = sk_X509_new_null()) == NULL)
+		return ov__error_oom(h->ctx);
+	if ((n = read_pem(certs, path)) <= 0) {
+		sk_X509_pop_free(certs, X509_free);
 		return ov__error_at(h->ctx, OV_EINVALID, OV_ERRCLASS_CONFIG,
-		    path, 0, 0, NULL, "no PEM certificate in the CA file");
+		    path, 0, 0, NULL, n < 0 ? "cannot read the CA file" :
+		    "no PEM certificate in the CA file");
 	}
 	h->ca = certs;
+	if ((e = curl_easy_init()) != NULL) {
+		if (curl_easy_getinfo(e, CURLINFO_CAINFO, &def) == CURLE_OK &&
+		    def != NULL && read_pem(certs, def) > 0)
+			h->ca_replaces = true;
+		curl_easy_cleanup(e);
+	}
 	return 0;
-bad:
-	if (infos != NULL)
-		sk_X509_INFO_pop_free(infos, X509_INFO_free);
-	if (certs != NULL)
-		sk_X509_pop_free(certs, X509_free);
-	return ov__error_at(h->ctx, OV_EINVALID, OV_ERRCLASS_CONFIG, path, 0,
-	    0, NULL, "the CA file is not a PEM certificate bundle");
 }
 
 /* Add the extra CAs to the store libcurl already filled. */
@@ -441,6 +459,11 @@ setup(struct ov_http *h, struct ov_http_req *r, const char *token)
 	if (h->ca != NULL) {
 		SET(CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
 		SET(CURLOPT_SSL_CTX_DATA, h->ca);
+		if (h->ca_replaces) {
+			/* The default bundle is in h->ca already. */
+			SET(CURLOPT_CAINFO, NULL);
+			SET(CURLOPT_CAPATH, NULL);
+		}
 	}
 	if ((r->flags & OV_REQ_NO_PROXY) != 0)
 		SET(CURLOPT_NOPROXY, "*");
@@ -783,6 +806,32 @@ start(struct ov_http *h, struct ov_http_req *r)
 	h->active_api[r->api]++;
 }
 
+/* True when a request of api may start now. */
+static bool
+open_gate(const struct ov_http *h, enum ov_api a, int64_t now)
+{
+	if (a == OV_API_ARG && (h->arg_gate_ms > now || (h->arg_quota > 0 &&
+	    h->active_api[a] >= (size_t)h->arg_quota)))
+		return false;
+	return a != OV_API_ARM || h->arm_gate_ms <= now;
+}
+
+/* True when pick() would return a request. */
+static bool
+startable(const struct ov_http *h, int64_t now)
+{
+	size_t p, a;
+
+	if (h->active >= h->cfg.parallel)
+		return false;
+	for (p = 0; p < 2; p++)
+		for (a = 0; a < OV_API__COUNT; a++)
+			if (h->ready[p][a].head != NULL &&
+			    open_gate(h, (enum ov_api)a, now))
+				return true;
+	return false;
+}
+
 /* The next request that may start now, or NULL. */
 static struct ov_http_req *
 pick(struct ov_http *h, int64_t now)
@@ -797,13 +846,7 @@ pick(struct ov_http *h, int64_t now)
 			a = order[(i + (size_t)(h->stats.requests %
 			    (sizeof(order) / sizeof(order[0])))) %
 			    (sizeof(order) / sizeof(order[0]))];
-			if (h->ready[p][a].head == NULL)
-				continue;
-			if (a == OV_API_ARG && (h->arg_gate_ms > now ||
-			    (h->arg_quota > 0 && h->active_api[a] >=
-			    (size_t)h->arg_quota)))
-				continue;
-			if (a == OV_API_ARM && h->arm_gate_ms > now)
+			if (h->ready[p][a].head == NULL || !open_gate(h, a, now))
 				continue;
 			return dequeue(&h->ready[p][a]);
 		}
@@ -919,7 +962,8 @@ ov_http__run(struct ov_http *h)
 			wait = h->arm_gate_ms - now;
 		if (h->cfg.deadline_ms != 0 && h->cfg.deadline_ms - now < wait)
 			wait = h->cfg.deadline_ms - now;
-		if (wait < 0)
+		if (wait < 0 || startable(h, now) || (h->aborted &&
+		    ov_http__pending(h) > h->active))
 			wait = 0;
 		if (curl_multi_poll(h->multi, NULL, 0, (int)wait, &n) !=
 		    CURLM_OK)

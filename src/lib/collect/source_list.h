@@ -60,7 +60,7 @@ OV_SOURCE(OV_SRC_GRAPH_GROUPS, "graph:groups", OV_KIND_GRAPH,
 OV_SOURCE(OV_SRC_GRAPH_URD, "graph:userRegistrationDetails", OV_KIND_GRAPH,
     "graph-userregistrationdetails.ndjson",
     "Microsoft.Graph/userRegistrationDetails", "v1.0",
-    "reports/authenticationMethods/userRegistrationDetails",
+    "reports/authenticationMethods/userRegistrationDetails?$top=999",
     "AuditLog.Read.All (Entra ID P1 or P2)")
 OV_SOURCE(OV_SRC_GRAPH_ROLEASSIGN, "graph:roleAssignments", OV_KIND_GRAPH,
     "graph-roleassignments.ndjson", "Microsoft.Graph/roleAssignments", "v1.0",
