@@ -58,7 +58,7 @@ struct fa_resp {
 /* Fault kinds. */
 enum fa_fault { FA_F_NONE = 0, FA_F_429, FA_F_503, FA_F_500, FA_F_SLOW,
 	FA_F_EXPIRE, FA_F_TRUNCATE, FA_F_403, FA_F_404, FA_F_PAGEFAIL,
-	FA_F_401 };
+	FA_F_401, FA_F_NOEXPAND };
 
 struct fa_fault_rule {
 	enum fa_fault	 kind;

@@ -654,8 +654,10 @@ fault_for(const struct fa_req *req)
 			}
 		} else if (strncasecmp(req->path, f->prefix,
 		    strlen(f->prefix)) == 0) {
-			if (f->kind != FA_F_PAGEFAIL ||
-			    strcasestr(req->query, "skiptoken") != NULL)
+			if ((f->kind != FA_F_PAGEFAIL ||
+			    strcasestr(req->query, "skiptoken") != NULL) &&
+			    (f->kind != FA_F_NOEXPAND ||
+			    strcasestr(req->query, "expand") != NULL))
 				hit = f->kind;
 		}
 	}
@@ -1721,6 +1723,11 @@ fa_route(struct fa_req *req, struct fa_resp *resp)
 		fa_error(resp, 404, "NotFound", "This endpoint is not "
 		    "implemented by this service.");
 		note(resp, "%s", "fault=404");
+		return;
+	case FA_F_NOEXPAND:
+		fa_error(resp, 400, "BadRequest", "Expanding 'principal' is not "
+		    "supported here.");
+		note(resp, "%s", "fault=noexpand");
 		return;
 	case FA_F_401:
 		fa_error(resp, 401, "InvalidAuthenticationToken", "The access "

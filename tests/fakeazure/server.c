@@ -407,7 +407,7 @@ add_fault(const char *spec)
 		{ "slow", FA_F_SLOW }, { "expire", FA_F_EXPIRE },
 		{ "truncate", FA_F_TRUNCATE }, { "403", FA_F_403 },
 		{ "404", FA_F_404 }, { "pagefail", FA_F_PAGEFAIL },
-		{ "401", FA_F_401 },
+		{ "401", FA_F_401 }, { "noexpand", FA_F_NOEXPAND },
 	};
 	struct fa_fault_rule *f;
 	const char *at = strchr(spec, '@'), *hash;

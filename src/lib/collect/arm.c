@@ -278,6 +278,7 @@ ov_collect__subs_ready(struct ov_collect *c)
 			    "incomplete: %.400s", c->subs_error);
 			ov_collect__degrade(s, why);
 		}
+		s->started = true;
 		if (s->def->kind == OV_KIND_ARG)
 			(void)ov_collect__arg_start(c, s);
 		else
@@ -368,12 +369,19 @@ ov_collect__arm_resources_done(struct ov_collect *c)
 
 	for (i = 0; i < 2; i++) {
 		s = &c->src[ids[i]];
-		if (s->state != OV_SRC_RUNNING)
-			continue;
+		if (s->state != OV_SRC_RUNNING || !s->started)
+			continue;	/* subs_ready() deals with it */
 		if (res->state != OV_SRC_COLLECTED) {
 			snprintf(why, sizeof(why), "the resource list "
-			    "(arg:resources) is incomplete%s%.400s",
+			    "(arg:resources) is %s%s%.400s", res->state ==
+			    OV_SRC_FAILED ? "missing" : "incomplete",
 			    res->reason[0] != '\0' ? ": " : "", res->reason);
+			/* Children of nothing are not an empty list. */
+			if (res->state == OV_SRC_FAILED && ids[i] ==
+			    OV_SRC_ARM_RESOURCES) {
+				ov_collect__fail(c, s, why);
+				continue;
+			}
 			ov_collect__degrade(s, why);
 		}
 		ov_collect__done(c, s);

@@ -452,6 +452,7 @@ struct ov_source {
 	bool		 requested;	/* write its records */
 	bool		 needed;	/* run it (another source needs it) */
 	enum ov_src_state state;
+	bool		 started;	/* its requests began */
 	bool		 done;		/* no more requests will come */
 	unsigned	 outstanding;	/* requests queued or in flight */
 	uint64_t	 ok;		/* requests that succeeded */

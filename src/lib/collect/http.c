@@ -810,8 +810,13 @@ start(struct ov_http *h, struct ov_http_req *r)
 static bool
 open_gate(const struct ov_http *h, enum ov_api a, int64_t now)
 {
-	if (a == OV_API_ARG && (h->arg_gate_ms > now || (h->arg_quota > 0 &&
-	    h->active_api[a] >= (size_t)h->arg_quota)))
+	/*
+	 * Resource Graph: one query until a reply tells the quota, then no
+	 * more in flight than it has left.
+	 */
+	if (a == OV_API_ARG && (h->arg_gate_ms > now || h->active_api[a] >=
+	    (h->arg_quota < 0 ? 1 : h->arg_quota == 0 ? 1 :
+	    (size_t)h->arg_quota)))
 		return false;
 	return a != OV_API_ARM || h->arm_gate_ms <= now;
 }
