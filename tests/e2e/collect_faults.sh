@@ -124,6 +124,22 @@ jq -e '.sources[] | select(.name == "arg:resources") | .reason |
 [ "$(fa_status "$TMP/noarg" arm:securityContacts)" = collected ] || fail "noarg: contacts not collected"
 [ "$(fa_status "$TMP/noarg" graph:users)" = collected ] || fail "noarg: users not collected"
 
+# The subscriptions cannot be listed: Resource Graph is asked at tenant
+# scope instead, per-subscription ARM lists fail, the rest is collected.
+fa_start --arg-quota 1000 --fault '403@/subscriptions$'
+run nosubs 0
+grep -q 'arg .* scope=tenant' "$L" || fail "nosubs: Resource Graph not asked at tenant scope"
+grep -q 'arg .* scope=subscriptions' "$L" && fail "nosubs: subscriptions sent although none were listed"
+for s in arg:resources arg:securityresources arg:authorizationresources arm:resources graph:users; do
+	[ "$(fa_status "$TMP/nosubs" "$s")" = collected ] || fail "nosubs: $s not collected"
+done
+[ "$(fa_status "$TMP/nosubs" arm:securityContacts)" = failed ] || fail "nosubs: contacts not failed"
+[ "$(fa_status "$TMP/nosubs" arm:diagnosticSettings)" = failed ] || fail "nosubs: diagnostics not failed"
+jq -e '.sources[] | select(.name == "arm:securityContacts") | .reason |
+    test("subscriptions could not be listed")' "$TMP/nosubs/manifest.json" >/dev/null ||
+    fail "nosubs: no reason"
+[ "$(wc -l < "$TMP/nosubs/arg-resources.ndjson")" -eq 700 ] || fail "nosubs: resources lost"
+
 # Resource Graph's quota (15 queries per 5 seconds): the client reads
 # x-ms-user-quota-remaining and waits for the window, without a 429.
 fa_start --arg-page 100 --arg-quota 4 --arg-window 2
@@ -169,7 +185,8 @@ expect_grep "TLS certificate not trusted" "$TMP/err"
 expect_status 2 fa_collect "$TMP/x" --auth env --insecure
 
 # Nothing collected (every API 404): exit 4, no snapshot, no leftovers.
-fa_start --arg-quota 1000 --fault '404@/v1.0' --fault '404@/subscriptions'
+fa_start --arg-quota 1000 --fault '404@/v1.0' --fault '404@/subscriptions' \
+    --fault '404@/providers/Microsoft.ResourceGraph'
 run nothing 4
 expect_grep "nothing could be collected" "$TMP/nothing.err"
 [ -e "$TMP/nothing" ] && fail "nothing: a snapshot was written"

@@ -59,7 +59,8 @@ expect_status 0 "$OV" scans list --db "$TMP/findings.sqlite"
 expect_grep "24/25" "$TMP/out"
 
 # Nothing collected: exit 4, no scan recorded.
-fa_start --arg-quota 1000 --fault '404@/v1.0' --fault '404@/subscriptions'
+fa_start --arg-quota 1000 --fault '404@/v1.0' --fault '404@/subscriptions' \
+    --fault '404@/providers/Microsoft.ResourceGraph'
 n_before=$("$OV" scans list --db "$TMP/findings.sqlite" | grep -c .)
 # shellcheck disable=SC2086
 expect_status 4 "$OV" run --out "$TMP/none" --endpoints "$FA_ENDPOINTS" --ca-file "$FA_CA" \

@@ -5,8 +5,8 @@
  * endpoints (IMDS and App Service), Azure Resource Manager, Azure Resource
  * Graph and Microsoft Graph, over HTTPS with a certificate made at test
  * time, and serves a snapshot directory (the bundled sample estate, or a
- * generated one) as their data.  Faults are injected on a schedule.  See
- * tests/fakeazure/README.md.
+ * generated one) as their data.  Faults are injected on a schedule.
+ * docs/collect.md ("Testing against the fake service") describes it.
  */
 #ifndef FAKEAZURE_H
 #define FAKEAZURE_H
@@ -65,6 +65,7 @@ struct fa_fault_rule {
 	enum fa_api	 api;		/* for scheduled faults */
 	unsigned	 nth;		/* 0: by path prefix instead */
 	char		 prefix[512];	/* path prefix (case-insensitive) */
+	bool		 exact;		/* the whole path, not a prefix */
 	bool		 fired;
 };
 

@@ -652,8 +652,8 @@ fault_for(const struct fa_req *req)
 				f->fired = true;
 				hit = f->kind;
 			}
-		} else if (strncasecmp(req->path, f->prefix,
-		    strlen(f->prefix)) == 0) {
+		} else if (f->exact ? strcasecmp(req->path, f->prefix) == 0 :
+		    strncasecmp(req->path, f->prefix, strlen(f->prefix)) == 0) {
 			if ((f->kind != FA_F_PAGEFAIL ||
 			    strcasestr(req->query, "skiptoken") != NULL) &&
 			    (f->kind != FA_F_NOEXPAND ||
@@ -1208,8 +1208,9 @@ arg_query(const struct fa_req *req, struct fa_resp *resp)
 		put(&resp->body, num);
 	}
 	put(&resp->body, "}");
-	snprintf(num, sizeof(num), "table=%s rows=%zu/%zu%s", name, count, total,
-	    tok != NULL ? " page=next" : " page=first");
+	snprintf(num, sizeof(num), "table=%s rows=%zu/%zu%s scope=%s", name,
+	    count, total, tok != NULL ? " page=next" : " page=first",
+	    scoped ? "subscriptions" : "tenant");
 	note(resp, "%s", num);
 done:
 	for (i = 0; i < nk; i++)

@@ -425,7 +425,10 @@ add_fault(const char *spec)
 		usage();
 	at++;
 	if (*at == '/') {
+		/* A trailing '$' asks for the exact path. */
 		snprintf(f->prefix, sizeof(f->prefix), "%s", at);
+		if ((f->exact = f->prefix[strlen(f->prefix) - 1] == '$'))
+			f->prefix[strlen(f->prefix) - 1] = '\0';
 		return;
 	}
 	if ((hash = strchr(at, '#')) == NULL)

@@ -66,7 +66,8 @@ batch(struct ov_collect *c, struct ov_source *s, char **subs, size_t from,
 	q->kind = OV_PAGE_ARG;
 	q->filter = filter;
 	q->batch_subs = to - from;
-	e |= ov__buf_puts(&b, "{\"subscriptions\":[");
+	/* No subscriptions: tenant scope (the subscriptions are unknown). */
+	e |= ov__buf_puts(&b, to > from ? "{\"subscriptions\":[" : "{");
 	for (i = from; i < to; i++) {
 		e |= ov__buf_puts(&b, i != from ? "," : "");
 		e |= put_str(&b, subs[i]);
@@ -74,7 +75,7 @@ batch(struct ov_collect *c, struct ov_source *s, char **subs, size_t from,
 		    ov__map_put(&q->subs, copy, strlen(copy), copy) < 0)
 			e = 1;
 	}
-	e |= ov__buf_puts(&b, "],\"query\":");
+	e |= ov__buf_puts(&b, to > from ? "],\"query\":" : "\"query\":");
 	e |= put_str(&b, s->def->path);
 	e |= ov__buf_printf(&b, ",\"options\":{\"$top\":%d,"
 	    "\"resultFormat\":\"objectArray\"", OV_COLLECT_ARG_TOP);
@@ -265,6 +266,11 @@ ov_collect__arg_start(struct ov_collect *c, struct ov_source *s)
 	size_t from, to, nb;
 
 	nb = (c->n_subs + OV_COLLECT_ARG_BATCH - 1) / OV_COLLECT_ARG_BATCH;
+	if (c->n_subs == 0) {
+		if ((q = batch(c, s, c->subs, 0, 0, false)) == NULL ||
+		    ask(q, NULL) < 0)
+			goto oom;
+	}
 	for (from = 0; from < c->n_subs; from = to) {
 		to = from + OV_COLLECT_ARG_BATCH < c->n_subs ?
 		    from + OV_COLLECT_ARG_BATCH : c->n_subs;

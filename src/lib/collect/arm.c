@@ -247,12 +247,18 @@ needs_subs(const struct ov_source *s)
 	    s->def->kind == OV_KIND_ARM_CHILD || s->def->kind == OV_KIND_ARM_DIAG;
 }
 
-/* Subscriptions are known: start what needs them. */
+/*
+ * Subscriptions are known: start what needs them.  When they could not be
+ * listed at all (an error, not an empty list), Resource Graph is asked at
+ * tenant scope, which covers every subscription the identity can read, and
+ * only the per-subscription ARM lists fail.
+ */
 void
 ov_collect__subs_ready(struct ov_collect *c)
 {
 	struct ov_source *s;
 	char why[OV_COLLECT_REASON];
+	bool tenant = c->n_subs == 0 && c->subs_error[0] != '\0';
 	size_t i;
 
 	c->subs_ready = true;
@@ -260,16 +266,21 @@ ov_collect__subs_ready(struct ov_collect *c)
 		s = &c->src[i];
 		if (!s->needed || !needs_subs(s) || s->state != OV_SRC_RUNNING)
 			continue;
-		if (c->n_subs == 0) {
-			if (c->subs_error[0] != '\0')
-				snprintf(why, sizeof(why), "the subscriptions "
-				    "could not be listed: %.400s", c->subs_error);
-			else
-				snprintf(why, sizeof(why), "the identity can read "
-				    "no subscription%s%s", c->opts->management_group
-				    != NULL ? " under management group " : "",
-				    c->opts->management_group != NULL ?
-				    c->opts->management_group : "");
+		/* Diagnostic settings without the subscriptions' own would
+		 * make those look absent. */
+		if (tenant && (s->def->kind == OV_KIND_ARM_SUB ||
+		    s->def->kind == OV_KIND_ARM_DIAG)) {
+			snprintf(why, sizeof(why), "the subscriptions could not "
+			    "be listed: %.400s", c->subs_error);
+			ov_collect__fail(c, s, why);
+			continue;
+		}
+		if (c->n_subs == 0 && !tenant) {
+			snprintf(why, sizeof(why), "the identity can read no "
+			    "subscription%s%s", c->opts->management_group != NULL ?
+			    " under management group " : "",
+			    c->opts->management_group != NULL ?
+			    c->opts->management_group : "");
 			ov_collect__fail(c, s, why);
 			continue;
 		}

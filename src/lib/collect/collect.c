@@ -154,13 +154,20 @@ settle(struct ov_collect *c, struct ov_source *s)
 {
 	if (s->state != OV_SRC_RUNNING || !s->done || s->outstanding != 0)
 		return;
-	if (s->lost != 0 && s->count == 0 && s->ok == 0)
+	/*
+	 * Nothing read is a failure.  So is a lost diagnostic-settings read:
+	 * AuditIfNotExists would take the missing setting for an absent one
+	 * and report a resource that may well be logged.
+	 */
+	if ((s->lost != 0 || s->degraded) && s->count == 0 && s->ok == 0)
+		s->state = OV_SRC_FAILED;
+	else if (s->lost != 0 && s->def->kind == OV_KIND_ARM_DIAG)
 		s->state = OV_SRC_FAILED;
 	else if (s->lost != 0 || s->degraded)
 		s->state = OV_SRC_PARTIAL;
 	else
 		s->state = OV_SRC_COLLECTED;
-	if (s->state == OV_SRC_PARTIAL && s->degraded &&
+	if (s->state != OV_SRC_COLLECTED && s->degraded &&
 	    s->degraded_reason[0] != '\0') {
 		size_t n = strlen(s->reason);
 

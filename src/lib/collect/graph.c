@@ -2,11 +2,8 @@
 /*
  * Microsoft Graph: each source is one collection (or singleton) under
  * {microsoftGraph}/v1.0, paged with @odata.nextLink, with $select where
- * the payload would otherwise be large.  Two documented gates are handled
- * without losing the source: users' signInActivity needs AuditLog.Read.All
- * and an Entra ID P1 licence, so on a 403 (or 400) users are read again
- * without it and the source is partial; a tenant that refuses
- * $expand=principal on role assignments gets them without the expansion.
+ * the payload would otherwise be large.  Refusals of optional parts are
+ * handled without losing the source (see fallback()).
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +32,7 @@ graph_url(const struct ov_collect *c, const char *path, const char *without)
 
 /* Ask again for path without the optional part; true when asked. */
 static bool
-again(struct ov_query *q, const char *without)
+again(struct ov_query *q, const char *without, int variant)
 {
 	char *url = graph_url(q->c, q->src->def->path, without);
 	int error;
@@ -44,36 +41,43 @@ again(struct ov_query *q, const char *without)
 		q->c->error = OV_ENOMEM;
 		return false;
 	}
-	q->variant = 1;
+	q->variant = variant;
 	error = ov_collect__chain_get(q, url);
 	ov__free(url);
 	return error == 0;
 }
 
-/* users: no signInActivity without the licence or permission. */
+/*
+ * A first page refused: users are asked again without signInActivity (it
+ * needs AuditLog.Read.All and an Entra ID P1 licence: 403, or 400 in
+ * clouds that lack it); any list refused with 400 (an unsupported $select,
+ * $top or $expand) is asked again with no query options at all.
+ */
 static bool
-users_fallback(struct ov_query *q, const struct ov_http_resp *resp)
+fallback(struct ov_query *q, const struct ov_http_resp *resp)
 {
-	char why[OV_COLLECT_REASON];
+	char why[OV_COLLECT_REASON], bare[512];
+	const char *path = q->src->def->path;
 
-	if (q->variant != 0 || q->pages != 0 ||
-	    (resp->status != 403 && resp->status != 400))
+	if (q->pages != 0)
 		return false;
-	snprintf(why, sizeof(why), "signInActivity could not be read (HTTP "
-	    "%ld %s); it needs AuditLog.Read.All and Entra ID P1 or P2, so "
-	    "sign-in ages are unknown", resp->status, resp->error_code != NULL ?
-	    resp->error_code : "");
-	ov_collect__degrade(q->src, why);
-	return again(q, ",signInActivity");
-}
-
-/* roleAssignments: without $expand=principal when it is refused. */
-static bool
-expand_fallback(struct ov_query *q, const struct ov_http_resp *resp)
-{
-	if (q->variant != 0 || q->pages != 0 || resp->status != 400)
+	if (q->src->id == OV_SRC_GRAPH_USERS && q->variant == 0 &&
+	    (resp->status == 403 || resp->status == 400)) {
+		snprintf(why, sizeof(why), "signInActivity could not be read "
+		    "(HTTP %ld %s); it needs AuditLog.Read.All and Entra ID P1 "
+		    "or P2, so sign-in ages are unknown", resp->status,
+		    resp->error_code != NULL ? resp->error_code : "");
+		ov_collect__degrade(q->src, why);
+		return again(q, ",signInActivity", 1);
+	}
+	if (resp->status != 400 || q->variant == 2 ||
+	    strchr(path, '?') == NULL)
 		return false;
-	return again(q, "?$expand=principal");
+	snprintf(bare, sizeof(bare), "%s", strchr(path, '?'));
+	if (strstr(path, "$select") != NULL)
+		ov_collect__degrade(q->src, "read without $select (refused with "
+		    "HTTP 400): only the service's default properties");
+	return again(q, bare, 2);
 }
 
 /* organization: its display name names the tenant in the manifest. */
@@ -105,11 +109,8 @@ ov_collect__graph_start(struct ov_collect *c, struct ov_source *s)
 	q->audience = OV_AUD_GRAPH;
 	q->kind = s->def->kind == OV_KIND_GRAPH_OBJECT ? OV_PAGE_OBJECT :
 	    OV_PAGE_LIST;
-	if (s->id == OV_SRC_GRAPH_USERS)
-		q->fallback = users_fallback;
-	else if (s->id == OV_SRC_GRAPH_ROLEASSIGN)
-		q->fallback = expand_fallback;
-	else if (s->id == OV_SRC_GRAPH_ORG)
+	q->fallback = fallback;
+	if (s->id == OV_SRC_GRAPH_ORG)
 		q->row = org_row;
 	error = ov_collect__chain_get(q, url);
 	ov__free(url);
