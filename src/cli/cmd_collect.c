@@ -284,7 +284,7 @@ struct progress {
 	char		 active[64];	/* last source that moved */
 	uint64_t	 active_rows;
 	uint64_t	 active_pages;
-	uint64_t	 throttle_ms;
+	uint64_t	 throttle_ms;	/* of that source */
 	char		 done[64][48];	/* names already printed */
 	size_t		 n_done;
 	long long	 last_ms;	/* last redraw */
@@ -322,26 +322,30 @@ progress_cb(const ov_collect_source_info *s, void *payload)
 			    s->name);
 		p->finished++;
 		p->rows += s->count;
-		fprintf(stderr, "%s  %-32s %-9s %9llu rows %6llu pages%s\n",
+		fprintf(stderr, "%s  %-32s %-9s %9llu rows %6llu pages",
 		    p->drawn ? "\r\033[K" : "", s->name, s->status,
-		    (unsigned long long)s->count, (unsigned long long)s->pages,
-		    s->throttle_ms != 0 ? " (throttled)" : "");
+		    (unsigned long long)s->count, (unsigned long long)s->pages);
+		if (s->throttle_ms != 0)
+			fprintf(stderr, " (%.1f s throttled)",
+			    (double)s->throttle_ms / 1000.0);
+		fputc('\n', stderr);
 		p->drawn = false;
 	} else {
 		snprintf(p->active, sizeof(p->active), "%s", s->name);
 		p->active_rows = s->count;
 		p->active_pages = s->pages;
-		if (s->throttle_ms > p->throttle_ms)
-			p->throttle_ms = s->throttle_ms;
+		p->throttle_ms = s->throttle_ms;
 	}
 	if (!p->tty || now - p->last_ms < 100)
 		return;
 	p->last_ms = now;
 	fprintf(stderr, "\r\033[Kcollecting: %zu sources done, %llu rows; %s "
-	    "page %llu, %llu rows%s", p->finished, (unsigned long long)p->rows,
+	    "page %llu, %llu rows", p->finished, (unsigned long long)p->rows,
 	    p->active, (unsigned long long)p->active_pages,
-	    (unsigned long long)p->active_rows, p->throttle_ms != 0 ?
-	    "; throttled" : "");
+	    (unsigned long long)p->active_rows);
+	if (p->throttle_ms != 0)
+		fprintf(stderr, ", %.1f s waiting on throttling",
+		    (double)p->throttle_ms / 1000.0);
 	p->drawn = true;
 }
 
