@@ -25,6 +25,7 @@
 
 #include "fakeazure.h"
 #include "overvisor/json.h"
+#include "lib/collect/collect_int.h"
 
 /* ---- small helpers --------------------------------------------------- */
 
@@ -130,17 +131,25 @@ fa_param(const char *qs, const char *name, char *out, size_t size)
 	return false;
 }
 
+/* Append printf output to a fixed buffer. */
+static void
+vappend(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	size_t n = strlen(buf);
+
+	vsnprintf(buf + n, size - n, fmt, ap);
+}
+
 static void add_header(struct fa_resp *resp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
 add_header(struct fa_resp *resp, const char *fmt, ...)
 {
-	size_t n = strlen(resp->headers);
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(resp->headers + n, sizeof(resp->headers) - n, fmt, ap);
+	vappend(resp->headers, sizeof(resp->headers), fmt, ap);
 	va_end(ap);
 }
 
@@ -192,11 +201,10 @@ static void note(struct fa_resp *resp, const char *fmt, ...)
 static void
 note(struct fa_resp *resp, const char *fmt, ...)
 {
-	size_t n = strlen(resp->note);
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(resp->note + n, sizeof(resp->note) - n, fmt, ap);
+	vappend(resp->note, sizeof(resp->note), fmt, ap);
 	va_end(ap);
 }
 
@@ -205,69 +213,14 @@ note(struct fa_resp *resp, const char *fmt, ...)
 static void
 b64url(struct ov_buf *b, const unsigned char *p, size_t n)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-	    "qrstuvwxyz0123456789-_";
-	uint32_t v;
-	size_t i;
-	char out[4];
-
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		out[0] = tab[v >> 18 & 63];
-		out[1] = tab[v >> 12 & 63];
-		out[2] = tab[v >> 6 & 63];
-		out[3] = tab[v & 63];
-		putn(b, out, 4);
-	}
-	if (n - i == 1) {
-		v = (uint32_t)p[i] << 16;
-		out[0] = tab[v >> 18 & 63];
-		out[1] = tab[v >> 12 & 63];
-		putn(b, out, 2);
-	} else if (n - i == 2) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		out[0] = tab[v >> 18 & 63];
-		out[1] = tab[v >> 12 & 63];
-		out[2] = tab[v >> 6 & 63];
-		putn(b, out, 3);
-	}
+	if (ov_collect__b64url(b, p, n) < 0)
+		die("out of memory", NULL);
 }
 
 static size_t
 b64url_decode(const char *s, size_t n, unsigned char *out, size_t size)
 {
-	uint32_t acc = 0;
-	size_t i, o = 0;
-	int bits = 0, v;
-
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			v = c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			v = c - 'a' + 26;
-		else if (c >= '0' && c <= '9')
-			v = c - '0' + 52;
-		else if (c == '-' || c == '+')
-			v = 62;
-		else if (c == '_' || c == '/')
-			v = 63;
-		else if (c == '=')
-			break;
-		else
-			return (size_t)-1;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o + 1 >= size)
-				return (size_t)-1;
-			out[o++] = (unsigned char)(acc >> bits & 0xff);
-		}
-	}
-	out[o] = '\0';
-	return o;
+	return ov_collect__b64url_decode(s, n, out, size);
 }
 
 /* An audience without "/.default" and trailing slashes, lower-cased. */

@@ -22,25 +22,6 @@
 static void page_done(struct ov_http *h, struct ov_http_req *req,
     const struct ov_http_resp *resp);
 
-/* Append s as a JSON string. */
-static int
-put_str(struct ov_buf *b, const char *s)
-{
-	int error = ov__buf_putc(b, '"');
-
-	for (; error == 0 && *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			error = ov__buf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			error = ov__buf_printf(b, "\\u%04x", ch);
-		else
-			error = ov__buf_putc(b, (char)ch);
-	}
-	return error == 0 ? ov__buf_putc(b, '"') : error;
-}
-
 /* Role and policy rows defined above the subscriptions matter too. */
 static bool
 scope_above(const struct ov_source *s)
@@ -70,13 +51,13 @@ batch(struct ov_collect *c, struct ov_source *s, char **subs, size_t from,
 	e |= ov__buf_puts(&b, to > from ? "{\"subscriptions\":[" : "{");
 	for (i = from; i < to; i++) {
 		e |= ov__buf_puts(&b, i != from ? "," : "");
-		e |= put_str(&b, subs[i]);
+		e |= ov_collect__put_str(&b, subs[i]);
 		if ((copy = ov__arena_strdup(&q->arena, subs[i])) == NULL ||
 		    ov__map_put(&q->subs, copy, strlen(copy), copy) < 0)
 			e = 1;
 	}
 	e |= ov__buf_puts(&b, to > from ? "],\"query\":" : "\"query\":");
-	e |= put_str(&b, s->def->path);
+	e |= ov_collect__put_str(&b, s->def->path);
 	e |= ov__buf_printf(&b, ",\"options\":{\"$top\":%d,"
 	    "\"resultFormat\":\"objectArray\"", OV_COLLECT_ARG_TOP);
 	if (scope_above(s))
@@ -104,7 +85,7 @@ ask(struct ov_query *q, const char *token)
 	e |= ov__buf_puts(&body, q->body_prefix);
 	if (token != NULL) {
 		e |= ov__buf_puts(&body, ",\"$skipToken\":");
-		e |= put_str(&body, token);
+		e |= ov_collect__put_str(&body, token);
 	}
 	e |= ov__buf_puts(&body, "}}");
 	if (e != 0 || (r = ov_http__req(OV_API_ARG, OV_AUD_ARM,

@@ -20,38 +20,72 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-/* Base64url without padding of n bytes into b. */
-static int
-b64url(struct ov_buf *b, const unsigned char *p, size_t n)
+/* Base64url without padding; see collect_int.h. */
+int
+ov_collect__b64url(struct ov_buf *b, const unsigned char *p, size_t n)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
 	    "qrstuvwxyz0123456789-_";
 	uint32_t v;
-	size_t i;
+	size_t i, k;
 	int error = 0;
 	char out[4];
 
-	for (i = 0; i + 2 < n && error == 0; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+	for (i = 0; i < n && error == 0; i += 3) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
 		out[0] = tab[v >> 18 & 63];
 		out[1] = tab[v >> 12 & 63];
 		out[2] = tab[v >> 6 & 63];
 		out[3] = tab[v & 63];
-		error = ov__buf_add(b, out, 4);
-	}
-	if (error == 0 && n - i == 1) {
-		v = (uint32_t)p[i] << 16;
-		out[0] = tab[v >> 18 & 63];
-		out[1] = tab[v >> 12 & 63];
-		error = ov__buf_add(b, out, 2);
-	} else if (error == 0 && n - i == 2) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		out[0] = tab[v >> 18 & 63];
-		out[1] = tab[v >> 12 & 63];
-		out[2] = tab[v >> 6 & 63];
-		error = ov__buf_add(b, out, 3);
+		k = n - i >= 3 ? 4 : n - i + 1;	/* no padding */
+		error = ov__buf_add(b, out, k);
 	}
 	return error;
+}
+
+/* Decode base64url; see collect_int.h. */
+size_t
+ov_collect__b64url_decode(const char *s, size_t n, unsigned char *out,
+    size_t size)
+{
+	uint32_t acc = 0;
+	size_t i, o = 0;
+	int bits = 0, v;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			v = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			v = c - '0' + 52;
+		else if (c == '-' || c == '+')
+			v = 62;
+		else if (c == '_' || c == '/')
+			v = 63;
+		else if (c == '=')
+			break;
+		else
+			return (size_t)-1;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o + 1 >= size)
+				return (size_t)-1;
+			out[o++] = (unsigned char)(acc >> bits & 0xff);
+		}
+	}
+	if (size == 0)
+		return (size_t)-1;
+	out[o] = '\0';
+	return o;
 }
 
 static int
@@ -79,7 +113,7 @@ thumbprint(X509 *cert, char **out)
 	unsigned int mdlen = 0;
 
 	if (X509_digest(cert, EVP_sha1(), md, &mdlen) != 1 ||
-	    b64url(&b, md, mdlen) < 0 || (*out = ov__buf_detach(&b)) == NULL) {
+	    ov_collect__b64url(&b, md, mdlen) < 0 || (*out = ov__buf_detach(&b)) == NULL) {
 		ov__buf_free(&b);
 		return OV_ENOMEM;
 	}
@@ -158,33 +192,14 @@ done:
 	return error;
 }
 
-/* Append s as a JSON string. */
-static int
-json_str(struct ov_buf *b, const char *s)
-{
-	int error = ov__buf_putc(b, '"');
-
-	for (; error == 0 && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			error = ov__buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			error = ov__buf_printf(b, "\\u%04x", c);
-		else
-			error = ov__buf_putc(b, (char)c);
-	}
-	return error == 0 ? ov__buf_putc(b, '"') : error;
-}
-
 /* The assertion's claims: audience, issuer = subject = client, jti. */
 static int
 claims_json(struct ov_buf *b, const char *aud, const char *client_id,
     const char *jti, int64_t now)
 {
-	if (ov__buf_puts(b, "{\"aud\":") < 0 || json_str(b, aud) < 0 ||
-	    ov__buf_puts(b, ",\"iss\":") < 0 || json_str(b, client_id) < 0 ||
-	    ov__buf_puts(b, ",\"sub\":") < 0 || json_str(b, client_id) < 0 ||
+	if (ov__buf_puts(b, "{\"aud\":") < 0 || ov_collect__put_str(b, aud) < 0 ||
+	    ov__buf_puts(b, ",\"iss\":") < 0 || ov_collect__put_str(b, client_id) < 0 ||
+	    ov__buf_puts(b, ",\"sub\":") < 0 || ov_collect__put_str(b, client_id) < 0 ||
 	    ov__buf_printf(b, ",\"jti\":\"%s\",\"nbf\":%lld,\"iat\":%lld,"
 	    "\"exp\":%lld}", jti, (long long)now, (long long)now,
 	    (long long)(now + 600)) < 0)
@@ -221,9 +236,9 @@ ov_collect__client_assertion(void *key, const char *x5t,
 	if ((error = claims_json(&claims, aud, client_id, jti, now)) < 0)
 		goto done;
 	error = OV_ENOMEM;
-	if (b64url(&jwt, (const unsigned char *)hdr.ptr, hdr.len) < 0 ||
+	if (ov_collect__b64url(&jwt, (const unsigned char *)hdr.ptr, hdr.len) < 0 ||
 	    ov__buf_putc(&jwt, '.') < 0 ||
-	    b64url(&jwt, (const unsigned char *)claims.ptr, claims.len) < 0)
+	    ov_collect__b64url(&jwt, (const unsigned char *)claims.ptr, claims.len) < 0)
 		goto done;
 	if ((md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) != 1 ||
@@ -233,7 +248,7 @@ ov_collect__client_assertion(void *key, const char *x5t,
 		error = OV_EAUTH;
 		goto done;
 	}
-	if (ov__buf_putc(&jwt, '.') < 0 || b64url(&jwt, sig, siglen) < 0)
+	if (ov__buf_putc(&jwt, '.') < 0 || ov_collect__b64url(&jwt, sig, siglen) < 0)
 		goto done;
 	if ((*out = ov__buf_detach(&jwt)) == NULL)
 		goto done;

@@ -186,45 +186,6 @@ ov_collect__parse_token(const ov_json *root, int kind, int64_t now,
 	return 0;
 }
 
-/* Decode base64url (no padding needed) into out; false when malformed. */
-static bool
-b64url_decode(const char *s, size_t n, char *out, size_t size, size_t *olen)
-{
-	uint32_t acc = 0;
-	size_t i, o = 0;
-	int bits = 0, v;
-
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			v = c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			v = c - 'a' + 26;
-		else if (c >= '0' && c <= '9')
-			v = c - '0' + 52;
-		else if (c == '-' || c == '+')
-			v = 62;
-		else if (c == '_' || c == '/')
-			v = 63;
-		else if (c == '=')
-			break;
-		else
-			return false;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o + 1 >= size)
-				return false;
-			out[o++] = (char)(acc >> bits & 0xff);
-		}
-	}
-	out[o] = '\0';
-	*olen = o;
-	return true;
-}
-
 /* The tenant id inside a JWT ("tid"); see collect_int.h. */
 bool
 ov_collect__jwt_tenant(const char *jwt, char *out, size_t size)
@@ -237,7 +198,8 @@ ov_collect__jwt_tenant(const char *jwt, char *out, size_t size)
 	bool ok = false;
 
 	if (p == NULL || (q = strchr(p + 1, '.')) == NULL ||
-	    !b64url_decode(p + 1, (size_t)(q - p - 1), buf, sizeof(buf), &n))
+	    (n = ov_collect__b64url_decode(p + 1, (size_t)(q - p - 1),
+	    (unsigned char *)buf, sizeof(buf))) == (size_t)-1)
 		return false;
 	if (ov_json_parse(&doc, NULL, buf, n, OV_JSON_STRICT, NULL) == 0 &&
 	    (tid = ov_json_string(ov_json_get(ov_json_doc_root(doc), "tid"))) !=
@@ -281,6 +243,19 @@ token_url(const struct ov_auth *a, struct ov_buf *b)
 	    a->tenant);
 }
 
+/* A client assertion in the form, hidden from every message first. */
+static int
+put_assertion(struct ov_auth *a, struct ov_buf *b, const char *assertion)
+{
+	int error;
+
+	if ((error = ov_collect__redact_add(a->redact, assertion)) < 0 ||
+	    (error = ov__buf_puts(b, "&client_assertion_type=" JWT_BEARER
+	    "&client_assertion=")) < 0)
+		return error;
+	return urlenc(b, assertion);
+}
+
 /* The client_credentials form body for aud with a secret or assertion. */
 static int
 form(struct ov_auth *a, int aud, struct ov_buf *b, const char *url)
@@ -315,11 +290,7 @@ form(struct ov_auth *a, int aud, struct ov_buf *b, const char *url)
 			    "(AZURE_FEDERATED_TOKEN_FILE) is empty");
 			goto done;
 		}
-		if ((error = ov_collect__redact_add(a->redact, data)) < 0 ||
-		    (error = ov__buf_puts(b, "&client_assertion_type="
-		    JWT_BEARER "&client_assertion=")) < 0 ||
-		    (error = urlenc(b, data)) < 0)
-			goto done;
+		error = put_assertion(a, b, data);
 	} else if (a->key != NULL) {
 		if ((error = ov_collect__client_assertion(a->key, a->x5t,
 		    a->client_id, url, (int64_t)time(NULL), &assertion)) < 0) {
@@ -328,11 +299,7 @@ form(struct ov_auth *a, int aud, struct ov_buf *b, const char *url)
 				    "with the certificate's key");
 			goto done;
 		}
-		if ((error = ov_collect__redact_add(a->redact, assertion)) < 0 ||
-		    (error = ov__buf_puts(b, "&client_assertion_type="
-		    JWT_BEARER "&client_assertion=")) < 0 ||
-		    (error = urlenc(b, assertion)) < 0)
-			goto done;
+		error = put_assertion(a, b, assertion);
 	} else {
 		if ((error = ov__buf_puts(b, "&client_secret=")) < 0 ||
 		    (error = urlenc(b, a->secret)) < 0)

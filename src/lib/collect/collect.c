@@ -408,23 +408,18 @@ throttled(struct ov_http_req *req, int64_t wait_ms, void *payload)
 	ov_collect__progress(q->c, q->src);
 }
 
-/* Append s as a JSON string. */
 static int
-put_str(struct ov_buf *b, const char *s)
+buf_sink(const char *data, size_t len, void *payload)
 {
-	int error = ov__buf_putc(b, '"');
+	return ov__buf_add(payload, data, len);
+}
 
-	for (; error == 0 && *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			error = ov__buf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			error = ov__buf_printf(b, "\\u%04x", ch);
-		else
-			error = ov__buf_putc(b, (char)ch);
-	}
-	return error == 0 ? ov__buf_putc(b, '"') : error;
+/* Append a JSON string; see collect_int.h. */
+int
+ov_collect__put_str(struct ov_buf *b, const char *s)
+{
+	return ov_json_write_string(s, strlen(s), 0, buf_sink, b) < 0 ?
+	    OV_ENOMEM : 0;
 }
 
 /* The manifest: tenant, cloud, time, tool and every source. */
@@ -437,46 +432,46 @@ manifest(struct ov_collect *c, const char *collected_at, struct ov_buf *b)
 
 	e |= ov__buf_puts(b, "{\"schema\":\"overvisor-snapshot/1\","
 	    "\"tenantId\":");
-	e |= c->tenant != NULL ? put_str(b, c->tenant) :
+	e |= c->tenant != NULL ? ov_collect__put_str(b, c->tenant) :
 	    ov__buf_puts(b, "null");
 	if (c->tenant_name != NULL) {
 		e |= ov__buf_puts(b, ",\"tenantName\":");
-		e |= put_str(b, c->tenant_name);
+		e |= ov_collect__put_str(b, c->tenant_name);
 	}
 	e |= ov__buf_puts(b, ",\"cloud\":");
-	e |= put_str(b, c->cloud.name);
+	e |= ov_collect__put_str(b, c->cloud.name);
 	e |= ov__buf_puts(b, ",\"collectedAt\":");
-	e |= put_str(b, collected_at);
+	e |= ov_collect__put_str(b, collected_at);
 	e |= ov__buf_puts(b, ",\"tool\":\"overvisor " OV_VERSION "\","
 	    "\"sources\":[");
 	for (i = 0; i < OV_SRC__COUNT; i++) {
 		s = &c->src[i];
 		e |= ov__buf_puts(b, i != 0 ? ",\n{\"name\":" : "\n{\"name\":");
-		e |= put_str(b, s->def->name);
+		e |= ov_collect__put_str(b, s->def->name);
 		e |= ov__buf_puts(b, ",\"status\":");
-		e |= put_str(b, state_names[s->state]);
+		e |= ov_collect__put_str(b, state_names[s->state]);
 		if (s->state == OV_SRC_NOT_REQUESTED) {
 			e |= ov__buf_putc(b, '}');
 			continue;
 		}
 		if (s->reason[0] != '\0' && s->state != OV_SRC_COLLECTED) {
 			e |= ov__buf_puts(b, ",\"reason\":");
-			e |= put_str(b, s->reason);
+			e |= ov_collect__put_str(b, s->reason);
 		}
 		e |= ov__buf_printf(b, ",\"count\":%llu,\"pages\":%llu",
 		    (unsigned long long)s->count, (unsigned long long)s->pages);
 		if (s->api_version != NULL) {
 			e |= ov__buf_puts(b, ",\"apiVersion\":");
-			e |= put_str(b, s->api_version);
+			e |= ov_collect__put_str(b, s->api_version);
 		}
 		if (s->state != OV_SRC_FAILED) {
 			e |= ov__buf_puts(b, ",\"files\":[");
-			e |= put_str(b, s->def->file);
+			e |= ov_collect__put_str(b, s->def->file);
 			e |= ov__buf_putc(b, ']');
 		}
 		if (s->def->type != NULL) {
 			e |= ov__buf_puts(b, ",\"type\":");
-			e |= put_str(b, s->def->type);
+			e |= ov_collect__put_str(b, s->def->type);
 		}
 		e |= ov__buf_putc(b, '}');
 	}

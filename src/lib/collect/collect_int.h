@@ -366,6 +366,18 @@ const ov_json *ov_collect__row(const struct ov_page *p, size_t i);
 void	ov_collect__error_body(const ov_json *root, const char **code,
 	    const char **message);
 
+/* Append s as a JSON string literal to b; 0 or OV_ENOMEM. */
+int	ov_collect__put_str(struct ov_buf *b, const char *s);
+/* Append n bytes as base64url without padding (JWT segments) to b. */
+int	ov_collect__b64url(struct ov_buf *b, const unsigned char *p,
+	    size_t n);
+/*
+ * Decode n bytes of base64url (or base64) into out (size bytes, NUL
+ * added); the length, or (size_t)-1 when malformed or too long.
+ */
+size_t	ov_collect__b64url_decode(const char *s, size_t n,
+	    unsigned char *out, size_t size);
+
 /* ---- writer.c: the snapshot directory -------------------------------- */
 
 struct ov_part {
