@@ -156,7 +156,7 @@ page_done(struct ov_http *h, struct ov_http_req *req,
 	struct ov_source *s = q->src;
 	struct ov_page page;
 	char why[OV_COLLECT_REASON], err[200];
-	const char *sub;
+	const char *sub, *why_not;
 	size_t i;
 
 	(void)h;
@@ -208,22 +208,10 @@ page_done(struct ov_http *h, struct ov_http_req *req,
 	s->pages++;
 	ov_collect__progress(c, s);
 	if (page.next != NULL) {
-		if (q->last_next != NULL && strcmp(q->last_next, page.next) ==
-		    0) {
-			ov_collect__end(c, s, OV_END_LOST, "Resource Graph sent "
-			    "the same $skipToken twice; paging stopped");
-			return;
-		}
-		if (q->pages >= ov_ctx_limit(c->ctx, OV_LIMIT_PAGES)) {
-			ov_collect__end(c, s, OV_END_LOST, "page limit reached "
-			    "(OV_LIMIT_PAGES); the rest was not read");
-			return;
-		}
-		ov__free(q->last_next);
-		if ((q->last_next = ov__strdup(page.next)) == NULL ||
+		if ((why_not = ov_collect__next_ok(q, page.next)) != NULL ||
 		    ask(q, page.next) < 0) {
-			c->error = OV_ENOMEM;
-			ov_collect__end(c, s, OV_END_LOST, "out of memory");
+			ov_collect__end(c, s, OV_END_LOST, why_not != NULL ?
+			    why_not : "out of memory");
 			return;
 		}
 		ov_collect__end(c, s, OV_END_OK, NULL);

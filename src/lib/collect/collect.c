@@ -295,6 +295,24 @@ ov_collect__chain_get(struct ov_query *q, const char *url)
 	return 0;
 }
 
+/* May the query follow next?  NULL when it may; else why not. */
+const char *
+ov_collect__next_ok(struct ov_query *q, const char *next)
+{
+	if (q->last_next != NULL && strcmp(q->last_next, next) == 0)
+		return "the same next link or $skipToken came twice; paging "
+		    "stopped";
+	if (q->pages >= ov_ctx_limit(q->c->ctx, OV_LIMIT_PAGES))
+		return "page limit reached (OV_LIMIT_PAGES); the rest was not "
+		    "read";
+	ov__free(q->last_next);
+	if ((q->last_next = ov__strdup(next)) == NULL) {
+		q->c->error = OV_ENOMEM;
+		return "out of memory";
+	}
+	return NULL;
+}
+
 static void
 chain_end(struct ov_query *q, enum ov_end how, const char *reason)
 {
@@ -318,6 +336,7 @@ chain_done(struct ov_http *h, struct ov_http_req *req,
 	struct ov_source *s = q->src;
 	struct ov_page page;
 	char why[OV_COLLECT_REASON], err[200];
+	const char *why_not;
 	const ov_json *row;
 	size_t i;
 	int error;
@@ -371,22 +390,10 @@ chain_done(struct ov_http *h, struct ov_http_req *req,
 			    "endpoint set)");
 			return;
 		}
-		if (q->last_next != NULL && strcmp(q->last_next, page.next) ==
-		    0) {
-			chain_end(q, OV_END_LOST, "the same next link came "
-			    "twice; paging stopped");
-			return;
-		}
-		if (q->pages >= ov_ctx_limit(c->ctx, OV_LIMIT_PAGES)) {
-			chain_end(q, OV_END_LOST, "page limit reached "
-			    "(OV_LIMIT_PAGES); the rest was not read");
-			return;
-		}
-		ov__free(q->last_next);
-		if ((q->last_next = ov__strdup(page.next)) == NULL ||
+		if ((why_not = ov_collect__next_ok(q, page.next)) != NULL ||
 		    ov_collect__chain_get(q, page.next) < 0) {
-			c->error = OV_ENOMEM;
-			chain_end(q, OV_END_LOST, "out of memory");
+			chain_end(q, OV_END_LOST, why_not != NULL ? why_not :
+			    "out of memory");
 			return;
 		}
 		ov_collect__end(c, s, OV_END_OK, NULL);

@@ -565,6 +565,8 @@ int	ov_collect__add_part(struct ov_collect *c, struct ov_source *s,
 	    size_t *index);
 /* Submit a GET of url for a chain query (counted on its source). */
 int	ov_collect__chain_get(struct ov_query *q, const char *url);
+/* May the query follow next (loop guard, page limit)?  NULL or why not. */
+const char *ov_collect__next_ok(struct ov_query *q, const char *next);
 /* Count a request that will complete later. */
 void	ov_collect__begin(struct ov_source *s);
 /*
