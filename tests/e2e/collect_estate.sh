@@ -100,6 +100,26 @@ grep -Eq "^POST https://localhost:$FA_LOGIN/$FA_TENANT/oauth2/v2\.0/token 200" "
 [ "$(fa_status "$TMP/verbose" graph:groups)" = not-requested ] || fail "graph:groups requested"
 [ "$(fa_status "$TMP/verbose" arg:policyresources)" = collected ] || fail "arg:policyresources"
 
+# --management-group: the subscriptions below it, from its descendants.
+expect_status 0 fa_collect "$TMP/mg" --auth env --management-group mg-nbu-nonprod \
+    --sources arg:resourcecontainers,arg:resources
+grep -q 'arm .* GET /providers/Microsoft.Management/managementGroups/mg-nbu-nonprod/descendants 200' "$L" ||
+    fail "mg: descendants not listed"
+[ "$(jq -r 'select(.type == "microsoft.resources/subscriptions") | .subscriptionId' \
+    "$TMP/mg/arg-resourcecontainers.ndjson")" = c5ed29da-3d35-4c33-bdea-d9e7e5e2520e ] ||
+    fail "mg: not exactly the non-production subscription"
+[ "$(jq -r .subscriptionId "$TMP/mg/arg-resources.ndjson" | sort -u)" = c5ed29da-3d35-4c33-bdea-d9e7e5e2520e ] ||
+    fail "mg: resources of other subscriptions"
+expect_status 0 fa_collect "$TMP/mgnone" --auth env --management-group mg-unknown --sources arg:resources,graph:groups
+[ "$(fa_status "$TMP/mgnone" arg:resources)" = failed ] || fail "mg-unknown: resources not failed"
+# --subscription: exactly the subscriptions given.
+sub=92d5675d-1a49-439f-a1de-2ef0501f7c82
+expect_status 0 fa_collect "$TMP/one" --auth env --subscription "$sub" --sources arg:resources
+[ "$(jq -r .subscriptionId "$TMP/one/arg-resources.ndjson" | sort -u)" = "$sub" ] ||
+    fail "--subscription: resources of other subscriptions"
+[ "$(wc -l < "$TMP/one/arg-resources.ndjson")" -eq "$(grep -c "\"subscriptionId\":\"$sub\"" "$FA_ESTATE/arg-resources.ndjson")" ] ||
+    fail "--subscription: resources of the subscription lost"
+
 fa_no_secrets "$TMP/collect.out" "$TMP/collect.err" "$TMP/verbose.err" "$TMP/snap" \
     "$TMP/verbose" "$L" "$TMP/collected.json"
 finish

@@ -105,6 +105,14 @@ test_cloud(void **state)
 	    "https://a.b"));
 	assert_false(ov_collect__same_origin("http://a.b/x", "https://a.b"));
 	assert_false(ov_collect__same_origin("a.b/x", "https://a.b"));
+	/* The default port spelt out is the same origin. */
+	assert_true(ov_collect__same_origin("https://management.azure.com:443/"
+	    "subscriptions?$skiptoken=x", "https://management.azure.com"));
+	assert_false(ov_collect__same_origin("https://a.b:444/x",
+	    "https://a.b"));
+	assert_false(ov_collect__same_origin("https://evil@a.b/x",
+	    "https://a.b"));
+	assert_false(ov_collect__same_origin("https://a.b:x/", "https://a.b"));
 	ov_ctx_free(ctx);
 }
 

@@ -258,7 +258,9 @@ ov_collect__subs_ready(struct ov_collect *c)
 {
 	struct ov_source *s;
 	char why[OV_COLLECT_REASON];
-	bool tenant = c->n_subs == 0 && c->subs_error[0] != '\0';
+	/* Never wider than asked: a management group stays its own scope. */
+	bool tenant = c->n_subs == 0 && c->subs_error[0] != '\0' &&
+	    c->opts->management_group == NULL;
 	size_t i;
 
 	c->subs_ready = true;
@@ -276,11 +278,16 @@ ov_collect__subs_ready(struct ov_collect *c)
 			continue;
 		}
 		if (c->n_subs == 0 && !tenant) {
-			snprintf(why, sizeof(why), "the identity can read no "
-			    "subscription%s%s", c->opts->management_group != NULL ?
-			    " under management group " : "",
-			    c->opts->management_group != NULL ?
-			    c->opts->management_group : "");
+			if (c->subs_error[0] != '\0')
+				snprintf(why, sizeof(why), "the subscriptions "
+				    "could not be listed: %.400s", c->subs_error);
+			else
+				snprintf(why, sizeof(why), "the identity can read "
+				    "no subscription%s%.100s",
+				    c->opts->management_group != NULL ?
+				    " under management group " : "",
+				    c->opts->management_group != NULL ?
+				    c->opts->management_group : "");
 			ov_collect__fail(c, s, why);
 			continue;
 		}

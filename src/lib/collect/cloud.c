@@ -5,6 +5,7 @@
  * `az cloud show` prints, so no request ever mixes two clouds.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/collect/collect_int.h"
@@ -195,30 +196,51 @@ ov_collect__cloud_load(struct ov_cloud *c, ov_ctx *ctx, const char *name,
 	    "AzureChinaCloud, or give --endpoints FILE)", name);
 }
 
-/* Length of "scheme://host[:port]" at the start of url, or 0. */
-static size_t
-origin_len(const char *url)
+/*
+ * Split url into scheme, host and port (the scheme's default when absent:
+ * ARM next links may spell out :443).  False when it is not absolute.
+ */
+static bool
+origin(const char *url, const char **scheme, size_t *slen, const char **host,
+    size_t *hlen, unsigned long *port)
 {
-	const char *p = strstr(url, "://");
+	const char *p = strstr(url, "://"), *h, *end, *colon;
+	char *stop;
 
-	if (p == NULL)
-		return 0;
-	p += 3;
-	p += strcspn(p, "/?#");
-	return (size_t)(p - url);
+	if (p == NULL || p == url)
+		return false;
+	*scheme = url;
+	*slen = (size_t)(p - url);
+	h = p + 3;
+	end = h + strcspn(h, "/?#");
+	colon = memchr(h, ':', (size_t)(end - h));
+	*host = h;
+	*hlen = (size_t)((colon != NULL ? colon : end) - h);
+	if (*hlen == 0 || memchr(h, '@', (size_t)(end - h)) != NULL)
+		return false;	/* no host, or credentials in the URL */
+	if (colon == NULL) {
+		*port = ov__eq_ci(url, *slen, "https", 5) ? 443 :
+		    ov__eq_ci(url, *slen, "http", 4) ? 80 : 0;
+		return *port != 0;
+	}
+	*port = strtoul(colon + 1, &stop, 10);
+	return stop == end && *port > 0 && *port < 65536;
 }
 
 /* True when url has the same scheme, host and port as base. */
 bool
 ov_collect__same_origin(const char *url, const char *base)
 {
-	size_t n, m;
+	const char *s1, *h1, *s2, *h2;
+	size_t sl1, hl1, sl2, hl2;
+	unsigned long p1, p2;
 
-	if (url == NULL || base == NULL)
+	if (url == NULL || base == NULL ||
+	    !origin(url, &s1, &sl1, &h1, &hl1, &p1) ||
+	    !origin(base, &s2, &sl2, &h2, &hl2, &p2))
 		return false;
-	n = origin_len(url);
-	m = origin_len(base);
-	return n != 0 && n == m && ov__eq_ci(url, n, base, m);
+	return ov__eq_ci(s1, sl1, s2, sl2) && ov__eq_ci(h1, hl1, h2, hl2) &&
+	    p1 == p2;
 }
 
 /* Validate a cloud choice without collecting. */
