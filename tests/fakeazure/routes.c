@@ -29,6 +29,9 @@
 
 /* ---- small helpers --------------------------------------------------- */
 
+static void die(const char *what, const char *detail)
+    __attribute__((noreturn));
+
 static void
 die(const char *what, const char *detail)
 {
@@ -132,6 +135,9 @@ fa_param(const char *qs, const char *name, char *out, size_t size)
 }
 
 /* Append printf output to a fixed buffer. */
+static void vappend(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vappend(char *buf, size_t size, const char *fmt, va_list ap)
 {
