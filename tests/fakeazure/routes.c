@@ -753,6 +753,21 @@ done:
 	return why;
 }
 
+/*
+ * Remember a credential (a token issued, an assertion received, a
+ * federated token written) in the token log, so that tests can check no
+ * output of overvisor ever carries one.
+ */
+static void
+log_credential(const char *cred)
+{
+	if (fa_st.token_log == NULL || cred == NULL || strlen(cred) < 8)
+		return;
+	pthread_mutex_lock(&fa_st.lock);
+	fprintf(fa_st.token_log, "%s\n", cred);
+	pthread_mutex_unlock(&fa_st.lock);
+}
+
 /* The federated token file's content, trimmed (malloc), or NULL. */
 static char *
 federated(void)
@@ -786,6 +801,7 @@ rotate_federated(void)
 		return;
 	put(&b, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJmZWQifQ.");
 	b64url(&b, rnd, sizeof(rnd));
+	log_credential(ov__buf_cstr(&b));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", fa_cfg.federated_file);
 	if ((f = fopen(tmp, "w")) != NULL) {
 		fputs(ov__buf_cstr(&b), f);
@@ -804,11 +820,7 @@ token_reply(struct fa_resp *resp, const char *aud, bool mi,
 	int64_t exp;
 
 	issue(&tok, aud, &exp);
-	if (fa_st.token_log != NULL) {
-		pthread_mutex_lock(&fa_st.lock);
-		fprintf(fa_st.token_log, "%s\n", ov__buf_cstr(&tok));
-		pthread_mutex_unlock(&fa_st.lock);
-	}
+	log_credential(ov__buf_cstr(&tok));
 	resp->status = 200;
 	put(&resp->body, "{\"token_type\":\"Bearer\",\"access_token\":");
 	put_str(&resp->body, ov__buf_cstr(&tok));
@@ -889,6 +901,7 @@ token_endpoint(const struct fa_req *req, struct fa_resp *resp)
 	    "client-assertion-type:jwt-bearer") == 0 &&
 	    fa_param(req->body, "client_assertion", assertion,
 	    req->body_len + 1)) {
+		log_credential(assertion);
 		fed = federated();
 		if (fed != NULL && strcmp(fed, assertion) == 0) {
 			note(resp, "%s ", "cred=federated");

@@ -725,6 +725,10 @@ note_quota(struct ov_http *h, const struct ov_http_req *r)
 {
 	int64_t now = ov_collect__now_ms();
 
+	/* A service that sends no quota headers has no quota to respect. */
+	if (r->api == OV_API_ARG && r->quota_remaining < 0 &&
+	    h->arg_quota < 0 && r->in.len != 0)
+		h->arg_quota = (long)OV_COLLECT_PARALLEL_MAX;
 	if (r->api == OV_API_ARG && r->quota_remaining >= 0) {
 		h->arg_quota = r->quota_remaining;
 		if (r->quota_remaining == 0 && r->quota_reset_ms > 0 &&
