@@ -72,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ov_collect__redact_add(&r, secret) < 0)
 		return 0;
 	n = strlen(buf) / 2;
-	if (n + sizeof(secret) < sizeof(buf)) {
+	if (strlen(buf) + sizeof(secret) < sizeof(buf)) {
 		memmove(buf + n + sizeof(secret) - 1, buf + n,
 		    strlen(buf + n) + 1);
 		memcpy(buf + n, secret, sizeof(secret) - 1);
