@@ -137,7 +137,23 @@ grep -q -- '--resource https://graph.microsoft.com/' "$TMP/az.calls" || fail "cl
 expect_status 4 fa_collect "$TMP/cli-none" --auth cli
 expect_grep "needs the Azure CLI" "$TMP/err"
 
+# The secret is revoked mid-run: tokens live 2 seconds and every token
+# request after the first two is refused.  What was read is written, the
+# rest is not collected, and the exit status says authentication failed.
+fa_start --arg-quota 1000 --token-lifetime 2 --latency arm=150,graph=150 --fault '401@token#3+'
+fa_env_secret
+expect_status 4 fa_collect "$TMP/revoked" --auth env --parallel 2 --sources "$SOURCES"
+cp "$TMP/err" "$TMP/revoked.err"
+cp "$TMP/out" "$TMP/revoked.out"
+OUTS="$OUTS $TMP/revoked.err $TMP/revoked.out $TMP/revoked"
+[ -f "$TMP/revoked/manifest.json" ] || fail "revoked: what was read was not written"
+jq -e '[.sources[] | select(.status == "collected")] | length < 8' "$TMP/revoked/manifest.json" \
+    >/dev/null 2>&1 || fail "revoked: every source collected although tokens were refused"
+jq -e '[.sources[] | select(.reason != null and (.reason | test("no token")))] | length > 0' \
+    "$TMP/revoked/manifest.json" >/dev/null 2>&1 || fail "revoked: no source says it had no token"
+
 # A wrong secret: exit 4, the service's reason, never the secret.
+fa_start --arg-quota 1000
 fa_env_secret
 export AZURE_CLIENT_SECRET="wrong-$FA_SECRET"
 expect_status 4 fa_collect "$TMP/wrong" --auth env

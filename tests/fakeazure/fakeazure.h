@@ -64,6 +64,7 @@ struct fa_fault_rule {
 	enum fa_fault	 kind;
 	enum fa_api	 api;		/* for scheduled faults */
 	unsigned	 nth;		/* 0: by path prefix instead */
+	bool		 onward;	/* every request from the nth on */
 	char		 prefix[512];	/* path prefix (case-insensitive) */
 	bool		 exact;		/* the whole path, not a prefix */
 	bool		 fired;

@@ -607,7 +607,8 @@ fault_for(const struct fa_req *req)
 	for (i = 0; i < fa_cfg.n_faults && hit == FA_F_NONE; i++) {
 		f = &fa_cfg.faults[i];
 		if (f->nth != 0) {
-			if (f->api == req->api && f->nth == req->nth && !f->fired) {
+			if (f->api == req->api && (f->onward ? req->nth >=
+			    f->nth : f->nth == req->nth && !f->fired)) {
 				f->fired = true;
 				hit = f->kind;
 			}

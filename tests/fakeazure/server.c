@@ -411,6 +411,7 @@ add_fault(const char *spec)
 	};
 	struct fa_fault_rule *f;
 	const char *at = strchr(spec, '@'), *hash;
+	char *end;
 	size_t i;
 
 	if (at == NULL || fa_cfg.n_faults == 64)
@@ -434,7 +435,8 @@ add_fault(const char *spec)
 	if ((hash = strchr(at, '#')) == NULL)
 		usage();
 	f->api = api_named(at, (size_t)(hash - at));
-	f->nth = (unsigned)strtoul(hash + 1, NULL, 10);
+	f->nth = (unsigned)strtoul(hash + 1, &end, 10);
+	f->onward = *end == '+';	/* N+: the Nth and every later one */
 	if (f->nth == 0)
 		usage();
 }

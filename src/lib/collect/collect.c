@@ -768,6 +768,12 @@ ov_collect_run(ov_collect_result **out, ov_ctx *ctx,
 		goto done;
 	if ((error = ov_http__run(&c.http)) < 0)
 		goto done;
+	/* A token refused mid-run is as much an authentication failure. */
+	if (c.http.auth_failed && !c.auth_failed) {
+		c.auth_failed = true;
+		snprintf(c.auth_message, sizeof(c.auth_message), "%s",
+		    c.auth.message);
+	}
 	if (c.error != 0) {
 		error = c.error == OV_ENOMEM ? ov__error_oom(ctx) :
 		    ov__error(ctx, c.error, OV_ERRCLASS_COLLECT,

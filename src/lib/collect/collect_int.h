@@ -188,6 +188,7 @@ struct ov_http {
 	long			 arg_quota;	/* last quota seen, -1 unknown */
 	int64_t			 arm_gate_ms;	/* ARM paused until */
 	bool			 aborted;	/* deadline passed */
+	bool			 auth_failed;	/* a token could not be had */
 	char			 perform_msg[1024]; /* ov_http__perform's */
 	uint64_t		 rng;		/* jitter */
 	ov_collect_stats	 stats;

@@ -785,6 +785,7 @@ token_for(struct ov_http *h, struct ov_http_req *r, const char **token)
 		return 0;
 	if ((error = ov_auth__token(h->auth, r->audience, token,
 	    &r->token_gen)) < 0) {
+		h->auth_failed = true;
 		fail_early(h, r, error, h->auth->message);
 		return error;
 	}
