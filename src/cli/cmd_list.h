@@ -16,3 +16,4 @@ CLI_CMD(contract, "answer the CSP questions from the operator contract and a sna
 CLI_CMD(policy, "compile, evaluate and explain Azure Policy definitions")
 CLI_CMD(collect, "read a tenant over ARM, Resource Graph and Microsoft Graph into a snapshot")
 CLI_CMD(run, "collect a tenant, then scan it (with --db, record the scan): the daily job")
+CLI_CMD(report, "the monthly governance report from a findings store's history")
