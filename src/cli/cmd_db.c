@@ -2,6 +2,7 @@
 /* overvisor db migrate: create or upgrade a findings store in place. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "overvisor/store.h"
@@ -11,11 +12,13 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: overvisor db migrate --db DB\n"
+	    "usage: overvisor db migrate --db DB [--to VERSION]\n"
 	    "\n"
 	    "Create the findings store, or upgrade an older one in place to\n"
 	    "schema version %d, keeping every scan and finding.  DB is a SQLite\n"
 	    "file or a postgresql:// URL.\n"
+	    "\n"
+	    "  --to VERSION   stop at this version (a staged upgrade)\n"
 	    "\n"
 	    "Exit status: 0 ok, 2 usage, 5 store error.\n",
 	    OV_STORE_SCHEMA_VERSION);
@@ -27,14 +30,16 @@ cmd_db(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "to", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *db = NULL;
 	ov_ctx *ctx = NULL;
 	ov_store *s = NULL;
-	unsigned from = 0, to = 0;
-	char shown[512];
+	unsigned from = 0, to = 0, want = 0;
+	char shown[512], *end;
+	long v;
 	int c, rc;
 
 	if (argc < 2 || cli_is_help(argv[1])) {
@@ -50,6 +55,15 @@ cmd_db(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
+		case 't':
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 1 ||
+			    v > OV_STORE_SCHEMA_VERSION)
+				return cli_usage_error("db", "--to: '%s' is not "
+				    "a schema version (1 to %d)", optarg,
+				    OV_STORE_SCHEMA_VERSION);
+			want = (unsigned)v;
+			break;
 		case 'h': usage(stdout); return CLI_EXIT_OK;
 		default: return cli_usage_error("db", "bad option");
 		}
@@ -63,7 +77,7 @@ cmd_db(int argc, char **argv)
 		rc = cli_error_ctx(ctx);
 		goto done;
 	}
-	if (ov_store_migrate(s, 0, &from) < 0 ||
+	if (ov_store_migrate(s, want, &from) < 0 ||
 	    ov_store_schema_version(s, &to) < 0) {
 		rc = cli_error_ctx(ctx);
 		goto done;

@@ -13,8 +13,12 @@ populate="$OV_BUILD_DIR/tests/test_store"
 export OVERVISOR_NOW=2025-01-05
 
 db="$tmp/f.db"
-out=$("$OV" db migrate --db "$db") || fail "db migrate"
+out=$("$OV" db migrate --db "$db" --to 4) || fail "db migrate --to 4"
 echo "$out" | grep -q "upgraded from version 0 to 4" || fail "migrate: $out"
+out=$("$OV" db migrate --db "$db") || fail "db migrate"
+echo "$out" | grep -q "upgraded from version 4 to 6" || fail "migrate: $out"
+"$OV" db migrate --db "$db" --to 9 >/dev/null 2>&1
+[ $? = 2 ] || fail "--to beyond the schema is a usage error"
 out=$("$OV" db migrate --db "$db") || fail "db migrate again"
 echo "$out" | grep -q "up to date" || fail "migrate twice: $out"
 "$OV" scans list --db "$db" | grep -q "no scans" || fail "empty scans"

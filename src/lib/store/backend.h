@@ -66,6 +66,16 @@ struct ov_store {
 	const struct ov_store__evidence	*evidence;	/* governance evidence to
 							   record with the next
 							   scan, or NULL */
+	const char			*write_tenant;	/* the tenant the open
+							   write is for, or
+							   NULL: PostgreSQL
+							   locks and pins it */
+	/* Called inside a scan's transaction just before it commits (with
+	 * the new scan id); a failure rolls the whole scan back.  Operator
+	 * mode fences the job's outcome to its lease here. */
+	int				(*before_commit)(struct ov_store *s,
+					    int64_t scan_id, void *payload);
+	void				*before_commit_payload;
 };
 
 /* What a scan records beside its findings (evidence.c). */

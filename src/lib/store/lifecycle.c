@@ -466,19 +466,21 @@ load_records(struct ov_store *s, const char *scan_id, const ov_digest *d)
 
 static int
 import_exceptions(struct ov_store *s, const ov_exceptions *exc,
-    int64_t now)
+    int64_t now, const char *tenant)
 {
 	char exp[24], at[24];
+	const char *t[1];
 	size_t i;
 	int error;
 
-	if ((error = ov_store__query(s, "DELETE FROM exceptions", 0, NULL,
-	    NULL, NULL)) < 0)
+	t[0] = tenant;
+	if ((error = ov_store__query(s, "DELETE FROM exceptions WHERE "
+	    "tenant = $1", 1, t, NULL, NULL)) < 0)
 		return error;
 	ov_store__i64(at, now);
 	for (i = 0; i < ov_exceptions_count(exc) && error == 0; i++) {
 		const ov_exception *e = ov_exceptions_get(exc, i);
-		const char *p[8];
+		const char *p[9];
 
 		p[0] = e->rule;
 		p[1] = e->resource;
@@ -488,11 +490,12 @@ import_exceptions(struct ov_store *s, const ov_exceptions *exc,
 		p[5] = ov_store__i64(exp, e->expires);
 		p[6] = e->source;
 		p[7] = at;
+		p[8] = tenant;
 		error = ov_store__query(s, "INSERT INTO exceptions "
 		    "(rule_pattern, resource_pattern, justification, approver, "
-		    "ticket, expires, origin, imported_at) VALUES ($1, $2, $3, "
-		    "$4, $5, CAST($6 AS BIGINT), $7, CAST($8 AS BIGINT))", 8, p,
-		    NULL, NULL);
+		    "ticket, expires, origin, imported_at, tenant) VALUES ($1, "
+		    "$2, $3, $4, $5, CAST($6 AS BIGINT), $7, CAST($8 AS BIGINT), "
+		    "$9)", 9, p, NULL, NULL);
 	}
 	return error;
 }
@@ -590,10 +593,11 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 			error = ov__error_oom(s->ctx);
 			goto done;
 		}
+		p[0] = tenant;
 		if ((error = ov_store__query(s, "SELECT rule_pattern, "
 		    "resource_pattern, justification, approver, ticket, "
-		    "expires, origin FROM exceptions ORDER BY id", 0, NULL,
-		    exc_load_row, stored)) != 0) {
+		    "expires, origin FROM exceptions WHERE tenant = $1 "
+		    "ORDER BY id", 1, p, exc_load_row, stored)) != 0) {
 			if (error > 0 || error == OV_ENOMEM || error == OV_EINVALID)
 				error = ov__error_oom(s->ctx);
 			goto done;
@@ -636,7 +640,8 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 	if (s->parties != NULL &&
 	    (error = insert_parties(s, tenant, s->parties)) < 0)
 		goto done;
-	if (exc != NULL && (error = import_exceptions(s, exc, at)) < 0)
+	if (exc != NULL && (error = import_exceptions(s, exc, at,
+	    tenant)) < 0)
 		goto done;
 	if (s->evidence != NULL &&
 	    (error = ov_store__record_evidence(s, idbuf)) < 0)
@@ -693,6 +698,9 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 	if ((error = ov_store__query(s, "UPDATE scans SET n_findings = "
 	    "CAST($2 AS BIGINT) WHERE id = CAST($1 AS BIGINT)", 2, p, NULL,
 	    NULL)) < 0)
+		goto done;
+	if (s->before_commit != NULL && (error = s->before_commit(s,
+	    scan_id, s->before_commit_payload)) < 0)
 		goto done;
 	if ((error = s->be->commit(s)) < 0)
 		goto done;

@@ -18,6 +18,15 @@ struct migration {
 	const char	*sql;		/* statements, ';'-separated */
 	const char	*pg_sql;	/* then these on PostgreSQL only, or
 					   NULL */
+	const char *const *pg_more;	/* then each of these (NULL-ended;
+					   a string literal has a length
+					   limit), or NULL */
+};
+
+#include "store/migrations_pg.h"
+
+static const char *const isolation_sql[] = {
+	ISOLATION_TENANT_SQL, ISOLATION_IDS_SQL, ISOLATION_RLS_SQL, NULL
 };
 
 static const struct migration migrations[] = {
@@ -112,12 +121,12 @@ static const struct migration migrations[] = {
 	"  type TEXT,"
 	"  hash TEXT NOT NULL,"
 	"  props TEXT,"
-	"  PRIMARY KEY (scan_id, record_key))", NULL },
+	"  PRIMARY KEY (scan_id, record_key))", NULL, NULL },
 	{ 2, "reopen counter on findings; observations by fingerprint",
 	"ALTER TABLE findings ADD COLUMN reopen_count INTEGER NOT NULL "
 	"  DEFAULT 0;"
 	"CREATE INDEX observations_fingerprint ON observations "
-	"  (fingerprint)", NULL },
+	"  (fingerprint)", NULL, NULL },
 	{ 3, "contract parties per tenant; findings by first scan; no "
 	    "observations-by-fingerprint index (never read, costly to write)",
 	"DROP INDEX observations_fingerprint;"
@@ -129,7 +138,7 @@ static const struct migration migrations[] = {
 	"  kind TEXT,"
 	"  PRIMARY KEY (tenant, party_id))",
 	/* room on each page for in-place (HOT) updates of every scan */
-	"ALTER TABLE findings SET (fillfactor = 70)" },
+	"ALTER TABLE findings SET (fillfactor = 70)", NULL },
 	{ 4, "responsible, consulted and informed parties on findings; "
 	    "per-scan governance evidence: duties, exceptions, restore tests, "
 	    "backup items, policy enforcement, contract answers",
@@ -205,7 +214,30 @@ static const struct migration migrations[] = {
 	"  gaps TEXT,"
 	"  PRIMARY KEY (scan_id, qid));"
 	"CREATE INDEX scans_tenant_time ON scans (tenant, collected_at)",
-	NULL },
+	NULL, NULL },
+	{ 5, "exceptions per tenant; operator mode (PostgreSQL): tenants, "
+	    "schedules, the job queue with leases, customer grants",
+	/*
+	 * The imported exceptions were one set for the whole store; each
+	 * tenant now keeps its own.  An existing set is copied to every
+	 * tenant the store has scans of, so each goes on as before.
+	 */
+	"ALTER TABLE exceptions ADD COLUMN tenant TEXT NOT NULL DEFAULT '';"
+	"INSERT INTO exceptions (rule_pattern, resource_pattern, "
+	"  justification, approver, ticket, expires, origin, imported_at, "
+	"  tenant) SELECT e.rule_pattern, e.resource_pattern, "
+	"  e.justification, e.approver, e.ticket, e.expires, e.origin, "
+	"  e.imported_at, t.tenant FROM exceptions e CROSS JOIN "
+	"  (SELECT DISTINCT tenant FROM scans WHERE tenant <> '') t "
+	"  WHERE e.tenant = '' ORDER BY t.tenant, e.id;"
+	"DELETE FROM exceptions WHERE tenant = '' AND NOT EXISTS "
+	"  (SELECT 1 FROM scans WHERE tenant = '') AND EXISTS "
+	"  (SELECT 1 FROM scans);"
+	"CREATE INDEX exceptions_tenant ON exceptions (tenant)",
+	OPERATOR_SQL, NULL },
+	{ 6, "tenant on every table, row-level security per tenant, "
+	    "per-tenant ids (PostgreSQL; nothing changes on SQLite)",
+	"SELECT 1", NULL, isolation_sql },
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -281,7 +313,7 @@ ov_store__migrate(struct ov_store *s, unsigned to, unsigned *from)
 	char vbuf[24];
 	const char *params[1];
 	unsigned cur;
-	size_t i;
+	size_t i, j;
 	int error;
 
 	if (to == 0 || to > OV_STORE_SCHEMA_VERSION)
@@ -313,6 +345,12 @@ ov_store__migrate(struct ov_store *s, unsigned to, unsigned *from)
 		    strcmp(s->be->name, "postgresql") == 0 &&
 		    (error = ov_store__exec(s, migrations[i].pg_sql)) < 0)
 			goto done;
+		for (j = 0; migrations[i].pg_more != NULL &&
+		    migrations[i].pg_more[j] != NULL &&
+		    strcmp(s->be->name, "postgresql") == 0; j++)
+			if ((error = ov_store__exec(s,
+			    migrations[i].pg_more[j])) < 0)
+				goto done;
 		params[0] = ov_store__i64(vbuf, migrations[i].version);
 		if ((error = ov_store__query(s, "DELETE FROM ov_meta "
 		    "WHERE key = 'schema_version'", 0, NULL, NULL,

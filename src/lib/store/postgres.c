@@ -13,8 +13,23 @@
 #include "util/buf.h"
 #include "util/hash.h"
 
-/* The advisory lock every overvisor writer takes. */
+/*
+ * The advisory locks writers take.  A write that names its tenant (every
+ * scan) shares the store-wide lock and holds its tenant's alone, so scans
+ * of different tenants are written at once and two of one tenant never
+ * interleave; it also pins the transaction to the tenant (row-level
+ * security, the tenant column's default, the tenant's own ids from schema
+ * version 6).  Any other write (a migration) holds the store-wide lock
+ * alone.
+ */
 #define WRITE_LOCK_SQL	"SELECT pg_advisory_xact_lock(1870034550)"
+#define TENANT_LOCK_SQL \
+	"SELECT pg_advisory_xact_lock_shared(1870034550), " \
+	"pg_advisory_xact_lock(1870034551, hashtext($1)), " \
+	"set_config('overvisor.tenant', $1, true)"
+#define TENANT_IDS_SQL \
+	"SELECT set_config('overvisor.id_seq', COALESCE((SELECT id_seq " \
+	"FROM ov_tenants WHERE tenant = $1), ''), true)"
 
 struct conn {
 	PGconn		*pg;		/* the connection */
@@ -132,11 +147,18 @@ done:
 static int
 pg_begin_write(struct ov_store *s)
 {
+	const char *p[1];
 	int error;
 
 	if ((error = pg_exec(s, "BEGIN")) < 0)
 		return error;
-	if ((error = pg_exec(s, WRITE_LOCK_SQL)) < 0)
+	p[0] = s->write_tenant;
+	if (s->write_tenant == NULL)
+		error = pg_exec(s, WRITE_LOCK_SQL);
+	else if ((error = pg_query(s, TENANT_LOCK_SQL, 1, p, NULL,
+	    NULL)) == 0 && s->version >= 6)
+		error = pg_query(s, TENANT_IDS_SQL, 1, p, NULL, NULL);
+	if (error < 0)
 		pg_exec(s, "ROLLBACK");
 	return error;
 }

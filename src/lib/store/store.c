@@ -197,11 +197,16 @@ ov_store_record_scan(ov_store *s, const ov_scan_record *meta,
     const ov_findings *findings, const ov_digest *records,
     const ov_exceptions *exc, int64_t *scan_id_out)
 {
+	int error;
+
 	OV_ASSERT_ARG(s != NULL && meta != NULL && findings != NULL);
 	if ((s->flags & OV_STORE_READONLY) != 0)
 		return ov_store__error(s, "store opened read-only");
-	return ov_store__record(s, meta, findings, records, exc,
+	s->write_tenant = meta->tenant != NULL ? meta->tenant : "";
+	error = ov_store__record(s, meta, findings, records, exc,
 	    scan_id_out);
+	s->write_tenant = NULL;
+	return error;
 }
 
 /* ------------------------------------------------------------------ */
