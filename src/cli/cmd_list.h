@@ -19,3 +19,4 @@ CLI_CMD(run, "collect a tenant, then scan it (with --db, record the scan): the d
 CLI_CMD(report, "the monthly governance report from a findings store's history")
 CLI_CMD(detect, "match Sigma rules against activity, sign-in and audit logs")
 CLI_CMD(sigma, "compile Sigma rules and list those that cannot run")
+CLI_CMD(operator, "run every tenant of an operator configuration: collect, scan, record, isolated")
