@@ -450,9 +450,8 @@ write_summary(const struct opts *o, const struct job *jobs, size_t n)
 		fprintf(f, ",\"exit\":%d,\"detail\":", j->status);
 		ov_json_fput_string(j->detail[0] != '\0' ? j->detail : NULL,
 		    f);
-		fputs(",\"dir\":", f);
-		ov_json_fput_string(j->t->id, f);
-		fputs("}", f);
+		fputs(",\"log\":", f);
+		fprintf(f, "\"%s/run.log\"}", j->t->id);
 	}
 	fputs("\n]}\n", f);
 	return fclose(f) == 0 ? 0 : CLI_EXIT_INPUT;

@@ -151,12 +151,21 @@ expect_status 0 "$OV" findings list --db "$TMP/findings.sqlite" --format json
 jq -e --arg a "$TA" --arg b "$TB" '
     (map(select(.tenant == $a)) | length > 50) and
     (map(select(.tenant == $b)) | length > 20) and
-    (map(select(.tenant == $a and (.resource_id // .resource // "" |
+    (map(select(.tenant == $a and ((.resourceId // "") |
         ascii_downcase | test("/subscriptions/b000000")))) | length == 0) and
-    (map(select(.tenant == $b and (.resource_id // .resource // "" |
+    (map(select(.tenant == $b and ((.resourceId // "") |
         ascii_downcase | test("/subscriptions/(43ac3e48|92d5675d)")))) | length == 0) and
     (map(select(.tenant != $a and .tenant != $b)) | length == 0)' \
     "$TMP/out" >/dev/null || fail "store: tenants' findings mixed or missing"
+
+# A revoked credential: A given C's secret fails alone; B is untouched.
+sed -e 's/credential: env:ALPHA/credential: env:GAMMA/' "$CONF" > "$TMP/etc/revoked.yaml"
+expect_status 4 "$OV" operator run --config "$TMP/etc/revoked.yaml" --fail-on none \
+    --tenant "$TA" --tenant "$TB" --state "$TMP/state-revoked"
+grep -E "^$TA .* collect-failed +4 .*(invalid_client|secret|401)" "$TMP/out" >/dev/null ||
+    fail "A with a wrong secret: $(grep "^$TA" "$TMP/out")"
+grep -E "^$TB .* clean +0 " "$TMP/out" >/dev/null || fail "B failed beside a revoked A"
+cp "$TMP/out" "$TMP/revoked.out"
 
 # --- one at a time gives the same reports: no order dependence -----------
 cp "$S/$TA/report.json" "$TMP/a1.json"
@@ -204,7 +213,8 @@ expect_status 3 "$OV" operator check --config "$TMP/bad3.yaml"
 expect_grep "bad3.yaml:4:5: tenant 'A' is listed twice (first on line 2)" "$TMP/err"
 printf 'tenants:\n  - id: a\n    credential: %s\n' "$SECRET_OP" > "$TMP/bad4.yaml"
 expect_status 3 "$OV" operator check --config "$TMP/bad4.yaml"
-expect_grep "bad4.yaml:3:17: credential" "$TMP/err"
+expect_grep "bad4.yaml:3:17: credential is not a reference" "$TMP/err"
+expect_no_grep "$SECRET_OP" "$TMP/err"
 printf 'tenants:\n  - id: ../x\n    credential: env\n' > "$TMP/bad5.yaml"
 expect_status 3 "$OV" operator check --config "$TMP/bad5.yaml"
 expect_grep "is not a tenant id" "$TMP/err"
@@ -242,7 +252,7 @@ else
 fi
 
 # No secret and no token anywhere: outputs, logs, snapshots, reports, store.
-for f in "$TMP/run1.out" "$TMP/run1.err" "$TMP/out" "$TMP/err" "$S" "$TMP/findings.sqlite"; do
+for f in "$TMP/run1.out" "$TMP/run1.err" "$TMP/revoked.out" "$TMP/state-revoked" "$TMP/out" "$TMP/err" "$S" "$TMP/findings.sqlite"; do
 	for s in "$SECRET_A" "$SECRET_B" "$SECRET_C" "$SECRET_OP"; do
 		grep -rqaF -- "$s" "$f" && fail "a secret appears in $f"
 	done

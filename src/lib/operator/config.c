@@ -163,10 +163,11 @@ parse_credential(struct ov_operator_config *c, struct ov_yaml *y,
 			return ov__error_oom(y->ctx);
 		return 0;
 	}
-	return ov_yaml__fail(y, OV_EINVALID, v, NULL, "credential '%s' is "
-	    "not a reference: use env, env:NAME (NAME_CLIENT_SECRET... in "
-	    "the environment), certificate:PATH, workload-identity, "
-	    "managed-identity or cli", s);
+	/* Not echoed: a secret pasted here must not reach a log. */
+	return ov_yaml__fail(y, OV_EINVALID, v, NULL, "credential is not a "
+	    "reference: use env, env:NAME (NAME_CLIENT_SECRET... in the "
+	    "environment), certificate:PATH, workload-identity, "
+	    "managed-identity or cli");
 }
 
 static int

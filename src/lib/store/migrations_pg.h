@@ -36,8 +36,9 @@
 	"  endpoints TEXT," \
 	/* a reference to a credential, never one: nothing else fits */ \
 	"  credential TEXT NOT NULL CHECK (credential ~ " \
+	/* the references of operator.yaml (src/lib/operator/config.c) */ \
 	"    '^(env|workload-identity|managed-identity|cli|" \
-	"app:[0-9A-Za-z-]{1,64}|certificate:/[^\\n]{1,4095})$')," \
+	"env:[A-Z][A-Z0-9_]{0,63}|certificate:/[^\\n]{1,4095})$')," \
 	"  client_id TEXT CHECK (client_id ~ '^[0-9A-Za-z-]{1,64}$')," \
 	"  contract TEXT," \
 	"  exceptions TEXT," \
