@@ -31,7 +31,7 @@
 
 /* What happened to one tenant. */
 enum outcome { T_PENDING, T_RUNNING, T_DONE, T_LOCKED, T_SIGNALED,
-	T_SETUP };
+	T_SETUP, T_STOPPED };
 
 struct job {
 	const ov_operator_tenant *t;
@@ -52,6 +52,28 @@ struct opts {
 	unsigned		 concurrency;
 	const ov_operator_config *cfg;
 };
+
+/*
+ * SIGTERM or SIGINT: start no more tenants, pass the signal on to the
+ * running ones (each loses only its own unfinished work: its snapshot is
+ * renamed into place only when complete and its scan is one transaction),
+ * wait for them, and report the rest as not run.
+ */
+static volatile sig_atomic_t stopping;
+static struct job *volatile sig_jobs;
+static volatile size_t sig_n;
+
+static void
+on_stop(int sig)
+{
+	struct job *jobs = sig_jobs;
+	size_t i;
+
+	stopping = sig;
+	for (i = 0; jobs != NULL && i < sig_n; i++)
+		if (jobs[i].outcome == T_RUNNING && jobs[i].pid > 0)
+			kill(jobs[i].pid, SIGTERM);
+}
 
 /* Report formats and the file each tenant's report is written to. */
 static const struct {
@@ -101,7 +123,9 @@ usage(FILE *f)
 	    "(NAME_CLIENT_ID, NAME_CLIENT_SECRET, NAME_CLIENT_CERTIFICATE_PATH,\n"
 	    "NAME_CLIENT_CERTIFICATE_PASSWORD, NAME_FEDERATED_TOKEN_FILE from\n"
 	    "the environment), certificate:PATH, workload-identity,\n"
-	    "managed-identity or cli.\n"
+	    "managed-identity or cli.  On SIGTERM or SIGINT no more tenants\n"
+	    "start, the running ones are stopped (result stopped) and the\n"
+	    "rest are reported not-run.\n"
 	    "\n"
 	    "Exit status: the worst over the tenants run, in this order: 70\n"
 	    "internal (a tenant's run crashed), 5 store, 4 collection or\n"
@@ -231,6 +255,8 @@ child(const struct opts *o, struct job *j)
 	int fd, n = 0;
 	size_t i;
 
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
 	snprintf(log, sizeof(log), "%s/run.log", j->dir);
 	if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) < 0)
@@ -366,7 +392,7 @@ reap(struct job *jobs, size_t n)
 
 	do
 		pid = waitpid(-1, &st, 0);
-	while (pid < 0 && errno == EINTR);
+	while (pid < 0 && errno == EINTR);	/* on_stop has passed it on */
 	if (pid < 0)
 		return NULL;
 	for (i = 0; i < n; i++) {
@@ -374,7 +400,13 @@ reap(struct job *jobs, size_t n)
 
 		if (j->outcome != T_RUNNING || j->pid != pid)
 			continue;
-		if (WIFSIGNALED(st)) {
+		if (WIFSIGNALED(st) && stopping && (WTERMSIG(st) ==
+		    SIGTERM || WTERMSIG(st) == SIGINT)) {
+			j->outcome = T_STOPPED;
+			j->status = CLI_EXIT_COLLECT;
+			snprintf(j->detail, sizeof(j->detail), "stopped by "
+			    "signal %d before it finished", WTERMSIG(st));
+		} else if (WIFSIGNALED(st)) {
 			j->outcome = T_SIGNALED;
 			j->sig = WTERMSIG(st);
 			j->status = CLI_EXIT_INTERNAL;
@@ -400,6 +432,8 @@ result_word(const struct job *j)
 		return "crashed";
 	if (j->outcome == T_PENDING)
 		return "not-run";
+	if (j->outcome == T_STOPPED)
+		return "stopped";
 	switch (j->status) {
 	case CLI_EXIT_OK: return "clean";
 	case CLI_EXIT_FINDINGS: return "findings";
@@ -497,10 +531,19 @@ run_all(struct opts *o, struct job *jobs, size_t n)
 	struct job *j;
 	int worst = 0, status;
 
+	struct sigaction sa;
+
 	if (o->db != NULL && (status = prepare_store(o->db)) != 0)
 		return status;
-	while (done < n) {
-		while (running < o->concurrency && next < n) {
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sig_jobs = jobs;
+	sig_n = n;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (running > 0 || (next < n && !stopping)) {
+		while (running < o->concurrency && next < n && !stopping) {
 			if (start(o, &jobs[next++]))
 				running++;
 			else
@@ -519,6 +562,16 @@ run_all(struct opts *o, struct job *jobs, size_t n)
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	sig_jobs = NULL;
+	for (i = 0; i < n; i++)
+		if (jobs[i].outcome == T_PENDING) {
+			jobs[i].status = CLI_EXIT_COLLECT;
+			snprintf(jobs[i].detail, sizeof(jobs[i].detail), "not "
+			    "run: the operator run was stopped by signal %d",
+			    (int)stopping);
+		}
 	for (i = 0; i < n; i++)
 		if (rank(jobs[i].status) > rank(worst))
 			worst = jobs[i].status;

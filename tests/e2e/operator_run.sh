@@ -40,13 +40,19 @@ done
 PIDS=""
 trap 'fa_stop; for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 FA_SECRET=$SECRET_A
-fa_start --tenant "$TA" --arg-quota 1000 --token-log "$TMP/tokens-a"
+fa_start --tenant "$TA" --arg-quota 1000 --token-log "$TMP/tokens-a" --log "$TMP/req-a.log"
 cp "$FA_ENDPOINTS" "$TMP/ep-a.json"
+PIDS="$PIDS $FA_PID"
+FA_PID=""
+# Tenant A again, slow (every answer 400 ms late), to stop it mid-job.
+fa_start --tenant "$TA" --arg-quota 1000 --token-log "$TMP/tokens-slow" \
+    --log "$TMP/req-slow.log" --latency 400
+cp "$FA_ENDPOINTS" "$TMP/ep-slow.json"
 PIDS="$PIDS $FA_PID"
 FA_PID=""
 FA_SECRET=$SECRET_B
 FA_ESTATE="$TMP/estate-b"
-fa_start --tenant "$TB" --arg-quota 1000 --token-log "$TMP/tokens-b"
+fa_start --tenant "$TB" --arg-quota 1000 --token-log "$TMP/tokens-b" --log "$TMP/req-b.log"
 cp "$FA_ENDPOINTS" "$TMP/ep-b.json"
 PIDS="$PIDS $FA_PID"
 FA_PID=""
@@ -191,6 +197,70 @@ expect_status 4 flock -n "$S/$TA/lock" "$OV" operator run --config "$CONF" --fai
 grep -E "^$TA .* locked +4 .*lock" "$TMP/out" >/dev/null || fail "a locked tenant was run"
 grep -E "^$TB .* clean +0 " "$TMP/out" >/dev/null || fail "B did not run beside locked A"
 
+# --- a tenant's process killed mid-collection: it alone is lost ---------
+sed -e 's|endpoints: ../ep-a.json|endpoints: ../ep-slow.json|' "$CONF" > "$TMP/etc/slow.yaml"
+# The tenant's process: the child of the operator run holding its log.
+tenant_pid() {
+	for p in $(pgrep -P "$1"); do
+		ls -l "/proc/$p/fd" 2>/dev/null | grep -qF "$S/$2/run.log" && { echo "$p"; return; }
+	done
+}
+# Wait until tenant $2 of operator run $1 is collecting (the slow service
+# has answered three more requests than $3); echo its pid.
+wait_collecting() {
+	for _ in $(seq 1 600); do
+		p=$(tenant_pid "$1" "$2")
+		if [ -n "$p" ] && ls -d "$S/$2"/snapshot.partial-* >/dev/null 2>&1 &&
+		    [ "$(wc -l < "$TMP/req-slow.log")" -ge $(($3 + 3)) ]; then
+			echo "$p"
+			return
+		fi
+		sleep 0.05
+	done
+}
+scans_of() { "$OV" scans list --db "$TMP/findings.sqlite" | grep -c "$1"; }
+na=$(scans_of "$TA")
+nb=$(scans_of "$TB")
+nreq=$(wc -l < "$TMP/req-slow.log")
+"$OV" operator run --config "$TMP/etc/slow.yaml" --tenant "$TA" --tenant "$TB" \
+    --fail-on none >"$TMP/kill.out" 2>"$TMP/kill.err" &
+op=$!
+victim=$(wait_collecting "$op" "$TA" "$nreq")
+[ -n "$victim" ] && kill -9 "$victim"
+wait "$op"
+st=$?
+[ -n "$victim" ] || fail "kill -9: tenant A never started collecting"
+[ "$st" = 70 ] || fail "kill -9: exit $st, expected 70"
+grep -E "^$TA .* crashed +70 .*signal 9" "$TMP/kill.out" >/dev/null ||
+    fail "kill -9: A not reported crashed: $(cat "$TMP/kill.out")"
+grep -E "^$TB .* clean +0 " "$TMP/kill.out" >/dev/null || fail "kill -9: B did not finish"
+[ "$(scans_of "$TA")" = "$na" ] || fail "kill -9: a scan of A was recorded"
+[ "$(scans_of "$TB")" = $((nb + 1)) ] || fail "kill -9: B's scan was not recorded once"
+
+# --- SIGTERM to the operator run: it passes it on and reports the rest ---
+na=$(scans_of "$TA")
+nb=$(scans_of "$TB")
+nreq=$(wc -l < "$TMP/req-slow.log")
+"$OV" operator run --config "$TMP/etc/slow.yaml" --tenant "$TA" --tenant "$TB" \
+    --concurrency 1 --fail-on none >"$TMP/term.out" 2>"$TMP/term.err" &
+op=$!
+victim=$(wait_collecting "$op" "$TA" "$nreq")
+[ -n "$victim" ] || fail "SIGTERM: tenant A never started collecting"
+kill -TERM "$op"
+wait "$op"
+st=$?
+[ "$st" = 4 ] || fail "SIGTERM: exit $st, expected 4"
+grep -E "^$TA .* stopped +4 " "$TMP/term.out" >/dev/null ||
+    fail "SIGTERM: A not reported stopped: $(cat "$TMP/term.out")"
+grep -E "^$TB .* not-run +4 " "$TMP/term.out" >/dev/null || fail "SIGTERM: B was started"
+kill -0 "$victim" 2>/dev/null && fail "SIGTERM: A's process outlived the run"
+[ "$(scans_of "$TA")" = "$na" ] && [ "$(scans_of "$TB")" = "$nb" ] ||
+    fail "SIGTERM: a scan was recorded"
+# Nothing is left locked: the next run takes both tenants.
+expect_status 0 "$OV" operator run --config "$CONF" --tenant "$TA" --tenant "$TB" --fail-on none
+[ "$(scans_of "$TA")" = $((na + 1)) ] || fail "after SIGTERM: A not recorded"
+ls -d "$S/$TA"/snapshot.partial-* >/dev/null 2>&1 && fail "a partial snapshot was left behind"
+
 # --- usage and configuration errors -------------------------------------
 expect_status 2 "$OV" operator run
 expect_status 2 "$OV" operator run --config "$CONF" --concurrency 0
@@ -225,9 +295,10 @@ printf 'tenants:\n  - id: a\n' > "$TMP/bad7.yaml"
 expect_status 3 "$OV" operator check --config "$TMP/bad7.yaml"
 expect_grep "has no credential" "$TMP/err"
 # An unusable store stops the run before any tenant is collected.
-n_req=$(cat "$FA_DIR/requests.log" | wc -l)
+n_req=$(cat "$TMP/req-a.log" "$TMP/req-b.log" | wc -l)
 expect_status 5 "$OV" operator run --config "$CONF" --db "$TMP/nodir/x/findings.sqlite"
-[ "$(cat "$FA_DIR/requests.log" | wc -l)" = "$n_req" ] || fail "collected although the store is unusable"
+[ "$(cat "$TMP/req-a.log" "$TMP/req-b.log" | wc -l)" = "$n_req" ] ||
+    fail "collected although the store is unusable"
 
 # --- PostgreSQL: the same fleet into one database -------------------------
 if [ -n "${OVERVISOR_TEST_PG:-}" ] && command -v psql >/dev/null; then
@@ -252,11 +323,12 @@ else
 fi
 
 # No secret and no token anywhere: outputs, logs, snapshots, reports, store.
-for f in "$TMP/run1.out" "$TMP/run1.err" "$TMP/revoked.out" "$TMP/state-revoked" "$TMP/out" "$TMP/err" "$S" "$TMP/findings.sqlite"; do
+for f in "$TMP/run1.out" "$TMP/run1.err" "$TMP/revoked.out" "$TMP/state-revoked" \
+    "$TMP/kill.out" "$TMP/kill.err" "$TMP/term.out" "$TMP/term.err" "$TMP/out" "$TMP/err" "$S" "$TMP/findings.sqlite"; do
 	for s in "$SECRET_A" "$SECRET_B" "$SECRET_C" "$SECRET_OP"; do
 		grep -rqaF -- "$s" "$f" && fail "a secret appears in $f"
 	done
-	for tl in "$TMP/tokens-a" "$TMP/tokens-b"; do
+	for tl in "$TMP/tokens-a" "$TMP/tokens-b" "$TMP/tokens-slow"; do
 		[ -s "$tl" ] && grep -rqaF -f "$tl" -- "$f" && fail "an access token appears in $f"
 	done
 done
