@@ -362,6 +362,13 @@ ov_model__index(struct ov_snapshot *s)
 			continue;	/* a duplicate of a richer record */
 		if ((error = list_add(s, &s->by_type, r->type, r)) < 0)
 			return error;
+		if (r->location != NULL && r->location[0] != '\0') {
+			struct ov_record_list *tl = ov__map_get(&s->by_type,
+			    r->type, strlen(r->type));
+
+			if (tl != NULL)
+				tl->located = true;
+		}
 		if (ov__startswith_ci(r->type, "Microsoft.Graph/") &&
 		    (oid = ov_json_string(ov_json_get(r->body, "id"))) != NULL &&
 		    ov__map_get(&s->objects, oid, strlen(oid)) == NULL &&
@@ -381,7 +388,7 @@ ov_model__index(struct ov_snapshot *s)
 	return 0;
 }
 
-static const struct ov_record_list empty_list = { NULL, 0, 0 };
+static const struct ov_record_list empty_list = { NULL, 0, 0, false };
 
 /* The record with this id (case-insensitive), or NULL. */
 const struct ov_record *

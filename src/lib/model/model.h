@@ -97,6 +97,8 @@ struct ov_record_list {
 	const struct ov_record	**items;	/* records */
 	size_t			  len;		/* used */
 	size_t			  cap;		/* allocated */
+	bool			  located;	/* by_type: a record of the type
+						   has a location */
 };
 
 struct ov_snapshot {

@@ -1103,6 +1103,55 @@ eval_related(struct evalx *ex, const struct pinst *pi, const struct pres *r,
 	return 0;
 }
 
+/*
+ * Namespaces whose resource-group-level resources are not tracked (no
+ * location): governance, policy and security settings.
+ */
+static const char *const untracked_ns[] = {
+	"Microsoft.Advisor", "Microsoft.Authorization", "Microsoft.Billing",
+	"Microsoft.Capacity", "Microsoft.Consumption",
+	"Microsoft.CostManagement", "Microsoft.Features",
+	"Microsoft.Management", "Microsoft.PolicyInsights",
+	"Microsoft.ResourceHealth", "Microsoft.Resources",
+	"Microsoft.Security", "Microsoft.Subscription", "Microsoft.Support",
+};
+
+/*
+ * AZP: definition-structure-basics#resource-manager-modes: mode Indexed
+ * evaluates the types that support tags and location.  A record with a
+ * location qualifies, one whose source sent an empty location does not.
+ * When the source sent no location at all (a projection, a partial
+ * export), its type decides: another record of the type carries one, or
+ * it is a top-level resource in a resource group outside the governance
+ * namespaces (ARM's untracked, location-less types are child, extension
+ * and subscription-level resources).
+ */
+static bool
+indexed_applicable(const struct pres *r)
+{
+	const struct ov_record_list *l;
+	const struct ov_arm_id *arm;
+	size_t i;
+
+	if (r->location != NULL && r->location[0] != '\0')
+		return true;
+	if (r->body != NULL && ov_json_get(r->body, "location") != NULL)
+		return false;
+	if (r->snap != NULL && r->type != NULL &&
+	    (l = ov_model__by_type(r->snap, r->type)) != NULL && l->located)
+		return true;
+	if (r->rec == NULL || r->rec->id == NULL)
+		return false;
+	arm = &r->rec->arm;
+	if (arm->resource_group == NULL || arm->provider == NULL ||
+	    arm->depth != 1 || arm->parent != NULL)
+		return false;
+	for (i = 0; i < sizeof(untracked_ns) / sizeof(untracked_ns[0]); i++)
+		if (ov__streq_ci(arm->provider, untracked_ns[i]))
+			return false;
+	return true;
+}
+
 /* Evaluate one instance on one resource. */
 int
 ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
@@ -1137,7 +1186,7 @@ ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
 	    !ov__streq_ci(r->type,
 	    "Microsoft.Resources/subscriptions/resourceGroups"))))
 		return 0;
-	if (pi->indexed && (r->location == NULL || r->location[0] == '\0'))
+	if (pi->indexed && !indexed_applicable(r))
 		return 0;
 	memset(&ex, 0, sizeof(ex));
 	ex.set = set;

@@ -1440,6 +1440,29 @@ f_datetimeadd(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	RET(date_value(ex->a, t + (neg ? -d : d), false));
 }
 
+/* dateTimeToEpoch(dateTime): seconds since the Unix epoch, as an integer. */
+static int
+f_datetimetoepoch(struct evalx *ex, const struct expr *e,
+    const ov_json **argv, size_t argc, const ov_json **out)
+{
+	int64_t t;
+
+	NEED(S(ARG(0)) && ov__time_parse(ARG(0)->u.str, ARG(0)->len, &t),
+	    "an ISO 8601 date");
+	RET(ov_policy__v_int(ex->a, t));
+}
+
+/* dateTimeFromEpoch(epochTime): "YYYY-MM-DDTHH:MM:SSZ". */
+static int
+f_datetimefromepoch(struct evalx *ex, const struct expr *e,
+    const ov_json **argv, size_t argc, const ov_json **out)
+{
+	int64_t t;
+
+	NEED(ov_policy__int(ARG(0), &t), "an integer number of seconds");
+	RET(date_value(ex->a, t, false));
+}
+
 /* ---- IP addresses ----------------------------------------------------- */
 
 struct iprange {
@@ -1762,6 +1785,8 @@ const struct fn_def ov_policy__fns[] = {
 	{ "dataUri", 1, 1, P, f_datauri },
 	{ "dataUriToString", 1, 1, P, f_datauritostring },
 	{ "dateTimeAdd", 2, 3, P, f_datetimeadd },
+	{ "dateTimeFromEpoch", 1, 1, P, f_datetimefromepoch },
+	{ "dateTimeToEpoch", 1, 1, P, f_datetimetoepoch },
 	{ "div", 2, 2, P, f_div },
 	{ "empty", 1, 1, P, f_empty },
 	{ "endsWith", 2, 2, P, f_endswith },
@@ -1822,8 +1847,6 @@ const struct fn_def ov_policy__fns[] = {
 	{ "utcNow", 0, 1, C, f_utcnow },
 	/* AZP: definition-structure-policy-rule#policy-functions (excluded) */
 	{ "copyIndex", 0, -1, B, NULL },
-	{ "dateTimeFromEpoch", 0, -1, B, NULL },
-	{ "dateTimeToEpoch", 0, -1, B, NULL },
 	{ "deployment", 0, -1, B, NULL },
 	{ "environment", 0, -1, B, NULL },
 	{ "extensionResourceId", 0, -1, B, NULL },
