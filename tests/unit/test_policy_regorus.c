@@ -705,7 +705,7 @@ static const char *const all_sources[] = {
 	"arg:patchassessmentresources", "arg:patchinstallationresources",
 	"arg:recoveryservicesresources", "arg:authorizationresources",
 	"arg:policyresources", "arg:maintenanceresources",
-	"arm:diagnosticSettings", NULL
+	"arm:resources", "arm:diagnosticSettings", NULL
 };
 
 /*

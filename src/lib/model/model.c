@@ -484,6 +484,8 @@ static const struct {
 	{ "Microsoft.Authorization/policy", "arg:policyresources" },
 	{ "Microsoft.PolicyInsights/", "arg:policyresources" },
 	{ "Microsoft.Maintenance/", "arg:maintenanceresources" },
+	{ "Microsoft.KubernetesConfiguration/",
+	    "arg:kubernetesconfigurationresources" },
 	{ "Microsoft.Insights/diagnosticSettings", "arm:diagnosticSettings" },
 	{ "Microsoft.Graph/", NULL },
 	{ "", "arg:resources" },
@@ -504,10 +506,25 @@ source_for_type(const char *type)
 }
 
 /*
+ * An ARM child type ("Microsoft.Sql/servers/vulnerabilityAssessments"):
+ * Resource Graph's resources table carries few of them, so a complete
+ * arg:resources says nothing about whether they were read; the source that
+ * reads them from ARM (arm:resources) does.
+ */
+static bool
+child_type(const char *type)
+{
+	const char *slash = strchr(type, '/');
+
+	return slash != NULL && strchr(slash + 1, '/') != NULL;
+}
+
+/*
  * Whether records of type were collected.  With a manifest, the source
  * that carries the type decides (collected or partial counts as collected;
- * a type the manifest does not cover counts as collected when records of
- * it are present).  Without one, presence of records decides.
+ * for an ARM child type that is arm:resources, not arg:resources; a type
+ * the manifest does not cover counts as collected when records of it are
+ * present).  Without one, presence of records decides.
  */
 bool
 ov_model__type_collected(const struct ov_snapshot *s, const char *type)
@@ -517,6 +534,9 @@ ov_model__type_collected(const struct ov_snapshot *s, const char *type)
 	if (s == NULL || type == NULL)
 		return false;
 	if (s->has_manifest && (src = source_for_type(type)) != NULL &&
+	    strcmp(src, "arg:resources") == 0 && child_type(type))
+		src = "arm:resources";
+	if (s->has_manifest && src != NULL &&
 	    (status = ov_model__source_status(s, src)) != NULL)
 		return ov__streq_ci(status, "collected") ||
 		    ov__streq_ci(status, "partial");

@@ -815,8 +815,13 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 	l = ov_model__by_type(s, type);
 	if (l == NULL || l->len == 0)
 		return 0;
-	/* Child and extension resources hang below the evaluated id. */
-	ext = !child && is_extension_id(l->items[0]->id);
+	/*
+	 * Child and extension resources hang below the evaluated id.  A
+	 * subscription's own extension resources (its diagnostic settings)
+	 * are subscription-level ids, found by the subscription search below,
+	 * which skips extension resources of other resources.
+	 */
+	ext = !child && !sub_scope && is_extension_id(l->items[0]->id);
 	if (child || ext) {
 		if (r->id == NULL)
 			return 0;
@@ -838,7 +843,8 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 				if (r->subscription == NULL ||
 				    x->subscription_id == NULL ||
 				    !ov__streq_ci(r->subscription,
-				    x->subscription_id))
+				    x->subscription_id) ||
+				    is_extension_id(x->id))
 					continue;
 			} else {
 				const char *want = rg != NULL ? rg : r->rg;

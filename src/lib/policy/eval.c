@@ -439,6 +439,10 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 			}
 		}
 		ex->missing_env = true;
+	} else if (fr->graph && path->n > 0 &&
+	    ov_json_get(r->body, path->segs[0].name) == NULL) {
+		/* The same for a Graph object without the member (a $select). */
+		ex->missing_env = true;
 	}
 	for (k = start; k < path->n; k++)
 		if (path->segs[k].wild)
@@ -1289,7 +1293,10 @@ ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
 	    (out->state == OV_STATE_COMPLIANT ||
 	    out->state == OV_STATE_NON_COMPLIANT)) {
 		out->state = OV_STATE_INDETERMINATE;
-		out->reason = "the record has no properties: the source did "
+		out->reason = r->type != NULL && ov__startswith_ci(r->type,
+		    "Microsoft.Graph/") ? "the Graph object lacks a property "
+		    "the rule reads: the source did not send it" :
+		    "the record has no properties: the source did "
 		    "not send the fields the rule reads";
 	}
 	return 0;

@@ -213,6 +213,7 @@ struct fref {
 	bool			 is_alias; /* written as an alias */
 	bool			 no_data; /* alias of a type the table
 					     does not cover at all */
+	bool			 graph;	/* Microsoft.Graph/<type>/<path> */
 	int8_t			 bind;	/* count level it is bound to, -1 */
 	uint32_t		 skip;	/* path segments the binding covers */
 	const char		*text;	/* the field as written */

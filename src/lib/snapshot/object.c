@@ -32,6 +32,17 @@ static const struct {
 	    "Microsoft.Graph/credentialUserRegistrationDetails" },
 	{ "passwordCredential", "Microsoft.Graph/passwordCredentials" },
 	{ "selfSignedCertificate", "Microsoft.Graph/selfSignedCertificates" },
+	/* Tenant settings: singletons keep their own name. */
+	{ "authorizationPolicy", "Microsoft.Graph/authorizationPolicy" },
+	{ "identitySecurityDefaultsEnforcementPolicy",
+	    "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy" },
+	{ "authenticationMethodsPolicy",
+	    "Microsoft.Graph/authenticationMethodsPolicy" },
+	{ "ipNamedLocation", "Microsoft.Graph/namedLocations" },
+	{ "countryNamedLocation", "Microsoft.Graph/namedLocations" },
+	{ "namedLocation", "Microsoft.Graph/namedLocations" },
+	{ "groupSetting", "Microsoft.Graph/groupSettings" },
+	{ "directorySetting", "Microsoft.Graph/groupSettings" },
 };
 
 /* @odata.context path (after "#") -> collection type. */
@@ -56,6 +67,15 @@ static const struct {
 	{ "directoryroles", "Microsoft.Graph/directoryRoles" },
 	{ "auditlogs/signins", "Microsoft.Graph/signIns" },
 	{ "auditlogs/directoryaudits", "Microsoft.Graph/directoryAudits" },
+	{ "policies/authorizationpolicy",
+	    "Microsoft.Graph/authorizationPolicy" },
+	{ "policies/identitysecuritydefaultsenforcementpolicy",
+	    "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy" },
+	{ "policies/authenticationmethodspolicy",
+	    "Microsoft.Graph/authenticationMethodsPolicy" },
+	{ "identity/conditionalaccess/namedlocations",
+	    "Microsoft.Graph/namedLocations" },
+	{ "groupsettings", "Microsoft.Graph/groupSettings" },
 };
 
 static const char *
@@ -143,6 +163,15 @@ graph_type_from_shape(const ov_json *o)
 	if (has(o, "roleDefinitionId") && has(o, "principalId") &&
 	    (has(o, "directoryScopeId") || has(o, "resourceScope")))
 		return "Microsoft.Graph/roleAssignments";
+	if (has(o, "defaultUserRolePermissions"))
+		return "Microsoft.Graph/authorizationPolicy";
+	if (has(o, "authenticationMethodConfigurations"))
+		return "Microsoft.Graph/authenticationMethodsPolicy";
+	if (has(o, "isTrusted") && (has(o, "ipRanges") ||
+	    has(o, "countriesAndRegions")))
+		return "Microsoft.Graph/namedLocations";
+	if (has(o, "templateId") && has(o, "values"))
+		return "Microsoft.Graph/groupSettings";
 	if (has(o, "grantControls") && has(o, "conditions"))
 		return "Microsoft.Graph/conditionalAccessPolicies";
 	if (has(o, "servicePrincipalType") ||
