@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Rule documentation generated from the rule metadata: one page per rule,
- * an index, and the CIS coverage report built from the CIS catalogues.
+ * an index, the CIS coverage report built from the CIS catalogues and the
+ * peer coverage report (rules/peers.c).
  * The output depends only on the rule files and the catalogues, so a test
  * can regenerate it and compare it with docs/rules/.
  */
@@ -14,6 +15,7 @@
 #include "lib/raci/raci_util.h"
 #include "lib/rules/rulepack.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 /* The rule's path relative to the repository ("rules/..."). */
 static const char *
@@ -82,6 +84,18 @@ write_page(FILE *f, const ov_rule_info *r)
 		fprintf(f, "| Equivalent built-in | `%s` |\n", r->builtin);
 	else
 		fputs("| Equivalent built-in | none |\n", f);
+	if (r->family != NULL)
+		fprintf(f, "| Severity family | %s |\n", r->family);
+	if (r->defender_recommendation != NULL) {
+		fputs("| Defender for Cloud recommendation | ", f);
+		ov_raci__md_cell(f, r->defender_recommendation);
+		fputs(" |\n", f);
+	}
+	if (r->severity_rationale != NULL) {
+		fputs("| Why this severity | ", f);
+		ov_raci__md_cell(f, r->severity_rationale);
+		fputs(" |\n", f);
+	}
 	fputs("\n## Remediation\n\n", f);
 	ov_raci__md_cell(f, r->remediation);
 	fputs("\n\n## Framework controls\n\n", f);
@@ -89,6 +103,21 @@ write_page(FILE *f, const ov_rule_info *r)
 		fputs("None mapped.\n", f);
 	for (i = 0; i < r->n_controls; i++)
 		fprintf(f, "- `%s`\n", r->controls[i]);
+	if (r->n_peers > 0) {
+		fputs("\n## Peer checks covered\n\n", f);
+		for (i = 0; i < r->n_peers; i++)
+			fprintf(f, "- `%s`\n", r->peers[i]);
+	}
+	if (r->resource_type != NULL && ov__startswith_ci(r->resource_type,
+	    "Microsoft.Graph/")) {
+		fprintf(f, "\n## Deploying\n\nThe rule file `%s` is written "
+		    "in the Azure Policy language, but it reads a Microsoft "
+		    "Graph object (fields `Microsoft.Graph/<type>/<path>`, see "
+		    "docs/policy-engine.md), which Azure Policy does not "
+		    "evaluate: it runs in overvisor only.\n",
+		    rel_path(r->file));
+		return;
+	}
 	fprintf(f, "\n## Deploying\n\nThe rule file `%s` is an Azure Policy "
 	    "definition: create it with `az policy definition create "
 	    "--rules` (policyRule) and `--params` (parameters), then assign "
@@ -109,7 +138,8 @@ write_index(ov_ctx *ctx, const ov_rulepack *p, const char *dir)
 	fprintf(f, "%zu rules.  Every rule is an Azure Policy definition "
 	    "(deployable in audit or deny mode) with overvisor metadata "
 	    "under `properties.metadata.overvisor`.  See also the "
-	    "[CIS coverage](cis-coverage.md).\n\n", p->n_rules);
+	    "[CIS coverage](cis-coverage.md), the [peer coverage]"
+	    "(peer-coverage.md) and docs/severity.md.\n\n", p->n_rules);
 	fputs("| Rule | Severity | Layer | Duty | Title |\n"
 	    "|---|---|---|---|---|\n", f);
 	for (i = 0; i < p->n_rules; i++) {
@@ -213,6 +243,7 @@ int
 ov_rulepack_write_docs(const ov_rulepack *p, ov_ctx *ctx,
     const char *data_dir, const char *out_dir)
 {
+	FILE *f;
 	size_t i;
 	int error;
 
@@ -222,7 +253,6 @@ ov_rulepack_write_docs(const ov_rulepack *p, ov_ctx *ctx,
 		    "cannot create '%s': %s", out_dir, strerror(errno));
 	for (i = 0; i < p->n_rules; i++) {
 		char name[64];
-		FILE *f;
 
 		snprintf(name, sizeof(name), "%s.md", p->rules[i].id);
 		if ((f = open_out(ctx, out_dir, name)) == NULL)
@@ -233,5 +263,14 @@ ov_rulepack_write_docs(const ov_rulepack *p, ov_ctx *ctx,
 	}
 	if ((error = write_index(ctx, p, out_dir)) < 0)
 		return error;
-	return write_coverage(ctx, data_dir, out_dir);
+	if ((error = write_coverage(ctx, data_dir, out_dir)) < 0)
+		return error;
+	if ((f = open_out(ctx, out_dir, "peer-coverage.md")) == NULL)
+		return OV_EIO;
+	if ((error = ov_rules__write_peer_coverage(p, ctx, data_dir,
+	    f)) < 0) {
+		fclose(f);
+		return error;
+	}
+	return close_out(ctx, f);
 }

@@ -3,7 +3,10 @@
  * `overvisor rules test`: every rule's fixtures run through the policy
  * engine.  A fixture file holds the cases of one rule; each case is a
  * subject record, optional related records (diagnostic settings and other
- * existence targets) and the state the rule must give the subject.
+ * existence targets) and the state the rule must give the subject.  A file
+ * may fix the clock ("now", for rules that compare dates with utcNow())
+ * and give parameter values ("parameters", for rules that ship disabled
+ * until the organisation supplies its list).
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/time.h"
 
 /* What the evaluation callback looks for and what it found. */
 struct probe {
@@ -77,6 +81,7 @@ run_case(ov_ctx *ctx, ov_policy_set *set, const ov_rule_info *r,
     const ov_json *cs, struct ov_buf *b, struct probe *pr)
 {
 	ov_snapshot *snap = NULL;
+	ov_record_info info;
 	int error;
 
 	memset(pr, 0, sizeof(*pr));
@@ -92,6 +97,10 @@ run_case(ov_ctx *ctx, ov_policy_set *set, const ov_rule_info *r,
 	if ((error = ov_snapshot_load_buffer(snap, "fixture.json",
 	    ov__buf_cstr(b), b->len, 0)) < 0)
 		goto done;
+	/* The subject is the first record, under the id loading gave it (a
+	 * Microsoft Graph object's is built from its type and object id). */
+	if (ov_snapshot_record(snap, 0, &info) == 0 && info.id != NULL)
+		pr->resource = info.id;
 	error = ov_policy_eval_snapshot(set, snap, OV_POLICY_EVAL_ALL,
 	    on_result, pr);
 done:
@@ -99,15 +108,73 @@ done:
 	return error;
 }
 
+/* Where the alias table comes from. */
+struct alias_src {
+	const char	*data_dir;	/* shipped table, or NULL */
+	const char	*aliases_path;	/* explicit table, or NULL */
+};
+
+static int
+load_aliases(ov_policy_set *set, const struct alias_src *as)
+{
+	if (as->aliases_path != NULL)
+		return ov_policy_set_load_aliases(set, as->aliases_path);
+	if (as->data_dir != NULL)
+		return ov_policy_set_default_aliases(set, as->data_dir);
+	return 0;
+}
+
+/* A set with the rule alone, evaluated with the fixture's parameters. */
+static int
+param_set(ov_ctx *ctx, const struct alias_src *as, const ov_rule_info *r,
+    const ov_json *params, const char *path, ov_policy_set **out)
+{
+	ov_policy_set *set = NULL;
+	size_t i;
+	int error;
+
+	if ((error = ov_policy_set_new(&set, ctx)) < 0)
+		return error;
+	if ((error = load_aliases(set, as)) < 0 ||
+	    (error = ov_policy_set_add_file(set, r->file)) < 0)
+		goto fail;
+	for (i = 0; i < ov_json_len(params); i++) {
+		const ov_json_member *m = ov_json_member_at(params, i);
+		char *v = ov_json_to_string(&m->value, 0);
+
+		if (v == NULL) {
+			error = ov__error_oom(ctx);
+			goto fail;
+		}
+		error = ov_policy_set_set_param(set, m->key, v);
+		ov_free(v);
+		if (error < 0)
+			goto fail;
+	}
+	if ((error = ov_policy_set_compile(set)) < 0)
+		goto fail;
+	*out = set;
+	return 0;
+fail:
+	if (ov_error_last(ctx)->code == 0)
+		error = ov__error_at(ctx, error, OV_ERRCLASS_CONFIG, path, 0,
+		    0, "/parameters", "cannot apply the fixture's parameters");
+	ov_policy_set_free(set);
+	return error;
+}
+
 static int
 test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
-    const ov_rule_info *r, const char *fixtures_dir, ov_rule_case_cb cb,
-    void *payload, ov_rule_test_stats *st, struct ov_buf *b)
+    const struct alias_src *as, const ov_rule_info *r,
+    const char *fixtures_dir, ov_rule_case_cb cb, void *payload,
+    ov_rule_test_stats *st, struct ov_buf *b)
 {
 	char path[4096], *data = NULL;
 	ov_json_doc *doc = NULL;
 	ov_json_error jerr;
-	const ov_json *cases;
+	const ov_json *cases, *params, *now;
+	ov_policy_set *own = NULL;
+	int64_t prev_now = ctx->now, t;
 	FILE *probe;
 	size_t len, i;
 	int error;
@@ -127,6 +194,23 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
 		goto done;
 	}
 	cases = ov_json_get(ov_json_doc_root(doc), "cases");
+	now = ov_json_get(ov_json_doc_root(doc), "now");
+	params = ov_json_get(ov_json_doc_root(doc), "parameters");
+	if (now != NULL) {
+		if (!ov_json_is_string(now) || !ov__time_parse(
+		    ov_json_string(now), strlen(ov_json_string(now)), &t)) {
+			error = ov__error_at(ctx, OV_EINVALID,
+			    OV_ERRCLASS_CONFIG, path, 0, 0, "/now",
+			    "now is not an ISO 8601 date-time");
+			goto done;
+		}
+		ov_ctx_set_now(ctx, t);
+	}
+	if (params != NULL) {
+		if ((error = param_set(ctx, as, r, params, path, &own)) < 0)
+			goto done;
+		set = own;
+	}
 	st->rules++;
 	for (i = 0; i < ov_json_len(cases); i++) {
 		const ov_json *cs = ov_json_at(cases, i);
@@ -157,6 +241,8 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
 	}
 done:
 	(void)p;
+	ov_ctx_set_now(ctx, prev_now);
+	ov_policy_set_free(own);
 	ov_json_doc_free(doc);
 	ov__free(data);
 	return error;
@@ -170,6 +256,7 @@ ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
 {
 	ov_policy_set *set = NULL;
 	struct ov_buf b = OV_BUF_INIT(OV_RACI_MAX_FILE);
+	struct alias_src as = { data_dir, aliases_path };
 	size_t i;
 	int error;
 
@@ -177,11 +264,7 @@ ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
 	memset(stats, 0, sizeof(*stats));
 	if ((error = ov_policy_set_new(&set, ctx)) < 0)
 		return error;
-	if (aliases_path != NULL)
-		error = ov_policy_set_load_aliases(set, aliases_path);
-	else if (data_dir != NULL)
-		error = ov_policy_set_default_aliases(set, data_dir);
-	if (error < 0)
+	if ((error = load_aliases(set, &as)) < 0)
 		goto done;
 	/* One set holds the whole pack: each case then runs every rule,
 	 * exactly as a scan would, and only the rule under test is read. */
@@ -195,7 +278,7 @@ ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
 	for (i = 0; i < p->n_rules; i++) {
 		if (only != NULL && !ov__streq_ci(only, p->rules[i].id))
 			continue;
-		if ((error = test_rule(p, ctx, set, &p->rules[i],
+		if ((error = test_rule(p, ctx, set, &as, &p->rules[i],
 		    fixtures_dir, cb, payload, stats, &b)) != 0)
 			goto done;
 	}

@@ -51,6 +51,28 @@ known_duty(const char *d)
 	return false;
 }
 
+/* Peer check references: "prowler:<id>", "checkov:<id>", "psrule:<name>". */
+static bool
+valid_peers(const ov_json *arr)
+{
+	static const char *const tools[] = { "prowler:", "checkov:",
+	    "psrule:" };
+	size_t i, k;
+
+	for (i = 0; i < ov_json_len(arr); i++) {
+		const char *s = ov_json_string(ov_json_at(arr, i));
+		bool ok = false;
+
+		for (k = 0; s != NULL && k < sizeof(tools) / sizeof(tools[0]);
+		    k++)
+			ok |= strncmp(s, tools[k], strlen(tools[k])) == 0 &&
+			    s[strlen(tools[k])] != '\0';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 /* Copy a JSON string array into the arena. */
 static int
 str_array(struct ov_rulepack *p, const ov_json *arr,
@@ -144,6 +166,11 @@ load_one(struct ov_rulepack *p, const char *path, const char *text,
 	    "defaultValue")));
 	DUP(r->resource_type, target_type(ov_json_path(props,
 	    "policyRule.if")));
+	DUP(r->family, ov_json_string(ov_json_get(ov, "family")));
+	DUP(r->defender_recommendation, ov_json_string(ov_json_get(ov,
+	    "defenderRecommendation")));
+	DUP(r->severity_rationale, ov_json_string(ov_json_get(ov,
+	    "severityRationale")));
 	if (!valid_rule_id(r->id))
 		error = bad(p, path, "/properties/metadata/overvisor/id",
 		    "id must look like OV-AREA-NNN");
@@ -176,6 +203,13 @@ load_one(struct ov_rulepack *p, const char *path, const char *text,
 	    OV_JSON_ARRAY)
 		error = bad(p, path, "/properties/metadata/overvisor/controls",
 		    "controls must be an array");
+	else if (ov_json_get(ov, "peers") != NULL &&
+	    ov_json_type_of(ov_json_get(ov, "peers")) != OV_JSON_ARRAY)
+		error = bad(p, path, "/properties/metadata/overvisor/peers",
+		    "peers must be an array");
+	else if (!valid_peers(ov_json_get(ov, "peers")))
+		error = bad(p, path, "/properties/metadata/overvisor/peers",
+		    "peers must name prowler:, checkov: or psrule: checks");
 	else if (r->default_effect == NULL || ov_json_type_of(ov_json_get(eff,
 	    "allowedValues")) != OV_JSON_ARRAY)
 		error = bad(p, path, "/properties/parameters/effect",
@@ -186,7 +220,9 @@ load_one(struct ov_rulepack *p, const char *path, const char *text,
 		error = bad(p, path, "/properties/policyRule",
 		    "needs policyRule.if and policyRule.then.effect");
 	if (error == 0 && (error = str_array(p, ov_json_get(ov, "controls"),
-	    &r->controls, &r->n_controls)) == 0)
+	    &r->controls, &r->n_controls)) == 0 &&
+	    (error = str_array(p, ov_json_get(ov, "peers"), &r->peers,
+	    &r->n_peers)) == 0)
 		error = str_array(p, ov_json_get(eff, "allowedValues"),
 		    &r->effects, &r->n_effects);
 	if (error == OV_EINVALID && ov_error_last(p->ctx)->code == 0)
@@ -338,14 +374,19 @@ ov_rulepack_write_json(const ov_rulepack *p, FILE *f)
 		json_arr(f, "controls", r->controls, r->n_controls);
 		json_kv(f, "defaultEffect", r->default_effect, true);
 		json_kv(f, "description", r->description, true);
+		json_kv(f, "defenderRecommendation",
+		    r->defender_recommendation, true);
 		json_kv(f, "duty", r->duty, true);
 		json_arr(f, "effects", r->effects, r->n_effects);
+		json_kv(f, "family", r->family, true);
 		json_kv(f, "id", r->id, true);
 		json_kv(f, "layer", r->layer, true);
 		json_kv(f, "mode", r->mode, true);
+		json_arr(f, "peers", r->peers, r->n_peers);
 		json_kv(f, "remediation", r->remediation, true);
 		json_kv(f, "resourceType", r->resource_type, true);
 		json_kv(f, "severity", r->severity, true);
+		json_kv(f, "severityRationale", r->severity_rationale, true);
 		json_kv(f, "title", r->title, true);
 		json_kv(f, "version", r->version, true);
 		fputc('}', f);

@@ -10,6 +10,7 @@
 #define OV_RULES_RULEPACK_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "overvisor/json.h"
 #include "overvisor/rules.h"
@@ -23,5 +24,9 @@ struct ov_rulepack {
 	char		**texts;	/* raw file contents (heap), per rule */
 	size_t		 n_texts;	/* number of texts */
 };
+
+/* Write the peer coverage page (rules/peers.c). */
+int	ov_rules__write_peer_coverage(const ov_rulepack *p, ov_ctx *ctx,
+	    const char *data_dir, FILE *f);
 
 #endif
