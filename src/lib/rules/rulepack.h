@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rule pack: rules/<area>/<ID>.json, each an Azure Policy definition
- * with overvisor metadata under properties.metadata.overvisor.
+ * The rules module: the rule pack (rules/<area>/<ID>.json, each an Azure
+ * Policy definition with overvisor metadata under
+ * properties.metadata.overvisor), its docs and fixture runner, and the
+ * compiled rule set (ruleset.c).
  *
  * Ownership: struct ov_rulepack (typedef ov_rulepack in overvisor/rules.h)
  * owns its arena and every rule's parsed document until ov_rulepack_free().
@@ -28,5 +30,13 @@ struct ov_rulepack {
 /* Write the peer coverage page (rules/peers.c). */
 int	ov_rules__write_peer_coverage(const ov_rulepack *p, ov_ctx *ctx,
 	    const char *data_dir, FILE *f);
+
+/*
+ * Compile a loaded policy set into a rule set, taking ownership of set
+ * (released on failure too).  For callers that fill the set themselves
+ * (the fixture runner); ov_ruleset_new() is the usual way.
+ */
+int	ov_rules__ruleset_adopt(ov_ruleset **out, ov_ctx *ctx,
+	    ov_policy_set *set);
 
 #endif
