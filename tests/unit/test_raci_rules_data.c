@@ -374,30 +374,25 @@ test_controls_every_rule(void **state)
 static char **
 tsv_ids(const char *path, size_t *n)
 {
-	size_t len, cap = 0;
-	char *data = ov_test_read(path, &len), *line, *next, **ids = NULL;
-	bool header = true;
+	FILE *f = fopen(path, "r");
+	char buf[4096], **ids = NULL;
+	size_t cap = 0, lines = 0;
 
 	*n = 0;
-	if (data == NULL)
+	if (f == NULL)
 		return NULL;
-	for (line = data; line != NULL && *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if (line[0] == '#' || line[0] == '\0')
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		buf[strcspn(buf, "\t \r\n")] = '\0';
+		/* The first line that is not a comment is the header. */
+		if (buf[0] == '#' || buf[0] == '\0' || lines++ == 0)
 			continue;
-		if (header) {
-			header = false;
-			continue;
-		}
-		line[strcspn(line, "\t ")] = '\0';
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 256;
 			ids = realloc(ids, cap * sizeof(*ids));
 		}
-		ids[(*n)++] = strdup(line);
+		ids[(*n)++] = strdup(buf);
 	}
-	free(data);
+	fclose(f);
 	qsort(ids, *n, sizeof(*ids), cmp_str);
 	return ids;
 }
