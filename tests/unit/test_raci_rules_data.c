@@ -415,13 +415,25 @@ has_id(char **ids, size_t n, const char *id)
 }
 
 /* Every peer check a rule names is in data/peers. */
+static bool
+peer_known(char **ids[3], const size_t n[3], const char *peer)
+{
+	static const char *const tools[] = { "prowler:", "checkov:",
+	    "psrule:" };
+	size_t k;
+
+	for (k = 0; k < 3; k++)
+		if (strncmp(peer, tools[k], strlen(tools[k])) == 0)
+			return has_id(ids[k], n[k], peer + strlen(tools[k]));
+	return false;
+}
+
 static void
 test_peers_known(void **state)
 {
 	static const char *const files[] = { "prowler-azure.tsv",
 	    "checkov-arm.tsv", "psrule-azure.tsv" };
-	static const char *const tools[] = { "prowler:", "checkov:",
-	    "psrule:" };
+	const ov_check_info *c;
 	char path[4096], **ids[3];
 	size_t n[3], i, j, k, named = 0, bad = 0;
 
@@ -437,14 +449,7 @@ test_peers_known(void **state)
 		const ov_rule_info *r = ov_rulepack_get(pack, i);
 
 		for (j = 0; j < r->n_peers; j++) {
-			bool ok = false;
-
-			for (k = 0; k < 3; k++)
-				if (strncmp(r->peers[j], tools[k],
-				    strlen(tools[k])) == 0)
-					ok = has_id(ids[k], n[k],
-					    r->peers[j] + strlen(tools[k]));
-			if (!ok) {
+			if (!peer_known(ids, n, r->peers[j])) {
 				fprintf(stderr, "%s names unknown peer check "
 				    "%s\n", r->id, r->peers[j]);
 				bad++;
@@ -453,6 +458,14 @@ test_peers_known(void **state)
 		}
 	}
 	assert_true(named > 300);
+	/* The analyzers' checks name peer checks from the same lists. */
+	for (i = 0; (c = ov_checks_get(i)) != NULL; i++)
+		for (j = 0; j < c->n_peers; j++)
+			if (!peer_known(ids, n, c->peers[j])) {
+				fprintf(stderr, "%s names unknown peer check "
+				    "%s\n", c->id, c->peers[j]);
+				bad++;
+			}
 	/* The check can fail. */
 	assert_false(has_id(ids[0], n[0], "storage_no_such_check"));
 	for (k = 0; k < 3; k++)

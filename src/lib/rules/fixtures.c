@@ -1,23 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `overvisor rules test`: every rule's fixtures run through the policy
- * engine.  A fixture file holds the cases of one rule; each case is a
- * subject record, optional related records (diagnostic settings and other
- * existence targets) and the state the rule must give the subject.  A file
- * may fix the clock ("now", for rules that compare dates with utcNow())
- * and give parameter values ("parameters", for rules that ship disabled
- * until the organisation supplies its list).
+ * `overvisor rules test`: every rule's fixtures run through the compiled
+ * rule set, record by record as a scan evaluates them.  A fixture file
+ * holds the cases of one rule; each case is a subject record, optional
+ * related records (diagnostic settings and other existence targets) and
+ * the state the rule must give the subject.  A file may fix the clock
+ * ("now", for rules that compare dates with utcNow()) and give parameter
+ * values ("parameters", for rules that ship disabled until the
+ * organisation supplies its list).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/raci/raci_util.h"
 #include "lib/rules/rulepack.h"
 #include "overvisor/policy.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/file.h"
 #include "util/time.h"
 
 /* What the evaluation callback looks for and what it found. */
@@ -77,11 +78,12 @@ case_input(ov_ctx *ctx, const ov_json *cs, struct ov_buf *b)
 }
 
 static int
-run_case(ov_ctx *ctx, ov_policy_set *set, const ov_rule_info *r,
+run_case(ov_ctx *ctx, ov_rule_eval *ev, const ov_rule_info *r,
     const ov_json *cs, struct ov_buf *b, struct probe *pr)
 {
 	ov_snapshot *snap = NULL;
-	ov_record_info info;
+	ov_record_info ri;
+	size_t i;
 	int error;
 
 	memset(pr, 0, sizeof(*pr));
@@ -95,14 +97,21 @@ run_case(ov_ctx *ctx, ov_policy_set *set, const ov_rule_info *r,
 	if ((error = ov_snapshot_new(&snap, ctx)) < 0)
 		return error;
 	if ((error = ov_snapshot_load_buffer(snap, "fixture.json",
-	    ov__buf_cstr(b), b->len, 0)) < 0)
+	    ov__buf_cstr(b), b->len, 0)) < 0 ||
+	    (error = ov_snapshot_index(snap)) < 0)
 		goto done;
 	/* The subject is the first record, under the id loading gave it (a
-	 * Microsoft Graph object's is built from its type and object id). */
-	if (ov_snapshot_record(snap, 0, &info) == 0 && info.id != NULL)
-		pr->resource = info.id;
-	error = ov_policy_eval_snapshot(set, snap, OV_POLICY_EVAL_ALL,
-	    on_result, pr);
+	 * Microsoft Graph object's is built from its type and object id).
+	 * Only the subject is evaluated; the related records are there to
+	 * be looked up. */
+	if (ov_snapshot_record(snap, 0, &ri) == 0 && ri.id != NULL)
+		pr->resource = ri.id;
+	for (i = 0; ov_snapshot_record(snap, i, &ri) == 0; i++)
+		if (ov__streq_ci(ri.id, pr->resource)) {
+			error = ov_rule_eval_record(ev, snap, i,
+			    OV_POLICY_EVAL_ALL, on_result, pr);
+			break;
+		}
 done:
 	ov_snapshot_free(snap);
 	return error;
@@ -124,10 +133,22 @@ load_aliases(ov_policy_set *set, const struct alias_src *as)
 	return 0;
 }
 
-/* A set with the rule alone, evaluated with the fixture's parameters. */
+/* Evaluation state for the rule alone, with the fixture's parameters. */
+struct param_eval {
+	ov_ruleset	*rs;
+	ov_rule_eval	*ev;
+};
+
+static void
+param_eval_free(struct param_eval *pe)
+{
+	ov_rule_eval_free(pe->ev);
+	ov_ruleset_free(pe->rs);
+}
+
 static int
-param_set(ov_ctx *ctx, const struct alias_src *as, const ov_rule_info *r,
-    const ov_json *params, const char *path, ov_policy_set **out)
+param_eval(ov_ctx *ctx, const struct alias_src *as, const ov_rule_info *r,
+    const ov_json *params, const char *path, struct param_eval *pe)
 {
 	ov_policy_set *set = NULL;
 	size_t i;
@@ -151,9 +172,10 @@ param_set(ov_ctx *ctx, const struct alias_src *as, const ov_rule_info *r,
 		if (error < 0)
 			goto fail;
 	}
-	if ((error = ov_policy_set_compile(set)) < 0)
+	error = ov_rules__ruleset_adopt(&pe->rs, ctx, set);
+	set = NULL;
+	if (error < 0 || (error = ov_rule_eval_new(&pe->ev, pe->rs, ctx)) < 0)
 		goto fail;
-	*out = set;
 	return 0;
 fail:
 	if (ov_error_last(ctx)->code == 0)
@@ -164,7 +186,7 @@ fail:
 }
 
 static int
-test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
+test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_rule_eval *ev,
     const struct alias_src *as, const ov_rule_info *r,
     const char *fixtures_dir, ov_rule_case_cb cb, void *payload,
     ov_rule_test_stats *st, struct ov_buf *b)
@@ -173,7 +195,7 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
 	ov_json_doc *doc = NULL;
 	ov_json_error jerr;
 	const ov_json *cases, *params, *now;
-	ov_policy_set *own = NULL;
+	struct param_eval own = { NULL, NULL };
 	int64_t prev_now = ctx->now, t;
 	FILE *probe;
 	size_t len, i;
@@ -185,7 +207,8 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
 		return 0;
 	}
 	fclose(probe);
-	if ((error = ov_raci__read_file(ctx, path, &data, &len)) < 0)
+	if ((error = ov__read_file(ctx, OV_ERRCLASS_INPUT, path,
+	    OV_DATA_MAX_FILE, &data, &len)) < 0)
 		return error;
 	if ((error = ov_json_parse(&doc, ctx, data, len, OV_JSON_STRICT,
 	    &jerr)) < 0) {
@@ -207,9 +230,9 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
 		ov_ctx_set_now(ctx, t);
 	}
 	if (params != NULL) {
-		if ((error = param_set(ctx, as, r, params, path, &own)) < 0)
+		if ((error = param_eval(ctx, as, r, params, path, &own)) < 0)
 			goto done;
-		set = own;
+		ev = own.ev;
 	}
 	st->rules++;
 	for (i = 0; i < ov_json_len(cases); i++) {
@@ -225,7 +248,7 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
 			    "case %zu has no valid expect", i);
 			goto done;
 		}
-		if ((error = run_case(ctx, set, r, cs, b, &pr)) < 0)
+		if ((error = run_case(ctx, ev, r, cs, b, &pr)) < 0)
 			goto done;
 		st->cases++;
 		rc.rule = r->id;
@@ -242,7 +265,7 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
 done:
 	(void)p;
 	ov_ctx_set_now(ctx, prev_now);
-	ov_policy_set_free(own);
+	param_eval_free(&own);
 	ov_json_doc_free(doc);
 	ov__free(data);
 	return error;
@@ -255,7 +278,9 @@ ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
     ov_rule_case_cb cb, void *payload, ov_rule_test_stats *stats)
 {
 	ov_policy_set *set = NULL;
-	struct ov_buf b = OV_BUF_INIT(OV_RACI_MAX_FILE);
+	ov_ruleset *rs = NULL;
+	ov_rule_eval *ev = NULL;
+	struct ov_buf b = OV_BUF_INIT(OV_DATA_MAX_FILE);
 	struct alias_src as = { data_dir, aliases_path };
 	size_t i;
 	int error;
@@ -273,17 +298,21 @@ ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
 			if ((error = ov_policy_set_add_file(set,
 			    p->rules[i].file)) < 0)
 				goto done;
-	if ((error = ov_policy_set_compile(set)) < 0)
+	error = ov_rules__ruleset_adopt(&rs, ctx, set);
+	set = NULL;
+	if (error < 0 || (error = ov_rule_eval_new(&ev, rs, ctx)) < 0)
 		goto done;
 	for (i = 0; i < p->n_rules; i++) {
 		if (only != NULL && !ov__streq_ci(only, p->rules[i].id))
 			continue;
-		if ((error = test_rule(p, ctx, set, &as, &p->rules[i],
+		if ((error = test_rule(p, ctx, ev, &as, &p->rules[i],
 		    fixtures_dir, cb, payload, stats, &b)) != 0)
 			goto done;
 	}
 done:
 	ov__buf_free(&b);
+	ov_rule_eval_free(ev);
+	ov_ruleset_free(rs);
 	ov_policy_set_free(set);
 	return error;
 }

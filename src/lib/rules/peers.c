@@ -2,27 +2,35 @@
 /*
  * Peer coverage: the check lists of Prowler, Checkov and PSRule for Azure
  * (the TSV files under data/peers: ids and resource types) against the
- * peer checks the rules name in metadata.overvisor.peers.  A rule naming
- * a check that is not in the lists is an error.  A check no rule covers
+ * peer checks the rules name in metadata.overvisor.peers and the
+ * analyzer checks in their "peers" (data/analyzers/checks.json).  A rule
+ * or check naming a peer check that is not in the lists is an error.  A check no rule covers
  * shows the status and reason data/peers gives (n/a, analyzer, gap), or
  * "gap" with "no reason recorded" when it gives none.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/raci/raci_util.h"
+#include "overvisor/rules.h"
 #include "lib/rules/rulepack.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/hash.h"
 
 #define PEER_MAX_COLS	5
 #define NO_REASON	"no reason recorded in data/peers"
 
+/* A rule or analyzer check naming a peer check, and its page. */
+struct link {
+	const char	*id;
+	const char	*href;		/* relative to docs/rules/ */
+};
+
 /* One line of a peer list. */
 struct prow {
 	const char	*col[PEER_MAX_COLS];	/* columns, "" when absent */
-	const char	**rules;		/* rules naming it */
+	struct link	*rules;			/* rules and checks naming it */
 	size_t		 n_rules;
 	size_t		 cap;
 };
@@ -101,7 +109,8 @@ load_list(struct peers *pc, const char *data_dir, struct plist *l,
 	l->tool = tool;
 	l->status_col = status_col;
 	snprintf(path, sizeof(path), "%s/data/peers/%s", data_dir, file);
-	if ((error = ov_raci__read_file(pc->ctx, path, &data, &len)) < 0)
+	if ((error = ov__read_file(pc->ctx, OV_ERRCLASS_INPUT, path,
+	    OV_DATA_MAX_FILE, &data, &len)) < 0)
 		return error;
 	copy = ov__arena_strndup(&pc->arena, data, len);
 	ov__free(data);
@@ -111,10 +120,10 @@ load_list(struct peers *pc, const char *data_dir, struct plist *l,
 }
 
 static int
-add_rule(struct peers *pc, struct prow *r, const char *rule)
+add_rule(struct peers *pc, struct prow *r, const char *id, const char *href)
 {
 	if (r->n_rules == r->cap) {
-		const char **nr;
+		struct link *nr;
 
 		r->cap = r->cap != 0 ? r->cap * 2 : 4;
 		if ((nr = ov__arena_calloc(&pc->arena, r->cap,
@@ -124,38 +133,68 @@ add_rule(struct peers *pc, struct prow *r, const char *rule)
 			memcpy(nr, r->rules, r->n_rules * sizeof(*nr));
 		r->rules = nr;
 	}
-	r->rules[r->n_rules++] = rule;
+	r->rules[r->n_rules].id = id;
+	r->rules[r->n_rules++].href = href;
 	return 0;
 }
 
-/* Attach every rule's peers to the list entries they name. */
+/* The list entry a peer reference ("prowler:<id>") names, or NULL. */
+static struct prow *
+lookup(struct peers *pc, const char *ref)
+{
+	struct plist *lists[] = { &pc->prowler, &pc->checkov, &pc->psrule };
+	const char *id = strchr(ref, ':');
+	size_t k;
+
+	for (k = 0; id != NULL && k < 3; k++)
+		if (strncmp(ref, lists[k]->tool, strlen(lists[k]->tool)) == 0)
+			return ov__map_get(&lists[k]->by_id, id + 1,
+			    strlen(id + 1));
+	return NULL;
+}
+
+/* Attach every rule's and analyzer check's peers to the entries. */
 static int
 attach(struct peers *pc, const ov_rulepack *p)
 {
-	struct plist *lists[] = { &pc->prowler, &pc->checkov, &pc->psrule };
-	size_t i, j, k;
+	const ov_check_info *c;
+	struct prow *row;
+	size_t i, j;
 	int error;
 
 	for (i = 0; i < p->n_rules; i++) {
 		const ov_rule_info *r = &p->rules[i];
+		char *href;
 
+		if ((href = ov__arena_printf(&pc->arena, "%s.md",
+		    r->id)) == NULL)
+			return ov__error_oom(pc->ctx);
 		for (j = 0; j < r->n_peers; j++) {
-			const char *id = strchr(r->peers[j], ':') + 1;
-			struct prow *row = NULL;
-
-			for (k = 0; k < 3 && row == NULL; k++)
-				if (strncmp(r->peers[j], lists[k]->tool,
-				    strlen(lists[k]->tool)) == 0)
-					row = ov__map_get(&lists[k]->by_id, id,
-					    strlen(id));
-			if (row == NULL)
+			if ((row = lookup(pc, r->peers[j])) == NULL)
 				return ov__error_at(pc->ctx, OV_EINVALID,
 				    OV_ERRCLASS_POLICY, r->file, 0, 0,
 				    "/properties/metadata/overvisor/peers",
 				    "rule %s names the peer check '%s', which "
 				    "is not in data/peers", r->id,
 				    r->peers[j]);
-			if ((error = add_rule(pc, row, r->id)) < 0)
+			if ((error = add_rule(pc, row, r->id, href)) < 0)
+				return error;
+		}
+	}
+	for (i = 0; (c = ov_checks_get(i)) != NULL; i++) {
+		char *href;
+
+		if ((href = ov__arena_printf(&pc->arena, "../%s",
+		    c->docs != NULL ? c->docs : "analyzers/index.md")) == NULL)
+			return ov__error_oom(pc->ctx);
+		for (j = 0; j < c->n_peers; j++) {
+			if ((row = lookup(pc, c->peers[j])) == NULL)
+				return ov__error(pc->ctx, OV_EINVALID,
+				    OV_ERRCLASS_CONFIG, "data/analyzers/"
+				    "checks.json: check %s names the peer "
+				    "check '%s', which is not in data/peers",
+				    c->id, c->peers[j]);
+			if ((error = add_rule(pc, row, c->id, href)) < 0)
 				return error;
 		}
 	}
@@ -174,8 +213,8 @@ rule_links(FILE *f, const struct prow *r)
 	size_t i;
 
 	for (i = 0; i < r->n_rules; i++)
-		fprintf(f, "%s[%s](%s.md)", i > 0 ? ", " : "", r->rules[i],
-		    r->rules[i]);
+		fprintf(f, "%s[%s](%s)", i > 0 ? ", " : "", r->rules[i].id,
+		    r->rules[i].href);
 }
 
 /* Counts over the rows of l that class_col (when not 0) marks security. */
@@ -235,7 +274,7 @@ check_tables(FILE *f, const struct plist *l, size_t class_col,
 		fprintf(f, "| `%s` | %s | ", r->col[0],
 		    r->col[l->status_col][0] != '\0' ?
 		    r->col[l->status_col] : "gap");
-		ov_raci__md_cell(f, r->col[l->status_col + 1][0] != '\0' ?
+		ov_rules__md_cell(f, r->col[l->status_col + 1][0] != '\0' ?
 		    r->col[l->status_col + 1] : NO_REASON);
 		fputs(" |\n", f);
 	}
@@ -301,7 +340,7 @@ psrule_types(struct peers *pc, FILE *f, const ov_rulepack *p,
 			(*n_na)++;
 		fprintf(f, "| %s | `%s` | %s | ", r->col[0], r->col[1],
 		    hit ? "yes" : r->col[2][0] != '\0' ? r->col[2] : "no");
-		ov_raci__md_cell(f, hit ? "" : r->col[3][0] != '\0' ?
+		ov_rules__md_cell(f, hit ? "" : r->col[3][0] != '\0' ?
 		    r->col[3] : NO_REASON);
 		fputs(" |\n", f);
 	}
@@ -334,7 +373,9 @@ write_page(struct peers *pc, const ov_rulepack *p, FILE *f)
 	    "How much of what Prowler, Checkov and PSRule for Azure check "
 	    "the rule pack checks too.  A peer check counts as covered only "
 	    "when a rule reads the same property (the rule names it in "
-	    "`metadata.overvisor.peers`).  A check no rule covers is "
+	    "`metadata.overvisor.peers`) or an analyzer check answers the "
+	    "same question (its `peers` in data/analyzers/checks.json).  A "
+	    "check nothing covers is "
 	    "*n/a* when it cannot apply to overvisor (a live API, an "
 	    "internet lookup, a secret overvisor never collects, a template-"
 	    "only property), *analyzer* when it needs several records at "
@@ -366,7 +407,7 @@ write_page(struct peers *pc, const ov_rulepack *p, FILE *f)
 		if (strcmp(r->col[2], "security") == 0)
 			continue;
 		fprintf(f, "| `%s` | ", r->col[0]);
-		ov_raci__md_cell(f, r->col[4]);
+		ov_rules__md_cell(f, r->col[4]);
 		fputs(" | ", f);
 		rule_links(f, r);
 		fputs(r->n_rules == 0 ? "- |\n" : " |\n", f);

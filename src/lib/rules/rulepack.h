@@ -27,6 +27,9 @@ struct ov_rulepack {
 	size_t		 n_texts;	/* number of texts */
 };
 
+/* Write s so that it stays inside one Markdown table cell (docs.c). */
+void	ov_rules__md_cell(FILE *f, const char *s);
+
 /* Write the peer coverage page (rules/peers.c). */
 int	ov_rules__write_peer_coverage(const ov_rulepack *p, ov_ctx *ctx,
 	    const char *data_dir, FILE *f);
