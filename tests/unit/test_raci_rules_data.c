@@ -482,7 +482,7 @@ static void
 test_peers_match_source(void **state)
 {
 	const char *env = getenv("OVERVISOR_PEERS");
-	char src[4096], path[4096], **a, **b;
+	char src[2048], path[4096], **a, **b;
 	size_t na, nb, i;
 
 	(void)state;
