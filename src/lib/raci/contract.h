@@ -118,6 +118,14 @@ struct ov_contract_duty {
 						   done, or NULL */
 	bool			 is_default;	/* not in the file: defaults */
 	unsigned		 line;		/* where defined, 1-based */
+	int64_t			 inactive_after; /* identity: an account without
+						   a sign-in for longer is
+						   inactive */
+	const char		**emergency_access; /* identity: emergency-access
+						   accounts and groups (UPN,
+						   object id or display name,
+						   '*' wildcards) */
+	size_t			 n_emergency_access; /* number of entries */
 };
 
 /* A zone pair traffic must never flow across (network segmentation). */

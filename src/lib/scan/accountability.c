@@ -18,6 +18,7 @@ static int
 fill_accountability(struct ov_scan_result *r)
 {
 	ov_owner owner;
+	const ov_check_info *ci;
 	const ov_findings *in = r->findings;
 	const ov_finding *f;
 	ov_findings *out = NULL;
@@ -39,6 +40,13 @@ fill_accountability(struct ov_scan_result *r)
 			continue;
 		if (g.layer == OV_LAYER_UNKNOWN)
 			g.layer = ov_contract__duty_layer(g.duty);
+		/* Findings made outside the analyzers (a lapsed exception)
+		 * take their check's controls too. */
+		if (g.n_controls == 0 && g.rule != NULL &&
+		    (ci = ov_checks_find(g.rule)) != NULL) {
+			g.controls = ci->controls;
+			g.n_controls = ci->n_controls;
+		}
 		/*
 		 * The owner of a layer comes from the responsibility matrix
 		 * for the resource's service model; the producer's view only
