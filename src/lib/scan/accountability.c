@@ -48,7 +48,7 @@ fill_accountability(struct ov_scan_result *r)
 {
 	struct ov_contract_ci ci;
 	ov_owner owner;
-	const ov_check_info *ci;
+	const ov_check_info *check;
 	const ov_findings *in = r->findings;
 	const ov_finding *f;
 	ov_findings *out = NULL;
@@ -73,9 +73,9 @@ fill_accountability(struct ov_scan_result *r)
 		/* Findings made outside the analyzers (a lapsed exception)
 		 * take their check's controls too. */
 		if (g.n_controls == 0 && g.rule != NULL &&
-		    (ci = ov_checks_find(g.rule)) != NULL) {
-			g.controls = ci->controls;
-			g.n_controls = ci->n_controls;
+		    (check = ov_checks_find(g.rule)) != NULL) {
+			g.controls = check->controls;
+			g.n_controls = check->n_controls;
 		}
 		/*
 		 * The owner of a layer is the responsibility matrix's answer
