@@ -967,6 +967,7 @@ check_ea_excluded(struct tenant *t)
 	struct ov_duty_finding df;
 	size_t i, j, bad = 0, unsure = 0, listed = 0;
 
+	/* bad and unsure count policies; listed, (policy, account) pairs */
 	if (!t->st->users_collected || !t->st->ca_collected)
 		return unknown(t, "OV-IAM-068", !t->st->users_collected ?
 		    "graph:users not collected" : "graph:"
@@ -981,6 +982,7 @@ check_ea_excluded(struct tenant *t)
 	begin(t, &df, "OV-IAM-068");
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *p = l->items[i];
+		int worst = 0;
 
 		if (!ov_identity__ca_enabled(p) || !ca_can_lock_out(p))
 			continue;
@@ -992,10 +994,8 @@ check_ea_excluded(struct tenant *t)
 
 			if (r == 0)
 				continue;
-			if (r > 0)
-				bad++;
-			else
-				unsure++;
+			if (r > 0 || worst == 0)
+				worst = r;
 			if (listed++ >= MAX_LISTED)
 				continue;
 			snprintf(msg, sizeof(msg), "'%s' %s %s",
@@ -1006,6 +1006,8 @@ check_ea_excluded(struct tenant *t)
 			    "conditions.users", ov_model__str(t->ea[j], "id"),
 			    msg);
 		}
+		bad += worst > 0;
+		unsure += worst < 0;
 	}
 	ev_more(&df, "pairs", listed);
 	if (bad > 0) {
