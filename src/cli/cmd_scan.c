@@ -14,6 +14,7 @@
 #include "overvisor/finding.h"
 #include "overvisor/report.h"
 #include "overvisor/scan.h"
+#include "overvisor/sigma.h"
 #include "overvisor/snapshot.h"
 #include "cli.h"
 
@@ -28,7 +29,10 @@ usage(FILE *f)
 	    "Evaluate the rule pack, any --policy definitions and the\n"
 	    "analyzers on the snapshot(s) at PATH and report the findings.\n"
 	    "PATH is a snapshot directory (manifest.json + NDJSON) or any\n"
-	    "input `overvisor inspect` understands.\n"
+	    "input `overvisor inspect` understands.  A PATH that is an\n"
+	    "Activity Log, sign-in, audit or risk-detection log file is\n"
+	    "matched against the bundled Sigma rules instead, and its\n"
+	    "detections join the findings (see `overvisor detect`).\n"
 	    "\n"
 	    "  --format FMT       text (default), json, ndjson, csv, sarif,\n"
 	    "                     junit, ocsf or html\n"
@@ -88,26 +92,6 @@ parse_fail_on(const char *s, int *out)
 		return -1;
 	*out = (int)sev;
 	return 0;
-}
-
-/* Join the input paths for the report's snapshot label. */
-static char *
-join_paths(int argc, char **argv, int from)
-{
-	size_t len = 1;
-	char *s;
-	int i;
-
-	for (i = from; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	if ((s = calloc(1, len)) == NULL)	/* checksrc: allow */
-		return NULL;
-	for (i = from; i < argc; i++) {
-		if (i > from)
-			strncat(s, " ", len - strlen(s) - 1);
-		strncat(s, argv[i], len - strlen(s) - 1);
-	}
-	return s;
 }
 
 /* Columns for the text report: COLUMNS, the terminal's, else 120. */
@@ -189,7 +173,9 @@ cmd_scan(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	ov_scan_options so = OV_SCAN_OPTIONS_INIT;
-	const char *policies[MAX_LIST], *analyzers[MAX_LIST];
+	const char *policies[MAX_LIST], *analyzers[MAX_LIST], *logs[MAX_LIST];
+	uint64_t log_events = 0, log_errors = 0;
+	size_t n_logs = 0, unusable = 0;
 	const char *output = NULL, *baseline_path = NULL, *db = NULL;
 	ov_report_format fmt = OV_REPORT_TEXT;
 	ov_snapshot *snap = NULL, *baseline = NULL;
@@ -299,11 +285,24 @@ cmd_scan(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
-	for (i = optind; i < argc; i++)
+	for (i = optind; i < argc; i++) {
+		/* Logs go to the detections, the rest to the snapshot. */
+		if (ov_sigma_is_log_file(argv[i])) {
+			if (n_logs == MAX_LIST) {
+				status = cli_usage_error("scan",
+				    "too many log files");
+				goto done;
+			}
+			logs[n_logs++] = argv[i];
+			continue;
+		}
 		if ((error = ov_snapshot_load(snap, argv[i], 0)) < 0) {
 			status = cli_error_ctx(ctx);
 			goto done;
 		}
+	}
+	so.log_paths = n_logs != 0 ? logs : NULL;
+	so.n_log_paths = n_logs;
 	if (ov_snapshot_n_errors(snap) != 0)
 		cli_warn("%zu input error%s; run 'overvisor inspect' for "
 		    "positions (valid records are still scanned)",
@@ -326,6 +325,15 @@ cmd_scan(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
+	ov_scan_log_stats(result, &log_events, &log_errors, &unusable);
+	if (log_errors != 0)
+		cli_warn("%llu bad log event%s skipped; run 'overvisor detect' "
+		    "on the logs for positions", (unsigned long long)log_errors,
+		    log_errors == 1 ? "" : "s");
+	if (n_logs != 0 && unusable != 0)
+		cli_warn("%zu Sigma rule%s cannot run; run 'overvisor sigma "
+		    "check' for the reasons", unusable, unusable == 1 ? "" :
+		    "s");
 	if (ov_scan_n_policy_errors(result) != 0)
 		cli_warn("%zu policy definition%s could not be used; run "
 		    "'overvisor policy check' for positions",
@@ -335,7 +343,7 @@ cmd_scan(int argc, char **argv)
 		status = error;
 		goto done;
 	}
-	if ((label = join_paths(argc, argv, optind)) == NULL) {
+	if ((label = cli_join_args(argc, argv, optind)) == NULL) {
 		cli_error("out of memory");
 		status = CLI_EXIT_INTERNAL;
 		goto done;
@@ -369,7 +377,7 @@ cmd_scan(int argc, char **argv)
 	}
 	/* Incomplete input outranks findings: the report may be missing some. */
 	if (ov_snapshot_n_errors(snap) != 0 ||
-	    ov_scan_n_policy_errors(result) != 0)
+	    ov_scan_n_policy_errors(result) != 0 || log_errors != 0)
 		status = CLI_EXIT_INPUT;
 	else
 		status = fail_on >= 0 && ov_scan_count_at_least(result,

@@ -792,7 +792,7 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
     struct pres **out, size_t *n, bool *collected, struct ov_arena *a)
 {
 	const struct ov_snapshot *s = p;
-	const struct ov_record_list *l;
+	const struct ov_record_list *l, *own;
 	struct pres *c;
 	size_t i, k = 0;
 	bool child, ext = false;
@@ -825,13 +825,30 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 			return 0;
 		child = true;
 	}
-	if ((c = ov__arena_calloc(a, l->len, sizeof(*c))) == NULL)
+	/*
+	 * The first record did not look like an extension (a subscription's
+	 * diagnostic settings come first, say): the evaluated resource's own
+	 * extensions of the type still count, and other resources'
+	 * extensions never do, whatever the order of the records.
+	 */
+	own = !child && r->id != NULL ? ov_model__children(s, r->id) : NULL;
+	if ((c = ov__arena_calloc(a, l->len + (own != NULL ? own->len : 0),
+	    sizeof(*c))) == NULL)
 		return OV_ENOMEM;
+	for (i = 0; own != NULL && i < own->len; i++) {
+		const struct ov_record *x = own->items[i];
+
+		if (x->type == NULL || !ov__streq_ci(x->type, type) ||
+		    !name_ok(x, name) || !is_extension_id(x->id))
+			continue;
+		ov_policy__pres_from_record(&c[k], x);
+		c[k++].snap = s;
+	}
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *x = l->items[i];
 
 		if (x->type == NULL || !ov__streq_ci(x->type, type) ||
-		    !name_ok(x, name))
+		    !name_ok(x, name) || (!child && is_extension_id(x->id)))
 			continue;
 		if (!child) {
 			if (sub_scope) {

@@ -9,7 +9,8 @@
  *   any -> excepted                   seen under an active exception
  *   new | open | reopened | excepted -> resolved
  *                                     not seen, and this scan fully
- *                                     collected the finding's type
+ *                                     collected the finding's type (never
+ *                                     a Sigma detection: an event stays)
  *
  * The scan's observations are bulk-loaded first; the transitions are then
  * set-based statements, so a scan of any size costs a handful of queries.
@@ -131,9 +132,15 @@ static const char sql_candidates[] =
 	"state IN " ACTIVE_STATES " AND last_scan <> CAST($2 AS BIGINT) "
 	"ORDER BY type_key";
 
+/*
+ * Absence resolves a finding about a collected type; a detection (source
+ * sigma) is an event that happened, which no later scan undoes: it is
+ * closed by triage, never by its absence.
+ */
 #define RESOLVABLE \
 	"f.tenant = CAST($3 AS TEXT) AND f.state IN " ACTIVE_STATES " AND " \
-	"f.last_scan <> CAST($1 AS BIGINT) AND f.type_key IN (SELECT " \
+	"f.last_scan <> CAST($1 AS BIGINT) AND COALESCE(f.source, '') <> " \
+	"'sigma' AND f.type_key IN (SELECT " \
 	"c.type_key FROM scan_coverage c WHERE c.scan_id = " \
 	"CAST($1 AS BIGINT))"
 
