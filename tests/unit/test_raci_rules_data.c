@@ -270,6 +270,9 @@ test_controls_agree(void **state)
 				    cr->rules[j]);
 				bool named = false;
 
+				/* analyzer checks: test_checks */
+				if (ov_checks_find(cr->rules[j]) != NULL)
+					continue;
 				assert_non_null(r);
 				for (i = 0; i < r->n_controls; i++)
 					named |= strcmp(r->controls[i],
@@ -416,13 +419,13 @@ has_id(char **ids, size_t n, const char *id)
 
 /* Every peer check a rule names is in data/peers. */
 static bool
-peer_known(char **ids[3], const size_t n[3], const char *peer)
+peer_known(char **ids[4], const size_t n[4], const char *peer)
 {
 	static const char *const tools[] = { "prowler:", "checkov:",
-	    "psrule:" };
+	    "psrule:", "prowler-m365:" };
 	size_t k;
 
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < 4; k++)
 		if (strncmp(peer, tools[k], strlen(tools[k])) == 0)
 			return has_id(ids[k], n[k], peer + strlen(tools[k]));
 	return false;
@@ -432,13 +435,13 @@ static void
 test_peers_known(void **state)
 {
 	static const char *const files[] = { "prowler-azure.tsv",
-	    "checkov-arm.tsv", "psrule-azure.tsv" };
+	    "checkov-arm.tsv", "psrule-azure.tsv", "prowler-m365.tsv" };
 	const ov_check_info *c;
-	char path[4096], **ids[3];
-	size_t n[3], i, j, k, named = 0, bad = 0;
+	char path[4096], **ids[4];
+	size_t n[4], i, j, k, named = 0, bad = 0;
 
 	(void)state;
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < 4; k++) {
 		snprintf(path, sizeof(path), "%s/data/peers/%s",
 		    ov_test_srcdir(), files[k]);
 		assert_non_null(ids[k] = tsv_ids(path, &n[k]));
@@ -468,7 +471,8 @@ test_peers_known(void **state)
 			}
 	/* The check can fail. */
 	assert_false(has_id(ids[0], n[0], "storage_no_such_check"));
-	for (k = 0; k < 3; k++)
+	assert_false(peer_known(ids, n, "prowler:entra_no_such_check"));
+	for (k = 0; k < 4; k++)
 		free_ids(ids[k], n[k]);
 	assert_int_equal(bad, 0);
 }
@@ -511,6 +515,16 @@ test_peers_match_source(void **state)
 	assert_int_equal(na, nb + 1);
 	for (i = 0; i < nb; i++)
 		assert_true(has_id(a, na, b[i]));
+	free_ids(a, na);
+	free_ids(b, nb);
+	snprintf(path, sizeof(path), "%s/prowler-m365-entra-checks.tsv", src);
+	assert_non_null(b = tsv_ids(path, &nb));
+	snprintf(path, sizeof(path), "%s/data/peers/prowler-m365.tsv",
+	    ov_test_srcdir());
+	assert_non_null(a = tsv_ids(path, &na));
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++)
+		assert_string_equal(a[i], b[i]);
 	free_ids(a, na);
 	free_ids(b, nb);
 }

@@ -168,6 +168,18 @@ write_index(ov_ctx *ctx, const ov_rulepack *p, const char *dir)
 	return close_out(ctx, f);
 }
 
+/* A link to a rule's page, or to an analyzer check's section. */
+static void
+rule_link(FILE *f, const char *sep, const char *id)
+{
+	const ov_check_info *c = ov_checks_find(id);
+
+	if (c != NULL)
+		fprintf(f, "%s[%s](../%s)", sep, id, c->docs);
+	else
+		fprintf(f, "%s[%s](%s.md)", sep, id, id);
+}
+
 static void
 write_cis(FILE *f, const struct ov_framework *fw)
 {
@@ -186,10 +198,12 @@ write_cis(FILE *f, const struct ov_framework *fw)
 			n_man++;
 	}
 	fprintf(f, "\n## %s\n\n", fw->title);
-	fprintf(f, "%zu controls: %zu covered by rules, %zu need data not "
-	    "yet collected, %zu manual, %zu Microsoft-owned.\n\n",
+	fprintf(f, "%zu controls: %zu covered by rules or analyzer checks, "
+	    "%zu need data not yet collected, %zu manual, %zu "
+	    "Microsoft-owned.\n\n",
 	    fw->n_controls, n_cov, n_data, n_man, n_ms);
-	fputs("| Control | Title | Status | Rules |\n|---|---|---|---|\n", f);
+	fputs("| Control | Title | Status | Rules and checks |\n"
+	    "|---|---|---|---|\n", f);
 	for (i = 0; i < fw->n_controls; i++) {
 		const struct ov_fw_control *c = &fw->controls[i];
 		const char *status;
@@ -206,8 +220,7 @@ write_cis(FILE *f, const struct ov_framework *fw)
 		ov_rules__md_cell(f, c->title[0] != '\0' ? c->title : "-");
 		fprintf(f, " | %s | ", status);
 		for (j = 0; j < c->n_rules; j++)
-			fprintf(f, "%s[%s](%s.md)", j > 0 ? ", " : "",
-			    c->rules[j], c->rules[j]);
+			rule_link(f, j > 0 ? ", " : "", c->rules[j]);
 		if (c->n_rules == 0)
 			fputs("-", f);
 		fputs(" |\n", f);
@@ -230,8 +243,8 @@ write_coverage(ov_ctx *ctx, const char *data_dir, const char *dir)
 	    "data/frameworks/; do not edit. -->\n\n"
 	    "The controls are those Microsoft's regulatory-compliance "
 	    "initiative for each benchmark version lists.  A control is "
-	    "*covered* when a rule maps to it (through the rule's "
-	    "equivalent built-in or its own control list); *needs data not "
+	    "*covered* when a rule or an analyzer check maps to it (through "
+	    "an equivalent built-in or its own control list); *needs data not "
 	    "yet collected* when the initiative has an automated check but "
 	    "overvisor has no rule for it yet (typically activity-log "
 	    "alerts, guest configuration, Defender assessments or Entra ID "

@@ -52,12 +52,15 @@ known_duty(const char *d)
 	return false;
 }
 
-/* Peer check references: "prowler:<id>", "checkov:<id>", "psrule:<name>". */
+/*
+ * Peer check references: "prowler:<id>", "checkov:<id>", "psrule:<name>",
+ * "prowler-m365:<id>" (Prowler's Microsoft 365 Entra checks).
+ */
 static bool
 valid_peers(const ov_json *arr)
 {
 	static const char *const tools[] = { "prowler:", "checkov:",
-	    "psrule:" };
+	    "psrule:", "prowler-m365:" };
 	size_t i, k;
 
 	for (i = 0; i < ov_json_len(arr); i++) {
@@ -210,7 +213,8 @@ load_one(struct ov_rulepack *p, const char *path, const char *text,
 		    "peers must be an array");
 	else if (!valid_peers(ov_json_get(ov, "peers")))
 		error = bad(p, path, "/properties/metadata/overvisor/peers",
-		    "peers must name prowler:, checkov: or psrule: checks");
+		    "peers must name prowler:, checkov:, psrule: or "
+		    "prowler-m365: checks");
 	else if (r->default_effect == NULL || ov_json_type_of(ov_json_get(eff,
 	    "allowedValues")) != OV_JSON_ARRAY)
 		error = bad(p, path, "/properties/parameters/effect",
