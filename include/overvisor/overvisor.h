@@ -16,5 +16,6 @@
 #include "overvisor/contract.h"
 #include "overvisor/rules.h"
 #include "overvisor/whatif.h"
+#include "overvisor/iac.h"
 
 #endif

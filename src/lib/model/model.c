@@ -235,6 +235,9 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 	r->file = init->file;
 	r->line = init->line;
 	r->column = init->column;
+	r->iac = init->iac;
+	if (r->iac != NULL)
+		s->n_iac_records++;
 	r->index = (uint32_t)s->n_records;
 	if (init->file < s->n_files)
 		s->files[init->file].n_records++;
@@ -321,6 +324,38 @@ richness(const struct ov_record *r)
 }
 
 /*
+ * Whether r is the record its id stands for.  Each template or plan is a
+ * deployment of its own: the same id in two files is two resources (and
+ * is kept twice), the same id twice in one file (a loop whose names are
+ * known only at deployment) is one.
+ */
+static bool
+is_primary(const struct ov_snapshot *s, const struct ov_record *r)
+{
+	const struct ov_record *x;
+	size_t cursor = 0;
+
+	while ((x = ov__map_next(&s->by_id, r->id, strlen(r->id),
+	    &cursor)) != NULL)
+		if (x == r)
+			return true;
+	return false;
+}
+
+static bool
+iac_seen(const struct ov_snapshot *s, const struct ov_record *r)
+{
+	const struct ov_record *x;
+	size_t cursor = 0;
+
+	while ((x = ov__map_next(&s->by_id, r->id, strlen(r->id),
+	    &cursor)) != NULL)
+		if (x->iac != NULL && x->file == r->file)
+			return true;
+	return false;
+}
+
+/*
  * Build the indexes: by id (one record per id), by type and by parent id.
  * Rebuilt from scratch when records were added since.
  */
@@ -345,7 +380,20 @@ ov_model__index(struct ov_snapshot *s)
 		struct ov_record *seen;
 
 		r = s->records[i];
+		if (r->iac != NULL) {
+			if (!iac_seen(s, r) && ov__map_put(&s->by_id, r->id,
+			    strlen(r->id), r) < 0)
+				return ov__error_oom(s->ctx);
+			continue;
+		}
 		seen = ov__map_get(&s->by_id, r->id, strlen(r->id));
+		if (seen != NULL && seen->iac != NULL) {
+			/* A template's resource and a live one: both. */
+			if (ov__map_put(&s->by_id, r->id, strlen(r->id),
+			    r) < 0)
+				return ov__error_oom(s->ctx);
+			continue;
+		}
 		if (seen == NULL) {
 			if (ov__map_put(&s->by_id, r->id, strlen(r->id),
 			    r) < 0)
@@ -358,7 +406,7 @@ ov_model__index(struct ov_snapshot *s)
 	}
 	for (i = 0; i < s->n_records; i++) {
 		r = s->records[i];
-		if (ov__map_get(&s->by_id, r->id, strlen(r->id)) != r)
+		if (!is_primary(s, r))
 			continue;	/* a duplicate of a richer record */
 		if ((error = list_add(s, &s->by_type, r->type, r)) < 0)
 			return error;

@@ -46,6 +46,21 @@ struct ov_arm_id {
 int	ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	    const char *id, size_t len);
 
+/*
+ * Where a record expanded from a template or a Terraform plan comes from
+ * (lib/iac): findings on it are placed in the file it was written in.
+ */
+struct ov_iac_src {
+	const char		*exists_if;	/* deployed only when this
+						   expression, known only at
+						   deployment, allows it; NULL
+						   when always deployed */
+	const ov_json		*decl;		/* the resource as written */
+	uint32_t		 json_file;	/* file index of decl */
+	const struct ov_iac_bicep *bicep;	/* the Bicep declaration it
+						   was compiled from, or NULL */
+};
+
 /* One record.  Every string is owned by the snapshot. */
 struct ov_record {
 	const char	*id;		/* ARM id or a stable synthetic id */
@@ -65,6 +80,7 @@ struct ov_record {
 	uint32_t	 line;		/* 1-based line of the record's start */
 	uint32_t	 column;	/* 1-based column of the record's start */
 	uint32_t	 index;		/* position in the snapshot */
+	const struct ov_iac_src *iac;	/* template or plan origin, or NULL */
 };
 
 /* Per-file load report, also behind `overvisor inspect`. */
@@ -82,6 +98,12 @@ struct ov_snapshot_file {
 	struct ov_file_diag	*diags;		/* errors, in input order */
 	size_t			 n_diags;	/* number of diags */
 	size_t			 n_diags_dropped; /* past the per-file cap */
+	struct ov_file_diag	*notes;		/* what was read but not
+						   checked (IaC), in order */
+	size_t			 n_notes;	/* number of notes */
+	uint32_t		*lines;		/* offsets of line starts, for
+						   positions after loading */
+	size_t			 n_lines;	/* number of lines */
 };
 
 /* One source in the manifest (DESIGN section 3). */
@@ -131,6 +153,10 @@ struct ov_snapshot {
 	struct ov_map		  objects;	/* Graph object id -> record */
 	struct ov_map		  file_types;	/* manifest: file name ->
 						   record type */
+	struct ov_iac_opts	 *iac;		/* template parameters and
+						   scope, or NULL */
+	size_t			  n_iac_records; /* records from templates and
+						   plans */
 };
 
 /* Add a record built from body; fields are derived from it and overrides. */
@@ -141,6 +167,7 @@ struct ov_record_init {
 	uint32_t	 file;		/* file table index */
 	uint32_t	 line;		/* 1-based */
 	uint32_t	 column;	/* 1-based */
+	const struct ov_iac_src *iac;	/* template or plan origin, or NULL */
 };
 
 int	ov_model__add_record(struct ov_snapshot *s,

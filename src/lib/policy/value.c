@@ -540,3 +540,66 @@ ov_policy__parse_json(struct ov_arena *a, ov_ctx *ctx, const char *text,
 	ov_json_doc_free(doc);
 	return *out != NULL ? 0 : OV_ENOMEM;
 }
+
+/* ---- values known only at deployment --------------------------------- */
+
+/* True when v is an unknown value. */
+bool
+ov_policy__is_unknown(const ov_json *v)
+{
+	return v != NULL && (v->flags & OV_JSON_F_UNKNOWN) != 0;
+}
+
+/* The first unknown value in v or below it (depth-first), or NULL. */
+const ov_json *
+ov_policy__find_unknown(const ov_json *v)
+{
+	const ov_json *u;
+	size_t i;
+
+	if (v == NULL)
+		return NULL;
+	if (v->flags & OV_JSON_F_UNKNOWN)
+		return v;
+	if (v->type == OV_JSON_ARRAY) {
+		for (i = 0; i < v->len; i++)
+			if ((u = ov_policy__find_unknown(&v->u.items[i])) !=
+			    NULL)
+				return u;
+	} else if (v->type == OV_JSON_OBJECT) {
+		for (i = 0; i < v->len; i++)
+			if ((u = ov_policy__find_unknown(
+			    &v->u.members[i].value)) != NULL)
+				return u;
+	}
+	return NULL;
+}
+
+/* An unknown value: a flagged string holding what it stands for. */
+const ov_json *
+ov_policy__v_unknown(struct ov_arena *a, const char *what, size_t n)
+{
+	ov_json *v = (ov_json *)(uintptr_t)ov_policy__v_str(a, what, n);
+
+	if (v != NULL)
+		v->flags |= OV_JSON_F_UNKNOWN;
+	return v;
+}
+
+/* u as an unknown known (present) or not known to be non-null. */
+const ov_json *
+ov_policy__unknown_as(struct ov_arena *a, const ov_json *u, bool present)
+{
+	ov_json *v;
+
+	if (u == NULL || ((u->flags & OV_JSON_F__PRESENT) != 0) == present)
+		return u;
+	if ((v = ov__arena_alloc(a, sizeof(*v))) == NULL)
+		return NULL;
+	*v = *u;
+	if (present)
+		v->flags |= OV_JSON_F__PRESENT;
+	else
+		v->flags &= (uint8_t)~OV_JSON_F__PRESENT;
+	return v;
+}

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Terraform plan JSON (`terraform show -json`) is infrastructure as code:
- * recognised so inspect can name it; it holds no inventory records.
+ * Terraform plan JSON (`terraform show -json plan.out`): the planned
+ * azurerm resources mapped to ARM-shaped records by lib/iac.
  */
-#include "lib/snapshot/snapshot_int.h"
+#include "lib/iac/iac_int.h"
 
 static bool
 detect(const ov_json *root)
@@ -16,9 +16,7 @@ detect(const ov_json *root)
 static int
 load(struct load_ctx *lc, const ov_json *root)
 {
-	(void)lc;
-	(void)root;
-	return 0;
+	return ov_iac__load_tfplan(lc, root);
 }
 
 const struct ov_adapter ov_adapter_terraform_plan = {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/iac/iac_int.h"
 #include "lib/snapshot/snapshot_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -55,8 +56,12 @@ ov_snapshot_free(ov_snapshot *s)
 		ov_json_doc_free(s->docs[i]);
 	ov__free(s->docs);
 	ov__free(s->records);
-	for (i = 0; i < s->n_files; i++)
+	for (i = 0; i < s->n_files; i++) {
 		ov__free(s->files[i].diags);
+		ov__free(s->files[i].notes);
+		ov__free(s->files[i].lines);
+	}
+	ov_iac__opts_free(s->iac);
 	ov__free(s->files);
 	ov__free(s->sources);
 	ov_model__free_indexes(s);
@@ -125,6 +130,13 @@ add_file(struct ov_snapshot *s, const char *path, uint32_t *out)
 	f->format = "unknown";
 	*out = (uint32_t)s->n_files++;
 	return 0;
+}
+
+/* Add a file to the table (a linked template read while loading). */
+int
+ov_snap__add_file(struct ov_snapshot *s, const char *path, uint32_t *out)
+{
+	return add_file(s, path, out);
 }
 
 static int vdiag(struct load_ctx *, unsigned, unsigned, const char *,
