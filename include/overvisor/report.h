@@ -77,6 +77,9 @@ typedef struct {
 	const ov_source_info	*sources;	/**< manifest sources, or NULL */
 	size_t			 n_sources;
 	const char		*title;		/**< report title, may be NULL */
+	const char		*note;		/**< one line said once about the
+						     whole scan (what did not run
+						     and why), or NULL */
 } ov_report_input;
 
 /** Writer flags. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "overvisor/finding.h"
+#include "overvisor/iac.h"
 #include "overvisor/report.h"
 #include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
@@ -54,6 +55,13 @@ usage(FILE *f)
 	    "  --no-analyzers     run no analyzer\n"
 	    "  --baseline PATH    earlier snapshot, for drift findings\n"
 	    "  --zone-tag TAG     tag naming network zones (default env)\n"
+	    "  --parameters FILE  ARM parameters file for the templates\n"
+	    "                     (repeatable; a later one wins)\n"
+	    "  --parameter NAME=VALUE\n"
+	    "                     a template parameter's value (repeatable)\n"
+	    "  --scope ID         deploy templates to this subscription,\n"
+	    "                     resource group or management group id\n"
+	    "                     instead of the placeholder scope\n"
 	    "  --db PATH|URL      record the scan in a findings store\n"
 	    "  -h, --help         show this help\n"
 	    "\n"
@@ -114,7 +122,8 @@ cmd_scan(int argc, char **argv)
 {
 	enum { O_RULES = 256, O_NO_RULES, O_POLICY, O_ALIASES, O_CONTRACT,
 	    O_EXCEPTIONS, O_FRAMEWORK, O_ANALYZER, O_NO_ANALYZERS, O_BASELINE,
-	    O_ZONE_TAG, O_DB, O_FAIL_ON, O_ASSIGNED };
+	    O_ZONE_TAG, O_DB, O_FAIL_ON, O_ASSIGNED, O_PARAMETERS, O_PARAMETER,
+	    O_SCOPE };
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -132,11 +141,17 @@ cmd_scan(int argc, char **argv)
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "zone-tag", required_argument, NULL, O_ZONE_TAG },
 		{ "db", required_argument, NULL, O_DB },
+		{ "parameters", required_argument, NULL, O_PARAMETERS },
+		{ "parameter", required_argument, NULL, O_PARAMETER },
+		{ "scope", required_argument, NULL, O_SCOPE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ov_scan_options so = OV_SCAN_OPTIONS_INIT;
 	const char *policies[MAX_LIST], *analyzers[MAX_LIST];
+	const char *pfiles[MAX_LIST], *params[MAX_LIST];
+	ov_iac_options io = OV_IAC_OPTIONS_INIT;
+	char note[256];
 	const char *output = NULL, *baseline_path = NULL, *db = NULL;
 	ov_report_format fmt = OV_REPORT_TEXT;
 	ov_snapshot *snap = NULL, *baseline = NULL;
@@ -209,6 +224,24 @@ cmd_scan(int argc, char **argv)
 		case O_DB:
 			db = optarg;
 			break;
+		case O_PARAMETERS:
+			if (io.n_parameter_files == MAX_LIST)
+				return cli_usage_error("scan",
+				    "too many --parameters options");
+			pfiles[io.n_parameter_files++] = optarg;
+			break;
+		case O_PARAMETER:
+			if (io.n_parameters == MAX_LIST)
+				return cli_usage_error("scan",
+				    "too many --parameter options");
+			if (strchr(optarg, '=') == NULL || optarg[0] == '=')
+				return cli_usage_error("scan", "--parameter "
+				    "'%s' is not NAME=VALUE", optarg);
+			params[io.n_parameters++] = optarg;
+			break;
+		case O_SCOPE:
+			io.scope = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -229,6 +262,16 @@ cmd_scan(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
+	io.parameter_files = pfiles;
+	io.parameters = params;
+	if ((error = ov_snapshot_set_iac(snap, &io)) < 0) {
+		status = error == OV_EIO || ov_error_last(ctx)->klass ==
+		    OV_ERRCLASS_INPUT ? cli_error_ctx(ctx) : CLI_EXIT_USAGE;
+		if (status == CLI_EXIT_USAGE)
+			cli_usage_error("scan", "%s",
+			    ov_error_last(ctx)->message);
+		goto done;
+	}
 	for (i = optind; i < argc; i++)
 		if ((error = ov_snapshot_load(snap, argv[i], 0)) < 0) {
 			status = cli_error_ctx(ctx);
@@ -244,6 +287,20 @@ cmd_scan(int argc, char **argv)
 		cli_warn("the snapshot holds policy assignments this scan does "
 		    "not apply; --assigned runs the --policy definitions "
 		    "through them, as Azure does");
+	/*
+	 * Templates and plans are not a live estate: the analyzers that
+	 * need one (accountability, network, duties) do not run on them.
+	 */
+	note[0] = '\0';
+	if (ov_snapshot_n_iac_records(snap) != 0) {
+		so.no_analyzers = true;
+		snprintf(note, sizeof(note), "%s; the analyzers that need a "
+		    "live estate (accountability, network, duties) did not "
+		    "run", ov_snapshot_n_iac_records(snap) ==
+		    ov_snapshot_count(snap) ? "templates and plans only" :
+		    "templates and plans are in this scan (scan a live estate "
+		    "on its own for the analyzers)");
+	}
 	if (baseline_path != NULL) {
 		if (ov_snapshot_new(&baseline, ctx) < 0 ||
 		    ov_snapshot_load(baseline, baseline_path, 0) < 0) {
@@ -271,6 +328,8 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	ov_scan_report_input(result, label, &in);
+	if (note[0] != '\0')
+		in.note = note;
 	if ((out = cli_open_output(output)) == NULL) {
 		status = CLI_EXIT_USAGE;
 		goto done;

@@ -1263,7 +1263,7 @@ nested(struct dep *d, const ov_json *decl, const char *name,
 		const char *mp = ov_iac__bicep_module_path(mod);
 
 		if (mp != NULL)
-			n->bicep = ov_iac__bicep_module(&d->x->scratch,
+			n->bicep = ov_iac__bicep_module(&d->x->s->arena,
 			    d->x->ctx, d->bicep, mp);
 	}
 	if (uri == NULL)
@@ -1383,7 +1383,7 @@ ov_iac__load_template(struct load_ctx *lc, const ov_json *root)
 	gen = ov_json_string(ov_json_get(ov_json_get(ov_json_get(root,
 	    "metadata"), "_generator"), "name"));
 	if (gen != NULL && ov__streq_ci(gen, "bicep"))
-		top.bicep = ov_iac__bicep_open(&x.scratch, s->ctx, lc->path);
+		top.bicep = ov_iac__bicep_open(&s->arena, s->ctx, lc->path);
 	base = strrchr(lc->path, '/');
 	if ((error = setup(&top, OV_IAC_PLACEHOLDER_DEPLOYMENT,
 	    ov__arena_printf(&x.scratch, "%s%s", LINK_BASE, base != NULL ?

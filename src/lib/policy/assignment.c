@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iac/iac_int.h"
 #include "model/model.h"
 #include "policy/policy_int.h"
 #include "util/alloc.h"
@@ -1034,6 +1035,12 @@ eval_one(struct walk *w, const struct pinst *pi, const struct ov_record *rec)
 	if (w->whatif && pr.state != OV_STATE_NON_COMPLIANT)
 		return 0;
 	fill_result(&res, pi, rec, &pr, &w->scratch);
+	if (rec->iac != NULL) {
+		/* A template's finding goes where the template says it. */
+		res.iac = true;
+		ov_iac__locate(w->snap, rec, pr.path, pr.node, &res.location,
+		    &res.line, &res.column);
+	}
 	if (w->whatif) {
 		res.effect = OV_EFFECT_DENY;
 		res.effect_name = "deny";
@@ -1234,6 +1241,7 @@ finding_cb(const ov_policy_result *r, void *p)
 	ov_finding f;
 	ov_evidence ev;
 	ov_layer layer;
+	char fp[33];
 	const char *ctl[256];
 	size_t n = 0, i;
 
@@ -1278,6 +1286,23 @@ finding_cb(const ov_policy_result *r, void *p)
 	f.n_evidence = 1;
 	f.remediation = r->remediation;
 	f.source = "policy";
+	if (r->iac) {
+		/*
+		 * Stopping an insecure template before it deploys is policy
+		 * enforcement, whatever duty fixes it in a live estate; the
+		 * same resource id in two templates is two findings.
+		 */
+		char key[1024];
+
+		f.duty = "policy-enforcement";
+		f.file = r->location;
+		f.line = r->line;
+		f.column = r->column;
+		snprintf(key, sizeof(key), "%s#%s", r->location != NULL ?
+		    r->location : "", f.resource_id);
+		ov_fingerprint(f.rule, key, NULL, fp);
+		f.fingerprint = fp;
+	}
 	return ov_findings_add(fc->out, &f);
 }
 

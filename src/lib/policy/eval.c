@@ -885,6 +885,7 @@ note(struct evalx *ex, const struct ir *n, const char *path,
 	ex->last = n;
 	ex->last_path = path;
 	ex->last_val = v;
+	ex->last_node = v;
 }
 
 static void
@@ -1032,6 +1033,7 @@ static int
 eval_count(struct evalx *ex, const struct ir *n)
 {
 	const ov_json **members = NULL, *arr, *r, *cv, *open = NULL;
+	const ov_json *first = NULL;
 	const char *named = NULL, *path;
 	size_t nm = 0, i, k, n_named = 0;
 	int64_t count = 0, n_unknown = 0;
@@ -1102,6 +1104,8 @@ eval_count(struct evalx *ex, const struct ir *n)
 				n_unknown++;
 				continue;
 			}
+			if (res == 1 && first == NULL)
+				first = members[i];
 			count += res;
 			/* Name the first members that matched, as evidence. */
 			if (res == 1 && n_named < 3 && (mn = ov_json_string(
@@ -1133,6 +1137,8 @@ eval_count(struct evalx *ex, const struct ir *n)
 		path = ov__arena_printf(ex->a, "%s (matched: %s%s)", path,
 		    named, (int64_t)n_named < count ? ", ..." : "");
 	note(ex, n, path, cv);
+	if (first != NULL && ex->last == n)
+		ex->last_node = first;
 	return res;
 }
 
@@ -1237,7 +1243,7 @@ set_evidence(struct evalx *ex, struct presult *out)
 	out->path = ex->last_path;
 	out->value = ex->last_val != NULL ? ov_policy__json_text(ex->a,
 	    ex->last_val) : NULL;
-	out->node = ex->last_val;
+	out->node = ex->last_node;
 }
 
 /* The verdict on a value known only at deployment: indeterminate. */

@@ -587,6 +587,8 @@ struct evalx {
 	const struct ir		*last;	/* deciding leaf */
 	const char		*last_path; /* its resource path */
 	const ov_json		*last_val; /* its value (NULL absent) */
+	const ov_json		*last_node; /* where that was decided: the
+					   value, or a count's first match */
 	struct ov_buf		*trace;	/* explain trace, or NULL */
 	const char		*api_version; /* requestContext().apiVersion */
 	const struct arm_ctx	*arm;	/* template deployment, or NULL */

@@ -348,6 +348,11 @@ ov_report__write_text(FILE *f, const ov_report_input *in, unsigned flags)
 	    "%zu rules\n", in->n_records, in->n_files, in->n_input_errors,
 	    in->n_rules);
 	write_sources(&w, in);
+	if (in->note != NULL) {
+		ov_report__puts(&w, "note: ");
+		tput(&w, in->note);
+		ov_report__putc(&w, '\n');
+	}
 	if (s.total == 0)
 		ov_report__puts(&w, "\nNo findings.\n");
 	for (sev = OV_SEV_CRITICAL; sev >= OV_SEV_INFO; sev--)
