@@ -43,11 +43,14 @@ typedef struct {
 						     Management/managementGroups
 						     /M"; NULL for the
 						     placeholder scope */
+	const char		*data_dir;	/**< holds data/iac/ (the
+						     Terraform mapping); NULL
+						     for the built-in path */
 } ov_iac_options;
 
 #define OV_IAC_OPTIONS_VERSION 1
 #define OV_IAC_OPTIONS_INIT { OV_IAC_OPTIONS_VERSION, NULL, 0, NULL, 0, \
-	NULL }
+	NULL, NULL }
 
 /** The placeholder scope a template is expanded in, unless --scope. */
 #define OV_IAC_PLACEHOLDER_TENANT "00000000-0000-0000-0000-000000000000"

@@ -33,6 +33,7 @@ struct ov_iac_opts {
 	char		 *subscription;	/* --scope parts, or NULL */
 	char		 *resource_group;
 	char		 *mgmt_group;
+	char		 *data_dir;	/* where data/iac/ is, or NULL */
 };
 
 void	ov_iac__opts_free(struct ov_iac_opts *o);

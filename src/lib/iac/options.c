@@ -34,6 +34,7 @@ ov_iac__opts_free(struct ov_iac_opts *o)
 	ov__free(o->subscription);
 	ov__free(o->resource_group);
 	ov__free(o->mgmt_group);
+	ov__free(o->data_dir);
 	ov__free(o);
 }
 
@@ -197,6 +198,9 @@ ov_snapshot_set_iac(ov_snapshot *s, const ov_iac_options *opts)
 	}
 	if (error == 0 && opts->scope != NULL)
 		error = parse_scope(s->ctx, o, opts->scope);
+	if (error == 0 && opts->data_dir != NULL &&
+	    (o->data_dir = ov__strdup(opts->data_dir)) == NULL)
+		error = ov__error_oom(s->ctx);
 	if (error < 0)
 		goto fail;
 	ov_iac__opts_free(s->iac);
