@@ -222,6 +222,15 @@ OV_EXTERN(int) ov_policy_findings(ov_policy_set *set,
     const ov_snapshot *snap, ov_findings *out, unsigned flags);
 
 /**
+ * Add the finding a result stands for to out, as ov_policy_findings()
+ * does: nothing for compliant, not-applicable, exempt and error results,
+ * nor (with OV_POLICY_FINDINGS_NO_INDETERMINATE) indeterminate ones.
+ * Returns 0 or OV_ENOMEM.
+ */
+OV_EXTERN(int) ov_policy_add_finding(ov_findings *out,
+    const ov_policy_result *r, unsigned flags);
+
+/**
  * What-if: evaluate one assignment (by id or name) as if its
  * enforcementMode were Default and its effect deny; calls cb for each
  * non-compliant result.  OV_ENOTFOUND when no such assignment.

@@ -71,11 +71,6 @@ struct ov_json_parser {
 	ov_json_error	*err;		/* where to describe a failure */
 };
 
-struct ov_json_doc {
-	struct ov_arena	 arena;		/* every node and string */
-	ov_json		 root;		/* the root value */
-};
-
 /* Describe a failure at p and return code. */
 static int
 fail(struct ov_json_parser *P, int code, const char *p, const char *fmt, ...)

@@ -329,8 +329,8 @@ richness(const struct ov_record *r)
  * is kept twice), the same id twice in one file (a loop whose names are
  * known only at deployment) is one.
  */
-static bool
-is_primary(const struct ov_snapshot *s, const struct ov_record *r)
+bool
+ov_model__is_primary(const struct ov_snapshot *s, const struct ov_record *r)
 {
 	const struct ov_record *x;
 	size_t cursor = 0;
@@ -406,7 +406,7 @@ ov_model__index(struct ov_snapshot *s)
 	}
 	for (i = 0; i < s->n_records; i++) {
 		r = s->records[i];
-		if (!is_primary(s, r))
+		if (!ov_model__is_primary(s, r))
 			continue;	/* a duplicate of a richer record */
 		if ((error = list_add(s, &s->by_type, r->type, r)) < 0)
 			return error;

@@ -20,7 +20,6 @@
 
 #include "overvisor/common.h"
 #include "overvisor/json.h"
-#include "overvisor/snapshot.h"
 #include "util/arena.h"
 #include "util/hash.h"
 
@@ -175,6 +174,13 @@ int	ov_model__add_record(struct ov_snapshot *s,
 /* Build the id, type and parent/child indexes; idempotent. */
 int	ov_model__index(struct ov_snapshot *s);
 
+/*
+ * True when r is the record its id stands for (not a poorer copy of the
+ * same resource read twice).  Every template and plan counts as its own
+ * deployment, so the same id in two of them is two resources.
+ */
+bool	ov_model__is_primary(const struct ov_snapshot *s,
+	    const struct ov_record *r);
 /* Look-ups; the snapshot must be indexed.  All return borrowed pointers. */
 const struct ov_record *ov_model__by_id(const struct ov_snapshot *s,
 	    const char *id);
