@@ -418,6 +418,9 @@ call_udf(struct dep *d, struct evalx *ex, const char *name,
 	error = ov_iac__value(d, &arm, ov_json_get(ov_json_get(def, "output"),
 	    "value"), out);
 	d->x->udf_depth--;
+	/* What a function returns belongs where it is called. */
+	if (error == 0 && (*out = ov_iac__unplaced(d, *out)) == NULL)
+		error = ov__error_oom(d->x->ctx);
 	return error;
 }
 

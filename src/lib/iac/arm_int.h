@@ -110,6 +110,8 @@ int	ov_iac__value(struct dep *d, const struct arm_ctx *arm,
  */
 const ov_json *ov_iac__data(struct dep *d, const ov_json *v,
 	    const ov_json *at);
+/* A copy of v without places, so the expression using it places it. */
+const ov_json *ov_iac__unplaced(struct dep *d, const ov_json *v);
 /* A diagnostic at node of d's file. */
 int	ov_iac__diag(struct dep *d, const ov_json *node, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

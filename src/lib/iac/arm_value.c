@@ -179,6 +179,50 @@ stamp(struct expander *x, const ov_json *v, uint16_t file1, uint64_t off,
 	return n;
 }
 
+/* v with no place of its own: the expression that uses it places it. */
+const ov_json *
+ov_iac__unplaced(struct dep *d, const ov_json *v)
+{
+	struct ov_arena *a = &d->x->s->arena;
+	ov_json *n;
+	size_t i;
+
+	if ((n = ov__arena_alloc(a, sizeof(*n))) == NULL)
+		return NULL;
+	*n = *v;
+	n->reserved = 0;
+	if (v->type == OV_JSON_ARRAY || v->type == OV_JSON_OBJECT) {
+		size_t sz = v->type == OV_JSON_ARRAY ? sizeof(ov_json) :
+		    sizeof(ov_json_member);
+		char *kids = ov__arena_calloc(a, v->len + 1, sz);
+
+		if (kids == NULL)
+			return NULL;
+		for (i = 0; i < v->len; i++) {
+			const ov_json *src = v->type == OV_JSON_ARRAY ?
+			    &v->u.items[i] : &v->u.members[i].value;
+			const ov_json *c = ov_iac__unplaced(d, src);
+
+			if (c == NULL)
+				return NULL;
+			if (v->type == OV_JSON_ARRAY)
+				((ov_json *)(void *)kids)[i] = *c;
+			else {
+				ov_json_member *m = (ov_json_member *)(void *)
+				    kids;
+
+				m[i] = v->u.members[i];
+				m[i].value = *c;
+			}
+		}
+		if (v->type == OV_JSON_ARRAY)
+			n->u.items = (const ov_json *)(void *)kids;
+		else
+			n->u.members = (const ov_json_member *)(void *)kids;
+	}
+	return n;
+}
+
 /* Data that is never evaluated, placed at at. */
 const ov_json *
 ov_iac__data(struct dep *d, const ov_json *v, const ov_json *at)
