@@ -606,6 +606,7 @@ map_entry(struct tf *t, struct tfres *r, const ov_json *e, const char *base,
 	const char *tfp = ov_json_string(ov_json_at(e, 0));
 	const char *armp = ov_json_string(ov_json_at(e, 1));
 	const ov_json *tr = ov_json_at(e, 2), *v, *out;
+	ov_json absent;
 	char path[TF_PATH_MAX];
 	const char *full;
 	const struct tfres *x;
@@ -672,7 +673,10 @@ map_entry(struct tf *t, struct tfres *r, const ov_json *e, const char *base,
 		    !(ov_json_is_string(tr) && strcmp(tr->u.str,
 		    "present") == 0))
 			return 0;
-		v = &ov_policy__v_null;
+		/* Absence is placed at the resource. */
+		absent = ov_policy__v_null;
+		absent.offset = r->node->offset;
+		v = &absent;
 	}
 	if ((out = transform(t, tr, v)) == NULL)
 		return ov__error_oom(t->s->ctx);
@@ -820,7 +824,9 @@ add_record(struct tf *t, const struct tfres *r, const char *id,
 	size_t i;
 	int error;
 
-	if ((all = ov__calloc(n + 3, sizeof(*all))) == NULL)
+	/* The mapping table does not outlive the load. */
+	if ((type = ov__arena_strdup(t->a, type)) == NULL ||
+	    (all = ov__calloc(n + 3, sizeof(*all))) == NULL)
 		return ov__error_oom(t->s->ctx);
 	all[0].path = "id";
 	all[0].value = str_at(t, id, r->node);
