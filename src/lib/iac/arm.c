@@ -1074,12 +1074,13 @@ expand(struct dep *d)
 	return error;
 }
 
-/* The path of a file relative to dir ("a/b/t.json" + "n/x.json"). */
+/* The path of rel under dir ("a/b" + "n/x.json"). */
 static const char *
 join(struct ov_arena *a, const char *dir, const char *rel)
 {
-	if (rel[0] == '/')
-		return rel;
+	/* A template names files next to it, never anywhere else. */
+	while (rel[0] == '/')
+		rel++;
 	return ov__arena_printf(a, "%s/%s", dir != NULL && *dir != '\0' ?
 	    dir : ".", rel);
 }

@@ -272,7 +272,9 @@ static int
 push(struct scanner *sc, char kind)
 {
 	struct frame *up = sc->depth > 0 ? &sc->f[sc->depth - 1] : NULL;
+	char path[BICEP_PATH_MAX + 160];
 	struct frame *f;
+	size_t n;
 
 	if (sc->depth == BICEP_MAX_FRAMES)
 		return -1;
@@ -297,11 +299,16 @@ push(struct scanner *sc, char kind)
 		return 0;
 	/* The path of this container inside the body. */
 	if (up->kind == '{')
-		snprintf(f->path, sizeof(f->path), "%s%s%s", up->path,
+		snprintf(path, sizeof(path), "%s%s%s", up->path,
 		    up->path[0] != '\0' ? "." : "", up->key);
 	else
-		snprintf(f->path, sizeof(f->path), "%s[%ld]", up->path,
-		    up->index);
+		snprintf(path, sizeof(path), "%s[%ld]", up->path, up->index);
+	/* A deeper path than the buffer holds is cut: it maps no key. */
+	n = strlen(path);
+	if (n >= sizeof(f->path))
+		n = sizeof(f->path) - 1;
+	memcpy(f->path, path, n);
+	f->path[n] = '\0';
 	return 0;
 }
 

@@ -236,8 +236,14 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 	r->line = init->line;
 	r->column = init->column;
 	r->iac = init->iac;
-	if (r->iac != NULL)
+	if (r->iac != NULL) {
+		/* The key is the record's own, made here once. */
+		if (r->iac->key == NULL && (((struct ov_iac_src *)(uintptr_t)
+		    r->iac)->key = ov__arena_printf(&s->arena, "%u|%s",
+		    (unsigned)init->file, id)) == NULL)
+			return ov__error_oom(s->ctx);
 		s->n_iac_records++;
+	}
 	r->index = (uint32_t)s->n_records;
 	if (init->file < s->n_files)
 		s->files[init->file].n_records++;
@@ -285,6 +291,7 @@ free_indexes(struct ov_snapshot *s)
 	ov__map_free(&s->by_id);
 	ov__map_free(&s->by_type);
 	ov__map_free(&s->children);
+	ov__map_free(&s->iac_ids);
 }
 
 /*
@@ -332,27 +339,10 @@ richness(const struct ov_record *r)
 bool
 ov_model__is_primary(const struct ov_snapshot *s, const struct ov_record *r)
 {
-	const struct ov_record *x;
-	size_t cursor = 0;
-
-	while ((x = ov__map_next(&s->by_id, r->id, strlen(r->id),
-	    &cursor)) != NULL)
-		if (x == r)
-			return true;
-	return false;
-}
-
-static bool
-iac_seen(const struct ov_snapshot *s, const struct ov_record *r)
-{
-	const struct ov_record *x;
-	size_t cursor = 0;
-
-	while ((x = ov__map_next(&s->by_id, r->id, strlen(r->id),
-	    &cursor)) != NULL)
-		if (x->iac != NULL && x->file == r->file)
-			return true;
-	return false;
+	if (r->iac != NULL)
+		return ov__map_get(&s->iac_ids, r->iac->key,
+		    strlen(r->iac->key)) == r;
+	return ov__map_get(&s->by_id, r->id, strlen(r->id)) == r;
 }
 
 /*
@@ -380,20 +370,9 @@ ov_model__index(struct ov_snapshot *s)
 		struct ov_record *seen;
 
 		r = s->records[i];
-		if (r->iac != NULL) {
-			if (!iac_seen(s, r) && ov__map_put(&s->by_id, r->id,
-			    strlen(r->id), r) < 0)
-				return ov__error_oom(s->ctx);
-			continue;
-		}
+		if (r->iac != NULL)
+			continue;	/* below */
 		seen = ov__map_get(&s->by_id, r->id, strlen(r->id));
-		if (seen != NULL && seen->iac != NULL) {
-			/* A template's resource and a live one: both. */
-			if (ov__map_put(&s->by_id, r->id, strlen(r->id),
-			    r) < 0)
-				return ov__error_oom(s->ctx);
-			continue;
-		}
 		if (seen == NULL) {
 			if (ov__map_put(&s->by_id, r->id, strlen(r->id),
 			    r) < 0)
@@ -403,6 +382,21 @@ ov_model__index(struct ov_snapshot *s)
 			    r) < 0)
 				return ov__error_oom(s->ctx);
 		}
+	}
+	/*
+	 * Templates and plans: one record per (file, id); the id looks up
+	 * the first of them unless a live record has it.
+	 */
+	for (i = 0; i < s->n_records; i++) {
+		r = s->records[i];
+		if (r->iac == NULL || ov__map_get(&s->iac_ids, r->iac->key,
+		    strlen(r->iac->key)) != NULL)
+			continue;
+		if (ov__map_put(&s->iac_ids, r->iac->key, strlen(r->iac->key),
+		    r) < 0 || (ov__map_get(&s->by_id, r->id,
+		    strlen(r->id)) == NULL && ov__map_put(&s->by_id, r->id,
+		    strlen(r->id), r) < 0))
+			return ov__error_oom(s->ctx);
 	}
 	for (i = 0; i < s->n_records; i++) {
 		r = s->records[i];

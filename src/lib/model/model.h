@@ -58,6 +58,8 @@ struct ov_iac_src {
 	uint32_t		 json_file;	/* file index of decl */
 	const struct ov_iac_bicep *bicep;	/* the Bicep declaration it
 						   was compiled from, or NULL */
+	const char		*key;		/* "<file>|<id>": one record
+						   per resource and file */
 };
 
 /* One record.  Every string is owned by the snapshot. */
@@ -156,6 +158,9 @@ struct ov_snapshot {
 						   scope, or NULL */
 	size_t			  n_iac_records; /* records from templates and
 						   plans */
+	struct ov_map		  iac_ids;	/* "<file>|<id>" -> record */
+	bool			  deferred;	/* loading a directory: index
+						   once at the end */
 };
 
 /* Add a record built from body; fields are derived from it and overrides. */

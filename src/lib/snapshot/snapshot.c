@@ -449,7 +449,8 @@ load_buffer(struct ov_snapshot *s, const char *name, const char *data,
 	if (error < 0)
 		return error;
 	s->indexed = false;
-	return ov_model__index(s);
+	/* A directory is indexed once, after its last file. */
+	return s->deferred ? 0 : ov_model__index(s);
 }
 
 /* Load in-memory data as if it came from a file called name. */
@@ -573,9 +574,13 @@ ov_snapshot_load(ov_snapshot *s, const char *path, unsigned flags)
 	if (stat(path, &st) != 0)
 		return ov__error_at(s->ctx, OV_EIO, OV_ERRCLASS_INPUT, path, 0, 0,
 		    NULL, "cannot open: %s", strerror(errno));
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st.st_mode)) {
+		s->deferred = true;
 		error = load_dir(s, path, flags, 0);
-	else
+		s->deferred = false;
+		if (error == 0)
+			error = ov_model__index(s);
+	} else
 		error = load_file(s, path, flags);
 	ov__progress(s->ctx, "loading", 1, 1);
 	return error;
