@@ -1122,7 +1122,8 @@ read_linked(struct dep *d, const ov_json *at, const char *path, bool must,
 		    "template '%s' not found: its resources are not checked",
 		    path);
 	}
-	if ((error = ov_iac__add_file(s, path, "arm-template", file)) < 0)
+	if ((error = ov_iac__add_file(s, path, "arm-template", file)) < 0 ||
+	    (error = ov_iac__linked(s, path)) < 0)
 		goto done;
 	lc.file = *file;
 	lc.path = s->files[*file].path;

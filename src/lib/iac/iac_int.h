@@ -72,6 +72,10 @@ void	ov_iac__locate(const struct ov_snapshot *s, const struct ov_record *r,
 int	ov_iac__note(struct ov_snapshot *s, uint32_t file, unsigned line,
 	    unsigned column, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+/* Remember that path was read as a linked template. */
+int	ov_iac__linked(struct ov_snapshot *s, const char *path);
+/* True when path was read as a linked template already. */
+bool	ov_iac__was_linked(const struct ov_snapshot *s, const char *path);
 /* Add a file to the snapshot's table (a linked template). */
 int	ov_iac__add_file(struct ov_snapshot *s, const char *path,
 	    const char *format, uint32_t *out);

@@ -4,8 +4,10 @@
  * came from, the place a finding belongs (the Bicep source, the deciding
  * value, the property as written, the resource), notes and linked files.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/iac/iac_int.h"
@@ -171,6 +173,33 @@ ov_iac__note(struct ov_snapshot *s, uint32_t file, unsigned line,
 		return ov__error_oom(s->ctx);
 	f->n_notes++;
 	return 0;
+}
+
+/* Remember a linked template by its real path. */
+int
+ov_iac__linked(struct ov_snapshot *s, const char *path)
+{
+	char real[PATH_MAX];
+	const char *key;
+
+	if (realpath(path, real) == NULL || ov__map_get(&s->iac_linked, real,
+	    strlen(real)) != NULL)
+		return 0;
+	if ((key = ov__arena_strdup(&s->arena, real)) == NULL ||
+	    ov__map_put(&s->iac_linked, key, strlen(key),
+	    (void *)(uintptr_t)key) < 0)
+		return ov__error_oom(s->ctx);
+	return 0;
+}
+
+/* Whether path was read as a linked template. */
+bool
+ov_iac__was_linked(const struct ov_snapshot *s, const char *path)
+{
+	char real[PATH_MAX];
+
+	return s->iac_linked.len > 0 && realpath(path, real) != NULL &&
+	    ov__map_get(&s->iac_linked, real, strlen(real)) != NULL;
 }
 
 /* Add a file (a linked template) to the snapshot's table. */

@@ -161,6 +161,8 @@ struct ov_snapshot {
 	struct ov_map		  iac_ids;	/* "<file>|<id>" -> record */
 	bool			  deferred;	/* loading a directory: index
 						   once at the end */
+	struct ov_map		  iac_linked;	/* real paths of the linked
+						   templates read */
 };
 
 /* Add a record built from body; fields are derived from it and overrides. */

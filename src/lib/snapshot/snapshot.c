@@ -62,6 +62,7 @@ ov_snapshot_free(ov_snapshot *s)
 		ov__free(s->files[i].lines);
 	}
 	ov_iac__opts_free(s->iac);
+	ov__map_free(&s->iac_linked);
 	ov__free(s->files);
 	ov__free(s->sources);
 	ov_model__free_indexes(s);
@@ -550,6 +551,9 @@ load_dir(struct ov_snapshot *s, const char *dir, unsigned flags, int depth)
 		} else if (S_ISREG(st.st_mode) && is_input_name(names[i]) &&
 		    !(strcmp(names[i], "manifest.json") == 0 &&
 		    !(flags & OV_LOAD_SYNTAX_ONLY))) {
+			/* A template another one links is expanded there. */
+			if (ov_iac__was_linked(s, path))
+				continue;
 			if ((error = load_file(s, path, flags)) < 0)
 				goto done;
 		}
