@@ -13,6 +13,7 @@
  * What only a deployment knows (reference(), list*(), a parameter without
  * a value...) is an unknown value: rules that read it are indeterminate.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1278,7 +1279,9 @@ nested(struct dep *d, const ov_json *decl, const char *name,
 		return error;
 	if (!inner)
 		n->arm.payload = &n->self;
-	return expand(n);
+	error = expand(n);
+	ov_iac__bicep_close(n->bicep);
+	return error;
 }
 
 /* ---- the template file ------------------------------------------------ */
@@ -1303,10 +1306,33 @@ ov_iac__is_parameters(const ov_json *root)
 	    ci_strstr(schema, "deploymentParameters") != NULL;
 }
 
+/* The only "*.parameters.json" in dir, or NULL. */
+static const char *
+only_parameters_file(struct expander *x, const char *dir)
+{
+	const char *found = NULL;
+	struct dirent *de;
+	size_t n, count = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (n > 16 && ov__streq_ci(de->d_name + n - 16,
+		    ".parameters.json") && count++ == 0)
+			found = ov__arena_printf(&x->scratch, "%s/%s", dir,
+			    de->d_name);
+	}
+	closedir(d);
+	return count == 1 ? found : NULL;
+}
+
 /*
  * The parameters file that goes with the template at path: "x.json" ->
  * "x.parameters.json" (so azuredeploy.json -> azuredeploy.parameters.json,
- * and a .bicepparam compiled next to main.json -> main.parameters.json).
+ * and a .bicepparam compiled next to main.json -> main.parameters.json),
+ * else the only "*.parameters.json" beside it.
  */
 static int
 sibling(struct expander *x, const char *path, ov_json_doc **out,
@@ -1329,7 +1355,14 @@ sibling(struct expander *x, const char *path, ov_json_doc **out,
 	if (ov__read_file(x->ctx, OV_ERRCLASS_INPUT, cand, 64u << 20, &data,
 	    &len) < 0) {
 		ov_error_clear(x->ctx);
-		return 0;
+		if ((cand = only_parameters_file(x, x->main_dir)) == NULL ||
+		    strcmp(cand, path) == 0)
+			return 0;
+		if (ov__read_file(x->ctx, OV_ERRCLASS_INPUT, cand, 64u << 20,
+		    &data, &len) < 0) {
+			ov_error_clear(x->ctx);
+			return 0;
+		}
 	}
 	if (ov_json_parse(&doc, x->ctx, data, len, OV_JSON_LENIENT,
 	    NULL) == 0 && ov_iac__is_parameters(ov_json_doc_root(doc))) {
@@ -1363,6 +1396,7 @@ ov_iac__load_template(struct load_ctx *lc, const ov_json *root)
 	ov__arena_init(&x.scratch, 0, 0);
 	if ((error = ov_iac__lines(s, lc->file, lc->data, lc->len)) < 0)
 		goto done;
+	x.main_dir = dir_of(&x.scratch, lc->path);
 	if ((error = sibling(&x, lc->path, &sib, &sib_path)) < 0)
 		goto done;
 	if (sib != NULL) {
@@ -1371,7 +1405,6 @@ ov_iac__load_template(struct load_ctx *lc, const ov_json *root)
 		    "%s", sib_path)) < 0)
 			goto done;
 	}
-	x.main_dir = dir_of(&x.scratch, lc->path);
 	top.x = &x;
 	top.tmpl = root;
 	top.file = lc->file;
@@ -1395,6 +1428,7 @@ ov_iac__load_template(struct load_ctx *lc, const ov_json *root)
 	    base + 1 : lc->path))) < 0)
 		goto done;
 	error = expand(&top);
+	ov_iac__bicep_close(top.bicep);
 done:
 	ov_iac__cache_free(&x.cache);
 	ov__arena_free(&x.scratch);

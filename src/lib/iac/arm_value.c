@@ -103,6 +103,35 @@ file_tag(const struct dep *d)
 	return d->file + 1 <= UINT16_MAX ? (uint16_t)(d->file + 1) : 0;
 }
 
+/* Where the nodes of a copy go, and the expression unknown ones are. */
+struct place {
+	uint16_t	 file1;		/* file index + 1 */
+	uint64_t	 off;		/* byte offset */
+	const ov_json	*expr;		/* expression string, or NULL */
+};
+
+static void
+place_node(ov_json *n, const ov_json *src, void *p)
+{
+	const struct place *pl = p;
+
+	if (src->reserved == 0 && (src->flags & OV_JSON_F_UNKNOWN) &&
+	    pl->expr != NULL) {
+		n->u.str = pl->expr->u.str;
+		n->len = pl->expr->len;
+	}
+	n->reserved = pl->file1;
+	n->offset = pl->off;
+}
+
+/* A node already placed (by an expression or as written) stays put. */
+static bool
+placed(const ov_json *child, void *p)
+{
+	(void)p;
+	return child->reserved != 0;
+}
+
 /*
  * Copy v into the snapshot's arena.  Nodes that carry no position yet get
  * (file1, off), and unknown ones the expression text they stand for; with
@@ -112,115 +141,29 @@ static const ov_json *
 stamp(struct expander *x, const ov_json *v, uint16_t file1, uint64_t off,
     const ov_json *expr, bool force)
 {
-	struct ov_arena *a = &x->s->arena;
-	ov_json *n;
-	size_t i;
+	struct place pl = { file1, off, expr };
+	struct ov_copy_hooks h = { place_node, placed, &pl };
 
 	if (!force && v->reserved != 0)
 		return v;
-	if ((n = ov__arena_alloc(a, sizeof(*n))) == NULL)
-		return NULL;
-	*n = *v;
-	if (v->reserved == 0 && (v->flags & OV_JSON_F_UNKNOWN) &&
-	    expr != NULL) {
-		n->u.str = expr->u.str;
-		n->len = expr->len;
-	}
-	n->reserved = file1;
-	n->offset = off;
-	switch (v->type) {
-	case OV_JSON_STRING:
-	case OV_JSON_NUMBER:
-		if ((n->u.str = ov__arena_strndup(a, n->u.str, n->len)) ==
-		    NULL)
-			return NULL;
-		break;
-	case OV_JSON_ARRAY: {
-		ov_json *items = ov__arena_calloc(a, v->len + 1,
-		    sizeof(*items));
+	return ov_policy__v_copy(&x->s->arena, v, &h);
+}
 
-		if (items == NULL)
-			return NULL;
-		for (i = 0; i < v->len; i++) {
-			const ov_json *c = stamp(x, &v->u.items[i], file1, off,
-			    expr, false);
-
-			if (c == NULL)
-				return NULL;
-			items[i] = *c;
-		}
-		n->u.items = items;
-		break;
-	}
-	case OV_JSON_OBJECT: {
-		ov_json_member *m = ov__arena_calloc(a, v->len + 1,
-		    sizeof(*m));
-
-		if (m == NULL)
-			return NULL;
-		for (i = 0; i < v->len; i++) {
-			const ov_json *c = stamp(x, &v->u.members[i].value,
-			    file1, off, expr, false);
-
-			if (c == NULL)
-				return NULL;
-			m[i] = v->u.members[i];
-			if ((m[i].key = ov__arena_strndup(a, m[i].key,
-			    m[i].klen)) == NULL)
-				return NULL;
-			m[i].value = *c;
-		}
-		n->u.members = m;
-		break;
-	}
-	default:
-		break;
-	}
-	return n;
+static void
+unplace_node(ov_json *n, const ov_json *src, void *p)
+{
+	(void)src;
+	(void)p;
+	n->reserved = 0;
 }
 
 /* v with no place of its own: the expression that uses it places it. */
 const ov_json *
 ov_iac__unplaced(struct dep *d, const ov_json *v)
 {
-	struct ov_arena *a = &d->x->s->arena;
-	ov_json *n;
-	size_t i;
+	struct ov_copy_hooks h = { unplace_node, NULL, NULL };
 
-	if ((n = ov__arena_alloc(a, sizeof(*n))) == NULL)
-		return NULL;
-	*n = *v;
-	n->reserved = 0;
-	if (v->type == OV_JSON_ARRAY || v->type == OV_JSON_OBJECT) {
-		size_t sz = v->type == OV_JSON_ARRAY ? sizeof(ov_json) :
-		    sizeof(ov_json_member);
-		char *kids = ov__arena_calloc(a, v->len + 1, sz);
-
-		if (kids == NULL)
-			return NULL;
-		for (i = 0; i < v->len; i++) {
-			const ov_json *src = v->type == OV_JSON_ARRAY ?
-			    &v->u.items[i] : &v->u.members[i].value;
-			const ov_json *c = ov_iac__unplaced(d, src);
-
-			if (c == NULL)
-				return NULL;
-			if (v->type == OV_JSON_ARRAY)
-				((ov_json *)(void *)kids)[i] = *c;
-			else {
-				ov_json_member *m = (ov_json_member *)(void *)
-				    kids;
-
-				m[i] = v->u.members[i];
-				m[i].value = *c;
-			}
-		}
-		if (v->type == OV_JSON_ARRAY)
-			n->u.items = (const ov_json *)(void *)kids;
-		else
-			n->u.members = (const ov_json_member *)(void *)kids;
-	}
-	return n;
+	return ov_policy__v_copy(&d->x->s->arena, v, &h);
 }
 
 /* Data that is never evaluated, placed at at. */

@@ -38,7 +38,7 @@ struct ov_iac_bicep {
 	uint32_t	 offset;	/* of the keyword */
 	bool		 module;	/* a module */
 	bool		 existing;	/* `existing`: not deployed */
-	const void	*claimed;	/* the JSON declaration mapped to it */
+	const char	*claimed;	/* the JSON declaration mapped to it */
 	struct bicep_key *keys;		/* keys of the body */
 	size_t		 n_keys, keys_cap;
 };
@@ -50,6 +50,17 @@ struct bicep_src {
 	struct ov_iac_bicep	*decls;		/* in source order */
 	size_t			 n_decls, decls_cap;
 	struct ov_arena		*a;		/* where it lives */
+	/* while mapping (ov_iac__bicep_close releases them) */
+	struct ov_map		 claims;	/* JSON declaration -> decl */
+	struct ov_map		 syms;		/* symbolic name -> decl */
+	struct ov_map		 types;		/* type -> struct type_list */
+	bool			 indexed;	/* the maps are built */
+};
+
+/* The declarations of one type, in source order. */
+struct type_list {
+	size_t	*idx;			/* indexes into decls */
+	size_t	 n;
 };
 
 /* A bracket being scanned. */
@@ -528,30 +539,78 @@ ov_iac__bicep_module(struct ov_arena *a, ov_ctx *ctx,
 	    module_path));
 }
 
+/* Build the look-ups of a source's declarations. */
+static int
+index_decls(struct bicep_src *src)
+{
+	struct type_list *l;
+	size_t i, k;
+
+	for (i = 0; i < src->n_decls; i++) {
+		const struct ov_iac_bicep *b = &src->decls[i];
+		const char *type = b->module ? "module" : b->type;
+
+		if (ov__map_get(&src->syms, b->sym, strlen(b->sym)) == NULL &&
+		    ov__map_put(&src->syms, b->sym, strlen(b->sym),
+		    (void *)(uintptr_t)(i + 1)) < 0)
+			return OV_ENOMEM;
+		if ((l = ov__map_get(&src->types, type, strlen(type))) ==
+		    NULL) {
+			if ((l = ov__arena_calloc(src->a, 1, sizeof(*l))) ==
+			    NULL || ov__map_put(&src->types, type,
+			    strlen(type), l) < 0)
+				return OV_ENOMEM;
+			/* Sized once: count this type's declarations. */
+			for (k = i; k < src->n_decls; k++)
+				l->n += ov__streq_ci(src->decls[k].module ?
+				    "module" : src->decls[k].type, type);
+			if ((l->idx = ov__arena_calloc(src->a, l->n + 1,
+			    sizeof(*l->idx))) == NULL)
+				return OV_ENOMEM;
+			l->n = 0;
+		}
+		l->idx[l->n++] = i;
+	}
+	src->indexed = true;
+	return 0;
+}
+
+static const struct ov_iac_bicep *
+claim(struct bicep_src *src, const char *key, struct ov_iac_bicep *b)
+{
+	if (ov__map_put(&src->claims, key, strlen(key), b) < 0)
+		return NULL;
+	b->claimed = key;
+	return b;
+}
+
 /* The declaration a compiled resource came from; see iac_int.h. */
 const struct ov_iac_bicep *
 ov_iac__bicep_find(struct bicep_src *src, const void *key, const char *sym,
     const char *type, const char *api_version, bool module)
 {
 	struct ov_iac_bicep *b, *first = NULL;
-	size_t i;
+	const struct type_list *l;
+	const struct ov_iac_bicep *got;
+	char k[32];
+	uintptr_t i;
+	size_t j;
 
-	if (src == NULL)
+	if (src == NULL || (!src->indexed && index_decls(src) < 0))
 		return NULL;
-	for (i = 0; i < src->n_decls; i++)
-		if (src->decls[i].claimed == key)
-			return &src->decls[i];
-	for (i = 0; sym != NULL && i < src->n_decls; i++) {
-		b = &src->decls[i];
-		if (b->module == module && ov__streq_ci(b->sym, sym)) {
-			b->claimed = key;
-			return b;
-		}
-	}
-	for (i = 0; i < src->n_decls; i++) {
-		b = &src->decls[i];
-		if (b->claimed != NULL || b->existing || b->module != module ||
-		    (!module && !ov__streq_ci(b->type, type)))
+	snprintf(k, sizeof(k), "%p", key);
+	if ((got = ov__map_get(&src->claims, k, strlen(k))) != NULL)
+		return got;
+	if ((k[0] != '\0') && (key = ov__arena_strdup(src->a, k)) == NULL)
+		return NULL;
+	if (sym != NULL && (i = (uintptr_t)ov__map_get(&src->syms, sym,
+	    strlen(sym))) != 0 && src->decls[i - 1].module == module)
+		return claim(src, key, &src->decls[i - 1]);
+	l = ov__map_get(&src->types, module ? "module" : type,
+	    strlen(module ? "module" : type));
+	for (j = 0; l != NULL && j < l->n; j++) {
+		b = &src->decls[l->idx[j]];
+		if (b->claimed != NULL || b->existing)
 			continue;
 		if (module || api_version == NULL || b->api == NULL ||
 		    ov__streq_ci(b->api, api_version)) {
@@ -561,9 +620,19 @@ ov_iac__bicep_find(struct bicep_src *src, const void *key, const char *sym,
 		if (first == NULL)
 			first = b;
 	}
-	if (first != NULL)
-		first->claimed = key;
-	return first;
+	return first != NULL ? claim(src, key, first) : NULL;
+}
+
+/* Release what mapping needed; the declarations stay for positions. */
+void
+ov_iac__bicep_close(struct bicep_src *src)
+{
+	if (src == NULL)
+		return;
+	ov__map_free(&src->claims);
+	ov__map_free(&src->syms);
+	ov__map_free(&src->types);
+	src->indexed = false;
 }
 
 /* A module declaration's source path. */

@@ -105,6 +105,8 @@ struct bicep_src *ov_iac__bicep_module(struct ov_arena *a, ov_ctx *ctx,
 const struct ov_iac_bicep *ov_iac__bicep_find(struct bicep_src *src,
 	    const void *key, const char *sym, const char *type,
 	    const char *api_version, bool module);
+/* Release what mapping to src needed (not its declarations). */
+void	ov_iac__bicep_close(struct bicep_src *src);
 /* The module path of a module declaration, or NULL. */
 const char *ov_iac__bicep_module_path(const struct ov_iac_bicep *b);
 /*

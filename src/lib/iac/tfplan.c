@@ -62,6 +62,10 @@ struct tf {
 	struct tfres	*res;		/* resources */
 	size_t		 n_res, res_cap;
 	const char	*sub;		/* subscription of the ids */
+	struct ov_map	 by_addr;	/* address -> index + 1 */
+	struct ov_map	 by_id;		/* ARM id -> index + 1 */
+	struct ov_map	 exprs;		/* configuration address (no
+					   instance keys) -> expressions */
 };
 
 static uint16_t
@@ -96,54 +100,21 @@ str_at(struct tf *t, const char *s, const ov_json *at)
 	return n;
 }
 
-/* A copy of a plan value, placed where it is written. */
+static void
+keep_offset(ov_json *n, const ov_json *src, void *p)
+{
+	(void)src;
+	n->reserved = *(const uint16_t *)p;
+}
+
+/* A copy of a plan value (or a table constant), placed where written. */
 static const ov_json *
 copy_at(struct tf *t, const ov_json *v)
 {
-	ov_json *n;
-	size_t i;
+	uint16_t tag = file_tag(t);
+	struct ov_copy_hooks h = { keep_offset, NULL, &tag };
 
-	if ((n = node(t, v->type, v)) == NULL)
-		return NULL;
-	*n = *v;
-	n->reserved = file_tag(t);
-	/* The mapping table's constants do not outlive the load. */
-	if ((v->type == OV_JSON_STRING || v->type == OV_JSON_NUMBER) &&
-	    (n->u.str = ov__arena_strndup(t->a, v->u.str, v->len)) == NULL)
-		return NULL;
-	if (v->type == OV_JSON_ARRAY) {
-		ov_json *it = ov__arena_calloc(t->a, v->len + 1, sizeof(*it));
-
-		if (it == NULL)
-			return NULL;
-		for (i = 0; i < v->len; i++) {
-			const ov_json *c = copy_at(t, &v->u.items[i]);
-
-			if (c == NULL)
-				return NULL;
-			it[i] = *c;
-		}
-		n->u.items = it;
-	} else if (v->type == OV_JSON_OBJECT) {
-		ov_json_member *m = ov__arena_calloc(t->a, v->len + 1,
-		    sizeof(*m));
-
-		if (m == NULL)
-			return NULL;
-		for (i = 0; i < v->len; i++) {
-			const ov_json *c = copy_at(t, &v->u.members[i].value);
-
-			if (c == NULL)
-				return NULL;
-			m[i] = v->u.members[i];
-			m[i].value = *c;
-			if ((m[i].key = ov__arena_strndup(t->a, m[i].key,
-			    m[i].klen)) == NULL)
-				return NULL;
-		}
-		n->u.members = m;
-	}
-	return n;
+	return ov_policy__v_copy(t->a, v, &h);
 }
 
 /* ---- paths ------------------------------------------------------------ */
@@ -197,18 +168,51 @@ marked(const ov_json *mark, const char *path)
 
 /* ---- references to other planned resources ----------------------------- */
 
+/* Index the configuration's resources by address, modules included. */
+static int
+index_config(struct tf *t, const ov_json *mod, const char *prefix, int depth)
+{
+	const ov_json *rs = ov_json_get(mod, "resources");
+	const ov_json *calls = ov_json_get(mod, "module_calls");
+	const char *key;
+	size_t i;
+	int error;
+
+	if (depth > TF_MAX_DEPTH)
+		return 0;
+	for (i = 0; i < ov_json_len(rs); i++) {
+		const ov_json *r = ov_json_at(rs, i);
+		const char *ra = ov_json_string(ov_json_get(r, "address"));
+
+		if (ra == NULL || (key = ov__arena_printf(t->a, "%s%s", prefix,
+		    ra)) == NULL)
+			continue;
+		if (ov__map_get(&t->exprs, key, strlen(key)) == NULL &&
+		    ov__map_put(&t->exprs, key, strlen(key),
+		    (void *)(uintptr_t)ov_json_get(r, "expressions")) < 0)
+			return ov__error_oom(t->s->ctx);
+	}
+	for (i = 0; i < ov_json_len(calls); i++) {
+		const ov_json_member *m = ov_json_member_at(calls, i);
+
+		if ((key = ov__arena_printf(t->a, "%smodule.%s.", prefix,
+		    m->key)) == NULL)
+			return ov__error_oom(t->s->ctx);
+		if ((error = index_config(t, ov_json_get(&m->value, "module"),
+		    key, depth + 1)) < 0)
+			return error;
+	}
+	return 0;
+}
+
 /* The configuration expressions of a resource address (instance keys
  * dropped), or NULL. */
 static const ov_json *
 config_exprs(struct tf *t, const char *address)
 {
 	char key[512];
-	const ov_json *mod = ov_json_get(t->config, "root_module");
-	const char *p = key, *dot;
 	size_t i, j = 0;
-	int depth = 0;
 
-	/* Strip [..] instance keys. */
 	for (i = 0; address[i] != '\0' && j + 1 < sizeof(key); i++) {
 		if (address[i] == '[') {
 			while (address[i] != '\0' && address[i] != ']')
@@ -220,23 +224,17 @@ config_exprs(struct tf *t, const char *address)
 		key[j++] = address[i];
 	}
 	key[j] = '\0';
-	while (strncmp(p, "module.", 7) == 0 && depth++ < TF_MAX_DEPTH) {
-		p += 7;
-		if ((dot = strchr(p, '.')) == NULL)
-			return NULL;
-		mod = ov_json_get(ov_json_getn(ov_json_get(mod, "module_calls"),
-		    p, (size_t)(dot - p)), "module");
-		p = dot + 1;
-	}
-	mod = ov_json_get(mod, "resources");
-	for (i = 0; i < ov_json_len(mod); i++) {
-		const ov_json *r = ov_json_at(mod, i);
-		const char *ra = ov_json_string(ov_json_get(r, "address"));
+	return ov__map_get(&t->exprs, key, j);
+}
 
-		if (ra != NULL && strcmp(ra, p) == 0)
-			return ov_json_get(r, "expressions");
-	}
-	return NULL;
+/* The resource at an address, or NULL. */
+static struct tfres *
+by_address(struct tf *t, const char *address)
+{
+	uintptr_t i = (uintptr_t)ov__map_get(&t->by_addr, address,
+	    strlen(address));
+
+	return i != 0 ? &t->res[i - 1] : NULL;
 }
 
 /* The planned resource a configuration reference names, or NULL. */
@@ -246,7 +244,8 @@ referenced(struct tf *t, const struct tfres *r, const char *attr)
 	const ov_json *refs = ov_json_get(ov_json_get(r->refs, attr),
 	    "references");
 	const char *prefix = "", *dot;
-	size_t i, k, plen;
+	const struct tfres *x;
+	size_t i, plen;
 	char want[512];
 
 	/* References inside a module are relative to it. */
@@ -262,10 +261,8 @@ referenced(struct tf *t, const struct tfres *r, const char *attr)
 			continue;
 		snprintf(want, sizeof(want), "%.*s%.*s", (int)plen, prefix,
 		    (int)(n - 3), ref);
-		for (k = 0; k < t->n_res; k++)
-			if (t->res[k].id != NULL &&
-			    strcmp(t->res[k].address, want) == 0)
-				return &t->res[k];
+		if ((x = by_address(t, want)) != NULL && x->id != NULL)
+			return x;
 	}
 	return NULL;
 }
@@ -1062,70 +1059,112 @@ attr_used(struct tf *t, const ov_json *spec, const char *attr, size_t n)
  * Notes for what the table does not map: per type, the resources of an
  * unmapped type, and the attributes of a mapped one that no entry reads.
  */
+/* What the notes say about one resource type. */
+struct tnote {
+	const struct tfres *first;	/* its first resource */
+	size_t		 count;		/* how many */
+	struct ov_map	 attrs;		/* unmapped attributes seen */
+	const char	**names;	/* them, in order */
+	size_t		 n, cap;
+};
+
+static int
+note_attrs(struct tf *t, struct tnote *tn, const struct tfres *r)
+{
+	const char **grown;
+	size_t k;
+
+	for (k = 0; k < ov_json_len(r->values); k++) {
+		const ov_json_member *m = ov_json_member_at(r->values, k);
+
+		if (attr_used(t, r->spec, m->key, m->klen) ||
+		    ov__map_get(&tn->attrs, m->key, m->klen) != NULL)
+			continue;
+		if (ov__map_put(&tn->attrs, m->key, m->klen,
+		    (void *)(uintptr_t)m->key) < 0)
+			return ov__error_oom(t->s->ctx);
+		if (tn->n == tn->cap) {
+			tn->cap = tn->cap != 0 ? tn->cap * 2 : 16;
+			if ((grown = ov__reallocarray(tn->names, tn->cap,
+			    sizeof(*grown))) == NULL)
+				return ov__error_oom(t->s->ctx);
+			tn->names = grown;
+		}
+		tn->names[tn->n++] = m->key;
+	}
+	return 0;
+}
+
+static int
+note_type(struct tf *t, const struct tnote *tn, struct ov_buf *b)
+{
+	const struct tfres *r = tn->first;
+	unsigned line, column;
+	size_t j;
+	int error = 0;
+
+	ov_iac__pos(t->s, t->lc->file, r->node->offset, &line, &column);
+	if (r->spec == NULL)
+		return ov_iac__note(t->s, t->lc->file, line, column,
+		    "Terraform type %s is not mapped: %zu resource%s not "
+		    "checked", r->tftype, tn->count, tn->count == 1 ? "" : "s");
+	/* In notes of a readable size; none is left out. */
+	ov__buf_clear(b);
+	for (j = 0; j < tn->n && error == 0; j++) {
+		(void)ov__buf_printf(b, "%s%s", b->len > 0 ? ", " : "",
+		    tn->names[j]);
+		if (b->len < 300 && j + 1 < tn->n)
+			continue;
+		error = ov_iac__note(t->s, t->lc->file, line, column,
+		    "Terraform %s: attributes not mapped (not checked): %s",
+		    r->tftype, ov__buf_cstr(b));
+		ov__buf_clear(b);
+	}
+	return error;
+}
+
+/*
+ * Notes for what the table does not map: per type, the resources of an
+ * unmapped type, and the attributes of a mapped one that no entry reads.
+ */
 static int
 notes(struct tf *t)
 {
 	struct ov_buf b = OV_BUF_INIT(1 << 16);
-	const char *seen[512];
-	size_t i, j, k, n_seen;
+	struct ov_map types = OV_MAP_INIT;
+	struct tnote *tn = NULL;
+	size_t i, n = 0;
+	uintptr_t k;
 	int error = 0;
 
+	if (t->n_res > 0 && (tn = ov__calloc(t->n_res, sizeof(*tn))) == NULL)
+		return ov__error_oom(t->s->ctx);
 	for (i = 0; i < t->n_res && error == 0; i++) {
 		const struct tfres *r = &t->res[i];
-		unsigned line, column;
-		size_t count = 0;
 
-		for (j = 0; j < i; j++)
-			if (strcmp(t->res[j].tftype, r->tftype) == 0)
+		k = (uintptr_t)ov__map_get(&types, r->tftype,
+		    strlen(r->tftype));
+		if (k == 0) {
+			tn[n].first = r;
+			if (ov__map_put(&types, r->tftype, strlen(r->tftype),
+			    (void *)(uintptr_t)(n + 1)) < 0) {
+				error = ov__error_oom(t->s->ctx);
 				break;
-		if (j < i)
-			continue;	/* one note per type */
-		for (j = i; j < t->n_res; j++)
-			count += strcmp(t->res[j].tftype, r->tftype) == 0;
-		ov_iac__pos(t->s, t->lc->file, r->node->offset, &line, &column);
-		if (r->spec == NULL) {
-			error = ov_iac__note(t->s, t->lc->file, line, column,
-			    "Terraform type %s is not mapped: %zu resource%s "
-			    "not checked", r->tftype, count, count == 1 ? "" :
-			    "s");
-			continue;
-		}
-		ov__buf_clear(&b);
-		n_seen = 0;
-		/* Attributes of every resource of the type, once each. */
-		for (j = i; j < t->n_res; j++) {
-			const ov_json *v = t->res[j].values;
-
-			if (strcmp(t->res[j].tftype, r->tftype) != 0)
-				continue;
-			for (k = 0; k < ov_json_len(v); k++) {
-				const ov_json_member *m = ov_json_member_at(v,
-				    k);
-				size_t q;
-
-				if (attr_used(t, r->spec, m->key, m->klen))
-					continue;
-				for (q = 0; q < n_seen; q++)
-					if (strcmp(seen[q], m->key) == 0)
-						break;
-				if (q < n_seen)
-					continue;
-				if (n_seen < sizeof(seen) / sizeof(seen[0]))
-					seen[n_seen++] = m->key;
 			}
+			k = ++n;
 		}
-		/* In notes of a readable size; none is left out. */
-		for (j = 0; j < n_seen && error == 0; j++) {
-			(void)ov__buf_printf(&b, "%s%s", b.len > 0 ? ", " : "",
-			    seen[j]);
-			if (b.len < 300 && j + 1 < n_seen)
-				continue;
-			error = ov_iac__note(t->s, t->lc->file, line, column,
-			    "Terraform %s: attributes not mapped (not "
-			    "checked): %s", r->tftype, ov__buf_cstr(&b));
-			ov__buf_clear(&b);
-		}
+		tn[k - 1].count++;
+		if (r->spec != NULL)
+			error = note_attrs(t, &tn[k - 1], r);
 	}
+	for (i = 0; i < n && error == 0; i++)
+		error = note_type(t, &tn[i], &b);
+	for (i = 0; i < n; i++) {
+		ov__map_free(&tn[i].attrs);
+		ov__free(tn[i].names);
+	}
+	ov__free(tn);
+	ov__map_free(&types);
 	ov__buf_free(&b);
 	return error;
 }
@@ -1209,6 +1248,7 @@ ov_iac__load_tfplan(struct load_ctx *lc, const ov_json *root)
 {
 	struct tf t;
 	size_t i, j;
+	uintptr_t k;
 	int error;
 
 	memset(&t, 0, sizeof(t));
@@ -1224,13 +1264,26 @@ ov_iac__load_tfplan(struct load_ctx *lc, const ov_json *root)
 		error = error > 0 ? 0 : error;
 		goto done;
 	}
-	if ((error = collect(&t, root)) < 0)
+	if ((error = collect(&t, root)) < 0 ||
+	    (error = index_config(&t, ov_json_get(t.config, "root_module"), "",
+	    0)) < 0)
 		goto done;
 	for (i = 0; i < t.n_res; i++) {
 		t.res[i].spec = ov_json_get(t.types, t.res[i].tftype);
 		t.res[i].refs = config_exprs(&t, t.res[i].address);
+		if (ov__map_put(&t.by_addr, t.res[i].address,
+		    strlen(t.res[i].address), (void *)(uintptr_t)(i + 1)) < 0) {
+			error = ov__error_oom(t.s->ctx);
+			goto done;
+		}
 	}
 	resolve_ids(&t);
+	for (i = 0; i < t.n_res; i++)
+		if (t.res[i].id != NULL && ov__map_put(&t.by_id, t.res[i].id,
+		    strlen(t.res[i].id), (void *)(uintptr_t)(i + 1)) < 0) {
+			error = ov__error_oom(t.s->ctx);
+			goto done;
+		}
 	/* What each resource sets, associations on their targets. */
 	for (i = 0; i < t.n_res; i++) {
 		struct tfres *r = &t.res[i], *into = r;
@@ -1242,11 +1295,9 @@ ov_iac__load_tfplan(struct load_ctx *lc, const ov_json *root)
 		if (patch != NULL) {
 			const char *target = attr_str(&t, r, patch);
 
-			for (j = 0, into = NULL; target != NULL &&
-			    j < t.n_res; j++)
-				if (t.res[j].id != NULL &&
-				    ov__streq_ci(t.res[j].id, target))
-					into = &t.res[j];
+			k = target != NULL ? (uintptr_t)ov__map_get(&t.by_id,
+			    target, strlen(target)) : 0;
+			into = k != 0 ? &t.res[k - 1] : NULL;
 			if (into == NULL) {
 				unsigned line, column;
 
@@ -1278,12 +1329,12 @@ ov_iac__load_tfplan(struct load_ctx *lc, const ov_json *root)
 			goto done;
 		/* Blocks ARM models as child resources. */
 		for (j = 0; j < ov_json_len(kids); j++) {
-			const ov_json *k = ov_json_at(kids, j);
-			const char *when = ov_json_string(ov_json_get(k,
+			const ov_json *kid = ov_json_at(kids, j);
+			const char *when = ov_json_string(ov_json_get(kid,
 			    "when"));
-			const char *ktype = ov_json_string(ov_json_get(k,
+			const char *ktype = ov_json_string(ov_json_get(kid,
 			    "type"));
-			const char *kname = ov_json_string(ov_json_get(k,
+			const char *kname = ov_json_string(ov_json_get(kid,
 			    "name"));
 			const ov_json *w = when != NULL ? at_path(r->values,
 			    when) : NULL;
@@ -1298,7 +1349,7 @@ ov_iac__load_tfplan(struct load_ctx *lc, const ov_json *root)
 			tmp.as = NULL;
 			tmp.n_as = tmp.as_cap = 0;
 			tmp.id_unknown = false;
-			error = map_entries(&t, r, ov_json_get(k, "map"), "",
+			error = map_entries(&t, r, ov_json_get(kid, "map"), "",
 			    "", &tmp);
 			if (error == 0)
 				error = add_record(&t, &tmp,
@@ -1315,6 +1366,9 @@ done:
 	for (i = 0; i < t.n_res; i++)
 		ov__free(t.res[i].as);
 	ov__free(t.res);
+	ov__map_free(&t.by_addr);
+	ov__map_free(&t.by_id);
+	ov__map_free(&t.exprs);
 	ov_json_doc_free(t.mapdoc);
 	return error;
 }

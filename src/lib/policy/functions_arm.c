@@ -328,21 +328,38 @@ put_type_names(struct evalx *ex, struct ov_buf *b, const ov_json *type,
 	return error < 0 ? OV_ENOMEM : 0;
 }
 
+/* prefix + "/providers/<type>/<names>": argv[0] is the type. */
 static int
-finish_id(struct evalx *ex, struct ov_buf *b, const ov_json **out)
+make_id(struct evalx *ex, const char *prefix, const ov_json **argv,
+    size_t argc, const ov_json **out)
 {
-	*out = ov_policy__v_str(ex->a, ov__buf_cstr(b), b->len);
-	ov__buf_free(b);
-	return *out != NULL ? 0 : OV_ENOMEM;
+	struct ov_buf b = OV_BUF_INIT(1 << 16);
+	int error;
+
+	if (prefix == NULL)
+		return OV_ENOMEM;
+	/* A trailing slash of the prefix would double up. */
+	if ((error = ov__buf_add(&b, prefix, strlen(prefix) -
+	    (*prefix != '\0' && prefix[strlen(prefix) - 1] == '/'))) == 0)
+		error = put_type_names(ex, &b, argc > 0 ? ARG(0) : NULL,
+		    argv + 1, argc > 0 ? argc - 1 : 0);
+	if (error == 0 && (*out = ov_policy__v_str(ex->a, ov__buf_cstr(&b),
+	    b.len)) == NULL)
+		error = OV_ENOMEM;
+	ov__buf_free(&b);
+	return error;
 }
 
-/* The index of the first argument that is a resource type. */
+/*
+ * The index of the first argument that is a resource type, among the
+ * first most + 1; argc when there is none.
+ */
 static size_t
-type_arg(const ov_json **argv, size_t argc)
+type_arg(const ov_json **argv, size_t argc, size_t most)
 {
 	size_t i;
 
-	for (i = 0; i < argc && i < 3; i++)
+	for (i = 0; i < argc && i <= most; i++)
 		if (S(ARG(i)) && strchr(ARG(i)->u.str, '/') != NULL &&
 		    strchr(ARG(i)->u.str, '.') != NULL)
 			return i;
@@ -354,7 +371,6 @@ int
 ov_policy__f_resourceid(struct evalx *ex, const struct expr *e,
     const ov_json **argv, size_t argc, const ov_json **out)
 {
-	struct ov_buf b = OV_BUF_INIT(1 << 16);
 	const struct arm_ctx *c = ex->arm;
 	const char *sub, *rg;
 	size_t t;
@@ -362,29 +378,23 @@ ov_policy__f_resourceid(struct evalx *ex, const struct expr *e,
 
 	if ((error = need_arm(ex, e)) < 0)
 		return error;
-	if ((t = type_arg(argv, argc)) == argc)
+	if ((t = type_arg(argv, argc, 2)) == argc)
 		return ov_policy__fail(ex, "resourceId() needs a resource "
 		    "type");
 	sub = t == 2 ? ov_policy__to_text(ex->a, ARG(0), true) :
 	    c->subscription;
 	rg = t == 2 ? ov_policy__to_text(ex->a, ARG(1), true) : t == 1 ?
 	    ov_policy__to_text(ex->a, ARG(0), true) : c->resource_group;
-	if (c->scope == ARM_SCOPE_TENANT || c->scope == ARM_SCOPE_MG)
-		sub = t == 2 ? sub : NULL;
-	if (c->scope == ARM_SCOPE_SUB && t == 0)
-		rg = NULL;
-	if (sub != NULL)
-		error = ov__buf_printf(&b, "/subscriptions/%s", sub);
-	if (error == 0 && sub != NULL && rg != NULL)
-		error = ov__buf_printf(&b, "/resourceGroups/%s", rg);
-	if (error == 0)
-		error = put_type_names(ex, &b, ARG(t), argv + t + 1,
-		    argc - t - 1);
-	if (error < 0) {
-		ov__buf_free(&b);
-		return error;
-	}
-	return finish_id(ex, &b, out);
+	/* Above a resource group, the id is the deployment's level. */
+	if (t < 2 && (c->scope == ARM_SCOPE_TENANT || c->scope ==
+	    ARM_SCOPE_MG))
+		return make_id(ex, "", argv + t, argc - t, out);
+	if ((c->scope == ARM_SCOPE_SUB && t == 0) || rg == NULL)
+		return make_id(ex, ov__arena_printf(ex->a, "/subscriptions/%s",
+		    sub), argv + t, argc - t, out);
+	return make_id(ex, ov__arena_printf(ex->a,
+	    "/subscriptions/%s/resourceGroups/%s", sub, rg), argv + t,
+	    argc - t, out);
 }
 
 /* subscriptionResourceId([subscriptionId], type, names...) */
@@ -392,25 +402,17 @@ int
 ov_policy__f_subresourceid(struct evalx *ex, const struct expr *e,
     const ov_json **argv, size_t argc, const ov_json **out)
 {
-	struct ov_buf b = OV_BUF_INIT(1 << 16);
 	size_t t;
 	int error;
 
 	if ((error = need_arm(ex, e)) < 0)
 		return error;
-	if ((t = type_arg(argv, argc)) == argc || t > 1)
-		return ov_policy__fail(ex, "subscriptionResourceId() needs a "
-		    "resource type");
-	error = ov__buf_printf(&b, "/subscriptions/%s", t == 1 ?
-	    ov_policy__to_text(ex->a, ARG(0), true) : ex->arm->subscription);
-	if (error == 0)
-		error = put_type_names(ex, &b, ARG(t), argv + t + 1,
-		    argc - t - 1);
-	if (error < 0) {
-		ov__buf_free(&b);
-		return error;
-	}
-	return finish_id(ex, &b, out);
+	if ((t = type_arg(argv, argc, 1)) == argc)
+		return ov_policy__fail(ex, "%s() needs a resource type",
+		    e->name);
+	return make_id(ex, ov__arena_printf(ex->a, "/subscriptions/%s",
+	    t == 1 ? ov_policy__to_text(ex->a, ARG(0), true) :
+	    ex->arm->subscription), argv + t, argc - t, out);
 }
 
 /* tenantResourceId(type, names...) */
@@ -418,16 +420,11 @@ int
 ov_policy__f_tenantresourceid(struct evalx *ex, const struct expr *e,
     const ov_json **argv, size_t argc, const ov_json **out)
 {
-	struct ov_buf b = OV_BUF_INIT(1 << 16);
 	int error;
 
-	if ((error = need_arm(ex, e)) < 0 ||
-	    (error = put_type_names(ex, &b, ARG(0), argv + 1,
-	    argc - 1)) < 0) {
-		ov__buf_free(&b);
+	if ((error = need_arm(ex, e)) < 0)
 		return error;
-	}
-	return finish_id(ex, &b, out);
+	return make_id(ex, "", argv, argc, out);
 }
 
 /* managementGroupResourceId([managementGroupId], type, names...) */
@@ -435,30 +432,22 @@ int
 ov_policy__f_mgresourceid(struct evalx *ex, const struct expr *e,
     const ov_json **argv, size_t argc, const ov_json **out)
 {
-	struct ov_buf b = OV_BUF_INIT(1 << 16);
 	const char *mg;
 	size_t t;
 	int error;
 
 	if ((error = need_arm(ex, e)) < 0)
 		return error;
-	if ((t = type_arg(argv, argc)) == argc || t > 1)
-		return ov_policy__fail(ex, "managementGroupResourceId() needs "
-		    "a resource type");
+	if ((t = type_arg(argv, argc, 1)) == argc)
+		return ov_policy__fail(ex, "%s() needs a resource type",
+		    e->name);
 	mg = t == 1 ? ov_policy__to_text(ex->a, ARG(0), true) :
 	    ex->arm->mgmt_group;
 	if (mg == NULL)
 		RET(unknown(ex->a, "managementGroupResourceId()"));
-	error = ov__buf_printf(&b,
-	    "/providers/Microsoft.Management/managementGroups/%s", mg);
-	if (error == 0)
-		error = put_type_names(ex, &b, ARG(t), argv + t + 1,
-		    argc - t - 1);
-	if (error < 0) {
-		ov__buf_free(&b);
-		return error;
-	}
-	return finish_id(ex, &b, out);
+	return make_id(ex, ov__arena_printf(ex->a,
+	    "/providers/Microsoft.Management/managementGroups/%s", mg),
+	    argv + t, argc - t, out);
 }
 
 /* extensionResourceId(resourceId, type, names...) */
@@ -466,25 +455,14 @@ int
 ov_policy__f_extresourceid(struct evalx *ex, const struct expr *e,
     const ov_json **argv, size_t argc, const ov_json **out)
 {
-	struct ov_buf b = OV_BUF_INIT(1 << 16);
 	int error;
 
 	if ((error = need_arm(ex, e)) < 0)
 		return error;
 	if (!S(ARG(0)))
-		return ov_policy__fail(ex, "extensionResourceId() needs the "
-		    "id of the resource it extends");
-	error = ov__buf_add(&b, ARG(0)->u.str, ARG(0)->len);
-	/* A trailing slash would double up. */
-	if (error == 0 && b.len > 0 && b.ptr[b.len - 1] == '/')
-		b.len--;
-	if (error == 0)
-		error = put_type_names(ex, &b, ARG(1), argv + 2, argc - 2);
-	if (error < 0) {
-		ov__buf_free(&b);
-		return error;
-	}
-	return finish_id(ex, &b, out);
+		return ov_policy__fail(ex, "%s() needs the id of the resource "
+		    "it extends", e->name);
+	return make_id(ex, ARG(0)->u.str, argv + 1, argc - 1, out);
 }
 
 /* ---- values known only at deployment ---------------------------------- */

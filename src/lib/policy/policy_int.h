@@ -81,6 +81,18 @@ int		 ov_policy__parse_json(struct ov_arena *a, ov_ctx *ctx,
 				   is known not to be null (a resource id,
 				   a parameter without a value) */
 
+/* How ov_policy__v_copy() treats nodes (either member may be NULL). */
+struct ov_copy_hooks {
+	/* Adjust a copied node n; src is what it was copied from. */
+	void	(*node)(ov_json *n, const ov_json *src, void *payload);
+	/* True to use a child as it is rather than copy it. */
+	bool	(*share)(const ov_json *child, void *payload);
+	void	*payload;		/* passed to both */
+};
+
+/* A deep copy of v in a (strings and keys too); see value.c. */
+const ov_json	*ov_policy__v_copy(struct ov_arena *a, const ov_json *v,
+		    const struct ov_copy_hooks *hooks);
 /* True when v itself is an unknown value. */
 bool		 ov_policy__is_unknown(const ov_json *v);
 /* The first unknown value in v or anywhere below it, or NULL. */
