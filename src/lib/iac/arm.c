@@ -655,6 +655,107 @@ static int nested(struct dep *d, const ov_json *decl, const char *name,
 static int resources(struct dep *d, const ov_json *list,
     const struct parent *p);
 
+/*
+ * The ARM defaults table (data/iac/arm-defaults.json), read once per
+ * snapshot; NULL when it cannot be read (then nothing is filled in).
+ */
+static const ov_json *
+defaults(struct expander *x)
+{
+	struct ov_snapshot *s = x->s;
+	const char *dir, *path;
+	char *data = NULL;
+	size_t len = 0;
+
+	if (s->iac == NULL && (s->iac = ov__calloc(1, sizeof(*s->iac))) ==
+	    NULL)
+		return NULL;
+	if (!s->iac->defaults_read) {
+		s->iac->defaults_read = true;
+		dir = s->iac->data_dir != NULL ? s->iac->data_dir :
+		    OV_SOURCE_DIR;
+		path = ov__arena_printf(&x->scratch,
+		    "%s/data/iac/arm-defaults.json", dir);
+		if (path != NULL && ov__read_file(x->ctx, OV_ERRCLASS_INPUT,
+		    path, 1u << 20, &data, &len) == 0)
+			(void)ov_json_parse(&s->iac->defaults, x->ctx, data, len,
+			    OV_JSON_STRICT, NULL);
+		ov_error_clear(x->ctx);
+		ov__free(data);
+	}
+	return ov_json_get(ov_json_doc_root(s->iac->defaults), "defaults");
+}
+
+/* Set path (absent) below obj to v, making the objects on the way. */
+static int
+set_absent(struct dep *d, ov_json *obj, const char *path, const ov_json *v,
+    const ov_json *at)
+{
+	struct ov_arena *a = &d->x->s->arena;
+	const char *dot = strchr(path, '.');
+	size_t n = dot != NULL ? (size_t)(dot - path) : strlen(path);
+	ov_json_member *m;
+	ov_json *c;
+
+	if (obj->type != OV_JSON_OBJECT || (obj->flags & OV_JSON_F_UNKNOWN))
+		return 0;
+	if ((c = (ov_json *)(uintptr_t)ov_json_getn(obj, path, n)) != NULL)
+		return dot != NULL ? set_absent(d, c, dot + 1, v, at) : 0;
+	if ((m = ov__arena_calloc(a, obj->len + 2, sizeof(*m))) == NULL)
+		return ov__error_oom(d->x->ctx);
+	if (obj->len > 0)
+		memcpy(m, obj->u.members, obj->len * sizeof(*m));
+	if ((m[obj->len].key = ov__arena_strndup(a, path, n)) == NULL)
+		return ov__error_oom(d->x->ctx);
+	m[obj->len].klen = (uint32_t)n;
+	m[obj->len].khash = ov_json_key_hash(path, n);
+	c = &m[obj->len].value;
+	obj->u.members = m;
+	obj->len++;
+	if (dot == NULL) {
+		/* The service's value, placed at the resource. */
+		*c = *v;
+		c->reserved = at->reserved;
+		c->offset = at->offset;
+		return 0;
+	}
+	memset(c, 0, sizeof(*c));
+	c->type = OV_JSON_OBJECT;
+	c->reserved = at->reserved;
+	c->offset = at->offset;
+	return set_absent(d, c, dot + 1, v, at);
+}
+
+/* Fill in what ARM gives a property the template leaves out. */
+static int
+apply_defaults(struct dep *d, ov_json *body, const char *type,
+    const ov_json *api)
+{
+	const ov_json *list = defaults(d->x), *e;
+	const char *t, *min, *ver = ov_json_string(api);
+	size_t i;
+	int error;
+
+	for (i = 0; i < ov_json_len(list); i++) {
+		e = ov_json_at(list, i);
+		t = ov_json_string(ov_json_get(e, "type"));
+		min = ov_json_string(ov_json_get(e, "minApiVersion"));
+		if (t == NULL || !ov__streq_ci(t, type) ||
+		    ov_json_get(e, "value") == NULL ||
+		    ov_json_string(ov_json_get(e, "path")) == NULL)
+			continue;
+		/* Versions are dates: they order as text. */
+		if (min != NULL && (ver == NULL || ov_policy__is_unknown(api) ||
+		    strncmp(ver, min, strlen(min)) < 0))
+			continue;
+		if ((error = set_absent(d, body, ov_json_string(ov_json_get(e,
+		    "path")), ov_iac__data(d, ov_json_get(e, "value"), body),
+		    body)) < 0)
+			return error;
+	}
+	return 0;
+}
+
 /* Add one expanded resource as a record. */
 static int
 add_record(struct dep *d, const ov_json *decl, const char *sym,
@@ -724,6 +825,8 @@ add_record(struct dep *d, const ov_json *decl, const char *sym,
 	}
 	body->u.members = m;
 	body->len = (uint32_t)n;
+	if ((error = apply_defaults(d, body, type, api)) < 0)
+		return error;
 	src->exists_if = exists_if;
 	src->decl = decl;
 	src->json_file = d->file;

@@ -34,6 +34,8 @@ struct ov_iac_opts {
 	char		 *resource_group;
 	char		 *mgmt_group;
 	char		 *data_dir;	/* where data/iac/ is, or NULL */
+	ov_json_doc	 *defaults;	/* data/iac/arm-defaults.json */
+	bool		  defaults_read; /* tried to read it */
 };
 
 void	ov_iac__opts_free(struct ov_iac_opts *o);

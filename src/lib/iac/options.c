@@ -35,6 +35,7 @@ ov_iac__opts_free(struct ov_iac_opts *o)
 	ov__free(o->resource_group);
 	ov__free(o->mgmt_group);
 	ov__free(o->data_dir);
+	ov_json_doc_free(o->defaults);
 	ov__free(o);
 }
 
