@@ -107,7 +107,7 @@ override_value(struct dep *d, const ov_json *decl, const char *text,
 bad:
 	*out = NULL;
 	return ov_iac__diag(d, decl, "--parameter value '%s' is not a valid "
-	    "%s", text, t);
+	    "%s", is_secure(decl) ? "(secret)" : text, t);
 }
 
 /*
@@ -1329,12 +1329,16 @@ nested(struct dep *d, const ov_json *decl, const char *name,
 			if ((error = read_linked(d, decl, path, false, &tmpl,
 			    &file)) < 0 || tmpl == NULL)
 				return error;
-		} else
+		} else {
+			/* A query may hold a SAS token: never print it. */
+			const char *u = uri != NULL ? ov_iac__text(d,
+			    ov_json_get(link, "uri")) : "(template spec)";
+
 			return ov_iac__note(d->x->s, d->file, line, column,
-			    "linked template %s is not a local file: its "
-			    "resources are not checked", uri != NULL ?
-			    ov_iac__text(d, ov_json_get(link, "uri")) :
-			    "(template spec)");
+			    "linked template %.*s is not a local file: its "
+			    "resources are not checked", (int)strcspn(u, "?"),
+			    u);
+		}
 	}
 	if (ov_json_type_of(tmpl) != OV_JSON_OBJECT)
 		return ov_iac__diag(d, decl, "nested deployment has no "
