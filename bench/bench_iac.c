@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "overvisor/iac.h"
 #include "overvisor/json.h"
 #include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
@@ -86,6 +87,7 @@ int
 main(int argc, char **argv)
 {
 	ov_scan_options so = OV_SCAN_OPTIONS_INIT;
+	ov_iac_options io = OV_IAC_OPTIONS_INIT;
 	ov_scan_result *res = NULL;
 	ov_snapshot *snap = NULL;
 	ov_ctx *ctx = NULL;
@@ -121,6 +123,7 @@ main(int argc, char **argv)
 	c1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
 	/* Expansion: the directory loaded as scan loads it. */
 	if (ov_snapshot_new(&snap, ctx) < 0 ||
+	    ov_snapshot_set_iac(snap, &io) < 0 ||
 	    ov_snapshot_load(snap, argv[1], 0) < 0) {
 		fprintf(stderr, "bench_iac: %s\n", ov_error_last(ctx)->message);
 		return 1;

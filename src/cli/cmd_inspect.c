@@ -173,6 +173,7 @@ cmd_inspect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	ov_iac_options io = OV_IAC_OPTIONS_INIT;
 	ov_snapshot *snap = NULL;
 	ov_ctx *ctx = NULL;
 	bool json = false;
@@ -203,7 +204,9 @@ cmd_inspect(int argc, char **argv)
 		return cli_usage_error("inspect", "no input PATH given");
 	if ((status = cli_ctx_new(&ctx)) != 0)
 		return status;
-	if (ov_snapshot_new(&snap, ctx) < 0) {
+	io.data_dir = cli_data_dir();
+	if (ov_snapshot_new(&snap, ctx) < 0 ||
+	    ov_snapshot_set_iac(snap, &io) < 0) {
 		status = cli_error_ctx(ctx);
 		goto done;
 	}

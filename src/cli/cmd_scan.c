@@ -264,6 +264,7 @@ cmd_scan(int argc, char **argv)
 	}
 	io.parameter_files = pfiles;
 	io.parameters = params;
+	io.data_dir = cli_data_dir();
 	if ((error = ov_snapshot_set_iac(snap, &io)) < 0) {
 		status = error == OV_EIO || ov_error_last(ctx)->klass ==
 		    OV_ERRCLASS_INPUT ? cli_error_ctx(ctx) : CLI_EXIT_USAGE;

@@ -41,6 +41,7 @@ result_cb(const ov_policy_result *r, void *payload)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const ov_iac_options opts = OV_IAC_OPTIONS_INIT;
 	ov_policy_set *set = NULL;
 	ov_snapshot *s = NULL;
 	ov_ctx *ctx = NULL;
@@ -50,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > (1u << 20) || ov_ctx_new(&ctx) < 0)
 		return 0;
 	ov_ctx_set_now(ctx, 1768435200);
-	if (ov_snapshot_new(&s, ctx) < 0)
+	if (ov_snapshot_new(&s, ctx) < 0 || ov_snapshot_set_iac(s, &opts) < 0)
 		goto done;
 	ov_snapshot_load_buffer(s, "/nonexistent/overvisor-fuzz/t.json",
 	    (const char *)data, size, 0);

@@ -159,12 +159,13 @@ static ov_snapshot *
 iac_load(ov_ctx *ctx, const char *root, const char *const *paths, size_t n,
     const ov_iac_options *opts)
 {
+	static const ov_iac_options defaults = OV_IAC_OPTIONS_INIT;
 	ov_snapshot *s = NULL;
 	size_t i;
 
 	assert_int_equal(ov_snapshot_new(&s, ctx), 0);
-	if (opts != NULL)
-		assert_int_equal(ov_snapshot_set_iac(s, opts), 0);
+	assert_int_equal(ov_snapshot_set_iac(s, opts != NULL ? opts :
+	    &defaults), 0);
 	for (i = 0; i < n; i++)
 		assert_int_equal(ov_snapshot_load(s, ov_test_path(root,
 		    paths[i]), 0), 0);

@@ -81,11 +81,12 @@ static ov_ctx *g_ctx;
 static ov_snapshot *
 load_text(const char *name, const char *json, const ov_iac_options *opts)
 {
+	static const ov_iac_options defaults = OV_IAC_OPTIONS_INIT;
 	ov_snapshot *s = NULL;
 
 	assert_int_equal(ov_snapshot_new(&s, g_ctx), 0);
-	if (opts != NULL)
-		assert_int_equal(ov_snapshot_set_iac(s, opts), 0);
+	assert_int_equal(ov_snapshot_set_iac(s, opts != NULL ? opts :
+	    &defaults), 0);
 	assert_int_equal(ov_snapshot_load_buffer(s, name, json, strlen(json),
 	    0), 0);
 	return s;

@@ -42,12 +42,14 @@ struct walk {
 static void
 one(struct walk *w, const char *dir)
 {
+	static const ov_iac_options defaults = OV_IAC_OPTIONS_INIT;
 	ov_snapshot *s = NULL;
 	ov_diag_info d;
 	ov_file_info fi;
 	size_t i, j;
 
 	assert_int_equal(ov_snapshot_new(&s, w->ctx), 0);
+	assert_int_equal(ov_snapshot_set_iac(s, &defaults), 0);
 	assert_int_equal(ov_snapshot_load(s, ov_test_path(dir,
 	    "azuredeploy.json"), 0), 0);
 	w->templates++;

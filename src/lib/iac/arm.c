@@ -830,9 +830,11 @@ add_record(struct dep *d, const ov_json *decl, const char *sym,
 	src->exists_if = exists_if;
 	src->decl = decl;
 	src->json_file = d->file;
+	/* Bicep names a loop's copy after the resource's symbol. */
 	if (d->bicep != NULL)
-		src->bicep = ov_iac__bicep_find(d->bicep, decl, sym, type,
-		    ov_json_string(api), false);
+		src->bicep = ov_iac__bicep_find(d->bicep, decl, sym != NULL ?
+		    sym : ov_json_string(ov_json_get(ov_json_get(decl, "copy"),
+		    "name")), type, ov_json_string(api), false);
 	memset(&init, 0, sizeof(init));
 	init.body = body;
 	init.id = id;
@@ -1397,20 +1399,16 @@ nested(struct dep *d, const ov_json *decl, const char *name,
 bool
 ov_iac__is_template(const ov_json *root)
 {
-	const char *schema = ov_json_string(ov_json_get(root, "$schema"));
-
-	return schema != NULL && ov_json_get(root, "resources") != NULL &&
-	    ci_strstr(schema, "deploymentTemplate") != NULL;
+	return ov_json_get(root, "resources") != NULL &&
+	    ov_snap__schema_is(root, "deploymentTemplate");
 }
 
 /* True for a deployment parameters file. */
 bool
 ov_iac__is_parameters(const ov_json *root)
 {
-	const char *schema = ov_json_string(ov_json_get(root, "$schema"));
-
-	return schema != NULL && ov_json_get(root, "parameters") != NULL &&
-	    ci_strstr(schema, "deploymentParameters") != NULL;
+	return ov_json_get(root, "parameters") != NULL &&
+	    ov_snap__schema_is(root, "deploymentParameters");
 }
 
 /* The only "*.parameters.json" in dir, or NULL. */

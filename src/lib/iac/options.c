@@ -153,6 +153,14 @@ read_params_file(ov_ctx *ctx, struct ov_iac_opts *o, const char *path)
 	return 0;
 }
 
+static const struct ov_iac_ops iac_ops = {
+	ov_iac__load_template,
+	ov_iac__load_tfplan,
+	ov_iac__was_linked,
+	ov_iac__locate,
+	ov_iac__opts_free
+};
+
 /* Set the template options of a snapshot. */
 int
 ov_snapshot_set_iac(ov_snapshot *s, const ov_iac_options *opts)
@@ -204,8 +212,10 @@ ov_snapshot_set_iac(ov_snapshot *s, const ov_iac_options *opts)
 		error = ov__error_oom(s->ctx);
 	if (error < 0)
 		goto fail;
-	ov_iac__opts_free(s->iac);
+	if (s->iac_ops != NULL)
+		s->iac_ops->free_opts(s->iac);
 	s->iac = o;
+	s->iac_ops = &iac_ops;
 	return 0;
 fail:
 	ov_iac__opts_free(o);

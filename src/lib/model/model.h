@@ -62,6 +62,33 @@ struct ov_iac_src {
 						   per resource and file */
 };
 
+struct load_ctx;
+struct ov_iac_opts;
+struct ov_snapshot;
+struct ov_record;
+
+/*
+ * What lib/iac adds to a snapshot, installed by ov_snapshot_set_iac():
+ * the loaders that expand templates and map plans, and where findings on
+ * their records belong.  Lower modules (the loader, the policy engine)
+ * reach lib/iac only through it.  Without it templates and plans are
+ * recognised and hold no records.
+ */
+struct ov_iac_ops {
+	/* Expand an ARM template, map a Terraform plan (loaded through lc). */
+	int	(*load_template)(struct load_ctx *lc, const ov_json *root);
+	int	(*load_plan)(struct load_ctx *lc, const ov_json *root);
+	/* True when path was read already as a linked template. */
+	bool	(*was_linked)(const struct ov_snapshot *s, const char *path);
+	/* The file, line and column a finding on r (at path, decided by
+	 * node) is reported at. */
+	void	(*locate)(const struct ov_snapshot *s, const struct ov_record *r,
+		    const char *path, const ov_json *node, const char **file,
+		    unsigned *line, unsigned *column);
+	/* Release the options. */
+	void	(*free_opts)(struct ov_iac_opts *o);
+};
+
 /* One record.  Every string is owned by the snapshot. */
 struct ov_record {
 	const char	*id;		/* ARM id or a stable synthetic id */
@@ -156,6 +183,7 @@ struct ov_snapshot {
 						   record type */
 	struct ov_iac_opts	 *iac;		/* template parameters and
 						   scope, or NULL */
+	const struct ov_iac_ops	 *iac_ops;	/* lib/iac, or NULL */
 	size_t			  n_iac_records; /* records from templates and
 						   plans */
 	struct ov_map		  iac_ids;	/* "<file>|<id>" -> record */

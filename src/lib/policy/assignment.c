@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iac/iac_int.h"
 #include "model/model.h"
 #include "policy/policy_int.h"
 #include "util/alloc.h"
@@ -1026,8 +1025,9 @@ ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
 	if (rec->iac != NULL) {
 		/* A template's finding goes where the template says it. */
 		res.iac = true;
-		ov_iac__locate(w->snap, rec, pr.path, pr.node, &res.location,
-		    &res.line, &res.column);
+		if (w->snap->iac_ops != NULL)
+			w->snap->iac_ops->locate(w->snap, rec, pr.path, pr.node,
+			    &res.location, &res.line, &res.column);
 	}
 	if (w->whatif) {
 		res.effect = OV_EFFECT_DENY;

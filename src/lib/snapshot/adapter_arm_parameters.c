@@ -4,12 +4,13 @@
  * .bicepparam): they hold no records of their own; lib/iac applies them to
  * the template they sit next to, or to every template with --parameters.
  */
-#include "lib/iac/iac_int.h"
+#include "lib/snapshot/snapshot_int.h"
 
 static bool
 detect(const ov_json *root)
 {
-	return ov_iac__is_parameters(root);
+	return ov_json_get(root, "parameters") != NULL &&
+	    ov_snap__schema_is(root, "deploymentParameters");
 }
 
 static int

@@ -1,20 +1,42 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ARM deployment templates (and compiled Bicep, which is one): expanded
- * into the resources a deployment would create, by lib/iac.
+ * ARM deployment templates (and compiled Bicep, which is one): recognised
+ * by their $schema and expanded into the resources a deployment would
+ * create by lib/iac, when ov_snapshot_set_iac() installed it.
  */
-#include "lib/iac/iac_int.h"
+#include <string.h>
+
+#include "lib/snapshot/snapshot_int.h"
+#include "util/hash.h"
+
+/* True when a $schema names one of the given schema files. */
+bool
+ov_snap__schema_is(const ov_json *root, const char *what)
+{
+	const char *schema = ov_json_string(ov_json_get(root, "$schema"));
+	size_t n = strlen(what), left;
+
+	if (schema == NULL)
+		return false;
+	for (left = strlen(schema); left >= n; schema++, left--)
+		if (ov__eq_ci(schema, n, what, n))
+			return true;
+	return false;
+}
 
 static bool
 detect(const ov_json *root)
 {
-	return ov_iac__is_template(root);
+	return ov_json_get(root, "resources") != NULL &&
+	    ov_snap__schema_is(root, "deploymentTemplate");
 }
 
 static int
 load(struct load_ctx *lc, const ov_json *root)
 {
-	return ov_iac__load_template(lc, root);
+	if (lc->s->iac_ops == NULL)
+		return 0;
+	return lc->s->iac_ops->load_template(lc, root);
 }
 
 const struct ov_adapter ov_adapter_arm_template = {

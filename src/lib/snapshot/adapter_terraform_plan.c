@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Terraform plan JSON (`terraform show -json plan.out`): the planned
- * azurerm resources mapped to ARM-shaped records by lib/iac.
+ * azurerm resources mapped to ARM-shaped records by lib/iac, when
+ * ov_snapshot_set_iac() installed it.
  */
-#include "lib/iac/iac_int.h"
+#include "lib/snapshot/snapshot_int.h"
 
 static bool
 detect(const ov_json *root)
@@ -16,7 +17,9 @@ detect(const ov_json *root)
 static int
 load(struct load_ctx *lc, const ov_json *root)
 {
-	return ov_iac__load_tfplan(lc, root);
+	if (lc->s->iac_ops == NULL)
+		return 0;
+	return lc->s->iac_ops->load_plan(lc, root);
 }
 
 const struct ov_adapter ov_adapter_terraform_plan = {

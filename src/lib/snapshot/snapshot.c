@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lib/iac/iac_int.h"
 #include "lib/snapshot/snapshot_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -61,7 +60,8 @@ ov_snapshot_free(ov_snapshot *s)
 		ov__free(s->files[i].notes);
 		ov__free(s->files[i].lines);
 	}
-	ov_iac__opts_free(s->iac);
+	if (s->iac_ops != NULL)
+		s->iac_ops->free_opts(s->iac);
 	ov__map_free(&s->iac_linked);
 	ov__free(s->files);
 	ov__free(s->sources);
@@ -552,7 +552,8 @@ load_dir(struct ov_snapshot *s, const char *dir, unsigned flags, int depth)
 		    !(strcmp(names[i], "manifest.json") == 0 &&
 		    !(flags & OV_LOAD_SYNTAX_ONLY))) {
 			/* A template another one links is expanded there. */
-			if (ov_iac__was_linked(s, path))
+			if (s->iac_ops != NULL &&
+			    s->iac_ops->was_linked(s, path))
 				continue;
 			if ((error = load_file(s, path, flags)) < 0)
 				goto done;
