@@ -903,6 +903,35 @@ ov_policy__f_higher(struct evalx *ex, const struct expr *e,
 	return hof_filter_map(ex, e, in, &l, strcmp(name, "map") == 0, out);
 }
 
+/*
+ * Check that arr is an array of type items and add up their lengths;
+ * 1 (with *out the unknown) when an item is known only at deployment.
+ */
+static int
+items_of(struct evalx *ex, const struct expr *e, const ov_json *arr,
+    ov_json_type type, size_t *total, const ov_json **out)
+{
+	size_t i;
+
+	if (!A(arr))
+		return ov_policy__fail(ex, "%s() expects an array", e->name);
+	for (i = 0; i < arr->len; i++) {
+		const ov_json *x = &arr->u.items[i];
+
+		if (ov_policy__is_unknown(x)) {
+			if ((*out = ov_policy__unknown_as(ex->a, x,
+			    true)) == NULL)
+				return OV_ENOMEM;
+			return 1;
+		}
+		if (x->type != type)
+			return ov_policy__fail(ex, "%s() expects %s", e->name,
+			    type == OV_JSON_ARRAY ? "arrays" : "objects");
+		*total += x->len;
+	}
+	return 0;
+}
+
 /* flatten(arrayOfArrays) */
 int
 ov_policy__f_flatten(struct evalx *ex, const struct expr *e,
@@ -910,19 +939,10 @@ ov_policy__f_flatten(struct evalx *ex, const struct expr *e,
 {
 	const ov_json **items;
 	size_t i, j, n = 0, total = 0;
+	int error;
 
-	if (!A(ARG(0)))
-		return ov_policy__fail(ex, "%s() expects an array", e->name);
-	for (i = 0; i < ARG(0)->len; i++) {
-		const ov_json *x = &ARG(0)->u.items[i];
-
-		if (ov_policy__is_unknown(x))
-			RET(ov_policy__unknown_as(ex->a, x, true));
-		if (!A(x))
-			return ov_policy__fail(ex, "%s() expects an array of "
-			    "arrays", e->name);
-		total += x->len;
-	}
+	if ((error = items_of(ex, e, ARG(0), OV_JSON_ARRAY, &total, out)) != 0)
+		return error > 0 ? 0 : error;
 	if ((items = ov__arena_calloc(ex->a, total + 1, sizeof(*items))) ==
 	    NULL)
 		return OV_ENOMEM;
@@ -940,19 +960,11 @@ ov_policy__f_shallowmerge(struct evalx *ex, const struct expr *e,
 	const char **keys;
 	const ov_json **vals;
 	size_t i, j, n = 0, total = 0;
+	int error;
 
-	if (!A(ARG(0)))
-		return ov_policy__fail(ex, "%s() expects an array", e->name);
-	for (i = 0; i < ARG(0)->len; i++) {
-		const ov_json *x = &ARG(0)->u.items[i];
-
-		if (ov_policy__is_unknown(x))
-			RET(ov_policy__unknown_as(ex->a, x, true));
-		if (!O(x))
-			return ov_policy__fail(ex, "%s() expects objects",
-			    e->name);
-		total += x->len;
-	}
+	if ((error = items_of(ex, e, ARG(0), OV_JSON_OBJECT, &total,
+	    out)) != 0)
+		return error > 0 ? 0 : error;
 	keys = ov__arena_calloc(ex->a, total + 1, sizeof(*keys));
 	vals = ov__arena_calloc(ex->a, total + 1, sizeof(*vals));
 	if (keys == NULL || vals == NULL)
