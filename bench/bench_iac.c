@@ -9,12 +9,10 @@
  * record and finding counts and the peak RSS.
  *   bench_iac DIR
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "overvisor/iac.h"
@@ -22,12 +20,8 @@
 #include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/file.h"
-
-struct files {
-	char	**paths;	/* template and parameter files */
-	size_t	  n, cap;
-};
 
 static double
 now_s(clockid_t c)
@@ -38,51 +32,6 @@ now_s(clockid_t c)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-add(struct files *f, const char *path)
-{
-	if (f->n == f->cap) {
-		f->cap = f->cap != 0 ? f->cap * 2 : 512;
-		f->paths = ov__reallocarray(f->paths, f->cap,
-		    sizeof(*f->paths));
-		if (f->paths == NULL) {
-			fprintf(stderr, "bench_iac: out of memory\n");
-			exit(1);
-		}
-	}
-	if ((f->paths[f->n++] = ov__strdup(path)) == NULL) {
-		fprintf(stderr, "bench_iac: out of memory\n");
-		exit(1);
-	}
-}
-
-/* The .json files under dir, recursively. */
-static void
-walk(struct files *f, const char *dir)
-{
-	struct dirent *de;
-	struct stat st;
-	char path[4096];
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		size_t n = strlen(de->d_name);
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			walk(f, path);
-		else if (n > 5 && strcmp(de->d_name + n - 5, ".json") == 0)
-			add(f, path);
-	}
-	closedir(d);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -91,7 +40,9 @@ main(int argc, char **argv)
 	ov_scan_result *res = NULL;
 	ov_snapshot *snap = NULL;
 	ov_ctx *ctx = NULL;
-	struct files f = { NULL, 0, 0 };
+	struct ov_arena a;
+	char **paths = NULL;
+	size_t n = 0;
 	struct rusage ru;
 	double w0, c0, w1, c1, w2, c2, w3, c3;
 	size_t i, bytes = 0, bad = 0;
@@ -102,16 +53,20 @@ main(int argc, char **argv)
 	}
 	if (ov_ctx_new(&ctx) < 0)
 		return 1;
-	walk(&f, argv[1]);
+	ov__arena_init(&a, 0, 0);
+	if (ov__list_files(ctx, &a, argv[1], ".json", &paths, &n) < 0) {
+		fprintf(stderr, "bench_iac: %s\n", ov_error_last(ctx)->message);
+		return 1;
+	}
 	/* The floor: read and parse every file. */
 	w0 = now_s(CLOCK_MONOTONIC);
 	c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
-	for (i = 0; i < f.n; i++) {
+	for (i = 0; i < n; i++) {
 		ov_json_doc *doc = NULL;
 		char *data = NULL;
 		size_t len = 0;
 
-		if (ov__read_file(ctx, OV_ERRCLASS_INPUT, f.paths[i], 1u << 26,
+		if (ov__read_file(ctx, OV_ERRCLASS_INPUT, paths[i], 1u << 26,
 		    &data, &len) < 0 || ov_json_parse(&doc, ctx, data, len,
 		    OV_JSON_LENIENT, NULL) < 0)
 			bad++;
@@ -138,7 +93,7 @@ main(int argc, char **argv)
 	w3 = now_s(CLOCK_MONOTONIC);
 	c3 = now_s(CLOCK_PROCESS_CPUTIME_ID);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("files: %zu (%zu bytes, %zu unreadable)\n", f.n, bytes, bad);
+	printf("files: %zu (%zu bytes, %zu unreadable)\n", n, bytes, bad);
 	printf("parse only: %.3f s (cpu %.3f s)\n", w1 - w0, c1 - c0);
 	printf("expand: %.3f s (cpu %.3f s), records: %zu, input errors: "
 	    "%zu\n", w2 - w1, c2 - c1, ov_snapshot_count(snap),
@@ -150,9 +105,7 @@ main(int argc, char **argv)
 	printf("peak RSS: %ld MiB\n", ru.ru_maxrss / 1024);
 	ov_scan_result_free(res);
 	ov_snapshot_free(snap);
-	for (i = 0; i < f.n; i++)
-		ov__free(f.paths[i]);
-	ov__free(f.paths);
+	ov__arena_free(&a);
 	ov_ctx_free(ctx);
 	return 0;
 }

@@ -59,27 +59,6 @@ date(int64_t t, char *buf, size_t size)
 }
 
 static void
-json_str(FILE *f, const char *s)
-{
-	if (s == NULL) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void
 csv_str(FILE *f, const char *s)
 {
 	if (s == NULL)
@@ -136,27 +115,27 @@ print_finding(const ov_store_finding *x, void *payload)
 	case FMT_JSON:
 		fputs(o->n == 0 ? "[\n  {" : ",\n  {", f);
 		fputs("\"fingerprint\": ", f);
-		json_str(f, x->fingerprint);
+		ov_json_fput_string(x->fingerprint, f);
 		fputs(", \"state\": ", f);
-		json_str(f, x->state);
+		ov_json_fput_string(x->state, f);
 		fputs(", \"severity\": ", f);
-		json_str(f, ov_severity_name(x->severity));
+		ov_json_fput_string(ov_severity_name(x->severity), f);
 		fputs(", \"rule\": ", f);
-		json_str(f, x->rule);
+		ov_json_fput_string(x->rule, f);
 		fputs(", \"title\": ", f);
-		json_str(f, x->title);
+		ov_json_fput_string(x->title, f);
 		fputs(", \"resourceId\": ", f);
-		json_str(f, x->resource_id);
+		ov_json_fput_string(x->resource_id, f);
 		fputs(", \"resourceType\": ", f);
-		json_str(f, x->resource_type);
+		ov_json_fput_string(x->resource_type, f);
 		fputs(", \"tenant\": ", f);
-		json_str(f, x->tenant);
+		ov_json_fput_string(x->tenant, f);
 		fputs(", \"owner\": ", f);
-		json_str(f, x->owner);
+		ov_json_fput_string(x->owner, f);
 		fputs(", \"accountable\": ", f);
-		json_str(f, x->accountable);
+		ov_json_fput_string(x->accountable, f);
 		fputs(", \"duty\": ", f);
-		json_str(f, x->duty);
+		ov_json_fput_string(x->duty, f);
 		fputs(", \"firstSeen\": ", f);
 		json_time(f, x->first_seen);
 		fputs(", \"lastSeen\": ", f);
@@ -395,17 +374,17 @@ print_exception(const ov_store_exception *e, void *payload)
 	if (o->fmt == FMT_JSON) {
 		fputs(o->n == 0 ? "[\n  {\"kind\": " : ",\n  {\"kind\": ",
 		    stdout);
-		json_str(stdout, e->kind);
+		ov_json_fput_string(e->kind, stdout);
 		fputs(", \"rule\": ", stdout);
-		json_str(stdout, e->rule);
+		ov_json_fput_string(e->rule, stdout);
 		fputs(", \"resource\": ", stdout);
-		json_str(stdout, e->resource);
+		ov_json_fput_string(e->resource, stdout);
 		fputs(", \"justification\": ", stdout);
-		json_str(stdout, e->justification);
+		ov_json_fput_string(e->justification, stdout);
 		fputs(", \"approver\": ", stdout);
-		json_str(stdout, e->approver);
+		ov_json_fput_string(e->approver, stdout);
 		fputs(", \"ticket\": ", stdout);
-		json_str(stdout, e->ticket);
+		ov_json_fput_string(e->ticket, stdout);
 		fputs(", \"expires\": ", stdout);
 		json_time(stdout, e->expires);
 		printf(", \"expired\": %s}", e->expired ? "true" : "false");

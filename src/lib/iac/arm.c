@@ -13,7 +13,6 @@
  * What only a deployment knows (reference(), list*(), a parameter without
  * a value...) is an unknown value: rules that read it are indeterminate.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1411,28 +1410,6 @@ ov_iac__is_parameters(const ov_json *root)
 	    ov_snap__schema_is(root, "deploymentParameters");
 }
 
-/* The only "*.parameters.json" in dir, or NULL. */
-static const char *
-only_parameters_file(struct expander *x, const char *dir)
-{
-	const char *found = NULL;
-	struct dirent *de;
-	size_t n, count = 0;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return NULL;
-	while ((de = readdir(d)) != NULL) {
-		n = strlen(de->d_name);
-		if (n > 16 && ov__streq_ci(de->d_name + n - 16,
-		    ".parameters.json") && count++ == 0)
-			found = ov__arena_printf(&x->scratch, "%s/%s", dir,
-			    de->d_name);
-	}
-	closedir(d);
-	return count == 1 ? found : NULL;
-}
-
 /*
  * The parameters file that goes with the template at path: "x.json" ->
  * "x.parameters.json" (so azuredeploy.json -> azuredeploy.parameters.json,
@@ -1460,7 +1437,8 @@ sibling(struct expander *x, const char *path, ov_json_doc **out,
 	if (ov__read_file(x->ctx, OV_ERRCLASS_INPUT, cand, 64u << 20, &data,
 	    &len) < 0) {
 		ov_error_clear(x->ctx);
-		if ((cand = only_parameters_file(x, x->main_dir)) == NULL ||
+		if ((cand = ov_iac__only_file(&x->scratch, x->ctx,
+		    x->main_dir, ".parameters.json", true)) == NULL ||
 		    strcmp(cand, path) == 0)
 			return 0;
 		if (ov__read_file(x->ctx, OV_ERRCLASS_INPUT, cand, 64u << 20,

@@ -11,7 +11,6 @@
  * the declaration, or at the property when the source writes it.  Nothing
  * found, nothing mapped: the finding stays at the JSON.
  */
-#include <dirent.h>
 #include <string.h>
 
 #include "lib/iac/iac_int.h"
@@ -499,9 +498,6 @@ ov_iac__bicep_open(struct ov_arena *a, ov_ctx *ctx, const char *json_path)
 	    (size_t)(slash - json_path)) : ".";
 	const char *cand, *only = NULL;
 	struct bicep_src *src;
-	struct dirent *de;
-	size_t count = 0;
-	DIR *dd;
 
 	if (dir == NULL)
 		return NULL;
@@ -513,13 +509,8 @@ ov_iac__bicep_open(struct ov_arena *a, ov_ctx *ctx, const char *json_path)
 	if ((cand = ov__arena_printf(a, "%s/main.bicep", dir)) != NULL &&
 	    (src = load(a, ctx, cand)) != NULL)
 		return src;
-	if ((dd = opendir(dir)) == NULL)
-		return NULL;
-	while ((de = readdir(dd)) != NULL)
-		if (has_suffix(de->d_name, ".bicep") && count++ == 0)
-			only = ov__arena_printf(a, "%s/%s", dir, de->d_name);
-	closedir(dd);
-	return count == 1 && only != NULL ? load(a, ctx, only) : NULL;
+	only = ov_iac__only_file(a, ctx, dir, ".bicep", false);
+	return only != NULL ? load(a, ctx, only) : NULL;
 }
 
 /* The source of a local module of src. */

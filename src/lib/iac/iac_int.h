@@ -81,6 +81,12 @@ bool	ov_iac__was_linked(const struct ov_snapshot *s, const char *path);
 /* Add a file to the snapshot's table (a linked template). */
 int	ov_iac__add_file(struct ov_snapshot *s, const char *path,
 	    const char *format, uint32_t *out);
+/*
+ * The path (in a) of the only regular file in dir, not below it, whose
+ * name ends in suffix (ASCII case ignored when ci), or NULL.
+ */
+const char *ov_iac__only_file(struct ov_arena *a, ov_ctx *ctx,
+	    const char *dir, const char *suffix, bool ci);
 
 /* ---- Bicep (bicep.c) -------------------------------------------------- */
 

@@ -13,6 +13,8 @@
 #include "lib/iac/iac_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
+#include "util/hash.h"
 
 /* Remember where file's lines start. */
 int
@@ -213,6 +215,43 @@ ov_iac__add_file(struct ov_snapshot *s, const char *path, const char *format,
 		return error;
 	s->files[*out].format = format;
 	return 0;
+}
+
+struct only_file {
+	struct ov_arena	*a;		/* where the path goes */
+	const char	*suffix;	/* wanted name ending */
+	bool		 ci;		/* ignoring ASCII case */
+	const char	*found;		/* the first match */
+	size_t		 count;		/* matches */
+};
+
+static int
+only_cb(const char *path, const char *name, int kind, void *payload)
+{
+	struct only_file *o = payload;
+	size_t n = strlen(name), k = strlen(o->suffix);
+
+	if (kind != OV_WALK_FILE || n <= k || !(o->ci ?
+	    ov__streq_ci(name + n - k, o->suffix) :
+	    strcmp(name + n - k, o->suffix) == 0))
+		return 0;
+	if (o->count++ == 0)
+		o->found = ov__arena_strdup(o->a, path);
+	return 0;
+}
+
+/* The only file in dir with a suffix; see iac_int.h. */
+const char *
+ov_iac__only_file(struct ov_arena *a, ov_ctx *ctx, const char *dir,
+    const char *suffix, bool ci)
+{
+	struct only_file o = { a, suffix, ci, NULL, 0 };
+
+	if (ov__walk_dir(ctx, OV_ERRCLASS_INPUT, dir, 0, only_cb, &o) < 0) {
+		ov_error_clear(ctx);
+		return NULL;
+	}
+	return o.count == 1 ? o.found : NULL;
 }
 
 /* One note of one file. */

@@ -212,6 +212,12 @@ ov_owner ov_contract__owner(const struct ov_contract *c, const char *duty);
  */
 bool	ov_contract__flow_forbidden(const struct ov_contract *c,
 	    const char *from, const char *to);
+/*
+ * The layer a duty works in, for findings about the duty itself (an
+ * accountability gap, a lapsed exception) that name no resource layer;
+ * OV_LAYER_UNKNOWN for a custom duty.
+ */
+ov_layer ov_contract__duty_layer(const char *duty);
 /* The zone tag name: the contract's, or "env". */
 const char *ov_contract__zone_tag(const struct ov_contract *c);
 

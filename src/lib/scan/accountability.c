@@ -9,36 +9,6 @@
 
 #include "lib/raci/contract.h"
 #include "lib/scan/scan_int.h"
-#include "util/hash.h"
-
-/*
- * The layer a duty works in, for findings about the duty itself (an
- * accountability gap, a lapsed exception) that name no resource layer.
- */
-static ov_layer
-duty_layer(const char *duty)
-{
-	static const struct {
-		const char	*duty;	/* contract duty */
-		ov_layer	 layer;	/* where its work happens */
-	} map[] = {
-		{ "os-patching", OV_LAYER_OPERATING_SYSTEM },
-		{ "identity-review", OV_LAYER_ACCOUNTS_AND_IDENTITIES },
-		{ "nsg-review", OV_LAYER_NETWORK_CONTROLS },
-		{ "defender-triage", OV_LAYER_APPLICATIONS },
-		{ "policy-enforcement", OV_LAYER_APPLICATIONS },
-		{ "backup-validation", OV_LAYER_INFORMATION_AND_DATA },
-		{ "monitoring", OV_LAYER_APPLICATIONS },
-		{ "incident-response", OV_LAYER_APPLICATIONS },
-		{ "governance-reporting", OV_LAYER_INFORMATION_AND_DATA },
-	};
-	size_t i;
-
-	for (i = 0; duty != NULL && i < sizeof(map) / sizeof(map[0]); i++)
-		if (ov__streq_ci(duty, map[i].duty))
-			return map[i].layer;
-	return OV_LAYER_UNKNOWN;
-}
 
 /*
  * Copy every finding, filling what the producer could not know: the
@@ -68,7 +38,7 @@ fill_accountability(struct ov_scan_result *r)
 		    !ov_framework_has_rule(r->framework, g.rule))
 			continue;
 		if (g.layer == OV_LAYER_UNKNOWN)
-			g.layer = duty_layer(g.duty);
+			g.layer = ov_contract__duty_layer(g.duty);
 		/*
 		 * The owner of a layer comes from the responsibility matrix
 		 * for the resource's service model; the producer's view only
