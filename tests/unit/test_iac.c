@@ -151,7 +151,7 @@ test_parameter_precedence(void **state)
 {
 	ov_iac_options o = OV_IAC_OPTIONS_INIT;
 	const char *files[2], *params[2];
-	char p1[4096], p2[4096];
+	char p1[4096 + 64], p2[4096 + 64];
 	ov_snapshot *s;
 	int64_t n;
 
