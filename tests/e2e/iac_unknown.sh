@@ -34,11 +34,11 @@ copycount.json|OV-STG-001|outputs.names.value
 output.json|OV-STG-001|reference('settings').outputs.https.value
 TABLE
 
-# The evaluation results say why: `policy eval` on the unknown record.
-"$OV" scan condition.json --format text >"$TMP/out" 2>&1
+# The evidence says why (the JSON report, unwrapped).
+"$OV" scan condition.json --format json >"$TMP/out" 2>&1
 expect_grep "deployed only when a condition known only at deployment" \
     "$TMP/out"
-"$OV" scan reference.json --format text >"$TMP/out" 2>&1
+"$OV" scan reference.json --format json >"$TMP/out" 2>&1
 expect_grep "depends on a value known only at deployment" "$TMP/out"
 
 # Terraform: known after apply.

@@ -8,6 +8,7 @@
  * one YAML loader (lib/json/yaml.h).
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/hash.h"
 #include "util/time.h"
 
 struct ov_exceptions {
@@ -370,6 +372,7 @@ int
 ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
     const ov_findings *in, int64_t now, ov_findings *out)
 {
+	struct ov_map prior = OV_MAP_INIT;
 	unsigned char *hits = NULL;
 	size_t i, n;
 	int error = 0;
@@ -386,8 +389,13 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 		/* a lapsed-exception finding is never itself excepted */
 		if (f->rule != NULL &&
 		    strcmp(f->rule, OV_RULE_EXCEPTION_EXPIRED) == 0 &&
-		    f->source != NULL && strcmp(f->source, "exceptions") == 0)
-			continue;	/* re-derived below */
+		    f->source != NULL && strcmp(f->source, "exceptions") == 0) {
+			/* re-derived below, keeping the parties it had */
+			if (ov__map_put(&prior, f->resource_id,
+			    strlen(f->resource_id), (void *)(uintptr_t)f) < 0)
+				error = ov__error_oom(ctx);
+			continue;
+		}
 		if (f->state == OV_STATE_NON_COMPLIANT ||
 		    f->state == OV_STATE_EXEMPT) {
 			switch (ov_exceptions_check(set, f, now, &e)) {
@@ -408,6 +416,7 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 		const ov_exception *e = ov_exceptions_get(set, i);
 		char id[OV_EXCEPTIONS_MAX_STRING * 3 + 32];
 		char when[32], value[40], msg[256], title[256];
+		const ov_finding *was;
 		ov_evidence ev;
 		ov_finding f;
 
@@ -447,9 +456,18 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 		f.file = e->source;
 		f.line = e->line;
 		f.column = e->column;
+		if ((was = ov__map_get(&prior, id, strlen(id))) != NULL) {
+			f.responsible = was->responsible;
+			f.consulted = was->consulted;
+			f.n_consulted = was->n_consulted;
+			f.informed = was->informed;
+			f.n_informed = was->n_informed;
+			f.due = was->due;
+		}
 		if (ov_findings_add(out, &f) < 0)
 			error = ov__error_oom(ctx);
 	}
+	ov__map_free(&prior);
 	ov__free(hits);
 	return error;
 }

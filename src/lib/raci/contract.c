@@ -498,6 +498,44 @@ check_party(struct loader *ld, const ov_json *vn, const char *ptr,
 	return 0;
 }
 
+/* A list of party ids (or one id), each checked against the parties. */
+static int
+want_parties(struct loader *ld, const ov_json *n, const char *ptr,
+    const char ***out, size_t *n_out)
+{
+	const char **v;
+	size_t k, count = 1;
+	char p[256];
+	bool list = n != NULL && ov_json_type_of(n) == OV_JSON_ARRAY;
+	int error;
+
+	if (list) {
+		if ((error = want_kind(ld, n, OV_JSON_ARRAY, ptr)) < 0)
+			return error;
+		count = ov_json_len(n);
+	}
+	if ((v = ov__arena_calloc(&ld->c->arena, count + 1, sizeof(*v))) ==
+	    NULL)
+		return ov__error_oom(ld->ctx);
+	if (!list) {
+		if ((error = check_party(ld, n, ptr, &v[0])) < 0)
+			return error;
+	} else {
+		for (k = 0; k < count; k++) {
+			if (snprintf(p, sizeof(p), "%s/%zu", ptr, k) >=
+			    (int)sizeof(p))
+				return fail(ld, n, ptr, "%s: path too long",
+				    ptr);
+			if ((error = check_party(ld, ov_json_at(n, k), p,
+			    &v[k])) < 0)
+				return error;
+		}
+	}
+	*out = v;
+	*n_out = count;
+	return 0;
+}
+
 static int
 sev_from_name(const char *s, ov_severity *out)
 {
@@ -579,6 +617,12 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 		return check_party(ld, vn, ptr, &d->accountable);
 	if (ov__streq_ci(key, "sign-off"))
 		return check_party(ld, vn, ptr, &d->sign_off);
+	if (ov__streq_ci(key, "consulted"))
+		return want_parties(ld, vn, ptr, &d->consulted,
+		    &d->n_consulted);
+	if (ov__streq_ci(key, "informed"))
+		return want_parties(ld, vn, ptr, &d->informed,
+		    &d->n_informed);
 	if (ov__streq_ci(key, "sla")) {
 		memset(d->sla, 0, sizeof(d->sla));
 		return walk_map(ld, vn, ptr, sla_pair, d);
@@ -651,11 +695,11 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 		d->n_escalation = count;
 		return 0;
 	}
-	return unknown_key(ld, kn, ptr, key, "responsible, accountable, sla, "
-	    "alert-sla, cadence, escalation, rpo, rto, restore-test-window, "
-	    "assessment-max-age, secret-max-lifetime, "
-	    "max-standing-privileged, must-deny, evidence, recipients, "
-	    "contents, sign-off, last-performed");
+	return unknown_key(ld, kn, ptr, key, "responsible, accountable, "
+	    "consulted, informed, sla, alert-sla, cadence, escalation, rpo, "
+	    "rto, restore-test-window, assessment-max-age, "
+	    "secret-max-lifetime, max-standing-privileged, must-deny, "
+	    "evidence, recipients, contents, sign-off, last-performed");
 }
 
 /* Fill a duty with the built-in thresholds and, if asked, SLA/cadence. */
@@ -851,6 +895,63 @@ add_missing_duties(struct ov_contract *c, bool with_owner)
 	}
 }
 
+static const char *party_display(const struct ov_contract *c,
+    const char *id);
+
+/* Add party id to list v (n so far) unless it is NULL or already there. */
+static void
+add_party(const char **v, size_t *n, const char *id)
+{
+	size_t i;
+
+	if (id == NULL)
+		return;
+	for (i = 0; i < *n; i++)
+		if (ov__streq_ci(v[i], id))
+			return;
+	v[(*n)++] = id;
+}
+
+/*
+ * The consulted and informed parties of every duty, as display names:
+ * consulted are the `consulted` list and the sign-off party; informed are
+ * the `informed` list and every escalation target.  A party already
+ * responsible or accountable (or consulted, for informed) is not repeated.
+ */
+static int
+raci_names(struct ov_contract *c)
+{
+	size_t i, j, k, n, max;
+
+	for (i = 0; i < c->n_duties; i++) {
+		struct ov_contract_duty *d = &c->duties[i];
+		const char **v;
+
+		max = 2 + d->n_consulted + 1 + d->n_informed + d->n_escalation;
+		if ((v = ov__arena_calloc(&c->arena, max, sizeof(*v))) == NULL)
+			return OV_ENOMEM;
+		n = 0;
+		add_party(v, &n, d->responsible);
+		add_party(v, &n, d->accountable);
+		k = n;
+		for (j = 0; j < d->n_consulted; j++)
+			add_party(v, &n, d->consulted[j]);
+		add_party(v, &n, d->sign_off);
+		d->consulted_names = v + k;
+		d->n_consulted_names = n - k;
+		k = n;
+		for (j = 0; j < d->n_informed; j++)
+			add_party(v, &n, d->informed[j]);
+		for (j = 0; j < d->n_escalation; j++)
+			add_party(v, &n, d->escalation[j].to);
+		d->informed_names = v + k;
+		d->n_informed_names = n - k;
+		for (k = 0; k < n; k++)
+			v[k] = party_display(c, v[k]);
+	}
+	return 0;
+}
+
 static int
 contract_alloc(struct ov_contract **out, ov_ctx *ctx)
 {
@@ -928,6 +1029,10 @@ ov_contract__load_buffer(struct ov_contract **out, ov_ctx *ctx,
 		}
 	}
 	add_missing_duties(c, false);
+	if ((error = raci_names(c)) < 0) {
+		error = ov__error_oom(ctx);
+		goto done;
+	}
 	*out = c;
 	c = NULL;
 	error = 0;
@@ -980,6 +1085,10 @@ ov_contract__default(struct ov_contract **out, ov_ctx *ctx)
 	c->parties[0].kind = "customer";
 	c->n_parties = 1;
 	add_missing_duties(c, true);
+	if (raci_names(c) < 0) {
+		ov_contract_free(c);
+		return ov__error_oom(ctx);
+	}
 	*out = c;
 	return 0;
 }
@@ -1130,6 +1239,23 @@ ov_contract__responsible(const struct ov_contract *c, const char *duty)
 	if (d == NULL || d->responsible == NULL)
 		return NULL;
 	return party_display(c, d->responsible);
+}
+
+/* Consulted and informed parties' display names (see raci_names). */
+void
+ov_contract__ci(const struct ov_contract *c, const char *duty,
+    struct ov_contract_ci *out)
+{
+	const struct ov_contract_duty *d = c != NULL ?
+	    ov_contract__duty(c, duty) : NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (d == NULL)
+		return;
+	out->consulted = d->consulted_names;
+	out->n_consulted = d->n_consulted_names;
+	out->informed = d->informed_names;
+	out->n_informed = d->n_informed_names;
 }
 
 /* Customer when the customer both does and answers for the duty. */

@@ -297,6 +297,20 @@ ov_report__jw_json_text(struct ov_jw *j, const char *text)
 	ov_json_doc_free(doc);
 }
 
+/* key: an array of n strings. */
+void
+ov_report__jw_kstrv(struct ov_jw *j, const char *key, const char *const *v,
+    size_t n)
+{
+	size_t i;
+
+	ov_report__jw_key(j, key);
+	ov_report__jw_begin_array(j);
+	for (i = 0; i < n; i++)
+		ov_report__jw_string(j, v[i]);
+	ov_report__jw_end_array(j);
+}
+
 /* One finding in the documented key order. */
 void
 ov_report__json_finding(struct ov_jw *j, const ov_finding *f)
@@ -320,7 +334,10 @@ ov_report__json_finding(struct ov_jw *j, const ov_finding *f)
 	ov_report__jw_kstr(j, "layer", ov_layer_name(f->layer));
 	ov_report__jw_kstr(j, "owner", ov_owner_name(f->owner));
 	ov_report__jw_kstr(j, "duty", f->duty);
+	ov_report__jw_kstr(j, "responsible", f->responsible);
 	ov_report__jw_kstr(j, "accountable", f->accountable);
+	ov_report__jw_kstrv(j, "consulted", f->consulted, f->n_consulted);
+	ov_report__jw_kstrv(j, "informed", f->informed, f->n_informed);
 	ov_report__jw_kstr(j, "due", ov_report__due(f->due, due, sizeof(due)));
 	ov_report__jw_key(j, "controls");
 	ov_report__jw_begin_array(j);

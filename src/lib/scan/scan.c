@@ -66,6 +66,7 @@ ov_scan_run(ov_scan_result **out, ov_ctx *ctx, const ov_snapshot *snap,
 	if ((error = ov_scan__setup(r)) < 0 ||
 	    (error = ov_scan__rules(r)) < 0 ||
 	    (error = ov_scan__analyzers(r)) < 0 ||
+	    (error = ov_scan__detections(r)) < 0 ||
 	    (error = ov_scan__accountability(r)) < 0)
 		goto fail;
 	/* Report order; the questions list findings in it too. */

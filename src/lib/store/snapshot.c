@@ -132,12 +132,18 @@ ov_store_record_result(ov_store *s, const ov_snapshot *snap,
     const ov_scan_result *result, const char *rulepack_version,
     int64_t *scan_id_out)
 {
+	struct ov_store__evidence ev;
 	int error;
 
 	OV_ASSERT_ARG(s != NULL && snap != NULL && result != NULL);
+	ev.snap = snap;
+	ev.contract = ov_scan_contract(result);
+	ev.result = result;
 	s->parties = ov_scan_contract(result);
+	s->evidence = &ev;
 	error = ov_store_record_snapshot(s, snap, ov_scan_findings(result),
 	    ov_scan_exceptions(result), rulepack_version, scan_id_out);
 	s->parties = NULL;
+	s->evidence = NULL;
 	return error;
 }

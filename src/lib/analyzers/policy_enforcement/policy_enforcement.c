@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/analyzers/analyzer.h"
+#include "lib/analyzers/evidence.h"
 #include "lib/raci/contract.h"
 #include "lib/analyzers/duty.h"
 #include "util/error.h"
@@ -429,3 +430,67 @@ const struct ov_analyzer ov_analyzer_policy_enforcement = {
 	DUTY,
 	run
 };
+
+/*
+ * Every (assignment, control) pair of the snapshot with its resolved
+ * effect, for the enforcement coverage the governance report shows.
+ */
+int
+ov_policy_enforcement__controls(const struct ov_snapshot *s,
+    const struct ov_contract *c, const struct ov_ev_sink *sink)
+{
+	const struct ov_contract_duty *d = ov_contract__duty(c, DUTY);
+	const struct ov_record_list *l = ov_model__by_type(s, T_ASSIGN);
+	struct ov_ev_control pc;
+	size_t i, j, k;
+	int error;
+
+	if (sink->control == NULL)
+		return 0;
+	for (i = 0; i < l->len; i++) {
+		const struct ov_record *a = l->items[i];
+		const char *def_id = ov_model__str(a,
+		    "properties.policyDefinitionId");
+		bool is_set;
+		const struct ov_record *set = NULL, *def;
+		const ov_json *members = NULL;
+		size_t n = 1;
+
+		if (def_id == NULL)
+			continue;
+		is_set = ov_duty__contains_ci(def_id, "/policySetDefinitions/");
+		if (is_set && (set = find_def(s, T_SET, def_id)) != NULL) {
+			members = ov_model__field(set,
+			    "properties.policyDefinitions");
+			n = ov_json_len(members);
+		}
+		for (j = 0; j < n; j++) {
+			const ov_json *m = members != NULL ?
+			    ov_json_at(members, j) : NULL;
+			const char *mid = m != NULL ? ov_json_string(ov_json_get(
+			    m, "policyDefinitionId")) : def_id;
+			const char *ref = m != NULL ? ov_json_string(
+			    ov_json_get(m, "policyDefinitionReferenceId")) : NULL;
+			const char *how = NULL;
+
+			def = !is_set || set != NULL ? find_def(s, T_DEF, mid) :
+			    NULL;
+			memset(&pc, 0, sizeof(pc));
+			pc.assignment_id = a->id;
+			pc.assignment = label(a);
+			pc.control = def != NULL ? label(def) : ref != NULL ?
+			    ref : last_segment(mid);
+			pc.effect = resolve_effect(a, def, m, set, &how);
+			pc.enforced = !do_not_enforce(a);
+			for (k = 0; d != NULL && k < d->n_must_deny; k++)
+				if (def_matches(d->must_deny[k], mid, def) ||
+				    assignment_matches(d->must_deny[k], a) ||
+				    (ref != NULL && ov__streq_ci(ref,
+				    d->must_deny[k])))
+					pc.must_deny = true;
+			if ((error = sink->control(&pc, sink->payload)) != 0)
+				return error;
+		}
+	}
+	return 0;
+}
