@@ -43,6 +43,9 @@ typedef struct ov_json_member ov_json_member;
 
 /** Node flags. */
 #define OV_JSON_F_INTEGER	0x01	/**< number has no fraction or exponent */
+#define OV_JSON_F_UNKNOWN	0x02	/**< a value known only at deployment
+					     (infrastructure as code): a
+					     string holding the expression */
 
 /**
  * A JSON value.  Read it through the accessors below; the layout may change
@@ -51,7 +54,9 @@ typedef struct ov_json_member ov_json_member;
 struct ov_json {
 	uint8_t		 type;		/**< an ov_json_type */
 	uint8_t		 flags;		/**< OV_JSON_F_* */
-	uint16_t	 reserved;	/**< zero */
+	uint16_t	 reserved;	/**< zero from the parser; trees built
+					     from templates keep the source
+					     file there (1-based) */
 	uint32_t	 len;		/**< string bytes, number text bytes,
 					     array items or object members */
 	uint64_t	 offset;	/**< byte offset of the value in the input */

@@ -183,6 +183,12 @@ typedef struct {
 	const char	*file;		/**< definition source file */
 	const char	*subscription_id; /**< of the resource, or NULL */
 	const char	*resource_group; /**< of the resource, or NULL */
+	/* resources from templates and plans */
+	bool		 iac;		/**< the resource comes from a template
+					     or a Terraform plan */
+	const char	*location;	/**< the file to report it in, or NULL */
+	unsigned	 line;		/**< 1-based line there, 0 if unknown */
+	unsigned	 column;	/**< 1-based column there, 0 if unknown */
 } ov_policy_result;
 
 /** Callback per result; a non-zero return stops and is passed back. */

@@ -58,6 +58,9 @@ typedef struct {
 	ov_severity		 min_severity;	/**< text, html: list only
 						     findings at or above it
 						     (the summary counts all) */
+	const char		*note;		/**< one line said once about the
+						     whole scan (what did not run
+						     and why), or NULL */
 } ov_report_input;
 
 /**

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "overvisor/iac.h"
 #include "overvisor/json.h"
 #include "overvisor/snapshot.h"
 #include "cli.h"
@@ -20,7 +21,10 @@ usage(FILE *f)
 	    "ndjson, arg-objectarray, arg-table, az-list, arm-list, arm-object,\n"
 	    "graph-collection, graph-object, error-response, arm-template,\n"
 	    "arm-parameters, terraform-plan), its record count, the records by\n"
-	    "type, and every error with file:line:column.  Directories are\n"
+	    "type, and every error with file:line:column.  Templates are\n"
+	    "expanded into the resources they deploy; notes list what a\n"
+	    "template or plan holds that is not checked (unmapped Terraform\n"
+	    "types and attributes, remote linked templates).  Directories are\n"
 	    "read recursively.\n"
 	    "\n"
 	    "  --format FMT   text (default) or json\n"
@@ -78,6 +82,14 @@ print_text(FILE *f, const ov_snapshot *snap)
 		if (fi.errors > j)
 			fprintf(f, "  ... %zu more errors not shown\n",
 			    fi.errors - j);
+		/* What a template or plan holds that is not checked. */
+		for (j = 0; ov_snapshot_file_note(snap, i, j, &d) == 0; j++)
+			if (d.line != 0)
+				fprintf(f, "  %s:%u:%u: note: %s\n", fi.path,
+				    d.line, d.column, d.message);
+			else
+				fprintf(f, "  %s: note: %s\n", fi.path,
+				    d.message);
 	}
 	if (ov_snapshot_count(snap) != 0) {
 		fprintf(f, "\nrecords by type:\n");
@@ -117,6 +129,14 @@ print_json(FILE *f, const ov_snapshot *snap)
 			}
 			fputc('}', f);
 		}
+		fputs("], \"notes\": [", f);
+		for (j = 0; ov_snapshot_file_note(snap, i, j, &d) == 0; j++) {
+			fprintf(f, "%s{\"line\": %u, \"column\": %u, "
+			    "\"message\": ", j > 0 ? ", " : "", d.line,
+			    d.column);
+			ov_json_fput_string(d.message, f);
+			fputc('}', f);
+		}
 		fputs("]}", f);
 	}
 	fputs(i > 0 ? "\n  ],\n" : "],\n", f);
@@ -137,6 +157,7 @@ cmd_inspect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	ov_iac_options io = OV_IAC_OPTIONS_INIT;
 	ov_snapshot *snap = NULL;
 	ov_ctx *ctx = NULL;
 	bool json = false;
@@ -167,7 +188,9 @@ cmd_inspect(int argc, char **argv)
 		return cli_usage_error("inspect", "no input PATH given");
 	if ((status = cli_ctx_new(&ctx)) != 0)
 		return status;
-	if (ov_snapshot_new(&snap, ctx) < 0) {
+	io.data_dir = cli_data_dir();
+	if (ov_snapshot_new(&snap, ctx) < 0 ||
+	    ov_snapshot_set_iac(snap, &io) < 0) {
 		status = cli_error_ctx(ctx);
 		goto done;
 	}

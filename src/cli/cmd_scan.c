@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "overvisor/finding.h"
+#include "overvisor/iac.h"
 #include "overvisor/report.h"
 #include "overvisor/scan.h"
 #include "overvisor/sigma.h"
@@ -60,6 +61,13 @@ usage(FILE *f)
 	    "  --baseline PATH    earlier snapshot, for drift findings\n"
 	    "  --zone-tag TAG     tag naming network zones (default: the\n"
 	    "                     contract's, else env)\n"
+	    "  --parameters FILE  ARM parameters file for the templates\n"
+	    "                     (repeatable; a later one wins)\n"
+	    "  --parameter NAME=VALUE\n"
+	    "                     a template parameter's value (repeatable)\n"
+	    "  --scope ID         deploy templates to this subscription,\n"
+	    "                     resource group or management group id\n"
+	    "                     instead of the placeholder scope\n"
 	    "  --db PATH|URL      record the scan in a findings store\n"
 	    "  --min-severity SEV list only findings at or above SEV (text\n"
 	    "                     and html count the rest in the summary;\n"
@@ -148,7 +156,7 @@ cmd_scan(int argc, char **argv)
 	enum { O_RULES = 256, O_NO_RULES, O_POLICY, O_ALIASES, O_CONTRACT,
 	    O_EXCEPTIONS, O_FRAMEWORK, O_ANALYZER, O_NO_ANALYZERS, O_BASELINE,
 	    O_ZONE_TAG, O_DB, O_FAIL_ON, O_ASSIGNED, O_MIN_SEVERITY,
-	    O_SHOW_EXEMPT };
+	    O_SHOW_EXEMPT, O_PARAMETERS, O_PARAMETER, O_SCOPE };
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -169,6 +177,9 @@ cmd_scan(int argc, char **argv)
 		{ "min-severity", required_argument, NULL, O_MIN_SEVERITY },
 		{ "show-exempt", no_argument, NULL, O_SHOW_EXEMPT },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "parameters", required_argument, NULL, O_PARAMETERS },
+		{ "parameter", required_argument, NULL, O_PARAMETER },
+		{ "scope", required_argument, NULL, O_SCOPE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -176,6 +187,9 @@ cmd_scan(int argc, char **argv)
 	const char *policies[MAX_LIST], *analyzers[MAX_LIST], *logs[MAX_LIST];
 	uint64_t log_events = 0, log_errors = 0;
 	size_t n_logs = 0, unusable = 0;
+	const char *pfiles[MAX_LIST], *params[MAX_LIST];
+	ov_iac_options io = OV_IAC_OPTIONS_INIT;
+	char note[256];
 	const char *output = NULL, *baseline_path = NULL, *db = NULL;
 	ov_report_format fmt = OV_REPORT_TEXT;
 	ov_snapshot *snap = NULL, *baseline = NULL;
@@ -252,6 +266,24 @@ cmd_scan(int argc, char **argv)
 		case O_DB:
 			db = optarg;
 			break;
+		case O_PARAMETERS:
+			if (io.n_parameter_files == MAX_LIST)
+				return cli_usage_error("scan",
+				    "too many --parameters options");
+			pfiles[io.n_parameter_files++] = optarg;
+			break;
+		case O_PARAMETER:
+			if (io.n_parameters == MAX_LIST)
+				return cli_usage_error("scan",
+				    "too many --parameter options");
+			if (strchr(optarg, '=') == NULL || optarg[0] == '=')
+				return cli_usage_error("scan", "--parameter "
+				    "'%s' is not NAME=VALUE", optarg);
+			params[io.n_parameters++] = optarg;
+			break;
+		case O_SCOPE:
+			io.scope = optarg;
+			break;
 		case O_MIN_SEVERITY:
 			if (ov_severity_parse(optarg, &min_sev) < 0)
 				return cli_usage_error("scan",
@@ -285,6 +317,17 @@ cmd_scan(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
+	io.parameter_files = pfiles;
+	io.parameters = params;
+	io.data_dir = cli_data_dir();
+	if ((error = ov_snapshot_set_iac(snap, &io)) < 0) {
+		status = error == OV_EIO || ov_error_last(ctx)->klass ==
+		    OV_ERRCLASS_INPUT ? cli_error_ctx(ctx) : CLI_EXIT_USAGE;
+		if (status == CLI_EXIT_USAGE)
+			cli_usage_error("scan", "%s",
+			    ov_error_last(ctx)->message);
+		goto done;
+	}
 	for (i = optind; i < argc; i++) {
 		/* Logs go to the detections, the rest to the snapshot. */
 		if (ov_sigma_is_log_file(argv[i])) {
@@ -313,6 +356,20 @@ cmd_scan(int argc, char **argv)
 		cli_warn("the snapshot holds policy assignments this scan does "
 		    "not apply; --assigned runs the --policy definitions "
 		    "through them, as Azure does");
+	/*
+	 * Templates and plans are not a live estate: the analyzers that
+	 * need one (accountability, network, duties) do not run on them.
+	 */
+	note[0] = '\0';
+	if (ov_snapshot_n_iac_records(snap) != 0) {
+		so.no_analyzers = true;
+		snprintf(note, sizeof(note), "%s; the analyzers that need a "
+		    "live estate (accountability, network, duties) did not "
+		    "run", ov_snapshot_n_iac_records(snap) ==
+		    ov_snapshot_count(snap) ? "templates and plans only" :
+		    "templates and plans are in this scan (scan a live estate "
+		    "on its own for the analyzers)");
+	}
 	if (baseline_path != NULL) {
 		if (ov_snapshot_new(&baseline, ctx) < 0 ||
 		    ov_snapshot_load(baseline, baseline_path, 0) < 0) {
@@ -349,6 +406,8 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	ov_scan_report_input(result, label, &in);
+	if (note[0] != '\0')
+		in.note = note;
 	in.min_severity = min_sev;
 	if (min_sev > OV_SEV_INFO && fmt != OV_REPORT_TEXT &&
 	    fmt != OV_REPORT_HTML) {

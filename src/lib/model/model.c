@@ -235,6 +235,15 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 	r->file = init->file;
 	r->line = init->line;
 	r->column = init->column;
+	r->iac = init->iac;
+	if (r->iac != NULL) {
+		/* The key is the record's own, made here once. */
+		if (r->iac->key == NULL && (((struct ov_iac_src *)(uintptr_t)
+		    r->iac)->key = ov__arena_printf(&s->arena, "%u|%s",
+		    (unsigned)init->file, id)) == NULL)
+			return ov__error_oom(s->ctx);
+		s->n_iac_records++;
+	}
 	r->index = (uint32_t)s->n_records;
 	if (init->file < s->n_files)
 		s->files[init->file].n_records++;
@@ -282,6 +291,7 @@ free_indexes(struct ov_snapshot *s)
 	ov__map_free(&s->by_id);
 	ov__map_free(&s->by_type);
 	ov__map_free(&s->children);
+	ov__map_free(&s->iac_ids);
 }
 
 /*
@@ -321,6 +331,21 @@ richness(const struct ov_record *r)
 }
 
 /*
+ * Whether r is the record its id stands for.  Each template or plan is a
+ * deployment of its own: the same id in two files is two resources (and
+ * is kept twice), the same id twice in one file (a loop whose names are
+ * known only at deployment) is one.
+ */
+bool
+ov_model__is_primary(const struct ov_snapshot *s, const struct ov_record *r)
+{
+	if (r->iac != NULL)
+		return ov__map_get(&s->iac_ids, r->iac->key,
+		    strlen(r->iac->key)) == r;
+	return ov__map_get(&s->by_id, r->id, strlen(r->id)) == r;
+}
+
+/*
  * Build the indexes: by id (one record per id), by type and by parent id.
  * Rebuilt from scratch when records were added since.
  */
@@ -345,6 +370,8 @@ ov_model__index(struct ov_snapshot *s)
 		struct ov_record *seen;
 
 		r = s->records[i];
+		if (r->iac != NULL)
+			continue;	/* below */
 		seen = ov__map_get(&s->by_id, r->id, strlen(r->id));
 		if (seen == NULL) {
 			if (ov__map_put(&s->by_id, r->id, strlen(r->id),
@@ -356,9 +383,24 @@ ov_model__index(struct ov_snapshot *s)
 				return ov__error_oom(s->ctx);
 		}
 	}
+	/*
+	 * Templates and plans: one record per (file, id); the id looks up
+	 * the first of them unless a live record has it.
+	 */
 	for (i = 0; i < s->n_records; i++) {
 		r = s->records[i];
-		if (ov__map_get(&s->by_id, r->id, strlen(r->id)) != r)
+		if (r->iac == NULL || ov__map_get(&s->iac_ids, r->iac->key,
+		    strlen(r->iac->key)) != NULL)
+			continue;
+		if (ov__map_put(&s->iac_ids, r->iac->key, strlen(r->iac->key),
+		    r) < 0 || (ov__map_get(&s->by_id, r->id,
+		    strlen(r->id)) == NULL && ov__map_put(&s->by_id, r->id,
+		    strlen(r->id), r) < 0))
+			return ov__error_oom(s->ctx);
+	}
+	for (i = 0; i < s->n_records; i++) {
+		r = s->records[i];
+		if (!ov_model__is_primary(s, r))
 			continue;	/* a duplicate of a richer record */
 		if ((error = list_add(s, &s->by_type, r->type, r)) < 0)
 			return error;

@@ -1045,6 +1045,13 @@ ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
 	if (w->whatif && pr.state != OV_STATE_NON_COMPLIANT)
 		return 0;
 	fill_result(&res, pi, rec, &pr, &w->scratch);
+	if (rec->iac != NULL) {
+		/* A template's finding goes where the template says it. */
+		res.iac = true;
+		if (w->snap->iac_ops != NULL)
+			w->snap->iac_ops->locate(w->snap, rec, pr.path, pr.node,
+			    &res.location, &res.line, &res.column);
+	}
 	if (w->whatif) {
 		res.effect = OV_EFFECT_DENY;
 		res.effect_name = "deny";
@@ -1260,6 +1267,7 @@ ov_policy_add_finding(ov_findings *out, const ov_policy_result *r,
 	ov_finding f;
 	ov_evidence ev;
 	ov_layer layer;
+	char fp[33];
 	const char *ctl[256];
 	size_t n = 0, i;
 
@@ -1304,6 +1312,23 @@ ov_policy_add_finding(ov_findings *out, const ov_policy_result *r,
 	f.n_evidence = 1;
 	f.remediation = r->remediation;
 	f.source = "policy";
+	if (r->iac) {
+		/*
+		 * Stopping an insecure template before it deploys is policy
+		 * enforcement, whatever duty fixes it in a live estate; the
+		 * same resource id in two templates is two findings.
+		 */
+		char key[1024];
+
+		f.duty = "policy-enforcement";
+		f.file = r->location;
+		f.line = r->line;
+		f.column = r->column;
+		snprintf(key, sizeof(key), "%s#%s", r->location != NULL ?
+		    r->location : "", f.resource_id);
+		ov_fingerprint(f.rule, key, NULL, fp);
+		f.fingerprint = fp;
+	}
 	return ov_findings_add(out, &f);
 }
 

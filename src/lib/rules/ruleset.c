@@ -361,7 +361,7 @@ ov_rule_eval_record(ov_rule_eval *ev, const ov_snapshot *snap, size_t i,
 		any = &ev->rs->untyped;
 		/* A record read twice meets its type's rules once, as the
 		 * richer copy the index keeps (ov_model__index). */
-		if (rec->type != NULL && ov_model__by_id(snap, rec->id) == rec)
+		if (rec->type != NULL && ov_model__is_primary(snap, rec))
 			typed = ov__map_get(&ev->rs->by_type, rec->type,
 			    strlen(rec->type));
 	}

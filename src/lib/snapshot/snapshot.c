@@ -54,8 +54,14 @@ ov_snapshot_free(ov_snapshot *s)
 		ov_json_doc_free(s->docs[i]);
 	ov__free(s->docs);
 	ov__free(s->records);
-	for (i = 0; i < s->n_files; i++)
+	for (i = 0; i < s->n_files; i++) {
 		ov__free(s->files[i].diags);
+		ov__free(s->files[i].notes);
+		ov__free(s->files[i].lines);
+	}
+	if (s->iac_ops != NULL)
+		s->iac_ops->free_opts(s->iac);
+	ov__map_free(&s->iac_linked);
 	ov__free(s->files);
 	ov__free(s->sources);
 	ov_model__free_indexes(s);
@@ -124,6 +130,13 @@ add_file(struct ov_snapshot *s, const char *path, uint32_t *out)
 	f->format = "unknown";
 	*out = (uint32_t)s->n_files++;
 	return 0;
+}
+
+/* Add a file to the table (a linked template read while loading). */
+int
+ov_snap__add_file(struct ov_snapshot *s, const char *path, uint32_t *out)
+{
+	return add_file(s, path, out);
 }
 
 static bool
@@ -340,7 +353,8 @@ load_buffer(struct ov_snapshot *s, const char *name, const char *data,
 	if (error < 0)
 		return error;
 	s->indexed = false;
-	return ov_model__index(s);
+	/* A directory is indexed once, after its last file. */
+	return s->deferred ? 0 : ov_model__index(s);
 }
 
 /* Load in-memory data as if it came from a file called name. */
@@ -406,6 +420,9 @@ dir_entry(const char *path, const char *name, int kind, void *payload)
 	if (!is_input_name(name) || (strcmp(name, "manifest.json") == 0 &&
 	    !(dl->flags & OV_LOAD_SYNTAX_ONLY)))
 		return 0;
+	/* A template another one links is expanded there. */
+	if (dl->s->iac_ops != NULL && dl->s->iac_ops->was_linked(dl->s, path))
+		return 0;
 	return load_file(dl->s, path, dl->flags);
 }
 
@@ -430,9 +447,13 @@ ov_snapshot_load(ov_snapshot *s, const char *path, unsigned flags)
 	if (stat(path, &st) != 0)
 		return ov__error_at(s->ctx, OV_EIO, OV_ERRCLASS_INPUT, path, 0, 0,
 		    NULL, "cannot open: %s", strerror(errno));
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st.st_mode)) {
+		s->deferred = true;
 		error = load_dir(s, path, flags);
-	else
+		s->deferred = false;
+		if (error == 0)
+			error = ov_model__index(s);
+	} else
 		error = load_file(s, path, flags);
 	ov__progress(s->ctx, "loading", 1, 1);
 	return error;

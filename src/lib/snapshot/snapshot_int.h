@@ -74,6 +74,11 @@ const char *ov_snap__graph_type_from_odata(struct ov_arena *a,
 /* Read manifest.json (data, len bytes) into the snapshot. */
 int	ov_snap__read_manifest(struct ov_snapshot *s, const char *path,
 	    const char *data, size_t len);
+/* True when root's $schema names what ("deploymentTemplate"...). */
+bool	ov_snap__schema_is(const ov_json *root, const char *what);
+/* Add a file to the snapshot's file table; *out is its index. */
+int	ov_snap__add_file(struct ov_snapshot *s, const char *path,
+	    uint32_t *out);
 /* Parse JSON text owned by the loader and keep the document alive. */
 int	ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
 	    unsigned flags, const ov_json **root);
