@@ -216,6 +216,17 @@ OV_EXTERN(int) ov_policy_findings(ov_policy_set *set,
     const ov_snapshot *snap, ov_findings *out, unsigned flags);
 
 /**
+ * As ov_policy_findings(), and each (may be NULL) is first called with
+ * every result, whatever its state: one evaluation serves both the
+ * findings and a caller that needs the passes too (compliance tallies,
+ * the store's proof that a finding is fixed).  A non-zero return from
+ * each stops and is passed back.
+ */
+OV_EXTERN(int) ov_policy_findings_each(ov_policy_set *set,
+    const ov_snapshot *snap, ov_findings *out, unsigned flags,
+    ov_policy_result_cb each, void *payload);
+
+/**
  * What-if: evaluate one assignment (by id or name) as if its
  * enforcementMode were Default and its effect deny; calls cb for each
  * non-compliant result.  OV_ENOTFOUND when no such assignment.

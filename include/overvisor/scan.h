@@ -99,6 +99,29 @@ OV_EXTERN(void) ov_scan_report_input(const ov_scan_result *r,
 OV_EXTERN(size_t) ov_scan_count_at_least(const ov_scan_result *r,
     ov_severity min);
 
+/** A scan's verdict on a (rule, resource) pair it raised no finding for. */
+typedef enum {
+	OV_VERDICT_UNKNOWN = 0,	/**< not evaluated here: only the absence
+				     of the resource from a complete source
+				     can settle it */
+	OV_VERDICT_PASSED,	/**< the resource is in the snapshot, the
+				     rule evaluated it with the data it needs
+				     and it passed */
+	OV_VERDICT_HOLD		/**< the rule's producer did not run or its
+				     findings were filtered out (--no-rules,
+				     --analyzer, --framework): nothing about
+				     the pair is known */
+} ov_verdict;
+
+/**
+ * The scan's verdict on rule (from producer source: "policy" or an
+ * analyzer name) for resource_id, when the scan raised no finding for the
+ * pair.  What `scan --db` uses to resolve a fixed finding from any input,
+ * manifest or not.
+ */
+OV_EXTERN(ov_verdict) ov_scan_verdict(const ov_scan_result *r,
+    const char *rule, const char *source, const char *resource_id);
+
 #ifdef __cplusplus
 }
 #endif

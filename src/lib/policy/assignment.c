@@ -1206,8 +1206,10 @@ ov_policy_explain(ov_policy_set *set, const ov_snapshot *snap,
 /* ---- findings --------------------------------------------------------- */
 
 struct fctx {
-	ov_findings	*out;		/* destination */
-	unsigned	 flags;		/* OV_POLICY_FINDINGS_* */
+	ov_findings		*out;		/* destination */
+	unsigned		 flags;		/* OV_POLICY_FINDINGS_* */
+	ov_policy_result_cb	 each;		/* every result first, or NULL */
+	void			*payload;	/* for each */
 };
 
 static ov_severity
@@ -1236,7 +1238,10 @@ finding_cb(const ov_policy_result *r, void *p)
 	ov_layer layer;
 	const char *ctl[256];
 	size_t n = 0, i;
+	int error;
 
+	if (fc->each != NULL && (error = fc->each(r, fc->payload)) != 0)
+		return error;
 	if (r->state != OV_STATE_NON_COMPLIANT &&
 	    r->state != OV_STATE_INDETERMINATE)
 		return 0;
@@ -1286,10 +1291,21 @@ int
 ov_policy_findings(ov_policy_set *set, const ov_snapshot *snap,
     ov_findings *out, unsigned flags)
 {
+	return ov_policy_findings_each(set, snap, out, flags, NULL, NULL);
+}
+
+/* Turn results into findings, showing every result to each first. */
+int
+ov_policy_findings_each(ov_policy_set *set, const ov_snapshot *snap,
+    ov_findings *out, unsigned flags, ov_policy_result_cb each,
+    void *payload)
+{
 	struct fctx fc;
 
 	OV_ASSERT_ARG(set != NULL && snap != NULL && out != NULL);
 	fc.out = out;
 	fc.flags = flags;
+	fc.each = each;
+	fc.payload = payload;
 	return ov_policy_eval_snapshot(set, snap, 0, finding_cb, &fc);
 }

@@ -35,7 +35,7 @@ run_analyzers(struct ov_scan_result *r, const ov_scan_options *o)
 {
 	const struct ov_analyzer *const *ap, *a;
 	struct ov_analyzer_ctx actx;
-	size_t i, total = 0, done = 0;
+	size_t i, total = 0, done = 0, k;
 	int error;
 
 	for (ap = ov_analyzers; *ap != NULL; ap++)
@@ -54,12 +54,15 @@ run_analyzers(struct ov_scan_result *r, const ov_scan_options *o)
 	actx.zone_tag = o->zone_tag != NULL ? o->zone_tag : "env";
 	actx.out = r->findings;
 	actx.now = ov_ctx_now(r->ctx);
-	for (ap = ov_analyzers; (a = *ap) != NULL; ap++) {
+	actx.coverage = &r->coverage;
+	for (ap = ov_analyzers, k = 0; (a = *ap) != NULL; ap++, k++) {
 		if (!analyzer_wanted(o, a->name))
 			continue;
 		ov__progress(r->ctx, "analyzers", done++, total);
 		if ((error = a->run(&actx)) < 0)
 			return error;
+		if (k < 64)
+			r->analyzers_ran |= (uint64_t)1 << k;
 	}
 	ov__progress(r->ctx, "analyzers", total, total);
 	return 0;
@@ -103,6 +106,7 @@ ov_scan_run(ov_scan_result **out, ov_ctx *ctx, const ov_snapshot *snap,
 	r->ctx = ctx;
 	r->snap = snap;
 	ov__arena_init(&r->arena, 0, 0);
+	ov_coverage__init(&r->coverage);
 	if ((error = ov_findings_new(&r->findings)) < 0) {
 		error = ov__error_oom(ctx);
 		goto fail;
@@ -135,8 +139,55 @@ ov_scan_result_free(ov_scan_result *r)
 		return;
 	ov_scan__teardown(r);
 	ov_findings_free(r->findings);
+	ov_coverage__free(&r->coverage);
 	ov__arena_free(&r->arena);
 	ov__free(r);
+}
+
+/*
+ * Whether the producer of findings named `source` ran in this scan: the
+ * rule pack (or a --policy definition that gave results) for "policy", an
+ * analyzer for its name.  Other sources
+ * (exceptions, custom producers) are not the scan's to judge.
+ */
+static ov_verdict
+producer_verdict(const ov_scan_result *r, const char *rule,
+    const char *source)
+{
+	const struct ov_analyzer *const *ap;
+	size_t k;
+
+	if (source == NULL)
+		return OV_VERDICT_UNKNOWN;
+	if (strcmp(source, "policy") == 0)
+		return r->policy_ran || ov_coverage__covers(&r->coverage,
+		    rule, "*") ? OV_VERDICT_PASSED : OV_VERDICT_HOLD;
+	for (ap = ov_analyzers, k = 0; *ap != NULL; ap++, k++)
+		if (ov__streq_ci((*ap)->name, source))
+			return k < 64 && (r->analyzers_ran &
+			    ((uint64_t)1 << k)) != 0 ? OV_VERDICT_PASSED :
+			    OV_VERDICT_HOLD;
+	return OV_VERDICT_UNKNOWN;
+}
+
+/* The scan's verdict on a (rule, resource) pair it raised nothing for. */
+ov_verdict
+ov_scan_verdict(const ov_scan_result *r, const char *rule,
+    const char *source, const char *resource_id)
+{
+	const struct ov_record *rec;
+
+	if (r == NULL || rule == NULL || resource_id == NULL)
+		return OV_VERDICT_UNKNOWN;
+	/* A producer that did not run, or findings the scan filters out,
+	 * prove nothing either way: not even absence. */
+	if (producer_verdict(r, rule, source) == OV_VERDICT_HOLD ||
+	    !ov_scan__reports_rule(r, rule))
+		return OV_VERDICT_HOLD;
+	if ((rec = ov_model__by_id(r->snap, resource_id)) == NULL)
+		return OV_VERDICT_UNKNOWN;
+	return ov_coverage__passed(&r->coverage, rule, rec->type,
+	    resource_id) ? OV_VERDICT_PASSED : OV_VERDICT_UNKNOWN;
 }
 
 /* The findings. */

@@ -6,6 +6,7 @@
 #include "overvisor/report.h"
 #include "overvisor/scan.h"
 #include "lib/model/model.h"
+#include "findings/coverage.h"
 #include "util/arena.h"
 #include "util/error.h"
 
@@ -25,6 +26,9 @@ struct ov_scan_result {
 	size_t				 n_rules;	/* rules evaluated */
 	size_t				 n_policy_errors; /* unusable definitions */
 	void				*stage;		/* stage-private state */
+	struct ov_coverage		 coverage;	/* what was evaluated */
+	bool				 policy_ran;	/* the policy stage ran */
+	uint64_t			 analyzers_ran;	/* bit i: ov_analyzers[i] */
 };
 
 /* Load the contract and describe the sources; before any evaluation. */
@@ -33,6 +37,9 @@ int	ov_scan__setup(struct ov_scan_result *r, const ov_scan_options *o);
 int	ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o);
 /* Owner, accountable party, due dates, exceptions, framework view. */
 int	ov_scan__finish(struct ov_scan_result *r, const ov_scan_options *o);
+/* True when the scan reports findings of rule (--framework filters). */
+bool	ov_scan__reports_rule(const struct ov_scan_result *r,
+	    const char *rule);
 /* Release what the stages hold. */
 void	ov_scan__teardown(struct ov_scan_result *r);
 

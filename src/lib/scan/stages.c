@@ -131,6 +131,46 @@ tally_cb(const ov_policy_result *res, void *payload)
 	return 0;
 }
 
+/*
+ * Every policy result: the framework tally, and what the store needs to
+ * tell a fixed finding from one not looked at.  A definition that returned
+ * a result ran over every record of its types; a result that is neither a
+ * pass nor a finding (an evaluation error, an exemption, a manual control
+ * awaiting attestation) keeps its pair from counting as passed.
+ */
+static int
+result_cb(const ov_policy_result *res, void *payload)
+{
+	struct ov_scan_result *r = payload;
+	struct stages *st = r->stage;
+	const char *rule = res->rule_id != NULL ? res->rule_id :
+	    res->definition_name;
+	int error;
+
+	if (st->framework != NULL && (error = tally_cb(res, r)) != 0)
+		return error;
+	if (rule == NULL)
+		return 0;
+	if (ov_coverage__ran(&r->coverage, rule, NULL) < 0)
+		return ov__error_oom(r->ctx);
+	switch (res->state) {
+	case OV_STATE_COMPLIANT:
+	case OV_STATE_NOT_APPLICABLE:
+	case OV_STATE_NON_COMPLIANT:
+		return 0;
+	case OV_STATE_INDETERMINATE:
+		if (res->effect != OV_EFFECT_MANUAL)
+			return 0;	/* a finding of its own */
+		break;
+	default:
+		break;
+	}
+	if (res->resource_id != NULL && ov_coverage__veto(&r->coverage, rule,
+	    res->resource_id) < 0)
+		return ov__error_oom(r->ctx);
+	return 0;
+}
+
 /* Evaluate the rule pack and the --policy definitions on every record. */
 int
 ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o)
@@ -179,11 +219,13 @@ ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o)
 	if (ov_policy_set_stats(st->policy, &stats) == 0)
 		r->n_rules = stats.compiled;
 	ov__progress(r->ctx, "policy", 0, 1);
-	error = ov_policy_findings(st->policy, r->snap, r->findings, 0);
-	if (error == 0 && st->framework != NULL)
-		error = ov_policy_eval_snapshot(st->policy, r->snap, 0,
-		    tally_cb, r);
+	error = ov_policy_findings_each(st->policy, r->snap, r->findings, 0,
+	    result_cb, r);
 	ov__progress(r->ctx, "policy", 1, 1);
+	/* The rule pack ran: findings of its rules are this scan's to judge
+	 * (--no-rules with --policy judges only the definitions given). */
+	if (error == 0 && !o->no_rules)
+		r->policy_ran = true;
 	return error;
 }
 
@@ -322,6 +364,16 @@ ov_scan__finish(struct ov_scan_result *r, const ov_scan_options *o)
 	    st->framework, st->tallies, st->n_tallies, &r->compliance)) < 0)
 		return error;
 	return 0;
+}
+
+/* True unless --framework leaves the rule's findings out. */
+bool
+ov_scan__reports_rule(const struct ov_scan_result *r, const char *rule)
+{
+	const struct stages *st = r->stage;
+
+	return st == NULL || st->framework == NULL ||
+	    ov_framework_has_rule(st->framework, rule);
 }
 
 /* The exceptions applied, or NULL. */

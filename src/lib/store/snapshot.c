@@ -108,6 +108,67 @@ snapshot_type_complete(const char *type, void *payload)
 	return true;
 }
 
+/*
+ * The status the snapshot reports for a source, manifest or not (the
+ * loader may mark a source of loose exports partial), or NULL.
+ */
+static const char *
+reported_status(const struct ov_snapshot *snap, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < snap->n_sources; i++)
+		if (snap->sources[i].name != NULL &&
+		    ov__streq_ci(snap->sources[i].name, name))
+			return snap->sources[i].status;
+	return NULL;
+}
+
+static bool
+incomplete(const char *status)
+{
+	return status != NULL && (ov__streq_ci(status, "partial") ||
+	    ov__streq_ci(status, "failed"));
+}
+
+/*
+ * True when the snapshot says the source carrying type came in partial or
+ * failed: nothing about that type is resolved from this scan, not even a
+ * record that is present and passes (its neighbours, or the rest of its
+ * own data, may be missing).  ARM child types share the arg:resources
+ * fallback with arm:resources.
+ */
+static bool
+type_held_back(const struct ov_snapshot *snap, const char *type)
+{
+	const char *src = ov_model__type_source(type);
+
+	if (src == NULL)
+		return false;
+	if (incomplete(reported_status(snap, src)))
+		return true;
+	return strcmp(src, "arg:resources") == 0 &&
+	    incomplete(reported_status(snap, "arm:resources"));
+}
+
+struct verdict_ctx {
+	const struct ov_snapshot	*snap;
+	const ov_scan_result		*result;
+};
+
+/* ov_verdict_cb over a finished scan of a snapshot. */
+static ov_verdict
+snapshot_verdict(const char *rule, const char *source,
+    const char *resource_id, const char *type, void *payload)
+{
+	const struct verdict_ctx *vc = payload;
+	ov_verdict v = ov_scan_verdict(vc->result, rule, source, resource_id);
+
+	if (v == OV_VERDICT_PASSED && type_held_back(vc->snap, type))
+		return OV_VERDICT_HOLD;
+	return v;
+}
+
 /* Append s as a JSON string. */
 static int
 put_str(struct ov_buf *b, const char *s)
@@ -168,12 +229,14 @@ manifest_json(const struct ov_snapshot *snap, struct ov_buf *b)
 	return error;
 }
 
-/* Record a scan of a snapshot; what `overvisor scan --db` calls. */
-int
-ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
-    const ov_findings *findings, const ov_exceptions *exc,
-    const char *rulepack_version, int64_t *scan_id_out)
+/* Record a scan of a snapshot, judged by result when not NULL. */
+static int
+record_snapshot(ov_store *s, const ov_snapshot *snap,
+    const ov_scan_result *result, const ov_findings *findings,
+    const ov_exceptions *exc, const char *rulepack_version,
+    int64_t *scan_id_out)
 {
+	struct verdict_ctx vc;
 	ov_scan_record meta = OV_SCAN_RECORD_INIT;
 	ov_scan_source *sources = NULL;
 	ov_digest *digest = NULL;
@@ -182,7 +245,6 @@ ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
 	size_t i;
 	int error;
 
-	OV_ASSERT_ARG(s != NULL && snap != NULL && findings != NULL);
 	if ((error = ov_digest_from_snapshot(&digest, s->ctx, snap)) < 0)
 		return error;
 	if (snap->n_sources > 0 &&
@@ -213,6 +275,12 @@ ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
 	meta.n_sources = snap->n_sources;
 	meta.type_complete = snapshot_type_complete;
 	meta.payload = (void *)(uintptr_t)snap;
+	if (result != NULL) {
+		vc.snap = snap;
+		vc.result = result;
+		meta.verdict = snapshot_verdict;
+		meta.verdict_payload = &vc;
+	}
 	error = ov_store_record_scan(s, &meta, findings, digest, exc,
 	    scan_id_out);
 done:
@@ -220,6 +288,17 @@ done:
 	ov__free(sources);
 	ov_digest_free(digest);
 	return error;
+}
+
+/* Record a scan of a snapshot; findings resolve only by absence. */
+int
+ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
+    const ov_findings *findings, const ov_exceptions *exc,
+    const char *rulepack_version, int64_t *scan_id_out)
+{
+	OV_ASSERT_ARG(s != NULL && snap != NULL && findings != NULL);
+	return record_snapshot(s, snap, NULL, findings, exc,
+	    rulepack_version, scan_id_out);
 }
 
 /* Record a finished scan with its contract's parties. */
@@ -232,7 +311,7 @@ ov_store_record_result(ov_store *s, const ov_snapshot *snap,
 
 	OV_ASSERT_ARG(s != NULL && snap != NULL && result != NULL);
 	s->parties = result->contract;
-	error = ov_store_record_snapshot(s, snap, ov_scan_findings(result),
+	error = record_snapshot(s, snap, result, ov_scan_findings(result),
 	    ov_scan_exceptions(result), rulepack_version, scan_id_out);
 	s->parties = NULL;
 	return error;
