@@ -68,6 +68,22 @@ run_analyzers(struct ov_scan_result *r, const ov_scan_options *o)
 	return 0;
 }
 
+/* A pair the scan raised a finding for never counts as passed. */
+static int
+veto_findings(struct ov_scan_result *r)
+{
+	const ov_finding *f;
+	size_t i;
+
+	for (i = 0; (f = ov_findings_get(r->findings, i)) != NULL; i++)
+		if (f->state != OV_STATE_COMPLIANT &&
+		    f->state != OV_STATE_NOT_APPLICABLE &&
+		    ov_coverage__veto(&r->coverage, f->rule,
+		    f->resource_id) < 0)
+			return ov__error_oom(r->ctx);
+	return 0;
+}
+
 /*
  * The analysis clock: a fixed clock (OVERVISOR_NOW) wins; otherwise the
  * snapshot's collection time, so ages and due dates are "as of" the data
@@ -122,6 +138,8 @@ ov_scan_run(ov_scan_result **out, ov_ctx *ctx, const ov_snapshot *snap,
 	if ((error = run_analyzers(r, opts)) < 0)
 		goto fail;
 	if ((error = ov_scan__finish(r, opts)) < 0)
+		goto fail;
+	if ((error = veto_findings(r)) < 0)
 		goto fail;
 	ov_findings_sort(r->findings);
 	*out = r;
