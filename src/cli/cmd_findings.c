@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "overvisor/report.h"
 #include "overvisor/store.h"
 #include "cli.h"
 
@@ -75,24 +76,6 @@ json_str(FILE *f, const char *s)
 			fprintf(f, "\\u%04x", c);
 		else
 			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static void
-csv_str(FILE *f, const char *s)
-{
-	if (s == NULL)
-		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
 	}
 	fputc('"', f);
 }
@@ -168,37 +151,38 @@ print_finding(const ov_store_finding *x, void *payload)
 		fprintf(f, ", \"breached\": %s, \"reopenCount\": %u}",
 		    x->breached ? "true" : "false", x->reopen_count);
 		break;
-	case FMT_CSV:
+	case FMT_CSV: {
+		static const char *const head[] = { "fingerprint", "state",
+		    "severity", "rule", "title", "resource_id",
+		    "resource_type", "tenant", "owner", "accountable", "duty",
+		    "first_seen", "last_seen", "resolved_at", "due",
+		    "breached", "reopen_count" };
+		const char *row[17];
+		char reopens[24];
+
 		if (o->n == 0)
-			fputs("fingerprint,state,severity,rule,title,"
-			    "resource_id,resource_type,tenant,owner,"
-			    "accountable,duty,first_seen,last_seen,"
-			    "resolved_at,due,breached,reopen_count\n", f);
-		csv_str(f, x->fingerprint);
-		fputc(',', f);
-		csv_str(f, x->state);
-		fputc(',', f);
-		csv_str(f, ov_severity_name(x->severity));
-		fputc(',', f);
-		csv_str(f, x->rule);
-		fputc(',', f);
-		csv_str(f, x->title);
-		fputc(',', f);
-		csv_str(f, x->resource_id);
-		fputc(',', f);
-		csv_str(f, x->resource_type);
-		fputc(',', f);
-		csv_str(f, x->tenant);
-		fputc(',', f);
-		csv_str(f, x->owner);
-		fputc(',', f);
-		csv_str(f, x->accountable);
-		fputc(',', f);
-		csv_str(f, x->duty);
-		fprintf(f, ",%s,%s,%s,%s,%s,%u\n", first, last,
-		    x->resolved_at ? resolved : "", x->due ? due : "",
-		    x->breached ? "true" : "false", x->reopen_count);
+			(void)ov_report_csv_row(f, head, 17);
+		snprintf(reopens, sizeof(reopens), "%u", x->reopen_count);
+		row[0] = x->fingerprint;
+		row[1] = x->state;
+		row[2] = ov_severity_name(x->severity);
+		row[3] = x->rule;
+		row[4] = x->title;
+		row[5] = x->resource_id;
+		row[6] = x->resource_type;
+		row[7] = x->tenant;
+		row[8] = x->owner;
+		row[9] = x->accountable;
+		row[10] = x->duty;
+		row[11] = first;
+		row[12] = last;
+		row[13] = x->resolved_at ? resolved : "";
+		row[14] = x->due ? due : "";
+		row[15] = x->breached ? "true" : "false";
+		row[16] = reopens;
+		(void)ov_report_csv_row(f, row, 17);
 		break;
+	}
 	}
 	o->n++;
 	return 0;
@@ -391,7 +375,11 @@ print_exception(const ov_store_exception *e, void *payload)
 	struct out *o = payload;
 	char exp[32];
 
-	date(e->expires, exp, sizeof(exp));
+	/* the last day it holds, as exceptions.yaml wrote it */
+	if (e->expires != 0)
+		ov_format_expiry(e->expires, exp, sizeof(exp));
+	else
+		snprintf(exp, sizeof(exp), "-");
 	if (o->fmt == FMT_JSON) {
 		fputs(o->n == 0 ? "[\n  {\"kind\": " : ",\n  {\"kind\": ",
 		    stdout);
@@ -407,6 +395,11 @@ print_exception(const ov_store_exception *e, void *payload)
 		fputs(", \"ticket\": ", stdout);
 		json_str(stdout, e->ticket);
 		fputs(", \"expires\": ", stdout);
+		if (e->expires != 0)
+			json_str(stdout, exp);
+		else
+			fputs("null", stdout);
+		fputs(", \"expiresAt\": ", stdout);
 		json_time(stdout, e->expires);
 		printf(", \"expired\": %s}", e->expired ? "true" : "false");
 	} else {

@@ -156,14 +156,21 @@ cmd_network(int argc, char **argv)
 		case 'N':
 			no_default = true;
 			break;
-		case 'e':
-			if (strchr(optarg, '@') == NULL ||
-			    n_except == NET_MAX_FLAGS)
+		case 'e': {
+			const char *at = strrchr(optarg, '@');
+			int64_t exp;
+
+			if (at == NULL || n_except == NET_MAX_FLAGS)
 				return cli_usage_error("network",
 				    "--except wants GLOB@YYYY-MM-DD (an "
 				    "exception needs an expiry)");
+			if (ov_parse_expiry(at + 1, &exp) < 0)
+				return cli_usage_error("network",
+				    "--except '%s': '%s' is not a valid date",
+				    optarg, at + 1);
 			except[n_except++] = optarg;
 			break;
+		}
 		case 'x':
 			exc_path = optarg;
 			break;

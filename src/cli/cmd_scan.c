@@ -61,7 +61,8 @@ usage(FILE *f)
 	    "OVERVISOR_NOW when set, so a snapshot always gives the same report.\n"
 	    "\n"
 	    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage,\n"
-	    "3 input, 5 store, 70 internal error.\n", f);
+	    "3 input (also a missing or empty rule pack), 5 store (after the\n"
+	    "report is written), 70 internal error.\n", f);
 }
 
 static int
@@ -261,10 +262,6 @@ cmd_scan(int argc, char **argv)
 		    "'overvisor policy check' for positions",
 		    ov_scan_n_policy_errors(result),
 		    ov_scan_n_policy_errors(result) == 1 ? "" : "s");
-	if (db != NULL && (error = cli_store_scan(ctx, db, snap, result)) != 0) {
-		status = error;
-		goto done;
-	}
 	if ((label = join_paths(argc, argv, optind)) == NULL) {
 		cli_error("out of memory");
 		status = CLI_EXIT_INTERNAL;
@@ -291,6 +288,10 @@ cmd_scan(int argc, char **argv)
 	else
 		status = fail_on >= 0 && ov_scan_count_at_least(result,
 		    (ov_severity)fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+	/* The report is written first, so an unusable store never costs
+	 * CI its SARIF; the store's failure then decides the status. */
+	if (db != NULL && (error = cli_store_scan(ctx, db, snap, result)) != 0)
+		status = error;
 done:
 	free(label);	/* checksrc: allow */
 	ov_scan_result_free(result);

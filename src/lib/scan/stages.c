@@ -199,9 +199,22 @@ ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o)
 		    data_path(r, o, "rules");
 		if (rules == NULL)
 			return ov__error_oom(r->ctx);
-		if (stat(rules, &sb) == 0 &&
-		    (error = ov_policy_set_add_rules(st->policy, rules)) < 0)
+		/* A rule pack that is missing or holds nothing is an error,
+		 * never a scan with no rules: --no-rules says so on purpose. */
+		if (stat(rules, &sb) != 0)
+			return ov__error_at(r->ctx, OV_ENOTFOUND,
+			    OV_ERRCLASS_CONFIG, rules, 0, 0, NULL,
+			    "rule pack not found (--no-rules scans without "
+			    "one)");
+		if ((error = ov_policy_set_add_rules(st->policy, rules)) < 0)
 			return error;
+		if ((error = ov_policy_set_stats(st->policy, &stats)) < 0)
+			return error;
+		if (stats.definitions + stats.initiatives == 0)
+			return ov__error_at(r->ctx, OV_ENOTFOUND,
+			    OV_ERRCLASS_CONFIG, rules, 0, 0, NULL,
+			    "rule pack holds no policy definitions "
+			    "(--no-rules scans without one)");
 	}
 	for (i = 0; i < o->n_policy_paths; i++)
 		if ((error = ov_policy_set_add_file(st->policy,
