@@ -99,6 +99,13 @@ OV_EXTERN(void) ov_scan_report_input(const ov_scan_result *r,
 OV_EXTERN(size_t) ov_scan_count_at_least(const ov_scan_result *r,
     ov_severity min);
 
+/**
+ * True when name (case-insensitive) is an analyzer a scan can run
+ * (ov_scan_options.analyzers), so a caller can reject a bad name as a
+ * usage error before scanning.
+ */
+OV_EXTERN(bool) ov_scan_analyzer_known(const char *name);
+
 /** A scan's verdict on a (rule, resource) pair it raised no finding for. */
 typedef enum {
 	OV_VERDICT_UNKNOWN = 0,	/**< not evaluated here: only the absence

@@ -214,6 +214,20 @@ open_store(ov_ctx **ctx, ov_store **s, const char *db)
 	return 0;
 }
 
+/* The --state values: the lifecycle states and "active". */
+static bool
+state_known(const char *s)
+{
+	static const char *const states[] = { "new", "open", "resolved",
+	    "reopened", "excepted", "active" };
+	size_t i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(s, states[i]) == 0)
+			return true;
+	return false;
+}
+
 static int
 findings_list(int argc, char **argv)
 {
@@ -241,7 +255,12 @@ findings_list(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 's': filter.state = optarg; break;
+		case 's':
+			if (!state_known(optarg))
+				return cli_usage_error("findings", "unknown "
+				    "state '%s'", optarg);
+			filter.state = optarg;
+			break;
 		case 'b': filter.breached = true; break;
 		case 'o': filter.owner = optarg; break;
 		case 'u': filter.duty = optarg; break;

@@ -12,6 +12,7 @@
 
 #include "overvisor/finding.h"
 #include "overvisor/report.h"
+#include "overvisor/rules.h"
 #include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
 #include "cli.h"
@@ -109,6 +110,23 @@ count_assignments(const char *type, size_t count, void *payload)
 	    "Microsoft.Authorization/policyAssignments") == 0;
 }
 
+/* False when --framework names no catalogue under data_dir. */
+static bool
+framework_known(const char *data_dir, const char *id)
+{
+	ov_framework *fw = NULL;
+	ov_ctx *ctx = NULL;
+	bool known = true;	/* other failures: the scan reports them */
+
+	if (ov_ctx_new(&ctx) < 0)
+		return true;
+	if (ov_framework_load(&fw, ctx, data_dir, id) == OV_ENOTFOUND)
+		known = false;
+	ov_framework_free(fw);
+	ov_ctx_free(ctx);
+	return known;
+}
+
 /* overvisor scan */
 int
 cmd_scan(int argc, char **argv)
@@ -196,6 +214,9 @@ cmd_scan(int argc, char **argv)
 			if (n_analyzers == MAX_LIST)
 				return cli_usage_error("scan",
 				    "too many --analyzer options");
+			if (!ov_scan_analyzer_known(optarg))
+				return cli_usage_error("scan",
+				    "unknown analyzer '%s'", optarg);
 			analyzers[n_analyzers++] = optarg;
 			break;
 		case O_NO_ANALYZERS:
@@ -220,6 +241,10 @@ cmd_scan(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("scan", "no input PATH given");
 	so.data_dir = cli_data_dir();
+	if (so.framework != NULL && !framework_known(so.data_dir,
+	    so.framework))
+		return cli_usage_error("scan", "unknown framework '%s' (see "
+		    "'overvisor rules frameworks')", so.framework);
 	so.policy_paths = n_policies != 0 ? policies : NULL;
 	so.n_policy_paths = n_policies;
 	so.analyzers = n_analyzers != 0 ? analyzers : NULL;

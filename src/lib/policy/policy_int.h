@@ -253,6 +253,8 @@ struct pdef {
 	const char	*unsupported;	/* reason, or NULL */
 	bool		 standalone;	/* evaluated on its own even when the
 					   set holds assignments (rule pack) */
+	size_t		 n_unresolved;	/* assignment: its target or members
+					   not loaded, at the last compile */
 };
 
 struct ov_policy_diag_int {

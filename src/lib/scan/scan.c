@@ -274,3 +274,10 @@ ov_scan_report_input(const ov_scan_result *r, const char *label,
 	out->sources = r->sources;
 	out->n_sources = r->n_sources;
 }
+
+/* An analyzer of that name exists. */
+bool
+ov_scan_analyzer_known(const char *name)
+{
+	return name != NULL && ov_analyzer__find(name) != NULL;
+}
