@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file overvisor/contract.h
- * @brief The operator contract (contract.yaml) and `contract check`: the
- * questions a customer puts to its CSP, answered from snapshot data.
+ * @brief The operator contract (contract.yaml) and the shape of the
+ * answers to the questions a customer puts to its CSP.  The answers
+ * themselves come from the pipeline (ov_scan_answer() in overvisor/scan.h,
+ * options.questions).
  *
  * Ownership: an ov_contract from ov_contract_load_file(),
  * ov_contract_load_buffer() or ov_contract_default() is owned by the caller
- * and released with ov_contract_free().  An ov_contract_check from
- * ov_contract_check_run() is owned by the caller and released with
- * ov_contract_check_free(); every pointer it hands out is borrowed from it.
+ * and released with ov_contract_free().
  */
 #ifndef OVERVISOR_CONTRACT_H
 #define OVERVISOR_CONTRACT_H
@@ -18,7 +18,6 @@
 
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
-#include "overvisor/snapshot.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,7 +61,7 @@ typedef enum {
 	OV_ANSWER_GAP		/**< not named, or data contradicts it */
 } ov_answer_status;
 
-/** One answered question.  Every string is borrowed from the check. */
+/** One answered question.  Every string is borrowed from the result. */
 typedef struct {
 	const char		*id;		/**< "Q1" ... "Q8" */
 	const char		*question;	/**< the question, one line */
@@ -74,33 +73,6 @@ typedef struct {
 	const char * const	*gaps;		/**< what is missing */
 	size_t			 n_gaps;	/**< number of gaps */
 } ov_contract_answer;
-
-/** The result of `contract check`. */
-typedef struct ov_contract_check ov_contract_check;
-
-/**
- * Answer the CSP questions for contract c (NULL: the default contract) from
- * snap, and run the duty analyzers (patch, identity, defender,
- * policy_enforcement, backup, accountability) whose findings back the
- * answers.  snap is indexed if it was not.  The analysis clock is
- * ov_ctx_now(ctx).  On success *out is owned by the caller.
- */
-OV_EXTERN(int) ov_contract_check_run(ov_contract_check **out, ov_ctx *ctx,
-    const ov_contract *c, ov_snapshot *snap);
-
-/** Number of answers (the eight questions, in order). */
-OV_EXTERN(size_t) ov_contract_check_count(const ov_contract_check *chk);
-
-/** Answer i, or NULL past the end. */
-OV_EXTERN(const ov_contract_answer *) ov_contract_check_get(
-    const ov_contract_check *chk, size_t i);
-
-/** The duty findings gathered while answering (borrowed). */
-OV_EXTERN(const ov_findings *) ov_contract_check_findings(
-    const ov_contract_check *chk);
-
-/** Release a check.  NULL is ignored. */
-OV_EXTERN(void) ov_contract_check_free(ov_contract_check *chk);
 
 /** "answered", "partial" or "gap". */
 OV_EXTERN(const char *) ov_answer_status_name(ov_answer_status s);

@@ -99,6 +99,56 @@ typedef struct ov_json_doc ov_json_doc;
 OV_EXTERN(int) ov_json_parse(ov_json_doc **out, ov_ctx *ctx,
     const char *data, size_t len, unsigned flags, ov_json_error *err);
 
+/** YAML parse options (ov_json_parse_yaml() only). */
+#define OV_YAML_STREAM		0x100	/**< the root is an array holding
+					     every document of the stream */
+
+/**
+ * Nodes that aliases may add to a YAML document when expanded; a document
+ * whose aliases would expand further is refused with OV_ELIMIT, so a
+ * "billion laughs" file cannot make its readers walk an exponential tree.
+ */
+#define OV_YAML_MAX_ALIAS_NODES	1000000
+
+/**
+ * Parse len bytes of YAML (1.2, UTF-8) into an ov_json document, so YAML
+ * inputs (contracts, exceptions, Sigma rules) are read with the same
+ * accessors as JSON.  Every node's offset is the byte offset of its first
+ * character in data, so ov_json_position() turns it into a line and
+ * column just as for JSON.
+ *
+ * The mapping to JSON:
+ * - a mapping becomes an object in source order; keys must be scalars and
+ *   keep their text; a key given twice keeps its first place and takes the
+ *   last value ("last wins");
+ * - a sequence becomes an array;
+ * - a plain (unquoted) scalar is typed by the YAML 1.2 core schema: empty,
+ *   "~" and null/Null/NULL are null; true/True/TRUE and false/False/FALSE
+ *   are booleans; decimal, 0o octal and 0x hexadecimal integers and
+ *   decimal floats are numbers, whose text is rewritten in JSON form
+ *   ("+012" is 12, "0x1f" is 31, ".5" is 0.5); .inf and .nan have no JSON
+ *   form and stay strings;
+ * - quoted and block scalars are strings; a !!str tag makes a string and a
+ *   !!null, !!bool, !!int or !!float tag types the scalar as above;
+ * - an alias is the node its anchor names (shared, not copied); an alias
+ *   to an unknown anchor or to a node that is still open is an error, and
+ *   so is a document whose aliases expand beyond OV_YAML_MAX_ALIAS_NODES;
+ *   merge keys ("<<") are ordinary keys.
+ *
+ * Without OV_YAML_STREAM the input must hold at most one document (the
+ * root is null for an empty one); a second document is an error.  With
+ * OV_YAML_STREAM the root is an array of the documents ("---" separated),
+ * so a caller picks one by index.
+ *
+ * On success *out is owned by the caller and must be released with
+ * ov_json_doc_free().  On failure returns OV_EPARSE (or OV_ELIMIT,
+ * OV_ENOMEM), *out is NULL, and the error on ctx (and *err when not NULL)
+ * gives the message and the position.  The depth, string and document
+ * limits of ctx (NULL for the defaults) apply as for JSON.
+ */
+OV_EXTERN(int) ov_json_parse_yaml(ov_json_doc **out, ov_ctx *ctx,
+    const char *data, size_t len, unsigned flags, ov_json_error *err);
+
 /** The root value of a document. */
 OV_EXTERN(const ov_json *) ov_json_doc_root(const ov_json_doc *doc);
 
@@ -123,6 +173,42 @@ OV_EXTERN(void) ov_json_parser_free(ov_json_parser *p);
  */
 OV_EXTERN(int) ov_json_parser_parse(ov_json_parser *p, const char *data,
     size_t len, const ov_json **root, size_t *end, ov_json_error *err);
+
+/**
+ * Duplicate keys.  An object member whose key equals an earlier key of the
+ * same object, compared ASCII case-insensitively (ARM property names are
+ * case-insensitive, so "allowBlobPublicAccess" and "AllowBlobPublicAccess"
+ * are one property), is not a second member: its value replaces the
+ * earlier one, in the earlier member's place and spelling.  The last value
+ * wins, as ARM and .NET read such a document, and the tree never holds two
+ * members a case-insensitive lookup could confuse.  Each repeat is
+ * reported as a warning to a parser's warning callback, if any.
+ */
+#define OV_JSON_WARN_DUPLICATE_KEY	1
+
+/** A warning: the document is still valid and was read. */
+typedef struct {
+	int		 kind;		/**< OV_JSON_WARN_* */
+	uint64_t	 offset;	/**< byte offset of the later key */
+	uint64_t	 first_offset;	/**< byte offset of the earlier key */
+	const char	*key;		/**< the later key (unescaped; only
+					     valid during the call) */
+	size_t		 klen;		/**< its bytes */
+	const char	*first_key;	/**< the earlier key's spelling */
+	size_t		 first_klen;	/**< its bytes */
+} ov_json_warning;
+
+/** Called once per warning, during the parse. */
+typedef void (*ov_json_warn_cb)(const ov_json_warning *w, void *payload);
+
+/** As ov_json_parse(), calling cb (may be NULL) for each warning. */
+OV_EXTERN(int) ov_json_parse_warn(ov_json_doc **out, ov_ctx *ctx,
+    const char *data, size_t len, unsigned flags, ov_json_error *err,
+    ov_json_warn_cb cb, void *payload);
+
+/** Call cb (NULL: none) for each warning of p's later parses. */
+OV_EXTERN(void) ov_json_parser_set_warn(ov_json_parser *p,
+    ov_json_warn_cb cb, void *payload);
 
 /** Line and column (1-based) of a byte offset within data. */
 OV_EXTERN(void) ov_json_position(const char *data, size_t len,

@@ -14,6 +14,7 @@
 #include "overvisor/exceptions.h"
 #include "overvisor/store.h"
 #include "overvisor/contract.h"
+#include "overvisor/raci.h"
 #include "overvisor/rules.h"
 #include "overvisor/whatif.h"
 

@@ -225,15 +225,13 @@ OV_EXTERN(int) ov_policy_findings(ov_policy_set *set,
     const ov_snapshot *snap, ov_findings *out, unsigned flags);
 
 /**
- * As ov_policy_findings(), and each (may be NULL) is first called with
- * every result, whatever its state: one evaluation serves both the
- * findings and a caller that needs the passes too (compliance tallies,
- * the store's proof that a finding is fixed).  A non-zero return from
- * each stops and is passed back.
+ * Add the finding a result stands for to out, as ov_policy_findings()
+ * does: nothing for compliant, not-applicable, exempt and error results,
+ * nor (with OV_POLICY_FINDINGS_NO_INDETERMINATE) indeterminate ones.
+ * Returns 0 or OV_ENOMEM.
  */
-OV_EXTERN(int) ov_policy_findings_each(ov_policy_set *set,
-    const ov_snapshot *snap, ov_findings *out, unsigned flags,
-    ov_policy_result_cb each, void *payload);
+OV_EXTERN(int) ov_policy_add_finding(ov_findings *out,
+    const ov_policy_result *r, unsigned flags);
 
 /**
  * What-if: evaluate one assignment (by id or name) as if its

@@ -15,6 +15,9 @@
 
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
+#include "overvisor/raci.h"
+#include "overvisor/scan.h"
+#include "overvisor/snapshot.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,34 +36,6 @@ typedef enum {
 	OV_REPORT__COUNT
 } ov_report_format;
 
-/** Per-control result in a framework compliance view. */
-typedef struct {
-	const char	*id;		/**< control id, e.g. "CIS 3.0.0 7.1" */
-	const char	*title;		/**< short title */
-	const char	*status;	/**< passed, failed, indeterminate,
-					     manual, microsoft, not-covered */
-	size_t		 passed;	/**< compliant (rule, record) results */
-	size_t		 failed;	/**< non-compliant results */
-	size_t		 indeterminate;	/**< indeterminate results */
-	const char * const *rules;	/**< rules mapped to the control */
-	size_t		 n_rules;
-} ov_control_result;
-
-/** A framework compliance view (scan --framework). */
-typedef struct {
-	const char		*id;		/**< "cis-azure-3.0.0" */
-	const char		*title;		/**< human title */
-	const ov_control_result	*controls;	/**< in catalogue order */
-	size_t			 n_controls;
-} ov_compliance;
-
-/** Coverage of one input source (for "missing is not secure"). */
-typedef struct {
-	const char	*name;		/**< "graph:users", "arg:resources" */
-	const char	*status;	/**< collected, partial, failed,
-					     not-requested, absent */
-} ov_source_info;
-
 /** Everything a reporter writes. */
 typedef struct {
 	const char		*tool_version;	/**< OV_VERSION */
@@ -78,6 +53,13 @@ typedef struct {
 	size_t			 n_sources;
 	const char		*title;		/**< report title, may be NULL */
 } ov_report_input;
+
+/**
+ * Fill a report input from a pipeline result (the snapshot's metadata
+ * included).  Strings are borrowed from the result and its snapshot.
+ */
+OV_EXTERN(void) ov_scan_report_input(const ov_scan_result *r,
+    const char *snapshot_label, ov_report_input *out);
 
 /** Writer flags. */
 #define OV_REPORT_COLOR		0x01	/**< ANSI colours (text on a TTY) */

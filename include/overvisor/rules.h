@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file overvisor/rules.h
- * @brief The rule pack (list, test, docs), the shared-responsibility matrix
- * and the compliance frameworks.
+ * @brief The rule pack (list, test, docs), the compiled rule set that
+ * scans evaluate, and the analyzers' check table.  The shared-
+ * responsibility matrix and the compliance frameworks are in
+ * overvisor/raci.h, included here.
  *
- * Ownership: every handle (ov_rulepack, ov_raci, ov_framework) is created
- * by a *_load() function, owned by the caller and released with the
- * matching *_free().  Strings and arrays reached from a handle are borrowed
- * and live as long as it.  An ov_compliance from ov_framework_compliance()
- * is owned by the caller and released with ov_compliance_free().
+ * Ownership: an ov_rulepack is created by ov_rulepack_load(), owned by the
+ * caller and released with ov_rulepack_free().  An ov_ruleset from
+ * ov_ruleset_new() is owned by the caller and released with
+ * ov_ruleset_free(); once built it is immutable, so any number of threads
+ * and scans may read it at the same time.  An ov_rule_eval (evaluation
+ * state: one per thread) is owned by the caller and released with
+ * ov_rule_eval_free(); it borrows its rule set, which must outlive it.
+ * Strings and arrays reached from a handle are borrowed and live as long
+ * as it.
  */
 #ifndef OVERVISOR_RULES_H
 #define OVERVISOR_RULES_H
@@ -19,7 +25,8 @@
 
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
-#include "overvisor/report.h"
+#include "overvisor/policy.h"
+#include "overvisor/raci.h"
 #include "overvisor/snapshot.h"
 
 #ifdef __cplusplus
@@ -131,114 +138,100 @@ OV_EXTERN(int) ov_rulepack_test(const ov_rulepack *pack, ov_ctx *ctx,
     void *payload, ov_rule_test_stats *stats);
 
 /* ------------------------------------------------------------------ */
-/* Shared-responsibility matrix                                        */
-
-/** The matrix (layer x service model) and the type table. */
-typedef struct ov_raci ov_raci;
+/* Compiled rule set: compile once, evaluate many snapshots            */
 
 /**
- * Load data_dir/data/responsibility/{matrix,types}.json.  *out is owned
- * by the caller.
+ * The rule pack, extra policy definitions and the alias table, loaded and
+ * compiled once.  Immutable after ov_ruleset_new(): evaluation state lives
+ * in an ov_rule_eval, so threads and scans share one set.
  */
-OV_EXTERN(int) ov_raci_load(ov_raci **out, ov_ctx *ctx,
-    const char *data_dir);
+typedef struct ov_ruleset ov_ruleset;
 
-/** Release.  NULL is ignored. */
-OV_EXTERN(void) ov_raci_free(ov_raci *raci);
-
-/**
- * The service model of a resource type ("iaas", "paas", "saas",
- * "on-premises"), matched case-insensitively; a child type without its
- * own entry inherits its parent's.  NULL when the type is unknown.
- */
-OV_EXTERN(const char *) ov_raci_service_model(const ov_raci *raci,
-    const char *type);
-
-/**
- * Who owns a layer for a resource type.  OV_OWNER_UNKNOWN when the type is
- * unknown, except for layers that the matrix gives the same owner under
- * every cloud service model (those are answered without the type).
- */
-OV_EXTERN(ov_owner) ov_raci_owner(const ov_raci *raci, const char *type,
-    ov_layer layer);
-
-/** The owner of a layer under a service model; OV_OWNER_UNKNOWN if none. */
-OV_EXTERN(ov_owner) ov_raci_model_owner(const ov_raci *raci,
-    const char *model, ov_layer layer);
-
-/** Number of known types. */
-OV_EXTERN(size_t) ov_raci_n_types(const ov_raci *raci);
-
-/**
- * Write the responsibility view of an estate: per layer, the owner under
- * each service model present, the resources (by service model and
- * owner) and the open findings.  format is "text", "json" or "html";
- * findings may be NULL.  Returns OV_EINVALID for another format.
- */
-OV_EXTERN(int) ov_raci_write_matrix(const ov_raci *raci,
-    const ov_snapshot *snap, const ov_findings *findings,
-    const char *format, FILE *f);
-
-/* ------------------------------------------------------------------ */
-/* Compliance frameworks                                               */
-
-/** A framework catalogue with its rule-to-control mappings. */
-typedef struct ov_framework ov_framework;
-
-/**
- * Load data_dir/data/frameworks/<id>.json ("cis-azure-3.0.0",
- * "nist-800-53-r5", ...).  OV_ENOTFOUND for an unknown id.
- */
-OV_EXTERN(int) ov_framework_load(ov_framework **out, ov_ctx *ctx,
-    const char *data_dir, const char *id);
-
-/** Release.  NULL is ignored. */
-OV_EXTERN(void) ov_framework_free(ov_framework *fw);
-
-/** The framework id and title. */
-OV_EXTERN(const char *) ov_framework_id(const ov_framework *fw);
-OV_EXTERN(const char *) ov_framework_title(const ov_framework *fw);
-
-/**
- * The rule ids mapped to any control of the framework, sorted and without
- * duplicates; *ids is borrowed from fw.
- */
-OV_EXTERN(void) ov_framework_rules(const ov_framework *fw,
-    const char * const **ids, size_t *n);
-
-/** True when rule is mapped to a control of the framework. */
-OV_EXTERN(bool) ov_framework_has_rule(const ov_framework *fw,
-    const char *rule);
-
-/** Per-rule evaluation counts, the input of the compliance view. */
+/** What a rule set is built from.  Initialise with OV_RULESET_OPTIONS_INIT. */
 typedef struct {
-	const char	*rule;		/**< rule id */
-	size_t		 passed;	/**< compliant (rule, record) pairs */
-	size_t		 failed;	/**< non-compliant pairs */
-	size_t		 indeterminate;	/**< indeterminate pairs */
-} ov_rule_tally;
+	unsigned		 version;	/**< OV_RULESET_OPTIONS_VERSION */
+	const char		*data_dir;	/**< holds rules/ and data/; NULL
+						     for the built-in path */
+	const char		*rules_dir;	/**< rule pack; NULL for
+						     data_dir/rules */
+	bool			 no_rules;	/**< leave the rule pack out */
+	const char * const	*policy_paths;	/**< definitions, initiatives,
+						     assignments (files or
+						     directories) */
+	size_t			 n_policy_paths;
+	const char		*aliases_path;	/**< full alias table, or NULL
+						     for the shipped one */
+	const char * const	*params;	/**< "NAME=JSON" values for
+						     definitions evaluated
+						     without an assignment */
+	size_t			 n_params;
+	const char		*api_version;	/**< requestContext().apiVersion,
+						     or NULL */
+	const ov_snapshot	*snapshot;	/**< evaluate through this
+						     snapshot's assignments and
+						     exemptions, as Azure does;
+						     the set is then bound to
+						     it.  NULL: unbound */
+} ov_ruleset_options;
+
+#define OV_RULESET_OPTIONS_VERSION 1
+#define OV_RULESET_OPTIONS_INIT { OV_RULESET_OPTIONS_VERSION, NULL, NULL, \
+	false, NULL, 0, NULL, NULL, 0, NULL, NULL }
 
 /**
- * Compute the compliance view from per-rule counts.  Per control, in
- * catalogue order: "microsoft" when Microsoft owns it, "manual" when no
- * automated check exists, "not-covered" when automated checks exist but
- * no rule of ours maps to it, otherwise "failed" if any mapped result
- * failed, else "indeterminate" if any was indeterminate, else "passed" if
- * any passed, else "not-applicable" (no resource in scope).  *out is owned
- * by the caller (ov_compliance_free()).
+ * Load and compile a rule set.  A definition that cannot be used is a
+ * diagnostic (ov_ruleset_diag()), not a failure; the call fails only when
+ * a path cannot be read, the options are wrong or memory runs out.
+ * *out is owned by the caller.
  */
-OV_EXTERN(int) ov_framework_compliance(const ov_framework *fw,
-    const ov_rule_tally *tallies, size_t n_tallies, ov_compliance **out);
+OV_EXTERN(int) ov_ruleset_new(ov_ruleset **out, ov_ctx *ctx,
+    const ov_ruleset_options *opts);
 
-/** Release a compliance view.  NULL is ignored. */
-OV_EXTERN(void) ov_compliance_free(ov_compliance *c);
+/** Release a rule set.  NULL is ignored. */
+OV_EXTERN(void) ov_ruleset_free(ov_ruleset *rs);
+
+/** Counts of what was loaded and compiled. */
+OV_EXTERN(void) ov_ruleset_stats(const ov_ruleset *rs, ov_policy_stats *out);
+
+/** Diagnostic i of loading and compiling; OV_ENOTFOUND past the end. */
+OV_EXTERN(int) ov_ruleset_diag(const ov_ruleset *rs, size_t i,
+    ov_policy_diag *out);
+
+/** The snapshot the set is bound to (its assignments), or NULL. */
+OV_EXTERN(const ov_snapshot *) ov_ruleset_snapshot(const ov_ruleset *rs);
 
 /**
- * List the framework ids available under data_dir (sorted); calls cb with
- * each id and title.  A non-zero return from cb stops and is passed back.
+ * Evaluation state over one rule set: scratch memory and the context
+ * (clock, limits) of one thread.  Cheap to create; reuse it across
+ * records and snapshots.
  */
-OV_EXTERN(int) ov_frameworks_list(ov_ctx *ctx, const char *data_dir,
-    int (*cb)(const char *id, const char *title, void *payload),
+typedef struct ov_rule_eval ov_rule_eval;
+
+/** Create evaluation state for rs; ctx gives the clock and limits. */
+OV_EXTERN(int) ov_rule_eval_new(ov_rule_eval **out, const ov_ruleset *rs,
+    ov_ctx *ctx);
+
+/** Release evaluation state.  NULL is ignored. */
+OV_EXTERN(void) ov_rule_eval_free(ov_rule_eval *ev);
+
+/**
+ * Evaluate every rule that applies to record i of snap (with
+ * OV_POLICY_EVAL_ALL, every rule, to report not-applicable too), rules in
+ * set order; related records (auditIfNotExists targets, scopes) are looked
+ * up through the snapshot's index.  snap must be indexed
+ * (ov_snapshot_index()), and be the bound snapshot when the set is bound.
+ * Each result goes to cb; a non-zero return stops and is passed back.
+ */
+OV_EXTERN(int) ov_rule_eval_record(ov_rule_eval *ev, const ov_snapshot *snap,
+    size_t i, unsigned flags, ov_policy_result_cb cb, void *payload);
+
+/**
+ * Evaluate the set on every record of snap (indexed), rule by rule in set
+ * order and records in snapshot order: the same results as
+ * ov_rule_eval_record() over every record, in another order.
+ */
+OV_EXTERN(int) ov_rule_eval_snapshot(ov_rule_eval *ev,
+    const ov_snapshot *snap, unsigned flags, ov_policy_result_cb cb,
     void *payload);
 
 #ifdef __cplusplus

@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file overvisor/scan.h
- * @brief A scan: rules and analyzers over a loaded snapshot, producing
- * findings with layer, owner, duty, accountable party and due date.
+ * @brief The one pipeline over a loaded snapshot: index, evaluate the
+ * rules, run the analyzers, apply exceptions and accountability (layer,
+ * owner, duty, accountable party, due date), answer the contract
+ * questions.  `scan`, `contract check`, `matrix` and `policy eval` are all
+ * this pipeline with different stages switched on.
  *
  * Ownership: ov_scan_run() gives the caller an ov_scan_result, released
  * with ov_scan_result_free().  Pointers obtained from a result are borrowed
- * and live as long as it.  The snapshot and options are only read; the
- * snapshot must outlive the result.
+ * and live as long as it.  The snapshot, the options and what they point
+ * to (a rule set, a contract) are only read and must outlive the result;
+ * the snapshot's index is built if it was not (a cache: no record
+ * changes).
+ *
+ * The analysis clock: a clock fixed on the context (ov_ctx_set_now())
+ * wins; otherwise the snapshot's collection time; otherwise the system
+ * clock.  It is in force on ctx while the pipeline runs, and restored
+ * after, so one context can scan many snapshots.
  */
 #ifndef OVERVISOR_SCAN_H
 #define OVERVISOR_SCAN_H
@@ -16,8 +26,12 @@
 #include <stddef.h>
 
 #include "overvisor/common.h"
+#include "overvisor/contract.h"
+#include "overvisor/exceptions.h"
 #include "overvisor/finding.h"
-#include "overvisor/report.h"
+#include "overvisor/policy.h"
+#include "overvisor/raci.h"
+#include "overvisor/rules.h"
 #include "overvisor/snapshot.h"
 
 #ifdef __cplusplus
@@ -43,22 +57,41 @@ typedef struct {
 	size_t			 n_analyzers;
 	bool			 no_analyzers;	/**< run no analyzer */
 	const ov_snapshot	*baseline;	/**< for drift, or NULL */
-	const char		*zone_tag;	/**< network zones; NULL = "env" */
+	const char		*zone_tag;	/**< network zones; NULL: the
+						     contract's, else "env" */
 	bool			 assigned;	/**< evaluate policy_paths through
 						     the snapshot's assignments
 						     and exemptions */
+	const ov_ruleset	*ruleset;	/**< compiled rule set to
+						     evaluate (borrowed); NULL:
+						     compile one from rules_dir,
+						     policy_paths and
+						     aliases_path.  With
+						     assigned it must be bound
+						     to snap */
+	const ov_contract	*contract;	/**< contract (borrowed); wins
+						     over contract_path */
+	bool			 questions;	/**< answer the contract
+						     questions (ov_scan_answer) */
+	unsigned		 eval_flags;	/**< OV_POLICY_EVAL_* for the
+						     rules */
+	ov_policy_result_cb	 on_result;	/**< also called with every rule
+						     result, or NULL */
+	void			*result_payload; /**< passed to on_result */
 } ov_scan_options;
 
 #define OV_SCAN_OPTIONS_VERSION 1
 #define OV_SCAN_OPTIONS_INIT { OV_SCAN_OPTIONS_VERSION, NULL, NULL, false, \
-	NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, false, NULL, NULL, false }
+	NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, false, NULL, NULL, false, \
+	NULL, NULL, false, 0, NULL, NULL }
 
 typedef struct ov_scan_result ov_scan_result;
 
 /**
- * Run a scan.  Findings that are results (non-compliant, indeterminate)
- * never make this fail; it fails only when a rule, contract or exception
- * file cannot be used (with its position on ctx) or memory runs out.
+ * Run the pipeline.  Findings that are results (non-compliant,
+ * indeterminate) never make this fail; it fails only when a rule,
+ * contract or exception file cannot be used (with its position on ctx),
+ * an analyzer is unknown, on_result stops it, or memory runs out.
  */
 OV_EXTERN(int) ov_scan_run(ov_scan_result **out, ov_ctx *ctx,
     const ov_snapshot *snap, const ov_scan_options *opts);
@@ -86,18 +119,34 @@ OV_EXTERN(const struct ov_exceptions *) ov_scan_exceptions(
 OV_EXTERN(const ov_compliance *) ov_scan_compliance(const ov_scan_result *r);
 
 /**
- * Fill a report input from a result (the snapshot's metadata included).
- * Strings are borrowed from the result and the snapshot.
- */
-OV_EXTERN(void) ov_scan_report_input(const ov_scan_result *r,
-    const char *snapshot_label, ov_report_input *out);
-
-/**
  * Number of findings at or above min that are not excepted or compliant:
  * the count behind --fail-on.
  */
 OV_EXTERN(size_t) ov_scan_count_at_least(const ov_scan_result *r,
     ov_severity min);
+
+/** The snapshot the result is about. */
+OV_EXTERN(const ov_snapshot *) ov_scan_snapshot(const ov_scan_result *r);
+
+/** The analysis clock the pipeline ran with (Unix seconds). */
+OV_EXTERN(int64_t) ov_scan_now(const ov_scan_result *r);
+
+/** The contract the pipeline applied (the default one when none given). */
+OV_EXTERN(const ov_contract *) ov_scan_contract(const ov_scan_result *r);
+
+/** The manifest sources of the snapshot; *n receives their number. */
+OV_EXTERN(const ov_source_info *) ov_scan_sources(const ov_scan_result *r,
+    size_t *n);
+
+/** The rule set evaluated, or NULL when no rule ran. */
+OV_EXTERN(const ov_ruleset *) ov_scan_ruleset(const ov_scan_result *r);
+
+/** Number of contract answers (8 with questions, else 0). */
+OV_EXTERN(size_t) ov_scan_n_answers(const ov_scan_result *r);
+
+/** Contract answer i ("Q1" ... "Q8"), or NULL past the end. */
+OV_EXTERN(const ov_contract_answer *) ov_scan_answer(
+    const ov_scan_result *r, size_t i);
 
 /**
  * True when name (case-insensitive) is an analyzer a scan can run

@@ -48,6 +48,13 @@ OV_EXTERN(int) ov_snapshot_load(ov_snapshot *snap, const char *path,
 OV_EXTERN(int) ov_snapshot_load_buffer(ov_snapshot *snap, const char *name,
     const char *data, size_t len, unsigned flags);
 
+/**
+ * Build the indexes (by id, type, parent, Graph object id) that rules and
+ * analyzers look related records up in.  Idempotent; loading more
+ * records after it rebuilds them on the next call.
+ */
+OV_EXTERN(int) ov_snapshot_index(ov_snapshot *snap);
+
 /** Number of records loaded. */
 OV_EXTERN(size_t) ov_snapshot_count(const ov_snapshot *snap);
 
@@ -106,8 +113,86 @@ OV_EXTERN(int) ov_snapshot_types(const ov_snapshot *snap,
     int (*cb)(const char *type, size_t count, void *payload),
     void *payload);
 
+/** Coverage of one input source (for "missing is not secure"). */
+typedef struct {
+	const char	*name;		/**< "graph:users", "arg:resources" */
+	const char	*status;	/**< collected, partial, failed,
+					     not-requested, absent */
+	uint64_t	 count;		/**< records the collector reported */
+} ov_source_info;
+
 /** The tenant id from the manifest, or NULL. */
 OV_EXTERN(const char *) ov_snapshot_tenant(const ov_snapshot *snap);
+
+/** What the manifest says about a snapshot.  Strings may be NULL. */
+typedef struct {
+	bool		 has_manifest;	/**< a manifest.json was read */
+	const char	*tenant;	/**< tenant id (manifest's, or the one
+					     every record agrees on) */
+	const char	*cloud;		/**< AzureCloud ... */
+	const char	*collected_at;	/**< ISO 8601 */
+	const char	*tool_version;	/**< collector version */
+	size_t		 n_sources;	/**< sources listed */
+} ov_manifest_info;
+
+/** Fill *out from the snapshot's manifest. */
+OV_EXTERN(void) ov_snapshot_manifest(const ov_snapshot *snap,
+    ov_manifest_info *out);
+
+/** Fill *out with manifest source i; OV_ENOTFOUND past the end. */
+OV_EXTERN(int) ov_snapshot_source(const ov_snapshot *snap, size_t i,
+    ov_source_info *out);
+
+/**
+ * Whether the absence of a finding on records of type proves it fixed:
+ * the manifest must say the type's source was collected in full.  Partial,
+ * failed and not-requested sources, types no listed source carries, and a
+ * snapshot without a manifest never do.  An empty type asks whether every
+ * listed source was collected in full.
+ */
+OV_EXTERN(bool) ov_snapshot_type_complete(const ov_snapshot *snap,
+    const char *type);
+
+/**
+ * True when the snapshot reports the source that carries records of type
+ * `partial` or `failed`, with or without a manifest (a loader may mark a
+ * source of loose exports partial, e.g. a page that says more follow).
+ * Nothing about such a type is resolved from the snapshot, not even a
+ * record that is present and passes.
+ */
+OV_EXTERN(bool) ov_snapshot_type_incomplete(const ov_snapshot *snap,
+    const char *type);
+
+/* ------------------------------------------------------------------ */
+/* Record digests: what the findings store keeps for drift.            */
+
+/** A per-scan digest of records: id, type and security-relevant values. */
+typedef struct ov_digest ov_digest;
+
+/** Create an empty digest; *out is owned by the caller. */
+OV_EXTERN(int) ov_digest_new(ov_digest **out);
+
+/** Release a digest.  NULL is ignored. */
+OV_EXTERN(void) ov_digest_free(ov_digest *d);
+
+/**
+ * Add one record: its id, type and n (path, value) pairs, values as JSON
+ * text (NULL values are skipped).  Everything is copied.  A second record
+ * with the same id (case-insensitive) replaces nothing and is ignored.
+ */
+OV_EXTERN(int) ov_digest_add(ov_digest *d, const char *id, const char *type,
+    const char *const *paths, const char *const *values, size_t n);
+
+/** Number of records in a digest. */
+OV_EXTERN(size_t) ov_digest_count(const ov_digest *d);
+
+/**
+ * Build the digest of a loaded snapshot: every record with the curated
+ * security-relevant properties of its type (docs/store.md lists them).
+ * *out is owned by the caller.
+ */
+OV_EXTERN(int) ov_digest_from_snapshot(ov_digest **out, ov_ctx *ctx,
+    const ov_snapshot *snap);
 
 #ifdef __cplusplus
 }

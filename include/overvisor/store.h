@@ -6,8 +6,8 @@
  *
  * Ownership: an ov_store from ov_store_open() is owned by the caller and
  * released with ov_store_close(); it borrows its ov_ctx, which must outlive
- * it.  An ov_digest from ov_digest_new() is owned by the caller and released
- * with ov_digest_free().  Every pointer handed to a callback is borrowed and
+ * it.  Record digests (ov_digest) are declared in overvisor/snapshot.h.
+ * Every pointer handed to a callback is borrowed and
  * lives only until the callback returns.
  */
 #ifndef OVERVISOR_STORE_H
@@ -79,36 +79,6 @@ OV_EXTERN(void) ov_store_mask_target(const char *target, char *out,
  * Returns seconds.
  */
 OV_EXTERN(int64_t) ov_store_default_sla(ov_severity sev);
-
-/* ------------------------------------------------------------------ */
-/* Record digests: what drift compares between scans.                  */
-
-/** A per-scan digest of records: id, type and security-relevant values. */
-typedef struct ov_digest ov_digest;
-
-/** Create an empty digest; *out is owned by the caller. */
-OV_EXTERN(int) ov_digest_new(ov_digest **out);
-
-/** Release a digest.  NULL is ignored. */
-OV_EXTERN(void) ov_digest_free(ov_digest *d);
-
-/**
- * Add one record: its id, type and n (path, value) pairs, values as JSON
- * text (NULL values are skipped).  Everything is copied.  A second record
- * with the same id (case-insensitive) replaces nothing and is ignored.
- */
-OV_EXTERN(int) ov_digest_add(ov_digest *d, const char *id, const char *type,
-    const char *const *paths, const char *const *values, size_t n);
-
-/** Number of records in a digest. */
-OV_EXTERN(size_t) ov_digest_count(const ov_digest *d);
-
-/**
- * Build the digest of a loaded snapshot: every record with the curated
- * security-relevant properties of its type (docs/store.md lists them).
- */
-OV_EXTERN(int) ov_digest_from_snapshot(ov_digest **out, ov_ctx *ctx,
-    const ov_snapshot *snap);
 
 /* ------------------------------------------------------------------ */
 /* Recording a scan.                                                   */

@@ -12,6 +12,7 @@
 #include "overvisor/contract.h"
 #include "overvisor/finding.h"
 #include "overvisor/json.h"
+#include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
 
 static void
@@ -70,16 +71,16 @@ jlist(FILE *f, const char *const *v, size_t n)
 }
 
 static void
-write_json(FILE *f, const ov_contract_check *chk, const ov_contract *c)
+write_json(FILE *f, const ov_scan_result *chk, const ov_contract *c)
 {
-	const ov_findings *fs = ov_contract_check_findings(chk);
+	const ov_findings *fs = ov_scan_findings(chk);
 	size_t i;
 
 	fputs("{\n  \"contract\": ", f);
 	jstr(f, ov_contract_source(c));
 	fputs(",\n  \"questions\": [\n", f);
-	for (i = 0; i < ov_contract_check_count(chk); i++) {
-		const ov_contract_answer *a = ov_contract_check_get(chk, i);
+	for (i = 0; i < ov_scan_n_answers(chk); i++) {
+		const ov_contract_answer *a = ov_scan_answer(chk, i);
 
 		fputs("    {\"id\": ", f);
 		jstr(f, a->id);
@@ -95,21 +96,21 @@ write_json(FILE *f, const ov_contract_check *chk, const ov_contract *c)
 		jlist(f, a->evidence, a->n_evidence);
 		fputs(",\n     \"gaps\": ", f);
 		jlist(f, a->gaps, a->n_gaps);
-		fprintf(f, "}%s\n", i + 1 < ov_contract_check_count(chk) ?
+		fprintf(f, "}%s\n", i + 1 < ov_scan_n_answers(chk) ?
 		    "," : "");
 	}
 	fprintf(f, "  ],\n  \"findings\": %zu\n}\n", ov_findings_count(fs));
 }
 
 static void
-write_text(FILE *f, const ov_contract_check *chk, const ov_contract *c)
+write_text(FILE *f, const ov_scan_result *chk, const ov_contract *c)
 {
 	size_t i, j, n_gap = 0, n_partial = 0;
 
 	fprintf(f, "Operator contract: %s\n\n", ov_contract_source(c) != NULL ?
 	    ov_contract_source(c) : "(built-in defaults)");
-	for (i = 0; i < ov_contract_check_count(chk); i++) {
-		const ov_contract_answer *a = ov_contract_check_get(chk, i);
+	for (i = 0; i < ov_scan_n_answers(chk); i++) {
+		const ov_contract_answer *a = ov_scan_answer(chk, i);
 
 		if (a->status == OV_ANSWER_GAP)
 			n_gap++;
@@ -125,10 +126,10 @@ write_text(FILE *f, const ov_contract_check *chk, const ov_contract *c)
 		fputc('\n', f);
 	}
 	fprintf(f, "%zu questions: %zu answered, %zu partial, %zu gap; %zu "
-	    "duty findings behind them (see `overvisor scan`)\n",
-	    ov_contract_check_count(chk), ov_contract_check_count(chk) -
+	    "findings behind them (see `overvisor scan`)\n",
+	    ov_scan_n_answers(chk), ov_scan_n_answers(chk) -
 	    n_gap - n_partial, n_partial, n_gap,
-	    ov_findings_count(ov_contract_check_findings(chk)));
+	    ov_findings_count(ov_scan_findings(chk)));
 }
 
 static int
@@ -169,7 +170,8 @@ check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *contract = NULL, *format = "text", *output = NULL;
-	ov_contract_check *chk = NULL;
+	ov_scan_options so = OV_SCAN_OPTIONS_INIT;
+	ov_scan_result *chk = NULL;
 	ov_snapshot *snap = NULL;
 	ov_contract *c = NULL;
 	ov_ctx *ctx = NULL;
@@ -222,7 +224,11 @@ check(int argc, char **argv)
 	if (ov_snapshot_n_errors(snap) > 0)
 		cli_warn("%zu input errors; see `overvisor inspect`",
 		    ov_snapshot_n_errors(snap));
-	if (ov_contract_check_run(&chk, ctx, c, snap) != 0) {
+	/* The scan pipeline, with the questions answered from its findings. */
+	so.data_dir = cli_data_dir();
+	so.contract = c;
+	so.questions = true;
+	if (ov_scan_run(&chk, ctx, snap, &so) != 0) {
 		rc = cli_error_ctx(ctx);
 		goto done;
 	}
@@ -236,12 +242,12 @@ check(int argc, char **argv)
 		write_text(out, chk, c);
 	rc = cli_close_output(out);
 	if (rc == CLI_EXIT_OK && strict)
-		for (i = 0; i < ov_contract_check_count(chk); i++)
-			if (ov_contract_check_get(chk, i)->status !=
+		for (i = 0; i < ov_scan_n_answers(chk); i++)
+			if (ov_scan_answer(chk, i)->status !=
 			    OV_ANSWER_ANSWERED)
 				rc = CLI_EXIT_FINDINGS;
 done:
-	ov_contract_check_free(chk);
+	ov_scan_result_free(chk);
 	ov_snapshot_free(snap);
 	ov_contract_free(c);
 	ov_ctx_free(ctx);

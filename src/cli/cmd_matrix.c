@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "overvisor/rules.h"
+#include "overvisor/raci.h"
 #include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
 #include "cli.h"

@@ -11,6 +11,8 @@
 #include "overvisor/contract.h"
 #include "overvisor/json.h"
 #include "overvisor/policy.h"
+#include "overvisor/rules.h"
+#include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
 #include "overvisor/whatif.h"
 #include "cli.h"
@@ -249,13 +251,28 @@ load_set(ov_ctx *ctx, const struct opts *o, ov_policy_set **out)
 	return 0;
 }
 
+/* Diagnostic i of a policy set or a rule set. */
+typedef int (*diag_fn)(const void *src, size_t i, ov_policy_diag *out);
+
+static int
+set_diag(const void *src, size_t i, ov_policy_diag *out)
+{
+	return ov_policy_set_diag(src, i, out);
+}
+
+static int
+ruleset_diag(const void *src, size_t i, ov_policy_diag *out)
+{
+	return ov_ruleset_diag(src, i, out);
+}
+
 static void
-print_diags(FILE *f, const ov_policy_set *set, int level)
+print_diags(FILE *f, diag_fn get, const void *src, int level)
 {
 	ov_policy_diag d;
 	size_t i;
 
-	for (i = 0; ov_policy_set_diag(set, i, &d) == 0; i++) {
+	for (i = 0; get(src, i, &d) == 0; i++) {
 		if (d.level != level)
 			continue;
 		fprintf(f, "%s:%u:%u: %s: %s%s%s\n",
@@ -320,8 +337,8 @@ cmd_check(int argc, char **argv)
 		}
 		fputs("]}\n", stdout);
 	} else {
-		print_diags(stderr, set, OV_POLICY_DIAG_ERROR);
-		print_diags(stderr, set, OV_POLICY_DIAG_WARNING);
+		print_diags(stderr, set_diag, set, OV_POLICY_DIAG_ERROR);
+		print_diags(stderr, set_diag, set, OV_POLICY_DIAG_WARNING);
 		printf("%zu definitions, %zu initiatives, %zu assignments: "
 		    "%zu compiled, %zu unsupported, %zu errors, %zu warnings\n",
 		    st.definitions, st.initiatives, st.assignments,
@@ -417,13 +434,37 @@ load_inputs(ov_ctx *ctx, const struct opts *o, ov_snapshot **out)
 	return 0;
 }
 
+/* The rule set of --definition, --param and the snapshot's assignments. */
+static int
+load_ruleset(ov_ctx *ctx, const struct opts *o, const ov_snapshot *snap,
+    ov_ruleset **out)
+{
+	ov_ruleset_options ro = OV_RULESET_OPTIONS_INIT;
+
+	ro.data_dir = cli_data_dir();
+	ro.no_rules = true;
+	ro.policy_paths = o->defs;
+	ro.n_policy_paths = o->n_defs;
+	ro.aliases_path = o->aliases;
+	ro.params = o->params;
+	ro.n_params = o->n_params;
+	ro.api_version = o->api_version;
+	/* As Azure: the snapshot's assignments and exemptions decide. */
+	ro.snapshot = o->standalone ? NULL : snap;
+	if (ov_ruleset_new(out, ctx, &ro) < 0)
+		return cli_error_ctx(ctx);
+	return 0;
+}
+
 static int
 cmd_eval(int argc, char **argv)
 {
 	struct opts o;
 	ov_ctx *ctx = NULL;
-	ov_policy_set *set = NULL;
+	ov_ruleset *rs = NULL;
 	ov_snapshot *snap = NULL;
+	ov_scan_options so = OV_SCAN_OPTIONS_INIT;
+	ov_scan_result *result = NULL;
 	ov_policy_stats st;
 	struct eval_out eo = { stdout, false, 0 };
 	int rc;
@@ -438,20 +479,11 @@ cmd_eval(int argc, char **argv)
 		    "eval needs --definition and --input");
 	}
 	eo.json = o.json;
-	if ((rc = cli_ctx_new(&ctx)) != 0 || (rc = load_set(ctx, &o,
-	    &set)) != 0 || (rc = load_inputs(ctx, &o, &snap)) != 0)
+	if ((rc = cli_ctx_new(&ctx)) != 0 || (rc = load_inputs(ctx, &o,
+	    &snap)) != 0 || (rc = load_ruleset(ctx, &o, snap, &rs)) != 0)
 		goto done;
-	/* As Azure: the snapshot's assignments and exemptions decide. */
-	if (!o.standalone && ov_policy_set_add_snapshot(set, snap) < 0) {
-		rc = cli_error_ctx(ctx);
-		goto done;
-	}
-	if (ov_policy_set_compile(set) < 0) {
-		rc = cli_error_ctx(ctx);
-		goto done;
-	}
-	(void)ov_policy_set_stats(set, &st);
-	print_diags(stderr, set, OV_POLICY_DIAG_ERROR);
+	ov_ruleset_stats(rs, &st);
+	print_diags(stderr, ruleset_diag, rs, OV_POLICY_DIAG_ERROR);
 	if (st.unresolved > 0)
 		fprintf(stderr, "overvisor: warning: %zu assignment target%s "
 		    "or initiative member%s not loaded and not evaluated "
@@ -460,8 +492,15 @@ cmd_eval(int argc, char **argv)
 		    st.unresolved == 1 ? "" : "s");
 	if (eo.json)
 		fputc('[', stdout);
-	if (ov_policy_eval_snapshot(set, snap, OV_POLICY_EVAL_ALL, eval_cb,
-	    &eo) < 0) {
+	/* The scan pipeline with the rules stage only, every result out. */
+	so.data_dir = cli_data_dir();
+	so.ruleset = rs;
+	so.assigned = !o.standalone;
+	so.no_analyzers = true;
+	so.eval_flags = OV_POLICY_EVAL_ALL;
+	so.on_result = eval_cb;
+	so.result_payload = &eo;
+	if (ov_scan_run(&result, ctx, snap, &so) < 0) {
 		rc = cli_error_ctx(ctx);
 		goto done;
 	}
@@ -470,8 +509,9 @@ cmd_eval(int argc, char **argv)
 	rc = st.errors > 0 || ov_snapshot_n_errors(snap) > 0 ?
 	    CLI_EXIT_INPUT : CLI_EXIT_OK;
 done:
+	ov_scan_result_free(result);
+	ov_ruleset_free(rs);
 	ov_snapshot_free(snap);
-	ov_policy_set_free(set);
 	ov_ctx_free(ctx);
 	opts_free(&o);
 	return rc;
@@ -571,7 +611,7 @@ cmd_explain(int argc, char **argv)
 	    (rc = load_inputs(ctx, &o, &snap)) != 0)
 		goto done;
 	(void)ov_policy_set_stats(set, &st);
-	print_diags(stderr, set, OV_POLICY_DIAG_ERROR);
+	print_diags(stderr, set_diag, set, OV_POLICY_DIAG_ERROR);
 	if (o.json)
 		rc = explain_json(ctx, set, snap, &st);
 	else if (ov_policy_explain(set, snap, file_sink, stdout) < 0)
@@ -699,7 +739,7 @@ cmd_whatif(int argc, char **argv)
 		rc = cli_error_ctx(ctx);
 		goto done;
 	}
-	print_diags(stderr, set, OV_POLICY_DIAG_ERROR);
+	print_diags(stderr, set_diag, set, OV_POLICY_DIAG_ERROR);
 	if (ov_whatif_run(&w, ctx, set, snap, o.assignment, contract) < 0) {
 		rc = cli_error_ctx(ctx);
 		if (ov_error_last(ctx)->code == OV_ENOTFOUND && o.n_defs == 0)

@@ -47,3 +47,10 @@ done:
 	ov__buf_free(&b);
 	return error;
 }
+
+/* The data directory. */
+const char *
+ov__data_dir(const char *dir)
+{
+	return dir != NULL ? dir : OV_SOURCE_DIR;
+}

@@ -16,4 +16,10 @@
 int	ov__read_file(ov_ctx *ctx, ov_error_class klass, const char *path,
 	    size_t max, char **out, size_t *len);
 
+/*
+ * The directory holding rules/ and data/: dir when given, else the one
+ * the library was built from.
+ */
+const char *ov__data_dir(const char *dir);
+
 #endif

@@ -6,6 +6,7 @@
  * deliberate holes; clock 2026-11-01T06:00:00Z.
  */
 #include "duty_fixture.h"
+#include "overvisor/scan.h"
 
 static const char contract[] =
     "parties:\n"
@@ -87,15 +88,15 @@ test_default_contract(void **state)
 }
 
 static const ov_contract_answer *
-answer(const ov_contract_check *chk, const char *id)
+answer(const ov_scan_result *chk, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < ov_contract_check_count(chk); i++)
-		if (strcmp(ov_contract_check_get(chk, i)->id, id) == 0)
-			return ov_contract_check_get(chk, i);
+	for (i = 0; i < ov_scan_n_answers(chk); i++)
+		if (strcmp(ov_scan_answer(chk, i)->id, id) == 0)
+			return ov_scan_answer(chk, i);
 	fail_msg("no answer %s", id);
-	return NULL;
+	abort();
 }
 
 static bool
@@ -113,19 +114,40 @@ static void
 test_check(void **state)
 {
 	struct fx fx;
-	ov_contract_check *chk = NULL;
+	ov_scan_options so = OV_SCAN_OPTIONS_INIT;
+	ov_scan_result *chk = NULL, *scan = NULL;
 	const ov_contract_answer *a;
+	size_t i;
 
 	(void)state;
 	fx_open(&fx);
 	fx_file(&fx, "accountability.ndjson");
 	fx_contract(&fx, contract);
 	ov_ctx_set_now(fx.ctx, fx.now);
-	assert_int_equal(ov_contract_check_run(&chk, fx.ctx, fx.contract,
-	    fx.snap), 0);
-	assert_int_equal(ov_contract_check_count(chk), 8);
-	assert_null(ov_contract_check_get(chk, 8));
-	assert_true(ov_findings_count(ov_contract_check_findings(chk)) > 0);
+	so.contract = fx.contract;
+	/* A scan first, then the same pipeline with the questions on. */
+	assert_int_equal(ov_scan_run(&scan, fx.ctx, fx.snap, &so), 0);
+	assert_int_equal(ov_scan_n_answers(scan), 0);
+	so.questions = true;
+	assert_int_equal(ov_scan_run(&chk, fx.ctx, fx.snap, &so), 0);
+	assert_int_equal(ov_scan_n_answers(chk), 8);
+	assert_null(ov_scan_answer(chk, 8));
+	assert_true(ov_findings_count(ov_scan_findings(chk)) > 0);
+	/* contract check gives the findings a scan gives. */
+	assert_int_equal(ov_findings_count(ov_scan_findings(chk)),
+	    ov_findings_count(ov_scan_findings(scan)));
+	for (i = 0; i < ov_findings_count(ov_scan_findings(scan)); i++) {
+		const ov_finding *x = ov_findings_get(ov_scan_findings(scan),
+		    i), *y = ov_findings_get(ov_scan_findings(chk), i);
+
+		assert_string_equal(x->rule, y->rule);
+		assert_string_equal(x->resource_id, y->resource_id);
+		assert_int_equal(x->severity, y->severity);
+		assert_int_equal(x->due, y->due);
+	}
+	/* The fixed clock stays the caller's. */
+	assert_int_equal(ov_ctx_now(fx.ctx), fx.now);
+	assert_int_equal(ov_scan_now(chk), fx.now);
 
 	a = answer(chk, "Q1");
 	assert_non_null(strstr(a->answer, "Example CSP (csp) does it"));
@@ -150,7 +172,8 @@ test_check(void **state)
 	a = answer(chk, "Q8");
 	assert_int_equal(a->status, OV_ANSWER_GAP);
 	assert_string_equal(ov_answer_status_name(a->status), "gap");
-	ov_contract_check_free(chk);
+	ov_scan_result_free(chk);
+	ov_scan_result_free(scan);
 	fx_close(&fx);
 }
 

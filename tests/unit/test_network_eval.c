@@ -161,7 +161,7 @@ allowed_partly(const struct net_segs *s, unsigned port)
 	return false;
 }
 
-/* The rule that decided port, or NULL. */
+/* The rule that decided port; the test fails when none did. */
 static const struct net_rule *
 decider(const struct net_segs *s, unsigned port, unsigned which)
 {
@@ -171,7 +171,8 @@ decider(const struct net_segs *s, unsigned port, unsigned which)
 		if (s->v[i].full && s->v[i].lo <= port && port <= s->v[i].hi &&
 		    which < s->v[i].n_by)
 			return s->v[i].by[which];
-	return NULL;
+	fail_msg("no rule %u decided port %u", which, port);
+	abort();
 }
 
 /* nsg-overview "Security rules": lower priority number is processed first

@@ -12,6 +12,13 @@
 #include <string.h>
 
 #include "overvisor/json.h"
+#include "util/arena.h"
+
+/* A parsed document: the JSON and YAML parsers both build one. */
+struct ov_json_doc {
+	struct ov_arena	 arena;		/* every node and string */
+	ov_json		 root;		/* the root value */
+};
 
 /* Every byte of a 64-bit word set to b. */
 #define OV_JSON_REP(b)		(0x0101010101010101ULL * (uint64_t)(b))

@@ -20,6 +20,7 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 #define STACK_INITIAL	64		/* entries in a fresh stack */
 #define BUMP_CHUNK	(16 * 1024)	/* bytes taken from the arena at once */
@@ -59,6 +60,12 @@ struct ov_json_parser {
 	ov_json_member	*mems;		/* finished object members */
 	size_t		 n_mems;	/* members on mems */
 	size_t		 cap_mems;	/* room in mems */
+	uint64_t	*koffs;		/* key offset of each member on mems
+					   (cap_mems of them) */
+	uint32_t	*dtab;		/* duplicate-key table, large objects */
+	size_t		 cap_dtab;	/* slots in dtab (a power of two) */
+	ov_json_warn_cb	 warn;		/* warnings, or NULL */
+	void		*warn_payload;	/* for warn */
 	struct frame	*frames;	/* open containers */
 	size_t		 cap_frames;	/* room in frames */
 	char		*scratch;	/* unescaped string being built */
@@ -69,11 +76,6 @@ struct ov_json_parser {
 	const char	*end;		/* end of the input (or the cut) */
 	bool		 cut;		/* end was cut at the document limit */
 	ov_json_error	*err;		/* where to describe a failure */
-};
-
-struct ov_json_doc {
-	struct ov_arena	 arena;		/* every node and string */
-	ov_json		 root;		/* the root value */
 };
 
 /* Describe a failure at p and return code. */
@@ -160,6 +162,119 @@ grow(void **arr, size_t *cap, size_t need, size_t esize)
 		return OV_ENOMEM;
 	*arr = n;
 	*cap = ncap;
+	return 0;
+}
+
+/* Room for one more member (and its key offset). */
+static int
+grow_mems(struct ov_json_parser *P)
+{
+	size_t cap = P->cap_mems;
+	void *k;
+
+	if (grow((void **)&P->mems, &cap, P->n_mems + 1,
+	    sizeof(*P->mems)) < 0)
+		return OV_ENOMEM;
+	if ((k = ov__reallocarray(P->koffs, cap, sizeof(*P->koffs))) == NULL)
+		return OV_ENOMEM;
+	P->koffs = k;
+	P->cap_mems = cap;
+	return 0;
+}
+
+static inline bool
+same_key(const ov_json_member *a, const ov_json_member *b)
+{
+	return a->khash == b->khash && a->klen == b->klen &&
+	    ov__eq_ci(a->key, a->klen, b->key, b->klen);
+}
+
+/*
+ * Member j repeats the key of earlier member i: the last value wins, in
+ * the first member's place (as ARM and .NET read it); j is marked gone.
+ */
+static void
+merge_dup(struct ov_json_parser *P, ov_json_member *m, uint64_t *ko,
+    size_t i, size_t j)
+{
+	ov_json_warning w;
+
+	if (P->warn != NULL) {
+		w.kind = OV_JSON_WARN_DUPLICATE_KEY;
+		w.offset = ko[j];
+		w.first_offset = ko[i];
+		w.key = m[j].key;
+		w.klen = m[j].klen;
+		w.first_key = m[i].key;
+		w.first_klen = m[i].klen;
+		P->warn(&w, P->warn_payload);
+	}
+	m[i].value = m[j].value;
+	m[j].key = NULL;
+}
+
+/*
+ * Find repeated keys among the n members of one object (keys compare
+ * ASCII case-insensitively, as ARM property names do) and drop the later
+ * ones; returns the number of members kept.  Small objects compare hashes
+ * pairwise; larger ones go through an open-addressing table of member
+ * indexes, so the cost stays linear.
+ */
+static int
+dedupe(struct ov_json_parser *P, size_t start, size_t *np)
+{
+	ov_json_member *m = P->mems + start;
+	uint64_t *ko = P->koffs + start;
+	size_t n = *np, i, j, k, mask, dups = 0;
+
+	if (n <= 16) {
+		for (j = 1; j < n; j++)
+			for (i = 0; i < j; i++)
+				if (m[i].key != NULL && same_key(&m[i],
+				    &m[j])) {
+					merge_dup(P, m, ko, i, j);
+					dups++;
+					break;
+				}
+	} else {
+		size_t want = 32;
+
+		while (want < n * 2)
+			want *= 2;
+		if (want > P->cap_dtab) {
+			void *t = ov__reallocarray(P->dtab, want,
+			    sizeof(*P->dtab));
+
+			if (t == NULL)
+				return OV_ENOMEM;
+			P->dtab = t;
+			P->cap_dtab = want;
+		}
+		memset(P->dtab, 0, want * sizeof(*P->dtab));
+		mask = want - 1;
+		for (j = 0; j < n; j++) {
+			for (k = m[j].khash & mask; P->dtab[k] != 0;
+			    k = (k + 1) & mask) {
+				i = P->dtab[k] - 1;
+				if (same_key(&m[i], &m[j]))
+					break;
+			}
+			if (P->dtab[k] == 0) {
+				P->dtab[k] = (uint32_t)j + 1;
+				continue;
+			}
+			merge_dup(P, m, ko, P->dtab[k] - 1, j);
+			dups++;
+		}
+	}
+	if (dups == 0)
+		return 0;
+	for (i = 0, k = 0; i < n; i++)
+		if (m[i].key != NULL) {
+			m[k] = m[i];
+			ko[k++] = ko[i];
+		}
+	*np = k;
 	return 0;
 }
 
@@ -751,6 +866,8 @@ close:
 		size_t n = P->n_mems - f->start;
 		ov_json_member *mems = NULL;
 
+		if (n > 1 && dedupe(P, f->start, &n) < 0)
+			return fail(P, OV_ENOMEM, p, "out of memory");
 		if (n != 0) {
 			if ((mems = bump(P, n * sizeof(*mems), true)) == NULL)
 				return fail(P, OV_ENOMEM, p, "out of memory");
@@ -807,16 +924,17 @@ key:
 	{
 		ov_json_member *m;
 		const char *s;
+		uint64_t koff;
 		size_t n;
 
 		if (p >= end || *p != '"')
 			return unexpected(P, p, "a string key");
+		koff = (uint64_t)(p - P->base);
 		if ((p = parse_string(P, p, &s, &n, &error)) == NULL)
 			return error;
-		if (P->n_mems == P->cap_mems &&
-		    grow((void **)&P->mems, &P->cap_mems, P->n_mems + 1,
-		    sizeof(*P->mems)) < 0)
+		if (P->n_mems == P->cap_mems && grow_mems(P) < 0)
 			return fail(P, OV_ENOMEM, p, "out of memory");
+		P->koffs[P->n_mems] = koff;
 		m = &P->mems[P->n_mems++];
 		m->key = s;
 		m->klen = (uint32_t)n;
@@ -883,6 +1001,8 @@ parser_release(struct ov_json_parser *P)
 {
 	ov__free(P->vals);
 	ov__free(P->mems);
+	ov__free(P->koffs);
+	ov__free(P->dtab);
 	ov__free(P->frames);
 	ov__free(P->scratch);
 }
@@ -891,6 +1011,16 @@ parser_release(struct ov_json_parser *P)
 int
 ov_json_parse(ov_json_doc **out, ov_ctx *ctx, const char *data, size_t len,
     unsigned flags, ov_json_error *err)
+{
+	return ov_json_parse_warn(out, ctx, data, len, flags, err, NULL,
+	    NULL);
+}
+
+/* As ov_json_parse, with warnings to cb. */
+int
+ov_json_parse_warn(ov_json_doc **out, ov_ctx *ctx, const char *data,
+    size_t len, unsigned flags, ov_json_error *err, ov_json_warn_cb cb,
+    void *payload)
 {
 	struct ov_json_parser P;
 	ov_json_doc *doc = NULL;
@@ -903,6 +1033,8 @@ ov_json_parse(ov_json_doc **out, ov_ctx *ctx, const char *data, size_t len,
 	block = len < 16 * 1024 ? 16 * 1024 : len > (32u << 20) ?
 	    (64u << 20) : len * 2;
 	parser_init(&P, ctx, flags, block);
+	P.warn = cb;
+	P.warn_payload = payload;
 	if ((error = prepare(&P, data, len, err)) < 0)
 		goto done;
 	if ((error = parse(&P, NULL)) < 0)
@@ -951,6 +1083,17 @@ ov_json_parser_new(ov_json_parser **out, ov_ctx *ctx, unsigned flags)
 	parser_init(P, ctx, flags, 0);
 	*out = P;
 	return 0;
+}
+
+/* Report warnings of later parses to cb. */
+void
+ov_json_parser_set_warn(ov_json_parser *p, ov_json_warn_cb cb,
+    void *payload)
+{
+	if (p == NULL)
+		return;
+	p->warn = cb;
+	p->warn_payload = payload;
 }
 
 /* Release a parser and the tree of its last parse. */

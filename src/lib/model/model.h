@@ -20,7 +20,6 @@
 
 #include "overvisor/common.h"
 #include "overvisor/json.h"
-#include "overvisor/snapshot.h"
 #include "util/arena.h"
 #include "util/hash.h"
 

@@ -235,7 +235,7 @@ ov_policy__alias_get(const struct alias_table *t, const char *name,
 
 /* Resolve a field name into a reference. */
 int
-ov_policy__fref_resolve(struct ov_policy_set *set, struct ov_arena *a,
+ov_policy__fref_resolve(const struct ov_policy_set *set, struct ov_arena *a,
     const char *s, size_t len, struct fref **out)
 {
 	struct fref *fr = ov__arena_calloc(a, 1, sizeof(*fr));

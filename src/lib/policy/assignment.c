@@ -758,11 +758,11 @@ in_scope(struct ov_arena *a, const struct pinst *pi, const struct pres *r)
 
 /* AZP: exemption-structure: an unexpired exemption covering the pair. */
 static const struct pdef *
-exempted(struct ov_policy_set *set, struct ov_arena *a,
+exempted(const struct ov_policy_set *set, ov_ctx *ctx, struct ov_arena *a,
     const struct pinst *pi, const struct pres *r)
 {
 	size_t i, j;
-	int64_t now = ov_ctx_now(set->ctx);
+	int64_t now = ov_ctx_now(ctx);
 
 	if (pi->assignment == NULL)
 		return NULL;
@@ -1029,25 +1029,13 @@ fill_result(ov_policy_result *o, const struct pinst *pi,
 	o->resource_group = rec->resource_group;
 }
 
-struct walk {
-	struct ov_policy_set	*set;
-	const struct ov_snapshot *snap;
-	unsigned		 flags;
-	ov_policy_result_cb	 cb;
-	void			*payload;
-	struct ov_arena		 scratch;
-	const char		*only;	/* assignment filter (what-if) */
-	bool			 whatif; /* force deny, report violations */
-	struct ov_buf		*trace;	/* explain */
-	size_t			 first;	/* first instance to evaluate */
-	size_t			 last;	/* one past the last, 0 = all */
-	size_t			 stride; /* step between instances */
-};
-
-static int
-eval_one(struct walk *w, const struct pinst *pi, const struct ov_record *rec)
+/* Evaluate one instance on one record; see policy_int.h. */
+int
+ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
+    const struct ov_record *rec)
 {
 	struct related rel = { snap_lookup, (void *)(uintptr_t)w->snap };
+	ov_ctx *ctx = w->ctx != NULL ? w->ctx : w->set->ctx;
 	struct pres r;
 	struct presult pr;
 	ov_policy_result res;
@@ -1058,8 +1046,8 @@ eval_one(struct walk *w, const struct pinst *pi, const struct ov_record *rec)
 	r.snap = w->snap;
 	if (!in_scope(&w->scratch, pi, &r))
 		return 0;
-	if ((error = ov_policy__eval_inst(w->set, w->set->ctx, &w->scratch,
-	    pi, &r, &rel, w->trace, &pr)) < 0)
+	if ((error = ov_policy__eval_inst(w->set, ctx, &w->scratch, pi, &r,
+	    &rel, w->trace, &pr)) < 0)
 		return error;
 	if (pr.state < 0) {
 		if (!(w->flags & OV_POLICY_EVAL_ALL))
@@ -1068,7 +1056,7 @@ eval_one(struct walk *w, const struct pinst *pi, const struct ov_record *rec)
 		pr.reason = "not applicable";
 	}
 	if (pr.state != OV_STATE_NOT_APPLICABLE &&
-	    (x = exempted(w->set, &w->scratch, pi, &r)) != NULL) {
+	    (x = exempted(w->set, ctx, &w->scratch, pi, &r)) != NULL) {
 		pr.state = OV_STATE_EXEMPT;
 		pr.reason = ov__arena_printf(&w->scratch, "exempt by %s",
 		    x->name);
@@ -1083,32 +1071,34 @@ eval_one(struct walk *w, const struct pinst *pi, const struct ov_record *rec)
 	return w->cb(&res, w->payload);
 }
 
-static int
-walk_snapshot(struct walk *w)
+/* True when instance i is one the walk evaluates. */
+static bool
+walk_wants(const struct ov_policy_walk *w, const struct pinst *pi)
+{
+	if (pi->error != NULL || pi->unsupported != NULL)
+		return false;
+	return w->only == NULL || (pi->assignment != NULL &&
+	    (ov__streq_ci(pi->assignment->id, w->only) ||
+	    ov__streq_ci(pi->assignment->name, w->only)));
+}
+
+/* Evaluate the compiled set on the indexed snapshot; see policy_int.h. */
+int
+ov_policy__walk(struct ov_policy_walk *w)
 {
 	const struct ov_snapshot *s = w->snap;
 	size_t i, j, k;
 	int error = 0;
 
-	if ((error = ov_policy__compile_all(w->set)) < 0)
-		return error;
-	if (!s->indexed && (error = ov_model__index(
-	    (struct ov_snapshot *)(uintptr_t)s)) < 0)
-		return error;
 	ov__arena_init(&w->scratch, 0, 0);
 	for (i = w->first; i < w->set->n_insts && (w->last == 0 ||
 	    i < w->last) && error == 0; i += w->stride > 0 ? w->stride : 1) {
 		const struct pinst *pi = w->set->insts[i];
 
-		if (pi->error != NULL || pi->unsupported != NULL)
+		if (!walk_wants(w, pi))
 			continue;
-		if (w->only != NULL && (pi->assignment == NULL ||
-		    (!ov__streq_ci(pi->assignment->id, w->only) &&
-		    !ov__streq_ci(pi->assignment->name, w->only))))
-			continue;
-		if (w->trace != NULL) {
+		if (w->trace != NULL)
 			(void)ov_policy__dump_inst(pi, w->trace);
-		}
 		if (pi->types != NULL && !(w->flags & OV_POLICY_EVAL_ALL)) {
 			for (j = 0; j < pi->n_types && error == 0; j++) {
 				const struct ov_record_list *l =
@@ -1116,14 +1106,15 @@ walk_snapshot(struct walk *w)
 
 				for (k = 0; l != NULL && k < l->len &&
 				    error == 0; k++) {
-					error = eval_one(w, pi, l->items[k]);
+					error = ov_policy__walk_one(w, pi,
+					    l->items[k]);
 					ov__arena_reset(&w->scratch);
 				}
 			}
 			continue;
 		}
 		for (k = 0; k < s->n_records && error == 0; k++) {
-			error = eval_one(w, pi, s->records[k]);
+			error = ov_policy__walk_one(w, pi, s->records[k]);
 			ov__arena_reset(&w->scratch);
 		}
 	}
@@ -1131,21 +1122,35 @@ walk_snapshot(struct walk *w)
 	return error;
 }
 
+/* Compile the set and index the snapshot, then walk. */
+static int
+walk_snapshot(struct ov_policy_walk *w, struct ov_policy_set *set)
+{
+	int error;
+
+	if ((error = ov_policy__compile_all(set)) < 0)
+		return error;
+	if (!w->snap->indexed && (error = ov_model__index(
+	    (struct ov_snapshot *)(uintptr_t)w->snap)) < 0)
+		return error;
+	w->set = set;
+	return ov_policy__walk(w);
+}
+
 /* Evaluate on a snapshot. */
 int
 ov_policy_eval_snapshot(ov_policy_set *set, const ov_snapshot *snap,
     unsigned flags, ov_policy_result_cb cb, void *payload)
 {
-	struct walk w;
+	struct ov_policy_walk w;
 
 	OV_ASSERT_ARG(set != NULL && snap != NULL && cb != NULL);
 	memset(&w, 0, sizeof(w));
-	w.set = set;
 	w.snap = (const struct ov_snapshot *)snap;
 	w.flags = flags;
 	w.cb = cb;
 	w.payload = payload;
-	return walk_snapshot(&w);
+	return walk_snapshot(&w, set);
 }
 
 /*
@@ -1159,17 +1164,16 @@ ov_policy__eval_range(struct ov_policy_set *set,
     const struct ov_snapshot *snap, size_t first, size_t last, size_t stride,
     ov_policy_result_cb cb, void *payload)
 {
-	struct walk w;
+	struct ov_policy_walk w;
 
 	memset(&w, 0, sizeof(w));
-	w.set = set;
 	w.snap = snap;
 	w.cb = cb;
 	w.payload = payload;
 	w.first = first;
 	w.last = last;
 	w.stride = stride;
-	return walk_snapshot(&w);
+	return walk_snapshot(&w, set);
 }
 
 /* What-if: the assignment with effect deny and enforcement on. */
@@ -1177,7 +1181,7 @@ int
 ov_policy_whatif_deny(ov_policy_set *set, const ov_snapshot *snap,
     const char *assignment, ov_policy_result_cb cb, void *payload)
 {
-	struct walk w;
+	struct ov_policy_walk w;
 	size_t i;
 	bool found = false;
 	int error;
@@ -1196,13 +1200,12 @@ ov_policy_whatif_deny(ov_policy_set *set, const ov_snapshot *snap,
 		return ov__error(set->ctx, OV_ENOTFOUND, OV_ERRCLASS_POLICY,
 		    "no assignment '%s'", assignment);
 	memset(&w, 0, sizeof(w));
-	w.set = set;
 	w.snap = (const struct ov_snapshot *)snap;
 	w.cb = cb;
 	w.payload = payload;
 	w.only = assignment;
 	w.whatif = true;
-	return walk_snapshot(&w);
+	return walk_snapshot(&w, set);
 }
 
 static int
@@ -1220,7 +1223,7 @@ ov_policy_explain(ov_policy_set *set, const ov_snapshot *snap,
     ov_policy_sink sink, void *payload)
 {
 	struct ov_buf b = OV_BUF_INIT((size_t)1 << 30);
-	struct walk w;
+	struct ov_policy_walk w;
 	size_t i;
 	int error;
 
@@ -1232,12 +1235,11 @@ ov_policy_explain(ov_policy_set *set, const ov_snapshot *snap,
 			(void)ov_policy__dump_inst(set->insts[i], &b);
 	} else {
 		memset(&w, 0, sizeof(w));
-		w.set = set;
 		w.snap = (const struct ov_snapshot *)snap;
 		w.trace = &b;
 		w.cb = trace_cb;
 		w.payload = &b;
-		error = walk_snapshot(&w);
+		error = walk_snapshot(&w, set);
 	}
 	if (error == 0 && b.len > 0)
 		error = sink(b.ptr, b.len, payload);
@@ -1248,10 +1250,8 @@ ov_policy_explain(ov_policy_set *set, const ov_snapshot *snap,
 /* ---- findings --------------------------------------------------------- */
 
 struct fctx {
-	ov_findings		*out;		/* destination */
-	unsigned		 flags;		/* OV_POLICY_FINDINGS_* */
-	ov_policy_result_cb	 each;		/* every result first, or NULL */
-	void			*payload;	/* for each */
+	ov_findings	*out;		/* destination */
+	unsigned	 flags;		/* OV_POLICY_FINDINGS_* */
 };
 
 static ov_severity
@@ -1271,24 +1271,22 @@ default_severity(const ov_policy_result *r)
 	}
 }
 
-static int
-finding_cb(const ov_policy_result *r, void *p)
+/* A result as a finding; see overvisor/policy.h. */
+int
+ov_policy_add_finding(ov_findings *out, const ov_policy_result *r,
+    unsigned flags)
 {
-	struct fctx *fc = p;
 	ov_finding f;
 	ov_evidence ev;
 	ov_layer layer;
 	const char *ctl[256];
 	size_t n = 0, i;
-	int error;
 
-	if (fc->each != NULL && (error = fc->each(r, fc->payload)) != 0)
-		return error;
 	if (r->state != OV_STATE_NON_COMPLIANT &&
 	    r->state != OV_STATE_INDETERMINATE)
 		return 0;
 	if (r->state == OV_STATE_INDETERMINATE &&
-	    (fc->flags & OV_POLICY_FINDINGS_NO_INDETERMINATE))
+	    (flags & OV_POLICY_FINDINGS_NO_INDETERMINATE))
 		return 0;
 	/* Manual controls awaiting attestation are not findings. */
 	if (r->state == OV_STATE_INDETERMINATE &&
@@ -1325,7 +1323,15 @@ finding_cb(const ov_policy_result *r, void *p)
 	f.n_evidence = 1;
 	f.remediation = r->remediation;
 	f.source = "policy";
-	return ov_findings_add(fc->out, &f);
+	return ov_findings_add(out, &f);
+}
+
+static int
+finding_cb(const ov_policy_result *r, void *p)
+{
+	const struct fctx *fc = p;
+
+	return ov_policy_add_finding(fc->out, r, fc->flags);
 }
 
 /* Turn results into findings. */
@@ -1333,21 +1339,10 @@ int
 ov_policy_findings(ov_policy_set *set, const ov_snapshot *snap,
     ov_findings *out, unsigned flags)
 {
-	return ov_policy_findings_each(set, snap, out, flags, NULL, NULL);
-}
-
-/* Turn results into findings, showing every result to each first. */
-int
-ov_policy_findings_each(ov_policy_set *set, const ov_snapshot *snap,
-    ov_findings *out, unsigned flags, ov_policy_result_cb each,
-    void *payload)
-{
 	struct fctx fc;
 
 	OV_ASSERT_ARG(set != NULL && snap != NULL && out != NULL);
 	fc.out = out;
 	fc.flags = flags;
-	fc.each = each;
-	fc.payload = payload;
 	return ov_policy_eval_snapshot(set, snap, 0, finding_cb, &fc);
 }

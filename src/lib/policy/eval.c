@@ -1105,7 +1105,7 @@ eval_related(struct evalx *ex, const struct pinst *pi, const struct pres *r,
 
 /* Evaluate one instance on one resource. */
 int
-ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
+ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
     struct ov_arena *a, const struct pinst *pi, const struct pres *r,
     const struct related *rel, struct ov_buf *trace_buf,
     struct presult *out)

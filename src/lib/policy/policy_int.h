@@ -389,7 +389,7 @@ int	ov_policy__compile_inst(struct ov_policy_set *set, struct pdef *def,
 /* Add an instance to the set. */
 int	ov_policy__add_inst(struct ov_policy_set *set, struct pinst *pi);
 /* Resolve a field name to a reference (alias.c); never fails on unknown. */
-int	ov_policy__fref_resolve(struct ov_policy_set *set, struct ov_arena *a,
+int	ov_policy__fref_resolve(const struct ov_policy_set *set, struct ov_arena *a,
 	    const char *s, size_t len, struct fref **out);
 /* Parse the effect name; OV_EFFECT_UNKNOWN when not an effect. */
 int	ov_policy__effect_parse(const char *s);
@@ -433,7 +433,7 @@ struct related {
 };
 
 struct evalx {
-	struct ov_policy_set	*set;	/* the set */
+	const struct ov_policy_set *set; /* the set, only read */
 	ov_ctx			*ctx;	/* for limits and clock */
 	struct ov_arena		*a;	/* temporaries */
 	const struct pinst	*pi;	/* the instance */
@@ -477,7 +477,7 @@ struct presult {
 	const char	*change;	/* modify/append change */
 };
 
-int	ov_policy__eval_inst(struct ov_policy_set *set, ov_ctx *ctx,
+int	ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
 	    struct ov_arena *a, const struct pinst *pi, const struct pres *r,
 	    const struct related *rel, struct ov_buf *trace,
 	    struct presult *out);
@@ -489,6 +489,44 @@ void	ov_policy__pres_from_json(struct pres *p, const ov_json *body);
  * rg in it; NULL when r has no snapshot or the record was not collected. */
 const struct ov_record *ov_policy__scope_record(struct ov_arena *a,
 	    const struct pres *r, const char *rg);
+
+/*
+ * One evaluation pass over a compiled set.  A walk only reads the set and
+ * the snapshot (both must be compiled and indexed before), so threads and
+ * scans may share them, each with its own walk: the walk holds the
+ * evaluation state (scratch arena, clock).
+ */
+struct ov_policy_walk {
+	const struct ov_policy_set *set;	/* compiled, only read */
+	ov_ctx			*ctx;		/* clock and limits; NULL: the
+						   set's */
+	const struct ov_snapshot *snap;		/* indexed */
+	unsigned		 flags;		/* OV_POLICY_EVAL_* */
+	ov_policy_result_cb	 cb;		/* every result */
+	void			*payload;	/* passed to cb */
+	struct ov_arena		 scratch;	/* per (instance, record) */
+	const char		*only;		/* assignment filter (what-if) */
+	bool			 whatif;	/* force deny, report
+						   violations */
+	struct ov_buf		*trace;		/* explain, or NULL */
+	size_t			 first;		/* first instance */
+	size_t			 last;		/* one past the last, 0 = all */
+	size_t			 stride;	/* step between instances */
+};
+
+/*
+ * Evaluate instance pi on record rec: scope, effect, exemptions; the
+ * result goes to w->cb.  Allocates from w->scratch, which the caller
+ * resets.
+ */
+int	ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
+	    const struct ov_record *rec);
+/*
+ * Evaluate every wanted instance on the records it applies to, instance
+ * by instance in set order, records in snapshot order.  Initialises and
+ * releases w->scratch.
+ */
+int	ov_policy__walk(struct ov_policy_walk *w);
 
 /* Evaluate every stride-th instance from first below last (0 = all). */
 int	ov_policy__eval_range(struct ov_policy_set *set,

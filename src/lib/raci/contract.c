@@ -1253,3 +1253,15 @@ ov_contract_source(const ov_contract *c)
 {
 	return c != NULL ? c->source : NULL;
 }
+
+/* Name of an answer status. */
+const char *
+ov_answer_status_name(ov_answer_status s)
+{
+	switch (s) {
+	case OV_ANSWER_ANSWERED: return "answered";
+	case OV_ANSWER_PARTIAL: return "partial";
+	case OV_ANSWER_GAP: return "gap";
+	}
+	return "unknown";
+}

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "overvisor/rules.h"
+#include "overvisor/raci.h"
 #include "util/arena.h"
 
 /* One control of a catalogue. */

@@ -12,7 +12,7 @@
 #define OV_RACI_RESPONSIBILITY_H
 
 #include "overvisor/finding.h"
-#include "overvisor/rules.h"
+#include "overvisor/raci.h"
 #include "util/arena.h"
 #include "util/hash.h"
 

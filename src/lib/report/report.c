@@ -395,3 +395,27 @@ ov_report__due(int64_t due, char *buf, size_t size)
 	ov__date_format(due, buf, size);
 	return buf;
 }
+
+/* Fill a report input from a pipeline result. */
+void
+ov_scan_report_input(const ov_scan_result *r, const char *label,
+    ov_report_input *out)
+{
+	const ov_snapshot *s = ov_scan_snapshot(r);
+	ov_manifest_info m;
+
+	memset(out, 0, sizeof(*out));
+	ov_snapshot_manifest(s, &m);
+	out->tool_version = OV_VERSION;
+	out->snapshot = label;
+	out->tenant = m.tenant;
+	out->collected_at = m.collected_at;
+	out->generated_at = ov_scan_now(r);
+	out->n_records = ov_snapshot_count(s);
+	out->n_files = ov_snapshot_n_files(s);
+	out->n_input_errors = ov_snapshot_n_errors(s);
+	out->n_rules = ov_scan_n_rules(r);
+	out->findings = ov_scan_findings(r);
+	out->compliance = ov_scan_compliance(r);
+	out->sources = ov_scan_sources(r, &out->n_sources);
+}

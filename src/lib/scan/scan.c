@@ -1,71 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The scan: the policy engine over every record, the analyzers over the
- * index, then accountability (owner, accountable party, due date) and
- * exceptions, in that order (DESIGN section 2).
+ * The pipeline (DESIGN section 2): load (the caller) -> index -> evaluate
+ * the rules -> analyzers -> exceptions and accountability -> contract
+ * questions -> findings.  `scan`, `contract check`, `matrix` and `policy
+ * eval` run it with different options; nothing else orchestrates rules
+ * and analyzers.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "overvisor/scan.h"
 #include "lib/analyzers/analyzer.h"
-#include "lib/model/model.h"
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
-#include "util/hash.h"
 
-static bool
-analyzer_wanted(const ov_scan_options *o, const char *name)
+/* The analysis clock; see scan_int.h. */
+int64_t
+ov_scan__clock(ov_ctx *ctx, const struct ov_snapshot *s)
 {
-	size_t i;
+	int64_t t;
 
-	if (o->no_analyzers)
-		return false;
-	if (o->analyzers == NULL)
-		return true;
-	for (i = 0; i < o->n_analyzers; i++)
-		if (ov__streq_ci(o->analyzers[i], name))
-			return true;
-	return false;
-}
-
-static int
-run_analyzers(struct ov_scan_result *r, const ov_scan_options *o)
-{
-	const struct ov_analyzer *const *ap, *a;
-	struct ov_analyzer_ctx actx;
-	size_t i, total = 0, done = 0, k;
-	int error;
-
-	for (ap = ov_analyzers; *ap != NULL; ap++)
-		if (analyzer_wanted(o, (*ap)->name))
-			total++;
-	for (i = 0; o->analyzers != NULL && i < o->n_analyzers; i++)
-		if (ov_analyzer__find(o->analyzers[i]) == NULL)
-			return ov__error(r->ctx, OV_EINVALID,
-			    OV_ERRCLASS_CONFIG, "unknown analyzer '%s'",
-			    o->analyzers[i]);
-	memset(&actx, 0, sizeof(actx));
-	actx.ctx = r->ctx;
-	actx.snap = r->snap;
-	actx.baseline = o->baseline;
-	actx.contract = r->contract;
-	actx.zone_tag = o->zone_tag != NULL ? o->zone_tag : "env";
-	actx.out = r->findings;
-	actx.now = ov_ctx_now(r->ctx);
-	actx.coverage = &r->coverage;
-	for (ap = ov_analyzers, k = 0; (a = *ap) != NULL; ap++, k++) {
-		if (!analyzer_wanted(o, a->name))
-			continue;
-		ov__progress(r->ctx, "analyzers", done++, total);
-		if ((error = a->run(&actx)) < 0)
-			return error;
-		if (k < 64)
-			r->analyzers_ran |= (uint64_t)1 << k;
-	}
-	ov__progress(r->ctx, "analyzers", total, total);
-	return 0;
+	if (ctx->now != 0)
+		return ctx->now;
+	if (s->collected_at != NULL && ov_parse_time(s->collected_at, &t) == 0)
+		return t;
+	return ov_ctx_now(ctx);
 }
 
 /* A pair the scan raised a finding for never counts as passed. */
@@ -84,29 +43,14 @@ veto_findings(struct ov_scan_result *r)
 	return 0;
 }
 
-/*
- * The analysis clock: a fixed clock (OVERVISOR_NOW) wins; otherwise the
- * snapshot's collection time, so ages and due dates are "as of" the data
- * and the same snapshot always gives the same report.
- */
-static void
-set_clock(ov_ctx *ctx, const struct ov_snapshot *s)
-{
-	int64_t t;
-
-	if (ctx->now != 0)
-		return;
-	if (s->collected_at != NULL && ov_parse_time(s->collected_at, &t) == 0)
-		ctx->now = t;
-}
-
-/* Run a scan; see overvisor/scan.h. */
+/* Run the pipeline; see overvisor/scan.h. */
 int
 ov_scan_run(ov_scan_result **out, ov_ctx *ctx, const ov_snapshot *snap,
     const ov_scan_options *opts)
 {
 	static const ov_scan_options defaults = OV_SCAN_OPTIONS_INIT;
 	struct ov_scan_result *r;
+	int64_t saved_now;
 	int error;
 
 	if (out == NULL || ctx == NULL || snap == NULL)
@@ -121,8 +65,15 @@ ov_scan_run(ov_scan_result **out, ov_ctx *ctx, const ov_snapshot *snap,
 		return ov__error_oom(ctx);
 	r->ctx = ctx;
 	r->snap = snap;
+	r->opts = opts;
 	ov__arena_init(&r->arena, 0, 0);
 	ov_coverage__init(&r->coverage);
+	/* One clock for every stage, in force on ctx for the run only. */
+	saved_now = ctx->now;
+	ctx->now = r->now = ov_scan__clock(ctx, snap);
+	/* The index is a cache over records the pipeline never changes. */
+	if ((error = ov_snapshot_index((ov_snapshot *)(uintptr_t)snap)) < 0)
+		goto fail;
 	if ((error = ov_findings_new(&r->findings)) < 0) {
 		error = ov__error_oom(ctx);
 		goto fail;
@@ -130,21 +81,22 @@ ov_scan_run(ov_scan_result **out, ov_ctx *ctx, const ov_snapshot *snap,
 	if (snap->tenant_id != NULL &&
 	    (error = ov_findings_set_tenant(r->findings, snap->tenant_id)) < 0)
 		goto fail;
-	set_clock(ctx, snap);
-	if ((error = ov_scan__setup(r, opts)) < 0)
+	if ((error = ov_scan__setup(r)) < 0 ||
+	    (error = ov_scan__rules(r)) < 0 ||
+	    (error = ov_scan__analyzers(r)) < 0 ||
+	    (error = ov_scan__accountability(r)) < 0 ||
+	    (error = veto_findings(r)) < 0)
 		goto fail;
-	if ((error = ov_scan__policy(r, opts)) < 0)
-		goto fail;
-	if ((error = run_analyzers(r, opts)) < 0)
-		goto fail;
-	if ((error = ov_scan__finish(r, opts)) < 0)
-		goto fail;
-	if ((error = veto_findings(r)) < 0)
-		goto fail;
+	/* Report order; the questions list findings in it too. */
 	ov_findings_sort(r->findings);
+	if ((error = ov_scan__questions(r)) < 0)
+		goto fail;
+	ctx->now = saved_now;
+	r->opts = NULL;
 	*out = r;
 	return 0;
 fail:
+	ctx->now = saved_now;
 	ov_scan_result_free(r);
 	return error;
 }
@@ -162,11 +114,114 @@ ov_scan_result_free(ov_scan_result *r)
 	ov__free(r);
 }
 
+/* The findings. */
+const ov_findings *
+ov_scan_findings(const ov_scan_result *r)
+{
+	return r != NULL ? r->findings : NULL;
+}
+
+/* Number of rules evaluated. */
+size_t
+ov_scan_n_rules(const ov_scan_result *r)
+{
+	return r != NULL ? r->n_rules : 0;
+}
+
+/* Unusable policy definitions. */
+size_t
+ov_scan_n_policy_errors(const ov_scan_result *r)
+{
+	return r != NULL ? r->n_policy_errors : 0;
+}
+
+/* The exceptions applied, or NULL. */
+const struct ov_exceptions *
+ov_scan_exceptions(const ov_scan_result *r)
+{
+	return r != NULL ? r->exceptions : NULL;
+}
+
+/* The compliance view, or NULL. */
+const ov_compliance *
+ov_scan_compliance(const ov_scan_result *r)
+{
+	return r != NULL ? r->compliance : NULL;
+}
+
+/* Count findings at or above min that still need action. */
+size_t
+ov_scan_count_at_least(const ov_scan_result *r, ov_severity min)
+{
+	const ov_finding *f;
+	size_t i, n = 0;
+
+	if (r == NULL)
+		return 0;
+	for (i = 0; (f = ov_findings_get(r->findings, i)) != NULL; i++)
+		if (f->severity >= min && (f->state == OV_STATE_NON_COMPLIANT ||
+		    f->state == OV_STATE_ERROR))
+			n++;
+	return n;
+}
+
+/* The snapshot. */
+const ov_snapshot *
+ov_scan_snapshot(const ov_scan_result *r)
+{
+	return r != NULL ? r->snap : NULL;
+}
+
+/* The analysis clock. */
+int64_t
+ov_scan_now(const ov_scan_result *r)
+{
+	return r != NULL ? r->now : 0;
+}
+
+/* The contract applied. */
+const ov_contract *
+ov_scan_contract(const ov_scan_result *r)
+{
+	return r != NULL ? r->contract : NULL;
+}
+
+/* The manifest sources. */
+const ov_source_info *
+ov_scan_sources(const ov_scan_result *r, size_t *n)
+{
+	*n = r != NULL ? r->n_sources : 0;
+	return r != NULL ? r->sources : NULL;
+}
+
+/* The rule set evaluated. */
+const ov_ruleset *
+ov_scan_ruleset(const ov_scan_result *r)
+{
+	return r != NULL ? r->ruleset : NULL;
+}
+
+/* Number of contract answers. */
+size_t
+ov_scan_n_answers(const ov_scan_result *r)
+{
+	return r != NULL ? r->n_answers : 0;
+}
+
+/* Contract answer i. */
+const ov_contract_answer *
+ov_scan_answer(const ov_scan_result *r, size_t i)
+{
+	if (r == NULL || i >= r->n_answers)
+		return NULL;
+	return &r->answers[i].pub;
+}
+
 /*
  * Whether the producer of findings named `source` ran in this scan: the
  * rule pack (or a --policy definition that gave results) for "policy", an
- * analyzer for its name.  Other sources
- * (exceptions, custom producers) are not the scan's to judge.
+ * analyzer for its name.  Other sources (exceptions, custom producers) are
+ * not the scan's to judge.
  */
 static ov_verdict
 producer_verdict(const ov_scan_result *r, const char *rule,
@@ -208,71 +263,12 @@ ov_scan_verdict(const ov_scan_result *r, const char *rule,
 	    resource_id) ? OV_VERDICT_PASSED : OV_VERDICT_UNKNOWN;
 }
 
-/* The findings. */
-const ov_findings *
-ov_scan_findings(const ov_scan_result *r)
+/* True unless --framework leaves the rule's findings out. */
+bool
+ov_scan__reports_rule(const struct ov_scan_result *r, const char *rule)
 {
-	return r != NULL ? r->findings : NULL;
-}
-
-/* Number of rules evaluated. */
-size_t
-ov_scan_n_rules(const ov_scan_result *r)
-{
-	return r != NULL ? r->n_rules : 0;
-}
-
-/* Unusable policy definitions. */
-size_t
-ov_scan_n_policy_errors(const ov_scan_result *r)
-{
-	return r != NULL ? r->n_policy_errors : 0;
-}
-
-/* The compliance view, or NULL. */
-const ov_compliance *
-ov_scan_compliance(const ov_scan_result *r)
-{
-	return r != NULL ? r->compliance : NULL;
-}
-
-/* Count findings at or above min that still need action. */
-size_t
-ov_scan_count_at_least(const ov_scan_result *r, ov_severity min)
-{
-	const ov_finding *f;
-	size_t i, n = 0;
-
-	if (r == NULL)
-		return 0;
-	for (i = 0; (f = ov_findings_get(r->findings, i)) != NULL; i++)
-		if (f->severity >= min && (f->state == OV_STATE_NON_COMPLIANT ||
-		    f->state == OV_STATE_ERROR))
-			n++;
-	return n;
-}
-
-/* Fill a report input. */
-void
-ov_scan_report_input(const ov_scan_result *r, const char *label,
-    ov_report_input *out)
-{
-	const struct ov_snapshot *s = r->snap;
-
-	memset(out, 0, sizeof(*out));
-	out->tool_version = OV_VERSION;
-	out->snapshot = label;
-	out->tenant = s->tenant_id;
-	out->collected_at = s->collected_at;
-	out->generated_at = ov_ctx_now(r->ctx);
-	out->n_records = s->n_records;
-	out->n_files = s->n_files;
-	out->n_input_errors = ov_snapshot_n_errors(s);
-	out->n_rules = r->n_rules;
-	out->findings = r->findings;
-	out->compliance = r->compliance;
-	out->sources = r->sources;
-	out->n_sources = r->n_sources;
+	return r->framework == NULL ||
+	    ov_framework_has_rule(r->framework, rule);
 }
 
 /* An analyzer of that name exists. */

@@ -1,46 +1,100 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal state of a scan, shared by scan.c and the stage files. */
+/*
+ * The pipeline's state, shared by its stage files:
+ *
+ *   setup.c       configuration: contract, exceptions, matrix, framework,
+ *                 rule set; the defaults (clock, zone tag, data dir)
+ *   evaluate.c    the rules on every record, then the analyzers
+ *   accountability.c  exceptions, owner, accountable party, due date,
+ *                 the framework view
+ *   questions.c   the contract questions, answered from the findings
+ *   scan.c        the driver (the stages in order) and the result
+ *
+ * Each stage reads what the earlier ones left in the result and adds its
+ * own part; none reaches back.
+ */
 #ifndef OV_SCAN_INT_H
 #define OV_SCAN_INT_H
 
-#include "overvisor/report.h"
 #include "overvisor/scan.h"
 #include "lib/model/model.h"
 #include "findings/coverage.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 struct ov_contract;
-struct ov_policy_set;
+
+/* One answer with room for its lines. */
+#define OV_SCAN_MAX_LINES	16	/* evidence or gap lines per answer */
+#define OV_SCAN_N_QUESTIONS	8
+
+struct ov_scan_answer {
+	ov_contract_answer	 pub;		/* the public view */
+	const char		*ev[OV_SCAN_MAX_LINES]; /* evidence lines */
+	const char		*gap[OV_SCAN_MAX_LINES]; /* gap lines */
+};
 
 struct ov_scan_result {
 	ov_ctx				*ctx;		/* borrowed */
-	const struct ov_snapshot	*snap;		/* borrowed */
+	const struct ov_snapshot	*snap;		/* borrowed, indexed */
+	const ov_scan_options		*opts;		/* borrowed, for the
+							   run only */
+	int64_t				 now;		/* analysis clock */
+	const char			*data_dir;	/* rules/ and data/ */
+	const char			*zone_tag;	/* network zones */
 	struct ov_arena			 arena;		/* result strings */
 	ov_findings			*findings;	/* owned */
-	struct ov_contract		*contract;	/* owned, may be NULL */
-	bool				 own_contract;	/* free it at the end */
-	ov_compliance			*compliance;	/* arena, or NULL */
+	const struct ov_contract	*contract;	/* applied contract */
+	struct ov_contract		*own_contract;	/* loaded here, or
+							   NULL */
+	const ov_ruleset		*ruleset;	/* evaluated, or NULL */
+	ov_ruleset			*own_ruleset;	/* compiled here, or
+							   NULL */
+	ov_exceptions			*exceptions;	/* --exceptions, or
+							   NULL */
+	ov_raci				*raci;		/* responsibility
+							   matrix */
+	ov_framework			*framework;	/* --framework, or
+							   NULL */
+	struct ov_map			 tally_index;	/* rule id -> index
+							   in tallies + 1 */
+	ov_rule_tally			*tallies;	/* per-rule counts */
+	size_t				 n_tallies;
+	size_t				 tallies_cap;
+	ov_compliance			*compliance;	/* owned, or NULL */
 	ov_source_info			*sources;	/* arena, or NULL */
 	size_t				 n_sources;
 	size_t				 n_rules;	/* rules evaluated */
-	size_t				 n_policy_errors; /* unusable definitions */
-	void				*stage;		/* stage-private state */
-	struct ov_coverage		 coverage;	/* what was evaluated */
-	bool				 policy_ran;	/* the policy stage ran */
-	uint64_t			 analyzers_ran;	/* bit i: ov_analyzers[i] */
+	size_t				 n_policy_errors; /* unusable
+							   definitions */
+	struct ov_scan_answer		 answers[OV_SCAN_N_QUESTIONS];
+	size_t				 n_answers;	/* filled */
+	struct ov_coverage		 coverage;	/* what the rules and
+							   analyzers evaluated */
+	bool				 policy_ran;	/* the rule pack ran */
+	uint64_t			 analyzers_ran;	/* bit i: ov_analyzers[i]
+							   ran */
 };
 
-/* Load the contract and describe the sources; before any evaluation. */
-int	ov_scan__setup(struct ov_scan_result *r, const ov_scan_options *o);
-/* Evaluate the rule pack and --policy paths on every record. */
-int	ov_scan__policy(struct ov_scan_result *r, const ov_scan_options *o);
-/* Owner, accountable party, due dates, exceptions, framework view. */
-int	ov_scan__finish(struct ov_scan_result *r, const ov_scan_options *o);
-/* True when the scan reports findings of rule (--framework filters). */
+/* The stages, in pipeline order; each returns 0 or an error on ctx. */
+int	ov_scan__setup(struct ov_scan_result *r);
+int	ov_scan__rules(struct ov_scan_result *r);
+int	ov_scan__analyzers(struct ov_scan_result *r);
+int	ov_scan__accountability(struct ov_scan_result *r);
+int	ov_scan__questions(struct ov_scan_result *r);
+
+/* True when the result reports findings of rule (--framework filters). */
 bool	ov_scan__reports_rule(const struct ov_scan_result *r,
 	    const char *rule);
+
 /* Release what the stages hold. */
 void	ov_scan__teardown(struct ov_scan_result *r);
+
+/*
+ * The analysis clock for snap: a clock fixed on ctx, else the snapshot's
+ * collection time, else the system clock.
+ */
+int64_t	ov_scan__clock(ov_ctx *ctx, const struct ov_snapshot *snap);
 
 #endif

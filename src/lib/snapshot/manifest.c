@@ -10,6 +10,7 @@
 #include "lib/snapshot/snapshot_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 static const char *const statuses[] = {
 	"collected", "partial", "failed", "not-requested", NULL
@@ -134,4 +135,111 @@ done:
 	ov__free(list);
 	ov_json_doc_free(doc);
 	return error;
+}
+
+/* The manifest's facts. */
+void
+ov_snapshot_manifest(const ov_snapshot *s, ov_manifest_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return;
+	out->has_manifest = s->has_manifest;
+	out->tenant = s->tenant_id;
+	out->cloud = s->cloud;
+	out->collected_at = s->collected_at;
+	out->tool_version = s->tool_version;
+	out->n_sources = s->n_sources;
+}
+
+/* Manifest source i. */
+int
+ov_snapshot_source(const ov_snapshot *s, size_t i, ov_source_info *out)
+{
+	if (s == NULL || out == NULL || i >= s->n_sources)
+		return OV_ENOTFOUND;
+	out->name = s->sources[i].name;
+	out->status = s->sources[i].status;
+	out->count = s->sources[i].count;
+	return 0;
+}
+
+/* True when the manifest lists source name and says it was collected in
+ * full; a source it does not list counts only when not required. */
+static bool
+source_collected(const struct ov_snapshot *s, const char *name,
+    bool required)
+{
+	const char *status = ov_model__source_status(s, name);
+
+	if (status == NULL)
+		return !required;
+	return ov__streq_ci(status, "collected");
+}
+
+/*
+ * Whether the absence of a finding on type proves it fixed.  The
+ * analyzers' ov_model__type_collected() is looser: partial data is still
+ * worth analysing, but not worth resolving on.  ARM child resources share
+ * the arg:resources fallback, so an incomplete arm:resources source also
+ * holds those back.
+ */
+bool
+ov_snapshot_type_complete(const ov_snapshot *s, const char *type)
+{
+	const char *src;
+	size_t i;
+
+	if (s == NULL || !s->has_manifest || s->n_sources == 0)
+		return false;
+	if (type != NULL && *type != '\0') {
+		if ((src = ov_model__type_source(type)) == NULL ||
+		    !source_collected(s, src, true))
+			return false;
+		return strcmp(src, "arg:resources") != 0 ||
+		    source_collected(s, "arm:resources", false);
+	}
+	for (i = 0; i < s->n_sources; i++)
+		if (s->sources[i].status == NULL ||
+		    strcmp(s->sources[i].status, "collected") != 0)
+			return false;
+	return true;
+}
+
+/* The status the snapshot reports for a source, manifest or not. */
+static const char *
+reported_status(const struct ov_snapshot *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < s->n_sources; i++)
+		if (s->sources[i].name != NULL &&
+		    ov__streq_ci(s->sources[i].name, name))
+			return s->sources[i].status;
+	return NULL;
+}
+
+static bool
+status_incomplete(const char *status)
+{
+	return status != NULL && (ov__streq_ci(status, "partial") ||
+	    ov__streq_ci(status, "failed"));
+}
+
+/*
+ * Whether the source carrying type came in partial or failed.  ARM child
+ * types share the arg:resources fallback with arm:resources.
+ */
+bool
+ov_snapshot_type_incomplete(const ov_snapshot *s, const char *type)
+{
+	const char *src;
+
+	if (s == NULL || type == NULL ||
+	    (src = ov_model__type_source(type)) == NULL)
+		return false;
+	if (status_incomplete(reported_status(s, src)))
+		return true;
+	return strcmp(src, "arg:resources") == 0 &&
+	    status_incomplete(reported_status(s, "arm:resources"));
 }

@@ -694,3 +694,11 @@ ov_snapshot_tenant(const ov_snapshot *s)
 {
 	return s != NULL ? s->tenant_id : NULL;
 }
+
+/* Build the indexes. */
+int
+ov_snapshot_index(ov_snapshot *s)
+{
+	OV_ASSERT_ARG(s != NULL);
+	return ov_model__index(s);
+}

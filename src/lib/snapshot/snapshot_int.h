@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "overvisor/snapshot.h"
 #include "lib/model/model.h"
 
 /* Where records come from while one file is being loaded. */

@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "findings/drift.h"
+#include "lib/snapshot/digest.h"
 #include "raci/contract.h"
 #include "store/backend.h"
 #include "util/alloc.h"
@@ -626,7 +626,7 @@ load_records(struct ov_store *s, const char *scan_id, const ov_digest *d)
 	if ((error = s->be->bulk_begin(s, "scan_records", cols, 6)) < 0)
 		return error;
 	for (i = 0; i < ov_digest_count(d) && error == 0; i++) {
-		const struct ov_digest_rec *r = ov_drift__rec(d, i);
+		const struct ov_digest_rec *r = ov_digest__rec(d, i);
 		const char *vals[6];
 
 		vals[0] = scan_id;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "findings/drift.h"
+#include "lib/snapshot/digest.h"
 #include "store/backend.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -971,7 +971,7 @@ ov_store_diff(ov_store *s, int64_t from, int64_t to, ov_diff_cb cb,
 		pc.rec = &b.recs[i];
 		pc.cb = cb;
 		pc.payload = payload;
-		error = ov_drift__props_diff(old->props, b.recs[i].props,
+		error = ov_digest__props_diff(old->props, b.recs[i].props,
 		    prop_cb, &pc);
 	}
 	params[0] = ov_store__i64(fbuf, from);
@@ -1004,4 +1004,17 @@ done:
 	ov__free(b.recs);
 	ov__arena_free(&arena);
 	return error;
+}
+
+/* The name of a diff kind. */
+const char *
+ov_diff_kind_name(ov_diff_kind k)
+{
+	static const char *const names[] = {
+		"record-added", "record-removed", "property-changed",
+		"finding-new", "finding-resolved", "finding-reopened"
+	};
+
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ?
+	    names[k] : "unknown";
 }

@@ -10,7 +10,7 @@
 
 #include "lib/analyzers/analyzer.h"
 #include "lib/raci/contract.h"
-#include "lib/raci/duty.h"
+#include "lib/analyzers/duty.h"
 #include "util/error.h"
 #include "util/buf.h"
 #include "util/hash.h"

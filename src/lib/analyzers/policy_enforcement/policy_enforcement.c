@@ -15,7 +15,7 @@
 
 #include "lib/analyzers/analyzer.h"
 #include "lib/raci/contract.h"
-#include "lib/raci/duty.h"
+#include "lib/analyzers/duty.h"
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/time.h"

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rule pack: rules/<area>/<ID>.json, each an Azure Policy definition
- * with overvisor metadata under properties.metadata.overvisor.
+ * The rules module: the rule pack (rules/<area>/<ID>.json, each an Azure
+ * Policy definition with overvisor metadata under
+ * properties.metadata.overvisor), its docs and fixture runner, and the
+ * compiled rule set (ruleset.c).
  *
  * Ownership: struct ov_rulepack (typedef ov_rulepack in overvisor/rules.h)
  * owns its arena and every rule's parsed document until ov_rulepack_free().
  */
-#ifndef OV_RACI_RULEPACK_H
-#define OV_RACI_RULEPACK_H
+#ifndef OV_RULES_RULEPACK_H
+#define OV_RULES_RULEPACK_H
 
 #include <stddef.h>
 
@@ -23,5 +25,13 @@ struct ov_rulepack {
 	char		**texts;	/* raw file contents (heap), per rule */
 	size_t		 n_texts;	/* number of texts */
 };
+
+/*
+ * Compile a loaded policy set into a rule set, taking ownership of set
+ * (released on failure too).  For callers that fill the set themselves
+ * (the fixture runner); ov_ruleset_new() is the usual way.
+ */
+int	ov_rules__ruleset_adopt(ov_ruleset **out, ov_ctx *ctx,
+	    ov_policy_set *set);
 
 #endif

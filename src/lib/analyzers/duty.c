@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared plumbing of the duty analyzers; see duty.h. */
-#include "lib/raci/duty.h"
+#include "lib/analyzers/duty.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

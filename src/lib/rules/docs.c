@@ -12,7 +12,7 @@
 
 #include "lib/raci/frameworks.h"
 #include "lib/raci/raci_util.h"
-#include "lib/raci/rulepack.h"
+#include "lib/rules/rulepack.h"
 #include "util/error.h"
 
 /* The rule's path relative to the repository ("rules/..."). */

@@ -10,8 +10,8 @@
  * ov_duty__emit() copies the finding into the analyzer's list and releases
  * the arena, ov_duty__discard() releases it without emitting.
  */
-#ifndef OV_RACI_DUTY_H
-#define OV_RACI_DUTY_H
+#ifndef OV_ANALYZERS_DUTY_H
+#define OV_ANALYZERS_DUTY_H
 
 #include <stdbool.h>
 #include <stdint.h>

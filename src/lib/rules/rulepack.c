@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "lib/raci/raci_util.h"
-#include "lib/raci/rulepack.h"
+#include "lib/rules/rulepack.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hash.h"

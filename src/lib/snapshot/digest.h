@@ -3,14 +3,18 @@
  * Record digests and property comparison for drift.  A digest keeps, per
  * record, its id, type and the curated security-relevant properties as
  * "path<TAB>json-value" lines sorted by path, plus a hash over them so two
- * scans compare by hash first.
+ * scans compare by hash first.  The snapshot computes it (one record at a
+ * time, so a streaming loader can feed it); the findings store keeps it
+ * and compares two of them, never reading records itself.
  */
-#ifndef OV_FINDINGS_DRIFT_H
-#define OV_FINDINGS_DRIFT_H
+#ifndef OV_SNAPSHOT_DIGEST_H
+#define OV_SNAPSHOT_DIGEST_H
 
 #include <stddef.h>
 
-#include "overvisor/store.h"
+#include "overvisor/snapshot.h"
+
+struct ov_record;
 
 struct ov_digest_rec {
 	const char	*key;		/* id folded to lower case */
@@ -21,14 +25,14 @@ struct ov_digest_rec {
 };
 
 /* Record i of d, or NULL past the end. */
-const struct ov_digest_rec *ov_drift__rec(const ov_digest *d, size_t i);
+const struct ov_digest_rec *ov_digest__rec(const ov_digest *d, size_t i);
 
 /*
  * Compare two property texts and call cb for each path whose value
  * differs (before or after NULL when absent).  A non-zero return from cb
  * stops and is passed back.
  */
-int	ov_drift__props_diff(const char *before, const char *after,
+int	ov_digest__props_diff(const char *before, const char *after,
 	    int (*cb)(const char *path, const char *before,
 	    const char *after, void *payload), void *payload);
 
@@ -36,6 +40,9 @@ int	ov_drift__props_diff(const char *before, const char *after,
  * The curated property paths for a record type (case-insensitive), NULL-
  * terminated; an empty list for types without any.
  */
-const char *const *ov_drift__paths(const char *type);
+const char *const *ov_digest__paths(const char *type);
+
+/* Add one record with its curated properties; 0 or OV_ENOMEM. */
+int	ov_digest__add_record(ov_digest *d, const struct ov_record *r);
 
 #endif

@@ -10,7 +10,8 @@
 
 #include <openssl/evp.h>
 
-#include "findings/drift.h"
+#include "lib/snapshot/digest.h"
+#include "lib/model/model.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -117,7 +118,7 @@ static const struct {
 
 /* The curated paths for a type. */
 const char *const *
-ov_drift__paths(const char *type)
+ov_digest__paths(const char *type)
 {
 	size_t i;
 
@@ -165,7 +166,7 @@ ov_digest_count(const ov_digest *d)
 
 /* Record i. */
 const struct ov_digest_rec *
-ov_drift__rec(const ov_digest *d, size_t i)
+ov_digest__rec(const ov_digest *d, size_t i)
 {
 	return d != NULL && i < d->n ? &d->recs[i] : NULL;
 }
@@ -335,7 +336,7 @@ ci_cmp_n(const char *a, size_t an, const char *b, size_t bn)
 
 /* Merge two sorted property texts and report the differences. */
 int
-ov_drift__props_diff(const char *before, const char *after,
+ov_digest__props_diff(const char *before, const char *after,
     int (*cb)(const char *path, const char *before, const char *after,
     void *payload), void *payload)
 {
@@ -374,15 +375,54 @@ ov_drift__props_diff(const char *before, const char *after,
 	return error;
 }
 
-/* The name of a diff kind. */
-const char *
-ov_diff_kind_name(ov_diff_kind k)
-{
-	static const char *const names[] = {
-		"record-added", "record-removed", "property-changed",
-		"finding-new", "finding-resolved", "finding-reopened"
-	};
+#define MAX_PATHS 16	/* curated paths per type, at most */
 
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ?
-	    names[k] : "unknown";
+/* Add one record with its curated properties. */
+int
+ov_digest__add_record(ov_digest *d, const struct ov_record *r)
+{
+	const char *const *paths = ov_digest__paths(r->type);
+	char *vals[MAX_PATHS];
+	const char *cpaths[MAX_PATHS];
+	size_t j, n = 0;
+	int error;
+
+	if (r->id == NULL)
+		return 0;
+	for (j = 0; paths[j] != NULL && n < MAX_PATHS; j++) {
+		const ov_json *v = ov_model__field(r, paths[j]);
+
+		if (v == NULL)
+			continue;
+		if ((vals[n] = ov_json_to_string(v, OV_JSON_W_SORTED)) == NULL)
+			continue;
+		cpaths[n] = paths[j];
+		n++;
+	}
+	error = ov_digest_add(d, r->id, r->type, cpaths,
+	    (const char *const *)vals, n);
+	for (j = 0; j < n; j++)
+		ov_free(vals[j]);
+	return error < 0 ? OV_ENOMEM : 0;
+}
+
+/* Build the digest of a snapshot. */
+int
+ov_digest_from_snapshot(ov_digest **out, ov_ctx *ctx,
+    const ov_snapshot *snap)
+{
+	ov_digest *d = NULL;
+	size_t i;
+
+	OV_ASSERT_ARG(out != NULL && snap != NULL);
+	*out = NULL;
+	if (ov_digest_new(&d) < 0)
+		return ov__error_oom(ctx);
+	for (i = 0; i < snap->n_records; i++)
+		if (ov_digest__add_record(d, snap->records[i]) < 0) {
+			ov_digest_free(d);
+			return ov__error_oom(ctx);
+		}
+	*out = d;
+	return 0;
 }

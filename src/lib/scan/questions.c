@@ -1,48 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `contract check`: the eight questions a customer should put to its CSP,
- * each answered from the contract (who, how fast, how often) and backed by
- * evidence from the snapshot, or flagged as a gap.  The duty analyzers run
- * first; their findings are the data behind most answers.
+ * The contract questions stage (`contract check`): the eight questions a
+ * customer should put to its CSP, each answered from the contract (who,
+ * how fast, how often) and backed by evidence from the snapshot, or
+ * flagged as a gap.  It runs last: the pipeline's findings, the same a
+ * scan reports, are the data behind most answers.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "overvisor/contract.h"
-#include "lib/analyzers/analyzer.h"
+#include "lib/analyzers/duty.h"
 #include "lib/raci/contract.h"
-#include "lib/raci/duty.h"
-#include "util/alloc.h"
-#include "util/arena.h"
+#include "lib/scan/scan_int.h"
 #include "util/buf.h"
-#include "util/error.h"
-#include "util/hash.h"
 #include "util/time.h"
 
-#define MAX_LINES	16	/* evidence or gap lines per answer */
-#define N_QUESTIONS	8
-
-struct answer {
-	ov_contract_answer	 pub;		/* the public view */
-	const char		*ev[MAX_LINES];	/* evidence lines */
-	const char		*gap[MAX_LINES]; /* gap lines */
-};
-
-struct ov_contract_check {
-	struct ov_arena		 arena;		/* every string */
-	ov_findings		*findings;	/* duty analyzer findings */
-	struct answer		 answers[N_QUESTIONS]; /* Q1..Q8 */
-	size_t			 n_answers;	/* filled */
-	bool			 oom;		/* an allocation failed */
-};
+#define MAX_LINES	OV_SCAN_MAX_LINES
 
 struct qctx {
-	struct ov_contract_check	*chk;
-	const struct ov_contract	*c;
-	const struct ov_snapshot	*snap;
-	int64_t				 now;
-	struct answer			*a;
+	struct ov_scan_result		*r;	/* findings, arena, answers */
+	const struct ov_contract	*c;	/* the contract applied */
+	const struct ov_snapshot	*snap;	/* the evidence */
+	int64_t				 now;	/* analysis clock */
+	struct ov_scan_answer		*a;	/* the answer being written */
+	bool				 oom;	/* an allocation failed */
 };
 
 static const char *
@@ -57,11 +39,11 @@ fmt(struct qctx *q, const char *f, ...)
 
 	va_start(ap, f);
 	if (ov__buf_vprintf(&b, f, ap) == 0)
-		s = ov__arena_strdup(&q->chk->arena, ov__buf_cstr(&b));
+		s = ov__arena_strdup(&q->r->arena, ov__buf_cstr(&b));
 	va_end(ap);
 	ov__buf_free(&b);
 	if (s == NULL)
-		q->chk->oom = true;
+		q->oom = true;
 	return s;
 }
 
@@ -85,8 +67,8 @@ count(struct qctx *q, const char *prefix, bool indeterminate)
 {
 	size_t i, n = 0, plen = strlen(prefix);
 
-	for (i = 0; i < ov_findings_count(q->chk->findings); i++) {
-		const ov_finding *f = ov_findings_get(q->chk->findings, i);
+	for (i = 0; i < ov_findings_count(q->r->findings); i++) {
+		const ov_finding *f = ov_findings_get(q->r->findings, i);
 
 		if (strncmp(f->rule, prefix, plen) != 0)
 			continue;
@@ -112,8 +94,8 @@ gap_duty(struct qctx *q)
 {
 	size_t i;
 
-	for (i = 0; i < ov_findings_count(q->chk->findings); i++) {
-		const ov_finding *f = ov_findings_get(q->chk->findings, i);
+	for (i = 0; i < ov_findings_count(q->r->findings); i++) {
+		const ov_finding *f = ov_findings_get(q->r->findings, i);
 
 		if (strncmp(f->rule, "OV-ACC-", 7) == 0 && f->duty != NULL &&
 		    q->a->pub.duty != NULL &&
@@ -129,8 +111,8 @@ gap_coverage(struct qctx *q, const char *rule)
 {
 	size_t i;
 
-	for (i = 0; i < ov_findings_count(q->chk->findings); i++) {
-		const ov_finding *f = ov_findings_get(q->chk->findings, i);
+	for (i = 0; i < ov_findings_count(q->r->findings); i++) {
+		const ov_finding *f = ov_findings_get(q->r->findings, i);
 
 		if (strcmp(f->rule, rule) == 0)
 			gap(q, fmt(q, "%s (%s)", f->title, rule));
@@ -166,7 +148,7 @@ static const struct ov_contract_duty *
 begin(struct qctx *q, const char *id, const char *question, const char *duty)
 {
 	const struct ov_contract_duty *d = ov_contract__duty(q->c, duty);
-	struct answer *a = &q->chk->answers[q->chk->n_answers++];
+	struct ov_scan_answer *a = &q->r->answers[q->r->n_answers++];
 
 	q->a = a;
 	a->pub.id = id;
@@ -321,8 +303,8 @@ q3_defender(struct qctx *q)
 	    OV_SEV_MEDIUM)), esc != NULL ? esc : "none");
 	if (esc == NULL)
 		gap(q, fmt(q, "no escalation path in the contract"));
-	for (i = 0; i < ov_findings_count(q->chk->findings); i++) {
-		const ov_finding *f = ov_findings_get(q->chk->findings, i);
+	for (i = 0; i < ov_findings_count(q->r->findings); i++) {
+		const ov_finding *f = ov_findings_get(q->r->findings, i);
 
 		if (strcmp(f->rule, "OV-DEF-056") == 0)
 			ev(q, fmt(q, "%s", f->title));
@@ -501,7 +483,7 @@ static void
 q8_frameworks(struct qctx *q)
 {
 	struct ov_buf b = OV_BUF_INIT(2048);
-	struct answer *a = &q->chk->answers[q->chk->n_answers++];
+	struct ov_scan_answer *a = &q->r->answers[q->r->n_answers++];
 	size_t i;
 
 	q->a = a;
@@ -525,58 +507,20 @@ q8_frameworks(struct qctx *q)
 	ov__buf_free(&b);
 }
 
-static const char *const duty_analyzers[] = { "patch", "identity",
-	"defender", "policy_enforcement", "backup", "accountability", NULL };
-
-/* Run the questions. */
+/* Answer the questions from the findings; with options.questions only. */
 int
-ov_contract_check_run(ov_contract_check **out, ov_ctx *ctx,
-    const ov_contract *c, ov_snapshot *snap)
+ov_scan__questions(struct ov_scan_result *r)
 {
-	struct ov_contract_check *chk;
-	struct ov_analyzer_ctx actx;
 	struct qctx q;
-	int64_t now = 0;
 	size_t i;
-	int error;
 
-	OV_ASSERT_ARG(out != NULL && ctx != NULL && snap != NULL);
-	*out = NULL;
-	if ((error = ov_model__index(snap)) < 0)
-		return error;
-	if ((chk = ov__calloc(1, sizeof(*chk))) == NULL)
-		return ov__error_oom(ctx);
-	ov__arena_init(&chk->arena, 8192, 0);
-	if ((error = ov_findings_new(&chk->findings)) < 0) {
-		error = ov__error_oom(ctx);
-		goto done;
-	}
-	if (snap->tenant_id != NULL)
-		(void)ov_findings_set_tenant(chk->findings, snap->tenant_id);
-	/* the analysis clock: a fixed clock, else the collection time */
-	if (ctx->now != 0 || snap->collected_at == NULL ||
-	    ov_parse_time(snap->collected_at, &now) != 0)
-		now = ov_ctx_now(ctx);
-	memset(&actx, 0, sizeof(actx));
-	actx.ctx = ctx;
-	actx.snap = snap;
-	actx.contract = c;
-	actx.zone_tag = ov_contract__zone_tag(c);
-	actx.out = chk->findings;
-	actx.now = now;
-	for (i = 0; duty_analyzers[i] != NULL; i++) {
-		const struct ov_analyzer *a = ov_analyzer__find(
-		    duty_analyzers[i]);
-
-		if (a != NULL && (error = a->run(&actx)) < 0)
-			goto done;
-	}
-	ov_findings_sort(chk->findings);
+	if (!r->opts->questions)
+		return 0;
 	memset(&q, 0, sizeof(q));
-	q.chk = chk;
-	q.c = c;
-	q.snap = snap;
-	q.now = now;
+	q.r = r;
+	q.c = r->contract;
+	q.snap = r->snap;
+	q.now = r->now;
 	q1_patching(&q);
 	q2_identity(&q);
 	q3_defender(&q);
@@ -585,13 +529,12 @@ ov_contract_check_run(ov_contract_check **out, ov_ctx *ctx,
 	q6_reporting(&q);
 	q7_pager(&q);
 	q8_frameworks(&q);
-	if (chk->oom) {
-		error = ov__error_oom(ctx);
-		goto done;
-	}
-	for (i = 0; i < chk->n_answers; i++) {
-		ov_contract_answer *a = &chk->answers[i].pub;
-		const struct ov_contract_duty *d = ov_contract__duty(c, a->duty);
+	if (q.oom)
+		return ov__error_oom(r->ctx);
+	for (i = 0; i < r->n_answers; i++) {
+		ov_contract_answer *a = &r->answers[i].pub;
+		const struct ov_contract_duty *d = ov_contract__duty(q.c,
+		    a->duty);
 
 		if (d != NULL && d->responsible == NULL)
 			a->status = OV_ANSWER_GAP;
@@ -602,56 +545,5 @@ ov_contract_check_run(ov_contract_check **out, ov_ctx *ctx,
 		else
 			a->status = OV_ANSWER_GAP;
 	}
-	*out = chk;
-	chk = NULL;
-	error = 0;
-done:
-	ov_contract_check_free(chk);
-	return error;
-}
-
-/* Number of answers. */
-size_t
-ov_contract_check_count(const ov_contract_check *chk)
-{
-	return chk != NULL ? chk->n_answers : 0;
-}
-
-/* Answer i. */
-const ov_contract_answer *
-ov_contract_check_get(const ov_contract_check *chk, size_t i)
-{
-	if (chk == NULL || i >= chk->n_answers)
-		return NULL;
-	return &chk->answers[i].pub;
-}
-
-/* The findings behind the answers. */
-const ov_findings *
-ov_contract_check_findings(const ov_contract_check *chk)
-{
-	return chk != NULL ? chk->findings : NULL;
-}
-
-/* Release a check. */
-void
-ov_contract_check_free(ov_contract_check *chk)
-{
-	if (chk == NULL)
-		return;
-	ov_findings_free(chk->findings);
-	ov__arena_free(&chk->arena);
-	ov__free(chk);
-}
-
-/* Name of an answer status. */
-const char *
-ov_answer_status_name(ov_answer_status s)
-{
-	switch (s) {
-	case OV_ANSWER_ANSWERED: return "answered";
-	case OV_ANSWER_PARTIAL: return "partial";
-	case OV_ANSWER_GAP: return "gap";
-	}
-	return "unknown";
+	return 0;
 }

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The evaluation stages: the rule set on every record (findings, the
+ * framework tallies and the caller's result callback from one pass), then
+ * the analyzers from the one registry (analyzers/analyzer_list.h).
+ */
+#include <string.h>
+
+#include "lib/analyzers/analyzer.h"
+#include "lib/scan/scan_int.h"
+#include "util/alloc.h"
+
+/* Count one policy result for the framework view. */
+static int
+tally(struct ov_scan_result *r, const ov_policy_result *res)
+{
+	ov_rule_tally *t, *grown;
+	uintptr_t i;
+	size_t cap;
+
+	i = (uintptr_t)ov__map_get(&r->tally_index, res->rule_id,
+	    strlen(res->rule_id));
+	if (i == 0) {
+		if (r->n_tallies == r->tallies_cap) {
+			cap = r->tallies_cap != 0 ? r->tallies_cap * 2 : 64;
+			grown = ov__reallocarray(r->tallies, cap,
+			    sizeof(*grown));
+			if (grown == NULL)
+				return ov__error_oom(r->ctx);
+			r->tallies = grown;
+			r->tallies_cap = cap;
+		}
+		t = &r->tallies[r->n_tallies];
+		memset(t, 0, sizeof(*t));
+		if ((t->rule = ov__arena_strdup(&r->arena,
+		    res->rule_id)) == NULL)
+			return ov__error_oom(r->ctx);
+		i = ++r->n_tallies;
+		if (ov__map_put(&r->tally_index, t->rule, strlen(t->rule),
+		    (void *)i) < 0)
+			return ov__error_oom(r->ctx);
+	}
+	t = &r->tallies[i - 1];
+	switch (res->state) {
+	case OV_STATE_COMPLIANT:
+		t->passed++;
+		break;
+	case OV_STATE_NON_COMPLIANT:
+		t->failed++;
+		break;
+	case OV_STATE_INDETERMINATE:
+		t->indeterminate++;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * What the store needs to tell a fixed finding from one not looked at: a
+ * definition that returned a result ran over every record of its types,
+ * and a result that is neither a pass nor a finding (an evaluation error,
+ * an exemption, a manual control awaiting attestation) keeps its pair
+ * from counting as passed.
+ */
+static int
+cover(struct ov_scan_result *r, const ov_policy_result *res)
+{
+	const char *rule = res->rule_id != NULL ? res->rule_id :
+	    res->definition_name;
+
+	if (rule == NULL)
+		return 0;
+	if (ov_coverage__ran(&r->coverage, rule, NULL) < 0)
+		return ov__error_oom(r->ctx);
+	switch (res->state) {
+	case OV_STATE_COMPLIANT:
+	case OV_STATE_NOT_APPLICABLE:
+	case OV_STATE_NON_COMPLIANT:
+		return 0;
+	case OV_STATE_INDETERMINATE:
+		if (res->effect != OV_EFFECT_MANUAL)
+			return 0;	/* a finding of its own */
+		break;
+	default:
+		break;
+	}
+	if (res->resource_id != NULL && ov_coverage__veto(&r->coverage, rule,
+	    res->resource_id) < 0)
+		return ov__error_oom(r->ctx);
+	return 0;
+}
+
+/* Every rule result: a finding, a tally, the caller's callback. */
+static int
+on_result(const ov_policy_result *res, void *payload)
+{
+	struct ov_scan_result *r = payload;
+	const ov_scan_options *o = r->opts;
+	int error;
+
+	if ((error = ov_policy_add_finding(r->findings, res, 0)) < 0)
+		return ov__error_oom(r->ctx);
+	if ((error = cover(r, res)) < 0)
+		return error;
+	if (r->framework != NULL && res->rule_id != NULL &&
+	    (error = tally(r, res)) < 0)
+		return error;
+	return o->on_result != NULL ? o->on_result(res, o->result_payload) :
+	    0;
+}
+
+/* Evaluate the rule set on every record. */
+int
+ov_scan__rules(struct ov_scan_result *r)
+{
+	ov_rule_eval *ev = NULL;
+	ov_policy_stats stats;
+	ov_policy_diag d;
+	size_t i;
+	int error;
+
+	if (r->ruleset == NULL)
+		return 0;
+	/* One bad definition never sinks the batch, but it is not hidden. */
+	for (i = 0; ov_ruleset_diag(r->ruleset, i, &d) == 0; i++)
+		if (d.level == OV_POLICY_DIAG_ERROR)
+			r->n_policy_errors++;
+	ov_ruleset_stats(r->ruleset, &stats);
+	r->n_rules = stats.compiled;
+	if ((error = ov_rule_eval_new(&ev, r->ruleset, r->ctx)) < 0)
+		return error;
+	ov__progress(r->ctx, "rules", 0, 1);
+	error = ov_rule_eval_snapshot(ev, r->snap, r->opts->eval_flags,
+	    on_result, r);
+	ov__progress(r->ctx, "rules", 1, 1);
+	ov_rule_eval_free(ev);
+	/* The rule pack ran: findings of its rules are this scan's to judge
+	 * (--no-rules with --policy judges only the definitions given). */
+	if (error == 0 && !r->opts->no_rules)
+		r->policy_ran = true;
+	return error;
+}
+
+static bool
+analyzer_wanted(const ov_scan_options *o, const char *name)
+{
+	size_t i;
+
+	if (o->no_analyzers)
+		return false;
+	if (o->analyzers == NULL)
+		return true;
+	for (i = 0; i < o->n_analyzers; i++)
+		if (ov__streq_ci(o->analyzers[i], name))
+			return true;
+	return false;
+}
+
+/* Run the analyzers the options want, in registry order. */
+int
+ov_scan__analyzers(struct ov_scan_result *r)
+{
+	const ov_scan_options *o = r->opts;
+	const struct ov_analyzer *const *ap, *a;
+	struct ov_analyzer_ctx actx;
+	size_t i, total = 0, done = 0, k;
+	int error;
+
+	for (i = 0; o->analyzers != NULL && i < o->n_analyzers; i++)
+		if (ov_analyzer__find(o->analyzers[i]) == NULL)
+			return ov__error(r->ctx, OV_EINVALID,
+			    OV_ERRCLASS_CONFIG, "unknown analyzer '%s'",
+			    o->analyzers[i]);
+	for (ap = ov_analyzers; *ap != NULL; ap++)
+		if (analyzer_wanted(o, (*ap)->name))
+			total++;
+	memset(&actx, 0, sizeof(actx));
+	actx.ctx = r->ctx;
+	actx.snap = r->snap;
+	actx.baseline = o->baseline;
+	actx.contract = r->contract;
+	actx.zone_tag = r->zone_tag;
+	actx.out = r->findings;
+	actx.now = r->now;
+	actx.coverage = &r->coverage;
+	for (ap = ov_analyzers, k = 0; (a = *ap) != NULL; ap++, k++) {
+		if (!analyzer_wanted(o, a->name))
+			continue;
+		ov__progress(r->ctx, "analyzers", done++, total);
+		if ((error = a->run(&actx)) < 0)
+			return error;
+		if (k < 64)
+			r->analyzers_ran |= (uint64_t)1 << k;
+	}
+	ov__progress(r->ctx, "analyzers", total, total);
+	return 0;
+}
