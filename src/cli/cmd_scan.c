@@ -265,6 +265,11 @@ cmd_scan(int argc, char **argv)
 		    "positions (valid records are still scanned)",
 		    ov_snapshot_n_errors(snap),
 		    ov_snapshot_n_errors(snap) == 1 ? "" : "s");
+	if (ov_snapshot_n_warnings(snap) != 0)
+		cli_warn("%zu input warning%s (such as a JSON key given twice, "
+		    "whose last value is used); run 'overvisor inspect' for "
+		    "positions", ov_snapshot_n_warnings(snap),
+		    ov_snapshot_n_warnings(snap) == 1 ? "" : "s");
 	if (n_policies != 0 && !so.assigned && ov_snapshot_types(snap,
 	    count_assignments, NULL) != 0)
 		cli_warn("the snapshot holds policy assignments this scan does "

@@ -964,9 +964,12 @@ test_writer(void **state)
 	    OV_JSON_W_PRETTY,
 	    "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n"
 	    "  \"e\": {},\n  \"g\": []\n}");
+	check_write("{\"b\":1,\"a\":{\"z\":1,\"y\":2},\"C\":3,\"aa\":4}",
+	    OV_JSON_W_SORTED,
+	    "{\"C\":3,\"a\":{\"y\":2,\"z\":1},\"aa\":4,\"b\":1}");
+	/* duplicate keys were merged by the parser: last value, first place */
 	check_write("{\"b\":1,\"a\":{\"z\":1,\"y\":2},\"B\":3,\"aa\":4,"
-	    "\"a\":5}", OV_JSON_W_SORTED,
-	    "{\"B\":3,\"a\":{\"y\":2,\"z\":1},\"a\":5,\"aa\":4,\"b\":1}");
+	    "\"a\":5}", OV_JSON_W_SORTED, "{\"a\":5,\"aa\":4,\"b\":3}");
 	check_write("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"", OV_JSON_W_ASCII,
 	    "\"\\u00e9\\u20ac\\ud83d\\ude00\"");
 	check_write("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"", 0,

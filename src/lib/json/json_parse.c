@@ -41,8 +41,10 @@
 /* An open container. */
 struct frame {
 	uint8_t		 type;		/* OV_JSON_ARRAY or OV_JSON_OBJECT */
+	bool		 maybe_dup;	/* object: two keys share a seen bit */
 	size_t		 start;		/* first child on its stack */
 	uint64_t	 offset;	/* offset of the opening bracket */
+	uint64_t	 seen;		/* object: one bit of each key's hash */
 };
 
 struct ov_json_parser {
@@ -60,8 +62,6 @@ struct ov_json_parser {
 	ov_json_member	*mems;		/* finished object members */
 	size_t		 n_mems;	/* members on mems */
 	size_t		 cap_mems;	/* room in mems */
-	uint64_t	*koffs;		/* key offset of each member on mems
-					   (cap_mems of them) */
 	uint32_t	*dtab;		/* duplicate-key table, large objects */
 	size_t		 cap_dtab;	/* slots in dtab (a power of two) */
 	ov_json_warn_cb	 warn;		/* warnings, or NULL */
@@ -165,23 +165,6 @@ grow(void **arr, size_t *cap, size_t need, size_t esize)
 	return 0;
 }
 
-/* Room for one more member (and its key offset). */
-static int
-grow_mems(struct ov_json_parser *P)
-{
-	size_t cap = P->cap_mems;
-	void *k;
-
-	if (grow((void **)&P->mems, &cap, P->n_mems + 1,
-	    sizeof(*P->mems)) < 0)
-		return OV_ENOMEM;
-	if ((k = ov__reallocarray(P->koffs, cap, sizeof(*P->koffs))) == NULL)
-		return OV_ENOMEM;
-	P->koffs = k;
-	P->cap_mems = cap;
-	return 0;
-}
-
 static inline bool
 same_key(const ov_json_member *a, const ov_json_member *b)
 {
@@ -190,19 +173,53 @@ same_key(const ov_json_member *a, const ov_json_member *b)
 }
 
 /*
+ * The offset of the key whose value starts at voff: back over blanks and
+ * the ':' to the key's closing quote, then to its opening quote (one not
+ * escaped by an odd run of backslashes).  The parser keeps no key
+ * offsets, so only a duplicate pays for this; when something else sits
+ * between key and value (a lenient-mode comment) the value's offset is
+ * close enough.
+ */
+static uint64_t
+key_offset(const struct ov_json_parser *P, uint64_t voff)
+{
+	const char *b = P->base, *q = b + voff, *r;
+	size_t bs;
+
+	while (q > b && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' ||
+	    q[-1] == '\r'))
+		q--;
+	if (q == b || *--q != ':')
+		return voff;
+	while (q > b && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' ||
+	    q[-1] == '\r'))
+		q--;
+	if (q == b || *--q != '"')
+		return voff;
+	for (r = q; r > b; ) {
+		if (*--r != '"')
+			continue;
+		for (bs = 0; r - bs > b && r[-1 - (ptrdiff_t)bs] == '\\'; bs++)
+			;
+		if (bs % 2 == 0)
+			return (uint64_t)(r - b);
+	}
+	return voff;
+}
+
+/*
  * Member j repeats the key of earlier member i: the last value wins, in
  * the first member's place (as ARM and .NET read it); j is marked gone.
  */
 static void
-merge_dup(struct ov_json_parser *P, ov_json_member *m, uint64_t *ko,
-    size_t i, size_t j)
+merge_dup(struct ov_json_parser *P, ov_json_member *m, size_t i, size_t j)
 {
 	ov_json_warning w;
 
 	if (P->warn != NULL) {
 		w.kind = OV_JSON_WARN_DUPLICATE_KEY;
-		w.offset = ko[j];
-		w.first_offset = ko[i];
+		w.offset = key_offset(P, m[j].value.offset);
+		w.first_offset = key_offset(P, m[i].value.offset);
 		w.key = m[j].key;
 		w.klen = m[j].klen;
 		w.first_key = m[i].key;
@@ -216,15 +233,15 @@ merge_dup(struct ov_json_parser *P, ov_json_member *m, uint64_t *ko,
 /*
  * Find repeated keys among the n members of one object (keys compare
  * ASCII case-insensitively, as ARM property names do) and drop the later
- * ones; returns the number of members kept.  Small objects compare hashes
- * pairwise; larger ones go through an open-addressing table of member
- * indexes, so the cost stays linear.
+ * ones; *np receives the number kept.  Only objects whose keys share a
+ * bit of the 64-bit filter the parser keeps per object come here.  Small
+ * objects compare hashes pairwise; larger ones go through an
+ * open-addressing table of member indexes, so the cost stays linear.
  */
 static int
 dedupe(struct ov_json_parser *P, size_t start, size_t *np)
 {
 	ov_json_member *m = P->mems + start;
-	uint64_t *ko = P->koffs + start;
 	size_t n = *np, i, j, k, mask, dups = 0;
 
 	if (n <= 16) {
@@ -232,7 +249,7 @@ dedupe(struct ov_json_parser *P, size_t start, size_t *np)
 			for (i = 0; i < j; i++)
 				if (m[i].key != NULL && same_key(&m[i],
 				    &m[j])) {
-					merge_dup(P, m, ko, i, j);
+					merge_dup(P, m, i, j);
 					dups++;
 					break;
 				}
@@ -263,17 +280,15 @@ dedupe(struct ov_json_parser *P, size_t start, size_t *np)
 				P->dtab[k] = (uint32_t)j + 1;
 				continue;
 			}
-			merge_dup(P, m, ko, P->dtab[k] - 1, j);
+			merge_dup(P, m, P->dtab[k] - 1, j);
 			dups++;
 		}
 	}
 	if (dups == 0)
 		return 0;
 	for (i = 0, k = 0; i < n; i++)
-		if (m[i].key != NULL) {
-			m[k] = m[i];
-			ko[k++] = ko[i];
-		}
+		if (m[i].key != NULL)
+			m[k++] = m[i];
 	*np = k;
 	return 0;
 }
@@ -741,6 +756,9 @@ parse(struct ov_json_parser *P, size_t *endoff)
 {
 	const char *p = P->base, *end = P->end;
 	struct frame *f = NULL;
+	uint64_t seen = 0;	/* the open object's key filter (f->seen
+				   holds it while a child is open) */
+	bool maybe_dup = false;	/* its keys share a hash */
 	size_t depth = 0;
 	ov_json v;
 	int error = 0;
@@ -764,6 +782,10 @@ value:
 		if (depth >= P->max_depth)
 			return fail(P, OV_ELIMIT, p, "nesting deeper than %llu",
 			    (unsigned long long)P->max_depth);
+		if (f != NULL) {
+			f->seen = seen;
+			f->maybe_dup = maybe_dup;
+		}
 		if (depth + 1 > P->cap_frames &&
 		    grow((void **)&P->frames, &P->cap_frames, depth + 1,
 		    sizeof(*P->frames)) < 0)
@@ -783,6 +805,8 @@ value:
 		}
 		f->type = OV_JSON_OBJECT;
 		f->start = P->n_mems;
+		seen = 0;
+		maybe_dup = false;
 		if ((p = skip_ws(P, p + 1, &error)) == NULL)
 			return error;
 		if (p < end && *p == '}') {
@@ -866,7 +890,7 @@ close:
 		size_t n = P->n_mems - f->start;
 		ov_json_member *mems = NULL;
 
-		if (n > 1 && dedupe(P, f->start, &n) < 0)
+		if (maybe_dup && dedupe(P, f->start, &n) < 0)
 			return fail(P, OV_ENOMEM, p, "out of memory");
 		if (n != 0) {
 			if ((mems = bump(P, n * sizeof(*mems), true)) == NULL)
@@ -880,6 +904,10 @@ close:
 	}
 	depth--;
 	f = depth != 0 ? &P->frames[depth - 1] : NULL;
+	if (f != NULL) {
+		seen = f->seen;
+		maybe_dup = f->maybe_dup;
+	}
 
 done:
 	/* v is complete; hand it to the enclosing container. */
@@ -924,21 +952,36 @@ key:
 	{
 		ov_json_member *m;
 		const char *s;
-		uint64_t koff;
 		size_t n;
 
 		if (p >= end || *p != '"')
 			return unexpected(P, p, "a string key");
-		koff = (uint64_t)(p - P->base);
 		if ((p = parse_string(P, p, &s, &n, &error)) == NULL)
 			return error;
-		if (P->n_mems == P->cap_mems && grow_mems(P) < 0)
+		if (P->n_mems == P->cap_mems &&
+		    grow((void **)&P->mems, &P->cap_mems, P->n_mems + 1,
+		    sizeof(*P->mems)) < 0)
 			return fail(P, OV_ENOMEM, p, "out of memory");
-		P->koffs[P->n_mems] = koff;
 		m = &P->mems[P->n_mems++];
 		m->key = s;
 		m->klen = (uint32_t)n;
 		m->khash = ov_json__hash(s, n);
+		/* A key whose filter bit is new cannot repeat an earlier
+		 * one; otherwise its hash is looked for among the object's
+		 * keys so far, and only a match makes the object searched
+		 * for duplicates when it closes. */
+		{
+			uint64_t bit = (uint64_t)1 << (m->khash >> 26);
+			const ov_json_member *k;
+
+			if ((seen & bit) != 0 && !maybe_dup)
+				for (k = P->mems + f->start; k < m; k++)
+					if (k->khash == m->khash) {
+						maybe_dup = true;
+						break;
+					}
+			seen |= bit;
+		}
 		if ((p = skip_ws(P, p, &error)) == NULL)
 			return error;
 		if (p >= end || *p != ':')
@@ -1001,7 +1044,6 @@ parser_release(struct ov_json_parser *P)
 {
 	ov__free(P->vals);
 	ov__free(P->mems);
-	ov__free(P->koffs);
 	ov__free(P->dtab);
 	ov__free(P->frames);
 	ov__free(P->scratch);

@@ -72,6 +72,7 @@ struct ov_file_diag {
 	unsigned	 column;	/* 1-based, 0 if unknown */
 	const char	*pointer;	/* JSON Pointer, or NULL */
 	const char	*message;	/* one line */
+	bool		 warning;	/* read anyway; not an input error */
 };
 
 struct ov_snapshot_file {
@@ -81,6 +82,8 @@ struct ov_snapshot_file {
 	struct ov_file_diag	*diags;		/* errors, in input order */
 	size_t			 n_diags;	/* number of diags */
 	size_t			 n_diags_dropped; /* past the per-file cap */
+	size_t			 n_warnings;	/* of diags, the warnings */
+	size_t			 n_warnings_dropped; /* past the cap */
 };
 
 /* One source in the manifest (DESIGN section 3). */

@@ -86,6 +86,9 @@ keep_doc(struct ov_snapshot *s, ov_json_doc *doc)
 	return 0;
 }
 
+static int parse_warned(struct load_ctx *, const char *, size_t, unsigned,
+    uint64_t, ov_json_doc **, ov_json_error *);
+
 /* Parse text and keep the document; *root is borrowed from the snapshot. */
 int
 ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
@@ -95,8 +98,13 @@ ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
 	ov_json_error jerr;
 	int error;
 
-	if ((error = ov_json_parse(&doc, lc->s->ctx, text, len, flags,
-	    &jerr)) < 0)
+	if ((flags & OV_SNAP__FILE_TEXT) != 0)
+		error = parse_warned(lc, text, len, flags &
+		    ~(unsigned)OV_SNAP__FILE_TEXT, lc->base, &doc, &jerr);
+	else
+		error = ov_json_parse(&doc, lc->s->ctx, text, len, flags,
+		    &jerr);
+	if (error < 0)
 		return error;
 	if ((error = keep_doc(lc->s, doc)) < 0)
 		return error;
@@ -127,11 +135,11 @@ add_file(struct ov_snapshot *s, const char *path, uint32_t *out)
 	return 0;
 }
 
-static int vdiag(struct load_ctx *, unsigned, unsigned, const char *,
-    const char *, va_list) __attribute__((format(printf, 5, 0)));
+static int vdiag(struct load_ctx *, bool, unsigned, unsigned, const char *,
+    const char *, va_list) __attribute__((format(printf, 6, 0)));
 
 static int
-vdiag(struct load_ctx *lc, unsigned line, unsigned column,
+vdiag(struct load_ctx *lc, bool warning, unsigned line, unsigned column,
     const char *pointer, const char *fmt, va_list ap)
 {
 	struct ov_snapshot_file *f = &lc->s->files[lc->file];
@@ -141,7 +149,10 @@ vdiag(struct load_ctx *lc, unsigned line, unsigned column,
 	size_t cap;
 
 	if (f->n_diags >= cap_max) {
-		f->n_diags_dropped++;
+		if (warning)
+			f->n_warnings_dropped++;
+		else
+			f->n_diags_dropped++;
 		return 0;
 	}
 	if (f->n_diags % 8 == 0) {
@@ -158,10 +169,154 @@ vdiag(struct load_ctx *lc, unsigned line, unsigned column,
 	d->pointer = pointer != NULL ? ov__arena_strdup(&lc->s->arena,
 	    pointer) : NULL;
 	d->message = ov__arena_strdup(&lc->s->arena, msg);
+	d->warning = warning;
 	if (d->message == NULL)
 		return ov__error_oom(lc->s->ctx);
 	f->n_diags++;
+	if (warning)
+		f->n_warnings++;
 	return 0;
+}
+
+/* Duplicate keys seen while parsing one text, positions resolved after. */
+#define MAX_DUPS 128
+
+struct dups {
+	uint64_t	 base;		/* subtract to get file offsets */
+	size_t		 n;		/* kept */
+	size_t		 dropped;	/* past MAX_DUPS */
+	uint64_t	 off[MAX_DUPS];	/* the later key */
+	uint64_t	 first[MAX_DUPS]; /* the earlier key */
+	char		 key[MAX_DUPS][64]; /* the key, maybe cut */
+};
+
+static void
+on_dup(const ov_json_warning *w, void *payload)
+{
+	struct dups *d = payload;
+
+	if (w->kind != OV_JSON_WARN_DUPLICATE_KEY)
+		return;
+	if (d->n == MAX_DUPS) {
+		d->dropped++;
+		return;
+	}
+	d->off[d->n] = w->offset >= d->base ? w->offset - d->base : 0;
+	d->first[d->n] = w->first_offset >= d->base ?
+	    w->first_offset - d->base : 0;
+	snprintf(d->key[d->n], sizeof(d->key[0]), "%.*s",
+	    (int)(w->klen < 60 ? w->klen : 60), w->key);
+	d->n++;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Line of sorted offset o, found by one forward pass over the file. */
+struct pos {
+	uint64_t	 off;
+	unsigned	 line;
+	unsigned	 column;
+};
+
+static const struct pos *
+find_pos(const struct pos *ps, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ps[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n ? &ps[lo] : NULL;
+}
+
+/*
+ * Turn the duplicate keys of one parse into warnings naming both
+ * positions.  The offsets are sorted and resolved in one pass over the
+ * file, so many duplicates never cost a rescan each.
+ */
+static int
+report_dups(struct load_ctx *lc, const struct dups *d)
+{
+	struct pos ps[2 * MAX_DUPS];
+	uint64_t offs[2 * MAX_DUPS], i, at = 0, bol = 0;
+	unsigned line = 1;
+	size_t n = 0, k;
+	int error = 0;
+
+	for (k = 0; k < d->n; k++) {
+		offs[n++] = d->off[k];
+		offs[n++] = d->first[k];
+	}
+	qsort(offs, n, sizeof(offs[0]), cmp_u64);
+	for (k = 0; k < n; k++) {
+		uint64_t o = offs[k] < lc->len ? offs[k] : lc->len;
+
+		for (i = at; i < o; i++)
+			if (lc->data[i] == '\n') {
+				line++;
+				bol = i + 1;
+			}
+		at = o > at ? o : at;
+		ps[k].off = offs[k];
+		ps[k].line = line;
+		ps[k].column = (unsigned)(o - bol) + 1;
+	}
+	for (k = 0; k < d->n && error == 0; k++) {
+		const struct pos *later = find_pos(ps, n, d->off[k]);
+		const struct pos *first = find_pos(ps, n, d->first[k]);
+
+		error = ov_snap__warn(lc, later->line, later->column, NULL,
+		    "duplicate key '%s' (first at %u:%u): the last value is "
+		    "used, as ARM reads it", d->key[k], first->line,
+		    first->column);
+	}
+	for (k = 0; k < d->dropped && error == 0; k++)
+		lc->s->files[lc->file].n_warnings_dropped++;
+	return error;
+}
+
+/* Parse a whole text with duplicate keys reported as warnings. */
+static int
+parse_warned(struct load_ctx *lc, const char *text, size_t len,
+    unsigned flags, uint64_t base, ov_json_doc **doc, ov_json_error *jerr)
+{
+	struct dups *d;
+	int error;
+
+	if ((d = ov__calloc(1, sizeof(*d))) == NULL)
+		return ov__error_oom(lc->s->ctx);
+	d->base = base;
+	error = ov_json_parse_warn(doc, lc->s->ctx, text, len, flags, jerr,
+	    on_dup, d);
+	if (error == 0 && d->n > 0)
+		error = report_dups(lc, d);
+	ov__free(d);
+	return error;
+}
+
+/* Record a warning at a line and column of the current file. */
+int
+ov_snap__warn(struct load_ctx *lc, unsigned line, unsigned column,
+    const char *pointer, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = vdiag(lc, true, line, column, pointer, fmt, ap);
+	va_end(ap);
+	return error;
 }
 
 /* Record a diagnostic at a line and column of the current file. */
@@ -173,7 +328,7 @@ ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
 	int error;
 
 	va_start(ap, fmt);
-	error = vdiag(lc, line, column, pointer, fmt, ap);
+	error = vdiag(lc, false, line, column, pointer, fmt, ap);
 	va_end(ap);
 	return error;
 }
@@ -190,7 +345,7 @@ ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
 	if (node != NULL)
 		ov_snap__position(lc, node, &line, &column);
 	va_start(ap, fmt);
-	error = vdiag(lc, line, column, pointer, fmt, ap);
+	error = vdiag(lc, false, line, column, pointer, fmt, ap);
 	va_end(ap);
 	return error;
 }
@@ -309,8 +464,8 @@ load_ndjson(struct load_ctx *lc, unsigned flags)
 	if (flags & OV_LOAD_SYNTAX_ONLY)
 		goto done;
 	lc->base = 1;
-	if ((error = ov_snap__parse_keep(lc, copy, lc->len + 2, OV_JSON_STRICT,
-	    &root)) < 0) {
+	if ((error = ov_snap__parse_keep(lc, copy, lc->len + 2,
+	    OV_JSON_STRICT | OV_SNAP__FILE_TEXT, &root)) < 0) {
 		if (error == OV_ENOMEM)
 			goto done;
 		/* Cannot happen for lines that parsed alone; say so plainly. */
@@ -367,14 +522,14 @@ load_whole(struct load_ctx *lc, unsigned flags)
 	const ov_json *root;
 	int error;
 
-	error = ov_json_parse(&doc, s->ctx, lc->data, lc->len, OV_JSON_STRICT,
+	error = parse_warned(lc, lc->data, lc->len, OV_JSON_STRICT, 0, &doc,
 	    &jerr);
 	if (error == OV_ENOMEM)
 		return error;
 	if (error < 0) {
 		/* ARM templates may carry comments; ARM accepts them. */
-		if (!(flags & OV_LOAD_SYNTAX_ONLY) && ov_json_parse(&doc,
-		    s->ctx, lc->data, lc->len, OV_JSON_LENIENT, &lerr) == 0 &&
+		if (!(flags & OV_LOAD_SYNTAX_ONLY) && parse_warned(lc,
+		    lc->data, lc->len, OV_JSON_LENIENT, 0, &doc, &lerr) == 0 &&
 		    ov_adapter_arm_template.detect(ov_json_doc_root(doc))) {
 			ov_error_clear(s->ctx);
 			goto parsed;
@@ -585,7 +740,21 @@ ov_snapshot_n_errors(const ov_snapshot *s)
 	if (s == NULL)
 		return 0;
 	for (i = 0; i < s->n_files; i++)
-		n += s->files[i].n_diags + s->files[i].n_diags_dropped;
+		n += s->files[i].n_diags - s->files[i].n_warnings +
+		    s->files[i].n_diags_dropped;
+	return n;
+}
+
+/* Warnings over all files, including those past the per-file cap. */
+size_t
+ov_snapshot_n_warnings(const ov_snapshot *s)
+{
+	size_t i, n = 0;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < s->n_files; i++)
+		n += s->files[i].n_warnings + s->files[i].n_warnings_dropped;
 	return n;
 }
 
@@ -607,7 +776,10 @@ ov_snapshot_file(const ov_snapshot *s, size_t i, ov_file_info *out)
 	out->path = s->files[i].path;
 	out->format = s->files[i].format;
 	out->records = s->files[i].n_records;
-	out->errors = s->files[i].n_diags + s->files[i].n_diags_dropped;
+	out->errors = s->files[i].n_diags - s->files[i].n_warnings +
+	    s->files[i].n_diags_dropped;
+	out->warnings = s->files[i].n_warnings +
+	    s->files[i].n_warnings_dropped;
 	return 0;
 }
 
@@ -627,6 +799,7 @@ ov_snapshot_file_diag(const ov_snapshot *s, size_t i, size_t j,
 	out->column = d->column;
 	out->pointer = d->pointer;
 	out->message = d->message;
+	out->warning = d->warning;
 	return 0;
 }
 
