@@ -149,6 +149,13 @@ OV_EXTERN(const ov_contract_answer *) ov_scan_answer(
     const ov_scan_result *r, size_t i);
 
 /**
+ * Number of records whose data an analyzer could not read (a malformed
+ * NIC or NSG): their checks are indeterminate, reported as findings with
+ * the reason.  An input problem: `scan` exits 3 after writing the report.
+ */
+OV_EXTERN(size_t) ov_scan_n_malformed(const ov_scan_result *r);
+
+/**
  * True when name (case-insensitive) is an analyzer a scan can run
  * (ov_scan_options.analyzers), so a caller can reject a bad name as a
  * usage error before scanning.

@@ -287,6 +287,11 @@ cmd_scan(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
+	if (ov_scan_n_malformed(result) != 0)
+		cli_warn("%zu record%s with malformed data; the checks on them "
+		    "are indeterminate (see the findings)",
+		    ov_scan_n_malformed(result),
+		    ov_scan_n_malformed(result) == 1 ? "" : "s");
 	if (ov_scan_n_policy_errors(result) != 0)
 		cli_warn("%zu policy definition%s could not be used; run "
 		    "'overvisor policy check' for positions",
@@ -313,7 +318,8 @@ cmd_scan(int argc, char **argv)
 	}
 	/* Incomplete input outranks findings: the report may be missing some. */
 	if (ov_snapshot_n_errors(snap) != 0 ||
-	    ov_scan_n_policy_errors(result) != 0)
+	    ov_scan_n_policy_errors(result) != 0 ||
+	    ov_scan_n_malformed(result) != 0)
 		status = CLI_EXIT_INPUT;
 	else
 		status = fail_on >= 0 && ov_scan_count_at_least(result,

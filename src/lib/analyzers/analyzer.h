@@ -30,6 +30,9 @@ struct ov_analyzer_ctx {
 	int64_t				 now;		/* ov_ctx_now(ctx) */
 	struct ov_coverage		*coverage;	/* what the checks
 							   evaluated, or NULL */
+	size_t				 n_malformed;	/* records whose data a
+							   check could not read
+							   (add to it) */
 };
 
 /* One analyzer. */

@@ -194,6 +194,7 @@ ov_scan__analyzers(struct ov_scan_result *r)
 		if (k < 64)
 			r->analyzers_ran |= (uint64_t)1 << k;
 	}
+	r->n_malformed = actx.n_malformed;
 	ov__progress(r->ctx, "analyzers", total, total);
 	return 0;
 }

@@ -277,3 +277,10 @@ ov_scan_analyzer_known(const char *name)
 {
 	return name != NULL && ov_analyzer__find(name) != NULL;
 }
+
+/* Records an analyzer could not read. */
+size_t
+ov_scan_n_malformed(const ov_scan_result *r)
+{
+	return r != NULL ? r->n_malformed : 0;
+}

@@ -75,6 +75,8 @@ struct ov_scan_result {
 	bool				 policy_ran;	/* the rule pack ran */
 	uint64_t			 analyzers_ran;	/* bit i: ov_analyzers[i]
 							   ran */
+	size_t				 n_malformed;	/* records an analyzer
+							   could not read */
 };
 
 /* The stages, in pipeline order; each returns 0 or an error on ctx. */
