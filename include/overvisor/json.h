@@ -271,6 +271,27 @@ typedef int (*ov_json_sink)(const char *data, size_t len, void *payload);
 OV_EXTERN(int) ov_json_write(const ov_json *v, unsigned wflags,
     ov_json_sink sink, void *payload);
 
+/** What a masked member's value is written as (a JSON string). */
+#define OV_JSON_MASK	"***"
+
+/**
+ * Whether the member key (klen bytes) of object obj, which is itself the
+ * value of member parent (plen bytes; NULL at the top, and array items
+ * inherit their array's key), must be masked.
+ */
+typedef bool (*ov_json_mask_fn)(const ov_json *obj, const char *parent,
+    size_t plen, const char *key, size_t klen);
+
+/**
+ * As ov_json_write(), writing "***" instead of the value of every member
+ * mask names (NULL masks nothing).  parent is the key v itself was found
+ * under, or NULL.  overvisor's secret policy (findings/secret.h) is one
+ * such mask.
+ */
+OV_EXTERN(int) ov_json_write_masked(const ov_json *v, unsigned wflags,
+    ov_json_mask_fn mask, const char *parent, ov_json_sink sink,
+    void *payload);
+
 /**
  * Serialize v into a new NUL-terminated string owned by the caller (free
  * with ov_free()); NULL on allocation failure.

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings/secret.h"
 #include "model/model.h"
 #include "policy/policy_int.h"
 #include "util/error.h"
@@ -1004,8 +1005,8 @@ eval_node(struct evalx *ex, const struct ir *n, bool neg)
 	}
 	if (ex->trace != NULL) {
 		const char *v = ex->last == n ? (ex->last_val != NULL ?
-		    ov_policy__json_text(ex->a, ex->last_val) : "absent") :
-		    NULL;
+		    ov_secret__json_text(ex->a, ex->last_path,
+		    ex->last_val) : "absent") : NULL;
 
 		trace(ex, n, res, v);
 	}
@@ -1036,8 +1037,9 @@ set_evidence(struct evalx *ex, struct presult *out)
 		return;
 	out->pointer = ex->last->pointer;
 	out->path = ex->last_path;
-	out->value = ex->last_val != NULL ? ov_policy__json_text(ex->a,
-	    ex->last_val) : NULL;
+	/* the value as evidence: a secret property is never echoed */
+	out->value = ex->last_val != NULL ? ov_secret__json_text(ex->a,
+	    ex->last_path, ex->last_val) : NULL;
 }
 
 static int
