@@ -191,7 +191,7 @@ ov__expiry_format(int64_t t, char *buf, size_t size)
 bool
 ov__duration_parse(const char *s, size_t n, int64_t *out)
 {
-	int64_t total = 0, v;
+	int64_t total = 0, v, unit;
 	bool in_time = false, any = false;
 	size_t i = 1;
 
@@ -214,17 +214,21 @@ ov__duration_parse(const char *s, size_t n, int64_t *out)
 		if (i >= n)
 			return false;
 		switch (s[i++]) {
-		case 'Y': case 'y': total += v * 365 * OV_DAY_SECONDS; break;
-		case 'W': case 'w': total += v * 7 * OV_DAY_SECONDS; break;
-		case 'D': case 'd': total += v * OV_DAY_SECONDS; break;
-		case 'H': case 'h': total += v * 3600; break;
-		case 'S': case 's': total += v; break;
+		case 'Y': case 'y': unit = 365 * OV_DAY_SECONDS; break;
+		case 'W': case 'w': unit = 7 * OV_DAY_SECONDS; break;
+		case 'D': case 'd': unit = OV_DAY_SECONDS; break;
+		case 'H': case 'h': unit = 3600; break;
+		case 'S': case 's': unit = 1; break;
 		case 'M': case 'm':
-			total += in_time ? v * 60 : v * 30 * OV_DAY_SECONDS;
+			unit = in_time ? 60 : 30 * OV_DAY_SECONDS;
 			break;
 		default:
 			return false;
 		}
+		/* a duration that does not fit is not one */
+		if (v > (INT64_MAX - total) / unit)
+			return false;
+		total += v * unit;
 		any = true;
 	}
 	if (!any)

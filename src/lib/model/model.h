@@ -40,7 +40,7 @@ struct ov_arm_id {
  * Parse an ARM id ("/subscriptions/S/resourceGroups/R/providers/P/T/N/...")
  * into parts allocated from a.  Also accepts subscription, resource group,
  * management group and tenant-level provider ids.  Returns OV_EINVALID for
- * anything else.
+ * anything else, OV_ENOMEM when a part cannot be allocated.
  */
 int	ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	    const char *id, size_t len);

@@ -452,6 +452,7 @@ struct evalx {
 	const ov_json		*last_val; /* its value (NULL absent) */
 	struct ov_buf		*trace;	/* explain trace, or NULL */
 	const char		*api_version; /* requestContext().apiVersion */
+	bool			 oom;	/* memory ran out: no result stands */
 };
 
 int	ov_policy__eval_expr(struct evalx *ex, const struct expr *e,

@@ -72,6 +72,16 @@ ov_snap__read_manifest(struct ov_snapshot *s, const char *path,
 	s->cloud = dup_str(s, ov_json_get(root, "cloud"));
 	s->collected_at = dup_str(s, ov_json_get(root, "collectedAt"));
 	s->tool_version = dup_str(s, ov_json_get(root, "tool"));
+	/* a string lost to memory would change the scan's meaning */
+	if ((s->tenant_id == NULL) != (ov_json_string(ov_json_get(root,
+	    "tenantId")) == NULL) || (s->cloud == NULL) !=
+	    (ov_json_string(ov_json_get(root, "cloud")) == NULL) ||
+	    (s->collected_at == NULL) != (ov_json_string(ov_json_get(root,
+	    "collectedAt")) == NULL) || (s->tool_version == NULL) !=
+	    (ov_json_string(ov_json_get(root, "tool")) == NULL)) {
+		error = ov__error_oom(s->ctx);
+		goto done;
+	}
 	if ((v = ov_json_get(root, "collectedAt")) != NULL) {
 		int64_t t;
 
@@ -108,9 +118,20 @@ ov_snap__read_manifest(struct ov_snapshot *s, const char *path,
 		list[i].name = dup_str(s, ov_json_get(src, "name"));
 		list[i].status = statuses[k];
 		v = ov_json_get(src, "count");
-		list[i].count = v != NULL && ov_json_number(v) > 0 ?
-		    (uint64_t)ov_json_number(v) : 0;
+		if (v != NULL) {
+			int64_t c;
+
+			if (!ov_json_int(v, &c) || c < 0)
+				FAIL_AT(v, ptr, "count is not a whole number "
+				    "of records");
+			list[i].count = (uint64_t)c;
+		}
 		type = dup_str(s, ov_json_get(src, "type"));
+		if (list[i].name == NULL || (type == NULL &&
+		    ov_json_string(ov_json_get(src, "type")) != NULL)) {
+			error = ov__error_oom(s->ctx);
+			goto done;
+		}
 		files = ov_json_get(src, "files");
 		for (j = 0; type != NULL && j < ov_json_len(files); j++) {
 			fname = ov_json_string(ov_json_at(files, j));

@@ -299,8 +299,10 @@ parse_warned(struct load_ctx *lc, const char *text, size_t len,
 	d->base = base;
 	error = ov_json_parse_warn(doc, lc->s->ctx, text, len, flags, jerr,
 	    on_dup, d);
-	if (error == 0 && d->n > 0)
-		error = report_dups(lc, d);
+	if (error == 0 && d->n > 0 && (error = report_dups(lc, d)) < 0) {
+		ov_json_doc_free(*doc);
+		*doc = NULL;
+	}
 	ov__free(d);
 	return error;
 }
@@ -485,17 +487,25 @@ done:
 }
 
 /* True when data holds a second JSON value on a later line. */
-static bool
+/* 1 when data holds a second JSON value on a later line, 0 when not,
+ * OV_ENOMEM when that cannot be told. */
+static int
 looks_like_ndjson(const char *data, size_t len, ov_ctx *ctx)
 {
 	ov_json_parser *p = NULL;
 	const ov_json *root;
 	size_t end = 0, i;
 	bool saw_nl = false, more = false;
+	int error;
 
 	if (ov_json_parser_new(&p, ctx, OV_JSON_STRICT | OV_JSON_PREFIX) < 0)
-		return false;
-	if (ov_json_parser_parse(p, data, len, &root, &end, NULL) == 0) {
+		return OV_ENOMEM;
+	if ((error = ov_json_parser_parse(p, data, len, &root, &end,
+	    NULL)) == OV_ENOMEM) {
+		ov_json_parser_free(p);
+		return error;
+	}
+	if (error == 0) {
 		for (i = end; i < len; i++) {
 			if (data[i] == '\n')
 				saw_nl = true;
@@ -508,7 +518,7 @@ looks_like_ndjson(const char *data, size_t len, ov_ctx *ctx)
 	}
 	ov_json_parser_free(p);
 	ov_error_clear(ctx);
-	return more;
+	return more ? 1 : 0;
 }
 
 static int
@@ -584,8 +594,11 @@ load_buffer(struct ov_snapshot *s, const char *name, const char *data,
 		    "file is larger than the document limit (%llu bytes)",
 		    (unsigned long long)ov_ctx_limit(s->ctx,
 		    OV_LIMIT_JSON_DOCUMENT));
-	if (has_suffix_ci(name, ".ndjson") || has_suffix_ci(name, ".jsonl") ||
-	    looks_like_ndjson(data, len, s->ctx))
+	if (has_suffix_ci(name, ".ndjson") || has_suffix_ci(name, ".jsonl"))
+		error = 1;
+	else if ((error = looks_like_ndjson(data, len, s->ctx)) < 0)
+		return ov__error_oom(s->ctx);
+	if (error == 1)
 		error = load_ndjson(&lc, flags);
 	else
 		error = load_whole(&lc, flags);
