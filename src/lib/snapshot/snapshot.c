@@ -276,13 +276,14 @@ report_dups(struct load_ctx *lc, const struct dups *d)
 		const struct pos *later = find_pos(ps, n, d->off[k]);
 		const struct pos *first = find_pos(ps, n, d->first[k]);
 
+		if (later == NULL || first == NULL)
+			continue;	/* cannot happen: both were sorted in */
 		error = ov_snap__warn(lc, later->line, later->column, NULL,
 		    "duplicate key '%s' (first at %u:%u): the last value is "
 		    "used, as ARM reads it", d->key[k], first->line,
 		    first->column);
 	}
-	for (k = 0; k < d->dropped && error == 0; k++)
-		lc->s->files[lc->file].n_warnings_dropped++;
+	lc->s->files[lc->file].n_warnings_dropped += d->dropped;
 	return error;
 }
 
