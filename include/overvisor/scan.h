@@ -72,7 +72,8 @@ typedef struct {
 	const ov_contract	*contract;	/**< contract (borrowed); wins
 						     over contract_path */
 	bool			 questions;	/**< answer the contract
-						     questions (ov_scan_answer) */
+						     questions
+						     (ov_scan_answer) */
 	unsigned		 eval_flags;	/**< OV_POLICY_EVAL_* for the
 						     rules */
 	ov_policy_result_cb	 on_result;	/**< also called with every rule

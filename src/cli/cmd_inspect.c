@@ -31,22 +31,6 @@ usage(FILE *f)
 	    "2 on a usage error.\n", f);
 }
 
-static int
-file_sink(const char *data, size_t len, void *payload)
-{
-	return fwrite(data, 1, len, payload) == len ? 0 : OV_EIO;
-}
-
-static void
-json_str(FILE *f, const char *s)
-{
-	if (s == NULL) {
-		fputs("null", f);
-		return;
-	}
-	ov_json_write_string(s, strlen(s), 0, file_sink, f);
-}
-
 struct type_walk {
 	FILE	*f;		/* output */
 	bool	 json;		/* JSON or text */
@@ -60,7 +44,7 @@ type_cb(const char *type, size_t count, void *payload)
 
 	if (w->json) {
 		fputs(w->n > 0 ? ",\n    " : "\n    ", w->f);
-		json_str(w->f, type);
+		ov_json_fput_string(type, w->f);
 		fprintf(w->f, ": %zu", count);
 	} else {
 		fprintf(w->f, "  %8zu  %s\n", count, type);
@@ -127,10 +111,10 @@ json_diags(FILE *f, const ov_snapshot *snap, size_t i, bool warnings)
 			continue;
 		fprintf(f, "%s{\"line\": %u, \"column\": %u, \"message\": ",
 		    n++ > 0 ? ", " : "", d.line, d.column);
-		json_str(f, d.message);
+		ov_json_fput_string(d.message, f);
 		if (d.pointer != NULL) {
 			fputs(", \"pointer\": ", f);
-			json_str(f, d.pointer);
+			ov_json_fput_string(d.pointer, f);
 		}
 		fputc('}', f);
 	}
@@ -148,9 +132,9 @@ print_json(FILE *f, const ov_snapshot *snap)
 	for (i = 0; ov_snapshot_file(snap, i, &fi) == 0; i++) {
 		fputs(i > 0 ? ",\n    {" : "\n    {", f);
 		fputs("\"path\": ", f);
-		json_str(f, fi.path);
+		ov_json_fput_string(fi.path, f);
 		fputs(", \"format\": ", f);
-		json_str(f, fi.format);
+		ov_json_fput_string(fi.format, f);
 		fprintf(f, ", \"records\": %zu, \"errors\": ", fi.records);
 		json_diags(f, snap, i, false);
 		fputs(", \"warnings\": ", f);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "overvisor/finding.h"
@@ -54,12 +55,22 @@ usage(FILE *f)
 	    "  --analyzer NAME    run only this analyzer (repeatable)\n"
 	    "  --no-analyzers     run no analyzer\n"
 	    "  --baseline PATH    earlier snapshot, for drift findings\n"
-	    "  --zone-tag TAG     tag naming network zones (default env)\n"
+	    "  --zone-tag TAG     tag naming network zones (default: the\n"
+	    "                     contract's, else env)\n"
 	    "  --db PATH|URL      record the scan in a findings store\n"
+	    "  --min-severity SEV list only findings at or above SEV (text\n"
+	    "                     and html count the rest in the summary;\n"
+	    "                     other formats leave them out)\n"
+	    "  --show-exempt      text: list exempt findings, not only count\n"
+	    "                     them\n"
+	    "  -v, --verbose      text: full resource id, parties, evidence,\n"
+	    "                     controls and remediation under each finding\n"
 	    "  -h, --help         show this help\n"
 	    "\n"
 	    "The analysis clock is the snapshot's collectedAt time, or\n"
 	    "OVERVISOR_NOW when set, so a snapshot always gives the same report.\n"
+	    "The text report fits COLUMNS (else the terminal's width, else 120)\n"
+	    "and is coloured on a terminal unless NO_COLOR is set.\n"
 	    "\n"
 	    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage,\n"
 	    "3 input (also a missing or empty rule pack), 5 store (after the\n"
@@ -101,6 +112,44 @@ join_paths(int argc, char **argv, int from)
 	return s;
 }
 
+/* Columns for the text report: COLUMNS, the terminal's, else 120. */
+static unsigned
+text_width(FILE *out)
+{
+	const char *c = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+	long v;
+
+	if (c != NULL && *c != '\0') {
+		v = strtol(c, &end, 10);
+		if (*end == '\0' && v > 0 && v < 100000)
+			return (unsigned)v;
+	}
+	if (out == stdout && isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 120;
+}
+
+/* A copy of the findings at or above min, for the machine formats. */
+static ov_findings *
+at_least(const ov_findings *all, ov_severity min)
+{
+	ov_findings *out = NULL;
+	const ov_finding *f;
+	size_t i;
+
+	if (ov_findings_new(&out) < 0)
+		return NULL;
+	for (i = 0; (f = ov_findings_get(all, i)) != NULL; i++)
+		if (f->severity >= min && ov_findings_add(out, f) < 0) {
+			ov_findings_free(out);
+			return NULL;
+		}
+	return out;
+}
+
 /* ov_snapshot_types callback: stop (1) at policy assignments. */
 static int
 count_assignments(const char *type, size_t count, void *payload)
@@ -133,7 +182,8 @@ cmd_scan(int argc, char **argv)
 {
 	enum { O_RULES = 256, O_NO_RULES, O_POLICY, O_ALIASES, O_CONTRACT,
 	    O_EXCEPTIONS, O_FRAMEWORK, O_ANALYZER, O_NO_ANALYZERS, O_BASELINE,
-	    O_ZONE_TAG, O_DB, O_FAIL_ON, O_ASSIGNED };
+	    O_ZONE_TAG, O_DB, O_FAIL_ON, O_ASSIGNED, O_MIN_SEVERITY,
+	    O_SHOW_EXEMPT };
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -151,6 +201,9 @@ cmd_scan(int argc, char **argv)
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "zone-tag", required_argument, NULL, O_ZONE_TAG },
 		{ "db", required_argument, NULL, O_DB },
+		{ "min-severity", required_argument, NULL, O_MIN_SEVERITY },
+		{ "show-exempt", no_argument, NULL, O_SHOW_EXEMPT },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -161,14 +214,18 @@ cmd_scan(int argc, char **argv)
 	ov_snapshot *snap = NULL, *baseline = NULL;
 	ov_scan_result *result = NULL;
 	ov_report_input in;
+	ov_findings *shown = NULL;
+	ov_severity min_sev = OV_SEV_INFO;
 	ov_ctx *ctx = NULL;
 	char *label = NULL;
+	const char *nc;
 	FILE *out = NULL;
+	unsigned flags = 0;
 	int fail_on = OV_SEV_HIGH, c, i, status, error;
 	size_t n_policies = 0, n_analyzers = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:hv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (ov_report_format_parse(optarg, &fmt) < 0)
@@ -231,6 +288,17 @@ cmd_scan(int argc, char **argv)
 		case O_DB:
 			db = optarg;
 			break;
+		case O_MIN_SEVERITY:
+			if (ov_severity_parse(optarg, &min_sev) < 0)
+				return cli_usage_error("scan",
+				    "unknown severity '%s'", optarg);
+			break;
+		case O_SHOW_EXEMPT:
+			flags |= OV_REPORT_SHOW_EXEMPT;
+			break;
+		case 'v':
+			flags |= OV_REPORT_VERBOSE;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -241,6 +309,8 @@ cmd_scan(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("scan", "no input PATH given");
 	so.data_dir = cli_data_dir();
+	/* the store keeps the contract answers for the monthly report */
+	so.questions = db != NULL;
 	if (so.framework != NULL && !framework_known(so.data_dir,
 	    so.framework))
 		return cli_usage_error("scan", "unknown framework '%s' (see "
@@ -303,13 +373,26 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	ov_scan_report_input(result, label, &in);
+	in.min_severity = min_sev;
+	if (min_sev > OV_SEV_INFO && fmt != OV_REPORT_TEXT &&
+	    fmt != OV_REPORT_HTML) {
+		if ((shown = at_least(in.findings, min_sev)) == NULL) {
+			cli_error("out of memory");
+			status = CLI_EXIT_INTERNAL;
+			goto done;
+		}
+		in.findings = shown;
+	}
 	if ((out = cli_open_output(output)) == NULL) {
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
-	error = ov_report_write(out, fmt, &in, fmt == OV_REPORT_TEXT &&
-	    out == stdout && isatty(STDOUT_FILENO) && getenv("NO_COLOR") ==
-	    NULL ? OV_REPORT_COLOR : 0);
+	in.width = text_width(out);
+	nc = getenv("NO_COLOR");
+	if (fmt == OV_REPORT_TEXT && out == stdout &&
+	    isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0'))
+		flags |= OV_REPORT_COLOR;
+	error = ov_report_write(out, fmt, &in, flags);
 	if (cli_close_output(out) != 0 || error < 0) {
 		cli_error("cannot write the report%s%s", output != NULL ? " to " :
 		    "", output != NULL ? output : "");
@@ -330,6 +413,7 @@ cmd_scan(int argc, char **argv)
 		status = error;
 done:
 	free(label);	/* checksrc: allow */
+	ov_findings_free(shown);
 	ov_scan_result_free(result);
 	ov_snapshot_free(baseline);
 	ov_snapshot_free(snap);

@@ -171,11 +171,35 @@ copy_str(struct ov_arena *a, const char **dst, const char *src)
 	return *dst != NULL;
 }
 
+/*
+ * Copy n strings into the arena (a NULL entry becomes ""); an empty or
+ * NULL array gives NULL and 0.  Returns false on OOM.
+ */
+static bool
+copy_strv(struct ov_arena *a, const char *const **dst, size_t *n_dst,
+    const char *const *src, size_t n)
+{
+	const char **v;
+	size_t i;
+
+	*dst = NULL;
+	*n_dst = 0;
+	if (n == 0 || src == NULL)
+		return true;
+	if ((v = ov__arena_calloc(a, n, sizeof(*v))) == NULL)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!copy_str(a, &v[i], src[i] != NULL ? src[i] : ""))
+			return false;
+	*dst = v;
+	*n_dst = n;
+	return true;
+}
+
 /* Deep-copy f's arrays and strings into e. */
 static int
 copy_finding(struct ov_arena *a, struct entry *e, const ov_finding *f)
 {
-	const char **controls = NULL;
 	ov_evidence *ev = NULL;
 	size_t i;
 
@@ -191,22 +215,16 @@ copy_finding(struct ov_arena *a, struct entry *e, const ov_finding *f)
 	    !copy_str(a, &e->f.remediation, f->remediation) ||
 	    !copy_str(a, &e->f.accountable, f->accountable) ||
 	    !copy_str(a, &e->f.source, f->source) ||
-	    !copy_str(a, &e->f.file, f->file))
+	    !copy_str(a, &e->f.file, f->file) ||
+	    !copy_str(a, &e->f.responsible, f->responsible))
 		return OV_ENOMEM;
-	e->f.controls = NULL;
-	e->f.n_controls = 0;
-	if (f->n_controls > 0 && f->controls != NULL) {
-		controls = ov__arena_calloc(a, f->n_controls,
-		    sizeof(*controls));
-		if (controls == NULL)
-			return OV_ENOMEM;
-		for (i = 0; i < f->n_controls; i++)
-			if (!copy_str(a, &controls[i], f->controls[i] != NULL ?
-			    f->controls[i] : ""))
-				return OV_ENOMEM;
-		e->f.controls = controls;
-		e->f.n_controls = f->n_controls;
-	}
+	if (!copy_strv(a, &e->f.controls, &e->f.n_controls, f->controls,
+	    f->n_controls) ||
+	    !copy_strv(a, &e->f.consulted, &e->f.n_consulted, f->consulted,
+	    f->n_consulted) ||
+	    !copy_strv(a, &e->f.informed, &e->f.n_informed, f->informed,
+	    f->n_informed))
+		return OV_ENOMEM;
 	e->f.evidence = NULL;
 	e->f.n_evidence = 0;
 	if (f->n_evidence > 0 && f->evidence != NULL) {
@@ -247,6 +265,8 @@ ov_findings_add(ov_findings *list, const ov_finding *f)
 	    (unsigned)f->layer >= OV_LAYER__COUNT ||
 	    (unsigned)f->owner > OV_OWNER_SHARED ||
 	    (f->n_controls > 0 && f->controls == NULL) ||
+	    (f->n_consulted > 0 && f->consulted == NULL) ||
+	    (f->n_informed > 0 && f->informed == NULL) ||
 	    (f->n_evidence > 0 && f->evidence == NULL))
 		return OV_EINVALID;
 	if (list->n_items == list->cap) {

@@ -5,7 +5,6 @@
  * a bad line becomes a diagnostic with its position; everything valid
  * around it is kept.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,49 +131,6 @@ add_file(struct ov_snapshot *s, const char *path, uint32_t *out)
 		return ov__error_oom(s->ctx);
 	f->format = "unknown";
 	*out = (uint32_t)s->n_files++;
-	return 0;
-}
-
-static int vdiag(struct load_ctx *, bool, unsigned, unsigned, const char *,
-    const char *, va_list) __attribute__((format(printf, 6, 0)));
-
-static int
-vdiag(struct load_ctx *lc, bool warning, unsigned line, unsigned column,
-    const char *pointer, const char *fmt, va_list ap)
-{
-	struct ov_snapshot_file *f = &lc->s->files[lc->file];
-	struct ov_file_diag *grown, *d;
-	uint64_t cap_max = ov_ctx_limit(lc->s->ctx, OV_LIMIT_ERRORS_PER_FILE);
-	char msg[512];
-	size_t cap;
-
-	if (f->n_diags >= cap_max) {
-		if (warning)
-			f->n_warnings_dropped++;
-		else
-			f->n_diags_dropped++;
-		return 0;
-	}
-	if (f->n_diags % 8 == 0) {
-		cap = f->n_diags + 8;
-		if ((grown = ov__reallocarray(f->diags, cap,
-		    sizeof(*grown))) == NULL)
-			return ov__error_oom(lc->s->ctx);
-		f->diags = grown;
-	}
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	d = &f->diags[f->n_diags];
-	d->line = line;
-	d->column = column;
-	d->pointer = pointer != NULL ? ov__arena_strdup(&lc->s->arena,
-	    pointer) : NULL;
-	d->message = ov__arena_strdup(&lc->s->arena, msg);
-	d->warning = warning;
-	if (d->message == NULL)
-		return ov__error_oom(lc->s->ctx);
-	f->n_diags++;
-	if (warning)
-		f->n_warnings++;
 	return 0;
 }
 
@@ -306,79 +262,6 @@ parse_warned(struct load_ctx *lc, const char *text, size_t len,
 	}
 	ov__free(d);
 	return error;
-}
-
-/* Record a warning at a line and column of the current file. */
-int
-ov_snap__warn(struct load_ctx *lc, unsigned line, unsigned column,
-    const char *pointer, const char *fmt, ...)
-{
-	va_list ap;
-	int error;
-
-	va_start(ap, fmt);
-	error = vdiag(lc, true, line, column, pointer, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
-/* Record a diagnostic at a line and column of the current file. */
-int
-ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
-    const char *pointer, const char *fmt, ...)
-{
-	va_list ap;
-	int error;
-
-	va_start(ap, fmt);
-	error = vdiag(lc, false, line, column, pointer, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
-/* Record a diagnostic at a node of the current file. */
-int
-ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
-    const char *pointer, const char *fmt, ...)
-{
-	unsigned line = 0, column = 0;
-	va_list ap;
-	int error;
-
-	if (node != NULL)
-		ov_snap__position(lc, node, &line, &column);
-	va_start(ap, fmt);
-	error = vdiag(lc, false, line, column, pointer, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
-/*
- * Line and column of a node.  Nodes are usually visited in increasing
- * offset order, so scanning resumes where the last call stopped.
- */
-void
-ov_snap__position(struct load_ctx *lc, const ov_json *node, unsigned *line,
-    unsigned *column)
-{
-	uint64_t off = node->offset >= lc->base ? node->offset - lc->base : 0;
-	uint64_t i;
-
-	if (off > lc->len)
-		off = lc->len;
-	if (off < lc->pos_off || lc->pos_line == 0) {
-		lc->pos_off = 0;
-		lc->pos_line = 1;
-		lc->pos_bol = 0;
-	}
-	for (i = lc->pos_off; i < off; i++)
-		if (lc->data[i] == '\n') {
-			lc->pos_line++;
-			lc->pos_bol = i + 1;
-		}
-	lc->pos_off = off;
-	*line = lc->pos_line;
-	*column = (unsigned)(off - lc->pos_bol) + 1;
 }
 
 static bool
@@ -635,12 +518,6 @@ load_file(struct ov_snapshot *s, const char *path, unsigned flags)
 	return error;
 }
 
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool
 is_input_name(const char *name)
 {
@@ -648,74 +525,46 @@ is_input_name(const char *name)
 	    has_suffix_ci(name, ".jsonl");
 }
 
-static int
-load_dir(struct ov_snapshot *s, const char *dir, unsigned flags, int depth)
-{
-	struct dirent *de;
-	struct stat st;
-	char **names = NULL, **grown, path[4096];
-	size_t n = 0, cap = 0, i;
-	char *mdata = NULL;
-	size_t mlen;
-	DIR *d;
-	int error = 0;
+struct dir_load {
+	struct ov_snapshot	*s;		/* being filled */
+	unsigned		 flags;		/* OV_LOAD_* */
+};
 
-	if (depth > 32)
-		return 0;
-	snprintf(path, sizeof(path), "%s/manifest.json", dir);
-	if (!(flags & OV_LOAD_SYNTAX_ONLY) && stat(path, &st) == 0 &&
-	    S_ISREG(st.st_mode)) {
-		if ((error = ov__read_file(s->ctx, OV_ERRCLASS_INPUT, path,
-		    16u << 20, &mdata, &mlen)) < 0)
+/* Each directory's manifest first, then its input files in name order. */
+static int
+dir_entry(const char *path, const char *name, int kind, void *payload)
+{
+	struct dir_load *dl = payload;
+	char mpath[4096], *mdata = NULL;
+	struct stat st;
+	size_t mlen;
+	int error;
+
+	if (kind == OV_WALK_DIR) {
+		snprintf(mpath, sizeof(mpath), "%s/manifest.json", path);
+		if ((dl->flags & OV_LOAD_SYNTAX_ONLY) ||
+		    stat(mpath, &st) != 0 || !S_ISREG(st.st_mode))
+			return 0;
+		if ((error = ov__read_file(dl->s->ctx, OV_ERRCLASS_INPUT,
+		    mpath, 16u << 20, &mdata, &mlen)) < 0)
 			return error;
-		error = ov_snap__read_manifest(s, path, mdata, mlen);
+		error = ov_snap__read_manifest(dl->s, mpath, mdata, mlen);
 		ov__free(mdata);
-		if (error < 0)
-			return error;
+		return error;
 	}
-	if ((d = opendir(dir)) == NULL)
-		return ov__error_at(s->ctx, OV_EIO, OV_ERRCLASS_INPUT, dir, 0, 0,
-		    NULL, "cannot open directory: %s", strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 64;
-			if ((grown = ov__reallocarray(names, cap,
-			    sizeof(*grown))) == NULL) {
-				error = ov__error_oom(s->ctx);
-				goto done;
-			}
-			names = grown;
-		}
-		if ((names[n] = ov__strdup(de->d_name)) == NULL) {
-			error = ov__error_oom(s->ctx);
-			goto done;
-		}
-		n++;
-	}
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (stat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if ((error = load_dir(s, path, flags, depth + 1)) < 0)
-				goto done;
-		} else if (S_ISREG(st.st_mode) && is_input_name(names[i]) &&
-		    !(strcmp(names[i], "manifest.json") == 0 &&
-		    !(flags & OV_LOAD_SYNTAX_ONLY))) {
-			if ((error = load_file(s, path, flags)) < 0)
-				goto done;
-		}
-	}
-done:
-	closedir(d);
-	for (i = 0; i < n; i++)
-		ov__free(names[i]);
-	ov__free(names);
-	return error;
+	if (!is_input_name(name) || (strcmp(name, "manifest.json") == 0 &&
+	    !(dl->flags & OV_LOAD_SYNTAX_ONLY)))
+		return 0;
+	return load_file(dl->s, path, dl->flags);
+}
+
+static int
+load_dir(struct ov_snapshot *s, const char *dir, unsigned flags)
+{
+	struct dir_load dl = { s, flags };
+
+	return ov__walk_dir(s->ctx, OV_ERRCLASS_INPUT, dir, 32, dir_entry,
+	    &dl);
 }
 
 /* Load a file or a directory tree. */
@@ -731,7 +580,7 @@ ov_snapshot_load(ov_snapshot *s, const char *path, unsigned flags)
 		return ov__error_at(s->ctx, OV_EIO, OV_ERRCLASS_INPUT, path, 0, 0,
 		    NULL, "cannot open: %s", strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		error = load_dir(s, path, flags, 0);
+		error = load_dir(s, path, flags);
 	else
 		error = load_file(s, path, flags);
 	ov__progress(s->ctx, "loading", 1, 1);
