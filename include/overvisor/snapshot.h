@@ -167,7 +167,8 @@ OV_EXTERN(bool) ov_snapshot_type_complete(const ov_snapshot *snap,
  * `partial` or `failed`, with or without a manifest (a loader may mark a
  * source of loose exports partial, e.g. a page that says more follow).
  * Nothing about such a type is resolved from the snapshot, not even a
- * record that is present and passes.
+ * record that is present and passes.  A partial or failed source whose
+ * name no type maps to (one named after a file) holds back every type.
  */
 OV_EXTERN(bool) ov_snapshot_type_incomplete(const ov_snapshot *snap,
     const char *type);

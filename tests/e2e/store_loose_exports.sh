@@ -13,6 +13,8 @@
 #   5 a manifest snapshot whose arg:resources is partial (a short file
 #     under `count: 700`), fixed again -> nothing resolved
 #   6 the same snapshot marked collected -> resolved
+#   7 reintroduced; 8 fixed, but a source named after a file is partial
+#     -> nothing resolved
 # Runs on SQLite, and again on PostgreSQL when OVERVISOR_TEST_PG is set.
 set -u
 : "${OV:?}" "${OV_SOURCE_DIR:?}"
@@ -84,8 +86,10 @@ snapshot_of() {	# snapshot_of N STATUS: manifest snapshot, a short file
 	    >"$d/arg-resources.ndjson"
 	pick stnburesearch01 | jq -c '.properties.allowBlobPublicAccess =
 	    false' >>"$d/arg-resources.ndjson"
-	jq -c --arg st "$2" '.sources |= map(select(.name == "arg:resources")
-	    | .status = $st)' "$estate/manifest.json" >"$d/manifest.json"
+	jq -c --arg st "$2" --arg extra "${3:-}" '.sources |= (map(select(
+	    .name == "arg:resources") | .status = $st) + (if $extra == ""
+	    then [] else [{name: $extra, status: "partial"}] end))' \
+	    "$estate/manifest.json" >"$d/manifest.json"
 }
 
 run_all() {
@@ -148,6 +152,16 @@ run_all() {
 	snapshot_of 6 collected
 	scan "$tmp/m6" 2026-11-06T06:00:00Z
 	expect OV-STG-003 stnburesearch01 resolved "scan 6 (collected)"
+
+	# 7, 8: reintroduced, then fixed in a snapshot where a source the
+	# type map does not know (named after a file) came in partial: it
+	# may have carried anything, so nothing resolves.
+	exports 7 true false
+	scan "$tmp/x7" 2026-11-07T06:00:00Z
+	expect OV-STG-003 stnburesearch01 reopened "scan 7"
+	snapshot_of 8 collected file:extra-export.json
+	scan "$tmp/m8" 2026-11-08T06:00:00Z
+	expect OV-STG-003 stnburesearch01 reopened "scan 8 (unknown partial source)"
 }
 
 backend=sqlite

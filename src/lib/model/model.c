@@ -529,6 +529,20 @@ ov_model__type_collected(const struct ov_snapshot *s, const char *type)
 	return ov_model__by_type(s, type)->len != 0;
 }
 
+/* True when name is a source some type maps to (source_for_type). */
+bool
+ov_model__source_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL &&
+	    i < sizeof(type_sources) / sizeof(type_sources[0]); i++)
+		if (type_sources[i].source != NULL &&
+		    ov__streq_ci(type_sources[i].source, name))
+			return true;
+	return false;
+}
+
 /* The manifest source name for a type, for the store's completeness rule. */
 const char *
 ov_model__type_source(const char *type)

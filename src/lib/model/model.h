@@ -179,6 +179,8 @@ bool	ov_model__type_collected(const struct ov_snapshot *s,
  * "arg:resources"...), or NULL for a type no collector source covers.
  */
 const char *ov_model__type_source(const char *type);
+/* True when some type maps to the source called name. */
+bool	ov_model__source_known(const char *name);
 /* Release the indexes; the snapshot frees everything else. */
 void	ov_model__free_indexes(struct ov_snapshot *s);
 

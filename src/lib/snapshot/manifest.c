@@ -249,15 +249,23 @@ status_incomplete(const char *status)
 
 /*
  * Whether the source carrying type came in partial or failed.  ARM child
- * types share the arg:resources fallback with arm:resources.
+ * types share the arg:resources fallback with arm:resources.  A source the
+ * type map does not know (a loader may name one after a file) may carry
+ * any type: when it is partial or failed, every type is held back.
  */
 bool
 ov_snapshot_type_incomplete(const ov_snapshot *s, const char *type)
 {
 	const char *src;
+	size_t i;
 
-	if (s == NULL || type == NULL ||
-	    (src = ov_model__type_source(type)) == NULL)
+	if (s == NULL || type == NULL)
+		return false;
+	for (i = 0; i < s->n_sources; i++)
+		if (status_incomplete(s->sources[i].status) &&
+		    !ov_model__source_known(s->sources[i].name))
+			return true;
+	if ((src = ov_model__type_source(type)) == NULL)
 		return false;
 	if (status_incomplete(reported_status(s, src)))
 		return true;

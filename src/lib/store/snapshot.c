@@ -23,7 +23,8 @@
 static bool
 type_complete(const char *type, void *payload)
 {
-	return ov_snapshot_type_complete(payload, type);
+	return ov_snapshot_type_complete(payload, type) &&
+	    !ov_snapshot_type_incomplete(payload, type);
 }
 
 struct verdict_ctx {
@@ -40,12 +41,10 @@ snapshot_verdict(const char *rule, const char *source,
     const char *resource_id, const char *type, void *payload)
 {
 	const struct verdict_ctx *vc = payload;
-	ov_verdict v = ov_scan_verdict(vc->result, rule, source, resource_id);
 
-	if (v == OV_VERDICT_PASSED && ov_snapshot_type_incomplete(vc->snap,
-	    type))
+	if (ov_snapshot_type_incomplete(vc->snap, type))
 		return OV_VERDICT_HOLD;
-	return v;
+	return ov_scan_verdict(vc->result, rule, source, resource_id);
 }
 
 /* A JSON summary of the manifest for the scan record. */
