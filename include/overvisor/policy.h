@@ -142,6 +142,15 @@ typedef struct {
 /** Fill *out with the set's counts (compiling first). */
 OV_EXTERN(int) ov_policy_set_stats(ov_policy_set *set, ov_policy_stats *out);
 
+/**
+ * The counts that concern one assignment (by id or name), compiling first:
+ * its compiled instances, the ones with errors or outside the language,
+ * and the definitions it needs that are not loaded (its target, or members
+ * of its initiative).  OV_ENOTFOUND when there is no such assignment.
+ */
+OV_EXTERN(int) ov_policy_set_assignment_stats(ov_policy_set *set,
+    const char *assignment, ov_policy_stats *out);
+
 /** Number of diagnostics. */
 OV_EXTERN(size_t) ov_policy_set_n_diags(const ov_policy_set *set);
 

@@ -71,17 +71,21 @@ print_text(FILE *f, const ov_snapshot *snap)
 		if (fi.errors != 0)
 			fprintf(f, ", %zu error%s", fi.errors,
 			    fi.errors == 1 ? "" : "s");
+		if (fi.warnings != 0)
+			fprintf(f, ", %zu warning%s", fi.warnings,
+			    fi.warnings == 1 ? "" : "s");
 		fputc('\n', f);
 		for (j = 0; ov_snapshot_file_diag(snap, i, j, &d) == 0; j++) {
-			fprintf(f, "  %s:%u:%u: error: %s", fi.path, d.line,
-			    d.column, d.message);
+			fprintf(f, "  %s:%u:%u: %s: %s", fi.path, d.line,
+			    d.column, d.warning ? "warning" : "error",
+			    d.message);
 			if (d.pointer != NULL && d.pointer[0] != '\0')
 				fprintf(f, " (at %s)", d.pointer);
 			fputc('\n', f);
 		}
-		if (fi.errors > j)
-			fprintf(f, "  ... %zu more errors not shown\n",
-			    fi.errors - j);
+		if (fi.errors + fi.warnings > j)
+			fprintf(f, "  ... %zu more not shown\n",
+			    fi.errors + fi.warnings - j);
 		/* What a template or plan holds that is not checked. */
 		for (j = 0; ov_snapshot_file_note(snap, i, j, &d) == 0; j++)
 			if (d.line != 0)
@@ -95,11 +99,38 @@ print_text(FILE *f, const ov_snapshot *snap)
 		fprintf(f, "\nrecords by type:\n");
 		ov_snapshot_types(snap, type_cb, &w);
 	}
-	fprintf(f, "\n%zu file%s, %zu record%s, %zu error%s\n",
+	fprintf(f, "\n%zu file%s, %zu record%s, %zu error%s",
 	    ov_snapshot_n_files(snap), ov_snapshot_n_files(snap) == 1 ? "" : "s",
 	    ov_snapshot_count(snap), ov_snapshot_count(snap) == 1 ? "" : "s",
 	    ov_snapshot_n_errors(snap),
 	    ov_snapshot_n_errors(snap) == 1 ? "" : "s");
+	if (ov_snapshot_n_warnings(snap) != 0)
+		fprintf(f, ", %zu warning%s", ov_snapshot_n_warnings(snap),
+		    ov_snapshot_n_warnings(snap) == 1 ? "" : "s");
+	fputc('\n', f);
+}
+
+/* The diagnostics of file i at one level, as a JSON array. */
+static void
+json_diags(FILE *f, const ov_snapshot *snap, size_t i, bool warnings)
+{
+	ov_diag_info d;
+	size_t j, n = 0;
+
+	fputc('[', f);
+	for (j = 0; ov_snapshot_file_diag(snap, i, j, &d) == 0; j++) {
+		if (d.warning != warnings)
+			continue;
+		fprintf(f, "%s{\"line\": %u, \"column\": %u, \"message\": ",
+		    n++ > 0 ? ", " : "", d.line, d.column);
+		ov_json_fput_string(d.message, f);
+		if (d.pointer != NULL) {
+			fputs(", \"pointer\": ", f);
+			ov_json_fput_string(d.pointer, f);
+		}
+		fputc('}', f);
+	}
+	fputc(']', f);
 }
 
 static void
@@ -117,19 +148,11 @@ print_json(FILE *f, const ov_snapshot *snap)
 		ov_json_fput_string(fi.path, f);
 		fputs(", \"format\": ", f);
 		ov_json_fput_string(fi.format, f);
-		fprintf(f, ", \"records\": %zu, \"errors\": [", fi.records);
-		for (j = 0; ov_snapshot_file_diag(snap, i, j, &d) == 0; j++) {
-			fprintf(f, "%s{\"line\": %u, \"column\": %u, "
-			    "\"message\": ", j > 0 ? ", " : "", d.line,
-			    d.column);
-			ov_json_fput_string(d.message, f);
-			if (d.pointer != NULL) {
-				fputs(", \"pointer\": ", f);
-				ov_json_fput_string(d.pointer, f);
-			}
-			fputc('}', f);
-		}
-		fputs("], \"notes\": [", f);
+		fprintf(f, ", \"records\": %zu, \"errors\": ", fi.records);
+		json_diags(f, snap, i, false);
+		fputs(", \"warnings\": ", f);
+		json_diags(f, snap, i, true);
+		fputs(", \"notes\": [", f);
 		for (j = 0; ov_snapshot_file_note(snap, i, j, &d) == 0; j++) {
 			fprintf(f, "%s{\"line\": %u, \"column\": %u, "
 			    "\"message\": ", j > 0 ? ", " : "", d.line,
@@ -143,8 +166,9 @@ print_json(FILE *f, const ov_snapshot *snap)
 	fputs("  \"records_by_type\": {", f);
 	ov_snapshot_types(snap, type_cb, &w);
 	fputs(w.n > 0 ? "\n  },\n" : "},\n", f);
-	fprintf(f, "  \"records\": %zu,\n  \"errors\": %zu\n}\n",
-	    ov_snapshot_count(snap), ov_snapshot_n_errors(snap));
+	fprintf(f, "  \"records\": %zu,\n  \"errors\": %zu,\n"
+	    "  \"warnings\": %zu\n}\n", ov_snapshot_count(snap),
+	    ov_snapshot_n_errors(snap), ov_snapshot_n_warnings(snap));
 }
 
 /* overvisor inspect */

@@ -14,6 +14,7 @@
 #include "overvisor/finding.h"
 #include "overvisor/iac.h"
 #include "overvisor/report.h"
+#include "overvisor/rules.h"
 #include "overvisor/scan.h"
 #include "overvisor/sigma.h"
 #include "overvisor/snapshot.h"
@@ -84,7 +85,8 @@ usage(FILE *f)
 	    "and is coloured on a terminal unless NO_COLOR is set.\n"
 	    "\n"
 	    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage,\n"
-	    "3 input, 5 store, 70 internal error.\n", f);
+	    "3 input (also a missing or empty rule pack), 5 store (after the\n"
+	    "report is written), 70 internal error.\n", f);
 }
 
 static int
@@ -147,6 +149,23 @@ count_assignments(const char *type, size_t count, void *payload)
 	(void)payload;
 	return count != 0 && strcasecmp(type,
 	    "Microsoft.Authorization/policyAssignments") == 0;
+}
+
+/* False when --framework names no catalogue under data_dir. */
+static bool
+framework_known(const char *data_dir, const char *id)
+{
+	ov_framework *fw = NULL;
+	ov_ctx *ctx = NULL;
+	bool known = true;	/* other failures: the scan reports them */
+
+	if (ov_ctx_new(&ctx) < 0)
+		return true;
+	if (ov_framework_load(&fw, ctx, data_dir, id) == OV_ENOTFOUND)
+		known = false;
+	ov_framework_free(fw);
+	ov_ctx_free(ctx);
+	return known;
 }
 
 /* overvisor scan */
@@ -252,6 +271,9 @@ cmd_scan(int argc, char **argv)
 			if (n_analyzers == MAX_LIST)
 				return cli_usage_error("scan",
 				    "too many --analyzer options");
+			if (!ov_scan_analyzer_known(optarg))
+				return cli_usage_error("scan",
+				    "unknown analyzer '%s'", optarg);
 			analyzers[n_analyzers++] = optarg;
 			break;
 		case O_NO_ANALYZERS:
@@ -307,6 +329,10 @@ cmd_scan(int argc, char **argv)
 	so.data_dir = cli_data_dir();
 	/* the store keeps the contract answers for the monthly report */
 	so.questions = db != NULL;
+	if (so.framework != NULL && !framework_known(so.data_dir,
+	    so.framework))
+		return cli_usage_error("scan", "unknown framework '%s' (see "
+		    "'overvisor rules frameworks')", so.framework);
 	so.policy_paths = n_policies != 0 ? policies : NULL;
 	so.n_policy_paths = n_policies;
 	so.analyzers = n_analyzers != 0 ? analyzers : NULL;
@@ -351,6 +377,11 @@ cmd_scan(int argc, char **argv)
 		    "positions (valid records are still scanned)",
 		    ov_snapshot_n_errors(snap),
 		    ov_snapshot_n_errors(snap) == 1 ? "" : "s");
+	if (ov_snapshot_n_warnings(snap) != 0)
+		cli_warn("%zu input warning%s (such as a JSON key given twice, "
+		    "whose last value is used); run 'overvisor inspect' for "
+		    "positions", ov_snapshot_n_warnings(snap),
+		    ov_snapshot_n_warnings(snap) == 1 ? "" : "s");
 	if (n_policies != 0 && !so.assigned && ov_snapshot_types(snap,
 	    count_assignments, NULL) != 0)
 		cli_warn("the snapshot holds policy assignments this scan does "
@@ -391,15 +422,16 @@ cmd_scan(int argc, char **argv)
 		cli_warn("%zu Sigma rule%s cannot run; run 'overvisor sigma "
 		    "check' for the reasons", unusable, unusable == 1 ? "" :
 		    "s");
+	if (ov_scan_n_malformed(result) != 0)
+		cli_warn("%zu record%s with malformed data; the checks on them "
+		    "are indeterminate (see the findings)",
+		    ov_scan_n_malformed(result),
+		    ov_scan_n_malformed(result) == 1 ? "" : "s");
 	if (ov_scan_n_policy_errors(result) != 0)
 		cli_warn("%zu policy definition%s could not be used; run "
 		    "'overvisor policy check' for positions",
 		    ov_scan_n_policy_errors(result),
 		    ov_scan_n_policy_errors(result) == 1 ? "" : "s");
-	if (db != NULL && (error = cli_store_scan(ctx, db, snap, result)) != 0) {
-		status = error;
-		goto done;
-	}
 	if ((label = cli_join_args(argc, argv, optind)) == NULL) {
 		cli_error("out of memory");
 		status = CLI_EXIT_INTERNAL;
@@ -436,11 +468,16 @@ cmd_scan(int argc, char **argv)
 	}
 	/* Incomplete input outranks findings: the report may be missing some. */
 	if (ov_snapshot_n_errors(snap) != 0 ||
-	    ov_scan_n_policy_errors(result) != 0 || log_errors != 0)
+	    ov_scan_n_policy_errors(result) != 0 || log_errors != 0 ||
+	    ov_scan_n_malformed(result) != 0)
 		status = CLI_EXIT_INPUT;
 	else
 		status = fail_on >= 0 && ov_scan_count_at_least(result,
 		    (ov_severity)fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+	/* The report is written first, so an unusable store never costs
+	 * CI its SARIF; the store's failure then decides the status. */
+	if (db != NULL && (error = cli_store_scan(ctx, db, snap, result)) != 0)
+		status = error;
 done:
 	free(label);	/* checksrc: allow */
 	ov_findings_free(shown);

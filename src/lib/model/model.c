@@ -119,8 +119,14 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 			out->name = out->subscription;
 		}
 		out->depth = 1;
+		if (out->subscription == NULL || (n >= 4 &&
+		    (out->resource_group == NULL || out->parent == NULL)))
+			return OV_ENOMEM;
 		return 0;
 	}
+	if ((i >= 2 && out->subscription == NULL) ||
+	    (i >= 4 && out->resource_group == NULL))
+		return OV_ENOMEM;
 	while (i < n) {
 		if (!seg_is(&segs[i], "providers") || i + 1 >= n)
 			return OV_EINVALID;
@@ -136,8 +142,9 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 			return OV_EINVALID;
 		if (have_type) {
 			/* An extension resource: the parent is the scope. */
-			out->parent = ov__arena_strndup(a, id,
-			    (size_t)(segs[pstart].p - id) - 1);
+			if ((out->parent = ov__arena_strndup(a, id,
+			    (size_t)(segs[pstart].p - id) - 1)) == NULL)
+				return OV_ENOMEM;
 		}
 		last_ns = &segs[pstart + 1];
 		last_block = pstart + 1;
@@ -145,8 +152,9 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 		if (seg_is(last_ns, "Microsoft.Management") &&
 		    block_end - pstart >= 4 &&
 		    seg_is(&segs[pstart + 2], "managementGroups") &&
-		    out->mgmt_group == NULL)
-			out->mgmt_group = seg_dup(a, &segs[pstart + 3]);
+		    out->mgmt_group == NULL &&
+		    (out->mgmt_group = seg_dup(a, &segs[pstart + 3])) == NULL)
+			return OV_ENOMEM;
 		i = block_end;
 	}
 	(void)last_ns;
@@ -155,8 +163,9 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	out->name = seg_dup(a, &segs[n - 1]);
 	if (out->depth > 1) {
 		/* Child resource: drop the last type/name pair. */
-		out->parent = ov__arena_strndup(a, id,
-		    (size_t)(segs[n - 2].p - id) - 1);
+		if ((out->parent = ov__arena_strndup(a, id,
+		    (size_t)(segs[n - 2].p - id) - 1)) == NULL)
+			return OV_ENOMEM;
 	}
 	if (out->provider == NULL || out->type == NULL || out->name == NULL)
 		return OV_ENOMEM;
@@ -184,6 +193,7 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 	struct ov_record *r, **grown;
 	const char *id, *type, *canon;
 	size_t cap;
+	int error;
 
 	OV_ASSERT_ARG(s != NULL && init != NULL && init->body != NULL);
 	if (s->n_records == s->records_cap) {
@@ -202,9 +212,12 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 		return ov__error(s->ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
 		    "record has no id");
 	r->id = id;
-	if (id[0] == '/' && ov_model__arm_id_parse(&r->arm, &s->arena, id,
-	    strlen(id)) < 0)
+	if (id[0] == '/' && (error = ov_model__arm_id_parse(&r->arm,
+	    &s->arena, id, strlen(id))) < 0) {
+		if (error == OV_ENOMEM)
+			return ov__error_oom(s->ctx);
 		memset(&r->arm, 0, sizeof(r->arm));
+	}
 	type = init->type != NULL ? init->type : member_str(init->body,
 	    "type");
 	if (type == NULL)
@@ -591,6 +604,20 @@ ov_model__type_collected(const struct ov_snapshot *s, const char *type)
 		return ov__streq_ci(status, "collected") ||
 		    ov__streq_ci(status, "partial");
 	return ov_model__by_type(s, type)->len != 0;
+}
+
+/* True when name is a source some type maps to (source_for_type). */
+bool
+ov_model__source_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL &&
+	    i < sizeof(type_sources) / sizeof(type_sources[0]); i++)
+		if (type_sources[i].source != NULL &&
+		    ov__streq_ci(type_sources[i].source, name))
+			return true;
+	return false;
 }
 
 /* The manifest source name for a type, for the store's completeness rule. */

@@ -40,7 +40,7 @@ struct ov_arm_id {
  * Parse an ARM id ("/subscriptions/S/resourceGroups/R/providers/P/T/N/...")
  * into parts allocated from a.  Also accepts subscription, resource group,
  * management group and tenant-level provider ids.  Returns OV_EINVALID for
- * anything else.
+ * anything else, OV_ENOMEM when a part cannot be allocated.
  */
 int	ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	    const char *id, size_t len);
@@ -117,6 +117,7 @@ struct ov_file_diag {
 	unsigned	 column;	/* 1-based, 0 if unknown */
 	const char	*pointer;	/* JSON Pointer, or NULL */
 	const char	*message;	/* one line */
+	bool		 warning;	/* read anyway; not an input error */
 };
 
 struct ov_snapshot_file {
@@ -132,6 +133,8 @@ struct ov_snapshot_file {
 	uint32_t		*lines;		/* offsets of line starts, for
 						   positions after loading */
 	size_t			 n_lines;	/* number of lines */
+	size_t			 n_warnings;	/* of diags, the warnings */
+	size_t			 n_warnings_dropped; /* past the cap */
 };
 
 /* One source in the manifest (DESIGN section 3). */
@@ -247,6 +250,8 @@ bool	ov_model__type_collected(const struct ov_snapshot *s,
  * "arg:resources"...), or NULL for a type no collector source covers.
  */
 const char *ov_model__type_source(const char *type);
+/* True when some type maps to the source called name. */
+bool	ov_model__source_known(const char *name);
 /* Release the indexes; the snapshot frees everything else. */
 void	ov_model__free_indexes(struct ov_snapshot *s);
 

@@ -157,10 +157,14 @@ ov_policy__alias_load_json(struct alias_table *t, ov_ctx *ctx,
 					return ov__error_oom(ctx);
 				e->name = ov__arena_strdup(&t->arena, name);
 				e->type = type;
-				if (e->name == NULL ||
-				    ov_policy__path_parse(&t->arena, path,
-				    strlen(path), &e->path) < 0)
-					continue;
+				if (e->name == NULL)
+					return ov__error_oom(ctx);
+				if ((error = ov_policy__path_parse(&t->arena,
+				    path, strlen(path), &e->path)) < 0) {
+					if (error == OV_ENOMEM)
+						return ov__error_oom(ctx);
+					continue;	/* a path it cannot use */
+				}
 				head = ov__map_get(&t->by_name, e->name,
 				    strlen(e->name));
 				if (head != NULL) {

@@ -353,6 +353,8 @@ compile_set(struct ov_policy_set *set, struct pdef *ps,
 			 * Checking initiatives alone stays free of errors.
 			 */
 			set->n_unresolved++;
+			if (assignment != NULL)
+				assignment->n_unresolved++;
 			if ((error = ov_policy__diag(set,
 			    OV_POLICY_DIAG_WARNING, ps->file, ref, ps->base,
 			    "initiative '%s' refers to '%s', which is not "
@@ -385,8 +387,10 @@ compile_assignment(struct ov_policy_set *set, struct pdef *as)
 	const char *mode;
 	int error;
 
+	as->n_unresolved = 0;
 	if (target == NULL) {
 		set->n_unresolved++;
+		as->n_unresolved++;
 		return ov_policy__diag(set, OV_POLICY_DIAG_WARNING, as->file,
 		    as->props, as->base, "assignment '%s' refers to '%s', "
 		    "which is not loaded", as->name, did != NULL ? did : "");
@@ -543,6 +547,44 @@ ov_policy_set_stats(ov_policy_set *set, ov_policy_stats *out)
 	out->unsupported = set->n_unsupported;
 	out->errors = set->n_errors;
 	out->unresolved = set->n_unresolved;
+	return 0;
+}
+
+/* The counts that concern one assignment. */
+int
+ov_policy_set_assignment_stats(ov_policy_set *set, const char *assignment,
+    ov_policy_stats *out)
+{
+	const struct pdef *as = NULL;
+	size_t i;
+	int error;
+
+	OV_ASSERT_ARG(set != NULL && assignment != NULL && out != NULL);
+	if ((error = ov_policy__compile_all(set)) < 0)
+		return error;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < set->n_objs && as == NULL; i++)
+		if (set->objs[i]->kind == PO_ASSIGNMENT &&
+		    (ov__streq_ci(set->objs[i]->id, assignment) ||
+		    ov__streq_ci(set->objs[i]->name, assignment)))
+			as = set->objs[i];
+	if (as == NULL)
+		return ov__error(set->ctx, OV_ENOTFOUND, OV_ERRCLASS_POLICY,
+		    "no assignment '%s'", assignment);
+	out->assignments = 1;
+	out->unresolved = as->n_unresolved;
+	for (i = 0; i < set->n_insts; i++) {
+		const struct pinst *pi = set->insts[i];
+
+		if (pi->assignment != as)
+			continue;
+		if (pi->error != NULL)
+			out->errors++;
+		else if (pi->unsupported != NULL)
+			out->unsupported++;
+		else
+			out->compiled++;
+	}
 	return 0;
 }
 

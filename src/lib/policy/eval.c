@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings/secret.h"
 #include "model/model.h"
 #include "policy/policy_int.h"
 #include "util/error.h"
@@ -29,6 +30,10 @@ ov_policy__fail(struct evalx *ex, const char *fmt, ...)
 		va_end(ap);
 		ex->failed = true;
 	}
+	/* Memory, unlike bad data, makes no result at all: never a verdict
+	 * ("error", hence no finding) that stands for the real one. */
+	if (strcmp(fmt, "out of memory") == 0)
+		ex->oom = true;
 	return OV_ERROR;
 }
 
@@ -462,21 +467,28 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 	}
 	switch (fr->kind) {
 	case FR_NAME:
-		one = str_val(ex, r->name);
+		if ((one = str_val(ex, r->name)) == NULL && r->name != NULL)
+			return OV_ENOMEM;
 		break;
 	case FR_FULLNAME:
 		one = ov_json_is_string(ov_json_get(r->body, "fullName")) ?
 		    ov_json_get(r->body, "fullName") :
 		    str_val(ex, full_name(ex->a, r));
+		if (one == NULL)
+			return OV_ENOMEM;	/* a full name always exists */
 		break;
 	case FR_TYPE:
-		one = str_val(ex, r->type);
+		if ((one = str_val(ex, r->type)) == NULL && r->type != NULL)
+			return OV_ENOMEM;
 		break;
 	case FR_ID:
-		one = str_val(ex, r->id);
+		if ((one = str_val(ex, r->id)) == NULL && r->id != NULL)
+			return OV_ENOMEM;
 		break;
 	case FR_LOCATION:
-		one = loc_val(ex, r->location);
+		if ((one = loc_val(ex, r->location)) == NULL &&
+		    r->location != NULL)
+			return OV_ENOMEM;
 		break;
 	case FR_UNKNOWN:
 		*missing = true;
@@ -1213,8 +1225,8 @@ eval_node(struct evalx *ex, const struct ir *n, bool neg)
 	}
 	if (ex->trace != NULL) {
 		const char *v = ex->last == n ? (ex->last_val != NULL ?
-		    ov_policy__json_text(ex->a, ex->last_val) : "absent") :
-		    NULL;
+		    ov_secret__json_text(ex->a, ex->last_path,
+		    ex->last_val) : "absent") : NULL;
 
 		trace(ex, n, res, v);
 	}
@@ -1245,8 +1257,11 @@ set_evidence(struct evalx *ex, struct presult *out)
 		return;
 	out->pointer = ex->last->pointer;
 	out->path = ex->last_path;
-	out->value = ex->last_val != NULL ? ov_policy__json_text(ex->a,
-	    ex->last_val) : NULL;
+	/* the value as evidence: a secret property is never echoed */
+	out->value = ex->last_val != NULL ? ov_secret__json_text(ex->a,
+	    ex->last_path, ex->last_val) : NULL;
+	if (ex->last_val != NULL && out->value == NULL)
+		ex->oom = true;	/* never "absent" for a value not written */
 	out->node = ex->last_node;
 }
 
@@ -1441,6 +1456,8 @@ ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
 		ex.applic = true;
 		ex.trace = NULL;
 		res = eval_node(&ex, pi->cond, false);
+		if (res == OV_ENOMEM || ex.oom)
+			return ov__error_oom(ctx);
 		ex.applic = false;
 		ex.trace = trace_buf;
 		ex.missing_env = false;
@@ -1456,6 +1473,8 @@ ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
 		(void)ov__buf_printf(trace_buf, "%s on %s\n", pi->def->name,
 		    r->id != NULL ? r->id : "(resource)");
 	res = eval_node(&ex, pi->cond, false);
+	if (res == OV_ENOMEM || ex.oom)
+		return ov__error_oom(ctx);
 	if (res < 0) {
 		out->state = OV_STATE_ERROR;
 		out->reason = ov__arena_strdup(a, ex.failed ? ex.err :
@@ -1464,6 +1483,8 @@ ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
 		return 0;
 	}
 	set_evidence(&ex, out);
+	if (ex.oom)
+		return ov__error_oom(ctx);
 	if (res == OV_EVAL_UNKNOWN) {
 		set_unknown(&ex, out, "depends on a value known only at "
 		    "deployment", NULL);

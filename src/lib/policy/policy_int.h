@@ -356,6 +356,8 @@ struct pdef {
 	const char	*unsupported;	/* reason, or NULL */
 	bool		 standalone;	/* evaluated on its own even when the
 					   set holds assignments (rule pack) */
+	size_t		 n_unresolved;	/* assignment: its target or members
+					   not loaded, at the last compile */
 };
 
 struct ov_policy_diag_int {
@@ -609,6 +611,7 @@ struct evalx {
 	int			 n_lam;
 	const ov_json		*unknown; /* first unknown value a condition
 					   read, for the evidence */
+	bool			 oom;	/* memory ran out: no result stands */
 };
 
 int	ov_policy__eval_expr(struct evalx *ex, const struct expr *e,

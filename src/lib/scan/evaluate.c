@@ -57,6 +57,41 @@ tally(struct ov_scan_result *r, const char *rule_id, ov_state state)
 	return 0;
 }
 
+/*
+ * What the store needs to tell a fixed finding from one not looked at: a
+ * definition that returned a result ran over every record of its types,
+ * and a result that is neither a pass nor a finding (an evaluation error,
+ * an exemption, a manual control awaiting attestation) keeps its pair
+ * from counting as passed.
+ */
+static int
+cover(struct ov_scan_result *r, const ov_policy_result *res)
+{
+	const char *rule = res->rule_id != NULL ? res->rule_id :
+	    res->definition_name;
+
+	if (rule == NULL)
+		return 0;
+	if (ov_coverage__ran(&r->coverage, rule, NULL) < 0)
+		return ov__error_oom(r->ctx);
+	switch (res->state) {
+	case OV_STATE_COMPLIANT:
+	case OV_STATE_NOT_APPLICABLE:
+	case OV_STATE_NON_COMPLIANT:
+		return 0;
+	case OV_STATE_INDETERMINATE:
+		if (res->effect != OV_EFFECT_MANUAL)
+			return 0;	/* a finding of its own */
+		break;
+	default:
+		break;
+	}
+	if (res->resource_id != NULL && ov_coverage__veto(&r->coverage, rule,
+	    res->resource_id) < 0)
+		return ov__error_oom(r->ctx);
+	return 0;
+}
+
 /* Every rule result: a finding, a tally, the caller's callback. */
 static int
 on_result(const ov_policy_result *res, void *payload)
@@ -67,6 +102,8 @@ on_result(const ov_policy_result *res, void *payload)
 
 	if ((error = ov_policy_add_finding(r->findings, res, 0)) < 0)
 		return ov__error_oom(r->ctx);
+	if ((error = cover(r, res)) < 0)
+		return error;
 	if (r->framework != NULL && res->rule_id != NULL &&
 	    (error = tally(r, res->rule_id, (ov_state)res->state)) < 0)
 		return error;
@@ -99,6 +136,10 @@ ov_scan__rules(struct ov_scan_result *r)
 	    on_result, r);
 	ov__progress(r->ctx, "rules", 1, 1);
 	ov_rule_eval_free(ev);
+	/* The rule pack ran: findings of its rules are this scan's to judge
+	 * (--no-rules with --policy judges only the definitions given). */
+	if (error == 0 && !r->opts->no_rules)
+		r->policy_ran = true;
 	return error;
 }
 
@@ -172,7 +213,7 @@ ov_scan__analyzers(struct ov_scan_result *r)
 	const ov_scan_options *o = r->opts;
 	const struct ov_analyzer *const *ap, *a;
 	struct ov_analyzer_ctx actx;
-	size_t i, total = 0, done = 0;
+	size_t i, total = 0, done = 0, k;
 	int error;
 
 	for (i = 0; o->analyzers != NULL && i < o->n_analyzers; i++)
@@ -191,7 +232,8 @@ ov_scan__analyzers(struct ov_scan_result *r)
 	actx.zone_tag = r->zone_tag;
 	actx.out = r->findings;
 	actx.now = r->now;
-	for (ap = ov_analyzers; (a = *ap) != NULL; ap++) {
+	actx.coverage = &r->coverage;
+	for (ap = ov_analyzers, k = 0; (a = *ap) != NULL; ap++, k++) {
 		if (!analyzer_wanted(o, a->name))
 			continue;
 		size_t first = ov_findings_count(r->findings);
@@ -202,7 +244,10 @@ ov_scan__analyzers(struct ov_scan_result *r)
 		if (r->framework != NULL &&
 		    (error = tally_analyzer(r, a, first)) < 0)
 			return error;
+		if (k < 64)
+			r->analyzers_ran |= (uint64_t)1 << k;
 	}
+	r->n_malformed = actx.n_malformed;
 	ov__progress(r->ctx, "analyzers", total, total);
 	return 0;
 }

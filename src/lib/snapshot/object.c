@@ -215,14 +215,18 @@ hash_sink(const char *data, size_t len, void *payload)
 	return 0;
 }
 
-/* A content hash, so a synthetic id is the same wherever the object is. */
+/*
+ * A content hash, so a synthetic id is the same wherever the object is;
+ * 0 when it cannot be computed (memory), which no id may be built from.
+ */
 static uint64_t
 content_hash(const ov_json *obj)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	ov_json_write(obj, OV_JSON_W_SORTED, hash_sink, &h);
-	return h;
+	if (ov_json_write(obj, OV_JSON_W_SORTED, hash_sink, &h) < 0)
+		return 0;
+	return h != 0 ? h : 1;
 }
 
 /* Add one object as a record; see snapshot_int.h. */
@@ -242,6 +246,7 @@ ov_snap__add_object_at(struct load_ctx *lc, const ov_json *obj,
 	struct ov_record_init init;
 	const char *id, *t, *oid;
 	unsigned line, column;
+	uint64_t h;
 	int error;
 
 	if (ov_json_type_of(obj) != OV_JSON_OBJECT)
@@ -256,9 +261,12 @@ ov_snap__add_object_at(struct load_ctx *lc, const ov_json *obj,
 		if (t != NULL && strchr(t, '/') == NULL)
 			t = NULL;	/* e.g. a key credential's "type" */
 	}
-	if (t == NULL)
-		t = ov_snap__graph_type_from_odata(&s->arena,
-		    ov_json_string(ov_json_get(obj, "@odata.type")));
+	if (t == NULL && (t = ov_snap__graph_type_from_odata(&s->arena,
+	    ov_json_string(ov_json_get(obj, "@odata.type")))) == NULL &&
+	    ov__startswith_ci(ov_json_string(ov_json_get(obj, "@odata.type")) !=
+	    NULL ? ov_json_string(ov_json_get(obj, "@odata.type")) : "",
+	    "#microsoft.graph."))
+		return ov__error_oom(s->ctx);
 	if (t == NULL && lc->default_type != NULL)
 		t = lc->default_type;
 	if (t == NULL && (id == NULL || id[0] != '/'))
@@ -272,14 +280,18 @@ ov_snap__add_object_at(struct load_ctx *lc, const ov_json *obj,
 		if (oid != NULL)
 			id = ov__arena_printf(&s->arena, "/providers/%s/%s", t,
 			    oid);
+		else if ((h = content_hash(obj)) == 0)
+			return ov__error_oom(s->ctx);
 		else
 			id = ov__arena_printf(&s->arena, "/providers/%s/%016llx",
-			    t, (unsigned long long)content_hash(obj));
+			    t, (unsigned long long)h);
 	} else {
 		if (t == NULL)
 			t = "unknown";
+		if ((h = content_hash(obj)) == 0)
+			return ov__error_oom(s->ctx);
 		id = ov__arena_printf(&s->arena, "urn:overvisor:%s:%016llx", t,
-		    (unsigned long long)content_hash(obj));
+		    (unsigned long long)h);
 	}
 	if (id == NULL)
 		return ov__error_oom(s->ctx);

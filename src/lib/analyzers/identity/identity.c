@@ -693,6 +693,12 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 		return 0;
 	if (!is_app && (error = check_expiring(st, r)) < 0)
 		return error;
+	/* A body without the credential lists (a $select without them)
+	 * says nothing about them: neither check passes on it. */
+	if ((pw == NULL && (error = ov_analyzer__unknown(actx, "OV-IAM-059",
+	    r->id)) < 0) || ((pw == NULL || keys == NULL) &&
+	    (error = ov_analyzer__unknown(actx, "OV-IAM-061", r->id)) < 0))
+		return error;
 	/* OV-IAM-059: client secrets in use; OV-IAM-060: too long-lived */
 	ov_duty__begin(&df, actx, "OV-IAM-059", r);
 	for (i = 0; i < ov_json_len(pw); i++) {
@@ -832,6 +838,13 @@ run(struct ov_analyzer_ctx *actx)
 		goto done;
 	if ((error = check_privilege(&st)) < 0 ||
 	    (error = ov_identity__tenant(&st)) < 0)
+		goto done;
+	/* Every service principal and application meets the secret and
+	 * expiry checks; a body without credential lists is vetoed there. */
+	if ((error = ov_analyzer__ran(actx, "OV-IAM-059", T_SP)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-IAM-059", T_APP)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-IAM-061", T_SP)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-IAM-061", T_APP)) < 0)
 		goto done;
 	l = ov_model__by_type(s, T_SP);
 	for (i = 0; i < l->len; i++)
