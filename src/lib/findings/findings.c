@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "overvisor/finding.h"
+#include "findings/secret.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/error.h"
@@ -230,12 +231,20 @@ copy_finding(struct ov_arena *a, struct entry *e, const ov_finding *f)
 		ev = ov__arena_calloc(a, f->n_evidence, sizeof(*ev));
 		if (ev == NULL)
 			return OV_ENOMEM;
-		for (i = 0; i < f->n_evidence; i++)
+		for (i = 0; i < f->n_evidence; i++) {
+			const char *v = f->evidence[i].value;
+
+			/* No producer can leak a secret through evidence:
+			 * the value of a secret property is masked here. */
+			if (v != NULL && (v = ov_secret__mask_text(a,
+			    f->evidence[i].path, v)) == NULL)
+				return OV_ENOMEM;
 			if (!copy_str(a, &ev[i].path, f->evidence[i].path) ||
-			    !copy_str(a, &ev[i].value, f->evidence[i].value) ||
+			    !copy_str(a, &ev[i].value, v) ||
 			    !copy_str(a, &ev[i].message,
 			    f->evidence[i].message))
 				return OV_ENOMEM;
+		}
 		e->f.evidence = ev;
 		e->f.n_evidence = f->n_evidence;
 	}

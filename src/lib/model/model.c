@@ -119,8 +119,14 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 			out->name = out->subscription;
 		}
 		out->depth = 1;
+		if (out->subscription == NULL || (n >= 4 &&
+		    (out->resource_group == NULL || out->parent == NULL)))
+			return OV_ENOMEM;
 		return 0;
 	}
+	if ((i >= 2 && out->subscription == NULL) ||
+	    (i >= 4 && out->resource_group == NULL))
+		return OV_ENOMEM;
 	while (i < n) {
 		if (!seg_is(&segs[i], "providers") || i + 1 >= n)
 			return OV_EINVALID;
@@ -136,8 +142,9 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 			return OV_EINVALID;
 		if (have_type) {
 			/* An extension resource: the parent is the scope. */
-			out->parent = ov__arena_strndup(a, id,
-			    (size_t)(segs[pstart].p - id) - 1);
+			if ((out->parent = ov__arena_strndup(a, id,
+			    (size_t)(segs[pstart].p - id) - 1)) == NULL)
+				return OV_ENOMEM;
 		}
 		last_ns = &segs[pstart + 1];
 		last_block = pstart + 1;
@@ -145,8 +152,9 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 		if (seg_is(last_ns, "Microsoft.Management") &&
 		    block_end - pstart >= 4 &&
 		    seg_is(&segs[pstart + 2], "managementGroups") &&
-		    out->mgmt_group == NULL)
-			out->mgmt_group = seg_dup(a, &segs[pstart + 3]);
+		    out->mgmt_group == NULL &&
+		    (out->mgmt_group = seg_dup(a, &segs[pstart + 3])) == NULL)
+			return OV_ENOMEM;
 		i = block_end;
 	}
 	(void)last_ns;
@@ -155,8 +163,9 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	out->name = seg_dup(a, &segs[n - 1]);
 	if (out->depth > 1) {
 		/* Child resource: drop the last type/name pair. */
-		out->parent = ov__arena_strndup(a, id,
-		    (size_t)(segs[n - 2].p - id) - 1);
+		if ((out->parent = ov__arena_strndup(a, id,
+		    (size_t)(segs[n - 2].p - id) - 1)) == NULL)
+			return OV_ENOMEM;
 	}
 	if (out->provider == NULL || out->type == NULL || out->name == NULL)
 		return OV_ENOMEM;
@@ -184,6 +193,7 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 	struct ov_record *r, **grown;
 	const char *id, *type, *canon;
 	size_t cap;
+	int error;
 
 	OV_ASSERT_ARG(s != NULL && init != NULL && init->body != NULL);
 	if (s->n_records == s->records_cap) {
@@ -202,9 +212,12 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 		return ov__error(s->ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
 		    "record has no id");
 	r->id = id;
-	if (id[0] == '/' && ov_model__arm_id_parse(&r->arm, &s->arena, id,
-	    strlen(id)) < 0)
+	if (id[0] == '/' && (error = ov_model__arm_id_parse(&r->arm,
+	    &s->arena, id, strlen(id))) < 0) {
+		if (error == OV_ENOMEM)
+			return ov__error_oom(s->ctx);
 		memset(&r->arm, 0, sizeof(r->arm));
+	}
 	type = init->type != NULL ? init->type : member_str(init->body,
 	    "type");
 	if (type == NULL)
@@ -235,6 +248,15 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 	r->file = init->file;
 	r->line = init->line;
 	r->column = init->column;
+	r->iac = init->iac;
+	if (r->iac != NULL) {
+		/* The key is the record's own, made here once. */
+		if (r->iac->key == NULL && (((struct ov_iac_src *)(uintptr_t)
+		    r->iac)->key = ov__arena_printf(&s->arena, "%u|%s",
+		    (unsigned)init->file, id)) == NULL)
+			return ov__error_oom(s->ctx);
+		s->n_iac_records++;
+	}
 	r->index = (uint32_t)s->n_records;
 	if (init->file < s->n_files)
 		s->files[init->file].n_records++;
@@ -282,6 +304,7 @@ free_indexes(struct ov_snapshot *s)
 	ov__map_free(&s->by_id);
 	ov__map_free(&s->by_type);
 	ov__map_free(&s->children);
+	ov__map_free(&s->iac_ids);
 }
 
 /*
@@ -321,6 +344,21 @@ richness(const struct ov_record *r)
 }
 
 /*
+ * Whether r is the record its id stands for.  Each template or plan is a
+ * deployment of its own: the same id in two files is two resources (and
+ * is kept twice), the same id twice in one file (a loop whose names are
+ * known only at deployment) is one.
+ */
+bool
+ov_model__is_primary(const struct ov_snapshot *s, const struct ov_record *r)
+{
+	if (r->iac != NULL)
+		return ov__map_get(&s->iac_ids, r->iac->key,
+		    strlen(r->iac->key)) == r;
+	return ov__map_get(&s->by_id, r->id, strlen(r->id)) == r;
+}
+
+/*
  * Build the indexes: by id (one record per id), by type and by parent id.
  * Rebuilt from scratch when records were added since.
  */
@@ -345,6 +383,8 @@ ov_model__index(struct ov_snapshot *s)
 		struct ov_record *seen;
 
 		r = s->records[i];
+		if (r->iac != NULL)
+			continue;	/* below */
 		seen = ov__map_get(&s->by_id, r->id, strlen(r->id));
 		if (seen == NULL) {
 			if (ov__map_put(&s->by_id, r->id, strlen(r->id),
@@ -356,12 +396,34 @@ ov_model__index(struct ov_snapshot *s)
 				return ov__error_oom(s->ctx);
 		}
 	}
+	/*
+	 * Templates and plans: one record per (file, id); the id looks up
+	 * the first of them unless a live record has it.
+	 */
 	for (i = 0; i < s->n_records; i++) {
 		r = s->records[i];
-		if (ov__map_get(&s->by_id, r->id, strlen(r->id)) != r)
+		if (r->iac == NULL || ov__map_get(&s->iac_ids, r->iac->key,
+		    strlen(r->iac->key)) != NULL)
+			continue;
+		if (ov__map_put(&s->iac_ids, r->iac->key, strlen(r->iac->key),
+		    r) < 0 || (ov__map_get(&s->by_id, r->id,
+		    strlen(r->id)) == NULL && ov__map_put(&s->by_id, r->id,
+		    strlen(r->id), r) < 0))
+			return ov__error_oom(s->ctx);
+	}
+	for (i = 0; i < s->n_records; i++) {
+		r = s->records[i];
+		if (!ov_model__is_primary(s, r))
 			continue;	/* a duplicate of a richer record */
 		if ((error = list_add(s, &s->by_type, r->type, r)) < 0)
 			return error;
+		if (r->location != NULL && r->location[0] != '\0') {
+			struct ov_record_list *tl = ov__map_get(&s->by_type,
+			    r->type, strlen(r->type));
+
+			if (tl != NULL)
+				tl->located = true;
+		}
 		if (ov__startswith_ci(r->type, "Microsoft.Graph/") &&
 		    (oid = ov_json_string(ov_json_get(r->body, "id"))) != NULL &&
 		    ov__map_get(&s->objects, oid, strlen(oid)) == NULL &&
@@ -381,7 +443,7 @@ ov_model__index(struct ov_snapshot *s)
 	return 0;
 }
 
-static const struct ov_record_list empty_list = { NULL, 0, 0 };
+static const struct ov_record_list empty_list = { NULL, 0, 0, false };
 
 /* The record with this id (case-insensitive), or NULL. */
 const struct ov_record *
@@ -485,6 +547,8 @@ static const struct {
 	{ "Microsoft.Authorization/policy", "arg:policyresources" },
 	{ "Microsoft.PolicyInsights/", "arg:policyresources" },
 	{ "Microsoft.Maintenance/", "arg:maintenanceresources" },
+	{ "Microsoft.KubernetesConfiguration/",
+	    "arg:kubernetesconfigurationresources" },
 	{ "Microsoft.Insights/diagnosticSettings", "arm:diagnosticSettings" },
 	{ "Microsoft.Graph/", NULL },
 	{ "", "arg:resources" },
@@ -505,10 +569,25 @@ source_for_type(const char *type)
 }
 
 /*
+ * An ARM child type ("Microsoft.Sql/servers/vulnerabilityAssessments"):
+ * Resource Graph's resources table carries few of them, so a complete
+ * arg:resources says nothing about whether they were read; the source that
+ * reads them from ARM (arm:resources) does.
+ */
+static bool
+child_type(const char *type)
+{
+	const char *slash = strchr(type, '/');
+
+	return slash != NULL && strchr(slash + 1, '/') != NULL;
+}
+
+/*
  * Whether records of type were collected.  With a manifest, the source
  * that carries the type decides (collected or partial counts as collected;
- * a type the manifest does not cover counts as collected when records of
- * it are present).  Without one, presence of records decides.
+ * for an ARM child type that is arm:resources, not arg:resources; a type
+ * the manifest does not cover counts as collected when records of it are
+ * present).  Without one, presence of records decides.
  */
 bool
 ov_model__type_collected(const struct ov_snapshot *s, const char *type)
@@ -518,10 +597,27 @@ ov_model__type_collected(const struct ov_snapshot *s, const char *type)
 	if (s == NULL || type == NULL)
 		return false;
 	if (s->has_manifest && (src = source_for_type(type)) != NULL &&
+	    strcmp(src, "arg:resources") == 0 && child_type(type))
+		src = "arm:resources";
+	if (s->has_manifest && src != NULL &&
 	    (status = ov_model__source_status(s, src)) != NULL)
 		return ov__streq_ci(status, "collected") ||
 		    ov__streq_ci(status, "partial");
 	return ov_model__by_type(s, type)->len != 0;
+}
+
+/* True when name is a source some type maps to (source_for_type). */
+bool
+ov_model__source_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL &&
+	    i < sizeof(type_sources) / sizeof(type_sources[0]); i++)
+		if (type_sources[i].source != NULL &&
+		    ov__streq_ci(type_sources[i].source, name))
+			return true;
+	return false;
 }
 
 /* The manifest source name for a type, for the store's completeness rule. */

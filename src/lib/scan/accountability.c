@@ -48,6 +48,7 @@ fill_accountability(struct ov_scan_result *r)
 {
 	struct ov_contract_ci ci;
 	ov_owner owner;
+	const ov_check_info *check;
 	const ov_findings *in = r->findings;
 	const ov_finding *f;
 	ov_findings *out = NULL;
@@ -69,6 +70,13 @@ fill_accountability(struct ov_scan_result *r)
 			continue;
 		if (g.layer == OV_LAYER_UNKNOWN)
 			g.layer = ov_contract__duty_layer(g.duty);
+		/* Findings made outside the analyzers (a lapsed exception)
+		 * take their check's controls too. */
+		if (g.n_controls == 0 && g.rule != NULL &&
+		    (check = ov_checks_find(g.rule)) != NULL) {
+			g.controls = check->controls;
+			g.n_controls = check->n_controls;
+		}
 		/*
 		 * The owner of a layer is the responsibility matrix's answer
 		 * for the subject's service model, unchanged; the producer's

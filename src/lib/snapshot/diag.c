@@ -12,11 +12,11 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-static int vdiag(struct load_ctx *, unsigned, unsigned, const char *,
-    const char *, va_list) __attribute__((format(printf, 5, 0)));
+static int vdiag(struct load_ctx *, bool, unsigned, unsigned, const char *,
+    const char *, va_list) __attribute__((format(printf, 6, 0)));
 
 static int
-vdiag(struct load_ctx *lc, unsigned line, unsigned column,
+vdiag(struct load_ctx *lc, bool warning, unsigned line, unsigned column,
     const char *pointer, const char *fmt, va_list ap)
 {
 	struct ov_snapshot_file *f = &lc->s->files[lc->file];
@@ -26,7 +26,10 @@ vdiag(struct load_ctx *lc, unsigned line, unsigned column,
 	size_t cap;
 
 	if (f->n_diags >= cap_max) {
-		f->n_diags_dropped++;
+		if (warning)
+			f->n_warnings_dropped++;
+		else
+			f->n_diags_dropped++;
 		return 0;
 	}
 	if (f->n_diags % 8 == 0) {
@@ -43,10 +46,27 @@ vdiag(struct load_ctx *lc, unsigned line, unsigned column,
 	d->pointer = pointer != NULL ? ov__arena_strdup(&lc->s->arena,
 	    pointer) : NULL;
 	d->message = ov__arena_strdup(&lc->s->arena, msg);
+	d->warning = warning;
 	if (d->message == NULL)
 		return ov__error_oom(lc->s->ctx);
 	f->n_diags++;
+	if (warning)
+		f->n_warnings++;
 	return 0;
+}
+
+/* Record a warning (read anyway; not an input error). */
+int
+ov_snap__warn(struct load_ctx *lc, unsigned line, unsigned column,
+    const char *pointer, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = vdiag(lc, true, line, column, pointer, fmt, ap);
+	va_end(ap);
+	return error;
 }
 
 /* Record a diagnostic at a line and column of the current file. */
@@ -58,7 +78,7 @@ ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
 	int error;
 
 	va_start(ap, fmt);
-	error = vdiag(lc, line, column, pointer, fmt, ap);
+	error = vdiag(lc, false, line, column, pointer, fmt, ap);
 	va_end(ap);
 	return error;
 }
@@ -75,7 +95,7 @@ ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
 	if (node != NULL)
 		ov_snap__position(lc, node, &line, &column);
 	va_start(ap, fmt);
-	error = vdiag(lc, line, column, pointer, fmt, ap);
+	error = vdiag(lc, false, line, column, pointer, fmt, ap);
 	va_end(ap);
 	return error;
 }

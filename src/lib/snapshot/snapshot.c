@@ -54,8 +54,14 @@ ov_snapshot_free(ov_snapshot *s)
 		ov_json_doc_free(s->docs[i]);
 	ov__free(s->docs);
 	ov__free(s->records);
-	for (i = 0; i < s->n_files; i++)
+	for (i = 0; i < s->n_files; i++) {
 		ov__free(s->files[i].diags);
+		ov__free(s->files[i].notes);
+		ov__free(s->files[i].lines);
+	}
+	if (s->iac_ops != NULL)
+		s->iac_ops->free_opts(s->iac);
+	ov__map_free(&s->iac_linked);
 	ov__free(s->files);
 	ov__free(s->sources);
 	ov_model__free_indexes(s);
@@ -85,6 +91,9 @@ keep_doc(struct ov_snapshot *s, ov_json_doc *doc)
 	return 0;
 }
 
+static int parse_warned(struct load_ctx *, const char *, size_t, unsigned,
+    uint64_t, ov_json_doc **, ov_json_error *);
+
 /* Parse text and keep the document; *root is borrowed from the snapshot. */
 int
 ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
@@ -94,8 +103,13 @@ ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
 	ov_json_error jerr;
 	int error;
 
-	if ((error = ov_json_parse(&doc, lc->s->ctx, text, len, flags,
-	    &jerr)) < 0)
+	if ((flags & OV_SNAP__FILE_TEXT) != 0)
+		error = parse_warned(lc, text, len, flags &
+		    ~(unsigned)OV_SNAP__FILE_TEXT, lc->base, &doc, &jerr);
+	else
+		error = ov_json_parse(&doc, lc->s->ctx, text, len, flags,
+		    &jerr);
+	if (error < 0)
 		return error;
 	if ((error = keep_doc(lc->s, doc)) < 0)
 		return error;
@@ -124,6 +138,143 @@ add_file(struct ov_snapshot *s, const char *path, uint32_t *out)
 	f->format = "unknown";
 	*out = (uint32_t)s->n_files++;
 	return 0;
+}
+
+/* Add a file to the table (a linked template read while loading). */
+int
+ov_snap__add_file(struct ov_snapshot *s, const char *path, uint32_t *out)
+{
+	return add_file(s, path, out);
+}
+
+/* Duplicate keys seen while parsing one text, positions resolved after. */
+#define MAX_DUPS 128
+
+struct dups {
+	uint64_t	 base;		/* subtract to get file offsets */
+	size_t		 n;		/* kept */
+	size_t		 dropped;	/* past MAX_DUPS */
+	uint64_t	 off[MAX_DUPS];	/* the later key */
+	uint64_t	 first[MAX_DUPS]; /* the earlier key */
+	char		 key[MAX_DUPS][64]; /* the key, maybe cut */
+};
+
+static void
+on_dup(const ov_json_warning *w, void *payload)
+{
+	struct dups *d = payload;
+
+	if (w->kind != OV_JSON_WARN_DUPLICATE_KEY)
+		return;
+	if (d->n == MAX_DUPS) {
+		d->dropped++;
+		return;
+	}
+	d->off[d->n] = w->offset >= d->base ? w->offset - d->base : 0;
+	d->first[d->n] = w->first_offset >= d->base ?
+	    w->first_offset - d->base : 0;
+	snprintf(d->key[d->n], sizeof(d->key[0]), "%.*s",
+	    (int)(w->klen < 60 ? w->klen : 60), w->key);
+	d->n++;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Line of sorted offset o, found by one forward pass over the file. */
+struct pos {
+	uint64_t	 off;
+	unsigned	 line;
+	unsigned	 column;
+};
+
+static const struct pos *
+find_pos(const struct pos *ps, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ps[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n ? &ps[lo] : NULL;
+}
+
+/*
+ * Turn the duplicate keys of one parse into warnings naming both
+ * positions.  The offsets are sorted and resolved in one pass over the
+ * file, so many duplicates never cost a rescan each.
+ */
+static int
+report_dups(struct load_ctx *lc, const struct dups *d)
+{
+	struct pos ps[2 * MAX_DUPS];
+	uint64_t offs[2 * MAX_DUPS], i, at = 0, bol = 0;
+	unsigned line = 1;
+	size_t n = 0, k;
+	int error = 0;
+
+	for (k = 0; k < d->n; k++) {
+		offs[n++] = d->off[k];
+		offs[n++] = d->first[k];
+	}
+	qsort(offs, n, sizeof(offs[0]), cmp_u64);
+	for (k = 0; k < n; k++) {
+		uint64_t o = offs[k] < lc->len ? offs[k] : lc->len;
+
+		for (i = at; i < o; i++)
+			if (lc->data[i] == '\n') {
+				line++;
+				bol = i + 1;
+			}
+		at = o > at ? o : at;
+		ps[k].off = offs[k];
+		ps[k].line = line;
+		ps[k].column = (unsigned)(o - bol) + 1;
+	}
+	for (k = 0; k < d->n && error == 0; k++) {
+		const struct pos *later = find_pos(ps, n, d->off[k]);
+		const struct pos *first = find_pos(ps, n, d->first[k]);
+
+		if (later == NULL || first == NULL)
+			continue;	/* cannot happen: both were sorted in */
+		error = ov_snap__warn(lc, later->line, later->column, NULL,
+		    "duplicate key '%s' (first at %u:%u): the last value is "
+		    "used, as ARM reads it", d->key[k], first->line,
+		    first->column);
+	}
+	lc->s->files[lc->file].n_warnings_dropped += d->dropped;
+	return error;
+}
+
+/* Parse a whole text with duplicate keys reported as warnings. */
+static int
+parse_warned(struct load_ctx *lc, const char *text, size_t len,
+    unsigned flags, uint64_t base, ov_json_doc **doc, ov_json_error *jerr)
+{
+	struct dups *d;
+	int error;
+
+	if ((d = ov__calloc(1, sizeof(*d))) == NULL)
+		return ov__error_oom(lc->s->ctx);
+	d->base = base;
+	error = ov_json_parse_warn(doc, lc->s->ctx, text, len, flags, jerr,
+	    on_dup, d);
+	if (error == 0 && d->n > 0 && (error = report_dups(lc, d)) < 0) {
+		ov_json_doc_free(*doc);
+		*doc = NULL;
+	}
+	ov__free(d);
+	return error;
 }
 
 static bool
@@ -212,8 +363,8 @@ load_ndjson(struct load_ctx *lc, unsigned flags)
 	if (flags & OV_LOAD_SYNTAX_ONLY)
 		goto done;
 	lc->base = 1;
-	if ((error = ov_snap__parse_keep(lc, copy, lc->len + 2, OV_JSON_STRICT,
-	    &root)) < 0) {
+	if ((error = ov_snap__parse_keep(lc, copy, lc->len + 2,
+	    OV_JSON_STRICT | OV_SNAP__FILE_TEXT, &root)) < 0) {
 		if (error == OV_ENOMEM)
 			goto done;
 		/* Cannot happen for lines that parsed alone; say so plainly. */
@@ -233,17 +384,25 @@ done:
 }
 
 /* True when data holds a second JSON value on a later line. */
-static bool
+/* 1 when data holds a second JSON value on a later line, 0 when not,
+ * OV_ENOMEM when that cannot be told. */
+static int
 looks_like_ndjson(const char *data, size_t len, ov_ctx *ctx)
 {
 	ov_json_parser *p = NULL;
 	const ov_json *root;
 	size_t end = 0, i;
 	bool saw_nl = false, more = false;
+	int error;
 
 	if (ov_json_parser_new(&p, ctx, OV_JSON_STRICT | OV_JSON_PREFIX) < 0)
-		return false;
-	if (ov_json_parser_parse(p, data, len, &root, &end, NULL) == 0) {
+		return OV_ENOMEM;
+	if ((error = ov_json_parser_parse(p, data, len, &root, &end,
+	    NULL)) == OV_ENOMEM) {
+		ov_json_parser_free(p);
+		return error;
+	}
+	if (error == 0) {
 		for (i = end; i < len; i++) {
 			if (data[i] == '\n')
 				saw_nl = true;
@@ -256,7 +415,7 @@ looks_like_ndjson(const char *data, size_t len, ov_ctx *ctx)
 	}
 	ov_json_parser_free(p);
 	ov_error_clear(ctx);
-	return more;
+	return more ? 1 : 0;
 }
 
 static int
@@ -270,14 +429,14 @@ load_whole(struct load_ctx *lc, unsigned flags)
 	const ov_json *root;
 	int error;
 
-	error = ov_json_parse(&doc, s->ctx, lc->data, lc->len, OV_JSON_STRICT,
+	error = parse_warned(lc, lc->data, lc->len, OV_JSON_STRICT, 0, &doc,
 	    &jerr);
 	if (error == OV_ENOMEM)
 		return error;
 	if (error < 0) {
 		/* ARM templates may carry comments; ARM accepts them. */
-		if (!(flags & OV_LOAD_SYNTAX_ONLY) && ov_json_parse(&doc,
-		    s->ctx, lc->data, lc->len, OV_JSON_LENIENT, &lerr) == 0 &&
+		if (!(flags & OV_LOAD_SYNTAX_ONLY) && parse_warned(lc,
+		    lc->data, lc->len, OV_JSON_LENIENT, 0, &doc, &lerr) == 0 &&
 		    ov_adapter_arm_template.detect(ov_json_doc_root(doc))) {
 			ov_error_clear(s->ctx);
 			goto parsed;
@@ -332,15 +491,19 @@ load_buffer(struct ov_snapshot *s, const char *name, const char *data,
 		    "file is larger than the document limit (%llu bytes)",
 		    (unsigned long long)ov_ctx_limit(s->ctx,
 		    OV_LIMIT_JSON_DOCUMENT));
-	if (has_suffix_ci(name, ".ndjson") || has_suffix_ci(name, ".jsonl") ||
-	    looks_like_ndjson(data, len, s->ctx))
+	if (has_suffix_ci(name, ".ndjson") || has_suffix_ci(name, ".jsonl"))
+		error = 1;
+	else if ((error = looks_like_ndjson(data, len, s->ctx)) < 0)
+		return ov__error_oom(s->ctx);
+	if (error == 1)
 		error = load_ndjson(&lc, flags);
 	else
 		error = load_whole(&lc, flags);
 	if (error < 0)
 		return error;
 	s->indexed = false;
-	return ov_model__index(s);
+	/* A directory is indexed once, after its last file. */
+	return s->deferred ? 0 : ov_model__index(s);
 }
 
 /* Load in-memory data as if it came from a file called name. */
@@ -406,6 +569,9 @@ dir_entry(const char *path, const char *name, int kind, void *payload)
 	if (!is_input_name(name) || (strcmp(name, "manifest.json") == 0 &&
 	    !(dl->flags & OV_LOAD_SYNTAX_ONLY)))
 		return 0;
+	/* A template another one links is expanded there. */
+	if (dl->s->iac_ops != NULL && dl->s->iac_ops->was_linked(dl->s, path))
+		return 0;
 	return load_file(dl->s, path, dl->flags);
 }
 
@@ -430,9 +596,13 @@ ov_snapshot_load(ov_snapshot *s, const char *path, unsigned flags)
 	if (stat(path, &st) != 0)
 		return ov__error_at(s->ctx, OV_EIO, OV_ERRCLASS_INPUT, path, 0, 0,
 		    NULL, "cannot open: %s", strerror(errno));
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(st.st_mode)) {
+		s->deferred = true;
 		error = load_dir(s, path, flags);
-	else
+		s->deferred = false;
+		if (error == 0)
+			error = ov_model__index(s);
+	} else
 		error = load_file(s, path, flags);
 	ov__progress(s->ctx, "loading", 1, 1);
 	return error;
@@ -454,7 +624,21 @@ ov_snapshot_n_errors(const ov_snapshot *s)
 	if (s == NULL)
 		return 0;
 	for (i = 0; i < s->n_files; i++)
-		n += s->files[i].n_diags + s->files[i].n_diags_dropped;
+		n += s->files[i].n_diags - s->files[i].n_warnings +
+		    s->files[i].n_diags_dropped;
+	return n;
+}
+
+/* Warnings over all files, including those past the per-file cap. */
+size_t
+ov_snapshot_n_warnings(const ov_snapshot *s)
+{
+	size_t i, n = 0;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < s->n_files; i++)
+		n += s->files[i].n_warnings + s->files[i].n_warnings_dropped;
 	return n;
 }
 
@@ -476,7 +660,10 @@ ov_snapshot_file(const ov_snapshot *s, size_t i, ov_file_info *out)
 	out->path = s->files[i].path;
 	out->format = s->files[i].format;
 	out->records = s->files[i].n_records;
-	out->errors = s->files[i].n_diags + s->files[i].n_diags_dropped;
+	out->errors = s->files[i].n_diags - s->files[i].n_warnings +
+	    s->files[i].n_diags_dropped;
+	out->warnings = s->files[i].n_warnings +
+	    s->files[i].n_warnings_dropped;
 	return 0;
 }
 
@@ -496,6 +683,7 @@ ov_snapshot_file_diag(const ov_snapshot *s, size_t i, size_t j,
 	out->column = d->column;
 	out->pointer = d->pointer;
 	out->message = d->message;
+	out->warning = d->warning;
 	return 0;
 }
 

@@ -50,6 +50,10 @@ void	ov_snap__position(struct load_ctx *lc, const ov_json *node,
 int	ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
 	    const char *pointer, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+/* Record a warning (read anyway; not an input error). */
+int	ov_snap__warn(struct load_ctx *lc, unsigned line, unsigned column,
+	    const char *pointer, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 /* Record a diagnostic at a node. */
 int	ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
 	    const char *pointer, const char *fmt, ...)
@@ -74,6 +78,16 @@ const char *ov_snap__graph_type_from_odata(struct ov_arena *a,
 /* Read manifest.json (data, len bytes) into the snapshot. */
 int	ov_snap__read_manifest(struct ov_snapshot *s, const char *path,
 	    const char *data, size_t len);
+/* True when root's $schema names what ("deploymentTemplate"...). */
+bool	ov_snap__schema_is(const ov_json *root, const char *what);
+/* Add a file to the snapshot's file table; *out is its index. */
+int	ov_snap__add_file(struct ov_snapshot *s, const char *path,
+	    uint32_t *out);
+/*
+ * Parse flag: the text is the file's own bytes (offsets shifted by
+ * lc->base), so duplicate keys become warnings at file positions.
+ */
+#define OV_SNAP__FILE_TEXT	0x10000
 /* Parse JSON text owned by the loader and keep the document alive. */
 int	ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
 	    unsigned flags, const ov_json **root);
