@@ -551,8 +551,12 @@ run_all(struct opts *o, struct job *jobs, size_t n)
 		}
 		if (running == 0)
 			continue;
-		if ((j = reap(jobs, n)) == NULL)
+		errno = 0;
+		if ((j = reap(jobs, n)) == NULL) {
+			if (errno == ECHILD)	/* cannot happen; never spin */
+				break;
 			continue;
+		}
 		running--;
 		done++;
 		if (tty)
@@ -565,6 +569,13 @@ run_all(struct opts *o, struct job *jobs, size_t n)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	sig_jobs = NULL;
+	for (i = 0; i < n; i++)
+		if (jobs[i].outcome == T_RUNNING) {
+			jobs[i].outcome = T_SETUP;
+			jobs[i].status = CLI_EXIT_INTERNAL;
+			snprintf(jobs[i].detail, sizeof(jobs[i].detail),
+			    "lost track of the tenant's process");
+		}
 	for (i = 0; i < n; i++)
 		if (jobs[i].outcome == T_PENDING) {
 			jobs[i].status = CLI_EXIT_COLLECT;
