@@ -28,6 +28,8 @@
 #define DEFAULT_CONCURRENCY	2
 #define DETAIL_MAX		300	/* bytes of a tenant's last message */
 #define PATH_MAX_OV		4096
+#define DIR_MAX			4000	/* a tenant's directory, leaving
+					   room in PATH_MAX_OV for a name */
 
 /* What happened to one tenant. */
 enum outcome { T_PENDING, T_RUNNING, T_DONE, T_LOCKED, T_SIGNALED,
@@ -39,7 +41,7 @@ struct job {
 	pid_t		 pid;
 	int		 status;	/* exit status of its run */
 	int		 sig;		/* signal that ended it */
-	char		 dir[PATH_MAX_OV];
+	char		 dir[DIR_MAX];
 	char		 detail[DETAIL_MAX];
 };
 
@@ -339,21 +341,26 @@ static int
 start(const struct opts *o, struct job *j)
 {
 	char path[PATH_MAX_OV];
+	bool too_long;
 	int fd;
 
-	snprintf(j->dir, sizeof(j->dir), "%s/%s", o->state, j->t->id);
-	if (make_dirs(j->dir) < 0) {
+	too_long = (size_t)snprintf(j->dir, sizeof(j->dir), "%s/%s",
+	    o->state, j->t->id) >= sizeof(j->dir);
+	if (too_long)
+		errno = ENAMETOOLONG;
+	if (too_long || make_dirs(j->dir) < 0) {
 		j->outcome = T_SETUP;
 		j->status = CLI_EXIT_INPUT;
-		snprintf(j->detail, sizeof(j->detail), "%s: cannot create "
-		    "the tenant's directory: %s", j->dir, strerror(errno));
+		snprintf(j->detail, sizeof(j->detail), "%.200s: cannot "
+		    "create the tenant's directory: %s", j->dir,
+		    strerror(errno));
 		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/lock", j->dir);
 	if ((fd = open(path, O_RDWR | O_CREAT, 0600)) < 0) {
 		j->outcome = T_SETUP;
 		j->status = CLI_EXIT_INPUT;
-		snprintf(j->detail, sizeof(j->detail), "%s: %s", path,
+		snprintf(j->detail, sizeof(j->detail), "%.200s: %s", path,
 		    strerror(errno));
 		return 0;
 	}
