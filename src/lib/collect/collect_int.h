@@ -138,6 +138,7 @@ struct ov_http_req {
 	uint64_t	 tag;		/* for the callback */
 	/* Engine state. */
 	unsigned	 attempts;	/* tries made */
+	uint64_t	 arg_seq;	/* arg_sent when this query started */
 	bool		 refreshed;	/* the token was refreshed after a 401 */
 	int64_t		 ready_ms;	/* not before this monotonic time */
 	int64_t		 start_ms;	/* when the current try started */
@@ -185,7 +186,12 @@ struct ov_http {
 	size_t			 active;	/* in flight */
 	size_t			 active_api[OV_API__COUNT];
 	int64_t			 arg_gate_ms;	/* ARG paused until */
-	long			 arg_quota;	/* last quota seen, -1 unknown */
+	long			 arg_quota;	/* queries left in the window: the
+						   last reply's quota less the
+						   queries sent after it; -1
+						   unknown */
+	bool			 arg_unlimited;	/* replies carry no quota */
+	uint64_t		 arg_sent;	/* ARG queries started */
 	int64_t			 arm_gate_ms;	/* ARM paused until */
 	bool			 aborted;	/* deadline passed */
 	bool			 auth_failed;	/* a token could not be had */

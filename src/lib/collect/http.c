@@ -728,9 +728,19 @@ note_quota(struct ov_http *h, const struct ov_http_req *r)
 	/* A service that sends no quota headers has no quota to respect. */
 	if (r->api == OV_API_ARG && r->quota_remaining < 0 &&
 	    h->arg_quota < 0 && r->in.len != 0)
-		h->arg_quota = (long)OV_COLLECT_PARALLEL_MAX;
+		h->arg_unlimited = true;
 	if (r->api == OV_API_ARG && r->quota_remaining >= 0) {
-		h->arg_quota = r->quota_remaining;
+		/*
+		 * The quota the service counted when this query arrived;
+		 * the queries sent after it may have been counted since.
+		 * Replies come back in any order, so an older reply never
+		 * raises what a newer one left.
+		 */
+		long later = (long)(h->arg_sent - r->arg_seq);
+
+		h->arg_unlimited = false;
+		h->arg_quota = r->quota_remaining > later ?
+		    r->quota_remaining - later : 0;
 		if (r->quota_remaining == 0 && r->quota_reset_ms > 0 &&
 		    now + r->quota_reset_ms > h->arg_gate_ms)
 			h->arg_gate_ms = now + r->quota_reset_ms;
@@ -809,6 +819,11 @@ start(struct ov_http *h, struct ov_http_req *r)
 	r->attempts++;
 	h->active++;
 	h->active_api[r->api]++;
+	if (r->api == OV_API_ARG) {
+		r->arg_seq = ++h->arg_sent;
+		if (h->arg_quota > 0)
+			h->arg_quota--;
+	}
 }
 
 /* True when a request of api may start now. */
@@ -816,12 +831,12 @@ static bool
 open_gate(const struct ov_http *h, enum ov_api a, int64_t now)
 {
 	/*
-	 * Resource Graph: one query until a reply tells the quota, then no
-	 * more in flight than it has left.
+	 * Resource Graph: one query until a reply tells the quota, then as
+	 * many as it has left; with none left (or none known), one probe
+	 * at a time once the window has reset.
 	 */
-	if (a == OV_API_ARG && (h->arg_gate_ms > now || h->active_api[a] >=
-	    (h->arg_quota < 0 ? 1 : h->arg_quota == 0 ? 1 :
-	    (size_t)h->arg_quota)))
+	if (a == OV_API_ARG && (h->arg_gate_ms > now || (!h->arg_unlimited &&
+	    h->arg_quota <= 0 && h->active_api[a] != 0)))
 		return false;
 	return a != OV_API_ARM || h->arm_gate_ms <= now;
 }
