@@ -26,6 +26,7 @@
 
 #define PE_TYPE		"Microsoft.Network/privateEndpoints"
 #define PEC_KEY		"privateEndpointConnections"
+#define PEC_NOTE	"Created by a private endpoint of the same deployment"
 
 /* The connection lists of a private endpoint and their default status. */
 static const struct {
@@ -136,8 +137,7 @@ connection(struct ov_arena *a, const struct ov_record *pe,
 	if (id == NULL || type == NULL)
 		return NULL;
 	v_state[0] = status;
-	v_state[1] = ov_policy__v_str(a, "Created by the private endpoint "
-	    "of the same deployment", 51);
+	v_state[1] = ov_policy__v_str(a, PEC_NOTE, strlen(PEC_NOTE));
 	v_state[2] = ov_policy__v_str(a, "None", 4);
 	v_pe[0] = ov_policy__v_str(a, pe->id, strlen(pe->id));
 	if ((v_props[0] = ov_policy__v_object(a, k_pe, v_pe, 1)) == NULL ||
