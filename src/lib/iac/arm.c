@@ -891,7 +891,9 @@ one(struct dep *d, const ov_json *decl, const char *sym,
 		return ov_iac__diag(d, decl, "resource has no name");
 	type = tv->u.str;
 	name = nv->u.str;
-	if (p != NULL && strchr(type, '/') == NULL) {
+	/* A child, or an extension of the parent ("providers/<type>"). */
+	if (p != NULL && (strchr(type, '/') == NULL ||
+	    ov__startswith_ci(type, "providers/"))) {
 		type = ov__arena_printf(a, "%s/%s", p->type, type);
 		name = ov__arena_printf(a, "%s/%s", p->name, name);
 	} else if (p != NULL && n_slashes(name) + 1 < n_slashes(type))
@@ -1468,6 +1470,7 @@ ov_iac__load_template(struct load_ctx *lc, const ov_json *root)
 	struct dep top;
 	ov_json_doc *sib = NULL;
 	const char *sib_path = NULL, *gen, *base;
+	size_t first;
 	int error;
 
 	memset(&x, 0, sizeof(x));
@@ -1510,7 +1513,9 @@ ov_iac__load_template(struct load_ctx *lc, const ov_json *root)
 	    ov__arena_printf(&x.scratch, "%s%s", LINK_BASE, base != NULL ?
 	    base + 1 : lc->path))) < 0)
 		goto done;
-	error = expand(&top);
+	first = s->n_records;
+	if ((error = expand(&top)) == 0)
+		error = ov_iac__platform(s, first);
 	ov_iac__bicep_close(top.bicep);
 done:
 	ov_iac__cache_free(&x.cache);

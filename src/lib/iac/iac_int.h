@@ -46,6 +46,12 @@ void	ov_iac__opts_free(struct ov_iac_opts *o);
 int	ov_iac__load_template(struct load_ctx *lc, const ov_json *root);
 /* Map a Terraform plan (root) loaded through lc. */
 int	ov_iac__load_tfplan(struct load_ctx *lc, const ov_json *root);
+/*
+ * What the platform adds to the records [first, end) of one template or
+ * plan: the private endpoint connections its private endpoints make on
+ * the resources they target (platform.c).
+ */
+int	ov_iac__platform(struct ov_snapshot *s, size_t first);
 /* True when root is an ARM deployment template. */
 bool	ov_iac__is_template(const ov_json *root);
 /* True when root is an ARM deployment parameters file. */

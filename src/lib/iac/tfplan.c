@@ -241,7 +241,8 @@ by_address(struct tf *t, const char *address)
 static const struct tfres *
 referenced(struct tf *t, const struct tfres *r, const char *attr)
 {
-	const ov_json *refs = ov_json_get(ov_json_get(r->refs, attr),
+	/* A block's attribute ("block.0.attr") is under the block's. */
+	const ov_json *refs = ov_json_get(at_path(r->refs, attr),
 	    "references");
 	const char *prefix = "", *dot;
 	const struct tfres *x;
@@ -624,8 +625,11 @@ map_entry(struct tf *t, struct tfres *r, const ov_json *e, const char *base,
 		return add_assign(t, into, full, unknown(t, "sensitive",
 		    r->address, path, false));
 	if (marked(r->unknown, path)) {
-		/* Known after apply, unless it is another resource's id. */
-		if (strchr(path, '.') == NULL &&
+		/*
+		 * Known after apply, unless it is another resource's id (a
+		 * block's attribute only when it maps as it is, not a list).
+		 */
+		if ((strchr(path, '.') == NULL || tr == NULL) &&
 		    (x = referenced(t, r, path)) != NULL)
 			return add_assign(t, into, full, str_at(t, x->id,
 			    r->node));
@@ -1247,7 +1251,7 @@ int
 ov_iac__load_tfplan(struct load_ctx *lc, const ov_json *root)
 {
 	struct tf t;
-	size_t i, j;
+	size_t i, j, first = lc->s->n_records;
 	uintptr_t k;
 	int error;
 
@@ -1361,7 +1365,8 @@ ov_iac__load_tfplan(struct load_ctx *lc, const ov_json *root)
 				goto done;
 		}
 	}
-	error = notes(&t);
+	if ((error = notes(&t)) == 0)
+		error = ov_iac__platform(t.s, first);
 done:
 	for (i = 0; i < t.n_res; i++)
 		ov__free(t.res[i].as);
