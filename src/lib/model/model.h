@@ -45,7 +45,13 @@ struct ov_arm_id {
 int	ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	    const char *id, size_t len);
 
-/* One record.  Every string is owned by the snapshot. */
+/*
+ * One record: the header every stage may read, and its body.  Every string
+ * is owned by the snapshot.  When the snapshot keeps every body (full
+ * retention) the strings point into the parsed documents; a streaming scan
+ * keeps a compact copy of the header and, for the types the analyzers and
+ * the deferred rules read, a projection of the body (ov_retain).
+ */
 struct ov_record {
 	const char	*id;		/* ARM id or a stable synthetic id */
 	const char	*type;		/* canonical casing where known */
@@ -53,13 +59,16 @@ struct ov_record {
 	const char	*location;	/* may be NULL */
 	const char	*subscription_id; /* may be NULL */
 	const char	*resource_group; /* may be NULL */
-	const char	*tenant_id;	/* may be NULL */
 	const ov_json	*tags;		/* object, or NULL */
-	const ov_json	*body;		/* the object as the source gave it */
-	const ov_json	*aliases;	/* Resource Graph aliases projection,
-					   or NULL */
-	struct ov_arm_id arm;		/* parsed id (zeroed when synthetic) */
+	const ov_json	*body;		/* the object as the source gave it,
+					   a projection of it, or an empty
+					   object (header only) */
 	const struct ov_record *parent;	/* parent record when in snapshot */
+	uint32_t	 parent_len;	/* the parent's id is the first
+					   parent_len bytes of id; 0: none */
+	uint32_t	 richness;	/* members of the body and its
+					   properties: the richer copy of a
+					   duplicate wins */
 	uint32_t	 file;		/* index into the snapshot file table */
 	uint32_t	 line;		/* 1-based line of the record's start */
 	uint32_t	 column;	/* 1-based column of the record's start */
@@ -98,6 +107,16 @@ struct ov_record_list {
 	size_t			  cap;		/* allocated */
 };
 
+/*
+ * A grouped record index: key -> contiguous list of records, built once
+ * by a counting pass (util/hash.h, struct ov_groups); lookups cost O(1)
+ * whatever the key's popularity.
+ */
+struct ov_record_index {
+	struct ov_groups	  g;		/* key -> slice */
+	struct ov_record_list	 *lists;	/* one per group */
+};
+
 struct ov_snapshot {
 	ov_ctx			*ctx;		/* borrowed */
 	struct ov_arena		 arena;		/* strings, ids, lists */
@@ -122,14 +141,25 @@ struct ov_snapshot {
 	const char		 *tool_version;	/* may be NULL */
 	struct ov_source_status	 *sources;
 	size_t			  n_sources;
-	/* indexes, built by ov_model__index() */
-	bool			  indexed;
+	/* tenant inference while loading (no manifest tenant) */
+	const char		 *tenant_seen;	/* first tenantId of a record */
+	bool			  tenant_conflict; /* records disagree */
+	/* by_id is kept while loading: one record per id, the richer */
 	struct ov_map		  by_id;	/* id -> record */
-	struct ov_map		  by_type;	/* type -> struct ov_record_list */
-	struct ov_map		  children;	/* parent id -> record_list */
+	size_t			  n_dups;	/* records that lost to a richer
+						   copy of the same id */
+	/* indexes, built once by ov_model__index() */
+	bool			  indexed;
+	struct ov_record_index	  by_type;	/* type */
+	struct ov_record_index	  children;	/* parent id */
+	struct ov_record_index	  by_type_sub;	/* "type\nsubscription" */
+	struct ov_record_index	  by_type_rg;	/* "type\nsub\nrg" */
+	struct ov_record_index	  by_type_rg_any; /* "type\nrg", any
+						   subscription */
 	struct ov_map		  objects;	/* Graph object id -> record */
 	struct ov_map		  file_types;	/* manifest: file name ->
 						   record type */
+	struct ov_arena		  key_arena;	/* composite index keys */
 };
 
 /* Add a record built from body; fields are derived from it and overrides. */
@@ -142,9 +172,44 @@ struct ov_record_init {
 	uint32_t	 column;	/* 1-based */
 };
 
+/*
+ * Fill r from init: the header fields, derived from the body and the
+ * overrides, and *tenant the body's tenantId (or NULL).  Strings are
+ * borrowed from the body.  Returns OV_EINVALID (no id) or 0.
+ */
+int	ov_model__record_fill(struct ov_record *r,
+	    const struct ov_record_init *init, const char **tenant);
+/*
+ * Complete a filled header from its ARM id: type, name, subscription,
+ * resource group and the parent's length, where the body did not say.
+ * Strings cut out of the id are copied with dup (an arena, an interning
+ * table).  0, or OV_ENOMEM when dup fails.
+ */
+int	ov_model__arm_fill(struct ov_record *r,
+	    const char *(*dup)(void *arg, const char *s, size_t n), void *arg);
+/* The type chain of an ARM id copied with dup; "unknown" when none,
+ * NULL when dup fails. */
+const char *ov_model__arm_type(const char *id, size_t len,
+	    const char *(*dup)(void *arg, const char *s, size_t n), void *arg);
+/*
+ * Add a record built from init (strings borrowed from the body, which the
+ * snapshot must keep alive).  See ov_model__append for duplicates.
+ */
 int	ov_model__add_record(struct ov_snapshot *s,
 	    const struct ov_record_init *init, struct ov_record **out);
-/* Build the id, type and parent/child indexes; idempotent. */
+/*
+ * Append a filled record (owned by the snapshot's arenas) in load order
+ * and file it by id; tenant is its tenantId for the snapshot's tenant
+ * inference.  A record whose id was seen keeps the richer of the two in
+ * the id index (the first on a tie); *loser (may be NULL) receives the
+ * one that lost, or NULL.
+ */
+int	ov_model__append(struct ov_snapshot *s, struct ov_record *r,
+	    const char *tenant, const struct ov_record **loser);
+/* True when r is the copy the id index keeps (not a poorer duplicate). */
+bool	ov_model__is_winner(const struct ov_snapshot *s,
+	    const struct ov_record *r);
+/* Build the type, parent and Graph object indexes once; idempotent. */
 int	ov_model__index(struct ov_snapshot *s);
 
 /* Look-ups; the snapshot must be indexed.  All return borrowed pointers. */
@@ -156,6 +221,24 @@ const struct ov_record_list *ov_model__by_type(const struct ov_snapshot *s,
 /* Child records of a parent id (by ARM id nesting); empty when none. */
 const struct ov_record_list *ov_model__children(const struct ov_snapshot *s,
 	    const char *parent_id);
+/* As ov_model__children, the parent id given as len bytes of id. */
+const struct ov_record_list *ov_model__children_n(const struct ov_snapshot *s,
+	    const char *parent_id, size_t len);
+/* Records of type in subscription sub; empty when none. */
+const struct ov_record_list *ov_model__by_type_sub(
+	    const struct ov_snapshot *s, const char *type, const char *sub);
+/*
+ * Records of type in resource group rg of subscription sub (NULL: a
+ * record without a subscription), or in a group of that name in any
+ * subscription (ov_model__by_type_rg_any).
+ */
+const struct ov_record_list *ov_model__by_type_rg(
+	    const struct ov_snapshot *s, const char *type, const char *sub,
+	    const char *rg);
+const struct ov_record_list *ov_model__by_type_rg_any(
+	    const struct ov_snapshot *s, const char *type, const char *rg);
+/* True when r has an ARM parent whose id equals id (case-insensitive). */
+bool	ov_model__parent_is(const struct ov_record *r, const char *id);
 /*
  * The status of a manifest source ("collected", ...), or NULL when the
  * snapshot has no manifest or the manifest does not list it.

@@ -61,6 +61,7 @@ ov_policy_set_free(ov_policy_set *set)
 	ov__free(set->pvals);
 	ov__free(set->insts);
 	ov__map_free(&set->defs_by_name);
+	ov__groups_free(&set->exemptions);
 	ov_policy__alias_free(&set->aliases);
 	ov__arena_free(&set->arena);
 	ov__free(set);
@@ -425,6 +426,7 @@ has_assignments(const struct ov_policy_set *set)
 }
 
 static int compile_objs(struct ov_policy_set *set, bool assigned);
+static int index_exemptions(struct ov_policy_set *set);
 
 /* Compile everything (again when objects were added). */
 int
@@ -455,9 +457,42 @@ ov_policy__compile_all(struct ov_policy_set *set)
 	set->in_compile = true;
 	error = compile_objs(set, assigned);
 	set->in_compile = false;
+	if (error == 0 && (error = index_exemptions(set)) < 0)
+		error = ov__error_oom(set->ctx);
 	if (error == 0)
 		set->compiled = true;
 	return error;
+}
+
+/* The assignment an exemption names, or NULL. */
+static const char *
+exemption_target(const struct pdef *x)
+{
+	return x->kind == PO_EXEMPTION ? ov_json_string(ov_json_get(x->props,
+	    "policyAssignmentId")) : NULL;
+}
+
+/* File the exemptions by the assignment they name. */
+static int
+index_exemptions(struct ov_policy_set *set)
+{
+	const char *aid;
+	uint32_t gid;
+	size_t i;
+
+	ov__groups_free(&set->exemptions);
+	for (i = 0; i < set->n_objs; i++)
+		if ((aid = exemption_target(set->objs[i])) != NULL &&
+		    ov__groups_count(&set->exemptions, aid, strlen(aid),
+		    &gid) < 0)
+			return OV_ENOMEM;
+	if (ov__groups_layout(&set->exemptions) < 0)
+		return OV_ENOMEM;
+	for (i = 0; i < set->n_objs; i++)
+		if ((aid = exemption_target(set->objs[i])) != NULL)
+			ov__groups_add_key(&set->exemptions, aid, strlen(aid),
+			    set->objs[i]);
+	return 0;
 }
 
 static int
@@ -719,23 +754,21 @@ static const struct pdef *
 exempted(const struct ov_policy_set *set, ov_ctx *ctx, struct ov_arena *a,
     const struct pinst *pi, const struct pres *r)
 {
+	const struct ov_group *g;
 	size_t i, j;
 	int64_t now = ov_ctx_now(ctx);
 
-	if (pi->assignment == NULL)
+	if (pi->assignment == NULL || pi->assignment->id == NULL)
 		return NULL;
-	for (i = 0; i < set->n_objs; i++) {
-		const struct pdef *x = set->objs[i];
-		const char *aid, *exp;
+	/* the exemptions of this assignment, from the compiled index */
+	g = ov__groups_get(&set->exemptions, pi->assignment->id,
+	    strlen(pi->assignment->id));
+	for (i = 0; g != NULL && i < g->len; i++) {
+		const struct pdef *x = g->items[i];
+		const char *exp;
 		const ov_json *refs;
 		int64_t t;
 
-		if (x->kind != PO_EXEMPTION)
-			continue;
-		aid = ov_json_string(ov_json_get(x->props,
-		    "policyAssignmentId"));
-		if (aid == NULL || !ov__streq_ci(aid, pi->assignment->id))
-			continue;
 		/* An exemption whose reach is unknown exempts nothing. */
 		if (!res_under(a, r, scope_of(a, x), false))
 			continue;
@@ -792,9 +825,9 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
     struct pres **out, size_t *n, bool *collected, struct ov_arena *a)
 {
 	const struct ov_snapshot *s = p;
-	const struct ov_record_list *l;
+	const struct ov_record_list *l, *l2;
 	struct pres *c;
-	size_t i, k = 0;
+	size_t i, j, k = 0;
 	bool child, ext = false;
 
 	*out = NULL;
@@ -815,21 +848,51 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 	l = ov_model__by_type(s, type);
 	if (l == NULL || l->len == 0)
 		return 0;
-	/* Child and extension resources hang below the evaluated id. */
+	/*
+	 * The candidates come from an index, never from a walk over every
+	 * record of the type: child and extension resources hang below the
+	 * evaluated id; others are looked up by subscription, or by
+	 * resource group (in r's subscription, plus records that name no
+	 * subscription; in any subscription when r names none).
+	 */
 	ext = !child && is_extension_id(l->items[0]->id);
+	l2 = NULL;
 	if (child || ext) {
 		if (r->id == NULL)
 			return 0;
 		l = ov_model__children(s, r->id);
-		if (l == NULL || l->len == 0)
-			return 0;
 		child = true;
-	}
-	if ((c = ov__arena_calloc(a, l->len, sizeof(*c))) == NULL)
-		return OV_ENOMEM;
-	for (i = 0; i < l->len; i++) {
-		const struct ov_record *x = l->items[i];
+	} else if (sub_scope) {
+		if (r->subscription == NULL)
+			return 0;
+		l = ov_model__by_type_sub(s, type, r->subscription);
+	} else {
+		const char *want = rg != NULL ? rg : r->rg;
 
+		if (want == NULL)
+			return 0;
+		if (r->subscription == NULL) {
+			l = ov_model__by_type_rg_any(s, type, want);
+		} else {
+			l = ov_model__by_type_rg(s, type, r->subscription,
+			    want);
+			l2 = ov_model__by_type_rg(s, type, NULL, want);
+		}
+	}
+	if (l->len + (l2 != NULL ? l2->len : 0) == 0)
+		return 0;
+	if ((c = ov__arena_calloc(a, l->len + (l2 != NULL ? l2->len : 0),
+	    sizeof(*c))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0, j = 0; i < l->len || (l2 != NULL && j < l2->len);) {
+		const struct ov_record *x;
+
+		/* the two lists are in snapshot order: merge them */
+		if (l2 == NULL || j == l2->len || (i < l->len &&
+		    l->items[i]->index < l2->items[j]->index))
+			x = l->items[i++];
+		else
+			x = l2->items[j++];
 		if (x->type == NULL || !ov__streq_ci(x->type, type) ||
 		    !name_ok(x, name))
 			continue;

@@ -163,7 +163,9 @@ ov_policy__pres_from_record(struct pres *p, const struct ov_record *r)
 {
 	memset(p, 0, sizeof(*p));
 	p->body = r->body;
-	p->aliases = r->aliases;
+	p->aliases = ov_json_get(r->body, "aliases");
+	if (ov_json_type_of(p->aliases) != OV_JSON_OBJECT)
+		p->aliases = NULL;
 	p->id = r->id;
 	p->type = r->type;
 	p->name = last_segment(r->name);

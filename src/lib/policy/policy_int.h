@@ -356,6 +356,9 @@ struct ov_policy_set {
 	size_t			 n_params, params_cap;
 	struct pinst		**insts;	/* compiled instances */
 	size_t			 n_insts, insts_cap;
+	struct ov_groups	 exemptions;	/* assignment id -> its
+						   exemptions, in load
+						   order (compiled) */
 	bool			 compiled;	/* insts are current */
 	const char		*api_version;	/* requestContext default */
 	unsigned		 max_depth;	/* expression depth */

@@ -69,6 +69,11 @@ ov_snap__read_manifest(struct ov_snapshot *s, const char *path,
 		FAIL_AT(root, "", "manifest must be an object");
 	s->tenant_id = dup_str(s, ov_json_get(root, "tenantId"));
 	s->tenant_inferred = false;
+	if (s->tenant_id == NULL && !s->tenant_conflict) {
+		/* none named: the one the records agree on, as before */
+		s->tenant_id = s->tenant_seen;
+		s->tenant_inferred = s->tenant_id != NULL;
+	}
 	s->cloud = dup_str(s, ov_json_get(root, "cloud"));
 	s->collected_at = dup_str(s, ov_json_get(root, "collectedAt"));
 	s->tool_version = dup_str(s, ov_json_get(root, "tool"));

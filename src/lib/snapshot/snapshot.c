@@ -436,8 +436,9 @@ load_buffer(struct ov_snapshot *s, const char *name, const char *data,
 		error = load_whole(&lc, flags);
 	if (error < 0)
 		return error;
+	/* The indexes are built once, after the last file. */
 	s->indexed = false;
-	return ov_model__index(s);
+	return 0;
 }
 
 /* Load in-memory data as if it came from a file called name. */
@@ -669,18 +670,19 @@ ov_snapshot_types(const ov_snapshot *s,
     int (*cb)(const char *type, size_t count, void *payload), void *payload)
 {
 	const struct ov_record_list **lists;
-	size_t i, n = 0;
+	size_t i, n;
 	int error = 0;
 
 	if (s == NULL || cb == NULL)
 		return OV_EINVALID;
-	if (s->by_type.len == 0)
+	if ((error = ov_model__index((struct ov_snapshot *)(uintptr_t)s)) < 0)
+		return error;
+	if ((n = s->by_type.g.n_groups) == 0)
 		return 0;
-	if ((lists = ov__calloc(s->by_type.len, sizeof(*lists))) == NULL)
+	if ((lists = ov__calloc(n, sizeof(*lists))) == NULL)
 		return ov__error_oom(s->ctx);
-	for (i = 0; i < s->by_type.cap; i++)
-		if (s->by_type.slots[i].key != NULL)
-			lists[n++] = s->by_type.slots[i].value;
+	for (i = 0; i < n; i++)
+		lists[i] = &s->by_type.lists[i];
 	qsort(lists, n, sizeof(*lists), cmp_type_lists);
 	for (i = 0; i < n && error == 0; i++)
 		error = cb(lists[i]->items[0]->type, lists[i]->len, payload);

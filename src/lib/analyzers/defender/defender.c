@@ -329,18 +329,11 @@ check_alert(const struct ov_record *a, void *arg)
 	    label != NULL ? label : a->name);
 }
 
-/* Subscriptions that hold any record of type t. */
+/* True when subscription sub holds any record of type t. */
 static bool
 sub_has_type(const struct ov_snapshot *s, const char *sub, const char *t)
 {
-	const struct ov_record_list *l = ov_model__by_type(s, t);
-	size_t i;
-
-	for (i = 0; i < l->len; i++)
-		if (l->items[i]->subscription_id != NULL &&
-		    ov__streq_ci(l->items[i]->subscription_id, sub))
-			return true;
-	return false;
+	return ov_model__by_type_sub(s, t, sub)->len > 0;
 }
 
 static int

@@ -41,25 +41,39 @@ last_segment(const char *id)
 	return s != NULL ? s + 1 : id;
 }
 
+/* Definitions and initiatives by name (the first of each name). */
+struct pe_names {
+	struct ov_map	 defs;		/* name -> definition record */
+	struct ov_map	 sets;		/* name -> initiative record */
+};
+
+static int
+index_names(struct ov_map *m, const struct ov_snapshot *s, const char *type)
+{
+	const struct ov_record_list *l = ov_model__by_type(s, type);
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		if (l->items[i]->name != NULL && ov_duty__map_put(m,
+		    l->items[i]->name, strlen(l->items[i]->name),
+		    l->items[i]) < 0)
+			return OV_ENOMEM;
+	return 0;
+}
+
 /* A definition or set record by id, then by name. */
 static const struct ov_record *
-find_def(const struct ov_snapshot *s, const char *type, const char *id)
+find_def(const struct ov_snapshot *s, const struct ov_map *by_name,
+    const char *id)
 {
-	const struct ov_record_list *l;
 	const struct ov_record *r;
 	const char *name = last_segment(id);
-	size_t i;
 
 	if (id == NULL)
 		return NULL;
 	if ((r = ov_model__by_id(s, id)) != NULL)
 		return r;
-	l = ov_model__by_type(s, type);
-	for (i = 0; i < l->len; i++)
-		if (l->items[i]->name != NULL &&
-		    ov__streq_ci(l->items[i]->name, name))
-			return l->items[i];
-	return NULL;
+	return ov__map_get(by_name, name, strlen(name));
 }
 
 /*
@@ -275,7 +289,8 @@ judge(struct ov_analyzer_ctx *actx, const char *e, const struct ov_record *a,
 
 /* Walk every assignment for one must-deny entry. */
 static int
-check_must_deny(struct ov_analyzer_ctx *actx, const char *e)
+check_must_deny(struct ov_analyzer_ctx *actx, const struct pe_names *nm,
+    const char *e)
 {
 	const struct ov_snapshot *s = actx->snap;
 	const struct ov_record_list *l = ov_model__by_type(s, T_ASSIGN);
@@ -294,7 +309,7 @@ check_must_deny(struct ov_analyzer_ctx *actx, const char *e)
 		if (def_id == NULL)
 			continue;
 		if (!ov_duty__contains_ci(def_id, "/policySetDefinitions/")) {
-			def = find_def(s, T_DEF, def_id);
+			def = find_def(s, &nm->defs, def_id);
 			if (!def_matches(e, def_id, def) &&
 			    !assignment_matches(e, a))
 				continue;
@@ -304,7 +319,7 @@ check_must_deny(struct ov_analyzer_ctx *actx, const char *e)
 				return error;
 			continue;
 		}
-		set = find_def(s, T_SET, def_id);
+		set = find_def(s, &nm->sets, def_id);
 		if (set == NULL) {
 			if (!assignment_matches(e, a))
 				continue;
@@ -325,7 +340,7 @@ check_must_deny(struct ov_analyzer_ctx *actx, const char *e)
 				const char *ref = ov_json_string(ov_json_get(m,
 				    "policyDefinitionReferenceId"));
 
-				def = find_def(s, T_DEF, mid);
+				def = find_def(s, &nm->defs, mid);
 				if (!def_matches(e, mid, def) && (ref == NULL ||
 				    !ov__streq_ci(ref, e)))
 					continue;
@@ -419,8 +434,9 @@ run(struct ov_analyzer_ctx *actx)
 	const struct ov_contract_duty *d = ov_contract__duty(actx->contract,
 	    DUTY);
 	const struct ov_record_list *l;
+	struct pe_names nm = { OV_MAP_INIT, OV_MAP_INIT };
 	size_t i;
-	int error;
+	int error = 0;
 
 	if (!ov_model__type_collected(s, T_ASSIGN))
 		return ov_duty__coverage(actx, SRC, "OV-POL-009", DUTY, LAYER,
@@ -429,14 +445,23 @@ run(struct ov_analyzer_ctx *actx)
 	for (i = 0; i < l->len; i++)
 		if ((error = check_assignment(actx, l->items[i])) < 0)
 			return error;
+	if (d != NULL && d->n_must_deny > 0 &&
+	    (index_names(&nm.defs, s, T_DEF) < 0 ||
+	    index_names(&nm.sets, s, T_SET) < 0)) {
+		error = ov__error_oom(actx->ctx);
+		goto done;
+	}
 	for (i = 0; d != NULL && i < d->n_must_deny; i++)
-		if ((error = check_must_deny(actx, d->must_deny[i])) < 0)
-			return error;
+		if ((error = check_must_deny(actx, &nm, d->must_deny[i])) < 0)
+			goto done;
 	l = ov_model__by_type(s, T_EXEMPT);
 	for (i = 0; i < l->len; i++)
 		if ((error = check_exemption(actx, l->items[i])) < 0)
-			return error;
-	return 0;
+			goto done;
+done:
+	ov__map_free(&nm.defs);
+	ov__map_free(&nm.sets);
+	return error;
 }
 
 const struct ov_analyzer ov_analyzer_policy_enforcement = {
