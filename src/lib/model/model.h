@@ -90,14 +90,35 @@ struct ov_snapshot_file {
 	struct ov_file_diag	*diags;		/* errors, in input order */
 	size_t			 n_diags;	/* number of diags */
 	size_t			 n_diags_dropped; /* past the per-file cap */
+	bool			 read;		/* its bytes were read */
+	uint32_t		 n_lines;	/* NDJSON lines merged so far */
+	/* a paged API response (Resource Graph, Graph, ARM list) */
+	const char		*page_kind;	/* what kind, or NULL: not a
+						   page */
+	bool			 page_more;	/* it says more pages exist */
+	int64_t			 page_total;	/* rows the query has in all,
+						   -1 when it does not say */
+	uint64_t		 page_rows;	/* rows on this page */
 };
 
-/* One source in the manifest (DESIGN section 3). */
+/*
+ * One source in the manifest (DESIGN section 3), or one the loader added
+ * for loose exports whose pages say they are incomplete.  status is what
+ * the loader concluded: the manifest's word, made partial or failed when
+ * the data does not keep the manifest's contract (reason says why).
+ */
 struct ov_source_status {
 	const char	*name;		/* "arg:resources", "graph:users" ... */
 	const char	*status;	/* collected, partial, failed,
 					   not-requested */
 	uint64_t	 count;		/* records reported by the collector */
+	const char	*reason;	/* why partial or failed, or NULL */
+	const char	*listed;	/* the status the manifest gave */
+	const char	*listed_reason;	/* and its reason, or NULL */
+	const char	**files;	/* the files it lists, as paths */
+	size_t		 n_files;
+	bool		 has_count;	/* the manifest gave a count */
+	bool		 loose;		/* added by the loader, not listed */
 };
 
 /* A list of records of one key, in load order. */
@@ -120,9 +141,6 @@ struct ov_record_index {
 struct ov_snapshot {
 	ov_ctx			*ctx;		/* borrowed */
 	struct ov_arena		 arena;		/* strings, ids, lists */
-	ov_json_doc		**docs;		/* parsed documents, owned */
-	size_t			  n_docs;
-	size_t			  docs_cap;
 	struct ov_record	**records;	/* owned (arena) */
 	size_t			  n_records;
 	size_t			  records_cap;
@@ -141,6 +159,14 @@ struct ov_snapshot {
 	const char		 *tool_version;	/* may be NULL */
 	struct ov_source_status	 *sources;
 	size_t			  n_sources;
+	size_t			  sources_cap;
+	/* what a streaming load keeps beyond the records */
+	struct ov_arena		**arenas;	/* adopted from the workers */
+	size_t			  n_arenas;
+	struct ov_digest	 *digest;	/* record digests computed while
+						   loading (OV_LOAD_DIGEST), or
+						   NULL */
+	bool			  streamed;	/* bodies are projections */
 	/* tenant inference while loading (no manifest tenant) */
 	const char		 *tenant_seen;	/* first tenantId of a record */
 	bool			  tenant_conflict; /* records disagree */

@@ -1,0 +1,1616 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The loader: walk the inputs, load them in units on worker threads, merge
+ * the units in order (snapshot_int.h tells the steps).
+ *
+ * Limits are checked before bytes are read: a file's size is taken from
+ * fstat first, a file larger than the document limit is a diagnostic
+ * without a read, and a device or a pipe is read at most to the limit plus
+ * one byte (and not at all past a first block that is not JSON).  NDJSON
+ * files are read in chunks and parsed line by line, so they may be any
+ * size; one line is one document.  Every cost is linear in the bytes read:
+ * records are appended, never re-indexed per file.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/snapshot/digest.h"
+#include "lib/snapshot/snapshot_int.h"
+#include "lib/snapshot/stream.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/file.h"
+
+static const struct ov_adapter *const adapters[] = {
+#define OV_ADAPTER(name) &ov_adapter_##name,
+#include "lib/snapshot/adapter_list.h"
+#undef OV_ADAPTER
+	NULL
+};
+
+#define CHUNK		(8u << 20)	/* NDJSON bytes per unit */
+#define PIECE		(64u << 10)	/* bytes read at once to sniff or
+					   finish a line */
+#define MAX_DEPTH	32		/* directory nesting followed */
+#define MAX_THREADS	64
+
+/* One input file found by the walk. */
+struct in_file {
+	uint32_t	 file;		/* index in the file table */
+	const char	*path;		/* as the table holds it */
+	const char	*default_type;	/* the manifest's type, or NULL */
+	bool		 ndjson;	/* by its extension */
+	bool		 buffer;	/* in-memory data, not a file */
+	const char	*data;		/* buffer: the bytes */
+	size_t		 len;
+};
+
+/* A diagnostic kept by a unit until the merge. */
+struct unit_diag {
+	unsigned	 line;		/* in the unit (chunk: from its start) */
+	unsigned	 column;
+	const char	*pointer;	/* worker arena, or NULL */
+	const char	*message;	/* worker arena */
+};
+
+/* A unit: a whole file, or a chunk of an NDJSON file. */
+struct load_unit {
+	struct in_file		*in;		/* the file */
+	uint64_t		 begin, end;	/* NDJSON chunk: byte range */
+	bool			 chunk;		/* a chunk, not the whole file */
+	int			 state;		/* 0 waiting, 1 loading, 2 done */
+	int			 error;		/* OV_ENOMEM or a hook's error */
+	char			 err[256];	/* the message behind error */
+	const char		*format;	/* detected, or NULL */
+	bool			 read;		/* bytes were read */
+	struct ov_record	**recs;		/* records, worker arena */
+	const char		**tenants;	/* their tenantId, or NULL */
+	size_t			 n_recs, recs_cap;
+	struct unit_diag	*diags;
+	size_t			 n_diags, diags_cap;
+	uint32_t		 n_lines;	/* NDJSON lines in the unit */
+	const char		*page_kind;	/* a paged response, or NULL */
+	bool			 page_more;	/* it says more pages exist */
+	int64_t			 page_total;	/* the query's rows, or -1 */
+	uint64_t		 page_rows;	/* rows on the page */
+	char			*manifest;	/* a manifest file's bytes */
+	size_t			 manifest_len;
+	ov_digest		*digest;	/* its records' digests */
+	void			*hook_unit;	/* the hooks' results */
+	ov_json_doc		**docs;		/* kept until the unit ends */
+	size_t			 n_docs, docs_cap;
+};
+
+/* A worker: one thread's state. */
+struct load_worker {
+	struct loader		*L;		/* the load */
+	ov_ctx			*ctx;		/* its own context */
+	ov_json_parser		*parser;	/* NDJSON lines, reset per line */
+	ov_json_parser		*sniff;		/* a whole file's first value */
+	struct ov_arena		*arena;		/* what records keep; handed to
+						   the snapshot */
+	struct ov_intern	 intern;	/* strings kept once */
+	struct ov_arena		 scratch;	/* per unit */
+	void			*hook_state;	/* the hooks' worker state */
+	pthread_t		 thread;
+	bool			 started;
+};
+
+/* The load. */
+struct loader {
+	struct ov_snapshot		*s;
+	const struct ov_load_hooks	*hooks;	/* may be NULL */
+	unsigned			 flags;	/* OV_LOAD_* */
+	struct in_file			*files;
+	size_t				 n_files, files_cap;
+	struct load_unit		*units;
+	size_t				 n_units;
+	struct load_worker		*workers;
+	size_t				 n_workers;
+	uint64_t			 bytes_total;
+	/* scheduling */
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 cv;
+	size_t				 next;	/* next unit to hand out */
+	size_t				 merged; /* units merged */
+	size_t				 window; /* units loaded ahead */
+	bool				 stop;	/* a fatal error */
+	bool				 threaded;
+};
+
+/* ---- diagnostics -------------------------------------------------------- */
+
+static int vdiag(struct load_ctx *, unsigned, unsigned, const char *,
+    const char *, va_list) __attribute__((format(printf, 5, 0)));
+
+static int
+vdiag(struct load_ctx *lc, unsigned line, unsigned column,
+    const char *pointer, const char *fmt, va_list ap)
+{
+	struct load_unit *u = lc->u;
+	struct unit_diag *grown, *d;
+	char msg[512];
+	size_t cap;
+
+	if (u->n_diags == u->diags_cap) {
+		cap = u->diags_cap != 0 ? u->diags_cap * 2 : 8;
+		if ((grown = ov__reallocarray(u->diags, cap,
+		    sizeof(*grown))) == NULL)
+			return ov__error_oom(lc->ctx);
+		u->diags = grown;
+		u->diags_cap = cap;
+	}
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	d = &u->diags[u->n_diags];
+	d->line = line;
+	d->column = column;
+	d->pointer = pointer != NULL ? ov__arena_strdup(lc->w->arena,
+	    pointer) : NULL;
+	d->message = ov__arena_strdup(lc->w->arena, msg);
+	if (d->message == NULL || (pointer != NULL && d->pointer == NULL))
+		return ov__error_oom(lc->ctx);
+	u->n_diags++;
+	return 0;
+}
+
+/* Record a diagnostic at a line and column of the current unit. */
+int
+ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
+    const char *pointer, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = vdiag(lc, line, column, pointer, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+/* Record a diagnostic at a node of the current unit. */
+int
+ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
+    const char *pointer, const char *fmt, ...)
+{
+	unsigned line = 0, column = 0;
+	va_list ap;
+	int error;
+
+	if (node != NULL)
+		ov_snap__position(lc, node, &line, &column);
+	va_start(ap, fmt);
+	error = vdiag(lc, line, column, pointer, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+/* Note that the file is a page of a paged response. */
+void
+ov_snap__page(struct load_ctx *lc, const char *kind, bool more,
+    int64_t total, size_t rows)
+{
+	struct load_unit *u = lc->u;
+
+	u->page_kind = kind;
+	u->page_more = more;
+	u->page_total = total;
+	u->page_rows = rows;
+}
+
+/* A number member as an integer, or -1. */
+static int64_t
+int_member(const ov_json *obj, const char *a, const char *b)
+{
+	const ov_json *v = ov_json_get(obj, a);
+	int64_t n;
+
+	if (v == NULL && b != NULL)
+		v = ov_json_get(obj, b);
+	return ov_json_int(v, &n) && n >= 0 ? n : -1;
+}
+
+/* Resource Graph paging (objectArray and table pages, az graph query). */
+void
+ov_snap__arg_paging(struct load_ctx *lc, const ov_json *root, size_t rows)
+{
+	const char *tok = ov_json_string(ov_json_get(root, "$skipToken"));
+	int64_t total = int_member(root, "totalRecords", "total_records");
+
+	if (tok == NULL)
+		tok = ov_json_string(ov_json_get(root, "skip_token"));
+	if (tok != NULL && *tok == '\0')
+		tok = NULL;
+	if (tok == NULL && total < 0)
+		return;
+	ov_snap__page(lc, "Resource Graph", tok != NULL, total, rows);
+}
+
+/*
+ * Line and column of a node.  Nodes are usually visited in increasing
+ * offset order, so scanning resumes where the last call stopped.
+ */
+void
+ov_snap__position(struct load_ctx *lc, const ov_json *node, unsigned *line,
+    unsigned *column)
+{
+	uint64_t off = node->offset >= lc->base ? node->offset - lc->base : 0;
+	uint64_t i;
+
+	if (off > lc->len)
+		off = lc->len;
+	if (off < lc->pos_off || lc->pos_line == 0) {
+		lc->pos_off = 0;
+		lc->pos_line = 1;
+		lc->pos_bol = 0;
+	}
+	for (i = lc->pos_off; i < off; i++)
+		if (lc->data[i] == '\n') {
+			lc->pos_line++;
+			lc->pos_bol = i + 1;
+		}
+	lc->pos_off = off;
+	*line = lc->pos_line + lc->line_base;
+	*column = (unsigned)(off - lc->pos_bol) + 1;
+}
+
+/* Keep a document until the unit is loaded. */
+static int
+unit_keep_doc(struct load_ctx *lc, ov_json_doc *doc)
+{
+	struct load_unit *u = lc->u;
+	ov_json_doc **grown;
+	size_t cap;
+
+	if (u->n_docs == u->docs_cap) {
+		cap = u->docs_cap != 0 ? u->docs_cap * 2 : 4;
+		if ((grown = ov__reallocarray(u->docs, cap,
+		    sizeof(*grown))) == NULL) {
+			ov_json_doc_free(doc);
+			return ov__error_oom(lc->ctx);
+		}
+		u->docs = grown;
+		u->docs_cap = cap;
+	}
+	u->docs[u->n_docs++] = doc;
+	return 0;
+}
+
+/* Parse text and keep the document for the unit. */
+int
+ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
+    unsigned flags, const ov_json **root)
+{
+	ov_json_doc *doc = NULL;
+	ov_json_error jerr;
+	int error;
+
+	if ((error = ov_json_parse(&doc, lc->ctx, text, len, flags,
+	    &jerr)) < 0)
+		return error;
+	if ((error = unit_keep_doc(lc, doc)) < 0)
+		return error;
+	*root = ov_json_doc_root(doc);
+	return 0;
+}
+
+/* A manifest met as a unit's file: the merge reads it. */
+int
+ov_snap__defer_manifest(struct load_ctx *lc)
+{
+	struct load_unit *u = lc->u;
+
+	if ((u->manifest = ov__malloc(lc->len + 1)) == NULL)
+		return ov__error_oom(lc->ctx);
+	memcpy(u->manifest, lc->data, lc->len);
+	u->manifest[lc->len] = '\0';
+	u->manifest_len = lc->len;
+	return 0;
+}
+
+/* ---- records -------------------------------------------------------------- */
+
+static const char *
+intern_dup(void *arg, const char *s, size_t n)
+{
+	return ov_intern__get(arg, s, n);
+}
+
+static const char *
+intern_str(struct ov_intern *in, const char *s, bool *oom)
+{
+	const char *c;
+
+	if (s == NULL)
+		return NULL;
+	if ((c = ov_intern__get(in, s, strlen(s))) == NULL)
+		*oom = true;
+	return c;
+}
+
+/*
+ * A record's header and body as the snapshot keeps them: the strings
+ * copied (low-cardinality ones interned), the body whole, projected or
+ * dropped as the plan says.
+ */
+static int
+keep_record(struct load_ctx *lc, struct ov_record *r, const char **tenant)
+{
+	struct load_worker *w = lc->w;
+	const struct ov_retain *plan = w->L->hooks != NULL ?
+	    w->L->hooks->plan : NULL;
+	const struct ov_retain_type *t = ov_retain__type(w->L->hooks != NULL ?
+	    plan : NULL, r->type);
+	const ov_json *full = r->body, *tags = r->tags;
+	size_t idlen = strlen(r->id), nlen;
+	bool oom = false;
+	char *id;
+
+	if ((id = ov__arena_strndup(w->arena, r->id, idlen)) == NULL)
+		return ov__error_oom(lc->ctx);
+	/* a name that ends the id (ARM) points into the copy */
+	if (r->name != NULL && (nlen = strlen(r->name)) <= idlen &&
+	    memcmp(r->id + idlen - nlen, r->name, nlen) == 0)
+		r->name = id + idlen - nlen;
+	else if (r->name != NULL && (r->name = ov__arena_strdup(w->arena,
+	    r->name)) == NULL)
+		oom = true;
+	r->id = id;
+	r->type = intern_str(&w->intern, r->type, &oom);
+	r->location = intern_str(&w->intern, r->location, &oom);
+	r->subscription_id = intern_str(&w->intern, r->subscription_id, &oom);
+	r->resource_group = intern_str(&w->intern, r->resource_group, &oom);
+	*tenant = intern_str(&w->intern, *tenant, &oom);
+	switch (t->keep) {
+	case OV_KEEP_ALL:
+		r->body = ov_retain__copy(&w->intern, full);
+		r->tags = ov_json_get(r->body, "tags");
+		if (ov_json_type_of(r->tags) != OV_JSON_OBJECT)
+			r->tags = NULL;
+		break;
+	case OV_KEEP_PATHS:
+		r->body = ov_retain__project(&w->intern, full, t->root);
+		r->tags = ov_retain__tags_of(plan, t, &w->intern, tags, &oom);
+		break;
+	default:
+		r->body = &ov_retain__empty;
+		r->tags = ov_retain__tags_of(plan, t, &w->intern, tags, &oom);
+		break;
+	}
+	if (r->body == NULL || oom)
+		return ov__error_oom(lc->ctx);
+	return 0;
+}
+
+/* Append a record to the unit. */
+static int
+unit_push(struct load_ctx *lc, struct ov_record *r, const char *tenant)
+{
+	struct load_unit *u = lc->u;
+	struct ov_record **grown;
+	const char **tgrown;
+	size_t cap;
+
+	if (u->n_recs == u->recs_cap) {
+		cap = u->recs_cap != 0 ? u->recs_cap * 2 : 256;
+		if ((grown = ov__reallocarray(u->recs, cap,
+		    sizeof(*grown))) == NULL)
+			return ov__error_oom(lc->ctx);
+		u->recs = grown;
+		if ((tgrown = ov__reallocarray(u->tenants, cap,
+		    sizeof(*tgrown))) == NULL)
+			return ov__error_oom(lc->ctx);
+		u->tenants = tgrown;
+		u->recs_cap = cap;
+	}
+	u->recs[u->n_recs] = r;
+	u->tenants[u->n_recs++] = tenant;
+	return 0;
+}
+
+/*
+ * A record is complete: the hooks see it with its whole body, its digest
+ * is taken, then it keeps what the plan says.
+ */
+static int
+commit(struct load_ctx *lc, const struct ov_record_init *init)
+{
+	struct load_worker *w = lc->w;
+	const struct ov_load_hooks *h = w->L->hooks;
+	struct ov_record *r;
+	const char *tenant;
+	int error;
+
+	if ((r = ov__arena_alloc(w->arena, sizeof(*r))) == NULL)
+		return ov__error_oom(lc->ctx);
+	if (ov_model__record_fill(r, init, &tenant) < 0)
+		return OV_EINVALID;
+	if (ov_model__arm_fill(r, intern_dup, &w->intern) < 0)
+		return ov__error_oom(lc->ctx);
+	if (h != NULL && h->record != NULL && (error = h->record(w->hook_state,
+	    lc->u->hook_unit, r, (uint32_t)lc->u->n_recs)) < 0)
+		return error;
+	if (w->L->flags & OV_LOAD_DIGEST) {
+		if (lc->u->digest == NULL && ov_digest_new(&lc->u->digest) < 0)
+			return ov__error_oom(lc->ctx);
+		if (ov_digest__add_record(lc->u->digest, r) < 0)
+			return ov__error_oom(lc->ctx);
+	}
+	if ((error = keep_record(lc, r, &tenant)) < 0)
+		return error;
+	return unit_push(lc, r, tenant);
+}
+
+/* Add one object as a record; see snapshot_int.h. */
+int
+ov_snap__add_object(struct load_ctx *lc, const ov_json *obj, const char *type,
+    const char *pointer)
+{
+	return ov_snap__add_object_at(lc, obj, obj, type, pointer);
+}
+
+/* As ov_snap__add_object, with the position taken from pos. */
+int
+ov_snap__add_object_at(struct load_ctx *lc, const ov_json *obj,
+    const ov_json *pos, const char *type, const char *pointer)
+{
+	struct ov_record_init init;
+	const char *id, *t;
+	unsigned line, column;
+	int error;
+
+	if (ov_json_type_of(obj) != OV_JSON_OBJECT)
+		return ov_snap__diag_at(lc, pos, pointer,
+		    "expected an object, found %s",
+		    ov_json_type_of(obj) == OV_JSON_ARRAY ? "an array" :
+		    "a scalar");
+	if ((error = ov_snap__object_identity(lc, obj, type, &id, &t)) < 0)
+		return error;
+	ov_snap__position(lc, pos, &line, &column);
+	memset(&init, 0, sizeof(init));
+	init.body = obj;
+	init.id = id;
+	init.type = t;
+	init.file = lc->file;
+	init.line = line;
+	init.column = column;
+	if ((error = commit(lc, &init)) < 0) {
+		if (error != OV_EINVALID)
+			return error;
+		return ov_snap__diag(lc, line, column, pointer,
+		    "object cannot become a record");
+	}
+	return 0;
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+static bool
+has_suffix_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && ov__eq_ci(s + n - k, k, suffix, k);
+}
+
+static bool
+ndjson_name(const char *name)
+{
+	return has_suffix_ci(name, ".ndjson") || has_suffix_ci(name, ".jsonl");
+}
+
+/* A diagnostic at 0:0 of the current file with a system error. */
+static int
+io_diag(struct load_ctx *lc, const char *what, int e)
+{
+	return ov_snap__diag(lc, 0, 0, NULL, "%s: %s", what, strerror(e));
+}
+
+/* True when a first block cannot start a JSON document. */
+static bool
+not_json(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		/* any JSON value, or a comment in a lenient template */
+		return !(c == '{' || c == '[' || c == '"' || c == '-' ||
+		    (c >= '0' && c <= '9') || c == 't' || c == 'f' ||
+		    c == 'n' || c == '/');
+	}
+	return false;
+}
+
+/*
+ * Read a whole file for a unit: at most the document limit (a regular
+ * file larger than that is refused from its size, without a read; a
+ * device or pipe is read up to the limit plus one byte).  *buf is NULL
+ * after a diagnostic.
+ */
+static int
+read_whole(struct load_ctx *lc, char **buf, size_t *len)
+{
+	uint64_t max = ov_ctx_limit(lc->ctx, OV_LIMIT_JSON_DOCUMENT);
+	struct ov_file f;
+	struct ov_buf b = OV_BUF_INIT((size_t)max + 2);
+	size_t got;
+	char *p = NULL;
+	int e, error = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if ((e = ov__file_open(&f, lc->path)) < 0)
+		return io_diag(lc, "cannot read", -e);
+	if (f.regular) {
+		if (f.size > max) {
+			error = ov_snap__diag(lc, 0, 0, NULL, "file is larger "
+			    "than the document limit (%llu bytes); not read",
+			    (unsigned long long)max);
+			goto done;
+		}
+		/* one allocation of the size fstat gave */
+		if ((p = ov__malloc((size_t)f.size + 1)) == NULL) {
+			error = ov__error_oom(lc->ctx);
+			goto done;
+		}
+		if ((e = ov__file_read(&f, 0, p, (size_t)f.size, &got)) < 0) {
+			error = io_diag(lc, "cannot read", -e);
+			goto done;
+		}
+		p[got] = '\0';
+		lc->u->read = true;
+		*buf = p;
+		*len = got;
+		p = NULL;
+		goto done;
+	}
+	/* a device or a pipe: pieces, stopping past the limit */
+	for (;;) {
+		size_t want = PIECE;
+
+		if (b.len + want > max + 1)
+			want = (size_t)(max + 1 - b.len);
+		if (want == 0) {
+			error = ov_snap__diag(lc, 0, 0, NULL, "input is larger "
+			    "than the document limit (%llu bytes); read no "
+			    "further", (unsigned long long)max);
+			goto done;
+		}
+		if (ov__buf_grow(&b, want + 1) < 0) {
+			error = ov__error_oom(lc->ctx);
+			goto done;
+		}
+		if ((e = ov__file_read(&f, b.len, b.ptr + b.len, want,
+		    &got)) < 0) {
+			error = io_diag(lc, "cannot read", -e);
+			goto done;
+		}
+		if (got == 0)
+			break;
+		b.len += got;
+		b.ptr[b.len] = '\0';
+		if (b.len == got && not_json(b.ptr, b.len)) {
+			error = ov_snap__diag(lc, 1, 1, NULL, "not JSON: the "
+			    "input starts with byte 0x%02x; read no further",
+			    (unsigned char)b.ptr[0]);
+			goto done;
+		}
+	}
+	lc->u->read = true;
+	*len = b.len;
+	if ((*buf = ov__buf_detach(&b)) == NULL && (*buf = ov__strdup(""))
+	    == NULL)
+		error = ov__error_oom(lc->ctx);
+done:
+	ov__free(p);
+	ov__buf_free(&b);
+	ov__file_close(&f);
+	return error;
+}
+
+/* ---- NDJSON --------------------------------------------------------------- */
+
+static bool
+blank_line(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
+}
+
+/* One NDJSON line (lineno counts from 1 in the unit). */
+static int
+ndjson_line(struct load_ctx *lc, const char *p, size_t n, unsigned lineno)
+{
+	struct load_worker *w = lc->w;
+	ov_json_error jerr;
+	const ov_json *root;
+	int error;
+
+	if (blank_line(p, n))
+		return 0;
+	if (n > ov_ctx_limit(lc->ctx, OV_LIMIT_JSON_DOCUMENT))
+		return ov_snap__diag(lc, lineno, 1, NULL, "line is longer "
+		    "than the document limit (%llu bytes)",
+		    (unsigned long long)ov_ctx_limit(lc->ctx,
+		    OV_LIMIT_JSON_DOCUMENT));
+	error = ov_json_parser_parse(w->parser, p, n, &root, NULL, &jerr);
+	if (error == OV_ENOMEM)
+		return error;
+	if (error < 0) {
+		ov_error_clear(lc->ctx);
+		return ov_snap__diag(lc, lineno, jerr.column, NULL, "%s",
+		    jerr.message);
+	}
+	if (w->L->flags & OV_LOAD_SYNTAX_ONLY)
+		return 0;
+	if (ov_json_type_of(root) != OV_JSON_OBJECT)
+		return ov_snap__diag(lc, lineno, 1, NULL,
+		    "line is not a JSON object");
+	lc->data = p;
+	lc->len = n;
+	lc->base = 0;
+	lc->line_base = lineno - 1;
+	lc->pos_line = 0;
+	error = ov_snap__add_object(lc, root, NULL, NULL);
+	ov__arena_reset(lc->scratch);
+	return error;
+}
+
+/*
+ * The lines of buf[0..len) that start before stop (all of them when stop
+ * is len), numbered from first.
+ */
+static int
+ndjson_lines(struct load_ctx *lc, const char *buf, size_t len, size_t stop,
+    unsigned *lineno)
+{
+	size_t start = 0, nl;
+	const char *e;
+	int error;
+
+	while (start < len && start < stop) {
+		e = memchr(buf + start, '\n', len - start);
+		nl = e != NULL ? (size_t)(e - buf) : len;
+		(*lineno)++;
+		if ((error = ndjson_line(lc, buf + start, nl - start,
+		    *lineno)) < 0)
+			return error;
+		start = nl + 1;
+	}
+	return 0;
+}
+
+/*
+ * A chunk of a large NDJSON file: the lines that start in [begin, end),
+ * the last one read to its end.
+ */
+static int
+load_chunk(struct load_ctx *lc)
+{
+	struct load_unit *u = lc->u;
+	uint64_t max = ov_ctx_limit(lc->ctx, OV_LIMIT_JSON_DOCUMENT);
+	uint64_t from = u->begin > 0 ? u->begin - 1 : 0;
+	struct ov_file f;
+	struct ov_buf b = OV_BUF_INIT(OV_BUF_MAX_DEFAULT);
+	size_t got, skip = 0, stop, tail;
+	unsigned lineno = 0;
+	const char *nl;
+	int e, error = 0;
+
+	if ((e = ov__file_open(&f, lc->path)) < 0)
+		return io_diag(lc, "cannot read", -e);
+	if ((error = ov__buf_grow(&b, (size_t)(u->end - from) + 1)) < 0) {
+		error = ov__error_oom(lc->ctx);
+		goto done;
+	}
+	if ((e = ov__file_read(&f, from, b.ptr, (size_t)(u->end - from),
+	    &got)) < 0) {
+		error = io_diag(lc, "cannot read", -e);
+		goto done;
+	}
+	b.len = got;
+	u->read = true;
+	/* the first line that starts at or after begin */
+	if (u->begin > 0) {
+		nl = memchr(b.ptr, '\n', b.len);
+		skip = nl != NULL ? (size_t)(nl - b.ptr) + 1 : b.len;
+	}
+	stop = b.len;
+	/* where the last line starts */
+	for (tail = b.len; tail > skip && b.ptr[tail - 1] != '\n'; tail--)
+		continue;
+	/* finish the last line past end, a piece at a time */
+	while (b.len > skip && b.ptr[b.len - 1] != '\n') {
+		size_t last = b.len;
+
+		if (ov__buf_grow(&b, PIECE + 1) < 0) {
+			error = ov__error_oom(lc->ctx);
+			goto done;
+		}
+		if ((e = ov__file_read(&f, from + b.len, b.ptr + b.len, PIECE,
+		    &got)) < 0) {
+			error = io_diag(lc, "cannot read", -e);
+			goto done;
+		}
+		if (got == 0)
+			break;
+		b.len += got;
+		if ((nl = memchr(b.ptr + last, '\n', got)) != NULL) {
+			b.len = (size_t)(nl - b.ptr) + 1;
+			break;
+		}
+		if (b.len - tail > max + 1)
+			break;	/* past the limit: ndjson_line says so */
+	}
+	if (b.ptr != NULL)
+		b.ptr[b.len] = '\0';
+	lc->data = b.ptr;
+	error = ndjson_lines(lc, b.ptr + skip, b.len - skip, stop - skip,
+	    &lineno);
+	u->n_lines = lineno;
+done:
+	ov__buf_free(&b);
+	ov__file_close(&f);
+	return error;
+}
+
+/* True when data holds a second JSON value on a later line. */
+static bool
+second_value(const char *data, size_t len, size_t end)
+{
+	bool saw_nl = false;
+	size_t i;
+
+	for (i = end; i < len; i++) {
+		if (data[i] == '\n')
+			saw_nl = true;
+		else if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r')
+			return saw_nl;
+	}
+	return false;
+}
+
+/* Hand a parsed root to the adapter that recognises it. */
+static int
+adapt(struct load_ctx *lc, const ov_json *root)
+{
+	const struct ov_adapter *const *a;
+
+	for (a = adapters; *a != NULL; a++)
+		if ((*a)->detect(root)) {
+			lc->u->format = (*a)->name;
+			return (*a)->load(lc, root);
+		}
+	lc->u->format = "unknown";
+	return ov_snap__diag(lc, 1, 1, NULL,
+	    "not a recognised input: expected Resource Graph, ARM, az CLI, "
+	    "Microsoft Graph or NDJSON data");
+}
+
+/*
+ * A whole document the first parse could not take as it was: strict,
+ * else lenient for an ARM template (ARM accepts comments), else the
+ * strict error.
+ */
+static int
+load_doc(struct load_ctx *lc)
+{
+	ov_json_doc *doc = NULL;
+	ov_json_error jerr, lerr;
+	int error;
+
+	error = ov_json_parse(&doc, lc->ctx, lc->data, lc->len,
+	    OV_JSON_STRICT, &jerr);
+	if (error == OV_ENOMEM)
+		return error;
+	if (error < 0) {
+		ov_error_clear(lc->ctx);
+		if (!(lc->w->L->flags & OV_LOAD_SYNTAX_ONLY) && ov_json_parse(
+		    &doc, lc->ctx, lc->data, lc->len, OV_JSON_LENIENT,
+		    &lerr) == 0 &&
+		    ov_adapter_arm_template.detect(ov_json_doc_root(doc)))
+			goto parsed;
+		ov_json_doc_free(doc);
+		ov_error_clear(lc->ctx);
+		return ov_snap__diag(lc, jerr.line, jerr.column, NULL, "%s",
+		    jerr.message);
+	}
+parsed:
+	if (lc->w->L->flags & OV_LOAD_SYNTAX_ONLY) {
+		lc->u->format = "json";
+		ov_json_doc_free(doc);
+		return 0;
+	}
+	if ((error = unit_keep_doc(lc, doc)) < 0)
+		return error;
+	return adapt(lc, ov_json_doc_root(doc));
+}
+
+/* True when only white space follows offset end. */
+static bool
+only_space(const char *data, size_t len, size_t end)
+{
+	size_t i;
+
+	for (i = end; i < len; i++)
+		if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' &&
+		    data[i] != '\n')
+			return false;
+	return true;
+}
+
+/*
+ * A whole file (or buffer): NDJSON by name or by content (a second value
+ * on a later line), else one document.  The first value is parsed once:
+ * when it is the whole file, its tree is the document.
+ */
+static int
+load_whole(struct load_ctx *lc)
+{
+	struct load_unit *u = lc->u;
+	struct in_file *in = u->in;
+	const ov_json *root = NULL;
+	char *buf = NULL;
+	size_t len, end = 0;
+	unsigned lineno = 0;
+	bool nd = in->ndjson;
+	int error;
+
+	if (in->buffer) {
+		len = in->len;
+		u->read = true;
+	} else if ((error = read_whole(lc, &buf, &len)) < 0 || buf == NULL) {
+		return error;
+	}
+	lc->data = in->buffer ? in->data : buf;
+	lc->len = len;
+	if (!nd && len > ov_ctx_limit(lc->ctx, OV_LIMIT_JSON_DOCUMENT)) {
+		error = ov_snap__diag(lc, 0, 0, NULL, "file is larger than the "
+		    "document limit (%llu bytes)", (unsigned long long)
+		    ov_ctx_limit(lc->ctx, OV_LIMIT_JSON_DOCUMENT));
+		goto done;
+	}
+	if (!nd) {
+		if (ov_json_parser_parse(lc->w->sniff, lc->data, len, &root,
+		    &end, NULL) == 0) {
+			if (second_value(lc->data, len, end))
+				nd = true;
+			else if (!only_space(lc->data, len, end))
+				root = NULL;	/* the strict parse says why */
+		} else {
+			root = NULL;
+		}
+		ov_error_clear(lc->ctx);
+	}
+	if (nd) {
+		u->format = "ndjson";
+		error = ndjson_lines(lc, lc->data, len, len, &lineno);
+		u->n_lines = lineno;
+	} else if (root == NULL) {
+		error = load_doc(lc);
+	} else if (lc->w->L->flags & OV_LOAD_SYNTAX_ONLY) {
+		u->format = "json";
+		error = 0;
+	} else {
+		error = adapt(lc, root);
+	}
+done:
+	ov__free(buf);
+	return error;
+}
+
+/* Load one unit in worker w. */
+static int
+load_unit(struct load_worker *w, struct load_unit *u)
+{
+	const struct ov_load_hooks *h = w->L->hooks;
+	struct load_ctx lc;
+	size_t i;
+	int error = 0;
+
+	memset(&lc, 0, sizeof(lc));
+	lc.ctx = w->ctx;
+	lc.w = w;
+	lc.u = u;
+	lc.file = u->in->file;
+	lc.path = u->in->path;
+	lc.default_type = u->in->default_type;
+	lc.scratch = &w->scratch;
+	if (h != NULL && h->unit_new != NULL &&
+	    (error = h->unit_new(h->payload, w->hook_state,
+	    &u->hook_unit)) < 0)
+		return error;
+	if (u->chunk) {
+		u->format = "ndjson";
+		error = load_chunk(&lc);
+	} else {
+		error = load_whole(&lc);
+	}
+	for (i = 0; i < u->n_docs; i++)
+		ov_json_doc_free(u->docs[i]);
+	ov__free(u->docs);
+	u->docs = NULL;
+	u->n_docs = 0;
+	ov__arena_reset(&w->scratch);
+	return error;
+}
+
+/* ---- workers and the merge ------------------------------------------------ */
+
+static void
+worker_free(struct loader *L, struct load_worker *w)
+{
+	const struct ov_load_hooks *h = L->hooks;
+
+	if (h != NULL && h->worker_free != NULL && w->hook_state != NULL)
+		h->worker_free(h->payload, w->hook_state);
+	ov_json_parser_free(w->parser);
+	ov_json_parser_free(w->sniff);
+	ov_intern__free(&w->intern);
+	ov__arena_free(&w->scratch);
+	if (w->arena != NULL) {
+		ov__arena_free(w->arena);
+		ov__free(w->arena);
+	}
+	ov_ctx_free(w->ctx);
+}
+
+static int
+worker_init(struct loader *L, struct load_worker *w)
+{
+	const struct ov_load_hooks *h = L->hooks;
+	const struct ov_ctx *c = L->s->ctx;
+	int error;
+
+	memset(w, 0, sizeof(*w));
+	w->L = L;
+	if (ov_ctx_new(&w->ctx) < 0)
+		return ov__error_oom(L->s->ctx);
+	memcpy(w->ctx->limits, c->limits, sizeof(c->limits));
+	w->ctx->now = c->now;
+	if ((w->arena = ov__calloc(1, sizeof(*w->arena))) == NULL)
+		return ov__error_oom(L->s->ctx);
+	ov__arena_init(w->arena, 0, 0);
+	ov__arena_init(&w->scratch, 0, 0);
+	ov_intern__init(&w->intern, w->arena);
+	if (ov_json_parser_new(&w->parser, w->ctx, OV_JSON_STRICT) < 0 ||
+	    ov_json_parser_new(&w->sniff, w->ctx,
+	    OV_JSON_STRICT | OV_JSON_PREFIX) < 0)
+		return ov__error_oom(L->s->ctx);
+	if (h != NULL && h->worker_new != NULL &&
+	    (error = h->worker_new(h->payload, w->ctx, &w->hook_state)) < 0)
+		return error;
+	return 0;
+}
+
+/* Release what a unit holds after its merge (or on failure); idempotent. */
+static void
+unit_clear(struct loader *L, struct load_unit *u)
+{
+	const struct ov_load_hooks *h = L->hooks;
+	size_t i;
+
+	if (h != NULL && h->unit_free != NULL && u->hook_unit != NULL)
+		h->unit_free(h->payload, u->hook_unit);
+	u->hook_unit = NULL;
+	for (i = 0; i < u->n_docs; i++)
+		ov_json_doc_free(u->docs[i]);
+	ov__free(u->docs);
+	u->docs = NULL;
+	u->n_docs = u->docs_cap = 0;
+	ov__free(u->recs);
+	ov__free(u->tenants);
+	u->recs = NULL;
+	u->tenants = NULL;
+	u->n_recs = u->recs_cap = 0;
+	ov__free(u->diags);
+	u->diags = NULL;
+	u->n_diags = u->diags_cap = 0;
+	ov__free(u->manifest);
+	u->manifest = NULL;
+	ov_digest_free(u->digest);
+	u->digest = NULL;
+}
+
+/* Merge one loaded unit into the snapshot (main thread, in order). */
+static int
+merge_unit(struct loader *L, struct load_unit *u)
+{
+	struct ov_snapshot *s = L->s;
+	const struct ov_load_hooks *h = L->hooks;
+	struct ov_snapshot_file *f = &s->files[u->in->file];
+	uint32_t line_base = u->chunk ? f->n_lines : 0;
+	size_t first = s->n_records, i;
+	const struct ov_record *loser;
+	int error;
+
+	if (u->error < 0)
+		return u->error;
+	if (u->format != NULL)
+		f->format = u->format;
+	if (u->read)
+		f->read = true;
+	if (u->page_kind != NULL) {
+		f->page_kind = u->page_kind;
+		f->page_more = u->page_more;
+		f->page_total = u->page_total;
+		f->page_rows = u->page_rows;
+	}
+	for (i = 0; i < u->n_diags; i++) {
+		const struct unit_diag *d = &u->diags[i];
+
+		if ((error = ov_snap__file_diag(s, u->in->file, d->line != 0 ?
+		    d->line + line_base : 0, d->column, d->pointer,
+		    d->message)) < 0)
+			return error;
+	}
+	for (i = 0; i < u->n_recs; i++) {
+		struct ov_record *r = u->recs[i];
+
+		r->line += line_base;
+		if ((error = ov_model__append(s, r, u->tenants[i],
+		    &loser)) < 0)
+			return error;
+		if (loser != NULL && h != NULL && h->loser != NULL &&
+		    (error = h->loser(h->payload, loser)) < 0)
+			return error;
+	}
+	f->n_lines += u->n_lines;
+	if (u->digest != NULL) {
+		if (s->digest == NULL && ov_digest_new(&s->digest) < 0)
+			return ov__error_oom(s->ctx);
+		if (ov_digest__absorb(s->digest, u->digest) < 0)
+			return ov__error_oom(s->ctx);
+	}
+	if (u->manifest != NULL) {
+		if ((error = ov_snap__read_manifest(s, u->in->path,
+		    u->manifest, u->manifest_len)) == OV_ENOMEM)
+			return error;
+		if (error < 0) {
+			const ov_error *e = ov_error_last(s->ctx);
+
+			error = ov_snap__file_diag(s, u->in->file, e->line,
+			    e->column, e->pointer, e->message);
+			ov_error_clear(s->ctx);
+			if (error < 0)
+				return error;
+		}
+	}
+	if (h != NULL && h->merge != NULL &&
+	    (error = h->merge(h->payload, u->hook_unit, first)) < 0)
+		return error;
+	return 0;
+}
+
+/* Load a unit, keeping its error for the merge. */
+static void
+run_unit(struct load_worker *w, struct load_unit *u)
+{
+	int error = load_unit(w, u);
+
+	if (error < 0) {
+		const ov_error *e = ov_error_last(w->ctx);
+
+		u->error = error;
+		snprintf(u->err, sizeof(u->err), "%s",
+		    e->message != NULL ? e->message : ov_strerror(error));
+	}
+}
+
+/* Helper threads: take the next unit within the window, load it. */
+static void *
+worker_main(void *arg)
+{
+	struct load_worker *w = arg;
+	struct loader *L = w->L;
+	struct load_unit *u;
+
+	pthread_mutex_lock(&L->mu);
+	for (;;) {
+		while (!L->stop && L->next < L->n_units &&
+		    L->next >= L->merged + L->window)
+			pthread_cond_wait(&L->cv, &L->mu);
+		if (L->stop || L->next >= L->n_units)
+			break;
+		u = &L->units[L->next++];
+		u->state = 1;
+		pthread_mutex_unlock(&L->mu);
+		run_unit(w, u);
+		pthread_mutex_lock(&L->mu);
+		u->state = 2;
+		pthread_cond_broadcast(&L->cv);
+	}
+	pthread_mutex_unlock(&L->mu);
+	return NULL;
+}
+
+/* Propagate a unit's failure to the snapshot's context. */
+static int
+unit_failed(struct loader *L, struct load_unit *u)
+{
+	if (u->error == OV_ENOMEM)
+		return ov__error_oom(L->s->ctx);
+	return ov__error(L->s->ctx, u->error, OV_ERRCLASS_INPUT, "%s",
+	    u->err);
+}
+
+/*
+ * Run the units: the main thread loads units too and merges them in
+ * order as they complete.  With one worker everything runs here.
+ */
+static int
+run_units(struct loader *L)
+{
+	struct load_worker *me = &L->workers[0];
+	struct load_unit *u;
+	size_t i;
+	int error = 0;
+
+	if (!L->threaded) {
+		for (i = 0; i < L->n_units && error == 0; i++) {
+			u = &L->units[i];
+			run_unit(me, u);
+			error = u->error < 0 ? unit_failed(L, u) :
+			    merge_unit(L, u);
+			unit_clear(L, u);
+			ov__progress(L->s->ctx, "loading", i + 1, L->n_units);
+		}
+		return error;
+	}
+	for (i = 1; i < L->n_workers; i++) {
+		if (pthread_create(&L->workers[i].thread, NULL, worker_main,
+		    &L->workers[i]) != 0)
+			break;
+		L->workers[i].started = true;
+	}
+	pthread_mutex_lock(&L->mu);
+	while (L->merged < L->n_units) {
+		u = &L->units[L->merged];
+		if (u->state == 2) {
+			pthread_mutex_unlock(&L->mu);
+			error = u->error < 0 ? unit_failed(L, u) :
+			    merge_unit(L, u);
+			unit_clear(L, u);
+			ov__progress(L->s->ctx, "loading", L->merged + 1,
+			    L->n_units);
+			pthread_mutex_lock(&L->mu);
+			L->merged++;
+			pthread_cond_broadcast(&L->cv);
+			if (error < 0) {
+				L->stop = true;
+				break;
+			}
+			continue;
+		}
+		if (L->next < L->n_units &&
+		    L->next < L->merged + L->window) {
+			/* help: load the next unit here */
+			struct load_unit *v = &L->units[L->next++];
+
+			v->state = 1;
+			pthread_mutex_unlock(&L->mu);
+			run_unit(me, v);
+			pthread_mutex_lock(&L->mu);
+			v->state = 2;
+			pthread_cond_broadcast(&L->cv);
+			continue;
+		}
+		pthread_cond_wait(&L->cv, &L->mu);
+	}
+	L->stop = true;
+	pthread_cond_broadcast(&L->cv);
+	pthread_mutex_unlock(&L->mu);
+	for (i = 1; i < L->n_workers; i++)
+		if (L->workers[i].started)
+			pthread_join(L->workers[i].thread, NULL);
+	/* units loaded past a failure */
+	for (i = L->merged; i < L->n_units; i++)
+		unit_clear(L, &L->units[i]);
+	return error;
+}
+
+/* ---- the walk ------------------------------------------------------------- */
+
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+static bool
+is_input_name(const char *name)
+{
+	return has_suffix_ci(name, ".json") || ndjson_name(name);
+}
+
+/* List an input file. */
+static int
+add_input(struct loader *L, const char *path, bool buffer, const char *data,
+    size_t len)
+{
+	struct ov_snapshot *s = L->s;
+	struct in_file *grown, *in;
+	uint32_t file;
+	size_t cap;
+	int error;
+
+	if (L->n_files == L->files_cap) {
+		cap = L->files_cap != 0 ? L->files_cap * 2 : 32;
+		if ((grown = ov__reallocarray(L->files, cap,
+		    sizeof(*grown))) == NULL)
+			return ov__error_oom(s->ctx);
+		L->files = grown;
+		L->files_cap = cap;
+	}
+	if ((error = ov_snap__add_file(s, path, "unknown", &file)) < 0)
+		return error;
+	in = &L->files[L->n_files++];
+	memset(in, 0, sizeof(*in));
+	in->file = file;
+	in->path = s->files[file].path;
+	in->ndjson = ndjson_name(path);
+	in->default_type = ov__map_get(&s->file_types, base_name(path),
+	    strlen(base_name(path)));
+	in->buffer = buffer;
+	in->data = data;
+	in->len = len;
+	return 0;
+}
+
+/* A problem with a path that is not a file the loader reads. */
+static int
+path_diag(struct loader *L, const char *path, const char *format,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+path_diag(struct loader *L, const char *path, const char *format,
+    const char *fmt, ...)
+{
+	char msg[512];
+	uint32_t file;
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if ((error = ov_snap__add_file(L->s, path, format, &file)) < 0)
+		return error;
+	return ov_snap__file_diag(L->s, file, 0, 0, NULL, msg);
+}
+
+/* Read a manifest.json found by the walk. */
+static int
+walk_manifest(struct loader *L, const char *path)
+{
+	struct ov_snapshot *s = L->s;
+	char *data = NULL;
+	size_t len;
+	int error;
+
+	if ((error = ov__read_file(s->ctx, OV_ERRCLASS_INPUT, path,
+	    16u << 20, &data, &len)) < 0)
+		return error;
+	error = ov_snap__read_manifest(s, path, data, len);
+	ov__free(data);
+	return error;
+}
+
+/* A directory on the path from the top: its device and inode. */
+struct ancestor {
+	dev_t		 dev;
+	ino_t		 ino;
+	const char	*path;
+};
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk_dir(struct loader *, const char *, struct ancestor *, int);
+
+/* One entry of a directory (or the top-level path). */
+static int
+walk_entry(struct loader *L, const char *path, const char *name,
+    struct ancestor *up, int depth, bool top)
+{
+	struct stat st;
+	int i;
+
+	if (stat(path, &st) != 0) {
+		if (top && errno == ENOENT)
+			return ov__error_at(L->s->ctx, OV_EIO,
+			    OV_ERRCLASS_INPUT, path, 0, 0, NULL,
+			    "cannot open: %s", strerror(errno));
+		/* a dangling link, an unreadable entry: say so if it looks
+		 * like input */
+		if (top || is_input_name(name))
+			return path_diag(L, path, "unreadable",
+			    "cannot read: %s", strerror(errno));
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		for (i = 0; i < depth; i++)
+			if (up[i].dev == st.st_dev && up[i].ino == st.st_ino)
+				return path_diag(L, path, "directory",
+				    "directory loop: this is %s again (a "
+				    "symbolic link); not followed", up[i].path);
+		if (depth >= MAX_DEPTH)
+			return path_diag(L, path, "directory", "directories "
+			    "nested deeper than %d; not read", MAX_DEPTH);
+		up[depth].dev = st.st_dev;
+		up[depth].ino = st.st_ino;
+		up[depth].path = path;
+		return walk_dir(L, path, up, depth + 1);
+	}
+	if (!top && (!S_ISREG(st.st_mode) || !is_input_name(name)))
+		return 0;
+	if (strcmp(name, "manifest.json") == 0 &&
+	    !(L->flags & OV_LOAD_SYNTAX_ONLY)) {
+		uint32_t file;
+		int error;
+
+		if (!top)
+			return 0;	/* read with its directory */
+		if ((error = walk_manifest(L, path)) < 0)
+			return error;
+		return ov_snap__add_file(L->s, path, "manifest", &file);
+	}
+	return add_input(L, path, false, NULL, 0);
+}
+
+/* A directory: its manifest first, then its entries in sorted order. */
+static int
+walk_dir(struct loader *L, const char *dir, struct ancestor *up, int depth)
+{
+	struct ov_snapshot *s = L->s;
+	struct dirent *de;
+	struct stat st;
+	char **names = NULL, **grown, *path = NULL;
+	size_t n = 0, cap = 0, i;
+	DIR *d;
+	int error = 0;
+
+	if ((path = ov__arena_printf(&s->arena, "%s/manifest.json",
+	    dir)) == NULL)
+		return ov__error_oom(s->ctx);
+	if (!(L->flags & OV_LOAD_SYNTAX_ONLY) && stat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode) && (error = walk_manifest(L, path)) < 0)
+		return error;
+	if ((d = opendir(dir)) == NULL)
+		return path_diag(L, dir, "directory",
+		    "cannot read directory: %s", strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap != 0 ? cap * 2 : 64;
+			if ((grown = ov__reallocarray(names, cap,
+			    sizeof(*grown))) == NULL) {
+				error = ov__error_oom(s->ctx);
+				goto done;
+			}
+			names = grown;
+		}
+		if ((names[n] = ov__strdup(de->d_name)) == NULL) {
+			error = ov__error_oom(s->ctx);
+			goto done;
+		}
+		n++;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n && error == 0; i++) {
+		if ((path = ov__arena_printf(&s->arena, "%s/%s", dir,
+		    names[i])) == NULL)
+			error = ov__error_oom(s->ctx);
+		else
+			error = walk_entry(L, path, names[i], up, depth, false);
+	}
+done:
+	closedir(d);
+	for (i = 0; i < n; i++)
+		ov__free(names[i]);
+	ov__free(names);
+	return error;
+}
+
+/* Cut the files into units: NDJSON files in chunks, others whole. */
+static int
+make_units(struct loader *L)
+{
+	struct load_unit *u;
+	struct stat st;
+	size_t i, n = 0, k;
+	uint64_t size, off;
+
+	for (i = 0; i < L->n_files; i++) {
+		struct in_file *in = &L->files[i];
+
+		size = 0;
+		if (!in->buffer && in->ndjson && stat(in->path, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			size = (uint64_t)st.st_size;
+		n += size > CHUNK ? (size_t)((size + CHUNK - 1) / CHUNK) : 1;
+	}
+	if (n == 0)
+		return 0;
+	if ((L->units = ov__calloc(n, sizeof(*L->units))) == NULL)
+		return ov__error_oom(L->s->ctx);
+	for (i = 0, k = 0; i < L->n_files; i++) {
+		struct in_file *in = &L->files[i];
+
+		size = 0;
+		if (!in->buffer && in->ndjson && stat(in->path, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			size = (uint64_t)st.st_size;
+		if (size <= CHUNK) {
+			L->units[k++].in = in;
+			continue;
+		}
+		for (off = 0; off < size && k < n; off += CHUNK) {
+			u = &L->units[k++];
+			u->in = in;
+			u->chunk = true;
+			u->begin = off;
+			u->end = off + CHUNK < size ? off + CHUNK : size;
+		}
+	}
+	L->n_units = k;
+	return 0;
+}
+
+/* How many workers: the context's OV_LIMIT_THREADS, at most the units. */
+static size_t
+n_workers(const struct loader *L)
+{
+	uint64_t t = ov_ctx_limit(L->s->ctx, OV_LIMIT_THREADS);
+
+	if (t > MAX_THREADS)
+		t = MAX_THREADS;
+	if (t > L->n_units)
+		t = L->n_units;
+	return t > 0 ? (size_t)t : 1;
+}
+
+/* Run a load over the listed inputs. */
+static int
+run(struct loader *L)
+{
+	struct ov_snapshot *s = L->s;
+	struct ov_arena **grown;
+	size_t i;
+	int error;
+
+	if ((error = make_units(L)) < 0)
+		return error;
+	if (L->n_units == 0)
+		return 0;
+	L->n_workers = n_workers(L);
+	L->window = 2 * L->n_workers + 2;
+	if ((L->workers = ov__calloc(L->n_workers,
+	    sizeof(*L->workers))) == NULL)
+		return ov__error_oom(s->ctx);
+	for (i = 0; i < L->n_workers; i++)
+		if ((error = worker_init(L, &L->workers[i])) < 0)
+			goto done;
+	L->threaded = L->n_workers > 1;
+	if (L->threaded) {
+		pthread_mutex_init(&L->mu, NULL);
+		pthread_cond_init(&L->cv, NULL);
+	}
+	error = run_units(L);
+	if (L->threaded) {
+		pthread_cond_destroy(&L->cv);
+		pthread_mutex_destroy(&L->mu);
+	}
+done:
+	/* the records live in the workers' arenas: the snapshot keeps them */
+	for (i = 0; i < L->n_workers; i++) {
+		struct load_worker *w = &L->workers[i];
+
+		if (w->arena == NULL)
+			continue;
+		grown = ov__reallocarray(s->arenas, s->n_arenas + 1,
+		    sizeof(*grown));
+		if (grown == NULL) {
+			/* keep the records valid: leak nothing, fail */
+			error = error < 0 ? error : ov__error_oom(s->ctx);
+			continue;
+		}
+		s->arenas = grown;
+		s->arenas[s->n_arenas++] = w->arena;
+		w->arena = NULL;
+	}
+	for (i = 0; i < L->n_workers; i++)
+		worker_free(L, &L->workers[i]);
+	ov__free(L->workers);
+	return error;
+}
+
+static void
+loader_free(struct loader *L)
+{
+	size_t i;
+
+	for (i = 0; i < L->n_units; i++)
+		unit_clear(L, &L->units[i]);
+	ov__free(L->units);
+	ov__free(L->files);
+}
+
+/* Load paths; see stream.h. */
+int
+ov_snap__load_paths(struct ov_snapshot *s, const char *const *paths,
+    size_t n, unsigned flags, const struct ov_load_hooks *hooks)
+{
+	struct ancestor up[MAX_DEPTH + 1];
+	struct loader L;
+	size_t i;
+	int error = 0;
+
+	memset(&L, 0, sizeof(L));
+	L.s = s;
+	L.hooks = hooks;
+	L.flags = flags;
+	if (hooks != NULL && hooks->plan != NULL)
+		s->streamed = true;
+	for (i = 0; i < n && error == 0; i++)
+		error = walk_entry(&L, paths[i], base_name(paths[i]), up, 0,
+		    true);
+	if (error == 0)
+		error = run(&L);
+	loader_free(&L);
+	ov_snap__check_contract(s);
+	return error;
+}
+
+/* Load in-memory data as if it came from a file called name. */
+int
+ov_snapshot_load_buffer(ov_snapshot *s, const char *name, const char *data,
+    size_t len, unsigned flags)
+{
+	struct loader L;
+	int error;
+
+	if (s == NULL || name == NULL || (data == NULL && len != 0))
+		return OV_EINVALID;
+	memset(&L, 0, sizeof(L));
+	L.s = s;
+	L.flags = flags;
+	if ((error = add_input(&L, name, true, data != NULL ? data : "",
+	    len)) == 0)
+		error = run(&L);
+	loader_free(&L);
+	ov_snap__check_contract(s);
+	return error;
+}
+
+/* Load a file or a directory tree. */
+int
+ov_snapshot_load(ov_snapshot *s, const char *path, unsigned flags)
+{
+	if (s == NULL || path == NULL)
+		return OV_EINVALID;
+	return ov_snap__load_paths(s, &path, 1, flags, NULL);
+}
