@@ -145,7 +145,7 @@ cmd_scan(int argc, char **argv)
 	ov_ctx *ctx = NULL;
 	char *label = NULL;
 	FILE *out = NULL;
-	int fail_on = OV_SEV_HIGH, c, i, status, error;
+	int fail_on = OV_SEV_HIGH, c, status, error;
 	size_t n_policies = 0, n_analyzers = 0;
 
 	optind = 1;
@@ -229,11 +229,21 @@ cmd_scan(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
-	for (i = optind; i < argc; i++)
-		if ((error = ov_snapshot_load(snap, argv[i], 0)) < 0) {
+	if (baseline_path != NULL) {
+		if (ov_snapshot_new(&baseline, ctx) < 0 ||
+		    ov_snapshot_load(baseline, baseline_path, 0) < 0) {
 			status = cli_error_ctx(ctx);
 			goto done;
 		}
+		so.baseline = baseline;
+	}
+	/* load and scan in one pass; a store needs the record digests */
+	if (ov_scan_paths(&result, ctx, snap, (const char *const *)argv +
+	    optind, (size_t)(argc - optind), db != NULL ? OV_LOAD_DIGEST : 0,
+	    &so) < 0) {
+		status = cli_error_ctx(ctx);
+		goto done;
+	}
 	if (ov_snapshot_n_errors(snap) != 0)
 		cli_warn("%zu input error%s; run 'overvisor inspect' for "
 		    "positions (valid records are still scanned)",
@@ -244,18 +254,6 @@ cmd_scan(int argc, char **argv)
 		cli_warn("the snapshot holds policy assignments this scan does "
 		    "not apply; --assigned runs the --policy definitions "
 		    "through them, as Azure does");
-	if (baseline_path != NULL) {
-		if (ov_snapshot_new(&baseline, ctx) < 0 ||
-		    ov_snapshot_load(baseline, baseline_path, 0) < 0) {
-			status = cli_error_ctx(ctx);
-			goto done;
-		}
-		so.baseline = baseline;
-	}
-	if (ov_scan_run(&result, ctx, snap, &so) < 0) {
-		status = cli_error_ctx(ctx);
-		goto done;
-	}
 	if (ov_scan_n_policy_errors(result) != 0)
 		cli_warn("%zu policy definition%s could not be used; run "
 		    "'overvisor policy check' for positions",

@@ -230,36 +230,91 @@ ov__map_free(struct ov_map *m)
 	m->len = 0;
 }
 
+/* The slot of key in the group table (empty when absent). */
+static struct ov_group_slot *
+gfind(const struct ov_groups *g, const char *key, size_t klen, uint32_t h)
+{
+	size_t j = h & (g->cap - 1);
+
+	for (;;) {
+		struct ov_group_slot *sl = &g->slots[j];
+		const struct ov_group *gr;
+
+		ov__work.probes++;
+		if (sl->gid == 0)
+			return sl;
+		gr = &g->groups[sl->gid - 1];
+		if (sl->hash == h && ov__eq_ci(gr->key, gr->klen, key, klen))
+			return sl;
+		j = (j + 1) & (g->cap - 1);
+	}
+}
+
+static int
+ggrow(struct ov_groups *g)
+{
+	struct ov_group_slot *slots, *old = g->slots;
+	size_t cap = g->cap != 0 ? g->cap * 2 : 16, i, j;
+
+	if ((slots = ov__calloc(cap, sizeof(*slots))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0; i < g->cap; i++) {
+		if (old[i].gid == 0)
+			continue;
+		j = ov__hash_ci(g->groups[old[i].gid - 1].key,
+		    g->groups[old[i].gid - 1].klen) & (cap - 1);
+		while (slots[j].gid != 0)
+			j = (j + 1) & (cap - 1);
+		slots[j] = old[i];
+	}
+	ov__free(old);
+	g->slots = slots;
+	g->cap = cap;
+	return 0;
+}
+
+/* The group number of key, or -1. */
+long
+ov__groups_find(const struct ov_groups *g, const char *key, size_t klen)
+{
+	const struct ov_group_slot *sl;
+
+	if (g->cap == 0)
+		return -1;
+	sl = gfind(g, key, klen, (uint32_t)ov__hash_ci(key, klen));
+	return sl->gid != 0 ? (long)sl->gid - 1 : -1;
+}
+
 /* Count a value under key (first pass). */
 int
 ov__groups_count(struct ov_groups *g, const char *key, size_t klen,
     uint32_t *gid)
 {
-	struct ov_group *grown;
-	bool added;
-	void **v;
+	struct ov_group *grown, *gr;
+	struct ov_group_slot *sl;
+	uint32_t h = (uint32_t)ov__hash_ci(key, klen);
 	size_t cap;
 
-	if ((v = ov__map_slot(&g->keys, key, klen, &added)) == NULL)
+	if ((g->n_groups + 1) * 4 > g->cap * 3 && ggrow(g) < 0)
 		return OV_ENOMEM;
-	if (added) {
+	sl = gfind(g, key, klen, h);
+	if (sl->gid == 0) {
 		if (g->n_groups == g->groups_cap) {
 			cap = g->groups_cap != 0 ? g->groups_cap * 2 : 16;
 			if ((grown = ov__reallocarray(g->groups, cap,
-			    sizeof(*grown))) == NULL) {
-				/* leave the map consistent: no group yet */
-				*v = NULL;
+			    sizeof(*grown))) == NULL)
 				return OV_ENOMEM;
-			}
 			g->groups = grown;
 			g->groups_cap = cap;
 		}
-		memset(&g->groups[g->n_groups], 0, sizeof(*g->groups));
-		*v = (void *)(uintptr_t)++g->n_groups;
-	} else if (*v == NULL) {
-		return OV_ENOMEM;	/* an earlier failure; stay failed */
+		gr = &g->groups[g->n_groups];
+		memset(gr, 0, sizeof(*gr));
+		gr->key = key;
+		gr->klen = klen;
+		sl->gid = (uint32_t)++g->n_groups;
+		sl->hash = h;
 	}
-	*gid = (uint32_t)((uintptr_t)*v - 1);
+	*gid = sl->gid - 1;
 	g->groups[*gid].n++;
 	g->n_items++;
 	return 0;
@@ -298,26 +353,28 @@ void
 ov__groups_add_key(struct ov_groups *g, const char *key, size_t klen,
     void *value)
 {
-	uintptr_t v = (uintptr_t)ov__map_get(&g->keys, key, klen);
+	long v = ov__groups_find(g, key, klen);
 
-	if (v != 0)
-		ov__groups_add(g, (uint32_t)(v - 1), value);
+	if (v >= 0)
+		ov__groups_add(g, (uint32_t)v, value);
 }
 
 /* The group of key, or NULL. */
 const struct ov_group *
 ov__groups_get(const struct ov_groups *g, const char *key, size_t klen)
 {
-	uintptr_t v = (uintptr_t)ov__map_get(&g->keys, key, klen);
+	long v = ov__groups_find(g, key, klen);
 
-	return v != 0 && g->groups[v - 1].len > 0 ? &g->groups[v - 1] : NULL;
+	return v >= 0 && g->groups[v].len > 0 ? &g->groups[v] : NULL;
 }
 
 /* Release the index; keys and values are not touched. */
 void
 ov__groups_free(struct ov_groups *g)
 {
-	ov__map_free(&g->keys);
+	ov__free(g->slots);
+	g->slots = NULL;
+	g->cap = 0;
 	ov__free(g->groups);
 	ov__free(g->items);
 	g->groups = NULL;

@@ -103,10 +103,19 @@ struct ov_group {
 	size_t		  len;		/* values filed (after layout: so
 					   far) */
 	size_t		  n;		/* values counted */
+	const char	 *key;		/* borrowed */
+	size_t		  klen;
+};
+
+/* A slot of the key table: a group number + 1 and the key's hash. */
+struct ov_group_slot {
+	uint32_t	 gid;		/* 0: empty */
+	uint32_t	 hash;
 };
 
 struct ov_groups {
-	struct ov_map	  keys;		/* key -> group number + 1 */
+	struct ov_group_slot *slots;	/* open addressing over the keys */
+	size_t		  cap;		/* power of two, or 0 */
 	struct ov_group	 *groups;	/* by group number */
 	size_t		  n_groups;
 	size_t		  groups_cap;
@@ -114,7 +123,11 @@ struct ov_groups {
 	size_t		  n_items;	/* values counted */
 };
 
-#define OV_GROUPS_INIT	{ OV_MAP_INIT, NULL, 0, 0, NULL, 0 }
+#define OV_GROUPS_INIT	{ NULL, 0, NULL, 0, 0, NULL, 0 }
+
+/* The group number of key, or -1 when none was counted. */
+long	 ov__groups_find(const struct ov_groups *g, const char *key,
+	    size_t klen);
 
 /* Count one value under key; *gid receives the key's group number. */
 int	 ov__groups_count(struct ov_groups *g, const char *key, size_t klen,

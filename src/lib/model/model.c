@@ -421,6 +421,66 @@ note_tenant(struct ov_snapshot *s, const char *tenant)
 	}
 }
 
+/* ---- the id index ------------------------------------------------------- */
+
+static bool
+id_grow(struct ov_snapshot *s)
+{
+	struct ov_id_slot *slots, *old = s->by_id;
+	size_t cap = s->by_id_cap != 0 ? s->by_id_cap * 2 : 1024, i, j;
+
+	if ((slots = ov__calloc(cap, sizeof(*slots))) == NULL)
+		return false;
+	for (i = 0; i < s->by_id_cap; i++) {
+		if (old[i].rec == 0)
+			continue;
+		/* the slot keeps 32 bits of the hash: rehash from the id */
+		j = ov__hash_ci(s->records[old[i].rec - 1]->id,
+		    strlen(s->records[old[i].rec - 1]->id)) & (cap - 1);
+		while (slots[j].rec != 0)
+			j = (j + 1) & (cap - 1);
+		slots[j] = old[i];
+	}
+	ov__free(old);
+	s->by_id = slots;
+	s->by_id_cap = cap;
+	return true;
+}
+
+/* The slot of id (len bytes): the record's, or the empty one it takes. */
+static struct ov_id_slot *
+id_find(const struct ov_snapshot *s, const char *id, size_t len)
+{
+	uint64_t h = ov__hash_ci(id, len);
+	size_t j = h & (s->by_id_cap - 1);
+
+	for (;;) {
+		struct ov_id_slot *sl = &s->by_id[j];
+		const char *rid;
+
+		ov__work.probes++;
+		if (sl->rec == 0)
+			return sl;
+		rid = s->records[sl->rec - 1]->id;
+		if (sl->hash == (uint32_t)h && ov__eq_ci(rid, strlen(rid), id,
+		    len))
+			return sl;
+		j = (j + 1) & (s->by_id_cap - 1);
+	}
+}
+
+/* The record filed under id[0..len), or NULL. */
+static const struct ov_record *
+id_get(const struct ov_snapshot *s, const char *id, size_t len)
+{
+	const struct ov_id_slot *sl;
+
+	if (s->by_id_cap == 0)
+		return NULL;
+	sl = id_find(s, id, len);
+	return sl->rec != 0 ? s->records[sl->rec - 1] : NULL;
+}
+
 /* Append a filled record and file it by id; see model.h. */
 int
 ov_model__append(struct ov_snapshot *s, struct ov_record *r,
@@ -428,9 +488,8 @@ ov_model__append(struct ov_snapshot *s, struct ov_record *r,
 {
 	struct ov_record **grown;
 	const struct ov_record *seen;
-	size_t cap;
-	bool added;
-	void **slot;
+	struct ov_id_slot *sl;
+	size_t cap, len = strlen(r->id);
 
 	if (loser != NULL)
 		*loser = NULL;
@@ -442,32 +501,37 @@ ov_model__append(struct ov_snapshot *s, struct ov_record *r,
 		s->records = grown;
 		s->records_cap = cap;
 	}
+	if (s->n_records >= UINT32_MAX - 1)
+		return ov__error(s->ctx, OV_ELIMIT, OV_ERRCLASS_INPUT,
+		    "more than %u records", UINT32_MAX - 2);
+	if ((s->by_id_len + 1) * 4 > s->by_id_cap * 3 && !id_grow(s))
+		return ov__error_oom(s->ctx);
+	r->index = (uint32_t)s->n_records;
+	s->records[s->n_records++] = r;
 	/*
 	 * One record per id: the same resource read twice (a list item and
 	 * its GET, or two exports) must not be evaluated twice.  The richer
 	 * body wins, since list calls often omit what a GET returns; on a
 	 * tie the first one read.
 	 */
-	if ((slot = ov__map_slot(&s->by_id, r->id, strlen(r->id),
-	    &added)) == NULL)
-		return ov__error_oom(s->ctx);
-	if (added) {
-		*slot = r;
+	sl = id_find(s, r->id, len);
+	if (sl->rec == 0) {
+		sl->rec = r->index + 1;
+		sl->hash = (uint32_t)ov__hash_ci(r->id, len);
+		s->by_id_len++;
 	} else {
-		seen = *slot;
+		seen = s->records[sl->rec - 1];
 		s->n_dups++;
 		if (r->richness > seen->richness) {
-			*slot = r;
+			sl->rec = r->index + 1;
 			if (loser != NULL)
 				*loser = seen;
 		} else if (loser != NULL) {
 			*loser = r;
 		}
 	}
-	r->index = (uint32_t)s->n_records;
 	if (r->file < s->n_files)
 		s->files[r->file].n_records++;
-	s->records[s->n_records++] = r;
 	note_tenant(s, tenant);
 	s->indexed = false;
 	return 0;
@@ -504,8 +568,7 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 bool
 ov_model__is_winner(const struct ov_snapshot *s, const struct ov_record *r)
 {
-	return s->n_dups == 0 || ov__map_get(&s->by_id, r->id,
-	    strlen(r->id)) == r;
+	return s->n_dups == 0 || id_get(s, r->id, strlen(r->id)) == r;
 }
 
 static void
@@ -516,95 +579,79 @@ index_free(struct ov_record_index *x)
 	x->lists = NULL;
 }
 
+/* Records of one type by subscription and resource group (lazy). */
+struct ov_scoped {
+	struct ov_record_index	 by_sub;	/* subscription ("" none) */
+	struct ov_record_index	 by_rg;		/* "sub\nrg" */
+	struct ov_record_index	 by_rg_any;	/* rg, any subscription */
+	struct ov_record_index	 by_parent;	/* parent id */
+};
+
+static void
+free_scoped(struct ov_snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->scoped.cap; i++) {
+		struct ov_scoped *x = s->scoped.slots[i].value;
+
+		if (s->scoped.slots[i].key == NULL || x == NULL)
+			continue;
+		index_free(&x->by_sub);
+		index_free(&x->by_rg);
+		index_free(&x->by_rg_any);
+		index_free(&x->by_parent);
+	}
+	ov__map_free(&s->scoped);
+}
+
 static void
 free_indexes(struct ov_snapshot *s)
 {
 	ov__map_free(&s->objects);
+	s->objects_built = false;
 	index_free(&s->by_type);
 	index_free(&s->children);
-	index_free(&s->by_type_sub);
-	index_free(&s->by_type_rg);
-	index_free(&s->by_type_rg_any);
+	s->children_built = false;
+	free_scoped(s);
 	ov__arena_free(&s->key_arena);
 }
 
-/* What one record files under in each index (NULL key: not filed). */
-struct index_keys {
-	const char	*key[5];	/* by index: type, parent, type+sub,
-					   type+sub+rg, type+rg */
-	size_t		 klen[5];
-};
+/* The key a record files under in an index; NULL: not filed. */
+typedef const char *(*key_fn)(struct ov_snapshot *s, const struct ov_record *r,
+    size_t *len, bool *oom);
 
-#define KEY_MAX 1024	/* composite keys longer than this are not filed */
-
-/* Write "a\nb[\nc]" into buf; its length, or 0 when it does not fit. */
-static size_t
-ckey(char *buf, const char *a, const char *b, const char *c)
-{
-	size_t la = strlen(a), lb = b != NULL ? strlen(b) : 0;
-	size_t lc = c != NULL ? strlen(c) : 0, n = la + 1 + lb;
-
-	if (c != NULL)
-		n += 1 + lc;
-	if (n >= KEY_MAX)
-		return 0;
-	memcpy(buf, a, la);
-	buf[la] = '\n';
-	if (lb > 0)
-		memcpy(buf + la + 1, b, lb);
-	if (c != NULL) {
-		buf[la + 1 + lb] = '\n';
-		memcpy(buf + la + 2 + lb, c, lc);
-	}
-	buf[n] = '\0';
-	return n;
-}
-
-/*
- * A composite key in the key arena, one copy per distinct key; NULL when
- * it is too long (*len 0) or memory runs out (*len not 0).
- */
-static const char *
-composite(struct ov_snapshot *s, struct ov_map *seen, const char *a,
-    const char *b, const char *c, size_t *len)
-{
-	char buf[KEY_MAX];
-	const char *key;
-	bool added;
-	void **slot;
-
-	if ((*len = ckey(buf, a, b, c)) == 0)
-		return NULL;
-	if ((key = ov__map_get(seen, buf, *len)) != NULL)
-		return key;
-	if ((key = ov__arena_strndup(&s->key_arena, buf, *len)) == NULL ||
-	    (slot = ov__map_slot(seen, key, *len, &added)) == NULL)
-		return NULL;
-	*slot = (void *)(uintptr_t)key;
-	return key;
-}
-
-/* Build one grouped index over the winners, from their keys. */
+/* Build a grouped index over recs (winners only), by counting first. */
 static int
-index_build(struct ov_record_index *x, struct ov_record *const *recs,
-    const bool *win, size_t n, const struct index_keys *keys, int which)
+index_build(struct ov_snapshot *s, struct ov_record_index *x,
+    const struct ov_record *const *recs, size_t n, key_fn key)
 {
 	uint32_t *gid = NULL;
-	size_t i;
+	const char *k;
+	size_t i, len;
+	bool oom = false;
 	int error = OV_ENOMEM;
 
 	if (n > 0 && (gid = ov__calloc(n, sizeof(*gid))) == NULL)
 		return OV_ENOMEM;
-	for (i = 0; i < n; i++)
-		if (win[i] && keys[i].key[which] != NULL &&
-		    ov__groups_count(&x->g, keys[i].key[which],
-		    keys[i].klen[which], &gid[i]) < 0)
+	for (i = 0; i < n; i++) {
+		gid[i] = UINT32_MAX;
+		if (!ov_model__is_winner(s, recs[i]))
+			continue;
+		if ((k = key(s, recs[i], &len, &oom)) == NULL) {
+			if (oom)
+				goto done;
+			continue;
+		}
+		if (ov__groups_count(&x->g, k, len, &gid[i]) < 0)
 			goto done;
+	}
 	if (ov__groups_layout(&x->g) < 0)
 		goto done;
 	for (i = 0; i < n; i++)
-		if (win[i] && keys[i].key[which] != NULL)
-			ov__groups_add(&x->g, gid[i], recs[i]);
+		if (gid[i] != UINT32_MAX)
+			ov__groups_add(&x->g, gid[i],
+			    (void *)(uintptr_t)recs[i]);
 	if (x->g.n_groups > 0 && (x->lists = ov__calloc(x->g.n_groups,
 	    sizeof(*x->lists))) == NULL)
 		goto done;
@@ -620,81 +667,222 @@ done:
 	return error;
 }
 
+static const char *
+key_type(struct ov_snapshot *s, const struct ov_record *r, size_t *len,
+    bool *oom)
+{
+	(void)s;
+	(void)oom;
+	*len = strlen(r->type);
+	return r->type;
+}
+
+static const char *
+key_parent(struct ov_snapshot *s, const struct ov_record *r, size_t *len,
+    bool *oom)
+{
+	(void)s;
+	(void)oom;
+	*len = r->parent_len;
+	return r->parent_len != 0 ? r->id : NULL;
+}
+
+#define KEY_MAX 1024	/* composite keys longer than this are not filed */
+
+/* Write "a\nb" into buf (b NULL: a alone); its length, 0 when too long. */
+static size_t
+ckey(char *buf, const char *a, const char *b)
+{
+	size_t la = a != NULL ? strlen(a) : 0, lb = b != NULL ? strlen(b) : 0;
+	size_t n = b != NULL ? la + 1 + lb : la;
+
+	if (n >= KEY_MAX)
+		return 0;
+	if (la > 0)
+		memcpy(buf, a, la);
+	if (b != NULL) {
+		buf[la] = '\n';
+		memcpy(buf + la + 1, b, lb);
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 /*
- * Build the indexes once, after loading: by type, by parent id, by type
- * and subscription, by type and resource group, Graph object ids.  Each
- * is a counting pass and a filling pass over the records: linear in the
- * snapshot, O(1) per lookup.  Only the copy of a duplicated id the id
+ * A composite key in the key arena, one copy per distinct key (the map
+ * seen finds them); NULL when too long (*oom false) or out of memory.
+ */
+static const char *
+composite(struct ov_snapshot *s, struct ov_map *seen, const char *a,
+    const char *b, size_t *len, bool *oom)
+{
+	char buf[KEY_MAX];
+	const char *key;
+	bool added;
+	void **slot;
+
+	if ((*len = ckey(buf, a, b)) == 0 && (a == NULL || *a != '\0'))
+		return NULL;
+	if ((key = ov__map_get(seen, buf, *len)) != NULL)
+		return key;
+	if ((key = ov__arena_strndup(&s->key_arena, buf, *len)) == NULL ||
+	    (slot = ov__map_slot(seen, key, *len, &added)) == NULL) {
+		*oom = true;
+		return NULL;
+	}
+	*slot = (void *)(uintptr_t)key;
+	return key;
+}
+
+/* Group the records of l by their keys (NULL: not filed). */
+static int
+scoped_build(struct ov_record_index *x, const struct ov_record_list *l,
+    const char *const *keys, const size_t *lens)
+{
+	uint32_t *gid = NULL;
+	size_t i;
+	int error = OV_ENOMEM;
+
+	if (l->len > 0 && (gid = ov__calloc(l->len, sizeof(*gid))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0; i < l->len; i++)
+		if (keys[i] != NULL && ov__groups_count(&x->g, keys[i], lens[i],
+		    &gid[i]) < 0)
+			goto done;
+	if (ov__groups_layout(&x->g) < 0)
+		goto done;
+	for (i = 0; i < l->len; i++)
+		if (keys[i] != NULL)
+			ov__groups_add(&x->g, gid[i],
+			    (void *)(uintptr_t)l->items[i]);
+	if (x->g.n_groups > 0 && (x->lists = ov__calloc(x->g.n_groups,
+	    sizeof(*x->lists))) == NULL)
+		goto done;
+	for (i = 0; i < x->g.n_groups; i++) {
+		x->lists[i].items = (const struct ov_record **)(uintptr_t)
+		    x->g.groups[i].items;
+		x->lists[i].len = x->lists[i].cap = x->g.groups[i].len;
+	}
+	error = 0;
+done:
+	ov__free(gid);
+	return error;
+}
+
+/* The keys of one scoped index, per record of the type. */
+struct scoped_keys {
+	const char	**k[4];		/* sub, "sub\nrg", rg, parent */
+	size_t		 *n[4];
+};
+
+/*
+ * The per-type index by subscription and resource group, built on its
+ * first look-up from the type's records: linear in them, once.  The
+ * scan's stages run on one thread after loading, so this cache is filled
+ * by one thread.
+ */
+static struct ov_scoped *
+scoped(const struct ov_snapshot *cs, const char *type)
+{
+	struct ov_snapshot *s = (struct ov_snapshot *)(uintptr_t)cs;
+	const struct ov_record_list *l;
+	struct ov_map seen = OV_MAP_INIT_CS;
+	struct scoped_keys sk;
+	struct ov_scoped *x;
+	const char *sub, *key;
+	bool added, oom = false;
+	void **slot;
+	size_t i, j;
+
+	if ((x = ov__map_get(&s->scoped, type, strlen(type))) != NULL)
+		return x;
+	l = ov_model__by_type(s, type);
+	memset(&sk, 0, sizeof(sk));
+	if ((x = ov__arena_calloc(&s->key_arena, 1, sizeof(*x))) == NULL ||
+	    (key = ov__arena_strdup(&s->key_arena, type)) == NULL)
+		return NULL;
+	for (j = 0; j < 4 && l->len > 0; j++)
+		if ((sk.k[j] = ov__calloc(l->len, sizeof(*sk.k[j]))) == NULL ||
+		    (sk.n[j] = ov__calloc(l->len, sizeof(*sk.n[j]))) == NULL)
+			oom = true;
+	for (i = 0; !oom && i < l->len; i++) {
+		const struct ov_record *r = l->items[i];
+
+		if (r->parent_len != 0) {
+			sk.k[3][i] = r->id;
+			sk.n[3][i] = r->parent_len;
+		}
+		sub = r->subscription_id != NULL ? r->subscription_id : "";
+		sk.k[0][i] = composite(s, &seen, sub, NULL, &sk.n[0][i], &oom);
+		if (r->resource_group == NULL || oom)
+			continue;
+		sk.k[1][i] = composite(s, &seen, sub, r->resource_group,
+		    &sk.n[1][i], &oom);
+		sk.k[2][i] = composite(s, &seen, r->resource_group, NULL,
+		    &sk.n[2][i], &oom);
+	}
+	if (!oom)
+		oom = scoped_build(&x->by_sub, l, sk.k[0], sk.n[0]) < 0 ||
+		    scoped_build(&x->by_rg, l, sk.k[1], sk.n[1]) < 0 ||
+		    scoped_build(&x->by_rg_any, l, sk.k[2], sk.n[2]) < 0 ||
+		    scoped_build(&x->by_parent, l, sk.k[3], sk.n[3]) < 0;
+	for (j = 0; j < 4; j++) {
+		ov__free(sk.k[j]);
+		ov__free(sk.n[j]);
+	}
+	ov__map_free(&seen);
+	if (oom || (slot = ov__map_slot(&s->scoped, key, strlen(key),
+	    &added)) == NULL) {
+		index_free(&x->by_sub);
+		index_free(&x->by_rg);
+		index_free(&x->by_rg_any);
+		index_free(&x->by_parent);
+		return NULL;
+	}
+	*slot = x;
+	return x;
+}
+
+/*
+ * Build the indexes once, after loading: by type and by parent id, each a
+ * counting pass and a filling pass over the records: linear in the
+ * snapshot, O(1) per look-up.  Only the copy of a duplicated id the id
  * index keeps is filed.
  */
 int
 ov_model__index(struct ov_snapshot *s)
 {
-	struct index_keys *keys = NULL;
-	struct ov_map seen = OV_MAP_INIT_CS;
-	bool *win = NULL;
-	struct ov_record *r;
-	const char *oid;
-	size_t i, n = s->n_records;
-	int error = OV_ENOMEM;
+	const struct ov_record *const *recs =
+	    (const struct ov_record *const *)(uintptr_t)s->records;
 
 	if (s->indexed)
 		return 0;
 	free_indexes(s);
 	ov__arena_init(&s->key_arena, 0, 0);
-	if (n > 0 && ((keys = ov__calloc(n, sizeof(*keys))) == NULL ||
-	    (win = ov__calloc(n, sizeof(*win))) == NULL))
-		goto done;
-	for (i = 0; i < n; i++) {
-		struct index_keys *k = &keys[i];
-
-		r = s->records[i];
-		win[i] = ov_model__is_winner(s, r);
-		/* every record learns its parent, duplicates too */
-		r->parent = r->parent_len != 0 ? ov__map_get(&s->by_id, r->id,
-		    r->parent_len) : NULL;
-		if (!win[i])
-			continue;
-		k->key[0] = r->type;
-		k->klen[0] = strlen(r->type);
-		if (r->parent_len != 0) {
-			k->key[1] = r->id;
-			k->klen[1] = r->parent_len;
-		}
-		if ((k->key[2] = composite(s, &seen, r->type,
-		    r->subscription_id, NULL, &k->klen[2])) == NULL &&
-		    k->klen[2] != 0)
-			goto done;
-		if (r->resource_group != NULL &&
-		    (((k->key[3] = composite(s, &seen, r->type,
-		    r->subscription_id, r->resource_group,
-		    &k->klen[3])) == NULL && k->klen[3] != 0) ||
-		    ((k->key[4] = composite(s, &seen, r->type,
-		    r->resource_group, NULL, &k->klen[4])) == NULL &&
-		    k->klen[4] != 0)))
-			goto done;
-		if (ov__startswith_ci(r->type, "Microsoft.Graph/") &&
-		    (oid = ov_json_string(ov_json_get(r->body, "id"))) != NULL &&
-		    ov__map_put(&s->objects, oid, strlen(oid), r) < 0)
-			goto done;
-	}
-	if (index_build(&s->by_type, s->records, win, n, keys, 0) < 0 ||
-	    index_build(&s->children, s->records, win, n, keys, 1) < 0 ||
-	    index_build(&s->by_type_sub, s->records, win, n, keys, 2) < 0 ||
-	    index_build(&s->by_type_rg, s->records, win, n, keys, 3) < 0 ||
-	    index_build(&s->by_type_rg_any, s->records, win, n, keys, 4) < 0)
-		goto done;
-	s->indexed = true;
-	error = 0;
-done:
-	ov__map_free(&seen);
-	ov__free(keys);
-	ov__free(win);
-	if (error < 0) {
+	if (index_build(s, &s->by_type, recs, s->n_records, key_type) < 0) {
 		free_indexes(s);
 		return ov__error_oom(s->ctx);
 	}
+	s->indexed = true;
 	return 0;
+}
+
+/* The index of every record by parent id, built on its first use. */
+static const struct ov_record_index *
+children(const struct ov_snapshot *cs)
+{
+	struct ov_snapshot *s = (struct ov_snapshot *)(uintptr_t)cs;
+
+	if (!s->children_built) {
+		if (index_build(s, &s->children,
+		    (const struct ov_record *const *)(uintptr_t)s->records,
+		    s->n_records, key_parent) < 0) {
+			index_free(&s->children);
+			return NULL;
+		}
+		s->children_built = true;
+	}
+	return &s->children;
 }
 
 static const struct ov_record_list empty_list = { NULL, 0, 0 };
@@ -715,9 +903,9 @@ ensure_indexed(const struct ov_snapshot *s)
 static const struct ov_record_list *
 index_get(const struct ov_record_index *x, const char *key, size_t klen)
 {
-	uintptr_t v = (uintptr_t)ov__map_get(&x->g.keys, key, klen);
+	long v = ov__groups_find(&x->g, key, klen);
 
-	return v != 0 && x->lists != NULL ? &x->lists[v - 1] : &empty_list;
+	return v >= 0 && x->lists != NULL ? &x->lists[v] : &empty_list;
 }
 
 /* The record with this id (case-insensitive), or NULL. */
@@ -726,7 +914,7 @@ ov_model__by_id(const struct ov_snapshot *s, const char *id)
 {
 	if (s == NULL || id == NULL)
 		return NULL;
-	return ov__map_get(&s->by_id, id, strlen(id));
+	return id_get(s, id, strlen(id));
 }
 
 /* The records of one type; an empty list when there are none. */
@@ -742,9 +930,12 @@ ov_model__by_type(const struct ov_snapshot *s, const char *type)
 const struct ov_record_list *
 ov_model__children(const struct ov_snapshot *s, const char *parent_id)
 {
-	if (s == NULL || parent_id == NULL || !ensure_indexed(s))
+	const struct ov_record_index *x;
+
+	if (s == NULL || parent_id == NULL || !ensure_indexed(s) ||
+	    (x = children(s)) == NULL)
 		return &empty_list;
-	return index_get(&s->children, parent_id, strlen(parent_id));
+	return index_get(x, parent_id, strlen(parent_id));
 }
 
 /* As ov_model__children, with a length. */
@@ -752,20 +943,43 @@ const struct ov_record_list *
 ov_model__children_n(const struct ov_snapshot *s, const char *parent_id,
     size_t len)
 {
-	if (s == NULL || parent_id == NULL || !ensure_indexed(s))
+	const struct ov_record_index *x;
+
+	if (s == NULL || parent_id == NULL || !ensure_indexed(s) ||
+	    (x = children(s)) == NULL)
 		return &empty_list;
-	return index_get(&s->children, parent_id, len);
+	return index_get(x, parent_id, len);
 }
 
-/* Look a composite key up without storing it. */
+/* A scoped list of type under key "a[\nb]"; empty when none. */
 static const struct ov_record_list *
-composite_get(const struct ov_record_index *x, const char *a, const char *b,
-    const char *c)
+scoped_get(const struct ov_snapshot *s, const char *type, int which,
+    const char *a, const char *b)
 {
+	const struct ov_scoped *x;
 	char buf[KEY_MAX];
-	size_t n = ckey(buf, a, b, c);
+	size_t n;
 
-	return n != 0 ? index_get(x, buf, n) : &empty_list;
+	if (s == NULL || type == NULL || !ensure_indexed(s) ||
+	    (x = scoped(s, type)) == NULL)
+		return &empty_list;
+	if ((n = ckey(buf, a, b)) == 0 && (a == NULL || *a != '\0'))
+		return &empty_list;
+	return index_get(which == 0 ? &x->by_sub : which == 1 ? &x->by_rg :
+	    &x->by_rg_any, buf, n);
+}
+
+/* Records of type whose ARM parent is parent_id. */
+const struct ov_record_list *
+ov_model__children_of(const struct ov_snapshot *s, const char *parent_id,
+    const char *type)
+{
+	const struct ov_scoped *x;
+
+	if (s == NULL || parent_id == NULL || type == NULL ||
+	    !ensure_indexed(s) || (x = scoped(s, type)) == NULL)
+		return &empty_list;
+	return index_get(&x->by_parent, parent_id, strlen(parent_id));
 }
 
 /* Records of type in subscription sub. */
@@ -773,9 +987,7 @@ const struct ov_record_list *
 ov_model__by_type_sub(const struct ov_snapshot *s, const char *type,
     const char *sub)
 {
-	if (s == NULL || type == NULL || !ensure_indexed(s))
-		return &empty_list;
-	return composite_get(&s->by_type_sub, type, sub, NULL);
+	return scoped_get(s, type, 0, sub != NULL ? sub : "", NULL);
 }
 
 /* Records of type in resource group rg of subscription sub. */
@@ -783,9 +995,9 @@ const struct ov_record_list *
 ov_model__by_type_rg(const struct ov_snapshot *s, const char *type,
     const char *sub, const char *rg)
 {
-	if (s == NULL || type == NULL || rg == NULL || !ensure_indexed(s))
+	if (rg == NULL)
 		return &empty_list;
-	return composite_get(&s->by_type_rg, type, sub, rg);
+	return scoped_get(s, type, 1, sub != NULL ? sub : "", rg);
 }
 
 /* Records of type in a resource group named rg, any subscription. */
@@ -793,9 +1005,18 @@ const struct ov_record_list *
 ov_model__by_type_rg_any(const struct ov_snapshot *s, const char *type,
     const char *rg)
 {
-	if (s == NULL || type == NULL || rg == NULL || !ensure_indexed(s))
+	if (rg == NULL)
 		return &empty_list;
-	return composite_get(&s->by_type_rg_any, type, rg, NULL);
+	return scoped_get(s, type, 2, rg, NULL);
+}
+
+/* The parent record, through the id index. */
+const struct ov_record *
+ov_model__parent(const struct ov_snapshot *s, const struct ov_record *r)
+{
+	if (s == NULL || r == NULL || r->parent_len == 0)
+		return NULL;
+	return id_get(s, r->id, r->parent_len);
 }
 
 /* True when r's ARM parent id is id. */
@@ -806,13 +1027,51 @@ ov_model__parent_is(const struct ov_record *r, const char *id)
 	    ov__eq_ci(r->id, r->parent_len, id, strlen(id));
 }
 
-/* A Graph record by object id, or NULL. */
-const struct ov_record *
-ov_model__graph_object(const struct ov_snapshot *s, const char *object_id)
+/*
+ * The Graph object id of a record: its body's id, else the part of its
+ * synthetic id after "/providers/<type>/" (a streamed body may not keep
+ * the id member); NULL when it has none.
+ */
+const char *
+ov_model__object_id(const struct ov_record *r)
 {
-	if (s == NULL || object_id == NULL || !ensure_indexed(s))
+	const char *oid = ov_json_string(ov_json_get(r->body, "id"));
+	size_t n = strlen("/providers/") + strlen(r->type);
+
+	if (oid != NULL)
+		return oid;
+	if (ov__startswith_ci(r->id, "/providers/") &&
+	    strlen(r->id) > n + 1 && ov__eq_ci(r->id + 11, n - 11, r->type,
+	    n - 11) && r->id[n] == '/')
+		return r->id + n + 1;
+	return NULL;
+}
+
+/* A Graph record by object id, or NULL; the map is built on first use. */
+const struct ov_record *
+ov_model__graph_object(const struct ov_snapshot *cs, const char *oid)
+{
+	struct ov_snapshot *s = (struct ov_snapshot *)(uintptr_t)cs;
+	const char *k;
+	size_t i;
+
+	if (s == NULL || oid == NULL || !ensure_indexed(s))
 		return NULL;
-	return ov__map_get(&s->objects, object_id, strlen(object_id));
+	if (!s->objects_built) {
+		for (i = 0; i < s->n_records; i++) {
+			const struct ov_record *r = s->records[i];
+
+			if (!ov__startswith_ci(r->type, "Microsoft.Graph/") ||
+			    !ov_model__is_winner(s, r) ||
+			    (k = ov_model__object_id(r)) == NULL)
+				continue;
+			if (ov__map_put(&s->objects, k, strlen(k),
+			    (void *)(uintptr_t)r) < 0)
+				return NULL;
+		}
+		s->objects_built = true;
+	}
+	return ov__map_get(&s->objects, oid, strlen(oid));
 }
 
 /* The manifest status of a source, or NULL. */
@@ -943,5 +1202,7 @@ void
 ov_model__free_indexes(struct ov_snapshot *s)
 {
 	free_indexes(s);
-	ov__map_free(&s->by_id);
+	ov__free(s->by_id);
+	s->by_id = NULL;
+	s->by_id_cap = s->by_id_len = 0;
 }

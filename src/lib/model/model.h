@@ -63,7 +63,6 @@ struct ov_record {
 	const ov_json	*body;		/* the object as the source gave it,
 					   a projection of it, or an empty
 					   object (header only) */
-	const struct ov_record *parent;	/* parent record when in snapshot */
 	uint32_t	 parent_len;	/* the parent's id is the first
 					   parent_len bytes of id; 0: none */
 	uint32_t	 richness;	/* members of the body and its
@@ -170,18 +169,26 @@ struct ov_snapshot {
 	/* tenant inference while loading (no manifest tenant) */
 	const char		 *tenant_seen;	/* first tenantId of a record */
 	bool			  tenant_conflict; /* records disagree */
-	/* by_id is kept while loading: one record per id, the richer */
-	struct ov_map		  by_id;	/* id -> record */
+	/*
+	 * by_id is kept while loading: one record per id, the richer.  A
+	 * slot holds a record index + 1 and the id's hash, 8 bytes.
+	 */
+	struct ov_id_slot {
+		uint32_t	 rec;		/* index + 1, 0 empty */
+		uint32_t	 hash;		/* low bits of the id's hash */
+	}			 *by_id;
+	size_t			  by_id_cap;	/* power of two, or 0 */
+	size_t			  by_id_len;	/* ids held */
 	size_t			  n_dups;	/* records that lost to a richer
 						   copy of the same id */
 	/* indexes, built once by ov_model__index() */
 	bool			  indexed;
 	struct ov_record_index	  by_type;	/* type */
-	struct ov_record_index	  children;	/* parent id */
-	struct ov_record_index	  by_type_sub;	/* "type\nsubscription" */
-	struct ov_record_index	  by_type_rg;	/* "type\nsub\nrg" */
-	struct ov_record_index	  by_type_rg_any; /* "type\nrg", any
-						   subscription */
+	struct ov_record_index	  children;	/* parent id (on first use) */
+	bool			  children_built;
+	/* per type, built on the first look-up of the type */
+	struct ov_map		  scoped;	/* type -> struct ov_scoped */
+	bool			  objects_built;
 	struct ov_map		  objects;	/* Graph object id -> record */
 	struct ov_map		  file_types;	/* manifest: file name ->
 						   record type */
@@ -250,6 +257,13 @@ const struct ov_record_list *ov_model__children(const struct ov_snapshot *s,
 /* As ov_model__children, the parent id given as len bytes of id. */
 const struct ov_record_list *ov_model__children_n(const struct ov_snapshot *s,
 	    const char *parent_id, size_t len);
+/*
+ * Records of type whose ARM parent is parent_id: what related-record
+ * look-ups ask, from an index of that type alone.
+ */
+const struct ov_record_list *ov_model__children_of(
+	    const struct ov_snapshot *s, const char *parent_id,
+	    const char *type);
 /* Records of type in subscription sub; empty when none. */
 const struct ov_record_list *ov_model__by_type_sub(
 	    const struct ov_snapshot *s, const char *type, const char *sub);
@@ -263,6 +277,9 @@ const struct ov_record_list *ov_model__by_type_rg(
 	    const char *rg);
 const struct ov_record_list *ov_model__by_type_rg_any(
 	    const struct ov_snapshot *s, const char *type, const char *rg);
+/* The record of r's ARM parent, or NULL when it is not in the snapshot. */
+const struct ov_record *ov_model__parent(const struct ov_snapshot *s,
+	    const struct ov_record *r);
 /* True when r has an ARM parent whose id equals id (case-insensitive). */
 bool	ov_model__parent_is(const struct ov_record *r, const char *id);
 /*
@@ -295,6 +312,13 @@ void	ov_model__free_indexes(struct ov_snapshot *s);
  */
 const struct ov_record *ov_model__graph_object(const struct ov_snapshot *s,
 	    const char *object_id);
+
+/*
+ * The Microsoft Graph object id of a record: its body's id, else the last
+ * part of its synthetic id "/providers/<type>/<object id>" (a streamed
+ * body may not keep the member); NULL when it has none.
+ */
+const char *ov_model__object_id(const struct ov_record *r);
 
 /* Canonical casing of a known type, or NULL when unknown. */
 const char *ov_model__canonical_type(const char *type, size_t len);

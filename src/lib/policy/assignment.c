@@ -793,6 +793,89 @@ exempted(const struct ov_policy_set *set, ov_ctx *ctx, struct ov_arena *a,
 	return NULL;
 }
 
+/* ---- what an instance reads beyond its record ------------------------- */
+
+/* True when e calls resourceGroup() or subscription() anywhere. */
+static bool
+expr_reads_scope(const struct expr *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return false;
+	if (e->kind == EX_CALL && e->name != NULL &&
+	    (ov__streq_ci(e->name, "resourceGroup") ||
+	    ov__streq_ci(e->name, "subscription")))
+		return true;
+	for (i = 0; i < e->nargs; i++)
+		if (expr_reads_scope(e->args[i]))
+			return true;
+	return false;
+}
+
+static bool
+ir_reads_scope(const struct ir *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return false;
+	if (expr_reads_scope(n->fexpr) || expr_reads_scope(n->lhs) ||
+	    expr_reads_scope(n->rhs))
+		return true;
+	for (i = 0; i < n->n_kids; i++)
+		if (ir_reads_scope(n->kids[i]))
+			return true;
+	return false;
+}
+
+/* True when a scope (or any notScope) names a management group. */
+static bool
+mg_scope(const char *scope)
+{
+	return scope != NULL && ov__startswith_ci(scope, MG_PREFIX);
+}
+
+static bool
+def_in_mg(struct ov_arena *a, const struct pdef *d)
+{
+	const ov_json *ns = ov_json_get(d->props, "notScopes");
+	size_t i;
+
+	if (mg_scope(scope_of(a, d)))
+		return true;
+	for (i = 0; i < ov_json_len(ns); i++)
+		if (mg_scope(ov_json_string(ov_json_at(ns, i))))
+			return true;
+	return false;
+}
+
+/* See policy_int.h. */
+bool
+ov_policy__inst_needs_snapshot(const struct ov_policy_set *set,
+    const struct pinst *pi)
+{
+	const struct ov_group *g;
+	struct ov_arena a;
+	bool needs;
+	size_t i;
+
+	if (pi->rel_type != NULL || ir_reads_scope(pi->cond) ||
+	    ir_reads_scope(pi->exist) || expr_reads_scope(pi->rel_name) ||
+	    expr_reads_scope(pi->rel_rg))
+		return true;
+	if (pi->assignment == NULL)
+		return false;
+	ov__arena_init(&a, 1024, 0);
+	needs = def_in_mg(&a, pi->assignment);
+	g = pi->assignment->id != NULL ? ov__groups_get(&set->exemptions,
+	    pi->assignment->id, strlen(pi->assignment->id)) : NULL;
+	for (i = 0; !needs && g != NULL && i < g->len; i++)
+		needs = mg_scope(scope_of(&a, g->items[i]));
+	ov__arena_free(&a);
+	return needs;
+}
+
 /* ---- related resources from the snapshot index ------------------------ */
 
 static bool
@@ -860,7 +943,7 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 	if (child || ext) {
 		if (r->id == NULL)
 			return 0;
-		l = ov_model__children(s, r->id);
+		l = ov_model__children_of(s, r->id, type);
 		child = true;
 	} else if (sub_scope) {
 		if (r->subscription == NULL)

@@ -529,6 +529,17 @@ int	ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
  */
 int	ov_policy__walk(struct ov_policy_walk *w);
 
+/*
+ * True when evaluating pi on a record reads other records of the
+ * snapshot: related records (auditIfNotExists, deployIfNotExists), the
+ * resource group or subscription record (resourceGroup(),
+ * subscription()), the management-group ancestry behind an assignment's
+ * or exemption's scope.  A streaming scan evaluates the other instances
+ * while a record loads, these after loading.  The set must be compiled.
+ */
+bool	ov_policy__inst_needs_snapshot(const struct ov_policy_set *set,
+	    const struct pinst *pi);
+
 /* Evaluate every stride-th instance from first below last (0 = all). */
 int	ov_policy__eval_range(struct ov_policy_set *set,
 	    const struct ov_snapshot *snap, size_t first, size_t last,

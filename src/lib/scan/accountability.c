@@ -7,8 +7,10 @@
  */
 #include <string.h>
 
+#include "lib/findings/list.h"
 #include "lib/raci/contract.h"
 #include "lib/scan/scan_int.h"
+#include "util/alloc.h"
 #include "util/hash.h"
 
 /*
@@ -41,34 +43,32 @@ duty_layer(const char *duty)
 }
 
 /*
- * Copy every finding, filling what the producer could not know: the
+ * Fill in, on every finding, what the producer could not know: the
  * accountable party and due date from the contract duty, the owner side.
+ * In place: the list is the scan's largest structure after the records.
  */
 static int
 fill_accountability(struct ov_scan_result *r)
 {
+	ov_findings *l = r->findings;
+	uint8_t *keep = NULL;
 	ov_owner owner;
-	const ov_findings *in = r->findings;
-	const ov_finding *f;
-	ov_findings *out = NULL;
-	ov_finding g;
+	ov_finding *g;
 	int64_t now = r->now;
-	size_t i;
-	int error;
+	size_t i, n = ov_findings_count(l);
 
-	if ((error = ov_findings_new(&out)) < 0)
+	if (r->framework != NULL && n > 0 && (keep = ov__calloc(n, 1)) ==
+	    NULL)
 		return ov__error_oom(r->ctx);
-	if (r->snap->tenant_id != NULL &&
-	    (error = ov_findings_set_tenant(out, r->snap->tenant_id)) < 0)
-		goto fail;
-	for (i = 0; (f = ov_findings_get(in, i)) != NULL; i++) {
-		g = *f;
+	for (i = 0; (g = ov_findings__edit(l, i)) != NULL; i++) {
 		/* --framework restricts the report to the mapped rules. */
-		if (r->framework != NULL &&
-		    !ov_framework_has_rule(r->framework, g.rule))
-			continue;
-		if (g.layer == OV_LAYER_UNKNOWN)
-			g.layer = duty_layer(g.duty);
+		if (r->framework != NULL) {
+			if (!ov_framework_has_rule(r->framework, g->rule))
+				continue;
+			keep[i] = 1;
+		}
+		if (g->layer == OV_LAYER_UNKNOWN)
+			g->layer = duty_layer(g->duty);
 		/*
 		 * The owner of a layer comes from the responsibility matrix
 		 * for the resource's service model; the producer's view only
@@ -77,30 +77,30 @@ fill_accountability(struct ov_scan_result *r)
 		 * Microsoft runs (geo-redundancy against a datacenter loss,
 		 * a PaaS node image) is shared, never Microsoft's alone.
 		 */
-		if (g.layer != OV_LAYER_UNKNOWN && (owner = ov_raci_owner(
-		    r->raci, g.resource_type, g.layer)) != OV_OWNER_UNKNOWN)
-			g.owner = owner == OV_OWNER_MICROSOFT ?
+		if (g->layer != OV_LAYER_UNKNOWN && (owner = ov_raci_owner(
+		    r->raci, g->resource_type, g->layer)) != OV_OWNER_UNKNOWN)
+			g->owner = owner == OV_OWNER_MICROSOFT ?
 			    OV_OWNER_SHARED : owner;
-		if (g.duty != NULL) {
-			if (g.accountable == NULL)
-				g.accountable = ov_contract__accountable(
-				    r->contract, g.duty);
-			if (g.due == 0 && g.state == OV_STATE_NON_COMPLIANT)
-				g.due = ov_contract__due(r->contract, g.duty,
-				    g.severity, now);
-			if (g.owner == OV_OWNER_UNKNOWN)
-				g.owner = ov_contract__owner(r->contract,
-				    g.duty);
+		if (g->duty != NULL) {
+			if (g->accountable == NULL &&
+			    ov_findings__set_accountable(l, i,
+			    ov_contract__accountable(r->contract,
+			    g->duty)) < 0) {
+				ov__free(keep);
+				return ov__error_oom(r->ctx);
+			}
+			if (g->due == 0 && g->state == OV_STATE_NON_COMPLIANT)
+				g->due = ov_contract__due(r->contract, g->duty,
+				    g->severity, now);
+			if (g->owner == OV_OWNER_UNKNOWN)
+				g->owner = ov_contract__owner(r->contract,
+				    g->duty);
 		}
-		if ((error = ov_findings_add(out, &g)) < 0)
-			goto fail;
 	}
-	ov_findings_free(r->findings);
-	r->findings = out;
+	if (keep != NULL)
+		ov_findings__keep(l, keep);
+	ov__free(keep);
 	return 0;
-fail:
-	ov_findings_free(out);
-	return ov__error_oom(r->ctx);
 }
 
 static int

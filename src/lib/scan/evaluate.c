@@ -10,16 +10,16 @@
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
 
-/* Count one policy result for the framework view. */
-static int
-tally(struct ov_scan_result *r, const ov_policy_result *res)
+/* Count one policy result for the framework view; see scan_int.h. */
+int
+ov_scan__tally(struct ov_scan_result *r, const char *rule_id, int state)
 {
 	ov_rule_tally *t, *grown;
 	uintptr_t i;
 	size_t cap;
 
-	i = (uintptr_t)ov__map_get(&r->tally_index, res->rule_id,
-	    strlen(res->rule_id));
+	i = (uintptr_t)ov__map_get(&r->tally_index, rule_id,
+	    strlen(rule_id));
 	if (i == 0) {
 		if (r->n_tallies == r->tallies_cap) {
 			cap = r->tallies_cap != 0 ? r->tallies_cap * 2 : 64;
@@ -33,7 +33,7 @@ tally(struct ov_scan_result *r, const ov_policy_result *res)
 		t = &r->tallies[r->n_tallies];
 		memset(t, 0, sizeof(*t));
 		if ((t->rule = ov__arena_strdup(&r->arena,
-		    res->rule_id)) == NULL)
+		    rule_id)) == NULL)
 			return ov__error_oom(r->ctx);
 		i = ++r->n_tallies;
 		if (ov__map_put(&r->tally_index, t->rule, strlen(t->rule),
@@ -41,7 +41,7 @@ tally(struct ov_scan_result *r, const ov_policy_result *res)
 			return ov__error_oom(r->ctx);
 	}
 	t = &r->tallies[i - 1];
-	switch (res->state) {
+	switch (state) {
 	case OV_STATE_COMPLIANT:
 		t->passed++;
 		break;
@@ -68,10 +68,28 @@ on_result(const ov_policy_result *res, void *payload)
 	if ((error = ov_policy_add_finding(r->findings, res, 0)) < 0)
 		return ov__error_oom(r->ctx);
 	if (r->framework != NULL && res->rule_id != NULL &&
-	    (error = tally(r, res)) < 0)
+	    (error = ov_scan__tally(r, res->rule_id, res->state)) < 0)
 		return error;
 	return o->on_result != NULL ? o->on_result(res, o->result_payload) :
 	    0;
+}
+
+/* Count the rules and the unusable definitions; see scan_int.h. */
+void
+ov_scan__rule_counts(struct ov_scan_result *r)
+{
+	ov_policy_stats stats;
+	ov_policy_diag d;
+	size_t i;
+
+	if (r->ruleset == NULL)
+		return;
+	/* One bad definition never sinks the batch, but it is not hidden. */
+	for (i = 0; ov_ruleset_diag(r->ruleset, i, &d) == 0; i++)
+		if (d.level == OV_POLICY_DIAG_ERROR)
+			r->n_policy_errors++;
+	ov_ruleset_stats(r->ruleset, &stats);
+	r->n_rules = stats.compiled;
 }
 
 /* Evaluate the rule set on every record. */
@@ -79,19 +97,11 @@ int
 ov_scan__rules(struct ov_scan_result *r)
 {
 	ov_rule_eval *ev = NULL;
-	ov_policy_stats stats;
-	ov_policy_diag d;
-	size_t i;
 	int error;
 
 	if (r->ruleset == NULL)
 		return 0;
-	/* One bad definition never sinks the batch, but it is not hidden. */
-	for (i = 0; ov_ruleset_diag(r->ruleset, i, &d) == 0; i++)
-		if (d.level == OV_POLICY_DIAG_ERROR)
-			r->n_policy_errors++;
-	ov_ruleset_stats(r->ruleset, &stats);
-	r->n_rules = stats.compiled;
+	ov_scan__rule_counts(r);
 	if ((error = ov_rule_eval_new(&ev, r->ruleset, r->ctx)) < 0)
 		return error;
 	ov__progress(r->ctx, "rules", 0, 1);
@@ -102,8 +112,9 @@ ov_scan__rules(struct ov_scan_result *r)
 	return error;
 }
 
-static bool
-analyzer_wanted(const ov_scan_options *o, const char *name)
+/* True when the options run analyzer name; see scan_int.h. */
+bool
+ov_scan__analyzer_wanted(const ov_scan_options *o, const char *name)
 {
 	size_t i;
 
@@ -133,7 +144,7 @@ ov_scan__analyzers(struct ov_scan_result *r)
 			    OV_ERRCLASS_CONFIG, "unknown analyzer '%s'",
 			    o->analyzers[i]);
 	for (ap = ov_analyzers; *ap != NULL; ap++)
-		if (analyzer_wanted(o, (*ap)->name))
+		if (ov_scan__analyzer_wanted(o, (*ap)->name))
 			total++;
 	memset(&actx, 0, sizeof(actx));
 	actx.ctx = r->ctx;
@@ -144,7 +155,7 @@ ov_scan__analyzers(struct ov_scan_result *r)
 	actx.out = r->findings;
 	actx.now = r->now;
 	for (ap = ov_analyzers; (a = *ap) != NULL; ap++) {
-		if (!analyzer_wanted(o, a->name))
+		if (!ov_scan__analyzer_wanted(o, a->name))
 			continue;
 		ov__progress(r->ctx, "analyzers", done++, total);
 		if ((error = a->run(&actx)) < 0)

@@ -35,11 +35,12 @@ static const struct ov_adapter *const adapters[] = {
 	NULL
 };
 
-#define CHUNK		(8u << 20)	/* NDJSON bytes per unit */
+#define CHUNK		(4u << 20)	/* NDJSON bytes per unit */
 #define PIECE		(64u << 10)	/* bytes read at once to sniff or
 					   finish a line */
 #define MAX_DEPTH	32		/* directory nesting followed */
 #define MAX_THREADS	64
+#define RECORD_POOL	256		/* records allocated at once */
 
 /* One input file found by the walk. */
 struct in_file {
@@ -97,6 +98,8 @@ struct load_worker {
 	struct ov_arena		*arena;		/* what records keep; handed to
 						   the snapshot */
 	struct ov_intern	 intern;	/* strings kept once */
+	struct ov_record	*pool;		/* records handed out in order */
+	size_t			 pool_left;
 	struct ov_arena		 scratch;	/* per unit */
 	void			*hook_state;	/* the hooks' worker state */
 	pthread_t		 thread;
@@ -350,16 +353,17 @@ keep_record(struct load_ctx *lc, struct ov_record *r, const char **tenant)
 	const ov_json *full = r->body, *tags = r->tags;
 	size_t idlen = strlen(r->id), nlen;
 	bool oom = false;
-	char *id;
+	const char *id;
 
-	if ((id = ov__arena_strndup(w->arena, r->id, idlen)) == NULL)
+	if ((id = ov_intern__copy(&w->intern, r->id,
+	    idlen)) == NULL)
 		return ov__error_oom(lc->ctx);
 	/* a name that ends the id (ARM) points into the copy */
 	if (r->name != NULL && (nlen = strlen(r->name)) <= idlen &&
 	    memcmp(r->id + idlen - nlen, r->name, nlen) == 0)
 		r->name = id + idlen - nlen;
-	else if (r->name != NULL && (r->name = ov__arena_strdup(w->arena,
-	    r->name)) == NULL)
+	else if (r->name != NULL && (r->name = ov_intern__copy(&w->intern,
+	    r->name, strlen(r->name))) == NULL)
 		oom = true;
 	r->id = id;
 	r->type = intern_str(&w->intern, r->type, &oom);
@@ -427,8 +431,14 @@ commit(struct load_ctx *lc, const struct ov_record_init *init)
 	const char *tenant;
 	int error;
 
-	if ((r = ov__arena_alloc(w->arena, sizeof(*r))) == NULL)
-		return ov__error_oom(lc->ctx);
+	/* records come from arrays: no per-record alignment padding */
+	if (w->pool_left == 0) {
+		if ((w->pool = ov_intern__alloc(&w->intern, RECORD_POOL *
+		    sizeof(*w->pool))) == NULL)
+			return ov__error_oom(lc->ctx);
+		w->pool_left = RECORD_POOL;
+	}
+	r = w->pool;
 	if (ov_model__record_fill(r, init, &tenant) < 0)
 		return OV_EINVALID;
 	if (ov_model__arm_fill(r, intern_dup, &w->intern) < 0)
@@ -444,6 +454,8 @@ commit(struct load_ctx *lc, const struct ov_record_init *init)
 	}
 	if ((error = keep_record(lc, r, &tenant)) < 0)
 		return error;
+	w->pool++;
+	w->pool_left--;
 	return unit_push(lc, r, tenant);
 }
 
@@ -986,7 +998,8 @@ worker_init(struct loader *L, struct load_worker *w)
 	w->ctx->now = c->now;
 	if ((w->arena = ov__calloc(1, sizeof(*w->arena))) == NULL)
 		return ov__error_oom(L->s->ctx);
-	ov__arena_init(w->arena, 0, 0);
+	/* large blocks: mapped, not carved from the heap */
+	ov__arena_init(w->arena, 1u << 20, 0);
 	ov__arena_init(&w->scratch, 0, 0);
 	ov_intern__init(&w->intern, w->arena);
 	if (ov_json_parser_new(&w->parser, w->ctx, OV_JSON_STRICT) < 0 ||
@@ -1507,7 +1520,7 @@ run(struct loader *L)
 	if (L->n_units == 0)
 		return 0;
 	L->n_workers = n_workers(L);
-	L->window = 2 * L->n_workers + 2;
+	L->window = L->n_workers + 2;
 	if ((L->workers = ov__calloc(L->n_workers,
 	    sizeof(*L->workers))) == NULL)
 		return ov__error_oom(s->ctx);
@@ -1578,6 +1591,8 @@ ov_snap__load_paths(struct ov_snapshot *s, const char *const *paths,
 	for (i = 0; i < n && error == 0; i++)
 		error = walk_entry(&L, paths[i], base_name(paths[i]), up, 0,
 		    true);
+	if (error == 0 && hooks != NULL && hooks->walked != NULL)
+		error = hooks->walked(hooks->payload);
 	if (error == 0)
 		error = run(&L);
 	loader_free(&L);

@@ -47,6 +47,7 @@ struct ov_retain_type {
 	enum ov_keep			 keep;	/* how much */
 	const struct ov_retain_node	*root;	/* paths (OV_KEEP_PATHS) */
 	bool				 tags;	/* the whole tags object */
+	struct ov_map			 tag_names; /* and these tags */
 };
 
 int	ov_retain__new(struct ov_retain **out);
@@ -59,8 +60,12 @@ int	ov_retain__all(struct ov_retain *p, const char *type);
  */
 int	ov_retain__path(struct ov_retain *p, const char *type,
 	    const char *path);
-/* Keep the tag name (case-insensitive) in every record's header. */
-int	ov_retain__tag(struct ov_retain *p, const char *name);
+/*
+ * Keep the tag name (case-insensitive) in the header of the records of
+ * type (NULL: of every type).
+ */
+int	ov_retain__tag(struct ov_retain *p, const char *type,
+	    const char *name);
 /* Keep every tag of type's records in their header. */
 int	ov_retain__tags(struct ov_retain *p, const char *type);
 /* The plan for type; never NULL. */
@@ -68,18 +73,34 @@ const struct ov_retain_type *ov_retain__type(const struct ov_retain *p,
 	    const char *type);
 
 /*
- * Interned strings: one copy of each distinct string, in an arena.
- * Case-sensitive (output keeps the source spelling).
+ * Compact strings in an arena: interned ones (one copy of each distinct
+ * string: keys, types, locations; case-sensitive, output keeps the source
+ * spelling), short values shared through a small cache (a repeated
+ * "Succeeded" is stored once, a unique name costs nothing extra), and
+ * plain copies packed byte by byte.
  */
+struct ov_intern_slot;
+struct cons_slot;
+
 struct ov_intern {
-	struct ov_map	 map;		/* text -> copy */
-	struct ov_arena	*arena;		/* where copies go */
+	struct ov_map		 map;		/* text -> copy */
+	struct ov_arena		*arena;		/* where copies go */
+	char			*bump;		/* free bytes of the chunk */
+	char			*bump_end;
+	struct ov_intern_slot	*cache;		/* recent short values */
+	struct cons_slot	*cons;		/* recent shared arrays */
+	ov_json_member		*stack;		/* arrays being built */
+	size_t			 stack_n, stack_cap;
 };
 
 void	ov_intern__init(struct ov_intern *in, struct ov_arena *a);
 void	ov_intern__free(struct ov_intern *in);
 /* The one copy of s[0..n); NULL when memory runs out. */
 const char *ov_intern__get(struct ov_intern *in, const char *s, size_t n);
+/* n bytes aligned to 8, packed; NULL when out of memory. */
+void	*ov_intern__alloc(struct ov_intern *in, size_t n);
+/* A NUL-terminated copy of s[0..n), packed; NULL when out of memory. */
+const char *ov_intern__copy(struct ov_intern *in, const char *s, size_t n);
 
 /* Deep copy of v into in's arena; NULL when memory runs out. */
 const ov_json *ov_retain__copy(struct ov_intern *in, const ov_json *v);

@@ -29,6 +29,9 @@
 struct ov_load_hooks {
 	void			*payload;	/* passed to every hook */
 	const struct ov_retain	*plan;		/* what to keep of bodies */
+	/* The walk is done (the manifests are read), no unit is loaded
+	 * yet: the workers' contexts copy the caller's from here. */
+	int	(*walked)(void *payload);
 	/* State of one worker thread, with its own context (clock, limits,
 	 * error); NULL hooks are skipped. */
 	int	(*worker_new)(void *payload, ov_ctx *wctx, void **ws);

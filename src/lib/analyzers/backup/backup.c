@@ -542,9 +542,27 @@ done:
 	return error;
 }
 
+static const struct ov_analyzer_read reads[] = {
+	{ T_ITEM, "properties.sourceResourceId" },
+	{ T_ITEM, "properties.virtualMachineId" },
+	{ T_ITEM, "properties.lastBackupStatus" },
+	{ T_ITEM, "properties.friendlyName" },
+	{ T_ITEM, "properties.lastRecoveryPoint" },
+	{ T_ITEM, "properties.lastBackupTime" },
+	{ T_ITEM, "properties.protectionState" },
+	{ T_JOB, "properties.status" },
+	{ T_JOB, "properties.operation" },
+	{ T_JOB, "properties.duration" },
+	{ T_JOB, "properties.startTime" },
+	{ T_JOB, "properties.endTime" },
+	{ T_JOB, "properties.entityFriendlyName" },
+	{ NULL, NULL }
+};
+
 const struct ov_analyzer ov_analyzer_backup = {
 	"backup",
 	"Backup: unprotected VMs and databases, RPO, restore tests, RTO",
 	DUTY,
-	run
+	run,
+	reads
 };

@@ -970,8 +970,8 @@ paths_fw_one(struct ov_network *n, struct scratch *s,
 	}
 	if (policy != NULL) {
 		/* the rule collection groups below the policy */
-		const struct ov_record_list *l = ov_model__children(
-		    n->topo.snap, policy);
+		const struct ov_record_list *l = ov_model__children_of(
+		    n->topo.snap, policy, T_RCG);
 
 		for (i = 0; i < l->len; i++) {
 			const struct ov_record *g = l->items[i];

@@ -734,10 +734,57 @@ done:
 	return error;
 }
 
+#define PATCH_READS(t) \
+	{ t, "properties.classifications" }, \
+	{ t, "properties.classification" }, \
+	{ t, "properties.msrcSeverity" }, \
+	{ t, "properties.patchAssessmentState" }, \
+	{ t, "properties.assessmentState" }, \
+	{ t, "properties.publishedDateTime" }, \
+	{ t, "properties.publishedDate" }, \
+	{ t, "properties.patchName" }, \
+	{ t, "properties.name" }, \
+	{ t, "properties.kbId" }
+
+static const struct ov_analyzer_read reads[] = {
+	{ T_VM, "properties.storageProfile.osDisk.osType" },
+	{ T_VM, "properties.osType" },
+	{ T_VM, "properties.instanceView.patchStatus.availablePatchSummary" },
+	{ T_VM, "properties.instanceView.statuses" },
+	{ T_VM, "instanceView.patchStatus.availablePatchSummary" },
+	{ T_VM, "properties.extended.instanceView.powerState.code" },
+	{ T_VM, "properties.osProfile.windowsConfiguration.patchSettings" },
+	{ T_VM, "properties.osProfile.linuxConfiguration.patchSettings" },
+	{ T_VM, "tags" },
+	{ T_ARC, "properties.instanceView.patchStatus.availablePatchSummary" },
+	{ T_ARC, "properties.instanceView.statuses" },
+	{ T_ARC, "instanceView.patchStatus.availablePatchSummary" },
+	{ T_ARC, "properties.storageProfile.osDisk.osType" },
+	{ T_ARC, "properties.osType" },
+	{ T_ARC, "properties.extended.instanceView.powerState.code" },
+	{ T_ARC, "tags" },
+	{ T_ASSESS, "properties.lastModifiedDateTime" },
+	{ T_ASSESS, "properties.startDateTime" },
+	{ T_ASSESS, "properties.status" },
+	{ T_ASSESS, "properties.availablePatchCountByClassification" },
+	{ T_ASSESS, "properties.criticalAndSecurityPatchCount" },
+	{ T_ARC_ASSESS, "properties.lastModifiedDateTime" },
+	{ T_ARC_ASSESS, "properties.startDateTime" },
+	{ T_ARC_ASSESS, "properties.status" },
+	{ T_ARC_ASSESS, "properties.availablePatchCountByClassification" },
+	{ T_ARC_ASSESS, "properties.criticalAndSecurityPatchCount" },
+	PATCH_READS(T_PATCH),
+	PATCH_READS(T_ARC_PATCH),
+	{ T_MAINT, "properties.resourceId" },
+	{ T_MAINT, "properties.filter" },
+	{ NULL, NULL }
+};
+
 const struct ov_analyzer ov_analyzer_patch = {
 	"patch",
 	"OS patching: missing patches past SLA, assessment freshness, "
 	    "orchestration",
 	DUTY,
-	run
+	run,
+	reads
 };

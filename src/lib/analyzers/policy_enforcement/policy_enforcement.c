@@ -464,10 +464,19 @@ done:
 	return error;
 }
 
+static const struct ov_analyzer_read reads[] = {
+	{ T_ASSIGN, "*" },
+	{ T_DEF, "*" },
+	{ T_SET, "*" },
+	{ T_EXEMPT, "*" },
+	{ NULL, NULL }
+};
+
 const struct ov_analyzer ov_analyzer_policy_enforcement = {
 	"policy_enforcement",
 	"Azure Policy enforcement: DoNotEnforce, must-deny controls, "
 	    "exemptions",
 	DUTY,
-	run
+	run,
+	reads
 };
