@@ -238,8 +238,8 @@ cmd_scan(int argc, char **argv)
 		so.baseline = baseline;
 	}
 	/* load and scan in one pass; a store needs the record digests */
-	if (ov_scan_paths(&result, ctx, snap, (const char *const *)argv +
-	    optind, (size_t)(argc - optind), db != NULL ? OV_LOAD_DIGEST : 0,
+	if (cli_scan_inputs(&result, ctx, snap, argv + optind,
+	    (size_t)(argc - optind), db != NULL ? OV_LOAD_DIGEST : 0,
 	    &so) < 0) {
 		status = cli_error_ctx(ctx);
 		goto done;

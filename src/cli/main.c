@@ -85,6 +85,25 @@ cli_threads(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (uint64_t)n;
 }
 
+/* Load and scan; see cli.h. */
+int
+cli_scan_inputs(ov_scan_result **out, ov_ctx *ctx, ov_snapshot *snap,
+    char *const *paths, size_t n, unsigned flags,
+    const ov_scan_options *opts)
+{
+	const char *retain = getenv("OVERVISOR_RETAIN");
+	size_t i;
+	int error;
+
+	if (retain == NULL || strcmp(retain, "all") != 0)
+		return ov_scan_paths(out, ctx, snap, (const char *const *)paths,
+		    n, flags, opts);
+	for (i = 0; i < n; i++)
+		if ((error = ov_snapshot_load(snap, paths[i], flags)) < 0)
+			return error;
+	return ov_scan_run(out, ctx, snap, opts);
+}
+
 /* A context with a progress bar when stderr is a terminal. */
 int
 cli_ctx_new(ov_ctx **out)

@@ -101,10 +101,11 @@ file_inst(struct ov_ruleset *rs, struct ov_map *by_type,
 
 /*
  * Index instance i under each type of its guard, and again among those
- * that need only the record or those that read other records.
+ * that need only the record or those that read other records (later).
  */
 static int
-index_inst(struct ov_ruleset *rs, size_t i, const struct pinst *pi)
+index_inst(struct ov_ruleset *rs, size_t i, const struct pinst *pi,
+    bool later)
 {
 	struct inst_index *x;
 
@@ -112,8 +113,7 @@ index_inst(struct ov_ruleset *rs, size_t i, const struct pinst *pi)
 		return 0;
 	if (list_push(&rs->all, i) < 0)
 		return OV_ENOMEM;
-	x = ov_policy__inst_needs_snapshot(rs->set, pi) ? &rs->later :
-	    &rs->now;
+	x = later ? &rs->later : &rs->now;
 	if (file_inst(rs, &x->by_type, &x->untyped, i, pi) < 0)
 		return OV_ENOMEM;
 	return file_inst(rs, &rs->by_type, &rs->untyped, i, pi);
@@ -207,20 +207,49 @@ ruleset_alloc(ov_policy_set *set)
 	return rs;
 }
 
-/* Compile the set and index its instances by type. */
+/*
+ * Compile the set and index its instances by type.  An instance reads
+ * other records when its rule does; a definition with one such instance
+ * has all of them evaluated after loading, so findings of one rule on
+ * one record keep the order a full scan gives them.
+ */
 static int
 ruleset_compile(ov_ruleset *rs, ov_ctx *ctx)
 {
-	size_t i;
+	struct ov_map defs = OV_MAP_INIT_CS;
+	const struct pinst *pi;
+	bool *later = NULL;
+	size_t i, n;
 	int error;
 
 	if ((error = ov_policy_set_compile(rs->set)) < 0 ||
 	    (error = ov_policy_set_stats(rs->set, &rs->stats)) < 0)
 		return error;
-	for (i = 0; i < rs->set->n_insts; i++)
-		if (index_inst(rs, i, rs->set->insts[i]) < 0)
-			return ov__error_oom(ctx);
-	return 0;
+	n = rs->set->n_insts;
+	if (n > 0 && (later = ov__calloc(n, sizeof(*later))) == NULL)
+		return ov__error_oom(ctx);
+	error = 0;
+	for (i = 0; i < n && error == 0; i++) {
+		pi = rs->set->insts[i];
+		if (pi->error != NULL || pi->unsupported != NULL ||
+		    !ov_policy__inst_needs_snapshot(rs->set, pi))
+			continue;
+		later[i] = true;
+		if (pi->def->id != NULL && ov__map_put(&defs, pi->def->id,
+		    strlen(pi->def->id), (void *)(uintptr_t)1) < 0)
+			error = OV_ENOMEM;
+	}
+	for (i = 0; i < n && error == 0; i++) {
+		pi = rs->set->insts[i];
+		if (pi->def->id != NULL && ov__map_get(&defs, pi->def->id,
+		    strlen(pi->def->id)) != NULL)
+			later[i] = true;
+		if (index_inst(rs, i, pi, later[i]) < 0)
+			error = OV_ENOMEM;
+	}
+	ov__map_free(&defs);
+	ov__free(later);
+	return error < 0 ? ov__error_oom(ctx) : 0;
 }
 
 /* Compile a loaded set into a rule set; see rulepack.h. */
