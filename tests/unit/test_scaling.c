@@ -77,9 +77,9 @@ static void
 test_linear(void **state)
 {
 	char tmpl[] = "/tmp/ov-scaling.XXXXXX", small[4200], large[4200];
-	char contract[4200], cmd[4300];
+	char empty[4200], contract[4200], cmd[4300];
 	const char *src = getenv("OV_SOURCE_DIR");
-	struct run a, b;
+	struct run z, a, b;
 	double records, work;
 	(void)state;
 
@@ -88,23 +88,34 @@ test_linear(void **state)
 	assert_non_null(mkdtemp(tmpl));
 	snprintf(small, sizeof(small), "%s/small", tmpl);
 	snprintf(large, sizeof(large), "%s/large", tmpl);
+	snprintf(empty, sizeof(empty), "%s/empty", tmpl);
+	snprintf(cmd, sizeof(cmd), "mkdir '%s'", empty);
+	assert_int_equal(system(cmd), 0);
 	snprintf(contract, sizeof(contract), "%s/examples/contract.yaml", src);
 	generate(small, SMALL);
 	generate(large, LARGE);
+	scan(empty, contract, &z);
 	scan(small, contract, &a);
 	scan(large, contract, &b);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpl);
 	(void)system(cmd);
 	records = (double)b.records / (double)a.records;
-	work = (double)b.work / (double)a.work;
+	/* what a scan costs whatever the input (compiling the rules) */
+	work = (double)(b.work - z.work) / (double)(a.work - z.work);
 	printf("records %zu -> %zu (x%.2f), findings %zu -> %zu, "
-	    "work %llu -> %llu (x%.2f)\n", a.records, b.records, records,
-	    a.findings, b.findings, (unsigned long long)a.work,
-	    (unsigned long long)b.work, work);
+	    "work %llu -> %llu over %llu fixed (x%.2f)\n", a.records,
+	    b.records, records, a.findings, b.findings,
+	    (unsigned long long)a.work, (unsigned long long)b.work,
+	    (unsigned long long)z.work, work);
 	assert_true(records > 8.0);
 	assert_true(a.work > 0 && b.findings > a.findings);
-	/* linear, with room for hash tables that grow in steps */
-	assert_true(work < records * 1.3);
+	/*
+	 * Linear: measured 0.98 of the record ratio.  One join that walks
+	 * the maintenance assignments for each VM (as the patch analyzer
+	 * once did) makes it 1.13; room is left for tables growing in
+	 * steps.
+	 */
+	assert_true(work < records * 1.08);
 }
 
 int
