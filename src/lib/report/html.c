@@ -203,6 +203,10 @@ sources(struct ov_rw *w, const ov_report_input *in)
 		esc(w, in->sources[i].name);
 		ov_report__puts(w, "</td><td>");
 		esc(w, in->sources[i].status);
+		if (in->sources[i].reason != NULL) {
+			ov_report__puts(w, ": ");
+			esc(w, in->sources[i].reason);
+		}
 		ov_report__puts(w, "</td></tr>\n");
 	}
 	ov_report__puts(w, "</tbody></table>\n");

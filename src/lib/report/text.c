@@ -316,6 +316,10 @@ write_sources(struct ov_rw *w, const ov_report_input *in)
 		tput(w, in->sources[i].name);
 		ov_report__puts(w, " (");
 		tput(w, in->sources[i].status);
+		if (in->sources[i].reason != NULL) {
+			ov_report__puts(w, ": ");
+			tput(w, in->sources[i].reason);
+		}
 		ov_report__putc(w, ')');
 	}
 	ov_report__putc(w, '\n');

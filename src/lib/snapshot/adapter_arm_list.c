@@ -28,7 +28,7 @@ load(struct load_ctx *lc, const ov_json *root)
 			return error;
 	}
 	if (ov_json_string(ov_json_get(root, "nextLink")) != NULL)
-		ov_snap__page(lc, "ARM nextLink", true, -1,
+		ov_snap__page(lc, "ARM list", true, -1,
 		    ov_json_len(value));
 	return 0;
 }

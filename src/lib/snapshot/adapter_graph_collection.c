@@ -62,7 +62,7 @@ load(struct load_ctx *lc, const ov_json *root)
 		if (!ov_json_int(cnt, &total) || total < 0)
 			total = -1;
 		if (next != NULL || total >= 0)
-			ov_snap__page(lc, "Microsoft Graph @odata.nextLink",
+			ov_snap__page(lc, "Microsoft Graph",
 			    next != NULL, total, ov_json_len(value));
 	}
 	return error;

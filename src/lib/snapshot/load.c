@@ -76,6 +76,7 @@ struct load_unit {
 	size_t			 n_recs, recs_cap;
 	struct unit_diag	*diags;
 	size_t			 n_diags, diags_cap;
+	size_t			 n_dropped;	/* past the per-file cap */
 	uint32_t		 n_lines;	/* NDJSON lines in the unit */
 	const char		*page_kind;	/* a paged response, or NULL */
 	bool			 page_more;	/* it says more pages exist */
@@ -142,6 +143,11 @@ vdiag(struct load_ctx *lc, unsigned line, unsigned column,
 	char msg[512];
 	size_t cap;
 
+	/* a unit keeps no more than a file shows; the rest are counted */
+	if (u->n_diags >= ov_ctx_limit(lc->ctx, OV_LIMIT_ERRORS_PER_FILE)) {
+		u->n_dropped++;
+		return 0;
+	}
 	if (u->n_diags == u->diags_cap) {
 		cap = u->diags_cap != 0 ? u->diags_cap * 2 : 8;
 		if ((grown = ov__reallocarray(u->diags, cap,
@@ -1034,7 +1040,7 @@ unit_clear(struct loader *L, struct load_unit *u)
 	u->n_recs = u->recs_cap = 0;
 	ov__free(u->diags);
 	u->diags = NULL;
-	u->n_diags = u->diags_cap = 0;
+	u->n_diags = u->diags_cap = u->n_dropped = 0;
 	ov__free(u->manifest);
 	u->manifest = NULL;
 	ov_digest_free(u->digest);
@@ -1084,6 +1090,7 @@ merge_unit(struct loader *L, struct load_unit *u)
 		    (error = h->loser(h->payload, loser)) < 0)
 			return error;
 	}
+	f->n_diags_dropped += u->n_dropped;
 	f->n_lines += u->n_lines;
 	if (u->digest != NULL) {
 		if (s->digest == NULL && ov_digest_new(&s->digest) < 0)

@@ -288,9 +288,9 @@ pages_judge(struct ov_snapshot *s, struct ov_source_status *src,
 		    p->rows, (long long)p->total, p->more ?
 		    "; a page says more exist" : "");
 	else
-		degrade(s, src, "partial", "%s: a %s says more pages exist "
-		    "(%llu rows here)", p->path, p->kind,
-		    (unsigned long long)p->rows);
+		degrade(s, src, "partial", "%s: the %s page says more pages "
+		    "exist (%llu row%s here)", p->path, p->kind,
+		    (unsigned long long)p->rows, p->rows == 1 ? "" : "s");
 }
 
 /* Check one listed source against the files it names. */
@@ -312,7 +312,8 @@ check_source(struct ov_snapshot *s, const struct ov_map *paths,
 		if (f == NULL || !f->read) {
 			if (n_missing++ == 0) {
 				missing = src->files[i];
-				why = f == NULL ? "missing" : f->n_diags > 0 ?
+				why = f == NULL ? "listed in the manifest but "
+				    "missing" : f->n_diags > 0 ?
 				    f->diags[0].message : "cannot be read";
 			}
 			continue;
