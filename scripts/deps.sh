@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Install the Debian packages overvisor needs to build and test, when any is
 # missing.  Runs apt-get only as root; otherwise says what to install.
-# `deps.sh bench` adds the benchmarks' baselines (simdjson).
+# `deps.sh bench` adds the benchmarks' baselines (simdjson), `deps.sh report`
+# the PDF renderer (chromium).
 set -e
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev \
 libsqlite3-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libssl-dev \
@@ -10,6 +11,11 @@ libpq-dev libcmocka-dev libjansson-dev libcjson-dev jq sqlite3 \
 postgresql postgresql-client"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS libsimdjson-dev"
+fi
+# `deps.sh report`: headless Chromium for report --format pdf and the
+# report rendering test.
+if [ "${1:-}" = report ]; then
+	PKGS="$PKGS chromium"
 fi
 missing=""
 for p in $PKGS; do

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "overvisor/common.h"
+#include "lib/json/json_out.h"
 #include "util/buf.h"
 #include "util/time.h"
 
@@ -246,24 +247,10 @@ static void ae(struct gen *g) { close_(g, ']'); }
 static void
 qstr(struct gen *g, const char *s)
 {
-	const char *p;
-	char esc[8];
+	int error;
 
-	put(g, "\"", 1);
-	for (p = s; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			put(g, esc, 2);
-		} else if (c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			put(g, esc, 6);
-		} else
-			put(g, p, 1);
-	}
-	put(g, "\"", 1);
+	if (g->error == 0 && (error = ov_json__buf_string(&g->b, s)) < 0)
+		g->error = error;
 }
 
 /* Start a member: write the key and expect its value next. */

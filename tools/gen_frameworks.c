@@ -35,11 +35,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/raci/raci_util.h"
 #include "overvisor/json.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/hash.h"
+#include "util/file.h"
 
 struct fwdef {
 	const char	*id;		/* our framework id */
@@ -135,7 +135,8 @@ parse_file(const char *path)
 	char *data;
 	size_t len;
 
-	if (ov_raci__read_file(NULL, path, &data, &len) < 0)
+	if (ov__read_file(NULL, OV_ERRCLASS_INPUT, path, OV_DATA_MAX_FILE,
+	    &data, &len) < 0)
 		die("cannot read", path);
 	if (ov_json_parse(&doc, NULL, data, len, OV_JSON_STRICT, &jerr) < 0)
 		doc = NULL;
@@ -157,7 +158,7 @@ load_builtins(const char *corpus)
 
 	snprintf(dir, sizeof(dir), "%s/azure-policy/policyDefinitions",
 	    corpus);
-	if (ov_raci__list_files(NULL, &A, dir, ".json", &paths, &n) < 0)
+	if (ov__list_files(NULL, &A, dir, ".json", &paths, &n) < 0)
 		die("cannot list", dir);
 	for (i = 0; i < n; i++) {
 		ov_json_doc *doc;
@@ -200,7 +201,7 @@ load_rules(const char *repo)
 	size_t n, i;
 
 	snprintf(dir, sizeof(dir), "%s/rules", repo);
-	if (ov_raci__list_files(NULL, &A, dir, ".json", &paths, &n) < 0)
+	if (ov__list_files(NULL, &A, dir, ".json", &paths, &n) < 0)
 		die("cannot list", dir);
 	rules = ov__calloc(n + 1, sizeof(*rules));
 	for (i = 0; i < n; i++) {
@@ -366,19 +367,19 @@ gen_one(const struct fwdef *fw, const char *corpus, const char *repo)
 	if ((f = fopen(path, "w")) == NULL)
 		die("cannot write", path);
 	fputs("{\n  \"id\": ", f);
-	ov_raci__json_str(f, fw->id);
+	(void)ov_json_fput_string(fw->id, f);
 	fputs(",\n  \"title\": ", f);
-	ov_raci__json_str(f, fw->title);
+	(void)ov_json_fput_string(fw->title, f);
 	fputs(",\n  \"prefix\": ", f);
-	ov_raci__json_str(f, fw->prefix);
+	(void)ov_json_fput_string(fw->prefix, f);
 	fputs(",\n  \"source\": {\"initiative\": ", f);
-	ov_raci__json_str(f, ov_json_string(ov_json_get(ov_json_doc_root(doc),
-	    "name")));
+	(void)ov_json_fput_string(ov_json_string(ov_json_get(
+	    ov_json_doc_root(doc), "name")), f);
 	fputs(", \"displayName\": ", f);
-	ov_raci__json_str(f, ov_json_string(ov_json_get(props,
-	    "displayName")));
+	(void)ov_json_fput_string(ov_json_string(ov_json_get(props,
+	    "displayName")), f);
 	fputs(", \"file\": ", f);
-	ov_raci__json_str(f, fw->file);
+	(void)ov_json_fput_string(fw->file, f);
 	fputs("},\n  \"generatedBy\": \"tools/gen_frameworks.c\",\n", f);
 	fputs("  \"controls\": [", f);
 	for (i = 0, k = 0; i < n; i++) {
@@ -414,22 +415,22 @@ gen_one(const struct fwdef *fw, const char *corpus, const char *repo)
 		fputs(k++ == 0 ? "\n    {" : ",\n    {", f);
 		snprintf(path, sizeof(path), "%s:%s", fw->prefix, c->cid);
 		fputs("\"id\": ", f);
-		ov_raci__json_str(f, path);
+		(void)ov_json_fput_string(path, f);
 		fputs(", \"control\": ", f);
-		ov_raci__json_str(f, c->cid);
+		(void)ov_json_fput_string(c->cid, f);
 		fputs(", \"title\": ", f);
-		ov_raci__json_str(f, c->title != NULL ? c->title : "");
+		(void)ov_json_fput_string(c->title != NULL ? c->title : "", f);
 		fprintf(f, ", \"owner\": \"%s\", \"check\": \"%s\"", owner,
 		    check);
 		fputs(", \"builtins\": [", f);
 		for (r = 0; r < c->n_builtins; r++) {
 			fputs(r ? ", " : "", f);
-			ov_raci__json_str(f, c->builtins[r]);
+			(void)ov_json_fput_string(c->builtins[r], f);
 		}
 		fputs("], \"rules\": [", f);
 		for (r = 0; r < c->n_rules; r++) {
 			fputs(r ? ", " : "", f);
-			ov_raci__json_str(f, c->rules[r]);
+			(void)ov_json_fput_string(c->rules[r], f);
 		}
 		fputs("]}", f);
 	}

@@ -100,6 +100,14 @@ typedef struct {
 	const char		*file;		/**< input file, for IaC/SARIF */
 	unsigned		 line;		/**< 1-based line in file */
 	unsigned		 column;	/**< 1-based column in file */
+	const char		*responsible;	/**< party who performs the duty
+						     (contract display name) */
+	const char * const	*consulted;	/**< parties consulted before
+						     the duty is closed */
+	size_t			 n_consulted;
+	const char * const	*informed;	/**< parties kept informed
+						     (escalation targets) */
+	size_t			 n_informed;
 } ov_finding;
 
 typedef struct ov_findings ov_findings;

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "overvisor/common.h"
 
@@ -102,6 +103,9 @@ OV_EXTERN(int) ov_json_parse(ov_json_doc **out, ov_ctx *ctx,
 /** YAML parse options (ov_json_parse_yaml() only). */
 #define OV_YAML_STREAM		0x100	/**< the root is an array holding
 					     every document of the stream */
+#define OV_YAML_KEEP_DUPLICATES	0x200	/**< a key given twice stays two
+					     members, in source order, so a
+					     strict reader can reject it */
 
 /**
  * Nodes that aliases may add to a YAML document when expanded; a document
@@ -120,7 +124,7 @@ OV_EXTERN(int) ov_json_parse(ov_json_doc **out, ov_ctx *ctx,
  * The mapping to JSON:
  * - a mapping becomes an object in source order; keys must be scalars and
  *   keep their text; a key given twice keeps its first place and takes the
- *   last value ("last wins");
+ *   last value ("last wins"), or with OV_YAML_KEEP_DUPLICATES stays twice;
  * - a sequence becomes an array;
  * - a plain (unquoted) scalar is typed by the YAML 1.2 core schema: empty,
  *   "~" and null/Null/NULL are null; true/True/TRUE and false/False/FALSE
@@ -241,9 +245,16 @@ OV_EXTERN(int) ov_json_write(const ov_json *v, unsigned wflags,
  */
 OV_EXTERN(char *) ov_json_to_string(const ov_json *v, unsigned wflags);
 
-/** Write a JSON string literal (with quotes) for len bytes of s. */
+/**
+ * Write a JSON string literal (with quotes) for len bytes of s: the one
+ * string escaper every JSON output of overvisor goes through.  Invalid
+ * UTF-8 becomes U+FFFD.
+ */
 OV_EXTERN(int) ov_json_write_string(const char *s, size_t len,
     unsigned wflags, ov_json_sink sink, void *payload);
+
+/** Write s as a JSON string literal to f, or null when s is NULL. */
+OV_EXTERN(int) ov_json_fput_string(const char *s, FILE *f);
 
 /** Free memory returned by the library (strings from ov_json_to_string). */
 OV_EXTERN(void) ov_free(void *p);

@@ -15,6 +15,7 @@
 
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
+#include "overvisor/governance.h"
 #include "overvisor/raci.h"
 #include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
@@ -52,6 +53,11 @@ typedef struct {
 	const ov_source_info	*sources;	/**< manifest sources, or NULL */
 	size_t			 n_sources;
 	const char		*title;		/**< report title, may be NULL */
+	unsigned		 width;		/**< text: terminal columns;
+						     0 for 120 */
+	ov_severity		 min_severity;	/**< text, html: list only
+						     findings at or above it
+						     (the summary counts all) */
 } ov_report_input;
 
 /**
@@ -63,6 +69,10 @@ OV_EXTERN(void) ov_scan_report_input(const ov_scan_result *r,
 
 /** Writer flags. */
 #define OV_REPORT_COLOR		0x01	/**< ANSI colours (text on a TTY) */
+#define OV_REPORT_VERBOSE	0x02	/**< text: full id, evidence, controls,
+					     remediation and every party */
+#define OV_REPORT_SHOW_EXEMPT	0x04	/**< text: list exempt findings, not
+					     only count them */
 
 /** Parse a format name ("sarif"); OV_EINVALID when unknown. */
 OV_EXTERN(int) ov_report_format_parse(const char *name,
@@ -77,6 +87,19 @@ OV_EXTERN(const char *) ov_report_format_name(ov_report_format fmt);
  */
 OV_EXTERN(int) ov_report_write(FILE *f, ov_report_format fmt,
     const ov_report_input *in, unsigned flags);
+
+/** Output formats of the governance report. */
+typedef enum {
+	OV_GOVERNANCE_HTML = 0,	/**< one self-contained page, printable */
+	OV_GOVERNANCE_MARKDOWN	/**< GitHub-flavoured Markdown */
+} ov_governance_format;
+
+/**
+ * Write the report to f.  Deterministic: the same store and options give
+ * the same bytes.  Returns 0 or OV_EIO.
+ */
+OV_EXTERN(int) ov_governance_write(FILE *f, ov_governance_format fmt,
+    const ov_governance *g, unsigned flags);
 
 #ifdef __cplusplus
 }

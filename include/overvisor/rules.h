@@ -138,6 +138,71 @@ OV_EXTERN(int) ov_rulepack_test(const ov_rulepack *pack, ov_ctx *ctx,
     void *payload, ov_rule_test_stats *stats);
 
 /* ------------------------------------------------------------------ */
+/* Analyzer checks                                                     */
+
+/**
+ * One analyzer check: a row of data/analyzers/checks.json, compiled into
+ * the library.  Findings of the check take their severity, state, duty,
+ * layer and remediation from it; a *_note says how the value depends on
+ * the data when it does (and is NULL when the value is fixed).  Every
+ * string is static.
+ */
+typedef struct {
+	const char		*id;		/**< "OV-PATCH-001" */
+	const char		*analyzer;	/**< "patch" ... ("exceptions"
+						     for OV-ACC-010) */
+	const char		*title;		/**< the check's name */
+	const char		*severity;	/**< default severity */
+	const char		*severity_note;	/**< or NULL */
+	const char		*state;		/**< non-compliant or
+						     indeterminate */
+	const char		*state_note;	/**< or NULL */
+	const char		*duty;		/**< contract duty, or NULL */
+	const char		*duty_note;	/**< when duty is NULL */
+	const char		*layer;		/**< layer, or NULL */
+	const char		*layer_note;	/**< or NULL */
+	const char		*description;	/**< what it finds (Markdown) */
+	const char		*started;	/**< when the SLA clock starts,
+						     or NULL */
+	const char		*remediation;	/**< one paragraph */
+	const char		*docs;		/**< page#anchor under docs/ */
+	const char * const	*controls;	/**< framework control ids */
+	size_t			 n_controls;
+	const char * const	*peers;		/**< equivalent checks of other
+						     tools */
+	size_t			 n_peers;
+} ov_check_info;
+
+/** Number of analyzer checks (0 if the compiled-in table is broken). */
+OV_EXTERN(size_t) ov_checks_count(void);
+
+/** Check i in id order, or NULL past the end. */
+OV_EXTERN(const ov_check_info *) ov_checks_get(size_t i);
+
+/** The check with this id (case-insensitive), or NULL. */
+OV_EXTERN(const ov_check_info *) ov_checks_find(const char *id);
+
+/** What ov_rules_write_list() lists. */
+#define OV_LIST_RULES	0x01	/**< the rule pack's rules */
+#define OV_LIST_CHECKS	0x02	/**< the analyzers' checks */
+
+/**
+ * List rules (of pack, which may be NULL without OV_LIST_RULES) and
+ * analyzer checks, merged in id order: as a text table with a KIND column
+ * ("rule" or "analyzer") and a count line, or with json a JSON array of
+ * objects with sorted keys and a "kind" member.
+ */
+OV_EXTERN(int) ov_rules_write_list(const ov_rulepack *pack, unsigned what,
+    bool json, FILE *f);
+
+/**
+ * Generate the analyzer check pages into out_dir: one <analyzer>.md per
+ * analyzer (a table, then one section per check with its anchor) and
+ * index.md.  Output is deterministic.
+ */
+OV_EXTERN(int) ov_checks_write_docs(ov_ctx *ctx, const char *out_dir);
+
+/* ------------------------------------------------------------------ */
 /* Compiled rule set: compile once, evaluate many snapshots            */
 
 /**
@@ -149,9 +214,9 @@ typedef struct ov_ruleset ov_ruleset;
 
 /** What a rule set is built from.  Initialise with OV_RULESET_OPTIONS_INIT. */
 typedef struct {
-	unsigned		 version;	/**< OV_RULESET_OPTIONS_VERSION */
-	const char		*data_dir;	/**< holds rules/ and data/; NULL
-						     for the built-in path */
+	unsigned		 version;	/**< ..._OPTIONS_VERSION */
+	const char		*data_dir;	/**< rules/ and data/; NULL for
+						     the built-in path */
 	const char		*rules_dir;	/**< rule pack; NULL for
 						     data_dir/rules */
 	bool			 no_rules;	/**< leave the rule pack out */
@@ -165,8 +230,9 @@ typedef struct {
 						     definitions evaluated
 						     without an assignment */
 	size_t			 n_params;
-	const char		*api_version;	/**< requestContext().apiVersion,
-						     or NULL */
+	const char		*api_version;	/**< what requestContext()
+						     .apiVersion gives, or
+						     NULL */
 	const ov_snapshot	*snapshot;	/**< evaluate through this
 						     snapshot's assignments and
 						     exemptions, as Azure does;

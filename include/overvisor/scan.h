@@ -72,18 +72,28 @@ typedef struct {
 	const ov_contract	*contract;	/**< contract (borrowed); wins
 						     over contract_path */
 	bool			 questions;	/**< answer the contract
-						     questions (ov_scan_answer) */
+						     questions
+						     (ov_scan_answer) */
 	unsigned		 eval_flags;	/**< OV_POLICY_EVAL_* for the
 						     rules */
 	ov_policy_result_cb	 on_result;	/**< also called with every rule
 						     result, or NULL */
 	void			*result_payload; /**< passed to on_result */
+	const char * const	*log_paths;	/**< Activity Log, sign-in,
+						     audit or risk-detection
+						     logs: their Sigma
+						     detections join the
+						     findings */
+	size_t			 n_log_paths;
+	const char * const	*sigma_paths;	/**< Sigma rules besides
+						     data_dir/rules/sigma */
+	size_t			 n_sigma_paths;
 } ov_scan_options;
 
 #define OV_SCAN_OPTIONS_VERSION 1
 #define OV_SCAN_OPTIONS_INIT { OV_SCAN_OPTIONS_VERSION, NULL, NULL, false, \
 	NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, false, NULL, NULL, false, \
-	NULL, NULL, false, 0, NULL, NULL }
+	NULL, NULL, false, 0, NULL, NULL, NULL, 0, NULL, 0 }
 
 typedef struct ov_scan_result ov_scan_result;
 
@@ -117,6 +127,13 @@ OV_EXTERN(void) ov_scan_result_free(ov_scan_result *r);
 
 /** The findings, sorted in report order. */
 OV_EXTERN(const ov_findings *) ov_scan_findings(const ov_scan_result *r);
+
+/**
+ * Log events read for detections, the bad ones among them (skipped), and
+ * the Sigma rules that could not run (see `overvisor sigma check`).
+ */
+OV_EXTERN(void) ov_scan_log_stats(const ov_scan_result *r,
+    uint64_t *events, uint64_t *errors, size_t *unusable_rules);
 
 /** Number of rules evaluated. */
 OV_EXTERN(size_t) ov_scan_n_rules(const ov_scan_result *r);

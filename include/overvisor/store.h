@@ -20,6 +20,7 @@
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
 #include "overvisor/exceptions.h"
+#include "overvisor/governance.h"
 #include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
 
@@ -31,7 +32,7 @@ extern "C" {
 typedef struct ov_store ov_store;
 
 /** The schema version this library writes. */
-#define OV_STORE_SCHEMA_VERSION 3
+#define OV_STORE_SCHEMA_VERSION 4
 
 /** Open flags. */
 #define OV_STORE_MIGRATE	0x01	/**< upgrade the schema when older */
@@ -183,6 +184,9 @@ typedef struct {
 	unsigned	 reopen_count;	/**< times it came back */
 	int64_t		 first_scan;	/**< scan id */
 	int64_t		 last_scan;	/**< scan id */
+	const char	*responsible;	/**< party who performs the duty */
+	const char	*consulted;	/**< consulted parties, "; "-joined */
+	const char	*informed;	/**< informed parties, "; "-joined */
 } ov_store_finding;
 
 /** Filter for ov_store_findings_list(); NULL/0 fields do not filter. */
@@ -199,11 +203,13 @@ typedef struct {
 	int64_t		 since;		/**< first seen at or after; 0 = any */
 	const char	*tenant;	/**< tenant id, or NULL */
 	const char	*fingerprint;	/**< fingerprint prefix, or NULL */
+	const char	*responsible;	/**< responsible party: its name, or
+					     its contract id or kind */
 } ov_store_filter;
 
 #define OV_STORE_FILTER_VERSION 1
 #define OV_STORE_FILTER_INIT { OV_STORE_FILTER_VERSION, NULL, false, NULL, \
-	NULL, -1, 0, NULL, NULL }
+	NULL, -1, 0, NULL, NULL, NULL }
 
 /** Callback for findings; a non-zero return stops and is passed back. */
 typedef int (*ov_store_finding_cb)(const ov_store_finding *f, void *payload);
@@ -334,6 +340,37 @@ OV_EXTERN(int) ov_store_diff(ov_store *s, int64_t from, int64_t to,
  */
 OV_EXTERN(int) ov_store_previous_scan(ov_store *s, int64_t to,
     int64_t *out);
+
+/* ------------------------------------------------------------------ */
+/* The monthly governance report's figures (overvisor/governance.h).    */
+
+/** What to report on.  Initialise with OV_GOVERNANCE_OPTIONS_INIT. */
+typedef struct {
+	unsigned		 version;	/**< OV_GOVERNANCE_OPTIONS_VERSION */
+	const char		*tenant;	/**< tenant id; NULL for the
+						     store's only tenant */
+	int64_t			 from;		/**< period start, Unix seconds */
+	int64_t			 to;		/**< period end (excluded) */
+	const char		*label;		/**< "2026-11" */
+	const ov_framework	*framework;	/**< compliance view, or NULL */
+	const char		*title;		/**< report title, or NULL */
+} ov_governance_options;
+
+#define OV_GOVERNANCE_OPTIONS_VERSION 1
+#define OV_GOVERNANCE_OPTIONS_INIT { OV_GOVERNANCE_OPTIONS_VERSION, NULL, \
+	0, 0, NULL, NULL, NULL }
+
+/**
+ * Build the report for the period in opts from the store's history.
+ * OV_ENOTFOUND (with a message on the store's context) when no scan of
+ * the tenant was recorded in the period; OV_EINVALID when the store holds
+ * several tenants and none was named.  *out is owned by the caller.
+ */
+OV_EXTERN(int) ov_store_governance(ov_store *s,
+    const ov_governance_options *opts, ov_governance **out);
+
+/** Release a report.  NULL is ignored. */
+OV_EXTERN(void) ov_governance_free(ov_governance *g);
 
 #ifdef __cplusplus
 }

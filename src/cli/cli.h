@@ -70,6 +70,8 @@ struct ov_snapshot;
 struct ov_scan_result;
 int	cli_store_scan(ov_ctx *ctx, const char *db,
 	    const struct ov_snapshot *snap, const struct ov_scan_result *result);
+/* argv[from..] joined by spaces, for a report label; free() it. */
+char	*cli_join_args(int argc, char **argv, int from);
 /* The data directory: $OVERVISOR_DATA, else the build-time source tree. */
 const char *cli_data_dir(void);
 

@@ -27,7 +27,8 @@ usage(FILE *f)
 	    "          reviews roles, who triages Defender, which policies deny,\n"
 	    "          the last restore test, reporting, the 2am pager, the\n"
 	    "          frameworks) from the contract and the snapshot at PATH,\n"
-	    "          each with evidence or a gap\n"
+	    "          each with evidence or a gap; the findings behind the\n"
+	    "          answers are those `overvisor scan` reports\n"
 	    "validate  parse FILE and report the first invalid field\n"
 	    "\n"
 	    "  -c, --contract FILE  operator contract (default: built-in defaults)\n"
@@ -40,22 +41,6 @@ usage(FILE *f)
 	    "Exit: 0 done, 1 gaps with --strict, 2 usage, 3 bad input.\n");
 }
 
-static int
-file_sink(const char *data, size_t len, void *payload)
-{
-	return fwrite(data, 1, len, payload) == len ? 0 : OV_EIO;
-}
-
-static void
-jstr(FILE *f, const char *s)
-{
-	if (s == NULL) {
-		fputs("null", f);
-		return;
-	}
-	(void)ov_json_write_string(s, strlen(s), 0, file_sink, f);
-}
-
 static void
 jlist(FILE *f, const char *const *v, size_t n)
 {
@@ -65,7 +50,7 @@ jlist(FILE *f, const char *const *v, size_t n)
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			fputs(", ", f);
-		jstr(f, v[i]);
+		ov_json_fput_string(v[i], f);
 	}
 	fputc(']', f);
 }
@@ -77,21 +62,21 @@ write_json(FILE *f, const ov_scan_result *chk, const ov_contract *c)
 	size_t i;
 
 	fputs("{\n  \"contract\": ", f);
-	jstr(f, ov_contract_source(c));
+	ov_json_fput_string(ov_contract_source(c), f);
 	fputs(",\n  \"questions\": [\n", f);
 	for (i = 0; i < ov_scan_n_answers(chk); i++) {
 		const ov_contract_answer *a = ov_scan_answer(chk, i);
 
 		fputs("    {\"id\": ", f);
-		jstr(f, a->id);
+		ov_json_fput_string(a->id, f);
 		fputs(", \"question\": ", f);
-		jstr(f, a->question);
+		ov_json_fput_string(a->question, f);
 		fputs(", \"duty\": ", f);
-		jstr(f, a->duty);
+		ov_json_fput_string(a->duty, f);
 		fputs(", \"status\": ", f);
-		jstr(f, ov_answer_status_name(a->status));
+		ov_json_fput_string(ov_answer_status_name(a->status), f);
 		fputs(",\n     \"answer\": ", f);
-		jstr(f, a->answer);
+		ov_json_fput_string(a->answer, f);
 		fputs(",\n     \"evidence\": ", f);
 		jlist(f, a->evidence, a->n_evidence);
 		fputs(",\n     \"gaps\": ", f);

@@ -32,27 +32,6 @@ struct dctx {
 	int	 last_kind;	/* for text section headers */
 };
 
-static void
-json_str(const char *s)
-{
-	if (s == NULL) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static int
 print_item(const ov_diff_item *it, void *payload)
 {
@@ -61,28 +40,29 @@ print_item(const ov_diff_item *it, void *payload)
 	if (d->json) {
 		fputs(d->n == 0 ? "[\n  {\"kind\": " : ",\n  {\"kind\": ",
 		    stdout);
-		json_str(ov_diff_kind_name(it->kind));
+		ov_json_fput_string(ov_diff_kind_name(it->kind), stdout);
 		fputs(", \"id\": ", stdout);
-		json_str(it->id);
+		ov_json_fput_string(it->id, stdout);
 		fputs(", \"type\": ", stdout);
-		json_str(it->type);
+		ov_json_fput_string(it->type, stdout);
 		if (it->kind == OV_DIFF_PROPERTY_CHANGED) {
 			/* before/after are JSON text already */
 			printf(", \"path\": ");
-			json_str(it->path);
+			ov_json_fput_string(it->path, stdout);
 			printf(", \"before\": %s, \"after\": %s",
 			    it->before != NULL ? it->before : "null",
 			    it->after != NULL ? it->after : "null");
 		}
 		if (it->fingerprint != NULL) {
 			fputs(", \"fingerprint\": ", stdout);
-			json_str(it->fingerprint);
+			ov_json_fput_string(it->fingerprint, stdout);
 			fputs(", \"rule\": ", stdout);
-			json_str(it->rule);
+			ov_json_fput_string(it->rule, stdout);
 			fputs(", \"severity\": ", stdout);
-			json_str(ov_severity_name(it->severity));
+			ov_json_fput_string(ov_severity_name(it->severity),
+			    stdout);
 			fputs(", \"title\": ", stdout);
-			json_str(it->title);
+			ov_json_fput_string(it->title, stdout);
 		}
 		putchar('}');
 		d->n++;

@@ -23,7 +23,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: overvisor findings list --db DB [--state S] [--breached]\n"
-	    "           [--owner PARTY] [--duty D] [--severity S] [--since DATE]\n"
+	    "           [--owner PARTY] [--responsible PARTY] [--duty D]\n"
+	    "           [--severity S] [--since DATE]\n"
 	    "           [--format text|json|csv]\n"
 	    "       overvisor findings show FINGERPRINT --db DB\n"
 	    "       overvisor findings exceptions --db DB [--format text|json]\n"
@@ -38,6 +39,8 @@ usage(FILE *f)
 	    "  --breached        only findings past due and still open\n"
 	    "  --owner PARTY     accountable party (contract name, id or kind:\n"
 	    "                    csp, msp...), or customer/microsoft/shared\n"
+	    "  --responsible PARTY  the party that must act (contract name,\n"
+	    "                    id or kind: csp, msp, customer)\n"
 	    "  --duty D          contract duty, e.g. os-patching\n"
 	    "  --severity S      info, low, medium, high or critical (exact)\n"
 	    "  --since DATE      first seen on or after DATE\n"
@@ -56,27 +59,6 @@ date(int64_t t, char *buf, size_t size)
 	ov_format_time(t, buf, size);
 	if (size > 10)
 		buf[10] = '\0';
-}
-
-static void
-json_str(FILE *f, const char *s)
-{
-	if (s == NULL) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
 }
 
 static void
@@ -125,38 +107,45 @@ print_finding(const ov_store_finding *x, void *payload)
 	case FMT_TEXT:
 		if (o->n == 0)
 			fprintf(f, "%-16s %-9s %-8s %-12s %-10s %-10s %-10s "
-			    "%-7s %s\n", "FINGERPRINT", "STATE", "SEVERITY",
-			    "RULE", "FIRST", "LAST", "DUE", "BREACH",
-			    "RESOURCE");
+			    "%-7s %-28s %s\n", "FINGERPRINT", "STATE",
+			    "SEVERITY", "RULE", "FIRST", "LAST", "DUE",
+			    "BREACH", "RESPONSIBLE", "RESOURCE");
 		fprintf(f, "%-16.16s %-9s %-8s %-12s %-10s %-10s %-10s %-7s "
-		    "%s\n", x->fingerprint, x->state,
+		    "%-28s %s\n", x->fingerprint, x->state,
 		    ov_severity_name(x->severity), x->rule, first, last, due,
-		    x->breached ? "yes" : "no", x->resource_id);
+		    x->breached ? "yes" : "no", x->responsible != NULL ?
+		    x->responsible : "-", x->resource_id);
 		break;
 	case FMT_JSON:
 		fputs(o->n == 0 ? "[\n  {" : ",\n  {", f);
 		fputs("\"fingerprint\": ", f);
-		json_str(f, x->fingerprint);
+		ov_json_fput_string(x->fingerprint, f);
 		fputs(", \"state\": ", f);
-		json_str(f, x->state);
+		ov_json_fput_string(x->state, f);
 		fputs(", \"severity\": ", f);
-		json_str(f, ov_severity_name(x->severity));
+		ov_json_fput_string(ov_severity_name(x->severity), f);
 		fputs(", \"rule\": ", f);
-		json_str(f, x->rule);
+		ov_json_fput_string(x->rule, f);
 		fputs(", \"title\": ", f);
-		json_str(f, x->title);
+		ov_json_fput_string(x->title, f);
 		fputs(", \"resourceId\": ", f);
-		json_str(f, x->resource_id);
+		ov_json_fput_string(x->resource_id, f);
 		fputs(", \"resourceType\": ", f);
-		json_str(f, x->resource_type);
+		ov_json_fput_string(x->resource_type, f);
 		fputs(", \"tenant\": ", f);
-		json_str(f, x->tenant);
+		ov_json_fput_string(x->tenant, f);
 		fputs(", \"owner\": ", f);
-		json_str(f, x->owner);
+		ov_json_fput_string(x->owner, f);
+		fputs(", \"responsible\": ", f);
+		ov_json_fput_string(x->responsible, f);
 		fputs(", \"accountable\": ", f);
-		json_str(f, x->accountable);
+		ov_json_fput_string(x->accountable, f);
+		fputs(", \"consulted\": ", f);
+		ov_json_fput_string(x->consulted, f);
+		fputs(", \"informed\": ", f);
+		ov_json_fput_string(x->informed, f);
 		fputs(", \"duty\": ", f);
-		json_str(f, x->duty);
+		ov_json_fput_string(x->duty, f);
 		fputs(", \"firstSeen\": ", f);
 		json_time(f, x->first_seen);
 		fputs(", \"lastSeen\": ", f);
@@ -173,7 +162,8 @@ print_finding(const ov_store_finding *x, void *payload)
 			fputs("fingerprint,state,severity,rule,title,"
 			    "resource_id,resource_type,tenant,owner,"
 			    "accountable,duty,first_seen,last_seen,"
-			    "resolved_at,due,breached,reopen_count\n", f);
+			    "resolved_at,due,breached,reopen_count,"
+			    "responsible,consulted,informed\n", f);
 		csv_str(f, x->fingerprint);
 		fputc(',', f);
 		csv_str(f, x->state);
@@ -195,9 +185,15 @@ print_finding(const ov_store_finding *x, void *payload)
 		csv_str(f, x->accountable);
 		fputc(',', f);
 		csv_str(f, x->duty);
-		fprintf(f, ",%s,%s,%s,%s,%s,%u\n", first, last,
+		fprintf(f, ",%s,%s,%s,%s,%s,%u,", first, last,
 		    x->resolved_at ? resolved : "", x->due ? due : "",
 		    x->breached ? "true" : "false", x->reopen_count);
+		csv_str(f, x->responsible);
+		fputc(',', f);
+		csv_str(f, x->consulted);
+		fputc(',', f);
+		csv_str(f, x->informed);
+		fputc('\n', f);
 		break;
 	}
 	o->n++;
@@ -238,6 +234,7 @@ findings_list(int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "breached", no_argument, NULL, 'b' },
 		{ "owner", required_argument, NULL, 'o' },
+		{ "responsible", required_argument, NULL, 'r' },
 		{ "duty", required_argument, NULL, 'u' },
 		{ "severity", required_argument, NULL, 'S' },
 		{ "since", required_argument, NULL, 'n' },
@@ -260,6 +257,7 @@ findings_list(int argc, char **argv)
 		case 's': filter.state = optarg; break;
 		case 'b': filter.breached = true; break;
 		case 'o': filter.owner = optarg; break;
+		case 'r': filter.responsible = optarg; break;
 		case 'u': filter.duty = optarg; break;
 		case 'S':
 			if (ov_severity_parse(optarg, &sev) < 0)
@@ -365,7 +363,11 @@ findings_show(int argc, char **argv)
 	printf("state        %s%s\n", f.state,
 	    f.breached ? "  (SLA breached)" : "");
 	printf("owner        %s\n", f.owner != NULL ? f.owner : "-");
+	printf("responsible  %s\n", f.responsible != NULL ? f.responsible :
+	    "-");
 	printf("accountable  %s\n", f.accountable != NULL ? f.accountable : "-");
+	printf("consulted    %s\n", f.consulted != NULL ? f.consulted : "-");
+	printf("informed     %s\n", f.informed != NULL ? f.informed : "-");
 	printf("duty         %s\n", f.duty != NULL ? f.duty : "-");
 	printf("first seen   %s (scan %lld)\n", first, (long long)f.first_scan);
 	printf("last seen    %s (scan %lld)\n", last, (long long)f.last_scan);
@@ -395,17 +397,17 @@ print_exception(const ov_store_exception *e, void *payload)
 	if (o->fmt == FMT_JSON) {
 		fputs(o->n == 0 ? "[\n  {\"kind\": " : ",\n  {\"kind\": ",
 		    stdout);
-		json_str(stdout, e->kind);
+		ov_json_fput_string(e->kind, stdout);
 		fputs(", \"rule\": ", stdout);
-		json_str(stdout, e->rule);
+		ov_json_fput_string(e->rule, stdout);
 		fputs(", \"resource\": ", stdout);
-		json_str(stdout, e->resource);
+		ov_json_fput_string(e->resource, stdout);
 		fputs(", \"justification\": ", stdout);
-		json_str(stdout, e->justification);
+		ov_json_fput_string(e->justification, stdout);
 		fputs(", \"approver\": ", stdout);
-		json_str(stdout, e->approver);
+		ov_json_fput_string(e->approver, stdout);
 		fputs(", \"ticket\": ", stdout);
-		json_str(stdout, e->ticket);
+		ov_json_fput_string(e->ticket, stdout);
 		fputs(", \"expires\": ", stdout);
 		json_time(stdout, e->expires);
 		printf(", \"expired\": %s}", e->expired ? "true" : "false");

@@ -31,22 +31,6 @@ usage(FILE *f)
 	    "2 on a usage error.\n", f);
 }
 
-static int
-file_sink(const char *data, size_t len, void *payload)
-{
-	return fwrite(data, 1, len, payload) == len ? 0 : OV_EIO;
-}
-
-static void
-json_str(FILE *f, const char *s)
-{
-	if (s == NULL) {
-		fputs("null", f);
-		return;
-	}
-	ov_json_write_string(s, strlen(s), 0, file_sink, f);
-}
-
 struct type_walk {
 	FILE	*f;		/* output */
 	bool	 json;		/* JSON or text */
@@ -60,7 +44,7 @@ type_cb(const char *type, size_t count, void *payload)
 
 	if (w->json) {
 		fputs(w->n > 0 ? ",\n    " : "\n    ", w->f);
-		json_str(w->f, type);
+		ov_json_fput_string(type, w->f);
 		fprintf(w->f, ": %zu", count);
 	} else {
 		fprintf(w->f, "  %8zu  %s\n", count, type);
@@ -100,11 +84,11 @@ print_sources_json(FILE *f, const ov_snapshot *snap)
 	fputs("  \"sources\": [", f);
 	for (i = 0; ov_snapshot_source(snap, i, &src) == 0; i++) {
 		fputs(i > 0 ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
-		json_str(f, src.name);
+		ov_json_fput_string(src.name, f);
 		fputs(", \"status\": ", f);
-		json_str(f, src.status);
+		ov_json_fput_string(src.status, f);
 		fputs(", \"reason\": ", f);
-		json_str(f, src.reason);
+		ov_json_fput_string(src.reason, f);
 		fputc('}', f);
 	}
 	fputs(i > 0 ? "\n  ],\n" : "],\n", f);
@@ -160,18 +144,18 @@ print_json(FILE *f, const ov_snapshot *snap)
 	for (i = 0; ov_snapshot_file(snap, i, &fi) == 0; i++) {
 		fputs(i > 0 ? ",\n    {" : "\n    {", f);
 		fputs("\"path\": ", f);
-		json_str(f, fi.path);
+		ov_json_fput_string(fi.path, f);
 		fputs(", \"format\": ", f);
-		json_str(f, fi.format);
+		ov_json_fput_string(fi.format, f);
 		fprintf(f, ", \"records\": %zu, \"errors\": [", fi.records);
 		for (j = 0; ov_snapshot_file_diag(snap, i, j, &d) == 0; j++) {
 			fprintf(f, "%s{\"line\": %u, \"column\": %u, "
 			    "\"message\": ", j > 0 ? ", " : "", d.line,
 			    d.column);
-			json_str(f, d.message);
+			ov_json_fput_string(d.message, f);
 			if (d.pointer != NULL) {
 				fputs(", \"pointer\": ", f);
-				json_str(f, d.pointer);
+				ov_json_fput_string(d.pointer, f);
 			}
 			fputc('}', f);
 		}

@@ -79,16 +79,6 @@ file_sink(const char *data, size_t len, void *payload)
 	return fwrite(data, 1, len, payload) == len ? 0 : OV_EIO;
 }
 
-static void
-jstr(FILE *f, const char *s)
-{
-	if (s == NULL) {
-		fputs("null", f);
-		return;
-	}
-	ov_json_write_string(s, strlen(s), 0, file_sink, f);
-}
-
 #define MAX_PATHS 512
 
 struct opts {
@@ -316,9 +306,9 @@ cmd_check(int argc, char **argv)
 			if (d.level != OV_POLICY_DIAG_UNSUPPORTED)
 				continue;
 			fputs(n++ > 0 ? ",{\"file\":" : "{\"file\":", stdout);
-			jstr(stdout, d.file);
+			ov_json_fput_string(d.file, stdout);
 			fputs(",\"reason\":", stdout);
-			jstr(stdout, d.message);
+			ov_json_fput_string(d.message, stdout);
 			fputc('}', stdout);
 		}
 		fputs("],\"errors\":[", stdout);
@@ -326,12 +316,12 @@ cmd_check(int argc, char **argv)
 			if (d.level != OV_POLICY_DIAG_ERROR)
 				continue;
 			fputs(n++ > 0 ? ",{\"file\":" : "{\"file\":", stdout);
-			jstr(stdout, d.file);
+			ov_json_fput_string(d.file, stdout);
 			fputs(",\"pointer\":", stdout);
-			jstr(stdout, d.pointer);
+			ov_json_fput_string(d.pointer, stdout);
 			printf(",\"line\":%u,\"column\":%u,\"message\":",
 			    d.line, d.column);
-			jstr(stdout, d.message);
+			ov_json_fput_string(d.message, stdout);
 			fputc('}', stdout);
 		}
 		fputs("]}\n", stdout);
@@ -381,32 +371,32 @@ eval_cb(const ov_policy_result *r, void *payload)
 	}
 	fputs(eo->n++ > 0 ? ",\n  {\"definition\":" : "\n  {\"definition\":",
 	    f);
-	jstr(f, r->definition_name);
+	ov_json_fput_string(r->definition_name, f);
 	fputs(",\"displayName\":", f);
-	jstr(f, r->display_name);
+	ov_json_fput_string(r->display_name, f);
 	if (r->assignment_id != NULL) {
 		fputs(",\"assignment\":", f);
-		jstr(f, r->assignment_id);
+		ov_json_fput_string(r->assignment_id, f);
 	}
 	fputs(",\"resource\":", f);
-	jstr(f, r->resource_id);
+	ov_json_fput_string(r->resource_id, f);
 	fputs(",\"type\":", f);
-	jstr(f, r->resource_type);
+	ov_json_fput_string(r->resource_type, f);
 	fputs(",\"state\":", f);
-	jstr(f, ov_state_name(r->state));
+	ov_json_fput_string(ov_state_name(r->state), f);
 	fputs(",\"effect\":", f);
-	jstr(f, r->effect_name);
+	ov_json_fput_string(r->effect_name, f);
 	fputs(",\"evidence\":{\"pointer\":", f);
-	jstr(f, r->pointer);
+	ov_json_fput_string(r->pointer, f);
 	fputs(",\"path\":", f);
-	jstr(f, r->path);
+	ov_json_fput_string(r->path, f);
 	fputs(",\"value\":", f);
 	if (r->value != NULL)
 		fputs(r->value, f);
 	else
 		fputs("null", f);
 	fputs(",\"reason\":", f);
-	jstr(f, r->reason);
+	ov_json_fput_string(r->reason, f);
 	fputc('}', f);
 	if (r->change != NULL) {
 		fputs(",\"change\":", f);
@@ -564,33 +554,33 @@ whatif_json(FILE *f, const ov_whatif *w, const char *assignment,
 	size_t i;
 
 	fputs("{\"assignment\": ", f);
-	jstr(f, assignment);
+	ov_json_fput_string(assignment, f);
 	fprintf(f, ", \"complete\": %s, \"unevaluated\": %zu, "
 	    "\"safe\": %s, \"blocked\": %zu, \"verdict\": ",
 	    unevaluated == 0 ? "true" : "false", unevaluated,
 	    ov_whatif_safe(w) && unevaluated == 0 ? "true" : "false",
 	    ov_whatif_count(w));
-	jstr(f, ov_whatif_verdict(w));
+	ov_json_fput_string(ov_whatif_verdict(w), f);
 	fputs(", \"groups\": [", f);
 	for (i = 0; (g = ov_whatif_group_at(w, i)) != NULL; i++) {
 		fputs(i > 0 ? ", {\"scope\": " : "{\"scope\": ", f);
-		jstr(f, g->scope);
+		ov_json_fput_string(g->scope, f);
 		fputs(", \"owner\": ", f);
-		jstr(f, g->owner);
+		ov_json_fput_string(g->owner, f);
 		fprintf(f, ", \"count\": %zu}", g->count);
 	}
 	fputs("],\n \"resources\": [", f);
 	for (i = 0; (it = ov_whatif_get(w, i)) != NULL; i++) {
 		fputs(i > 0 ? ",\n  {\"id\": " : "\n  {\"id\": ", f);
-		jstr(f, it->resource_id);
+		ov_json_fput_string(it->resource_id, f);
 		fputs(", \"type\": ", f);
-		jstr(f, it->resource_type);
+		ov_json_fput_string(it->resource_type, f);
 		fputs(", \"scope\": ", f);
-		jstr(f, it->scope);
+		ov_json_fput_string(it->scope, f);
 		fputs(", \"owner\": ", f);
-		jstr(f, it->owner);
+		ov_json_fput_string(it->owner, f);
 		fputs(", \"reason\": ", f);
-		jstr(f, it->reason);
+		ov_json_fput_string(it->reason, f);
 		fputc('}', f);
 	}
 	fputs(i > 0 ? "\n]}\n" : "]}\n", f);

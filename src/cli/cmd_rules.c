@@ -14,26 +14,33 @@ static void
 usage(FILE *f)
 {
 	fputs("usage: overvisor rules list [--format text|json] [--rules DIR]\n"
+	    "                            [--kind rule|analyzer|all]\n"
 	    "       overvisor rules test [--rules DIR] [--fixtures DIR]\n"
 	    "                            [--aliases FILE] [--rule ID] [-v]\n"
 	    "       overvisor rules docs --output DIR [--rules DIR]\n"
+	    "                            [--analyzers DIR]\n"
 	    "       overvisor rules frameworks\n"
 	    "\n"
-	    "list        show every rule with its severity, layer and title\n"
+	    "list        show every rule (and with --kind, every analyzer\n"
+	    "            check) with its kind, severity, layer and title\n"
 	    "test        evaluate each rule on its fixtures (non-compliant,\n"
 	    "            compliant, and a list-shaped record missing the\n"
 	    "            field, which must be indeterminate)\n"
 	    "docs        write one Markdown page per rule, index.md and\n"
-	    "            cis-coverage.md into DIR\n"
+	    "            cis-coverage.md into DIR; with --analyzers, one page\n"
+	    "            per analyzer with its checks and index.md into that\n"
+	    "            directory\n"
 	    "frameworks  list the framework ids usable with --framework\n"
 	    "\n"
 	    "  --format FMT    text (default) or json\n"
+	    "  --kind KIND     rule (default), analyzer or all\n"
 	    "  --rules DIR     rule pack (default: the bundled rules/)\n"
 	    "  --fixtures DIR  fixtures (default: tests/fixtures/rules)\n"
 	    "  --rule ID       test only this rule\n"
 	    "  --aliases FILE  alias table (az provider list shape) instead\n"
 	    "                  of the shipped one\n"
 	    "  --output DIR    documentation directory\n"
+	    "  --analyzers DIR analyzer check pages (docs/analyzers)\n"
 	    "  -v, --verbose   print every case, not only failures\n"
 	    "  -h, --help      show this help\n"
 	    "\n"
@@ -49,6 +56,8 @@ struct opts {
 	const char	*output;	/* docs dir */
 	const char	*aliases;	/* alias table for test */
 	int		 verbose;	/* print passing cases */
+	const char	*kind;		/* list: rule, analyzer, all */
+	const char	*analyzers;	/* docs: check pages dir */
 };
 
 static int
@@ -62,6 +71,8 @@ parse(int argc, char **argv, struct opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "aliases", required_argument, NULL, 'a' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "analyzers", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -92,6 +103,12 @@ parse(int argc, char **argv, struct opts *o)
 		case 'v':
 			o->verbose = 1;
 			break;
+		case 'k':
+			o->kind = optarg;
+			break;
+		case 'z':
+			o->analyzers = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -119,17 +136,25 @@ static int
 do_list(ov_ctx *ctx, const struct opts *o)
 {
 	ov_rulepack *pack = NULL;
+	unsigned what;
 	int status;
 
 	if (strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
 		return cli_usage_error("rules", "unknown format '%s'",
 		    o->format);
-	if ((status = load_pack(ctx, o, &pack)) != 0)
-		return status;
-	if (strcmp(o->format, "json") == 0)
-		status = ov_rulepack_write_json(pack, stdout);
+	if (strcmp(o->kind, "rule") == 0)
+		what = OV_LIST_RULES;
+	else if (strcmp(o->kind, "analyzer") == 0)
+		what = OV_LIST_CHECKS;
+	else if (strcmp(o->kind, "all") == 0)
+		what = OV_LIST_RULES | OV_LIST_CHECKS;
 	else
-		status = ov_rulepack_write_text(pack, stdout);
+		return cli_usage_error("rules", "unknown kind '%s'", o->kind);
+	if ((what & OV_LIST_RULES) &&
+	    (status = load_pack(ctx, o, &pack)) != 0)
+		return status;
+	status = ov_rules_write_list(pack, what, strcmp(o->format, "json") == 0,
+	    stdout);
 	ov_rulepack_free(pack);
 	return status < 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
 }
@@ -144,7 +169,9 @@ do_docs(ov_ctx *ctx, const struct opts *o)
 		return cli_usage_error("rules", "docs needs --output DIR");
 	if ((status = load_pack(ctx, o, &pack)) != 0)
 		return status;
-	if (ov_rulepack_write_docs(pack, ctx, cli_data_dir(), o->output) < 0)
+	if (ov_rulepack_write_docs(pack, ctx, cli_data_dir(), o->output) < 0 ||
+	    (o->analyzers != NULL && ov_checks_write_docs(ctx,
+	    o->analyzers) < 0))
 		status = cli_error_ctx(ctx);
 	ov_rulepack_free(pack);
 	return status;
@@ -214,7 +241,8 @@ done:
 int
 cmd_rules(int argc, char **argv)
 {
-	struct opts o = { "text", NULL, NULL, NULL, NULL, NULL, 0 };
+	struct opts o = { "text", NULL, NULL, NULL, NULL, NULL, 0, "rule",
+	    NULL };
 	ov_ctx *ctx = NULL;
 	const char *sub;
 	int status;

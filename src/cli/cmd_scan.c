@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "overvisor/finding.h"
 #include "overvisor/report.h"
 #include "overvisor/scan.h"
+#include "overvisor/sigma.h"
 #include "overvisor/snapshot.h"
 #include "cli.h"
 
@@ -27,7 +29,10 @@ usage(FILE *f)
 	    "Evaluate the rule pack, any --policy definitions and the\n"
 	    "analyzers on the snapshot(s) at PATH and report the findings.\n"
 	    "PATH is a snapshot directory (manifest.json + NDJSON) or any\n"
-	    "input `overvisor inspect` understands.\n"
+	    "input `overvisor inspect` understands.  A PATH that is an\n"
+	    "Activity Log, sign-in, audit or risk-detection log file is\n"
+	    "matched against the bundled Sigma rules instead, and its\n"
+	    "detections join the findings (see `overvisor detect`).\n"
 	    "\n"
 	    "  --format FMT       text (default), json, ndjson, csv, sarif,\n"
 	    "                     junit, ocsf or html\n"
@@ -53,12 +58,22 @@ usage(FILE *f)
 	    "  --analyzer NAME    run only this analyzer (repeatable)\n"
 	    "  --no-analyzers     run no analyzer\n"
 	    "  --baseline PATH    earlier snapshot, for drift findings\n"
-	    "  --zone-tag TAG     tag naming network zones (default env)\n"
+	    "  --zone-tag TAG     tag naming network zones (default: the\n"
+	    "                     contract's, else env)\n"
 	    "  --db PATH|URL      record the scan in a findings store\n"
+	    "  --min-severity SEV list only findings at or above SEV (text\n"
+	    "                     and html count the rest in the summary;\n"
+	    "                     other formats leave them out)\n"
+	    "  --show-exempt      text: list exempt findings, not only count\n"
+	    "                     them\n"
+	    "  -v, --verbose      text: full resource id, parties, evidence,\n"
+	    "                     controls and remediation under each finding\n"
 	    "  -h, --help         show this help\n"
 	    "\n"
 	    "The analysis clock is the snapshot's collectedAt time, or\n"
 	    "OVERVISOR_NOW when set, so a snapshot always gives the same report.\n"
+	    "The text report fits COLUMNS (else the terminal's width, else 120)\n"
+	    "and is coloured on a terminal unless NO_COLOR is set.\n"
 	    "\n"
 	    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage,\n"
 	    "3 input, 5 store, 70 internal error.\n", f);
@@ -79,24 +94,42 @@ parse_fail_on(const char *s, int *out)
 	return 0;
 }
 
-/* Join the input paths for the report's snapshot label. */
-static char *
-join_paths(int argc, char **argv, int from)
+/* Columns for the text report: COLUMNS, the terminal's, else 120. */
+static unsigned
+text_width(FILE *out)
 {
-	size_t len = 1;
-	char *s;
-	int i;
+	const char *c = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+	long v;
 
-	for (i = from; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	if ((s = calloc(1, len)) == NULL)	/* checksrc: allow */
-		return NULL;
-	for (i = from; i < argc; i++) {
-		if (i > from)
-			strncat(s, " ", len - strlen(s) - 1);
-		strncat(s, argv[i], len - strlen(s) - 1);
+	if (c != NULL && *c != '\0') {
+		v = strtol(c, &end, 10);
+		if (*end == '\0' && v > 0 && v < 100000)
+			return (unsigned)v;
 	}
-	return s;
+	if (out == stdout && isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 120;
+}
+
+/* A copy of the findings at or above min, for the machine formats. */
+static ov_findings *
+at_least(const ov_findings *all, ov_severity min)
+{
+	ov_findings *out = NULL;
+	const ov_finding *f;
+	size_t i;
+
+	if (ov_findings_new(&out) < 0)
+		return NULL;
+	for (i = 0; (f = ov_findings_get(all, i)) != NULL; i++)
+		if (f->severity >= min && ov_findings_add(out, f) < 0) {
+			ov_findings_free(out);
+			return NULL;
+		}
+	return out;
 }
 
 /* ov_snapshot_types callback: stop (1) at policy assignments. */
@@ -114,7 +147,8 @@ cmd_scan(int argc, char **argv)
 {
 	enum { O_RULES = 256, O_NO_RULES, O_POLICY, O_ALIASES, O_CONTRACT,
 	    O_EXCEPTIONS, O_FRAMEWORK, O_ANALYZER, O_NO_ANALYZERS, O_BASELINE,
-	    O_ZONE_TAG, O_DB, O_FAIL_ON, O_ASSIGNED };
+	    O_ZONE_TAG, O_DB, O_FAIL_ON, O_ASSIGNED, O_MIN_SEVERITY,
+	    O_SHOW_EXEMPT };
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -132,24 +166,33 @@ cmd_scan(int argc, char **argv)
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "zone-tag", required_argument, NULL, O_ZONE_TAG },
 		{ "db", required_argument, NULL, O_DB },
+		{ "min-severity", required_argument, NULL, O_MIN_SEVERITY },
+		{ "show-exempt", no_argument, NULL, O_SHOW_EXEMPT },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ov_scan_options so = OV_SCAN_OPTIONS_INIT;
-	const char *policies[MAX_LIST], *analyzers[MAX_LIST];
+	const char *policies[MAX_LIST], *analyzers[MAX_LIST], *logs[MAX_LIST];
+	uint64_t log_events = 0, log_errors = 0;
+	size_t n_logs = 0, unusable = 0;
 	const char *output = NULL, *baseline_path = NULL, *db = NULL;
 	ov_report_format fmt = OV_REPORT_TEXT;
 	ov_snapshot *snap = NULL, *baseline = NULL;
 	ov_scan_result *result = NULL;
 	ov_report_input in;
+	ov_findings *shown = NULL;
+	ov_severity min_sev = OV_SEV_INFO;
 	ov_ctx *ctx = NULL;
 	char *label = NULL;
+	const char *nc;
 	FILE *out = NULL;
-	int fail_on = OV_SEV_HIGH, c, status, error;
-	size_t n_policies = 0, n_analyzers = 0;
+	unsigned flags = 0;
+	int fail_on = OV_SEV_HIGH, c, i, status, error;
+	size_t n_policies = 0, n_analyzers = 0, n_inputs = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:hv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (ov_report_format_parse(optarg, &fmt) < 0)
@@ -209,6 +252,17 @@ cmd_scan(int argc, char **argv)
 		case O_DB:
 			db = optarg;
 			break;
+		case O_MIN_SEVERITY:
+			if (ov_severity_parse(optarg, &min_sev) < 0)
+				return cli_usage_error("scan",
+				    "unknown severity '%s'", optarg);
+			break;
+		case O_SHOW_EXEMPT:
+			flags |= OV_REPORT_SHOW_EXEMPT;
+			break;
+		case 'v':
+			flags |= OV_REPORT_VERBOSE;
+			break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -219,6 +273,8 @@ cmd_scan(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("scan", "no input PATH given");
 	so.data_dir = cli_data_dir();
+	/* the store keeps the contract answers for the monthly report */
+	so.questions = db != NULL;
 	so.policy_paths = n_policies != 0 ? policies : NULL;
 	so.n_policy_paths = n_policies;
 	so.analyzers = n_analyzers != 0 ? analyzers : NULL;
@@ -229,6 +285,29 @@ cmd_scan(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
+	if ((label = cli_join_args(argc, argv, optind)) == NULL) {
+		cli_error("out of memory");
+		status = CLI_EXIT_INTERNAL;
+		goto done;
+	}
+	for (i = optind; i < argc; i++) {
+		/*
+		 * Logs go to the detections, the rest to the snapshot: moved
+		 * to the front of argv (the label is taken).
+		 */
+		if (ov_sigma_is_log_file(argv[i])) {
+			if (n_logs == MAX_LIST) {
+				status = cli_usage_error("scan",
+				    "too many log files");
+				goto done;
+			}
+			logs[n_logs++] = argv[i];
+			continue;
+		}
+		argv[optind + n_inputs++] = argv[i];
+	}
+	so.log_paths = n_logs != 0 ? logs : NULL;
+	so.n_log_paths = n_logs;
 	if (baseline_path != NULL) {
 		if (ov_snapshot_new(&baseline, ctx) < 0 ||
 		    ov_snapshot_load(baseline, baseline_path, 0) < 0) {
@@ -238,9 +317,8 @@ cmd_scan(int argc, char **argv)
 		so.baseline = baseline;
 	}
 	/* load and scan in one pass; a store needs the record digests */
-	if (cli_scan_inputs(&result, ctx, snap, argv + optind,
-	    (size_t)(argc - optind), db != NULL ? OV_LOAD_DIGEST : 0,
-	    &so) < 0) {
+	if (cli_scan_inputs(&result, ctx, snap, argv + optind, n_inputs,
+	    db != NULL ? OV_LOAD_DIGEST : 0, &so) < 0) {
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
@@ -254,6 +332,15 @@ cmd_scan(int argc, char **argv)
 		cli_warn("the snapshot holds policy assignments this scan does "
 		    "not apply; --assigned runs the --policy definitions "
 		    "through them, as Azure does");
+	ov_scan_log_stats(result, &log_events, &log_errors, &unusable);
+	if (log_errors != 0)
+		cli_warn("%llu bad log event%s skipped; run 'overvisor detect' "
+		    "on the logs for positions", (unsigned long long)log_errors,
+		    log_errors == 1 ? "" : "s");
+	if (n_logs != 0 && unusable != 0)
+		cli_warn("%zu Sigma rule%s cannot run; run 'overvisor sigma "
+		    "check' for the reasons", unusable, unusable == 1 ? "" :
+		    "s");
 	if (ov_scan_n_policy_errors(result) != 0)
 		cli_warn("%zu policy definition%s could not be used; run "
 		    "'overvisor policy check' for positions",
@@ -263,19 +350,27 @@ cmd_scan(int argc, char **argv)
 		status = error;
 		goto done;
 	}
-	if ((label = join_paths(argc, argv, optind)) == NULL) {
-		cli_error("out of memory");
-		status = CLI_EXIT_INTERNAL;
-		goto done;
-	}
 	ov_scan_report_input(result, label, &in);
+	in.min_severity = min_sev;
+	if (min_sev > OV_SEV_INFO && fmt != OV_REPORT_TEXT &&
+	    fmt != OV_REPORT_HTML) {
+		if ((shown = at_least(in.findings, min_sev)) == NULL) {
+			cli_error("out of memory");
+			status = CLI_EXIT_INTERNAL;
+			goto done;
+		}
+		in.findings = shown;
+	}
 	if ((out = cli_open_output(output)) == NULL) {
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
-	error = ov_report_write(out, fmt, &in, fmt == OV_REPORT_TEXT &&
-	    out == stdout && isatty(STDOUT_FILENO) && getenv("NO_COLOR") ==
-	    NULL ? OV_REPORT_COLOR : 0);
+	in.width = text_width(out);
+	nc = getenv("NO_COLOR");
+	if (fmt == OV_REPORT_TEXT && out == stdout &&
+	    isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0'))
+		flags |= OV_REPORT_COLOR;
+	error = ov_report_write(out, fmt, &in, flags);
 	if (cli_close_output(out) != 0 || error < 0) {
 		cli_error("cannot write the report%s%s", output != NULL ? " to " :
 		    "", output != NULL ? output : "");
@@ -284,13 +379,14 @@ cmd_scan(int argc, char **argv)
 	}
 	/* Incomplete input outranks findings: the report may be missing some. */
 	if (ov_snapshot_n_errors(snap) != 0 ||
-	    ov_scan_n_policy_errors(result) != 0)
+	    ov_scan_n_policy_errors(result) != 0 || log_errors != 0)
 		status = CLI_EXIT_INPUT;
 	else
 		status = fail_on >= 0 && ov_scan_count_at_least(result,
 		    (ov_severity)fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 done:
 	free(label);	/* checksrc: allow */
+	ov_findings_free(shown);
 	ov_scan_result_free(result);
 	ov_snapshot_free(baseline);
 	ov_snapshot_free(snap);

@@ -253,6 +253,26 @@ cli_apply_clock(ov_ctx *ctx)
 	return 0;
 }
 
+/* Join argv[from..] with spaces; NULL when out of memory. */
+char *
+cli_join_args(int argc, char **argv, int from)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = from; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((s = calloc(1, len)) == NULL)	/* checksrc: allow */
+		return NULL;
+	for (i = from; i < argc; i++) {
+		if (i > from)
+			strncat(s, " ", len - strlen(s) - 1);
+		strncat(s, argv[i], len - strlen(s) - 1);
+	}
+	return s;
+}
+
 /* Where rules/ and data/ live. */
 const char *
 cli_data_dir(void)

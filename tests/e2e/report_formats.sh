@@ -75,8 +75,43 @@ jq -e -s --argjson n "$n" 'length >= $n and all(.[]; .class_uid == 2003)' \
 	"$tmp/out.ocsf" >/dev/null || fail "ocsf"
 
 # CSV: the documented header.
-head -1 "$tmp/out.csv" | tr -d '\r' | grep -qx 'fingerprint,severity,rule,title,state,resource_id,resource_type,resource_name,subscription_id,resource_group,layer,owner,duty,accountable,due,controls,remediation' ||
+head -1 "$tmp/out.csv" | tr -d '\r' | grep -qx 'fingerprint,severity,rule,title,state,resource_id,resource_type,resource_name,subscription_id,resource_group,layer,owner,duty,accountable,due,controls,remediation,responsible,consulted,informed' ||
 	fail "csv header"
+
+# Who must act, in every format: each finding with a duty names the party
+# responsible for it and the one accountable, as the sample contract says.
+jq -e 'all(.findings[]; .duty == null or
+    (.responsible != null and .accountable != null)) and
+  ([.findings[] | select(.duty == "os-patching") | .responsible] | unique ==
+    ["Harbourline Cloud Services"]) and
+  ([.findings[] | select(.duty == "defender-triage") | .responsible] |
+    unique == ["Kestrel SOC"]) and
+  ([.findings[] | select(.duty == "defender-triage") | .informed[]] |
+    unique == ["Harbourline Cloud Services"])' "$tmp/out.json" >/dev/null ||
+	fail "json: responsible/accountable/informed parties"
+jq -e -s 'all(.[]; .duty == null or .responsible != null)' "$tmp/out.ndjson" \
+	>/dev/null || fail "ndjson: responsible party"
+jq -e '[.runs[0].results[].properties |
+    select(.duty == "os-patching") | .responsible] | unique ==
+    ["Harbourline Cloud Services"]' "$tmp/out.sarif" >/dev/null ||
+	fail "sarif: result properties name the responsible party"
+jq -e -s '[.[] | select(.unmapped.duty == "defender-triage") |
+    .unmapped.responsible] | unique == ["Kestrel SOC"]' "$tmp/out.ocsf" \
+	>/dev/null || fail "ocsf: unmapped.responsible"
+grep -q 'responsible: Harbourline Cloud Services' "$tmp/out.junit" ||
+	fail "junit: responsible party"
+grep -q '<dt>Responsible</dt><dd>Kestrel SOC</dd>' "$tmp/out.html" ||
+	fail "html: responsible party"
+grep -q ',Harbourline Cloud Services,' "$tmp/out.csv" || fail "csv: responsible column"
+grep -q 'Harbourline Cloud Services' "$tmp/out.text" || fail "text: responsible party"
+# The matrix decides the owner: nothing sits on a physical layer, and an
+# extension resource (an assessment on a VM) is owned like the VM.
+jq -e '[.findings[] | select(.layer | startswith("physical"))] | length == 0' \
+	"$tmp/out.json" >/dev/null || fail "findings on a physical layer"
+jq -e '[.findings[] | select(.rule == "OV-DEF-053" and (.resource.id |
+    test("/virtualMachines/[^/]+/providers/")))] | length > 0 and
+    all(.[]; .owner == "customer")' "$tmp/out.json" >/dev/null ||
+	fail "assessments on VMs are not owned like the VM"
 
 # JUnit: one testcase per finding, well-formed when xmllint is there.
 head -1 "$tmp/out.junit" | grep -q '^<?xml' || fail "junit prolog"

@@ -14,7 +14,7 @@ export OVERVISOR_NOW=2025-01-05
 
 db="$tmp/f.db"
 out=$("$OV" db migrate --db "$db") || fail "db migrate"
-echo "$out" | grep -q "upgraded from version 0 to 3" || fail "migrate: $out"
+echo "$out" | grep -q "upgraded from version 0 to 4" || fail "migrate: $out"
 out=$("$OV" db migrate --db "$db") || fail "db migrate again"
 echo "$out" | grep -q "up to date" || fail "migrate twice: $out"
 "$OV" scans list --db "$db" | grep -q "no scans" || fail "empty scans"

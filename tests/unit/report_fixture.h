@@ -32,6 +32,8 @@ static const char *const fx_controls_stg[] = {
 	"CIS 3.0.0 3.7", "NIST 800-53 AC-3"
 };
 static const char *const fx_controls_net[] = { "CIS 3.0.0 6.1" };
+static const char *const fx_consulted[] = { "Research IT, \"Dept. of Physics\"" };
+static const char *const fx_informed[] = { "Kestrel SOC", "CISO <office>" };
 
 static const ov_evidence fx_ev_stg[] = {
 	{ "properties.allowBlobPublicAccess", "true",
@@ -97,6 +99,7 @@ fx_add_all(ov_findings *l)
 	f.n_controls = 2;
 	f.remediation = "Set allowBlobPublicAccess to false";
 	f.accountable = "Research IT";
+	f.responsible = "Research IT";
 	f.source = "policy";
 	e = e < 0 ? e : ov_findings_add(l, &f);
 
@@ -118,6 +121,7 @@ fx_add_all(ov_findings *l)
 	f.n_evidence = 1;
 	f.remediation = "Collect graph:userRegistrationDetails";
 	f.accountable = "Identity team";
+	f.responsible = "Identity team";
 	f.due = FX_DUE_2;
 	f.source = "identity";
 	e = e < 0 ? e : ov_findings_add(l, &f);
@@ -143,6 +147,7 @@ fx_add_all(ov_findings *l)
 	f.n_evidence = 2;
 	f.remediation = "=HYPERLINK(\"http://evil.example\",\"click\")";
 	f.accountable = "Research IT, \"Dept. of Physics\"";
+	f.responsible = "=Research IT";
 	f.due = FX_DUE_1;
 	f.source = "policy";
 	e = e < 0 ? e : ov_findings_add(l, &f);
@@ -167,7 +172,12 @@ fx_add_all(ov_findings *l)
 	f.evidence = fx_ev_net;
 	f.n_evidence = 1;
 	f.remediation = "@SUM(1+1) then restrict the source to the VPN range";
-	f.accountable = "CSP operator";
+	f.accountable = "Customer IT";
+	f.responsible = "CSP operator";
+	f.consulted = fx_consulted;
+	f.n_consulted = 1;
+	f.informed = fx_informed;
+	f.n_informed = 2;
 	f.due = FX_DUE_1;
 	f.source = "network";
 	e = e < 0 ? e : ov_findings_add(l, &f);

@@ -360,6 +360,31 @@ test_file(void **state)
 	ov_ctx_free(ctx);
 }
 
+/* Plain scalars keep their spelling: YAML types them, the contract reads
+ * what was written (a leading + or zero, a boolean word, null). */
+static void
+test_spelling(void **state)
+{
+	ov_ctx *ctx = NULL;
+	struct ov_contract *c;
+
+	(void)state;
+	assert_int_equal(ov_ctx_new(&ctx), 0);
+	c = load_ok(ctx, "customer: 0042\ntenant: true\nparties:\n"
+	    "  csp:\n    kind: csp\n    pager: {address: +441134960799, "
+	    "response: 15m}\nnetwork:\n  zone-tag: null\n");
+	assert_string_equal(c->customer, "0042");
+	assert_string_equal(c->tenant, "true");
+	assert_string_equal(ov_contract__party(c, "csp")->pager,
+	    "+441134960799");
+	assert_string_equal(c->zone_tag, "null");
+	ov_contract_free(c);
+	/* An empty value is empty, whatever follows it. */
+	expect_error("parties: {csp: {}}\ncustomer:\nduties: {}\n", 2, 10,
+	    "empty value");
+	ov_ctx_free(ctx);
+}
+
 int
 main(void)
 {
@@ -370,6 +395,7 @@ main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_spelling),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -263,6 +263,46 @@ test_rulepack_metadata(void **state)
 	ov_rulepack_free(p);
 }
 
+/*
+ * A rule's layer is where the customer's decision lives: never a physical
+ * layer, and for a resource the customer deploys (IaaS, PaaS) never a
+ * layer the matrix gives to Microsoft alone, so the owner on its findings
+ * is the matrix's answer and still names a side that can act.
+ */
+static void
+test_rulepack_layers_owned(void **state)
+{
+	ov_rulepack *p = NULL;
+	ov_raci *raci = NULL;
+	ov_layer layer;
+	size_t i, n;
+	char dir[4096];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/rules", ov_test_srcdir());
+	assert_int_equal(ov_rulepack_load(&p, ctx, dir), 0);
+	assert_int_equal(ov_raci_load(&raci, ctx, ov_test_srcdir()), 0);
+	n = ov_rulepack_count(p);
+	for (i = 0; i < n; i++) {
+		const ov_rule_info *r = ov_rulepack_get(p, i);
+		const char *model = ov_raci_service_model(raci,
+		    r->resource_type);
+
+		assert_int_equal(ov_layer_parse(r->layer, &layer), 0);
+		if (layer == OV_LAYER_PHYSICAL_HOSTS ||
+		    layer == OV_LAYER_PHYSICAL_NETWORK ||
+		    layer == OV_LAYER_PHYSICAL_DATACENTER)
+			fail_msg("%s sits on %s", r->id, r->layer);
+		if (model != NULL && (strcmp(model, "iaas") == 0 ||
+		    strcmp(model, "paas") == 0) && ov_raci_owner(raci,
+		    r->resource_type, layer) == OV_OWNER_MICROSOFT)
+			fail_msg("%s: %s on %s (%s) is Microsoft's alone",
+			    r->id, r->layer, r->resource_type, model);
+	}
+	ov_raci_free(raci);
+	ov_rulepack_free(p);
+}
+
 static void
 write_file(const char *path, const char *text)
 {
@@ -315,6 +355,7 @@ main(void)
 		cmocka_unit_test(test_framework_errors),
 		cmocka_unit_test(test_framework_list),
 		cmocka_unit_test(test_rulepack_metadata),
+		cmocka_unit_test(test_rulepack_layers_owned),
 		cmocka_unit_test(test_rulepack_rejects_incomplete),
 	};
 

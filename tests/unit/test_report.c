@@ -20,9 +20,10 @@
 #include "overvisor/report.h"
 #include "report_fixture.h"
 
-/* Render l in fmt into a heap string (free with free()). */
+/* Render l in fmt, width columns (0: the default), into a heap string. */
 static char *
-render(ov_report_format fmt, bool compliance, unsigned flags, size_t *len)
+render_w(ov_report_format fmt, bool compliance, unsigned flags,
+    unsigned width, size_t *len)
 {
 	ov_report_input in;
 	ov_findings *l = fx_findings();
@@ -33,6 +34,7 @@ render(ov_report_format fmt, bool compliance, unsigned flags, size_t *len)
 
 	assert_non_null(l);
 	fx_input(&in, l, compliance);
+	in.width = width;
 	f = open_memstream(&buf, &n);
 	assert_non_null(f);
 	rc = ov_report_write(f, fmt, &in, flags);
@@ -42,6 +44,13 @@ render(ov_report_format fmt, bool compliance, unsigned flags, size_t *len)
 	if (len != NULL)
 		*len = n;
 	return buf;
+}
+
+/* Render l in fmt into a heap string (free with free()). */
+static char *
+render(ov_report_format fmt, bool compliance, unsigned flags, size_t *len)
+{
+	return render_w(fmt, compliance, flags, 0, len);
 }
 
 static const char *
@@ -54,17 +63,17 @@ golden_path(const char *name)
 	return path;
 }
 
-/* Compare fmt's output with a golden file, or rewrite it. */
+/* Compare fmt's output at width columns with a golden file, or rewrite. */
 static void
-check_golden(ov_report_format fmt, bool compliance, unsigned flags,
-    const char *name)
+check_golden_w(ov_report_format fmt, bool compliance, unsigned flags,
+    unsigned width, const char *name)
 {
 	const char *path = golden_path(name);
 	const char *update = getenv("OV_UPDATE_GOLDEN");
 	char *got, *want;
 	size_t glen, wlen, i;
 
-	got = render(fmt, compliance, flags, &glen);
+	got = render_w(fmt, compliance, flags, width, &glen);
 	if (update != NULL && strcmp(update, "1") == 0) {
 		FILE *f = fopen(path, "wb");
 
@@ -88,6 +97,65 @@ check_golden(ov_report_format fmt, bool compliance, unsigned flags,
 	}
 	free(got);
 	free(want);
+}
+
+static void
+check_golden(ov_report_format fmt, bool compliance, unsigned flags,
+    const char *name)
+{
+	check_golden_w(fmt, compliance, flags, 0, name);
+}
+
+/*
+ * Text for a person: the summary first, no line wider than the terminal
+ * at 80 and 120 columns, verbose details and exempt findings on request.
+ */
+static void
+test_golden_text_widths(void **state)
+{
+	static const struct {
+		unsigned	 width;
+		unsigned	 flags;
+		const char	*name;
+	} cases[] = {
+		{ 80, 0, "text.80.txt" },
+		{ 120, 0, "text.120.txt" },
+		{ 80, OV_REPORT_VERBOSE | OV_REPORT_SHOW_EXEMPT,
+		  "text.80.verbose.txt" },
+		{ 120, OV_REPORT_VERBOSE | OV_REPORT_SHOW_EXEMPT,
+		  "text.120.verbose.txt" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out, *line, *nl;
+		size_t len;
+
+		check_golden_w(OV_REPORT_TEXT, true, cases[i].flags,
+		    cases[i].width, cases[i].name);
+		out = render_w(OV_REPORT_TEXT, true, cases[i].flags,
+		    cases[i].width, &len);
+		assert_true(strstr(out, "SUMMARY") < strstr(out, "FINDINGS"));
+		for (line = out; (nl = strchr(line, '\n')) != NULL;
+		    line = nl + 1) {
+			size_t cols = 0;
+			const char *p;
+
+			/* columns: UTF-8 continuation bytes take none; the
+			 * fixture's CJK and emoji take two */
+			for (p = line; p < nl; p++)
+				if (((unsigned char)*p & 0xc0) != 0x80)
+					cols += ((unsigned char)*p >= 0xe3 &&
+					    (unsigned char)*p <= 0xe9) ||
+					    (unsigned char)*p == 0xf0 ? 2 : 1;
+			if (cols > cases[i].width)
+				fail_msg("%s: line wider than %u: %.*s",
+				    cases[i].name, cases[i].width,
+				    (int)(nl - line), line);
+		}
+		free(out);
+	}
 }
 
 static void
@@ -161,8 +229,9 @@ test_json_shape(void **state)
 	};
 	static const char *const keys[] = {
 		"rule", "title", "severity", "state", "resource", "layer",
-		"owner", "duty", "accountable", "due", "controls", "evidence",
-		"remediation", "fingerprint", "source"
+		"owner", "duty", "responsible", "accountable", "consulted",
+		"informed", "due", "controls", "evidence", "remediation",
+		"fingerprint", "source"
 	};
 
 	(void)state;
@@ -203,6 +272,13 @@ test_json_shape(void **state)
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		assert_string_equal(ov_json_member_at(f0, i)->key, keys[i]);
 	assert_string_equal(ov_json_string(get(f0, "due")), "2024-05-10");
+	assert_string_equal(ov_json_string(get(f0, "responsible")),
+	    "CSP operator");
+	assert_string_equal(ov_json_string(get(f0, "accountable")),
+	    "Customer IT");
+	assert_int_equal(ov_json_len(get(f0, "consulted")), 1);
+	assert_string_equal(ov_json_string(ov_json_at(get(f0, "informed"), 1)),
+	    "CISO <office>");
 	/* Evidence that is JSON text is embedded as JSON. */
 	ev = get(ov_json_at(get(f0, "evidence"), 0), "value");
 	assert_int_equal(ov_json_type_of(ev), OV_JSON_OBJECT);
@@ -344,6 +420,12 @@ test_csv_roundtrip(void **state)
 				assert_string_equal(cell, f->resource_id);
 			if (col == 13 && f->accountable != NULL)
 				assert_string_equal(cell, f->accountable);
+			if (col == 17 && f->responsible != NULL &&
+			    f->responsible[0] != '=')
+				assert_string_equal(cell, f->responsible);
+			if (col == 19 && f->n_informed == 2)
+				assert_string_equal(cell, "Kestrel SOC;CISO "
+				    "<office>");
 			/* Every cell is formula-safe. */
 			assert_true(strchr("=+-@\t\r", cell[0]) == NULL ||
 			    cell[0] == '\0');
@@ -357,7 +439,7 @@ test_csv_roundtrip(void **state)
 		}
 		col++;
 		if (eol) {
-			assert_int_equal(col, 17);
+			assert_int_equal(col, 20);
 			col = 0;
 			row++;
 		}
@@ -405,15 +487,20 @@ test_text_sanitised(void **state)
 	assert_non_null(strstr(out, "Patch assessment failed ??[31mred?[0m"));
 	free(out);
 	out = render(OV_REPORT_TEXT, false, OV_REPORT_COLOR, &len);
-	assert_non_null(strstr(out, "\033[1;31mCRITICAL (1)\033[0m"));
+	assert_non_null(strstr(out, "\033[1;31mCRITICAL\033[0m"));
 	free(out);
-	/* Long evidence values and names are cut for the terminal. */
+	/*
+	 * Nothing is cut: a name and an evidence value too long for the
+	 * terminal wrap onto the next lines and come back whole once the
+	 * line breaks and indentation are taken out.
+	 */
 	{
-		char value[400], name[100];
+		char value[400], name[100], *flat;
 		ov_evidence ev = { "p", value, NULL };
 		ov_report_input in;
 		ov_findings *l = NULL;
 		ov_finding f;
+		size_t i, k;
 		FILE *mf;
 
 		memset(value, 'v', sizeof(value) - 1);
@@ -423,6 +510,7 @@ test_text_sanitised(void **state)
 		memset(&f, 0, sizeof(f));
 		f.rule = "R";
 		f.title = "t";
+		f.state = OV_STATE_NON_COMPLIANT;
 		f.resource_id = "/x";
 		f.resource_name = name;
 		f.evidence = &ev;
@@ -431,21 +519,20 @@ test_text_sanitised(void **state)
 		assert_int_equal(ov_findings_add(l, &f), 0);
 		memset(&in, 0, sizeof(in));
 		in.findings = l;
+		in.width = 80;
 		out = NULL;
 		mf = open_memstream(&out, &len);
-		assert_int_equal(ov_report_write(mf, OV_REPORT_TEXT, &in, 0), 0);
+		assert_int_equal(ov_report_write(mf, OV_REPORT_TEXT, &in,
+		    OV_REPORT_VERBOSE), 0);
 		fclose(mf);
-		value[119] = '\0';
-		assert_non_null(strstr(out, "p = "));
-		assert_non_null(strstr(strstr(out, "p = "), value));
-		value[119] = 'v';
-		value[120] = '\0';
-		assert_null(strstr(out, value));
-		name[39] = '\0';
-		assert_non_null(strstr(out, name));
-		name[39] = 'n';
-		name[40] = '\0';
-		assert_null(strstr(out, name));
+		flat = calloc(len + 1, 1);
+		for (i = 0, k = 0; i < len; i++)
+			if (out[i] != '\n' && out[i] != ' ')
+				flat[k++] = out[i];
+		assert_non_null(strstr(flat, name));
+		assert_non_null(strstr(flat, value));
+		assert_null(strchr(out, '~'));
+		free(flat);
 		free(out);
 		ov_findings_free(l);
 	}
@@ -464,22 +551,33 @@ test_html(void **state)
 	/* No scripts and nothing fetched from elsewhere. */
 	assert_null(strstr(out, "<script"));
 	assert_null(strstr(out, "src="));
-	assert_null(strstr(out, "href="));
+	assert_null(strstr(out, "href=\"h"));
 	assert_null(strstr(out, "@import"));
 	assert_non_null(strstr(out, "<svg "));
 	assert_non_null(strstr(out, "RDP &lt;3389&gt; reachable from the "
 	    "internet &amp; unfiltered"));
 	assert_null(strstr(out, "<3389>"));
 	for (i = 0; i < len; i++)
-		assert_true((unsigned char)out[i] >= 0x20 || out[i] == '\n');
+		assert_true((unsigned char)out[i] >= 0x20 || out[i] == '\n' ||
+		    out[i] == '\t');
 	/* Two non-compliant findings were due 2024-05-10, after the
 	 * report date; none is overdue yet, the high/critical count is 2. */
-	assert_non_null(strstr(out, "<b>2</b>open high or critical"));
-	assert_non_null(strstr(out, "<b>0</b>overdue"));
+	assert_non_null(strstr(out, "<b>2</b><span>high or critical"));
+	assert_non_null(strstr(out, "<b>0</b><span>overdue"));
+	assert_non_null(strstr(out, "Nothing is past its due date"));
 	assert_non_null(strstr(out, "Compliance: CIS Microsoft Azure"));
+	/* grouped by responsible party, details folded, exempt apart */
+	assert_non_null(strstr(out, "<h3>CSP operator</h3>"));
+	assert_non_null(strstr(out, "<summary>Evidence, parties and fix"));
+	assert_non_null(strstr(out, "<h2>Exempt findings (1)</h2>"));
+	assert_non_null(strstr(out, "<dt>Informed</dt><dd>Kestrel SOC, "
+	    "CISO &lt;office&gt;</dd>"));
+	/* identifiers break only after their separators */
+	assert_non_null(strstr(out, "/<wbr>resourceGroups/<wbr>rg-Research"));
 	free(out);
-	/* Three weeks later both are overdue; the indeterminate one due
-	 * 2024-06-01 is not counted (only non-compliant findings are). */
+	/* Three weeks later both are overdue and listed first; the
+	 * indeterminate one due 2024-06-01 is not (only non-compliant
+	 * findings are overdue). */
 	{
 		ov_report_input in;
 		ov_findings *l = fx_findings();
@@ -491,8 +589,10 @@ test_html(void **state)
 		in.generated_at = FX_NOW + 21 * 86400;
 		assert_int_equal(ov_report_write(f, OV_REPORT_HTML, &in, 0), 0);
 		fclose(f);
-		assert_non_null(strstr(buf, "<b>2</b>overdue"));
-		assert_non_null(strstr(buf, "<td class=\"overdue\">2024-05-10"));
+		assert_non_null(strstr(buf, "<b>2</b><span>overdue"));
+		assert_non_null(strstr(buf, "2 findings past the due date"));
+		assert_non_null(strstr(buf, "<span class=\"overdue\">13d "
+		    "late</span>"));
 		free(buf);
 		ov_findings_free(l);
 	}
@@ -545,8 +645,11 @@ test_empty(void **state)
 		}
 		if (fmt == OV_REPORT_NDJSON || fmt == OV_REPORT_OCSF)
 			assert_int_equal(n, 0);
-		if (fmt == OV_REPORT_TEXT || fmt == OV_REPORT_HTML)
-			assert_non_null(strstr(buf, "No findings."));
+		if (fmt == OV_REPORT_TEXT)
+			assert_non_null(strstr(buf, "FINDINGS: none need "
+			    "action"));
+		if (fmt == OV_REPORT_HTML)
+			assert_non_null(strstr(buf, "No findings need action."));
 		free(buf);
 		buf = NULL;
 	}
@@ -583,6 +686,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_plain),
+		cmocka_unit_test(test_golden_text_widths),
 		cmocka_unit_test(test_golden_compliance),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_json_shape),

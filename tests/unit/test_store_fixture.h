@@ -119,7 +119,7 @@ fixture_open(struct fixture *fx)
 }
 
 /* A synthetic finding. */
-static void
+static __attribute__((unused)) void
 add_finding(ov_findings *l, const char *rule, const char *id,
     const char *type, ov_severity sev, ov_state st, int64_t due)
 {
@@ -192,6 +192,7 @@ one_cb(const ov_store_finding *f, void *payload)
 	o->f.fingerprint = o->f.rule = o->f.title = o->f.resource_id = NULL;
 	o->f.resource_type = o->f.tenant = o->f.duty = NULL;
 	o->f.owner = o->f.accountable = NULL;
+	o->f.responsible = o->f.consulted = o->f.informed = NULL;
 	o->n++;
 	return 0;
 }
@@ -218,7 +219,7 @@ count_cb(const ov_store_finding *f, void *payload)
 	return 0;
 }
 
-static int
+static __attribute__((unused)) int
 count_findings(ov_store *s, const ov_store_filter *flt)
 {
 	int n = 0;

@@ -57,6 +57,12 @@ struct ov_analyzer {
 /* The registry, in analyzer_list.h order; terminated by NULL. */
 extern const struct ov_analyzer *const ov_analyzers[];
 
+/*
+ * What the governance evidence walk (evidence.h) reads of records beyond
+ * their headers, for a streaming load that feeds the findings store.
+ */
+extern const struct ov_analyzer_read ov_analyzers__evidence_reads[];
+
 /* The analyzer called name, or NULL. */
 const struct ov_analyzer *ov_analyzer__find(const char *name);
 

@@ -7,27 +7,34 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/json/json_out.h"
 #include "lib/raci/contract.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/time.h"
 
-/* Start a finding. */
+/* Start a finding of a check. */
 void
 ov_duty__begin(struct ov_duty_finding *df, struct ov_analyzer_ctx *actx,
-    const char *source, const char *rule, ov_severity sev, const char *duty,
-    ov_layer layer, const struct ov_record *rec)
+    const char *id, const struct ov_record *rec)
 {
+	const struct ov_check *c = ov_rules__check(id);
+
 	memset(df, 0, sizeof(*df));
 	df->actx = actx;
+	df->check = c;
 	ov__arena_init(&df->scratch, 4096, 0);
-	df->f.rule = rule;
-	df->f.severity = sev;
-	df->f.state = OV_STATE_NON_COMPLIANT;
-	df->f.duty = duty;
-	df->f.layer = layer;
-	df->f.source = source;
+	df->f.rule = id;
+	if (c != NULL) {
+		df->f.title = c->info.title;
+		df->f.severity = c->severity;
+		df->f.state = c->state;
+		df->f.duty = c->info.duty;
+		df->f.layer = c->layer;
+		df->f.remediation = c->info.remediation;
+		df->f.source = c->info.analyzer;
+	}
 	if (rec != NULL) {
 		df->f.resource_id = rec->id;
 		df->f.resource_type = rec->type;
@@ -35,6 +42,46 @@ ov_duty__begin(struct ov_duty_finding *df, struct ov_analyzer_ctx *actx,
 		df->f.subscription_id = rec->subscription_id;
 		df->f.resource_group = rec->resource_group;
 	}
+}
+
+/* A data-dependent severity, where the row allows it. */
+void
+ov_duty__severity(struct ov_duty_finding *df, ov_severity sev)
+{
+	if (df->check != NULL && !df->check->severity_varies &&
+	    sev != df->check->severity)
+		df->bad = "severity";
+	df->f.severity = sev;
+}
+
+/* A data-dependent state, where the row allows it. */
+void
+ov_duty__state(struct ov_duty_finding *df, ov_state state)
+{
+	if (df->check != NULL && !df->check->state_varies &&
+	    state != df->check->state)
+		df->bad = "state";
+	df->f.state = state;
+}
+
+/* The duty a finding is about, where the row leaves it open. */
+void
+ov_duty__duty(struct ov_duty_finding *df, const char *duty)
+{
+	if (df->check != NULL && !df->check->duty_varies &&
+	    (duty == NULL || !ov__streq_ci(duty, df->check->info.duty)))
+		df->bad = "duty";
+	df->f.duty = duty;
+}
+
+/* A data-dependent layer, where the row allows it. */
+void
+ov_duty__layer(struct ov_duty_finding *df, ov_layer layer)
+{
+	if (df->check != NULL && !df->check->layer_varies &&
+	    layer != df->check->layer)
+		df->bad = "layer";
+	df->f.layer = layer;
 }
 
 static const char *vfmt(struct ov_duty_finding *, const char *, va_list)
@@ -78,13 +125,6 @@ ov_duty__strdup(struct ov_duty_finding *df, const char *s)
 	return d;
 }
 
-/* Set the remediation. */
-void
-ov_duty__remediation(struct ov_duty_finding *df, const char *text)
-{
-	df->f.remediation = ov_duty__strdup(df, text);
-}
-
 static void vev(struct ov_duty_finding *, const char *, const char *,
     const char *, va_list) __attribute__((format(printf, 4, 0)));
 
@@ -114,12 +154,6 @@ ov_duty__ev(struct ov_duty_finding *df, const char *path,
 	va_end(ap);
 }
 
-static int
-buf_sink(const char *data, size_t len, void *payload)
-{
-	return ov__buf_add(payload, data, len);
-}
-
 /* Add evidence with a string value. */
 void
 ov_duty__ev_str(struct ov_duty_finding *df, const char *path,
@@ -130,8 +164,7 @@ ov_duty__ev_str(struct ov_duty_finding *df, const char *path,
 	va_list ap;
 
 	if (value != NULL) {
-		if (ov_json_write_string(value, strlen(value), 0, buf_sink,
-		    &b) == 0)
+		if (ov_json__buf_string(&b, value) == 0)
 			q = ov__buf_cstr(&b);
 		else
 			df->oom = true;
@@ -170,7 +203,15 @@ ov_duty__emit(struct ov_duty_finding *df, int64_t started)
 	if (df->f.state == OV_STATE_NON_COMPLIANT && df->f.due == 0)
 		df->f.due = ov_contract__due(c, df->f.duty, df->f.severity,
 		    started);
-	if (df->oom || df->f.title == NULL) {
+	if (df->check == NULL) {
+		error = ov__error(df->actx->ctx, OV_EINVALID,
+		    OV_ERRCLASS_INTERNAL, "check %s is not in "
+		    "data/analyzers/checks.json", df->f.rule);
+	} else if (df->bad != NULL) {
+		error = ov__error(df->actx->ctx, OV_EINVALID,
+		    OV_ERRCLASS_INTERNAL, "check %s: the %s is fixed by "
+		    "data/analyzers/checks.json", df->f.rule, df->bad);
+	} else if (df->oom || df->f.title == NULL) {
 		error = ov__error_oom(df->actx->ctx);
 	} else {
 		error = ov_findings_add(df->actx->out, &df->f);
@@ -190,24 +231,52 @@ ov_duty__discard(struct ov_duty_finding *df)
 
 /* The single coverage finding of an analyzer. */
 int
-ov_duty__coverage(struct ov_analyzer_ctx *actx, const char *source,
-    const char *rule, const char *duty, ov_layer layer, const char *what)
+ov_duty__coverage(struct ov_analyzer_ctx *actx, const char *id,
+    const char *what)
 {
 	struct ov_duty_finding df;
-	char id[128];
+	char rid[128];
 
-	snprintf(id, sizeof(id), "/overvisor/coverage/%s", source);
-	ov_duty__begin(&df, actx, source, rule, OV_SEV_MEDIUM, duty, layer,
-	    NULL);
-	df.f.state = OV_STATE_INDETERMINATE;
-	df.f.resource_id = id;
+	ov_duty__begin(&df, actx, id, NULL);
+	snprintf(rid, sizeof(rid), "/overvisor/coverage/%s",
+	    df.f.source != NULL ? df.f.source : "unknown");
+	df.f.resource_id = rid;
 	df.f.resource_type = "overvisor/coverage";
-	ov_duty__title(&df, "Cannot assess %s: %s", duty, what);
+	ov_duty__title(&df, "Cannot assess %s: %s", df.f.duty != NULL ?
+	    df.f.duty : "the duty", what);
 	ov_duty__ev(&df, "manifest.sources", NULL, "%s; the duty is not "
 	    "shown to be performed", what);
-	ov_duty__remediation(&df, "Collect the missing source (see "
-	    "docs/analyzers.md) and scan again");
 	return ov_duty__emit(&df, 0);
+}
+
+/* Fill a finding from its check's row; see duty.h. */
+int
+ov_duty__from_check(ov_ctx *ctx, ov_finding *f, const char *id,
+    ov_severity sev, ov_state state)
+{
+	const struct ov_check *c = ov_rules__check(id);
+	const char *bad = NULL;
+
+	if (c == NULL)
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INTERNAL,
+		    "check %s is not in data/analyzers/checks.json", id);
+	if (!c->severity_varies && sev != c->severity)
+		bad = "severity";
+	else if (!c->state_varies && state != c->state)
+		bad = "state";
+	if (bad != NULL)
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INTERNAL,
+		    "check %s: the %s is fixed by data/analyzers/checks.json",
+		    id, bad);
+	f->rule = c->info.id;
+	f->title = c->info.title;
+	f->severity = sev;
+	f->state = state;
+	f->duty = c->info.duty;
+	f->layer = c->layer;
+	f->remediation = c->info.remediation;
+	f->source = c->info.analyzer;
+	return 0;
 }
 
 /* Parse a timestamp value. */

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared plumbing of the duty analyzers (patch, identity, defender,
- * policy_enforcement, backup, accountability): building a finding that
- * carries the duty, the layer, the owner side, the accountable party from
- * the contract and a due date from its SLA; evidence formatting; the single
- * "source not collected" coverage finding; timestamps from records.
+ * Shared plumbing of the analyzers: building a finding of a check from the
+ * check table (data/analyzers/checks.json: title of the check, severity,
+ * state, duty, layer, remediation), with the owner side, the accountable
+ * party from the contract and a due date from its SLA; evidence
+ * formatting; the single "source not collected" coverage finding;
+ * timestamps from records.  The analyzer decides whether a check fires,
+ * its instance title and its evidence; severity, state, duty and layer it
+ * may set only where the check's row says they depend on the data.
  *
  * Ownership: a struct ov_duty_finding owns a scratch arena for its strings;
  * ov_duty__emit() copies the finding into the analyzer's list and releases
@@ -19,6 +22,7 @@
 #include "overvisor/finding.h"
 #include "lib/analyzers/analyzer.h"
 #include "lib/model/model.h"
+#include "lib/rules/checks.h"
 #include "util/arena.h"
 #include "util/hash.h"
 
@@ -27,6 +31,9 @@
 /* A finding under construction. */
 struct ov_duty_finding {
 	struct ov_analyzer_ctx	*actx;		/* where it goes */
+	const struct ov_check	*check;		/* its row, or NULL: unknown */
+	const char		*bad;		/* why the row refuses what the
+						   code set, or NULL */
 	struct ov_arena		 scratch;	/* strings until emitted */
 	ov_finding		 f;		/* the finding */
 	ov_evidence		 ev[OV_DUTY_MAX_EVIDENCE]; /* evidence */
@@ -35,19 +42,25 @@ struct ov_duty_finding {
 };
 
 /*
- * Start a non-compliant finding of rule with severity sev under duty, in
- * layer, about record rec (may be NULL: set f.resource_id yourself).
- * source is the analyzer name.
+ * Start a finding of check id about record rec (may be NULL: set
+ * f.resource_id yourself): title, severity, state, duty, layer,
+ * remediation and source come from the check's row.
  */
 void	ov_duty__begin(struct ov_duty_finding *df,
-	    struct ov_analyzer_ctx *actx, const char *source, const char *rule,
-	    ov_severity sev, const char *duty, ov_layer layer,
+	    struct ov_analyzer_ctx *actx, const char *id,
 	    const struct ov_record *rec);
-/* Set the title (printf). */
+/*
+ * Values that depend on the data, for a check whose row says so (a
+ * severityNote, stateNote, dutyNote or layerNote); setting one the row
+ * fixes makes ov_duty__emit() fail as an internal error.
+ */
+void	ov_duty__severity(struct ov_duty_finding *df, ov_severity sev);
+void	ov_duty__state(struct ov_duty_finding *df, ov_state state);
+void	ov_duty__duty(struct ov_duty_finding *df, const char *duty);
+void	ov_duty__layer(struct ov_duty_finding *df, ov_layer layer);
+/* Set the instance title (printf); the check's title when not set. */
 void	ov_duty__title(struct ov_duty_finding *df, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Set the remediation text (copied). */
-void	ov_duty__remediation(struct ov_duty_finding *df, const char *text);
 /* Copy s into the finding's scratch arena; NULL stays NULL. */
 const char *ov_duty__strdup(struct ov_duty_finding *df, const char *s);
 /*
@@ -68,21 +81,32 @@ void	ov_duty__ev_int(struct ov_duty_finding *df, const char *path,
 /*
  * Finish: started is when the problem began (Unix seconds, 0 = unknown);
  * the due date is started + the contract SLA for the finding's severity.
- * The accountable party and owner side come from the contract.  Returns 0
- * or OV_ENOMEM.  The scratch arena is released either way.
+ * The accountable party and owner side come from the contract.  Returns 0,
+ * OV_ENOMEM, or OV_EINVALID (internal) when the check is not in the table
+ * or the code set a value its row fixes.  The scratch arena is released
+ * either way.
  */
 int	ov_duty__emit(struct ov_duty_finding *df, int64_t started);
 /* Release a finding that will not be emitted. */
 void	ov_duty__discard(struct ov_duty_finding *df);
 
 /*
- * Emit the one indeterminate coverage finding of an analyzer whose source
- * is missing: rule, duty, layer, and what is missing ("no Graph
- * conditional access policies in the snapshot").
+ * Emit the one indeterminate coverage finding of check id (an analyzer
+ * whose source is missing), saying what is missing ("no Graph conditional
+ * access policies in the snapshot").
  */
-int	ov_duty__coverage(struct ov_analyzer_ctx *actx, const char *source,
-	    const char *rule, const char *duty, ov_layer layer,
+int	ov_duty__coverage(struct ov_analyzer_ctx *actx, const char *id,
 	    const char *what);
+
+/*
+ * For analyzers that fill an ov_finding themselves (network): take the
+ * title, severity, state, duty, layer, remediation and source of check id
+ * from its row, keeping sev and state (what the data gave) only where the
+ * row lets them vary.  0, or OV_EINVALID (internal) on ctx when the check
+ * is not in the table or the data contradicts a fixed value.
+ */
+int	ov_duty__from_check(ov_ctx *ctx, ov_finding *f, const char *id,
+	    ov_severity sev, ov_state state);
 
 /* Parse a JSON string timestamp; false when absent or invalid. */
 bool	ov_duty__time(const ov_json *v, int64_t *out);

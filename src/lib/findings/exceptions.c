@@ -4,16 +4,16 @@
  * YAML list of entries (or a mapping with an "exceptions" list); each entry
  * has rule, resource, justification, approver, ticket and expires.  Any
  * invalid entry rejects the file with file:line:column, so a typo never
- * silently excepts (or un-excepts) anything.
+ * silently excepts (or un-excepts) anything.  The YAML is read with the
+ * one YAML loader (lib/json/yaml.h).
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "findings/exceptions.h"
+#include "lib/json/yaml.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -120,88 +120,69 @@ ov_exceptions_add(ov_exceptions *set, const ov_exception *e)
 	return 0;
 }
 
-/* An error at a YAML mark (0-based line and column). */
-static int err_at(ov_ctx *ctx, int code, const char *name, yaml_mark_t m,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int
-err_at(ov_ctx *ctx, int code, const char *name, yaml_mark_t m,
-    const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return ov__error_at(ctx, code, OV_ERRCLASS_CONFIG, name,
-	    (unsigned)m.line + 1, (unsigned)m.column + 1, NULL, "%s", msg);
-}
-
 /* Parse one entry mapping into the set. */
 static int
-parse_entry(ov_exceptions *set, ov_ctx *ctx, const char *name,
-    yaml_document_t *doc, yaml_node_t *node, size_t index)
+parse_entry(ov_exceptions *set, struct ov_yaml *y, const ov_json *node,
+    size_t index)
 {
 	const char *vals[N_KEYS] = { NULL };
-	yaml_node_t *vnode[N_KEYS] = { NULL };
-	yaml_node_pair_t *pair;
+	const ov_json *vnode[N_KEYS] = { NULL };
 	ov_exception e;
 	char idx[32];
-	size_t i, len;
+	size_t i, j, len;
+	unsigned line, column;
 	int64_t t;
 
 	snprintf(idx, sizeof(idx), "%zu", index + 1);
-	if (node->type != YAML_MAPPING_NODE)
-		return err_at(ctx, OV_EINVALID, name, node->start_mark,
+	if (ov_json_type_of(node) != OV_JSON_OBJECT)
+		return ov_yaml__fail(y, OV_EINVALID, node, NULL,
 		    "exception %s: expected a mapping with rule, resource, "
 		    "justification, approver, ticket and expires", idx);
-	for (pair = node->data.mapping.pairs.start;
-	    pair < node->data.mapping.pairs.top; pair++) {
-		yaml_node_t *k = yaml_document_get_node(doc, pair->key);
-		yaml_node_t *v = yaml_document_get_node(doc, pair->value);
-		const char *ks;
+	for (j = 0; j < ov_json_len(node); j++) {
+		const ov_json_member *m = ov_json_member_at(node, j);
+		const ov_json *k = ov_yaml__key(y, node, m);
+		const ov_json *v = &m->value;
 
-		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
-			return err_at(ctx, OV_EINVALID, name,
-			    node->start_mark, "exception %s: keys must be "
-			    "plain names", idx);
-		ks = (const char *)k->data.scalar.value;
+		if (k == NULL)
+			return ov__error_oom(y->ctx);
 		for (i = 0; i < N_KEYS; i++)
-			if (strcmp(ks, keys[i]) == 0)
+			if (strcmp(m->key, keys[i]) == 0)
 				break;
 		if (i == N_KEYS)
-			return err_at(ctx, OV_EINVALID, name, k->start_mark,
-			    "exception %s: unknown key '%s'", idx, ks);
+			return ov_yaml__fail(y, OV_EINVALID, k, NULL,
+			    "exception %s: unknown key '%s'", idx, m->key);
 		if (vals[i] != NULL)
-			return err_at(ctx, OV_EINVALID, name, k->start_mark,
-			    "exception %s: duplicate key '%s'", idx, ks);
-		if (v->type != YAML_SCALAR_NODE)
-			return err_at(ctx, OV_EINVALID, name, v->start_mark,
+			return ov_yaml__fail(y, OV_EINVALID, k, NULL,
+			    "exception %s: duplicate key '%s'", idx, m->key);
+		if (!ov_yaml__is_scalar(v))
+			return ov_yaml__fail(y, OV_EINVALID, v, NULL,
 			    "exception %s: '%s' must be a single value",
-			    idx, ks);
-		vals[i] = (const char *)v->data.scalar.value;
+			    idx, m->key);
+		if ((vals[i] = ov_yaml__text(y, v)) == NULL)
+			return ov__error_oom(y->ctx);
 		vnode[i] = v;
-		len = v->data.scalar.length;
+		len = ov_json_type_of(v) == OV_JSON_STRING ? v->len :
+		    strlen(vals[i]);
 		if (len > OV_EXCEPTIONS_MAX_STRING)
-			return err_at(ctx, OV_ELIMIT, name, v->start_mark,
-			    "exception %s: '%s' is too long", idx, ks);
+			return ov_yaml__fail(y, OV_ELIMIT, v, NULL,
+			    "exception %s: '%s' is too long", idx, m->key);
 		if (len == 0 || strlen(vals[i]) != len)
-			return err_at(ctx, OV_EINVALID, name, v->start_mark,
-			    "exception %s: '%s' is empty", idx, ks);
+			return ov_yaml__fail(y, OV_EINVALID, v, NULL,
+			    "exception %s: '%s' is empty", idx, m->key);
 	}
 	for (i = 0; i < N_KEYS; i++)
 		if (vals[i] == NULL)
-			return err_at(ctx, OV_EINVALID, name, node->start_mark,
+			return ov_yaml__fail(y, OV_EINVALID, node, NULL,
 			    "exception %s: missing '%s'", idx, keys[i]);
 	len = strlen(vals[5]);
 	if (!ov__time_parse(vals[5], len, &t))
-		return err_at(ctx, OV_EINVALID, name, vnode[5]->start_mark,
+		return ov_yaml__fail(y, OV_EINVALID, vnode[5], NULL,
 		    "exception %s: expires '%s' is not an ISO 8601 date",
 		    idx, vals[5]);
 	/* A bare date holds through the end of that day (UTC). */
 	if (len == 10)
 		t += OV_DAY_SECONDS;
+	ov_json_position(y->data, y->len, node->offset, &line, &column);
 	memset(&e, 0, sizeof(e));
 	e.rule = vals[0];
 	e.resource = vals[1];
@@ -209,12 +190,12 @@ parse_entry(ov_exceptions *set, ov_ctx *ctx, const char *name,
 	e.approver = vals[3];
 	e.ticket = vals[4];
 	e.expires = t;
-	e.source = name;
-	e.line = (unsigned)node->start_mark.line + 1;
-	e.column = (unsigned)node->start_mark.column + 1;
+	e.source = y->name;
+	e.line = line;
+	e.column = column;
 	if (e.expires == 0)
 		e.expires = 1;
-	return ov_exceptions_add(set, &e) < 0 ? ov__error_oom(ctx) : 0;
+	return ov_exceptions_add(set, &e) < 0 ? ov__error_oom(y->ctx) : 0;
 }
 
 /* Load from memory. */
@@ -222,13 +203,10 @@ int
 ov_exceptions_load_buffer(ov_exceptions **out, ov_ctx *ctx, const char *name,
     const char *data, size_t len)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	yaml_node_t *root, *list = NULL;
-	yaml_node_item_t *item;
+	struct ov_yaml y;
+	const ov_json *root, *list = NULL;
 	ov_exceptions *set = NULL;
-	bool have_doc = false;
-	size_t n = 0;
+	size_t i;
 	int error;
 
 	OV_ASSERT_ARG(out != NULL && (data != NULL || len == 0));
@@ -241,75 +219,45 @@ ov_exceptions_load_buffer(ov_exceptions **out, ov_ctx *ctx, const char *name,
 		    OV_EXCEPTIONS_MAX_FILE);
 	if ((error = ov_exceptions_new(&set)) < 0)
 		return ov__error_oom(ctx);
-	if (!yaml_parser_initialize(&parser)) {
-		ov_exceptions_free(set);
-		return ov__error_oom(ctx);
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
-	    len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		error = ov__error_at(ctx, OV_EPARSE, OV_ERRCLASS_CONFIG, name,
-		    (unsigned)parser.problem_mark.line + 1,
-		    (unsigned)parser.problem_mark.column + 1, NULL, "%s",
-		    parser.problem != NULL ? parser.problem :
-		    "YAML syntax error");
+	if ((error = ov_yaml__load(&y, ctx, OV_ERRCLASS_CONFIG, name, data,
+	    len)) < 0)
 		goto done;
-	}
-	have_doc = true;
-	if ((root = yaml_document_get_root_node(&doc)) == NULL)
-		goto ok;		/* an empty file holds no exceptions */
-	if (root->type == YAML_MAPPING_NODE) {
-		yaml_node_pair_t *pair;
+	root = ov_yaml__root(&y);
+	if (ov_json_type_of(root) == OV_JSON_OBJECT) {
+		for (i = 0; i < ov_json_len(root); i++) {
+			const ov_json_member *m = ov_json_member_at(root, i);
 
-		for (pair = root->data.mapping.pairs.start;
-		    pair < root->data.mapping.pairs.top; pair++) {
-			yaml_node_t *k = yaml_document_get_node(&doc,
-			    pair->key);
-
-			if (k != NULL && k->type == YAML_SCALAR_NODE &&
-			    strcmp((const char *)k->data.scalar.value,
-			    "exceptions") == 0)
-				list = yaml_document_get_node(&doc,
-				    pair->value);
-			else if (k != NULL) {
-				error = err_at(ctx, OV_EINVALID, name,
-				    k->start_mark, "unknown top-level key "
-				    "'%s'; expected 'exceptions'",
-				    k->type == YAML_SCALAR_NODE ?
-				    (const char *)k->data.scalar.value : "?");
-				goto done;
+			if (strcmp(m->key, "exceptions") == 0) {
+				list = &m->value;
+				continue;
 			}
-		}
-		if (list == NULL)
-			goto ok;
-		if (list->type == YAML_SCALAR_NODE &&
-		    list->data.scalar.length == 0)
-			goto ok;	/* "exceptions:" with nothing */
-	} else if (root->type == YAML_SEQUENCE_NODE) {
-		list = root;
-	} else if (root->type == YAML_SCALAR_NODE &&
-	    root->data.scalar.length == 0) {
-		goto ok;
-	}
-	if (list == NULL || list->type != YAML_SEQUENCE_NODE) {
-		error = err_at(ctx, OV_EINVALID, name,
-		    (list != NULL ? list : root)->start_mark,
-		    "expected a list of exceptions");
-		goto done;
-	}
-	for (item = list->data.sequence.items.start;
-	    item < list->data.sequence.items.top; item++, n++) {
-		yaml_node_t *node = yaml_document_get_node(&doc, *item);
-
-		if (n >= OV_EXCEPTIONS_MAX_ENTRIES) {
-			error = err_at(ctx, OV_ELIMIT, name,
-			    node != NULL ? node->start_mark : list->start_mark,
-			    "more than %u exceptions", OV_EXCEPTIONS_MAX_ENTRIES);
+			error = ov_yaml__fail(&y, OV_EINVALID,
+			    ov_yaml__key(&y, root, m), NULL, "unknown "
+			    "top-level key '%s'; expected 'exceptions'",
+			    m->key);
 			goto done;
 		}
-		if (node == NULL)
-			continue;
-		if ((error = parse_entry(set, ctx, name, &doc, node, n)) < 0)
+		if (list == NULL || ov_json_type_of(list) == OV_JSON_NULL)
+			goto ok;	/* "exceptions:" with nothing */
+	} else if (ov_json_type_of(root) == OV_JSON_ARRAY) {
+		list = root;
+	} else if (ov_json_type_of(root) == OV_JSON_NULL) {
+		goto ok;		/* an empty file holds no exceptions */
+	}
+	if (ov_json_type_of(list) != OV_JSON_ARRAY) {
+		error = ov_yaml__fail(&y, OV_EINVALID, list != NULL ? list :
+		    root, NULL, "expected a list of exceptions");
+		goto done;
+	}
+	for (i = 0; i < ov_json_len(list); i++) {
+		if (i >= OV_EXCEPTIONS_MAX_ENTRIES) {
+			error = ov_yaml__fail(&y, OV_ELIMIT,
+			    ov_json_at(list, i), NULL, "more than %u "
+			    "exceptions", OV_EXCEPTIONS_MAX_ENTRIES);
+			goto done;
+		}
+		if ((error = parse_entry(set, &y, ov_json_at(list, i),
+		    i)) < 0)
 			goto done;
 	}
 ok:
@@ -317,9 +265,7 @@ ok:
 	set = NULL;
 	error = 0;
 done:
-	if (have_doc)
-		yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	ov_yaml__free(&y);
 	ov_exceptions_free(set);
 	return error;
 }
@@ -517,6 +463,7 @@ int
 ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
     const ov_findings *in, int64_t now, ov_findings *out)
 {
+	struct ov_map prior = OV_MAP_INIT;
 	unsigned char *hits = NULL;
 	struct exc_index x;
 	size_t i, n;
@@ -537,8 +484,13 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 		/* a lapsed-exception finding is never itself excepted */
 		if (f->rule != NULL &&
 		    strcmp(f->rule, OV_RULE_EXCEPTION_EXPIRED) == 0 &&
-		    f->source != NULL && strcmp(f->source, "exceptions") == 0)
-			continue;	/* re-derived below */
+		    f->source != NULL && strcmp(f->source, "exceptions") == 0) {
+			/* re-derived below, keeping the parties it had */
+			if (ov__map_put(&prior, f->resource_id,
+			    strlen(f->resource_id), (void *)(uintptr_t)f) < 0)
+				error = ov__error_oom(ctx);
+			continue;
+		}
 		if (f->state == OV_STATE_NON_COMPLIANT ||
 		    f->state == OV_STATE_EXEMPT) {
 			switch (check(set, &x, f, now, &e)) {
@@ -559,6 +511,7 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 		const ov_exception *e = ov_exceptions_get(set, i);
 		char id[OV_EXCEPTIONS_MAX_STRING * 3 + 32];
 		char when[32], value[40], msg[256], title[256];
+		const ov_finding *was;
 		ov_evidence ev;
 		ov_finding f;
 
@@ -598,9 +551,18 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 		f.file = e->source;
 		f.line = e->line;
 		f.column = e->column;
+		if ((was = ov__map_get(&prior, id, strlen(id))) != NULL) {
+			f.responsible = was->responsible;
+			f.consulted = was->consulted;
+			f.n_consulted = was->n_consulted;
+			f.informed = was->informed;
+			f.n_informed = was->n_informed;
+			f.due = was->due;
+		}
 		if (ov_findings_add(out, &f) < 0)
 			error = ov__error_oom(ctx);
 	}
+	ov__map_free(&prior);
 	ov__free(hits);
 	index_free(&x);
 	return error;

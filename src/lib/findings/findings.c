@@ -192,15 +192,28 @@ ov_findings__edit(ov_findings *list, size_t i)
 }
 
 static bool share_str(ov_findings *, const char **, const char *);
+static bool share_strv(ov_findings *, const char *const **, size_t *,
+    const char *const *, size_t);
 
 /* See list.h. */
 int
-ov_findings__set_accountable(ov_findings *list, size_t i, const char *party)
+ov_findings__set_parties(ov_findings *list, size_t i, const char *responsible,
+    const char *accountable, const char *const *consulted, size_t n_consulted,
+    const char *const *informed, size_t n_informed)
 {
+	ov_finding *f;
+
 	if (i >= list->n_items)
 		return OV_EINVALID;
-	return share_str(list, &list->items[i]->f.accountable, party) ? 0 :
-	    OV_ENOMEM;
+	f = &list->items[i]->f;
+	if (!share_str(list, &f->responsible, responsible) ||
+	    !share_str(list, &f->accountable, accountable) ||
+	    !share_strv(list, &f->consulted, &f->n_consulted, consulted,
+	    n_consulted) ||
+	    !share_strv(list, &f->informed, &f->n_informed, informed,
+	    n_informed))
+		return OV_ENOMEM;
+	return 0;
 }
 
 /* See list.h. */
@@ -397,12 +410,41 @@ recent_str(ov_findings *l, const char **dst, const char *src)
 	return *dst != NULL;
 }
 
+/*
+ * Store n strings, each shared, as one array through the recent cache (a
+ * NULL entry becomes ""); an empty or NULL array gives NULL and 0.  False
+ * on OOM.
+ */
+static bool
+share_strv(ov_findings *l, const char *const **dst, size_t *n_dst,
+    const char *const *src, size_t n)
+{
+	const char **v;
+	size_t i;
+	bool ok = true;
+
+	*dst = NULL;
+	*n_dst = 0;
+	if (n == 0 || src == NULL)
+		return true;
+	if ((v = ov__calloc(n, sizeof(*v))) == NULL)
+		return false;
+	for (i = 0; i < n && ok; i++)
+		ok = share_str(l, &v[i], src[i] != NULL ? src[i] : "");
+	/* the shared strings make equal lists byte-equal */
+	if (ok && (*dst = recent_copy(l, v, n * sizeof(*v))) == NULL)
+		ok = false;
+	ov__free(v);
+	if (ok)
+		*n_dst = n;
+	return ok;
+}
+
 /* Deep-copy f's arrays and strings into e. */
 static int
 copy_finding(ov_findings *l, struct entry *e, const ov_finding *f)
 {
 	struct ov_arena *a = &l->arena;
-	const char **controls = NULL;
 	ov_evidence *ev = NULL;
 	size_t i;
 
@@ -419,28 +461,16 @@ copy_finding(ov_findings *l, struct entry *e, const ov_finding *f)
 	    !share_str(l, &e->f.remediation, f->remediation) ||
 	    !share_str(l, &e->f.accountable, f->accountable) ||
 	    !share_str(l, &e->f.source, f->source) ||
-	    !share_str(l, &e->f.file, f->file))
+	    !share_str(l, &e->f.file, f->file) ||
+	    !share_str(l, &e->f.responsible, f->responsible))
 		return OV_ENOMEM;
-	e->f.controls = NULL;
-	e->f.n_controls = 0;
-	if (f->n_controls > 0 && f->controls != NULL) {
-		if ((controls = ov__calloc(f->n_controls,
-		    sizeof(*controls))) == NULL)
-			return OV_ENOMEM;
-		for (i = 0; i < f->n_controls; i++)
-			if (!share_str(l, &controls[i], f->controls[i] != NULL ?
-			    f->controls[i] : "")) {
-				ov__free(controls);
-				return OV_ENOMEM;
-			}
-		/* the shared strings make equal lists byte-equal */
-		e->f.controls = recent_copy(l, controls, f->n_controls *
-		    sizeof(*controls));
-		ov__free(controls);
-		if (e->f.controls == NULL)
-			return OV_ENOMEM;
-		e->f.n_controls = f->n_controls;
-	}
+	if (!share_strv(l, &e->f.controls, &e->f.n_controls, f->controls,
+	    f->n_controls) ||
+	    !share_strv(l, &e->f.consulted, &e->f.n_consulted, f->consulted,
+	    f->n_consulted) ||
+	    !share_strv(l, &e->f.informed, &e->f.n_informed, f->informed,
+	    f->n_informed))
+		return OV_ENOMEM;
 	e->f.evidence = NULL;
 	e->f.n_evidence = 0;
 	if (f->n_evidence > 0 && f->evidence != NULL) {
@@ -479,6 +509,8 @@ ov_findings_add(ov_findings *list, const ov_finding *f)
 	    (unsigned)f->layer >= OV_LAYER__COUNT ||
 	    (unsigned)f->owner > OV_OWNER_SHARED ||
 	    (f->n_controls > 0 && f->controls == NULL) ||
+	    (f->n_consulted > 0 && f->consulted == NULL) ||
+	    (f->n_informed > 0 && f->informed == NULL) ||
 	    (f->n_evidence > 0 && f->evidence == NULL))
 		return OV_EINVALID;
 	if (list->n_items == list->cap) {

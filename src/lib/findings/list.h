@@ -35,12 +35,17 @@ void	ov_findings__drop(ov_findings *list, const uint8_t *drop, size_t n);
 
 /*
  * Finding i, to change its scalar fields (layer, owner, due) in place;
- * NULL past the end.  Strings go through ov_findings__set_accountable.
+ * NULL past the end.  Strings go through ov_findings__set_parties.
  */
 ov_finding *ov_findings__edit(ov_findings *list, size_t i);
-/* Set finding i's accountable party (copied); 0 or OV_ENOMEM. */
-int	ov_findings__set_accountable(ov_findings *list, size_t i,
-	    const char *party);
+/*
+ * Set finding i's responsible, accountable, consulted and informed parties
+ * (copied; NULL and empty lists clear them); 0 or OV_ENOMEM.
+ */
+int	ov_findings__set_parties(ov_findings *list, size_t i,
+	    const char *responsible, const char *accountable,
+	    const char *const *consulted, size_t n_consulted,
+	    const char *const *informed, size_t n_informed);
 /* Keep the findings whose keep[i] is set, in order. */
 void	ov_findings__keep(ov_findings *list, const uint8_t *keep);
 

@@ -6,6 +6,7 @@
 #ifndef OV_LIB_JSON_INT_H
 #define OV_LIB_JSON_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -85,6 +86,15 @@ ov_json__utf8_len(const unsigned char *p, size_t n)
 	}
 	return 0;
 }
+
+/*
+ * Describe a failure at byte off of data (clamped to len) for the JSON
+ * parser and the YAML loader alike: the message, line and column go to
+ * ctx (class JSON) and, when err is not NULL, to *err.  Returns code.
+ */
+int	ov_json__vfail(ov_ctx *ctx, ov_json_error *err, const char *data,
+	    size_t len, uint64_t off, int code, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 7, 0)));
 
 /*
  * The case-folded key hash behind ov_json_key_hash(): keys equal up to

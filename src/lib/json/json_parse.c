@@ -71,6 +71,31 @@ struct ov_json_parser {
 	ov_json_error	*err;		/* where to describe a failure */
 };
 
+/* Describe a failure at byte off of data; see json_int.h. */
+int
+ov_json__vfail(ov_ctx *ctx, ov_json_error *err, const char *data,
+    size_t len, uint64_t off, int code, const char *fmt, va_list ap)
+{
+	ov_json_error e;
+
+	if (code == OV_ENOMEM)
+		snprintf(e.message, sizeof(e.message), "out of memory");
+	else
+		vsnprintf(e.message, sizeof(e.message), fmt, ap);
+	if (off > len)
+		off = len;
+	e.offset = off;
+	ov_json_position(data, len, off, &e.line, &e.column);
+	if (code == OV_ENOMEM)
+		ov__error_oom(ctx);
+	else
+		ov__error_at(ctx, code, OV_ERRCLASS_JSON, NULL, e.line,
+		    e.column, NULL, "%s", e.message);
+	if (err != NULL)
+		*err = e;
+	return code;
+}
+
 /* Describe a failure at p and return code. */
 static int
 fail(struct ov_json_parser *P, int code, const char *p, const char *fmt, ...)
@@ -79,27 +104,15 @@ fail(struct ov_json_parser *P, int code, const char *p, const char *fmt, ...)
 static int
 fail(struct ov_json_parser *P, int code, const char *p, const char *fmt, ...)
 {
-	ov_json_error e;
 	va_list ap;
+	int error;
 
-	if (code == OV_ENOMEM) {
-		snprintf(e.message, sizeof(e.message), "out of memory");
-	} else {
-		va_start(ap, fmt);
-		vsnprintf(e.message, sizeof(e.message), fmt, ap);
-		va_end(ap);
-	}
-	e.offset = (uint64_t)(p - P->base);
-	ov_json_position(P->base, (size_t)(P->end - P->base), e.offset,
-	    &e.line, &e.column);
-	if (code == OV_ENOMEM)
-		ov__error_oom(P->ctx);
-	else
-		ov__error_at(P->ctx, code, OV_ERRCLASS_JSON, NULL, e.line,
-		    e.column, NULL, "%s", e.message);
-	if (P->err != NULL)
-		*P->err = e;
-	return code;
+	va_start(ap, fmt);
+	error = ov_json__vfail(P->ctx, P->err, P->base,
+	    (size_t)(P->end - P->base), (uint64_t)(p - P->base), code, fmt,
+	    ap);
+	va_end(ap);
+	return error;
 }
 
 /* Describe the byte at p for a message ("'x'", "byte 0xff"). */

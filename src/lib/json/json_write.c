@@ -5,10 +5,12 @@
  * Strings are always written as valid UTF-8: a byte that does not start a
  * well-formed sequence becomes U+FFFD.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/json/json_int.h"
+#include "lib/json/json_out.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -325,27 +327,37 @@ ov_json_write(const ov_json *v, unsigned wflags, ov_json_sink sink,
 	return error;
 }
 
-/* Write one string literal to sink. */
+/* Write one string literal to sink; the writer lives on the stack. */
 int
 ov_json_write_string(const char *s, size_t len, unsigned wflags,
     ov_json_sink sink, void *payload)
 {
-	struct writer *w;
-	int error;
+	struct writer w;
 
 	if (sink == NULL || (s == NULL && len != 0))
 		return OV_EINVALID;
-	if ((w = ov__malloc(sizeof(*w))) == NULL)
-		return OV_ENOMEM;
-	w->sink = sink;
-	w->payload = payload;
-	w->flags = wflags;
-	w->error = 0;
-	w->n = 0;
-	write_str(w, s != NULL ? s : "", len);
-	error = flush(w);
-	ov__free(w);
-	return error;
+	w.sink = sink;
+	w.payload = payload;
+	w.flags = wflags;
+	w.error = 0;
+	w.n = 0;
+	write_str(&w, s != NULL ? s : "", len);
+	return flush(&w);
+}
+
+static int
+file_sink(const char *data, size_t len, void *payload)
+{
+	return fwrite(data, 1, len, payload) == len ? 0 : OV_EIO;
+}
+
+/* A string literal to a stream, or null. */
+int
+ov_json_fput_string(const char *s, FILE *f)
+{
+	if (s == NULL)
+		return fputs("null", f) < 0 ? OV_EIO : 0;
+	return ov_json_write_string(s, strlen(s), 0, file_sink, f);
 }
 
 /* Sink that appends to an ov_buf. */
@@ -353,6 +365,16 @@ static int
 buf_sink(const char *data, size_t len, void *payload)
 {
 	return ov__buf_add(payload, data, len);
+}
+
+/* A string literal into a buffer, or null; see json_out.h. */
+int
+ov_json__buf_string(struct ov_buf *b, const char *s)
+{
+	if (s == NULL)
+		return ov__buf_puts(b, "null") < 0 ? OV_ENOMEM : 0;
+	return ov_json_write_string(s, strlen(s), 0, buf_sink, b) < 0 ?
+	    OV_ENOMEM : 0;
 }
 
 /* Serialize v into a new string. */

@@ -52,6 +52,7 @@ struct anchor {
 
 struct yloader {
 	ov_ctx		*ctx;		/* error and limits; may be NULL */
+	unsigned	 flags;		/* OV_YAML_* */
 	ov_json_error	*err;		/* where to describe a failure */
 	const char	*data;		/* the input */
 	size_t		 len;		/* its bytes */
@@ -106,28 +107,14 @@ fail(struct yloader *L, int code, uint64_t off, const char *fmt, ...)
 static int
 fail(struct yloader *L, int code, uint64_t off, const char *fmt, ...)
 {
-	ov_json_error e;
 	va_list ap;
+	int error;
 
-	if (code == OV_ENOMEM) {
-		snprintf(e.message, sizeof(e.message), "out of memory");
-	} else {
-		va_start(ap, fmt);
-		vsnprintf(e.message, sizeof(e.message), fmt, ap);
-		va_end(ap);
-	}
-	if (off > L->len)
-		off = L->len;
-	e.offset = off;
-	ov_json_position(L->data, L->len, off, &e.line, &e.column);
-	if (code == OV_ENOMEM)
-		ov__error_oom(L->ctx);
-	else
-		ov__error_at(L->ctx, code, OV_ERRCLASS_JSON, NULL, e.line,
-		    e.column, NULL, "%s", e.message);
-	if (L->err != NULL)
-		*L->err = e;
-	return code;
+	va_start(ap, fmt);
+	error = ov_json__vfail(L->ctx, L->err, L->data, L->len, off, code,
+	    fmt, ap);
+	va_end(ap);
+	return error;
 }
 
 /* Grow an array of elements of size esize so that it holds need. */
@@ -535,7 +522,8 @@ build_members(struct yloader *L, const struct frame *f, ov_json *v,
 		m[k].klen = ks->tlen;
 		m[k].khash = ov_json__hash(ks->text, ks->tlen);
 		m[k].value = vs->v;
-		at = first_of_key(m, k, n > SMALL_MAP ? &seen : NULL);
+		at = (L->flags & OV_YAML_KEEP_DUPLICATES) ? k :
+		    first_of_key(m, k, n > SMALL_MAP ? &seen : NULL);
 		if (at != k) {
 			m[at].value = vs->v;
 		} else {
@@ -690,6 +678,7 @@ ov_json_parse_yaml(ov_json_doc **out, ov_ctx *ctx, const char *data,
 	memset(&L, 0, sizeof(L));
 	L.anchor_map.cs = true;
 	L.ctx = ctx;
+	L.flags = flags;
 	L.err = err;
 	L.data = data != NULL ? data : "";
 	L.len = data != NULL ? len : 0;

@@ -10,6 +10,7 @@
 #include "policy/policy_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 
 /* Parse "a.b[*].c", "tags['x.y']", "tags[x]" into segments. */
 int
@@ -190,29 +191,20 @@ ov_policy__alias_load_json(struct alias_table *t, ov_ctx *ctx,
 int
 ov_policy__alias_load(struct alias_table *t, ov_ctx *ctx, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	struct ov_buf b = OV_BUF_INIT((size_t)1 << 31);
 	ov_json_doc *doc = NULL;
-	char chunk[65536];
-	size_t n;
+	char *data = NULL;
+	size_t len;
 	int error;
 
-	if (f == NULL)
-		return ov__error_at(ctx, OV_EIO, OV_ERRCLASS_POLICY, path, 0,
-		    0, NULL, "cannot open alias table");
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ov__buf_add(&b, chunk, n) < 0) {
-			fclose(f);
-			ov__buf_free(&b);
-			return ov__error_oom(ctx);
-		}
-	fclose(f);
-	if ((error = ov_json_parse(&doc, ctx, ov__buf_cstr(&b), b.len,
-	    OV_JSON_STRICT, NULL)) == 0)
+	if ((error = ov__read_file(ctx, OV_ERRCLASS_POLICY, path,
+	    (size_t)1 << 31, &data, &len)) < 0)
+		return error;
+	if ((error = ov_json_parse(&doc, ctx, data, len, OV_JSON_STRICT,
+	    NULL)) == 0)
 		error = ov_policy__alias_load_json(t, ctx,
 		    ov_json_doc_root(doc), path);
 	ov_json_doc_free(doc);
-	ov__buf_free(&b);
+	ov__free(data);
 	return error;
 }
 

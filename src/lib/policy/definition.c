@@ -5,7 +5,6 @@
  * envelopes, arrays, `{value:[...]}` lists and ARM templates.  Every key is
  * matched case-insensitively.  AZP: definition-structure-basics.
  */
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "policy/policy_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 
 /* Record a diagnostic with the node's position. */
 int
@@ -312,111 +312,46 @@ ov_policy_set_add_buffer(ov_policy_set *set, const char *name,
 	return add_data(set, name != NULL ? name : "(buffer)", copy, len);
 }
 
-static int
-read_file(const char *path, char **out, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	struct ov_buf b = OV_BUF_INIT((size_t)1 << 30);
-	char chunk[65536];
-	size_t n;
-
-	if (fp == NULL)
-		return OV_EIO;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (ov__buf_add(&b, chunk, n) < 0) {
-			fclose(fp);
-			ov__buf_free(&b);
-			return OV_ENOMEM;
-		}
-	fclose(fp);
-	*len = b.len;
-	*out = ov__buf_detach(&b);
-	if (*out == NULL)
-		*out = ov__strdup("");
-	return *out != NULL ? 0 : OV_ENOMEM;
-}
+/* The largest policy file read (the built-in catalogue holds big ones). */
+#define MAX_POLICY_FILE	((size_t)1 << 30)
 
 static int
-cmp_names(const void *a, const void *b)
+add_one(struct ov_policy_set *set, const char *path)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-add_path(struct ov_policy_set *set, const char *path, bool top)
-{
-	struct stat st;
 	char *data = NULL;
 	size_t len = 0;
 	int error;
 
+	if ((error = ov__read_file(set->ctx, OV_ERRCLASS_POLICY, path,
+	    MAX_POLICY_FILE, &data, &len)) < 0)
+		return error;
+	return add_data(set, path, data, len);
+}
+
+/* Every *.json under a directory, in walk order. */
+static int
+add_entry(const char *path, const char *name, int kind, void *payload)
+{
+	size_t n = strlen(name);
+
+	if (kind != OV_WALK_FILE || n <= 5 ||
+	    strcmp(name + n - 5, ".json") != 0)
+		return 0;
+	return add_one(payload, path);
+}
+
+static int
+add_path(struct ov_policy_set *set, const char *path)
+{
+	struct stat st;
+
 	if (stat(path, &st) != 0)
 		return ov__error_at(set->ctx, OV_EIO, OV_ERRCLASS_POLICY, path,
 		    0, 0, NULL, "cannot read policy path");
-	if (S_ISDIR(st.st_mode)) {
-		DIR *dir = opendir(path);
-		struct dirent *de;
-		char **names = NULL;
-		size_t n = 0, cap = 0, i;
-
-		if (dir == NULL)
-			return ov__error_at(set->ctx, OV_EIO,
-			    OV_ERRCLASS_POLICY, path, 0, 0, NULL,
-			    "cannot open directory");
-		error = 0;
-		while ((de = readdir(dir)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			if (n == cap) {
-				size_t nc = cap > 0 ? cap * 2 : 32;
-				void *p = ov__reallocarray(names, nc,
-				    sizeof(*names));
-
-				if (p == NULL) {
-					error = ov__error_oom(set->ctx);
-					break;
-				}
-				names = p;
-				cap = nc;
-			}
-			names[n] = ov__strdup(de->d_name);
-			if (names[n] == NULL) {
-				error = ov__error_oom(set->ctx);
-				break;
-			}
-			n++;
-		}
-		closedir(dir);
-		if (n > 0)
-			qsort(names, n, sizeof(*names), cmp_names);
-		for (i = 0; i < n && error == 0; i++) {
-			char *child = ov__arena_printf(&set->arena, "%s/%s",
-			    path, names[i]);
-			struct stat cs;
-			size_t cl;
-
-			if (child == NULL) {
-				error = ov__error_oom(set->ctx);
-				break;
-			}
-			if (stat(child, &cs) != 0)
-				continue;
-			cl = strlen(child);
-			if (S_ISDIR(cs.st_mode) || (cl > 5 &&
-			    strcmp(child + cl - 5, ".json") == 0))
-				error = add_path(set, child, false);
-		}
-		for (i = 0; i < n; i++)
-			ov__free(names[i]);
-		ov__free(names);
-		return error;
-	}
-	(void)top;
-	if ((error = read_file(path, &data, &len)) < 0)
-		return error == OV_ENOMEM ? ov__error_oom(set->ctx) :
-		    ov__error_at(set->ctx, OV_EIO, OV_ERRCLASS_POLICY, path,
-		    0, 0, NULL, "cannot read policy file");
-	return add_data(set, path, data, len);
+	if (S_ISDIR(st.st_mode))
+		return ov__walk_dir(set->ctx, OV_ERRCLASS_POLICY, path, 64,
+		    add_entry, set);
+	return add_one(set, path);
 }
 
 /* Load a file or a directory. */
@@ -424,7 +359,7 @@ int
 ov_policy_set_add_file(ov_policy_set *set, const char *path)
 {
 	OV_ASSERT_ARG(set != NULL && path != NULL);
-	return add_path(set, path, true);
+	return add_path(set, path);
 }
 
 /* Add a rule pack: its definitions are evaluated on their own, always. */
@@ -435,7 +370,7 @@ ov_policy_set_add_rules(ov_policy_set *set, const char *path)
 
 	OV_ASSERT_ARG(set != NULL && path != NULL);
 	set->loading_rules = true;
-	error = add_path(set, path, true);
+	error = add_path(set, path);
 	set->loading_rules = false;
 	return error;
 }

@@ -390,8 +390,8 @@ int	ov_policy__compile_inst(struct ov_policy_set *set, struct pdef *def,
 /* Add an instance to the set. */
 int	ov_policy__add_inst(struct ov_policy_set *set, struct pinst *pi);
 /* Resolve a field name to a reference (alias.c); never fails on unknown. */
-int	ov_policy__fref_resolve(const struct ov_policy_set *set, struct ov_arena *a,
-	    const char *s, size_t len, struct fref **out);
+int	ov_policy__fref_resolve(const struct ov_policy_set *set,
+	    struct ov_arena *a, const char *s, size_t len, struct fref **out);
 /* Parse the effect name; OV_EFFECT_UNKNOWN when not an effect. */
 int	ov_policy__effect_parse(const char *s);
 
@@ -506,7 +506,8 @@ struct ov_policy_walk {
 	ov_policy_result_cb	 cb;		/* every result */
 	void			*payload;	/* passed to cb */
 	struct ov_arena		 scratch;	/* per (instance, record) */
-	const char		*only;		/* assignment filter (what-if) */
+	const char		*only;		/* assignment filter
+						   (what-if) */
 	bool			 whatif;	/* force deny, report
 						   violations */
 	struct ov_buf		*trace;		/* explain, or NULL */

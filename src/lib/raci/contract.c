@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * contract.yaml: parsing, validation, defaults and look-ups.  The YAML is
- * loaded with libyaml's document API and walked against a fixed schema, so
- * every node still carries its line and column when something is wrong.
+ * loaded with the one YAML loader (lib/json/yaml.h) and walked against a
+ * fixed schema, so every error names the line and column of its node.
  */
 #include "lib/raci/contract.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <yaml.h>
-
+#include "lib/json/yaml.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -39,25 +38,36 @@
 #define D(n)	((int64_t)(n) * OV_DAY_SECONDS)
 #define H(n)	((int64_t)(n) * 3600)
 
-/* Default SLA and cadence of every known duty; sla by ov_severity. */
+/*
+ * Every known duty: its default SLA (by ov_severity) and cadence, and the
+ * layer its work happens in (for findings about the duty itself, which
+ * name no resource layer).
+ */
 static const struct duty_default {
 	const char	*name;
 	int64_t		 sla[OV_CONTRACT_N_SEV]; /* info, low, medium, high,
 						   critical */
 	int64_t		 cadence;
+	ov_layer	 layer;
 } duty_defaults[] = {
-	{ OV_DUTY_OS_PATCHING, { 0, D(90), D(30), D(14), D(14) }, D(30) },
-	{ OV_DUTY_IDENTITY_REVIEW, { 0, D(90), D(30), D(14), D(7) }, D(90) },
-	{ OV_DUTY_NSG_REVIEW, { 0, D(90), D(30), D(14), D(3) }, D(90) },
-	{ OV_DUTY_DEFENDER_TRIAGE, { 0, D(90), D(30), D(7), D(1) }, D(7) },
+	{ OV_DUTY_OS_PATCHING, { 0, D(90), D(30), D(14), D(14) }, D(30),
+	    OV_LAYER_OPERATING_SYSTEM },
+	{ OV_DUTY_IDENTITY_REVIEW, { 0, D(90), D(30), D(14), D(7) }, D(90),
+	    OV_LAYER_ACCOUNTS_AND_IDENTITIES },
+	{ OV_DUTY_NSG_REVIEW, { 0, D(90), D(30), D(14), D(3) }, D(90),
+	    OV_LAYER_NETWORK_CONTROLS },
+	{ OV_DUTY_DEFENDER_TRIAGE, { 0, D(90), D(30), D(7), D(1) }, D(7),
+	    OV_LAYER_APPLICATIONS },
 	{ OV_DUTY_POLICY_ENFORCEMENT, { 0, D(90), D(30), D(14), D(7) },
-	    D(90) },
+	    D(90), OV_LAYER_APPLICATIONS },
 	{ OV_DUTY_BACKUP_VALIDATION, { 0, D(30), D(14), D(3), D(1) },
-	    D(90) },
-	{ OV_DUTY_MONITORING, { 0, D(7), D(3), H(24), H(4) }, D(1) },
-	{ OV_DUTY_INCIDENT_RESPONSE, { 0, H(72), H(24), H(4), H(1) }, 0 },
+	    D(90), OV_LAYER_INFORMATION_AND_DATA },
+	{ OV_DUTY_MONITORING, { 0, D(7), D(3), H(24), H(4) }, D(1),
+	    OV_LAYER_APPLICATIONS },
+	{ OV_DUTY_INCIDENT_RESPONSE, { 0, H(72), H(24), H(4), H(1) }, 0,
+	    OV_LAYER_APPLICATIONS },
 	{ OV_DUTY_GOVERNANCE_REPORTING, { 0, D(30), D(30), D(14), D(7) },
-	    D(30) },
+	    D(30), OV_LAYER_INFORMATION_AND_DATA },
 };
 #define N_DUTY_DEFAULTS (sizeof(duty_defaults) / sizeof(duty_defaults[0]))
 
@@ -65,8 +75,7 @@ static const struct duty_default {
 struct loader {
 	ov_ctx			*ctx;
 	struct ov_contract	*c;
-	yaml_document_t		*doc;
-	const char		*source;
+	struct ov_yaml		*y;		/* the document */
 };
 
 static const struct duty_default *
@@ -82,11 +91,11 @@ duty_default(const char *name)
 
 /* Report an error at node n (line and column are 1-based in the error). */
 static int
-fail(struct loader *ld, const yaml_node_t *n, const char *ptr,
+fail(struct loader *ld, const ov_json *n, const char *ptr,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int
-fail(struct loader *ld, const yaml_node_t *n, const char *ptr,
+fail(struct loader *ld, const ov_json *n, const char *ptr,
     const char *fmt, ...)
 {
 	char msg[384];
@@ -95,32 +104,21 @@ fail(struct loader *ld, const yaml_node_t *n, const char *ptr,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return ov__error_at(ld->ctx, OV_EPARSE, OV_ERRCLASS_CONFIG, ld->source,
-	    n != NULL ? (unsigned)n->start_mark.line + 1 : 0,
-	    n != NULL ? (unsigned)n->start_mark.column + 1 : 0, ptr, "%s",
-	    msg);
+	return ov_yaml__fail(ld->y, OV_EPARSE, n, ptr, "%s", msg);
 }
 
-static yaml_node_t *
-node_at(struct loader *ld, int i)
-{
-	return yaml_document_get_node(ld->doc, i);
-}
-
-/* The scalar text of n, or NULL when n is not a scalar. */
+/* The scalar text of n as written, or NULL when n is not a scalar. */
 static const char *
-scalar(const yaml_node_t *n)
+scalar(struct loader *ld, const ov_json *n)
 {
-	if (n == NULL || n->type != YAML_SCALAR_NODE)
-		return NULL;
-	return (const char *)n->data.scalar.value;
+	return ov_yaml__text(ld->y, n);
 }
 
 static int
-want_scalar(struct loader *ld, const yaml_node_t *n, const char *ptr,
+want_scalar(struct loader *ld, const ov_json *n, const char *ptr,
     const char **out)
 {
-	const char *s = scalar(n);
+	const char *s = scalar(ld, n);
 
 	if (s == NULL)
 		return fail(ld, n, ptr, "%s: expected a string", ptr);
@@ -131,20 +129,15 @@ want_scalar(struct loader *ld, const yaml_node_t *n, const char *ptr,
 }
 
 static int
-want_kind(struct loader *ld, const yaml_node_t *n, yaml_node_type_t t,
+want_kind(struct loader *ld, const ov_json *n, ov_json_type t,
     const char *ptr)
 {
-	size_t count = 0;
+	size_t count;
 
-	if (n == NULL || n->type != t)
+	if (n == NULL || ov_json_type_of(n) != t)
 		return fail(ld, n, ptr, "%s: expected a %s", ptr,
-		    t == YAML_MAPPING_NODE ? "mapping" : "list");
-	if (t == YAML_MAPPING_NODE)
-		count = (size_t)(n->data.mapping.pairs.top -
-		    n->data.mapping.pairs.start);
-	else
-		count = (size_t)(n->data.sequence.items.top -
-		    n->data.sequence.items.start);
+		    t == OV_JSON_OBJECT ? "mapping" : "list");
+	count = ov_json_len(n);
 	if (count > CONTRACT_MAX_ITEMS)
 		return fail(ld, n, ptr, "%s: more than %d entries", ptr,
 		    CONTRACT_MAX_ITEMS);
@@ -194,10 +187,10 @@ ov_contract__duration_parse(const char *s, int64_t *out)
 }
 
 static int
-want_duration(struct loader *ld, const yaml_node_t *n, const char *ptr,
+want_duration(struct loader *ld, const ov_json *n, const char *ptr,
     int64_t *out)
 {
-	const char *s = scalar(n);
+	const char *s = scalar(ld, n);
 	int64_t v;
 
 	if (s == NULL || !ov_contract__duration_parse(s, &v) || v <= 0)
@@ -209,10 +202,10 @@ want_duration(struct loader *ld, const yaml_node_t *n, const char *ptr,
 }
 
 static int
-want_count(struct loader *ld, const yaml_node_t *n, const char *ptr,
+want_count(struct loader *ld, const ov_json *n, const char *ptr,
     int64_t *out)
 {
-	const char *s = scalar(n);
+	const char *s = scalar(ld, n);
 	int64_t v = 0;
 	size_t i;
 
@@ -230,16 +223,16 @@ want_count(struct loader *ld, const yaml_node_t *n, const char *ptr,
 
 /* A list of strings (a single scalar is taken as a one-item list). */
 static int
-want_strings(struct loader *ld, const yaml_node_t *n, const char *ptr,
+want_strings(struct loader *ld, const ov_json *n, const char *ptr,
     const char ***out, size_t *n_out)
 {
-	yaml_node_item_t *it;
+	size_t it;
 	const char **v;
 	size_t k = 0, count;
 	char p[256];
 	int error;
 
-	if (n != NULL && n->type == YAML_SCALAR_NODE) {
+	if (ov_yaml__is_scalar(n)) {
 		if ((v = ov__arena_calloc(&ld->c->arena, 1, sizeof(*v))) ==
 		    NULL)
 			return ov__error_oom(ld->ctx);
@@ -251,19 +244,17 @@ want_strings(struct loader *ld, const yaml_node_t *n, const char *ptr,
 		*n_out = 1;
 		return 0;
 	}
-	if ((error = want_kind(ld, n, YAML_SEQUENCE_NODE, ptr)) < 0)
+	if ((error = want_kind(ld, n, OV_JSON_ARRAY, ptr)) < 0)
 		return error;
-	count = (size_t)(n->data.sequence.items.top -
-	    n->data.sequence.items.start);
+	count = ov_json_len(n);
 	if ((v = ov__arena_calloc(&ld->c->arena, count + 1, sizeof(*v))) ==
 	    NULL)
 		return ov__error_oom(ld->ctx);
-	for (it = n->data.sequence.items.start;
-	    it < n->data.sequence.items.top; it++, k++) {
+	for (it = 0; it < ov_json_len(n); it++, k++) {
 		const char *s = NULL;
 
 		snprintf(p, sizeof(p), "%s/%zu", ptr, k);
-		if ((error = want_scalar(ld, node_at(ld, *it), p, &s)) < 0)
+		if ((error = want_scalar(ld, ov_json_at(n, it), p, &s)) < 0)
 			return error;
 		if ((v[k] = dup(ld, s)) == NULL)
 			return ov__error_oom(ld->ctx);
@@ -278,29 +269,31 @@ want_strings(struct loader *ld, const yaml_node_t *n, const char *ptr,
  * value node.  Rejects non-scalar and duplicate keys.
  */
 typedef int (*pair_fn)(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr);
+    const ov_json *kn, const ov_json *vn, const char *ptr);
 
 static int
-walk_map(struct loader *ld, const yaml_node_t *n, const char *ptr,
+walk_map(struct loader *ld, const ov_json *n, const char *ptr,
     pair_fn fn, void *obj)
 {
-	yaml_node_pair_t *pair, *q;
+	size_t i, j;
 	char p[256];
 	int error;
 
-	if ((error = want_kind(ld, n, YAML_MAPPING_NODE, ptr)) < 0)
+	if ((error = want_kind(ld, n, OV_JSON_OBJECT, ptr)) < 0)
 		return error;
-	for (pair = n->data.mapping.pairs.start;
-	    pair < n->data.mapping.pairs.top; pair++) {
-		const yaml_node_t *kn = node_at(ld, pair->key);
-		const yaml_node_t *vn = node_at(ld, pair->value);
-		const char *key = scalar(kn);
+	for (i = 0; i < ov_json_len(n); i++) {
+		const ov_json_member *m = ov_json_member_at(n, i);
+		const ov_json *kn = ov_yaml__key(ld->y, n, m);
+		const ov_json *vn = &m->value;
+		const char *key = m->key;
 
-		if (key == NULL || *key == '\0')
+		if (kn == NULL)
+			return ov__error_oom(ld->ctx);
+		if (*key == '\0')
 			return fail(ld, kn, ptr, "%s: keys must be strings",
 			    ptr);
-		for (q = n->data.mapping.pairs.start; q < pair; q++)
-			if (ov__streq_ci(scalar(node_at(ld, q->key)), key))
+		for (j = 0; j < i; j++)
+			if (ov__streq_ci(ov_json_member_at(n, j)->key, key))
 				return fail(ld, kn, ptr,
 				    "%s: duplicate key '%s'", ptr, key);
 		if (snprintf(p, sizeof(p), "%s/%s", ptr, key) >= (int)sizeof(p))
@@ -314,7 +307,7 @@ walk_map(struct loader *ld, const yaml_node_t *n, const char *ptr,
 }
 
 static int
-unknown_key(struct loader *ld, const yaml_node_t *kn, const char *ptr,
+unknown_key(struct loader *ld, const ov_json *kn, const char *ptr,
     const char *key, const char *allowed)
 {
 	return fail(ld, kn, ptr, "unknown key '%s' (expected one of: %s)", key,
@@ -325,7 +318,7 @@ unknown_key(struct loader *ld, const yaml_node_t *kn, const char *ptr,
 
 static int
 contact_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_contact *ct = obj;
 	const char *s = NULL, **dst;
@@ -351,7 +344,7 @@ contact_pair(struct loader *ld, void *obj, const char *key,
 
 static int
 pager_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_party *p = obj;
 	const char *s = NULL;
@@ -371,7 +364,7 @@ pager_pair(struct loader *ld, void *obj, const char *key,
 
 static int
 party_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_party *p = obj;
 	const char *s = NULL;
@@ -394,7 +387,7 @@ party_pair(struct loader *ld, void *obj, const char *key,
 		    ov__error_oom(ld->ctx) : 0;
 	}
 	if (ov__streq_ci(key, "pager")) {
-		if (vn->type == YAML_MAPPING_NODE)
+		if (ov_json_type_of(vn) == OV_JSON_OBJECT)
 			return walk_map(ld, vn, ptr, pager_pair, p);
 		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
 			return error;
@@ -402,24 +395,22 @@ party_pair(struct loader *ld, void *obj, const char *key,
 		    ov__error_oom(ld->ctx) : 0;
 	}
 	if (ov__streq_ci(key, "contacts")) {
-		yaml_node_item_t *it;
+		size_t it;
 		size_t k = 0, count;
 		char cp[256];
 
-		if ((error = want_kind(ld, vn, YAML_SEQUENCE_NODE, ptr)) < 0)
+		if ((error = want_kind(ld, vn, OV_JSON_ARRAY, ptr)) < 0)
 			return error;
-		count = (size_t)(vn->data.sequence.items.top -
-		    vn->data.sequence.items.start);
+		count = ov_json_len(vn);
 		p->contacts = ov__arena_calloc(&ld->c->arena, count + 1,
 		    sizeof(*p->contacts));
 		if (p->contacts == NULL)
 			return ov__error_oom(ld->ctx);
-		for (it = vn->data.sequence.items.start;
-		    it < vn->data.sequence.items.top; it++, k++) {
+		for (it = 0; it < ov_json_len(vn); it++, k++) {
 			if (snprintf(cp, sizeof(cp), "%s/%zu", ptr, k) >=
 			    (int)sizeof(cp))
 				return fail(ld, vn, ptr, "%s: path too long", ptr);
-			error = walk_map(ld, node_at(ld, *it), cp,
+			error = walk_map(ld, ov_json_at(vn, it), cp,
 			    contact_pair, &p->contacts[k]);
 			if (error < 0)
 				return error;
@@ -444,31 +435,31 @@ kind_from_id(const char *id)
 }
 
 static int
-load_parties(struct loader *ld, const yaml_node_t *n)
+load_parties(struct loader *ld, const ov_json *n)
 {
 	struct ov_contract *c = ld->c;
-	yaml_node_pair_t *pair;
-	size_t count, k = 0;
+	size_t count, k;
 	char p[256];
 	int error;
 
-	if ((error = want_kind(ld, n, YAML_MAPPING_NODE, "/parties")) < 0)
+	if ((error = want_kind(ld, n, OV_JSON_OBJECT, "/parties")) < 0)
 		return error;
-	count = (size_t)(n->data.mapping.pairs.top -
-	    n->data.mapping.pairs.start);
+	count = ov_json_len(n);
 	if (count == 0)
 		return fail(ld, n, "/parties", "/parties: no party defined");
 	c->parties = ov__arena_calloc(&c->arena, count, sizeof(*c->parties));
 	if (c->parties == NULL)
 		return ov__error_oom(ld->ctx);
-	for (pair = n->data.mapping.pairs.start;
-	    pair < n->data.mapping.pairs.top; pair++, k++) {
+	for (k = 0; k < count; k++) {
+		const ov_json_member *m = ov_json_member_at(n, k);
 		struct ov_contract_party *pt = &c->parties[k];
-		const yaml_node_t *kn = node_at(ld, pair->key);
-		const char *id = scalar(kn);
+		const ov_json *kn = ov_yaml__key(ld->y, n, m);
+		const char *id = m->key;
 		size_t j;
 
-		if (id == NULL || *id == '\0')
+		if (kn == NULL)
+			return ov__error_oom(ld->ctx);
+		if (*id == '\0')
 			return fail(ld, kn, "/parties",
 			    "/parties: party ids must be strings");
 		for (j = 0; j < k; j++)
@@ -478,9 +469,8 @@ load_parties(struct loader *ld, const yaml_node_t *n)
 		snprintf(p, sizeof(p), "/parties/%s", id);
 		if ((pt->id = dup(ld, id)) == NULL)
 			return ov__error_oom(ld->ctx);
-		pt->line = (unsigned)kn->start_mark.line + 1;
-		if ((error = walk_map(ld, node_at(ld, pair->value), p,
-		    party_pair, pt)) < 0)
+		pt->line = ov_yaml__line(ld->y, kn);
+		if ((error = walk_map(ld, &m->value, p, party_pair, pt)) < 0)
 			return error;
 		if (pt->kind == NULL && (pt->kind = kind_from_id(id)) == NULL)
 			return fail(ld, kn, p, "%s: party needs a kind "
@@ -493,7 +483,7 @@ load_parties(struct loader *ld, const yaml_node_t *n)
 /* --- duties ------------------------------------------------------------- */
 
 static int
-check_party(struct loader *ld, const yaml_node_t *vn, const char *ptr,
+check_party(struct loader *ld, const ov_json *vn, const char *ptr,
     const char **out)
 {
 	const struct ov_contract_party *p;
@@ -505,6 +495,44 @@ check_party(struct loader *ld, const yaml_node_t *vn, const char *ptr,
 	if ((p = ov_contract__party(ld->c, s)) == NULL)
 		return fail(ld, vn, ptr, "%s: unknown party '%s'", ptr, s);
 	*out = p->id;
+	return 0;
+}
+
+/* A list of party ids (or one id), each checked against the parties. */
+static int
+want_parties(struct loader *ld, const ov_json *n, const char *ptr,
+    const char ***out, size_t *n_out)
+{
+	const char **v;
+	size_t k, count = 1;
+	char p[256];
+	bool list = n != NULL && ov_json_type_of(n) == OV_JSON_ARRAY;
+	int error;
+
+	if (list) {
+		if ((error = want_kind(ld, n, OV_JSON_ARRAY, ptr)) < 0)
+			return error;
+		count = ov_json_len(n);
+	}
+	if ((v = ov__arena_calloc(&ld->c->arena, count + 1, sizeof(*v))) ==
+	    NULL)
+		return ov__error_oom(ld->ctx);
+	if (!list) {
+		if ((error = check_party(ld, n, ptr, &v[0])) < 0)
+			return error;
+	} else {
+		for (k = 0; k < count; k++) {
+			if (snprintf(p, sizeof(p), "%s/%zu", ptr, k) >=
+			    (int)sizeof(p))
+				return fail(ld, n, ptr, "%s: path too long",
+				    ptr);
+			if ((error = check_party(ld, ov_json_at(n, k), p,
+			    &v[k])) < 0)
+				return error;
+		}
+	}
+	*out = v;
+	*n_out = count;
 	return 0;
 }
 
@@ -529,8 +557,8 @@ sev_from_name(const char *s, ov_severity *out)
 
 /* One severity: duration entry of an SLA table. */
 static int
-severity_duration(struct loader *ld, const char *key, const yaml_node_t *kn,
-    const yaml_node_t *vn, const char *ptr, bool *has,
+severity_duration(struct loader *ld, const char *key, const ov_json *kn,
+    const ov_json *vn, const char *ptr, bool *has,
     int64_t table[OV_CONTRACT_N_SEV])
 {
 	ov_severity sev;
@@ -545,7 +573,7 @@ severity_duration(struct loader *ld, const char *key, const yaml_node_t *kn,
 
 static int
 sla_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_duty *d = obj;
 
@@ -554,7 +582,7 @@ sla_pair(struct loader *ld, void *obj, const char *key,
 
 static int
 alert_sla_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_duty *d = obj;
 
@@ -564,7 +592,7 @@ alert_sla_pair(struct loader *ld, void *obj, const char *key,
 
 static int
 escalation_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_escalation *e = obj;
 
@@ -577,7 +605,7 @@ escalation_pair(struct loader *ld, void *obj, const char *key,
 
 static int
 duty_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_duty *d = obj;
 	const char *s = NULL;
@@ -589,6 +617,12 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 		return check_party(ld, vn, ptr, &d->accountable);
 	if (ov__streq_ci(key, "sign-off"))
 		return check_party(ld, vn, ptr, &d->sign_off);
+	if (ov__streq_ci(key, "consulted"))
+		return want_parties(ld, vn, ptr, &d->consulted,
+		    &d->n_consulted);
+	if (ov__streq_ci(key, "informed"))
+		return want_parties(ld, vn, ptr, &d->informed,
+		    &d->n_informed);
 	if (ov__streq_ci(key, "sla")) {
 		memset(d->sla, 0, sizeof(d->sla));
 		return walk_map(ld, vn, ptr, sla_pair, d);
@@ -634,21 +668,19 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 		    ov__error_oom(ld->ctx) : 0;
 	}
 	if (ov__streq_ci(key, "escalation")) {
-		yaml_node_item_t *it;
+		size_t it;
 		size_t k = 0, count;
 		char ep[256];
 
-		if ((error = want_kind(ld, vn, YAML_SEQUENCE_NODE, ptr)) < 0)
+		if ((error = want_kind(ld, vn, OV_JSON_ARRAY, ptr)) < 0)
 			return error;
-		count = (size_t)(vn->data.sequence.items.top -
-		    vn->data.sequence.items.start);
+		count = ov_json_len(vn);
 		d->escalation = ov__arena_calloc(&ld->c->arena, count + 1,
 		    sizeof(*d->escalation));
 		if (d->escalation == NULL)
 			return ov__error_oom(ld->ctx);
-		for (it = vn->data.sequence.items.start;
-		    it < vn->data.sequence.items.top; it++, k++) {
-			const yaml_node_t *en = node_at(ld, *it);
+		for (it = 0; it < ov_json_len(vn); it++, k++) {
+			const ov_json *en = ov_json_at(vn, it);
 
 			if (snprintf(ep, sizeof(ep), "%s/%zu", ptr, k) >=
 			    (int)sizeof(ep))
@@ -663,11 +695,11 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 		d->n_escalation = count;
 		return 0;
 	}
-	return unknown_key(ld, kn, ptr, key, "responsible, accountable, sla, "
-	    "alert-sla, cadence, escalation, rpo, rto, restore-test-window, "
-	    "assessment-max-age, secret-max-lifetime, "
-	    "max-standing-privileged, must-deny, evidence, recipients, "
-	    "contents, sign-off, last-performed");
+	return unknown_key(ld, kn, ptr, key, "responsible, accountable, "
+	    "consulted, informed, sla, alert-sla, cadence, escalation, rpo, "
+	    "rto, restore-test-window, assessment-max-age, "
+	    "secret-max-lifetime, max-standing-privileged, must-deny, "
+	    "evidence, recipients, contents, sign-off, last-performed");
 }
 
 /* Fill a duty with the built-in thresholds and, if asked, SLA/cadence. */
@@ -696,45 +728,44 @@ duty_init(struct ov_contract_duty *d, const char *name, bool with_sla)
 }
 
 static int
-load_duties(struct loader *ld, const yaml_node_t *n)
+load_duties(struct loader *ld, const ov_json *n)
 {
 	struct ov_contract *c = ld->c;
-	yaml_node_pair_t *pair;
-	size_t count, k = 0, i;
+	size_t count, k, i;
 	char p[256];
 	int error;
 
-	if ((error = want_kind(ld, n, YAML_MAPPING_NODE, "/duties")) < 0)
+	if ((error = want_kind(ld, n, OV_JSON_OBJECT, "/duties")) < 0)
 		return error;
-	count = (size_t)(n->data.mapping.pairs.top -
-	    n->data.mapping.pairs.start);
+	count = ov_json_len(n);
 	c->duties = ov__arena_calloc(&c->arena, count + N_DUTY_DEFAULTS,
 	    sizeof(*c->duties));
 	if (c->duties == NULL)
 		return ov__error_oom(ld->ctx);
-	for (pair = n->data.mapping.pairs.start;
-	    pair < n->data.mapping.pairs.top; pair++, k++) {
+	for (k = 0; k < count; k++) {
+		const ov_json_member *m = ov_json_member_at(n, k);
 		struct ov_contract_duty *d = &c->duties[k];
-		const yaml_node_t *kn = node_at(ld, pair->key);
-		const char *name = scalar(kn);
+		const ov_json *kn = ov_yaml__key(ld->y, n, m);
+		const char *name = m->key;
 		const struct duty_default *dd;
 
-		if (name == NULL || (dd = duty_default(name)) == NULL)
+		if (kn == NULL)
+			return ov__error_oom(ld->ctx);
+		if ((dd = duty_default(name)) == NULL)
 			return fail(ld, kn, "/duties", "/duties: unknown duty "
 			    "'%s' (expected os-patching, identity-review, "
 			    "nsg-review, defender-triage, policy-enforcement, "
 			    "backup-validation, monitoring, incident-response, "
-			    "governance-reporting)", name != NULL ? name : "");
+			    "governance-reporting)", name);
 		for (i = 0; i < k; i++)
 			if (ov__streq_ci(c->duties[i].name, dd->name))
 				return fail(ld, kn, "/duties",
 				    "/duties: duplicate duty '%s'", name);
 		duty_init(d, dd->name, false);
-		d->line = (unsigned)kn->start_mark.line + 1;
+		d->line = ov_yaml__line(ld->y, kn);
 		c->n_duties = k + 1;
 		snprintf(p, sizeof(p), "/duties/%s", dd->name);
-		if ((error = walk_map(ld, node_at(ld, pair->value), p,
-		    duty_pair, d)) < 0)
+		if ((error = walk_map(ld, &m->value, p, duty_pair, d)) < 0)
 			return error;
 	}
 	return 0;
@@ -744,7 +775,7 @@ load_duties(struct loader *ld, const yaml_node_t *n)
 
 static int
 flow_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_flow *f = obj;
 	const char *s = NULL, **dst;
@@ -763,7 +794,7 @@ flow_pair(struct loader *ld, void *obj, const char *key,
 
 static int
 network_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract *c = obj;
 	const char *s = NULL;
@@ -776,21 +807,19 @@ network_pair(struct loader *ld, void *obj, const char *key,
 		    ov__error_oom(ld->ctx) : 0;
 	}
 	if (ov__streq_ci(key, "forbidden-flows")) {
-		yaml_node_item_t *it;
+		size_t it;
 		size_t k = 0, count;
 		char fp[256];
 
-		if ((error = want_kind(ld, vn, YAML_SEQUENCE_NODE, ptr)) < 0)
+		if ((error = want_kind(ld, vn, OV_JSON_ARRAY, ptr)) < 0)
 			return error;
-		count = (size_t)(vn->data.sequence.items.top -
-		    vn->data.sequence.items.start);
+		count = ov_json_len(vn);
 		c->forbidden_flows = ov__arena_calloc(&c->arena, count + 1,
 		    sizeof(*c->forbidden_flows));
 		if (c->forbidden_flows == NULL)
 			return ov__error_oom(ld->ctx);
-		for (it = vn->data.sequence.items.start;
-		    it < vn->data.sequence.items.top; it++, k++) {
-			const yaml_node_t *en = node_at(ld, *it);
+		for (it = 0; it < ov_json_len(vn); it++, k++) {
+			const ov_json *en = ov_json_at(vn, it);
 			struct ov_contract_flow *f = &c->forbidden_flows[k];
 
 			snprintf(fp, sizeof(fp), "%s/%zu", ptr, k);
@@ -799,7 +828,7 @@ network_pair(struct loader *ld, void *obj, const char *key,
 			if (f->from == NULL || f->to == NULL)
 				return fail(ld, en, fp, "%s: a forbidden flow "
 				    "needs both 'from' and 'to'", fp);
-			f->line = (unsigned)en->start_mark.line + 1;
+			f->line = ov_yaml__line(ld->y, en);
 		}
 		c->n_forbidden_flows = count;
 		return 0;
@@ -809,14 +838,14 @@ network_pair(struct loader *ld, void *obj, const char *key,
 
 static int
 top_pair(struct loader *ld, void *obj, const char *key,
-    const yaml_node_t *kn, const yaml_node_t *vn, const char *ptr)
+    const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract *c = obj;
 	const char *s = NULL;
 	int error;
 
 	if (ov__streq_ci(key, "version")) {
-		if ((s = scalar(vn)) == NULL || strcmp(s, "1") != 0)
+		if ((s = scalar(ld, vn)) == NULL || strcmp(s, "1") != 0)
 			return fail(ld, vn, ptr, "%s: unsupported contract "
 			    "version (expected 1)", ptr);
 		return 0;
@@ -866,6 +895,63 @@ add_missing_duties(struct ov_contract *c, bool with_owner)
 	}
 }
 
+static const char *party_display(const struct ov_contract *c,
+    const char *id);
+
+/* Add party id to list v (n so far) unless it is NULL or already there. */
+static void
+add_party(const char **v, size_t *n, const char *id)
+{
+	size_t i;
+
+	if (id == NULL)
+		return;
+	for (i = 0; i < *n; i++)
+		if (ov__streq_ci(v[i], id))
+			return;
+	v[(*n)++] = id;
+}
+
+/*
+ * The consulted and informed parties of every duty, as display names:
+ * consulted are the `consulted` list and the sign-off party; informed are
+ * the `informed` list and every escalation target.  A party already
+ * responsible or accountable (or consulted, for informed) is not repeated.
+ */
+static int
+raci_names(struct ov_contract *c)
+{
+	size_t i, j, k, n, max;
+
+	for (i = 0; i < c->n_duties; i++) {
+		struct ov_contract_duty *d = &c->duties[i];
+		const char **v;
+
+		max = 2 + d->n_consulted + 1 + d->n_informed + d->n_escalation;
+		if ((v = ov__arena_calloc(&c->arena, max, sizeof(*v))) == NULL)
+			return OV_ENOMEM;
+		n = 0;
+		add_party(v, &n, d->responsible);
+		add_party(v, &n, d->accountable);
+		k = n;
+		for (j = 0; j < d->n_consulted; j++)
+			add_party(v, &n, d->consulted[j]);
+		add_party(v, &n, d->sign_off);
+		d->consulted_names = v + k;
+		d->n_consulted_names = n - k;
+		k = n;
+		for (j = 0; j < d->n_informed; j++)
+			add_party(v, &n, d->informed[j]);
+		for (j = 0; j < d->n_escalation; j++)
+			add_party(v, &n, d->escalation[j].to);
+		d->informed_names = v + k;
+		d->n_informed_names = n - k;
+		for (k = 0; k < n; k++)
+			v[k] = party_display(c, v[k]);
+	}
+	return 0;
+}
+
 static int
 contract_alloc(struct ov_contract **out, ov_ctx *ctx)
 {
@@ -884,12 +970,10 @@ ov_contract__load_buffer(struct ov_contract **out, ov_ctx *ctx,
     const char *name, const char *data, size_t len)
 {
 	struct loader ld;
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	yaml_node_t *root;
-	yaml_node_pair_t *pair;
-	bool parser_ok = false, doc_ok = false;
+	struct ov_yaml y;
+	const ov_json *root;
 	struct ov_contract *c = NULL;
+	size_t i;
 	int error;
 
 	OV_ASSERT_ARG(out != NULL && (data != NULL || len == 0));
@@ -898,6 +982,7 @@ ov_contract__load_buffer(struct ov_contract **out, ov_ctx *ctx,
 		return ov__error_at(ctx, OV_ELIMIT, OV_ERRCLASS_CONFIG, name,
 		    0, 0, NULL, "contract larger than %zu bytes",
 		    CONTRACT_MAX_BYTES);
+	memset(&y, 0, sizeof(y));
 	if ((error = contract_alloc(&c, ctx)) < 0)
 		return error;
 	if (name != NULL && (c->source = ov__arena_strdup(&c->arena, name)) ==
@@ -908,39 +993,23 @@ ov_contract__load_buffer(struct ov_contract **out, ov_ctx *ctx,
 	memset(&ld, 0, sizeof(ld));
 	ld.ctx = ctx;
 	ld.c = c;
-	ld.doc = &doc;
-	ld.source = name;
-	if (!yaml_parser_initialize(&parser)) {
-		error = ov__error_oom(ctx);
+	ld.y = &y;
+	if ((error = ov_yaml__load(&y, ctx, OV_ERRCLASS_CONFIG, name, data,
+	    len)) < 0)
 		goto done;
-	}
-	parser_ok = true;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
-	    len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		error = ov__error_at(ctx, OV_EPARSE, OV_ERRCLASS_CONFIG, name,
-		    (unsigned)parser.problem_mark.line + 1,
-		    (unsigned)parser.problem_mark.column + 1, NULL,
-		    "YAML syntax: %s%s%s", parser.problem != NULL ?
-		    parser.problem : "invalid document",
-		    parser.context != NULL ? " " : "",
-		    parser.context != NULL ? parser.context : "");
-		goto done;
-	}
-	doc_ok = true;
-	if ((root = yaml_document_get_root_node(&doc)) == NULL) {
+	root = ov_yaml__root(&y);
+	if (ov_json_type_of(root) == OV_JSON_NULL) {
 		error = ov__error_at(ctx, OV_EPARSE, OV_ERRCLASS_CONFIG, name,
 		    1, 1, NULL, "contract is empty");
 		goto done;
 	}
-	if ((error = want_kind(&ld, root, YAML_MAPPING_NODE, "/")) < 0)
+	if ((error = want_kind(&ld, root, OV_JSON_OBJECT, "/")) < 0)
 		goto done;
 	/* Parties first: duties refer to them wherever they appear. */
-	for (pair = root->data.mapping.pairs.start;
-	    pair < root->data.mapping.pairs.top; pair++)
-		if (ov__streq_ci(scalar(node_at(&ld, pair->key)), "parties")) {
+	for (i = 0; i < ov_json_len(root); i++)
+		if (ov__streq_ci(ov_json_member_at(root, i)->key, "parties")) {
 			if ((error = load_parties(&ld,
-			    node_at(&ld, pair->value))) < 0)
+			    &ov_json_member_at(root, i)->value)) < 0)
 				goto done;
 			break;
 		}
@@ -960,14 +1029,15 @@ ov_contract__load_buffer(struct ov_contract **out, ov_ctx *ctx,
 		}
 	}
 	add_missing_duties(c, false);
+	if ((error = raci_names(c)) < 0) {
+		error = ov__error_oom(ctx);
+		goto done;
+	}
 	*out = c;
 	c = NULL;
 	error = 0;
 done:
-	if (doc_ok)
-		yaml_document_delete(&doc);
-	if (parser_ok)
-		yaml_parser_delete(&parser);
+	ov_yaml__free(&y);
 	ov_contract_free(c);
 	return error;
 }
@@ -1015,6 +1085,10 @@ ov_contract__default(struct ov_contract **out, ov_ctx *ctx)
 	c->parties[0].kind = "customer";
 	c->n_parties = 1;
 	add_missing_duties(c, true);
+	if (raci_names(c) < 0) {
+		ov_contract_free(c);
+		return ov__error_oom(ctx);
+	}
 	*out = c;
 	return 0;
 }
@@ -1167,6 +1241,23 @@ ov_contract__responsible(const struct ov_contract *c, const char *duty)
 	return party_display(c, d->responsible);
 }
 
+/* Consulted and informed parties' display names (see raci_names). */
+void
+ov_contract__ci(const struct ov_contract *c, const char *duty,
+    struct ov_contract_ci *out)
+{
+	const struct ov_contract_duty *d = c != NULL ?
+	    ov_contract__duty(c, duty) : NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (d == NULL)
+		return;
+	out->consulted = d->consulted_names;
+	out->n_consulted = d->n_consulted_names;
+	out->informed = d->informed_names;
+	out->n_informed = d->n_informed_names;
+}
+
 /* Customer when the customer both does and answers for the duty. */
 ov_owner
 ov_contract__owner(const struct ov_contract *c, const char *duty)
@@ -1264,4 +1355,14 @@ ov_answer_status_name(ov_answer_status s)
 	case OV_ANSWER_GAP: return "gap";
 	}
 	return "unknown";
+}
+
+/* The layer a duty works in; see contract.h. */
+ov_layer
+ov_contract__duty_layer(const char *duty)
+{
+	const struct duty_default *dd = duty != NULL ? duty_default(duty) :
+	    NULL;
+
+	return dd != NULL ? dd->layer : OV_LAYER_UNKNOWN;
 }

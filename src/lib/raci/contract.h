@@ -118,6 +118,17 @@ struct ov_contract_duty {
 						   done, or NULL */
 	bool			 is_default;	/* not in the file: defaults */
 	unsigned		 line;		/* where defined, 1-based */
+	const char		**consulted;	/* party ids consulted */
+	size_t			 n_consulted;	/* number of consulted */
+	const char		**informed;	/* party ids kept informed */
+	size_t			 n_informed;	/* number of informed */
+	const char * const	*consulted_names; /* display names: consulted
+						   and sign-off, less R/A */
+	size_t			 n_consulted_names; /* their number */
+	const char * const	*informed_names; /* display names: informed
+						   and escalation targets,
+						   less R/A/C */
+	size_t			 n_informed_names; /* their number */
 };
 
 /* A zone pair traffic must never flow across (network segmentation). */
@@ -202,6 +213,23 @@ const char *ov_contract__accountable(const struct ov_contract *c,
 /* Display name of the responsible party of duty, or NULL. */
 const char *ov_contract__responsible(const struct ov_contract *c,
 	    const char *duty);
+/* The consulted and informed parties of a duty, as display names. */
+struct ov_contract_ci {
+	const char * const	*consulted;	/* the consulted list and the
+						   sign-off party */
+	size_t			 n_consulted;	/* their number */
+	const char * const	*informed;	/* the informed list and every
+						   escalation target */
+	size_t			 n_informed;	/* their number */
+};
+
+/*
+ * Fill *out for duty: none repeats a party already responsible,
+ * accountable or consulted.  The arrays are borrowed from the contract;
+ * without a contract or duty, both are empty.
+ */
+void	ov_contract__ci(const struct ov_contract *c, const char *duty,
+	    struct ov_contract_ci *out);
 /* Owner side of a duty: customer when the accountable party is the
  * customer, shared when a CSP or MSP is responsible for it. */
 ov_owner ov_contract__owner(const struct ov_contract *c, const char *duty);
@@ -212,6 +240,12 @@ ov_owner ov_contract__owner(const struct ov_contract *c, const char *duty);
  */
 bool	ov_contract__flow_forbidden(const struct ov_contract *c,
 	    const char *from, const char *to);
+/*
+ * The layer a duty works in, for findings about the duty itself (an
+ * accountability gap, a lapsed exception) that name no resource layer;
+ * OV_LAYER_UNKNOWN for a custom duty.
+ */
+ov_layer ov_contract__duty_layer(const char *duty);
 /* The zone tag name: the contract's, or "env". */
 const char *ov_contract__zone_tag(const struct ov_contract *c);
 

@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "lib/raci/frameworks.h"
-#include "lib/raci/raci_util.h"
 #include "overvisor/json.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/file.h"
 
 static const char *
 adup(struct ov_framework *fw, const char *s)
@@ -70,7 +70,8 @@ ov_raci__framework_load_file(struct ov_framework **out, ov_ctx *ctx,
 		return ov__error_oom(ctx);
 	fw->ctx = ctx;
 	ov__arena_init(&fw->arena, 0, 0);
-	if ((error = ov_raci__read_file(ctx, path, &data, &len)) < 0)
+	if ((error = ov__read_file(ctx, OV_ERRCLASS_INPUT, path,
+	    OV_DATA_MAX_FILE, &data, &len)) < 0)
 		goto fail;
 	if ((error = ov_json_parse(&doc, ctx, data, len, OV_JSON_STRICT,
 	    &jerr)) < 0) {
@@ -354,7 +355,7 @@ ov_frameworks_list(ov_ctx *ctx, const char *data_dir,
 
 	snprintf(dir, sizeof(dir), "%s/data/frameworks", data_dir);
 	ov__arena_init(&a, 0, 0);
-	if ((error = ov_raci__list_files(ctx, &a, dir, ".json", &paths,
+	if ((error = ov__list_files(ctx, &a, dir, ".json", &paths,
 	    &n)) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {

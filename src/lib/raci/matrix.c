@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/raci/raci_util.h"
 #include "lib/raci/responsibility.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -125,14 +124,14 @@ write_json(const struct tally *t, FILE *f)
 	for (i = 0; i < t->n_unknown && i < 32; i++) {
 		fputs(i > 0 ? ", " : "", f);
 		fputs("{\"type\": ", f);
-		ov_raci__json_str(f, t->unknown[i]);
+		(void)ov_json_fput_string(t->unknown[i], f);
 		fprintf(f, ", \"resources\": %zu}", t->unknown_counts[i]);
 	}
 	fputs("],\n  \"layers\": [", f);
 	for (l = 1; l < OV_LAYER__COUNT; l++) {
 		fprintf(f, "%s\n    {\"layer\": \"%s\", \"title\": ",
 		    l > 1 ? "," : "", ov_layer_name((ov_layer)l));
-		ov_raci__json_str(f, title_of(r, l));
+		(void)ov_json_fput_string(title_of(r, l), f);
 		fputs(", \"owner\": {", f);
 		for (m = 0; m < OV_MODEL__COUNT; m++)
 			fprintf(f, "%s\"%s\": \"%s\"", m > 0 ? ", " : "",
@@ -150,6 +149,30 @@ write_json(const struct tally *t, FILE *f)
 		fputs("}}", f);
 	}
 	fputs("\n  ]\n}\n", f);
+}
+
+/* Write s with the HTML special characters escaped. */
+static void
+html(FILE *f, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+	}
 }
 
 static void
@@ -177,7 +200,7 @@ write_html(const struct tally *t, FILE *f)
 	    "</tr>\n", f);
 	for (l = 1; l < OV_LAYER__COUNT; l++) {
 		fputs("<tr><td>", f);
-		ov_raci__html(f, title_of(r, l));
+		html(f, title_of(r, l));
 		fputs("</td>", f);
 		for (m = 0; m < OV_MODEL__COUNT; m++)
 			fprintf(f, "<td class=\"%s\">%s</td>",
@@ -196,7 +219,7 @@ write_html(const struct tally *t, FILE *f)
 		    "<ul>\n", f);
 		for (i = 0; i < t->n_unknown && i < 32; i++) {
 			fputs("<li>", f);
-			ov_raci__html(f, t->unknown[i]);
+			html(f, t->unknown[i]);
 			fprintf(f, " (%zu)</li>\n", t->unknown_counts[i]);
 		}
 		fputs("</ul>\n", f);

@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/raci/raci_util.h"
 #include "lib/raci/responsibility.h"
 #include "overvisor/json.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 
 static const char *const model_names[OV_MODEL__COUNT] = {
 	"iaas", "paas", "saas", "on-premises"
@@ -47,7 +47,8 @@ load_doc(ov_ctx *ctx, const char *path, ov_json_doc **doc)
 	int error;
 
 	*doc = NULL;
-	if ((error = ov_raci__read_file(ctx, path, &data, &len)) < 0)
+	if ((error = ov__read_file(ctx, OV_ERRCLASS_INPUT, path,
+	    OV_DATA_MAX_FILE, &data, &len)) < 0)
 		return error;
 	if ((error = ov_json_parse(doc, ctx, data, len, OV_JSON_STRICT,
 	    &jerr)) < 0)

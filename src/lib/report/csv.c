@@ -69,7 +69,7 @@ static const char *const header[] = {
 	"fingerprint", "severity", "rule", "title", "state", "resource_id",
 	"resource_type", "resource_name", "subscription_id", "resource_group",
 	"layer", "owner", "duty", "accountable", "due", "controls",
-	"remediation"
+	"remediation", "responsible", "consulted", "informed"
 };
 
 static const char *const control_header[] = {
@@ -135,6 +135,15 @@ ov_report__write_csv(FILE *f, const ov_report_input *in, unsigned flags)
 		field(&w, ov_report__due(fd->due, due, sizeof(due)), false);
 		field(&w, controls, false);
 		field(&w, fd->remediation, false);
+		field(&w, fd->responsible, false);
+		if ((error = join(&b, fd->consulted, fd->n_consulted,
+		    &controls)) < 0)
+			goto done;
+		field(&w, controls, false);
+		if ((error = join(&b, fd->informed, fd->n_informed,
+		    &controls)) < 0)
+			goto done;
+		field(&w, controls, false);
 		ov_report__write(&w, "\r\n", 2);
 	}
 	if (in->compliance != NULL) {

@@ -3,8 +3,9 @@
  * Streaming JSON writer for the reporters.  Keys are written in the order
  * the caller gives them, so every format has a fixed, documented key order.
  * Pretty output indents by two spaces and writes empty containers as {} and
- * []; compact output has no whitespace at all.  Strings are always valid
- * UTF-8: invalid bytes become U+FFFD.
+ * []; compact output has no whitespace at all.  Strings go through the
+ * library's one escaper (ov_json_write_string): always valid UTF-8,
+ * invalid bytes become U+FFFD.
  */
 #include <string.h>
 
@@ -101,78 +102,21 @@ ov_report__jw_end_array(struct ov_jw *j)
 	close_container(j, ']');
 }
 
-/* Write n bytes of s as a JSON string literal. */
-static void
-escape_n(struct ov_rw *w, const char *s, size_t n)
+/* The JSON writer's sink: the report's stream. */
+static int
+rw_sink(const char *data, size_t len, void *payload)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, len;
-	unsigned cp;
-	char esc[7];
+	struct ov_rw *w = payload;
 
-	ov_report__putc(w, '"');
-	while (i < n) {
-		unsigned char c = p[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
-			run++;
-			continue;
-		}
-		if (c >= 0x80 && (len = ov_report__utf8(p + i, n - i, &cp)) >
-		    0) {
-			i += len;
-			run += len;
-			continue;
-		}
-		ov_report__write(w, (const char *)p + i - run, run);
-		run = 0;
-		switch (c) {
-		case '"':
-			ov_report__write(w, "\\\"", 2);
-			break;
-		case '\\':
-			ov_report__write(w, "\\\\", 2);
-			break;
-		case '\n':
-			ov_report__write(w, "\\n", 2);
-			break;
-		case '\r':
-			ov_report__write(w, "\\r", 2);
-			break;
-		case '\t':
-			ov_report__write(w, "\\t", 2);
-			break;
-		case '\b':
-			ov_report__write(w, "\\b", 2);
-			break;
-		case '\f':
-			ov_report__write(w, "\\f", 2);
-			break;
-		default:
-			if (c < 0x20) {
-				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[c >> 4];
-				esc[5] = hex[c & 0x0f];
-				ov_report__write(w, esc, 6);
-			} else {
-				/* Invalid UTF-8 byte: U+FFFD. */
-				ov_report__write(w, "\xef\xbf\xbd", 3);
-			}
-			break;
-		}
-		i++;
-	}
-	ov_report__write(w, (const char *)p + i - run, run);
-	ov_report__putc(w, '"');
+	ov_report__write(w, data, len);
+	return w->error;
 }
 
 /* Write s as a JSON string literal. */
 void
 ov_report__json_escape(struct ov_rw *w, const char *s)
 {
-	escape_n(w, s, strlen(s));
+	(void)ov_json_write_string(s, strlen(s), 0, rw_sink, w);
 }
 
 /* Write a key; the next call writes its value. */
@@ -301,7 +245,8 @@ emit_tree(struct ov_jw *j, const ov_json *v)
 		break;
 	case OV_JSON_STRING:
 		before_item(j);
-		escape_n(j->w, v->u.str, v->len);
+		(void)ov_json_write_string(v->u.str, v->len, 0, rw_sink,
+		    j->w);
 		break;
 	case OV_JSON_ARRAY:
 		ov_report__jw_begin_array(j);
@@ -317,7 +262,8 @@ emit_tree(struct ov_jw *j, const ov_json *v)
 			const ov_json_member *m = ov_json_member_at(v, i);
 
 			before_item(j);
-			escape_n(j->w, m->key, m->klen);
+			(void)ov_json_write_string(m->key, m->klen, 0,
+			    rw_sink, j->w);
 			ov_report__write(j->w, j->pretty ? ": " : ":",
 			    j->pretty ? 2 : 1);
 			j->after_key = true;
@@ -351,6 +297,20 @@ ov_report__jw_json_text(struct ov_jw *j, const char *text)
 	ov_json_doc_free(doc);
 }
 
+/* key: an array of n strings. */
+void
+ov_report__jw_kstrv(struct ov_jw *j, const char *key, const char *const *v,
+    size_t n)
+{
+	size_t i;
+
+	ov_report__jw_key(j, key);
+	ov_report__jw_begin_array(j);
+	for (i = 0; i < n; i++)
+		ov_report__jw_string(j, v[i]);
+	ov_report__jw_end_array(j);
+}
+
 /* One finding in the documented key order. */
 void
 ov_report__json_finding(struct ov_jw *j, const ov_finding *f)
@@ -374,7 +334,10 @@ ov_report__json_finding(struct ov_jw *j, const ov_finding *f)
 	ov_report__jw_kstr(j, "layer", ov_layer_name(f->layer));
 	ov_report__jw_kstr(j, "owner", ov_owner_name(f->owner));
 	ov_report__jw_kstr(j, "duty", f->duty);
+	ov_report__jw_kstr(j, "responsible", f->responsible);
 	ov_report__jw_kstr(j, "accountable", f->accountable);
+	ov_report__jw_kstrv(j, "consulted", f->consulted, f->n_consulted);
+	ov_report__jw_kstrv(j, "informed", f->informed, f->n_informed);
 	ov_report__jw_kstr(j, "due", ov_report__due(f->due, due, sizeof(due)));
 	ov_report__jw_key(j, "controls");
 	ov_report__jw_begin_array(j);

@@ -42,8 +42,16 @@ details(struct ov_buf *b, const ov_finding *f)
 		    ov_owner_name(f->owner));
 	if (e == 0 && f->duty != NULL)
 		e = ov__buf_printf(b, "duty: %s\n", f->duty);
+	if (e == 0 && f->responsible != NULL)
+		e = ov__buf_printf(b, "responsible: %s\n", f->responsible);
 	if (e == 0 && f->accountable != NULL)
 		e = ov__buf_printf(b, "accountable: %s\n", f->accountable);
+	for (i = 0; e == 0 && i < f->n_consulted; i++)
+		e = ov__buf_printf(b, "%s%s%s", i == 0 ? "consulted: " : "",
+		    f->consulted[i], i + 1 == f->n_consulted ? "\n" : ", ");
+	for (i = 0; e == 0 && i < f->n_informed; i++)
+		e = ov__buf_printf(b, "%s%s%s", i == 0 ? "informed: " : "",
+		    f->informed[i], i + 1 == f->n_informed ? "\n" : ", ");
 	if (e == 0 && f->due != 0)
 		e = ov__buf_printf(b, "due: %s\n",
 		    ov_report__due(f->due, due, sizeof(due)));

@@ -3,8 +3,10 @@
  * OCSF report: one Compliance Finding event (class_uid 2003, schema 1.1.0)
  * per line.  Each finding becomes one event; with a framework, one more
  * event per control follows, with compliance.control set to the control id.
- * Fields OCSF has no place for (layer, owner, duty, accountable, due,
- * evidence) go under "unmapped", as the schema intends.
+ * Fields OCSF has no place for (layer, owner, duty, the responsible,
+ * accountable, consulted and informed parties, due, evidence) go under
+ * "unmapped", as the schema intends: the Compliance Finding class of OCSF
+ * 1.1.0 has no attribute for the party that must act.
  */
 #include <string.h>
 
@@ -152,7 +154,10 @@ write_finding(struct ov_jw *j, const ov_report_input *in,
 	ov_report__jw_kstr(j, "layer", ov_layer_name(f->layer));
 	ov_report__jw_kstr(j, "owner", ov_owner_name(f->owner));
 	ov_report__jw_kstr(j, "duty", f->duty);
+	ov_report__jw_kstr(j, "responsible", f->responsible);
 	ov_report__jw_kstr(j, "accountable", f->accountable);
+	ov_report__jw_kstrv(j, "consulted", f->consulted, f->n_consulted);
+	ov_report__jw_kstrv(j, "informed", f->informed, f->n_informed);
 	ov_report__jw_kstr(j, "due", ov_report__due(f->due, due, sizeof(due)));
 	ov_report__jw_kstr(j, "source", f->source);
 	ov_report__jw_key(j, "evidence");

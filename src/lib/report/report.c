@@ -419,3 +419,256 @@ ov_scan_report_input(const ov_scan_result *r, const char *label,
 	out->compliance = ov_scan_compliance(r);
 	out->sources = ov_scan_sources(r, &out->n_sources);
 }
+
+/* Needs action: non-compliant, error or indeterminate. */
+bool
+ov_report__actionable(const ov_finding *f)
+{
+	return f->state == OV_STATE_NON_COMPLIANT ||
+	    f->state == OV_STATE_ERROR || f->state == OV_STATE_INDETERMINATE;
+}
+
+/* Past due at the report time (only findings that are non-compliant). */
+bool
+ov_report__overdue(const ov_report_input *in, const ov_finding *f)
+{
+	return (f->state == OV_STATE_NON_COMPLIANT ||
+	    f->state == OV_STATE_ERROR) && f->due != 0 &&
+	    in->generated_at != 0 && f->due < in->generated_at;
+}
+
+/* Days past due, rounded up. */
+int64_t
+ov_report__days_late(const ov_report_input *in, const ov_finding *f)
+{
+	if (!ov_report__overdue(in, f))
+		return 0;
+	return (in->generated_at - f->due + OV_DAY_SECONDS - 1) /
+	    OV_DAY_SECONDS;
+}
+
+/* Grouping names. */
+const char *
+ov_report__party(const ov_finding *f)
+{
+	return f->responsible != NULL && *f->responsible != '\0' ?
+	    f->responsible : OV_REPORT_NO_PARTY;
+}
+
+const char *
+ov_report__duty(const ov_finding *f)
+{
+	return f->duty != NULL && *f->duty != '\0' ? f->duty :
+	    OV_REPORT_NO_DUTY;
+}
+
+/* The id segment ending just before end (which points at a '/'). */
+static size_t
+segment_before(const char *id, const char *end, const char **start)
+{
+	const char *p = end;
+
+	while (p > id && p[-1] != '/')
+		p--;
+	*start = p;
+	return (size_t)(end - p);
+}
+
+/*
+ * What a person calls the resource: the name of the resource an extension
+ * resource is about (the machine, not the GUID of its assessment), a
+ * generic child name with its parent's ("stdata01/default"), else the
+ * resource name or the last segment of the id.
+ */
+const char *
+ov_report__short_name(const ov_finding *f, char *buf, size_t size)
+{
+	const char *id = f->resource_id, *p, *first = NULL, *last = NULL, *s;
+	const char *name = f->resource_name, *slash;
+	size_t n;
+
+	for (p = id; *p != '\0'; p++)
+		if (*p == '/' && strncmp(p, "/providers/", 11) == 0) {
+			if (first == NULL)
+				first = p;
+			last = p;
+		}
+	if (last != first && (n = segment_before(id, last, &s)) > 0 &&
+	    n < size) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		return buf;
+	}
+	if (name == NULL || *name == '\0') {
+		slash = strrchr(id, '/');
+		name = slash != NULL && slash[1] != '\0' ? slash + 1 : id;
+	}
+	if ((strcmp(name, "default") == 0 || strcmp(name, "current") == 0) &&
+	    (slash = strrchr(id, '/')) != NULL && slash > id) {
+		/* ".../parentType/parent/childType/default" */
+		for (p = slash - 1; p > id && *p != '/'; p--)
+			;
+		if (p > id && (n = segment_before(id, p, &s)) > 0 &&
+		    n + strlen(name) + 2 <= size && last != NULL && s > last) {
+			snprintf(buf, size, "%.*s/%s", (int)n, s, name);
+			return buf;
+		}
+	}
+	return name;
+}
+
+/* One finding with its sort keys. */
+struct plan_key {
+	const ov_finding	*f;		/* the finding */
+	bool			 exempt;	/* sorts after the rest */
+	bool			 nobody;	/* no responsible party: last */
+	int64_t			 late;		/* days late, 0 if not overdue */
+	size_t			 pos;		/* report order, the last key */
+};
+
+static int
+cmp_plan(const void *pa, const void *pb)
+{
+	const struct plan_key *a = pa, *b = pb;
+	int c;
+
+	if (a->exempt != b->exempt)
+		return a->exempt ? 1 : -1;
+	if (a->nobody != b->nobody)
+		return a->nobody ? 1 : -1;
+	if ((c = strcmp(ov_report__party(a->f), ov_report__party(b->f))) != 0)
+		return c;
+	if ((c = strcmp(ov_report__duty(a->f), ov_report__duty(b->f))) != 0)
+		return c;
+	if (a->f->severity != b->f->severity)
+		return a->f->severity > b->f->severity ? -1 : 1;
+	if (a->late != b->late)
+		return a->late > b->late ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* The reading order and the counts behind the summary. */
+int
+ov_report__plan(const ov_report_input *in, struct ov_report_plan *plan)
+{
+	struct plan_key *keys = NULL;
+	size_t i, n = ov_report__count(in);
+
+	memset(plan, 0, sizeof(*plan));
+	if (n == 0)
+		return 0;
+	keys = ov__calloc(n, sizeof(*keys));
+	plan->items = ov__calloc(n, sizeof(*plan->items));
+	plan->listed = ov__calloc(n, sizeof(*plan->listed));
+	if (keys == NULL || plan->items == NULL || plan->listed == NULL) {
+		ov__free(keys);
+		ov_report__plan_free(plan);
+		return OV_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		const ov_finding *f = ov_findings_get(in->findings, i);
+
+		keys[i].f = f;
+		keys[i].exempt = f->state == OV_STATE_EXEMPT;
+		keys[i].nobody = f->responsible == NULL ||
+		    *f->responsible == '\0';
+		keys[i].late = ov_report__days_late(in, f);
+		keys[i].pos = i;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_plan);
+	for (i = 0; i < n; i++) {
+		const ov_finding *f = keys[i].f;
+		bool act = ov_report__actionable(f);
+
+		plan->items[plan->n] = f;
+		plan->listed[plan->n] = (act || keys[i].exempt) &&
+		    f->severity >= in->min_severity;
+		plan->n++;
+		if (keys[i].exempt)
+			plan->n_exempt++;
+		if (!act)
+			continue;
+		plan->n_actionable++;
+		plan->by_severity[f->severity]++;
+		plan->n_overdue += keys[i].late > 0;
+		plan->n_indeterminate += f->state == OV_STATE_INDETERMINATE;
+		plan->n_hidden += f->severity < in->min_severity;
+	}
+	ov__free(keys);
+	return 0;
+}
+
+/* Release a plan. */
+void
+ov_report__plan_free(struct ov_report_plan *plan)
+{
+	ov__free(plan->items);
+	ov__free(plan->listed);
+	memset(plan, 0, sizeof(*plan));
+}
+
+static int
+cmp_tally(const void *pa, const void *pb)
+{
+	const struct ov_report_tally *a = pa, *b = pb;
+	bool an = strcmp(a->party, OV_REPORT_NO_PARTY) == 0;
+	bool bn = strcmp(b->party, OV_REPORT_NO_PARTY) == 0;
+	int c;
+
+	if (an != bn)
+		return an ? 1 : -1;
+	if ((c = strcmp(a->party, b->party)) != 0)
+		return c;
+	return a->duty == NULL || b->duty == NULL ?
+	    (a->duty != NULL) - (b->duty != NULL) : strcmp(a->duty, b->duty);
+}
+
+/*
+ * Tally the plan per (party, duty) when by_duty, else per party; a new
+ * array sorted by party then duty.
+ */
+int
+ov_report__tally(const ov_report_input *in, const struct ov_report_plan *pl,
+    bool by_duty, struct ov_report_tally **out, size_t *n_out)
+{
+	struct ov_report_tally *r;
+	size_t i, j, n = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (pl->n == 0)
+		return 0;
+	if ((r = ov__calloc(pl->n, sizeof(*r))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0; i < pl->n; i++) {
+		const ov_finding *f = pl->items[i];
+		bool ex = f->state == OV_STATE_EXEMPT;
+
+		if (!ex && !ov_report__actionable(f))
+			continue;
+		r[n].party = ov_report__party(f);
+		r[n].duty = by_duty ? ov_report__duty(f) : NULL;
+		r[n].first = f;
+		r[n].open = !ex;
+		r[n].urgent = !ex && f->severity >= OV_SEV_HIGH;
+		r[n].overdue = ov_report__overdue(in, f);
+		r[n].exempt = ex;
+		n++;
+	}
+	qsort(r, n, sizeof(*r), cmp_tally);
+	for (i = 0, j = 0; i < n; i++) {
+		if (j > 0 && cmp_tally(&r[j - 1], &r[i]) == 0) {
+			r[j - 1].open += r[i].open;
+			r[j - 1].urgent += r[i].urgent;
+			r[j - 1].overdue += r[i].overdue;
+			r[j - 1].exempt += r[i].exempt;
+			if (r[j - 1].first->state == OV_STATE_EXEMPT &&
+			    r[i].first->state != OV_STATE_EXEMPT)
+				r[j - 1].first = r[i].first;
+		} else
+			r[j++] = r[i];
+	}
+	*out = r;
+	*n_out = j;
+	return 0;
+}

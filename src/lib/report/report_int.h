@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "overvisor/report.h"
@@ -81,6 +82,8 @@ void	ov_report__json_escape(struct ov_rw *w, const char *s);
 void	ov_report__jw_kstr(struct ov_jw *j, const char *key, const char *s);
 void	ov_report__jw_kuint(struct ov_jw *j, const char *key,
 	    unsigned long long v);
+void	ov_report__jw_kstrv(struct ov_jw *j, const char *key,
+	    const char *const *v, size_t n);
 
 /* One finding object in the JSON/NDJSON shape. */
 void	ov_report__json_finding(struct ov_jw *j, const ov_finding *f);
@@ -147,6 +150,104 @@ size_t	ov_report__count(const ov_report_input *in);
 
 /* The name written for a finding without a duty. */
 #define OV_REPORT_NO_DUTY	"unassigned"
+/* The name written for a finding whose duty names nobody responsible. */
+#define OV_REPORT_NO_PARTY	"(nobody named)"
+
+/* True when f needs action and its due date lies before the report time. */
+bool	ov_report__overdue(const ov_report_input *in, const ov_finding *f);
+/* Whole days f is past due, rounded up (0 when not overdue). */
+int64_t	ov_report__days_late(const ov_report_input *in, const ov_finding *f);
+/* True for a finding that needs action: non-compliant, error or
+ * indeterminate (not compliant, not-applicable or exempt). */
+bool	ov_report__actionable(const ov_finding *f);
+
+/*
+ * The reading order of the people-facing reports (text, html): findings
+ * needing action grouped by responsible party, then duty, then severity
+ * (highest first), overdue ones first within a severity (most days late
+ * first), then rule and resource name; the exempt ones after them in the
+ * same order.  Findings below in->min_severity are counted, not listed.
+ */
+struct ov_report_plan {
+	const ov_finding	**items;	/* every finding, in order */
+	bool			 *listed;	/* items[i] is listed */
+	size_t			  n;		/* findings */
+	size_t			  n_actionable;	/* needing action */
+	size_t			  n_exempt;	/* exempt */
+	size_t			  n_overdue;	/* actionable and overdue */
+	size_t			  n_indeterminate; /* of the actionable */
+	size_t			  n_hidden;	/* below min_severity */
+	size_t			  by_severity[OV_SEV_CRITICAL + 1];
+						/* actionable, by severity */
+};
+
+/* Open, urgent, overdue and exempt counts of a party (and a duty). */
+struct ov_report_tally {
+	const char		*party;		/* responsible party */
+	const char		*duty;		/* duty, or NULL for a party */
+	const ov_finding	*first;		/* a finding needing action
+						   if any, for the parties */
+	size_t			 open;		/* needing action */
+	size_t			 urgent;	/* of which high or critical */
+	size_t			 overdue;	/* of which past due */
+	size_t			 exempt;	/* exempt */
+};
+
+/*
+ * The plan's findings (actionable and exempt) counted per party, or per
+ * (party, duty) when by_duty: a new array sorted by party (nobody named
+ * last) then duty, freed with ov__free().  0 or OV_ENOMEM.
+ */
+int	ov_report__tally(const ov_report_input *in,
+	    const struct ov_report_plan *pl, bool by_duty,
+	    struct ov_report_tally **out, size_t *n_out);
+
+/* Build the plan; release with ov_report__plan_free().  0 or OV_ENOMEM. */
+int	ov_report__plan(const ov_report_input *in,
+	    struct ov_report_plan *plan);
+void	ov_report__plan_free(struct ov_report_plan *plan);
+/* The responsible party of f as grouped (OV_REPORT_NO_PARTY when none). */
+const char *ov_report__party(const ov_finding *f);
+/* The duty of f as grouped (OV_REPORT_NO_DUTY when none). */
+const char *ov_report__duty(const ov_finding *f);
+/*
+ * What a person calls f's resource (see report.c); may be written into buf
+ * (at least 256 bytes are enough for any name that is not cut).
+ */
+const char *ov_report__short_name(const ov_finding *f, char *buf,
+	    size_t size);
+
+/* HTML pieces shared by the scan page and the governance report. */
+extern const char *const ov_report__sev_colour[OV_SEV_CRITICAL + 1];
+void	ov_report__html_begin(struct ov_rw *w, const char *title,
+	    const char *extra_css);
+void	ov_report__html_end(struct ov_rw *w, const char *version);
+/* Escaped text; NULL prints as "-". */
+void	ov_report__html_esc(struct ov_rw *w, const char *s);
+/* An identifier that may break only after '/', ';' or ','. */
+void	ov_report__html_id(struct ov_rw *w, const char *s);
+void	ov_report__html_kpi(struct ov_rw *w, const char *cls,
+	    const char *value, const char *label);
+void	ov_report__html_sev(struct ov_rw *w, ov_severity sev);
+/* The framework compliance table (html.c). */
+void	ov_report__html_compliance(struct ov_rw *w, const ov_compliance *c);
+
+/* One bar of a horizontal bar chart. */
+struct ov_report_bar {
+	const char	*label;		/* borrowed */
+	size_t		 value;		/* bar length */
+	size_t		 part;		/* drawn over the start, e.g. overdue */
+	const char	*colour;	/* CSS colour */
+};
+
+void	ov_report__svg_bars(struct ov_rw *w, const char *title,
+	    const struct ov_report_bar *bars, size_t n,
+	    const char *part_label, const char *part_colour);
+void	ov_report__svg_days(struct ov_rw *w, const char *title,
+	    const int64_t *days, size_t n_days, const size_t *const *series,
+	    size_t n_series, const char *const *names,
+	    const char *const *colours, const size_t *line,
+	    const char *line_name, const char *line_colour);
 
 /* Reporters. */
 #define OV_REPORT(name, fmt) \

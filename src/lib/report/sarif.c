@@ -253,7 +253,10 @@ write_result(struct ov_jw *j, struct ov_buf *b, const ov_finding *f,
 	ov_report__jw_kstr(j, "layer", ov_layer_name(f->layer));
 	ov_report__jw_kstr(j, "owner", ov_owner_name(f->owner));
 	ov_report__jw_kstr(j, "duty", f->duty);
+	ov_report__jw_kstr(j, "responsible", f->responsible);
 	ov_report__jw_kstr(j, "accountable", f->accountable);
+	ov_report__jw_kstrv(j, "consulted", f->consulted, f->n_consulted);
+	ov_report__jw_kstrv(j, "informed", f->informed, f->n_informed);
 	ov_report__jw_kstr(j, "due", ov_report__due(f->due, due, sizeof(due)));
 	ov_report__jw_key(j, "controls");
 	ov_report__jw_begin_array(j);

@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `overvisor rules test`: every rule's fixtures run through the policy
- * engine.  A fixture file holds the cases of one rule; each case is a
- * subject record, optional related records (diagnostic settings and other
- * existence targets) and the state the rule must give the subject.
+ * `overvisor rules test`: every rule's fixtures run through the compiled
+ * rule set, record by record as a scan evaluates them.  A fixture file
+ * holds the cases of one rule; each case is a subject record, optional
+ * related records (diagnostic settings and other existence targets) and
+ * the state the rule must give the subject.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/raci/raci_util.h"
 #include "lib/rules/rulepack.h"
 #include "overvisor/policy.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/file.h"
 
 /* What the evaluation callback looks for and what it found. */
 struct probe {
@@ -73,10 +74,12 @@ case_input(ov_ctx *ctx, const ov_json *cs, struct ov_buf *b)
 }
 
 static int
-run_case(ov_ctx *ctx, ov_policy_set *set, const ov_rule_info *r,
+run_case(ov_ctx *ctx, ov_rule_eval *ev, const ov_rule_info *r,
     const ov_json *cs, struct ov_buf *b, struct probe *pr)
 {
 	ov_snapshot *snap = NULL;
+	ov_record_info ri;
+	size_t i;
 	int error;
 
 	memset(pr, 0, sizeof(*pr));
@@ -90,17 +93,24 @@ run_case(ov_ctx *ctx, ov_policy_set *set, const ov_rule_info *r,
 	if ((error = ov_snapshot_new(&snap, ctx)) < 0)
 		return error;
 	if ((error = ov_snapshot_load_buffer(snap, "fixture.json",
-	    ov__buf_cstr(b), b->len, 0)) < 0)
+	    ov__buf_cstr(b), b->len, 0)) < 0 ||
+	    (error = ov_snapshot_index(snap)) < 0)
 		goto done;
-	error = ov_policy_eval_snapshot(set, snap, OV_POLICY_EVAL_ALL,
-	    on_result, pr);
+	/* Only the subject is evaluated; the related records are there to
+	 * be looked up. */
+	for (i = 0; ov_snapshot_record(snap, i, &ri) == 0; i++)
+		if (ov__streq_ci(ri.id, pr->resource)) {
+			error = ov_rule_eval_record(ev, snap, i,
+			    OV_POLICY_EVAL_ALL, on_result, pr);
+			break;
+		}
 done:
 	ov_snapshot_free(snap);
 	return error;
 }
 
 static int
-test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
+test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_rule_eval *ev,
     const ov_rule_info *r, const char *fixtures_dir, ov_rule_case_cb cb,
     void *payload, ov_rule_test_stats *st, struct ov_buf *b)
 {
@@ -118,7 +128,8 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
 		return 0;
 	}
 	fclose(probe);
-	if ((error = ov_raci__read_file(ctx, path, &data, &len)) < 0)
+	if ((error = ov__read_file(ctx, OV_ERRCLASS_INPUT, path,
+	    OV_DATA_MAX_FILE, &data, &len)) < 0)
 		return error;
 	if ((error = ov_json_parse(&doc, ctx, data, len, OV_JSON_STRICT,
 	    &jerr)) < 0) {
@@ -141,7 +152,7 @@ test_rule(const ov_rulepack *p, ov_ctx *ctx, ov_policy_set *set,
 			    "case %zu has no valid expect", i);
 			goto done;
 		}
-		if ((error = run_case(ctx, set, r, cs, b, &pr)) < 0)
+		if ((error = run_case(ctx, ev, r, cs, b, &pr)) < 0)
 			goto done;
 		st->cases++;
 		rc.rule = r->id;
@@ -169,7 +180,9 @@ ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
     ov_rule_case_cb cb, void *payload, ov_rule_test_stats *stats)
 {
 	ov_policy_set *set = NULL;
-	struct ov_buf b = OV_BUF_INIT(OV_RACI_MAX_FILE);
+	ov_ruleset *rs = NULL;
+	ov_rule_eval *ev = NULL;
+	struct ov_buf b = OV_BUF_INIT(OV_DATA_MAX_FILE);
 	size_t i;
 	int error;
 
@@ -190,17 +203,21 @@ ov_rulepack_test(const ov_rulepack *p, ov_ctx *ctx, const char *data_dir,
 			if ((error = ov_policy_set_add_file(set,
 			    p->rules[i].file)) < 0)
 				goto done;
-	if ((error = ov_policy_set_compile(set)) < 0)
+	error = ov_rules__ruleset_adopt(&rs, ctx, set);
+	set = NULL;
+	if (error < 0 || (error = ov_rule_eval_new(&ev, rs, ctx)) < 0)
 		goto done;
 	for (i = 0; i < p->n_rules; i++) {
 		if (only != NULL && !ov__streq_ci(only, p->rules[i].id))
 			continue;
-		if ((error = test_rule(p, ctx, set, &p->rules[i],
+		if ((error = test_rule(p, ctx, ev, &p->rules[i],
 		    fixtures_dir, cb, payload, stats, &b)) != 0)
 			goto done;
 	}
 done:
 	ov__buf_free(&b);
+	ov_rule_eval_free(ev);
+	ov_ruleset_free(rs);
 	ov_policy_set_free(set);
 	return error;
 }

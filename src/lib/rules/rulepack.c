@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/raci/raci_util.h"
+#include "overvisor/json.h"
 #include "lib/rules/rulepack.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/file.h"
 
 static const char *const duties[] = {
 	"os-patching", "identity-review", "nsg-review", "defender-triage",
@@ -220,7 +221,7 @@ ov_rulepack_load(ov_rulepack **out, ov_ctx *ctx, const char *rules_dir)
 		return ov__error_oom(ctx);
 	p->ctx = ctx;
 	ov__arena_init(&p->arena, 0, 0);
-	if ((error = ov_raci__list_files(ctx, &p->arena, rules_dir, ".json",
+	if ((error = ov__list_files(ctx, &p->arena, rules_dir, ".json",
 	    &paths, &n)) < 0)
 		goto fail;
 	p->rules = ov__arena_calloc(&p->arena, n + 1, sizeof(*p->rules));
@@ -232,8 +233,8 @@ ov_rulepack_load(ov_rulepack **out, ov_ctx *ctx, const char *rules_dir)
 	for (i = 0; i < n; i++) {
 		size_t len;
 
-		if ((error = ov_raci__read_file(ctx, paths[i], &p->texts[i],
-		    &len)) < 0)
+		if ((error = ov__read_file(ctx, OV_ERRCLASS_INPUT, paths[i],
+		    OV_DATA_MAX_FILE, &p->texts[i], &len)) < 0)
 			goto fail;
 		p->n_texts++;
 		if ((error = load_one(p, paths[i], p->texts[i], len,
@@ -299,73 +300,4 @@ ov_rulepack_find(const ov_rulepack *p, const char *id)
 		if (ov__streq_ci(p->rules[i].id, id))
 			return &p->rules[i];
 	return NULL;
-}
-
-static void
-json_kv(FILE *f, const char *key, const char *val, bool comma)
-{
-	fprintf(f, "%s\"%s\": ", comma ? ", " : "", key);
-	ov_raci__json_str(f, val);
-}
-
-static void
-json_arr(FILE *f, const char *key, const char * const *v, size_t n)
-{
-	size_t i;
-
-	fprintf(f, ", \"%s\": [", key);
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			fputs(", ", f);
-		ov_raci__json_str(f, v[i]);
-	}
-	fputc(']', f);
-}
-
-/* Write the pack as a JSON array, keys in sorted order. */
-int
-ov_rulepack_write_json(const ov_rulepack *p, FILE *f)
-{
-	size_t i;
-
-	fputs("[", f);
-	for (i = 0; i < p->n_rules; i++) {
-		const ov_rule_info *r = &p->rules[i];
-
-		fputs(i == 0 ? "\n  {" : ",\n  {", f);
-		json_kv(f, "builtin", r->builtin, false);
-		json_kv(f, "category", r->category, true);
-		json_arr(f, "controls", r->controls, r->n_controls);
-		json_kv(f, "defaultEffect", r->default_effect, true);
-		json_kv(f, "description", r->description, true);
-		json_kv(f, "duty", r->duty, true);
-		json_arr(f, "effects", r->effects, r->n_effects);
-		json_kv(f, "id", r->id, true);
-		json_kv(f, "layer", r->layer, true);
-		json_kv(f, "mode", r->mode, true);
-		json_kv(f, "remediation", r->remediation, true);
-		json_kv(f, "resourceType", r->resource_type, true);
-		json_kv(f, "severity", r->severity, true);
-		json_kv(f, "title", r->title, true);
-		json_kv(f, "version", r->version, true);
-		fputc('}', f);
-	}
-	fputs(p->n_rules > 0 ? "\n]\n" : "]\n", f);
-	return ferror(f) ? OV_EIO : 0;
-}
-
-/* Write the pack as a text table. */
-int
-ov_rulepack_write_text(const ov_rulepack *p, FILE *f)
-{
-	size_t i;
-
-	fprintf(f, "%-11s %-8s %-38s %s\n", "ID", "SEVERITY", "LAYER",
-	    "TITLE");
-	for (i = 0; i < p->n_rules; i++)
-		fprintf(f, "%-11s %-8s %-38s %s\n", p->rules[i].id,
-		    p->rules[i].severity, p->rules[i].layer,
-		    p->rules[i].title);
-	fprintf(f, "%zu rules\n", p->n_rules);
-	return ferror(f) ? OV_EIO : 0;
 }

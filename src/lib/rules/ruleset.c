@@ -38,7 +38,7 @@ struct inst_index {
 
 struct ov_ruleset {
 	ov_policy_set		*set;		/* compiled; only read */
-	const ov_snapshot	*bound;		/* snapshot of its assignments */
+	const ov_snapshot	*bound;		/* whose assignments it has */
 	struct ov_arena		 arena;		/* lists and type keys */
 	struct ov_map		 by_type;	/* type -> struct inst_list */
 	struct inst_list	 untyped;	/* instances without a guard */

@@ -2,8 +2,9 @@
 /*
  * The accountability stage: exceptions first (a lapsed exception is a
  * finding like any other), then what the producers could not know: the
- * owner side from the responsibility matrix, the accountable party and
- * due date from the contract duty; then the framework view.
+ * owner side from the responsibility matrix, the responsible, accountable,
+ * consulted and informed parties and the due date from the contract duty;
+ * then the framework view.
  */
 #include <string.h>
 
@@ -11,46 +12,45 @@
 #include "lib/raci/contract.h"
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
-#include "util/hash.h"
 
 /*
- * The layer a duty works in, for findings about the duty itself (an
- * accountability gap, a lapsed exception) that name no resource layer.
+ * The type whose service model decides the owner of a finding's layer: the
+ * resource's own, or, for an extension resource (a Defender assessment on
+ * a virtual machine, ".../virtualMachines/vm/providers/Microsoft.Security/
+ * assessments/x"), the type of the resource it extends, which is what the
+ * finding is about.  Strings come from the result's arena.
  */
-static ov_layer
-duty_layer(const char *duty)
+static const char *
+subject_type(struct ov_scan_result *r, const ov_finding *f)
 {
-	static const struct {
-		const char	*duty;	/* contract duty */
-		ov_layer	 layer;	/* where its work happens */
-	} map[] = {
-		{ "os-patching", OV_LAYER_OPERATING_SYSTEM },
-		{ "identity-review", OV_LAYER_ACCOUNTS_AND_IDENTITIES },
-		{ "nsg-review", OV_LAYER_NETWORK_CONTROLS },
-		{ "defender-triage", OV_LAYER_APPLICATIONS },
-		{ "policy-enforcement", OV_LAYER_APPLICATIONS },
-		{ "backup-validation", OV_LAYER_INFORMATION_AND_DATA },
-		{ "monitoring", OV_LAYER_APPLICATIONS },
-		{ "incident-response", OV_LAYER_APPLICATIONS },
-		{ "governance-reporting", OV_LAYER_INFORMATION_AND_DATA },
-	};
-	size_t i;
+	struct ov_arm_id id;
+	const char *p, *first = NULL, *last = NULL;
 
-	for (i = 0; duty != NULL && i < sizeof(map) / sizeof(map[0]); i++)
-		if (ov__streq_ci(duty, map[i].duty))
-			return map[i].layer;
-	return OV_LAYER_UNKNOWN;
+	for (p = f->resource_id; *p != '\0'; p++)
+		if (*p == '/' && ov__startswith_ci(p, "/providers/")) {
+			if (first == NULL)
+				first = p;
+			last = p;
+		}
+	if (last == first)
+		return f->resource_type;
+	if (ov_model__arm_id_parse(&id, &r->arena, f->resource_id,
+	    (size_t)(last - f->resource_id)) < 0 || id.type == NULL)
+		return f->resource_type;
+	return id.type;
 }
 
 /*
  * Fill in, on every finding, what the producer could not know: the
- * accountable party and due date from the contract duty, the owner side.
- * In place: the list is the scan's largest structure after the records.
+ * responsible, accountable, consulted and informed parties and the due date
+ * from the contract duty, the owner side from the matrix.  In place: the
+ * list is the scan's largest structure after the records.
  */
 static int
 fill_accountability(struct ov_scan_result *r)
 {
 	ov_findings *l = r->findings;
+	struct ov_contract_ci ci;
 	uint8_t *keep = NULL;
 	ov_owner owner;
 	ov_finding *g;
@@ -68,24 +68,31 @@ fill_accountability(struct ov_scan_result *r)
 			keep[i] = 1;
 		}
 		if (g->layer == OV_LAYER_UNKNOWN)
-			g->layer = duty_layer(g->duty);
+			g->layer = ov_contract__duty_layer(g->duty);
 		/*
-		 * The owner of a layer comes from the responsibility matrix
-		 * for the resource's service model; the producer's view only
-		 * stands where the matrix does not know the type.  A finding
-		 * is a setting the customer chose, so one on a layer that
-		 * Microsoft runs (geo-redundancy against a datacenter loss,
-		 * a PaaS node image) is shared, never Microsoft's alone.
+		 * The owner of a layer is the responsibility matrix's answer
+		 * for the subject's service model, unchanged; the producer's
+		 * view only stands where the matrix does not know the type.
+		 * Who must act is a separate question: the contract's
+		 * responsible party below.
 		 */
 		if (g->layer != OV_LAYER_UNKNOWN && (owner = ov_raci_owner(
-		    r->raci, g->resource_type, g->layer)) != OV_OWNER_UNKNOWN)
-			g->owner = owner == OV_OWNER_MICROSOFT ?
-			    OV_OWNER_SHARED : owner;
+		    r->raci, subject_type(r, g), g->layer)) !=
+		    OV_OWNER_UNKNOWN)
+			g->owner = owner;
 		if (g->duty != NULL) {
-			if (g->accountable == NULL &&
-			    ov_findings__set_accountable(l, i,
-			    ov_contract__accountable(r->contract,
-			    g->duty)) < 0) {
+			ov_contract__ci(r->contract, g->duty, &ci);
+			if (ov_findings__set_parties(l, i, g->responsible !=
+			    NULL ? g->responsible : ov_contract__responsible(
+			    r->contract, g->duty), g->accountable != NULL ?
+			    g->accountable : ov_contract__accountable(
+			    r->contract, g->duty),
+			    g->n_consulted != 0 ? g->consulted : ci.consulted,
+			    g->n_consulted != 0 ? g->n_consulted :
+			    ci.n_consulted,
+			    g->n_informed != 0 ? g->informed : ci.informed,
+			    g->n_informed != 0 ? g->n_informed :
+			    ci.n_informed) < 0) {
 				ov__free(keep);
 				return ov__error_oom(r->ctx);
 			}

@@ -58,6 +58,7 @@ ov_scan__finish(struct ov_scan_result *r)
 	int error;
 
 	if ((error = ov_scan__analyzers(r)) < 0 ||
+	    (error = ov_scan__detections(r)) < 0 ||
 	    (error = ov_scan__accountability(r)) < 0)
 		return error;
 	/* Report order; the questions list findings in it too. */

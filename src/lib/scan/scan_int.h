@@ -5,6 +5,7 @@
  *   setup.c       configuration: contract, exceptions, matrix, framework,
  *                 rule set; the defaults (clock, zone tag, data dir)
  *   evaluate.c    the rules on every record, then the analyzers
+ *   detections.c  Sigma detections over the logs given to the scan
  *   accountability.c  exceptions, owner, accountable party, due date,
  *                 the framework view
  *   questions.c   the contract questions, answered from the findings
@@ -69,6 +70,9 @@ struct ov_scan_result {
 							   definitions */
 	struct ov_scan_answer		 answers[OV_SCAN_N_QUESTIONS];
 	size_t				 n_answers;	/* filled */
+	uint64_t			 n_log_events;	/* detections.c */
+	uint64_t			 n_log_errors;
+	size_t				 n_sigma_unusable;
 };
 
 /* The stages, in pipeline order; each returns 0 or an error on ctx. */
@@ -76,6 +80,7 @@ int	ov_scan__setup(struct ov_scan_result *r);
 int	ov_scan__sources(struct ov_scan_result *r);
 int	ov_scan__rules(struct ov_scan_result *r);
 int	ov_scan__analyzers(struct ov_scan_result *r);
+int	ov_scan__detections(struct ov_scan_result *r);
 int	ov_scan__accountability(struct ov_scan_result *r);
 int	ov_scan__questions(struct ov_scan_result *r);
 

@@ -277,9 +277,13 @@ plan_reads(struct stream *st, const struct ov_analyzer_read *rd,
 	return 0;
 }
 
-/* What the stages after loading read: the plan the loader keeps. */
+/*
+ * What the stages after loading read: the plan the loader keeps.  A load
+ * for the findings store (OV_LOAD_DIGEST) keeps the governance evidence
+ * the store records with the scan.
+ */
 static int
-make_plan(struct stream *st)
+make_plan(struct stream *st, unsigned flags)
 {
 	struct ov_scan_result *r = st->r;
 	const struct ov_analyzer *const *ap;
@@ -293,6 +297,9 @@ make_plan(struct stream *st)
 			return error;
 	if (r->opts->questions &&
 	    (error = plan_reads(st, question_reads, "questions")) < 0)
+		return error;
+	if ((flags & OV_LOAD_DIGEST) && (error = plan_reads(st,
+	    ov_analyzers__evidence_reads, "evidence")) < 0)
 		return error;
 	if (r->ruleset != NULL && ov_rules__retain(r->ruleset, st->plan) < 0)
 		return ov__error_oom(r->ctx);
@@ -430,7 +437,7 @@ ov_scan_paths(ov_scan_result **out, ov_ctx *ctx, ov_snapshot *snap,
 	if ((error = ov_scan__setup(r)) < 0)
 		goto done;
 	st.tallies = r->framework != NULL;
-	if ((error = make_plan(&st)) < 0)
+	if ((error = make_plan(&st, flags)) < 0)
 		goto done;
 	memset(&hooks, 0, sizeof(hooks));
 	hooks.payload = &st;

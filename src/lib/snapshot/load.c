@@ -11,7 +11,6 @@
  * size; one line is one document.  Every cost is linear in the bytes read:
  * records are appended, never re-indexed per file.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -20,9 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lib/snapshot/digest.h"
-#include "lib/snapshot/snapshot_int.h"
-#include "lib/snapshot/stream.h"
+#include "lib/snapshot/load.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -40,472 +37,6 @@ static const struct ov_adapter *const adapters[] = {
 					   finish a line */
 #define MAX_DEPTH	32		/* directory nesting followed */
 #define MAX_THREADS	64
-#define RECORD_POOL	256		/* records allocated at once */
-
-/* One input file found by the walk. */
-struct in_file {
-	uint32_t	 file;		/* index in the file table */
-	const char	*path;		/* as the table holds it */
-	const char	*default_type;	/* the manifest's type, or NULL */
-	bool		 ndjson;	/* by its extension */
-	bool		 buffer;	/* in-memory data, not a file */
-	const char	*data;		/* buffer: the bytes */
-	size_t		 len;
-};
-
-/* A diagnostic kept by a unit until the merge. */
-struct unit_diag {
-	unsigned	 line;		/* in the unit (chunk: from its start) */
-	unsigned	 column;
-	const char	*pointer;	/* worker arena, or NULL */
-	const char	*message;	/* worker arena */
-};
-
-/* A unit: a whole file, or a chunk of an NDJSON file. */
-struct load_unit {
-	struct in_file		*in;		/* the file */
-	uint64_t		 begin, end;	/* NDJSON chunk: byte range */
-	bool			 chunk;		/* a chunk, not the whole file */
-	int			 state;		/* 0 waiting, 1 loading, 2 done */
-	int			 error;		/* OV_ENOMEM or a hook's error */
-	char			 err[256];	/* the message behind error */
-	const char		*format;	/* detected, or NULL */
-	bool			 read;		/* bytes were read */
-	struct ov_record	**recs;		/* records, worker arena */
-	const char		**tenants;	/* their tenantId, or NULL */
-	size_t			 n_recs, recs_cap;
-	struct unit_diag	*diags;
-	size_t			 n_diags, diags_cap;
-	size_t			 n_dropped;	/* past the per-file cap */
-	uint32_t		 n_lines;	/* NDJSON lines in the unit */
-	const char		*page_kind;	/* a paged response, or NULL */
-	bool			 page_more;	/* it says more pages exist */
-	int64_t			 page_total;	/* the query's rows, or -1 */
-	uint64_t		 page_rows;	/* rows on the page */
-	char			*manifest;	/* a manifest file's bytes */
-	size_t			 manifest_len;
-	ov_digest		*digest;	/* its records' digests */
-	void			*hook_unit;	/* the hooks' results */
-	ov_json_doc		**docs;		/* kept until the unit ends */
-	size_t			 n_docs, docs_cap;
-};
-
-/* A worker: one thread's state. */
-struct load_worker {
-	struct loader		*L;		/* the load */
-	ov_ctx			*ctx;		/* its own context */
-	ov_json_parser		*parser;	/* NDJSON lines, reset per line */
-	ov_json_parser		*sniff;		/* a whole file's first value */
-	struct ov_arena		*arena;		/* what records keep; handed to
-						   the snapshot */
-	struct ov_intern	 intern;	/* strings kept once */
-	struct ov_record	*pool;		/* records handed out in order */
-	size_t			 pool_left;
-	struct ov_arena		 scratch;	/* per unit */
-	void			*hook_state;	/* the hooks' worker state */
-	pthread_t		 thread;
-	bool			 started;
-};
-
-/* The load. */
-struct loader {
-	struct ov_snapshot		*s;
-	const struct ov_load_hooks	*hooks;	/* may be NULL */
-	unsigned			 flags;	/* OV_LOAD_* */
-	struct in_file			*files;
-	size_t				 n_files, files_cap;
-	struct load_unit		*units;
-	size_t				 n_units;
-	struct load_worker		*workers;
-	size_t				 n_workers;
-	uint64_t			 bytes_total;
-	/* scheduling */
-	pthread_mutex_t			 mu;
-	pthread_cond_t			 cv;
-	size_t				 next;	/* next unit to hand out */
-	size_t				 merged; /* units merged */
-	size_t				 window; /* units loaded ahead */
-	bool				 stop;	/* a fatal error */
-	bool				 threaded;
-};
-
-/* ---- diagnostics -------------------------------------------------------- */
-
-static int vdiag(struct load_ctx *, unsigned, unsigned, const char *,
-    const char *, va_list) __attribute__((format(printf, 5, 0)));
-
-static int
-vdiag(struct load_ctx *lc, unsigned line, unsigned column,
-    const char *pointer, const char *fmt, va_list ap)
-{
-	struct load_unit *u = lc->u;
-	struct unit_diag *grown, *d;
-	char msg[512];
-	size_t cap;
-
-	/* a unit keeps no more than a file shows; the rest are counted */
-	if (u->n_diags >= ov_ctx_limit(lc->ctx, OV_LIMIT_ERRORS_PER_FILE)) {
-		u->n_dropped++;
-		return 0;
-	}
-	if (u->n_diags == u->diags_cap) {
-		cap = u->diags_cap != 0 ? u->diags_cap * 2 : 8;
-		if ((grown = ov__reallocarray(u->diags, cap,
-		    sizeof(*grown))) == NULL)
-			return ov__error_oom(lc->ctx);
-		u->diags = grown;
-		u->diags_cap = cap;
-	}
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	d = &u->diags[u->n_diags];
-	d->line = line;
-	d->column = column;
-	d->pointer = pointer != NULL ? ov__arena_strdup(lc->w->arena,
-	    pointer) : NULL;
-	d->message = ov__arena_strdup(lc->w->arena, msg);
-	if (d->message == NULL || (pointer != NULL && d->pointer == NULL))
-		return ov__error_oom(lc->ctx);
-	u->n_diags++;
-	return 0;
-}
-
-/* Record a diagnostic at a line and column of the current unit. */
-int
-ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
-    const char *pointer, const char *fmt, ...)
-{
-	va_list ap;
-	int error;
-
-	va_start(ap, fmt);
-	error = vdiag(lc, line, column, pointer, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
-/* Record a diagnostic at a node of the current unit. */
-int
-ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
-    const char *pointer, const char *fmt, ...)
-{
-	unsigned line = 0, column = 0;
-	va_list ap;
-	int error;
-
-	if (node != NULL)
-		ov_snap__position(lc, node, &line, &column);
-	va_start(ap, fmt);
-	error = vdiag(lc, line, column, pointer, fmt, ap);
-	va_end(ap);
-	return error;
-}
-
-/* Note that the file is a page of a paged response. */
-void
-ov_snap__page(struct load_ctx *lc, const char *kind, bool more,
-    int64_t total, size_t rows)
-{
-	struct load_unit *u = lc->u;
-
-	u->page_kind = kind;
-	u->page_more = more;
-	u->page_total = total;
-	u->page_rows = rows;
-}
-
-/* A number member as an integer, or -1. */
-static int64_t
-int_member(const ov_json *obj, const char *a, const char *b)
-{
-	const ov_json *v = ov_json_get(obj, a);
-	int64_t n;
-
-	if (v == NULL && b != NULL)
-		v = ov_json_get(obj, b);
-	return ov_json_int(v, &n) && n >= 0 ? n : -1;
-}
-
-/* Resource Graph paging (objectArray and table pages, az graph query). */
-void
-ov_snap__arg_paging(struct load_ctx *lc, const ov_json *root, size_t rows)
-{
-	const char *tok = ov_json_string(ov_json_get(root, "$skipToken"));
-	int64_t total = int_member(root, "totalRecords", "total_records");
-
-	if (tok == NULL)
-		tok = ov_json_string(ov_json_get(root, "skip_token"));
-	if (tok != NULL && *tok == '\0')
-		tok = NULL;
-	if (tok == NULL && total < 0)
-		return;
-	ov_snap__page(lc, "Resource Graph", tok != NULL, total, rows);
-}
-
-/*
- * Line and column of a node.  Nodes are usually visited in increasing
- * offset order, so scanning resumes where the last call stopped.
- */
-void
-ov_snap__position(struct load_ctx *lc, const ov_json *node, unsigned *line,
-    unsigned *column)
-{
-	uint64_t off = node->offset >= lc->base ? node->offset - lc->base : 0;
-	uint64_t i;
-
-	if (off > lc->len)
-		off = lc->len;
-	if (off < lc->pos_off || lc->pos_line == 0) {
-		lc->pos_off = 0;
-		lc->pos_line = 1;
-		lc->pos_bol = 0;
-	}
-	for (i = lc->pos_off; i < off; i++)
-		if (lc->data[i] == '\n') {
-			lc->pos_line++;
-			lc->pos_bol = i + 1;
-		}
-	lc->pos_off = off;
-	*line = lc->pos_line + lc->line_base;
-	*column = (unsigned)(off - lc->pos_bol) + 1;
-}
-
-/* Keep a document until the unit is loaded. */
-static int
-unit_keep_doc(struct load_ctx *lc, ov_json_doc *doc)
-{
-	struct load_unit *u = lc->u;
-	ov_json_doc **grown;
-	size_t cap;
-
-	if (u->n_docs == u->docs_cap) {
-		cap = u->docs_cap != 0 ? u->docs_cap * 2 : 4;
-		if ((grown = ov__reallocarray(u->docs, cap,
-		    sizeof(*grown))) == NULL) {
-			ov_json_doc_free(doc);
-			return ov__error_oom(lc->ctx);
-		}
-		u->docs = grown;
-		u->docs_cap = cap;
-	}
-	u->docs[u->n_docs++] = doc;
-	return 0;
-}
-
-/* Parse text and keep the document for the unit. */
-int
-ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
-    unsigned flags, const ov_json **root)
-{
-	ov_json_doc *doc = NULL;
-	ov_json_error jerr;
-	int error;
-
-	if ((error = ov_json_parse(&doc, lc->ctx, text, len, flags,
-	    &jerr)) < 0)
-		return error;
-	if ((error = unit_keep_doc(lc, doc)) < 0)
-		return error;
-	*root = ov_json_doc_root(doc);
-	return 0;
-}
-
-/* A manifest met as a unit's file: the merge reads it. */
-int
-ov_snap__defer_manifest(struct load_ctx *lc)
-{
-	struct load_unit *u = lc->u;
-
-	if ((u->manifest = ov__malloc(lc->len + 1)) == NULL)
-		return ov__error_oom(lc->ctx);
-	memcpy(u->manifest, lc->data, lc->len);
-	u->manifest[lc->len] = '\0';
-	u->manifest_len = lc->len;
-	return 0;
-}
-
-/* ---- records -------------------------------------------------------------- */
-
-static const char *
-intern_dup(void *arg, const char *s, size_t n)
-{
-	return ov_intern__get(arg, s, n);
-}
-
-static const char *
-intern_str(struct ov_intern *in, const char *s, bool *oom)
-{
-	const char *c;
-
-	if (s == NULL)
-		return NULL;
-	if ((c = ov_intern__get(in, s, strlen(s))) == NULL)
-		*oom = true;
-	return c;
-}
-
-/*
- * A record's header and body as the snapshot keeps them: the strings
- * copied (low-cardinality ones interned), the body whole, projected or
- * dropped as the plan says.
- */
-static int
-keep_record(struct load_ctx *lc, struct ov_record *r, const char **tenant)
-{
-	struct load_worker *w = lc->w;
-	const struct ov_retain *plan = w->L->hooks != NULL ?
-	    w->L->hooks->plan : NULL;
-	const struct ov_retain_type *t = ov_retain__type(w->L->hooks != NULL ?
-	    plan : NULL, r->type);
-	const ov_json *full = r->body, *tags = r->tags;
-	size_t idlen = strlen(r->id), nlen;
-	bool oom = false;
-	const char *id;
-
-	if ((id = ov_intern__copy(&w->intern, r->id,
-	    idlen)) == NULL)
-		return ov__error_oom(lc->ctx);
-	/* a name that ends the id (ARM) points into the copy */
-	if (r->name != NULL && (nlen = strlen(r->name)) <= idlen &&
-	    memcmp(r->id + idlen - nlen, r->name, nlen) == 0)
-		r->name = id + idlen - nlen;
-	else if (r->name != NULL && (r->name = ov_intern__copy(&w->intern,
-	    r->name, strlen(r->name))) == NULL)
-		oom = true;
-	r->id = id;
-	r->type = intern_str(&w->intern, r->type, &oom);
-	r->location = intern_str(&w->intern, r->location, &oom);
-	r->subscription_id = intern_str(&w->intern, r->subscription_id, &oom);
-	r->resource_group = intern_str(&w->intern, r->resource_group, &oom);
-	*tenant = intern_str(&w->intern, *tenant, &oom);
-	switch (t->keep) {
-	case OV_KEEP_ALL:
-		r->body = ov_retain__copy(&w->intern, full);
-		r->tags = ov_json_get(r->body, "tags");
-		if (ov_json_type_of(r->tags) != OV_JSON_OBJECT)
-			r->tags = NULL;
-		break;
-	case OV_KEEP_PATHS:
-		r->body = ov_retain__project(&w->intern, full, t->root);
-		r->tags = ov_retain__tags_of(plan, t, &w->intern, tags, &oom);
-		break;
-	default:
-		r->body = &ov_retain__empty;
-		r->tags = ov_retain__tags_of(plan, t, &w->intern, tags, &oom);
-		break;
-	}
-	if (r->body == NULL || oom)
-		return ov__error_oom(lc->ctx);
-	return 0;
-}
-
-/* Append a record to the unit. */
-static int
-unit_push(struct load_ctx *lc, struct ov_record *r, const char *tenant)
-{
-	struct load_unit *u = lc->u;
-	struct ov_record **grown;
-	const char **tgrown;
-	size_t cap;
-
-	if (u->n_recs == u->recs_cap) {
-		cap = u->recs_cap != 0 ? u->recs_cap * 2 : 256;
-		if ((grown = ov__reallocarray(u->recs, cap,
-		    sizeof(*grown))) == NULL)
-			return ov__error_oom(lc->ctx);
-		u->recs = grown;
-		if ((tgrown = ov__reallocarray(u->tenants, cap,
-		    sizeof(*tgrown))) == NULL)
-			return ov__error_oom(lc->ctx);
-		u->tenants = tgrown;
-		u->recs_cap = cap;
-	}
-	u->recs[u->n_recs] = r;
-	u->tenants[u->n_recs++] = tenant;
-	return 0;
-}
-
-/*
- * A record is complete: the hooks see it with its whole body, its digest
- * is taken, then it keeps what the plan says.
- */
-static int
-commit(struct load_ctx *lc, const struct ov_record_init *init)
-{
-	struct load_worker *w = lc->w;
-	const struct ov_load_hooks *h = w->L->hooks;
-	struct ov_record *r;
-	const char *tenant;
-	int error;
-
-	/* records come from arrays: no per-record alignment padding */
-	if (w->pool_left == 0) {
-		if ((w->pool = ov_intern__alloc(&w->intern, RECORD_POOL *
-		    sizeof(*w->pool))) == NULL)
-			return ov__error_oom(lc->ctx);
-		w->pool_left = RECORD_POOL;
-	}
-	r = w->pool;
-	if (ov_model__record_fill(r, init, &tenant) < 0)
-		return OV_EINVALID;
-	if (ov_model__arm_fill(r, intern_dup, &w->intern) < 0)
-		return ov__error_oom(lc->ctx);
-	if (h != NULL && h->record != NULL && (error = h->record(w->hook_state,
-	    lc->u->hook_unit, r, (uint32_t)lc->u->n_recs)) < 0)
-		return error;
-	if (w->L->flags & OV_LOAD_DIGEST) {
-		if (lc->u->digest == NULL && ov_digest_new(&lc->u->digest) < 0)
-			return ov__error_oom(lc->ctx);
-		if (ov_digest__add_record(lc->u->digest, r) < 0)
-			return ov__error_oom(lc->ctx);
-	}
-	if ((error = keep_record(lc, r, &tenant)) < 0)
-		return error;
-	w->pool++;
-	w->pool_left--;
-	return unit_push(lc, r, tenant);
-}
-
-/* Add one object as a record; see snapshot_int.h. */
-int
-ov_snap__add_object(struct load_ctx *lc, const ov_json *obj, const char *type,
-    const char *pointer)
-{
-	return ov_snap__add_object_at(lc, obj, obj, type, pointer);
-}
-
-/* As ov_snap__add_object, with the position taken from pos. */
-int
-ov_snap__add_object_at(struct load_ctx *lc, const ov_json *obj,
-    const ov_json *pos, const char *type, const char *pointer)
-{
-	struct ov_record_init init;
-	const char *id, *t;
-	unsigned line, column;
-	int error;
-
-	if (ov_json_type_of(obj) != OV_JSON_OBJECT)
-		return ov_snap__diag_at(lc, pos, pointer,
-		    "expected an object, found %s",
-		    ov_json_type_of(obj) == OV_JSON_ARRAY ? "an array" :
-		    "a scalar");
-	if ((error = ov_snap__object_identity(lc, obj, type, &id, &t)) < 0)
-		return error;
-	ov_snap__position(lc, pos, &line, &column);
-	memset(&init, 0, sizeof(init));
-	init.body = obj;
-	init.id = id;
-	init.type = t;
-	init.file = lc->file;
-	init.line = line;
-	init.column = column;
-	if ((error = commit(lc, &init)) < 0) {
-		if (error != OV_EINVALID)
-			return error;
-		return ov_snap__diag(lc, line, column, pointer,
-		    "object cannot become a record");
-	}
-	return 0;
-}
 
 /* ---- reading -------------------------------------------------------------- */
 
@@ -578,14 +109,34 @@ read_whole(struct load_ctx *lc, char **buf, size_t *len)
 			    (unsigned long long)max);
 			goto done;
 		}
-		/* one allocation of the size fstat gave */
+		/*
+		 * One allocation of the size fstat gave; its first block
+		 * read alone, so junk costs no more than that block.
+		 */
 		if ((p = ov__malloc((size_t)f.size + 1)) == NULL) {
 			error = ov__error_oom(lc->ctx);
 			goto done;
 		}
-		if ((e = ov__file_read(&f, 0, p, (size_t)f.size, &got)) < 0) {
+		if ((e = ov__file_read(&f, 0, p, f.size < PIECE ?
+		    (size_t)f.size : PIECE, &got)) < 0) {
 			error = io_diag(lc, "cannot read", -e);
 			goto done;
+		}
+		if (not_json(p, got)) {
+			error = ov_snap__diag(lc, 1, 1, NULL, "not JSON: the "
+			    "file starts with byte 0x%02x; read no further",
+			    (unsigned char)p[0]);
+			goto done;
+		}
+		if (got == PIECE && f.size > PIECE) {
+			size_t more;
+
+			if ((e = ov__file_read(&f, got, p + got,
+			    (size_t)f.size - got, &more)) < 0) {
+				error = io_diag(lc, "cannot read", -e);
+				goto done;
+			}
+			got += more;
 		}
 		p[got] = '\0';
 		lc->u->read = true;
@@ -855,7 +406,7 @@ parsed:
 		ov_json_doc_free(doc);
 		return 0;
 	}
-	if ((error = unit_keep_doc(lc, doc)) < 0)
+	if ((error = ov_snap__keep_doc(lc, doc)) < 0)
 		return error;
 	return adapt(lc, ov_json_doc_root(doc));
 }
@@ -1334,125 +885,77 @@ walk_manifest(struct loader *L, const char *path)
 	return error;
 }
 
-/* A directory on the path from the top: its device and inode. */
-struct ancestor {
-	dev_t		 dev;
-	ino_t		 ino;
-	const char	*path;
-};
-
+/* A walk callback: manifests first, input files, problems as diagnostics. */
 static int
-cmp_names(const void *a, const void *b)
+walk_cb(const char *path, const char *name, int kind, void *payload)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	struct loader *L = payload;
+	struct ov_snapshot *s = L->s;
+	struct stat st;
+	const char *mpath;
+	int e = errno;
+
+	switch (kind) {
+	case OV_WALK_DIR:
+		if (L->flags & OV_LOAD_SYNTAX_ONLY)
+			return 0;
+		if ((mpath = ov__arena_printf(&s->arena, "%s/manifest.json",
+		    path)) == NULL)
+			return ov__error_oom(s->ctx);
+		if (stat(mpath, &st) != 0 || !S_ISREG(st.st_mode))
+			return 0;
+		return walk_manifest(L, mpath);
+	case OV_WALK_FILE:
+		if (!is_input_name(name) || (strcmp(name, "manifest.json") ==
+		    0 && !(L->flags & OV_LOAD_SYNTAX_ONLY)))
+			return 0;	/* manifests: read with their directory */
+		return add_input(L, path, false, NULL, 0);
+	case OV_WALK_UNREADABLE:
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return path_diag(L, path, "directory",
+			    "cannot read directory: %s", strerror(e));
+		/* a dangling link, an unreadable entry: said when it looks
+		 * like input */
+		if (!is_input_name(name))
+			return 0;
+		return path_diag(L, path, "unreadable", "cannot read: %s",
+		    strerror(e));
+	case OV_WALK_LOOP:
+		return path_diag(L, path, "directory", "directory loop: a "
+		    "symbolic link to a directory above it; not followed");
+	case OV_WALK_DEEP:
+		return path_diag(L, path, "directory", "directories nested "
+		    "deeper than %d; not read", MAX_DEPTH);
+	}
+	return 0;
 }
 
-static int walk_dir(struct loader *, const char *, struct ancestor *, int);
-
-/* One entry of a directory (or the top-level path). */
+/* A path given to the load: a directory tree, or one file of any kind. */
 static int
-walk_entry(struct loader *L, const char *path, const char *name,
-    struct ancestor *up, int depth, bool top)
+walk_path(struct loader *L, const char *path)
 {
 	struct stat st;
-	int i;
+	uint32_t file;
+	int error;
 
 	if (stat(path, &st) != 0) {
-		if (top && errno == ENOENT)
+		if (errno == ENOENT)
 			return ov__error_at(L->s->ctx, OV_EIO,
 			    OV_ERRCLASS_INPUT, path, 0, 0, NULL,
 			    "cannot open: %s", strerror(errno));
-		/* a dangling link, an unreadable entry: say so if it looks
-		 * like input */
-		if (top || is_input_name(name))
-			return path_diag(L, path, "unreadable",
-			    "cannot read: %s", strerror(errno));
-		return 0;
+		return path_diag(L, path, "unreadable", "cannot read: %s",
+		    strerror(errno));
 	}
-	if (S_ISDIR(st.st_mode)) {
-		for (i = 0; i < depth; i++)
-			if (up[i].dev == st.st_dev && up[i].ino == st.st_ino)
-				return path_diag(L, path, "directory",
-				    "directory loop: this is %s again (a "
-				    "symbolic link); not followed", up[i].path);
-		if (depth >= MAX_DEPTH)
-			return path_diag(L, path, "directory", "directories "
-			    "nested deeper than %d; not read", MAX_DEPTH);
-		up[depth].dev = st.st_dev;
-		up[depth].ino = st.st_ino;
-		up[depth].path = path;
-		return walk_dir(L, path, up, depth + 1);
-	}
-	if (!top && (!S_ISREG(st.st_mode) || !is_input_name(name)))
-		return 0;
-	if (strcmp(name, "manifest.json") == 0 &&
+	if (S_ISDIR(st.st_mode))
+		return ov__walk_tree(L->s->ctx, OV_ERRCLASS_INPUT, path,
+		    MAX_DEPTH, OV_WALK_REPORT, walk_cb, L);
+	if (strcmp(base_name(path), "manifest.json") == 0 &&
 	    !(L->flags & OV_LOAD_SYNTAX_ONLY)) {
-		uint32_t file;
-		int error;
-
-		if (!top)
-			return 0;	/* read with its directory */
 		if ((error = walk_manifest(L, path)) < 0)
 			return error;
 		return ov_snap__add_file(L->s, path, "manifest", &file);
 	}
 	return add_input(L, path, false, NULL, 0);
-}
-
-/* A directory: its manifest first, then its entries in sorted order. */
-static int
-walk_dir(struct loader *L, const char *dir, struct ancestor *up, int depth)
-{
-	struct ov_snapshot *s = L->s;
-	struct dirent *de;
-	struct stat st;
-	char **names = NULL, **grown, *path = NULL;
-	size_t n = 0, cap = 0, i;
-	DIR *d;
-	int error = 0;
-
-	if ((path = ov__arena_printf(&s->arena, "%s/manifest.json",
-	    dir)) == NULL)
-		return ov__error_oom(s->ctx);
-	if (!(L->flags & OV_LOAD_SYNTAX_ONLY) && stat(path, &st) == 0 &&
-	    S_ISREG(st.st_mode) && (error = walk_manifest(L, path)) < 0)
-		return error;
-	if ((d = opendir(dir)) == NULL)
-		return path_diag(L, dir, "directory",
-		    "cannot read directory: %s", strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 64;
-			if ((grown = ov__reallocarray(names, cap,
-			    sizeof(*grown))) == NULL) {
-				error = ov__error_oom(s->ctx);
-				goto done;
-			}
-			names = grown;
-		}
-		if ((names[n] = ov__strdup(de->d_name)) == NULL) {
-			error = ov__error_oom(s->ctx);
-			goto done;
-		}
-		n++;
-	}
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n && error == 0; i++) {
-		if ((path = ov__arena_printf(&s->arena, "%s/%s", dir,
-		    names[i])) == NULL)
-			error = ov__error_oom(s->ctx);
-		else
-			error = walk_entry(L, path, names[i], up, depth, false);
-	}
-done:
-	closedir(d);
-	for (i = 0; i < n; i++)
-		ov__free(names[i]);
-	ov__free(names);
-	return error;
 }
 
 /* Cut the files into units: NDJSON files in chunks, others whole. */
@@ -1584,7 +1087,6 @@ int
 ov_snap__load_paths(struct ov_snapshot *s, const char *const *paths,
     size_t n, unsigned flags, const struct ov_load_hooks *hooks)
 {
-	struct ancestor up[MAX_DEPTH + 1];
 	struct loader L;
 	size_t i;
 	int error = 0;
@@ -1596,8 +1098,7 @@ ov_snap__load_paths(struct ov_snapshot *s, const char *const *paths,
 	if (hooks != NULL && hooks->plan != NULL)
 		s->streamed = true;
 	for (i = 0; i < n && error == 0; i++)
-		error = walk_entry(&L, paths[i], base_name(paths[i]), up, 0,
-		    true);
+		error = walk_path(&L, paths[i]);
 	if (error == 0 && hooks != NULL && hooks->walked != NULL)
 		error = hooks->walked(hooks->payload);
 	if (error == 0)

@@ -15,7 +15,7 @@
 
 #include "overvisor/store.h"
 #include "util/arena.h"
-#include "util/arena.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 struct ov_store;
@@ -63,7 +63,28 @@ struct ov_store {
 	struct ov_arena			 scratch;	/* strings from the last call */
 	const struct ov_contract	*parties;	/* record its parties with
 							   the next scan, or NULL */
+	const struct ov_store__evidence	*evidence;	/* governance evidence to
+							   record with the next
+							   scan, or NULL */
 };
+
+/* What a scan records beside its findings (evidence.c). */
+struct ov_store__evidence {
+	const struct ov_snapshot	*snap;		/* the snapshot */
+	const struct ov_contract	*contract;	/* the scan's contract */
+	const ov_scan_result		*result;	/* its answers, or NULL */
+};
+
+/*
+ * Write the governance evidence of s->evidence for scan scan_id (text)
+ * inside the open transaction: the contract's duties, the exceptions in
+ * force, restore tests and backup items, policy enforcement per
+ * assignment and control, and the answers to the contract questions.
+ */
+int	ov_store__record_evidence(struct ov_store *s, const char *scan_id);
+/* v joined with sep in b, or NULL when n is 0 (or on OOM). */
+const char *ov_store__join(struct ov_buf *b, const char *const *v,
+	    size_t n, const char *sep);
 
 #define OV_STORE_BACKEND(name) \
 	extern const struct ov_store_backend ov_store_backend_##name;

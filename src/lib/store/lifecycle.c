@@ -9,7 +9,8 @@
  *   any -> excepted                   seen under an active exception
  *   new | open | reopened | excepted -> resolved
  *                                     not seen, and this scan fully
- *                                     collected the finding's type
+ *                                     collected the finding's type (never
+ *                                     a Sigma detection: an event stays)
  *
  * The scan's observations are bulk-loaded first; the transitions are then
  * set-based statements, so a scan of any size costs a handful of queries.
@@ -28,6 +29,7 @@
 #include "raci/contract.h"
 #include "store/backend.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/hash.h"
 
 /* Keep in step with ov_store_default_sla(). */
@@ -94,7 +96,10 @@ static const char sql_update_seen[] =
 	"title = COALESCE(o.title, f.title), "
 	"duty = COALESCE(o.duty, f.duty), "
 	"owner = COALESCE(o.owner, f.owner), "
-	"accountable = COALESCE(o.accountable, f.accountable) "
+	"accountable = COALESCE(o.accountable, f.accountable), "
+	"responsible = COALESCE(o.responsible, f.responsible), "
+	"consulted = COALESCE(o.consulted, f.consulted), "
+	"informed = COALESCE(o.informed, f.informed) "
 	"FROM observations o WHERE o.scan_id = CAST($1 AS BIGINT) "
 	"AND o.fingerprint = f.fingerprint";
 
@@ -109,13 +114,15 @@ static const char sql_insert_new[] =
 	"INSERT INTO findings (fingerprint, tenant, rule, title, severity, "
 	"resource_id, resource_type, type_key, duty, owner, accountable, "
 	"source, state, first_seen, last_seen, resolved_at, due, first_scan, "
-	"last_scan, reopen_count) SELECT o.fingerprint, CAST($3 AS TEXT), "
+	"last_scan, reopen_count, responsible, consulted, informed) "
+	"SELECT o.fingerprint, CAST($3 AS TEXT), "
 	"o.rule, o.title, o.severity, o.resource_id, o.resource_type, "
 	"o.type_key, o.duty, o.owner, o.accountable, o.source, "
 	FIRST_STATE ", CAST($2 AS BIGINT), CAST($2 AS BIGINT), "
 	"CAST(NULL AS BIGINT), CASE WHEN o.due <> 0 THEN o.due ELSE "
 	"CAST($2 AS BIGINT) + " SLA_SQL("o.severity") " END, "
-	"CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0 FROM observations o "
+	"CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0, o.responsible, "
+	"o.consulted, o.informed FROM observations o "
 	"WHERE o.scan_id = CAST($1 AS BIGINT) AND "
 	"o.result <> 'indeterminate' AND NOT EXISTS (SELECT 1 FROM "
 	"findings x WHERE x.fingerprint = o.fingerprint)";
@@ -125,9 +132,15 @@ static const char sql_candidates[] =
 	"state IN " ACTIVE_STATES " AND last_scan <> CAST($2 AS BIGINT) "
 	"ORDER BY type_key";
 
+/*
+ * Absence resolves a finding about a collected type; a detection (source
+ * sigma) is an event that happened, which no later scan undoes: it is
+ * closed by triage, never by its absence.
+ */
 #define RESOLVABLE \
 	"f.tenant = CAST($3 AS TEXT) AND f.state IN " ACTIVE_STATES " AND " \
-	"f.last_scan <> CAST($1 AS BIGINT) AND f.type_key IN (SELECT " \
+	"f.last_scan <> CAST($1 AS BIGINT) AND COALESCE(f.source, '') <> " \
+	"'sigma' AND f.type_key IN (SELECT " \
 	"c.type_key FROM scan_coverage c WHERE c.scan_id = " \
 	"CAST($1 AS BIGINT))"
 
@@ -337,8 +350,10 @@ load_observations(struct ov_store *s, const char *scan_id,
 	static const char *const cols[] = {
 		"scan_id", "fingerprint", "result", "rule", "title",
 		"severity", "resource_id", "resource_type", "type_key", "duty",
-		"owner", "accountable", "source", "due"
+		"owner", "accountable", "source", "due", "responsible",
+		"consulted", "informed"
 	};
+	struct ov_buf cb = OV_BUF_INIT(1 << 16), ib = OV_BUF_INIT(1 << 16);
 	struct ov_map seen = OV_MAP_INIT;
 	const ov_finding **chosen = NULL;
 	size_t n = ov_findings_count(list), m = 0, i;
@@ -371,12 +386,12 @@ load_observations(struct ov_store *s, const char *scan_id,
 	}
 	if (m > 1)
 		qsort(chosen, m, sizeof(*chosen), by_fingerprint);
-	if ((error = s->be->bulk_begin(s, "observations", cols, 14)) < 0)
+	if ((error = s->be->bulk_begin(s, "observations", cols, 17)) < 0)
 		goto done;
 	for (i = 0; i < m && error == 0; i++) {
 		const ov_finding *f = chosen[i];
 		char sev[24], due[24], type_key[512];
-		const char *vals[14];
+		const char *vals[17];
 
 		lower_into(type_key, sizeof(type_key), f->resource_type);
 		vals[0] = scan_id;
@@ -394,6 +409,11 @@ load_observations(struct ov_store *s, const char *scan_id,
 		vals[11] = f->accountable;
 		vals[12] = f->source;
 		vals[13] = ov_store__i64(due, f->due > 0 ? f->due : 0);
+		vals[14] = f->responsible;
+		vals[15] = ov_store__join(&cb, f->consulted, f->n_consulted,
+		    "; ");
+		vals[16] = ov_store__join(&ib, f->informed, f->n_informed,
+		    "; ");
 		error = s->be->bulk_row(s, vals);
 		if (error == 0 && i == m / 2)
 			ov_store__test_pause();
@@ -406,6 +426,8 @@ load_observations(struct ov_store *s, const char *scan_id,
 		(void)s->be->bulk_end(s);
 	*n_loaded = m;
 done:
+	ov__buf_free(&cb);
+	ov__buf_free(&ib);
 	ov__map_free(&seen);
 	ov__free(chosen);
 	return error;
@@ -615,6 +637,9 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 	    (error = insert_parties(s, tenant, s->parties)) < 0)
 		goto done;
 	if (exc != NULL && (error = import_exceptions(s, exc, at)) < 0)
+		goto done;
+	if (s->evidence != NULL &&
+	    (error = ov_store__record_evidence(s, idbuf)) < 0)
 		goto done;
 	if ((error = load_observations(s, idbuf, list, &n_obs)) < 0)
 		goto done;

@@ -10,25 +10,12 @@
 #include <string.h>
 
 #include "overvisor/scan.h"
+#include "lib/json/json_out.h"
 #include "store/backend.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/hash.h"
 #include "util/time.h"
-
-static int
-buf_sink(const char *data, size_t len, void *payload)
-{
-	return ov__buf_add(payload, data, len);
-}
-
-/* Append s as a JSON string ("" for NULL). */
-static int
-put_str(struct ov_buf *b, const char *s)
-{
-	return ov_json_write_string(s, s != NULL ? strlen(s) : 0, 0,
-	    buf_sink, b);
-}
 
 /* ov_store_record_scan's type_complete: the snapshot's word on it. */
 static bool
@@ -48,37 +35,37 @@ manifest_json(const ov_snapshot *snap, const ov_manifest_info *m,
 
 	error = ov__buf_puts(b, "{\"tenantId\":");
 	if (error == 0)
-		error = put_str(b, m->tenant);
+		error = ov_json__buf_string(b, m->tenant);
 	if (error == 0)
 		error = ov__buf_puts(b, ",\"cloud\":");
 	if (error == 0)
-		error = put_str(b, m->cloud);
+		error = ov_json__buf_string(b, m->cloud);
 	if (error == 0)
 		error = ov__buf_puts(b, ",\"collectedAt\":");
 	if (error == 0)
-		error = put_str(b, m->collected_at);
+		error = ov_json__buf_string(b, m->collected_at);
 	if (error == 0)
 		error = ov__buf_puts(b, ",\"toolVersion\":");
 	if (error == 0)
-		error = put_str(b, m->tool_version);
+		error = ov_json__buf_string(b, m->tool_version);
 	if (error == 0)
 		error = ov__buf_puts(b, ",\"sources\":[");
 	for (i = 0; error == 0 && ov_snapshot_source(snap, i, &src) == 0;
 	    i++) {
 		error = ov__buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
 		if (error == 0)
-			error = put_str(b, src.name);
+			error = ov_json__buf_string(b, src.name);
 		if (error == 0)
 			error = ov__buf_puts(b, ",\"status\":");
 		if (error == 0)
-			error = put_str(b, src.status);
+			error = ov_json__buf_string(b, src.status);
 		if (error == 0)
 			error = ov__buf_printf(b, ",\"count\":%llu",
 			    (unsigned long long)src.count);
 		/* why the loader found it partial or failed */
 		if (error == 0 && src.reason != NULL &&
 		    (error = ov__buf_puts(b, ",\"reason\":")) == 0)
-			error = put_str(b, src.reason);
+			error = ov_json__buf_string(b, src.reason);
 		if (error == 0)
 			error = ov__buf_putc(b, '}');
 	}
@@ -152,12 +139,18 @@ ov_store_record_result(ov_store *s, const ov_snapshot *snap,
     const ov_scan_result *result, const char *rulepack_version,
     int64_t *scan_id_out)
 {
+	struct ov_store__evidence ev;
 	int error;
 
 	OV_ASSERT_ARG(s != NULL && snap != NULL && result != NULL);
+	ev.snap = snap;
+	ev.contract = ov_scan_contract(result);
+	ev.result = result;
 	s->parties = ov_scan_contract(result);
+	s->evidence = &ev;
 	error = ov_store_record_snapshot(s, snap, ov_scan_findings(result),
 	    ov_scan_exceptions(result), rulepack_version, scan_id_out);
 	s->parties = NULL;
+	s->evidence = NULL;
 	return error;
 }

@@ -25,88 +25,6 @@ static const struct ov_store_backend *const backends[] = {
 	NULL
 };
 
-/* Set a store error prefixed by the (masked) target. */
-int
-ov_store__error(struct ov_store *s, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return ov__error_at(s->ctx, OV_ESTORE, OV_ERRCLASS_STORE,
-	    s->display, 0, 0, NULL, "%s", msg);
-}
-
-/* Format an integer. */
-const char *
-ov_store__i64(char *buf, int64_t v)
-{
-	snprintf(buf, 24, "%lld", (long long)v);
-	return buf;
-}
-
-/* Parse an integer column. */
-int64_t
-ov_store__to_i64(const char *s)
-{
-	return s != NULL ? (int64_t)strtoll(s, NULL, 10) : 0;
-}
-
-/* Run statements. */
-int
-ov_store__exec(struct ov_store *s, const char *sql)
-{
-	return s->be->exec(s, sql);
-}
-
-/* Run one statement with text parameters. */
-int
-ov_store__query(struct ov_store *s, const char *sql, int nparams,
-    const char *const *params, ov_store__row_cb cb, void *payload)
-{
-	return s->be->query(s, sql, nparams, params, cb, payload);
-}
-
-static int
-first_int(void *payload, int ncols, const char *const *vals)
-{
-	int64_t *out = payload;
-
-	if (ncols > 0)
-		*out = ov_store__to_i64(vals[0]);
-	return 1;		/* one row is enough */
-}
-
-/* A single integer result; 0 when there is no row. */
-int
-ov_store__query_int(struct ov_store *s, const char *sql, int nparams,
-    const char *const *params, int64_t *out)
-{
-	int error;
-
-	*out = 0;
-	error = ov_store__query(s, sql, nparams, params, first_int, out);
-	return error == 1 ? 0 : error;
-}
-
-/* Sleep when OVERVISOR_TEST_PAUSE asks for it (kill tests). */
-void
-ov_store__test_pause(void)
-{
-	const char *p = getenv("OVERVISOR_TEST_PAUSE");
-	long n;
-
-	if (p == NULL || *p == '\0')
-		return;
-	n = strtol(p, NULL, 10);
-	if (n > 0 && n < 3600) {
-		fprintf(stderr, "overvisor: test pause %lds\n", n);
-		sleep((unsigned)n);
-	}
-}
-
 /* Mask a password in a URL or key=value connection string. */
 void
 ov_store_mask_target(const char *target, char *out, size_t size)
@@ -293,7 +211,29 @@ ov_store_record_scan(ov_store *s, const ov_scan_record *meta,
 	"resource_type, duty, owner, accountable, state, first_seen, " \
 	"last_seen, resolved_at, due, reopen_count, first_scan, last_scan, " \
 	"CASE WHEN due <> 0 AND due < CAST($1 AS BIGINT) AND state IN " \
-	"('new', 'open', 'reopened') THEN 1 ELSE 0 END"
+	"('new', 'open', 'reopened') THEN 1 ELSE 0 END, responsible, " \
+	"consulted, informed"
+#define N_FINDING_COLS 22
+
+/* v joined with sep, or NULL when empty. */
+const char *
+ov_store__join(struct ov_buf *b, const char *const *v, size_t n,
+    const char *sep)
+{
+	size_t i;
+	int error = 0;
+
+	if (n == 0)
+		return NULL;
+	ov__buf_clear(b);
+	for (i = 0; i < n && error == 0; i++) {
+		if (i > 0)
+			error = ov__buf_puts(b, sep);
+		if (error == 0)
+			error = ov__buf_puts(b, v[i] != NULL ? v[i] : "");
+	}
+	return error == 0 ? ov__buf_cstr(b) : NULL;
+}
 
 static void
 row_to_finding(const char *const *v, ov_store_finding *f)
@@ -318,6 +258,9 @@ row_to_finding(const char *const *v, ov_store_finding *f)
 	f->first_scan = ov_store__to_i64(v[16]);
 	f->last_scan = ov_store__to_i64(v[17]);
 	f->breached = ov_store__to_i64(v[18]) != 0;
+	f->responsible = v[19];
+	f->consulted = v[20];
+	f->informed = v[21];
 }
 
 struct list_ctx {
@@ -340,7 +283,7 @@ list_row(void *payload, int ncols, const char *const *vals)
 	struct list_ctx *lc = payload;
 	ov_store_finding f;
 
-	if (ncols < 19)
+	if (ncols < N_FINDING_COLS)
 		return OV_ESTORE;
 	row_to_finding(vals, &f);
 	lc->n++;
@@ -356,6 +299,9 @@ list_row(void *payload, int ncols, const char *const *vals)
 		lc->copy->owner = keep(lc->arena, f.owner);
 		lc->copy->accountable = keep(lc->arena, f.accountable);
 		lc->copy->state = keep(lc->arena, f.state);
+		lc->copy->responsible = keep(lc->arena, f.responsible);
+		lc->copy->consulted = keep(lc->arena, f.consulted);
+		lc->copy->informed = keep(lc->arena, f.informed);
 		return 0;
 	}
 	return lc->cb(&f, lc->payload);
@@ -383,7 +329,7 @@ ov_store_findings_list(ov_store *s, const ov_store_filter *filter,
 	static const ov_store_filter all = OV_STORE_FILTER_INIT;
 	struct ov_buf sql = OV_BUF_INIT(1 << 16);
 	struct list_ctx lc;
-	const char *params[8];
+	const char *params[9];
 	char nowbuf[24], sevbuf[24], sincebuf[24];
 	int np = 0, error = 0;
 
@@ -420,6 +366,15 @@ ov_store_findings_list(ov_store *s, const ov_store_filter *filter,
 		    "p WHERE p.tenant = findings.tenant AND "
 		    "(lower(p.party_id) = lower($%d) OR lower(p.kind) = "
 		    "lower($%d))))", np, np, np, np);
+	}
+	if (error == 0 && filter->responsible != NULL) {
+		params[np++] = filter->responsible;
+		/* the party's display name, its contract id, or its kind */
+		error = ov__buf_printf(&sql, " AND (lower(responsible) = "
+		    "lower($%d) OR lower(responsible) IN (SELECT lower(p.name) "
+		    "FROM parties p WHERE p.tenant = findings.tenant AND "
+		    "(lower(p.party_id) = lower($%d) OR lower(p.kind) = "
+		    "lower($%d))))", np, np, np);
 	}
 	if (error == 0 && filter->duty != NULL) {
 		params[np++] = filter->duty;

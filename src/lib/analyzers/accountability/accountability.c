@@ -150,7 +150,9 @@ duty_finding(struct ov_analyzer_ctx *actx, const struct ov_contract_duty *d,
 	const struct ov_contract *c = actx->contract;
 
 	snprintf(rid, sizeof(rid), "/overvisor/contract/duties/%s", d->name);
-	ov_duty__begin(df, actx, SRC, rule, sev, d->name, LAYER, NULL);
+	ov_duty__begin(df, actx, rule, NULL);
+	ov_duty__severity(df, sev);
+	ov_duty__duty(df, d->name);
 	df->f.resource_id = ov_duty__strdup(df, rid);
 	df->f.resource_type = "overvisor/contractDuty";
 	df->f.resource_name = d->name;
@@ -177,8 +179,6 @@ check_duty(struct ov_analyzer_ctx *actx, const struct ov_contract_duty *d)
 		ov_duty__ev(&df, "duties/responsible", NULL, d->is_default ?
 		    "the duty is missing from the contract" :
 		    "no responsible party named");
-		ov_duty__remediation(&df, "Name the party that performs the "
-		    "duty in contract.yaml");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
@@ -188,8 +188,6 @@ check_duty(struct ov_analyzer_ctx *actx, const struct ov_contract_duty *d)
 		    d->name);
 		ov_duty__ev(&df, "duties/accountable", NULL, "nobody answers "
 		    "for the duty");
-		ov_duty__remediation(&df, "Name the party accountable for the "
-		    "duty in contract.yaml");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
@@ -198,8 +196,6 @@ check_duty(struct ov_analyzer_ctx *actx, const struct ov_contract_duty *d)
 		ov_duty__title(&df, "Duty %s has no SLA", d->name);
 		ov_duty__ev(&df, "duties/sla", NULL, "no time limit per "
 		    "severity; due dates use the built-in defaults");
-		ov_duty__remediation(&df, "Agree an SLA per severity and add it "
-		    "to contract.yaml");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
@@ -226,9 +222,6 @@ check_duty(struct ov_analyzer_ctx *actx, const struct ov_contract_duty *d)
 		}
 		ov_duty__ev_int(&df, "duties/cadence", d->cadence,
 		    "cadence in seconds");
-		ov_duty__remediation(&df, "Perform the duty and keep its "
-		    "evidence where overvisor can read it (or record "
-		    "last-performed in the contract)");
 		if ((error = ov_duty__emit(&df, last != 0 ? last + d->cadence :
 		    actx->now)) < 0)
 			return error;
@@ -248,8 +241,6 @@ parties:
 			    "pager" : "pager response time");
 			ov_duty__ev_str(&df, "parties/pager", p->pager,
 			    "who is paged out of hours");
-			ov_duty__remediation(&df, "Add the pager address and "
-			    "the agreed response time to the party");
 			if ((error = ov_duty__emit(&df, actx->now)) < 0)
 				return error;
 		}
@@ -273,8 +264,7 @@ check_parties(struct ov_analyzer_ctx *actx)
 			continue;
 		snprintf(rid, sizeof(rid), "/overvisor/contract/parties/%s",
 		    p->id);
-		ov_duty__begin(&df, actx, SRC, "OV-ACC-006", OV_SEV_LOW,
-		    OV_DUTY_GOVERNANCE_REPORTING, LAYER, NULL);
+		ov_duty__begin(&df, actx, "OV-ACC-006", NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = "overvisor/contractParty";
 		df.f.file = c->source;
@@ -282,8 +272,6 @@ check_parties(struct ov_analyzer_ctx *actx)
 		ov_duty__title(&df, "Party %s has no contact", p->id);
 		ov_duty__ev(&df, "parties/contacts", NULL, "no named person, "
 		    "email or phone");
-		ov_duty__remediation(&df, "Add at least one contact to the "
-		    "party");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
@@ -298,10 +286,9 @@ run(struct ov_analyzer_ctx *actx)
 	int error;
 
 	if (c == NULL || c->is_default)
-		return ov_duty__coverage(actx, SRC, "OV-ACC-009",
-		    OV_DUTY_GOVERNANCE_REPORTING, LAYER, "no operator contract "
-		    "given: nobody is named responsible or accountable, and "
-		    "due dates use the built-in SLAs");
+		return ov_duty__coverage(actx, "OV-ACC-009", "no operator "
+		    "contract given: nobody is named responsible or "
+		    "accountable, and due dates use the built-in SLAs");
 	for (i = 0; i < c->n_duties; i++)
 		if ((error = check_duty(actx, &c->duties[i])) < 0)
 			return error;

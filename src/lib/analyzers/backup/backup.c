@@ -289,25 +289,17 @@ check_protected(struct bkp_state *st, const struct ov_record *r, bool vm)
 	    !ov__streq_ci(state, "ProtectionPaused"))))
 		return 0;
 	if (it != NULL) {
-		ov_duty__begin(&df, actx, SRC, "OV-BKP-055", OV_SEV_HIGH, DUTY,
-		    LAYER, r);
+		ov_duty__begin(&df, actx, "OV-BKP-055", r);
 		ov_duty__title(&df, "Backup of %s is stopped (%s)",
 		    rec_name(r), state);
 		ov_duty__ev_str(&df, it->id, state, "protection state");
-		ov_duty__remediation(&df, "Resume protection, or record why "
-		    "the resource no longer needs backup");
 		return ov_duty__emit(&df, actx->now);
 	}
-	ov_duty__begin(&df, actx, SRC, vm ? "OV-BKP-051" : "OV-BKP-052",
-	    vm ? OV_SEV_HIGH : OV_SEV_MEDIUM, DUTY, LAYER, r);
+	ov_duty__begin(&df, actx, vm ? "OV-BKP-051" : "OV-BKP-052", r);
 	ov_duty__title(&df, "%s %s has no backup protection", vm ?
 	    "Virtual machine" : "SQL database", rec_name(r));
 	ov_duty__ev(&df, "protectedItems.properties.sourceResourceId", NULL,
 	    "no Recovery Services protected item references this resource");
-	ov_duty__remediation(&df, vm ? "Enable Azure Backup for the VM with a "
-	    "policy that meets the RPO" : "Protect the database with a "
-	    "Recovery Services (AzureWorkload) backup policy that meets the "
-	    "RPO");
 	return ov_duty__emit(&df, actx->now);
 }
 
@@ -332,8 +324,7 @@ check_rpo(const struct ov_record *it, void *arg)
 	if (last != 0 && actx->now - last <= rpo)
 		return 0;
 	name = ov_model__str(it, "properties.friendlyName");
-	ov_duty__begin(&df, actx, SRC, "OV-BKP-053", OV_SEV_HIGH, DUTY, LAYER,
-	    it);
+	ov_duty__begin(&df, actx, "OV-BKP-053", it);
 	if (last == 0) {
 		ov_duty__title(&df, "No successful backup of %s is recorded",
 		    name != NULL ? name : rec_name(it));
@@ -351,8 +342,6 @@ check_rpo(const struct ov_record *it, void *arg)
 	    "properties.lastBackupStatus"), "last backup attempt");
 	ov_duty__ev_str(&df, "properties.sourceResourceId", item_source(it),
 	    "protected resource");
-	ov_duty__remediation(&df, "Fix the failing backup job and take an "
-	    "on-demand backup; check the policy schedule meets the RPO");
 	return ov_duty__emit(&df, last != 0 ? last + rpo : actx->now);
 }
 
@@ -384,8 +373,7 @@ check_restores(struct bkp_state *st)
 		if (v->n_items == 0 || (v->last_restore != 0 &&
 		    actx->now - v->last_restore <= window))
 			continue;
-		ov_duty__begin(&df, actx, SRC, "OV-BKP-056", OV_SEV_MEDIUM,
-		    DUTY, LAYER, NULL);
+		ov_duty__begin(&df, actx, "OV-BKP-056", NULL);
 		vid = vault_id(&df, v);
 		df.f.resource_id = vid;
 		df.f.resource_type = T_VAULT;
@@ -413,8 +401,6 @@ check_restores(struct bkp_state *st)
 		}
 		ov_duty__ev_int(&df, "protectedItems", (int64_t)v->n_items,
 		    "items protected by the vault");
-		ov_duty__remediation(&df, "Run a test restore (to an isolated "
-		    "resource group), record the duration and the sign-off");
 		if ((error = ov_duty__emit(&df, v->last_restore != 0 ?
 		    v->last_restore + window : actx->now)) < 0)
 			return error;
@@ -439,8 +425,7 @@ check_rto(struct bkp_state *st)
 		size_t n_slow = 0;
 		const char *vid;
 
-		ov_duty__begin(&df, actx, SRC, "OV-BKP-057", OV_SEV_MEDIUM,
-		    DUTY, LAYER, NULL);
+		ov_duty__begin(&df, actx, "OV-BKP-057", NULL);
 		/* the vault's successful restores, in job order */
 		for (i = 0; i < v->n_restores; i++) {
 			const struct ov_record *j = v->restores[i];
@@ -478,9 +463,6 @@ check_rto(struct bkp_state *st)
 		    n_slow == 1 ? "" : "s", df.f.resource_name != NULL ?
 		    df.f.resource_name : "", (long long)(worst / 3600),
 		    (long long)(worst % 3600 / 60), (long long)(rto / 3600));
-		ov_duty__remediation(&df, "Review the restore runbook (instant "
-		    "restore, snapshot tier, restore target) until restores "
-		    "fit the RTO, or renegotiate the RTO");
 		if ((error = ov_duty__emit(&df, worst_end != 0 ? worst_end :
 		    actx->now)) < 0)
 			return error;
@@ -500,9 +482,9 @@ run(struct ov_analyzer_ctx *actx)
 
 	if (!ov_model__type_collected(s, T_ITEM) &&
 	    !ov_model__type_collected(s, T_JOB))
-		return ov_duty__coverage(actx, SRC, "OV-BKP-059", DUTY, LAYER,
-		    "no backup protected items or jobs "
-		    "(recoveryservicesresources) in the snapshot");
+		return ov_duty__coverage(actx, "OV-BKP-059", "no backup "
+		    "protected items or jobs (recoveryservicesresources) in "
+		    "the snapshot");
 	if ((st = ov__calloc(1, sizeof(*st))) == NULL)
 		return ov__error_oom(actx->ctx);
 	st->actx = actx;

@@ -221,8 +221,10 @@ check_item(struct def_state *st, const struct ov_record *item, bool alert,
 		due = 0;	/* no SLA for this severity */
 	if (started != 0 && due != 0 && actx->now > due) {
 		st->n_overdue++;
-		ov_duty__begin(&df, actx, SRC, alert ? "OV-DEF-054" :
-		    "OV-DEF-053", sev, DUTY, layer_for(resource_id), item);
+		ov_duty__begin(&df, actx, alert ? "OV-DEF-054" : "OV-DEF-053",
+		    item);
+		ov_duty__severity(&df, sev);
+		ov_duty__layer(&df, layer_for(resource_id));
 		ov__time_format(started, ts, sizeof(ts));
 		ov_duty__title(&df, "%s %s '%s' open %lld days, past the "
 		    "triage SLA by %lld days", ov_severity_name(sev),
@@ -237,17 +239,14 @@ check_item(struct def_state *st, const struct ov_record *item, bool alert,
 		ov_duty__ev_str(&df, "owner", owner, owner != NULL ?
 		    "owner" : "no owner assigned");
 		df.f.due = due;
-		ov_duty__remediation(&df, alert ? "Triage the alert: "
-		    "investigate, then resolve or dismiss it with a reason" :
-		    "Remediate the recommendation or exempt it with a "
-		    "justification and expiry");
 		if ((error = ov_duty__emit(&df, started)) < 0)
 			return error;
 	}
 	if (sev >= OV_SEV_HIGH && owner == NULL) {
 		st->n_unowned++;
-		ov_duty__begin(&df, actx, SRC, "OV-DEF-055", sev, DUTY,
-		    layer_for(resource_id), item);
+		ov_duty__begin(&df, actx, "OV-DEF-055", item);
+		ov_duty__severity(&df, sev);
+		ov_duty__layer(&df, layer_for(resource_id));
 		df.f.resource_id = item->id;
 		ov_duty__title(&df, "Nobody owns %s %s '%s'",
 		    ov_severity_name(sev), alert ? "alert" :
@@ -257,9 +256,6 @@ check_item(struct def_state *st, const struct ov_record *item, bool alert,
 		    "assignee or owner tag on the affected resource");
 		ov_duty__ev_str(&df, "resource", resource_id,
 		    "affected resource");
-		ov_duty__remediation(&df, "Assign an owner and due date with a "
-		    "Defender governance rule, or tag the resource with its "
-		    "owner");
 		if ((error = ov_duty__emit(&df, started != 0 ? started :
 		    actx->now)) < 0)
 			return error;
@@ -361,8 +357,9 @@ check_plans(struct def_state *st)
 				break;
 		if (p == N_PLANS)
 			continue;
-		ov_duty__begin(&df, actx, SRC, "OV-DEF-051", plans[p].sev,
-		    DUTY, layer_for(plans[p].types[0]), r);
+		ov_duty__begin(&df, actx, "OV-DEF-051", r);
+		ov_duty__severity(&df, plans[p].sev);
+		ov_duty__layer(&df, layer_for(plans[p].types[0]));
 		for (t = 0; t < 5 && plans[p].types[t] != NULL; t++)
 			if (sub_has_type(s, sub, plans[p].types[t])) {
 				n_present++;
@@ -379,8 +376,6 @@ check_plans(struct def_state *st)
 		    name, sub);
 		ov_duty__ev_str(&df, "properties.pricingTier", tier,
 		    "plan not enabled");
-		ov_duty__remediation(&df, "Enable the Defender plan "
-		    "(pricingTier Standard) for the subscription");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
@@ -399,8 +394,7 @@ summary(struct def_state *st)
 		return 0;
 	snprintf(rid, sizeof(rid), "/tenants/%s/defender/backlog",
 	    actx->snap->tenant_id != NULL ? actx->snap->tenant_id : "unknown");
-	ov_duty__begin(&df, actx, SRC, "OV-DEF-056", OV_SEV_INFO, DUTY,
-	    OV_LAYER_APPLICATIONS, NULL);
+	ov_duty__begin(&df, actx, "OV-DEF-056", NULL);
 	df.f.resource_id = rid;
 	df.f.resource_type = "Microsoft.Security/assessments";
 	ov_duty__title(&df, "Defender backlog: %zu open items, %zu past the "
@@ -410,8 +404,6 @@ summary(struct def_state *st)
 		ov_duty__ev_int(&df, bucket_name[i], (int64_t)st->buckets[i],
 		    "open unhealthy assessments and active alerts aged %s",
 		    bucket_name[i]);
-	ov_duty__remediation(&df, "Work the backlog oldest first; see the "
-	    "OV-DEF-053 and OV-DEF-054 findings");
 	return ov_duty__emit(&df, 0);
 }
 
@@ -435,8 +427,7 @@ run(struct ov_analyzer_ctx *actx)
 		    !pricing ? " Defender plans (pricings)" : "",
 		    !assess ? " assessments" : "",
 		    !alerts ? " security alerts" : "");
-		if ((error = ov_duty__coverage(actx, SRC, "OV-DEF-059", DUTY,
-		    OV_LAYER_APPLICATIONS, what)) < 0)
+		if ((error = ov_duty__coverage(actx, "OV-DEF-059", what)) < 0)
 			return error;
 	}
 	if ((error = ov_duty__each(s, T_GOV, NULL, index_gov, &st)) < 0) {

@@ -250,25 +250,21 @@ check_ca(struct id_state *st)
 			}
 			continue;
 		}
-		ov_duty__begin(&df, actx, SRC, state != NULL &&
-		    ov__streq_ci(state, "enabledForReportingButNotEnforced") ?
-		    "OV-IAM-052" : "OV-IAM-051", OV_SEV_MEDIUM, DUTY, L_DIR,
-		    p);
+		ov_duty__begin(&df, actx, state != NULL && ov__streq_ci(state,
+		    "enabledForReportingButNotEnforced") ? "OV-IAM-052" :
+		    "OV-IAM-051", p);
 		ov_duty__title(&df, "Conditional Access policy '%s' is %s",
 		    rec_label(p), state != NULL && ov__streq_ci(state,
 		    "enabledForReportingButNotEnforced") ? "report-only, not "
 		    "enforced" : state != NULL ? state : "in an unknown state");
 		ov_duty__ev_str(&df, "state", state, "policy is not enforced");
-		ov_duty__remediation(&df, "Review the report-only results and "
-		    "switch the policy to enabled, or delete it");
 		if ((error = ov_duty__emit(&df, rec_changed(p))) < 0)
 			return error;
 	}
 	snprintf(rid, sizeof(rid), "/tenants/%s/conditionalAccess",
 	    tenant_id != NULL ? tenant_id : "unknown");
 	if (!mfa_admins) {
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-053", OV_SEV_HIGH, DUTY,
-		    L_DIR, NULL);
+		ov_duty__begin(&df, actx, "OV-IAM-053", NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = T_CA;
 		ov_duty__title(&df, "No enabled Conditional Access policy "
@@ -277,15 +273,11 @@ check_ca(struct id_state *st)
 		    (int64_t)l->len, "policies examined; none is enabled, "
 		    "requires mfa for all apps and includes Global "
 		    "Administrator (or all users)");
-		ov_duty__remediation(&df, "Create and enable a policy that "
-		    "requires MFA for the privileged directory roles on all "
-		    "cloud apps");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
 	if (!mfa_all) {
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-054", OV_SEV_MEDIUM,
-		    DUTY, L_DIR, NULL);
+		ov_duty__begin(&df, actx, "OV-IAM-054", NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = T_CA;
 		ov_duty__title(&df, "No enabled Conditional Access policy "
@@ -293,14 +285,11 @@ check_ca(struct id_state *st)
 		ov_duty__ev_int(&df, "conditionalAccessPolicies",
 		    (int64_t)l->len, "policies examined; none is enabled with "
 		    "includeUsers All, all apps and an mfa grant");
-		ov_duty__remediation(&df, "Enable a policy requiring MFA for "
-		    "all users (exclude only break-glass accounts)");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
 	if (!block_eas || !block_other) {
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-055", OV_SEV_HIGH, DUTY,
-		    L_DIR, NULL);
+		ov_duty__begin(&df, actx, "OV-IAM-055", NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = T_CA;
 		ov_duty__title(&df, "Legacy authentication is not blocked");
@@ -310,9 +299,6 @@ check_ca(struct id_state *st)
 		ov_duty__ev(&df, "conditions.clientAppTypes",
 		    block_other ? "true" : "false", "other (legacy protocol) "
 		    "clients blocked for all users by an enabled policy");
-		ov_duty__remediation(&df, "Enable a policy for all users with "
-		    "clientAppTypes exchangeActiveSync and other and the block "
-		    "grant");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
@@ -413,12 +399,13 @@ check_holder(struct id_state *st, const struct ov_record *a, const char *pid,
 	int error;
 
 	if (mfa != 1 && (mfa == 0 || st->reg_collected)) {
-		ov_duty__begin(&df, actx, SRC, azure ? "OV-IAM-057" :
-		    "OV-IAM-056", ov__streq_ci(role, "Global Administrator") ||
-		    ov__streq_ci(role, "Owner") ? OV_SEV_CRITICAL :
-		    OV_SEV_HIGH, DUTY, L_ACC, a);
+		ov_duty__begin(&df, actx, azure ? "OV-IAM-057" :
+		    "OV-IAM-056", a);
+		if (ov__streq_ci(role, "Global Administrator") ||
+		    ov__streq_ci(role, "Owner"))
+			ov_duty__severity(&df, OV_SEV_CRITICAL);
 		if (mfa < 0)
-			df.f.state = OV_STATE_INDETERMINATE;
+			ov_duty__state(&df, OV_STATE_INDETERMINATE);
 		ov_duty__title(&df, "%s holds %s%s%s %s", who, role,
 		    scope != NULL ? " at " : "", scope != NULL ? scope : "",
 		    mfa == 0 ? "without MFA registration" :
@@ -427,24 +414,18 @@ check_holder(struct id_state *st, const struct ov_record *a, const char *pid,
 		ov_duty__ev(&df, "userRegistrationDetails.isMfaRegistered",
 		    mfa == 0 ? "false" : NULL, mfa == 0 ? "no MFA method "
 		    "registered" : "the user has no registration details row");
-		ov_duty__remediation(&df, "Require the user to register MFA "
-		    "before keeping the role; remove the role otherwise");
 		if ((error = ov_duty__emit(&df, rec_changed(a) != 0 ?
 		    rec_changed(a) : actx->now)) < 0)
 			return error;
 	}
 	if (is_guest(st, pid, azure ? NULL : a)) {
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-062", OV_SEV_HIGH, DUTY,
-		    L_ACC, a);
+		ov_duty__begin(&df, actx, "OV-IAM-062", a);
 		ov_duty__title(&df, "Guest %s holds privileged role %s", who,
 		    role);
 		ov_duty__ev_str(&df, "principalId", pid, "guest (external) "
 		    "account");
 		ov_duty__ev_str(&df, azure ? "properties.roleDefinitionId" :
 		    "roleDefinitionId", role, "privileged role");
-		ov_duty__remediation(&df, "Remove the role from the guest or "
-		    "replace the guest with a member account under the "
-		    "organisation's controls");
 		if ((error = ov_duty__emit(&df, rec_changed(a) != 0 ?
 		    rec_changed(a) : actx->now)) < 0)
 			return error;
@@ -610,8 +591,7 @@ check_privilege(struct id_state *st)
 			snprintf(rid, sizeof(rid), "/tenants/%s/directoryRoles/"
 			    "%s", s->tenant_id != NULL ? s->tenant_id :
 			    "unknown", hc[i].role);
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-058", OV_SEV_MEDIUM,
-		    DUTY, L_DIR, NULL);
+		ov_duty__begin(&df, actx, "OV-IAM-058", NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = hc[i].scope != NULL ? T_RBAC : T_DIRRA;
 		ov_duty__title(&df, "%zu permanent holders of %s%s%s (contract "
@@ -622,9 +602,6 @@ check_privilege(struct id_state *st)
 		    "active assignments without an end date");
 		ov_duty__ev_int(&df, "contract.duties.identity-review."
 		    "max-standing-privileged", max_standing, "limit");
-		ov_duty__remediation(&df, "Move holders to just-in-time "
-		    "(PIM eligible) assignments and keep only break-glass "
-		    "accounts permanent");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			goto done;
 	}
@@ -654,8 +631,7 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 	if (sptype != NULL && ov__streq_ci(sptype, "ManagedIdentity"))
 		return 0;
 	/* OV-IAM-059: client secrets in use; OV-IAM-060: too long-lived */
-	ov_duty__begin(&df, actx, SRC, "OV-IAM-059", OV_SEV_MEDIUM, DUTY,
-	    L_ACC, r);
+	ov_duty__begin(&df, actx, "OV-IAM-059", r);
 	for (i = 0; i < ov_json_len(pw); i++) {
 		const ov_json *c = ov_json_at(pw, i);
 		int64_t start = 0, end = 0;
@@ -679,9 +655,6 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 		    "secret%s instead of a certificate or managed identity",
 		    is_app ? "Application" : "Service principal", rec_label(r),
 		    n_live, n_live == 1 ? "" : "s");
-		ov_duty__remediation(&df, "Replace client secrets with a "
-		    "certificate, workload identity federation or a managed "
-		    "identity, then delete the secrets");
 		if ((error = ov_duty__emit(&df, earliest_start != 0 ?
 		    earliest_start : actx->now)) < 0)
 			return error;
@@ -700,8 +673,7 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 		snprintf(rid, sizeof(rid), "%s/passwordCredentials/%s", r->id,
 		    ov_json_string(ov_json_get(c, "keyId")) != NULL ?
 		    ov_json_string(ov_json_get(c, "keyId")) : "unknown");
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-060", OV_SEV_MEDIUM,
-		    DUTY, L_ACC, r);
+		ov_duty__begin(&df, actx, "OV-IAM-060", r);
 		df.f.resource_id = rid;
 		ov_duty__title(&df, "Client secret of '%s' is valid for %lld "
 		    "days (contract allows %lld)", rec_label(r),
@@ -711,8 +683,6 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 		    ov_json_string(ov_json_get(c, "endDateTime")), "expiry");
 		ov_duty__ev_str(&df, "passwordCredentials.startDateTime",
 		    ov_json_string(ov_json_get(c, "startDateTime")), "created");
-		ov_duty__remediation(&df, "Rotate to a secret (or better a "
-		    "certificate) whose lifetime is within the contract limit");
 		if ((error = ov_duty__emit(&df, start + max_life)) < 0)
 			return error;
 	}
@@ -721,8 +691,7 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 		size_t n_expired = 0;
 		int64_t first_end = 0;
 
-		ov_duty__begin(&df, actx, SRC, "OV-IAM-061", OV_SEV_LOW, DUTY,
-		    L_ACC, r);
+		ov_duty__begin(&df, actx, "OV-IAM-061", r);
 		for (i = 0; i < ov_json_len(pw) + ov_json_len(keys); i++) {
 			bool is_pw = i < ov_json_len(pw);
 			const ov_json *c = is_pw ? ov_json_at(pw, i) :
@@ -748,8 +717,6 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 		}
 		ov_duty__title(&df, "%zu expired credential%s still present on "
 		    "'%s'", n_expired, n_expired == 1 ? "" : "s", rec_label(r));
-		ov_duty__remediation(&df, "Remove expired secrets and "
-		    "certificates from the application and service principal");
 		return ov_duty__emit(&df, first_end);
 	}
 }
@@ -790,8 +757,7 @@ run(struct ov_analyzer_ctx *actx)
 
 		snprintf(what, sizeof(what), "not in the snapshot: %s",
 		    ov__buf_cstr(&missing) + 2);
-		if ((error = ov_duty__coverage(actx, SRC, "OV-IAM-069", DUTY,
-		    L_DIR, what)) < 0)
+		if ((error = ov_duty__coverage(actx, "OV-IAM-069", what)) < 0)
 			goto done;
 	}
 	if (ca && (error = check_ca(&st)) < 0)

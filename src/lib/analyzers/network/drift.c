@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/analyzers/duty.h"
 #include "lib/model/model.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -450,23 +451,16 @@ ov_network_diff_findings(const ov_network_diff *d, ov_findings *out)
 		inbound = strncmp(c->after, "Inbound", 7) == 0;
 		memset(&f, 0, sizeof(f));
 		memset(ev, 0, sizeof(ev));
-		f.rule = c->kind == OV_NET_RULE_ADDED ? "OV-NET-130" :
-		    "OV-NET-131";
-		f.title = c->kind == OV_NET_RULE_ADDED ?
-		    "NSG allow rule added since the baseline without an "
-		    "exception" : "NSG allow rule widened since the baseline "
-		    "without an exception";
-		f.severity = c->allows_internet ? OV_SEV_HIGH : inbound ?
-		    OV_SEV_MEDIUM : OV_SEV_LOW;
-		f.state = OV_STATE_NON_COMPLIANT;
+		if ((error = ov_duty__from_check(d->ctx, &f,
+		    c->kind == OV_NET_RULE_ADDED ? "OV-NET-130" : "OV-NET-131",
+		    c->allows_internet ? OV_SEV_HIGH : inbound ?
+		    OV_SEV_MEDIUM : OV_SEV_LOW, OV_STATE_NON_COMPLIANT)) < 0)
+			return error;
 		f.resource_id = c->rule_id;
 		f.resource_type =
 		    "Microsoft.Network/networkSecurityGroups/securityRules";
 		f.resource_name = c->rule_name;
-		f.layer = OV_LAYER_NETWORK_CONTROLS;
 		f.owner = OV_OWNER_CUSTOMER;
-		f.duty = "nsg-review";
-		f.source = "network";
 		ev[0].path = c->nsg_id;
 		ev[0].message = c->after;
 		ev[1].path = "baseline";
@@ -482,8 +476,6 @@ ov_network_diff_findings(const ov_network_diff *d, ov_findings *out)
 			f.n_evidence = 3;
 		}
 		f.evidence = ev;
-		f.remediation = "Remove the rule, or record an exception with "
-		    "an owner, a justification and an expiry";
 		if ((error = ov_findings_add(out, &f)) < 0)
 			return error;
 	}

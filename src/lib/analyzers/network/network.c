@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "lib/analyzers/analyzer.h"
+#include "lib/analyzers/duty.h"
+#include "lib/json/json_out.h"
 #include "lib/model/model.h"
 #include "lib/raci/contract.h"
 #include "util/alloc.h"
@@ -124,29 +126,6 @@ ov_network_path_name(ov_network_path p)
 }
 
 static int
-jstr(struct ov_buf *b, const char *s)
-{
-	size_t i;
-	int error = 0;
-
-	if (s == NULL)
-		return ov__buf_puts(b, "null");
-	error |= ov__buf_putc(b, '"');
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			error |= ov__buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			error |= ov__buf_printf(b, "\\u%04x", c);
-		else
-			error |= ov__buf_putc(b, (char)c);
-	}
-	error |= ov__buf_putc(b, '"');
-	return error != 0 ? OV_ENOMEM : 0;
-}
-
-static int
 ports_text(struct ov_buf *b, unsigned lo, unsigned hi)
 {
 	if (lo == hi)
@@ -162,27 +141,27 @@ exp_json(struct ov_buf *b, const ov_network_exposure *e)
 	int error = 0;
 
 	error |= ov__buf_puts(b, "{\"resource\":");
-	error |= jstr(b, e->resource_id);
+	error |= ov_json__buf_string(b, e->resource_id);
 	error |= ov__buf_puts(b, ",\"type\":");
-	error |= jstr(b, e->resource_type);
+	error |= ov_json__buf_string(b, e->resource_type);
 	error |= ov__buf_puts(b, ",\"nic\":");
-	error |= jstr(b, e->nic_id);
+	error |= ov_json__buf_string(b, e->nic_id);
 	error |= ov__buf_puts(b, ",\"ipConfiguration\":");
-	error |= jstr(b, e->ipconfig);
+	error |= ov_json__buf_string(b, e->ipconfig);
 	error |= ov__buf_puts(b, ",\"privateIp\":");
-	error |= jstr(b, e->private_ip);
+	error |= ov_json__buf_string(b, e->private_ip);
 	error |= ov__buf_printf(b, ",\"path\":\"%s\",\"via\":",
 	    ov_network_path_name(e->path));
-	error |= jstr(b, e->via_id);
+	error |= ov_json__buf_string(b, e->via_id);
 	error |= ov__buf_puts(b, ",\"viaRule\":");
-	error |= jstr(b, e->via_rule);
+	error |= ov_json__buf_string(b, e->via_rule);
 	error |= ov__buf_puts(b, ",\"frontend\":");
-	error |= jstr(b, e->frontend);
+	error |= ov_json__buf_string(b, e->frontend);
 	error |= ov__buf_printf(b, ",\"protocol\":\"%s\",\"ports\":\"",
 	    e->protocol);
 	error |= ports_text(b, e->port_lo, e->port_hi);
 	error |= ov__buf_puts(b, "\",\"source\":");
-	error |= jstr(b, e->source);
+	error |= ov_json__buf_string(b, e->source);
 	error |= ov__buf_printf(b, ",\"anySource\":%s,\"waf\":%s,"
 	    "\"indeterminate\":%s,\"severity\":\"%s\",\"rules\":[",
 	    e->any_source ? "true" : "false", e->waf ? "true" : "false",
@@ -193,11 +172,11 @@ exp_json(struct ov_buf *b, const ov_network_exposure *e)
 
 		error |= ov__buf_printf(b, "%s{\"level\":\"%s\",\"nsg\":",
 		    k ? "," : "", r->level);
-		error |= jstr(b, r->nsg_id);
+		error |= ov_json__buf_string(b, r->nsg_id);
 		error |= ov__buf_puts(b, ",\"rule\":");
-		error |= jstr(b, r->rule_id);
+		error |= ov_json__buf_string(b, r->rule_id);
 		error |= ov__buf_puts(b, ",\"name\":");
-		error |= jstr(b, r->rule_name);
+		error |= ov_json__buf_string(b, r->rule_name);
 		error |= ov__buf_printf(b, ",\"priority\":%d}", r->priority);
 	}
 	error |= ov__buf_puts(b, "]}");
@@ -428,19 +407,6 @@ enum { G_MGMT, G_OTHER, G_AGW, G_N };
 
 static const char *const g_rule[G_N] = { "OV-NET-101", "OV-NET-102",
 	"OV-NET-103" };
-static const char *const g_title[G_N] = {
-	"Management or database port reachable from the internet",
-	"Port reachable from the internet",
-	"Workload published to the internet through an application gateway"
-};
-static const char *const g_fix[G_N] = {
-	"Remove the public path or restrict the NSG rule to known source "
-	"addresses; use Azure Bastion or just-in-time access for management",
-	"Restrict the NSG rule to the sources that need it, or put the "
-	"service behind an application gateway with WAF",
-	"Enable WAF on the application gateway (Prevention mode) and keep "
-	"the backend NSG limited to the gateway subnet"
-};
 
 static int
 group_of(const ov_network_exposure *e)
@@ -452,31 +418,29 @@ group_of(const ov_network_exposure *e)
 	return G_OTHER;
 }
 
+/* A finding of check rule: title, duty, layer and remediation from its
+ * row in the check table, severity and state from the data. */
 static int
-emit_finding(ov_findings *out, const char *rule, const char *title,
+emit_finding(const struct ov_network *n, ov_findings *out, const char *rule,
     ov_severity sev, bool indet, const char *id, const char *type,
     const char *name, const char *sub, const char *rg, ov_evidence *ev,
-    size_t n_ev, const char *fix)
+    size_t n_ev)
 {
 	ov_finding f;
+	int error;
 
 	memset(&f, 0, sizeof(f));
-	f.rule = rule;
-	f.title = title;
-	f.severity = sev;
-	f.state = indet ? OV_STATE_INDETERMINATE : OV_STATE_NON_COMPLIANT;
+	if ((error = ov_duty__from_check(n->ctx, &f, rule, sev, indet ?
+	    OV_STATE_INDETERMINATE : OV_STATE_NON_COMPLIANT)) < 0)
+		return error;
 	f.resource_id = id;
 	f.resource_type = type;
 	f.resource_name = name;
 	f.subscription_id = sub;
 	f.resource_group = rg;
-	f.layer = OV_LAYER_NETWORK_CONTROLS;
 	f.owner = OV_OWNER_CUSTOMER;
-	f.duty = "nsg-review";
 	f.evidence = ev;
 	f.n_evidence = n_ev;
-	f.remediation = fix;
-	f.source = "network";
 	return ov_findings_add(out, &f);
 }
 
@@ -537,10 +501,9 @@ workload_findings(const struct ov_network *n, struct ov_arena *a,
 			    &ev[n_ev++])) < 0)
 				goto out;
 		}
-		if ((error = emit_finding(out, g_rule[g], g_title[g], sev,
-		    indet, e->resource_id, e->resource_type, e->resource_name,
-		    e->subscription_id, e->resource_group, ev, n_ev,
-		    g_fix[g])) < 0)
+		if ((error = emit_finding(n, out, g_rule[g], sev, indet,
+		    e->resource_id, e->resource_type, e->resource_name,
+		    e->subscription_id, e->resource_group, ev, n_ev)) < 0)
 			goto out;
 	}
 	error = 0;
@@ -640,13 +603,11 @@ nsg_findings(const struct ov_network *n, struct ov_arena *a,
 		}
 		if (n_ev == 0)
 			continue;
-		if ((error = emit_finding(out, "OV-NET-110",
-		    "NSG rule opens a path from the internet to a workload",
-		    sev, false, g->id, "Microsoft.Network/networkSecurityGroups",
-		    g->name, g->rec != NULL ? g->rec->subscription_id : NULL,
-		    g->rec != NULL ? g->rec->resource_group : NULL, ev, n_ev,
-		    "Narrow the rule's source to known addresses or remove "
-		    "it")) < 0)
+		if ((error = emit_finding(n, out, "OV-NET-110", sev, false,
+		    g->id, "Microsoft.Network/networkSecurityGroups", g->name,
+		    g->rec != NULL ? g->rec->subscription_id : NULL,
+		    g->rec != NULL ? g->rec->resource_group : NULL, ev,
+		    n_ev)) < 0)
 			goto out;
 	}
 out:
@@ -724,14 +685,10 @@ fw_findings(const struct ov_network *n, struct ov_arena *a,
 				goto out;
 		}
 		fw = ov_model__by_id(n->topo.snap, e->via_id);
-		if ((error = emit_finding(out, "OV-NET-111",
-		    "Firewall DNAT rule publishes a workload to any internet "
-		    "source", sev, false, e->via_id,
-		    "Microsoft.Network/azureFirewalls", fw != NULL ? fw->name :
-		    NULL, fw != NULL ? fw->subscription_id : NULL,
-		    fw != NULL ? fw->resource_group : NULL, ev, n_ev,
-		    "Limit the DNAT rule's source addresses, or publish the "
-		    "service through an application gateway with WAF")) < 0)
+		if ((error = emit_finding(n, out, "OV-NET-111", sev, false,
+		    e->via_id, "Microsoft.Network/azureFirewalls", fw != NULL ?
+		    fw->name : NULL, fw != NULL ? fw->subscription_id : NULL,
+		    fw != NULL ? fw->resource_group : NULL, ev, n_ev)) < 0)
 			goto out;
 	}
 out:
@@ -861,15 +818,11 @@ flow_findings(const struct ov_network *n, struct ov_arena *a,
 		    strlen(w->to_subnet));
 		if (sn != NULL && sn->vnet != NULL)
 			vr = sn->vnet->rec;
-		if ((error = emit_finding(out, "OV-NET-120",
-		    "Traffic allowed between zones that must be separated",
-		    sev, false, w->to_subnet,
-		    "Microsoft.Network/virtualNetworks/subnets",
+		if ((error = emit_finding(n, out, "OV-NET-120", sev, false,
+		    w->to_subnet, "Microsoft.Network/virtualNetworks/subnets",
 		    sn != NULL ? sn->name : NULL, vr != NULL ?
 		    vr->subscription_id : NULL, vr != NULL ?
-		    vr->resource_group : NULL, ev, n_ev, "Deny the flow in "
-		    "the destination subnet or NIC NSG, or remove the VNet "
-		    "peering")) < 0)
+		    vr->resource_group : NULL, ev, n_ev)) < 0)
 			goto out;
 	}
 	error = 0;

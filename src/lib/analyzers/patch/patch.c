@@ -359,8 +359,7 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 	    strlen(vm->id));
 	int worst = -1;
 
-	ov_duty__begin(&df, actx, SRC, "OV-PATCH-001", OV_SEV_HIGH, DUTY,
-	    LAYER, vm);
+	ov_duty__begin(&df, actx, "OV-PATCH-001", vm);
 	for (k = 0; g != NULL && k < g->len; k++) {
 		const struct ov_record *p = g->items[k];
 		int sev = patch_severity(p);
@@ -396,7 +395,7 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 		}
 	}
 	if (n_overdue > 0) {
-		df.f.severity = (ov_severity)worst;
+		ov_duty__severity(&df, (ov_severity)worst);
 		df.f.due = earliest_due;
 		ov_duty__title(&df, "%zu critical or security patch%s missing "
 		    "past the SLA on %s (%lld days overdue)", n_overdue,
@@ -405,9 +404,6 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 		    earliest_due));
 		ov_duty__ev_int(&df, "overdue", (int64_t)n_overdue,
 		    "critical/security patches missing longer than the SLA");
-		ov_duty__remediation(&df, "Install the missing critical and "
-		    "security updates (Azure Update Manager one-time update or "
-		    "a maintenance configuration) and re-assess");
 		return ov_duty__emit(&df, worst_started);
 	}
 	ov_duty__discard(&df);
@@ -427,17 +423,13 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 	}
 	if (n_undated == 0)
 		return 0;
-	ov_duty__begin(&df, actx, SRC, "OV-PATCH-002", OV_SEV_MEDIUM, DUTY,
-	    LAYER, vm);
-	df.f.state = OV_STATE_INDETERMINATE;
+	ov_duty__begin(&df, actx, "OV-PATCH-002", vm);
 	ov_duty__title(&df, "%zu critical or security patch%s missing on %s "
 	    "with no publish date: SLA cannot be checked", n_undated,
 	    n_undated == 1 ? "" : "es", vm->name != NULL ? vm->name : vm->id);
 	ov_duty__ev_int(&df, assess != NULL ? assess->id : vm->id,
 	    (int64_t)n_undated, "missing critical/security patches without "
 	    "a publish date (collect patchassessmentresources softwarepatches)");
-	ov_duty__remediation(&df, "Collect the per-patch assessment rows and "
-	    "install the missing updates");
 	return ov_duty__emit(&df, 0);
 }
 
@@ -498,7 +490,7 @@ note_power(struct ov_duty_finding *df, const struct ov_record *vm)
 
 	if (off == NULL)
 		return;
-	df->f.severity = OV_SEV_LOW;
+	ov_duty__severity(df, OV_SEV_LOW);
 	ov_duty__ev_str(df, "properties.extended.instanceView.powerState.code",
 	    off, "the machine is %s, so it cannot be assessed until it "
 	    "starts", off);
@@ -538,34 +530,26 @@ check_assessment(struct patch_state *st, const struct ov_record *vm,
 	} else {
 		if (!assess_collected)
 			return 0;	/* covered by the coverage finding */
-		ov_duty__begin(&df, actx, SRC, "OV-PATCH-004", OV_SEV_HIGH,
-		    DUTY, LAYER, vm);
+		ov_duty__begin(&df, actx, "OV-PATCH-004", vm);
 		ov_duty__title(&df, "No patch assessment for %s",
 		    vm->name != NULL ? vm->name : vm->id);
 		ov_duty__ev(&df, "patchassessmentresources", NULL, "no "
 		    "assessment result for this machine although patch "
 		    "assessment data was collected");
-		ov_duty__remediation(&df, "Enable periodic assessment "
-		    "(patchSettings.assessmentMode AutomaticByPlatform) or "
-		    "assign the built-in periodic assessment policy");
 		note_power(&df, vm);
 		return ov_duty__emit(&df, actx->now);
 	}
 	if (status != NULL && ov__streq_ci(status, "Failed")) {
-		ov_duty__begin(&df, actx, SRC, "OV-PATCH-005", OV_SEV_MEDIUM,
-		    DUTY, LAYER, vm);
+		ov_duty__begin(&df, actx, "OV-PATCH-005", vm);
 		ov_duty__title(&df, "Last patch assessment of %s failed",
 		    vm->name != NULL ? vm->name : vm->id);
 		ov_duty__ev_str(&df, assess != NULL ? assess->id : vm->id,
 		    status, "assessment status");
-		ov_duty__remediation(&df, "Investigate the assessment error "
-		    "(guest agent, connectivity) and re-run the assessment");
 		if (ov_duty__emit(&df, when) < 0)
 			return OV_ENOMEM;
 	}
 	if (when == 0 || actx->now - when > max_age) {
-		ov_duty__begin(&df, actx, SRC, "OV-PATCH-003", OV_SEV_MEDIUM,
-		    DUTY, LAYER, vm);
+		ov_duty__begin(&df, actx, "OV-PATCH-003", vm);
 		if (when == 0) {
 			ov_duty__title(&df, "Patch assessment of %s has no "
 			    "timestamp", vm->name != NULL ? vm->name : vm->id);
@@ -582,8 +566,6 @@ check_assessment(struct patch_state *st, const struct ov_record *vm,
 			    "%lld days before the snapshot",
 			    (long long)ov_duty__days(actx->now - when));
 		}
-		ov_duty__remediation(&df, "Turn on periodic assessment so the "
-		    "machine is assessed at least daily");
 		note_power(&df, vm);
 		return ov_duty__emit(&df, when != 0 ? when + max_age :
 		    actx->now);
@@ -629,8 +611,7 @@ check_orchestration(struct patch_state *st, const struct ov_record *vm,
 	if (mode == NULL && !maint_collected)
 		return 0;	/* nothing known either way */
 	if (mode != NULL && maint_collected) {
-		ov_duty__begin(&df, actx, SRC, "OV-PATCH-006", OV_SEV_MEDIUM,
-		    DUTY, LAYER, vm);
+		ov_duty__begin(&df, actx, "OV-PATCH-006", vm);
 		ov_duty__title(&df, "%s has no patch orchestration (patch mode "
 		    "%s, no maintenance configuration)", vm->name != NULL ?
 		    vm->name : vm->id, mode);
@@ -642,22 +623,15 @@ check_orchestration(struct patch_state *st, const struct ov_record *vm,
 		ov_duty__ev(&df, "Microsoft.Maintenance/configurationAssignments",
 		    NULL, "no maintenance configuration assignment targets "
 		    "this machine or selects it by dynamic scope");
-		ov_duty__remediation(&df, "Set patchMode AutomaticByPlatform "
-		    "and assign a maintenance configuration (InGuestPatch) "
-		    "with a schedule that meets the SLA");
 		return ov_duty__emit(&df, actx->now);
 	}
-	ov_duty__begin(&df, actx, SRC, "OV-PATCH-007", OV_SEV_LOW, DUTY, LAYER,
-	    vm);
-	df.f.state = OV_STATE_INDETERMINATE;
+	ov_duty__begin(&df, actx, "OV-PATCH-007", vm);
 	ov_duty__title(&df, "Patch orchestration of %s unknown", vm->name !=
 	    NULL ? vm->name : vm->id);
 	ov_duty__ev(&df, "properties.osProfile.*.patchSettings.patchMode",
 	    NULL, mode == NULL ? "patch mode not "
 	    "in the snapshot (list call without the full model)" :
 	    "maintenance configuration assignments were not collected");
-	ov_duty__remediation(&df, "Collect full VM bodies and "
-	    "maintenanceresources");
 	return ov_duty__emit(&df, 0);
 }
 
@@ -680,8 +654,8 @@ run(struct ov_analyzer_ctx *actx)
 	    ov_model__type_collected(s, T_ARC_ASSESS);
 	maint_collected = ov_model__type_collected(s, T_MAINT);
 	if (!ov_model__type_collected(s, T_VM))
-		return ov_duty__coverage(actx, SRC, "OV-PATCH-009", DUTY,
-		    LAYER, "no virtual machine inventory in the snapshot");
+		return ov_duty__coverage(actx, "OV-PATCH-009", "no virtual "
+		    "machine inventory in the snapshot");
 	if ((error = ov_duty__each(s, T_ASSESS, T_ARC_ASSESS,
 	    count_assessment, &st)) < 0 ||
 	    (error = ov__groups_layout(&st.assess)) < 0 ||
@@ -708,9 +682,9 @@ run(struct ov_analyzer_ctx *actx)
 				any_view = instance_view_summary(
 				    vms[k]->items[i]) != NULL;
 		if (!any_view &&
-		    (error = ov_duty__coverage(actx, SRC, "OV-PATCH-009",
-		    DUTY, LAYER, "no patch assessment data "
-		    "(patchassessmentresources) in the snapshot")) < 0)
+		    (error = ov_duty__coverage(actx, "OV-PATCH-009", "no patch "
+		    "assessment data (patchassessmentresources) in the "
+		    "snapshot")) < 0)
 			goto done;
 	}
 	for (k = 0; k < 2; k++)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lib/analyzers/analyzer.h"
+#include "lib/analyzers/evidence.h"
 #include "lib/raci/contract.h"
 #include "lib/analyzers/duty.h"
 #include "util/error.h"
@@ -257,15 +258,13 @@ judge(struct ov_analyzer_ctx *actx, const char *e, const struct ov_record *a,
 		    a->id, ref != NULL ? ref : last_segment(def_id));
 	else
 		snprintf(rid, sizeof(rid), "%s", a->id);
-	ov_duty__begin(&df, actx, SRC, effect == NULL && !dne ? "OV-POL-003" :
-	    "OV-POL-002", OV_SEV_HIGH, DUTY, LAYER, a);
+	ov_duty__begin(&df, actx, effect == NULL && !dne ? "OV-POL-003" :
+	    "OV-POL-002", a);
 	df.f.resource_id = rid;
 	if (dne) {
 		ov_duty__title(&df, "Must-deny control '%s' is in assignment "
 		    "'%s', which is DoNotEnforce", e, label(a));
 	} else if (effect == NULL) {
-		df.f.state = OV_STATE_INDETERMINATE;
-		df.f.severity = OV_SEV_MEDIUM;
 		ov_duty__title(&df, "Effect of must-deny control '%s' in "
 		    "assignment '%s' cannot be resolved", e, label(a));
 	} else {
@@ -280,9 +279,6 @@ judge(struct ov_analyzer_ctx *actx, const char *e, const struct ov_record *a,
 	    dne ? "not enforced" : "enforcement mode");
 	ov_duty__ev_str(&df, "contract.duties.policy-enforcement.must-deny",
 	    e, "the contract requires deny for this control");
-	ov_duty__remediation(&df, "Run `overvisor policy whatif` on the "
-	    "assignment, fix what it would block, then set the effect "
-	    "parameter to Deny and enforcementMode to Default");
 	return ov_duty__emit(&df, changed_at(a) != 0 ? changed_at(a) :
 	    actx->now);
 }
@@ -355,8 +351,7 @@ check_must_deny(struct ov_analyzer_ctx *actx, const struct pe_names *nm,
 		return 0;
 	snprintf(rid, sizeof(rid), "/tenants/%s/mustDeny/%s",
 	    s->tenant_id != NULL ? s->tenant_id : "unknown", e);
-	ov_duty__begin(&df, actx, SRC, "OV-POL-004", OV_SEV_HIGH, DUTY, LAYER,
-	    NULL);
+	ov_duty__begin(&df, actx, "OV-POL-004", NULL);
 	df.f.resource_id = rid;
 	df.f.resource_type = T_ASSIGN;
 	ov_duty__title(&df, "Must-deny control '%s' is not assigned", e);
@@ -364,8 +359,6 @@ check_must_deny(struct ov_analyzer_ctx *actx, const struct pe_names *nm,
 	    "assignments examined; none applies this control");
 	ov_duty__ev_str(&df, "contract.duties.policy-enforcement.must-deny",
 	    e, "required in deny mode by the contract");
-	ov_duty__remediation(&df, "Assign the policy with effect Deny at the "
-	    "scope the contract names");
 	return ov_duty__emit(&df, actx->now);
 }
 
@@ -377,16 +370,13 @@ check_assignment(struct ov_analyzer_ctx *actx, const struct ov_record *a)
 
 	if (!do_not_enforce(a))
 		return 0;
-	ov_duty__begin(&df, actx, SRC, "OV-POL-001", OV_SEV_MEDIUM, DUTY, LAYER,
-	    a);
+	ov_duty__begin(&df, actx, "OV-POL-001", a);
 	ov_duty__title(&df, "Policy assignment '%s' is not enforced "
 	    "(DoNotEnforce)", label(a));
 	ov_duty__ev_str(&df, "properties.enforcementMode", "DoNotEnforce",
 	    "deny and deployIfNotExists effects are not applied");
 	ov_duty__ev_str(&df, "properties.scope", ov_model__str(a,
 	    "properties.scope"), "scope");
-	ov_duty__remediation(&df, "Set enforcementMode to Default once "
-	    "`overvisor policy whatif` shows it is safe");
 	t = changed_at(a);
 	return ov_duty__emit(&df, t != 0 ? t : actx->now);
 }
@@ -401,19 +391,15 @@ check_exemption(struct ov_analyzer_ctx *actx, const struct ov_record *x)
 	if (exp != NULL && ov_json_type_of(exp) != OV_JSON_NULL) {
 		if (!ov_duty__time(exp, &t) || t > actx->now)
 			return 0;
-		ov_duty__begin(&df, actx, SRC, "OV-POL-006", OV_SEV_LOW, DUTY,
-		    LAYER, x);
+		ov_duty__begin(&df, actx, "OV-POL-006", x);
 		ov_duty__title(&df, "Policy exemption '%s' expired but is still "
 		    "present", label(x));
 		ov_duty__ev_str(&df, "properties.expiresOn",
 		    ov_json_string(exp), "expired %lld days before the "
 		    "snapshot", (long long)ov_duty__days(actx->now - t));
-		ov_duty__remediation(&df, "Delete the expired exemption or renew "
-		    "it with a new approval and expiry");
 		return ov_duty__emit(&df, t);
 	}
-	ov_duty__begin(&df, actx, SRC, "OV-POL-005", OV_SEV_MEDIUM, DUTY, LAYER,
-	    x);
+	ov_duty__begin(&df, actx, "OV-POL-005", x);
 	ov_duty__title(&df, "Policy exemption '%s' never expires", label(x));
 	ov_duty__ev(&df, "properties.expiresOn", NULL, "no expiry: the "
 	    "exemption is never reviewed");
@@ -421,8 +407,6 @@ check_exemption(struct ov_analyzer_ctx *actx, const struct ov_record *x)
 	    "properties.exemptionCategory"), "category");
 	ov_duty__ev_str(&df, "properties.policyAssignmentId", ov_model__str(x,
 	    "properties.policyAssignmentId"), "exempted assignment");
-	ov_duty__remediation(&df, "Give the exemption an expiry date and an "
-	    "owner who re-approves it");
 	t = changed_at(x);
 	return ov_duty__emit(&df, t != 0 ? t : actx->now);
 }
@@ -439,8 +423,8 @@ run(struct ov_analyzer_ctx *actx)
 	int error = 0;
 
 	if (!ov_model__type_collected(s, T_ASSIGN))
-		return ov_duty__coverage(actx, SRC, "OV-POL-009", DUTY, LAYER,
-		    "no policy assignments (policyresources) in the snapshot");
+		return ov_duty__coverage(actx, "OV-POL-009", "no policy "
+		    "assignments (policyresources) in the snapshot");
 	l = ov_model__by_type(s, T_ASSIGN);
 	for (i = 0; i < l->len; i++)
 		if ((error = check_assignment(actx, l->items[i])) < 0)
@@ -480,3 +464,76 @@ const struct ov_analyzer ov_analyzer_policy_enforcement = {
 	run,
 	reads
 };
+
+/*
+ * Every (assignment, control) pair of the snapshot with its resolved
+ * effect, for the enforcement coverage the governance report shows.
+ */
+int
+ov_policy_enforcement__controls(const struct ov_snapshot *s,
+    const struct ov_contract *c, const struct ov_ev_sink *sink)
+{
+	const struct ov_contract_duty *d = ov_contract__duty(c, DUTY);
+	const struct ov_record_list *l = ov_model__by_type(s, T_ASSIGN);
+	struct pe_names nm = { OV_MAP_INIT, OV_MAP_INIT };
+	struct ov_ev_control pc;
+	size_t i, j, k;
+	int error = 0;
+
+	if (sink->control == NULL)
+		return 0;
+	if (index_names(&nm.defs, s, T_DEF) < 0 ||
+	    index_names(&nm.sets, s, T_SET) < 0) {
+		error = OV_ENOMEM;
+		goto done;
+	}
+	for (i = 0; i < l->len; i++) {
+		const struct ov_record *a = l->items[i];
+		const char *def_id = ov_model__str(a,
+		    "properties.policyDefinitionId");
+		bool is_set;
+		const struct ov_record *set = NULL, *def;
+		const ov_json *members = NULL;
+		size_t n = 1;
+
+		if (def_id == NULL)
+			continue;
+		is_set = ov_duty__contains_ci(def_id, "/policySetDefinitions/");
+		if (is_set && (set = find_def(s, &nm.sets, def_id)) != NULL) {
+			members = ov_model__field(set,
+			    "properties.policyDefinitions");
+			n = ov_json_len(members);
+		}
+		for (j = 0; j < n; j++) {
+			const ov_json *m = members != NULL ?
+			    ov_json_at(members, j) : NULL;
+			const char *mid = m != NULL ? ov_json_string(ov_json_get(
+			    m, "policyDefinitionId")) : def_id;
+			const char *ref = m != NULL ? ov_json_string(
+			    ov_json_get(m, "policyDefinitionReferenceId")) : NULL;
+			const char *how = NULL;
+
+			def = !is_set || set != NULL ? find_def(s, &nm.defs,
+			    mid) : NULL;
+			memset(&pc, 0, sizeof(pc));
+			pc.assignment_id = a->id;
+			pc.assignment = label(a);
+			pc.control = def != NULL ? label(def) : ref != NULL ?
+			    ref : last_segment(mid);
+			pc.effect = resolve_effect(a, def, m, set, &how);
+			pc.enforced = !do_not_enforce(a);
+			for (k = 0; d != NULL && k < d->n_must_deny; k++)
+				if (def_matches(d->must_deny[k], mid, def) ||
+				    assignment_matches(d->must_deny[k], a) ||
+				    (ref != NULL && ov__streq_ci(ref,
+				    d->must_deny[k])))
+					pc.must_deny = true;
+			if ((error = sink->control(&pc, sink->payload)) != 0)
+				goto done;
+		}
+	}
+done:
+	ov__map_free(&nm.defs);
+	ov__map_free(&nm.sets);
+	return error;
+}
