@@ -8,7 +8,7 @@ set -e
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev \
 libsqlite3-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libssl-dev \
 libpq-dev libcmocka-dev libjansson-dev libcjson-dev jq sqlite3 \
-postgresql postgresql-client"
+postgresql postgresql-client openssl"
 if [ "${1:-}" = bench ]; then
 	PKGS="$PKGS libsimdjson-dev"
 fi

@@ -17,5 +17,6 @@
 #include "overvisor/raci.h"
 #include "overvisor/rules.h"
 #include "overvisor/whatif.h"
+#include "overvisor/collect.h"
 
 #endif

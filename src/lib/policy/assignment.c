@@ -908,9 +908,9 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
     struct pres **out, size_t *n, bool *collected, struct ov_arena *a)
 {
 	const struct ov_snapshot *s = p;
-	const struct ov_record_list *l, *l2;
+	const struct ov_record_list *l, *l2, *own;
 	struct pres *c;
-	size_t i, j, k = 0;
+	size_t i, j, nc, k = 0;
 	bool child, ext = false;
 
 	*out = NULL;
@@ -962,11 +962,29 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 			l2 = ov_model__by_type_rg(s, type, NULL, want);
 		}
 	}
-	if (l->len + (l2 != NULL ? l2->len : 0) == 0)
+	/*
+	 * The first record did not look like an extension (a subscription's
+	 * diagnostic settings come first, say): the evaluated resource's own
+	 * extensions of the type still count, and other resources'
+	 * extensions never do, whatever the order of the records.
+	 */
+	own = !child && r->id != NULL ? ov_model__children_of(s, r->id,
+	    type) : NULL;
+	nc = l->len + (l2 != NULL ? l2->len : 0) + (own != NULL ? own->len :
+	    0);
+	if (nc == 0)
 		return 0;
-	if ((c = ov__arena_calloc(a, l->len + (l2 != NULL ? l2->len : 0),
-	    sizeof(*c))) == NULL)
+	if ((c = ov__arena_calloc(a, nc, sizeof(*c))) == NULL)
 		return OV_ENOMEM;
+	for (i = 0; own != NULL && i < own->len; i++) {
+		const struct ov_record *x = own->items[i];
+
+		if (x->type == NULL || !ov__streq_ci(x->type, type) ||
+		    !name_ok(x, name) || !is_extension_id(x->id))
+			continue;
+		ov_policy__pres_from_record(&c[k], x);
+		c[k++].snap = s;
+	}
 	for (i = 0, j = 0; i < l->len || (l2 != NULL && j < l2->len);) {
 		const struct ov_record *x;
 
@@ -977,7 +995,7 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 		else
 			x = l2->items[j++];
 		if (x->type == NULL || !ov__streq_ci(x->type, type) ||
-		    !name_ok(x, name))
+		    !name_ok(x, name) || (!child && is_extension_id(x->id)))
 			continue;
 		if (!child) {
 			if (sub_scope) {

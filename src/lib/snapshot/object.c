@@ -32,6 +32,14 @@ static const struct {
 	    "Microsoft.Graph/credentialUserRegistrationDetails" },
 	{ "passwordCredential", "Microsoft.Graph/passwordCredentials" },
 	{ "selfSignedCertificate", "Microsoft.Graph/selfSignedCertificates" },
+	{ "unifiedRoleEligibilitySchedule",
+	    "Microsoft.Graph/roleEligibilitySchedules" },
+	{ "ipNamedLocation", "Microsoft.Graph/namedLocations" },
+	{ "countryNamedLocation", "Microsoft.Graph/namedLocations" },
+	{ "organization", "Microsoft.Graph/organization" },
+	{ "authorizationPolicy", "Microsoft.Graph/authorizationPolicy" },
+	{ "identitySecurityDefaultsEnforcementPolicy",
+	    "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy" },
 };
 
 /* @odata.context path (after "#") -> collection type. */
@@ -56,6 +64,11 @@ static const struct {
 	{ "directoryroles", "Microsoft.Graph/directoryRoles" },
 	{ "auditlogs/signins", "Microsoft.Graph/signIns" },
 	{ "auditlogs/directoryaudits", "Microsoft.Graph/directoryAudits" },
+	{ "rolemanagement/directory/roleeligibilityschedules",
+	    "Microsoft.Graph/roleEligibilitySchedules" },
+	{ "identity/conditionalaccess/namedlocations",
+	    "Microsoft.Graph/namedLocations" },
+	{ "organization", "Microsoft.Graph/organization" },
 };
 
 static const char *
