@@ -74,9 +74,13 @@ usage(FILE *f)
 	    "OVERVISOR_NOW when set, so a snapshot always gives the same report.\n"
 	    "The text report fits COLUMNS (else the terminal's width, else 120)\n"
 	    "and is coloured on a terminal unless NO_COLOR is set.\n"
+	    "Records are loaded and evaluated on OVERVISOR_THREADS threads\n"
+	    "(default: the online processors, at most 8); the report does not\n"
+	    "depend on it.\n"
 	    "\n"
 	    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage,\n"
-	    "3 input, 5 store, 70 internal error.\n", f);
+	    "3 input (after the report of the valid rest is written), 5 store,\n"
+	    "70 internal error.\n", f);
 }
 
 static int
