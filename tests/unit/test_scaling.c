@@ -44,10 +44,12 @@ generate(const char *dir, long scale)
 {
 	const char *build = getenv("OV_BUILD_DIR");
 	char cmd[4096];
+	int n;
 
 	assert_non_null(build);
-	snprintf(cmd, sizeof(cmd), "'%s/gen_estate' --out '%s' --scale %ld",
+	n = snprintf(cmd, sizeof(cmd), "'%s/gen_estate' --out '%s' --scale %ld",
 	    build, dir, scale);
+	assert_true(n > 0 && (size_t)n < sizeof(cmd));
 	assert_int_equal(system(cmd), 0);
 }
 
@@ -152,8 +154,10 @@ estate_lines(const char *dir, size_t *n)
 	size_t cap = 0, len = 0;
 	ssize_t got;
 	FILE *p;
+	int w;
 
-	snprintf(cmd, sizeof(cmd), "cat '%s'/*.ndjson", dir);
+	w = snprintf(cmd, sizeof(cmd), "cat '%s'/*.ndjson", dir);
+	assert_true(w > 0 && (size_t)w < sizeof(cmd));
 	assert_non_null(p = popen(cmd, "r"));
 	*n = 0;
 	while ((got = getline(&line, &len, p)) > 0) {
