@@ -31,6 +31,18 @@ static const char *const default_ns[] = {
 	"Microsoft.RecoveryServices", "Microsoft.Authorization",
 	"Microsoft.Resources", "Microsoft.ManagedIdentity",
 	"Microsoft.OperationalInsights", "Microsoft.App",
+	/* Appended for the services the pack grew to cover. */
+	"Microsoft.AAD", "Microsoft.ApiManagement",
+	"Microsoft.AppConfiguration", "Microsoft.Automation",
+	"Microsoft.Batch", "Microsoft.Cdn", "Microsoft.DBforMariaDB",
+	"Microsoft.DataFactory", "Microsoft.DataLakeStore",
+	"Microsoft.DataProtection", "Microsoft.Databricks",
+	"Microsoft.Devices", "Microsoft.EventGrid",
+	"Microsoft.KubernetesConfiguration", "Microsoft.Kusto",
+	"Microsoft.Logic", "Microsoft.MachineLearningServices",
+	"Microsoft.Search", "Microsoft.ServiceFabric",
+	"Microsoft.SignalRService", "Microsoft.StorageSync",
+	"Microsoft.Synapse", "Microsoft.VirtualMachineImages",
 };
 
 static int

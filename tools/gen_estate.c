@@ -70,6 +70,11 @@ enum src {
 	S_URD,
 	S_DIRRA,
 	S_DIRRD,
+	S_AUTHZPOL,
+	S_SECDEF,
+	S_NAMEDLOC,
+	S_ORG,
+	S_ELIG,
 	S_COUNT
 };
 
@@ -106,6 +111,17 @@ static const struct {
 	    "Microsoft.Graph/roleAssignments" },
 	{ "graph:roleDefinitions", "graph-roledefinitions.ndjson",
 	    "Microsoft.Graph/roleDefinitions" },
+	{ "graph:authorizationPolicy", "graph-authorizationpolicy.ndjson",
+	    "Microsoft.Graph/authorizationPolicy" },
+	{ "graph:securityDefaults", "graph-securitydefaults.ndjson",
+	    "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy" },
+	{ "graph:namedLocations", "graph-namedlocations.ndjson",
+	    "Microsoft.Graph/namedLocations" },
+	{ "graph:organization", "graph-organization.ndjson",
+	    "Microsoft.Graph/organization" },
+	{ "graph:roleEligibilitySchedules",
+	    "graph-roleeligibilityschedules.ndjson",
+	    "Microsoft.Graph/roleEligibilitySchedules" },
 };
 
 struct gen {
@@ -3591,10 +3607,35 @@ static const struct {
 	{ DR_MCR, "Message Center Reader", false },
 };
 
+/*
+ * signInActivity as Graph returns it with AuditLog.Read.All: the newest
+ * interactive, non-interactive and successful sign-ins, `ago` seconds
+ * before collection (the non-interactive one a little later).
+ */
+static void
+sign_in(struct gen *g, const char *key, int64_t ago)
+{
+	int64_t later = ago > DAY ? ago - (int64_t)(hash_str(4, key) %
+	    (uint64_t)DAY) : ago;
+
+	ko(g, "signInActivity");
+	kt(g, "lastSignInDateTime", ago);
+	kt(g, "lastNonInteractiveSignInDateTime", later);
+	kt(g, "lastSuccessfulSignInDateTime", ago);
+	oe(g);
+}
+
+/* Days since a user was created, from its key. */
+static int64_t
+created_days(const char *key)
+{
+	return (int64_t)(hash_str(2, key) % 2000 + 30);
+}
+
 static void
 user(struct gen *g, const char *key, const char *given, const char *sur,
     const char *upn, const char *dept, const char *title, bool guest,
-    bool mfa, bool admin)
+    bool mfa, bool admin, int64_t signin_ago)
 {
 	char id[40];
 
@@ -3615,12 +3656,13 @@ user(struct gen *g, const char *key, const char *given, const char *sur,
 	ksn(g, "department", dept);
 	ksn(g, "jobTitle", title);
 	ks(g, "companyName", guest ? CSP_NAME : "Northbridge University");
-	kt(g, "createdDateTime", (int64_t)(hash_str(2, key) % 2000 + 30) * DAY);
+	kt(g, "createdDateTime", created_days(key) * DAY);
 	if (guest) {
 		ks(g, "creationType", "Invitation");
 		ks(g, "externalUserState", "Accepted");
-	} else
+	} else if (strncmp(key, "breakglass", 10) != 0)
 		kb(g, "onPremisesSyncEnabled", true);
+	sign_in(g, key, signin_ago);
 	rec_end(g, S_USERS);
 
 	rec(g);
@@ -3662,6 +3704,40 @@ dir_assign(struct gen *g, const char *role, const char *pkind,
 	rec_end(g, S_DIRRA);
 }
 
+/* A PIM eligibility schedule (unifiedRoleEligibilitySchedule). */
+static void
+dir_eligible(struct gen *g, const char *role, const char *pkey,
+    int64_t days)
+{
+	char id[40], pid[40], req[40];
+
+	guid(g, pid, "user:%s", pkey);
+	guid(g, id, "eligible:%s:%s", role, pkey);
+	guid(g, req, "eligible-request:%s:%s", role, pkey);
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.unifiedRoleEligibilitySchedule");
+	ks(g, "id", id);
+	ks(g, "principalId", pid);
+	ks(g, "roleDefinitionId", role);
+	ks(g, "directoryScopeId", "/");
+	knul(g, "appScopeId");
+	ks(g, "createdUsing", req);
+	kt(g, "createdDateTime", days * DAY);
+	knul(g, "modifiedDateTime");
+	ks(g, "status", "Provisioned");
+	ks(g, "memberType", "Direct");
+	ko(g, "scheduleInfo");
+	kt(g, "startDateTime", days * DAY);
+	knul(g, "recurrence");
+	ko(g, "expiration");
+	ks(g, "type", "noExpiration");
+	knul(g, "endDateTime");
+	knul(g, "duration");
+	oe(g);
+	oe(g);
+	rec_end(g, S_ELIG);
+}
+
 static const char *const given_names[] = { "Amelia", "Oliver", "Isla",
     "Noah", "Ava", "Leo", "Mia", "Arthur", "Ivy", "Muhammad", "Freya", "Oscar",
     "Grace", "George", "Sofia", "Theo", "Aisha", "Jack", "Chloe", "Harry",
@@ -3676,23 +3752,48 @@ static const char *const depts[] = { "Computer Science", "History",
     "Chemistry", "Physics", "Law", "Medicine", "Engineering", "Economics",
     "Music", "Mathematics", "Library", "Estates", "Registry", "Finance" };
 
+/*
+ * When a filler user last signed in: within the last two months, except
+ * about 3 % idle for 91 to 400 days (README: IDN-17); never before the
+ * account was created.
+ */
+static int64_t
+filler_signin(const char *key)
+{
+	uint64_t h = hash_str(3, key) % 1000;
+	int64_t ago = h < 30 ? (int64_t)(91 + h * 10) * DAY :
+	    (int64_t)(h % 60) * DAY + (int64_t)(h % 24) * HOUR;
+
+	if (ago >= created_days(key) * DAY)
+		ago = (created_days(key) - 1) * DAY;
+	return ago;
+}
+
 static void
 gen_users(struct gen *g, long n)
 {
 	static const struct {
 		const char *key, *given, *sur, *title;
 		bool mfa;
+		int64_t signin;		/* hours since the last sign-in */
 	} named[] = {
-		{ "adm.jpatel", "Jay", "Patel", "Cloud Platform Lead", false },
-		{ "adm.rmorgan", "Rhiannon", "Morgan", "Head of Infrastructure", true },
-		{ "adm.kchen", "Kai", "Chen", "Identity Engineer", false },
-		{ "adm.lnguyen", "Linh", "Nguyen", "Identity Engineer", true },
-		{ "s.fraser", "Stuart", "Fraser", "Systems Administrator", true },
-		{ "p.oconnell", "Padraig", "OConnell", "Systems Administrator", true },
-		{ "j.mbeki", "Jabu", "Mbeki", "DBA", true },
-		{ "m.okafor", "Mary", "Okafor", "Lab Development Lead", false },
-		{ "d.walsh", "Declan", "Walsh", "Lab Technician", false },
-		{ "h.ito", "Hana", "Ito", "Security Analyst", true },
+		{ "adm.jpatel", "Jay", "Patel", "Cloud Platform Lead", false,
+		    50 },
+		{ "adm.rmorgan", "Rhiannon", "Morgan", "Head of Infrastructure",
+		    true, 20 },
+		{ "adm.kchen", "Kai", "Chen", "Identity Engineer", false,
+		    120 * 24 },
+		{ "adm.lnguyen", "Linh", "Nguyen", "Identity Engineer", true,
+		    89 * 24 },
+		{ "s.fraser", "Stuart", "Fraser", "Systems Administrator", true,
+		    5 * 24 },
+		{ "p.oconnell", "Padraig", "OConnell", "Systems Administrator",
+		    true, 3 * 24 },
+		{ "j.mbeki", "Jabu", "Mbeki", "DBA", true, 7 * 24 },
+		{ "m.okafor", "Mary", "Okafor", "Lab Development Lead", false,
+		    10 * 24 },
+		{ "d.walsh", "Declan", "Walsh", "Lab Technician", false, 4 * 24 },
+		{ "h.ito", "Hana", "Ito", "Security Analyst", true, 9 },
 	};
 	char upn[160], given[32];
 	size_t i;
@@ -3704,14 +3805,15 @@ gen_users(struct gen *g, long n)
 		snprintf(upn, sizeof(upn), "%s@" DOMAIN, named[i].key);
 		user(g, named[i].key, named[i].given, named[i].sur, upn,
 		    "Information Technology", named[i].title, false, named[i].mfa,
-		    strncmp(named[i].key, "adm.", 4) == 0);
+		    strncmp(named[i].key, "adm.", 4) == 0,
+		    named[i].signin * HOUR);
 	}
 	user(g, "tom.becker.guest", "Tom", "Becker",
 	    "tom.becker_" CSP_DOMAIN "#EXT#@" TENANT_DOMAIN, NULL,
-	    "CSP Engineer", true, true, true);
+	    "CSP Engineer", true, true, true, 6 * DAY);
 	user(g, "anna.schmidt.guest", "Anna", "Schmidt",
 	    "anna.schmidt_" CSP_DOMAIN "#EXT#@" TENANT_DOMAIN, NULL,
-	    "CSP Account Manager", true, false, false);
+	    "CSP Account Manager", true, false, false, 200 * DAY);
 	for (u = 0; u < n; u++) {
 		char key[48];
 		bool student = u % 4 != 0;
@@ -3736,8 +3838,15 @@ gen_users(struct gen *g, long n)
 		dept = depts[rnd(g) % (sizeof(depts) / sizeof(depts[0]))];
 		mfa = rnd(g) % 10 < (student ? 6U : 9U);
 		user(g, key, given, sn, upn, dept, student ? "Student" : "Staff",
-		    false, mfa, false);
+		    false, mfa, false, filler_signin(key));
 	}
+	/* Two cloud-only emergency-access accounts (README: IDN-13). */
+	user(g, "breakglass01", "Emergency", "Access 01",
+	    "breakglass01@" TENANT_DOMAIN, NULL, "Emergency access", false,
+	    true, true, 30 * DAY);
+	user(g, "breakglass02", "Emergency", "Access 02",
+	    "breakglass02@" TENANT_DOMAIN, NULL, "Emergency access", false,
+	    true, true, 45 * DAY);
 	for (i = 0; i < sizeof(dir_roles) / sizeof(dir_roles[0]); i++) {
 		rec(g);
 		ks(g, "@odata.type", "#microsoft.graph.unifiedRoleDefinition");
@@ -3757,6 +3866,12 @@ gen_users(struct gen *g, long n)
 	dir_assign(g, DR_MCR, "user", "anna.schmidt.guest");
 	dir_assign(g, DR_SEC, "user", "h.ito");
 	dir_assign(g, DR_HD, "user", "s.fraser");
+	dir_assign(g, DR_GA, "user", "breakglass01");
+	dir_assign(g, DR_GA, "user", "breakglass02");
+	/* PIM: the two active assignments above are activations of these */
+	dir_eligible(g, DR_SEC, "h.ito", 200);
+	dir_eligible(g, DR_HD, "s.fraser", 150);
+	dir_eligible(g, DR_GA, "adm.lnguyen", 60);
 }
 
 static void
@@ -3788,7 +3903,10 @@ gen_groups(struct gen *g)
 	}
 }
 
-/* SP with credentials: kind 0 none, 1 secret 2y, 2 expired+90d, 3 cert. */
+/*
+ * SP with credentials: kind 0 none, 1 secret 2y, 2 expired+90d, 3 cert,
+ * 4 cert expiring in 12 days.
+ */
 static void
 gen_app(struct gen *g, const char *name, int kind, bool mi)
 {
@@ -3850,15 +3968,19 @@ gen_app(struct gen *g, const char *name, int kind, bool mi)
 	}
 	ae(g);
 	ka(g, "keyCredentials");
-	if (kind == 3) {
+	if (kind == 3 || kind == 4) {
 		ob(g);
 		guid(g, kid, "cert:%s", name);
 		ks(g, "keyId", kid);
-		ks(g, "displayName", "CN=payroll-connector." DOMAIN);
+		if (kind == 3)
+			ks(g, "displayName", "CN=payroll-connector." DOMAIN);
+		else
+			kf(g, "displayName", "CN=%s." DOMAIN, name);
 		ks(g, "type", "AsymmetricX509Cert");
 		ks(g, "usage", "Verify");
-		kt(g, "startDateTime", 100 * DAY);
-		kt(g, "endDateTime", 100 * DAY - 365 * DAY);
+		kt(g, "startDateTime", kind == 3 ? 100 * DAY : 353 * DAY);
+		kt(g, "endDateTime", kind == 3 ? 100 * DAY - 365 * DAY :
+		    -12 * DAY);
 		knul(g, "key");
 		oe(g);
 	}
@@ -3867,11 +3989,14 @@ gen_app(struct gen *g, const char *name, int kind, bool mi)
 	rec_end(g, S_SPS);
 }
 
+/* A Conditional Access policy; all but CA007 exclude the break-glass group. */
 static void
 ca(struct gen *g, const char *name, const char *state, const char *users,
     const char *roles, const char *apps, const char *clients,
     const char *grant)
 {
+	bool exclude_bg = strncmp(name, "CA007", 5) != 0;
+
 	char id[40];
 
 	guid(g, id, "ca:%s", name);
@@ -3895,7 +4020,8 @@ ca(struct gen *g, const char *name, const char *state, const char *users,
 	kempty(g, "includeGroups");
 	ka(g, "excludeGroups");
 	guid(g, id, "group:%s", "SG-Azure-BreakGlass");
-	s(g, id);
+	if (exclude_bg)
+		s(g, id);
 	ae(g);
 	kcsv(g, "includeRoles", roles);
 	kempty(g, "excludeRoles");
@@ -3929,6 +4055,7 @@ gen_graph_apps(struct gen *g)
 	gen_app(g, "nbu-backup-automation", 0, true);
 	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		gen_app(g, plain[i], i == 7 ? 3 : 0, false);
+	gen_app(g, "nbu-room-booking", 4, false);
 
 	ca(g, "CA001 - Require MFA for administrators", "enabled", "None",
 	    DR_GA "," DR_PRA "," DR_SEC "," DR_UA "," DR_HD, "All", "all", "mfa");
@@ -3944,6 +4071,132 @@ gen_graph_apps(struct gen *g)
 	    "compliantDevice");
 	ca(g, "CA006 - Require MFA for Azure management", "enabled", "All", "",
 	    "797f4846-ba00-4fd7-ba43-dac1f8f63013", "all", "mfa");
+	ca(g, "CA007 - Require compliant device for all users", "enabled",
+	    "All", "", "All", "all", "compliantDevice");
+}
+
+/* ---------------------------------------------------------------- */
+/* Entra tenant settings                                             */
+
+static void
+named_location(struct gen *g, const char *name, bool trusted,
+    const char *cidr4, const char *cidr6)
+{
+	char id[40];
+
+	guid(g, id, "namedlocation:%s", name);
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.ipNamedLocation");
+	ks(g, "id", id);
+	ks(g, "displayName", name);
+	kt(g, "createdDateTime", 700 * DAY);
+	kt(g, "modifiedDateTime", 120 * DAY);
+	kb(g, "isTrusted", trusted);
+	ka(g, "ipRanges");
+	ob(g);
+	ks(g, "@odata.type", "#microsoft.graph.iPv4CidrRange");
+	ks(g, "cidrAddress", cidr4);
+	oe(g);
+	if (cidr6 != NULL) {
+		ob(g);
+		ks(g, "@odata.type", "#microsoft.graph.iPv6CidrRange");
+		ks(g, "cidrAddress", cidr6);
+		oe(g);
+	}
+	ae(g);
+	rec_end(g, S_NAMEDLOC);
+}
+
+/* Organization, authorization policy, security defaults, named locations. */
+static void
+gen_tenant(struct gen *g)
+{
+	char id[40];
+
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.organization");
+	ks(g, "id", g->tenant);
+	ks(g, "displayName", "Northbridge University");
+	ks(g, "tenantType", "AAD");
+	kt(g, "createdDateTime", 3000 * DAY);
+	ks(g, "countryLetterCode", "GB");
+	ks(g, "preferredLanguage", "en-GB");
+	ka(g, "verifiedDomains");
+	ob(g);
+	ks(g, "name", DOMAIN);
+	ks(g, "type", "Managed");
+	kb(g, "isDefault", true);
+	kb(g, "isInitial", false);
+	oe(g);
+	ob(g);
+	ks(g, "name", STUDENT_DOMAIN);
+	ks(g, "type", "Managed");
+	kb(g, "isDefault", false);
+	kb(g, "isInitial", false);
+	oe(g);
+	ob(g);
+	ks(g, "name", TENANT_DOMAIN);
+	ks(g, "type", "Managed");
+	kb(g, "isDefault", false);
+	kb(g, "isInitial", true);
+	oe(g);
+	ae(g);
+	kempty(g, "technicalNotificationMails");
+	rec_end(g, S_ORG);
+
+	/* Guests invited by anyone, users may register apps and consent
+	 * to low-impact permissions; the rest restricted (README: ENT-1). */
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.authorizationPolicy");
+	ks(g, "id", "authorizationPolicy");
+	ks(g, "displayName", "Authorization Policy");
+	ks(g, "description", "Used to manage authorization related settings "
+	    "across the company.");
+	ks(g, "allowInvitesFrom", "everyone");
+	kb(g, "allowedToSignUpEmailBasedSubscriptions", false);
+	kb(g, "allowedToUseSSPR", true);
+	kb(g, "allowEmailVerifiedUsersToJoinOrganization", false);
+	kb(g, "blockMsolPowerShell", true);
+	ks(g, "guestUserRoleId", "2af84b1e-32c8-42b7-82bc-daa82404023b");
+	ko(g, "defaultUserRolePermissions");
+	kb(g, "allowedToCreateApps", true);
+	kb(g, "allowedToCreateSecurityGroups", false);
+	kb(g, "allowedToCreateTenants", false);
+	kb(g, "allowedToReadBitlockerKeysForOwnedDevice", true);
+	kb(g, "allowedToReadOtherUsers", true);
+	kstrs(g, "permissionGrantPoliciesAssigned",
+	    "ManagePermissionGrantsForSelf.microsoft-user-default-low", NULL);
+	oe(g);
+	rec_end(g, S_AUTHZPOL);
+
+	/* Off: Conditional Access (CA001) enforces MFA for the admins. */
+	rec(g);
+	ks(g, "@odata.type",
+	    "#microsoft.graph.identitySecurityDefaultsEnforcementPolicy");
+	ks(g, "id", "00000000-0000-0000-0000-000000000005");
+	ks(g, "displayName", "Security Defaults");
+	ks(g, "description", "Security defaults is a set of basic identity "
+	    "security mechanisms recommended by Microsoft.");
+	kb(g, "isEnabled", false);
+	rec_end(g, S_SECDEF);
+
+	named_location(g, "NBU campus egress", true, "203.0.113.0/24",
+	    "2001:db8:4e42::/48");
+	named_location(g, "Harbourline CSP office", false, "198.51.100.64/26",
+	    NULL);
+	named_location(g, "Legacy partner VPN (any)", true, "0.0.0.0/1",
+	    NULL);
+	guid(g, id, "namedlocation:%s", "UK and Ireland");
+	rec(g);
+	ks(g, "@odata.type", "#microsoft.graph.countryNamedLocation");
+	ks(g, "id", id);
+	ks(g, "displayName", "UK and Ireland");
+	kt(g, "createdDateTime", 700 * DAY);
+	kt(g, "modifiedDateTime", 700 * DAY);
+	kstrs(g, "countriesAndRegions", "GB", "IE", NULL);
+	kb(g, "includeUnknownCountriesAndRegions", false);
+	ks(g, "countryLookupMethod", "clientIpAddress");
+	rec_end(g, S_NAMEDLOC);
 }
 
 /* ---------------------------------------------------------------- */
@@ -4110,6 +4363,7 @@ main(int argc, char **argv)
 	gen_groups(&g);
 	gen_graph_apps(&g);
 	gen_users(&g, g.n_users);
+	gen_tenant(&g);
 	for (i = 0; i < g.n_vms && g.error == 0; i++)
 		gen_filler_vm(&g, i);
 	if (g.error != 0) {

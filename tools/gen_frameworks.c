@@ -7,7 +7,8 @@
  *
  * CORPUS_DIR holds azure-policy/policyDefinitions and
  * azure-policy/policySetDefinitions (unmodified Azure/azure-policy data).
- * REPO_DIR holds rules/ and receives data/frameworks/.
+ * REPO_DIR holds rules/ and data/analyzers/checks.json, and receives
+ * data/frameworks/.
  *
  * Facts used, per framework initiative:
  *  - policyDefinitionGroups give the control catalogue, in order.  A group
@@ -29,6 +30,9 @@
  *    builtin, provided the reference's literal parameter values agree with
  *    the rule's builtinParameters; plus the controls the rule names itself
  *    in metadata.overvisor.controls.
+ *  - An analyzer check (a row of data/analyzers/checks.json) maps the same
+ *    way: to every control that references one of its builtins (built-in
+ *    definitions that check the same requirement), plus its controls.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -90,11 +94,13 @@ struct builtin {
 	bool		 is_manual;	/* effect Manual */
 };
 
-/* A rule of ours. */
+/* A rule or analyzer check of ours. */
 struct rule {
 	const char	*id;		/* OV-... */
 	const char	*builtin;	/* GUID or NULL */
-	ov_json_doc	*doc;		/* owns params and controls */
+	const ov_json	*builtins;	/* checks: array of GUIDs, or NULL */
+	ov_json_doc	*doc;		/* owns params and controls, or NULL
+					   (a check: the table owns them) */
 	const ov_json	*params;	/* builtinParameters or NULL */
 	const ov_json	*controls;	/* controls array or NULL */
 };
@@ -109,7 +115,7 @@ struct control {
 	size_t		 n_auto;	/* automated entries */
 	const char	*builtins[64];	/* automated built-in names */
 	size_t		 n_builtins;
-	const char	*rules[64];	/* mapped rules */
+	const char	*rules[512];	/* mapped rules and checks */
 	size_t		 n_rules;
 	bool		 section;	/* heading, not a control */
 };
@@ -118,6 +124,7 @@ static struct ov_arena A;
 static struct ov_map builtins = OV_MAP_INIT;
 static struct rule *rules;
 static size_t n_rules;
+static ov_json_doc *checks_doc;	/* data/analyzers/checks.json */
 
 static void
 die(const char *msg, const char *arg)
@@ -198,12 +205,17 @@ static void
 load_rules(const char *repo)
 {
 	char dir[4096], **paths;
+	const ov_json *checks;
 	size_t n, i;
 
+	snprintf(dir, sizeof(dir), "%s/data/analyzers/checks.json", repo);
+	if ((checks_doc = parse_file(dir)) == NULL)
+		die("bad JSON", dir);
+	checks = ov_json_get(ov_json_doc_root(checks_doc), "checks");
 	snprintf(dir, sizeof(dir), "%s/rules", repo);
 	if (ov__list_files(NULL, &A, dir, ".json", &paths, &n) < 0)
 		die("cannot list", dir);
-	rules = ov__calloc(n + 1, sizeof(*rules));
+	rules = ov__calloc(n + ov_json_len(checks) + 1, sizeof(*rules));
 	for (i = 0; i < n; i++) {
 		ov_json_doc *doc = parse_file(paths[i]);
 		const ov_json *ov;
@@ -222,6 +234,33 @@ load_rules(const char *repo)
 		rules[n_rules].doc = doc;
 		n_rules++;
 	}
+	for (i = 0; i < ov_json_len(checks); i++) {
+		const ov_json *c = ov_json_at(checks, i);
+
+		if ((rules[n_rules].id = ov_json_string(ov_json_get(c,
+		    "id"))) == NULL)
+			die("check without an id", dir);
+		rules[n_rules].builtins = ov_json_get(c, "builtins");
+		rules[n_rules].controls = ov_json_get(c, "controls");
+		n_rules++;
+	}
+}
+
+/* Does rule r name built-in definition name? */
+static bool
+has_builtin(const struct rule *r, const char *name)
+{
+	size_t i;
+
+	if (r->builtin != NULL && ov__streq_ci(r->builtin, name))
+		return true;
+	for (i = 0; i < ov_json_len(r->builtins); i++) {
+		const char *b = ov_json_string(ov_json_at(r->builtins, i));
+
+		if (b != NULL && ov__streq_ci(b, name))
+			return true;
+	}
+	return false;
 }
 
 /* Do the reference's literal parameters agree with the rule's? */
@@ -255,8 +294,9 @@ add_rule(struct control *c, const char *rule)
 	for (i = 0; i < c->n_rules; i++)
 		if (strcmp(c->rules[i], rule) == 0)
 			return;
-	if (c->n_rules < sizeof(c->rules) / sizeof(c->rules[0]))
-		c->rules[c->n_rules++] = rule;
+	if (c->n_rules == sizeof(c->rules) / sizeof(c->rules[0]))
+		die("too many rules map to one control", c->group);
+	c->rules[c->n_rules++] = rule;
 }
 
 static int
@@ -340,8 +380,7 @@ gen_one(const struct fwdef *fw, const char *corpus, const char *repo)
 					c->builtins[c->n_builtins++] = name;
 			}
 			for (k = 0; k < n_rules; k++)
-				if (rules[k].builtin != NULL &&
-				    ov__streq_ci(rules[k].builtin, name) &&
+				if (has_builtin(&rules[k], name) &&
 				    params_match(rules[k].params,
 				    ov_json_get(ref, "parameters")))
 					add_rule(c, rules[k].id);
@@ -459,6 +498,7 @@ main(int argc, char **argv)
 		gen_one(&fws[i], argv[1], argv[2]);
 	for (i = 0; i < n_rules; i++)
 		ov_json_doc_free(rules[i].doc);
+	ov_json_doc_free(checks_doc);
 	ov__free(rules);
 	ov__map_free(&builtins);
 	ov__arena_free(&A);

@@ -148,6 +148,22 @@ OV_EXTERN(void) ov_ctx_set_progress(ov_ctx *ctx, ov_progress_cb cb,
 OV_EXTERN(int) ov_parse_time(const char *s, int64_t *out);
 
 /**
+ * Parse an expiry date or date-time (exceptions, --except): *out is the
+ * first instant at which it no longer holds; a bare date holds through the
+ * end of that day (UTC).  Returns OV_EINVALID for anything else, an
+ * impossible date ("2020-13-45") included.
+ */
+OV_EXTERN(int) ov_parse_expiry(const char *s, int64_t *out);
+
+/**
+ * Format an expiry instant as people write it: the last day it holds
+ * ("2026-06-30" for an expiry of 2026-07-01T00:00:00Z), or the full
+ * "YYYY-MM-DDTHH:MM:SSZ" when it is not at midnight.  buf holds at least
+ * 21 bytes.
+ */
+OV_EXTERN(void) ov_format_expiry(int64_t t, char *buf, size_t size);
+
+/**
  * Format Unix seconds as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21
  * bytes).
  */

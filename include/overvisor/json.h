@@ -43,6 +43,9 @@ typedef struct ov_json_member ov_json_member;
 
 /** Node flags. */
 #define OV_JSON_F_INTEGER	0x01	/**< number has no fraction or exponent */
+#define OV_JSON_F_UNKNOWN	0x02	/**< a value known only at deployment
+					     (infrastructure as code): a
+					     string holding the expression */
 
 /**
  * A JSON value.  Read it through the accessors below; the layout may change
@@ -51,7 +54,9 @@ typedef struct ov_json_member ov_json_member;
 struct ov_json {
 	uint8_t		 type;		/**< an ov_json_type */
 	uint8_t		 flags;		/**< OV_JSON_F_* */
-	uint16_t	 reserved;	/**< zero */
+	uint16_t	 reserved;	/**< zero from the parser; trees built
+					     from templates keep the source
+					     file there (1-based) */
 	uint32_t	 len;		/**< string bytes, number text bytes,
 					     array items or object members */
 	uint64_t	 offset;	/**< byte offset of the value in the input */
@@ -178,6 +183,42 @@ OV_EXTERN(void) ov_json_parser_free(ov_json_parser *p);
 OV_EXTERN(int) ov_json_parser_parse(ov_json_parser *p, const char *data,
     size_t len, const ov_json **root, size_t *end, ov_json_error *err);
 
+/**
+ * Duplicate keys.  An object member whose key equals an earlier key of the
+ * same object, compared ASCII case-insensitively (ARM property names are
+ * case-insensitive, so "allowBlobPublicAccess" and "AllowBlobPublicAccess"
+ * are one property), is not a second member: its value replaces the
+ * earlier one, in the earlier member's place and spelling.  The last value
+ * wins, as ARM and .NET read such a document, and the tree never holds two
+ * members a case-insensitive lookup could confuse.  Each repeat is
+ * reported as a warning to a parser's warning callback, if any.
+ */
+#define OV_JSON_WARN_DUPLICATE_KEY	1
+
+/** A warning: the document is still valid and was read. */
+typedef struct {
+	int		 kind;		/**< OV_JSON_WARN_* */
+	uint64_t	 offset;	/**< byte offset of the later key */
+	uint64_t	 first_offset;	/**< byte offset of the earlier key */
+	const char	*key;		/**< the later key (unescaped; only
+					     valid during the call) */
+	size_t		 klen;		/**< its bytes */
+	const char	*first_key;	/**< the earlier key's spelling */
+	size_t		 first_klen;	/**< its bytes */
+} ov_json_warning;
+
+/** Called once per warning, during the parse. */
+typedef void (*ov_json_warn_cb)(const ov_json_warning *w, void *payload);
+
+/** As ov_json_parse(), calling cb (may be NULL) for each warning. */
+OV_EXTERN(int) ov_json_parse_warn(ov_json_doc **out, ov_ctx *ctx,
+    const char *data, size_t len, unsigned flags, ov_json_error *err,
+    ov_json_warn_cb cb, void *payload);
+
+/** Call cb (NULL: none) for each warning of p's later parses. */
+OV_EXTERN(void) ov_json_parser_set_warn(ov_json_parser *p,
+    ov_json_warn_cb cb, void *payload);
+
 /** Line and column (1-based) of a byte offset within data. */
 OV_EXTERN(void) ov_json_position(const char *data, size_t len,
     uint64_t offset, unsigned *line, unsigned *column);
@@ -238,6 +279,27 @@ typedef int (*ov_json_sink)(const char *data, size_t len, void *payload);
 /** Write v as JSON to sink. */
 OV_EXTERN(int) ov_json_write(const ov_json *v, unsigned wflags,
     ov_json_sink sink, void *payload);
+
+/** What a masked member's value is written as (a JSON string). */
+#define OV_JSON_MASK	"***"
+
+/**
+ * Whether the member key (klen bytes) of object obj, which is itself the
+ * value of member parent (plen bytes; NULL at the top, and array items
+ * inherit their array's key), must be masked.
+ */
+typedef bool (*ov_json_mask_fn)(const ov_json *obj, const char *parent,
+    size_t plen, const char *key, size_t klen);
+
+/**
+ * As ov_json_write(), writing "***" instead of the value of every member
+ * mask names (NULL masks nothing).  parent is the key v itself was found
+ * under, or NULL.  overvisor's secret policy (findings/secret.h) is one
+ * such mask.
+ */
+OV_EXTERN(int) ov_json_write_masked(const ov_json *v, unsigned wflags,
+    ov_json_mask_fn mask, const char *parent, ov_json_sink sink,
+    void *payload);
 
 /**
  * Serialize v into a new NUL-terminated string owned by the caller (free

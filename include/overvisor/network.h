@@ -135,6 +135,15 @@ OV_EXTERN(const ov_network_flow *) ov_network_flow_at(const ov_network *n,
 /** Append the analysis's findings (exposure, NSG, segmentation) to out. */
 OV_EXTERN(int) ov_network_findings(const ov_network *n, ov_findings *out);
 
+/**
+ * Number of NICs, NSGs and security rules whose data could not be read
+ * (a field of the wrong shape, an address or port that is none): the
+ * exposure through each is indeterminate, reported as an OV-NET-140
+ * finding with the reason.  Callers exit 3 (input problems) when it is
+ * not zero.
+ */
+OV_EXTERN(size_t) ov_network_n_malformed(const ov_network *n);
+
 /** Output formats of the writers. */
 typedef enum {
 	OV_NETWORK_TEXT = 0,

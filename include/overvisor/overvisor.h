@@ -18,5 +18,6 @@
 #include "overvisor/rules.h"
 #include "overvisor/whatif.h"
 #include "overvisor/collect.h"
+#include "overvisor/iac.h"
 
 #endif

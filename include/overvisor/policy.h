@@ -142,6 +142,15 @@ typedef struct {
 /** Fill *out with the set's counts (compiling first). */
 OV_EXTERN(int) ov_policy_set_stats(ov_policy_set *set, ov_policy_stats *out);
 
+/**
+ * The counts that concern one assignment (by id or name), compiling first:
+ * its compiled instances, the ones with errors or outside the language,
+ * and the definitions it needs that are not loaded (its target, or members
+ * of its initiative).  OV_ENOTFOUND when there is no such assignment.
+ */
+OV_EXTERN(int) ov_policy_set_assignment_stats(ov_policy_set *set,
+    const char *assignment, ov_policy_stats *out);
+
 /** Number of diagnostics. */
 OV_EXTERN(size_t) ov_policy_set_n_diags(const ov_policy_set *set);
 
@@ -183,6 +192,12 @@ typedef struct {
 	const char	*file;		/**< definition source file */
 	const char	*subscription_id; /**< of the resource, or NULL */
 	const char	*resource_group; /**< of the resource, or NULL */
+	/* resources from templates and plans */
+	bool		 iac;		/**< the resource comes from a template
+					     or a Terraform plan */
+	const char	*location;	/**< the file to report it in, or NULL */
+	unsigned	 line;		/**< 1-based line there, 0 if unknown */
+	unsigned	 column;	/**< 1-based column there, 0 if unknown */
 } ov_policy_result;
 
 /** Callback per result; a non-zero return stops and is passed back. */

@@ -82,10 +82,13 @@ typedef struct {
 	const char	*title;		/**< short title */
 	const char	*status;	/**< passed, failed, indeterminate,
 					     manual, microsoft, not-covered */
-	size_t		 passed;	/**< compliant (rule, record) results */
+	size_t		 passed;	/**< compliant results: a rule on a
+					     record, or an analyzer check that
+					     ran and found nothing */
 	size_t		 failed;	/**< non-compliant results */
 	size_t		 indeterminate;	/**< indeterminate results */
-	const char * const *rules;	/**< rules mapped to the control */
+	const char * const *rules;	/**< rules and analyzer checks mapped
+					     to the control */
 	size_t		 n_rules;
 } ov_control_result;
 

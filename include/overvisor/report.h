@@ -58,6 +58,9 @@ typedef struct {
 	ov_severity		 min_severity;	/**< text, html: list only
 						     findings at or above it
 						     (the summary counts all) */
+	const char		*note;		/**< one line said once about the
+						     whole scan (what did not run
+						     and why), or NULL */
 } ov_report_input;
 
 /**
@@ -100,6 +103,16 @@ typedef enum {
  */
 OV_EXTERN(int) ov_governance_write(FILE *f, ov_governance_format fmt,
     const ov_governance *g, unsigned flags);
+
+/**
+ * Write one CSV row of n fields (NULL is an empty field) exactly as the
+ * csv report writes its rows: RFC 4180 quoting, CRLF, a leading single
+ * quote on a cell a spreadsheet would read as a formula (= + - @, TAB,
+ * CR), invalid UTF-8 replaced and control characters dropped.  Every CSV
+ * overvisor writes goes through it.  Returns 0 or OV_EIO.
+ */
+OV_EXTERN(int) ov_report_csv_row(FILE *f, const char *const *fields,
+    size_t n);
 
 #ifdef __cplusplus
 }

@@ -61,6 +61,19 @@ typedef struct {
 	const char * const	*controls;	/**< framework control ids */
 	size_t			 n_controls;
 	const char		*file;		/**< path of the rule file */
+	const char * const	*peers;		/**< peer checks covered:
+						     "prowler:<id>",
+						     "checkov:<id>",
+						     "psrule:<name>" */
+	size_t			 n_peers;
+	const char		*family;	/**< severity family, or NULL */
+	const char		*defender_recommendation; /**< Defender
+						     for Cloud recommendation
+						     anchoring the severity,
+						     or NULL */
+	const char		*severity_rationale; /**< why the severity
+						     departs from its anchor
+						     or family, or NULL */
 } ov_rule_info;
 
 /**
@@ -94,8 +107,10 @@ OV_EXTERN(int) ov_rulepack_write_text(const ov_rulepack *pack, FILE *f);
 
 /**
  * Generate the rule documentation into out_dir: one <ID>.md per rule,
- * index.md, and cis-coverage.md built from the CIS catalogues under
- * data_dir/data/frameworks.  Output is deterministic.
+ * index.md, cis-coverage.md built from the CIS catalogues under
+ * data_dir/data/frameworks, and peer-coverage.md from the peer check lists
+ * under data_dir/data/peers.  A rule naming a peer check that is not in
+ * those lists is an error (OV_EINVALID).  Output is deterministic.
  */
 OV_EXTERN(int) ov_rulepack_write_docs(const ov_rulepack *pack, ov_ctx *ctx,
     const char *data_dir, const char *out_dir);

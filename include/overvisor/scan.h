@@ -88,12 +88,18 @@ typedef struct {
 	const char * const	*sigma_paths;	/**< Sigma rules besides
 						     data_dir/rules/sigma */
 	size_t			 n_sigma_paths;
+	bool			 estate_analyzers; /**< run the analyzers only
+						     on a live estate: none
+						     when the snapshot holds
+						     records from templates
+						     or plans (they need
+						     one) */
 } ov_scan_options;
 
 #define OV_SCAN_OPTIONS_VERSION 1
 #define OV_SCAN_OPTIONS_INIT { OV_SCAN_OPTIONS_VERSION, NULL, NULL, false, \
 	NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, false, NULL, NULL, false, \
-	NULL, NULL, false, 0, NULL, NULL, NULL, 0, NULL, 0 }
+	NULL, NULL, false, 0, NULL, NULL, NULL, 0, NULL, 0, false }
 
 typedef struct ov_scan_result ov_scan_result;
 
@@ -180,6 +186,43 @@ OV_EXTERN(size_t) ov_scan_n_answers(const ov_scan_result *r);
 /** Contract answer i ("Q1" ... "Q8"), or NULL past the end. */
 OV_EXTERN(const ov_contract_answer *) ov_scan_answer(
     const ov_scan_result *r, size_t i);
+
+/**
+ * Number of records whose data an analyzer could not read (a malformed
+ * NIC or NSG): their checks are indeterminate, reported as findings with
+ * the reason.  An input problem: `scan` exits 3 after writing the report.
+ */
+OV_EXTERN(size_t) ov_scan_n_malformed(const ov_scan_result *r);
+
+/**
+ * True when name (case-insensitive) is an analyzer a scan can run
+ * (ov_scan_options.analyzers), so a caller can reject a bad name as a
+ * usage error before scanning.
+ */
+OV_EXTERN(bool) ov_scan_analyzer_known(const char *name);
+
+/** A scan's verdict on a (rule, resource) pair it raised no finding for. */
+typedef enum {
+	OV_VERDICT_UNKNOWN = 0,	/**< not evaluated here: only the absence
+				     of the resource from a complete source
+				     can settle it */
+	OV_VERDICT_PASSED,	/**< the resource is in the snapshot, the
+				     rule evaluated it with the data it needs
+				     and it passed */
+	OV_VERDICT_HOLD		/**< the rule's producer did not run or its
+				     findings were filtered out (--no-rules,
+				     --analyzer, --framework): nothing about
+				     the pair is known */
+} ov_verdict;
+
+/**
+ * The scan's verdict on rule (from producer source: "policy" or an
+ * analyzer name) for resource_id, when the scan raised no finding for the
+ * pair.  What `scan --db` uses to resolve a fixed finding from any input,
+ * manifest or not.
+ */
+OV_EXTERN(ov_verdict) ov_scan_verdict(const ov_scan_result *r,
+    const char *rule, const char *source, const char *resource_id);
 
 #ifdef __cplusplus
 }

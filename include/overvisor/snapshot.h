@@ -69,6 +69,13 @@ OV_EXTERN(size_t) ov_snapshot_count(const ov_snapshot *snap);
 /** Total diagnostics (bad files, bad lines) over every file. */
 OV_EXTERN(size_t) ov_snapshot_n_errors(const ov_snapshot *snap);
 
+/**
+ * Total warnings over every file: input read anyway, with a doubt worth
+ * knowing (a JSON key given twice, whose last value was used).  Not
+ * counted as errors.
+ */
+OV_EXTERN(size_t) ov_snapshot_n_warnings(const ov_snapshot *snap);
+
 /** Number of files read. */
 OV_EXTERN(size_t) ov_snapshot_n_files(const ov_snapshot *snap);
 
@@ -77,7 +84,8 @@ typedef struct {
 	const char	*path;		/**< as given */
 	const char	*format;	/**< detected format name */
 	size_t		 records;	/**< records loaded */
-	size_t		 errors;	/**< diagnostics kept */
+	size_t		 errors;	/**< errors (warnings excluded) */
+	size_t		 warnings;	/**< warnings: the data was read */
 } ov_file_info;
 
 /** Fill *out for file i; OV_ENOTFOUND past the end. */
@@ -90,6 +98,7 @@ typedef struct {
 	unsigned	 column;	/**< 1-based, 0 if unknown */
 	const char	*pointer;	/**< JSON Pointer, or NULL */
 	const char	*message;	/**< one line */
+	bool		 warning;	/**< a warning, not an error */
 } ov_diag_info;
 
 /** Fill *out with diagnostic j of file i; OV_ENOTFOUND past the end. */
@@ -163,6 +172,17 @@ OV_EXTERN(int) ov_snapshot_source(const ov_snapshot *snap, size_t i,
  * listed source was collected in full.
  */
 OV_EXTERN(bool) ov_snapshot_type_complete(const ov_snapshot *snap,
+    const char *type);
+
+/**
+ * True when the snapshot reports the source that carries records of type
+ * `partial` or `failed`, with or without a manifest (a loader may mark a
+ * source of loose exports partial, e.g. a page that says more follow).
+ * Nothing about such a type is resolved from the snapshot, not even a
+ * record that is present and passes.  A partial or failed source whose
+ * name no type maps to (one named after a file) holds back every type.
+ */
+OV_EXTERN(bool) ov_snapshot_type_incomplete(const ov_snapshot *snap,
     const char *type);
 
 /* ------------------------------------------------------------------ */

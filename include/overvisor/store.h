@@ -100,6 +100,19 @@ typedef struct {
 typedef bool (*ov_type_complete_cb)(const char *resource_type,
     void *payload);
 
+/**
+ * Called once per tracked finding that this scan did not see (no
+ * non-compliant, exempt or indeterminate result for it), with the
+ * finding's rule, producer ("policy", an analyzer name...), resource id
+ * and lower-cased type: OV_VERDICT_PASSED resolves it (the resource is in
+ * the scan and the rule passed on it; the callback must also know that
+ * the resource's source is neither partial nor failed), OV_VERDICT_HOLD
+ * keeps it whatever the manifest says, OV_VERDICT_UNKNOWN leaves it to
+ * type_complete (absence from a fully collected source).
+ */
+typedef ov_verdict (*ov_verdict_cb)(const char *rule, const char *source,
+    const char *resource_id, const char *resource_type, void *payload);
+
 /** What a scan was: everything but the findings.  Strings may be NULL. */
 typedef struct {
 	unsigned		 version;	/**< OV_SCAN_RECORD_VERSION */
@@ -117,11 +130,14 @@ typedef struct {
 	ov_type_complete_cb	 type_complete;	/**< NULL: decide from sources
 						     (docs/store.md) */
 	void			*payload;	/**< passed to type_complete */
+	ov_verdict_cb		 verdict;	/**< NULL: a finding resolves
+						     only by its absence */
+	void			*verdict_payload; /**< passed to verdict */
 } ov_scan_record;
 
 #define OV_SCAN_RECORD_VERSION 1
 #define OV_SCAN_RECORD_INIT { OV_SCAN_RECORD_VERSION, "", 0, NULL, NULL, \
-	NULL, NULL, false, NULL, 0, NULL, NULL }
+	NULL, NULL, false, NULL, 0, NULL, NULL, NULL, NULL }
 
 /**
  * Record one scan and update every finding's lifecycle, in one transaction

@@ -124,7 +124,11 @@ validate(int argc, char **argv)
 	ov_contract *c = NULL;
 	int rc;
 
-	if (argc != 2)
+	if (argc == 2 && cli_is_help(argv[1])) {
+		usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
 		return cli_usage_error("contract", "validate takes one FILE");
 	if ((rc = cli_ctx_new(&ctx)) != 0)
 		return rc;

@@ -91,6 +91,18 @@ print_item(const ov_diff_item *it, void *payload)
 	return 0;
 }
 
+/* A scan id ("12") or an ISO 8601 date, as ov_store_find_scan() takes. */
+static bool
+scan_spec_ok(const char *s)
+{
+	int64_t t;
+	size_t n = strspn(s, "0123456789");
+
+	if (n > 0 && n < 19 && s[n] == '\0')
+		return true;
+	return ov_parse_time(s, &t) == 0;
+}
+
 /* overvisor diff. */
 int
 cmd_diff(int argc, char **argv)
@@ -114,8 +126,17 @@ cmd_diff(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 'f': from_s = optarg; break;
-		case 't': to_s = optarg; break;
+		case 'f':
+		case 't':
+			if (!scan_spec_ok(optarg))
+				return cli_usage_error("diff", "--%s: '%s' is "
+				    "neither a scan id nor an ISO 8601 date",
+				    c == 'f' ? "from" : "to", optarg);
+			if (c == 'f')
+				from_s = optarg;
+			else
+				to_s = optarg;
+			break;
 		case 'F':
 			if (strcmp(optarg, "json") == 0)
 				d.json = true;

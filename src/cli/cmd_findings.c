@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "overvisor/report.h"
 #include "overvisor/store.h"
 #include "cli.h"
 
@@ -59,24 +60,6 @@ date(int64_t t, char *buf, size_t size)
 	ov_format_time(t, buf, size);
 	if (size > 10)
 		buf[10] = '\0';
-}
-
-static void
-csv_str(FILE *f, const char *s)
-{
-	if (s == NULL)
-		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 static void
@@ -157,44 +140,43 @@ print_finding(const ov_store_finding *x, void *payload)
 		fprintf(f, ", \"breached\": %s, \"reopenCount\": %u}",
 		    x->breached ? "true" : "false", x->reopen_count);
 		break;
-	case FMT_CSV:
+	case FMT_CSV: {
+		/* the csv report's own row writer: formula cells neutralised */
+		static const char *const head[] = { "fingerprint", "state",
+		    "severity", "rule", "title", "resource_id",
+		    "resource_type", "tenant", "owner", "accountable", "duty",
+		    "first_seen", "last_seen", "resolved_at", "due",
+		    "breached", "reopen_count", "responsible", "consulted",
+		    "informed" };
+		const char *row[20];
+		char reopens[24];
+
 		if (o->n == 0)
-			fputs("fingerprint,state,severity,rule,title,"
-			    "resource_id,resource_type,tenant,owner,"
-			    "accountable,duty,first_seen,last_seen,"
-			    "resolved_at,due,breached,reopen_count,"
-			    "responsible,consulted,informed\n", f);
-		csv_str(f, x->fingerprint);
-		fputc(',', f);
-		csv_str(f, x->state);
-		fputc(',', f);
-		csv_str(f, ov_severity_name(x->severity));
-		fputc(',', f);
-		csv_str(f, x->rule);
-		fputc(',', f);
-		csv_str(f, x->title);
-		fputc(',', f);
-		csv_str(f, x->resource_id);
-		fputc(',', f);
-		csv_str(f, x->resource_type);
-		fputc(',', f);
-		csv_str(f, x->tenant);
-		fputc(',', f);
-		csv_str(f, x->owner);
-		fputc(',', f);
-		csv_str(f, x->accountable);
-		fputc(',', f);
-		csv_str(f, x->duty);
-		fprintf(f, ",%s,%s,%s,%s,%s,%u,", first, last,
-		    x->resolved_at ? resolved : "", x->due ? due : "",
-		    x->breached ? "true" : "false", x->reopen_count);
-		csv_str(f, x->responsible);
-		fputc(',', f);
-		csv_str(f, x->consulted);
-		fputc(',', f);
-		csv_str(f, x->informed);
-		fputc('\n', f);
+			(void)ov_report_csv_row(f, head, 20);
+		snprintf(reopens, sizeof(reopens), "%u", x->reopen_count);
+		row[0] = x->fingerprint;
+		row[1] = x->state;
+		row[2] = ov_severity_name(x->severity);
+		row[3] = x->rule;
+		row[4] = x->title;
+		row[5] = x->resource_id;
+		row[6] = x->resource_type;
+		row[7] = x->tenant;
+		row[8] = x->owner;
+		row[9] = x->accountable;
+		row[10] = x->duty;
+		row[11] = first;
+		row[12] = last;
+		row[13] = x->resolved_at ? resolved : "";
+		row[14] = x->due ? due : "";
+		row[15] = x->breached ? "true" : "false";
+		row[16] = reopens;
+		row[17] = x->responsible;
+		row[18] = x->consulted;
+		row[19] = x->informed;
+		(void)ov_report_csv_row(f, row, 20);
 		break;
+	}
 	}
 	o->n++;
 	return 0;
@@ -226,6 +208,20 @@ open_store(ov_ctx **ctx, ov_store **s, const char *db)
 	return 0;
 }
 
+/* The --state values: the lifecycle states and "active". */
+static bool
+state_known(const char *s)
+{
+	static const char *const states[] = { "new", "open", "resolved",
+	    "reopened", "excepted", "active" };
+	size_t i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(s, states[i]) == 0)
+			return true;
+	return false;
+}
+
 static int
 findings_list(int argc, char **argv)
 {
@@ -254,7 +250,12 @@ findings_list(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
-		case 's': filter.state = optarg; break;
+		case 's':
+			if (!state_known(optarg))
+				return cli_usage_error("findings", "unknown "
+				    "state '%s'", optarg);
+			filter.state = optarg;
+			break;
 		case 'b': filter.breached = true; break;
 		case 'o': filter.owner = optarg; break;
 		case 'r': filter.responsible = optarg; break;
@@ -393,7 +394,11 @@ print_exception(const ov_store_exception *e, void *payload)
 	struct out *o = payload;
 	char exp[32];
 
-	date(e->expires, exp, sizeof(exp));
+	/* the last day it holds, as exceptions.yaml wrote it */
+	if (e->expires != 0)
+		ov_format_expiry(e->expires, exp, sizeof(exp));
+	else
+		snprintf(exp, sizeof(exp), "-");
 	if (o->fmt == FMT_JSON) {
 		fputs(o->n == 0 ? "[\n  {\"kind\": " : ",\n  {\"kind\": ",
 		    stdout);
@@ -409,6 +414,11 @@ print_exception(const ov_store_exception *e, void *payload)
 		fputs(", \"ticket\": ", stdout);
 		ov_json_fput_string(e->ticket, stdout);
 		fputs(", \"expires\": ", stdout);
+		if (e->expires != 0)
+			ov_json_fput_string(exp, stdout);
+		else
+			fputs("null", stdout);
+		fputs(", \"expiresAt\": ", stdout);
 		json_time(stdout, e->expires);
 		printf(", \"expired\": %s}", e->expired ? "true" : "false");
 	} else {

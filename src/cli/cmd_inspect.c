@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "overvisor/iac.h"
 #include "overvisor/json.h"
 #include "overvisor/snapshot.h"
 #include "cli.h"
@@ -20,7 +21,10 @@ usage(FILE *f)
 	    "ndjson, arg-objectarray, arg-table, az-list, arm-list, arm-object,\n"
 	    "graph-collection, graph-object, error-response, arm-template,\n"
 	    "arm-parameters, terraform-plan), its record count, the records by\n"
-	    "type, and every error with file:line:column.  Directories are\n"
+	    "type, and every error with file:line:column.  Templates are\n"
+	    "expanded into the resources they deploy; notes list what a\n"
+	    "template or plan holds that is not checked (unmapped Terraform\n"
+	    "types and attributes, remote linked templates).  Directories are\n"
 	    "read recursively.\n"
 	    "\n"
 	    "  --format FMT   text (default) or json\n"
@@ -108,28 +112,67 @@ print_text(FILE *f, const ov_snapshot *snap)
 		if (fi.errors != 0)
 			fprintf(f, ", %zu error%s", fi.errors,
 			    fi.errors == 1 ? "" : "s");
+		if (fi.warnings != 0)
+			fprintf(f, ", %zu warning%s", fi.warnings,
+			    fi.warnings == 1 ? "" : "s");
 		fputc('\n', f);
 		for (j = 0; ov_snapshot_file_diag(snap, i, j, &d) == 0; j++) {
-			fprintf(f, "  %s:%u:%u: error: %s", fi.path, d.line,
-			    d.column, d.message);
+			fprintf(f, "  %s:%u:%u: %s: %s", fi.path, d.line,
+			    d.column, d.warning ? "warning" : "error",
+			    d.message);
 			if (d.pointer != NULL && d.pointer[0] != '\0')
 				fprintf(f, " (at %s)", d.pointer);
 			fputc('\n', f);
 		}
-		if (fi.errors > j)
-			fprintf(f, "  ... %zu more errors not shown\n",
-			    fi.errors - j);
+		if (fi.errors + fi.warnings > j)
+			fprintf(f, "  ... %zu more not shown\n",
+			    fi.errors + fi.warnings - j);
+		/* What a template or plan holds that is not checked. */
+		for (j = 0; ov_snapshot_file_note(snap, i, j, &d) == 0; j++)
+			if (d.line != 0)
+				fprintf(f, "  %s:%u:%u: note: %s\n", fi.path,
+				    d.line, d.column, d.message);
+			else
+				fprintf(f, "  %s: note: %s\n", fi.path,
+				    d.message);
 	}
 	if (ov_snapshot_count(snap) != 0) {
 		fprintf(f, "\nrecords by type:\n");
 		ov_snapshot_types(snap, type_cb, &w);
 	}
 	print_sources_text(f, snap);
-	fprintf(f, "\n%zu file%s, %zu record%s, %zu error%s\n",
+	fprintf(f, "\n%zu file%s, %zu record%s, %zu error%s",
 	    ov_snapshot_n_files(snap), ov_snapshot_n_files(snap) == 1 ? "" : "s",
 	    ov_snapshot_count(snap), ov_snapshot_count(snap) == 1 ? "" : "s",
 	    ov_snapshot_n_errors(snap),
 	    ov_snapshot_n_errors(snap) == 1 ? "" : "s");
+	if (ov_snapshot_n_warnings(snap) != 0)
+		fprintf(f, ", %zu warning%s", ov_snapshot_n_warnings(snap),
+		    ov_snapshot_n_warnings(snap) == 1 ? "" : "s");
+	fputc('\n', f);
+}
+
+/* The diagnostics of file i at one level, as a JSON array. */
+static void
+json_diags(FILE *f, const ov_snapshot *snap, size_t i, bool warnings)
+{
+	ov_diag_info d;
+	size_t j, n = 0;
+
+	fputc('[', f);
+	for (j = 0; ov_snapshot_file_diag(snap, i, j, &d) == 0; j++) {
+		if (d.warning != warnings)
+			continue;
+		fprintf(f, "%s{\"line\": %u, \"column\": %u, \"message\": ",
+		    n++ > 0 ? ", " : "", d.line, d.column);
+		ov_json_fput_string(d.message, f);
+		if (d.pointer != NULL) {
+			fputs(", \"pointer\": ", f);
+			ov_json_fput_string(d.pointer, f);
+		}
+		fputc('}', f);
+	}
+	fputc(']', f);
 }
 
 static void
@@ -147,16 +190,16 @@ print_json(FILE *f, const ov_snapshot *snap)
 		ov_json_fput_string(fi.path, f);
 		fputs(", \"format\": ", f);
 		ov_json_fput_string(fi.format, f);
-		fprintf(f, ", \"records\": %zu, \"errors\": [", fi.records);
-		for (j = 0; ov_snapshot_file_diag(snap, i, j, &d) == 0; j++) {
+		fprintf(f, ", \"records\": %zu, \"errors\": ", fi.records);
+		json_diags(f, snap, i, false);
+		fputs(", \"warnings\": ", f);
+		json_diags(f, snap, i, true);
+		fputs(", \"notes\": [", f);
+		for (j = 0; ov_snapshot_file_note(snap, i, j, &d) == 0; j++) {
 			fprintf(f, "%s{\"line\": %u, \"column\": %u, "
 			    "\"message\": ", j > 0 ? ", " : "", d.line,
 			    d.column);
 			ov_json_fput_string(d.message, f);
-			if (d.pointer != NULL) {
-				fputs(", \"pointer\": ", f);
-				ov_json_fput_string(d.pointer, f);
-			}
 			fputc('}', f);
 		}
 		fputs("]}", f);
@@ -166,8 +209,9 @@ print_json(FILE *f, const ov_snapshot *snap)
 	ov_snapshot_types(snap, type_cb, &w);
 	fputs(w.n > 0 ? "\n  },\n" : "},\n", f);
 	print_sources_json(f, snap);
-	fprintf(f, "  \"records\": %zu,\n  \"errors\": %zu\n}\n",
-	    ov_snapshot_count(snap), ov_snapshot_n_errors(snap));
+	fprintf(f, "  \"records\": %zu,\n  \"errors\": %zu,\n"
+	    "  \"warnings\": %zu\n}\n", ov_snapshot_count(snap),
+	    ov_snapshot_n_errors(snap), ov_snapshot_n_warnings(snap));
 }
 
 /* overvisor inspect */
@@ -180,6 +224,7 @@ cmd_inspect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	ov_iac_options io = OV_IAC_OPTIONS_INIT;
 	ov_snapshot *snap = NULL;
 	ov_ctx *ctx = NULL;
 	bool json = false;
@@ -210,7 +255,9 @@ cmd_inspect(int argc, char **argv)
 		return cli_usage_error("inspect", "no input PATH given");
 	if ((status = cli_ctx_new(&ctx)) != 0)
 		return status;
-	if (ov_snapshot_new(&snap, ctx) < 0) {
+	io.data_dir = cli_data_dir();
+	if (ov_snapshot_new(&snap, ctx) < 0 ||
+	    ov_snapshot_set_iac(snap, &io) < 0) {
 		status = cli_error_ctx(ctx);
 		goto done;
 	}

@@ -49,7 +49,8 @@ usage(FILE *f)
 	    "  -e, --except P@DATE  exception: NSG rule id glob, expiry date\n"
 	    "      --findings       also print the findings (json lines)\n"
 	    "\n"
-	    "exit: 0 nothing found, 1 findings, 2 usage, 3 input\n", f);
+	    "exit: 0 nothing found, 1 findings, 2 usage, 3 input (also malformed\n"
+	    "      network data, whose exposure is indeterminate)\n", f);
 }
 
 static int
@@ -156,14 +157,21 @@ cmd_network(int argc, char **argv)
 		case 'N':
 			no_default = true;
 			break;
-		case 'e':
-			if (strchr(optarg, '@') == NULL ||
-			    n_except == NET_MAX_FLAGS)
+		case 'e': {
+			const char *at = strrchr(optarg, '@');
+			int64_t exp;
+
+			if (at == NULL || n_except == NET_MAX_FLAGS)
 				return cli_usage_error("network",
 				    "--except wants GLOB@YYYY-MM-DD (an "
 				    "exception needs an expiry)");
+			if (ov_parse_expiry(at + 1, &exp) < 0)
+				return cli_usage_error("network",
+				    "--except '%s': '%s' is not a valid date",
+				    optarg, at + 1);
 			except[n_except++] = optarg;
 			break;
+		}
 		case 'x':
 			exc_path = optarg;
 			break;
@@ -249,8 +257,8 @@ cmd_network(int argc, char **argv)
 		if (any && show_findings)
 			print_findings(out, found);
 	}
-	if (error < 0)
-		status = CLI_EXIT_INPUT;
+	if (error < 0 || ov_network_n_malformed(net) != 0)
+		status = CLI_EXIT_INPUT;	/* unreadable data: indeterminate */
 	else if (ov_findings_count(found) > 0)
 		status = CLI_EXIT_FINDINGS;
 	if (cli_close_output(out) != 0)

@@ -28,6 +28,7 @@ usage(FILE *f)
 	    "[--format text|json] [--aliases FILE]\n"
 	    "       overvisor policy explain --definition PATH... "
 	    "[--input PATH...] [--ir]\n"
+	    "                             [--format text|json]\n"
 	    "       overvisor policy whatif --assignment ID "
 	    "[--definition PATH...]\n"
 	    "                             [--contract FILE] "
@@ -506,6 +507,75 @@ done:
 	return rc;
 }
 
+/* Collect explain text in memory. */
+struct text {
+	char	*p;	/* bytes, not terminated */
+	size_t	 len;
+	size_t	 cap;
+};
+
+static int
+text_sink(const char *data, size_t len, void *payload)
+{
+	struct text *t = payload;
+
+	if (t->len + len > t->cap) {
+		size_t cap = t->cap != 0 ? t->cap : 4096;
+		char *p;
+
+		while (cap < t->len + len)
+			cap *= 2;
+		if ((p = realloc(t->p, cap)) == NULL)	/* checksrc: allow */
+			return OV_ENOMEM;
+		t->p = p;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, data, len);
+	t->len += len;
+	return 0;
+}
+
+/*
+ * explain --format json: {"compiled", "errors", "explain": [the IR and
+ * trace, one string per line], "results": [as eval --format json]}.
+ */
+static int
+explain_json(ov_ctx *ctx, ov_policy_set *set, ov_snapshot *snap,
+    const ov_policy_stats *st)
+{
+	struct text t = { NULL, 0, 0 };
+	struct eval_out eo = { stdout, true, 0 };
+	size_t i, start, n = 0;
+	int rc = 0;
+
+	if (ov_policy_explain(set, snap, text_sink, &t) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	printf("{\"compiled\": %zu, \"errors\": %zu, \"explain\": [",
+	    st->compiled, st->errors);
+	for (i = 0, start = 0; i <= t.len; i++) {
+		if (i < t.len && t.p[i] != '\n')
+			continue;
+		if (i > start || i < t.len) {
+			fputs(n++ > 0 ? ",\n  " : "\n  ", stdout);
+			ov_json_write_string(t.p + start, i - start, 0,
+			    file_sink, stdout);
+		}
+		start = i + 1;
+	}
+	fputs(n > 0 ? "\n], \"results\": [" : "], \"results\": [", stdout);
+	if (snap != NULL && ov_policy_eval_snapshot(set, snap,
+	    OV_POLICY_EVAL_ALL, eval_cb, &eo) < 0) {
+		rc = cli_error_ctx(ctx);
+		goto done;
+	}
+	fputs(eo.n > 0 ? "\n]}\n" : "]}\n", stdout);
+done:
+	free(t.p);	/* checksrc: allow */
+	return rc;
+}
+
 static int
 cmd_explain(int argc, char **argv)
 {
@@ -532,10 +602,12 @@ cmd_explain(int argc, char **argv)
 		goto done;
 	(void)ov_policy_set_stats(set, &st);
 	print_diags(stderr, set_diag, set, OV_POLICY_DIAG_ERROR);
-	if (ov_policy_explain(set, snap, file_sink, stdout) < 0) {
+	if (o.json)
+		rc = explain_json(ctx, set, snap, &st);
+	else if (ov_policy_explain(set, snap, file_sink, stdout) < 0)
 		rc = cli_error_ctx(ctx);
+	if (rc != 0)
 		goto done;
-	}
 	rc = st.errors > 0 ? CLI_EXIT_INPUT : CLI_EXIT_OK;
 done:
 	ov_snapshot_free(snap);
@@ -663,6 +735,11 @@ cmd_whatif(int argc, char **argv)
 		if (ov_error_last(ctx)->code == OV_ENOTFOUND && o.n_defs == 0)
 			cli_error("if the assignment names a built-in "
 			    "definition, pass the built-ins with --definition");
+		goto done;
+	}
+	/* Only what the assignment asked about needs to be evaluable. */
+	if (ov_policy_set_assignment_stats(set, o.assignment, &st) < 0) {
+		rc = cli_error_ctx(ctx);
 		goto done;
 	}
 	/*

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "overvisor/finding.h"
+#include "overvisor/iac.h"
 #include "overvisor/report.h"
+#include "overvisor/rules.h"
 #include "overvisor/scan.h"
 #include "overvisor/sigma.h"
 #include "overvisor/snapshot.h"
@@ -60,6 +62,13 @@ usage(FILE *f)
 	    "  --baseline PATH    earlier snapshot, for drift findings\n"
 	    "  --zone-tag TAG     tag naming network zones (default: the\n"
 	    "                     contract's, else env)\n"
+	    "  --parameters FILE  ARM parameters file for the templates\n"
+	    "                     (repeatable; a later one wins)\n"
+	    "  --parameter NAME=VALUE\n"
+	    "                     a template parameter's value (repeatable)\n"
+	    "  --scope ID         deploy templates to this subscription,\n"
+	    "                     resource group or management group id\n"
+	    "                     instead of the placeholder scope\n"
 	    "  --db PATH|URL      record the scan in a findings store\n"
 	    "  --min-severity SEV list only findings at or above SEV (text\n"
 	    "                     and html count the rest in the summary;\n"
@@ -79,8 +88,9 @@ usage(FILE *f)
 	    "depend on it.\n"
 	    "\n"
 	    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage,\n"
-	    "3 input (after the report of the valid rest is written), 5 store,\n"
-	    "70 internal error.\n", f);
+	    "3 input (after the report of the valid rest is written; also a\n"
+	    "missing or empty rule pack), 5 store (after the report is\n"
+	    "written), 70 internal error.\n", f);
 }
 
 static int
@@ -145,6 +155,37 @@ count_assignments(const char *type, size_t count, void *payload)
 	    "Microsoft.Authorization/policyAssignments") == 0;
 }
 
+/* Sources the snapshot reports partial or failed. */
+static size_t
+partial_sources(const ov_snapshot *snap)
+{
+	ov_source_info si;
+	size_t i, n = 0;
+
+	for (i = 0; ov_snapshot_source(snap, i, &si) == 0; i++)
+		if (si.status != NULL && (strcmp(si.status, "partial") == 0 ||
+		    strcmp(si.status, "failed") == 0))
+			n++;
+	return n;
+}
+
+/* False when --framework names no catalogue under data_dir. */
+static bool
+framework_known(const char *data_dir, const char *id)
+{
+	ov_framework *fw = NULL;
+	ov_ctx *ctx = NULL;
+	bool known = true;	/* other failures: the scan reports them */
+
+	if (ov_ctx_new(&ctx) < 0)
+		return true;
+	if (ov_framework_load(&fw, ctx, data_dir, id) == OV_ENOTFOUND)
+		known = false;
+	ov_framework_free(fw);
+	ov_ctx_free(ctx);
+	return known;
+}
+
 /* overvisor scan */
 int
 cmd_scan(int argc, char **argv)
@@ -152,7 +193,7 @@ cmd_scan(int argc, char **argv)
 	enum { O_RULES = 256, O_NO_RULES, O_POLICY, O_ALIASES, O_CONTRACT,
 	    O_EXCEPTIONS, O_FRAMEWORK, O_ANALYZER, O_NO_ANALYZERS, O_BASELINE,
 	    O_ZONE_TAG, O_DB, O_FAIL_ON, O_ASSIGNED, O_MIN_SEVERITY,
-	    O_SHOW_EXEMPT };
+	    O_SHOW_EXEMPT, O_PARAMETERS, O_PARAMETER, O_SCOPE };
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -173,6 +214,9 @@ cmd_scan(int argc, char **argv)
 		{ "min-severity", required_argument, NULL, O_MIN_SEVERITY },
 		{ "show-exempt", no_argument, NULL, O_SHOW_EXEMPT },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "parameters", required_argument, NULL, O_PARAMETERS },
+		{ "parameter", required_argument, NULL, O_PARAMETER },
+		{ "scope", required_argument, NULL, O_SCOPE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -180,6 +224,10 @@ cmd_scan(int argc, char **argv)
 	const char *policies[MAX_LIST], *analyzers[MAX_LIST], *logs[MAX_LIST];
 	uint64_t log_events = 0, log_errors = 0;
 	size_t n_logs = 0, unusable = 0;
+	const char *pfiles[MAX_LIST], *params[MAX_LIST];
+	ov_iac_options io = OV_IAC_OPTIONS_INIT;
+	char note[256];
+	size_t n_partial = 0;
 	const char *output = NULL, *baseline_path = NULL, *db = NULL;
 	ov_report_format fmt = OV_REPORT_TEXT;
 	ov_snapshot *snap = NULL, *baseline = NULL;
@@ -242,6 +290,9 @@ cmd_scan(int argc, char **argv)
 			if (n_analyzers == MAX_LIST)
 				return cli_usage_error("scan",
 				    "too many --analyzer options");
+			if (!ov_scan_analyzer_known(optarg))
+				return cli_usage_error("scan",
+				    "unknown analyzer '%s'", optarg);
 			analyzers[n_analyzers++] = optarg;
 			break;
 		case O_NO_ANALYZERS:
@@ -255,6 +306,24 @@ cmd_scan(int argc, char **argv)
 			break;
 		case O_DB:
 			db = optarg;
+			break;
+		case O_PARAMETERS:
+			if (io.n_parameter_files == MAX_LIST)
+				return cli_usage_error("scan",
+				    "too many --parameters options");
+			pfiles[io.n_parameter_files++] = optarg;
+			break;
+		case O_PARAMETER:
+			if (io.n_parameters == MAX_LIST)
+				return cli_usage_error("scan",
+				    "too many --parameter options");
+			if (strchr(optarg, '=') == NULL || optarg[0] == '=')
+				return cli_usage_error("scan", "--parameter "
+				    "'%s' is not NAME=VALUE", optarg);
+			params[io.n_parameters++] = optarg;
+			break;
+		case O_SCOPE:
+			io.scope = optarg;
 			break;
 		case O_MIN_SEVERITY:
 			if (ov_severity_parse(optarg, &min_sev) < 0)
@@ -279,6 +348,10 @@ cmd_scan(int argc, char **argv)
 	so.data_dir = cli_data_dir();
 	/* the store keeps the contract answers for the monthly report */
 	so.questions = db != NULL;
+	if (so.framework != NULL && !framework_known(so.data_dir,
+	    so.framework))
+		return cli_usage_error("scan", "unknown framework '%s' (see "
+		    "'overvisor rules frameworks')", so.framework);
 	so.policy_paths = n_policies != 0 ? policies : NULL;
 	so.n_policy_paths = n_policies;
 	so.analyzers = n_analyzers != 0 ? analyzers : NULL;
@@ -292,6 +365,17 @@ cmd_scan(int argc, char **argv)
 	if ((label = cli_join_args(argc, argv, optind)) == NULL) {
 		cli_error("out of memory");
 		status = CLI_EXIT_INTERNAL;
+		goto done;
+	}
+	io.parameter_files = pfiles;
+	io.parameters = params;
+	io.data_dir = cli_data_dir();
+	if ((error = ov_snapshot_set_iac(snap, &io)) < 0) {
+		status = error == OV_EIO || ov_error_last(ctx)->klass ==
+		    OV_ERRCLASS_INPUT ? cli_error_ctx(ctx) : CLI_EXIT_USAGE;
+		if (status == CLI_EXIT_USAGE)
+			cli_usage_error("scan", "%s",
+			    ov_error_last(ctx)->message);
 		goto done;
 	}
 	for (i = optind; i < argc; i++) {
@@ -320,6 +404,12 @@ cmd_scan(int argc, char **argv)
 		}
 		so.baseline = baseline;
 	}
+	/*
+	 * Templates and plans are not a live estate: the analyzers that
+	 * need one (accountability, network, duties) do not run on them,
+	 * decided once the input is loaded.
+	 */
+	so.estate_analyzers = true;
 	/* load and scan in one pass; a store needs the record digests */
 	if (cli_scan_inputs(&result, ctx, snap, argv + optind, n_inputs,
 	    db != NULL ? OV_LOAD_DIGEST : 0, &so) < 0) {
@@ -331,6 +421,24 @@ cmd_scan(int argc, char **argv)
 		    "positions (valid records are still scanned)",
 		    ov_snapshot_n_errors(snap),
 		    ov_snapshot_n_errors(snap) == 1 ? "" : "s");
+	if (ov_snapshot_n_warnings(snap) != 0)
+		cli_warn("%zu input warning%s (such as a JSON key given twice, "
+		    "whose last value is used); run 'overvisor inspect' for "
+		    "positions", ov_snapshot_n_warnings(snap),
+		    ov_snapshot_n_warnings(snap) == 1 ? "" : "s");
+	note[0] = '\0';
+	if (ov_snapshot_n_iac_records(snap) != 0)
+		snprintf(note, sizeof(note), "%s; the analyzers that need a "
+		    "live estate (accountability, network, duties) did not "
+		    "run", ov_snapshot_n_iac_records(snap) ==
+		    ov_snapshot_count(snap) ? "templates and plans only" :
+		    "templates and plans are in this scan (scan a live estate "
+		    "on its own for the analyzers)");
+	if ((n_partial = partial_sources(snap)) != 0)
+		cli_warn("%zu source%s partial or failed; nothing is resolved "
+		    "from %s (the report's header names %s)", n_partial,
+		    n_partial == 1 ? " is" : "s are", n_partial == 1 ? "it" :
+		    "them", n_partial == 1 ? "it" : "them");
 	if (n_policies != 0 && !so.assigned && ov_snapshot_types(snap,
 	    count_assignments, NULL) != 0)
 		cli_warn("the snapshot holds policy assignments this scan does "
@@ -345,16 +453,19 @@ cmd_scan(int argc, char **argv)
 		cli_warn("%zu Sigma rule%s cannot run; run 'overvisor sigma "
 		    "check' for the reasons", unusable, unusable == 1 ? "" :
 		    "s");
+	if (ov_scan_n_malformed(result) != 0)
+		cli_warn("%zu record%s with malformed data; the checks on them "
+		    "are indeterminate (see the findings)",
+		    ov_scan_n_malformed(result),
+		    ov_scan_n_malformed(result) == 1 ? "" : "s");
 	if (ov_scan_n_policy_errors(result) != 0)
 		cli_warn("%zu policy definition%s could not be used; run "
 		    "'overvisor policy check' for positions",
 		    ov_scan_n_policy_errors(result),
 		    ov_scan_n_policy_errors(result) == 1 ? "" : "s");
-	if (db != NULL && (error = cli_store_scan(ctx, db, snap, result)) != 0) {
-		status = error;
-		goto done;
-	}
 	ov_scan_report_input(result, label, &in);
+	if (note[0] != '\0')
+		in.note = note;
 	in.min_severity = min_sev;
 	if (min_sev > OV_SEV_INFO && fmt != OV_REPORT_TEXT &&
 	    fmt != OV_REPORT_HTML) {
@@ -383,11 +494,16 @@ cmd_scan(int argc, char **argv)
 	}
 	/* Incomplete input outranks findings: the report may be missing some. */
 	if (ov_snapshot_n_errors(snap) != 0 ||
-	    ov_scan_n_policy_errors(result) != 0 || log_errors != 0)
+	    ov_scan_n_policy_errors(result) != 0 || log_errors != 0 ||
+	    ov_scan_n_malformed(result) != 0 || n_partial != 0)
 		status = CLI_EXIT_INPUT;
 	else
 		status = fail_on >= 0 && ov_scan_count_at_least(result,
 		    (ov_severity)fail_on) > 0 ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+	/* The report is written first, so an unusable store never costs
+	 * CI its SARIF; the store's failure then decides the status. */
+	if (db != NULL && (error = cli_store_scan(ctx, db, snap, result)) != 0)
+		status = error;
 done:
 	free(label);	/* checksrc: allow */
 	ov_findings_free(shown);

@@ -227,6 +227,22 @@ ov__error_oom(ov_ctx *ctx)
 	return ov__error(ctx, OV_ENOMEM, OV_ERRCLASS_OS, "out of memory");
 }
 
+/* Public wrapper over ov__expiry_parse. */
+int
+ov_parse_expiry(const char *s, int64_t *out)
+{
+	OV_ASSERT_ARG(s != NULL && out != NULL);
+	return ov__expiry_parse(s, strlen(s), out) ? 0 : OV_EINVALID;
+}
+
+/* Public wrapper over ov__expiry_format. */
+void
+ov_format_expiry(int64_t t, char *buf, size_t size)
+{
+	if (buf != NULL && size > 0)
+		ov__expiry_format(t, buf, size);
+}
+
 /* Public wrapper over ov__time_parse. */
 int
 ov_parse_time(const char *s, int64_t *out)

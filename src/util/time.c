@@ -91,21 +91,25 @@ ov__time_parse(const char *s, size_t n, int64_t *out)
 					i++;
 			}
 		}
-		if (h > 24 || mi > 59 || se > 60)
+		/* 24:00:00 is the end of the day; a leap second reads as :59 */
+		if (h > 24 || mi > 59 || se > 60 ||
+		    (h == 24 && (mi != 0 || se != 0)))
 			return false;
 		if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
 			i++;
 		} else if (i < n && (s[i] == '+' || s[i] == '-')) {
-			if (!digits(s, n, i + 1, 2, &zh))
+			if (!digits(s, n, i + 1, 2, &zh) || zh > 23)
 				return false;
 			if (i + 3 < n && s[i + 3] == ':') {
-				if (!digits(s, n, i + 4, 2, &zm))
+				if (!digits(s, n, i + 4, 2, &zm) || zm > 59)
 					return false;
 				off = (int64_t)zh * 3600 + zm * 60;
 				if (s[i] == '+')
 					off = -off;
 				i += 6;
 			} else if (digits(s, n, i + 3, 2, &zm)) {
+				if (zm > 59)
+					return false;
 				off = (int64_t)zh * 3600 + zm * 60;
 				if (s[i] == '+')
 					off = -off;
@@ -157,11 +161,37 @@ ov__date_format(int64_t t, char *buf, size_t size)
 	snprintf(buf, size, "%04d-%02u-%02u", y, m, d);
 }
 
+/* An expiry: a bare date holds through the end of that day. */
+bool
+ov__expiry_parse(const char *s, size_t n, int64_t *out)
+{
+	int64_t t;
+
+	if (!ov__time_parse(s, n, &t))
+		return false;
+	if (n == 10)
+		t += OV_DAY_SECONDS;
+	*out = t;
+	return true;
+}
+
+/* The last day an expiry at midnight holds, else the instant. */
+void
+ov__expiry_format(int64_t t, char *buf, size_t size)
+{
+	int64_t rem = t % OV_DAY_SECONDS;
+
+	if (rem == 0)
+		ov__date_format(t - 1, buf, size);
+	else
+		ov__time_format(t, buf, size);
+}
+
 /* Parse an ISO 8601 duration such as P30D or PT4H30M into seconds. */
 bool
 ov__duration_parse(const char *s, size_t n, int64_t *out)
 {
-	int64_t total = 0, v;
+	int64_t total = 0, v, unit;
 	bool in_time = false, any = false;
 	size_t i = 1;
 
@@ -184,17 +214,21 @@ ov__duration_parse(const char *s, size_t n, int64_t *out)
 		if (i >= n)
 			return false;
 		switch (s[i++]) {
-		case 'Y': case 'y': total += v * 365 * OV_DAY_SECONDS; break;
-		case 'W': case 'w': total += v * 7 * OV_DAY_SECONDS; break;
-		case 'D': case 'd': total += v * OV_DAY_SECONDS; break;
-		case 'H': case 'h': total += v * 3600; break;
-		case 'S': case 's': total += v; break;
+		case 'Y': case 'y': unit = 365 * OV_DAY_SECONDS; break;
+		case 'W': case 'w': unit = 7 * OV_DAY_SECONDS; break;
+		case 'D': case 'd': unit = OV_DAY_SECONDS; break;
+		case 'H': case 'h': unit = 3600; break;
+		case 'S': case 's': unit = 1; break;
 		case 'M': case 'm':
-			total += in_time ? v * 60 : v * 30 * OV_DAY_SECONDS;
+			unit = in_time ? 60 : 30 * OV_DAY_SECONDS;
 			break;
 		default:
 			return false;
 		}
+		/* a duration that does not fit is not one */
+		if (v > (INT64_MAX - total) / unit)
+			return false;
+		total += v * unit;
 		any = true;
 	}
 	if (!any)

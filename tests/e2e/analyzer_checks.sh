@@ -26,7 +26,8 @@ jq -e 'length >= 50 and all(.[]; .kind == "analyzer" and
     (.layer != null or .layerNote != null) and
     (.remediation // "") != "" and (.description // "") != "" and
     (.analyzer as $a | .docs | startswith("analyzers/" + $a + ".md#")) and
-    (.controls | type) == "array" and (.peers | type) == "array")' \
+    (.controls | type) == "array" and (.peers | type) == "array" and
+    any(.controls[]; startswith("NIST-800-53:")))' \
     "$TMP/checks.json" >/dev/null || fail "incomplete analyzer check rows"
 jq -r '.[].id' "$TMP/checks.json" >"$TMP/table-ids"
 sort -c "$TMP/table-ids" 2>/dev/null || fail "checks are not in id order"

@@ -92,7 +92,10 @@ fa_start --arg-quota 1000 --graph-page 500 --fault 'truncate@graph#2'
 run trunc 0 --sources graph:users,graph:groups
 all_collected trunc
 grep -q 'fault=truncate' "$L" || fail "trunc: the fault did not fire"
-[ "$(wc -l < "$TMP/trunc/graph-users.ndjson")" -eq 1472 ] || fail "trunc: users lost"
+n_users=$(wc -l < "$FA_ESTATE/graph-users.ndjson")
+n_ra=$(wc -l < "$FA_ESTATE/graph-roleassignments.ndjson")
+[ "$n_users" -gt 1000 ] || fail "the estate has too few users for paging"
+[ "$(wc -l < "$TMP/trunc/graph-users.ndjson")" -eq "$n_users" ] || fail "trunc: users lost"
 
 # Paging that stops early: the first page says more exist, the next pages
 # fail every time.  The source is partial, never collected.
@@ -153,7 +156,7 @@ awk '$1 == "arg" && $5 == "429"' "$L" | grep -q . && fail "quota: the client ran
 fa_start --arg-quota 1000 --no-premium
 run nopremium 0 --sources graph:users
 [ "$(fa_status "$TMP/nopremium" graph:users)" = partial ] || fail "nopremium: users not partial"
-jq -e '.sources[] | select(.name == "graph:users") | .count == 1472 and
+jq -e --argjson n "$n_users" '.sources[] | select(.name == "graph:users") | .count == $n and
     (.reason | test("signInActivity"))' "$TMP/nopremium/manifest.json" >/dev/null ||
     fail "nopremium: count or reason wrong"
 
@@ -162,7 +165,7 @@ fa_start --arg-quota 1000 --fault 'noexpand@/v1.0/roleManagement/'
 run noexpand 0 --sources graph:roleAssignments
 all_collected noexpand
 grep -q 'fault=noexpand' "$L" || fail "noexpand: the fault did not fire"
-[ "$(wc -l < "$TMP/noexpand/graph-roleassignments.ndjson")" -eq 8 ] || fail "noexpand: assignments lost"
+[ "$(wc -l < "$TMP/noexpand/graph-roleassignments.ndjson")" -eq "$n_ra" ] || fail "noexpand: assignments lost"
 grep -q '"principal"' "$TMP/noexpand/graph-roleassignments.ndjson" && fail "noexpand: expanded anyway"
 
 # The overall --timeout: a slow service, a short deadline.  What finished

@@ -80,6 +80,41 @@ jq -e '[.[] | select(.rule == "OV-IAM-060" or .rule == "OV-IAM-061" or
     (map(test("nbu-payroll-connector|nbu-backup-automation")) | any | not)' \
     "$TMP/f.json" >/dev/null || fail "service principal credentials"
 
+# Entra tenant posture (IDN-12..21), on the organization record
+ORG=/providers/Microsoft.Graph/organization/9c604f63-ccd5-4398-bdc0-16be163216f0
+for r in OV-IAM-064 OV-IAM-065 OV-IAM-066 OV-IAM-068 OV-IAM-072 OV-IAM-074 \
+    OV-IAM-075; do
+	has "$r" "$ORG"
+done
+for r in OV-IAM-063 OV-IAM-067 OV-IAM-070 OV-IAM-073; do
+	jq -e --arg r "$r" '[.[] | select(.rule == $r)] | length == 0' \
+	    "$TMP/f.json" >/dev/null || fail "$r on the estate (clean twin)"
+done
+# msgs RULE: the evidence messages of RULE, one string
+msgs() {
+	jq -r --arg r "$1" '[.[] | select(.rule == $r) | .evidence[].message]
+	    | join("\n")' "$TMP/f.json"
+}
+jq -e '[.[] | select(.rule == "OV-IAM-064")][0].title |
+    test("^6 Global Administrators")' "$TMP/f.json" >/dev/null ||
+    fail "Global Administrator count (IDN-13)"
+msgs OV-IAM-065 | grep -q "adm.kchen@" || fail "stale privileged (IDN-14)"
+msgs OV-IAM-065 | grep -q "adm.lnguyen@" && fail "89 days is not stale (IDN-14)"
+[ "$(msgs OV-IAM-066 | grep -c permanent)" -eq 5 ] ||
+    fail "five standing assignments (IDN-15)"
+msgs OV-IAM-066 | grep -Eq "h.ito|s.fraser|breakglass" &&
+    fail "activations or emergency accounts reported as standing (IDN-15)"
+msgs OV-IAM-068 | grep -q "^'CA007" || fail "CA007 and the emergency accounts (IDN-16)"
+msgs OV-IAM-068 | grep -Eq "^'CA00[1-6]" && fail "CA001..006 exclude them (IDN-16)"
+has OV-IAM-071 /servicePrincipals/$(jq -r 'select(.displayName ==
+    "nbu-room-booking") | .id' "$EST/graph-serviceprincipals.ndjson")
+jq -e '[.[] | select(.rule == "OV-IAM-071")] | length == 1' "$TMP/f.json" \
+    >/dev/null || fail "only nbu-room-booking expires within 30 days (IDN-18)"
+jq -e '[.[] | select(.rule == "OV-IAM-072")][0].title |
+    test("^44 enabled accounts")' "$TMP/f.json" >/dev/null ||
+    fail "inactive accounts (IDN-19)"
+msgs OV-IAM-072 | grep -q "adm.kchen@" || fail "kchen is inactive too (IDN-19)"
+
 # Defender (DEF-1..10)
 P=/providers/Microsoft.Security/pricings
 jq -e --arg p "$P" '[.[] | select(.rule == "OV-DEF-051") | .resource.id |

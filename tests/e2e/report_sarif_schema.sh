@@ -64,4 +64,19 @@ if [ -n "${OV:-}" ] && [ -d "$OV_SOURCE_DIR/examples/estate" ]; then
 		echo "note: scan of examples did not produce SARIF (exit $rc); golden files only"
 	fi
 fi
+# Templates and plans: results with physicalLocation regions, the note.
+if [ -n "${OV:-}" ]; then
+	fix="$OV_SOURCE_DIR/tests/fixtures/iac"
+	for input in "$fix/storage-param/insecure.json" \
+	    "$fix/cosmos-bicep/insecure" "$fix/terraform/insecure.tfplan.json"; do
+		"$OV" scan "$input" --format sarif --output "$tmp/iac.sarif" \
+		    >/dev/null 2>&1
+		if grep -q '"startLine"' "$tmp/iac.sarif"; then
+			validate "$tmp/iac.sarif" "overvisor scan ${input#$fix/} --format sarif"
+		else
+			echo "FAIL: no region in the SARIF of ${input#$fix/}"
+			status=1
+		fi
+	done
+fi
 exit $status

@@ -43,6 +43,11 @@ if command -v jq >/dev/null 2>&1; then
 	    "physical-datacenter"] | index($l))' "$J" >/dev/null || fail "json: unknown layer"
 	jq -e 'all(.findings[]; .owner as $o | ["customer","microsoft","shared"] | index($o))' "$J" >/dev/null ||
 	    fail "json: unknown owner"
+	# Everything above the hypervisor is the customer's: no finding on
+	# the estate (Defender plans, policy assignments included) is
+	# Microsoft's alone.
+	jq -e '[.findings[] | select(.owner == "microsoft")] | length == 0' "$J" >/dev/null ||
+	    fail "json: a finding above the hypervisor is owned by Microsoft"
 	# Findings across the 7 layers the customer can act on, as the sample
 	# estate plants them; none on the physical layers Microsoft runs.
 	n=$(jq '[.findings[].layer] | unique | length' "$J")

@@ -41,7 +41,7 @@ out=$("$OV" findings list --db "$db" --owner customer-it --duty policy-enforceme
 echo "$out" | grep -q OV-STG-001 || fail "owner/duty filter: $out"
 echo "$out" | grep -q OV-NET-001 && fail "owner filter leaks: $out"
 "$OV" findings list --db "$db" --state bogus >/dev/null 2>&1
-[ $? = 3 ] || fail "bad state exit"
+[ $? = 2 ] || fail "bad state exit (a bad flag value is a usage error)"
 
 fp=$("$OV" findings list --db "$db" --format csv | grep OV-NET-001 | cut -d, -f1)
 out=$("$OV" findings show "${fp:0:12}" --db "$db") || fail "show"

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "overvisor/json.h"
 
@@ -37,18 +38,55 @@ walk(const ov_json *v, size_t size, long *budget)
 	}
 }
 
+/*
+ * True when an object of v has two keys equal up to ASCII case: YAML keeps
+ * them apart, the JSON parser merges them (ARM names are case-insensitive),
+ * so the round trip may differ there and only there.
+ */
+static bool
+has_ci_duplicate(const ov_json *v, long *budget)
+{
+	size_t i, j;
+
+	if (--*budget < 0)
+		return true;
+	if (ov_json_type_of(v) == OV_JSON_OBJECT) {
+		for (i = 0; i < ov_json_len(v); i++) {
+			const ov_json_member *m = ov_json_member_at(v, i);
+
+			for (j = 0; j < i; j++) {
+				const ov_json_member *o =
+				    ov_json_member_at(v, j);
+
+				if (o->klen == m->klen &&
+				    strncasecmp(o->key, m->key, m->klen) == 0)
+					return true;
+			}
+			if (has_ci_duplicate(&m->value, budget))
+				return true;
+		}
+	} else if (ov_json_type_of(v) == OV_JSON_ARRAY) {
+		for (i = 0; i < ov_json_len(v); i++)
+			if (has_ci_duplicate(ov_json_at(v, i), budget))
+				return true;
+	}
+	return false;
+}
+
 /* The tree must be valid JSON once written. */
 static void
 round_trip(const ov_json *v)
 {
 	char *s = ov_json_to_string(v, 0);
 	ov_json_doc *again = NULL;
+	long budget = 100000;
 
 	if (s == NULL)
 		abort();
 	if (ov_json_parse(&again, NULL, s, strlen(s), 0, NULL) != 0)
 		abort();
-	if (!ov_json_equal(v, ov_json_doc_root(again)))
+	if (!ov_json_equal(v, ov_json_doc_root(again)) &&
+	    !has_ci_duplicate(v, &budget))
 		abort();
 	ov_json_doc_free(again);
 	ov_free(s);

@@ -167,7 +167,10 @@ test_no_graph(void **state)
 	f = fx_get(&fx, "OV-IAM-069", NULL);
 	assert_int_equal(f->state, OV_STATE_INDETERMINATE);
 	assert_non_null(strstr(f->title, "Conditional Access"));
-	assert_int_equal(ov_findings_count(fx.out), 1);
+	/* the tenant posture checks say so each (test_analyzer_entra) */
+	for (size_t i = 0; i < ov_findings_count(fx.out); i++)
+		assert_int_equal(ov_findings_get(fx.out, i)->state,
+		    OV_STATE_INDETERMINATE);
 	fx_close(&fx);
 }
 

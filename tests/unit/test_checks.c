@@ -4,13 +4,17 @@
  * it loads; every finding an analyzer writes takes its title of record,
  * severity, state, duty, layer, remediation and source from its row (the
  * data may change only what the row says depends on it); and the duty
- * plumbing refuses an unknown check or a value the row fixes.
+ * plumbing refuses an unknown check or a value the row fixes; and every
+ * check maps to NIST SP 800-53 controls that the framework catalogues
+ * (data/frameworks/, from tools/gen_frameworks.c) list it under, and to
+ * no control they do not.
  */
 #include "testutil.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "overvisor/raci.h"
 #include "overvisor/rules.h"
 #include "overvisor/scan.h"
 #include "overvisor/snapshot.h"
@@ -190,11 +194,128 @@ test_duty_enforces_rows(void **state)
 	ov_ctx_free(ctx);
 }
 
+static const char *const frameworks[] = { "cis-azure-2.0.0",
+    "cis-azure-3.0.0", "nist-800-53-r5", "fedramp-high", "fedramp-moderate",
+    "hipaa-hitrust", "pci-dss-4.0", "iso-27001-2013", "iso-27001-2022",
+    "soc-2" };
+#define N_FRAMEWORKS	(sizeof(frameworks) / sizeof(frameworks[0]))
+
+/* Does the row of check c name control id? */
+static bool
+names(const ov_check_info *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_controls; i++)
+		if (strcmp(c->controls[i], id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Every check has controls, at least one of NIST SP 800-53; each control
+ * a row names is in a catalogue that lists the check back, and each
+ * catalogue control listing a check is named by its row.
+ */
+static void
+test_controls(void **state)
+{
+	size_t *found = calloc(ov_checks_count(),	/* checksrc: allow */
+	    sizeof(*found));
+	const ov_check_info *c;
+	ov_ctx *ctx = NULL;
+	size_t i, j, k, bad = 0;
+
+	(void)state;
+	assert_non_null(found);
+	assert_int_equal(ov_ctx_new(&ctx), 0);
+	for (i = 0; (c = ov_checks_get(i)) != NULL; i++) {
+		bool nist = false;
+
+		for (j = 0; j < c->n_controls; j++)
+			nist |= strncmp(c->controls[j], "NIST-800-53:", 12) == 0;
+		if (!nist) {
+			fprintf(stderr, "%s maps to no NIST SP 800-53 control\n",
+			    c->id);
+			bad++;
+		}
+	}
+	for (k = 0; k < N_FRAMEWORKS; k++) {
+		ov_framework *fw = NULL;
+		ov_compliance *view = NULL;
+
+		assert_int_equal(ov_framework_load(&fw, ctx, ov_test_srcdir(),
+		    frameworks[k]), 0);
+		assert_int_equal(ov_framework_compliance(fw, NULL, 0, &view),
+		    0);
+		for (i = 0; i < view->n_controls; i++) {
+			const ov_control_result *cr = &view->controls[i];
+
+			for (j = 0; j < cr->n_rules; j++) {
+				const ov_check_info *ci =
+				    ov_checks_find(cr->rules[j]);
+
+				if (ci == NULL)
+					continue;	/* a rule */
+				found[ov_rules__check(ci->id) -
+				    ov_rules__check(ov_checks_get(0)->id)]++;
+				if (!names(ci, cr->id)) {
+					fprintf(stderr, "%s lists %s, whose row "
+					    "does not name it\n", cr->id,
+					    ci->id);
+					bad++;
+				}
+			}
+		}
+		ov_compliance_free(view);
+		ov_framework_free(fw);
+	}
+	/* Every control a row names was found listing the check. */
+	for (i = 0; (c = ov_checks_get(i)) != NULL; i++)
+		if (found[i] != c->n_controls) {
+			fprintf(stderr, "%s names %zu controls; the catalogues "
+			    "list it under %zu (run tools/gen_frameworks)\n",
+			    c->id, c->n_controls, found[i]);
+			bad++;
+		}
+	assert_int_equal(bad, 0);
+	free(found);	/* checksrc: allow */
+	ov_ctx_free(ctx);
+}
+
+/* Peer checks are named "<tool>:<id>" for a tool data/peers knows. */
+static void
+test_peers_named(void **state)
+{
+	static const char *const tools[] = { "prowler:", "prowler-m365:",
+	    "checkov:", "psrule:" };
+	const ov_check_info *c;
+	size_t i, j, k, n = 0;
+
+	(void)state;
+	for (i = 0; (c = ov_checks_get(i)) != NULL; i++)
+		for (j = 0; j < c->n_peers; j++) {
+			bool ok = false;
+
+			for (k = 0; k < sizeof(tools) / sizeof(tools[0]); k++)
+				ok |= strncmp(c->peers[j], tools[k],
+				    strlen(tools[k])) == 0 &&
+				    c->peers[j][strlen(tools[k])] != '\0';
+			if (!ok)
+				fail_msg("%s: bad peer '%s'", c->id,
+				    c->peers[j]);
+			n++;
+		}
+	assert_true(n >= 20);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_controls),
+		cmocka_unit_test(test_peers_named),
 		cmocka_unit_test(test_findings_follow_rows),
 		cmocka_unit_test(test_duty_enforces_rows),
 	};

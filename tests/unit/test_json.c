@@ -548,11 +548,14 @@ test_lookup(void **state)
 	size_t i;
 
 	(void)state;
-	/* Case-insensitive; the first of duplicates wins. */
-	assert_string_equal(ov_json_string(ov_json_get(r, "name")), "a");
-	assert_string_equal(ov_json_string(ov_json_get(r, "NAME")), "a");
+	/* Case-insensitive; of duplicates the last value wins, in the
+	 * first one's place and spelling. */
+	assert_string_equal(ov_json_string(ov_json_get(r, "name")), "dup");
+	assert_string_equal(ov_json_string(ov_json_get(r, "NAME")), "dup");
 	assert_string_equal(ov_json_string(ov_json_getn(r, "namexyz", 4)),
-	    "a");
+	    "dup");
+	assert_int_equal(ov_json_len(r), 4);
+	assert_string_equal(ov_json_member_at(r, 0)->key, "Name");
 	assert_null(ov_json_get(r, "nam"));
 	assert_null(ov_json_get(r, "names"));
 	assert_null(ov_json_get(r, NULL));
@@ -603,6 +606,109 @@ test_lookup(void **state)
 	assert_null(ov_json_path(r, "properties."));
 	assert_null(ov_json_path(r, NULL));
 	assert_ptr_equal(ov_json_path(r, "Name"), ov_json_get(r, "name"));
+	ov_json_doc_free(doc);
+}
+
+struct warns {
+	size_t		 n;
+	uint64_t	 off[8];
+	uint64_t	 first[8];
+	char		 key[8][32];
+};
+
+static void
+on_warn(const ov_json_warning *w, void *payload)
+{
+	struct warns *ws = payload;
+
+	assert_int_equal(w->kind, OV_JSON_WARN_DUPLICATE_KEY);
+	if (ws->n < 8) {
+		ws->off[ws->n] = w->offset;
+		ws->first[ws->n] = w->first_offset;
+		snprintf(ws->key[ws->n], sizeof(ws->key[0]), "%.*s",
+		    (int)w->klen, w->key);
+	}
+	ws->n++;
+}
+
+/* Duplicate keys: last wins, case-insensitively, with a warning. */
+static void
+test_duplicates(void **state)
+{
+	static const char text[] =
+	    "{\"allowBlobPublicAccess\": false,\n"
+	    " \"x\": 1,\n"
+	    " \"allowBlobPublicAccess\": true}";
+	static const char ci[] = "{\"Enabled\":false,\"b\":{\"k\":1,"
+	    "\"K\":2,\"k\":3},\"ENABLED\":true}";
+	struct warns ws;
+	ov_json_doc *doc = NULL;
+	ov_json_parser *p = NULL;
+	const ov_json *r;
+	unsigned line, col;
+	char big[8192];
+	size_t n = 0;
+	int i;
+
+	(void)state;
+	memset(&ws, 0, sizeof(ws));
+	assert_int_equal(ov_json_parse_warn(&doc, NULL, text, strlen(text),
+	    OV_JSON_STRICT, NULL, on_warn, &ws), 0);
+	r = ov_json_doc_root(doc);
+	assert_true(ov_json_is_true(ov_json_get(r,
+	    "allowBlobPublicAccess")));
+	assert_int_equal(ov_json_len(r), 2);
+	assert_string_equal(ov_json_member_at(r, 0)->key,
+	    "allowBlobPublicAccess");
+	assert_int_equal(ws.n, 1);
+	assert_string_equal(ws.key[0], "allowBlobPublicAccess");
+	/* both positions, as line:column */
+	ov_json_position(text, strlen(text), ws.first[0], &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 2);
+	ov_json_position(text, strlen(text), ws.off[0], &line, &col);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 2);
+	ov_json_doc_free(doc);
+
+	/* ARM names are case-insensitive: so are duplicates. */
+	memset(&ws, 0, sizeof(ws));
+	assert_int_equal(ov_json_parser_new(&p, NULL, OV_JSON_STRICT), 0);
+	ov_json_parser_set_warn(p, on_warn, &ws);
+	assert_int_equal(ov_json_parser_parse(p, ci, strlen(ci), &r, NULL,
+	    NULL), 0);
+	assert_int_equal(ov_json_len(r), 2);
+	assert_true(ov_json_is_true(ov_json_get(r, "enabled")));
+	assert_string_equal(ov_json_member_at(r, 0)->key, "Enabled");
+	assert_int_equal(ov_json_len(ov_json_get(r, "b")), 1);
+	assert_true(ov_json_number(ov_json_path(r, "b.k")) == 3);
+	assert_int_equal(ws.n, 3);
+	assert_string_equal(ws.key[0], "K");
+	assert_string_equal(ws.key[2], "ENABLED");
+	/* without a callback the tree is the same */
+	ov_json_parser_set_warn(p, NULL, NULL);
+	assert_int_equal(ov_json_parser_parse(p, ci, strlen(ci), &r, NULL,
+	    NULL), 0);
+	assert_true(ov_json_is_true(ov_json_get(r, "enabled")));
+	ov_json_parser_free(p);
+
+	/* a large object goes through the hash table: 40 keys, 3 repeats */
+	memset(&ws, 0, sizeof(ws));
+	n += (size_t)snprintf(big + n, sizeof(big) - n, "{");
+	for (i = 0; i < 40; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "%s\"k%d\":%d",
+		    i ? "," : "", i, i);
+	n += (size_t)snprintf(big + n, sizeof(big) - n,
+	    ",\"K7\":700,\"k39\":3900,\"k7\":7000}");
+	assert_int_equal(ov_json_parse_warn(&doc, NULL, big, n,
+	    OV_JSON_STRICT, NULL, on_warn, &ws), 0);
+	r = ov_json_doc_root(doc);
+	assert_int_equal(ov_json_len(r), 40);
+	assert_true(ov_json_number(ov_json_get(r, "k7")) == 7000);
+	assert_true(ov_json_number(ov_json_get(r, "k39")) == 3900);
+	assert_true(ov_json_number(ov_json_get(r, "k38")) == 38);
+	assert_string_equal(ov_json_member_at(r, 7)->key, "k7");
+	assert_int_equal(ws.n, 3);
 	ov_json_doc_free(doc);
 }
 
@@ -858,9 +964,12 @@ test_writer(void **state)
 	    OV_JSON_W_PRETTY,
 	    "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n"
 	    "  \"e\": {},\n  \"g\": []\n}");
+	check_write("{\"b\":1,\"a\":{\"z\":1,\"y\":2},\"C\":3,\"aa\":4}",
+	    OV_JSON_W_SORTED,
+	    "{\"C\":3,\"a\":{\"y\":2,\"z\":1},\"aa\":4,\"b\":1}");
+	/* duplicate keys were merged by the parser: last value, first place */
 	check_write("{\"b\":1,\"a\":{\"z\":1,\"y\":2},\"B\":3,\"aa\":4,"
-	    "\"a\":5}", OV_JSON_W_SORTED,
-	    "{\"B\":3,\"a\":{\"y\":2,\"z\":1},\"a\":5,\"aa\":4,\"b\":1}");
+	    "\"a\":5}", OV_JSON_W_SORTED, "{\"a\":5,\"aa\":4,\"b\":3}");
 	check_write("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"", OV_JSON_W_ASCII,
 	    "\"\\u00e9\\u20ac\\ud83d\\ude00\"");
 	check_write("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"", 0,
@@ -1004,6 +1113,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_unicode),
 		cmocka_unit_test(test_string_boundaries),

@@ -36,18 +36,6 @@ static const struct {
 } differences[] = {
 	{ "versioned_normalization.yaml", NULL,
 	    "difference: aliases resolve to defaultPath only; per-API-version paths are not in the alias data (learn.microsoft.com/azure/governance/policy/concepts/definition-structure-alias)" },
-	{ "template_functions_datetime_ip.yaml", "dateTimeFromEpoch_basic",
-	    "difference: dateTimeFromEpoch is not available in policy rules (definition-structure-policy-rule#policy-functions)" },
-	{ "template_functions_datetime_ip.yaml", "dateTimeFromEpoch_zero",
-	    "difference: dateTimeFromEpoch is not available in policy rules (definition-structure-policy-rule#policy-functions)" },
-	{ "template_functions_datetime_ip.yaml", "dateTimeToEpoch_basic",
-	    "difference: dateTimeToEpoch is not available in policy rules (definition-structure-policy-rule#policy-functions)" },
-	{ "template_functions_datetime_ip.yaml", "dateTimeToEpoch_zero",
-	    "difference: dateTimeToEpoch is not available in policy rules" },
-	{ "template_functions_datetime_ip.yaml", "dateTimeToEpoch_roundtrip",
-	    "difference: dateTimeToEpoch is not available in policy rules" },
-	{ "template_functions_datetime_ip.yaml", "dateTimeToEpoch_with_dateTimeAdd",
-	    "difference: dateTimeToEpoch is not available in policy rules" },
 	{ "template_functions_datetime_ip.yaml", "utcNow_returns_context_timestamp",
 	    "difference: utcNow() returns yyyy-MM-ddTHH:mm:ss.fffffffZ in policy (definition-structure-policy-rule#policy-functions), so a string equality without the fraction is false" },
 	{ "parse_errors.yaml", "guid_compile_error",
@@ -717,7 +705,7 @@ static const char *const all_sources[] = {
 	"arg:patchassessmentresources", "arg:patchinstallationresources",
 	"arg:recoveryservicesresources", "arg:authorizationresources",
 	"arg:policyresources", "arg:maintenanceresources",
-	"arm:diagnosticSettings", NULL
+	"arm:resources", "arm:diagnosticSettings", NULL
 };
 
 /*

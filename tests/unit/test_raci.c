@@ -57,6 +57,24 @@ test_matrix_owners(void **state)
 	/* Physical layers belong to Microsoft in every cloud model. */
 	assert_int_equal(ov_raci_owner(r, "Microsoft.Sql/servers",
 	    OV_LAYER_PHYSICAL_DATACENTER), OV_OWNER_MICROSOFT);
+	/*
+	 * A control-plane setting (a Defender plan, a policy assignment) runs
+	 * on a SaaS service but is the customer's decision on every layer
+	 * above the hypervisor; other SaaS types keep the matrix's answer.
+	 */
+	assert_string_equal(ov_raci_service_model(r,
+	    "Microsoft.Security/pricings"), "saas");
+	assert_int_equal(ov_raci_owner(r, "Microsoft.Security/pricings",
+	    OV_LAYER_APPLICATIONS), OV_OWNER_CUSTOMER);
+	assert_int_equal(ov_raci_owner(r, "microsoft.security/PRICINGS",
+	    OV_LAYER_APPLICATIONS), OV_OWNER_CUSTOMER);
+	assert_int_equal(ov_raci_owner(r,
+	    "Microsoft.Authorization/policyAssignments",
+	    OV_LAYER_NETWORK_CONTROLS), OV_OWNER_CUSTOMER);
+	assert_int_equal(ov_raci_owner(r, "Microsoft.Security/pricings",
+	    OV_LAYER_PHYSICAL_HOSTS), OV_OWNER_MICROSOFT);
+	assert_int_equal(ov_raci_owner(r, "Microsoft.Insights/components",
+	    OV_LAYER_APPLICATIONS), OV_OWNER_MICROSOFT);
 	/* Types compare case-insensitively (Resource Graph lower-cases). */
 	assert_string_equal(ov_raci_service_model(r,
 	    "microsoft.compute/VIRTUALMACHINES"), "iaas");
@@ -252,9 +270,15 @@ test_rulepack_metadata(void **state)
 			has_audit |= strcmp(r->effects[j], "Audit") == 0 ||
 			    strcmp(r->effects[j], "AuditIfNotExists") == 0;
 		}
-		/* Deployable in audit mode; deny unless existence-based. */
+		/*
+		 * Deployable in audit mode; deny unless existence-based or
+		 * on a Microsoft Graph object, which Azure Policy does not
+		 * evaluate (and a Graph rule offers no deny).
+		 */
 		assert_true(has_audit);
-		if (strcmp(r->default_effect, "Audit") == 0)
+		if (strncmp(r->resource_type, "Microsoft.Graph/", 16) == 0)
+			assert_false(has_deny);
+		else if (strcmp(r->default_effect, "Audit") == 0)
 			assert_true(has_deny);
 	}
 	assert_non_null(ov_rulepack_find(p, "ov-stg-001"));

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Facts behind the rule pack: every field a rule reads resolves to a real
- * Azure Policy alias (from the corpus alias table) or a top-level field,
- * and the rules' control lists agree with the framework catalogues that
- * tools/gen_frameworks.c derives from Microsoft's initiatives.
+ * Azure Policy alias (from the corpus alias table), a top-level field or a
+ * Microsoft Graph path; the rules' control lists agree with the framework
+ * catalogues that tools/gen_frameworks.c derives from Microsoft's
+ * initiatives, and every rule maps to NIST SP 800-53; the peer checks the
+ * rules name are in data/peers, and data/peers matches the peer lists it
+ * was taken from; the severities hold to docs/severity.md (Defender for
+ * Cloud anchors, families).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -126,6 +130,12 @@ known_field(const char *f)
 			return true;
 	if (strncasecmp(f, "tags[", 5) == 0 || strncasecmp(f, "tags.", 5) == 0)
 		return true;
+	/* Microsoft.Graph/<type>/<path>: a path into the Graph object. */
+	if (strncasecmp(f, "Microsoft.Graph/", 16) == 0) {
+		const char *p = strchr(f + 16, '/');
+
+		return p != NULL && p > f + 16 && p[1] != '\0';
+	}
 	key = lower_dup(f);
 	hit = bsearch(&key, names, n_names, sizeof(*names), cmp_str) != NULL;
 	free(key);
@@ -260,6 +270,9 @@ test_controls_agree(void **state)
 				    cr->rules[j]);
 				bool named = false;
 
+				/* analyzer checks: test_checks */
+				if (ov_checks_find(cr->rules[j]) != NULL)
+					continue;
 				assert_non_null(r);
 				for (i = 0; i < r->n_controls; i++)
 					named |= strcmp(r->controls[i],
@@ -279,6 +292,335 @@ test_controls_agree(void **state)
 	assert_true(checked > 100);
 }
 
+/* Every control id of every catalogue, sorted. */
+static char **all_controls;
+static size_t n_all_controls;
+
+static void
+load_controls(void)
+{
+	static const char *const fws[] = { "cis-azure-2.0.0",
+	    "cis-azure-3.0.0", "nist-800-53-r5", "fedramp-high",
+	    "fedramp-moderate", "hipaa-hitrust", "pci-dss-4.0",
+	    "iso-27001-2013", "iso-27001-2022", "soc-2" };
+	size_t i, k, cap = 0;
+
+	for (i = 0; i < sizeof(fws) / sizeof(fws[0]); i++) {
+		ov_framework *fw = NULL;
+		ov_compliance *c = NULL;
+
+		assert_int_equal(ov_framework_load(&fw, ctx, ov_test_srcdir(),
+		    fws[i]), 0);
+		assert_int_equal(ov_framework_compliance(fw, NULL, 0, &c), 0);
+		for (k = 0; k < c->n_controls; k++) {
+			if (n_all_controls == cap) {
+				cap = cap ? cap * 2 : 1024;
+				all_controls = realloc(all_controls,
+				    cap * sizeof(*all_controls));
+			}
+			all_controls[n_all_controls++] =
+			    strdup(c->controls[k].id);
+		}
+		ov_compliance_free(c);
+		ov_framework_free(fw);
+	}
+	qsort(all_controls, n_all_controls, sizeof(*all_controls), cmp_str);
+}
+
+/* Is id (e.g. "NIST-800-53:SC-8") a control of some catalogue? */
+static bool
+control_exists(const char *id)
+{
+	return bsearch(&id, all_controls, n_all_controls,
+	    sizeof(*all_controls), cmp_str) != NULL;
+}
+
+/* Every rule maps to NIST SP 800-53, and every control it names exists. */
+static void
+test_controls_every_rule(void **state)
+{
+	size_t i, j, bad = 0;
+
+	(void)state;
+	load_controls();
+	assert_true(n_all_controls > 1000);
+	assert_true(ov_rulepack_count(pack) > 400);
+	for (i = 0; i < ov_rulepack_count(pack); i++) {
+		const ov_rule_info *r = ov_rulepack_get(pack, i);
+		bool nist = false;
+
+		for (j = 0; j < r->n_controls; j++) {
+			nist |= strncmp(r->controls[j], "NIST-800-53:",
+			    12) == 0;
+			if (!control_exists(r->controls[j])) {
+				fprintf(stderr, "%s names %s, which no "
+				    "catalogue lists\n", r->id,
+				    r->controls[j]);
+				bad++;
+			}
+		}
+		if (!nist) {
+			fprintf(stderr, "%s maps to no NIST SP 800-53 "
+			    "control\n", r->id);
+			bad++;
+		}
+	}
+	/* The check can fail: a control no catalogue lists. */
+	assert_false(control_exists("NIST-800-53:ZZ-99"));
+	for (i = 0; i < n_all_controls; i++)
+		free(all_controls[i]);
+	free(all_controls);
+	assert_int_equal(bad, 0);
+}
+
+/* The ids in column 0 of a data TSV (comments and header skipped). */
+static char **
+tsv_ids(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char buf[4096], **ids = NULL;
+	size_t cap = 0, lines = 0;
+
+	*n = 0;
+	if (f == NULL)
+		return NULL;
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		buf[strcspn(buf, "\t \r\n")] = '\0';
+		/* The first line that is not a comment is the header. */
+		if (buf[0] == '#' || buf[0] == '\0' || lines++ == 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			ids = realloc(ids, cap * sizeof(*ids));
+		}
+		ids[(*n)++] = strdup(buf);
+	}
+	fclose(f);
+	qsort(ids, *n, sizeof(*ids), cmp_str);
+	return ids;
+}
+
+static void
+free_ids(char **ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+static bool
+has_id(char **ids, size_t n, const char *id)
+{
+	return ids != NULL && bsearch(&id, ids, n, sizeof(*ids),
+	    cmp_str) != NULL;
+}
+
+/* Every peer check a rule names is in data/peers. */
+static bool
+peer_known(char **ids[4], const size_t n[4], const char *peer)
+{
+	static const char *const tools[] = { "prowler:", "checkov:",
+	    "psrule:", "prowler-m365:" };
+	size_t k;
+
+	for (k = 0; k < 4; k++)
+		if (strncmp(peer, tools[k], strlen(tools[k])) == 0)
+			return has_id(ids[k], n[k], peer + strlen(tools[k]));
+	return false;
+}
+
+static void
+test_peers_known(void **state)
+{
+	static const char *const files[] = { "prowler-azure.tsv",
+	    "checkov-arm.tsv", "psrule-azure.tsv", "prowler-m365.tsv" };
+	const ov_check_info *c;
+	char path[4096], **ids[4];
+	size_t n[4], i, j, k, named = 0, bad = 0;
+
+	(void)state;
+	for (k = 0; k < 4; k++) {
+		snprintf(path, sizeof(path), "%s/data/peers/%s",
+		    ov_test_srcdir(), files[k]);
+		assert_non_null(ids[k] = tsv_ids(path, &n[k]));
+	}
+	assert_int_equal(n[0], 191);
+	assert_int_equal(n[1], 166);
+	for (i = 0; i < ov_rulepack_count(pack); i++) {
+		const ov_rule_info *r = ov_rulepack_get(pack, i);
+
+		for (j = 0; j < r->n_peers; j++) {
+			if (!peer_known(ids, n, r->peers[j])) {
+				fprintf(stderr, "%s names unknown peer check "
+				    "%s\n", r->id, r->peers[j]);
+				bad++;
+			}
+			named++;
+		}
+	}
+	assert_true(named > 300);
+	/* The analyzers' checks name peer checks from the same lists. */
+	for (i = 0; (c = ov_checks_get(i)) != NULL; i++)
+		for (j = 0; j < c->n_peers; j++)
+			if (!peer_known(ids, n, c->peers[j])) {
+				fprintf(stderr, "%s names unknown peer check "
+				    "%s\n", c->id, c->peers[j]);
+				bad++;
+			}
+	/* The check can fail. */
+	assert_false(has_id(ids[0], n[0], "storage_no_such_check"));
+	assert_false(peer_known(ids, n, "prowler:entra_no_such_check"));
+	for (k = 0; k < 4; k++)
+		free_ids(ids[k], n[k]);
+	assert_int_equal(bad, 0);
+}
+
+/*
+ * data/peers holds exactly the ids of the peer lists it was taken from
+ * ($OVERVISOR_PEERS, default ../shared/docs/peers): a new or renamed peer
+ * check shows here.
+ */
+static void
+test_peers_match_source(void **state)
+{
+	const char *env = getenv("OVERVISOR_PEERS");
+	char src[2048], path[4096], **a, **b;
+	size_t na, nb, i;
+
+	(void)state;
+	if (env != NULL)
+		snprintf(src, sizeof(src), "%s", env);
+	else
+		snprintf(src, sizeof(src), "%s/../shared/docs/peers",
+		    ov_test_srcdir());
+	snprintf(path, sizeof(path), "%s/prowler-azure-checks.tsv", src);
+	if ((b = tsv_ids(path, &nb)) == NULL)
+		skip();
+	snprintf(path, sizeof(path), "%s/data/peers/prowler-azure.tsv",
+	    ov_test_srcdir());
+	assert_non_null(a = tsv_ids(path, &na));
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++)
+		assert_string_equal(a[i], b[i]);
+	free_ids(a, na);
+	free_ids(b, nb);
+	snprintf(path, sizeof(path), "%s/psrule-azure-rules.txt", src);
+	assert_non_null(b = tsv_ids(path, &nb));
+	snprintf(path, sizeof(path), "%s/data/peers/psrule-azure.tsv",
+	    ov_test_srcdir());
+	assert_non_null(a = tsv_ids(path, &na));
+	/* The source has no header line: its first rule was skipped. */
+	assert_int_equal(na, nb + 1);
+	for (i = 0; i < nb; i++)
+		assert_true(has_id(a, na, b[i]));
+	free_ids(a, na);
+	free_ids(b, nb);
+	snprintf(path, sizeof(path), "%s/prowler-m365-entra-checks.tsv", src);
+	assert_non_null(b = tsv_ids(path, &nb));
+	snprintf(path, sizeof(path), "%s/data/peers/prowler-m365.tsv",
+	    ov_test_srcdir());
+	assert_non_null(a = tsv_ids(path, &na));
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++)
+		assert_string_equal(a[i], b[i]);
+	free_ids(a, na);
+	free_ids(b, nb);
+}
+
+/* A value from column col of the TSV line whose column 0 is key. */
+static char *
+tsv_get(const char *path, const char *key, int col)
+{
+	size_t len;
+	char *data = ov_test_read(path, &len), *line, *next, *out = NULL;
+
+	assert_non_null(data);
+	for (line = data; line != NULL && out == NULL; line = next) {
+		char *f[4] = { NULL, NULL, NULL, NULL };
+		int i;
+
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		for (i = 0; i < 4; i++) {
+			f[i] = line;
+			if (line == NULL || (line = strchr(line, '\t')) ==
+			    NULL)
+				break;
+			*line++ = '\0';
+		}
+		if (f[0] != NULL && f[col] != NULL && strcmp(f[0], key) == 0)
+			out = strdup(f[col]);
+	}
+	free(data);
+	return out;
+}
+
+/*
+ * docs/severity.md holds: a rule anchored to a Defender for Cloud
+ * recommendation has its severity, a rule in a family has the family's,
+ * unless the rule says why not; an NSG rule alone is never critical.
+ */
+static void
+test_severity_calibration(void **state)
+{
+	char mdc[4096], fam[4096];
+	size_t i, anchored = 0, familied = 0, bad = 0;
+
+	(void)state;
+	snprintf(mdc, sizeof(mdc), "%s/data/severity/"
+	    "defender-recommendations.tsv", ov_test_srcdir());
+	snprintf(fam, sizeof(fam), "%s/data/severity/families.tsv",
+	    ov_test_srcdir());
+	for (i = 0; i < ov_rulepack_count(pack); i++) {
+		const ov_rule_info *r = ov_rulepack_get(pack, i);
+		char *want = NULL;
+
+		if (r->defender_recommendation != NULL) {
+			want = tsv_get(mdc, r->defender_recommendation, 1);
+			if (want == NULL) {
+				fprintf(stderr, "%s: unknown recommendation "
+				    "'%s'\n", r->id,
+				    r->defender_recommendation);
+				bad++;
+				continue;
+			}
+			anchored++;
+		} else if (r->family != NULL) {
+			want = tsv_get(fam, r->family, 1);
+			if (want == NULL) {
+				fprintf(stderr, "%s: unknown family '%s'\n",
+				    r->id, r->family);
+				bad++;
+				continue;
+			}
+			familied++;
+		}
+		if (want != NULL && strcmp(want, r->severity) != 0 &&
+		    r->severity_rationale == NULL) {
+			fprintf(stderr, "%s is %s where its %s says %s, and "
+			    "gives no severityRationale\n", r->id,
+			    r->severity, r->defender_recommendation != NULL ?
+			    "Defender anchor" : "family", want);
+			bad++;
+		}
+		if (r->resource_type != NULL && strncasecmp(r->resource_type,
+		    "Microsoft.Network/networkSecurityGroups", 39) == 0 &&
+		    strcmp(r->severity, "critical") == 0) {
+			fprintf(stderr, "%s: an NSG rule alone is never "
+			    "critical\n", r->id);
+			bad++;
+		}
+		free(want);
+	}
+	assert_true(anchored > 50);
+	assert_true(familied > 200);
+	/* The lookups can fail. */
+	assert_null(tsv_get(fam, "no-such-family", 1));
+	assert_int_equal(bad, 0);
+}
+
 int
 main(void)
 {
@@ -286,6 +628,10 @@ main(void)
 		cmocka_unit_test(test_aliases_resolve),
 		cmocka_unit_test(test_shipped_aliases_resolve),
 		cmocka_unit_test(test_controls_agree),
+		cmocka_unit_test(test_controls_every_rule),
+		cmocka_unit_test(test_peers_known),
+		cmocka_unit_test(test_peers_match_source),
+		cmocka_unit_test(test_severity_calibration),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

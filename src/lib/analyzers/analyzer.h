@@ -14,6 +14,7 @@
 #include "lib/model/model.h"
 
 struct ov_contract;		/* lib/raci/contract.h; may be absent */
+struct ov_coverage;		/* findings/coverage.h */
 struct ov_analyzer_config;	/* per-analyzer settings from the CLI */
 
 /* Everything an analyzer may read, and where it writes. */
@@ -27,6 +28,11 @@ struct ov_analyzer_ctx {
 							   "env" by default */
 	ov_findings			*out;		/* append here */
 	int64_t				 now;		/* ov_ctx_now(ctx) */
+	struct ov_coverage		*coverage;	/* what the checks
+							   evaluated, or NULL */
+	size_t				 n_malformed;	/* records whose data a
+							   check could not read
+							   (add to it) */
 };
 
 /*
@@ -65,5 +71,23 @@ extern const struct ov_analyzer_read ov_analyzers__evidence_reads[];
 
 /* The analyzer called name, or NULL. */
 const struct ov_analyzer *ov_analyzer__find(const char *name);
+
+/*
+ * Declare that check `rule` evaluated every record of `type` with all the
+ * data it needs and raised a finding (non-compliant or indeterminate) for
+ * each record it did not pass, so a record of that type with no finding
+ * from it passed: the store may resolve an earlier finding on it.  Only
+ * call it when that holds for the whole type in this snapshot.  Returns 0
+ * or OV_ENOMEM (with the error set).
+ */
+int	ov_analyzer__ran(struct ov_analyzer_ctx *actx, const char *rule,
+	    const char *type);
+
+/*
+ * Check `rule` could not decide on one record and raised nothing for it:
+ * that record never counts as passed.  Returns 0 or OV_ENOMEM.
+ */
+int	ov_analyzer__unknown(struct ov_analyzer_ctx *actx, const char *rule,
+	    const char *resource_id);
 
 #endif

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "findings/coverage.h"
+#include "util/error.h"
 #include "util/hash.h"
 
 #define OV_ANALYZER(name) extern const struct ov_analyzer ov_analyzer_##name;
@@ -27,4 +29,28 @@ ov_analyzer__find(const char *name)
 		if (ov__streq_ci((*a)->name, name))
 			return *a;
 	return NULL;
+}
+
+/* Check rule evaluated every record of type. */
+int
+ov_analyzer__ran(struct ov_analyzer_ctx *actx, const char *rule,
+    const char *type)
+{
+	if (actx->coverage == NULL || type == NULL)
+		return 0;
+	if (ov_coverage__ran(actx->coverage, rule, type) < 0)
+		return ov__error_oom(actx->ctx);
+	return 0;
+}
+
+/* Check rule could not decide on one record. */
+int
+ov_analyzer__unknown(struct ov_analyzer_ctx *actx, const char *rule,
+    const char *resource_id)
+{
+	if (actx->coverage == NULL)
+		return 0;
+	if (ov_coverage__veto(actx->coverage, rule, resource_id) < 0)
+		return ov__error_oom(actx->ctx);
+	return 0;
 }

@@ -34,6 +34,8 @@ ov_duty__begin(struct ov_duty_finding *df, struct ov_analyzer_ctx *actx,
 		df->f.layer = c->layer;
 		df->f.remediation = c->info.remediation;
 		df->f.source = c->info.analyzer;
+		df->f.controls = c->info.controls;
+		df->f.n_controls = c->info.n_controls;
 	}
 	if (rec != NULL) {
 		df->f.resource_id = rec->id;
@@ -276,6 +278,8 @@ ov_duty__from_check(ov_ctx *ctx, ov_finding *f, const char *id,
 	f->layer = c->layer;
 	f->remediation = c->info.remediation;
 	f->source = c->info.analyzer;
+	f->controls = c->info.controls;
+	f->n_controls = c->info.n_controls;
 	return 0;
 }
 

@@ -44,7 +44,7 @@ struct ov_duty_finding {
 /*
  * Start a finding of check id about record rec (may be NULL: set
  * f.resource_id yourself): title, severity, state, duty, layer,
- * remediation and source come from the check's row.
+ * remediation, source and framework controls come from the check's row.
  */
 void	ov_duty__begin(struct ov_duty_finding *df,
 	    struct ov_analyzer_ctx *actx, const char *id,
@@ -100,9 +100,9 @@ int	ov_duty__coverage(struct ov_analyzer_ctx *actx, const char *id,
 
 /*
  * For analyzers that fill an ov_finding themselves (network): take the
- * title, severity, state, duty, layer, remediation and source of check id
- * from its row, keeping sev and state (what the data gave) only where the
- * row lets them vary.  0, or OV_EINVALID (internal) on ctx when the check
+ * title, severity, state, duty, layer, remediation, source and controls
+ * of check id from its row, keeping sev and state (what the data gave)
+ * only where the row lets them vary.  0, or OV_EINVALID (internal) on ctx when the check
  * is not in the table or the data contradicts a fixed value.
  */
 int	ov_duty__from_check(ov_ctx *ctx, ov_finding *f, const char *id,

@@ -175,13 +175,11 @@ parse_entry(ov_exceptions *set, struct ov_yaml *y, const ov_json *node,
 			return ov_yaml__fail(y, OV_EINVALID, node, NULL,
 			    "exception %s: missing '%s'", idx, keys[i]);
 	len = strlen(vals[5]);
-	if (!ov__time_parse(vals[5], len, &t))
+	/* A bare date holds through the end of that day (UTC). */
+	if (!ov__expiry_parse(vals[5], len, &t))
 		return ov_yaml__fail(y, OV_EINVALID, vnode[5], NULL,
 		    "exception %s: expires '%s' is not an ISO 8601 date",
 		    idx, vals[5]);
-	/* A bare date holds through the end of that day (UTC). */
-	if (len == 10)
-		t += OV_DAY_SECONDS;
 	ov_json_position(y->data, y->len, node->offset, &line, &column);
 	memset(&e, 0, sizeof(e));
 	e.rule = vals[0];
@@ -519,7 +517,7 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 			continue;
 		if (ov_exceptions__lapsed_id(e, id, sizeof(id)) < 0)
 			continue;
-		ov__time_format(e->expires, when, sizeof(when));
+		ov__expiry_format(e->expires, when, sizeof(when));
 		snprintf(value, sizeof(value), "\"%s\"", when);
 		snprintf(msg, sizeof(msg), "accepted by %s under %s; %s",
 		    e->approver != NULL ? e->approver : "?",

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "overvisor/finding.h"
+#include "findings/secret.h"
 #include "lib/findings/list.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -476,15 +477,21 @@ copy_finding(ov_findings *l, struct entry *e, const ov_finding *f)
 	if (f->n_evidence > 0 && f->evidence != NULL) {
 		if ((ev = ov__calloc(f->n_evidence, sizeof(*ev))) == NULL)
 			return OV_ENOMEM;
-		for (i = 0; i < f->n_evidence; i++)
-			if (!share_str(l, &ev[i].path, f->evidence[i].path) ||
-			    !recent_str(l, &ev[i].value,
-			    f->evidence[i].value) ||
+		for (i = 0; i < f->n_evidence; i++) {
+			const char *v = f->evidence[i].value;
+
+			/* No producer can leak a secret through evidence:
+			 * the value of a secret property is masked here. */
+			if ((v != NULL && (v = ov_secret__mask_text(a,
+			    f->evidence[i].path, v)) == NULL) ||
+			    !share_str(l, &ev[i].path, f->evidence[i].path) ||
+			    !recent_str(l, &ev[i].value, v) ||
 			    !recent_str(l, &ev[i].message,
 			    f->evidence[i].message)) {
 				ov__free(ev);
 				return OV_ENOMEM;
 			}
+		}
 		e->f.evidence = recent_copy(l, ev, f->n_evidence *
 		    sizeof(*ev));
 		ov__free(ev);

@@ -20,6 +20,7 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 #define STACK_INITIAL	64		/* entries in a fresh stack */
 #define BUMP_CHUNK	(16 * 1024)	/* bytes taken from the arena at once */
@@ -40,8 +41,10 @@
 /* An open container. */
 struct frame {
 	uint8_t		 type;		/* OV_JSON_ARRAY or OV_JSON_OBJECT */
+	bool		 maybe_dup;	/* object: two keys share a seen bit */
 	size_t		 start;		/* first child on its stack */
 	uint64_t	 offset;	/* offset of the opening bracket */
+	uint64_t	 seen;		/* object: one bit of each key's hash */
 };
 
 struct ov_json_parser {
@@ -59,6 +62,10 @@ struct ov_json_parser {
 	ov_json_member	*mems;		/* finished object members */
 	size_t		 n_mems;	/* members on mems */
 	size_t		 cap_mems;	/* room in mems */
+	uint32_t	*dtab;		/* duplicate-key table, large objects */
+	size_t		 cap_dtab;	/* slots in dtab (a power of two) */
+	ov_json_warn_cb	 warn;		/* warnings, or NULL */
+	void		*warn_payload;	/* for warn */
 	struct frame	*frames;	/* open containers */
 	size_t		 cap_frames;	/* room in frames */
 	char		*scratch;	/* unescaped string being built */
@@ -168,6 +175,134 @@ grow(void **arr, size_t *cap, size_t need, size_t esize)
 		return OV_ENOMEM;
 	*arr = n;
 	*cap = ncap;
+	return 0;
+}
+
+static inline bool
+same_key(const ov_json_member *a, const ov_json_member *b)
+{
+	return a->khash == b->khash && a->klen == b->klen &&
+	    ov__eq_ci(a->key, a->klen, b->key, b->klen);
+}
+
+/*
+ * The offset of the key whose value starts at voff: back over blanks and
+ * the ':' to the key's closing quote, then to its opening quote (one not
+ * escaped by an odd run of backslashes).  The parser keeps no key
+ * offsets, so only a duplicate pays for this; when something else sits
+ * between key and value (a lenient-mode comment) the value's offset is
+ * close enough.
+ */
+static uint64_t
+key_offset(const struct ov_json_parser *P, uint64_t voff)
+{
+	const char *b = P->base, *q = b + voff, *r;
+	size_t bs;
+
+	while (q > b && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' ||
+	    q[-1] == '\r'))
+		q--;
+	if (q == b || *--q != ':')
+		return voff;
+	while (q > b && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\n' ||
+	    q[-1] == '\r'))
+		q--;
+	if (q == b || *--q != '"')
+		return voff;
+	for (r = q; r > b; ) {
+		if (*--r != '"')
+			continue;
+		for (bs = 0; r - bs > b && r[-1 - (ptrdiff_t)bs] == '\\'; bs++)
+			;
+		if (bs % 2 == 0)
+			return (uint64_t)(r - b);
+	}
+	return voff;
+}
+
+/*
+ * Member j repeats the key of earlier member i: the last value wins, in
+ * the first member's place (as ARM and .NET read it); j is marked gone.
+ */
+static void
+merge_dup(struct ov_json_parser *P, ov_json_member *m, size_t i, size_t j)
+{
+	ov_json_warning w;
+
+	if (P->warn != NULL) {
+		w.kind = OV_JSON_WARN_DUPLICATE_KEY;
+		w.offset = key_offset(P, m[j].value.offset);
+		w.first_offset = key_offset(P, m[i].value.offset);
+		w.key = m[j].key;
+		w.klen = m[j].klen;
+		w.first_key = m[i].key;
+		w.first_klen = m[i].klen;
+		P->warn(&w, P->warn_payload);
+	}
+	m[i].value = m[j].value;
+	m[j].key = NULL;
+}
+
+/*
+ * Find repeated keys among the n members of one object (keys compare
+ * ASCII case-insensitively, as ARM property names do) and drop the later
+ * ones; *np receives the number kept.  Only objects whose keys share a
+ * bit of the 64-bit filter the parser keeps per object come here.  Small
+ * objects compare hashes pairwise; larger ones go through an
+ * open-addressing table of member indexes, so the cost stays linear.
+ */
+static int
+dedupe(struct ov_json_parser *P, size_t start, size_t *np)
+{
+	ov_json_member *m = P->mems + start;
+	size_t n = *np, i, j, k, mask, dups = 0;
+
+	if (n <= 16) {
+		for (j = 1; j < n; j++)
+			for (i = 0; i < j; i++)
+				if (m[i].key != NULL && same_key(&m[i],
+				    &m[j])) {
+					merge_dup(P, m, i, j);
+					dups++;
+					break;
+				}
+	} else {
+		size_t want = 32;
+
+		while (want < n * 2)
+			want *= 2;
+		if (want > P->cap_dtab) {
+			void *t = ov__reallocarray(P->dtab, want,
+			    sizeof(*P->dtab));
+
+			if (t == NULL)
+				return OV_ENOMEM;
+			P->dtab = t;
+			P->cap_dtab = want;
+		}
+		memset(P->dtab, 0, want * sizeof(*P->dtab));
+		mask = want - 1;
+		for (j = 0; j < n; j++) {
+			for (k = m[j].khash & mask; P->dtab[k] != 0;
+			    k = (k + 1) & mask) {
+				i = P->dtab[k] - 1;
+				if (same_key(&m[i], &m[j]))
+					break;
+			}
+			if (P->dtab[k] == 0) {
+				P->dtab[k] = (uint32_t)j + 1;
+				continue;
+			}
+			merge_dup(P, m, P->dtab[k] - 1, j);
+			dups++;
+		}
+	}
+	if (dups == 0)
+		return 0;
+	for (i = 0, k = 0; i < n; i++)
+		if (m[i].key != NULL)
+			m[k++] = m[i];
+	*np = k;
 	return 0;
 }
 
@@ -634,6 +769,9 @@ parse(struct ov_json_parser *P, size_t *endoff)
 {
 	const char *p = P->base, *end = P->end;
 	struct frame *f = NULL;
+	uint64_t seen = 0;	/* the open object's key filter (f->seen
+				   holds it while a child is open) */
+	bool maybe_dup = false;	/* its keys share a hash */
 	size_t depth = 0;
 	ov_json v;
 	int error = 0;
@@ -657,6 +795,10 @@ value:
 		if (depth >= P->max_depth)
 			return fail(P, OV_ELIMIT, p, "nesting deeper than %llu",
 			    (unsigned long long)P->max_depth);
+		if (f != NULL) {
+			f->seen = seen;
+			f->maybe_dup = maybe_dup;
+		}
 		if (depth + 1 > P->cap_frames &&
 		    grow((void **)&P->frames, &P->cap_frames, depth + 1,
 		    sizeof(*P->frames)) < 0)
@@ -676,6 +818,8 @@ value:
 		}
 		f->type = OV_JSON_OBJECT;
 		f->start = P->n_mems;
+		seen = 0;
+		maybe_dup = false;
 		if ((p = skip_ws(P, p + 1, &error)) == NULL)
 			return error;
 		if (p < end && *p == '}') {
@@ -759,6 +903,8 @@ close:
 		size_t n = P->n_mems - f->start;
 		ov_json_member *mems = NULL;
 
+		if (maybe_dup && dedupe(P, f->start, &n) < 0)
+			return fail(P, OV_ENOMEM, p, "out of memory");
 		if (n != 0) {
 			if ((mems = bump(P, n * sizeof(*mems), true)) == NULL)
 				return fail(P, OV_ENOMEM, p, "out of memory");
@@ -771,6 +917,10 @@ close:
 	}
 	depth--;
 	f = depth != 0 ? &P->frames[depth - 1] : NULL;
+	if (f != NULL) {
+		seen = f->seen;
+		maybe_dup = f->maybe_dup;
+	}
 
 done:
 	/* v is complete; hand it to the enclosing container. */
@@ -829,6 +979,22 @@ key:
 		m->key = s;
 		m->klen = (uint32_t)n;
 		m->khash = ov_json__hash(s, n);
+		/* A key whose filter bit is new cannot repeat an earlier
+		 * one; otherwise its hash is looked for among the object's
+		 * keys so far, and only a match makes the object searched
+		 * for duplicates when it closes. */
+		{
+			uint64_t bit = (uint64_t)1 << (m->khash >> 26);
+			const ov_json_member *k;
+
+			if ((seen & bit) != 0 && !maybe_dup)
+				for (k = P->mems + f->start; k < m; k++)
+					if (k->khash == m->khash) {
+						maybe_dup = true;
+						break;
+					}
+			seen |= bit;
+		}
 		if ((p = skip_ws(P, p, &error)) == NULL)
 			return error;
 		if (p >= end || *p != ':')
@@ -891,6 +1057,7 @@ parser_release(struct ov_json_parser *P)
 {
 	ov__free(P->vals);
 	ov__free(P->mems);
+	ov__free(P->dtab);
 	ov__free(P->frames);
 	ov__free(P->scratch);
 }
@@ -899,6 +1066,16 @@ parser_release(struct ov_json_parser *P)
 int
 ov_json_parse(ov_json_doc **out, ov_ctx *ctx, const char *data, size_t len,
     unsigned flags, ov_json_error *err)
+{
+	return ov_json_parse_warn(out, ctx, data, len, flags, err, NULL,
+	    NULL);
+}
+
+/* As ov_json_parse, with warnings to cb. */
+int
+ov_json_parse_warn(ov_json_doc **out, ov_ctx *ctx, const char *data,
+    size_t len, unsigned flags, ov_json_error *err, ov_json_warn_cb cb,
+    void *payload)
 {
 	struct ov_json_parser P;
 	ov_json_doc *doc = NULL;
@@ -911,6 +1088,8 @@ ov_json_parse(ov_json_doc **out, ov_ctx *ctx, const char *data, size_t len,
 	block = len < 16 * 1024 ? 16 * 1024 : len > (32u << 20) ?
 	    (64u << 20) : len * 2;
 	parser_init(&P, ctx, flags, block);
+	P.warn = cb;
+	P.warn_payload = payload;
 	if ((error = prepare(&P, data, len, err)) < 0)
 		goto done;
 	if ((error = parse(&P, NULL)) < 0)
@@ -959,6 +1138,17 @@ ov_json_parser_new(ov_json_parser **out, ov_ctx *ctx, unsigned flags)
 	parser_init(P, ctx, flags, 0);
 	*out = P;
 	return 0;
+}
+
+/* Report warnings of later parses to cb. */
+void
+ov_json_parser_set_warn(ov_json_parser *p, ov_json_warn_cb cb,
+    void *payload)
+{
+	if (p == NULL)
+		return;
+	p->warn = cb;
+	p->warn_payload = payload;
 }
 
 /* Release a parser and the tree of its last parse. */

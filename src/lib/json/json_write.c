@@ -19,6 +19,8 @@
 struct writer {
 	ov_json_sink	 sink;		/* where output goes */
 	void		*payload;	/* passed to sink */
+	ov_json_mask_fn	 mask;		/* members whose value is masked, or
+					   NULL */
 	unsigned	 flags;		/* OV_JSON_W_* */
 	int		 error;		/* first error from the sink */
 	size_t		 n;		/* bytes in buf */
@@ -221,9 +223,13 @@ member_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Queue the value v. */
+/*
+ * Queue the value v.  parent is the key of the member v belongs to (array
+ * items inherit their array's), for the mask.
+ */
 static void
-write_value(struct writer *w, const ov_json *v, unsigned depth)
+write_value(struct writer *w, const ov_json *v, unsigned depth,
+    const char *parent, size_t plen)
 {
 	bool pretty = (w->flags & OV_JSON_W_PRETTY) != 0;
 	size_t i;
@@ -257,7 +263,7 @@ write_value(struct writer *w, const ov_json *v, unsigned depth)
 				putc1(w, ',');
 			if (pretty)
 				newline(w, depth + 1);
-			write_value(w, &v->u.items[i], depth + 1);
+			write_value(w, &v->u.items[i], depth + 1, parent, plen);
 		}
 		if (pretty && v->len != 0)
 			newline(w, depth);
@@ -290,7 +296,13 @@ write_value(struct writer *w, const ov_json *v, unsigned depth)
 				put(w, ": ", 2);
 			else
 				putc1(w, ':');
-			write_value(w, &m->value, depth + 1);
+			if (w->mask != NULL && w->mask(v, parent, plen, m->key,
+			    m->klen))
+				put(w, "\"" OV_JSON_MASK "\"",
+				    sizeof(OV_JSON_MASK) + 1);
+			else
+				write_value(w, &m->value, depth + 1, m->key,
+				    m->klen);
 		}
 		if (pretty && v->len != 0)
 			newline(w, depth);
@@ -309,6 +321,14 @@ int
 ov_json_write(const ov_json *v, unsigned wflags, ov_json_sink sink,
     void *payload)
 {
+	return ov_json_write_masked(v, wflags, NULL, NULL, sink, payload);
+}
+
+/* Write v as JSON to sink, masking the members mask names. */
+int
+ov_json_write_masked(const ov_json *v, unsigned wflags, ov_json_mask_fn mask,
+    const char *parent, ov_json_sink sink, void *payload)
+{
 	struct writer *w;
 	int error;
 
@@ -318,10 +338,11 @@ ov_json_write(const ov_json *v, unsigned wflags, ov_json_sink sink,
 		return OV_ENOMEM;
 	w->sink = sink;
 	w->payload = payload;
+	w->mask = mask;
 	w->flags = wflags;
 	w->error = 0;
 	w->n = 0;
-	write_value(w, v, 0);
+	write_value(w, v, 0, parent, parent != NULL ? strlen(parent) : 0);
 	error = flush(w);
 	ov__free(w);
 	return error;
@@ -338,6 +359,7 @@ ov_json_write_string(const char *s, size_t len, unsigned wflags,
 		return OV_EINVALID;
 	w.sink = sink;
 	w.payload = payload;
+	w.mask = NULL;
 	w.flags = wflags;
 	w.error = 0;
 	w.n = 0;

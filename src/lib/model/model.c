@@ -119,8 +119,14 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 			out->name = out->subscription;
 		}
 		out->depth = 1;
+		if (out->subscription == NULL || (n >= 4 &&
+		    (out->resource_group == NULL || out->parent == NULL)))
+			return OV_ENOMEM;
 		return 0;
 	}
+	if ((i >= 2 && out->subscription == NULL) ||
+	    (i >= 4 && out->resource_group == NULL))
+		return OV_ENOMEM;
 	while (i < n) {
 		if (!seg_is(&segs[i], "providers") || i + 1 >= n)
 			return OV_EINVALID;
@@ -136,8 +142,9 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 			return OV_EINVALID;
 		if (have_type) {
 			/* An extension resource: the parent is the scope. */
-			out->parent = ov__arena_strndup(a, id,
-			    (size_t)(segs[pstart].p - id) - 1);
+			if ((out->parent = ov__arena_strndup(a, id,
+			    (size_t)(segs[pstart].p - id) - 1)) == NULL)
+				return OV_ENOMEM;
 		}
 		last_ns = &segs[pstart + 1];
 		last_block = pstart + 1;
@@ -145,8 +152,9 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 		if (seg_is(last_ns, "Microsoft.Management") &&
 		    block_end - pstart >= 4 &&
 		    seg_is(&segs[pstart + 2], "managementGroups") &&
-		    out->mgmt_group == NULL)
-			out->mgmt_group = seg_dup(a, &segs[pstart + 3]);
+		    out->mgmt_group == NULL &&
+		    (out->mgmt_group = seg_dup(a, &segs[pstart + 3])) == NULL)
+			return OV_ENOMEM;
 		i = block_end;
 	}
 	(void)last_ns;
@@ -155,8 +163,9 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	out->name = seg_dup(a, &segs[n - 1]);
 	if (out->depth > 1) {
 		/* Child resource: drop the last type/name pair. */
-		out->parent = ov__arena_strndup(a, id,
-		    (size_t)(segs[n - 2].p - id) - 1);
+		if ((out->parent = ov__arena_strndup(a, id,
+		    (size_t)(segs[n - 2].p - id) - 1)) == NULL)
+			return OV_ENOMEM;
 	}
 	if (out->provider == NULL || out->type == NULL || out->name == NULL)
 		return OV_ENOMEM;
@@ -329,6 +338,7 @@ ov_model__record_fill(struct ov_record *r, const struct ov_record_init *init,
 	r->file = init->file;
 	r->line = init->line;
 	r->column = init->column;
+	r->iac = init->iac;
 	return 0;
 }
 
@@ -481,6 +491,32 @@ id_get(const struct ov_snapshot *s, const char *id, size_t len)
 	return sl->rec != 0 ? s->records[sl->rec - 1] : NULL;
 }
 
+/*
+ * A record expanded from a template or a plan: each template and plan is
+ * a deployment of its own, so it is filed by "<file>|<id>" (the same id in
+ * two files is two resources, twice in one file, a loop whose names are
+ * known only at deployment, is one: the later one loses).
+ */
+static int
+append_iac(struct ov_snapshot *s, struct ov_record *r,
+    const struct ov_record **loser)
+{
+	struct ov_iac_src *src = (struct ov_iac_src *)(uintptr_t)r->iac;
+
+	if (src->key == NULL && (src->key = ov__arena_printf(&s->arena,
+	    "%u|%s", (unsigned)r->file, r->id)) == NULL)
+		return ov__error_oom(s->ctx);
+	s->n_iac_records++;
+	if (ov__map_get(&s->iac_ids, src->key, strlen(src->key)) != NULL) {
+		if (loser != NULL)
+			*loser = r;
+		return 0;
+	}
+	if (ov__map_put(&s->iac_ids, src->key, strlen(src->key), r) < 0)
+		return ov__error_oom(s->ctx);
+	return 0;
+}
+
 /* Append a filled record and file it by id; see model.h. */
 int
 ov_model__append(struct ov_snapshot *s, struct ov_record *r,
@@ -490,6 +526,7 @@ ov_model__append(struct ov_snapshot *s, struct ov_record *r,
 	const struct ov_record *seen;
 	struct ov_id_slot *sl;
 	size_t cap, len = strlen(r->id);
+	int error;
 
 	if (loser != NULL)
 		*loser = NULL;
@@ -514,13 +551,18 @@ ov_model__append(struct ov_snapshot *s, struct ov_record *r,
 	 * body wins, since list calls often omit what a GET returns; on a
 	 * tie the first one read.
 	 */
+	if (r->iac != NULL && (error = append_iac(s, r, loser)) < 0)
+		return error;
 	sl = id_find(s, r->id, len);
 	if (sl->rec == 0) {
 		sl->rec = r->index + 1;
 		sl->hash = (uint32_t)ov__hash_ci(r->id, len);
 		s->by_id_len++;
+	} else if (r->iac != NULL) {
+		/* the id looks up the first template record, or a live one */
+	} else if ((seen = s->records[sl->rec - 1])->iac != NULL) {
+		sl->rec = r->index + 1;	/* the template's stays its own */
 	} else {
-		seen = s->records[sl->rec - 1];
 		s->n_dups++;
 		if (r->richness > seen->richness) {
 			sl->rec = r->index + 1;
@@ -568,7 +610,17 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 bool
 ov_model__is_winner(const struct ov_snapshot *s, const struct ov_record *r)
 {
+	if (r->iac != NULL)
+		return ov__map_get(&s->iac_ids, r->iac->key,
+		    strlen(r->iac->key)) == r;
 	return s->n_dups == 0 || id_get(s, r->id, strlen(r->id)) == r;
+}
+
+/* The record its id stands for; see model.h. */
+bool
+ov_model__is_primary(const struct ov_snapshot *s, const struct ov_record *r)
+{
+	return ov_model__is_winner(s, r);
 }
 
 static void
@@ -854,6 +906,7 @@ ov_model__index(struct ov_snapshot *s)
 {
 	const struct ov_record *const *recs =
 	    (const struct ov_record *const *)(uintptr_t)s->records;
+	size_t i, j;
 
 	if (s->indexed)
 		return 0;
@@ -862,6 +915,14 @@ ov_model__index(struct ov_snapshot *s)
 	if (index_build(s, &s->by_type, recs, s->n_records, key_type) < 0) {
 		free_indexes(s);
 		return ov__error_oom(s->ctx);
+	}
+	/* a type some record of which has a location */
+	for (i = 0; i < s->by_type.g.n_groups; i++) {
+		struct ov_record_list *l = &s->by_type.lists[i];
+
+		for (j = 0; j < l->len && !l->located; j++)
+			l->located = l->items[j]->location != NULL &&
+			    l->items[j]->location[0] != '\0';
 	}
 	s->indexed = true;
 	return 0;
@@ -885,7 +946,7 @@ children(const struct ov_snapshot *cs)
 	return &s->children;
 }
 
-static const struct ov_record_list empty_list = { NULL, 0, 0 };
+static const struct ov_record_list empty_list = { NULL, 0, 0, false };
 
 /*
  * The indexes are a cache over records the pipeline never changes: a
@@ -1134,6 +1195,8 @@ static const struct {
 	{ "Microsoft.Authorization/policy", "arg:policyresources" },
 	{ "Microsoft.PolicyInsights/", "arg:policyresources" },
 	{ "Microsoft.Maintenance/", "arg:maintenanceresources" },
+	{ "Microsoft.KubernetesConfiguration/",
+	    "arg:kubernetesconfigurationresources" },
 	{ "Microsoft.Insights/diagnosticSettings", "arm:diagnosticSettings" },
 	{ "Microsoft.Graph/", NULL },
 	{ "", "arg:resources" },
@@ -1154,10 +1217,25 @@ source_for_type(const char *type)
 }
 
 /*
+ * An ARM child type ("Microsoft.Sql/servers/vulnerabilityAssessments"):
+ * Resource Graph's resources table carries few of them, so a complete
+ * arg:resources says nothing about whether they were read; the source that
+ * reads them from ARM (arm:resources) does.
+ */
+static bool
+child_type(const char *type)
+{
+	const char *slash = strchr(type, '/');
+
+	return slash != NULL && strchr(slash + 1, '/') != NULL;
+}
+
+/*
  * Whether records of type were collected.  With a manifest, the source
  * that carries the type decides (collected or partial counts as collected;
- * a type the manifest does not cover counts as collected when records of
- * it are present).  Without one, presence of records decides.
+ * for an ARM child type that is arm:resources, not arg:resources; a type
+ * the manifest does not cover counts as collected when records of it are
+ * present).  Without one, presence of records decides.
  */
 bool
 ov_model__type_collected(const struct ov_snapshot *s, const char *type)
@@ -1167,10 +1245,27 @@ ov_model__type_collected(const struct ov_snapshot *s, const char *type)
 	if (s == NULL || type == NULL)
 		return false;
 	if (s->has_manifest && (src = source_for_type(type)) != NULL &&
+	    strcmp(src, "arg:resources") == 0 && child_type(type))
+		src = "arm:resources";
+	if (s->has_manifest && src != NULL &&
 	    (status = ov_model__source_status(s, src)) != NULL)
 		return ov__streq_ci(status, "collected") ||
 		    ov__streq_ci(status, "partial");
 	return ov_model__by_type(s, type)->len != 0;
+}
+
+/* True when name is a source some type maps to (source_for_type). */
+bool
+ov_model__source_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL &&
+	    i < sizeof(type_sources) / sizeof(type_sources[0]); i++)
+		if (type_sources[i].source != NULL &&
+		    ov__streq_ci(type_sources[i].source, name))
+			return true;
+	return false;
 }
 
 /* The manifest source name for a type, for the store's completeness rule. */

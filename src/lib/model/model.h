@@ -40,10 +40,54 @@ struct ov_arm_id {
  * Parse an ARM id ("/subscriptions/S/resourceGroups/R/providers/P/T/N/...")
  * into parts allocated from a.  Also accepts subscription, resource group,
  * management group and tenant-level provider ids.  Returns OV_EINVALID for
- * anything else.
+ * anything else, OV_ENOMEM when a part cannot be allocated.
  */
 int	ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	    const char *id, size_t len);
+
+/*
+ * Where a record expanded from a template or a Terraform plan comes from
+ * (lib/iac): findings on it are placed in the file it was written in.
+ */
+struct ov_iac_src {
+	const char		*exists_if;	/* deployed only when this
+						   expression, known only at
+						   deployment, allows it; NULL
+						   when always deployed */
+	const ov_json		*decl;		/* the resource as written */
+	uint32_t		 json_file;	/* file index of decl */
+	const struct ov_iac_bicep *bicep;	/* the Bicep declaration it
+						   was compiled from, or NULL */
+	const char		*key;		/* "<file>|<id>": one record
+						   per resource and file */
+};
+
+struct load_ctx;
+struct ov_iac_opts;
+struct ov_snapshot;
+struct ov_record;
+
+/*
+ * What lib/iac adds to a snapshot, installed by ov_snapshot_set_iac():
+ * the loaders that expand templates and map plans, and where findings on
+ * their records belong.  Lower modules (the loader, the policy engine)
+ * reach lib/iac only through it.  Without it templates and plans are
+ * recognised and hold no records.
+ */
+struct ov_iac_ops {
+	/* Expand an ARM template, map a Terraform plan (loaded through lc). */
+	int	(*load_template)(struct load_ctx *lc, const ov_json *root);
+	int	(*load_plan)(struct load_ctx *lc, const ov_json *root);
+	/* True when path was read already as a linked template. */
+	bool	(*was_linked)(const struct ov_snapshot *s, const char *path);
+	/* The file, line and column a finding on r (at path, decided by
+	 * node) is reported at. */
+	void	(*locate)(const struct ov_snapshot *s, const struct ov_record *r,
+		    const char *path, const ov_json *node, const char **file,
+		    unsigned *line, unsigned *column);
+	/* Release the options. */
+	void	(*free_opts)(struct ov_iac_opts *o);
+};
 
 /*
  * One record: the header every stage may read, and its body.  Every string
@@ -72,6 +116,7 @@ struct ov_record {
 	uint32_t	 line;		/* 1-based line of the record's start */
 	uint32_t	 column;	/* 1-based column of the record's start */
 	uint32_t	 index;		/* position in the snapshot */
+	const struct ov_iac_src *iac;	/* template or plan origin, or NULL */
 };
 
 /* Per-file load report, also behind `overvisor inspect`. */
@@ -80,6 +125,7 @@ struct ov_file_diag {
 	unsigned	 column;	/* 1-based, 0 if unknown */
 	const char	*pointer;	/* JSON Pointer, or NULL */
 	const char	*message;	/* one line */
+	bool		 warning;	/* read anyway; not an input error */
 };
 
 struct ov_snapshot_file {
@@ -90,7 +136,7 @@ struct ov_snapshot_file {
 	size_t			 n_diags;	/* number of diags */
 	size_t			 n_diags_dropped; /* past the per-file cap */
 	bool			 read;		/* its bytes were read */
-	uint32_t		 n_lines;	/* NDJSON lines merged so far */
+	uint32_t		 nd_lines;	/* NDJSON lines merged so far */
 	/* a paged API response (Resource Graph, Graph, ARM list) */
 	const char		*page_kind;	/* what kind, or NULL: not a
 						   page */
@@ -98,6 +144,14 @@ struct ov_snapshot_file {
 	int64_t			 page_total;	/* rows the query has in all,
 						   -1 when it does not say */
 	uint64_t		 page_rows;	/* rows on this page */
+	struct ov_file_diag	*notes;		/* what was read but not
+						   checked (IaC), in order */
+	size_t			 n_notes;	/* number of notes */
+	uint32_t		*lines;		/* offsets of line starts, for
+						   positions after loading */
+	size_t			 n_lines;	/* number of lines */
+	size_t			 n_warnings;	/* of diags, the warnings */
+	size_t			 n_warnings_dropped; /* past the cap */
 };
 
 /*
@@ -125,6 +179,8 @@ struct ov_record_list {
 	const struct ov_record	**items;	/* records */
 	size_t			  len;		/* used */
 	size_t			  cap;		/* allocated */
+	bool			  located;	/* by_type: a record of the type
+						   has a location */
 };
 
 /*
@@ -193,6 +249,19 @@ struct ov_snapshot {
 	struct ov_map		  file_types;	/* manifest: file name ->
 						   record type */
 	struct ov_arena		  key_arena;	/* composite index keys */
+	struct ov_iac_opts	 *iac;		/* template parameters and
+						   scope, or NULL */
+	const struct ov_iac_ops	 *iac_ops;	/* lib/iac, or NULL */
+	size_t			  n_iac_records; /* records from templates and
+						   plans */
+	struct ov_map		  iac_ids;	/* "<file>|<id>" -> record */
+	struct ov_map		  iac_linked;	/* real paths of the linked
+						   templates read */
+	ov_json_doc		**docs;		/* documents records borrow
+						   from after loading
+						   (templates, plans), owned */
+	size_t			  n_docs;
+	size_t			  docs_cap;
 };
 
 /* Add a record built from body; fields are derived from it and overrides. */
@@ -203,6 +272,7 @@ struct ov_record_init {
 	uint32_t	 file;		/* file table index */
 	uint32_t	 line;		/* 1-based */
 	uint32_t	 column;	/* 1-based */
+	const struct ov_iac_src *iac;	/* template or plan origin, or NULL */
 };
 
 /*
@@ -245,6 +315,13 @@ bool	ov_model__is_winner(const struct ov_snapshot *s,
 /* Build the type, parent and Graph object indexes once; idempotent. */
 int	ov_model__index(struct ov_snapshot *s);
 
+/*
+ * True when r is the record its id stands for (not a poorer copy of the
+ * same resource read twice).  Every template and plan counts as its own
+ * deployment, so the same id in two of them is two resources.
+ */
+bool	ov_model__is_primary(const struct ov_snapshot *s,
+	    const struct ov_record *r);
 /* Look-ups; the snapshot must be indexed.  All return borrowed pointers. */
 const struct ov_record *ov_model__by_id(const struct ov_snapshot *s,
 	    const char *id);
@@ -302,6 +379,8 @@ bool	ov_model__type_collected(const struct ov_snapshot *s,
  * "arg:resources"...), or NULL for a type no collector source covers.
  */
 const char *ov_model__type_source(const char *type);
+/* True when some type maps to the source called name. */
+bool	ov_model__source_known(const char *name);
 /* Release the indexes; the snapshot frees everything else. */
 void	ov_model__free_indexes(struct ov_snapshot *s);
 

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/model/model.h"
@@ -221,38 +222,83 @@ static const struct {
 	    "Microsoft.Resources/subscriptions/resourceGroups" },
 };
 
-static struct ov_map type_map;	/* case-insensitive lookup, built once */
+#define N_KNOWN (sizeof(known_types) / sizeof(known_types[0]))
+
+/*
+ * known_types by case-insensitive order, sorted once: the lookup is a
+ * binary search that allocates nothing, so it cannot fail (a map built
+ * once for the process would stay broken after one failed allocation).
+ */
+static size_t type_order[N_KNOWN];
 static pthread_once_t type_once = PTHREAD_ONCE_INIT;
 
+/* ASCII case-insensitive order of two byte ranges. */
+static int
+cmp_ci(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i, n = an < bn ? an : bn;
+
+	for (i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x + ('a' - 'A'));
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y + ('a' - 'A'));
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return an < bn ? -1 : an > bn;
+}
+
+static int
+cmp_order(const void *pa, const void *pb)
+{
+	const char *a = known_types[*(const size_t *)pa];
+	const char *b = known_types[*(const size_t *)pb];
+
+	return cmp_ci(a, strlen(a), b, strlen(b));
+}
+
 static void
-build_map(void)
+build_order(void)
 {
 	size_t i;
-	void *v;
 
-	for (i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)
-		if (ov__map_put(&type_map, known_types[i],
-		    strlen(known_types[i]), (void *)(uintptr_t)(i + 1)) < 0)
-			return;
-	for (i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++)
-		if ((v = ov__map_get(&type_map, synonyms[i].type,
-		    strlen(synonyms[i].type))) == NULL ||
-		    ov__map_put(&type_map, synonyms[i].spelling,
-		    strlen(synonyms[i].spelling), v) < 0)
-			return;
+	for (i = 0; i < N_KNOWN; i++)
+		type_order[i] = i;
+	qsort(type_order, N_KNOWN, sizeof(type_order[0]), cmp_order);
 }
 
 /*
  * The canonical spelling of type, or NULL when the type is not in the
- * table.  The table is built on first use; the map is never freed (it
- * lives for the process, like a constant).
+ * table.
  */
 const char *
 ov_model__canonical_type(const char *type, size_t len)
 {
-	uintptr_t i;
+	size_t lo = 0, hi = N_KNOWN, i;
+	int c;
 
-	pthread_once(&type_once, build_map);
-	i = (uintptr_t)ov__map_get(&type_map, type, len);
-	return i != 0 ? known_types[i - 1] : NULL;
+	if (type == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++)
+		if (ov__eq_ci(type, len, synonyms[i].spelling,
+		    strlen(synonyms[i].spelling)))
+			return ov_model__canonical_type(synonyms[i].type,
+			    strlen(synonyms[i].type));
+	pthread_once(&type_once, build_order);
+	while (lo < hi) {
+		const char *k;
+
+		i = (lo + hi) / 2;
+		k = known_types[type_order[i]];
+		if ((c = cmp_ci(k, strlen(k), type, len)) == 0)
+			return k;
+		if (c < 0)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	return NULL;
 }

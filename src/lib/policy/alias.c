@@ -157,10 +157,14 @@ ov_policy__alias_load_json(struct alias_table *t, ov_ctx *ctx,
 					return ov__error_oom(ctx);
 				e->name = ov__arena_strdup(&t->arena, name);
 				e->type = type;
-				if (e->name == NULL ||
-				    ov_policy__path_parse(&t->arena, path,
-				    strlen(path), &e->path) < 0)
-					continue;
+				if (e->name == NULL)
+					return ov__error_oom(ctx);
+				if ((error = ov_policy__path_parse(&t->arena,
+				    path, strlen(path), &e->path)) < 0) {
+					if (error == OV_ENOMEM)
+						return ov__error_oom(ctx);
+					continue;	/* a path it cannot use */
+				}
 				head = ov__map_get(&t->by_name, e->name,
 				    strlen(e->name));
 				if (head != NULL) {
@@ -225,6 +229,36 @@ ov_policy__alias_get(const struct alias_table *t, const char *name,
 	return ov__map_get(&t->by_name, name, len);
 }
 
+/*
+ * Microsoft Graph objects have no aliases and no properties envelope: a
+ * field "Microsoft.Graph/<collection>/<path>" reads <path> (dotted, with
+ * [*]) from the object itself.  Returns 1 when s is not such a field.
+ */
+static int
+graph_path(struct ov_arena *a, const char *s, size_t len, struct fref *fr)
+{
+	static const char pfx[] = "Microsoft.Graph/";
+	const char *p, *end = s + len;
+	int error;
+
+	if (len <= sizeof(pfx) - 1 || !ov__eq_ci(s, sizeof(pfx) - 1, pfx,
+	    sizeof(pfx) - 1))
+		return 1;
+	p = memchr(s + sizeof(pfx) - 1, '/', (size_t)(end - s) -
+	    (sizeof(pfx) - 1));
+	if (p == NULL || p + 1 >= end)
+		return 1;
+	fr->is_alias = false;
+	fr->graph = true;
+	fr->kind = FR_PATH;
+	if ((error = ov_policy__path_parse(a, p + 1, (size_t)(end - p - 1),
+	    &fr->path)) < 0) {
+		fr->kind = FR_UNKNOWN;
+		return error == OV_ENOMEM ? error : 0;
+	}
+	return 0;
+}
+
 /* Resolve a field name into a reference. */
 int
 ov_policy__fref_resolve(const struct ov_policy_set *set, struct ov_arena *a,
@@ -262,6 +296,8 @@ ov_policy__fref_resolve(const struct ov_policy_set *set, struct ov_arena *a,
 		fr->is_alias = true;
 		e = set != NULL ? ov_policy__alias_get(&set->aliases, s, len) :
 		    NULL;
+		if (e == NULL && (error = graph_path(a, s, len, fr)) != 1)
+			return error;
 		if (e == NULL) {
 			size_t tl;
 

@@ -354,6 +354,8 @@ compile_set(struct ov_policy_set *set, struct pdef *ps,
 			 * Checking initiatives alone stays free of errors.
 			 */
 			set->n_unresolved++;
+			if (assignment != NULL)
+				assignment->n_unresolved++;
 			if ((error = ov_policy__diag(set,
 			    OV_POLICY_DIAG_WARNING, ps->file, ref, ps->base,
 			    "initiative '%s' refers to '%s', which is not "
@@ -386,8 +388,10 @@ compile_assignment(struct ov_policy_set *set, struct pdef *as)
 	const char *mode;
 	int error;
 
+	as->n_unresolved = 0;
 	if (target == NULL) {
 		set->n_unresolved++;
+		as->n_unresolved++;
 		return ov_policy__diag(set, OV_POLICY_DIAG_WARNING, as->file,
 		    as->props, as->base, "assignment '%s' refers to '%s', "
 		    "which is not loaded", as->name, did != NULL ? did : "");
@@ -578,6 +582,44 @@ ov_policy_set_stats(ov_policy_set *set, ov_policy_stats *out)
 	out->unsupported = set->n_unsupported;
 	out->errors = set->n_errors;
 	out->unresolved = set->n_unresolved;
+	return 0;
+}
+
+/* The counts that concern one assignment. */
+int
+ov_policy_set_assignment_stats(ov_policy_set *set, const char *assignment,
+    ov_policy_stats *out)
+{
+	const struct pdef *as = NULL;
+	size_t i;
+	int error;
+
+	OV_ASSERT_ARG(set != NULL && assignment != NULL && out != NULL);
+	if ((error = ov_policy__compile_all(set)) < 0)
+		return error;
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < set->n_objs && as == NULL; i++)
+		if (set->objs[i]->kind == PO_ASSIGNMENT &&
+		    (ov__streq_ci(set->objs[i]->id, assignment) ||
+		    ov__streq_ci(set->objs[i]->name, assignment)))
+			as = set->objs[i];
+	if (as == NULL)
+		return ov__error(set->ctx, OV_ENOTFOUND, OV_ERRCLASS_POLICY,
+		    "no assignment '%s'", assignment);
+	out->assignments = 1;
+	out->unresolved = as->n_unresolved;
+	for (i = 0; i < set->n_insts; i++) {
+		const struct pinst *pi = set->insts[i];
+
+		if (pi->assignment != as)
+			continue;
+		if (pi->error != NULL)
+			out->errors++;
+		else if (pi->unsupported != NULL)
+			out->unsupported++;
+		else
+			out->compiled++;
+	}
 	return 0;
 }
 
@@ -936,9 +978,12 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 	 * record of the type: child and extension resources hang below the
 	 * evaluated id; others are looked up by subscription, or by
 	 * resource group (in r's subscription, plus records that name no
-	 * subscription; in any subscription when r names none).
+	 * subscription; in any subscription when r names none).  A
+	 * subscription's own extension resources (its diagnostic settings)
+	 * are subscription-level ids, found by the subscription search below,
+	 * which skips extension resources of other resources.
 	 */
-	ext = !child && is_extension_id(l->items[0]->id);
+	ext = !child && !sub_scope && is_extension_id(l->items[0]->id);
 	l2 = NULL;
 	if (child || ext) {
 		if (r->id == NULL)
@@ -1002,7 +1047,8 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 				if (r->subscription == NULL ||
 				    x->subscription_id == NULL ||
 				    !ov__streq_ci(r->subscription,
-				    x->subscription_id))
+				    x->subscription_id) ||
+				    is_extension_id(x->id))
 					continue;
 			} else {
 				const char *want = rg != NULL ? rg : r->rg;
@@ -1186,6 +1232,13 @@ ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
 	if (w->whatif && pr.state != OV_STATE_NON_COMPLIANT)
 		return 0;
 	fill_result(&res, pi, rec, &pr, &w->scratch);
+	if (rec->iac != NULL) {
+		/* A template's finding goes where the template says it. */
+		res.iac = true;
+		if (w->snap->iac_ops != NULL)
+			w->snap->iac_ops->locate(w->snap, rec, pr.path, pr.node,
+			    &res.location, &res.line, &res.column);
+	}
 	if (w->whatif) {
 		res.effect = OV_EFFECT_DENY;
 		res.effect_name = "deny";
@@ -1401,6 +1454,7 @@ ov_policy_add_finding(ov_findings *out, const ov_policy_result *r,
 	ov_finding f;
 	ov_evidence ev;
 	ov_layer layer;
+	char fp[33];
 	const char *ctl[256];
 	size_t n = 0, i;
 
@@ -1445,6 +1499,23 @@ ov_policy_add_finding(ov_findings *out, const ov_policy_result *r,
 	f.n_evidence = 1;
 	f.remediation = r->remediation;
 	f.source = "policy";
+	if (r->iac) {
+		/*
+		 * Stopping an insecure template before it deploys is policy
+		 * enforcement, whatever duty fixes it in a live estate; the
+		 * same resource id in two templates is two findings.
+		 */
+		char key[1024];
+
+		f.duty = "policy-enforcement";
+		f.file = r->location;
+		f.line = r->line;
+		f.column = r->column;
+		snprintf(key, sizeof(key), "%s#%s", r->location != NULL ?
+		    r->location : "", f.resource_id);
+		ov_fingerprint(f.rule, key, NULL, fp);
+		f.fingerprint = fp;
+	}
 	return ov_findings_add(out, &f);
 }
 

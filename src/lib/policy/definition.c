@@ -114,8 +114,9 @@ ov_policy__add_obj(struct ov_policy_set *set, struct pfile *f,
 			return ov_policy__diag(set, OV_POLICY_DIAG_ERROR, f,
 			    root, base, "not a policy definition, initiative, "
 			    "assignment or exemption");
-	} else
-		base = ov__arena_printf(&set->arena, "%s/properties", base);
+	} else if ((base = ov__arena_printf(&set->arena, "%s/properties",
+	    base)) == NULL)
+		return ov__error_oom(set->ctx);
 	if ((d = ov__arena_calloc(&set->arena, 1, sizeof(*d))) == NULL)
 		return ov__error_oom(set->ctx);
 	d->kind = kind_of(root, props, &ok);
@@ -151,6 +152,8 @@ ov_policy__add_obj(struct ov_policy_set *set, struct pfile *f,
 		    d->kind == PO_ASSIGNMENT ? "policyAssignments" :
 		    d->kind == PO_EXEMPTION ? "policyExemptions" :
 		    "policyDefinitions", name);
+	if (name == NULL || id == NULL)
+		return ov__error_oom(set->ctx);
 	d->id = id;
 	d->name = name;
 	d->display_name = str(props, "displayName");
@@ -261,7 +264,10 @@ add_data(struct ov_policy_set *set, const char *name, char *data,
 		ov__free(data);
 		return ov__error_oom(set->ctx);
 	}
-	f->path = ov__arena_strdup(&set->arena, name);
+	if ((f->path = ov__arena_strdup(&set->arena, name)) == NULL) {
+		ov__free(data);
+		return ov__error_oom(set->ctx);
+	}
 	f->data = data;
 	f->len = len;
 	if (set->n_files == set->files_cap) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings/secret.h"
 #include "model/model.h"
 #include "policy/policy_int.h"
 #include "util/error.h"
@@ -29,6 +30,10 @@ ov_policy__fail(struct evalx *ex, const char *fmt, ...)
 		va_end(ap);
 		ex->failed = true;
 	}
+	/* Memory, unlike bad data, makes no result at all: never a verdict
+	 * ("error", hence no finding) that stands for the real one. */
+	if (strcmp(fmt, "out of memory") == 0)
+		ex->oom = true;
 	return OV_ERROR;
 }
 
@@ -45,13 +50,18 @@ static int
 eval_lazy(struct evalx *ex, const struct expr *e, const ov_json **out)
 {
 	const char *name = ov_policy__fns[e->fn].name;
-	const ov_json *v;
+	const ov_json *v, *unk = NULL;
 	size_t i;
 	int error;
 
 	if (strcmp(name, "if") == 0) {
 		if ((error = ov_policy__eval_expr(ex, e->args[0], &v)) < 0)
 			return error;
+		if (ov_policy__is_unknown(v)) {
+			*out = ov_policy__unknown_as(ex->a, v, false);
+			return *out != NULL ? 0 : ov_policy__fail(ex,
+			    "out of memory");
+		}
 		if (v == NULL || (v->type != OV_JSON_TRUE &&
 		    v->type != OV_JSON_FALSE))
 			return ov_policy__fail(ex, "if() expects a boolean "
@@ -59,10 +69,18 @@ eval_lazy(struct evalx *ex, const struct expr *e, const ov_json **out)
 		return ov_policy__eval_expr(ex, e->args[v->type ==
 		    OV_JSON_TRUE ? 1 : 2], out);
 	}
-	/* and / or: short-circuit, every operand a boolean. */
+	/*
+	 * and / or: short-circuit, every operand a boolean; an unknown
+	 * operand decides only when no other operand does.
+	 */
 	for (i = 0; i < e->nargs; i++) {
 		if ((error = ov_policy__eval_expr(ex, e->args[i], &v)) < 0)
 			return error;
+		if (ov_policy__is_unknown(v)) {
+			if (unk == NULL)
+				unk = v;
+			continue;
+		}
 		if (v == NULL || (v->type != OV_JSON_TRUE &&
 		    v->type != OV_JSON_FALSE))
 			return ov_policy__fail(ex, "%s() expects booleans",
@@ -72,8 +90,31 @@ eval_lazy(struct evalx *ex, const struct expr *e, const ov_json **out)
 			return 0;
 		}
 	}
-	*out = ov_policy__v_bool(strcmp(name, "and") == 0);
+	*out = unk != NULL ? unk : ov_policy__v_bool(strcmp(name, "and") == 0);
 	return 0;
+}
+
+/*
+ * The unknown argument that makes a call's result unknown, or NULL.
+ * Functions that only move values around (FNF_SHAPE) pass unknown
+ * members through; the others must read them, so any unknown below an
+ * argument makes the result unknown.
+ */
+static const ov_json *
+unknown_arg(const struct fn_def *fn, const ov_json **argv, size_t argc)
+{
+	const ov_json *u;
+	size_t i;
+
+	if (fn->flags & FNF_UNKNOWN_OK)
+		return NULL;
+	for (i = 0; i < argc; i++) {
+		u = (fn->flags & FNF_SHAPE) ? (ov_policy__is_unknown(argv[i]) ?
+		    argv[i] : NULL) : ov_policy__find_unknown(argv[i]);
+		if (u != NULL)
+			return u;
+	}
+	return NULL;
 }
 
 /* Evaluate an expression. */
@@ -94,7 +135,9 @@ ov_policy__eval_expr(struct evalx *ex, const struct expr *e,
 		return 0;
 	case EX_CALL:
 		if (ov_policy__fns[e->fn].flags & FNF_LAZY)
-			return eval_lazy(ex, e, out);
+			return ov_policy__fns[e->fn].impl != NULL ?
+			    ov_policy__fns[e->fn].impl(ex, e, NULL, 0, out) :
+			    eval_lazy(ex, e, out);
 		if (e->nargs > 16 && (argv = ov__arena_calloc(ex->a,
 		    e->nargs, sizeof(*argv))) == NULL)
 			return ov_policy__fail(ex, "out of memory");
@@ -105,6 +148,14 @@ ov_policy__eval_expr(struct evalx *ex, const struct expr *e,
 		if (ov_policy__fns[e->fn].impl == NULL)
 			return ov_policy__fail(ex, "function '%s' is not "
 			    "available", e->name);
+		if ((k = unknown_arg(&ov_policy__fns[e->fn], argv,
+		    e->nargs)) != NULL) {
+			/* Most functions never return null. */
+			*out = ov_policy__unknown_as(ex->a, k,
+			    !(ov_policy__fns[e->fn].flags & FNF_NULLABLE));
+			return *out != NULL ? 0 : ov_policy__fail(ex,
+			    "out of memory");
+		}
 		if ((error = ov_policy__fns[e->fn].impl(ex, e, argv, e->nargs,
 		    out)) < 0)
 			return error == OV_ENOMEM ? ov_policy__fail(ex,
@@ -113,6 +164,11 @@ ov_policy__eval_expr(struct evalx *ex, const struct expr *e,
 	case EX_PROP:
 		if ((error = ov_policy__eval_expr(ex, e->args[0], &o)) < 0)
 			return error;
+		if (ov_policy__is_unknown(o)) {
+			*out = ov_policy__unknown_as(ex->a, o, false);
+			return *out != NULL ? 0 : ov_policy__fail(ex,
+			    "out of memory");
+		}
 		if (ov_json_type_of(o) != OV_JSON_OBJECT)
 			return ov_policy__fail(ex, "property '%s' of a "
 			    "non-object", e->name);
@@ -124,6 +180,12 @@ ov_policy__eval_expr(struct evalx *ex, const struct expr *e,
 		if ((error = ov_policy__eval_expr(ex, e->args[0], &o)) < 0 ||
 		    (error = ov_policy__eval_expr(ex, e->args[1], &k)) < 0)
 			return error;
+		if (ov_policy__is_unknown(o) || ov_policy__is_unknown(k)) {
+			*out = ov_policy__unknown_as(ex->a,
+			    ov_policy__is_unknown(o) ? o : k, false);
+			return *out != NULL ? 0 : ov_policy__fail(ex,
+			    "out of memory");
+		}
 		if (ov_json_type_of(o) == OV_JSON_ARRAY) {
 			int64_t ix;
 
@@ -173,6 +235,7 @@ ov_policy__pres_from_record(struct pres *p, const struct ov_record *r)
 	p->subscription = r->subscription_id;
 	p->rg = r->resource_group;
 	p->rec = r;
+	p->exists_if = r->iac != NULL ? r->iac->exists_if : NULL;
 }
 
 /* The record of r's subscription or of its resource group rg. */
@@ -287,6 +350,9 @@ collect(struct ov_arena *a, const ov_json *node, const struct pseg *segs,
 
 	if (i == n)
 		return vals_push(a, out, node);
+	/* A value known only at deployment hides what is below it. */
+	if (ov_policy__is_unknown(node))
+		return vals_push(a, out, node);
 	c = NULL;
 	if (ov_json_type_of(node) == OV_JSON_OBJECT)
 		c = ov_json_getn(node, segs[i].name, segs[i].len);
@@ -299,6 +365,8 @@ collect(struct ov_arena *a, const ov_json *node, const struct pseg *segs,
 	if (c != NULL && c->type == OV_JSON_NULL && !segs[i].wild &&
 	    i + 1 < n)
 		c = NULL;
+	if (ov_policy__is_unknown(c))
+		return vals_push(a, out, c);
 	if (!segs[i].wild) {
 		if (c == NULL) {
 			if (!after_wild) {
@@ -347,6 +415,33 @@ loc_val(struct evalx *ex, const char *s)
 	return ov_policy__v_str(ex->a, o, j);
 }
 
+/*
+ * The envelope member behind name, type, id and location when the
+ * template leaves it to the deployment (an unknown value), else NULL.
+ */
+static const ov_json *
+unknown_member(const struct pres *r, int kind)
+{
+	const ov_json *v;
+
+	switch (kind) {
+	case FR_NAME:
+	case FR_FULLNAME:
+	case FR_ID:
+		v = ov_json_get(r->body, "name");
+		break;
+	case FR_TYPE:
+		v = ov_json_get(r->body, "type");
+		break;
+	case FR_LOCATION:
+		v = ov_json_get(r->body, "location");
+		break;
+	default:
+		return NULL;
+	}
+	return ov_policy__is_unknown(v) ? v : NULL;
+}
+
 /* The values of a field reference. */
 int
 ov_policy__field_values(struct evalx *ex, const struct fref *fr,
@@ -364,23 +459,38 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 	*missing = false;
 	*n = 0;
 	*vals = none;
+	if ((one = unknown_member(r, fr->kind)) != NULL) {
+		if ((vs.v = ov__arena_alloc(ex->a, sizeof(*vs.v))) == NULL)
+			return OV_ENOMEM;
+		vs.v[0] = one;
+		*vals = vs.v;
+		*n = 1;
+		return 0;
+	}
 	switch (fr->kind) {
 	case FR_NAME:
-		one = str_val(ex, r->name);
+		if ((one = str_val(ex, r->name)) == NULL && r->name != NULL)
+			return OV_ENOMEM;
 		break;
 	case FR_FULLNAME:
 		one = ov_json_is_string(ov_json_get(r->body, "fullName")) ?
 		    ov_json_get(r->body, "fullName") :
 		    str_val(ex, full_name(ex->a, r));
+		if (one == NULL)
+			return OV_ENOMEM;	/* a full name always exists */
 		break;
 	case FR_TYPE:
-		one = str_val(ex, r->type);
+		if ((one = str_val(ex, r->type)) == NULL && r->type != NULL)
+			return OV_ENOMEM;
 		break;
 	case FR_ID:
-		one = str_val(ex, r->id);
+		if ((one = str_val(ex, r->id)) == NULL && r->id != NULL)
+			return OV_ENOMEM;
 		break;
 	case FR_LOCATION:
-		one = loc_val(ex, r->location);
+		if ((one = loc_val(ex, r->location)) == NULL &&
+		    r->location != NULL)
+			return OV_ENOMEM;
 		break;
 	case FR_UNKNOWN:
 		*missing = true;
@@ -440,6 +550,10 @@ ov_policy__field_values(struct evalx *ex, const struct fref *fr,
 				return 0;
 			}
 		}
+		ex->missing_env = true;
+	} else if (fr->graph && path->n > 0 &&
+	    ov_json_get(r->body, path->segs[0].name) == NULL) {
+		/* The same for a Graph object without the member (a $select). */
 		ex->missing_env = true;
 	}
 	for (k = start; k < path->n; k++)
@@ -639,10 +753,27 @@ apply(struct evalx *ex, int cop, const char *pat, const ov_json *l,
     const ov_json *r)
 {
 	const char *ls, *rs;
+	const ov_json *u;
 	size_t i;
 	int c = 0, error;
 	bool present;
 
+	/*
+	 * A value known only at deployment decides nothing.  Presence and
+	 * keys are known even when what is below them is not.
+	 */
+	if (cop == CO_EXISTS)
+		u = ov_policy__is_unknown(l) &&
+		    !(l->flags & OV_JSON_F__PRESENT) ? l : NULL;
+	else if (cop == CO_CONTAINS_KEY || cop == CO_NOT_CONTAINS_KEY)
+		u = ov_policy__is_unknown(l) ? l : NULL;
+	else if ((u = ov_policy__find_unknown(l)) == NULL)
+		u = ov_policy__find_unknown(r);
+	if (u != NULL) {
+		if (ex->unknown == NULL)
+			ex->unknown = u;
+		return OV_EVAL_UNKNOWN;
+	}
 	switch (cop) {
 	case CO_EQUALS:
 		return cond_equal(ex, l, r);
@@ -772,6 +903,7 @@ note(struct evalx *ex, const struct ir *n, const char *path,
 	ex->last = n;
 	ex->last_path = path;
 	ex->last_val = v;
+	ex->last_node = v;
 }
 
 static void
@@ -781,7 +913,8 @@ trace(struct evalx *ex, const struct ir *n, int res, const char *what)
 		return;
 	(void)ov__buf_printf(ex->trace, "  #%u %-11s %-40s -> %s%s%s\n",
 	    n->index, ov_policy__op_names[n->op], n->pointer,
-	    res < 0 ? "error" : res ? "true" : "false",
+	    res < 0 ? "error" : res == OV_EVAL_UNKNOWN ? "unknown" : res ?
+	    "true" : "false",
 	    what != NULL ? "  " : "", what != NULL ? what : "");
 }
 
@@ -846,25 +979,82 @@ eval_field(struct evalx *ex, const struct ir *n)
 		note(ex, n, fr->path.text, NULL);
 		return 0;
 	}
-	for (i = 0; i < nv && res == 1; i++) {
+	/* False decides; an unknown member leaves it open otherwise. */
+	for (i = 0; i < nv && res != 0; i++) {
+		int one;
+
 		if (vals[i] == &no_array)
 			vals[i] = NULL;
-		res = apply(ex, n->cop, pat, vals[i], r);
-		if (res != 1 || i + 1 == nv)
+		if ((one = apply(ex, n->cop, pat, vals[i], r)) < 0)
+			return one;
+		if (one == 0 || (one == OV_EVAL_UNKNOWN && res == 1) ||
+		    (res == 1 && i + 1 == nv))
 			note(ex, n, fr->path.text, vals[i]);
+		if (one != 1 && res != OV_EVAL_UNKNOWN)
+			res = one;
+		else if (one == 0)
+			res = 0;
 	}
 	if (nv == 0)
 		note(ex, n, fr->path.text, NULL);
 	return res;
 }
 
+/*
+ * Decide a count condition when unknown members leave the count between
+ * lo and hi: the operators compare against constants, so their answer can
+ * only change at the constants; trying the ends and the values next to
+ * each constant in range covers every count in between.
+ */
+static int
+count_decide(struct evalx *ex, const struct ir *n, int64_t lo, int64_t hi,
+    const ov_json *r)
+{
+	int64_t probes[3 * 16 + 2], k;
+	const ov_json *cv, *items = NULL;
+	size_t np = 0, i, ni = 1;
+	int res = -1, one;
+
+	probes[np++] = lo;
+	probes[np++] = hi;
+	if (ov_json_type_of(r) == OV_JSON_ARRAY) {
+		items = r->u.items;
+		ni = r->len;
+	} else
+		items = r;
+	for (i = 0; i < ni && np + 3 <= sizeof(probes) / sizeof(probes[0]);
+	    i++) {
+		double d = ov_policy__num(&items[i]);
+
+		if (items[i].type == OV_JSON_STRING)
+			d = strtod(items[i].u.str, NULL);
+		for (k = -1; k <= 1; k++) {
+			int64_t x = (int64_t)floor(d) + k;
+
+			if (x > lo && x < hi)
+				probes[np++] = x;
+		}
+	}
+	for (i = 0; i < np; i++) {
+		if ((cv = ov_policy__v_int(ex->a, probes[i])) == NULL)
+			return OV_ENOMEM;
+		if ((one = apply(ex, n->cop, n->pat, cv, r)) < 0)
+			return one;
+		if (res >= 0 && one != res)
+			return OV_EVAL_UNKNOWN;
+		res = one;
+	}
+	return res;
+}
+
 static int
 eval_count(struct evalx *ex, const struct ir *n)
 {
-	const ov_json **members = NULL, *arr, *r, *cv;
+	const ov_json **members = NULL, *arr, *r, *cv, *open = NULL;
+	const ov_json *first = NULL;
 	const char *named = NULL, *path;
 	size_t nm = 0, i, k, n_named = 0;
-	int64_t count = 0;
+	int64_t count = 0, n_unknown = 0;
 	int error, res;
 	bool coll, missing;
 
@@ -874,14 +1064,22 @@ eval_count(struct evalx *ex, const struct ir *n)
 			return error;
 		if (missing)
 			nm = 0;
+		/* An unknown array (or member) leaves the count open. */
 		for (i = 0, k = 0; i < nm; i++)
-			if (members[i] != NULL && members[i] != &no_array)
+			if (ov_policy__is_unknown(members[i])) {
+				if (open == NULL)
+					open = members[i];
+			} else if (members[i] != NULL &&
+			    members[i] != &no_array)
 				members[k++] = members[i];
 		nm = k;
 	} else {
 		if ((error = ov_policy__eval_expr(ex, n->lhs, &arr)) < 0)
 			return error;
-		if (arr == NULL || arr->type == OV_JSON_NULL)
+		if (ov_policy__is_unknown(arr)) {
+			open = arr;
+			nm = 0;
+		} else if (arr == NULL || arr->type == OV_JSON_NULL)
 			nm = 0;
 		else if (arr->type != OV_JSON_ARRAY)
 			return ov_policy__fail(ex, "count.value is not an "
@@ -920,6 +1118,12 @@ eval_count(struct evalx *ex, const struct ir *n)
 			ex->n_bind--;
 			if (res < 0)
 				return res;
+			if (res == OV_EVAL_UNKNOWN) {
+				n_unknown++;
+				continue;
+			}
+			if (res == 1 && first == NULL)
+				first = members[i];
 			count += res;
 			/* Name the first members that matched, as evidence. */
 			if (res == 1 && n_named < 3 && (mn = ov_json_string(
@@ -935,12 +1139,24 @@ eval_count(struct evalx *ex, const struct ir *n)
 		return error;
 	if ((cv = ov_policy__v_int(ex->a, count)) == NULL)
 		return OV_ENOMEM;
+	if (open != NULL || n_unknown > 0) {
+		res = count_decide(ex, n, count, open != NULL ?
+		    count + 1000000 : count + n_unknown, r);
+		if (res == OV_EVAL_UNKNOWN && open != NULL &&
+		    ex->unknown == NULL)
+			ex->unknown = open;
+		path = n->field != NULL ? n->field->text : "count.value";
+		note(ex, n, path, open != NULL ? open : cv);
+		return res;
+	}
 	res = apply(ex, n->cop, n->pat, cv, r);
 	path = n->field != NULL ? n->field->text : "count.value";
 	if (named != NULL)
 		path = ov__arena_printf(ex->a, "%s (matched: %s%s)", path,
 		    named, (int64_t)n_named < count ? ", ..." : "");
 	note(ex, n, path, cv);
+	if (first != NULL && ex->last == n)
+		ex->last_node = first;
 	return res;
 }
 
@@ -965,6 +1181,11 @@ eval_node(struct evalx *ex, const struct ir *n, bool neg)
 
 			if (r < 0)
 				return r;
+			/* Kleene: a deciding child wins over an unknown. */
+			if (r == OV_EVAL_UNKNOWN) {
+				res = r;
+				continue;
+			}
 			if ((n->op == IR_ALLOF) != (r == 1)) {
 				res = r;
 				break;
@@ -974,7 +1195,7 @@ eval_node(struct evalx *ex, const struct ir *n, bool neg)
 		return res;
 	case IR_NOT:
 		res = eval_node(ex, n->kids[0], !neg);
-		res = res < 0 ? res : !res;
+		res = res < 0 || res == OV_EVAL_UNKNOWN ? res : !res;
 		trace(ex, n, res, NULL);
 		return res;
 	default:
@@ -1006,8 +1227,8 @@ eval_node(struct evalx *ex, const struct ir *n, bool neg)
 	}
 	if (ex->trace != NULL) {
 		const char *v = ex->last == n ? (ex->last_val != NULL ?
-		    ov_policy__json_text(ex->a, ex->last_val) : "absent") :
-		    NULL;
+		    ov_secret__json_text(ex->a, ex->last_path,
+		    ex->last_val) : "absent") : NULL;
 
 		trace(ex, n, res, v);
 	}
@@ -1038,8 +1259,29 @@ set_evidence(struct evalx *ex, struct presult *out)
 		return;
 	out->pointer = ex->last->pointer;
 	out->path = ex->last_path;
-	out->value = ex->last_val != NULL ? ov_policy__json_text(ex->a,
-	    ex->last_val) : NULL;
+	/* the value as evidence: a secret property is never echoed */
+	out->value = ex->last_val != NULL ? ov_secret__json_text(ex->a,
+	    ex->last_path, ex->last_val) : NULL;
+	if (ex->last_val != NULL && out->value == NULL)
+		ex->oom = true;	/* never "absent" for a value not written */
+	out->node = ex->last_node;
+}
+
+/* The verdict on a value known only at deployment: indeterminate. */
+static void
+set_unknown(struct evalx *ex, struct presult *out, const char *reason,
+    const char *what)
+{
+	out->state = OV_STATE_INDETERMINATE;
+	out->reason = reason;
+	if (what != NULL)
+		out->value = ov_policy__json_text(ex->a,
+		    ov_policy__v_str(ex->a, what, strlen(what)));
+	else if (ex->unknown != NULL) {
+		out->value = ov_policy__json_text(ex->a, ex->unknown);
+		if (ex->last_val != ex->unknown)
+			out->node = ex->unknown;
+	}
 }
 
 static int
@@ -1050,7 +1292,7 @@ eval_related(struct evalx *ex, const struct pinst *pi, const struct pres *r,
 	const char *name = NULL, *rg = NULL;
 	struct pres *cands = NULL;
 	size_t n = 0, i;
-	bool collected = true;
+	bool collected = true, unknown = false;
 	int error, res;
 
 	if (pi->rel_name != NULL) {
@@ -1090,6 +1332,14 @@ eval_related(struct evalx *ex, const struct pinst *pi, const struct pres *r,
 			return res;
 		if (res == 1)
 			break;
+		if (res == OV_EVAL_UNKNOWN)
+			unknown = true;
+	}
+	if (i == n && unknown) {
+		set_evidence(ex, out);
+		set_unknown(ex, out, "whether a related resource satisfies "
+		    "existenceCondition is known only at deployment", NULL);
+		return 0;
 	}
 	if (n > 0 && i < n) {
 		out->state = OV_STATE_COMPLIANT;
@@ -1103,6 +1353,55 @@ eval_related(struct evalx *ex, const struct pinst *pi, const struct pres *r,
 	if (n > 0 && ex->last != NULL)
 		set_evidence(ex, out);
 	return 0;
+}
+
+/*
+ * Namespaces whose resource-group-level resources are not tracked (no
+ * location): governance, policy and security settings.
+ */
+static const char *const untracked_ns[] = {
+	"Microsoft.Advisor", "Microsoft.Authorization", "Microsoft.Billing",
+	"Microsoft.Capacity", "Microsoft.Consumption",
+	"Microsoft.CostManagement", "Microsoft.Features",
+	"Microsoft.Management", "Microsoft.PolicyInsights",
+	"Microsoft.ResourceHealth", "Microsoft.Resources",
+	"Microsoft.Security", "Microsoft.Subscription", "Microsoft.Support",
+};
+
+/*
+ * AZP: definition-structure-basics#resource-manager-modes: mode Indexed
+ * evaluates the types that support tags and location.  A record with a
+ * location qualifies, one whose source sent an empty location does not.
+ * When the source sent no location at all (a projection, a partial
+ * export), its type decides: another record of the type carries one, or
+ * it is a top-level resource in a resource group outside the governance
+ * namespaces (ARM's untracked, location-less types are child, extension
+ * and subscription-level resources).
+ */
+static bool
+indexed_applicable(const struct pres *r)
+{
+	const struct ov_record_list *l;
+	const struct ov_arm_id *arm;
+	size_t i;
+
+	if (r->location != NULL && r->location[0] != '\0')
+		return true;
+	if (r->body != NULL && ov_json_get(r->body, "location") != NULL)
+		return false;
+	if (r->snap != NULL && r->type != NULL &&
+	    (l = ov_model__by_type(r->snap, r->type)) != NULL && l->located)
+		return true;
+	if (r->rec == NULL || r->rec->id == NULL)
+		return false;
+	arm = &r->rec->arm;
+	if (arm->resource_group == NULL || arm->provider == NULL ||
+	    arm->depth != 1 || arm->parent != NULL)
+		return false;
+	for (i = 0; i < sizeof(untracked_ns) / sizeof(untracked_ns[0]); i++)
+		if (ov__streq_ci(arm->provider, untracked_ns[i]))
+			return false;
+	return true;
 }
 
 /* Evaluate one instance on one resource. */
@@ -1139,7 +1438,7 @@ ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
 	    !ov__streq_ci(r->type,
 	    "Microsoft.Resources/subscriptions/resourceGroups"))))
 		return 0;
-	if (pi->indexed && (r->location == NULL || r->location[0] == '\0'))
+	if (pi->indexed && !indexed_applicable(r))
 		return 0;
 	memset(&ex, 0, sizeof(ex));
 	ex.set = set;
@@ -1159,6 +1458,8 @@ ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
 		ex.applic = true;
 		ex.trace = NULL;
 		res = eval_node(&ex, pi->cond, false);
+		if (res == OV_ENOMEM || ex.oom)
+			return ov__error_oom(ctx);
 		ex.applic = false;
 		ex.trace = trace_buf;
 		ex.missing_env = false;
@@ -1169,10 +1470,13 @@ ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
 		ex.steps = 0;
 	}
 	ex.last = NULL;
+	ex.unknown = NULL;
 	if (trace_buf != NULL)
 		(void)ov__buf_printf(trace_buf, "%s on %s\n", pi->def->name,
 		    r->id != NULL ? r->id : "(resource)");
 	res = eval_node(&ex, pi->cond, false);
+	if (res == OV_ENOMEM || ex.oom)
+		return ov__error_oom(ctx);
 	if (res < 0) {
 		out->state = OV_STATE_ERROR;
 		out->reason = ov__arena_strdup(a, ex.failed ? ex.err :
@@ -1181,6 +1485,13 @@ ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
 		return 0;
 	}
 	set_evidence(&ex, out);
+	if (ex.oom)
+		return ov__error_oom(ctx);
+	if (res == OV_EVAL_UNKNOWN) {
+		set_unknown(&ex, out, "depends on a value known only at "
+		    "deployment", NULL);
+		return 0;
+	}
 	if (res == 0) {
 		if (aine)
 			return 0;
@@ -1242,8 +1553,18 @@ ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,
 	    (out->state == OV_STATE_COMPLIANT ||
 	    out->state == OV_STATE_NON_COMPLIANT)) {
 		out->state = OV_STATE_INDETERMINATE;
-		out->reason = "the record has no properties: the source did "
+		out->reason = r->type != NULL && ov__startswith_ci(r->type,
+		    "Microsoft.Graph/") ? "the Graph object lacks a property "
+		    "the rule reads: the source did not send it" :
+		    "the record has no properties: the source did "
 		    "not send the fields the rule reads";
 	}
+	/*
+	 * A resource whose condition or copy count is known only at
+	 * deployment may not be deployed at all: its violations are open.
+	 */
+	if (r->exists_if != NULL && out->state == OV_STATE_NON_COMPLIANT)
+		set_unknown(&ex, out, "the resource is deployed only when a "
+		    "condition known only at deployment holds", r->exists_if);
 	return 0;
 }

@@ -25,6 +25,7 @@ struct parser {
 	size_t		 err_off;	/* error offset in the expression */
 	size_t		 base;		/* offset of the text in the string */
 	bool		 failed;	/* an error is recorded */
+	unsigned	 flags;		/* EXPR_* */
 };
 
 static void
@@ -122,6 +123,28 @@ parse_call(struct parser *p, unsigned depth, struct expr **out)
 	snprintf(fname, sizeof(fname), "%.*s", (int)name.len, name.start);
 	e->name = ov__arena_strdup(p->a, fname);
 	next(p);
+	if (p->cur.kind == TK_DOT && (p->flags & EXPR_ARM)) {
+		/* ns.fn(...): a template's user-defined function. */
+		struct lexer save = p->lx;
+		struct tok dot = p->cur, member;
+
+		next(p);
+		member = p->cur;
+		if (member.kind == TK_IDENT) {
+			next(p);
+			if (p->cur.kind == TK_LPAREN) {
+				e->name = ov__arena_printf(p->a, "%.*s.%.*s",
+				    (int)name.len, name.start,
+				    (int)member.len, member.start);
+				if (e->name == NULL)
+					return OV_ENOMEM;
+				fn = ov_policy__fn_lookup("__udf", 5);
+				goto args;
+			}
+		}
+		p->lx = save;
+		p->cur = dot;
+	}
 	if (p->cur.kind != TK_LPAREN) {
 		/* AZP: ARM has no bare literals, but true/false/null occur. */
 		if (ov__streq_ci(fname, "true") ||
@@ -138,11 +161,22 @@ parse_call(struct parser *p, unsigned depth, struct expr **out)
 		    fname);
 	}
 	fn = ov_policy__fn_lookup(name.start, name.len);
-	if (fn < 0)
+	if (fn >= 0 && (ov_policy__fns[fn].flags & FNF_UDF))
+		fn = -1;
+	if (fn < 0 && (p->flags & EXPR_ARM)) {
+		/* Evaluated as a value known only at deployment. */
+		fn = ov_policy__fn_lookup("__unsupported", 13);
+	} else if (fn < 0)
 		return fail(p, name.offset, "unknown function '%s'", fname);
-	if (ov_policy__fns[fn].flags & FNF_BANNED)
+	else if ((ov_policy__fns[fn].flags & FNF_BANNED) &&
+	    !(p->flags & EXPR_ARM))
 		return fail(p, name.offset,
 		    "function '%s' is not available in policy rules", fname);
+	else if ((ov_policy__fns[fn].flags & FNF_NO_ARM) &&
+	    (p->flags & EXPR_ARM))
+		return fail(p, name.offset,
+		    "function '%s' is not available in templates", fname);
+args:
 	next(p);
 	if (p->cur.kind != TK_RPAREN) {
 		for (;;) {
@@ -273,11 +307,22 @@ ov_policy__expr_parse(struct ov_arena *a, const char *s, size_t len,
     unsigned max_depth, struct expr **out, char *err_msg, size_t err_size,
     size_t *err_off)
 {
+	return ov_policy__expr_parse_ex(a, s, len, max_depth, 0, out, err_msg,
+	    err_size, err_off);
+}
+
+/* Parse "[...]" with EXPR_* flags. */
+int
+ov_policy__expr_parse_ex(struct ov_arena *a, const char *s, size_t len,
+    unsigned max_depth, unsigned flags, struct expr **out, char *err_msg,
+    size_t err_size, size_t *err_off)
+{
 	struct parser p;
 	int error;
 
 	memset(&p, 0, sizeof(p));
 	p.a = a;
+	p.flags = flags;
 	p.max_depth = max_depth > 0 ? max_depth : 64;
 	p.msg = err_msg;
 	p.msg_size = err_size;

@@ -67,6 +67,12 @@ f_concat(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	size_t i, j, n = 0;
 	const ov_json **items;
 
+	/* Arrays move their items unread; text needs every argument. */
+	for (i = 0; i < argc; i++)
+		if (ov_policy__is_unknown(ARG(i)) || (!(argc > 0 &&
+		    A(ARG(0))) && ov_policy__find_unknown(ARG(i)) != NULL))
+			RET(ov_policy__unknown_as(ex->a,
+			    ov_policy__find_unknown(ARG(i)), true));
 	if (argc > 0 && A(ARG(0))) {
 		for (i = 0; i < argc; i++) {
 			NEED(A(ARG(i)) || NUL(ARG(i)), "arrays");
@@ -245,6 +251,17 @@ f_indexof(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	size_t sl, tl, i;
 	int64_t r = -1;
 
+	if (A(ARG(0))) {
+		/* ARM: the position of an item in an array. */
+		for (i = 0; i < ARG(0)->len; i++)
+			if (ov_policy__equal(&ARG(0)->u.items[i], ARG(1),
+			    false)) {
+				r = (int64_t)i;
+				if (!last)
+					break;
+			}
+		RET(ov_policy__v_int(ex->a, r));
+	}
 	NEED(S(ARG(0)) && S(ARG(1)), "strings");
 	s = ARG(0)->u.str;
 	t = ARG(1)->u.str;
@@ -826,8 +843,16 @@ f_json(struct evalx *ex, const struct expr *e, const ov_json **argv,
 {
 	NEED(S(ARG(0)), "a string");
 	if (ov_policy__parse_json(ex->a, NULL, ARG(0)->u.str, ARG(0)->len,
-	    out) < 0)
+	    out) < 0) {
+		char *end;
+		double d = strtod(ARG(0)->u.str, &end);
+
+		/* .NET's reader takes numbers such as ".25" that JSON
+		 * does not; json('.25') is common in templates. */
+		if (end != ARG(0)->u.str && *end == '\0' && isfinite(d))
+			RET(ov_policy__v_num(ex->a, d));
 		return ov_policy__fail(ex, "json() input is not valid JSON");
+	}
 	return 0;
 }
 
@@ -1159,8 +1184,9 @@ f_coalesce(struct evalx *ex, const struct expr *e, const ov_json **argv,
 {
 	size_t i;
 
+	/* An unknown before the first non-null leaves the answer open. */
 	for (i = 0; i < argc; i++)
-		if (!NUL(ARG(i)))
+		if (ov_policy__is_unknown(ARG(i)) || !NUL(ARG(i)))
 			RET(ARG(i));
 	RET(&ov_policy__v_null);
 }
@@ -1394,6 +1420,8 @@ f_utcnow(struct evalx *ex, const struct expr *e, const ov_json **argv,
 {
 	int64_t now = ov_ctx_now(ex->ctx);
 
+	if (ex->arm != NULL)
+		return ov_policy__f_deploytime(ex, e, argv, argc, out);
 	if (argc > 0 && S(ARG(0)) && ARG(0)->len > 0) {
 		char buf[32];
 
@@ -1538,6 +1566,9 @@ f_parameters(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	const ov_json *v;
 
 	NEED(S(ARG(0)), "a parameter name");
+	if (ex->arm != NULL)
+		return ex->arm->parameter(ex->arm->payload, ex, ARG(0)->u.str,
+		    ARG(0)->len, out);
 	v = ex->pi != NULL ? ov_json_getn(ex->pi->params, ARG(0)->u.str,
 	    ARG(0)->len) : NULL;
 	if (v == NULL)
@@ -1679,6 +1710,8 @@ f_resourcegroup(struct evalx *ex, const struct expr *e,
 	const char *id = NULL;
 	size_t n = 6;
 
+	if (ex->arm != NULL)
+		return ov_policy__f_arm_rg(ex, e, argv, argc, out);
 	if (r != NULL && r->ctx_rg != NULL)
 		RET(r->ctx_rg);
 	if (r != NULL && r->subscription != NULL && r->rg != NULL)
@@ -1721,6 +1754,8 @@ f_subscription(struct evalx *ex, const struct expr *e,
 	const struct ov_record *s;
 	const ov_json *dn = NULL;
 
+	if (ex->arm != NULL)
+		return ov_policy__f_arm_sub(ex, e, argv, argc, out);
 	if (r != NULL && r->ctx_sub != NULL)
 		RET(r->ctx_sub);
 	vals[0] = sv(ex->a, sub != NULL ? ov__arena_printf(ex->a,
@@ -1743,32 +1778,38 @@ f_subscription(struct evalx *ex, const struct expr *e,
 #define L FNF_LAZY
 #define C FNF_POLICY
 #define B FNF_BANNED
+#define X FNF_NO_ARM
+#define SH FNF_SHAPE
+#define U FNF_UNKNOWN_OK
+#define NL FNF_NULLABLE
 
 const struct fn_def ov_policy__fns[] = {
 	{ "add", 2, 2, P, f_add },
 	{ "addDays", 2, 2, P, f_adddays },
 	{ "and", 1, -1, P | L, NULL },
-	{ "array", 1, 1, P, f_array },
+	{ "array", 1, 1, P | SH, f_array },
 	{ "base64", 1, 1, P, f_base64 },
-	{ "base64ToJson", 1, 1, P, f_base64tojson },
+	{ "base64ToJson", 1, 1, P | NL, f_base64tojson },
 	{ "base64ToString", 1, 1, P, f_base64tostring },
 	{ "bool", 1, 1, P, f_bool },
-	{ "coalesce", 1, -1, P, f_coalesce },
-	{ "concat", 0, -1, P, f_concat },
+	{ "coalesce", 1, -1, P | U | NL, f_coalesce },
+	{ "concat", 0, -1, P | U, f_concat },
 	{ "contains", 2, 2, P, f_contains },
-	{ "createArray", 0, -1, P, f_createarray },
-	{ "createObject", 0, -1, P, f_createobject },
-	{ "current", 0, 1, C, f_current },
+	{ "createArray", 0, -1, P | SH, f_createarray },
+	{ "createObject", 0, -1, P | SH, f_createobject },
+	{ "current", 0, 1, C | X, f_current },
 	{ "dataUri", 1, 1, P, f_datauri },
 	{ "dataUriToString", 1, 1, P, f_datauritostring },
 	{ "dateTimeAdd", 2, 3, P, f_datetimeadd },
+	{ "dateTimeFromEpoch", 1, 1, P, ov_policy__f_epoch_from },
+	{ "dateTimeToEpoch", 1, 1, P, ov_policy__f_epoch_to },
 	{ "div", 2, 2, P, f_div },
-	{ "empty", 1, 1, P, f_empty },
+	{ "empty", 1, 1, P | SH, f_empty },
 	{ "endsWith", 2, 2, P, f_endswith },
 	{ "equals", 2, 2, P, f_equals },
 	{ "false", 0, 0, P, f_false },
-	{ "field", 1, 1, C, f_field },
-	{ "first", 1, 1, P, f_first },
+	{ "field", 1, 1, C | X, f_field },
+	{ "first", 1, 1, P | SH | NL, f_first },
 	{ "float", 1, 1, P, f_float },
 	{ "format", 1, -1, P, f_format },
 	{ "greater", 2, 2, P, f_greater },
@@ -1778,12 +1819,12 @@ const struct fn_def ov_policy__fns[] = {
 	{ "indexOf", 2, 2, P, f_indexof1 },
 	{ "int", 1, 1, P, f_int },
 	{ "intersection", 2, -1, P, f_intersection },
-	{ "ipRangeContains", 2, 2, P, f_iprangecontains },
+	{ "ipRangeContains", 2, 2, P | X, f_iprangecontains },
 	{ "join", 2, 2, P, f_join },
-	{ "json", 1, 1, P, f_json },
-	{ "last", 1, 1, P, f_last },
+	{ "json", 1, 1, P | SH | NL, f_json },
+	{ "last", 1, 1, P | SH | NL, f_last },
 	{ "lastIndexOf", 2, 2, P, f_lastindexof },
-	{ "length", 1, 1, P, f_length },
+	{ "length", 1, 1, P | SH, f_length },
 	{ "less", 2, 2, P, f_less },
 	{ "lessOrEquals", 2, 2, P, f_lessorequals },
 	{ "max", 1, -1, P, f_max },
@@ -1792,57 +1833,69 @@ const struct fn_def ov_policy__fns[] = {
 	{ "mul", 2, 2, P, f_mul },
 	{ "not", 1, 1, P, f_not },
 	{ "null", 0, 0, P, f_null },
-	{ "objectKeys", 1, 1, P, f_objectkeys },
+	{ "objectKeys", 1, 1, P | SH, f_objectkeys },
 	{ "or", 1, -1, P | L, NULL },
 	{ "padLeft", 2, 3, P, f_padleft },
 	{ "parameters", 1, 1, C, f_parameters },
-	{ "policy", 0, 0, C, f_policy },
+	{ "policy", 0, 0, C | X, f_policy },
 	{ "range", 2, 2, P, f_range },
 	{ "replace", 3, 3, P, f_replace },
-	{ "requestContext", 0, 0, C, f_requestcontext },
+	{ "requestContext", 0, 0, C | X, f_requestcontext },
 	{ "resourceGroup", 0, 0, C, f_resourcegroup },
-	{ "skip", 2, 2, P, f_skip },
+	{ "skip", 2, 2, P | SH, f_skip },
 	{ "split", 2, 2, P, f_split },
 	{ "startsWith", 2, 2, P, f_startswith },
 	{ "string", 1, 1, P, f_string },
 	{ "sub", 2, 2, P, f_sub },
 	{ "subscription", 0, 0, C, f_subscription },
 	{ "substring", 1, 3, P, f_substring },
-	{ "take", 2, 2, P, f_take },
+	{ "take", 2, 2, P | SH, f_take },
 	{ "toLower", 1, 1, P, f_tolower },
 	{ "toUpper", 1, 1, P, f_toupper },
 	{ "trim", 1, 1, P, f_trim },
 	{ "true", 0, 0, P, f_true },
-	{ "tryGet", 2, -1, P, f_tryget },
-	{ "union", 1, -1, P, f_union },
+	{ "tryGet", 2, -1, P | SH | NL, f_tryget },
+	{ "union", 1, -1, P | SH, f_union },
 	{ "uniqueString", 1, -1, P, f_uniquestring },
 	{ "uri", 2, 2, P, f_uri },
 	{ "uriComponent", 1, 1, P, f_uricomponent },
 	{ "uriComponentToString", 1, 1, P, f_uricomponenttostring },
 	{ "utcNow", 0, 1, C, f_utcnow },
-	/* AZP: definition-structure-policy-rule#policy-functions (excluded) */
-	{ "copyIndex", 0, -1, B, NULL },
-	{ "dateTimeFromEpoch", 0, -1, B, NULL },
-	{ "dateTimeToEpoch", 0, -1, B, NULL },
-	{ "deployment", 0, -1, B, NULL },
-	{ "environment", 0, -1, B, NULL },
-	{ "extensionResourceId", 0, -1, B, NULL },
-	{ "filter", 0, -1, B, NULL },
-	{ "lambda", 0, -1, B, NULL },
-	{ "listKeys", 0, -1, B, NULL },
-	{ "managementGroup", 0, -1, B, NULL },
-	{ "map", 0, -1, B, NULL },
-	{ "newGuid", 0, -1, B, NULL },
-	{ "pickZones", 0, -1, B, NULL },
-	{ "providers", 0, -1, B, NULL },
-	{ "reduce", 0, -1, B, NULL },
-	{ "reference", 0, -1, B, NULL },
-	{ "resourceId", 0, -1, B, NULL },
-	{ "sort", 0, -1, B, NULL },
-	{ "subscriptionResourceId", 0, -1, B, NULL },
-	{ "tenant", 0, -1, B, NULL },
-	{ "tenantResourceId", 0, -1, B, NULL },
-	{ "variables", 0, -1, B, NULL },
+	/*
+	 * AZP: definition-structure-policy-rule#policy-functions (excluded):
+	 * template deployment functions, in functions_arm.c.
+	 */
+	{ "copyIndex", 0, 2, B, ov_policy__f_copyindex },
+	{ "deployment", 0, 0, B, ov_policy__f_deployment },
+	{ "environment", 0, 0, B, ov_policy__f_environment },
+	{ "extensionResourceId", 2, -1, B, ov_policy__f_extresourceid },
+	{ "filter", 2, 2, B | L, ov_policy__f_higher },
+	{ "flatten", 1, 1, B | SH, ov_policy__f_flatten },
+	{ "groupBy", 2, 2, B | L, ov_policy__f_higher },
+	{ "items", 1, 1, B | SH, ov_policy__f_items },
+	{ "lambda", 1, 4, B | L, ov_policy__f_lambda },
+	{ "lambdaVariables", 1, 1, B | NL, ov_policy__f_lambdavars },
+	{ "listKeys", 0, -1, B | U, ov_policy__f_deploy_unknown },
+	{ "managementGroup", 0, 1, B, ov_policy__f_managementgroup },
+	{ "managementGroupResourceId", 2, -1, B, ov_policy__f_mgresourceid },
+	{ "map", 2, 2, B | L, ov_policy__f_higher },
+	{ "mapValues", 2, 2, B | L, ov_policy__f_higher },
+	{ "newGuid", 0, 0, B | U, ov_policy__f_deploy_unknown },
+	{ "pickZones", 3, 5, B | U, ov_policy__f_deploy_unknown },
+	{ "providers", 1, 2, B | U, ov_policy__f_deploy_unknown },
+	{ "reduce", 3, 3, B | L, ov_policy__f_higher },
+	{ "reference", 1, 3, B | U, ov_policy__f_deploy_unknown },
+	{ "resourceId", 1, -1, B, ov_policy__f_resourceid },
+	{ "shallowMerge", 1, 1, B | SH, ov_policy__f_shallowmerge },
+	{ "sort", 2, 2, B | L, ov_policy__f_higher },
+	{ "subscriptionResourceId", 1, -1, B, ov_policy__f_subresourceid },
+	{ "tenant", 0, 0, B, ov_policy__f_tenant },
+	{ "tenantResourceId", 1, -1, B, ov_policy__f_tenantresourceid },
+	{ "toObject", 2, 3, B | L, ov_policy__f_higher },
+	{ "variables", 1, 1, B | NL, ov_policy__f_variables },
+	/* Not callable by name: ns.fn() and functions overvisor lacks. */
+	{ "__udf", 0, -1, B | U | NL | FNF_UDF, ov_policy__f_udf },
+	{ "__unsupported", 0, -1, B | U, ov_policy__f_deploy_unknown },
 };
 
 const size_t ov_policy__n_fns = sizeof(ov_policy__fns) /
@@ -1858,6 +1911,8 @@ ov_policy__fn_lookup(const char *name, size_t len)
 		if (ov__eq_ci(ov_policy__fns[i].name,
 		    strlen(ov_policy__fns[i].name), name, len))
 			return (int)i;
+	/* ov_policy__fns also holds "__udf" and "__unsupported", looked up
+	 * by the parser itself; a template cannot name them usefully. */
 	if (len > 4 && ov__eq_ci(name, 4, "list", 4))
 		return ov_policy__fn_lookup("listKeys", 8);
 	return -1;

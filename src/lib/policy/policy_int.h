@@ -70,6 +70,40 @@ const char	*ov_policy__json_text(struct ov_arena *a, const ov_json *v);
 int		 ov_policy__parse_json(struct ov_arena *a, ov_ctx *ctx,
 		    const char *text, size_t len, const ov_json **out);
 
+/*
+ * Values known only at deployment (templates, Terraform plans): string
+ * nodes flagged OV_JSON_F_UNKNOWN whose text is the expression they stand
+ * for.  Functions pass them on instead of computing with them, and
+ * conditions that read one are neither true nor false (OV_EVAL_UNKNOWN).
+ */
+#define OV_EVAL_UNKNOWN	2	/* a condition's third value */
+#define OV_JSON_F__PRESENT 0x80	/* engine-internal: an unknown value that
+				   is known not to be null (a resource id,
+				   a parameter without a value) */
+
+/* How ov_policy__v_copy() treats nodes (either member may be NULL). */
+struct ov_copy_hooks {
+	/* Adjust a copied node n; src is what it was copied from. */
+	void	(*node)(ov_json *n, const ov_json *src, void *payload);
+	/* True to use a child as it is rather than copy it. */
+	bool	(*share)(const ov_json *child, void *payload);
+	void	*payload;		/* passed to both */
+};
+
+/* A deep copy of v in a (strings and keys too); see value.c. */
+const ov_json	*ov_policy__v_copy(struct ov_arena *a, const ov_json *v,
+		    const struct ov_copy_hooks *hooks);
+/* True when v itself is an unknown value. */
+bool		 ov_policy__is_unknown(const ov_json *v);
+/* The first unknown value in v or anywhere below it, or NULL. */
+const ov_json	*ov_policy__find_unknown(const ov_json *v);
+/* A new unknown value standing for n bytes of what. */
+const ov_json	*ov_policy__v_unknown(struct ov_arena *a, const char *what,
+		    size_t n);
+/* u, as an unknown that is (present true) or may be (false) null. */
+const ov_json	*ov_policy__unknown_as(struct ov_arena *a, const ov_json *u,
+		    bool present);
+
 /* ---- expressions (expr_lex.c, expr_parse.c) --------------------------- */
 
 enum expr_kind {
@@ -124,13 +158,29 @@ bool	ov_policy__is_expr(const char *s, size_t len);
 int	ov_policy__expr_parse(struct ov_arena *a, const char *s, size_t len,
 	    unsigned max_depth, struct expr **out, char *err_msg,
 	    size_t err_size, size_t *err_off);
+/* Parse flags. */
+#define EXPR_ARM	0x01	/* a template expression: the ARM deployment
+				   functions and user-defined functions
+				   (ns.fn(...)) instead of the policy-only ones */
+/* As ov_policy__expr_parse, with EXPR_* flags. */
+int	ov_policy__expr_parse_ex(struct ov_arena *a, const char *s,
+	    size_t len, unsigned max_depth, unsigned flags, struct expr **out,
+	    char *err_msg, size_t err_size, size_t *err_off);
 
 /* ---- functions (functions.c) ------------------------------------------ */
 
 #define FNF_PURE	0x01	/* result depends on arguments only */
 #define FNF_LAZY	0x02	/* evaluates its own arguments (if, and, or) */
 #define FNF_POLICY	0x04	/* reads the evaluation context */
-#define FNF_BANNED	0x08	/* ARM function not available in policy */
+#define FNF_BANNED	0x08	/* ARM deployment function, not available in
+				   policy rules */
+#define FNF_NO_ARM	0x10	/* policy-only, not available in templates */
+#define FNF_SHAPE	0x20	/* moves values without reading them, so
+				   unknown members pass through */
+#define FNF_UNKNOWN_OK	0x40	/* handles unknown arguments itself */
+#define FNF_UDF		0x80	/* a template's user-defined function */
+#define FNF_NULLABLE	0x100	/* may return null: an unknown argument
+				   gives an unknown that may be null */
 
 struct evalx;
 
@@ -144,6 +194,58 @@ struct fn_def {
 	unsigned	 flags;		/* FNF_* */
 	fn_impl		 impl;		/* NULL for lazy ones handled inline */
 };
+
+/* ARM deployment functions (functions_arm.c). */
+int	ov_policy__f_variables(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_copyindex(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_deployment(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_environment(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_tenant(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_managementgroup(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_resourceid(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_subresourceid(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_tenantresourceid(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_extresourceid(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_mgresourceid(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_deploytime(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_epoch_to(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_epoch_from(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_lambda(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_lambdavars(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_higher(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_items(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_flatten(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_shallowmerge(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_udf(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_arm_rg(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_arm_sub(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_indexof_any(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
+int	ov_policy__f_deploy_unknown(struct evalx *ex, const struct expr *e,
+	    const ov_json **argv, size_t argc, const ov_json **out);
 
 extern const struct fn_def ov_policy__fns[];
 extern const size_t ov_policy__n_fns;
@@ -213,6 +315,7 @@ struct fref {
 	bool			 is_alias; /* written as an alias */
 	bool			 no_data; /* alias of a type the table
 					     does not cover at all */
+	bool			 graph;	/* Microsoft.Graph/<type>/<path> */
 	int8_t			 bind;	/* count level it is bound to, -1 */
 	uint32_t		 skip;	/* path segments the binding covers */
 	const char		*text;	/* the field as written */
@@ -253,6 +356,8 @@ struct pdef {
 	const char	*unsupported;	/* reason, or NULL */
 	bool		 standalone;	/* evaluated on its own even when the
 					   set holds assignments (rule pack) */
+	size_t		 n_unresolved;	/* assignment: its target or members
+					   not loaded, at the last compile */
 };
 
 struct ov_policy_diag_int {
@@ -412,6 +517,9 @@ struct pres {
 	const ov_json		*ctx_rg; /* resourceGroup() override */
 	const ov_json		*ctx_sub; /* subscription() override */
 	const ov_json		*ctx_policy; /* policy() override */
+	const char		*exists_if; /* deployed only when this
+					   expression, known only at
+					   deployment, allows it; or NULL */
 };
 
 struct binding {
@@ -433,6 +541,52 @@ struct related {
 	void	*payload;		/* passed to lookup */
 };
 
+/*
+ * The deployment a template expression is evaluated in (lib/iac fills
+ * it): the template's parameters, variables, copy loops and user-defined
+ * functions through callbacks, and the scope it is deployed to.
+ */
+enum arm_scope_kind {
+	ARM_SCOPE_RG = 0,	/* a resource group deployment */
+	ARM_SCOPE_SUB,		/* a subscription deployment */
+	ARM_SCOPE_MG,		/* a management group deployment */
+	ARM_SCOPE_TENANT	/* a tenant deployment */
+};
+
+struct arm_ctx {
+	void		*payload;	/* passed to the callbacks */
+	/* parameters('name'), variables('name') */
+	int		(*parameter)(void *p, struct evalx *ex,
+			    const char *name, size_t n, const ov_json **out);
+	int		(*variable)(void *p, struct evalx *ex,
+			    const char *name, size_t n, const ov_json **out);
+	/* copyIndex([loop]): loop NULL for the innermost resource loop */
+	int		(*copy_index)(void *p, struct evalx *ex,
+			    const char *loop, size_t n, const ov_json **out);
+	/* ns.fn(args) */
+	int		(*udf)(void *p, struct evalx *ex, const char *name,
+			    const ov_json **argv, size_t argc,
+			    const ov_json **out);
+	int		 scope;		/* enum arm_scope_kind */
+	const char	*tenant;	/* tenant id */
+	const char	*subscription;	/* subscription id */
+	const char	*resource_group; /* resource group name, or NULL */
+	const char	*location;	/* resource group location, NULL when
+					   known only at deployment */
+	const char	*mgmt_group;	/* management group name, or NULL */
+	const ov_json	*deployment;	/* what deployment() returns */
+	bool		 in_default;	/* evaluating a parameter's default:
+					   utcNow() reads the clock */
+};
+
+#define EVAL_MAX_LAMBDA 8
+
+/* One bound lambda parameter. */
+struct lambda_bind {
+	const char	*name;		/* parameter name */
+	const ov_json	*value;		/* its value */
+};
+
 struct evalx {
 	const struct ov_policy_set *set; /* the set, only read */
 	ov_ctx			*ctx;	/* for limits and clock */
@@ -451,8 +605,16 @@ struct evalx {
 	const struct ir		*last;	/* deciding leaf */
 	const char		*last_path; /* its resource path */
 	const ov_json		*last_val; /* its value (NULL absent) */
+	const ov_json		*last_node; /* where that was decided: the
+					   value, or a count's first match */
 	struct ov_buf		*trace;	/* explain trace, or NULL */
 	const char		*api_version; /* requestContext().apiVersion */
+	const struct arm_ctx	*arm;	/* template deployment, or NULL */
+	struct lambda_bind	 lam[EVAL_MAX_LAMBDA]; /* lambdaVariables() */
+	int			 n_lam;
+	const ov_json		*unknown; /* first unknown value a condition
+					   read, for the evidence */
+	bool			 oom;	/* memory ran out: no result stands */
 };
 
 int	ov_policy__eval_expr(struct evalx *ex, const struct expr *e,
@@ -476,6 +638,7 @@ struct presult {
 	const char	*path;		/* resource path */
 	const char	*value;		/* JSON text, NULL when absent */
 	const char	*change;	/* modify/append change */
+	const ov_json	*node;		/* the deciding value, or NULL */
 };
 
 int	ov_policy__eval_inst(const struct ov_policy_set *set, ov_ctx *ctx,

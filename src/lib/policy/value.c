@@ -465,13 +465,17 @@ ov_policy__strcmp_culture(const char *a, const char *b)
 }
 
 /*
- * Parse JSON text into a value that lives as long as the arena: the tree
- * is deep-copied out of a temporary document.
+ * A deep copy of v in a: strings and keys copied too, so it lives as long
+ * as the arena.  With hooks, each copied node is passed to hooks->node
+ * (with its source) to adjust, and a child for which hooks->share says so
+ * is used as it is instead of being copied.
  */
-static const ov_json *
-deep_copy(struct ov_arena *a, const ov_json *v)
+const ov_json *
+ov_policy__v_copy(struct ov_arena *a, const ov_json *v,
+    const struct ov_copy_hooks *hooks)
 {
 	ov_json *o = ov__arena_calloc(a, 1, sizeof(*o));
+	const ov_json *src, *c;
 	size_t i;
 
 	if (o == NULL)
@@ -484,43 +488,44 @@ deep_copy(struct ov_arena *a, const ov_json *v)
 		if (o->u.str == NULL)
 			return NULL;
 		break;
-	case OV_JSON_ARRAY: {
-		ov_json *it = ov__arena_calloc(a, v->len + 1, sizeof(*it));
-
-		if (it == NULL)
-			return NULL;
-		for (i = 0; i < v->len; i++) {
-			const ov_json *c = deep_copy(a, &v->u.items[i]);
-
-			if (c == NULL)
-				return NULL;
-			it[i] = *c;
-		}
-		o->u.items = it;
-		break;
-	}
+	case OV_JSON_ARRAY:
 	case OV_JSON_OBJECT: {
-		ov_json_member *m = ov__arena_calloc(a, v->len + 1,
-		    sizeof(*m));
+		bool arr = v->type == OV_JSON_ARRAY;
+		ov_json *it = arr ? ov__arena_calloc(a, v->len + 1,
+		    sizeof(*it)) : NULL;
+		ov_json_member *m = arr ? NULL : ov__arena_calloc(a,
+		    v->len + 1, sizeof(*m));
 
-		if (m == NULL)
+		if (it == NULL && m == NULL)
 			return NULL;
 		for (i = 0; i < v->len; i++) {
-			const ov_json *c = deep_copy(a,
-			    &v->u.members[i].value);
-
+			src = arr ? &v->u.items[i] : &v->u.members[i].value;
+			c = hooks != NULL && hooks->share != NULL &&
+			    hooks->share(src, hooks->payload) ? src :
+			    ov_policy__v_copy(a, src, hooks);
 			if (c == NULL)
 				return NULL;
+			if (arr) {
+				it[i] = *c;
+				continue;
+			}
 			m[i] = v->u.members[i];
 			m[i].key = ov__arena_strndup(a, m[i].key, m[i].klen);
 			m[i].value = *c;
+			if (m[i].key == NULL)
+				return NULL;
 		}
-		o->u.members = m;
+		if (arr)
+			o->u.items = it;
+		else
+			o->u.members = m;
 		break;
 	}
 	default:
 		break;
 	}
+	if (hooks != NULL && hooks->node != NULL)
+		hooks->node(o, v, hooks->payload);
 	return o;
 }
 
@@ -536,7 +541,70 @@ ov_policy__parse_json(struct ov_arena *a, ov_ctx *ctx, const char *text,
 	if ((error = ov_json_parse(&doc, ctx, text, len, OV_JSON_STRICT,
 	    NULL)) < 0)
 		return error;
-	*out = deep_copy(a, ov_json_doc_root(doc));
+	*out = ov_policy__v_copy(a, ov_json_doc_root(doc), NULL);
 	ov_json_doc_free(doc);
 	return *out != NULL ? 0 : OV_ENOMEM;
+}
+
+/* ---- values known only at deployment --------------------------------- */
+
+/* True when v is an unknown value. */
+bool
+ov_policy__is_unknown(const ov_json *v)
+{
+	return v != NULL && (v->flags & OV_JSON_F_UNKNOWN) != 0;
+}
+
+/* The first unknown value in v or below it (depth-first), or NULL. */
+const ov_json *
+ov_policy__find_unknown(const ov_json *v)
+{
+	const ov_json *u;
+	size_t i;
+
+	if (v == NULL)
+		return NULL;
+	if (v->flags & OV_JSON_F_UNKNOWN)
+		return v;
+	if (v->type == OV_JSON_ARRAY) {
+		for (i = 0; i < v->len; i++)
+			if ((u = ov_policy__find_unknown(&v->u.items[i])) !=
+			    NULL)
+				return u;
+	} else if (v->type == OV_JSON_OBJECT) {
+		for (i = 0; i < v->len; i++)
+			if ((u = ov_policy__find_unknown(
+			    &v->u.members[i].value)) != NULL)
+				return u;
+	}
+	return NULL;
+}
+
+/* An unknown value: a flagged string holding what it stands for. */
+const ov_json *
+ov_policy__v_unknown(struct ov_arena *a, const char *what, size_t n)
+{
+	ov_json *v = (ov_json *)(uintptr_t)ov_policy__v_str(a, what, n);
+
+	if (v != NULL)
+		v->flags |= OV_JSON_F_UNKNOWN;
+	return v;
+}
+
+/* u as an unknown known (present) or not known to be non-null. */
+const ov_json *
+ov_policy__unknown_as(struct ov_arena *a, const ov_json *u, bool present)
+{
+	ov_json *v;
+
+	if (u == NULL || ((u->flags & OV_JSON_F__PRESENT) != 0) == present)
+		return u;
+	if ((v = ov__arena_alloc(a, sizeof(*v))) == NULL)
+		return NULL;
+	*v = *u;
+	if (present)
+		v->flags |= OV_JSON_F__PRESENT;
+	else
+		v->flags &= (uint8_t)~OV_JSON_F__PRESENT;
+	return v;
 }

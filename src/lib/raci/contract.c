@@ -26,6 +26,7 @@
 #define DEF_ASSESSMENT_MAX_AGE	((int64_t)7 * OV_DAY_SECONDS)
 #define DEF_SECRET_MAX_LIFETIME	((int64_t)180 * OV_DAY_SECONDS)
 #define DEF_MAX_STANDING	5
+#define DEF_INACTIVE_AFTER	((int64_t)90 * OV_DAY_SECONDS)
 #define DEF_RPO			((int64_t)24 * 3600)
 #define DEF_RTO			((int64_t)4 * 3600)
 #define DEF_RESTORE_WINDOW	((int64_t)90 * OV_DAY_SECONDS)
@@ -645,6 +646,11 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 		return want_duration(ld, vn, ptr, &d->secret_max_lifetime);
 	if (ov__streq_ci(key, "max-standing-privileged"))
 		return want_count(ld, vn, ptr, &d->max_standing_privileged);
+	if (ov__streq_ci(key, "inactive-after"))
+		return want_duration(ld, vn, ptr, &d->inactive_after);
+	if (ov__streq_ci(key, "emergency-access"))
+		return want_strings(ld, vn, ptr, &d->emergency_access,
+		    &d->n_emergency_access);
 	if (ov__streq_ci(key, "must-deny"))
 		return want_strings(ld, vn, ptr, &d->must_deny,
 		    &d->n_must_deny);
@@ -698,8 +704,9 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 	return unknown_key(ld, kn, ptr, key, "responsible, accountable, "
 	    "consulted, informed, sla, alert-sla, cadence, escalation, rpo, "
 	    "rto, restore-test-window, assessment-max-age, "
-	    "secret-max-lifetime, max-standing-privileged, must-deny, "
-	    "evidence, recipients, contents, sign-off, last-performed");
+	    "secret-max-lifetime, max-standing-privileged, inactive-after, "
+	    "emergency-access, must-deny, evidence, recipients, contents, "
+	    "sign-off, last-performed");
 }
 
 /* Fill a duty with the built-in thresholds and, if asked, SLA/cadence. */
@@ -713,6 +720,7 @@ duty_init(struct ov_contract_duty *d, const char *name, bool with_sla)
 	d->assessment_max_age = DEF_ASSESSMENT_MAX_AGE;
 	d->secret_max_lifetime = DEF_SECRET_MAX_LIFETIME;
 	d->max_standing_privileged = DEF_MAX_STANDING;
+	d->inactive_after = DEF_INACTIVE_AFTER;
 	d->rpo = DEF_RPO;
 	d->rto = DEF_RTO;
 	d->restore_test_window = DEF_RESTORE_WINDOW;

@@ -129,6 +129,14 @@ struct ov_contract_duty {
 						   and escalation targets,
 						   less R/A/C */
 	size_t			 n_informed_names; /* their number */
+	int64_t			 inactive_after; /* identity: an account without
+						   a sign-in for longer is
+						   inactive */
+	const char		**emergency_access; /* identity: emergency-access
+						   accounts and groups (UPN,
+						   object id or display name,
+						   '*' wildcards) */
+	size_t			 n_emergency_access; /* number of entries */
 };
 
 /* A zone pair traffic must never flow across (network segmentation). */

@@ -114,6 +114,39 @@ done:
 	return error;
 }
 
+/*
+ * The types that hold the customer's own settings of the Azure control
+ * plane (a Defender plan, a policy assignment, a role assignment): a
+ * finding about one is the customer's decision, whatever service model
+ * runs the setting.
+ */
+static int
+load_settings(struct ov_raci *r, const char *path, const ov_json *list)
+{
+	size_t i;
+	char *key;
+
+	if (list == NULL)
+		return 0;
+	if (ov_json_type_of(list) != OV_JSON_ARRAY)
+		return ov__error_at(r->ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+		    path, 0, 0, "/customerSettings", "customerSettings must "
+		    "be an array of types");
+	for (i = 0; i < ov_json_len(list); i++) {
+		const char *t = ov_json_string(ov_json_at(list, i));
+
+		if (t == NULL || strchr(t, '/') == NULL)
+			return ov__error_at(r->ctx, OV_EINVALID,
+			    OV_ERRCLASS_INPUT, path, 0, 0, "/customerSettings",
+			    "customerSettings[%zu] is not a resource type", i);
+		if ((key = ov__arena_strdup(&r->arena, t)) == NULL ||
+		    ov__map_put(&r->settings, key, strlen(key),
+		    (void *)(uintptr_t)1) < 0)
+			return ov__error_oom(r->ctx);
+	}
+	return 0;
+}
+
 static int
 load_types(struct ov_raci *r, const char *path)
 {
@@ -150,6 +183,8 @@ load_types(struct ov_raci *r, const char *path)
 		}
 		r->n_types++;
 	}
+	error = load_settings(r, path, ov_json_get(ov_json_doc_root(doc),
+	    "customerSettings"));
 done:
 	ov_json_doc_free(doc);
 	return error;
@@ -194,29 +229,27 @@ ov_raci_free(ov_raci *r)
 	if (r == NULL)
 		return;
 	ov__map_free(&r->types);
+	ov__map_free(&r->settings);
 	ov__arena_free(&r->arena);
 	ov__free(r);
 }
 
 /*
- * The service model of type, walking up to the nearest listed parent
- * type; -1 when no prefix of the type is listed.
+ * The entry of type in m, walking up to the nearest listed parent type;
+ * NULL when no prefix of the type is listed.
  */
-int
-ov_raci__service_model(const struct ov_raci *r, const char *type)
+static void *
+type_lookup(const struct ov_map *m, const char *type)
 {
-	size_t len;
+	size_t len = strlen(type);
 	void *v;
 
-	if (r == NULL || type == NULL)
-		return -1;
-	len = strlen(type);
 	while (len > 0) {
 		const char *slash;
 		size_t i;
 
-		if ((v = ov__map_get(&r->types, type, len)) != NULL)
-			return (int)((uintptr_t)v - 1);
+		if ((v = ov__map_get(m, type, len)) != NULL)
+			return v;
 		/* Fall back to the parent type: drop the last segment. */
 		slash = NULL;
 		for (i = 0; i < len; i++)
@@ -229,7 +262,22 @@ ov_raci__service_model(const struct ov_raci *r, const char *type)
 			break;
 		len = (size_t)(slash - type);
 	}
-	return -1;
+	return NULL;
+}
+
+/*
+ * The service model of type, walking up to the nearest listed parent
+ * type; -1 when no prefix of the type is listed.
+ */
+int
+ov_raci__service_model(const struct ov_raci *r, const char *type)
+{
+	void *v;
+
+	if (r == NULL || type == NULL ||
+	    (v = type_lookup(&r->types, type)) == NULL)
+		return -1;
+	return (int)((uintptr_t)v - 1);
 }
 
 /* The owner a layer has under every cloud model, or UNKNOWN if it varies. */
@@ -253,6 +301,15 @@ ov_raci__owner(const struct ov_raci *r, const char *type, ov_layer layer)
 	if (r == NULL || (unsigned)layer >= OV_LAYER__COUNT ||
 	    layer == OV_LAYER_UNKNOWN)
 		return OV_OWNER_UNKNOWN;
+	/*
+	 * A control-plane setting is the customer's on every layer above
+	 * the hypervisor (those the customer owns under IaaS): Microsoft
+	 * runs Defender or Azure Policy, the customer decides the plan, the
+	 * assignment, the role.
+	 */
+	if (type != NULL && r->owner[layer][OV_MODEL_IAAS] !=
+	    OV_OWNER_MICROSOFT && type_lookup(&r->settings, type) != NULL)
+		return OV_OWNER_CUSTOMER;
 	if ((model = ov_raci__service_model(r, type)) < 0)
 		return uniform_owner(r, layer);
 	return r->owner[layer][model];

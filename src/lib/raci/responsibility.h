@@ -32,6 +32,8 @@ struct ov_raci {
 	const char	*layer_title[OV_LAYER__COUNT];	/* display titles */
 	struct ov_map	 types;				/* type -> model+1 */
 	size_t		 n_types;			/* entries */
+	struct ov_map	 settings;			/* customer setting
+							   types -> 1 */
 };
 
 /* The model's name ("iaas"), or NULL for an out-of-range value. */

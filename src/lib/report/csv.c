@@ -15,6 +15,7 @@
 
 #include "lib/report/report_int.h"
 #include "util/buf.h"
+#include "util/error.h"
 
 static void
 field(struct ov_rw *w, const char *s, bool first)
@@ -175,4 +176,19 @@ ov_report__write_csv(FILE *f, const ov_report_input *in, unsigned flags)
 done:
 	ov__buf_free(&b);
 	return error;
+}
+
+/* One row through the same field writer as the report. */
+int
+ov_report_csv_row(FILE *f, const char *const *fields, size_t n)
+{
+	struct ov_rw w;
+	size_t i;
+
+	OV_ASSERT_ARG(f != NULL && (fields != NULL || n == 0));
+	ov_report__rw_init(&w, f);
+	for (i = 0; i < n; i++)
+		field(&w, fields[i], i == 0);
+	ov_report__write(&w, "\r\n", 2);
+	return w.error;
 }

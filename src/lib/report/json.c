@@ -120,6 +120,8 @@ ov_report__write_json(FILE *f, const ov_report_input *in, unsigned flags)
 	} else
 		ov_report__jw_null(&j);
 	write_snapshot(&j, in);
+	if (in->note != NULL)
+		ov_report__jw_kstr(&j, "note", in->note);
 	if ((error = write_summary(&j, in)) < 0)
 		return error;
 	ov_report__jw_key(&j, "findings");

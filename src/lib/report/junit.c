@@ -88,13 +88,20 @@ open_suite(struct ov_rw *w, const char *name, size_t tests, size_t failures,
 	    "skipped=\"%zu\" time=\"0\">\n", tests, failures, errors, skipped);
 }
 
+/* A testcase; file (a template's, for GitLab's and Jenkins' file column)
+ * may be NULL. */
 static void
-testcase(struct ov_rw *w, const char *classname, const char *name)
+testcase(struct ov_rw *w, const char *classname, const char *name,
+    const char *file)
 {
 	ov_report__puts(w, "    <testcase classname=\"");
 	ov_report__xml(w, classname, true);
 	ov_report__puts(w, "\" name=\"");
 	ov_report__xml(w, name, true);
+	if (file != NULL) {
+		ov_report__puts(w, "\" file=\"");
+		ov_report__xml(w, file, true);
+	}
 	ov_report__puts(w, "\" time=\"0\"");
 }
 
@@ -103,7 +110,7 @@ write_finding(struct ov_rw *w, struct ov_buf *b, const ov_finding *f)
 {
 	int error;
 
-	testcase(w, f->rule, f->resource_id);
+	testcase(w, f->rule, f->resource_id, f->file);
 	if (f->state == OV_STATE_COMPLIANT) {
 		ov_report__puts(w, "/>\n");
 		return 0;
@@ -157,7 +164,7 @@ write_compliance(struct ov_rw *w, const ov_compliance *c)
 		const ov_control_result *r = &c->controls[i];
 		const char *st = r->status != NULL ? r->status : "unknown";
 
-		testcase(w, c->id, r->id);
+		testcase(w, c->id, r->id, NULL);
 		if (strcmp(st, "passed") == 0) {
 			ov_report__puts(w, "/>\n");
 			continue;

@@ -309,6 +309,26 @@ ov_report__write_sarif(FILE *f, const ov_report_input *in, unsigned flags)
 	ov_report__jw_end_array(&j);
 	ov_report__jw_end_object(&j);
 	ov_report__jw_end_object(&j);
+	if (in->note != NULL) {
+		/* Said once for the run, not on every result. */
+		ov_report__jw_key(&j, "invocations");
+		ov_report__jw_begin_array(&j);
+		ov_report__jw_begin_object(&j);
+		ov_report__jw_key(&j, "executionSuccessful");
+		ov_report__jw_bool(&j, true);
+		ov_report__jw_key(&j, "toolExecutionNotifications");
+		ov_report__jw_begin_array(&j);
+		ov_report__jw_begin_object(&j);
+		ov_report__jw_kstr(&j, "level", "note");
+		ov_report__jw_key(&j, "message");
+		ov_report__jw_begin_object(&j);
+		ov_report__jw_kstr(&j, "text", in->note);
+		ov_report__jw_end_object(&j);
+		ov_report__jw_end_object(&j);
+		ov_report__jw_end_array(&j);
+		ov_report__jw_end_object(&j);
+		ov_report__jw_end_array(&j);
+	}
 	ov_report__jw_key(&j, "results");
 	ov_report__jw_begin_array(&j);
 	for (i = 0; i < n; i++)

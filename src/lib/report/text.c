@@ -817,6 +817,11 @@ write_header(struct tw *t, const ov_report_input *in)
 	    in->n_input_errors, num(in->n_rules, b, sizeof(b)));
 	wrap(t, line, 2);
 	nl(t);
+	if (in->note != NULL) {
+		put(t, "note: ");
+		wrap(t, in->note, 2);
+		nl(t);
+	}
 }
 
 /* The text reporter. */

@@ -105,6 +105,7 @@ read_row(const ov_json *j, struct ov_check *r)
 	r->state_varies = i->state_note != NULL;
 	r->duty_varies = i->duty == NULL;
 	r->layer_varies = i->layer_note != NULL;
+	r->coverage = ov_json_is_true(ov_json_get(j, "coverage"));
 	if (str_array(j, "controls", &i->controls, &i->n_controls) < 0 ||
 	    str_array(j, "peers", &i->peers, &i->n_peers) < 0)
 		return "controls and peers are arrays of strings";

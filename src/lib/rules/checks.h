@@ -6,6 +6,9 @@
  * decide only whether a check fires and with what evidence; a row may
  * declare that its severity, state, duty or layer depends on the data
  * (the *_note fields say how), and only then may the analyzer set it.
+ * "coverage": true marks an analyzer's one "source not collected" check;
+ * "builtins" (built-in policy definitions that check the same
+ * requirement) and "controls" feed tools/gen_frameworks.c.
  *
  * The table is parsed once, on first use, and never changes; every
  * pointer into it lives until the process ends.
@@ -28,6 +31,8 @@ struct ov_check {
 	ov_layer	 layer;		/* OV_LAYER_UNKNOWN when it varies
 					   without a default */
 	bool		 layer_varies;	/* info.layer_note given */
+	bool		 coverage;	/* the analyzer's "source not
+					   collected" check */
 };
 
 /* The row of check id (case-insensitive), or NULL. */

@@ -43,16 +43,21 @@ rule_json(FILE *f, const ov_rule_info *r)
 	json_kv(f, "category", r->category, true);
 	json_arr(f, "controls", r->controls, r->n_controls);
 	json_kv(f, "defaultEffect", r->default_effect, true);
+	json_kv(f, "defenderRecommendation", r->defender_recommendation,
+	    true);
 	json_kv(f, "description", r->description, true);
 	json_kv(f, "duty", r->duty, true);
 	json_arr(f, "effects", r->effects, r->n_effects);
+	json_kv(f, "family", r->family, true);
 	json_kv(f, "id", r->id, true);
 	json_kv(f, "kind", "rule", true);
 	json_kv(f, "layer", r->layer, true);
 	json_kv(f, "mode", r->mode, true);
+	json_arr(f, "peers", r->peers, r->n_peers);
 	json_kv(f, "remediation", r->remediation, true);
 	json_kv(f, "resourceType", r->resource_type, true);
 	json_kv(f, "severity", r->severity, true);
+	json_kv(f, "severityRationale", r->severity_rationale, true);
 	json_kv(f, "title", r->title, true);
 	json_kv(f, "version", r->version, true);
 	fputc('}', f);

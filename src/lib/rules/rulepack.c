@@ -52,6 +52,31 @@ known_duty(const char *d)
 	return false;
 }
 
+/*
+ * Peer check references: "prowler:<id>", "checkov:<id>", "psrule:<name>",
+ * "prowler-m365:<id>" (Prowler's Microsoft 365 Entra checks).
+ */
+static bool
+valid_peers(const ov_json *arr)
+{
+	static const char *const tools[] = { "prowler:", "checkov:",
+	    "psrule:", "prowler-m365:" };
+	size_t i, k;
+
+	for (i = 0; i < ov_json_len(arr); i++) {
+		const char *s = ov_json_string(ov_json_at(arr, i));
+		bool ok = false;
+
+		for (k = 0; s != NULL && k < sizeof(tools) / sizeof(tools[0]);
+		    k++)
+			ok |= strncmp(s, tools[k], strlen(tools[k])) == 0 &&
+			    s[strlen(tools[k])] != '\0';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 /* Copy a JSON string array into the arena. */
 static int
 str_array(struct ov_rulepack *p, const ov_json *arr,
@@ -145,6 +170,11 @@ load_one(struct ov_rulepack *p, const char *path, const char *text,
 	    "defaultValue")));
 	DUP(r->resource_type, target_type(ov_json_path(props,
 	    "policyRule.if")));
+	DUP(r->family, ov_json_string(ov_json_get(ov, "family")));
+	DUP(r->defender_recommendation, ov_json_string(ov_json_get(ov,
+	    "defenderRecommendation")));
+	DUP(r->severity_rationale, ov_json_string(ov_json_get(ov,
+	    "severityRationale")));
 	if (!valid_rule_id(r->id))
 		error = bad(p, path, "/properties/metadata/overvisor/id",
 		    "id must look like OV-AREA-NNN");
@@ -177,6 +207,14 @@ load_one(struct ov_rulepack *p, const char *path, const char *text,
 	    OV_JSON_ARRAY)
 		error = bad(p, path, "/properties/metadata/overvisor/controls",
 		    "controls must be an array");
+	else if (ov_json_get(ov, "peers") != NULL &&
+	    ov_json_type_of(ov_json_get(ov, "peers")) != OV_JSON_ARRAY)
+		error = bad(p, path, "/properties/metadata/overvisor/peers",
+		    "peers must be an array");
+	else if (!valid_peers(ov_json_get(ov, "peers")))
+		error = bad(p, path, "/properties/metadata/overvisor/peers",
+		    "peers must name prowler:, checkov:, psrule: or "
+		    "prowler-m365: checks");
 	else if (r->default_effect == NULL || ov_json_type_of(ov_json_get(eff,
 	    "allowedValues")) != OV_JSON_ARRAY)
 		error = bad(p, path, "/properties/parameters/effect",
@@ -187,7 +225,9 @@ load_one(struct ov_rulepack *p, const char *path, const char *text,
 		error = bad(p, path, "/properties/policyRule",
 		    "needs policyRule.if and policyRule.then.effect");
 	if (error == 0 && (error = str_array(p, ov_json_get(ov, "controls"),
-	    &r->controls, &r->n_controls)) == 0)
+	    &r->controls, &r->n_controls)) == 0 &&
+	    (error = str_array(p, ov_json_get(ov, "peers"), &r->peers,
+	    &r->n_peers)) == 0)
 		error = str_array(p, ov_json_get(eff, "allowedValues"),
 		    &r->effects, &r->n_effects);
 	if (error == OV_EINVALID && ov_error_last(p->ctx)->code == 0)

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "overvisor/json.h"
 #include "overvisor/rules.h"
@@ -26,6 +27,13 @@ struct ov_rulepack {
 	char		**texts;	/* raw file contents (heap), per rule */
 	size_t		 n_texts;	/* number of texts */
 };
+
+/* Write s so that it stays inside one Markdown table cell (docs.c). */
+void	ov_rules__md_cell(FILE *f, const char *s);
+
+/* Write the peer coverage page (rules/peers.c). */
+int	ov_rules__write_peer_coverage(const ov_rulepack *p, ov_ctx *ctx,
+	    const char *data_dir, FILE *f);
 
 /*
  * Compile a loaded policy set into a rule set, taking ownership of set

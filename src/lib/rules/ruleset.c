@@ -165,15 +165,26 @@ load(ov_ruleset *rs, ov_ctx *ctx, const ov_ruleset_options *o)
 	if (error < 0)
 		return error;
 	if (!o->no_rules) {
+		size_t before = rs->set->n_objs;
+
 		rules = o->rules_dir != NULL ? o->rules_dir :
 		    ov__arena_printf(&rs->arena, "%s/rules", data_dir);
 		if (rules == NULL)
 			return ov__error_oom(ctx);
-		/* The bundled pack may be absent from an installed tree;
-		 * a directory given by name must exist. */
-		if ((o->rules_dir != NULL || stat(rules, &sb) == 0) &&
-		    (error = ov_policy_set_add_rules(rs->set, rules)) < 0)
+		/* A rule pack that is missing or holds nothing is an error,
+		 * never a scan with no rules: no_rules says so on purpose. */
+		if (stat(rules, &sb) != 0)
+			return ov__error_at(ctx, OV_ENOTFOUND,
+			    OV_ERRCLASS_CONFIG, rules, 0, 0, NULL,
+			    "rule pack not found (--no-rules scans without "
+			    "one)");
+		if ((error = ov_policy_set_add_rules(rs->set, rules)) < 0)
 			return error;
+		if (rs->set->n_objs == before)
+			return ov__error_at(ctx, OV_ENOTFOUND,
+			    OV_ERRCLASS_CONFIG, rules, 0, 0, NULL,
+			    "rule pack holds no policy definitions "
+			    "(--no-rules scans without one)");
 	}
 	for (i = 0; i < o->n_policy_paths; i++)
 		if ((error = ov_policy_set_add_file(rs->set,
@@ -427,7 +438,7 @@ ov_rule_eval_record(ov_rule_eval *ev, const ov_snapshot *snap, size_t i,
 		any = &ev->rs->untyped;
 		/* A record read twice meets its type's rules once, as the
 		 * richer copy the index keeps (ov_model__index). */
-		if (rec->type != NULL && ov_model__by_id(snap, rec->id) == rec)
+		if (rec->type != NULL && ov_model__is_primary(snap, rec))
 			typed = ov__map_get(&ev->rs->by_type, rec->type,
 			    strlen(rec->type));
 	}

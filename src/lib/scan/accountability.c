@@ -53,6 +53,7 @@ fill_accountability(struct ov_scan_result *r)
 	struct ov_contract_ci ci;
 	uint8_t *keep = NULL;
 	ov_owner owner;
+	const ov_check_info *check;
 	ov_finding *g;
 	int64_t now = r->now;
 	size_t i, n = ov_findings_count(l);
@@ -69,6 +70,13 @@ fill_accountability(struct ov_scan_result *r)
 		}
 		if (g->layer == OV_LAYER_UNKNOWN)
 			g->layer = ov_contract__duty_layer(g->duty);
+		/* Findings made outside the analyzers (a lapsed exception)
+		 * take their check's controls too. */
+		if (g->n_controls == 0 && g->rule != NULL &&
+		    (check = ov_checks_find(g->rule)) != NULL) {
+			g->controls = check->controls;
+			g->n_controls = check->n_controls;
+		}
 		/*
 		 * The owner of a layer is the responsibility matrix's answer
 		 * for the subject's service model, unchanged; the producer's

@@ -2,11 +2,14 @@
 /*
  * The evaluation stages: the rule set on every record (findings, the
  * framework tallies and the caller's result callback from one pass), then
- * the analyzers from the one registry (analyzers/analyzer_list.h).
+ * the analyzers from the one registry (analyzers/analyzer_list.h), whose
+ * findings are tallied by check for the framework view too.
  */
 #include <string.h>
 
 #include "lib/analyzers/analyzer.h"
+#include "overvisor/iac.h"
+#include "lib/rules/checks.h"
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
 
@@ -57,6 +60,41 @@ ov_scan__tally(struct ov_scan_result *r, const char *rule_id, int state)
 	return 0;
 }
 
+/*
+ * What the store needs to tell a fixed finding from one not looked at: a
+ * definition that returned a result ran over every record of its types,
+ * and a result that is neither a pass nor a finding (an evaluation error,
+ * an exemption, a manual control awaiting attestation) keeps its pair
+ * from counting as passed.
+ */
+static int
+cover(struct ov_scan_result *r, const ov_policy_result *res)
+{
+	const char *rule = res->rule_id != NULL ? res->rule_id :
+	    res->definition_name;
+
+	if (rule == NULL)
+		return 0;
+	if (ov_coverage__ran(&r->coverage, rule, NULL) < 0)
+		return ov__error_oom(r->ctx);
+	switch (res->state) {
+	case OV_STATE_COMPLIANT:
+	case OV_STATE_NOT_APPLICABLE:
+	case OV_STATE_NON_COMPLIANT:
+		return 0;
+	case OV_STATE_INDETERMINATE:
+		if (res->effect != OV_EFFECT_MANUAL)
+			return 0;	/* a finding of its own */
+		break;
+	default:
+		break;
+	}
+	if (res->resource_id != NULL && ov_coverage__veto(&r->coverage, rule,
+	    res->resource_id) < 0)
+		return ov__error_oom(r->ctx);
+	return 0;
+}
+
 /* Every rule result: a finding, a tally, the caller's callback. */
 static int
 on_result(const ov_policy_result *res, void *payload)
@@ -67,6 +105,8 @@ on_result(const ov_policy_result *res, void *payload)
 
 	if ((error = ov_policy_add_finding(r->findings, res, 0)) < 0)
 		return ov__error_oom(r->ctx);
+	if ((error = cover(r, res)) < 0)
+		return error;
 	if (r->framework != NULL && res->rule_id != NULL &&
 	    (error = ov_scan__tally(r, res->rule_id, res->state)) < 0)
 		return error;
@@ -109,6 +149,10 @@ ov_scan__rules(struct ov_scan_result *r)
 	    on_result, r);
 	ov__progress(r->ctx, "rules", 1, 1);
 	ov_rule_eval_free(ev);
+	/* The rule pack ran: findings of its rules are this scan's to judge
+	 * (--no-rules with --policy judges only the definitions given). */
+	if (error == 0 && !r->opts->no_rules)
+		r->policy_ran = true;
 	return error;
 }
 
@@ -128,6 +172,54 @@ ov_scan__analyzer_wanted(const ov_scan_options *o, const char *name)
 	return false;
 }
 
+/*
+ * Tally what analyzer a found, for the framework view: each finding of a
+ * check (from the first-th finding on) as failed or indeterminate.  A check
+ * of the analyzer without a finding passed, provided the analyzer has a
+ * coverage check (it says when its sources are missing) and that did not
+ * fire; when it fired, the silent checks are indeterminate.  An analyzer
+ * without a coverage check cannot tell "nothing found" from "nothing
+ * read", so its silent checks count for nothing.
+ */
+static int
+tally_analyzer(struct ov_scan_result *r, const struct ov_analyzer *a,
+    size_t first)
+{
+	const struct ov_check *c, *coverage = NULL;
+	const ov_check_info *ci;
+	const ov_finding *f;
+	bool missing = false;
+	size_t i;
+	int error;
+
+	for (i = first; (f = ov_findings_get(r->findings, i)) != NULL; i++) {
+		if (f->rule == NULL || ov_rules__check(f->rule) == NULL)
+			continue;
+		if (f->resource_type != NULL &&
+		    strcmp(f->resource_type, "overvisor/coverage") == 0)
+			missing = true;
+		if ((error = ov_scan__tally(r, f->rule, f->state)) < 0)
+			return error;
+	}
+	for (i = 0; (ci = ov_checks_get(i)) != NULL; i++)
+		if ((c = ov_rules__check(ci->id)) != NULL && c->coverage &&
+		    ov__streq_ci(ci->analyzer, a->name))
+			coverage = c;
+	if (coverage == NULL)
+		return 0;
+	for (i = 0; (ci = ov_checks_get(i)) != NULL; i++) {
+		if (!ov__streq_ci(ci->analyzer, a->name) ||
+		    ov_rules__check(ci->id) == coverage ||
+		    ov__map_get(&r->tally_index, ci->id,
+		    strlen(ci->id)) != NULL)
+			continue;
+		if ((error = ov_scan__tally(r, ci->id, missing ?
+		    OV_STATE_INDETERMINATE : OV_STATE_COMPLIANT)) < 0)
+			return error;
+	}
+	return 0;
+}
+
 /* Run the analyzers the options want, in registry order. */
 int
 ov_scan__analyzers(struct ov_scan_result *r)
@@ -135,7 +227,7 @@ ov_scan__analyzers(struct ov_scan_result *r)
 	const ov_scan_options *o = r->opts;
 	const struct ov_analyzer *const *ap, *a;
 	struct ov_analyzer_ctx actx;
-	size_t i, total = 0, done = 0;
+	size_t i, total = 0, done = 0, k;
 	int error;
 
 	for (i = 0; o->analyzers != NULL && i < o->n_analyzers; i++)
@@ -143,6 +235,9 @@ ov_scan__analyzers(struct ov_scan_result *r)
 			return ov__error(r->ctx, OV_EINVALID,
 			    OV_ERRCLASS_CONFIG, "unknown analyzer '%s'",
 			    o->analyzers[i]);
+	/* templates and plans are no live estate; decided after loading */
+	if (o->estate_analyzers && ov_snapshot_n_iac_records(r->snap) != 0)
+		return 0;
 	for (ap = ov_analyzers; *ap != NULL; ap++)
 		if (ov_scan__analyzer_wanted(o, (*ap)->name))
 			total++;
@@ -154,13 +249,22 @@ ov_scan__analyzers(struct ov_scan_result *r)
 	actx.zone_tag = r->zone_tag;
 	actx.out = r->findings;
 	actx.now = r->now;
-	for (ap = ov_analyzers; (a = *ap) != NULL; ap++) {
+	actx.coverage = &r->coverage;
+	for (ap = ov_analyzers, k = 0; (a = *ap) != NULL; ap++, k++) {
 		if (!ov_scan__analyzer_wanted(o, a->name))
 			continue;
+		size_t first = ov_findings_count(r->findings);
+
 		ov__progress(r->ctx, "analyzers", done++, total);
 		if ((error = a->run(&actx)) < 0)
 			return error;
+		if (r->framework != NULL &&
+		    (error = tally_analyzer(r, a, first)) < 0)
+			return error;
+		if (k < 64)
+			r->analyzers_ran |= (uint64_t)1 << k;
 	}
+	r->n_malformed = actx.n_malformed;
 	ov__progress(r->ctx, "analyzers", total, total);
 	return 0;
 }

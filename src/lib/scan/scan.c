@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/analyzers/analyzer.h"
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -24,6 +25,22 @@ ov_scan__clock(ov_ctx *ctx, const struct ov_snapshot *s)
 	if (s->collected_at != NULL && ov_parse_time(s->collected_at, &t) == 0)
 		return t;
 	return ov_ctx_now(ctx);
+}
+
+/* A pair the scan raised a finding for never counts as passed. */
+static int
+veto_findings(struct ov_scan_result *r)
+{
+	const ov_finding *f;
+	size_t i;
+
+	for (i = 0; (f = ov_findings_get(r->findings, i)) != NULL; i++)
+		if (f->state != OV_STATE_COMPLIANT &&
+		    f->state != OV_STATE_NOT_APPLICABLE &&
+		    ov_coverage__veto(&r->coverage, f->rule,
+		    f->resource_id) < 0)
+			return ov__error_oom(r->ctx);
+	return 0;
 }
 
 /* Start a result; see scan_int.h. */
@@ -43,6 +60,7 @@ ov_scan__result_new(struct ov_scan_result **out, ov_ctx *ctx,
 	r->snap = snap;
 	r->opts = opts;
 	ov__arena_init(&r->arena, 0, 0);
+	ov_coverage__init(&r->coverage);
 	if (ov_findings_new(&r->findings) < 0) {
 		ov_scan_result_free(r);
 		return ov__error_oom(ctx);
@@ -59,7 +77,8 @@ ov_scan__finish(struct ov_scan_result *r)
 
 	if ((error = ov_scan__analyzers(r)) < 0 ||
 	    (error = ov_scan__detections(r)) < 0 ||
-	    (error = ov_scan__accountability(r)) < 0)
+	    (error = ov_scan__accountability(r)) < 0 ||
+	    (error = veto_findings(r)) < 0)
 		return error;
 	/* Report order; the questions list findings in it too. */
 	ov_findings_sort(r->findings);
@@ -115,6 +134,7 @@ ov_scan_result_free(ov_scan_result *r)
 		return;
 	ov_scan__teardown(r);
 	ov_findings_free(r->findings);
+	ov_coverage__free(&r->coverage);
 	ov__arena_free(&r->arena);
 	ov__free(r);
 }
@@ -220,4 +240,76 @@ ov_scan_answer(const ov_scan_result *r, size_t i)
 	if (r == NULL || i >= r->n_answers)
 		return NULL;
 	return &r->answers[i].pub;
+}
+
+/*
+ * Whether the producer of findings named `source` ran in this scan: the
+ * rule pack (or a --policy definition that gave results) for "policy", an
+ * analyzer for its name.  Detections (sigma) are held.  Other sources
+ * (exceptions, custom producers) are not the scan's to judge.
+ */
+static ov_verdict
+producer_verdict(const ov_scan_result *r, const char *rule,
+    const char *source)
+{
+	const struct ov_analyzer *const *ap;
+	size_t k;
+
+	if (source == NULL)
+		return OV_VERDICT_UNKNOWN;
+	/* A detection is an event that happened: triage closes it, never a
+	 * later scan that does not see it again. */
+	if (strcmp(source, "sigma") == 0)
+		return OV_VERDICT_HOLD;
+	if (strcmp(source, "policy") == 0)
+		return r->policy_ran || ov_coverage__covers(&r->coverage,
+		    rule, "*") ? OV_VERDICT_PASSED : OV_VERDICT_HOLD;
+	for (ap = ov_analyzers, k = 0; *ap != NULL; ap++, k++)
+		if (ov__streq_ci((*ap)->name, source))
+			return k < 64 && (r->analyzers_ran &
+			    ((uint64_t)1 << k)) != 0 ? OV_VERDICT_PASSED :
+			    OV_VERDICT_HOLD;
+	return OV_VERDICT_UNKNOWN;
+}
+
+/* The scan's verdict on a (rule, resource) pair it raised nothing for. */
+ov_verdict
+ov_scan_verdict(const ov_scan_result *r, const char *rule,
+    const char *source, const char *resource_id)
+{
+	const struct ov_record *rec;
+
+	if (r == NULL || rule == NULL || resource_id == NULL)
+		return OV_VERDICT_UNKNOWN;
+	/* A producer that did not run, or findings the scan filters out,
+	 * prove nothing either way: not even absence. */
+	if (producer_verdict(r, rule, source) == OV_VERDICT_HOLD ||
+	    !ov_scan__reports_rule(r, rule))
+		return OV_VERDICT_HOLD;
+	if ((rec = ov_model__by_id(r->snap, resource_id)) == NULL)
+		return OV_VERDICT_UNKNOWN;
+	return ov_coverage__passed(&r->coverage, rule, rec->type,
+	    resource_id) ? OV_VERDICT_PASSED : OV_VERDICT_UNKNOWN;
+}
+
+/* True unless --framework leaves the rule's findings out. */
+bool
+ov_scan__reports_rule(const struct ov_scan_result *r, const char *rule)
+{
+	return r->framework == NULL ||
+	    ov_framework_has_rule(r->framework, rule);
+}
+
+/* An analyzer of that name exists. */
+bool
+ov_scan_analyzer_known(const char *name)
+{
+	return name != NULL && ov_analyzer__find(name) != NULL;
+}
+
+/* Records an analyzer could not read. */
+size_t
+ov_scan_n_malformed(const ov_scan_result *r)
+{
+	return r != NULL ? r->n_malformed : 0;
 }

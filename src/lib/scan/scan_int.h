@@ -19,6 +19,7 @@
 
 #include "overvisor/scan.h"
 #include "lib/model/model.h"
+#include "findings/coverage.h"
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -73,6 +74,13 @@ struct ov_scan_result {
 	uint64_t			 n_log_events;	/* detections.c */
 	uint64_t			 n_log_errors;
 	size_t				 n_sigma_unusable;
+	struct ov_coverage		 coverage;	/* what the rules and
+							   analyzers evaluated */
+	bool				 policy_ran;	/* the rule pack ran */
+	uint64_t			 analyzers_ran;	/* bit i: ov_analyzers[i]
+							   ran */
+	size_t				 n_malformed;	/* records an analyzer
+							   could not read */
 };
 
 /* The stages, in pipeline order; each returns 0 or an error on ctx. */
@@ -83,6 +91,10 @@ int	ov_scan__analyzers(struct ov_scan_result *r);
 int	ov_scan__detections(struct ov_scan_result *r);
 int	ov_scan__accountability(struct ov_scan_result *r);
 int	ov_scan__questions(struct ov_scan_result *r);
+
+/* True when the result reports findings of rule (--framework filters). */
+bool	ov_scan__reports_rule(const struct ov_scan_result *r,
+	    const char *rule);
 
 /* Release what the stages hold. */
 void	ov_scan__teardown(struct ov_scan_result *r);

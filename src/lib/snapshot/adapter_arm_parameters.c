@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ARM deployment parameter files (azuredeploy.parameters.json) go with a
- * template: recognised so inspect can name them; they hold no records.
+ * ARM deployment parameter files (azuredeploy.parameters.json, compiled
+ * .bicepparam): they hold no records of their own; lib/iac applies them to
+ * the template they sit next to, or to every template with --parameters.
  */
-#include <string.h>
-
 #include "lib/snapshot/snapshot_int.h"
 
 static bool
 detect(const ov_json *root)
 {
-	const char *schema = ov_json_string(ov_json_get(root, "$schema"));
-
-	return schema != NULL && ov_json_get(root, "parameters") != NULL &&
-	    (strstr(schema, "deploymentParameters") != NULL ||
-	    strstr(schema, "DeploymentParameters") != NULL);
+	return ov_json_get(root, "parameters") != NULL &&
+	    ov_snap__schema_is(root, "deploymentParameters");
 }
 
 static int

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Terraform plan JSON (`terraform show -json`) is infrastructure as code:
- * recognised so inspect can name it; it holds no inventory records.
+ * Terraform plan JSON (`terraform show -json plan.out`): the planned
+ * azurerm resources mapped to ARM-shaped records by lib/iac, when
+ * ov_snapshot_set_iac() installed it.
  */
 #include "lib/snapshot/snapshot_int.h"
 
@@ -16,9 +17,7 @@ detect(const ov_json *root)
 static int
 load(struct load_ctx *lc, const ov_json *root)
 {
-	(void)lc;
-	(void)root;
-	return 0;
+	return ov_snap__defer_iac(lc, root, true);
 }
 
 const struct ov_adapter ov_adapter_terraform_plan = {

@@ -13,11 +13,11 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-static int vdiag(struct load_ctx *, unsigned, unsigned, const char *,
-    const char *, va_list) __attribute__((format(printf, 5, 0)));
+static int vdiag(struct load_ctx *, bool, unsigned, unsigned, const char *,
+    const char *, va_list) __attribute__((format(printf, 6, 0)));
 
 static int
-vdiag(struct load_ctx *lc, unsigned line, unsigned column,
+vdiag(struct load_ctx *lc, bool warning, unsigned line, unsigned column,
     const char *pointer, const char *fmt, va_list ap)
 {
 	struct load_unit *u = lc->u;
@@ -25,9 +25,18 @@ vdiag(struct load_ctx *lc, unsigned line, unsigned column,
 	char msg[512];
 	size_t cap;
 
+	/* the main thread (templates): straight to the file table */
+	if (u == NULL) {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		return ov_snap__file_diag(lc->s, lc->file, warning, line,
+		    column, pointer, msg);
+	}
 	/* a unit keeps no more than a file shows; the rest are counted */
 	if (u->n_diags >= ov_ctx_limit(lc->ctx, OV_LIMIT_ERRORS_PER_FILE)) {
-		u->n_dropped++;
+		if (warning)
+			u->n_warn_dropped++;
+		else
+			u->n_dropped++;
 		return 0;
 	}
 	if (u->n_diags == u->diags_cap) {
@@ -45,10 +54,35 @@ vdiag(struct load_ctx *lc, unsigned line, unsigned column,
 	d->pointer = pointer != NULL ? ov__arena_strdup(lc->w->arena,
 	    pointer) : NULL;
 	d->message = ov__arena_strdup(lc->w->arena, msg);
+	d->warning = warning;
 	if (d->message == NULL || (pointer != NULL && d->pointer == NULL))
 		return ov__error_oom(lc->ctx);
 	u->n_diags++;
 	return 0;
+}
+
+/* Record a warning (read anyway; not an input error). */
+int
+ov_snap__warn(struct load_ctx *lc, unsigned line, unsigned column,
+    const char *pointer, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = vdiag(lc, true, line, column, pointer, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+/* Warnings past a parse's own cap: counted, not kept. */
+void
+ov_snap__warn_dropped(struct load_ctx *lc, size_t n)
+{
+	if (lc->u != NULL)
+		lc->u->n_warn_dropped += n;
+	else
+		lc->s->files[lc->file].n_warnings_dropped += n;
 }
 
 /* Record a diagnostic at a line and column of the current unit. */
@@ -60,7 +94,7 @@ ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
 	int error;
 
 	va_start(ap, fmt);
-	error = vdiag(lc, line, column, pointer, fmt, ap);
+	error = vdiag(lc, false, line, column, pointer, fmt, ap);
 	va_end(ap);
 	return error;
 }
@@ -77,7 +111,7 @@ ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
 	if (node != NULL)
 		ov_snap__position(lc, node, &line, &column);
 	va_start(ap, fmt);
-	error = vdiag(lc, line, column, pointer, fmt, ap);
+	error = vdiag(lc, false, line, column, pointer, fmt, ap);
 	va_end(ap);
 	return error;
 }

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "lib/snapshot/digest.h"
+#include "findings/secret.h"
 #include "lib/model/model.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -277,10 +278,25 @@ pair_cmp(const void *a, const void *b)
 	return ov__strcmp_ci(x->path, y->path);
 }
 
-/* Add one record to the digest. */
+static int digest_add(ov_digest *, const char *, const char *,
+    const char *const *, const char *const *, size_t, bool);
+
+/* Add one record to the digest; secret values are masked. */
 int
 ov_digest_add(ov_digest *d, const char *id, const char *type,
     const char *const *paths, const char *const *values, size_t n)
+{
+	return digest_add(d, id, type, paths, values, n, false);
+}
+
+/*
+ * Add one record; masked says every value was written with secrets
+ * masked already, else each is masked here (the store keeps no secret).
+ */
+static int
+digest_add(ov_digest *d, const char *id, const char *type,
+    const char *const *paths, const char *const *values, size_t n,
+    bool masked)
 {
 	struct ov_digest_rec *r;
 	struct ov_buf props = OV_BUF_INIT(16u << 20);
@@ -309,7 +325,13 @@ ov_digest_add(ov_digest *d, const char *id, const char *type,
 	for (i = 0; i < n; i++)
 		if (paths[i] != NULL && values != NULL && values[i] != NULL) {
 			pairs[m].path = paths[i];
-			pairs[m].value = values[i];
+			pairs[m].value = masked ? values[i] :
+			    ov_secret__mask_text(&d->arena, paths[i],
+			    values[i]);
+			if (pairs[m].value == NULL) {
+				ov__free(pairs);
+				return OV_ENOMEM;
+			}
 			m++;
 		}
 	if (m > 1)
@@ -453,27 +475,32 @@ int
 ov_digest__add_record(ov_digest *d, const struct ov_record *r)
 {
 	const char *const *paths = ov_digest__paths(r->type);
-	char *vals[MAX_PATHS];
+	const char *vals[MAX_PATHS];
 	const char *cpaths[MAX_PATHS];
+	struct ov_arena tmp;
 	size_t j, n = 0;
-	int error;
+	int error = 0;
 
 	if (r->id == NULL)
 		return 0;
+	ov__arena_init(&tmp, 0, 0);
 	for (j = 0; paths[j] != NULL && n < MAX_PATHS; j++) {
 		const ov_json *v = ov_model__field(r, paths[j]);
 
 		if (v == NULL)
 			continue;
-		if ((vals[n] = ov_json_to_string(v, OV_JSON_W_SORTED)) == NULL)
-			continue;
+		/* written with every secret masked: the store keeps none */
+		if ((vals[n] = ov_secret__json_textf(&tmp, paths[j], v,
+		    OV_JSON_W_SORTED)) == NULL) {
+			error = OV_ENOMEM;
+			goto done;
+		}
 		cpaths[n] = paths[j];
 		n++;
 	}
-	error = ov_digest_add(d, r->id, r->type, cpaths,
-	    (const char *const *)vals, n);
-	for (j = 0; j < n; j++)
-		ov_free(vals[j]);
+	error = digest_add(d, r->id, r->type, cpaths, vals, n, true);
+done:
+	ov__arena_free(&tmp);
 	return error < 0 ? OV_ENOMEM : 0;
 }
 

@@ -218,6 +218,7 @@ ndjson_line(struct load_ctx *lc, const char *p, size_t n, unsigned lineno)
 		    "than the document limit (%llu bytes)",
 		    (unsigned long long)ov_ctx_limit(lc->ctx,
 		    OV_LIMIT_JSON_DOCUMENT));
+	ov_snap__dups_clear(w->dups);
 	error = ov_json_parser_parse(w->parser, p, n, &root, NULL, &jerr);
 	if (error == OV_ENOMEM)
 		return error;
@@ -236,6 +237,8 @@ ndjson_line(struct load_ctx *lc, const char *p, size_t n, unsigned lineno)
 	lc->base = 0;
 	lc->line_base = lineno - 1;
 	lc->pos_line = 0;
+	if ((error = ov_snap__dups_report(lc, w->dups)) < 0)
+		return error;
 	error = ov_snap__add_object(lc, root, NULL, NULL);
 	ov__arena_reset(lc->scratch);
 	return error;
@@ -384,15 +387,15 @@ load_doc(struct load_ctx *lc)
 	ov_json_error jerr, lerr;
 	int error;
 
-	error = ov_json_parse(&doc, lc->ctx, lc->data, lc->len,
-	    OV_JSON_STRICT, &jerr);
+	error = ov_snap__parse_warned(lc, lc->data, lc->len, OV_JSON_STRICT,
+	    0, &doc, &jerr);
 	if (error == OV_ENOMEM)
 		return error;
 	if (error < 0) {
 		ov_error_clear(lc->ctx);
-		if (!(lc->w->L->flags & OV_LOAD_SYNTAX_ONLY) && ov_json_parse(
-		    &doc, lc->ctx, lc->data, lc->len, OV_JSON_LENIENT,
-		    &lerr) == 0 &&
+		if (!(lc->w->L->flags & OV_LOAD_SYNTAX_ONLY) &&
+		    ov_snap__parse_warned(lc, lc->data, lc->len,
+		    OV_JSON_LENIENT, 0, &doc, &lerr) == 0 &&
 		    ov_adapter_arm_template.detect(ov_json_doc_root(doc)))
 			goto parsed;
 		ov_json_doc_free(doc);
@@ -456,8 +459,9 @@ load_whole(struct load_ctx *lc)
 		goto done;
 	}
 	if (!nd) {
-		if (ov_json_parser_parse(lc->w->sniff, lc->data, len, &root,
-		    &end, NULL) == 0) {
+		ov_snap__dups_clear(lc->w->dups);
+		if ((error = ov_json_parser_parse(lc->w->sniff, lc->data, len,
+		    &root, &end, NULL)) == 0) {
 			if (second_value(lc->data, len, end))
 				nd = true;
 			else if (!only_space(lc->data, len, end))
@@ -466,6 +470,15 @@ load_whole(struct load_ctx *lc)
 			root = NULL;
 		}
 		ov_error_clear(lc->ctx);
+		if (error == OV_ENOMEM) {
+			error = ov__error_oom(lc->ctx);
+			goto done;
+		}
+		/* the first value is the document: its duplicate keys */
+		if (root != NULL && !nd && !(lc->w->L->flags &
+		    OV_LOAD_SYNTAX_ONLY) && (error = ov_snap__dups_report(lc,
+		    lc->w->dups)) < 0)
+			goto done;
 	}
 	if (nd) {
 		u->format = "ndjson";
@@ -494,6 +507,7 @@ load_unit(struct load_worker *w, struct load_unit *u)
 	int error = 0;
 
 	memset(&lc, 0, sizeof(lc));
+	lc.s = w->L->s;
 	lc.ctx = w->ctx;
 	lc.w = w;
 	lc.u = u;
@@ -531,6 +545,7 @@ worker_free(struct loader *L, struct load_worker *w)
 		h->worker_free(h->payload, w->hook_state);
 	ov_json_parser_free(w->parser);
 	ov_json_parser_free(w->sniff);
+	ov_snap__dups_free(w->dups);
 	ov_intern__free(&w->intern);
 	ov__arena_free(&w->scratch);
 	if (w->arena != NULL) {
@@ -561,8 +576,11 @@ worker_init(struct loader *L, struct load_worker *w)
 	ov_intern__init(&w->intern, w->arena);
 	if (ov_json_parser_new(&w->parser, w->ctx, OV_JSON_STRICT) < 0 ||
 	    ov_json_parser_new(&w->sniff, w->ctx,
-	    OV_JSON_STRICT | OV_JSON_PREFIX) < 0)
+	    OV_JSON_STRICT | OV_JSON_PREFIX) < 0 ||
+	    (w->dups = ov_snap__dups_new()) == NULL)
 		return ov__error_oom(L->s->ctx);
+	ov_json_parser_set_warn(w->parser, ov_snap__dups_cb, w->dups);
+	ov_json_parser_set_warn(w->sniff, ov_snap__dups_cb, w->dups);
 	if (h != NULL && h->worker_new != NULL &&
 	    (error = h->worker_new(h->payload, w->ctx, &w->hook_state)) < 0)
 		return error;
@@ -591,7 +609,7 @@ unit_clear(struct loader *L, struct load_unit *u)
 	u->n_recs = u->recs_cap = 0;
 	ov__free(u->diags);
 	u->diags = NULL;
-	u->n_diags = u->diags_cap = u->n_dropped = 0;
+	u->n_diags = u->diags_cap = u->n_dropped = u->n_warn_dropped = 0;
 	ov__free(u->manifest);
 	u->manifest = NULL;
 	ov_digest_free(u->digest);
@@ -605,7 +623,7 @@ merge_unit(struct loader *L, struct load_unit *u)
 	struct ov_snapshot *s = L->s;
 	const struct ov_load_hooks *h = L->hooks;
 	struct ov_snapshot_file *f = &s->files[u->in->file];
-	uint32_t line_base = u->chunk ? f->n_lines : 0;
+	uint32_t line_base = u->chunk ? f->nd_lines : 0;
 	size_t first = s->n_records, i;
 	const struct ov_record *loser;
 	int error;
@@ -625,9 +643,9 @@ merge_unit(struct loader *L, struct load_unit *u)
 	for (i = 0; i < u->n_diags; i++) {
 		const struct unit_diag *d = &u->diags[i];
 
-		if ((error = ov_snap__file_diag(s, u->in->file, d->line != 0 ?
-		    d->line + line_base : 0, d->column, d->pointer,
-		    d->message)) < 0)
+		if ((error = ov_snap__file_diag(s, u->in->file, d->warning,
+		    d->line != 0 ? d->line + line_base : 0, d->column,
+		    d->pointer, d->message)) < 0)
 			return error;
 	}
 	for (i = 0; i < u->n_recs; i++) {
@@ -642,7 +660,8 @@ merge_unit(struct loader *L, struct load_unit *u)
 			return error;
 	}
 	f->n_diags_dropped += u->n_dropped;
-	f->n_lines += u->n_lines;
+	f->n_warnings_dropped += u->n_warn_dropped;
+	f->nd_lines += u->n_lines;
 	if (u->digest != NULL) {
 		if (s->digest == NULL && ov_digest_new(&s->digest) < 0)
 			return ov__error_oom(s->ctx);
@@ -656,7 +675,7 @@ merge_unit(struct loader *L, struct load_unit *u)
 		if (error < 0) {
 			const ov_error *e = ov_error_last(s->ctx);
 
-			error = ov_snap__file_diag(s, u->in->file, e->line,
+			error = ov_snap__file_diag(s, u->in->file, false, e->line,
 			    e->column, e->pointer, e->message);
 			ov_error_clear(s->ctx);
 			if (error < 0)
@@ -865,7 +884,7 @@ path_diag(struct loader *L, const char *path, const char *format,
 	va_end(ap);
 	if ((error = ov_snap__add_file(L->s, path, format, &file)) < 0)
 		return error;
-	return ov_snap__file_diag(L->s, file, 0, 0, NULL, msg);
+	return ov_snap__file_diag(L->s, file, false, 0, 0, NULL, msg);
 }
 
 /* Read a manifest.json found by the walk. */

@@ -37,6 +37,7 @@ struct unit_diag {
 	unsigned	 column;
 	const char	*pointer;	/* worker arena, or NULL */
 	const char	*message;	/* worker arena */
+	bool		 warning;	/* read anyway; not an error */
 };
 
 /* A unit: a whole file, or a chunk of an NDJSON file. */
@@ -55,6 +56,7 @@ struct load_unit {
 	struct unit_diag	*diags;
 	size_t			 n_diags, diags_cap;
 	size_t			 n_dropped;	/* past the per-file cap */
+	size_t			 n_warn_dropped; /* warnings, likewise */
 	uint32_t		 n_lines;	/* NDJSON lines in the unit */
 	const char		*page_kind;	/* a paged response, or NULL */
 	bool			 page_more;	/* it says more pages exist */
@@ -64,6 +66,10 @@ struct load_unit {
 	size_t			 manifest_len;
 	ov_digest		*digest;	/* its records' digests */
 	void			*hook_unit;	/* the hooks' results */
+	/* a template or plan lib/iac expands at the merge */
+	char			*iac_data;	/* the file's bytes, or NULL */
+	bool			 iac_plan;	/* a Terraform plan */
+	size_t			 iac_len;
 	ov_json_doc		**docs;		/* kept until the unit ends */
 	size_t			 n_docs, docs_cap;
 };
@@ -73,6 +79,7 @@ struct load_worker {
 	struct loader		*L;		/* the load */
 	ov_ctx			*ctx;		/* its own context */
 	ov_json_parser		*parser;	/* NDJSON lines, reset per line */
+	struct ov_snap_dups	*dups;		/* its duplicate keys */
 	ov_json_parser		*sniff;		/* a whole file's first value */
 	struct ov_arena		*arena;		/* what records keep; handed to
 						   the snapshot */
@@ -106,6 +113,19 @@ struct loader {
 	bool				 stop;	/* a fatal error */
 	bool				 threaded;
 };
+
+/* Parse a whole text, duplicate keys reported as warnings (dupkeys.c). */
+int	ov_snap__parse_warned(struct load_ctx *lc, const char *text,
+	    size_t len, unsigned flags, uint64_t base, ov_json_doc **doc,
+	    ov_json_error *jerr);
+/* The duplicate keys of NDJSON lines: a collector a worker's parser
+ * feeds (ov_json_parser_set_warn) and that each line reports. */
+struct ov_snap_dups;
+struct ov_snap_dups *ov_snap__dups_new(void);
+void	ov_snap__dups_free(struct ov_snap_dups *d);
+void	ov_snap__dups_cb(const ov_json_warning *w, void *payload);
+void	ov_snap__dups_clear(struct ov_snap_dups *d);
+int	ov_snap__dups_report(struct load_ctx *lc, struct ov_snap_dups *d);
 
 /* Keep a parsed document until the unit is loaded (freed on failure). */
 int	ov_snap__keep_doc(struct load_ctx *lc, ov_json_doc *doc);

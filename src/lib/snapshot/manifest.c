@@ -71,14 +71,24 @@ ov_snap__read_manifest(struct ov_snapshot *s, const char *path,
 		FAIL_AT(root, "", "manifest must be an object");
 	s->tenant_id = dup_str(s, ov_json_get(root, "tenantId"));
 	s->tenant_inferred = false;
+	s->cloud = dup_str(s, ov_json_get(root, "cloud"));
+	s->collected_at = dup_str(s, ov_json_get(root, "collectedAt"));
+	s->tool_version = dup_str(s, ov_json_get(root, "tool"));
+	/* a string lost to memory would change the scan's meaning */
+	if ((s->tenant_id == NULL) != (ov_json_string(ov_json_get(root,
+	    "tenantId")) == NULL) || (s->cloud == NULL) !=
+	    (ov_json_string(ov_json_get(root, "cloud")) == NULL) ||
+	    (s->collected_at == NULL) != (ov_json_string(ov_json_get(root,
+	    "collectedAt")) == NULL) || (s->tool_version == NULL) !=
+	    (ov_json_string(ov_json_get(root, "tool")) == NULL)) {
+		error = ov__error_oom(s->ctx);
+		goto done;
+	}
 	if (s->tenant_id == NULL && !s->tenant_conflict) {
 		/* none named: the one the records agree on, as before */
 		s->tenant_id = s->tenant_seen;
 		s->tenant_inferred = s->tenant_id != NULL;
 	}
-	s->cloud = dup_str(s, ov_json_get(root, "cloud"));
-	s->collected_at = dup_str(s, ov_json_get(root, "collectedAt"));
-	s->tool_version = dup_str(s, ov_json_get(root, "tool"));
 	if ((v = ov_json_get(root, "collectedAt")) != NULL) {
 		int64_t t;
 
@@ -118,10 +128,21 @@ ov_snap__read_manifest(struct ov_snapshot *s, const char *path,
 		list[i].reason = list[i].listed_reason = dup_str(s,
 		    ov_json_get(src, "reason"));
 		v = ov_json_get(src, "count");
-		list[i].has_count = ov_json_type_of(v) == OV_JSON_NUMBER;
-		list[i].count = v != NULL && ov_json_number(v) > 0 ?
-		    (uint64_t)ov_json_number(v) : 0;
+		list[i].has_count = v != NULL;
+		if (v != NULL) {
+			int64_t c;
+
+			if (!ov_json_int(v, &c) || c < 0)
+				FAIL_AT(v, ptr, "count is not a whole number "
+				    "of records");
+			list[i].count = (uint64_t)c;
+		}
 		type = dup_str(s, ov_json_get(src, "type"));
+		if (list[i].name == NULL || (type == NULL &&
+		    ov_json_string(ov_json_get(src, "type")) != NULL)) {
+			error = ov__error_oom(s->ctx);
+			goto done;
+		}
 		files = ov_json_get(src, "files");
 		if (ov_json_len(files) > 0 && (list[i].files = ov__arena_calloc(
 		    &s->arena, ov_json_len(files), sizeof(char *))) == NULL) {
@@ -529,4 +550,50 @@ ov_snapshot_type_complete(const ov_snapshot *s, const char *type)
 		    strcmp(s->sources[i].status, "collected") != 0)
 			return false;
 	return true;
+}
+
+/* The status the snapshot reports for a source, manifest or not. */
+static const char *
+reported_status(const struct ov_snapshot *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < s->n_sources; i++)
+		if (s->sources[i].name != NULL &&
+		    ov__streq_ci(s->sources[i].name, name))
+			return s->sources[i].status;
+	return NULL;
+}
+
+static bool
+status_incomplete(const char *status)
+{
+	return status != NULL && (ov__streq_ci(status, "partial") ||
+	    ov__streq_ci(status, "failed"));
+}
+
+/*
+ * Whether the source carrying type came in partial or failed.  ARM child
+ * types share the arg:resources fallback with arm:resources.  A source the
+ * type map does not know (a loader may name one after a file) may carry
+ * any type: when it is partial or failed, every type is held back.
+ */
+bool
+ov_snapshot_type_incomplete(const ov_snapshot *s, const char *type)
+{
+	const char *src;
+	size_t i;
+
+	if (s == NULL || type == NULL)
+		return false;
+	for (i = 0; i < s->n_sources; i++)
+		if (status_incomplete(s->sources[i].status) &&
+		    !ov_model__source_known(s->sources[i].name))
+			return true;
+	if ((src = ov_model__type_source(type)) == NULL)
+		return false;
+	if (status_incomplete(reported_status(s, src)))
+		return true;
+	return strcmp(src, "arg:resources") == 0 &&
+	    status_incomplete(reported_status(s, "arm:resources"));
 }

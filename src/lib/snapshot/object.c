@@ -34,12 +34,18 @@ static const struct {
 	{ "selfSignedCertificate", "Microsoft.Graph/selfSignedCertificates" },
 	{ "unifiedRoleEligibilitySchedule",
 	    "Microsoft.Graph/roleEligibilitySchedules" },
-	{ "ipNamedLocation", "Microsoft.Graph/namedLocations" },
-	{ "countryNamedLocation", "Microsoft.Graph/namedLocations" },
 	{ "organization", "Microsoft.Graph/organization" },
+	/* Tenant settings: singletons keep their own name. */
 	{ "authorizationPolicy", "Microsoft.Graph/authorizationPolicy" },
 	{ "identitySecurityDefaultsEnforcementPolicy",
 	    "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy" },
+	{ "authenticationMethodsPolicy",
+	    "Microsoft.Graph/authenticationMethodsPolicy" },
+	{ "ipNamedLocation", "Microsoft.Graph/namedLocations" },
+	{ "countryNamedLocation", "Microsoft.Graph/namedLocations" },
+	{ "namedLocation", "Microsoft.Graph/namedLocations" },
+	{ "groupSetting", "Microsoft.Graph/groupSettings" },
+	{ "directorySetting", "Microsoft.Graph/groupSettings" },
 };
 
 /* @odata.context path (after "#") -> collection type. */
@@ -66,9 +72,16 @@ static const struct {
 	{ "auditlogs/directoryaudits", "Microsoft.Graph/directoryAudits" },
 	{ "rolemanagement/directory/roleeligibilityschedules",
 	    "Microsoft.Graph/roleEligibilitySchedules" },
+	{ "organization", "Microsoft.Graph/organization" },
+	{ "policies/authorizationpolicy",
+	    "Microsoft.Graph/authorizationPolicy" },
+	{ "policies/identitysecuritydefaultsenforcementpolicy",
+	    "Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy" },
+	{ "policies/authenticationmethodspolicy",
+	    "Microsoft.Graph/authenticationMethodsPolicy" },
 	{ "identity/conditionalaccess/namedlocations",
 	    "Microsoft.Graph/namedLocations" },
-	{ "organization", "Microsoft.Graph/organization" },
+	{ "groupsettings", "Microsoft.Graph/groupSettings" },
 };
 
 static const char *
@@ -156,6 +169,15 @@ graph_type_from_shape(const ov_json *o)
 	if (has(o, "roleDefinitionId") && has(o, "principalId") &&
 	    (has(o, "directoryScopeId") || has(o, "resourceScope")))
 		return "Microsoft.Graph/roleAssignments";
+	if (has(o, "defaultUserRolePermissions"))
+		return "Microsoft.Graph/authorizationPolicy";
+	if (has(o, "authenticationMethodConfigurations"))
+		return "Microsoft.Graph/authenticationMethodsPolicy";
+	if (has(o, "isTrusted") && (has(o, "ipRanges") ||
+	    has(o, "countriesAndRegions")))
+		return "Microsoft.Graph/namedLocations";
+	if (has(o, "templateId") && has(o, "values"))
+		return "Microsoft.Graph/groupSettings";
 	if (has(o, "grantControls") && has(o, "conditions"))
 		return "Microsoft.Graph/conditionalAccessPolicies";
 	if (has(o, "servicePrincipalType") ||
@@ -193,14 +215,18 @@ hash_sink(const char *data, size_t len, void *payload)
 	return 0;
 }
 
-/* A content hash, so a synthetic id is the same wherever the object is. */
+/*
+ * A content hash, so a synthetic id is the same wherever the object is;
+ * 0 when it cannot be computed (memory), which no id may be built from.
+ */
 static uint64_t
 content_hash(const ov_json *obj)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	ov_json_write(obj, OV_JSON_W_SORTED, hash_sink, &h);
-	return h;
+	if (ov_json_write(obj, OV_JSON_W_SORTED, hash_sink, &h) < 0)
+		return 0;
+	return h != 0 ? h : 1;
 }
 
 /*
@@ -213,6 +239,7 @@ ov_snap__object_identity(struct load_ctx *lc, const ov_json *obj,
     const char *type, const char **id_out, const char **type_out)
 {
 	const char *id, *t, *oid;
+	uint64_t h;
 
 	id = ov_json_string(ov_json_get(obj, "id"));
 	t = type;
@@ -221,9 +248,12 @@ ov_snap__object_identity(struct load_ctx *lc, const ov_json *obj,
 		if (t != NULL && strchr(t, '/') == NULL)
 			t = NULL;	/* e.g. a key credential's "type" */
 	}
-	if (t == NULL)
-		t = ov_snap__graph_type_from_odata(lc->scratch,
-		    ov_json_string(ov_json_get(obj, "@odata.type")));
+	if (t == NULL && (t = ov_snap__graph_type_from_odata(lc->scratch,
+	    ov_json_string(ov_json_get(obj, "@odata.type")))) == NULL &&
+	    ov__startswith_ci(ov_json_string(ov_json_get(obj, "@odata.type")) !=
+	    NULL ? ov_json_string(ov_json_get(obj, "@odata.type")) : "",
+	    "#microsoft.graph."))
+		return ov__error_oom(lc->ctx);
 	if (t == NULL && lc->default_type != NULL)
 		t = lc->default_type;
 	if (t == NULL && (id == NULL || id[0] != '/'))
@@ -235,17 +265,20 @@ ov_snap__object_identity(struct load_ctx *lc, const ov_json *obj,
 		oid = id != NULL && *id != '\0' ? id :
 		    ov_json_string(ov_json_get(obj, "keyId"));
 		if (oid != NULL)
-			id = ov__arena_printf(lc->scratch, "/providers/%s/%s",
-			    t, oid);
+			id = ov__arena_printf(lc->scratch, "/providers/%s/%s", t,
+			    oid);
+		else if ((h = content_hash(obj)) == 0)
+			return ov__error_oom(lc->ctx);
 		else
-			id = ov__arena_printf(lc->scratch,
-			    "/providers/%s/%016llx", t,
-			    (unsigned long long)content_hash(obj));
+			id = ov__arena_printf(lc->scratch, "/providers/%s/%016llx",
+			    t, (unsigned long long)h);
 	} else {
 		if (t == NULL)
 			t = "unknown";
-		id = ov__arena_printf(lc->scratch, "urn:overvisor:%s:%016llx",
-		    t, (unsigned long long)content_hash(obj));
+		if ((h = content_hash(obj)) == 0)
+			return ov__error_oom(lc->ctx);
+		id = ov__arena_printf(lc->scratch, "urn:overvisor:%s:%016llx", t,
+		    (unsigned long long)h);
 	}
 	if (id == NULL)
 		return ov__error_oom(lc->ctx);

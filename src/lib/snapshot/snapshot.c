@@ -37,9 +37,19 @@ ov_snapshot_free(ov_snapshot *s)
 
 	if (s == NULL)
 		return;
+	for (i = 0; i < s->n_docs; i++)
+		ov_json_doc_free(s->docs[i]);
+	ov__free(s->docs);
 	ov__free(s->records);
-	for (i = 0; i < s->n_files; i++)
+	for (i = 0; i < s->n_files; i++) {
 		ov__free(s->files[i].diags);
+		ov__free(s->files[i].notes);
+		ov__free(s->files[i].lines);
+	}
+	if (s->iac_ops != NULL)
+		s->iac_ops->free_opts(s->iac);
+	ov__map_free(&s->iac_linked);
+	ov__map_free(&s->iac_ids);
 	ov__free(s->files);
 	ov__free(s->sources);
 	ov_model__free_indexes(s);
@@ -81,8 +91,8 @@ ov_snap__add_file(struct ov_snapshot *s, const char *path, const char *format,
 
 /* A diagnostic on a file entry, past the per-file cap only counted. */
 int
-ov_snap__file_diag(struct ov_snapshot *s, uint32_t file, unsigned line,
-    unsigned column, const char *pointer, const char *message)
+ov_snap__file_diag(struct ov_snapshot *s, uint32_t file, bool warning,
+    unsigned line, unsigned column, const char *pointer, const char *message)
 {
 	struct ov_snapshot_file *f = &s->files[file];
 	struct ov_file_diag *grown, *d;
@@ -90,7 +100,10 @@ ov_snap__file_diag(struct ov_snapshot *s, uint32_t file, unsigned line,
 	size_t cap;
 
 	if (f->n_diags >= cap_max) {
-		f->n_diags_dropped++;
+		if (warning)
+			f->n_warnings_dropped++;
+		else
+			f->n_diags_dropped++;
 		return 0;
 	}
 	if (f->n_diags % 8 == 0) {
@@ -106,9 +119,12 @@ ov_snap__file_diag(struct ov_snapshot *s, uint32_t file, unsigned line,
 	d->pointer = pointer != NULL ? ov__arena_strdup(&s->arena, pointer) :
 	    NULL;
 	d->message = ov__arena_strdup(&s->arena, message);
+	d->warning = warning;
 	if (d->message == NULL || (pointer != NULL && d->pointer == NULL))
 		return ov__error_oom(s->ctx);
 	f->n_diags++;
+	if (warning)
+		f->n_warnings++;
 	return 0;
 }
 
@@ -128,7 +144,21 @@ ov_snapshot_n_errors(const ov_snapshot *s)
 	if (s == NULL)
 		return 0;
 	for (i = 0; i < s->n_files; i++)
-		n += s->files[i].n_diags + s->files[i].n_diags_dropped;
+		n += s->files[i].n_diags - s->files[i].n_warnings +
+		    s->files[i].n_diags_dropped;
+	return n;
+}
+
+/* Warnings over all files, including those past the per-file cap. */
+size_t
+ov_snapshot_n_warnings(const ov_snapshot *s)
+{
+	size_t i, n = 0;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < s->n_files; i++)
+		n += s->files[i].n_warnings + s->files[i].n_warnings_dropped;
 	return n;
 }
 
@@ -150,7 +180,10 @@ ov_snapshot_file(const ov_snapshot *s, size_t i, ov_file_info *out)
 	out->path = s->files[i].path;
 	out->format = s->files[i].format;
 	out->records = s->files[i].n_records;
-	out->errors = s->files[i].n_diags + s->files[i].n_diags_dropped;
+	out->errors = s->files[i].n_diags - s->files[i].n_warnings +
+	    s->files[i].n_diags_dropped;
+	out->warnings = s->files[i].n_warnings +
+	    s->files[i].n_warnings_dropped;
 	return 0;
 }
 
@@ -170,6 +203,7 @@ ov_snapshot_file_diag(const ov_snapshot *s, size_t i, size_t j,
 	out->column = d->column;
 	out->pointer = d->pointer;
 	out->message = d->message;
+	out->warning = d->warning;
 	return 0;
 }
 

@@ -34,9 +34,15 @@ struct load_worker;
 
 /* Where records come from while one unit is being loaded. */
 struct load_ctx {
+	struct ov_snapshot	*s;		/* the snapshot: workers read
+						   only what the load does not
+						   change (iac_ops); the main
+						   thread may write */
 	ov_ctx			*ctx;		/* the worker's context */
-	struct load_worker	*w;		/* the worker */
-	struct load_unit	*u;		/* the unit */
+	struct load_worker	*w;		/* the worker, or NULL on the
+						   main thread (templates) */
+	struct load_unit	*u;		/* the unit, or NULL: diagnostics
+						   go to the file table */
 	uint32_t		 file;		/* index in the file table */
 	const char		*path;		/* file name for messages */
 	const char		*data;		/* the bytes being parsed */
@@ -72,6 +78,12 @@ void	ov_snap__position(struct load_ctx *lc, const ov_json *node,
 int	ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
 	    const char *pointer, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+/* Record a warning (read anyway; not an input error). */
+int	ov_snap__warn(struct load_ctx *lc, unsigned line, unsigned column,
+	    const char *pointer, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+/* Count warnings past a parse's own cap. */
+void	ov_snap__warn_dropped(struct load_ctx *lc, size_t n);
 /* Record a diagnostic at a node. */
 int	ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
 	    const char *pointer, const char *fmt, ...)
@@ -120,9 +132,22 @@ int	ov_snap__read_manifest(struct ov_snapshot *s, const char *path,
 	    const char *data, size_t len);
 /* Keep a manifest met as a unit's file, for the merge to read. */
 int	ov_snap__defer_manifest(struct load_ctx *lc);
+/* True when root's $schema names what ("deploymentTemplate"...). */
+bool	ov_snap__schema_is(const ov_json *root, const char *what);
+/*
+ * A template or plan met by a worker: lib/iac expands it on the main
+ * thread when the unit is merged, in load order (iac.c).  plan says which.
+ */
+int	ov_snap__defer_iac(struct load_ctx *lc, const ov_json *root, bool plan);
+/*
+ * Parse flag: the text is the file's own bytes (offsets shifted by
+ * lc->base), so duplicate keys become warnings at file positions.
+ */
+#define OV_SNAP__FILE_TEXT	0x10000
 /*
  * Parse JSON text and keep the document until the unit is loaded (the
- * records copy what they keep); *root is borrowed.
+ * records copy what they keep), or for good in the snapshot on the main
+ * thread (lc->u NULL: templates and plans); *root is borrowed.
  */
 int	ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
 	    unsigned flags, const ov_json **root);
@@ -139,7 +164,7 @@ int	ov_snap__add_file(struct ov_snapshot *s, const char *path,
 	    const char *format, uint32_t *out);
 /* A diagnostic on file entry file (main thread). */
 int	ov_snap__file_diag(struct ov_snapshot *s, uint32_t file,
-	    unsigned line, unsigned column, const char *pointer,
+	    bool warning, unsigned line, unsigned column, const char *pointer,
 	    const char *message);
 
 #endif

@@ -33,7 +33,29 @@ ov_snap__keep_doc(struct load_ctx *lc, ov_json_doc *doc)
 	return 0;
 }
 
-/* Parse text and keep the document for the unit. */
+/* Keep a document for good: the snapshot's (main thread, templates). */
+static int
+keep_doc_snapshot(struct load_ctx *lc, ov_json_doc *doc)
+{
+	struct ov_snapshot *s = lc->s;
+	ov_json_doc **grown;
+	size_t cap;
+
+	if (s->n_docs == s->docs_cap) {
+		cap = s->docs_cap != 0 ? s->docs_cap * 2 : 8;
+		if ((grown = ov__reallocarray(s->docs, cap,
+		    sizeof(*grown))) == NULL) {
+			ov_json_doc_free(doc);
+			return ov__error_oom(lc->ctx);
+		}
+		s->docs = grown;
+		s->docs_cap = cap;
+	}
+	s->docs[s->n_docs++] = doc;
+	return 0;
+}
+
+/* Parse text and keep the document for the unit (or the snapshot). */
 int
 ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
     unsigned flags, const ov_json **root)
@@ -42,12 +64,43 @@ ov_snap__parse_keep(struct load_ctx *lc, const char *text, size_t len,
 	ov_json_error jerr;
 	int error;
 
-	if ((error = ov_json_parse(&doc, lc->ctx, text, len, flags,
-	    &jerr)) < 0)
+	if ((flags & OV_SNAP__FILE_TEXT) != 0)
+		error = ov_snap__parse_warned(lc, text, len, flags &
+		    ~(unsigned)OV_SNAP__FILE_TEXT, lc->base, &doc, &jerr);
+	else
+		error = ov_json_parse(&doc, lc->ctx, text, len, flags, &jerr);
+	if (error < 0)
 		return error;
-	if ((error = ov_snap__keep_doc(lc, doc)) < 0)
+	if ((error = lc->u != NULL ? ov_snap__keep_doc(lc, doc) :
+	    keep_doc_snapshot(lc, doc)) < 0)
 		return error;
 	*root = ov_json_doc_root(doc);
+	return 0;
+}
+
+/*
+ * A template or plan met by a worker: lib/iac writes to the snapshot, so
+ * it runs on the main thread when the unit is merged, in load order.  The
+ * unit keeps the file's bytes, parsed again there into a document the
+ * snapshot keeps (the records borrow from it; the worker's tree is reused
+ * by its next parse).
+ */
+int
+ov_snap__defer_iac(struct load_ctx *lc, const ov_json *root, bool plan)
+{
+	struct load_unit *u = lc->u;
+
+	if (lc->s->iac_ops == NULL)
+		return 0;
+	if (u == NULL)
+		return plan ? lc->s->iac_ops->load_plan(lc, root) :
+		    lc->s->iac_ops->load_template(lc, root);
+	if ((u->iac_data = ov__malloc(lc->len + 1)) == NULL)
+		return ov__error_oom(lc->ctx);
+	memcpy(u->iac_data, lc->data, lc->len);
+	u->iac_data[lc->len] = '\0';
+	u->iac_len = lc->len;
+	u->iac_plan = plan;
 	return 0;
 }
 

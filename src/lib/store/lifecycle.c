@@ -154,6 +154,35 @@ static const char sql_resolve[] =
 	"UPDATE findings AS f SET state = 'resolved', "
 	"resolved_at = CAST($2 AS BIGINT) WHERE " RESOLVABLE;
 
+/*
+ * With a verdict callback every unseen active finding is judged on its
+ * own: the scan proves it fixed (its resource is present and the rule
+ * passed), or its absence from a fully collected source does, or nothing
+ * does.  The judged ones are loaded as observations of this scan with
+ * result 'compliant' or 'absent', then resolved in one statement each.
+ */
+static const char sql_unseen[] =
+	"SELECT fingerprint, rule, source, resource_id, type_key, severity, "
+	"resource_type FROM findings WHERE tenant = $1 AND state IN "
+	ACTIVE_STATES " AND last_scan <> CAST($2 AS BIGINT) "
+	"ORDER BY fingerprint";
+
+#define JUDGED \
+	"o.scan_id = CAST($1 AS BIGINT) AND o.fingerprint = f.fingerprint " \
+	"AND o.result IN ('compliant', 'absent') AND f.state IN " \
+	ACTIVE_STATES
+
+static const char sql_events_judged[] =
+	"INSERT INTO events (fingerprint, scan_id, at, from_state, to_state, "
+	"note) SELECT f.fingerprint, CAST($1 AS BIGINT), CAST($2 AS BIGINT), "
+	"f.state, 'resolved', CASE WHEN o.result = 'compliant' THEN "
+	"'evaluated and passed' END FROM observations o JOIN findings f ON "
+	JUDGED;
+
+static const char sql_resolve_judged[] =
+	"UPDATE findings AS f SET state = 'resolved', "
+	"resolved_at = CAST($2 AS BIGINT) FROM observations o WHERE " JUDGED;
+
 /* Which Resource Graph table or Graph collection holds a type. */
 static const char *
 source_key(const char *type_key)
@@ -236,21 +265,21 @@ struct cover_ctx {
 	size_t			 cap;		/* allocated */
 };
 
-static int
-cover_row(void *payload, int ncols, const char *const *v)
+/* Whether type_key may be resolved by absence from this scan. */
+static bool
+type_complete(const ov_scan_record *m, const char *t)
 {
-	struct cover_ctx *cc = payload;
-	const char *t = ncols > 0 && v[0] != NULL ? v[0] : "";
-	bool ok;
-
 	if (strncmp(t, "overvisor/", 10) == 0)
-		ok = true;	/* derived by overvisor itself every scan */
-	else if (cc->meta->type_complete != NULL)
-		ok = cc->meta->type_complete(t, cc->meta->payload);
-	else
-		ok = builtin_complete(cc->meta, t);
-	if (!ok)
-		return 0;
+		return true;	/* derived by overvisor itself every scan */
+	if (m->type_complete != NULL)
+		return m->type_complete(t, m->payload);
+	return builtin_complete(m, t);
+}
+
+/* Remember a type proven complete (for scan_coverage). */
+static int
+cover_add(struct cover_ctx *cc, const char *t)
+{
 	if (cc->n == cc->cap) {
 		size_t cap = cc->cap ? cc->cap * 2 : 16;
 		void *p = ov__reallocarray(cc->types, cap, sizeof(char *));
@@ -264,6 +293,178 @@ cover_row(void *payload, int ncols, const char *const *v)
 		return OV_ENOMEM;
 	cc->n++;
 	return 0;
+}
+
+static int
+cover_row(void *payload, int ncols, const char *const *v)
+{
+	struct cover_ctx *cc = payload;
+	const char *t = ncols > 0 && v[0] != NULL ? v[0] : "";
+
+	return type_complete(cc->meta, t) ? cover_add(cc, t) : 0;
+}
+
+/* One unseen finding judged resolvable; strings in the judge's arena. */
+struct judged {
+	const char	*fingerprint;
+	const char	*rule;
+	const char	*resource_id;
+	const char	*resource_type;
+	const char	*type_key;
+	const char	*severity;
+	const char	*result;	/* "compliant" or "absent" */
+};
+
+struct judge {
+	struct ov_store		*s;		/* the store */
+	const ov_scan_record	*meta;		/* the scan */
+	struct ov_arena		 arena;		/* row strings */
+	struct ov_map		 types;		/* type_key -> 1 complete,
+						   2 not */
+	struct judged		*rows;		/* resolvable findings */
+	size_t			 n;		/* used */
+	size_t			 cap;		/* allocated */
+	struct cover_ctx	*cc;		/* complete types, for
+						   scan_coverage */
+};
+
+static int
+judge_row(void *payload, int ncols, const char *const *v)
+{
+	struct judge *j = payload;
+	struct judged *row;
+	const char *result = NULL, *t;
+	ov_verdict verdict;
+	uintptr_t known;
+	size_t i;
+
+	if (ncols < 7 || v[0] == NULL || v[1] == NULL || v[3] == NULL)
+		return 0;
+	t = v[4] != NULL ? v[4] : "";
+	verdict = j->meta->verdict(v[1], v[2], v[3], t,
+	    j->meta->verdict_payload);
+	if (verdict == OV_VERDICT_HOLD)
+		return 0;
+	if (verdict == OV_VERDICT_PASSED)
+		result = "compliant";
+	else {
+		known = (uintptr_t)ov__map_get(&j->types, t, strlen(t));
+		if (known == 0) {
+			const char *key;
+
+			known = type_complete(j->meta, t) ? 1 : 2;
+			if ((key = ov__arena_strdup(&j->arena, t)) == NULL ||
+			    ov__map_put(&j->types, key, strlen(key),
+			    (void *)known) < 0)
+				return OV_ENOMEM;
+			if (known == 1 && cover_add(j->cc, key) < 0)
+				return OV_ENOMEM;
+		}
+		if (known == 1)
+			result = "absent";
+	}
+	if (result == NULL)
+		return 0;
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 64;
+		void *p = ov__reallocarray(j->rows, cap, sizeof(*j->rows));
+
+		if (p == NULL)
+			return OV_ENOMEM;
+		j->rows = p;
+		j->cap = cap;
+	}
+	row = &j->rows[j->n];
+	row->result = result;
+	row->type_key = t;
+	{
+		const char **dst[] = { &row->fingerprint, &row->rule, NULL,
+		    &row->resource_id, &row->type_key, &row->severity,
+		    &row->resource_type };
+
+		for (i = 0; i < 7; i++) {
+			if (dst[i] == NULL)
+				continue;
+			*dst[i] = NULL;
+			if (v[i] != NULL && (*dst[i] = ov__arena_strdup(
+			    &j->arena, v[i])) == NULL)
+				return OV_ENOMEM;
+		}
+	}
+	if (row->type_key == NULL)
+		row->type_key = "";
+	if (row->severity == NULL)
+		row->severity = "0";
+	j->n++;
+	return 0;
+}
+
+/*
+ * Judge every active finding this scan did not see (meta->verdict set),
+ * record the resolvable ones as observations and resolve them.
+ */
+static int
+resolve_judged(struct ov_store *s, const ov_scan_record *meta,
+    const char *scan_id, const char *at, const char *tenant,
+    struct cover_ctx *cc)
+{
+	static const char *const cols[] = {
+		"scan_id", "fingerprint", "result", "rule", "severity",
+		"resource_id", "resource_type", "type_key", "due"
+	};
+	struct judge j;
+	const char *p[3];
+	size_t i;
+	int error;
+
+	memset(&j, 0, sizeof(j));
+	j.s = s;
+	j.meta = meta;
+	j.cc = cc;
+	ov__arena_init(&j.arena, 0, 0);
+	p[0] = tenant;
+	p[1] = scan_id;
+	if ((error = ov_store__query(s, sql_unseen, 2, p, judge_row,
+	    &j)) != 0) {
+		if (error > 0 || error == OV_ENOMEM)
+			error = ov__error_oom(s->ctx);
+		goto done;
+	}
+	if (j.n == 0)
+		goto done;
+	if ((error = s->be->bulk_begin(s, "observations", cols, 9)) < 0)
+		goto done;
+	for (i = 0; i < j.n && error == 0; i++) {
+		const char *vals[9];
+
+		vals[0] = scan_id;
+		vals[1] = j.rows[i].fingerprint;
+		vals[2] = j.rows[i].result;
+		vals[3] = j.rows[i].rule;
+		vals[4] = j.rows[i].severity;
+		vals[5] = j.rows[i].resource_id;
+		vals[6] = j.rows[i].resource_type;
+		vals[7] = j.rows[i].type_key;
+		vals[8] = "0";
+		error = s->be->bulk_row(s, vals);
+	}
+	if (error == 0)
+		error = s->be->bulk_end(s);
+	else
+		(void)s->be->bulk_end(s);
+	if (error < 0)
+		goto done;
+	p[0] = scan_id;
+	p[1] = at;
+	if ((error = ov_store__query(s, sql_events_judged, 2, p, NULL,
+	    NULL)) < 0)
+		goto done;
+	error = ov_store__query(s, sql_resolve_judged, 2, p, NULL, NULL);
+done:
+	ov__map_free(&j.types);
+	ov__arena_free(&j.arena);
+	ov__free(j.rows);
+	return error;
 }
 
 static const char *
@@ -665,8 +866,12 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 	cc.scan_id = idbuf;
 	p[0] = tenant;
 	p[1] = idbuf;
-	if ((error = ov_store__query(s, sql_candidates, 2, p, cover_row,
-	    &cc)) != 0) {
+	if (meta->verdict != NULL)
+		error = resolve_judged(s, meta, idbuf, atbuf, tenant, &cc);
+	else
+		error = ov_store__query(s, sql_candidates, 2, p, cover_row,
+		    &cc);
+	if (error != 0) {
 		if (error > 0 || error == OV_ENOMEM)
 			error = ov__error_oom(s->ctx);
 		goto done;
@@ -683,7 +888,7 @@ ov_store__record(struct ov_store *s, const ov_scan_record *meta,
 	p[0] = idbuf;
 	p[1] = atbuf;
 	p[2] = tenant;
-	if (cc.n > 0 &&
+	if (cc.n > 0 && meta->verdict == NULL &&
 	    ((error = ov_store__query(s, sql_events_resolved, 3, p, NULL,
 	    NULL)) < 0 ||
 	    (error = ov_store__query(s, sql_resolve, 3, p, NULL, NULL)) < 0))

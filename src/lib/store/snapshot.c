@@ -2,8 +2,10 @@
 /*
  * Recording a scan of a loaded snapshot: the scan record comes from the
  * manifest, the record digest is the snapshot's (ov_digest_from_snapshot),
- * and a finding may only be resolved when the snapshot says its type was
- * fully collected (ov_snapshot_type_complete).  Only the public snapshot
+ * and a finding is resolved when the scan proves it fixed: the rule passed
+ * on the resource (ov_scan_verdict), or the resource is gone from a type
+ * the snapshot says was fully collected (ov_snapshot_type_complete);
+ * never from a source reported partial or failed.  Only the public snapshot
  * and scan interfaces are used: the store never reads records.
  */
 #include <stdint.h>
@@ -21,7 +23,28 @@
 static bool
 type_complete(const char *type, void *payload)
 {
-	return ov_snapshot_type_complete(payload, type);
+	return ov_snapshot_type_complete(payload, type) &&
+	    !ov_snapshot_type_incomplete(payload, type);
+}
+
+struct verdict_ctx {
+	const ov_snapshot	*snap;
+	const ov_scan_result	*result;
+};
+
+/*
+ * ov_verdict_cb over a finished scan of a snapshot: the scan's verdict,
+ * but never a pass on a type whose source came in partial or failed.
+ */
+static ov_verdict
+snapshot_verdict(const char *rule, const char *source,
+    const char *resource_id, const char *type, void *payload)
+{
+	const struct verdict_ctx *vc = payload;
+
+	if (ov_snapshot_type_incomplete(vc->snap, type))
+		return OV_VERDICT_HOLD;
+	return ov_scan_verdict(vc->result, rule, source, resource_id);
 }
 
 /* A JSON summary of the manifest for the scan record. */
@@ -74,12 +97,14 @@ manifest_json(const ov_snapshot *snap, const ov_manifest_info *m,
 	return error;
 }
 
-/* Record a scan of a snapshot; what `overvisor scan --db` calls. */
-int
-ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
-    const ov_findings *findings, const ov_exceptions *exc,
-    const char *rulepack_version, int64_t *scan_id_out)
+/* Record a scan of a snapshot, judged by result when not NULL. */
+static int
+record_snapshot(ov_store *s, const ov_snapshot *snap,
+    const ov_scan_result *result, const ov_findings *findings,
+    const ov_exceptions *exc, const char *rulepack_version,
+    int64_t *scan_id_out)
 {
+	struct verdict_ctx vc;
 	ov_scan_record meta = OV_SCAN_RECORD_INIT;
 	ov_scan_source *sources = NULL;
 	ov_digest *digest = NULL;
@@ -90,7 +115,6 @@ ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
 	size_t i;
 	int error;
 
-	OV_ASSERT_ARG(s != NULL && snap != NULL && findings != NULL);
 	ov_snapshot_manifest(snap, &m);
 	if ((error = ov_digest_from_snapshot(&digest, s->ctx, snap)) < 0)
 		return error;
@@ -124,6 +148,12 @@ ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
 	meta.n_sources = m.n_sources;
 	meta.type_complete = type_complete;
 	meta.payload = (void *)(uintptr_t)snap;
+	if (result != NULL) {
+		vc.snap = snap;
+		vc.result = result;
+		meta.verdict = snapshot_verdict;
+		meta.verdict_payload = &vc;
+	}
 	error = ov_store_record_scan(s, &meta, findings, digest, exc,
 	    scan_id_out);
 done:
@@ -131,6 +161,17 @@ done:
 	ov__free(sources);
 	ov_digest_free(digest);
 	return error;
+}
+
+/* Record a scan of a snapshot; findings resolve only by absence. */
+int
+ov_store_record_snapshot(ov_store *s, const ov_snapshot *snap,
+    const ov_findings *findings, const ov_exceptions *exc,
+    const char *rulepack_version, int64_t *scan_id_out)
+{
+	OV_ASSERT_ARG(s != NULL && snap != NULL && findings != NULL);
+	return record_snapshot(s, snap, NULL, findings, exc,
+	    rulepack_version, scan_id_out);
 }
 
 /* Record a finished scan with its contract's parties. */
@@ -148,7 +189,7 @@ ov_store_record_result(ov_store *s, const ov_snapshot *snap,
 	ev.result = result;
 	s->parties = ov_scan_contract(result);
 	s->evidence = &ev;
-	error = ov_store_record_snapshot(s, snap, ov_scan_findings(result),
+	error = record_snapshot(s, snap, result, ov_scan_findings(result),
 	    ov_scan_exceptions(result), rulepack_version, scan_id_out);
 	s->parties = NULL;
 	s->evidence = NULL;

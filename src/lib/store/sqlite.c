@@ -88,6 +88,65 @@ sq_close(struct ov_store *s)
 	s->conn = NULL;
 }
 
+/*
+ * "file:PATH?mode=ro&immutable=1", the path percent-encoded: how a store
+ * that cannot be written at all (a read-only file in a read-only
+ * directory, where a WAL database cannot create its -shm file) is still
+ * read.  Immutable skips locking: nobody can write it meanwhile anyway.
+ */
+static int
+immutable_uri(const char *path, struct ov_buf *b)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	int error = ov__buf_puts(b, "file:");
+
+	for (p = (const unsigned char *)path; error == 0 && *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL)
+			error = ov__buf_putc(b, (char)*p);
+		else if ((error = ov__buf_putc(b, '%')) == 0 &&
+		    (error = ov__buf_putc(b, hex[*p >> 4])) == 0)
+			error = ov__buf_putc(b, hex[*p & 15]);
+	}
+	if (error == 0)
+		error = ov__buf_puts(b, "?mode=ro&immutable=1");
+	return error;
+}
+
+/* Open read-only; a store nobody may write is opened immutable. */
+static int
+sq_open_readonly(struct conn *c, const char *target, int busy)
+{
+	struct ov_buf uri = OV_BUF_INIT(1 << 16);
+	int rc;
+
+	rc = sqlite3_open_v2(target, &c->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(c->db, busy);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master",
+		    NULL, NULL, NULL);
+	if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN)
+		return rc;
+	sqlite3_close(c->db);
+	c->db = NULL;
+	if (immutable_uri(target, &uri) < 0) {
+		ov__buf_free(&uri);
+		return SQLITE_NOMEM;
+	}
+	rc = sqlite3_open_v2(ov__buf_cstr(&uri), &c->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+	ov__buf_free(&uri);
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(c->db, busy);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master",
+		    NULL, NULL, NULL);
+	return rc;
+}
+
 static int
 sq_open(struct ov_store *s, const char *target, unsigned flags)
 {
@@ -100,15 +159,20 @@ sq_open(struct ov_store *s, const char *target, unsigned flags)
 		return ov__error_oom(s->ctx);
 	s->conn = c;
 	snprintf(c->path, sizeof(c->path), "%s", target);
-	oflags = (flags & OV_STORE_READONLY) != 0 ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	oflags |= SQLITE_OPEN_NOMUTEX;
+	if ((env = getenv("OVERVISOR_DB_BUSY_MS")) != NULL && *env != '\0')
+		busy = (int)strtol(env, NULL, 10);
+	if ((flags & OV_STORE_READONLY) != 0) {
+		/* Listings never write, so a read-only file must do. */
+		if ((rc = sq_open_readonly(c, target, busy)) != SQLITE_OK)
+			return sq_error(s, rc, "open");
+		return 0;
+	}
+	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX;
 	rc = sqlite3_open_v2(target, &c->db, oflags, NULL);
 	if (rc != SQLITE_OK)
 		return sq_error(s, rc, "open");
 	sqlite3_extended_result_codes(c->db, 0);
-	if ((env = getenv("OVERVISOR_DB_BUSY_MS")) != NULL && *env != '\0')
-		busy = (int)strtol(env, NULL, 10);
 	sqlite3_busy_timeout(c->db, busy);
 	/* Touch the file now so a bad or locked one is reported at open. */
 	rc = sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "findings/secret.h"
 #include "lib/snapshot/digest.h"
 #include "store/backend.h"
 #include "util/alloc.h"
@@ -821,16 +822,29 @@ prop_cb(const char *path, const char *before, const char *after,
     void *payload)
 {
 	struct prop_ctx *pc = payload;
+	struct ov_arena a = OV_ARENA_INIT;
 	ov_diff_item it;
+	int error;
 
 	memset(&it, 0, sizeof(it));
 	it.kind = OV_DIFF_PROPERTY_CHANGED;
 	it.id = pc->rec->id;
 	it.type = pc->rec->type;
 	it.path = path;
-	it.before = before;
-	it.after = after;
-	return pc->cb(&it, pc->payload);
+	/* Digests are stored masked; a store written by an older overvisor
+	 * may still hold a secret, which is masked on the way out. */
+	ov__arena_init(&a, 0, 0);
+	it.before = before != NULL ? ov_secret__mask_text(&a, path, before) :
+	    NULL;
+	it.after = after != NULL ? ov_secret__mask_text(&a, path, after) :
+	    NULL;
+	if ((before != NULL && it.before == NULL) ||
+	    (after != NULL && it.after == NULL))
+		error = OV_ENOMEM;
+	else
+		error = pc->cb(&it, pc->payload);
+	ov__arena_free(&a);
+	return error;
 }
 
 struct fdiff_ctx {

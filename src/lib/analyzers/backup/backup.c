@@ -485,6 +485,15 @@ run(struct ov_analyzer_ctx *actx)
 		return ov_duty__coverage(actx, "OV-BKP-059", "no backup "
 		    "protected items or jobs (recoveryservicesresources) in "
 		    "the snapshot");
+	/* Every VM and database meets its protection checks, every protected
+	 * item the RPO check: a present protected item proves protection,
+	 * a recent recovery point proves the RPO, so silence is a pass. */
+	if ((error = ov_analyzer__ran(actx, "OV-BKP-051", T_VM)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-BKP-055", T_VM)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-BKP-052", T_SQLDB)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-BKP-055", T_SQLDB)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-BKP-053", T_ITEM)) < 0)
+		return error;
 	if ((st = ov__calloc(1, sizeof(*st))) == NULL)
 		return ov__error_oom(actx->ctx);
 	st->actx = actx;

@@ -219,6 +219,9 @@ check_item(struct def_state *st, const struct ov_record *item, bool alert,
 		due = ov_contract__due(actx->contract, DUTY, sev, started);
 	if (due == started)
 		due = 0;	/* no SLA for this severity */
+	if (started == 0 && (error = ov_analyzer__unknown(actx, alert ?
+	    "OV-DEF-054" : "OV-DEF-053", item->id)) < 0)
+		return error;	/* age unknown: overdue or not */
 	if (started != 0 && due != 0 && actx->now > due) {
 		st->n_overdue++;
 		ov_duty__begin(&df, actx, alert ? "OV-DEF-054" : "OV-DEF-053",
@@ -290,6 +293,10 @@ check_assessments(struct def_state *st)
 		char buf[1024];
 		ov_severity sev;
 
+		if (code == NULL && ((error = ov_analyzer__unknown(st->actx,
+		    "OV-DEF-053", a->id)) < 0 || (error = ov_analyzer__unknown(
+		    st->actx, "OV-DEF-055", a->id)) < 0))
+			return error;
 		if (code == NULL || !ov__streq_ci(code, "Unhealthy"))
 			continue;
 		if (!ov_duty__rec_time(a, "properties.status.statusChangeDate",
@@ -314,7 +321,12 @@ check_alert(const struct ov_record *a, void *arg)
 	const char *label = ov_model__str(a, "properties.alertDisplayName");
 	int64_t started = 0;
 	ov_severity sev;
+	int error;
 
+	if (status == NULL && ((error = ov_analyzer__unknown(st->actx,
+	    "OV-DEF-054", a->id)) < 0 || (error = ov_analyzer__unknown(
+	    st->actx, "OV-DEF-055", a->id)) < 0))
+		return error;
 	if (status == NULL || !ov__streq_ci(status, "Active"))
 		return 0;	/* InProgress, Resolved, Dismissed */
 	if (!ov_duty__rec_time(a, "properties.startTimeUtc", &started))
@@ -339,6 +351,8 @@ check_plans(struct def_state *st)
 	const struct ov_snapshot *s = actx->snap;
 	const struct ov_record_list *pl = ov_model__by_type(s, T_PRICING);
 	struct ov_duty_finding df;
+	const char *inv = ov_model__source_status(s, "arg:resources");
+	bool inventory = inv != NULL && ov__streq_ci(inv, "collected");
 	size_t i, p, t;
 	int error;
 
@@ -349,6 +363,10 @@ check_plans(struct def_state *st)
 		const char *name = r->name;
 		size_t n_present = 0;
 
+		if ((tier == NULL || sub == NULL || name == NULL) &&
+		    (error = ov_analyzer__unknown(actx, "OV-DEF-051",
+		    r->id)) < 0)
+			return error;
 		if (tier == NULL || !ov__streq_ci(tier, "Free") ||
 		    sub == NULL || name == NULL)
 			continue;
@@ -369,6 +387,10 @@ check_plans(struct def_state *st)
 			}
 		if (n_present == 0) {
 			ov_duty__discard(&df);
+			/* "nothing to protect" needs the whole inventory */
+			if (!inventory && (error = ov_analyzer__unknown(actx,
+			    "OV-DEF-051", r->id)) < 0)
+				return error;
 			continue;
 		}
 		ov_duty__title(&df, "Defender plan %s is off (Free) in "
@@ -430,6 +452,19 @@ run(struct ov_analyzer_ctx *actx)
 		if ((error = ov_duty__coverage(actx, "OV-DEF-059", what)) < 0)
 			return error;
 	}
+	/* Every pricing, assessment and alert meets its checks below; one a
+	 * check cannot decide on is vetoed there, so silence is a pass. */
+	if ((pricing && (error = ov_analyzer__ran(actx, "OV-DEF-051",
+	    T_PRICING)) < 0) ||
+	    (assess && ((error = ov_analyzer__ran(actx, "OV-DEF-053",
+	    T_ASSESS)) < 0 || (error = ov_analyzer__ran(actx, "OV-DEF-055",
+	    T_ASSESS)) < 0)) ||
+	    (alerts && ((error = ov_analyzer__ran(actx, "OV-DEF-054",
+	    T_ALERT)) < 0 || (error = ov_analyzer__ran(actx, "OV-DEF-054",
+	    T_ALERT2)) < 0 || (error = ov_analyzer__ran(actx, "OV-DEF-055",
+	    T_ALERT)) < 0 || (error = ov_analyzer__ran(actx, "OV-DEF-055",
+	    T_ALERT2)) < 0)))
+		return error;
 	if ((error = ov_duty__each(s, T_GOV, NULL, index_gov, &st)) < 0) {
 		error = ov__error_oom(actx->ctx);
 		goto done;

@@ -3,7 +3,7 @@
  * identity: the identity-review duty.  Reads Entra ID (Microsoft Graph)
  * Conditional Access policies, directory role assignments, MFA
  * registration details, users, applications and service principals, and
- * Azure RBAC role assignments.
+ * Azure RBAC role assignments; the tenant-wide questions are in tenant.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,18 +11,16 @@
 #include "lib/analyzers/analyzer.h"
 #include "lib/raci/contract.h"
 #include "lib/analyzers/duty.h"
+#include "lib/analyzers/identity/identity.h"
 #include "util/error.h"
 #include "util/buf.h"
 #include "util/hash.h"
 #include "util/time.h"
 
-#define T_CA		"Microsoft.Graph/conditionalAccessPolicies"
-#define T_USER		"Microsoft.Graph/users"
-#define T_REG		"Microsoft.Graph/userRegistrationDetails"
-#define T_DIRRA		"Microsoft.Graph/roleAssignments"
-#define T_SP		"Microsoft.Graph/servicePrincipals"
-#define T_APP		"Microsoft.Graph/applications"
-#define T_RBAC		"Microsoft.Authorization/roleAssignments"
+/* Azure management (Windows Azure Service Management API). */
+#define APP_AZURE_MGMT	"797f4846-ba00-4fd7-ba43-dac1f8f63013"
+#define APP_PORTALS	"MicrosoftAdminPortals"
+#define EXPIRY_WINDOW	((int64_t)30 * OV_DAY_SECONDS)
 
 #define SRC		"identity"
 #define DUTY		OV_DUTY_IDENTITY_REVIEW
@@ -58,7 +56,6 @@ static const struct {
 	    "Hybrid Identity Administrator" },
 };
 #define N_PRIV_ROLES	(sizeof(priv_roles) / sizeof(priv_roles[0]))
-#define GLOBAL_ADMIN	"62e90394-69f5-4237-9190-012177145e10"
 
 /* Privileged Azure built-in roles, by role definition GUID. */
 static const struct {
@@ -73,8 +70,8 @@ static const struct {
 #define N_PRIV_AZURE	(sizeof(priv_azure) / sizeof(priv_azure[0]))
 
 /* The role template name when id names a privileged directory role. */
-static const char *
-dir_role_name(const char *id)
+const char *
+ov_identity__role_name(const char *id)
 {
 	size_t i;
 
@@ -103,11 +100,23 @@ azure_role_name(const char *def)
 	return NULL;
 }
 
-struct id_state {
-	struct ov_analyzer_ctx	*actx;
-	bool			 reg_collected;	/* MFA registration known */
-	bool			 users_collected; /* user list known */
-};
+/* The role template an assignment or eligibility grants. */
+const char *
+ov_identity__role_template(const struct ov_snapshot *s,
+    const struct ov_record *a)
+{
+	const char *t = ov_model__str(a, "roleDefinition.templateId");
+	const char *def = ov_model__str(a, "roleDefinitionId");
+	const struct ov_record *d;
+
+	if (t != NULL || def == NULL)
+		return t;
+	d = ov_model__graph_object(s, def);
+	if (d != NULL && ov__streq_ci(d->type, T_ROLEDEF) &&
+	    (t = ov_model__str(d, "templateId")) != NULL)
+		return t;
+	return def;
+}
 
 /*
  * The Graph record of type (users, userRegistrationDetails) for an object
@@ -115,7 +124,7 @@ struct id_state {
  * "/providers/<type>/<object id>".  NULL when none.
  */
 static const struct ov_record *
-graph_record(struct id_state *st, const char *type, const char *oid)
+graph_record(const struct id_state *st, const char *type, const char *oid)
 {
 	const struct ov_record *r;
 	char id[512];
@@ -131,8 +140,9 @@ graph_record(struct id_state *st, const char *type, const char *oid)
 	return r;
 }
 
-static const char *
-rec_label(const struct ov_record *r)
+/* A record's display name. */
+const char *
+ov_identity__label(const struct ov_record *r)
 {
 	const char *s = ov_model__str(r, "displayName");
 
@@ -157,8 +167,9 @@ rec_changed(const struct ov_record *r)
 
 /* --- Conditional Access ------------------------------------------------- */
 
-static bool
-arr_has(const ov_json *arr, const char *s)
+/* Does the array hold s? */
+bool
+ov_identity__has(const ov_json *arr, const char *s)
 {
 	size_t i;
 
@@ -168,8 +179,9 @@ arr_has(const ov_json *arr, const char *s)
 	return false;
 }
 
-static bool
-ca_enabled(const struct ov_record *p)
+/* Is the policy enforced? */
+bool
+ov_identity__ca_enabled(const struct ov_record *p)
 {
 	const char *st = ov_model__str(p, "state");
 
@@ -182,7 +194,7 @@ ca_requires_mfa(const struct ov_record *p)
 {
 	const ov_json *g = ov_model__field(p, "grantControls");
 
-	if (arr_has(ov_json_get(g, "builtInControls"), "mfa"))
+	if (ov_identity__has(ov_json_get(g, "builtInControls"), "mfa"))
 		return true;
 	return ov_json_type_of(ov_json_get(g, "authenticationStrength")) ==
 	    OV_JSON_OBJECT;
@@ -191,14 +203,14 @@ ca_requires_mfa(const struct ov_record *p)
 static bool
 ca_all_apps(const struct ov_record *p)
 {
-	return arr_has(ov_model__field(p,
+	return ov_identity__has(ov_model__field(p,
 	    "conditions.applications.includeApplications"), "All");
 }
 
 static bool
 ca_all_users(const struct ov_record *p)
 {
-	return arr_has(ov_model__field(p, "conditions.users.includeUsers"),
+	return ov_identity__has(ov_model__field(p, "conditions.users.includeUsers"),
 	    "All");
 }
 
@@ -208,10 +220,10 @@ ca_covers_admins(const struct ov_record *p)
 {
 	const ov_json *u = ov_model__field(p, "conditions.users");
 
-	if (arr_has(ov_json_get(u, "excludeRoles"), GLOBAL_ADMIN))
+	if (ov_identity__has(ov_json_get(u, "excludeRoles"), GLOBAL_ADMIN))
 		return false;
 	return ca_all_users(p) ||
-	    arr_has(ov_json_get(u, "includeRoles"), GLOBAL_ADMIN);
+	    ov_identity__has(ov_json_get(u, "includeRoles"), GLOBAL_ADMIN);
 }
 
 static int
@@ -219,8 +231,7 @@ check_ca(struct id_state *st)
 {
 	struct ov_analyzer_ctx *actx = st->actx;
 	const struct ov_record_list *l = ov_model__by_type(actx->snap, T_CA);
-	bool mfa_admins = false, mfa_all = false, block_eas = false,
-	    block_other = false;
+	struct id_ca_flags *ca = &st->ca;
 	struct ov_duty_finding df;
 	const char *tenant_id = actx->snap->tenant_id;
 	char rid[160];
@@ -231,22 +242,33 @@ check_ca(struct id_state *st)
 		const struct ov_record *p = l->items[i];
 		const char *state = ov_model__str(p, "state");
 
-		if (ca_enabled(p)) {
+		if (ov_identity__ca_enabled(p)) {
 			const ov_json *apps = ov_model__field(p,
 			    "conditions.clientAppTypes");
 
+			const ov_json *inc = ov_model__field(p,
+			    "conditions.applications.includeApplications");
+
 			if (ca_requires_mfa(p) && ca_all_apps(p)) {
 				if (ca_covers_admins(p))
-					mfa_admins = true;
+					ca->mfa_admins = true;
 				if (ca_all_users(p))
-					mfa_all = true;
+					ca->mfa_all = true;
 			}
-			if (ca_all_users(p) && arr_has(ov_model__field(p,
+			if (ca_requires_mfa(p) && ca_all_users(p)) {
+				if (ca_all_apps(p) || ov_identity__has(inc,
+				    APP_AZURE_MGMT))
+					ca->mfa_mgmt = true;
+				if (ca_all_apps(p) || ov_identity__has(inc,
+				    APP_PORTALS))
+					ca->mfa_portals = true;
+			}
+			if (ca_all_users(p) && ov_identity__has(ov_model__field(p,
 			    "grantControls.builtInControls"), "block")) {
-				if (arr_has(apps, "exchangeActiveSync"))
-					block_eas = true;
-				if (arr_has(apps, "other"))
-					block_other = true;
+				if (ov_identity__has(apps, "exchangeActiveSync"))
+					ca->block_eas = true;
+				if (ov_identity__has(apps, "other"))
+					ca->block_other = true;
 			}
 			continue;
 		}
@@ -254,7 +276,7 @@ check_ca(struct id_state *st)
 		    "enabledForReportingButNotEnforced") ? "OV-IAM-052" :
 		    "OV-IAM-051", p);
 		ov_duty__title(&df, "Conditional Access policy '%s' is %s",
-		    rec_label(p), state != NULL && ov__streq_ci(state,
+		    ov_identity__label(p), state != NULL && ov__streq_ci(state,
 		    "enabledForReportingButNotEnforced") ? "report-only, not "
 		    "enforced" : state != NULL ? state : "in an unknown state");
 		ov_duty__ev_str(&df, "state", state, "policy is not enforced");
@@ -263,7 +285,7 @@ check_ca(struct id_state *st)
 	}
 	snprintf(rid, sizeof(rid), "/tenants/%s/conditionalAccess",
 	    tenant_id != NULL ? tenant_id : "unknown");
-	if (!mfa_admins) {
+	if (!ca->mfa_admins) {
 		ov_duty__begin(&df, actx, "OV-IAM-053", NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = T_CA;
@@ -276,7 +298,7 @@ check_ca(struct id_state *st)
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
-	if (!mfa_all) {
+	if (!ca->mfa_all) {
 		ov_duty__begin(&df, actx, "OV-IAM-054", NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = T_CA;
@@ -288,16 +310,16 @@ check_ca(struct id_state *st)
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
 	}
-	if (!block_eas || !block_other) {
+	if (!ca->block_eas || !ca->block_other) {
 		ov_duty__begin(&df, actx, "OV-IAM-055", NULL);
 		df.f.resource_id = rid;
 		df.f.resource_type = T_CA;
 		ov_duty__title(&df, "Legacy authentication is not blocked");
 		ov_duty__ev(&df, "conditions.clientAppTypes",
-		    block_eas ? "true" : "false", "exchangeActiveSync clients "
+		    ca->block_eas ? "true" : "false", "exchangeActiveSync clients "
 		    "blocked for all users by an enabled policy");
 		ov_duty__ev(&df, "conditions.clientAppTypes",
-		    block_other ? "true" : "false", "other (legacy protocol) "
+		    ca->block_other ? "true" : "false", "other (legacy protocol) "
 		    "clients blocked for all users by an enabled policy");
 		if ((error = ov_duty__emit(&df, actx->now)) < 0)
 			return error;
@@ -307,14 +329,15 @@ check_ca(struct id_state *st)
 
 /* --- privileged principals ---------------------------------------------- */
 
-static const struct ov_record *
-user_of(struct id_state *st, const char *id)
+/* The user with this object id. */
+const struct ov_record *
+ov_identity__user(const struct id_state *st, const char *id)
 {
 	return graph_record(st, T_USER, id);
 }
 
 static const struct ov_record *
-reg_of(struct id_state *st, const char *id)
+reg_of(const struct id_state *st, const char *id)
 {
 	return graph_record(st, T_REG, id);
 }
@@ -323,7 +346,7 @@ static bool
 is_guest(struct id_state *st, const char *principal_id,
     const struct ov_record *assignment)
 {
-	const struct ov_record *u = user_of(st, principal_id);
+	const struct ov_record *u = ov_identity__user(st, principal_id);
 	const struct ov_record *r = reg_of(st, principal_id);
 	const char *t, *upn;
 
@@ -344,7 +367,7 @@ static const char *
 principal_label(struct id_state *st, const char *pid,
     const struct ov_record *assignment)
 {
-	const struct ov_record *u = user_of(st, pid);
+	const struct ov_record *u = ov_identity__user(st, pid);
 	const char *s = ov_model__str(u, "userPrincipalName");
 
 	if (s == NULL && assignment != NULL)
@@ -363,11 +386,12 @@ is_user_principal(struct id_state *st, const char *pid,
 
 	if (principal_type != NULL)
 		return ov__streq_ci(principal_type, "User");
-	if (user_of(st, pid) != NULL)
+	if (ov_identity__user(st, pid) != NULL)
 		return true;
 	if (reg_of(st, pid) != NULL)
 		return true;
-	ot = ov_model__str(a, "principal.@odata.type");
+	ot = ov_json_string(ov_json_get(ov_model__field(a, "principal"),
+	    "@odata.type"));
 	return ot != NULL && ov__streq_ci(ot, "#microsoft.graph.user");
 }
 
@@ -540,9 +564,8 @@ check_privilege(struct id_state *st)
 	l = ov_model__by_type(s, T_DIRRA);
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *a = l->items[i];
-		const char *def = ov_model__str(a, "roleDefinitionId");
-		const char *tmpl = ov_model__str(a, "roleDefinition.templateId");
-		const char *role = dir_role_name(tmpl != NULL ? tmpl : def);
+		const char *role = ov_identity__role_name(
+		    ov_identity__role_template(s, a));
 		const char *pid = ov_model__str(a, "principalId");
 
 		if (role == NULL)
@@ -612,6 +635,51 @@ done:
 
 /* --- credentials -------------------------------------------------------- */
 
+/*
+ * OV-IAM-071: credentials of a service principal that expire within the
+ * window (applications: the rule OV-ENT-012).
+ */
+static int
+check_expiring(struct id_state *st, const struct ov_record *r)
+{
+	struct ov_analyzer_ctx *actx = st->actx;
+	const ov_json *pw = ov_model__field(r, "passwordCredentials");
+	const ov_json *keys = ov_model__field(r, "keyCredentials");
+	struct ov_duty_finding df;
+	size_t i, n = 0;
+	int64_t first = 0;
+
+	ov_duty__begin(&df, actx, "OV-IAM-071", r);
+	for (i = 0; i < ov_json_len(pw) + ov_json_len(keys); i++) {
+		bool is_pw = i < ov_json_len(pw);
+		const ov_json *c = is_pw ? ov_json_at(pw, i) :
+		    ov_json_at(keys, i - ov_json_len(pw));
+		int64_t end;
+
+		if (!ov_duty__time(ov_json_get(c, "endDateTime"), &end) ||
+		    end < actx->now || end - actx->now > EXPIRY_WINDOW)
+			continue;
+		n++;
+		if (first == 0 || end < first)
+			first = end;
+		ov_duty__ev_str(&df, is_pw ? "passwordCredentials.endDateTime" :
+		    "keyCredentials.endDateTime", ov_json_string(ov_json_get(c,
+		    "endDateTime")), "%s %s expires in %lld days",
+		    is_pw ? "secret" : "certificate",
+		    ov_json_string(ov_json_get(c, "keyId")) != NULL ?
+		    ov_json_string(ov_json_get(c, "keyId")) : "",
+		    (long long)ov_duty__days(end - actx->now));
+	}
+	if (n == 0) {
+		ov_duty__discard(&df);
+		return 0;
+	}
+	ov_duty__title(&df, "%zu credential%s of service principal '%s' "
+	    "expire%s within 30 days", n, n == 1 ? "" : "s",
+	    ov_identity__label(r), n == 1 ? "s" : "");
+	return ov_duty__emit(&df, first - EXPIRY_WINDOW);
+}
+
 static int
 check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 {
@@ -630,6 +698,14 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 
 	if (sptype != NULL && ov__streq_ci(sptype, "ManagedIdentity"))
 		return 0;
+	if (!is_app && (error = check_expiring(st, r)) < 0)
+		return error;
+	/* A body without the credential lists (a $select without them)
+	 * says nothing about them: neither check passes on it. */
+	if ((pw == NULL && (error = ov_analyzer__unknown(actx, "OV-IAM-059",
+	    r->id)) < 0) || ((pw == NULL || keys == NULL) &&
+	    (error = ov_analyzer__unknown(actx, "OV-IAM-061", r->id)) < 0))
+		return error;
 	/* OV-IAM-059: client secrets in use; OV-IAM-060: too long-lived */
 	ov_duty__begin(&df, actx, "OV-IAM-059", r);
 	for (i = 0; i < ov_json_len(pw); i++) {
@@ -653,7 +729,7 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 	if (n_live > 0) {
 		ov_duty__title(&df, "%s '%s' authenticates with %zu client "
 		    "secret%s instead of a certificate or managed identity",
-		    is_app ? "Application" : "Service principal", rec_label(r),
+		    is_app ? "Application" : "Service principal", ov_identity__label(r),
 		    n_live, n_live == 1 ? "" : "s");
 		if ((error = ov_duty__emit(&df, earliest_start != 0 ?
 		    earliest_start : actx->now)) < 0)
@@ -676,7 +752,7 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 		ov_duty__begin(&df, actx, "OV-IAM-060", r);
 		df.f.resource_id = rid;
 		ov_duty__title(&df, "Client secret of '%s' is valid for %lld "
-		    "days (contract allows %lld)", rec_label(r),
+		    "days (contract allows %lld)", ov_identity__label(r),
 		    (long long)ov_duty__days(end - start),
 		    (long long)ov_duty__days(max_life));
 		ov_duty__ev_str(&df, "passwordCredentials.endDateTime",
@@ -716,7 +792,7 @@ check_credentials(struct id_state *st, const struct ov_record *r, bool is_app)
 			return 0;
 		}
 		ov_duty__title(&df, "%zu expired credential%s still present on "
-		    "'%s'", n_expired, n_expired == 1 ? "" : "s", rec_label(r));
+		    "'%s'", n_expired, n_expired == 1 ? "" : "s", ov_identity__label(r));
 		return ov_duty__emit(&df, first_end);
 	}
 }
@@ -734,8 +810,8 @@ run(struct ov_analyzer_ctx *actx)
 
 	memset(&st, 0, sizeof(st));
 	st.actx = actx;
-	ca = ov_model__type_collected(s, T_CA);
-	roles = ov_model__type_collected(s, T_DIRRA);
+	st.ca_collected = ca = ov_model__type_collected(s, T_CA);
+	st.roles_collected = roles = ov_model__type_collected(s, T_DIRRA);
 	rbac = ov_model__type_collected(s, T_RBAC);
 	creds = ov_model__type_collected(s, T_SP) ||
 	    ov_model__type_collected(s, T_APP);
@@ -762,7 +838,15 @@ run(struct ov_analyzer_ctx *actx)
 	}
 	if (ca && (error = check_ca(&st)) < 0)
 		goto done;
-	if ((error = check_privilege(&st)) < 0)
+	if ((error = check_privilege(&st)) < 0 ||
+	    (error = ov_identity__tenant(&st)) < 0)
+		goto done;
+	/* Every service principal and application meets the secret and
+	 * expiry checks; a body without credential lists is vetoed there. */
+	if ((error = ov_analyzer__ran(actx, "OV-IAM-059", T_SP)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-IAM-059", T_APP)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-IAM-061", T_SP)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-IAM-061", T_APP)) < 0)
 		goto done;
 	l = ov_model__by_type(s, T_SP);
 	for (i = 0; i < l->len; i++)
@@ -778,28 +862,27 @@ done:
 }
 
 static const struct ov_analyzer_read reads[] = {
+	/* the tenant questions (tenant.c) read most of each Graph object */
 	{ T_CA, "*" },
 	{ T_DIRRA, "*" },
 	{ T_RBAC, "*" },
-	{ T_USER, "userType" },
-	{ T_USER, "userPrincipalName" },
-	{ T_REG, "userType" },
-	{ T_REG, "isMfaRegistered" },
-	{ T_SP, "passwordCredentials" },
-	{ T_SP, "keyCredentials" },
-	{ T_SP, "servicePrincipalType" },
-	{ T_SP, "displayName" },
-	{ T_APP, "passwordCredentials" },
-	{ T_APP, "keyCredentials" },
-	{ T_APP, "servicePrincipalType" },
-	{ T_APP, "displayName" },
+	{ T_USER, "*" },
+	{ T_GROUP, "*" },
+	{ T_REG, "*" },
+	{ T_ROLEDEF, "*" },
+	{ T_ELIG, "*" },
+	{ T_SP, "*" },
+	{ T_APP, "*" },
+	{ T_SECDEF, "*" },
+	{ T_NAMEDLOC, "*" },
+	{ T_ORG, "*" },
 	{ NULL, NULL }
 };
 
 const struct ov_analyzer ov_analyzer_identity = {
 	"identity",
 	"Identity: Conditional Access, privileged roles and MFA, standing "
-	    "privilege, application credentials, guests",
+	    "privilege, application credentials, guests, Entra tenant posture",
 	DUTY,
 	run,
 	reads

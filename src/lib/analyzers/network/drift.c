@@ -201,8 +201,8 @@ check_exception(struct ov_network_diff *d, ov_network_change *c)
 		char *glob;
 		int64_t exp;
 
-		if (at == NULL || ov_parse_time(at + 1, &exp) < 0)
-			continue;	/* no expiry: not an exception */
+		if (at == NULL || ov_parse_expiry(at + 1, &exp) < 0)
+			continue;	/* the CLI rejects it first */
 		glob = ov__arena_strndup(&d->arena, p, (size_t)(at - p));
 		if (glob == NULL || !glob_ci(glob, c->rule_id))
 			continue;

@@ -176,6 +176,10 @@ struct net_nsg {
 	bool		 used;		/* reached by some exposure path */
 	bool		 rules_unknown;	/* the record carries no rule list
 					   (a list call, properties null) */
+	const char	*malformed;	/* why its rules cannot be read
+					   (a bad field), or NULL: then the
+					   exposure through it is
+					   indeterminate, like rules_unknown */
 };
 
 /* The textual shape of a rule, as ARM gives it; strings borrowed. */
@@ -392,6 +396,14 @@ struct net_topo {
 	struct ov_groups ipc_by_pool;	/* pool / NAT id -> net_ipconfs */
 	struct ov_map	 ipc_by_addr;	/* private IP text -> net_ipconf */
 	const char	*zone_tag;	/* tag naming zones */
+	struct net_bad	*bad;		/* malformed NICs, NSGs, rules */
+	size_t		 n_bad, bad_cap;
+};
+
+/* A record whose network data cannot be read: what it exposes is unknown. */
+struct net_bad {
+	const struct ov_record	*rec;		/* NIC, NSG or rule record */
+	const char		*reason;	/* one line (arena) */
 };
 
 /* Allocators and look-ups shared by the topology code and the tests. */
@@ -406,6 +418,9 @@ struct net_subnet *net_topo_subnet(struct net_topo *t, const char *id,
 int	net_topo_add_ipc(struct net_topo *t, struct net_ipconf *ipc);
 /* True when two VNets can talk: same, or peered Connected both ways. */
 bool	net_vnets_reach(const struct net_vnet *a, const struct net_vnet *b);
+/* Record why rec's network data cannot be read; 0 or OV_ENOMEM. */
+int	net_topo_bad(struct net_topo *t, const struct ov_record *rec,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Build the topology from an indexed snapshot. */
 int	net_topo_build(struct net_topo *t, const struct ov_snapshot *snap,
 	    const char *zone_tag);

@@ -11,6 +11,8 @@
  *   OV-NET-120  flow between zones that must not talk
  *   OV-NET-130  NSG allow rule added since the baseline, no exception
  *   OV-NET-131  NSG allow rule widened since the baseline, no exception
+ *   OV-NET-140  network data of a NIC or NSG cannot be read: what it
+ *               exposes is indeterminate (with the reason)
  */
 #include "lib/analyzers/network/net.h"
 
@@ -221,9 +223,25 @@ ov_network_write_exposure(const ov_network *n, ov_network_format fmt,
 				error |= ov__buf_putc(&b, ',');
 			error |= exp_json(&b, &n->exp[i]);
 		}
+		error |= ov__buf_puts(&b, "],\"indeterminate\":[");
+		for (i = 0; i < n->topo.n_bad; i++) {
+			error |= ov__buf_puts(&b, i > 0 ? ",{\"resource\":" :
+			    "{\"resource\":");
+			error |= ov_json__buf_string(&b,
+			    n->topo.bad[i].rec->id);
+			error |= ov__buf_puts(&b, ",\"reason\":");
+			error |= ov_json__buf_string(&b,
+			    n->topo.bad[i].reason);
+			error |= ov__buf_putc(&b, '}');
+		}
 		error |= ov__buf_puts(&b, "]}\n");
 	} else {
-		if (n->n_exp == 0)
+		/* Unreadable data first: "nothing found" would be false. */
+		for (i = 0; i < n->topo.n_bad; i++)
+			error |= ov__buf_printf(&b, "indeterminate %s\n    %s; "
+			    "its internet exposure cannot be judged\n",
+			    n->topo.bad[i].rec->id, n->topo.bad[i].reason);
+		if (n->n_exp == 0 && n->topo.n_bad == 0)
 			error |= ov__buf_puts(&b, "no internet exposure "
 			    "found\n");
 		for (i = 0; i < n->n_exp; i++) {
@@ -835,6 +853,36 @@ out:
 	return error;
 }
 
+/*
+ * Malformed NICs, NSGs and rules: each is an indeterminate finding with
+ * the reason, so unreadable data never passes for "no exposure".
+ */
+static int
+bad_findings(const struct ov_network *n, struct ov_arena *a,
+    ov_findings *out)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < n->topo.n_bad; i++) {
+		const struct net_bad *b = &n->topo.bad[i];
+		const struct ov_record *r = b->rec;
+		ov_evidence ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.path = "properties";
+		ev.message = ov__arena_printf(a, "%s; the internet exposure "
+		    "through it cannot be judged", b->reason);
+		if (ev.message == NULL)
+			return OV_ENOMEM;
+		if ((error = emit_finding(n, out, "OV-NET-140", OV_SEV_MEDIUM,
+		    true, r->id, r->type, r->name, r->subscription_id,
+		    r->resource_group, &ev, 1)) < 0)
+			return error;
+	}
+	return 0;
+}
+
 /* Append every finding of an analysis. */
 int
 net_findings(const struct ov_network *n, ov_findings *out, int64_t now)
@@ -847,13 +895,21 @@ net_findings(const struct ov_network *n, ov_findings *out, int64_t now)
 	if ((error = workload_findings(n, &a, out)) < 0 ||
 	    (error = nsg_findings(n, &a, out)) < 0 ||
 	    (error = fw_findings(n, &a, out)) < 0 ||
-	    (error = flow_findings(n, &a, out)) < 0)
+	    (error = flow_findings(n, &a, out)) < 0 ||
+	    (error = bad_findings(n, &a, out)) < 0)
 		goto done;
 done:
 	ov__arena_free(&a);
 	if (error == OV_ENOMEM)
 		return ov__error_oom(n->ctx);
 	return error;
+}
+
+/* Records whose network data could not be read. */
+size_t
+ov_network_n_malformed(const ov_network *n)
+{
+	return n != NULL ? n->topo.n_bad : 0;
 }
 
 int
@@ -899,6 +955,7 @@ run(struct ov_analyzer_ctx *actx)
 	if ((error = ov_network_analyze(&n, actx->ctx, actx->snap, &o)) < 0 ||
 	    (error = ov_network_findings(n, actx->out)) < 0)
 		goto done;
+	actx->n_malformed += ov_network_n_malformed(n);
 	if (actx->baseline != NULL &&
 	    ((error = ov_network_diff_new(&d, actx->ctx, actx->baseline,
 	    actx->snap, NULL)) < 0 ||

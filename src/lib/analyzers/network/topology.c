@@ -9,6 +9,8 @@
  */
 #include "lib/analyzers/network/net.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +72,7 @@ net_topo_free(struct net_topo *t)
 	ov__free(t->vnets);
 	ov__free(t->subnets);
 	ov__free(t->ipcs);
+	ov__free(t->bad);
 	ov__map_free(&t->nsg_by_id);
 	ov__map_free(&t->vnet_by_id);
 	ov__map_free(&t->subnet_by_id);
@@ -278,31 +281,60 @@ ref(const ov_json *o, const char *key)
 	return ov_json_string(ov_json_get(ov_json_get(o, key), "id"));
 }
 
+/* A word that names an address must parse as one (not a service tag). */
+static bool
+bad_address(const char *w)
+{
+	struct net_range r;
+
+	if (w == NULL || w[0] == '\0' || strcmp(w, "*") == 0)
+		return false;
+	if (!((w[0] >= '0' && w[0] <= '9') || strchr(w, '/') != NULL ||
+	    strchr(w, ':') != NULL))
+		return false;	/* a service tag (Storage.WestUS) */
+	return net_range_parse(&r, w, strlen(w)) != 0;
+}
+
 /*
  * Gather a string field and a string-array field into words.  The pointer
  * array comes from tmp (scratch, reset by the caller); numbers written as
- * text come from a, because compiled rules borrow the words.
+ * text come from a, because compiled rules borrow the words.  A field of
+ * the wrong shape (an object where a prefix belongs, a string where the
+ * list belongs) is OV_EINVALID with the reason on ctx: dropping it would
+ * change what the rule matches.
  */
 static int
-words(struct ov_arena *tmp, struct ov_arena *a, const ov_json *o,
-    const char *one, const char *many, const char ***out, size_t *n_out)
+words(struct ov_arena *tmp, struct ov_arena *a, ov_ctx *ctx,
+    const char *rule, const ov_json *o, const char *one, const char *many,
+    const char ***out, size_t *n_out)
 {
 	const ov_json *s = ov_json_get(o, one), *arr = ov_json_get(o, many);
 	size_t n = ov_json_len(arr), i, k = 0;
 	const char **v;
 
+	if (s != NULL && ov_json_type_of(s) != OV_JSON_STRING &&
+	    ov_json_type_of(s) != OV_JSON_NUMBER &&
+	    ov_json_type_of(s) != OV_JSON_NULL)
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+		    "rule '%s': %s is not a string", rule, one);
+	if (arr != NULL && ov_json_type_of(arr) != OV_JSON_ARRAY &&
+	    ov_json_type_of(arr) != OV_JSON_NULL)
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+		    "rule '%s': %s is not a list", rule, many);
 	if (n > NET_MAX_WORDS)
-		n = NET_MAX_WORDS;
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+		    "rule '%s': %s has more than %d items", rule, many,
+		    NET_MAX_WORDS);
 	v = ov__arena_calloc(tmp, n + 1, sizeof(*v));
 	if (v == NULL)
-		return OV_ENOMEM;
+		return ov__error_oom(ctx);
 	if (ov_json_string(s) != NULL && ov_json_string(s)[0] != '\0')
 		v[k++] = ov_json_string(s);
 	else if (ov_json_type_of(s) == OV_JSON_NUMBER) {
 		/* a bare number where ARM writes a string ("22") */
 		if ((v[k] = ov__arena_printf(a, "%.0f",
 		    ov_json_number(s))) == NULL)
-			return OV_ENOMEM;
+			return ov__error_oom(ctx);
 		k++;
 	}
 	for (i = 0; i < n; i++) {
@@ -313,12 +345,59 @@ words(struct ov_arena *tmp, struct ov_arena *a, const ov_json *o,
 		else if (ov_json_type_of(it) == OV_JSON_NUMBER) {
 			v[k] = ov__arena_printf(a, "%.0f", ov_json_number(it));
 			if (v[k] == NULL)
-				return OV_ENOMEM;
+				return ov__error_oom(ctx);
 			k++;
-		}
+		} else
+			return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+			    "rule '%s': %s[%zu] is not a string", rule, many,
+			    i);
 	}
 	*out = v;
 	*n_out = k;
+	return 0;
+}
+
+/* Every address word of a source or destination must parse. */
+static int
+check_addresses(ov_ctx *ctx, const char *rule, const char *what,
+    const char *const *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (bad_address(w[i]))
+			return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+			    "rule '%s': %s '%s' is not an IP address, prefix "
+			    "or range", rule, what, w[i]);
+	return 0;
+}
+
+/* Record why rec's network data cannot be read (a one-line reason). */
+int
+net_topo_bad(struct net_topo *t, const struct ov_record *rec,
+    const char *fmt, ...)
+{
+	struct net_bad *grown;
+	va_list ap;
+	char msg[256];
+	size_t cap;
+
+	if (t->n_bad == t->bad_cap) {
+		cap = t->bad_cap != 0 ? t->bad_cap * 2 : 8;
+		if ((grown = ov__reallocarray(t->bad, cap,
+		    sizeof(*grown))) == NULL)
+			return ov__error_oom(t->ctx);
+		t->bad = grown;
+		t->bad_cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->bad[t->n_bad].rec = rec;
+	if ((t->bad[t->n_bad].reason = ov__arena_strdup(&t->arena,
+	    msg)) == NULL)
+		return ov__error_oom(t->ctx);
+	t->n_bad++;
 	return 0;
 }
 
@@ -347,45 +426,79 @@ ids(struct ov_arena *a, const ov_json *arr, const char ***out, size_t *n_out)
 	return 0;
 }
 
+/*
+ * Read one security rule.  A rule whose fields cannot be read as ARM
+ * writes them (a priority that is no number in 100-65500, an access or
+ * direction that is neither of the two, a source that is no address,
+ * prefix, range or tag, a port that is no port) is OV_EINVALID with the
+ * reason on ctx: the caller makes its NSG's verdict indeterminate rather
+ * than guess.
+ */
 static int
 rule_from_json(struct net_rule *out, struct ov_arena *a,
     struct ov_arena *tmp, ov_ctx *ctx, const ov_json *rj)
 {
-	const ov_json *p = props(rj);
+	const ov_json *p = props(rj), *pj;
 	struct net_rule_src rs;
+	const char *name, *ps;
 	int64_t prio = 0;
 	const char **w;
 	size_t n;
+	char *end;
+	int error;
 
+	if (ov_json_type_of(rj) != OV_JSON_OBJECT ||
+	    ov_json_type_of(p) != OV_JSON_OBJECT)
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+		    "a security rule is not an object");
 	memset(&rs, 0, sizeof(rs));
 	rs.name = ov_json_string(ov_json_get(rj, "name"));
 	rs.id = ov_json_string(ov_json_get(rj, "id"));
-	if (!ov_json_int(ov_json_get(p, "priority"), &prio) &&
-	    ov_json_string(ov_json_get(p, "priority")) != NULL)
-		prio = strtol(ov_json_string(ov_json_get(p, "priority")), NULL,
-		    10);
+	name = rs.name != NULL ? rs.name : "(unnamed)";
+	pj = ov_json_get(p, "priority");
+	if (!ov_json_int(pj, &prio)) {
+		ps = ov_json_string(pj);
+		prio = ps != NULL ? strtol(ps, &end, 10) : 0;
+		if (ps == NULL || end == ps || *end != '\0')
+			prio = 0;
+	}
+	if (prio < 100 || prio > 65500)
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+		    "rule '%s': priority is not a number from 100 to 4096",
+		    name);
 	rs.priority = prio;
 	rs.access = ov_json_string(ov_json_get(p, "access"));
 	rs.direction = ov_json_string(ov_json_get(p, "direction"));
 	rs.protocol = ov_json_string(ov_json_get(p, "protocol"));
-	if (words(tmp, a, p, "sourceAddressPrefix", "sourceAddressPrefixes",
-	    &w, &n) < 0)
-		return ov__error_oom(ctx);
+	if (rs.access == NULL || (!ov__streq_ci(rs.access, "Allow") &&
+	    !ov__streq_ci(rs.access, "Deny")))
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+		    "rule '%s': access is neither Allow nor Deny", name);
+	if (rs.direction == NULL || (!ov__streq_ci(rs.direction, "Inbound") &&
+	    !ov__streq_ci(rs.direction, "Outbound")))
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
+		    "rule '%s': direction is neither Inbound nor Outbound",
+		    name);
+	if ((error = words(tmp, a, ctx, name, p, "sourceAddressPrefix",
+	    "sourceAddressPrefixes", &w, &n)) < 0 ||
+	    (error = check_addresses(ctx, name, "source", w, n)) < 0)
+		return error;
 	rs.src = w;
 	rs.n_src = n;
-	if (words(tmp, a, p, "destinationAddressPrefix",
-	    "destinationAddressPrefixes", &w, &n) < 0)
-		return ov__error_oom(ctx);
+	if ((error = words(tmp, a, ctx, name, p, "destinationAddressPrefix",
+	    "destinationAddressPrefixes", &w, &n)) < 0 ||
+	    (error = check_addresses(ctx, name, "destination", w, n)) < 0)
+		return error;
 	rs.dst = w;
 	rs.n_dst = n;
-	if (words(tmp, a, p, "destinationPortRange", "destinationPortRanges",
-	    &w, &n) < 0)
-		return ov__error_oom(ctx);
+	if ((error = words(tmp, a, ctx, name, p, "destinationPortRange",
+	    "destinationPortRanges", &w, &n)) < 0)
+		return error;
 	rs.dports = w;
 	rs.n_dports = n;
-	if (words(tmp, a, p, "sourcePortRange", "sourcePortRanges", &w,
-	    &n) < 0)
-		return ov__error_oom(ctx);
+	if ((error = words(tmp, a, ctx, name, p, "sourcePortRange",
+	    "sourcePortRanges", &w, &n)) < 0)
+		return error;
 	rs.sports = w;
 	rs.n_sports = n;
 	if (ids(tmp, ov_json_get(p, "sourceApplicationSecurityGroups"), &w,
@@ -419,7 +532,11 @@ net_nsg_from_record(struct net_nsg **out, struct ov_arena *a, ov_ctx *ctx,
 	g->id = rec->id;
 	g->name = rec->name != NULL ? rec->name : last_segment(rec->id);
 	g->rec = rec;
-	g->rules_unknown = rules == NULL;
+	g->rules_unknown = rules == NULL ||
+	    ov_json_type_of(rules) == OV_JSON_NULL;
+	if (rules != NULL && !g->rules_unknown &&
+	    ov_json_type_of(rules) != OV_JSON_ARRAY)
+		g->malformed = "securityRules is not a list";
 	g->rules = ov__arena_calloc(a, n + NET_N_DEFAULT_RULES,
 	    sizeof(*g->rules));
 	if (g->rules == NULL)
@@ -429,11 +546,19 @@ net_nsg_from_record(struct net_nsg **out, struct ov_arena *a, ov_ctx *ctx,
 		ov__arena_reset(&tmp);
 		if ((error = rule_from_json(&g->rules[k], a, &tmp, ctx,
 		    ov_json_at(rules, i))) < 0) {
-			/* One bad rule never sinks the NSG: skip it. */
 			if (error == OV_ENOMEM) {
 				ov__arena_free(&tmp);
 				return error;
 			}
+			/* One bad rule never sinks the batch, but the NSG's
+			 * verdict is no longer known: keep the first reason. */
+			if (g->malformed == NULL && (g->malformed =
+			    ov__arena_strdup(a, ov_error_last(ctx)->message)) ==
+			    NULL) {
+				ov__arena_free(&tmp);
+				return ov__error_oom(ctx);
+			}
+			ov_error_clear(ctx);
 			continue;
 		}
 		k++;
@@ -504,8 +629,14 @@ merge_rule_records(struct net_topo *t, const struct ov_snapshot *snap)
 		    t->ctx, r->body)) < 0) {
 			if (error == OV_ENOMEM)
 				goto done;
-			error = 0;
-			continue;	/* one bad rule is skipped */
+			/* the NSG's verdict is no longer known */
+			if ((error = net_topo_bad(t, r, "%s",
+			    ov_error_last(t->ctx)->message)) < 0)
+				goto done;
+			if (g->malformed == NULL)
+				g->malformed = t->bad[t->n_bad - 1].reason;
+			ov_error_clear(t->ctx);
+			continue;
 		}
 		x[n_x].g = g;
 		x[n_x++].seq = i;
@@ -549,9 +680,12 @@ add_prefixes(struct ov_arena *a, const ov_json *p, const char *one,
 	const char **w;
 	size_t n, i, k = 0;
 	struct net_range *v;
+	int error;
 
-	if (words(a, a, p, one, many, &w, &n) < 0)
-		return OV_ENOMEM;
+	/* a prefix field of the wrong shape gives no prefixes (the subnet
+	 * then matches no address: a flow through it is not claimed) */
+	if ((error = words(a, a, NULL, "prefix", p, one, many, &w, &n)) < 0)
+		return error == OV_ENOMEM ? OV_ENOMEM : 0;
 	if ((v = ov__arena_calloc(a, n + 1, sizeof(*v))) == NULL)
 		return OV_ENOMEM;
 	for (i = 0; i < n; i++)
@@ -704,6 +838,9 @@ build_nsgs(struct net_topo *t, const struct ov_snapshot *snap,
 			return error;
 		if ((error = net_topo_add_nsg(t, g)) < 0)
 			return error;
+		if (g->malformed != NULL &&
+		    (error = net_topo_bad(t, r, "%s", g->malformed)) < 0)
+			return error;
 		/* back-references from the NSG side */
 		arr = ov_json_get(p, "subnets");
 		for (j = 0; j < ov_json_len(arr); j++) {
@@ -787,12 +924,16 @@ fill_ipc(struct net_topo *t, struct net_ipconf *ipc, const ov_json *ij)
 	ipc->name = ov_json_string(ov_json_get(ij, "name"));
 	if (ipc->name == NULL)
 		ipc->name = "ipconfig";
-	if (ip != NULL) {
+	if (ip != NULL && ip[0] != '\0') {
 		const char *slash = strchr(ip, '/');
 		size_t len = slash != NULL ? (size_t)(slash - ip) : strlen(ip);
 
 		ipc->has_addr = net_addr_parse(&ipc->addr, &ipc->v6, ip,
 		    len) == 0;
+		if (!ipc->has_addr)
+			return net_topo_bad(t, ipc->nic_rec, "ipConfiguration "
+			    "'%s': privateIPAddress '%s' is not an IP address",
+			    ipc->name, ip);
 	}
 	if (!ipc->has_addr) {
 		const char *ver = ov_json_string(ov_json_get(p,
@@ -848,7 +989,8 @@ known_nsg(struct net_topo *t, const char *id)
 {
 	struct net_nsg *g = net_topo_nsg(t, id);
 
-	return g != NULL && !g->rules_unknown ? g : NULL;
+	return g != NULL && !g->rules_unknown && g->malformed == NULL ? g :
+	    NULL;
 }
 
 static void
@@ -891,15 +1033,41 @@ build_nics(struct net_topo *t, const struct ov_snapshot *snap,
 			vm = ov_model__by_id(snap, vm_id);
 		if (vm == NULL)
 			vm = ov__map_get(nic_vm, r->id, strlen(r->id));
+		/* A NIC whose IP configurations cannot be read exposes
+		 * something unknown: say so instead of "nothing". */
+		if (ipcs == NULL || ov_json_type_of(ipcs) != OV_JSON_ARRAY) {
+			if ((error = net_topo_bad(t, r, ipcs == NULL ?
+			    "ipConfigurations is missing" :
+			    "ipConfigurations is not a list")) < 0)
+				return error;
+			continue;
+		}
+		if (ov_json_get(p, "networkSecurityGroup") != NULL &&
+		    ov_json_type_of(ov_json_get(p, "networkSecurityGroup")) !=
+		    OV_JSON_NULL && nsg_id == NULL &&
+		    (error = net_topo_bad(t, r, "networkSecurityGroup has no "
+		    "id")) < 0)
+			return error;
 		for (j = 0; j < ov_json_len(ipcs); j++) {
 			const ov_json *ij = ov_json_at(ipcs, j);
-			struct net_ipconf *ipc = ov__arena_calloc(&t->arena, 1,
-			    sizeof(*ipc));
+			struct net_ipconf *ipc;
+			size_t before = t->n_bad;
 
-			if (ipc == NULL)
+			if (ov_json_type_of(ij) != OV_JSON_OBJECT) {
+				if ((error = net_topo_bad(t, r,
+				    "ipConfigurations[%zu] is not an object",
+				    j)) < 0)
+					return error;
+				continue;
+			}
+			if ((ipc = ov__arena_calloc(&t->arena, 1,
+			    sizeof(*ipc))) == NULL)
 				return ov__error_oom(t->ctx);
+			ipc->nic_rec = r;
 			if ((error = fill_ipc(t, ipc, ij)) < 0)
 				return error;
+			if (t->n_bad != before)
+				continue;	/* its exposure is unknown */
 			ipc->id = ov_json_string(ov_json_get(ij, "id"));
 			if (ipc->id == NULL && (ipc->id = ov__arena_printf(
 			    &t->arena, "%s/ipConfigurations/%s", r->id,

@@ -345,6 +345,22 @@ patch_name(const struct ov_record *p)
 	return s != NULL ? s : p->name;
 }
 
+/* Checks a, b and c (may be NULL) could not decide on vm. */
+static int
+unknown(struct ov_analyzer_ctx *actx, const struct ov_record *vm,
+    const char *a, const char *b, const char *c)
+{
+	const char *rules[3] = { a, b, c };
+	size_t i;
+	int error;
+
+	for (i = 0; i < 3; i++)
+		if (rules[i] != NULL && (error = ov_analyzer__unknown(actx,
+		    rules[i], vm->id)) < 0)
+			return error;
+	return 0;
+}
+
 /* OV-PATCH-001 / 002 for one VM. */
 static int
 check_missing(struct patch_state *st, const struct ov_record *vm,
@@ -421,6 +437,9 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 		if (crit > 0 || sec > 0 || both > 0)
 			n_undated = (size_t)(crit + sec + both);
 	}
+	if (n_undated == 0 && assess == NULL &&
+	    ov__map_get(&st->patches, vm->id, strlen(vm->id)) == NULL)
+		return unknown(actx, vm, "OV-PATCH-001", "OV-PATCH-002", NULL);
 	if (n_undated == 0)
 		return 0;
 	ov_duty__begin(&df, actx, "OV-PATCH-002", vm);
@@ -528,8 +547,12 @@ check_assessment(struct patch_state *st, const struct ov_record *vm,
 			(void)ov_duty__time(ov_json_get(summary, "startTime"),
 			    &when);
 	} else {
-		if (!assess_collected)
-			return 0;	/* covered by the coverage finding */
+		if (!assess_collected)	/* covered by the coverage finding */
+			return unknown(actx, vm, "OV-PATCH-003",
+			    "OV-PATCH-004", "OV-PATCH-005");
+		if (unknown(actx, vm, "OV-PATCH-003", "OV-PATCH-005",
+		    NULL) < 0)
+			return OV_ENOMEM;
 		ov_duty__begin(&df, actx, "OV-PATCH-004", vm);
 		ov_duty__title(&df, "No patch assessment for %s",
 		    vm->name != NULL ? vm->name : vm->id);
@@ -608,8 +631,8 @@ check_orchestration(struct patch_state *st, const struct ov_record *vm,
 	if (mode != NULL && !ov__streq_ci(mode, "Manual") &&
 	    !ov__streq_ci(mode, "ImageDefault"))
 		return 0;	/* AutomaticByOS or AutomaticByPlatform */
-	if (mode == NULL && !maint_collected)
-		return 0;	/* nothing known either way */
+	if (mode == NULL && !maint_collected)	/* nothing known */
+		return unknown(actx, vm, "OV-PATCH-006", "OV-PATCH-007", NULL);
 	if (mode != NULL && maint_collected) {
 		ov_duty__begin(&df, actx, "OV-PATCH-006", vm);
 		ov_duty__title(&df, "%s has no patch orchestration (patch mode "
@@ -673,6 +696,16 @@ run(struct ov_analyzer_ctx *actx)
 	    &st)) < 0) {
 		error = ov__error_oom(actx->ctx);
 		goto done;
+	}
+	/* Every machine meets every check below; a check that cannot decide
+	 * on one says so (unknown()), so silence is a pass. */
+	for (i = 0; i < 7; i++) {
+		char rule[16];
+
+		snprintf(rule, sizeof(rule), "OV-PATCH-%03zu", i + 1);
+		if ((error = ov_analyzer__ran(actx, rule, T_VM)) < 0 ||
+		    (error = ov_analyzer__ran(actx, rule, T_ARC)) < 0)
+			goto done;
 	}
 	if (!assess_collected && n_vms > 0) {
 		bool any_view = false;

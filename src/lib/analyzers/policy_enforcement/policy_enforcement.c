@@ -389,7 +389,14 @@ check_exemption(struct ov_analyzer_ctx *actx, const struct ov_record *x)
 	int64_t t = 0;
 
 	if (exp != NULL && ov_json_type_of(exp) != OV_JSON_NULL) {
-		if (!ov_duty__time(exp, &t) || t > actx->now)
+		if (!ov_duty__time(exp, &t)) {	/* expiry unreadable */
+			int error = ov_analyzer__unknown(actx, "OV-POL-005",
+			    x->id);
+
+			return error < 0 ? error : ov_analyzer__unknown(actx,
+			    "OV-POL-006", x->id);
+		}
+		if (t > actx->now)
 			return 0;
 		ov_duty__begin(&df, actx, "OV-POL-006", x);
 		ov_duty__title(&df, "Policy exemption '%s' expired but is still "
@@ -425,6 +432,12 @@ run(struct ov_analyzer_ctx *actx)
 	if (!ov_model__type_collected(s, T_ASSIGN))
 		return ov_duty__coverage(actx, "OV-POL-009", "no policy "
 		    "assignments (policyresources) in the snapshot");
+	/* Every assignment meets OV-POL-001, every exemption OV-POL-005 and
+	 * 006 (an unreadable expiry is vetoed there): silence is a pass. */
+	if ((error = ov_analyzer__ran(actx, "OV-POL-001", T_ASSIGN)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-POL-005", T_EXEMPT)) < 0 ||
+	    (error = ov_analyzer__ran(actx, "OV-POL-006", T_EXEMPT)) < 0)
+		return error;
 	l = ov_model__by_type(s, T_ASSIGN);
 	for (i = 0; i < l->len; i++)
 		if ((error = check_assignment(actx, l->items[i])) < 0)

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The identity analyzer's internals, shared by its two files: identity.c
+ * (Conditional Access policies one by one, privileged role holders and
+ * their MFA, standing Azure privilege, application credentials) and
+ * tenant.c (Entra tenant posture: questions about the whole tenant that
+ * need several Microsoft Graph sources at once).
+ *
+ * Ownership: struct id_state lives for one run of the analyzer; its maps
+ * borrow records from the snapshot.
+ */
+#ifndef OV_ANALYZERS_IDENTITY_IDENTITY_H
+#define OV_ANALYZERS_IDENTITY_IDENTITY_H
+
+#include <stdbool.h>
+
+#include "lib/analyzers/analyzer.h"
+#include "lib/model/model.h"
+#include "util/hash.h"
+
+#define T_CA		"Microsoft.Graph/conditionalAccessPolicies"
+#define T_USER		"Microsoft.Graph/users"
+#define T_GROUP		"Microsoft.Graph/groups"
+#define T_REG		"Microsoft.Graph/userRegistrationDetails"
+#define T_DIRRA		"Microsoft.Graph/roleAssignments"
+#define T_ROLEDEF	"Microsoft.Graph/roleDefinitions"
+#define T_ELIG		"Microsoft.Graph/roleEligibilitySchedules"
+#define T_SP		"Microsoft.Graph/servicePrincipals"
+#define T_APP		"Microsoft.Graph/applications"
+#define T_SECDEF	"Microsoft.Graph/identitySecurityDefaultsEnforcementPolicy"
+#define T_NAMEDLOC	"Microsoft.Graph/namedLocations"
+#define T_ORG		"Microsoft.Graph/organization"
+#define T_RBAC		"Microsoft.Authorization/roleAssignments"
+
+/* The Global Administrator role template. */
+#define GLOBAL_ADMIN	"62e90394-69f5-4237-9190-012177145e10"
+
+/* What enabled Conditional Access policies enforce, tenant-wide. */
+struct id_ca_flags {
+	bool	mfa_admins;	/* MFA on all apps for Global Administrator */
+	bool	mfa_all;	/* MFA on all apps for all users */
+	bool	mfa_mgmt;	/* MFA for all users on Azure management */
+	bool	mfa_portals;	/* MFA for all users on the admin portals */
+	bool	block_eas;	/* exchangeActiveSync blocked for all users */
+	bool	block_other;	/* other legacy clients blocked */
+};
+
+struct id_state {
+	struct ov_analyzer_ctx	*actx;
+	bool			 reg_collected;	/* MFA registration known */
+	bool			 users_collected; /* user list known */
+	bool			 ca_collected;	/* CA policies known */
+	bool			 roles_collected; /* directory roles known */
+	struct id_ca_flags	 ca;		/* from the enabled policies */
+};
+
+/* The privileged directory role with this template id, or NULL. */
+const char *ov_identity__role_name(const char *template_id);
+/*
+ * The role template a directory role assignment or eligibility schedule
+ * grants: roleDefinition.templateId when expanded, else the template of
+ * the role definition record it names, else its roleDefinitionId (a
+ * built-in role's definition id is its template id).
+ */
+const char *ov_identity__role_template(const struct ov_snapshot *s,
+	    const struct ov_record *a);
+/* The user record with this object id, or NULL. */
+const struct ov_record *ov_identity__user(const struct id_state *st,
+	    const char *id);
+/* displayName, else the record's name, else its id. */
+const char *ov_identity__label(const struct ov_record *r);
+/* True when array arr holds the string s (case-insensitive). */
+bool	ov_identity__has(const ov_json *arr, const char *s);
+/* The policy's state is "enabled" (report-only is not). */
+bool	ov_identity__ca_enabled(const struct ov_record *p);
+
+/*
+ * The Entra tenant posture checks (tenant.c): security defaults against
+ * Conditional Access, Global Administrator count, privileged and other
+ * accounts without sign-ins, standing privileged assignments, emergency
+ * access accounts, trusted named locations, MFA registration.  0 or a
+ * negative error code.
+ */
+int	ov_identity__tenant(struct id_state *st);
+
+#endif
