@@ -19,14 +19,16 @@ listed=$(jq '.sources[] | select(.name == "arg:resources") | .count' \
 expect_status 0 "$OV" inspect "$TMP/short"
 expect_grep "partial        arg:resources: the manifest says $listed records, its files hold 100" \
     "$TMP/out"
-expect_status 0 "$OV" scan "$TMP/short" --format json --fail-on none
+expect_status 3 "$OV" scan "$TMP/short" --format json --fail-on none
 jq -e '.snapshot.sources[] | select(.name == "arg:resources") |
     select(.status == "partial" and (.reason | test("100")))' \
     "$TMP/out" >/dev/null || fail "report: arg:resources not partial"
-expect_status 0 "$OV" scan "$TMP/short" --format text --fail-on none
+expect_status 3 "$OV" scan "$TMP/short" --format text --fail-on none
+# the input problem is said on stderr; the report is written before exit 3
+expect_grep "1 source is partial or failed" "$TMP/err"
 expect_grep "arg:resources (partial: the manifest says $listed records" "$TMP/out"
 # ... and the store keeps the status and the reason
-expect_status 0 "$OV" scan "$TMP/short" --db "$TMP/s.db" --format json \
+expect_status 3 "$OV" scan "$TMP/short" --db "$TMP/s.db" --format json \
     --fail-on none
 expect_status 0 "$OV" scans list --db "$TMP/s.db" --format json
 jq -e '.[0].complete == false' "$TMP/out" >/dev/null ||
@@ -46,7 +48,7 @@ rm "$TMP/noca/graph-conditionalaccess.ndjson"
 expect_status 0 "$OV" inspect "$TMP/noca"
 expect_grep "failed         graph:conditionalAccessPolicies:" "$TMP/out"
 expect_grep "listed in the manifest but missing" "$TMP/out"
-expect_status 0 "$OV" scan "$TMP/noca" --analyzer identity --no-rules \
+expect_status 3 "$OV" scan "$TMP/noca" --analyzer identity --no-rules \
     --format json --fail-on none
 for r in OV-IAM-051 OV-IAM-052 OV-IAM-053 OV-IAM-054; do
 	jq -e --arg r "$r" '[.findings[] | select(.rule == $r)] | length == 0' \
@@ -88,7 +90,7 @@ expect_status 0 "$OV" inspect "$FIX/paging/arg-page.json"
 expect_grep "hold 3 of 386 rows" "$TMP/out"
 expect_status 0 "$OV" inspect "$FIX/paging/complete"
 expect_no_grep "partial" "$TMP/out"
-expect_status 0 "$OV" scan "$FIX/paging/az-graph-query.json" --format json \
+expect_status 3 "$OV" scan "$FIX/paging/az-graph-query.json" --format json \
     --fail-on none
 jq -e '.snapshot.sources[] | select(.status == "partial")' "$TMP/out" \
     >/dev/null || fail "report: paged input not partial"

@@ -1235,7 +1235,7 @@ ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
 	if (rec->iac != NULL) {
 		/* A template's finding goes where the template says it. */
 		res.iac = true;
-		if (w->snap->iac_ops != NULL)
+		if (w->snap != NULL && w->snap->iac_ops != NULL)
 			w->snap->iac_ops->locate(w->snap, rec, pr.path, pr.node,
 			    &res.location, &res.line, &res.column);
 	}

@@ -46,7 +46,9 @@ int	ov_rules__ruleset_adopt(ov_ruleset **out, ov_ctx *ctx,
 /*
  * Streaming evaluation.  Most instances read nothing but the record they
  * evaluate: a streaming scan evaluates them while the record loads, with
- * its whole body and no snapshot (ov_rules__eval_now).  The others read
+ * its whole body and no snapshot (ov_rules__eval_now; a record expanded
+ * from a template is evaluated on the main thread with the snapshot,
+ * which places its findings in the template).  The others read
  * other records (related records, the resource group or subscription
  * record, management-group ancestry): evaluated after loading, on the
  * records the retention plan kept whole (ov_rules__eval_later).  Typed
@@ -61,8 +63,9 @@ int	ov_rules__ruleset_adopt(ov_ruleset **out, ov_ctx *ctx,
 struct ov_record;
 struct ov_retain;
 
-int	ov_rules__eval_now(ov_rule_eval *ev, const struct ov_record *rec,
-	    int which, ov_policy_result_cb cb, void *payload);
+int	ov_rules__eval_now(ov_rule_eval *ev, const ov_snapshot *snap,
+	    const struct ov_record *rec, int which, ov_policy_result_cb cb,
+	    void *payload);
 int	ov_rules__eval_later(ov_rule_eval *ev, const ov_snapshot *snap,
 	    const struct ov_record *rec, int which, ov_policy_result_cb cb,
 	    void *payload);

@@ -504,10 +504,11 @@ eval_split(ov_rule_eval *ev, const struct inst_index *x,
 
 /* See rulepack.h. */
 int
-ov_rules__eval_now(ov_rule_eval *ev, const struct ov_record *rec, int which,
-    ov_policy_result_cb cb, void *payload)
+ov_rules__eval_now(ov_rule_eval *ev, const ov_snapshot *snap,
+    const struct ov_record *rec, int which, ov_policy_result_cb cb,
+    void *payload)
 {
-	begin(ev, NULL, 0, cb, payload);
+	begin(ev, snap, 0, cb, payload);
 	return eval_split(ev, &ev->rs->now, rec, which);
 }
 

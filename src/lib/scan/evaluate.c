@@ -65,18 +65,18 @@ ov_scan__tally(struct ov_scan_result *r, const char *rule_id, int state)
  * definition that returned a result ran over every record of its types,
  * and a result that is neither a pass nor a finding (an evaluation error,
  * an exemption, a manual control awaiting attestation) keeps its pair
- * from counting as passed.
+ * from counting as passed.  See scan_int.h.
  */
-static int
-cover(struct ov_scan_result *r, const ov_policy_result *res)
+int
+ov_scan__cover(struct ov_coverage *cov, const ov_policy_result *res)
 {
 	const char *rule = res->rule_id != NULL ? res->rule_id :
 	    res->definition_name;
 
 	if (rule == NULL)
 		return 0;
-	if (ov_coverage__ran(&r->coverage, rule, NULL) < 0)
-		return ov__error_oom(r->ctx);
+	if (ov_coverage__ran(cov, rule, NULL) < 0)
+		return OV_ENOMEM;
 	switch (res->state) {
 	case OV_STATE_COMPLIANT:
 	case OV_STATE_NOT_APPLICABLE:
@@ -89,9 +89,9 @@ cover(struct ov_scan_result *r, const ov_policy_result *res)
 	default:
 		break;
 	}
-	if (res->resource_id != NULL && ov_coverage__veto(&r->coverage, rule,
+	if (res->resource_id != NULL && ov_coverage__veto(cov, rule,
 	    res->resource_id) < 0)
-		return ov__error_oom(r->ctx);
+		return OV_ENOMEM;
 	return 0;
 }
 
@@ -105,8 +105,8 @@ on_result(const ov_policy_result *res, void *payload)
 
 	if ((error = ov_policy_add_finding(r->findings, res, 0)) < 0)
 		return ov__error_oom(r->ctx);
-	if ((error = cover(r, res)) < 0)
-		return error;
+	if (ov_scan__cover(&r->coverage, res) < 0)
+		return ov__error_oom(r->ctx);
 	if (r->framework != NULL && res->rule_id != NULL &&
 	    (error = ov_scan__tally(r, res->rule_id, res->state)) < 0)
 		return error;

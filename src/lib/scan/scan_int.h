@@ -92,6 +92,12 @@ int	ov_scan__detections(struct ov_scan_result *r);
 int	ov_scan__accountability(struct ov_scan_result *r);
 int	ov_scan__questions(struct ov_scan_result *r);
 
+/*
+ * Note in cov that res's rule ran, and veto its pair when the result is
+ * neither a pass nor a finding.  0 or OV_ENOMEM.
+ */
+int	ov_scan__cover(struct ov_coverage *cov, const ov_policy_result *res);
+
 /* True when the result reports findings of rule (--framework filters). */
 bool	ov_scan__reports_rule(const struct ov_scan_result *r,
 	    const char *rule);

@@ -59,6 +59,7 @@ struct stream_worker {
 struct stream_unit {
 	ov_findings		*findings;	/* tagged by record */
 	struct tally_log	 log;
+	struct ov_coverage	 cov;		/* what the rules evaluated */
 };
 
 /* Where one record's results go. */
@@ -100,6 +101,8 @@ on_now(const ov_policy_result *res, void *payload)
 		return ov__error_oom(k->w->ctx);
 	if (k->tag != 0 && ov_findings_count(f) > before)
 		ov_findings__tag(f, before, k->tag);
+	if (ov_scan__cover(&k->u->cov, res) < 0)
+		return ov__error_oom(k->w->ctx);
 	if (k->w->st->tallies && res->rule_id != NULL &&
 	    log_push(&k->u->log, k->tag, res->state, res->rule_id) < 0)
 		return ov__error_oom(k->w->ctx);
@@ -145,6 +148,7 @@ unit_new(void *payload, void *ws, void **ur)
 		return ov__error_oom(w->ctx);
 	}
 	ov_findings__defer_fingerprints(u->findings);
+	ov_coverage__init(&u->cov);
 	*ur = u;
 	return 0;
 }
@@ -157,6 +161,7 @@ unit_free(void *payload, void *ur)
 	(void)payload;
 	ov_findings_free(u->findings);
 	ov__free(u->log.ents);
+	ov_coverage__free(&u->cov);
 	ov__free(u);
 }
 
@@ -169,6 +174,7 @@ static int
 record(void *ws, void *ur, const struct ov_record *rec, uint32_t seq)
 {
 	struct stream_worker *w = ws;
+	const ov_snapshot *snap;
 	struct result_sink k;
 	int error;
 
@@ -177,11 +183,14 @@ record(void *ws, void *ur, const struct ov_record *rec, uint32_t seq)
 	k.w = w;
 	k.u = ur;
 	k.tag = seq + 1;
-	if ((error = ov_rules__eval_now(w->ev, rec, OV_RULES_TYPED, on_now,
-	    &k)) != 0)
+	/* a template's record comes on the main thread, its snapshot known */
+	snap = rec->iac != NULL ? w->st->r->snap : NULL;
+	if ((error = ov_rules__eval_now(w->ev, snap, rec, OV_RULES_TYPED,
+	    on_now, &k)) != 0)
 		return error;
 	k.tag = 0;
-	return ov_rules__eval_now(w->ev, rec, OV_RULES_UNTYPED, on_now, &k);
+	return ov_rules__eval_now(w->ev, snap, rec, OV_RULES_UNTYPED, on_now,
+	    &k);
 }
 
 /* A unit in load order: its findings and tallies join the scan's. */
@@ -193,7 +202,8 @@ merge(void *payload, void *ur, size_t first)
 	size_t i;
 
 	if (ov_findings__absorb(st->r->findings, u->findings,
-	    (uint32_t)first) < 0)
+	    (uint32_t)first) < 0 ||
+	    ov_coverage__absorb(&st->r->coverage, &u->cov) < 0)
 		return ov__error_oom(st->r->ctx);
 	for (i = 0; i < u->log.n; i++) {
 		const struct tally_ent *e = &u->log.ents[i];
@@ -340,7 +350,8 @@ on_later(const ov_policy_result *res, void *payload)
 	struct ov_scan_result *r = payload;
 	int error;
 
-	if (ov_policy_add_finding(r->findings, res, 0) < 0)
+	if (ov_policy_add_finding(r->findings, res, 0) < 0 ||
+	    ov_scan__cover(&r->coverage, res) < 0)
 		return ov__error_oom(r->ctx);
 	if (r->framework != NULL && res->rule_id != NULL &&
 	    (error = ov_scan__tally(r, res->rule_id, res->state)) < 0)
@@ -456,6 +467,9 @@ ov_scan_paths(ov_scan_result **out, ov_ctx *ctx, ov_snapshot *snap,
 	if (r->now == 0)
 		ctx->now = r->now = ov_scan__clock(ctx, snap);
 	ov_scan__rule_counts(r);
+	/* the rule pack ran, as in ov_scan__rules() */
+	if (r->ruleset != NULL && !opts->no_rules)
+		r->policy_ran = true;
 	if ((error = settle(&st)) < 0 ||
 	    (error = ov_snapshot_index(snap)) < 0 ||
 	    (error = ov_scan__sources(r)) < 0 ||

@@ -612,8 +612,66 @@ unit_clear(struct loader *L, struct load_unit *u)
 	u->n_diags = u->diags_cap = u->n_dropped = u->n_warn_dropped = 0;
 	ov__free(u->manifest);
 	u->manifest = NULL;
+	ov__free(u->iac_data);
+	u->iac_data = NULL;
 	ov_digest_free(u->digest);
 	u->digest = NULL;
+}
+
+/*
+ * A template or plan a worker met: lib/iac expands it here, on the main
+ * thread in load order (it writes to the snapshot: records, linked
+ * templates' file entries, notes, line tables).  Its records then meet the
+ * hooks as a worker's would, with the main thread's worker state.  A
+ * template another one links was expanded there already.
+ */
+static int
+merge_iac(struct loader *L, struct load_unit *u)
+{
+	struct ov_snapshot *s = L->s;
+	const struct ov_load_hooks *h = L->hooks;
+	struct load_worker *me = &L->workers[0];
+	size_t first = s->n_records, i;
+	struct load_ctx lc;
+	const ov_json *root;
+	int error;
+
+	if (s->iac_ops->was_linked(s, u->in->path))
+		return 0;
+	memset(&lc, 0, sizeof(lc));
+	lc.s = s;
+	lc.ctx = s->ctx;
+	lc.file = u->in->file;
+	lc.path = u->in->path;
+	lc.data = u->iac_data;
+	lc.len = u->iac_len;
+	lc.default_type = u->in->default_type;
+	lc.scratch = &me->scratch;
+	/* the worker parsed it already: only memory can fail here */
+	if ((error = ov_snap__parse_keep(&lc, u->iac_data, u->iac_len,
+	    OV_JSON_LENIENT, &root)) < 0)
+		return error;
+	error = u->iac_plan ? s->iac_ops->load_plan(&lc, root) :
+	    s->iac_ops->load_template(&lc, root);
+	ov__arena_reset(&me->scratch);
+	if (error < 0)
+		return error;
+	for (i = first; i < s->n_records; i++) {
+		const struct ov_record *r = s->records[i];
+
+		if (h != NULL && h->record != NULL && (error = h->record(
+		    me->hook_state, u->hook_unit, r, (uint32_t)(u->n_recs +
+		    i - first))) < 0)
+			return error;
+		if ((L->flags & OV_LOAD_DIGEST) && ((s->digest == NULL &&
+		    ov_digest_new(&s->digest) < 0) ||
+		    ov_digest__add_record(s->digest, r) < 0))
+			return ov__error_oom(s->ctx);
+		if (!ov_model__is_winner(s, r) && h != NULL &&
+		    h->loser != NULL && (error = h->loser(h->payload, r)) < 0)
+			return error;
+	}
+	return 0;
 }
 
 /* Merge one loaded unit into the snapshot (main thread, in order). */
@@ -682,6 +740,9 @@ merge_unit(struct loader *L, struct load_unit *u)
 				return error;
 		}
 	}
+	if (u->iac_data != NULL && s->iac_ops != NULL &&
+	    (error = merge_iac(L, u)) < 0)
+		return error;
 	if (h != NULL && h->merge != NULL &&
 	    (error = h->merge(h->payload, u->hook_unit, first)) < 0)
 		return error;
@@ -1050,6 +1111,11 @@ run(struct loader *L)
 		return 0;
 	L->n_workers = n_workers(L);
 	L->window = L->n_workers + 2;
+	/* room to adopt every worker's arena: adopting cannot fail later */
+	if ((grown = ov__reallocarray(s->arenas, s->n_arenas + L->n_workers,
+	    sizeof(*grown))) == NULL)
+		return ov__error_oom(s->ctx);
+	s->arenas = grown;
 	if ((L->workers = ov__calloc(L->n_workers,
 	    sizeof(*L->workers))) == NULL)
 		return ov__error_oom(s->ctx);
@@ -1073,14 +1139,6 @@ done:
 
 		if (w->arena == NULL)
 			continue;
-		grown = ov__reallocarray(s->arenas, s->n_arenas + 1,
-		    sizeof(*grown));
-		if (grown == NULL) {
-			/* keep the records valid: leak nothing, fail */
-			error = error < 0 ? error : ov__error_oom(s->ctx);
-			continue;
-		}
-		s->arenas = grown;
 		s->arenas[s->n_arenas++] = w->arena;
 		w->arena = NULL;
 	}

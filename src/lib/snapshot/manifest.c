@@ -539,8 +539,10 @@ ov_snapshot_type_complete(const ov_snapshot *s, const char *type)
 	if (s == NULL || !s->has_manifest || s->n_sources == 0)
 		return false;
 	if (type != NULL && *type != '\0') {
+		/* a partial source of unknown content holds every type back */
 		if ((src = ov_model__type_source(type)) == NULL ||
-		    !source_collected(s, src, true))
+		    !source_collected(s, src, true) ||
+		    ov_snapshot_type_incomplete(s, type))
 			return false;
 		return strcmp(src, "arg:resources") != 0 ||
 		    source_collected(s, "arm:resources", false);

@@ -437,8 +437,7 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 		if (crit > 0 || sec > 0 || both > 0)
 			n_undated = (size_t)(crit + sec + both);
 	}
-	if (n_undated == 0 && assess == NULL &&
-	    ov__map_get(&st->patches, vm->id, strlen(vm->id)) == NULL)
+	if (n_undated == 0 && assess == NULL && g == NULL)
 		return unknown(actx, vm, "OV-PATCH-001", "OV-PATCH-002", NULL);
 	if (n_undated == 0)
 		return 0;
