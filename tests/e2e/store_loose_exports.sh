@@ -89,9 +89,13 @@ snapshot_of() {	# snapshot_of N STATUS: manifest snapshot, a short file
 	    >"$d/arg-resources.ndjson"
 	pick stnburesearch01 | jq -c '.properties.allowBlobPublicAccess =
 	    false' >>"$d/arg-resources.ndjson"
-	jq -c --arg st "$2" --arg extra "${3:-}" '.sources |= (map(select(
-	    .name == "arg:resources") | .status = $st) + (if $extra == ""
-	    then [] else [{name: $extra, status: "partial"}] end))' \
+	# the count is the file's, so only the status says partial (a
+	# count the files do not hold makes the source partial by itself)
+	jq -c --arg st "$2" --arg extra "${3:-}" \
+	    --argjson n "$(wc -l <"$d/arg-resources.ndjson")" \
+	    '.sources |= (map(select(.name == "arg:resources") |
+	    .status = $st | .count = $n) + (if $extra == "" then [] else
+	    [{name: $extra, status: "partial"}] end))' \
 	    "$estate/manifest.json" >"$d/manifest.json"
 }
 
