@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// simdjson reference for bench/json.sh: stream an NDJSON file line by line
-// through one dom::parser (parse only, the tape is built and dropped), in
-// the same 4 MiB chunks as bench_json, and print MB/s.
+// simdjson reference for bench/json.sh and bench/scan.sh: stream NDJSON
+// files line by line through one dom::parser (parse only, the tape is
+// built and dropped), in the same 4 MiB chunks as bench_json, and print
+// MB/s over all of them.
 #include <simdjson.h>
 
 #include <sys/resource.h>
@@ -18,42 +19,49 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 2) {
-		std::fprintf(stderr, "usage: simdjson_bench FILE\n");
+		std::fprintf(stderr, "usage: simdjson_bench FILE...\n");
 		return 2;
 	}
 	simdjson::dom::parser parser;
 	std::vector<char> buf(CHUNK + simdjson::SIMDJSON_PADDING);
 	auto t0 = std::chrono::steady_clock::now();
-	FILE *f = std::fopen(argv[1], "rb");
-	if (f == nullptr)
-		return 1;
-	size_t have = 0, total = 0, records = 0;
-	for (;;) {
-		size_t n = std::fread(buf.data() + have, 1, CHUNK - have, f);
-		have += n;
-		if (have == 0)
-			break;
-		char *s = buf.data(), *e = buf.data() + have, *nl;
-		while (s < e && (nl = static_cast<char *>(
-		    std::memchr(s, '\n', size_t(e - s)))) != nullptr) {
-			if (nl > s) {
-				auto r = parser.parse(s, size_t(nl - s), false);
-				if (r.error()) {
-					std::fprintf(stderr, "simdjson: %s\n",
-					    simdjson::error_message(r.error()));
-					return 1;
+	size_t total = 0, records = 0;
+	for (int arg = 1; arg < argc; arg++) {
+		FILE *f = std::fopen(argv[arg], "rb");
+		if (f == nullptr)
+			return 1;
+		size_t have = 0;
+		for (;;) {
+			size_t n = std::fread(buf.data() + have, 1,
+			    CHUNK - have, f);
+			have += n;
+			if (have == 0)
+				break;
+			char *s = buf.data(), *e = buf.data() + have, *nl;
+			while (s < e && (nl = static_cast<char *>(
+			    std::memchr(s, '\n', size_t(e - s)))) != nullptr) {
+				if (nl > s) {
+					auto r = parser.parse(s, size_t(nl - s),
+					    false);
+					if (r.error()) {
+						std::fprintf(stderr,
+						    "simdjson: %s\n",
+						    simdjson::error_message(
+						    r.error()));
+						return 1;
+					}
+					records++;
 				}
-				records++;
+				s = nl + 1;
 			}
-			s = nl + 1;
+			total += size_t(s - buf.data());
+			if (n == 0)
+				break;
+			have = size_t(e - s);
+			std::memmove(buf.data(), s, have);
 		}
-		total += size_t(s - buf.data());
-		if (n == 0)
-			break;
-		have = size_t(e - s);
-		std::memmove(buf.data(), s, have);
+		std::fclose(f);
 	}
-	std::fclose(f);
 	double secs = std::chrono::duration<double>(
 	    std::chrono::steady_clock::now() - t0).count();
 	struct rusage ru;

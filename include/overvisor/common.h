@@ -88,6 +88,9 @@ typedef enum {
 	OV_LIMIT_HTTP_BODY,		/**< bytes in one HTTP response body */
 	OV_LIMIT_PAGES,			/**< pages fetched per collection query */
 	OV_LIMIT_ERRORS_PER_FILE,	/**< diagnostics kept per input file */
+	OV_LIMIT_THREADS,		/**< threads that load and evaluate at
+					     once (1; the CLI uses one per
+					     processor) */
 	OV_LIMIT__COUNT
 } ov_limit;
 

@@ -88,12 +88,18 @@ typedef struct {
 	const char * const	*sigma_paths;	/**< Sigma rules besides
 						     data_dir/rules/sigma */
 	size_t			 n_sigma_paths;
+	bool			 estate_analyzers; /**< run the analyzers only
+						     on a live estate: none
+						     when the snapshot holds
+						     records from templates
+						     or plans (they need
+						     one) */
 } ov_scan_options;
 
 #define OV_SCAN_OPTIONS_VERSION 1
 #define OV_SCAN_OPTIONS_INIT { OV_SCAN_OPTIONS_VERSION, NULL, NULL, false, \
 	NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, false, NULL, NULL, false, \
-	NULL, NULL, false, 0, NULL, NULL, NULL, 0, NULL, 0 }
+	NULL, NULL, false, 0, NULL, NULL, NULL, 0, NULL, 0, false }
 
 typedef struct ov_scan_result ov_scan_result;
 
@@ -105,6 +111,22 @@ typedef struct ov_scan_result ov_scan_result;
  */
 OV_EXTERN(int) ov_scan_run(ov_scan_result **out, ov_ctx *ctx,
     const ov_snapshot *snap, const ov_scan_options *opts);
+
+/**
+ * Load paths (files or directories, as ov_snapshot_load()) into snap, an
+ * empty snapshot, and run the pipeline while loading: each record's rules
+ * are evaluated as it is read, on OV_LIMIT_THREADS threads, and the
+ * snapshot keeps every record's header but only the parts of bodies the
+ * analyzers, the contract questions and the rules that read other records
+ * use, so memory follows what the analyses need rather than the estate's
+ * size.  flags are OV_LOAD_* (OV_LOAD_DIGEST when the result goes to a
+ * store).  The result is the one ov_snapshot_load() and ov_scan_run()
+ * give; with opts->assigned, opts->on_result or opts->eval_flags it is
+ * exactly that (everything is kept).  snap must outlive the result.
+ */
+OV_EXTERN(int) ov_scan_paths(ov_scan_result **out, ov_ctx *ctx,
+    ov_snapshot *snap, const char * const *paths, size_t n, unsigned flags,
+    const ov_scan_options *opts);
 
 /** Release a result.  NULL is ignored. */
 OV_EXTERN(void) ov_scan_result_free(ov_scan_result *r);

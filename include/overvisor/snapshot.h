@@ -31,13 +31,21 @@ OV_EXTERN(void) ov_snapshot_free(ov_snapshot *snap);
 
 /** Load options. */
 #define OV_LOAD_SYNTAX_ONLY	0x01	/**< check JSON well-formedness only */
+#define OV_LOAD_DIGEST		0x02	/**< take each record's digest while
+					     loading (what the findings store
+					     keeps for drift; a streaming scan
+					     needs it, its bodies are
+					     projections) */
 
 /**
  * Load a file or a directory (recursively, in sorted order).  Each file's
- * format is detected.  Bad files and bad lines are recorded as diagnostics
+ * format is detected.  Bad files and bad lines, files and directories
+ * that cannot be read and symbolic link loops are recorded as diagnostics
  * on the snapshot's file table and everything valid around them is kept:
  * the call returns 0 in that case, and ov_snapshot_n_errors() tells.
- * Returns OV_EIO only when path itself cannot be read.
+ * Returns OV_EIO only when path itself does not exist.  Files are read and
+ * parsed by OV_LIMIT_THREADS threads; the result does not depend on it.
+ * Every record keeps its whole body.
  */
 OV_EXTERN(int) ov_snapshot_load(ov_snapshot *snap, const char *path,
     unsigned flags);
@@ -128,6 +136,10 @@ typedef struct {
 	const char	*status;	/**< collected, partial, failed,
 					     not-requested, absent */
 	uint64_t	 count;		/**< records the collector reported */
+	const char	*reason;	/**< why partial or failed (a file the
+					     manifest lists is missing, the
+					     record count differs, a page says
+					     more exist), or NULL */
 } ov_source_info;
 
 /** The tenant id from the manifest, or NULL. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "overvisor/common.h"
+#include "overvisor/scan.h"
 
 /* Exit statuses (sysexits-style, documented in overvisor(1)). */
 #define CLI_EXIT_OK		0	/* clean */
@@ -53,6 +54,15 @@ FILE	*cli_open_output(const char *path);
 int	cli_close_output(FILE *f);
 /* True when s names a help flag (-h, --help). */
 bool	cli_is_help(const char *s);
+/*
+ * Load paths into snap and run the scan pipeline while loading
+ * (ov_scan_paths).  OVERVISOR_RETAIN=all loads every record whole first
+ * (ov_snapshot_load, then ov_scan_run): the same report, for comparing
+ * the two.
+ */
+int	cli_scan_inputs(ov_scan_result **out, ov_ctx *ctx, ov_snapshot *snap,
+	    char *const *paths, size_t n, unsigned flags,
+	    const ov_scan_options *opts);
 /* Apply OVERVISOR_NOW (ISO date) to ctx, for reproducible runs. */
 int	cli_apply_clock(ov_ctx *ctx);
 /* Record a finished scan in the store at db (scan --db); 0 or an exit status. */

@@ -201,22 +201,18 @@ check(int argc, char **argv)
 		rc = cli_error_ctx(ctx);
 		goto done;
 	}
-	for (i = (size_t)optind; i < (size_t)argc; i++)
-		if (ov_snapshot_load(snap, argv[i], 0) != 0) {
-			rc = cli_error_ctx(ctx);
-			goto done;
-		}
-	if (ov_snapshot_n_errors(snap) > 0)
-		cli_warn("%zu input errors; see `overvisor inspect`",
-		    ov_snapshot_n_errors(snap));
 	/* The scan pipeline, with the questions answered from its findings. */
 	so.data_dir = cli_data_dir();
 	so.contract = c;
 	so.questions = true;
-	if (ov_scan_run(&chk, ctx, snap, &so) != 0) {
+	if (cli_scan_inputs(&chk, ctx, snap, argv + optind,
+	    (size_t)(argc - optind), 0, &so) != 0) {
 		rc = cli_error_ctx(ctx);
 		goto done;
 	}
+	if (ov_snapshot_n_errors(snap) > 0)
+		cli_warn("%zu input errors; see `overvisor inspect`",
+		    ov_snapshot_n_errors(snap));
 	if ((out = cli_open_output(output)) == NULL) {
 		rc = CLI_EXIT_INPUT;
 		goto done;

@@ -57,6 +57,47 @@ type_cb(const char *type, size_t count, void *payload)
 	return 0;
 }
 
+/*
+ * The sources the manifest lists (or the loader added for paged loose
+ * exports), with the status the data supports and why it is partial or
+ * failed.
+ */
+static void
+print_sources_text(FILE *f, const ov_snapshot *snap)
+{
+	ov_source_info src;
+	size_t i;
+
+	for (i = 0; ov_snapshot_source(snap, i, &src) == 0; i++) {
+		if (i == 0)
+			fprintf(f, "\nsources:\n");
+		fprintf(f, "  %-14s %s", src.status != NULL ? src.status : "?",
+		    src.name != NULL ? src.name : "?");
+		if (src.reason != NULL)
+			fprintf(f, ": %s", src.reason);
+		fputc('\n', f);
+	}
+}
+
+static void
+print_sources_json(FILE *f, const ov_snapshot *snap)
+{
+	ov_source_info src;
+	size_t i;
+
+	fputs("  \"sources\": [", f);
+	for (i = 0; ov_snapshot_source(snap, i, &src) == 0; i++) {
+		fputs(i > 0 ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
+		ov_json_fput_string(src.name, f);
+		fputs(", \"status\": ", f);
+		ov_json_fput_string(src.status, f);
+		fputs(", \"reason\": ", f);
+		ov_json_fput_string(src.reason, f);
+		fputc('}', f);
+	}
+	fputs(i > 0 ? "\n  ],\n" : "],\n", f);
+}
+
 static void
 print_text(FILE *f, const ov_snapshot *snap)
 {
@@ -99,6 +140,7 @@ print_text(FILE *f, const ov_snapshot *snap)
 		fprintf(f, "\nrecords by type:\n");
 		ov_snapshot_types(snap, type_cb, &w);
 	}
+	print_sources_text(f, snap);
 	fprintf(f, "\n%zu file%s, %zu record%s, %zu error%s",
 	    ov_snapshot_n_files(snap), ov_snapshot_n_files(snap) == 1 ? "" : "s",
 	    ov_snapshot_count(snap), ov_snapshot_count(snap) == 1 ? "" : "s",
@@ -166,6 +208,7 @@ print_json(FILE *f, const ov_snapshot *snap)
 	fputs("  \"records_by_type\": {", f);
 	ov_snapshot_types(snap, type_cb, &w);
 	fputs(w.n > 0 ? "\n  },\n" : "},\n", f);
+	print_sources_json(f, snap);
 	fprintf(f, "  \"records\": %zu,\n  \"errors\": %zu,\n"
 	    "  \"warnings\": %zu\n}\n", ov_snapshot_count(snap),
 	    ov_snapshot_n_errors(snap), ov_snapshot_n_warnings(snap));

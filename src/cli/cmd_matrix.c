@@ -51,7 +51,7 @@ cmd_matrix(int argc, char **argv)
 	ov_raci *raci = NULL;
 	ov_ctx *ctx = NULL;
 	FILE *out = NULL;
-	int c, i, status = CLI_EXIT_OK, no_findings = 0;
+	int c, status = CLI_EXIT_OK, no_findings = 0;
 
 	while ((c = getopt_long(argc, argv, "f:o:h", longopts,
 	    NULL)) != -1) {
@@ -84,27 +84,23 @@ cmd_matrix(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
-	for (i = optind; i < argc; i++)
-		if (ov_snapshot_load(snap, argv[i], 0) < 0) {
-			status = cli_error_ctx(ctx);
-			goto done;
-		}
+	/* without findings only the records' types are read */
+	so.data_dir = cli_data_dir();
+	so.no_rules = so.no_analyzers = no_findings;
+	if (cli_scan_inputs(&result, ctx, snap, argv + optind,
+	    (size_t)(argc - optind), 0, &so) < 0) {
+		status = cli_error_ctx(ctx);
+		goto done;
+	}
 	if (ov_snapshot_n_errors(snap) != 0)
 		cli_warn("%zu input error%s; run 'overvisor inspect' for "
 		    "details", ov_snapshot_n_errors(snap),
 		    ov_snapshot_n_errors(snap) == 1 ? "" : "s");
-	if (!no_findings) {
-		so.data_dir = cli_data_dir();
-		if (ov_scan_run(&result, ctx, snap, &so) < 0) {
-			status = cli_error_ctx(ctx);
-			goto done;
-		}
-	}
 	if ((out = cli_open_output(output)) == NULL) {
 		status = CLI_EXIT_INPUT;
 		goto done;
 	}
-	if (ov_raci_write_matrix(raci, snap, result != NULL ?
+	if (ov_raci_write_matrix(raci, snap, !no_findings ?
 	    ov_scan_findings(result) : NULL, format, out) < 0)
 		status = cli_error_ctx(ctx);
 	if (cli_close_output(out) != 0 && status == CLI_EXIT_OK)

@@ -83,10 +83,14 @@ usage(FILE *f)
 	    "OVERVISOR_NOW when set, so a snapshot always gives the same report.\n"
 	    "The text report fits COLUMNS (else the terminal's width, else 120)\n"
 	    "and is coloured on a terminal unless NO_COLOR is set.\n"
+	    "Records are loaded and evaluated on OVERVISOR_THREADS threads\n"
+	    "(default: the online processors, at most 8); the report does not\n"
+	    "depend on it.\n"
 	    "\n"
 	    "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage,\n"
-	    "3 input (also a missing or empty rule pack), 5 store (after the\n"
-	    "report is written), 70 internal error.\n", f);
+	    "3 input (after the report of the valid rest is written; also a\n"
+	    "missing or empty rule pack), 5 store (after the report is\n"
+	    "written), 70 internal error.\n", f);
 }
 
 static int
@@ -151,6 +155,20 @@ count_assignments(const char *type, size_t count, void *payload)
 	    "Microsoft.Authorization/policyAssignments") == 0;
 }
 
+/* Sources the snapshot reports partial or failed. */
+static size_t
+partial_sources(const ov_snapshot *snap)
+{
+	ov_source_info si;
+	size_t i, n = 0;
+
+	for (i = 0; ov_snapshot_source(snap, i, &si) == 0; i++)
+		if (si.status != NULL && (strcmp(si.status, "partial") == 0 ||
+		    strcmp(si.status, "failed") == 0))
+			n++;
+	return n;
+}
+
 /* False when --framework names no catalogue under data_dir. */
 static bool
 framework_known(const char *data_dir, const char *id)
@@ -209,6 +227,7 @@ cmd_scan(int argc, char **argv)
 	const char *pfiles[MAX_LIST], *params[MAX_LIST];
 	ov_iac_options io = OV_IAC_OPTIONS_INIT;
 	char note[256];
+	size_t n_partial = 0;
 	const char *output = NULL, *baseline_path = NULL, *db = NULL;
 	ov_report_format fmt = OV_REPORT_TEXT;
 	ov_snapshot *snap = NULL, *baseline = NULL;
@@ -222,7 +241,7 @@ cmd_scan(int argc, char **argv)
 	FILE *out = NULL;
 	unsigned flags = 0;
 	int fail_on = OV_SEV_HIGH, c, i, status, error;
-	size_t n_policies = 0, n_analyzers = 0;
+	size_t n_policies = 0, n_analyzers = 0, n_inputs = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:hv", opts, NULL)) != -1) {
@@ -343,6 +362,11 @@ cmd_scan(int argc, char **argv)
 		status = cli_error_ctx(ctx);
 		goto done;
 	}
+	if ((label = cli_join_args(argc, argv, optind)) == NULL) {
+		cli_error("out of memory");
+		status = CLI_EXIT_INTERNAL;
+		goto done;
+	}
 	io.parameter_files = pfiles;
 	io.parameters = params;
 	io.data_dir = cli_data_dir();
@@ -355,7 +379,10 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	for (i = optind; i < argc; i++) {
-		/* Logs go to the detections, the rest to the snapshot. */
+		/*
+		 * Logs go to the detections, the rest to the snapshot: moved
+		 * to the front of argv (the label is taken).
+		 */
 		if (ov_sigma_is_log_file(argv[i])) {
 			if (n_logs == MAX_LIST) {
 				status = cli_usage_error("scan",
@@ -365,13 +392,30 @@ cmd_scan(int argc, char **argv)
 			logs[n_logs++] = argv[i];
 			continue;
 		}
-		if ((error = ov_snapshot_load(snap, argv[i], 0)) < 0) {
-			status = cli_error_ctx(ctx);
-			goto done;
-		}
+		argv[optind + n_inputs++] = argv[i];
 	}
 	so.log_paths = n_logs != 0 ? logs : NULL;
 	so.n_log_paths = n_logs;
+	if (baseline_path != NULL) {
+		if (ov_snapshot_new(&baseline, ctx) < 0 ||
+		    ov_snapshot_load(baseline, baseline_path, 0) < 0) {
+			status = cli_error_ctx(ctx);
+			goto done;
+		}
+		so.baseline = baseline;
+	}
+	/*
+	 * Templates and plans are not a live estate: the analyzers that
+	 * need one (accountability, network, duties) do not run on them,
+	 * decided once the input is loaded.
+	 */
+	so.estate_analyzers = true;
+	/* load and scan in one pass; a store needs the record digests */
+	if (cli_scan_inputs(&result, ctx, snap, argv + optind, n_inputs,
+	    db != NULL ? OV_LOAD_DIGEST : 0, &so) < 0) {
+		status = cli_error_ctx(ctx);
+		goto done;
+	}
 	if (ov_snapshot_n_errors(snap) != 0)
 		cli_warn("%zu input error%s; run 'overvisor inspect' for "
 		    "positions (valid records are still scanned)",
@@ -382,37 +426,24 @@ cmd_scan(int argc, char **argv)
 		    "whose last value is used); run 'overvisor inspect' for "
 		    "positions", ov_snapshot_n_warnings(snap),
 		    ov_snapshot_n_warnings(snap) == 1 ? "" : "s");
-	if (n_policies != 0 && !so.assigned && ov_snapshot_types(snap,
-	    count_assignments, NULL) != 0)
-		cli_warn("the snapshot holds policy assignments this scan does "
-		    "not apply; --assigned runs the --policy definitions "
-		    "through them, as Azure does");
-	/*
-	 * Templates and plans are not a live estate: the analyzers that
-	 * need one (accountability, network, duties) do not run on them.
-	 */
 	note[0] = '\0';
-	if (ov_snapshot_n_iac_records(snap) != 0) {
-		so.no_analyzers = true;
+	if (ov_snapshot_n_iac_records(snap) != 0)
 		snprintf(note, sizeof(note), "%s; the analyzers that need a "
 		    "live estate (accountability, network, duties) did not "
 		    "run", ov_snapshot_n_iac_records(snap) ==
 		    ov_snapshot_count(snap) ? "templates and plans only" :
 		    "templates and plans are in this scan (scan a live estate "
 		    "on its own for the analyzers)");
-	}
-	if (baseline_path != NULL) {
-		if (ov_snapshot_new(&baseline, ctx) < 0 ||
-		    ov_snapshot_load(baseline, baseline_path, 0) < 0) {
-			status = cli_error_ctx(ctx);
-			goto done;
-		}
-		so.baseline = baseline;
-	}
-	if (ov_scan_run(&result, ctx, snap, &so) < 0) {
-		status = cli_error_ctx(ctx);
-		goto done;
-	}
+	if ((n_partial = partial_sources(snap)) != 0)
+		cli_warn("%zu source%s partial or failed; nothing is resolved "
+		    "from %s (the report's header names %s)", n_partial,
+		    n_partial == 1 ? " is" : "s are", n_partial == 1 ? "it" :
+		    "them", n_partial == 1 ? "it" : "them");
+	if (n_policies != 0 && !so.assigned && ov_snapshot_types(snap,
+	    count_assignments, NULL) != 0)
+		cli_warn("the snapshot holds policy assignments this scan does "
+		    "not apply; --assigned runs the --policy definitions "
+		    "through them, as Azure does");
 	ov_scan_log_stats(result, &log_events, &log_errors, &unusable);
 	if (log_errors != 0)
 		cli_warn("%llu bad log event%s skipped; run 'overvisor detect' "
@@ -432,11 +463,6 @@ cmd_scan(int argc, char **argv)
 		    "'overvisor policy check' for positions",
 		    ov_scan_n_policy_errors(result),
 		    ov_scan_n_policy_errors(result) == 1 ? "" : "s");
-	if ((label = cli_join_args(argc, argv, optind)) == NULL) {
-		cli_error("out of memory");
-		status = CLI_EXIT_INTERNAL;
-		goto done;
-	}
 	ov_scan_report_input(result, label, &in);
 	if (note[0] != '\0')
 		in.note = note;
@@ -469,7 +495,7 @@ cmd_scan(int argc, char **argv)
 	/* Incomplete input outranks findings: the report may be missing some. */
 	if (ov_snapshot_n_errors(snap) != 0 ||
 	    ov_scan_n_policy_errors(result) != 0 || log_errors != 0 ||
-	    ov_scan_n_malformed(result) != 0)
+	    ov_scan_n_malformed(result) != 0 || n_partial != 0)
 		status = CLI_EXIT_INPUT;
 	else
 		status = fail_on >= 0 && ov_scan_count_at_least(result,

@@ -65,6 +65,45 @@ progress_cb(const char *label, uint64_t done, uint64_t total, void *payload)
 	drawn = 1;
 }
 
+/*
+ * Threads for loading and evaluating: OVERVISOR_THREADS when set (1 to
+ * 64), else one per online processor, at most 8.
+ */
+static uint64_t
+cli_threads(void)
+{
+	const char *e = getenv("OVERVISOR_THREADS");
+	long n;
+	char *end;
+
+	if (e != NULL && *e != '\0') {
+		n = strtol(e, &end, 10);
+		if (*end == '\0' && n >= 1 && n <= 64)
+			return (uint64_t)n;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (uint64_t)n;
+}
+
+/* Load and scan; see cli.h. */
+int
+cli_scan_inputs(ov_scan_result **out, ov_ctx *ctx, ov_snapshot *snap,
+    char *const *paths, size_t n, unsigned flags,
+    const ov_scan_options *opts)
+{
+	const char *retain = getenv("OVERVISOR_RETAIN");
+	size_t i;
+	int error;
+
+	if (retain == NULL || strcmp(retain, "all") != 0)
+		return ov_scan_paths(out, ctx, snap, (const char *const *)paths,
+		    n, flags, opts);
+	for (i = 0; i < n; i++)
+		if ((error = ov_snapshot_load(snap, paths[i], flags)) < 0)
+			return error;
+	return ov_scan_run(out, ctx, snap, opts);
+}
+
 /* A context with a progress bar when stderr is a terminal. */
 int
 cli_ctx_new(ov_ctx **out)
@@ -77,6 +116,8 @@ cli_ctx_new(ov_ctx **out)
 	}
 	if (isatty(STDERR_FILENO) && getenv("CI") == NULL)
 		ov_ctx_set_progress(*out, progress_cb, NULL);
+	/* load and evaluate on every processor (OVERVISOR_THREADS caps) */
+	(void)ov_ctx_set_limit(*out, OV_LIMIT_THREADS, cli_threads());
 	if ((error = cli_apply_clock(*out)) != 0) {
 		ov_ctx_free(*out);
 		*out = NULL;

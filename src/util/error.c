@@ -18,6 +18,7 @@ static const uint64_t default_limits[OV_LIMIT__COUNT] = {
 	[OV_LIMIT_HTTP_BODY] = 256u << 20,
 	[OV_LIMIT_PAGES] = 100000,
 	[OV_LIMIT_ERRORS_PER_FILE] = 100,
+	[OV_LIMIT_THREADS] = 1,
 };
 
 static const struct {

@@ -3,10 +3,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -51,6 +53,69 @@ done:
 	return error;
 }
 
+/* Open an input file; see file.h. */
+int
+ov__file_open(struct ov_file *f, const char *path)
+{
+	struct stat st;
+	int e;
+
+	memset(f, 0, sizeof(*f));
+	if ((f->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		e = errno;
+		f->fd = -1;
+		return -e;
+	}
+	if (fstat(f->fd, &st) != 0) {
+		e = errno;
+		ov__file_close(f);
+		return -e;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ov__file_close(f);
+		return -EISDIR;
+	}
+	f->regular = S_ISREG(st.st_mode);
+	f->size = f->regular && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+	return 0;
+}
+
+/* Read at an offset; see file.h. */
+int
+ov__file_read(struct ov_file *f, uint64_t off, char *buf, size_t n,
+    size_t *got)
+{
+	ssize_t k;
+
+	*got = 0;
+	while (*got < n) {
+		if (f->regular)
+			k = pread(f->fd, buf + *got, n - *got,
+			    (off_t)(off + *got));
+		else
+			k = read(f->fd, buf + *got, n - *got);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (k == 0)
+			break;
+		*got += (size_t)k;
+	}
+	f->pos = off + *got;
+	return 0;
+}
+
+/* Close an input file. */
+void
+ov__file_close(struct ov_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
 /* The data directory. */
 const char *
 ov__data_dir(const char *dir)
@@ -64,9 +129,13 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The entry names of dir, sorted; *names is a heap array of heap strings. */
+/*
+ * The entry names of dir, sorted; *names is a heap array of heap strings.
+ * A directory that cannot be opened is OV_EIO, with the error on ctx
+ * unless quiet (errno then says why).
+ */
 static int
-read_names(ov_ctx *ctx, ov_error_class klass, const char *dir,
+read_names(ov_ctx *ctx, ov_error_class klass, const char *dir, bool quiet,
     char ***names, size_t *n)
 {
 	struct dirent *de;
@@ -78,8 +147,8 @@ read_names(ov_ctx *ctx, ov_error_class klass, const char *dir,
 	*names = NULL;
 	*n = 0;
 	if ((d = opendir(dir)) == NULL)
-		return ov__error_at(ctx, OV_EIO, klass, dir, 0, 0, NULL,
-		    "cannot open directory: %s", strerror(errno));
+		return quiet ? OV_EIO : ov__error_at(ctx, OV_EIO, klass, dir,
+		    0, 0, NULL, "cannot open directory: %s", strerror(errno));
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -106,36 +175,92 @@ read_names(ov_ctx *ctx, ov_error_class klass, const char *dir,
 	return error;
 }
 
-static int
-walk(ov_ctx *ctx, ov_error_class klass, const char *dir, unsigned depth,
-    unsigned max_depth, ov_walk_fn cb, void *payload)
+/* A directory on the path from the top: its device and inode. */
+struct walk_dir {
+	dev_t			 dev;
+	ino_t			 ino;
+	const char		*path;
+	const struct walk_dir	*up;	/* its parent, or NULL */
+};
+
+struct walk {
+	ov_ctx		*ctx;
+	ov_error_class	 klass;
+	unsigned	 max_depth;
+	unsigned	 flags;		/* OV_WALK_REPORT */
+	ov_walk_fn	 cb;
+	void		*payload;
+};
+
+static const char *
+leaf(const char *path)
 {
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+/* Tell the callback about a problem (errno says which), or skip it. */
+static int
+report(const struct walk *w, const char *path, int kind, int e)
+{
+	if (!(w->flags & OV_WALK_REPORT))
+		return 0;
+	errno = e;
+	return w->cb(path, leaf(path), kind, w->payload);
+}
+
+static int
+walk(const struct walk *w, const char *dir, const struct walk_dir *here,
+    unsigned depth)
+{
+	const struct walk_dir *a;
+	struct walk_dir sub;
 	char **names = NULL, *path = NULL;
 	struct stat st;
 	size_t n = 0, i, need;
 	int error;
 
-	if ((error = cb(dir, strrchr(dir, '/') != NULL ?
-	    strrchr(dir, '/') + 1 : dir, OV_WALK_DIR, payload)) != 0)
+	if ((error = w->cb(dir, leaf(dir), OV_WALK_DIR, w->payload)) != 0)
 		return error;
-	if ((error = read_names(ctx, klass, dir, &names, &n)) < 0)
+	if ((error = read_names(w->ctx, w->klass, dir,
+	    (w->flags & OV_WALK_REPORT) != 0, &names, &n)) < 0) {
+		if (error == OV_EIO && (w->flags & OV_WALK_REPORT))
+			error = report(w, dir, OV_WALK_UNREADABLE, errno);
 		goto done;
+	}
 	for (i = 0; i < n && error == 0; i++) {
 		need = strlen(dir) + strlen(names[i]) + 2;
 		ov__free(path);
 		if ((path = ov__malloc(need)) == NULL) {
-			error = ov__error_oom(ctx);
+			error = ov__error_oom(w->ctx);
 			break;
 		}
 		snprintf(path, need, "%s/%s", dir, names[i]);
-		if (stat(path, &st) != 0)
+		if (stat(path, &st) != 0) {
+			error = report(w, path, OV_WALK_UNREADABLE, errno);
 			continue;
+		}
 		if (S_ISDIR(st.st_mode)) {
-			if (depth < max_depth)
-				error = walk(ctx, klass, path, depth + 1,
-				    max_depth, cb, payload);
+			for (a = here; a != NULL; a = a->up)
+				if (a->dev == st.st_dev && a->ino == st.st_ino)
+					break;
+			if (a != NULL) {
+				/* a link back up the tree: never followed */
+				error = report(w, path, OV_WALK_LOOP, ELOOP);
+				continue;
+			}
+			if (depth >= w->max_depth) {
+				error = report(w, path, OV_WALK_DEEP, 0);
+				continue;
+			}
+			sub.dev = st.st_dev;
+			sub.ino = st.st_ino;
+			sub.path = path;
+			sub.up = here;
+			error = walk(w, path, &sub, depth + 1);
 		} else if (S_ISREG(st.st_mode)) {
-			error = cb(path, names[i], OV_WALK_FILE, payload);
+			error = w->cb(path, names[i], OV_WALK_FILE, w->payload);
 		}
 	}
 done:
@@ -148,11 +273,33 @@ done:
 
 /* Walk a directory tree; see file.h. */
 int
+ov__walk_tree(ov_ctx *ctx, ov_error_class klass, const char *dir,
+    unsigned max_depth, unsigned flags, ov_walk_fn cb, void *payload)
+{
+	struct walk w = { ctx, klass, max_depth, flags, cb, payload };
+	struct walk_dir top;
+	struct stat st;
+
+	OV_ASSERT_ARG(dir != NULL && cb != NULL);
+	if (stat(dir, &st) != 0) {
+		if (flags & OV_WALK_REPORT)
+			return report(&w, dir, OV_WALK_UNREADABLE, errno);
+		return ov__error_at(ctx, OV_EIO, klass, dir, 0, 0, NULL,
+		    "cannot open directory: %s", strerror(errno));
+	}
+	top.dev = st.st_dev;
+	top.ino = st.st_ino;
+	top.path = dir;
+	top.up = NULL;
+	return walk(&w, dir, &top, 0);
+}
+
+/* Walk a directory tree; see file.h. */
+int
 ov__walk_dir(ov_ctx *ctx, ov_error_class klass, const char *dir,
     unsigned max_depth, ov_walk_fn cb, void *payload)
 {
-	OV_ASSERT_ARG(dir != NULL && cb != NULL);
-	return walk(ctx, klass, dir, 0, max_depth, cb, payload);
+	return ov__walk_tree(ctx, klass, dir, max_depth, 0, cb, payload);
 }
 
 struct listing {

@@ -42,8 +42,9 @@ jq -e '.version == "2.1.0"' "$TMP/run.sarif" >/dev/null || fail "run: --format/-
 # keeps the source failed and recorded as such; the scan reports the
 # coverage gap instead of MFA findings.
 fa_start --arg-quota 1000 --fault '403@/v1.0/reports/'
+# a failed source is an input problem: the report and the store first, exit 3
 # shellcheck disable=SC2086
-expect_status 0 "$OV" run --out "$TMP/daily" --endpoints "$FA_ENDPOINTS" --ca-file "$FA_CA" \
+expect_status 3 "$OV" run --out "$TMP/daily" --endpoints "$FA_ENDPOINTS" --ca-file "$FA_CA" \
     --auth env $SCAN --format json --fail-on none --db "$TMP/findings.sqlite"
 cp "$TMP/err" "$TMP/run403.err"
 expect_grep "graph:userRegistrationDetails failed" "$TMP/run403.err"

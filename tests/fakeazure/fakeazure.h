@@ -103,7 +103,7 @@ struct fa_data {
 	struct fa_sub	*subs;
 	size_t		 n_subs;
 	struct ov_map	 arm_ids;	/* lower id -> struct fa_row * */
-	struct ov_map	 arm_coll;	/* lower parent -> struct fa_row * */
+	struct ov_groups arm_coll;	/* lower parent -> struct fa_row * */
 	struct ov_map	 known;		/* every lower id -> non-NULL */
 	struct ov_map	 principals;	/* Graph object id -> struct fa_row * */
 };

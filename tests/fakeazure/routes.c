@@ -519,15 +519,25 @@ index_maps(void)
 	struct fa_table *t;
 	struct fa_row *r;
 	size_t i, j;
+	uint32_t gid;
 
+	/* the collections: a counting pass, then the rows in order */
 	for (i = 0; i < fa_data.arm.n; i++) {
 		r = &fa_data.arm.rows[i];
 		if (r->parent == NULL)
 			continue;
 		if (ov__map_put(&fa_data.arm_ids, r->id, strlen(r->id), r) < 0 ||
-		    ov__map_put(&fa_data.arm_coll, r->parent, strlen(r->parent),
-		    r) < 0)
+		    ov__groups_count(&fa_data.arm_coll, r->parent,
+		    strlen(r->parent), &gid) < 0)
 			die("out of memory", NULL);
+	}
+	if (ov__groups_layout(&fa_data.arm_coll) < 0)
+		die("out of memory", NULL);
+	for (i = 0; i < fa_data.arm.n; i++) {
+		r = &fa_data.arm.rows[i];
+		if (r->parent != NULL)
+			ov__groups_add_key(&fa_data.arm_coll, r->parent,
+			    strlen(r->parent), r);
 	}
 	for (i = 0; i < fa_data.n_graph; i++) {
 		t = &fa_data.graph[i];
@@ -1344,7 +1354,8 @@ arm_generic(const struct fa_req *req, struct fa_resp *resp)
 {
 	char *p = lower_dup(req->path), *last, *owner, *prov;
 	struct fa_row *r;
-	size_t n = strlen(p), cursor = 0, cnt = 0, cap = 0, i;
+	const struct ov_group *coll_rows;
+	size_t n = strlen(p), cnt = 0, cap = 0, i;
 	char **lines = NULL;
 	size_t *lens = NULL;
 	bool coll = false;
@@ -1380,7 +1391,9 @@ arm_generic(const struct fa_req *req, struct fa_resp *resp)
 		goto done;
 	}
 	free(owner);
-	while ((r = ov__map_next(&fa_data.arm_coll, p, n, &cursor)) != NULL) {
+	coll_rows = ov__groups_get(&fa_data.arm_coll, p, n);
+	for (i = 0; coll_rows != NULL && i < coll_rows->len; i++) {
+		r = coll_rows->items[i];
 		if (cnt == cap) {
 			cap = cap != 0 ? cap * 2 : 16;
 			lines = realloc(lines, cap * sizeof(*lines));

@@ -264,8 +264,8 @@ static const ov_compliance fx_compliance = {
 };
 
 static const ov_source_info fx_sources[] = {
-	{ "arg:resources", "collected", 0 },
-	{ "graph:userRegistrationDetails", "not-requested", 0 }
+	{ "arg:resources", "collected", 0, NULL },
+	{ "graph:userRegistrationDetails", "not-requested", 0, NULL }
 };
 
 /* Build the sorted fixture list; NULL on failure. */

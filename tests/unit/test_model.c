@@ -152,7 +152,8 @@ test_arg_objectarray(void **state)
 	assert_int_equal(ov_model__by_type(s,
 	    "MICROSOFT.COMPUTE/VIRTUALMACHINES")->len, 1);
 	assert_int_equal(ov_model__children(s, r->id)->len, 1);
-	assert_ptr_equal(ov_model__children(s, r->id)->items[0]->parent, r);
+	assert_ptr_equal(ov_model__parent(s,
+	    ov_model__children(s, r->id)->items[0]), r);
 	ov_snapshot_free(s);
 	ov_ctx_free(ctx);
 }

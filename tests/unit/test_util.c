@@ -131,7 +131,7 @@ test_map(void **state)
 	static const char *keys[] = { "Microsoft.Compute/virtualMachines",
 	    "microsoft.network/networkInterfaces", "A", "b" };
 	char buf[32];
-	size_t i, cursor = 0;
+	size_t i;
 	int one = 1, two = 2;
 	(void)state;
 
@@ -142,24 +142,86 @@ test_map(void **state)
 	    33), keys[0]);
 	assert_ptr_equal(ov__map_get(&m, "a", 1), keys[2]);
 	assert_null(ov__map_get(&m, "c", 1));
-	/* Many keys force growth; duplicates are walked in order. */
+	/* Many keys force growth; a key is stored once, the first wins. */
 	for (i = 0; i < 500; i++) {
 		snprintf(buf, sizeof(buf), "k%zu", i);
 		assert_int_equal(ov__map_put(&m, ov__strdup(buf), strlen(buf),
 		    &one), 0);
 	}
 	assert_int_equal(ov__map_put(&m, "dup", 3, &one), 0);
-	assert_int_equal(ov__map_put(&m, "DUP", 3, &two), 0);
-	assert_ptr_equal(ov__map_next(&m, "Dup", 3, &cursor), &one);
-	assert_ptr_equal(ov__map_next(&m, "Dup", 3, &cursor), &two);
-	assert_null(ov__map_next(&m, "Dup", 3, &cursor));
+	assert_int_equal(ov__map_put(&m, "DUP", 3, &two), 1);
+	assert_ptr_equal(ov__map_get(&m, "Dup", 3), &one);
+	assert_int_equal(m.len, 505);
+	/* set replaces */
+	assert_int_equal(ov__map_set(&m, "dUp", 3, &two), 0);
+	assert_ptr_equal(ov__map_get(&m, "DUP", 3), &two);
+	assert_int_equal(m.len, 505);
 	for (i = 0; i < m.cap; i++)
 		if (m.slots[i].key != NULL && m.slots[i].key[0] == 'k')
 			ov__free((void *)(uintptr_t)m.slots[i].key);
 	ov__map_free(&m);
+	/* a case-sensitive map keeps "A" and "a" apart */
+	m.cs = true;
+	assert_int_equal(ov__map_put(&m, "A", 1, &one), 0);
+	assert_int_equal(ov__map_put(&m, "a", 1, &two), 0);
+	assert_ptr_equal(ov__map_get(&m, "A", 1), &one);
+	assert_ptr_equal(ov__map_get(&m, "a", 1), &two);
+	ov__map_free(&m);
 	assert_true(ov__streq_ci("AbC", "aBc"));
 	assert_true(ov__startswith_ci("Microsoft.Graph/users", "microsoft.graph/"));
 	assert_false(ov__startswith_ci("Micro", "microsoft"));
+}
+
+/*
+ * A grouped index files values by key in filing order, and looking a
+ * popular key up costs the same probes as a rare one.
+ */
+static void
+test_groups(void **state)
+{
+	struct ov_groups g = OV_GROUPS_INIT;
+	static const char *const keys[] = { "t", "u", "T", "t", "v", "U" };
+	int vals[6];
+	uint32_t gid[6];
+	const struct ov_group *gr;
+	uint64_t before, popular, rare;
+	size_t i;
+	(void)state;
+
+	for (i = 0; i < 6; i++)
+		assert_int_equal(ov__groups_count(&g, keys[i], 1, &gid[i]), 0);
+	assert_int_equal(g.n_groups, 3);
+	assert_int_equal(ov__groups_layout(&g), 0);
+	for (i = 0; i < 6; i++)
+		ov__groups_add(&g, gid[i], &vals[i]);
+	gr = ov__groups_get(&g, "T", 1);
+	assert_non_null(gr);
+	assert_int_equal(gr->len, 3);
+	assert_ptr_equal(gr->items[0], &vals[0]);
+	assert_ptr_equal(gr->items[1], &vals[2]);
+	assert_ptr_equal(gr->items[2], &vals[3]);
+	gr = ov__groups_get(&g, "u", 1);
+	assert_int_equal(gr->len, 2);
+	assert_ptr_equal(gr->items[1], &vals[5]);
+	assert_null(ov__groups_get(&g, "w", 1));
+	ov__groups_free(&g);
+	/* 10000 values under one key, one under another: same probes */
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(ov__groups_count(&g, "pop", 3, &gid[0]), 0);
+	assert_int_equal(ov__groups_count(&g, "rare", 4, &gid[1]), 0);
+	assert_int_equal(ov__groups_layout(&g), 0);
+	for (i = 0; i < 10000; i++)
+		ov__groups_add(&g, gid[0], &vals[0]);
+	ov__groups_add(&g, gid[1], &vals[1]);
+	assert_int_equal(ov__groups_get(&g, "pop", 3)->len, 10000);
+	before = ov__work.probes;
+	assert_non_null(ov__groups_get(&g, "pop", 3));
+	popular = ov__work.probes - before;
+	before = ov__work.probes;
+	(void)ov__groups_get(&g, "rare", 4);
+	rare = ov__work.probes - before;
+	assert_true(popular <= 2 && rare <= 2);
+	ov__groups_free(&g);
 }
 
 static void
@@ -228,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_alloc_faults),
 	};

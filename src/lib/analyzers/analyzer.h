@@ -35,6 +35,21 @@ struct ov_analyzer_ctx {
 							   (add to it) */
 };
 
+/*
+ * What an analyzer reads of records beyond their header (id, type, name,
+ * location, subscription, resource group, parent): per record type, a
+ * dotted path into the body ("[*]" steps into every array element, "*" is
+ * the whole body), "tags" for every tag in the header (ov_model__tag), or
+ * "tag:NAME" for one ("tag:$zone": the network zone tag).  Type "*" means
+ * every type (with "*" or "tag:NAME" only).  A streaming scan keeps exactly
+ * this of each record; the equivalence test (tests/e2e/stream.sh) fails
+ * when an analyzer reads what it did not declare.
+ */
+struct ov_analyzer_read {
+	const char	*type;		/* record type, "*" any, NULL: end */
+	const char	*path;		/* see above */
+};
+
 /* One analyzer. */
 struct ov_analyzer {
 	const char	*name;		/* "network", "patch" ... */
@@ -42,10 +57,17 @@ struct ov_analyzer {
 	const char	*duty;		/* default duty of its findings */
 	/* Append findings; return 0 or a negative error code. */
 	int		(*run)(struct ov_analyzer_ctx *actx);
+	const struct ov_analyzer_read *reads; /* what it reads, as data */
 };
 
 /* The registry, in analyzer_list.h order; terminated by NULL. */
 extern const struct ov_analyzer *const ov_analyzers[];
+
+/*
+ * What the governance evidence walk (evidence.h) reads of records beyond
+ * their headers, for a streaming load that feeds the findings store.
+ */
+extern const struct ov_analyzer_read ov_analyzers__evidence_reads[];
 
 /* The analyzer called name, or NULL. */
 const struct ov_analyzer *ov_analyzer__find(const char *name);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/analyzers/analyzer.h"
 #include "lib/analyzers/duty.h"
 #include "lib/analyzers/evidence.h"
 #include "util/hash.h"
@@ -123,6 +124,32 @@ exemptions(const struct ov_snapshot *s, const struct ov_ev_sink *sink)
 	}
 	return 0;
 }
+
+#define T_ASSIGN "Microsoft.Authorization/policyAssignments"
+#define T_DEF	"Microsoft.Authorization/policyDefinitions"
+#define T_SET	"Microsoft.Authorization/policySetDefinitions"
+
+const struct ov_analyzer_read ov_analyzers__evidence_reads[] = {
+	{ T_JOB, "properties.operation" },
+	{ T_JOB, "properties.startTime" },
+	{ T_JOB, "properties.endTime" },
+	{ T_JOB, "properties.duration" },
+	{ T_JOB, "properties.entityFriendlyName" },
+	{ T_JOB, "properties.status" },
+	{ T_ITEM, "properties.lastBackupStatus" },
+	{ T_ITEM, "properties.lastRecoveryPoint" },
+	{ T_ITEM, "properties.lastBackupTime" },
+	{ T_ITEM, "properties.friendlyName" },
+	{ T_EXEMPT, "properties.expiresOn" },
+	{ T_EXEMPT, "properties.policyAssignmentId" },
+	{ T_EXEMPT, "properties.exemptionCategory" },
+	{ T_EXEMPT, "properties.displayName" },
+	/* the enforcement controls read as policy_enforcement does */
+	{ T_ASSIGN, "*" },
+	{ T_DEF, "*" },
+	{ T_SET, "*" },
+	{ NULL, NULL }
+};
 
 /* Walk the governance evidence of a snapshot. */
 int

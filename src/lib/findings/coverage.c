@@ -104,3 +104,35 @@ ov_coverage__passed(const struct ov_coverage *c, const char *rule,
 	return ov_coverage__covers(c, rule, type) &&
 	    !has(&c->vetoed, rule, resource_id);
 }
+
+/* Copy the keys of one map into another ledger's. */
+static int
+absorb_map(struct ov_coverage *c, struct ov_map *dst, const struct ov_map *src)
+{
+	char *copy;
+	size_t i, n;
+
+	for (i = 0; i < src->cap; i++) {
+		const char *k = src->slots[i].key;
+
+		if (k == NULL || src->slots[i].value == NULL)
+			continue;
+		n = src->slots[i].klen;
+		if (ov__map_get(dst, k, n) != NULL)
+			continue;
+		if ((copy = ov__arena_strndup(&c->arena, k, n)) == NULL ||
+		    ov__map_put(dst, copy, n, (void *)(uintptr_t)1) < 0)
+			return OV_ENOMEM;
+	}
+	return 0;
+}
+
+/* Everything from's ledger holds, added to c's; 0 or OV_ENOMEM. */
+int
+ov_coverage__absorb(struct ov_coverage *c, const struct ov_coverage *from)
+{
+	if (absorb_map(c, &c->ran, &from->ran) < 0 ||
+	    absorb_map(c, &c->vetoed, &from->vetoed) < 0)
+		return OV_ENOMEM;
+	return 0;
+}

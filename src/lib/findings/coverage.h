@@ -45,6 +45,13 @@ int	ov_coverage__ran(struct ov_coverage *c, const char *rule,
 int	ov_coverage__veto(struct ov_coverage *c, const char *rule,
 	    const char *resource_id);
 
+/*
+ * Add what `from` holds to c (a ledger filled by one thread of a
+ * streaming scan, merged in load order).  0 or OV_ENOMEM.
+ */
+int	ov_coverage__absorb(struct ov_coverage *c,
+	    const struct ov_coverage *from);
+
 /* True when `rule` ran over records of `type` (or any type). */
 bool	ov_coverage__covers(const struct ov_coverage *c, const char *rule,
 	    const char *type);

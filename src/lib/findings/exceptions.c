@@ -321,22 +321,105 @@ ov_glob_match(const char *pattern, const char *s)
 	return *pattern == '\0';
 }
 
-/* Check one finding. */
-ov_exception_match
-ov_exceptions_check(const ov_exceptions *set, const ov_finding *f,
-    int64_t now, const ov_exception **which)
+/*
+ * The entries that may match a rule: those whose rule pattern is that
+ * rule exactly (filed by rule), merged in file order with those whose
+ * pattern has a wildcard.  Built once per apply, so checking a finding
+ * costs its candidates, not every entry.
+ */
+struct exc_index {
+	struct ov_groups	 by_rule;	/* exact rule -> entry indexes */
+	size_t			*wild;		/* entries with a wildcard rule */
+	size_t			 n_wild;
+};
+
+static bool
+has_wildcard(const char *pattern)
+{
+	return strpbrk(pattern, "*?") != NULL;
+}
+
+static int
+index_build(struct exc_index *x, const ov_exceptions *set)
+{
+	uint32_t gid;
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	if (set == NULL || set->n == 0)
+		return 0;
+	if ((x->wild = ov__calloc(set->n, sizeof(*x->wild))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0; i < set->n; i++) {
+		const char *rule = set->items[i].rule;
+
+		if (has_wildcard(rule))
+			x->wild[x->n_wild++] = i;
+		else if (ov__groups_count(&x->by_rule, rule, strlen(rule),
+		    &gid) < 0)
+			return OV_ENOMEM;
+	}
+	if (ov__groups_layout(&x->by_rule) < 0)
+		return OV_ENOMEM;
+	for (i = 0; i < set->n; i++) {
+		const char *rule = set->items[i].rule;
+
+		if (!has_wildcard(rule))
+			ov__groups_add_key(&x->by_rule, rule, strlen(rule),
+			    (void *)(uintptr_t)(i + 1));
+	}
+	return 0;
+}
+
+static void
+index_free(struct exc_index *x)
+{
+	ov__groups_free(&x->by_rule);
+	ov__free(x->wild);
+}
+
+/*
+ * Match f against the candidate entries, in file order: the first active
+ * one wins, else the first expired one.  x NULL: every entry.
+ */
+static ov_exception_match
+check(const ov_exceptions *set, const struct exc_index *x,
+    const ov_finding *f, int64_t now, const ov_exception **which)
 {
 	const ov_exception *expired = NULL;
-	size_t i;
+	const struct ov_group *g = NULL;
+	size_t i = 0, j = 0, k;
 
 	if (which != NULL)
 		*which = NULL;
 	if (set == NULL || f == NULL || f->rule == NULL ||
 	    f->resource_id == NULL)
 		return OV_EXC_NONE;
-	for (i = 0; i < set->n; i++) {
-		const ov_exception *e = &set->items[i];
+	if (x != NULL)
+		g = ov__groups_get(&x->by_rule, f->rule, strlen(f->rule));
+	for (;;) {
+		const ov_exception *e;
 
+		if (x == NULL) {
+			if (i == set->n)
+				break;
+			k = i++;
+		} else {
+			size_t a = g != NULL && i < g->len ?
+			    (uintptr_t)g->items[i] - 1 : SIZE_MAX;
+			size_t b = j < x->n_wild ? x->wild[j] : SIZE_MAX;
+
+			if (a == SIZE_MAX && b == SIZE_MAX)
+				break;
+			if (a < b) {
+				k = a;
+				i++;
+			} else {
+				k = b;
+				j++;
+			}
+		}
+		e = &set->items[k];
 		if (!ov_glob_match(e->rule, f->rule) ||
 		    !ov_glob_match(e->resource, f->resource_id))
 			continue;
@@ -353,6 +436,14 @@ ov_exceptions_check(const ov_exceptions *set, const ov_finding *f,
 	if (which != NULL)
 		*which = expired;
 	return OV_EXC_EXPIRED;
+}
+
+/* Check one finding. */
+ov_exception_match
+ov_exceptions_check(const ov_exceptions *set, const ov_finding *f,
+    int64_t now, const ov_exception **which)
+{
+	return check(set, NULL, f, now, which);
 }
 
 /* The synthetic resource id of a lapsed entry's finding. */
@@ -372,13 +463,17 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 {
 	struct ov_map prior = OV_MAP_INIT;
 	unsigned char *hits = NULL;
+	struct exc_index x;
 	size_t i, n;
 	int error = 0;
 
 	OV_ASSERT_ARG(in != NULL && out != NULL);
 	n = ov_exceptions_count(set);
-	if (n > 0 && (hits = ov__calloc(n, 1)) == NULL)
+	if (index_build(&x, set) < 0 ||
+	    (n > 0 && (hits = ov__calloc(n, 1)) == NULL)) {
+		index_free(&x);
 		return ov__error_oom(ctx);
+	}
 	for (i = 0; i < ov_findings_count(in) && error == 0; i++) {
 		const ov_finding *f = ov_findings_get(in, i);
 		const ov_exception *e;
@@ -396,7 +491,7 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 		}
 		if (f->state == OV_STATE_NON_COMPLIANT ||
 		    f->state == OV_STATE_EXEMPT) {
-			switch (ov_exceptions_check(set, f, now, &e)) {
+			switch (check(set, &x, f, now, &e)) {
 			case OV_EXC_ACTIVE:
 				copy.state = OV_STATE_EXEMPT;
 				break;
@@ -467,5 +562,6 @@ ov_exceptions_apply(const ov_exceptions *set, ov_ctx *ctx,
 	}
 	ov__map_free(&prior);
 	ov__free(hits);
+	index_free(&x);
 	return error;
 }

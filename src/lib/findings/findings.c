@@ -14,6 +14,7 @@
 
 #include "overvisor/finding.h"
 #include "findings/secret.h"
+#include "lib/findings/list.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/error.h"
@@ -23,6 +24,8 @@
 struct entry {
 	ov_finding	 f;		/* the public view; strings in the arena */
 	size_t		 seq;		/* insertion order, the last sort key */
+	uint32_t	 tag;		/* the record it is about + 1, or 0
+					   (list.h) */
 	bool		 fp_computed;	/* fingerprint derived, not given */
 	char		 fp[33];	/* storage for a computed fingerprint */
 };
@@ -33,7 +36,24 @@ struct ov_findings {
 	size_t		  n_items;	/* findings held */
 	size_t		  cap;		/* slots allocated in items */
 	char		 *tenant;	/* for fingerprints; heap, may be NULL */
+	struct ov_arena	**adopted;	/* arenas of absorbed lists */
+	size_t		  n_adopted;
+	bool		  defer_fp;	/* fingerprints at set_tenant only */
+	struct ov_map	  shared;	/* strings many findings repeat (rule,
+					   title, remediation...), stored
+					   once */
+	struct recent	 *recent;	/* recent values and arrays, reused
+					   when a finding repeats them */
 };
+
+/* A recently stored string or pointer array, for reuse. */
+struct recent {
+	const void	*p;		/* the stored copy, or NULL */
+	uint64_t	 hash;
+	size_t		 n;		/* bytes, or elements */
+};
+
+#define RECENT_SLOTS	1024
 
 static const char *const severity_names[] = {
 	"info", "low", "medium", "high", "critical"
@@ -75,6 +95,7 @@ ov_findings_new(ov_findings **out)
 	if ((l = ov__calloc(1, sizeof(*l))) == NULL)
 		return OV_ENOMEM;
 	ov__arena_init(&l->arena, 0, 0);
+	l->shared.cs = true;
 	*out = l;
 	return 0;
 }
@@ -83,12 +104,149 @@ ov_findings_new(ov_findings **out)
 void
 ov_findings_free(ov_findings *list)
 {
+	size_t i;
+
 	if (list == NULL)
 		return;
 	ov__arena_free(&list->arena);
+	for (i = 0; i < list->n_adopted; i++) {
+		ov__arena_free(list->adopted[i]);
+		ov__free(list->adopted[i]);
+	}
+	ov__free(list->adopted);
+	ov__map_free(&list->shared);
+	ov__free(list->recent);
 	ov__free(list->items);
 	ov__free(list->tenant);
 	ov__free(list);
+}
+
+/* See list.h. */
+void
+ov_findings__defer_fingerprints(ov_findings *list)
+{
+	list->defer_fp = true;
+}
+
+/* See list.h. */
+void
+ov_findings__tag(ov_findings *list, size_t i, uint32_t tag)
+{
+	if (i < list->n_items)
+		list->items[i]->tag = tag;
+}
+
+/* See list.h. */
+int
+ov_findings__absorb(ov_findings *dst, ov_findings *src, uint32_t base)
+{
+	struct ov_arena **grown, *a;
+	struct entry **items;
+	size_t i, cap;
+
+	if (src->n_items == 0)
+		return 0;
+	if (dst->n_items + src->n_items > dst->cap) {
+		cap = dst->cap != 0 ? dst->cap : 64;
+		while (cap < dst->n_items + src->n_items)
+			cap *= 2;
+		if ((items = ov__reallocarray(dst->items, cap,
+		    sizeof(*items))) == NULL)
+			return OV_ENOMEM;
+		dst->items = items;
+		dst->cap = cap;
+	}
+	if ((grown = ov__reallocarray(dst->adopted, dst->n_adopted + 1 +
+	    src->n_adopted, sizeof(*grown))) == NULL)
+		return OV_ENOMEM;
+	dst->adopted = grown;
+	if ((a = ov__malloc(sizeof(*a))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0; i < src->n_items; i++) {
+		struct entry *e = src->items[i];
+
+		if (e->tag != 0)
+			e->tag += base;
+		e->seq = dst->n_items;
+		/* a computed fingerprint lives in the entry: re-point it */
+		if (e->fp_computed)
+			e->f.fingerprint = e->fp;
+		dst->items[dst->n_items++] = e;
+	}
+	*a = src->arena;
+	dst->adopted[dst->n_adopted++] = a;
+	for (i = 0; i < src->n_adopted; i++)
+		dst->adopted[dst->n_adopted++] = src->adopted[i];
+	ov__free(src->adopted);
+	src->adopted = NULL;
+	src->n_adopted = 0;
+	ov__arena_init(&src->arena, 0, 0);
+	src->n_items = 0;
+	return 0;
+}
+
+/* See list.h. */
+ov_finding *
+ov_findings__edit(ov_findings *list, size_t i)
+{
+	return i < list->n_items ? &list->items[i]->f : NULL;
+}
+
+static bool share_str(ov_findings *, const char **, const char *);
+static bool share_strv(ov_findings *, const char *const **, size_t *,
+    const char *const *, size_t);
+
+/* See list.h. */
+int
+ov_findings__set_parties(ov_findings *list, size_t i, const char *responsible,
+    const char *accountable, const char *const *consulted, size_t n_consulted,
+    const char *const *informed, size_t n_informed)
+{
+	ov_finding *f;
+
+	if (i >= list->n_items)
+		return OV_EINVALID;
+	f = &list->items[i]->f;
+	if (!share_str(list, &f->responsible, responsible) ||
+	    !share_str(list, &f->accountable, accountable) ||
+	    !share_strv(list, &f->consulted, &f->n_consulted, consulted,
+	    n_consulted) ||
+	    !share_strv(list, &f->informed, &f->n_informed, informed,
+	    n_informed))
+		return OV_ENOMEM;
+	return 0;
+}
+
+/* See list.h. */
+void
+ov_findings__keep(ov_findings *list, const uint8_t *keep)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < list->n_items; i++) {
+		if (!keep[i])
+			continue;
+		list->items[i]->seq = k;
+		list->items[k++] = list->items[i];
+	}
+	list->n_items = k;
+}
+
+/* See list.h. */
+void
+ov_findings__drop(ov_findings *list, const uint8_t *drop, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < list->n_items; i++) {
+		struct entry *e = list->items[i];
+
+		if (e->tag != 0 && e->tag <= n && drop[e->tag - 1])
+			continue;
+		e->seq = k;
+		list->items[k++] = e;
+	}
+	list->n_items = k;
 }
 
 /* Write the fingerprint of (rule, case-folded resource id, tenant). */
@@ -171,81 +329,174 @@ copy_str(struct ov_arena *a, const char **dst, const char *src)
 	return *dst != NULL;
 }
 
+/* The name, pointing into the copied id when it ends it (ARM names do). */
+static bool
+copy_name(struct ov_arena *a, const char **dst, const char *src,
+    const char *id)
+{
+	size_t n, k;
+
+	if (src != NULL && id != NULL && (n = strlen(src)) <= (k = strlen(id))
+	    && n > 0 && strcmp(id + k - n, src) == 0) {
+		*dst = id + k - n;
+		return true;
+	}
+	return copy_str(a, dst, src);
+}
+
 /*
- * Copy n strings into the arena (a NULL entry becomes ""); an empty or
- * NULL array gives NULL and 0.  Returns false on OOM.
+ * A string many findings repeat, stored once in the list (the arena
+ * holds it as long as the list); NULL stays NULL.  False on OOM.
  */
 static bool
-copy_strv(struct ov_arena *a, const char *const **dst, size_t *n_dst,
+share_str(ov_findings *l, const char **dst, const char *src)
+{
+	const char *c;
+	bool added;
+	void **slot;
+
+	if (src == NULL) {
+		*dst = NULL;
+		return true;
+	}
+	if ((c = ov__map_get(&l->shared, src, strlen(src))) == NULL) {
+		if ((c = ov__arena_strdup(&l->arena, src)) == NULL ||
+		    (slot = ov__map_slot(&l->shared, c, strlen(c),
+		    &added)) == NULL)
+			return false;
+		*slot = (void *)(uintptr_t)c;
+	}
+	*dst = c;
+	return true;
+}
+
+/*
+ * Store n bytes of p (a string with its NUL, or an array of pointers),
+ * reusing a recent identical copy: evidence values and messages, control
+ * lists and evidence arrays repeat from finding to finding of one rule.
+ * Memory stays bounded: the cache only remembers RECENT_SLOTS copies.
+ */
+static const void *
+recent_copy(ov_findings *l, const void *p, size_t n)
+{
+	struct recent *r;
+	uint64_t h = ov__hash(p, n);
+	void *c;
+
+	if (l->recent == NULL && (l->recent = ov__calloc(RECENT_SLOTS,
+	    sizeof(*l->recent))) == NULL)
+		return NULL;
+	r = &l->recent[h & (RECENT_SLOTS - 1)];
+	if (r->p != NULL && r->hash == h && r->n == n &&
+	    memcmp(r->p, p, n) == 0)
+		return r->p;
+	if ((c = ov__arena_alloc(&l->arena, n)) == NULL)
+		return NULL;
+	memcpy(c, p, n);
+	r->p = c;
+	r->hash = h;
+	r->n = n;
+	return c;
+}
+
+/* A string through the recent cache; NULL stays NULL.  False on OOM. */
+static bool
+recent_str(ov_findings *l, const char **dst, const char *src)
+{
+	if (src == NULL) {
+		*dst = NULL;
+		return true;
+	}
+	*dst = recent_copy(l, src, strlen(src) + 1);
+	return *dst != NULL;
+}
+
+/*
+ * Store n strings, each shared, as one array through the recent cache (a
+ * NULL entry becomes ""); an empty or NULL array gives NULL and 0.  False
+ * on OOM.
+ */
+static bool
+share_strv(ov_findings *l, const char *const **dst, size_t *n_dst,
     const char *const *src, size_t n)
 {
 	const char **v;
 	size_t i;
+	bool ok = true;
 
 	*dst = NULL;
 	*n_dst = 0;
 	if (n == 0 || src == NULL)
 		return true;
-	if ((v = ov__arena_calloc(a, n, sizeof(*v))) == NULL)
+	if ((v = ov__calloc(n, sizeof(*v))) == NULL)
 		return false;
-	for (i = 0; i < n; i++)
-		if (!copy_str(a, &v[i], src[i] != NULL ? src[i] : ""))
-			return false;
-	*dst = v;
-	*n_dst = n;
-	return true;
+	for (i = 0; i < n && ok; i++)
+		ok = share_str(l, &v[i], src[i] != NULL ? src[i] : "");
+	/* the shared strings make equal lists byte-equal */
+	if (ok && (*dst = recent_copy(l, v, n * sizeof(*v))) == NULL)
+		ok = false;
+	ov__free(v);
+	if (ok)
+		*n_dst = n;
+	return ok;
 }
 
 /* Deep-copy f's arrays and strings into e. */
 static int
-copy_finding(struct ov_arena *a, struct entry *e, const ov_finding *f)
+copy_finding(ov_findings *l, struct entry *e, const ov_finding *f)
 {
+	struct ov_arena *a = &l->arena;
 	ov_evidence *ev = NULL;
 	size_t i;
 
 	e->f = *f;
-	if (!copy_str(a, &e->f.rule, f->rule) ||
-	    !copy_str(a, &e->f.title, f->title) ||
+	if (!share_str(l, &e->f.rule, f->rule) ||
+	    !share_str(l, &e->f.title, f->title) ||
 	    !copy_str(a, &e->f.resource_id, f->resource_id) ||
-	    !copy_str(a, &e->f.resource_type, f->resource_type) ||
-	    !copy_str(a, &e->f.resource_name, f->resource_name) ||
-	    !copy_str(a, &e->f.subscription_id, f->subscription_id) ||
-	    !copy_str(a, &e->f.resource_group, f->resource_group) ||
-	    !copy_str(a, &e->f.duty, f->duty) ||
-	    !copy_str(a, &e->f.remediation, f->remediation) ||
-	    !copy_str(a, &e->f.accountable, f->accountable) ||
-	    !copy_str(a, &e->f.source, f->source) ||
-	    !copy_str(a, &e->f.file, f->file) ||
-	    !copy_str(a, &e->f.responsible, f->responsible))
+	    !share_str(l, &e->f.resource_type, f->resource_type) ||
+	    !copy_name(a, &e->f.resource_name, f->resource_name,
+	    e->f.resource_id) ||
+	    !share_str(l, &e->f.subscription_id, f->subscription_id) ||
+	    !share_str(l, &e->f.resource_group, f->resource_group) ||
+	    !share_str(l, &e->f.duty, f->duty) ||
+	    !share_str(l, &e->f.remediation, f->remediation) ||
+	    !share_str(l, &e->f.accountable, f->accountable) ||
+	    !share_str(l, &e->f.source, f->source) ||
+	    !share_str(l, &e->f.file, f->file) ||
+	    !share_str(l, &e->f.responsible, f->responsible))
 		return OV_ENOMEM;
-	if (!copy_strv(a, &e->f.controls, &e->f.n_controls, f->controls,
+	if (!share_strv(l, &e->f.controls, &e->f.n_controls, f->controls,
 	    f->n_controls) ||
-	    !copy_strv(a, &e->f.consulted, &e->f.n_consulted, f->consulted,
+	    !share_strv(l, &e->f.consulted, &e->f.n_consulted, f->consulted,
 	    f->n_consulted) ||
-	    !copy_strv(a, &e->f.informed, &e->f.n_informed, f->informed,
+	    !share_strv(l, &e->f.informed, &e->f.n_informed, f->informed,
 	    f->n_informed))
 		return OV_ENOMEM;
 	e->f.evidence = NULL;
 	e->f.n_evidence = 0;
 	if (f->n_evidence > 0 && f->evidence != NULL) {
-		ev = ov__arena_calloc(a, f->n_evidence, sizeof(*ev));
-		if (ev == NULL)
+		if ((ev = ov__calloc(f->n_evidence, sizeof(*ev))) == NULL)
 			return OV_ENOMEM;
 		for (i = 0; i < f->n_evidence; i++) {
 			const char *v = f->evidence[i].value;
 
 			/* No producer can leak a secret through evidence:
 			 * the value of a secret property is masked here. */
-			if (v != NULL && (v = ov_secret__mask_text(a,
-			    f->evidence[i].path, v)) == NULL)
+			if ((v != NULL && (v = ov_secret__mask_text(a,
+			    f->evidence[i].path, v)) == NULL) ||
+			    !share_str(l, &ev[i].path, f->evidence[i].path) ||
+			    !recent_str(l, &ev[i].value, v) ||
+			    !recent_str(l, &ev[i].message,
+			    f->evidence[i].message)) {
+				ov__free(ev);
 				return OV_ENOMEM;
-			if (!copy_str(a, &ev[i].path, f->evidence[i].path) ||
-			    !copy_str(a, &ev[i].value, v) ||
-			    !copy_str(a, &ev[i].message,
-			    f->evidence[i].message))
-				return OV_ENOMEM;
+			}
 		}
-		e->f.evidence = ev;
+		e->f.evidence = recent_copy(l, ev, f->n_evidence *
+		    sizeof(*ev));
+		ov__free(ev);
+		if (e->f.evidence == NULL)
+			return OV_ENOMEM;
 		e->f.n_evidence = f->n_evidence;
 	}
 	return 0;
@@ -281,13 +532,15 @@ ov_findings_add(ov_findings *list, const ov_finding *f)
 	}
 	if ((e = ov__arena_calloc(&list->arena, 1, sizeof(*e))) == NULL)
 		return OV_ENOMEM;
-	if ((error = copy_finding(&list->arena, e, f)) < 0)
+	if ((error = copy_finding(list, e, f)) < 0)
 		return error;
 	if (f->fingerprint != NULL) {
 		if (!copy_str(&list->arena, &e->f.fingerprint, f->fingerprint))
 			return OV_ENOMEM;
 	} else {
-		ov_fingerprint(f->rule, f->resource_id, list->tenant, e->fp);
+		if (!list->defer_fp)
+			ov_fingerprint(f->rule, f->resource_id, list->tenant,
+			    e->fp);
 		e->fp_computed = true;
 		e->f.fingerprint = e->fp;
 	}

@@ -209,11 +209,20 @@ int
 ov_iac__add_file(struct ov_snapshot *s, const char *path, const char *format,
     uint32_t *out)
 {
+	size_t i;
 	int error;
 
-	if ((error = ov_snap__add_file(s, path, out)) < 0)
+	/* the walk may have listed it: its own unit skips it (was_linked) */
+	for (i = 0; i < s->n_files; i++)
+		if (strcmp(s->files[i].path, path) == 0) {
+			*out = (uint32_t)i;
+			s->files[i].format = format;
+			s->files[i].read = true;
+			return 0;
+		}
+	if ((error = ov_snap__add_file(s, path, format, out)) < 0)
 		return error;
-	s->files[*out].format = format;
+	s->files[*out].read = true;
 	return 0;
 }
 

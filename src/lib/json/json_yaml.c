@@ -139,16 +139,10 @@ grow(void **arr, size_t *cap, size_t need, size_t esize)
 static struct anchor *
 anchor_find(struct yloader *L, const char *name)
 {
-	size_t len = strlen(name), cur = 0;
-	void *v;
+	uintptr_t v = (uintptr_t)ov__map_get(&L->anchor_map, name,
+	    strlen(name));
 
-	while ((v = ov__map_next(&L->anchor_map, name, len, &cur)) != NULL) {
-		struct anchor *a = &L->anchors[(uintptr_t)v - 1];
-
-		if (strcmp(a->name, name) == 0)
-			return a;
-	}
-	return NULL;
+	return v != 0 ? &L->anchors[v - 1] : NULL;
 }
 
 /* Record s under anchor name; a later anchor of the same name wins. */
@@ -180,7 +174,7 @@ static void
 anchors_reset(struct yloader *L)
 {
 	ov__map_free(&L->anchor_map);
-	L->anchor_map = (struct ov_map)OV_MAP_INIT;
+	L->anchor_map = (struct ov_map)OV_MAP_INIT_CS;
 	L->n_anchors = 0;
 	L->alias_nodes = 0;
 }
@@ -483,8 +477,8 @@ on_open(struct yloader *L, const yaml_event_t *ev, uint8_t type,
 static size_t
 first_of_key(const ov_json_member *m, size_t i, struct ov_map *seen)
 {
-	size_t j, cur = 0;
-	void *v;
+	size_t j;
+	uintptr_t v;
 
 	if (seen == NULL) {
 		for (j = 0; j < i; j++)
@@ -493,13 +487,8 @@ first_of_key(const ov_json_member *m, size_t i, struct ov_map *seen)
 				return j;
 		return i;
 	}
-	while ((v = ov__map_next(seen, m[i].key, m[i].klen, &cur)) != NULL) {
-		j = (uintptr_t)v - 1;
-		if (m[j].klen == m[i].klen &&
-		    memcmp(m[j].key, m[i].key, m[i].klen) == 0)
-			return j;
-	}
-	return i;
+	v = (uintptr_t)ov__map_get(seen, m[i].key, m[i].klen);
+	return v != 0 ? v - 1 : i;
 }
 
 /*
@@ -512,7 +501,7 @@ build_members(struct yloader *L, const struct frame *f, ov_json *v,
 {
 	const struct slot *s;
 	size_t n = (L->n_slots - f->start) / 2, i, k = 0, at;
-	struct ov_map seen = OV_MAP_INIT;
+	struct ov_map seen = OV_MAP_INIT_CS;
 	ov_json_member *m;
 	int error = 0;
 
@@ -687,6 +676,7 @@ ov_json_parse_yaml(ov_json_doc **out, ov_ctx *ctx, const char *data,
 	OV_ASSERT_ARG(out != NULL);
 	*out = NULL;
 	memset(&L, 0, sizeof(L));
+	L.anchor_map.cs = true;
 	L.ctx = ctx;
 	L.flags = flags;
 	L.err = err;

@@ -89,7 +89,13 @@ struct ov_iac_ops {
 	void	(*free_opts)(struct ov_iac_opts *o);
 };
 
-/* One record.  Every string is owned by the snapshot. */
+/*
+ * One record: the header every stage may read, and its body.  Every string
+ * is owned by the snapshot.  When the snapshot keeps every body (full
+ * retention) the strings point into the parsed documents; a streaming scan
+ * keeps a compact copy of the header and, for the types the analyzers and
+ * the deferred rules read, a projection of the body (ov_retain).
+ */
 struct ov_record {
 	const char	*id;		/* ARM id or a stable synthetic id */
 	const char	*type;		/* canonical casing where known */
@@ -97,13 +103,15 @@ struct ov_record {
 	const char	*location;	/* may be NULL */
 	const char	*subscription_id; /* may be NULL */
 	const char	*resource_group; /* may be NULL */
-	const char	*tenant_id;	/* may be NULL */
 	const ov_json	*tags;		/* object, or NULL */
-	const ov_json	*body;		/* the object as the source gave it */
-	const ov_json	*aliases;	/* Resource Graph aliases projection,
-					   or NULL */
-	struct ov_arm_id arm;		/* parsed id (zeroed when synthetic) */
-	const struct ov_record *parent;	/* parent record when in snapshot */
+	const ov_json	*body;		/* the object as the source gave it,
+					   a projection of it, or an empty
+					   object (header only) */
+	uint32_t	 parent_len;	/* the parent's id is the first
+					   parent_len bytes of id; 0: none */
+	uint32_t	 richness;	/* members of the body and its
+					   properties: the richer copy of a
+					   duplicate wins */
 	uint32_t	 file;		/* index into the snapshot file table */
 	uint32_t	 line;		/* 1-based line of the record's start */
 	uint32_t	 column;	/* 1-based column of the record's start */
@@ -127,6 +135,15 @@ struct ov_snapshot_file {
 	struct ov_file_diag	*diags;		/* errors, in input order */
 	size_t			 n_diags;	/* number of diags */
 	size_t			 n_diags_dropped; /* past the per-file cap */
+	bool			 read;		/* its bytes were read */
+	uint32_t		 nd_lines;	/* NDJSON lines merged so far */
+	/* a paged API response (Resource Graph, Graph, ARM list) */
+	const char		*page_kind;	/* what kind, or NULL: not a
+						   page */
+	bool			 page_more;	/* it says more pages exist */
+	int64_t			 page_total;	/* rows the query has in all,
+						   -1 when it does not say */
+	uint64_t		 page_rows;	/* rows on this page */
 	struct ov_file_diag	*notes;		/* what was read but not
 						   checked (IaC), in order */
 	size_t			 n_notes;	/* number of notes */
@@ -137,12 +154,24 @@ struct ov_snapshot_file {
 	size_t			 n_warnings_dropped; /* past the cap */
 };
 
-/* One source in the manifest (DESIGN section 3). */
+/*
+ * One source in the manifest (DESIGN section 3), or one the loader added
+ * for loose exports whose pages say they are incomplete.  status is what
+ * the loader concluded: the manifest's word, made partial or failed when
+ * the data does not keep the manifest's contract (reason says why).
+ */
 struct ov_source_status {
 	const char	*name;		/* "arg:resources", "graph:users" ... */
 	const char	*status;	/* collected, partial, failed,
 					   not-requested */
 	uint64_t	 count;		/* records reported by the collector */
+	const char	*reason;	/* why partial or failed, or NULL */
+	const char	*listed;	/* the status the manifest gave */
+	const char	*listed_reason;	/* and its reason, or NULL */
+	const char	**files;	/* the files it lists, as paths */
+	size_t		 n_files;
+	bool		 has_count;	/* the manifest gave a count */
+	bool		 loose;		/* added by the loader, not listed */
 };
 
 /* A list of records of one key, in load order. */
@@ -154,12 +183,19 @@ struct ov_record_list {
 						   has a location */
 };
 
+/*
+ * A grouped record index: key -> contiguous list of records, built once
+ * by a counting pass (util/hash.h, struct ov_groups); lookups cost O(1)
+ * whatever the key's popularity.
+ */
+struct ov_record_index {
+	struct ov_groups	  g;		/* key -> slice */
+	struct ov_record_list	 *lists;	/* one per group */
+};
+
 struct ov_snapshot {
 	ov_ctx			*ctx;		/* borrowed */
 	struct ov_arena		 arena;		/* strings, ids, lists */
-	ov_json_doc		**docs;		/* parsed documents, owned */
-	size_t			  n_docs;
-	size_t			  docs_cap;
 	struct ov_record	**records;	/* owned (arena) */
 	size_t			  n_records;
 	size_t			  records_cap;
@@ -178,24 +214,54 @@ struct ov_snapshot {
 	const char		 *tool_version;	/* may be NULL */
 	struct ov_source_status	 *sources;
 	size_t			  n_sources;
-	/* indexes, built by ov_model__index() */
+	size_t			  sources_cap;
+	/* what a streaming load keeps beyond the records */
+	struct ov_arena		**arenas;	/* adopted from the workers */
+	size_t			  n_arenas;
+	struct ov_digest	 *digest;	/* record digests computed while
+						   loading (OV_LOAD_DIGEST), or
+						   NULL */
+	bool			  streamed;	/* bodies are projections */
+	/* tenant inference while loading (no manifest tenant) */
+	const char		 *tenant_seen;	/* first tenantId of a record */
+	bool			  tenant_conflict; /* records disagree */
+	/*
+	 * by_id is kept while loading: one record per id, the richer.  A
+	 * slot holds a record index + 1 and the id's hash, 8 bytes.
+	 */
+	struct ov_id_slot {
+		uint32_t	 rec;		/* index + 1, 0 empty */
+		uint32_t	 hash;		/* low bits of the id's hash */
+	}			 *by_id;
+	size_t			  by_id_cap;	/* power of two, or 0 */
+	size_t			  by_id_len;	/* ids held */
+	size_t			  n_dups;	/* records that lost to a richer
+						   copy of the same id */
+	/* indexes, built once by ov_model__index() */
 	bool			  indexed;
-	struct ov_map		  by_id;	/* id -> record */
-	struct ov_map		  by_type;	/* type -> struct ov_record_list */
-	struct ov_map		  children;	/* parent id -> record_list */
+	struct ov_record_index	  by_type;	/* type */
+	struct ov_record_index	  children;	/* parent id (on first use) */
+	bool			  children_built;
+	/* per type, built on the first look-up of the type */
+	struct ov_map		  scoped;	/* type -> struct ov_scoped */
+	bool			  objects_built;
 	struct ov_map		  objects;	/* Graph object id -> record */
 	struct ov_map		  file_types;	/* manifest: file name ->
 						   record type */
+	struct ov_arena		  key_arena;	/* composite index keys */
 	struct ov_iac_opts	 *iac;		/* template parameters and
 						   scope, or NULL */
 	const struct ov_iac_ops	 *iac_ops;	/* lib/iac, or NULL */
 	size_t			  n_iac_records; /* records from templates and
 						   plans */
 	struct ov_map		  iac_ids;	/* "<file>|<id>" -> record */
-	bool			  deferred;	/* loading a directory: index
-						   once at the end */
 	struct ov_map		  iac_linked;	/* real paths of the linked
 						   templates read */
+	ov_json_doc		**docs;		/* documents records borrow
+						   from after loading
+						   (templates, plans), owned */
+	size_t			  n_docs;
+	size_t			  docs_cap;
 };
 
 /* Add a record built from body; fields are derived from it and overrides. */
@@ -209,9 +275,44 @@ struct ov_record_init {
 	const struct ov_iac_src *iac;	/* template or plan origin, or NULL */
 };
 
+/*
+ * Fill r from init: the header fields, derived from the body and the
+ * overrides, and *tenant the body's tenantId (or NULL).  Strings are
+ * borrowed from the body.  Returns OV_EINVALID (no id) or 0.
+ */
+int	ov_model__record_fill(struct ov_record *r,
+	    const struct ov_record_init *init, const char **tenant);
+/*
+ * Complete a filled header from its ARM id: type, name, subscription,
+ * resource group and the parent's length, where the body did not say.
+ * Strings cut out of the id are copied with dup (an arena, an interning
+ * table).  0, or OV_ENOMEM when dup fails.
+ */
+int	ov_model__arm_fill(struct ov_record *r,
+	    const char *(*dup)(void *arg, const char *s, size_t n), void *arg);
+/* The type chain of an ARM id copied with dup; "unknown" when none,
+ * NULL when dup fails. */
+const char *ov_model__arm_type(const char *id, size_t len,
+	    const char *(*dup)(void *arg, const char *s, size_t n), void *arg);
+/*
+ * Add a record built from init (strings borrowed from the body, which the
+ * snapshot must keep alive).  See ov_model__append for duplicates.
+ */
 int	ov_model__add_record(struct ov_snapshot *s,
 	    const struct ov_record_init *init, struct ov_record **out);
-/* Build the id, type and parent/child indexes; idempotent. */
+/*
+ * Append a filled record (owned by the snapshot's arenas) in load order
+ * and file it by id; tenant is its tenantId for the snapshot's tenant
+ * inference.  A record whose id was seen keeps the richer of the two in
+ * the id index (the first on a tie); *loser (may be NULL) receives the
+ * one that lost, or NULL.
+ */
+int	ov_model__append(struct ov_snapshot *s, struct ov_record *r,
+	    const char *tenant, const struct ov_record **loser);
+/* True when r is the copy the id index keeps (not a poorer duplicate). */
+bool	ov_model__is_winner(const struct ov_snapshot *s,
+	    const struct ov_record *r);
+/* Build the type, parent and Graph object indexes once; idempotent. */
 int	ov_model__index(struct ov_snapshot *s);
 
 /*
@@ -230,6 +331,34 @@ const struct ov_record_list *ov_model__by_type(const struct ov_snapshot *s,
 /* Child records of a parent id (by ARM id nesting); empty when none. */
 const struct ov_record_list *ov_model__children(const struct ov_snapshot *s,
 	    const char *parent_id);
+/* As ov_model__children, the parent id given as len bytes of id. */
+const struct ov_record_list *ov_model__children_n(const struct ov_snapshot *s,
+	    const char *parent_id, size_t len);
+/*
+ * Records of type whose ARM parent is parent_id: what related-record
+ * look-ups ask, from an index of that type alone.
+ */
+const struct ov_record_list *ov_model__children_of(
+	    const struct ov_snapshot *s, const char *parent_id,
+	    const char *type);
+/* Records of type in subscription sub; empty when none. */
+const struct ov_record_list *ov_model__by_type_sub(
+	    const struct ov_snapshot *s, const char *type, const char *sub);
+/*
+ * Records of type in resource group rg of subscription sub (NULL: a
+ * record without a subscription), or in a group of that name in any
+ * subscription (ov_model__by_type_rg_any).
+ */
+const struct ov_record_list *ov_model__by_type_rg(
+	    const struct ov_snapshot *s, const char *type, const char *sub,
+	    const char *rg);
+const struct ov_record_list *ov_model__by_type_rg_any(
+	    const struct ov_snapshot *s, const char *type, const char *rg);
+/* The record of r's ARM parent, or NULL when it is not in the snapshot. */
+const struct ov_record *ov_model__parent(const struct ov_snapshot *s,
+	    const struct ov_record *r);
+/* True when r has an ARM parent whose id equals id (case-insensitive). */
+bool	ov_model__parent_is(const struct ov_record *r, const char *id);
 /*
  * The status of a manifest source ("collected", ...), or NULL when the
  * snapshot has no manifest or the manifest does not list it.
@@ -262,6 +391,13 @@ void	ov_model__free_indexes(struct ov_snapshot *s);
  */
 const struct ov_record *ov_model__graph_object(const struct ov_snapshot *s,
 	    const char *object_id);
+
+/*
+ * The Microsoft Graph object id of a record: its body's id, else the last
+ * part of its synthetic id "/providers/<type>/<object id>" (a streamed
+ * body may not keep the member); NULL when it has none.
+ */
+const char *ov_model__object_id(const struct ov_record *r);
 
 /* Canonical casing of a known type, or NULL when unknown. */
 const char *ov_model__canonical_type(const char *type, size_t len);

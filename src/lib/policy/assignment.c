@@ -61,6 +61,7 @@ ov_policy_set_free(ov_policy_set *set)
 	ov__free(set->pvals);
 	ov__free(set->insts);
 	ov__map_free(&set->defs_by_name);
+	ov__groups_free(&set->exemptions);
 	ov_policy__alias_free(&set->aliases);
 	ov__arena_free(&set->arena);
 	ov__free(set);
@@ -429,6 +430,7 @@ has_assignments(const struct ov_policy_set *set)
 }
 
 static int compile_objs(struct ov_policy_set *set, bool assigned);
+static int index_exemptions(struct ov_policy_set *set);
 
 /* Compile everything (again when objects were added). */
 int
@@ -459,9 +461,42 @@ ov_policy__compile_all(struct ov_policy_set *set)
 	set->in_compile = true;
 	error = compile_objs(set, assigned);
 	set->in_compile = false;
+	if (error == 0 && (error = index_exemptions(set)) < 0)
+		error = ov__error_oom(set->ctx);
 	if (error == 0)
 		set->compiled = true;
 	return error;
+}
+
+/* The assignment an exemption names, or NULL. */
+static const char *
+exemption_target(const struct pdef *x)
+{
+	return x->kind == PO_EXEMPTION ? ov_json_string(ov_json_get(x->props,
+	    "policyAssignmentId")) : NULL;
+}
+
+/* File the exemptions by the assignment they name. */
+static int
+index_exemptions(struct ov_policy_set *set)
+{
+	const char *aid;
+	uint32_t gid;
+	size_t i;
+
+	ov__groups_free(&set->exemptions);
+	for (i = 0; i < set->n_objs; i++)
+		if ((aid = exemption_target(set->objs[i])) != NULL &&
+		    ov__groups_count(&set->exemptions, aid, strlen(aid),
+		    &gid) < 0)
+			return OV_ENOMEM;
+	if (ov__groups_layout(&set->exemptions) < 0)
+		return OV_ENOMEM;
+	for (i = 0; i < set->n_objs; i++)
+		if ((aid = exemption_target(set->objs[i])) != NULL)
+			ov__groups_add_key(&set->exemptions, aid, strlen(aid),
+			    set->objs[i]);
+	return 0;
 }
 
 static int
@@ -761,23 +796,21 @@ static const struct pdef *
 exempted(const struct ov_policy_set *set, ov_ctx *ctx, struct ov_arena *a,
     const struct pinst *pi, const struct pres *r)
 {
+	const struct ov_group *g;
 	size_t i, j;
 	int64_t now = ov_ctx_now(ctx);
 
-	if (pi->assignment == NULL)
+	if (pi->assignment == NULL || pi->assignment->id == NULL)
 		return NULL;
-	for (i = 0; i < set->n_objs; i++) {
-		const struct pdef *x = set->objs[i];
-		const char *aid, *exp;
+	/* the exemptions of this assignment, from the compiled index */
+	g = ov__groups_get(&set->exemptions, pi->assignment->id,
+	    strlen(pi->assignment->id));
+	for (i = 0; g != NULL && i < g->len; i++) {
+		const struct pdef *x = g->items[i];
+		const char *exp;
 		const ov_json *refs;
 		int64_t t;
 
-		if (x->kind != PO_EXEMPTION)
-			continue;
-		aid = ov_json_string(ov_json_get(x->props,
-		    "policyAssignmentId"));
-		if (aid == NULL || !ov__streq_ci(aid, pi->assignment->id))
-			continue;
 		/* An exemption whose reach is unknown exempts nothing. */
 		if (!res_under(a, r, scope_of(a, x), false))
 			continue;
@@ -800,6 +833,89 @@ exempted(const struct ov_policy_set *set, ov_ctx *ctx, struct ov_arena *a,
 		return x;
 	}
 	return NULL;
+}
+
+/* ---- what an instance reads beyond its record ------------------------- */
+
+/* True when e calls resourceGroup() or subscription() anywhere. */
+static bool
+expr_reads_scope(const struct expr *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return false;
+	if (e->kind == EX_CALL && e->name != NULL &&
+	    (ov__streq_ci(e->name, "resourceGroup") ||
+	    ov__streq_ci(e->name, "subscription")))
+		return true;
+	for (i = 0; i < e->nargs; i++)
+		if (expr_reads_scope(e->args[i]))
+			return true;
+	return false;
+}
+
+static bool
+ir_reads_scope(const struct ir *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return false;
+	if (expr_reads_scope(n->fexpr) || expr_reads_scope(n->lhs) ||
+	    expr_reads_scope(n->rhs))
+		return true;
+	for (i = 0; i < n->n_kids; i++)
+		if (ir_reads_scope(n->kids[i]))
+			return true;
+	return false;
+}
+
+/* True when a scope (or any notScope) names a management group. */
+static bool
+mg_scope(const char *scope)
+{
+	return scope != NULL && ov__startswith_ci(scope, MG_PREFIX);
+}
+
+static bool
+def_in_mg(struct ov_arena *a, const struct pdef *d)
+{
+	const ov_json *ns = ov_json_get(d->props, "notScopes");
+	size_t i;
+
+	if (mg_scope(scope_of(a, d)))
+		return true;
+	for (i = 0; i < ov_json_len(ns); i++)
+		if (mg_scope(ov_json_string(ov_json_at(ns, i))))
+			return true;
+	return false;
+}
+
+/* See policy_int.h. */
+bool
+ov_policy__inst_needs_snapshot(const struct ov_policy_set *set,
+    const struct pinst *pi)
+{
+	const struct ov_group *g;
+	struct ov_arena a;
+	bool needs;
+	size_t i;
+
+	if (pi->rel_type != NULL || ir_reads_scope(pi->cond) ||
+	    ir_reads_scope(pi->exist) || expr_reads_scope(pi->rel_name) ||
+	    expr_reads_scope(pi->rel_rg))
+		return true;
+	if (pi->assignment == NULL)
+		return false;
+	ov__arena_init(&a, 1024, 0);
+	needs = def_in_mg(&a, pi->assignment);
+	g = pi->assignment->id != NULL ? ov__groups_get(&set->exemptions,
+	    pi->assignment->id, strlen(pi->assignment->id)) : NULL;
+	for (i = 0; !needs && g != NULL && i < g->len; i++)
+		needs = mg_scope(scope_of(&a, g->items[i]));
+	ov__arena_free(&a);
+	return needs;
 }
 
 /* ---- related resources from the snapshot index ------------------------ */
@@ -834,9 +950,9 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
     struct pres **out, size_t *n, bool *collected, struct ov_arena *a)
 {
 	const struct ov_snapshot *s = p;
-	const struct ov_record_list *l, *own;
+	const struct ov_record_list *l, *l2, *own;
 	struct pres *c;
-	size_t i, k = 0;
+	size_t i, j, nc, k = 0;
 	bool child, ext = false;
 
 	*out = NULL;
@@ -858,19 +974,38 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 	if (l == NULL || l->len == 0)
 		return 0;
 	/*
-	 * Child and extension resources hang below the evaluated id.  A
+	 * The candidates come from an index, never from a walk over every
+	 * record of the type: child and extension resources hang below the
+	 * evaluated id; others are looked up by subscription, or by
+	 * resource group (in r's subscription, plus records that name no
+	 * subscription; in any subscription when r names none).  A
 	 * subscription's own extension resources (its diagnostic settings)
 	 * are subscription-level ids, found by the subscription search below,
 	 * which skips extension resources of other resources.
 	 */
 	ext = !child && !sub_scope && is_extension_id(l->items[0]->id);
+	l2 = NULL;
 	if (child || ext) {
 		if (r->id == NULL)
 			return 0;
-		l = ov_model__children(s, r->id);
-		if (l == NULL || l->len == 0)
-			return 0;
+		l = ov_model__children_of(s, r->id, type);
 		child = true;
+	} else if (sub_scope) {
+		if (r->subscription == NULL)
+			return 0;
+		l = ov_model__by_type_sub(s, type, r->subscription);
+	} else {
+		const char *want = rg != NULL ? rg : r->rg;
+
+		if (want == NULL)
+			return 0;
+		if (r->subscription == NULL) {
+			l = ov_model__by_type_rg_any(s, type, want);
+		} else {
+			l = ov_model__by_type_rg(s, type, r->subscription,
+			    want);
+			l2 = ov_model__by_type_rg(s, type, NULL, want);
+		}
 	}
 	/*
 	 * The first record did not look like an extension (a subscription's
@@ -878,9 +1013,13 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 	 * extensions of the type still count, and other resources'
 	 * extensions never do, whatever the order of the records.
 	 */
-	own = !child && r->id != NULL ? ov_model__children(s, r->id) : NULL;
-	if ((c = ov__arena_calloc(a, l->len + (own != NULL ? own->len : 0),
-	    sizeof(*c))) == NULL)
+	own = !child && r->id != NULL ? ov_model__children_of(s, r->id,
+	    type) : NULL;
+	nc = l->len + (l2 != NULL ? l2->len : 0) + (own != NULL ? own->len :
+	    0);
+	if (nc == 0)
+		return 0;
+	if ((c = ov__arena_calloc(a, nc, sizeof(*c))) == NULL)
 		return OV_ENOMEM;
 	for (i = 0; own != NULL && i < own->len; i++) {
 		const struct ov_record *x = own->items[i];
@@ -891,9 +1030,15 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 		ov_policy__pres_from_record(&c[k], x);
 		c[k++].snap = s;
 	}
-	for (i = 0; i < l->len; i++) {
-		const struct ov_record *x = l->items[i];
+	for (i = 0, j = 0; i < l->len || (l2 != NULL && j < l2->len);) {
+		const struct ov_record *x;
 
+		/* the two lists are in snapshot order: merge them */
+		if (l2 == NULL || j == l2->len || (i < l->len &&
+		    l->items[i]->index < l2->items[j]->index))
+			x = l->items[i++];
+		else
+			x = l2->items[j++];
 		if (x->type == NULL || !ov__streq_ci(x->type, type) ||
 		    !name_ok(x, name) || (!child && is_extension_id(x->id)))
 			continue;
@@ -1090,7 +1235,7 @@ ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
 	if (rec->iac != NULL) {
 		/* A template's finding goes where the template says it. */
 		res.iac = true;
-		if (w->snap->iac_ops != NULL)
+		if (w->snap != NULL && w->snap->iac_ops != NULL)
 			w->snap->iac_ops->locate(w->snap, rec, pr.path, pr.node,
 			    &res.location, &res.line, &res.column);
 	}

@@ -701,16 +701,27 @@ type_set(struct compiler *c, const struct ir *n, const char ***types,
 	}
 }
 
+/*
+ * The type guard of an instance: each type once (branches of an anyOf
+ * often name the same type), so a record meets the rule once.
+ */
 static void
 hoist_types(struct compiler *c, const struct ir *n)
 {
 	const char **t;
-	size_t nt;
+	size_t nt, i, j, k;
 
-	if (n != NULL && type_set(c, n, &t, &nt)) {
-		c->pi->types = t;
-		c->pi->n_types = nt;
+	if (n == NULL || !type_set(c, n, &t, &nt))
+		return;
+	for (i = 0, k = 0; i < nt; i++) {
+		for (j = 0; j < k; j++)
+			if (ov__streq_ci(t[j], t[i]))
+				break;
+		if (j == k)
+			t[k++] = t[i];
 	}
+	c->pi->types = t;
+	c->pi->n_types = k;
 }
 
 static int

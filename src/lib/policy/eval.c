@@ -225,7 +225,9 @@ ov_policy__pres_from_record(struct pres *p, const struct ov_record *r)
 {
 	memset(p, 0, sizeof(*p));
 	p->body = r->body;
-	p->aliases = r->aliases;
+	p->aliases = ov_json_get(r->body, "aliases");
+	if (ov_json_type_of(p->aliases) != OV_JSON_OBJECT)
+		p->aliases = NULL;
 	p->id = r->id;
 	p->type = r->type;
 	p->name = last_segment(r->name);
@@ -1380,7 +1382,9 @@ static bool
 indexed_applicable(const struct pres *r)
 {
 	const struct ov_record_list *l;
-	const struct ov_arm_id *arm;
+	struct ov_arm_id arm;
+	struct ov_arena tmp;
+	bool ok;
 	size_t i;
 
 	if (r->location != NULL && r->location[0] != '\0')
@@ -1392,14 +1396,19 @@ indexed_applicable(const struct pres *r)
 		return true;
 	if (r->rec == NULL || r->rec->id == NULL)
 		return false;
-	arm = &r->rec->arm;
-	if (arm->resource_group == NULL || arm->provider == NULL ||
-	    arm->depth != 1 || arm->parent != NULL)
+	if (r->rec->resource_group == NULL || r->rec->parent_len != 0)
 		return false;
-	for (i = 0; i < sizeof(untracked_ns) / sizeof(untracked_ns[0]); i++)
-		if (ov__streq_ci(arm->provider, untracked_ns[i]))
-			return false;
-	return true;
+	/* the record keeps its header only: its id says the rest */
+	ov__arena_init(&tmp, 512, 0);
+	ok = ov_model__arm_id_parse(&arm, &tmp, r->rec->id,
+	    strlen(r->rec->id)) == 0 && arm.resource_group != NULL &&
+	    arm.provider != NULL && arm.depth == 1 && arm.parent == NULL;
+	for (i = 0; ok && i < sizeof(untracked_ns) / sizeof(untracked_ns[0]);
+	    i++)
+		if (ov__streq_ci(arm.provider, untracked_ns[i]))
+			ok = false;
+	ov__arena_free(&tmp);
+	return ok;
 }
 
 /* Evaluate one instance on one resource. */

@@ -461,6 +461,9 @@ struct ov_policy_set {
 	size_t			 n_params, params_cap;
 	struct pinst		**insts;	/* compiled instances */
 	size_t			 n_insts, insts_cap;
+	struct ov_groups	 exemptions;	/* assignment id -> its
+						   exemptions, in load
+						   order (compiled) */
 	bool			 compiled;	/* insts are current */
 	const char		*api_version;	/* requestContext default */
 	unsigned		 max_depth;	/* expression depth */
@@ -689,6 +692,17 @@ int	ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
  * releases w->scratch.
  */
 int	ov_policy__walk(struct ov_policy_walk *w);
+
+/*
+ * True when evaluating pi on a record reads other records of the
+ * snapshot: related records (auditIfNotExists, deployIfNotExists), the
+ * resource group or subscription record (resourceGroup(),
+ * subscription()), the management-group ancestry behind an assignment's
+ * or exemption's scope.  A streaming scan evaluates the other instances
+ * while a record loads, these after loading.  The set must be compiled.
+ */
+bool	ov_policy__inst_needs_snapshot(const struct ov_policy_set *set,
+	    const struct pinst *pi);
 
 /* Evaluate every stride-th instance from first below last (0 = all). */
 int	ov_policy__eval_range(struct ov_policy_set *set,

@@ -240,8 +240,9 @@ ov_framework_compliance(const ov_framework *fw, const ov_rule_tally *tallies,
 {
 	struct compliance_box *box;
 	ov_control_result *res;
-	struct ov_map by_rule = OV_MAP_INIT;
-	size_t i, j;
+	struct ov_groups by_rule = OV_GROUPS_INIT;
+	uint32_t *gid = NULL;
+	size_t i, j, k;
 	int error = 0;
 
 	OV_ASSERT_ARG(fw != NULL && out != NULL);
@@ -249,13 +250,26 @@ ov_framework_compliance(const ov_framework *fw, const ov_rule_tally *tallies,
 	if ((box = ov__calloc(1, sizeof(*box))) == NULL)
 		return ov__error_oom(fw->ctx);
 	ov__arena_init(&box->arena, 0, 0);
+	/* rule id -> its tallies (a rule may be tallied more than once) */
+	if (n_tallies > 0 && (gid = ov__calloc(n_tallies,
+	    sizeof(*gid))) == NULL) {
+		error = ov__error_oom(fw->ctx);
+		goto fail;
+	}
 	for (i = 0; i < n_tallies; i++)
-		if (tallies[i].rule != NULL && ov__map_put(&by_rule,
-		    tallies[i].rule, strlen(tallies[i].rule),
-		    (void *)(uintptr_t)(i + 1)) < 0) {
+		if (tallies[i].rule != NULL && ov__groups_count(&by_rule,
+		    tallies[i].rule, strlen(tallies[i].rule), &gid[i]) < 0) {
 			error = ov__error_oom(fw->ctx);
 			goto fail;
 		}
+	if (ov__groups_layout(&by_rule) < 0) {
+		error = ov__error_oom(fw->ctx);
+		goto fail;
+	}
+	for (i = 0; i < n_tallies; i++)
+		if (tallies[i].rule != NULL)
+			ov__groups_add(&by_rule, gid[i],
+			    (void *)(uintptr_t)&tallies[i]);
 	res = ov__arena_calloc(&box->arena, fw->n_controls + 1,
 	    sizeof(*res));
 	if (res == NULL) {
@@ -271,14 +285,12 @@ ov_framework_compliance(const ov_framework *fw, const ov_rule_tally *tallies,
 		r->rules = (const char * const *)c->rules;
 		r->n_rules = c->n_rules;
 		for (j = 0; j < c->n_rules; j++) {
-			size_t cursor = 0;
-			void *v;
+			const struct ov_group *g = ov__groups_get(&by_rule,
+			    c->rules[j], strlen(c->rules[j]));
 
 			/* A rule may be tallied more than once; sum them. */
-			while ((v = ov__map_next(&by_rule, c->rules[j],
-			    strlen(c->rules[j]), &cursor)) != NULL) {
-				const ov_rule_tally *t =
-				    &tallies[(uintptr_t)v - 1];
+			for (k = 0; g != NULL && k < g->len; k++) {
+				const ov_rule_tally *t = g->items[k];
 
 				r->passed += t->passed;
 				r->failed += t->failed;
@@ -303,11 +315,13 @@ ov_framework_compliance(const ov_framework *fw, const ov_rule_tally *tallies,
 	box->view.title = fw->title;
 	box->view.controls = res;
 	box->view.n_controls = fw->n_controls;
-	ov__map_free(&by_rule);
+	ov__groups_free(&by_rule);
+	ov__free(gid);
 	*out = &box->view;
 	return 0;
 fail:
-	ov__map_free(&by_rule);
+	ov__groups_free(&by_rule);
+	ov__free(gid);
 	ov__arena_free(&box->arena);
 	ov__free(box);
 	return error;

@@ -446,6 +446,10 @@ sources(struct ov_rw *w, const ov_report_input *in)
 		ov_report__printf(w, "</td><td class=\"%s\">", good ? "ok" :
 		    "bad");
 		ov_report__html_esc(w, in->sources[i].status);
+		if (in->sources[i].reason != NULL) {
+			ov_report__puts(w, ": ");
+			ov_report__html_esc(w, in->sources[i].reason);
+		}
 		ov_report__puts(w, "</td></tr>\n");
 	}
 	ov_report__puts(w, "</tbody></table>\n");

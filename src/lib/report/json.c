@@ -29,6 +29,10 @@ write_snapshot(struct ov_jw *j, const ov_report_input *in)
 		ov_report__jw_begin_object(j);
 		ov_report__jw_kstr(j, "name", in->sources[i].name);
 		ov_report__jw_kstr(j, "status", in->sources[i].status);
+		/* why a source is partial or failed (the manifest's file
+		 * list or count, a page that says more exist) */
+		if (in->sources[i].reason != NULL)
+			ov_report__jw_kstr(j, "reason", in->sources[i].reason);
 		ov_report__jw_end_object(j);
 	}
 	ov_report__jw_end_array(j);

@@ -395,11 +395,13 @@ write_sources(struct tw *t, const ov_report_input *in)
 		if (in->sources[i].status != NULL &&
 		    strcmp(in->sources[i].status, "collected") == 0)
 			continue;
-		snprintf(item, sizeof(item), "%s%s (%s)", other++ == 0 ?
+		snprintf(item, sizeof(item), "%s%s (%s%s%s)", other++ == 0 ?
 		    "; missing or incomplete: " : ", ",
 		    in->sources[i].name != NULL ? in->sources[i].name : "-",
 		    in->sources[i].status != NULL ? in->sources[i].status :
-		    "unknown");
+		    "unknown", in->sources[i].reason != NULL ? ": " : "",
+		    in->sources[i].reason != NULL ? in->sources[i].reason :
+		    "");
 		wrap(t, item, 12);
 	}
 	nl(t);

@@ -11,6 +11,7 @@
 #ifndef OV_RULES_RULEPACK_H
 #define OV_RULES_RULEPACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -41,5 +42,41 @@ int	ov_rules__write_peer_coverage(const ov_rulepack *p, ov_ctx *ctx,
  */
 int	ov_rules__ruleset_adopt(ov_ruleset **out, ov_ctx *ctx,
 	    ov_policy_set *set);
+
+/*
+ * Streaming evaluation.  Most instances read nothing but the record they
+ * evaluate: a streaming scan evaluates them while the record loads, with
+ * its whole body and no snapshot (ov_rules__eval_now; a record expanded
+ * from a template is evaluated on the main thread with the snapshot,
+ * which places its findings in the template).  The others read
+ * other records (related records, the resource group or subscription
+ * record, management-group ancestry): evaluated after loading, on the
+ * records the retention plan kept whole (ov_rules__eval_later).  Typed
+ * instances (guarded by the record's type) and untyped ones are asked
+ * for apart (which): a record read twice meets its type's rules once, as
+ * the richer copy, while unguarded ones meet every copy, as in a full
+ * scan.
+ */
+#define OV_RULES_TYPED		1
+#define OV_RULES_UNTYPED	2
+
+struct ov_record;
+struct ov_retain;
+
+int	ov_rules__eval_now(ov_rule_eval *ev, const ov_snapshot *snap,
+	    const struct ov_record *rec, int which, ov_policy_result_cb cb,
+	    void *payload);
+int	ov_rules__eval_later(ov_rule_eval *ev, const ov_snapshot *snap,
+	    const struct ov_record *rec, int which, ov_policy_result_cb cb,
+	    void *payload);
+/* True when any instance of rs must be evaluated after loading. */
+bool	ov_rules__has_later(const ov_ruleset *rs);
+/*
+ * Add to plan what the later instances read: whole bodies of the types
+ * they guard and of their related types, and of the container records
+ * (subscriptions, resource groups, management groups); every body when
+ * one is unguarded.  0 or OV_ENOMEM.
+ */
+int	ov_rules__retain(const ov_ruleset *rs, struct ov_retain *plan);
 
 #endif

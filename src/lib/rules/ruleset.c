@@ -17,6 +17,7 @@
 #include "lib/model/model.h"
 #include "lib/policy/policy_int.h"
 #include "lib/rules/rulepack.h"
+#include "lib/snapshot/retain.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -29,6 +30,12 @@ struct inst_list {
 	size_t		 cap;		/* allocated */
 };
 
+/* Instances by the type their guard names, and those without a guard. */
+struct inst_index {
+	struct ov_map		 by_type;	/* type -> struct inst_list */
+	struct inst_list	 untyped;	/* instances without a guard */
+};
+
 struct ov_ruleset {
 	ov_policy_set		*set;		/* compiled; only read */
 	const ov_snapshot	*bound;		/* whose assignments it has */
@@ -36,6 +43,9 @@ struct ov_ruleset {
 	struct ov_map		 by_type;	/* type -> struct inst_list */
 	struct inst_list	 untyped;	/* instances without a guard */
 	struct inst_list	 all;		/* every usable instance */
+	/* the same, split by what evaluating an instance reads */
+	struct inst_index	 now;		/* the record alone */
+	struct inst_index	 later;		/* other records too */
 	ov_policy_stats		 stats;		/* counts after compiling */
 };
 
@@ -61,26 +71,23 @@ list_push(struct inst_list *l, size_t i)
 	return 0;
 }
 
-/* Index instance i under each type of its guard. */
+/* File instance i under each type of its guard in (map, untyped). */
 static int
-index_inst(struct ov_ruleset *rs, size_t i, const struct pinst *pi)
+file_inst(struct ov_ruleset *rs, struct ov_map *by_type,
+    struct inst_list *untyped, size_t i, const struct pinst *pi)
 {
 	struct inst_list *l;
 	size_t j;
 
-	if (pi->error != NULL || pi->unsupported != NULL)
-		return 0;
-	if (list_push(&rs->all, i) < 0)
-		return OV_ENOMEM;
 	if (pi->types == NULL)
-		return list_push(&rs->untyped, i);
+		return list_push(untyped, i);
 	for (j = 0; j < pi->n_types; j++) {
 		const char *t = pi->types[j];
 
-		l = ov__map_get(&rs->by_type, t, strlen(t));
+		l = ov__map_get(by_type, t, strlen(t));
 		if (l == NULL) {
 			if ((l = ov__arena_calloc(&rs->arena, 1,
-			    sizeof(*l))) == NULL || ov__map_put(&rs->by_type,
+			    sizeof(*l))) == NULL || ov__map_put(by_type,
 			    t, strlen(t), l) < 0)
 				return OV_ENOMEM;
 		}
@@ -90,6 +97,39 @@ index_inst(struct ov_ruleset *rs, size_t i, const struct pinst *pi)
 				return OV_ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * Index instance i under each type of its guard, and again among those
+ * that need only the record or those that read other records (later).
+ */
+static int
+index_inst(struct ov_ruleset *rs, size_t i, const struct pinst *pi,
+    bool later)
+{
+	struct inst_index *x;
+
+	if (pi->error != NULL || pi->unsupported != NULL)
+		return 0;
+	if (list_push(&rs->all, i) < 0)
+		return OV_ENOMEM;
+	x = later ? &rs->later : &rs->now;
+	if (file_inst(rs, &x->by_type, &x->untyped, i, pi) < 0)
+		return OV_ENOMEM;
+	return file_inst(rs, &rs->by_type, &rs->untyped, i, pi);
+}
+
+static void
+free_lists(struct ov_map *by_type)
+{
+	size_t i;
+
+	/* the lists live in the arena, their arrays on the heap */
+	for (i = 0; i < by_type->cap; i++)
+		if (by_type->slots[i].key != NULL)
+			ov__free(((struct inst_list *)
+			    by_type->slots[i].value)->idx);
+	ov__map_free(by_type);
 }
 
 static int
@@ -178,20 +218,49 @@ ruleset_alloc(ov_policy_set *set)
 	return rs;
 }
 
-/* Compile the set and index its instances by type. */
+/*
+ * Compile the set and index its instances by type.  An instance reads
+ * other records when its rule does; a definition with one such instance
+ * has all of them evaluated after loading, so findings of one rule on
+ * one record keep the order a full scan gives them.
+ */
 static int
 ruleset_compile(ov_ruleset *rs, ov_ctx *ctx)
 {
-	size_t i;
+	struct ov_map defs = OV_MAP_INIT_CS;
+	const struct pinst *pi;
+	bool *later = NULL;
+	size_t i, n;
 	int error;
 
 	if ((error = ov_policy_set_compile(rs->set)) < 0 ||
 	    (error = ov_policy_set_stats(rs->set, &rs->stats)) < 0)
 		return error;
-	for (i = 0; i < rs->set->n_insts; i++)
-		if (index_inst(rs, i, rs->set->insts[i]) < 0)
-			return ov__error_oom(ctx);
-	return 0;
+	n = rs->set->n_insts;
+	if (n > 0 && (later = ov__calloc(n, sizeof(*later))) == NULL)
+		return ov__error_oom(ctx);
+	error = 0;
+	for (i = 0; i < n && error == 0; i++) {
+		pi = rs->set->insts[i];
+		if (pi->error != NULL || pi->unsupported != NULL ||
+		    !ov_policy__inst_needs_snapshot(rs->set, pi))
+			continue;
+		later[i] = true;
+		if (pi->def->id != NULL && ov__map_put(&defs, pi->def->id,
+		    strlen(pi->def->id), (void *)(uintptr_t)1) < 0)
+			error = OV_ENOMEM;
+	}
+	for (i = 0; i < n && error == 0; i++) {
+		pi = rs->set->insts[i];
+		if (pi->def->id != NULL && ov__map_get(&defs, pi->def->id,
+		    strlen(pi->def->id)) != NULL)
+			later[i] = true;
+		if (index_inst(rs, i, pi, later[i]) < 0)
+			error = OV_ENOMEM;
+	}
+	ov__map_free(&defs);
+	ov__free(later);
+	return error < 0 ? ov__error_oom(ctx) : 0;
 }
 
 /* Compile a loaded set into a rule set; see rulepack.h. */
@@ -246,18 +315,15 @@ ov_ruleset_new(ov_ruleset **out, ov_ctx *ctx, const ov_ruleset_options *o)
 void
 ov_ruleset_free(ov_ruleset *rs)
 {
-	size_t i;
-
 	if (rs == NULL)
 		return;
 	ov_policy_set_free(rs->set);
-	/* the lists live in the arena, their arrays on the heap */
-	for (i = 0; i < rs->by_type.cap; i++)
-		if (rs->by_type.slots[i].key != NULL)
-			ov__free(((struct inst_list *)
-			    rs->by_type.slots[i].value)->idx);
-	ov__map_free(&rs->by_type);
+	free_lists(&rs->by_type);
+	free_lists(&rs->now.by_type);
+	free_lists(&rs->later.by_type);
 	ov__free(rs->untyped.idx);
+	ov__free(rs->now.untyped.idx);
+	ov__free(rs->later.untyped.idx);
 	ov__free(rs->all.idx);
 	ov__arena_free(&rs->arena);
 	ov__free(rs);
@@ -410,4 +476,95 @@ ov_rule_eval_snapshot(ov_rule_eval *ev, const ov_snapshot *snap,
 	w.cb = cb;
 	w.payload = payload;
 	return ov_policy__walk(&w);
+}
+
+/* ---- streaming: the record alone first, other records after ------------ */
+
+/* Evaluate the instances of x for rec, typed or untyped (which). */
+static int
+eval_split(ov_rule_eval *ev, const struct inst_index *x,
+    const struct ov_record *rec, int which)
+{
+	const struct inst_list *l;
+	size_t i;
+	int error;
+
+	if (which == OV_RULES_TYPED) {
+		if (rec->type == NULL || (l = ov__map_get(&x->by_type,
+		    rec->type, strlen(rec->type))) == NULL)
+			return 0;
+	} else {
+		l = &x->untyped;
+	}
+	for (i = 0; i < l->n; i++)
+		if ((error = eval_one(ev, l->idx[i], rec)) != 0)
+			return error;
+	return 0;
+}
+
+/* See rulepack.h. */
+int
+ov_rules__eval_now(ov_rule_eval *ev, const ov_snapshot *snap,
+    const struct ov_record *rec, int which, ov_policy_result_cb cb,
+    void *payload)
+{
+	begin(ev, snap, 0, cb, payload);
+	return eval_split(ev, &ev->rs->now, rec, which);
+}
+
+/* See rulepack.h. */
+int
+ov_rules__eval_later(ov_rule_eval *ev, const ov_snapshot *snap,
+    const struct ov_record *rec, int which, ov_policy_result_cb cb,
+    void *payload)
+{
+	begin(ev, snap, 0, cb, payload);
+	return eval_split(ev, &ev->rs->later, rec, which);
+}
+
+/* True when any instance reads other records. */
+bool
+ov_rules__has_later(const ov_ruleset *rs)
+{
+	return rs != NULL && (rs->later.untyped.n > 0 ||
+	    rs->later.by_type.len > 0);
+}
+
+/* Keep whole the records the later instances read; see rulepack.h. */
+int
+ov_rules__retain(const ov_ruleset *rs, struct ov_retain *plan)
+{
+	static const char *const containers[] = {
+		"Microsoft.Resources/subscriptions",
+		"Microsoft.Resources/subscriptions/resourceGroups",
+		"Microsoft.Resources/resourceGroups",
+		"Microsoft.Management/managementGroups",
+	};
+	const struct ov_map *m = &rs->later.by_type;
+	size_t i, j;
+
+	if (!ov_rules__has_later(rs))
+		return 0;
+	/* an unguarded instance may meet any record */
+	if (rs->later.untyped.n > 0)
+		return ov_retain__all(plan, NULL);
+	for (i = 0; i < m->cap; i++) {
+		const struct inst_list *l = m->slots[i].value;
+
+		if (m->slots[i].key == NULL)
+			continue;
+		if (ov_retain__all(plan, m->slots[i].key) < 0)
+			return OV_ENOMEM;
+		for (j = 0; j < l->n; j++) {
+			const struct pinst *pi = rs->set->insts[l->idx[j]];
+
+			if (pi->rel_type != NULL &&
+			    ov_retain__all(plan, pi->rel_type) < 0)
+				return OV_ENOMEM;
+		}
+	}
+	for (i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
+		if (ov_retain__all(plan, containers[i]) < 0)
+			return OV_ENOMEM;
+	return 0;
 }

@@ -8,8 +8,10 @@
  */
 #include <string.h>
 
+#include "lib/findings/list.h"
 #include "lib/raci/contract.h"
 #include "lib/scan/scan_int.h"
+#include "util/alloc.h"
 
 /*
  * The type whose service model decides the owner of a finding's layer: the
@@ -39,43 +41,41 @@ subject_type(struct ov_scan_result *r, const ov_finding *f)
 }
 
 /*
- * Copy every finding, filling what the producer could not know: the
+ * Fill in, on every finding, what the producer could not know: the
  * responsible, accountable, consulted and informed parties and the due date
- * from the contract duty, the owner side from the matrix.
+ * from the contract duty, the owner side from the matrix.  In place: the
+ * list is the scan's largest structure after the records.
  */
 static int
 fill_accountability(struct ov_scan_result *r)
 {
+	ov_findings *l = r->findings;
 	struct ov_contract_ci ci;
+	uint8_t *keep = NULL;
 	ov_owner owner;
 	const ov_check_info *check;
-	const ov_findings *in = r->findings;
-	const ov_finding *f;
-	ov_findings *out = NULL;
-	ov_finding g;
+	ov_finding *g;
 	int64_t now = r->now;
-	size_t i;
-	int error;
+	size_t i, n = ov_findings_count(l);
 
-	if ((error = ov_findings_new(&out)) < 0)
+	if (r->framework != NULL && n > 0 && (keep = ov__calloc(n, 1)) ==
+	    NULL)
 		return ov__error_oom(r->ctx);
-	if (r->snap->tenant_id != NULL &&
-	    (error = ov_findings_set_tenant(out, r->snap->tenant_id)) < 0)
-		goto fail;
-	for (i = 0; (f = ov_findings_get(in, i)) != NULL; i++) {
-		g = *f;
+	for (i = 0; (g = ov_findings__edit(l, i)) != NULL; i++) {
 		/* --framework restricts the report to the mapped rules. */
-		if (r->framework != NULL &&
-		    !ov_framework_has_rule(r->framework, g.rule))
-			continue;
-		if (g.layer == OV_LAYER_UNKNOWN)
-			g.layer = ov_contract__duty_layer(g.duty);
+		if (r->framework != NULL) {
+			if (!ov_framework_has_rule(r->framework, g->rule))
+				continue;
+			keep[i] = 1;
+		}
+		if (g->layer == OV_LAYER_UNKNOWN)
+			g->layer = ov_contract__duty_layer(g->duty);
 		/* Findings made outside the analyzers (a lapsed exception)
 		 * take their check's controls too. */
-		if (g.n_controls == 0 && g.rule != NULL &&
-		    (check = ov_checks_find(g.rule)) != NULL) {
-			g.controls = check->controls;
-			g.n_controls = check->n_controls;
+		if (g->n_controls == 0 && g->rule != NULL &&
+		    (check = ov_checks_find(g->rule)) != NULL) {
+			g->controls = check->controls;
+			g->n_controls = check->n_controls;
 		}
 		/*
 		 * The owner of a layer is the responsibility matrix's answer
@@ -84,42 +84,38 @@ fill_accountability(struct ov_scan_result *r)
 		 * Who must act is a separate question: the contract's
 		 * responsible party below.
 		 */
-		if (g.layer != OV_LAYER_UNKNOWN && (owner = ov_raci_owner(
-		    r->raci, subject_type(r, &g), g.layer)) !=
+		if (g->layer != OV_LAYER_UNKNOWN && (owner = ov_raci_owner(
+		    r->raci, subject_type(r, g), g->layer)) !=
 		    OV_OWNER_UNKNOWN)
-			g.owner = owner;
-		if (g.duty != NULL) {
-			if (g.responsible == NULL)
-				g.responsible = ov_contract__responsible(
-				    r->contract, g.duty);
-			ov_contract__ci(r->contract, g.duty, &ci);
-			if (g.n_consulted == 0) {
-				g.consulted = ci.consulted;
-				g.n_consulted = ci.n_consulted;
+			g->owner = owner;
+		if (g->duty != NULL) {
+			ov_contract__ci(r->contract, g->duty, &ci);
+			if (ov_findings__set_parties(l, i, g->responsible !=
+			    NULL ? g->responsible : ov_contract__responsible(
+			    r->contract, g->duty), g->accountable != NULL ?
+			    g->accountable : ov_contract__accountable(
+			    r->contract, g->duty),
+			    g->n_consulted != 0 ? g->consulted : ci.consulted,
+			    g->n_consulted != 0 ? g->n_consulted :
+			    ci.n_consulted,
+			    g->n_informed != 0 ? g->informed : ci.informed,
+			    g->n_informed != 0 ? g->n_informed :
+			    ci.n_informed) < 0) {
+				ov__free(keep);
+				return ov__error_oom(r->ctx);
 			}
-			if (g.n_informed == 0) {
-				g.informed = ci.informed;
-				g.n_informed = ci.n_informed;
-			}
-			if (g.accountable == NULL)
-				g.accountable = ov_contract__accountable(
-				    r->contract, g.duty);
-			if (g.due == 0 && g.state == OV_STATE_NON_COMPLIANT)
-				g.due = ov_contract__due(r->contract, g.duty,
-				    g.severity, now);
-			if (g.owner == OV_OWNER_UNKNOWN)
-				g.owner = ov_contract__owner(r->contract,
-				    g.duty);
+			if (g->due == 0 && g->state == OV_STATE_NON_COMPLIANT)
+				g->due = ov_contract__due(r->contract, g->duty,
+				    g->severity, now);
+			if (g->owner == OV_OWNER_UNKNOWN)
+				g->owner = ov_contract__owner(r->contract,
+				    g->duty);
 		}
-		if ((error = ov_findings_add(out, &g)) < 0)
-			goto fail;
 	}
-	ov_findings_free(r->findings);
-	r->findings = out;
+	if (keep != NULL)
+		ov_findings__keep(l, keep);
+	ov__free(keep);
 	return 0;
-fail:
-	ov_findings_free(out);
-	return ov__error_oom(r->ctx);
 }
 
 static int

@@ -8,19 +8,21 @@
 #include <string.h>
 
 #include "lib/analyzers/analyzer.h"
+#include "overvisor/iac.h"
 #include "lib/rules/checks.h"
 #include "lib/scan/scan_int.h"
 #include "util/alloc.h"
 
-/* Count one result of a rule or analyzer check for the framework view. */
-static int
-tally(struct ov_scan_result *r, const char *rule_id, ov_state state)
+/* Count one policy result for the framework view; see scan_int.h. */
+int
+ov_scan__tally(struct ov_scan_result *r, const char *rule_id, int state)
 {
 	ov_rule_tally *t, *grown;
 	uintptr_t i;
 	size_t cap;
 
-	i = (uintptr_t)ov__map_get(&r->tally_index, rule_id, strlen(rule_id));
+	i = (uintptr_t)ov__map_get(&r->tally_index, rule_id,
+	    strlen(rule_id));
 	if (i == 0) {
 		if (r->n_tallies == r->tallies_cap) {
 			cap = r->tallies_cap != 0 ? r->tallies_cap * 2 : 64;
@@ -33,7 +35,8 @@ tally(struct ov_scan_result *r, const char *rule_id, ov_state state)
 		}
 		t = &r->tallies[r->n_tallies];
 		memset(t, 0, sizeof(*t));
-		if ((t->rule = ov__arena_strdup(&r->arena, rule_id)) == NULL)
+		if ((t->rule = ov__arena_strdup(&r->arena,
+		    rule_id)) == NULL)
 			return ov__error_oom(r->ctx);
 		i = ++r->n_tallies;
 		if (ov__map_put(&r->tally_index, t->rule, strlen(t->rule),
@@ -62,18 +65,18 @@ tally(struct ov_scan_result *r, const char *rule_id, ov_state state)
  * definition that returned a result ran over every record of its types,
  * and a result that is neither a pass nor a finding (an evaluation error,
  * an exemption, a manual control awaiting attestation) keeps its pair
- * from counting as passed.
+ * from counting as passed.  See scan_int.h.
  */
-static int
-cover(struct ov_scan_result *r, const ov_policy_result *res)
+int
+ov_scan__cover(struct ov_coverage *cov, const ov_policy_result *res)
 {
 	const char *rule = res->rule_id != NULL ? res->rule_id :
 	    res->definition_name;
 
 	if (rule == NULL)
 		return 0;
-	if (ov_coverage__ran(&r->coverage, rule, NULL) < 0)
-		return ov__error_oom(r->ctx);
+	if (ov_coverage__ran(cov, rule, NULL) < 0)
+		return OV_ENOMEM;
 	switch (res->state) {
 	case OV_STATE_COMPLIANT:
 	case OV_STATE_NOT_APPLICABLE:
@@ -86,9 +89,9 @@ cover(struct ov_scan_result *r, const ov_policy_result *res)
 	default:
 		break;
 	}
-	if (res->resource_id != NULL && ov_coverage__veto(&r->coverage, rule,
+	if (res->resource_id != NULL && ov_coverage__veto(cov, rule,
 	    res->resource_id) < 0)
-		return ov__error_oom(r->ctx);
+		return OV_ENOMEM;
 	return 0;
 }
 
@@ -102,13 +105,31 @@ on_result(const ov_policy_result *res, void *payload)
 
 	if ((error = ov_policy_add_finding(r->findings, res, 0)) < 0)
 		return ov__error_oom(r->ctx);
-	if ((error = cover(r, res)) < 0)
-		return error;
+	if (ov_scan__cover(&r->coverage, res) < 0)
+		return ov__error_oom(r->ctx);
 	if (r->framework != NULL && res->rule_id != NULL &&
-	    (error = tally(r, res->rule_id, (ov_state)res->state)) < 0)
+	    (error = ov_scan__tally(r, res->rule_id, res->state)) < 0)
 		return error;
 	return o->on_result != NULL ? o->on_result(res, o->result_payload) :
 	    0;
+}
+
+/* Count the rules and the unusable definitions; see scan_int.h. */
+void
+ov_scan__rule_counts(struct ov_scan_result *r)
+{
+	ov_policy_stats stats;
+	ov_policy_diag d;
+	size_t i;
+
+	if (r->ruleset == NULL)
+		return;
+	/* One bad definition never sinks the batch, but it is not hidden. */
+	for (i = 0; ov_ruleset_diag(r->ruleset, i, &d) == 0; i++)
+		if (d.level == OV_POLICY_DIAG_ERROR)
+			r->n_policy_errors++;
+	ov_ruleset_stats(r->ruleset, &stats);
+	r->n_rules = stats.compiled;
 }
 
 /* Evaluate the rule set on every record. */
@@ -116,19 +137,11 @@ int
 ov_scan__rules(struct ov_scan_result *r)
 {
 	ov_rule_eval *ev = NULL;
-	ov_policy_stats stats;
-	ov_policy_diag d;
-	size_t i;
 	int error;
 
 	if (r->ruleset == NULL)
 		return 0;
-	/* One bad definition never sinks the batch, but it is not hidden. */
-	for (i = 0; ov_ruleset_diag(r->ruleset, i, &d) == 0; i++)
-		if (d.level == OV_POLICY_DIAG_ERROR)
-			r->n_policy_errors++;
-	ov_ruleset_stats(r->ruleset, &stats);
-	r->n_rules = stats.compiled;
+	ov_scan__rule_counts(r);
 	if ((error = ov_rule_eval_new(&ev, r->ruleset, r->ctx)) < 0)
 		return error;
 	ov__progress(r->ctx, "rules", 0, 1);
@@ -143,8 +156,9 @@ ov_scan__rules(struct ov_scan_result *r)
 	return error;
 }
 
-static bool
-analyzer_wanted(const ov_scan_options *o, const char *name)
+/* True when the options run analyzer name; see scan_int.h. */
+bool
+ov_scan__analyzer_wanted(const ov_scan_options *o, const char *name)
 {
 	size_t i;
 
@@ -184,7 +198,7 @@ tally_analyzer(struct ov_scan_result *r, const struct ov_analyzer *a,
 		if (f->resource_type != NULL &&
 		    strcmp(f->resource_type, "overvisor/coverage") == 0)
 			missing = true;
-		if ((error = tally(r, f->rule, f->state)) < 0)
+		if ((error = ov_scan__tally(r, f->rule, f->state)) < 0)
 			return error;
 	}
 	for (i = 0; (ci = ov_checks_get(i)) != NULL; i++)
@@ -199,7 +213,7 @@ tally_analyzer(struct ov_scan_result *r, const struct ov_analyzer *a,
 		    ov__map_get(&r->tally_index, ci->id,
 		    strlen(ci->id)) != NULL)
 			continue;
-		if ((error = tally(r, ci->id, missing ?
+		if ((error = ov_scan__tally(r, ci->id, missing ?
 		    OV_STATE_INDETERMINATE : OV_STATE_COMPLIANT)) < 0)
 			return error;
 	}
@@ -221,8 +235,11 @@ ov_scan__analyzers(struct ov_scan_result *r)
 			return ov__error(r->ctx, OV_EINVALID,
 			    OV_ERRCLASS_CONFIG, "unknown analyzer '%s'",
 			    o->analyzers[i]);
+	/* templates and plans are no live estate; decided after loading */
+	if (o->estate_analyzers && ov_snapshot_n_iac_records(r->snap) != 0)
+		return 0;
 	for (ap = ov_analyzers; *ap != NULL; ap++)
-		if (analyzer_wanted(o, (*ap)->name))
+		if (ov_scan__analyzer_wanted(o, (*ap)->name))
 			total++;
 	memset(&actx, 0, sizeof(actx));
 	actx.ctx = r->ctx;
@@ -234,7 +251,7 @@ ov_scan__analyzers(struct ov_scan_result *r)
 	actx.now = r->now;
 	actx.coverage = &r->coverage;
 	for (ap = ov_analyzers, k = 0; (a = *ap) != NULL; ap++, k++) {
-		if (!analyzer_wanted(o, a->name))
+		if (!ov_scan__analyzer_wanted(o, a->name))
 			continue;
 		size_t first = ov_findings_count(r->findings);
 

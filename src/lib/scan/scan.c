@@ -43,21 +43,14 @@ veto_findings(struct ov_scan_result *r)
 	return 0;
 }
 
-/* Run the pipeline; see overvisor/scan.h. */
+/* Start a result; see scan_int.h. */
 int
-ov_scan_run(ov_scan_result **out, ov_ctx *ctx, const ov_snapshot *snap,
-    const ov_scan_options *opts)
+ov_scan__result_new(struct ov_scan_result **out, ov_ctx *ctx,
+    const ov_snapshot *snap, const ov_scan_options *opts)
 {
-	static const ov_scan_options defaults = OV_SCAN_OPTIONS_INIT;
 	struct ov_scan_result *r;
-	int64_t saved_now;
-	int error;
 
-	if (out == NULL || ctx == NULL || snap == NULL)
-		return OV_EINVALID;
 	*out = NULL;
-	if (opts == NULL)
-		opts = &defaults;
 	if (opts->version != OV_SCAN_OPTIONS_VERSION)
 		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_CONFIG,
 		    "scan options version %u not supported", opts->version);
@@ -68,29 +61,60 @@ ov_scan_run(ov_scan_result **out, ov_ctx *ctx, const ov_snapshot *snap,
 	r->opts = opts;
 	ov__arena_init(&r->arena, 0, 0);
 	ov_coverage__init(&r->coverage);
+	if (ov_findings_new(&r->findings) < 0) {
+		ov_scan_result_free(r);
+		return ov__error_oom(ctx);
+	}
+	*out = r;
+	return 0;
+}
+
+/* The stages after the rules; see scan_int.h. */
+int
+ov_scan__finish(struct ov_scan_result *r)
+{
+	int error;
+
+	if ((error = ov_scan__analyzers(r)) < 0 ||
+	    (error = ov_scan__detections(r)) < 0 ||
+	    (error = ov_scan__accountability(r)) < 0 ||
+	    (error = veto_findings(r)) < 0)
+		return error;
+	/* Report order; the questions list findings in it too. */
+	ov_findings_sort(r->findings);
+	return ov_scan__questions(r);
+}
+
+/* Run the pipeline; see overvisor/scan.h. */
+int
+ov_scan_run(ov_scan_result **out, ov_ctx *ctx, const ov_snapshot *snap,
+    const ov_scan_options *opts)
+{
+	static const ov_scan_options defaults = OV_SCAN_OPTIONS_INIT;
+	struct ov_scan_result *r = NULL;
+	int64_t saved_now;
+	int error;
+
+	if (out == NULL || ctx == NULL || snap == NULL)
+		return OV_EINVALID;
+	*out = NULL;
+	if (opts == NULL)
+		opts = &defaults;
+	if ((error = ov_scan__result_new(&r, ctx, snap, opts)) < 0)
+		return error;
 	/* One clock for every stage, in force on ctx for the run only. */
 	saved_now = ctx->now;
 	ctx->now = r->now = ov_scan__clock(ctx, snap);
 	/* The index is a cache over records the pipeline never changes. */
 	if ((error = ov_snapshot_index((ov_snapshot *)(uintptr_t)snap)) < 0)
 		goto fail;
-	if ((error = ov_findings_new(&r->findings)) < 0) {
-		error = ov__error_oom(ctx);
-		goto fail;
-	}
 	if (snap->tenant_id != NULL &&
 	    (error = ov_findings_set_tenant(r->findings, snap->tenant_id)) < 0)
 		goto fail;
 	if ((error = ov_scan__setup(r)) < 0 ||
+	    (error = ov_scan__sources(r)) < 0 ||
 	    (error = ov_scan__rules(r)) < 0 ||
-	    (error = ov_scan__analyzers(r)) < 0 ||
-	    (error = ov_scan__detections(r)) < 0 ||
-	    (error = ov_scan__accountability(r)) < 0 ||
-	    (error = veto_findings(r)) < 0)
-		goto fail;
-	/* Report order; the questions list findings in it too. */
-	ov_findings_sort(r->findings);
-	if ((error = ov_scan__questions(r)) < 0)
+	    (error = ov_scan__finish(r)) < 0)
 		goto fail;
 	ctx->now = saved_now;
 	r->opts = NULL;

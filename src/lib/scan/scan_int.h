@@ -85,11 +85,18 @@ struct ov_scan_result {
 
 /* The stages, in pipeline order; each returns 0 or an error on ctx. */
 int	ov_scan__setup(struct ov_scan_result *r);
+int	ov_scan__sources(struct ov_scan_result *r);
 int	ov_scan__rules(struct ov_scan_result *r);
 int	ov_scan__analyzers(struct ov_scan_result *r);
 int	ov_scan__detections(struct ov_scan_result *r);
 int	ov_scan__accountability(struct ov_scan_result *r);
 int	ov_scan__questions(struct ov_scan_result *r);
+
+/*
+ * Note in cov that res's rule ran, and veto its pair when the result is
+ * neither a pass nor a finding.  0 or OV_ENOMEM.
+ */
+int	ov_scan__cover(struct ov_coverage *cov, const ov_policy_result *res);
 
 /* True when the result reports findings of rule (--framework filters). */
 bool	ov_scan__reports_rule(const struct ov_scan_result *r,
@@ -97,6 +104,20 @@ bool	ov_scan__reports_rule(const struct ov_scan_result *r,
 
 /* Release what the stages hold. */
 void	ov_scan__teardown(struct ov_scan_result *r);
+
+/* Count one rule result (rule_id, an ov_state) for the framework view. */
+int	ov_scan__tally(struct ov_scan_result *r, const char *rule_id,
+	    int state);
+/* Count the rules evaluated and the definitions that could not be. */
+void	ov_scan__rule_counts(struct ov_scan_result *r);
+/* True when the options run the analyzer called name. */
+bool	ov_scan__analyzer_wanted(const ov_scan_options *o, const char *name);
+/* Start a result; the caller sets snap and the clock. */
+int	ov_scan__result_new(struct ov_scan_result **out, ov_ctx *ctx,
+	    const ov_snapshot *snap, const ov_scan_options *opts);
+/* The stages after the rules, in order: analyzers, accountability, the
+ * report order, the contract questions. */
+int	ov_scan__finish(struct ov_scan_result *r);
 
 /*
  * The analysis clock for snap: a clock fixed on ctx, else the snapshot's

@@ -12,9 +12,9 @@
 #include "util/alloc.h"
 #include "util/file.h"
 
-/* Copy the manifest sources for the report. */
-static int
-copy_sources(struct ov_scan_result *r)
+/* Copy the manifest sources for the report, once the snapshot is loaded. */
+int
+ov_scan__sources(struct ov_scan_result *r)
 {
 	ov_manifest_info m;
 	size_t i;
@@ -71,8 +71,6 @@ ov_scan__setup(struct ov_scan_result *r)
 	int error;
 
 	r->data_dir = ov__data_dir(o->data_dir);
-	if ((error = copy_sources(r)) < 0)
-		return error;
 	if (o->contract != NULL)
 		r->contract = o->contract;
 	else if ((error = o->contract_path != NULL ?

@@ -881,11 +881,25 @@ ov_sigma__build_index(struct ov_sigma_rules *rs)
 				ix = &L->idx[L->n_idx++];
 				ix->field = nd.field;
 			}
-			for (k = 0; k < nd.n; k++)
-				if (ov__map_put(&ix->values, nd.vals[k]->s,
-				    nd.vals[k]->len,
-				    (void *)(uintptr_t)(i + 1)) < 0)
+			for (k = 0; k < nd.n; k++) {
+				struct sig_rule_list *rl;
+				bool added;
+				void **slot;
+
+				/* one entry per value, listing its rules */
+				if ((slot = ov__map_slot(&ix->values,
+				    nd.vals[k]->s, nd.vals[k]->len,
+				    &added)) == NULL)
 					return ov__error_oom(rs->ctx);
+				if (added && (*slot = ov__arena_calloc(
+				    &rs->arena, 1, sizeof(*rl))) == NULL)
+					return ov__error_oom(rs->ctx);
+				rl = *slot;
+				if ((rl->n == 0 || rl->rules[rl->n - 1] !=
+				    (int)i) && push_int(&rs->arena, &rl->rules,
+				    &rl->n, (int)i) < 0)
+					return ov__error_oom(rs->ctx);
+			}
 		}
 	}
 	return 0;

@@ -95,6 +95,7 @@ ov_sigma__corr_new(struct sig_corr **out, const struct ov_sigma_rules *rs)
 			continue;
 		C->st[C->n_st].c = r;
 		C->st[C->n_st].rule = (int)i;
+		C->st[C->n_st].groups.cs = true;
 		for (k = 0; k < r->n_refs; k++) {
 			int b = r->ref_rules[k], *l = C->by_base[b], *nl;
 			size_t len = 0;
@@ -197,16 +198,9 @@ get_group(struct cstate *S, const char *key, size_t klen)
 	struct group *g;
 	void *x;
 
-	if ((g = ov__map_get(&S->groups, key, klen)) != NULL &&
-	    strcmp(g->key, key) == 0)
+	/* keys are case-sensitive: one map entry per exact key */
+	if ((g = ov__map_get(&S->groups, key, klen)) != NULL)
 		return g;
-	if (g != NULL) {
-		size_t cur = 0;
-
-		while ((g = ov__map_next(&S->groups, key, klen, &cur)) != NULL)
-			if (strcmp(g->key, key) == 0)
-				return g;
-	}
 	if ((g = ov__calloc(1, sizeof(*g))) == NULL ||
 	    (g->key = ov__strndup(key, klen)) == NULL)
 		goto oom;

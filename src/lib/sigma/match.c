@@ -731,9 +731,9 @@ ov_sigma__match_event(struct sig_mctx *m, size_t lsi,
     int (*fn)(void *payload, int rule), void *payload)
 {
 	const struct sig_lsrules *L = &m->rs->lsr[lsi];
-	size_t i, k, cur, n;
+	const struct sig_rule_list *rl;
+	size_t i, j, k, n;
 	const char *t;
-	void *v;
 	int error;
 
 	for (i = 0; i < L->n_idx; i++) {
@@ -745,11 +745,12 @@ ov_sigma__match_event(struct sig_mctx *m, size_t lsi,
 			    (t = ov_sigma__scalar_text(m, e->v[k], &n)) ==
 			    NULL)
 				continue;
-			cur = 0;
-			while ((v = ov__map_next(&L->idx[i].values, t, n,
-			    &cur)) != NULL)
-				if ((error = try_rule(m, (int)((uintptr_t)v - 1),
-				    fn, payload)) < 0)
+			if ((rl = ov__map_get(&L->idx[i].values, t, n)) ==
+			    NULL)
+				continue;
+			for (j = 0; j < rl->n; j++)
+				if ((error = try_rule(m, rl->rules[j], fn,
+				    payload)) < 0)
 					return error;
 		}
 	}

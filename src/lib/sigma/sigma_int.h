@@ -200,10 +200,16 @@ struct sig_diag {
 	size_t		 seq;		/* order of arrival, for a stable sort */
 };
 
+/* The rules one index value names. */
+struct sig_rule_list {
+	int		*rules;		/* rule indexes, in rule order */
+	size_t		 n;
+};
+
 /* Index: exact values of a rule's most selective field. */
 struct sig_index {
 	int		 field;		/* field index in the logsource */
-	struct ov_map	 values;	/* value -> rule index + 1 */
+	struct ov_map	 values;	/* value -> struct sig_rule_list */
 };
 
 /* The rules that apply to one logsource. */

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Resource Graph responses in the objectArray result format:
- * {"totalRecords", "count", "data": [ {...row...} ], "$skipToken"?}.
- * Rows keep Resource Graph's lower-cased types; the model canonicalises.
+ * {"totalRecords", "count", "data": [ {...row...} ], "$skipToken"?}, and
+ * `az graph query` output ({"count", "data", "skip_token",
+ * "total_records"}).  Rows keep Resource Graph's lower-cased types; the
+ * model canonicalises.  A page that says more rows exist makes its source
+ * partial.
  */
 #include <stdio.h>
 
@@ -28,6 +31,7 @@ load(struct load_ctx *lc, const ov_json *root)
 		    ptr)) < 0)
 			return error;
 	}
+	ov_snap__arg_paging(lc, root, ov_json_len(data));
 	return 0;
 }
 

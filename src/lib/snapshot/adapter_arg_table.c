@@ -95,10 +95,11 @@ load(struct load_ctx *lc, const ov_json *root)
 		    ov_json_at(table, j++), row, NULL, ptr)) < 0)
 			goto done;
 	}
+	ov_snap__arg_paging(lc, root, ov_json_len(rows));
 	error = 0;
 	goto done;
 oom:
-	error = ov__error_oom(lc->s->ctx);
+	error = ov__error_oom(lc->ctx);
 done:
 	ov__buf_free(&b);
 	return error;

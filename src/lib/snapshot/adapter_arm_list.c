@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* ARM list responses: {"value": [ {...resource...} ], "nextLink"?}. */
+/*
+ * ARM list responses: {"value": [ {...resource...} ], "nextLink"?}; a
+ * nextLink says more pages exist, so the source is partial.
+ */
 #include <stdio.h>
 
 #include "lib/snapshot/snapshot_int.h"
@@ -24,6 +27,9 @@ load(struct load_ctx *lc, const ov_json *root)
 		    ptr)) < 0)
 			return error;
 	}
+	if (ov_json_string(ov_json_get(root, "nextLink")) != NULL)
+		ov_snap__page(lc, "ARM list", true, -1,
+		    ov_json_len(value));
 	return 0;
 }
 

@@ -53,6 +53,18 @@ load(struct load_ctx *lc, const ov_json *root)
 			break;
 	}
 	lc->default_type = saved;
+	if (error == 0) {
+		const char *next = ov_json_string(ov_json_get(root,
+		    "@odata.nextLink"));
+		const ov_json *cnt = ov_json_get(root, "@odata.count");
+		int64_t total;
+
+		if (!ov_json_int(cnt, &total) || total < 0)
+			total = -1;
+		if (next != NULL || total >= 0)
+			ov_snap__page(lc, "Microsoft Graph",
+			    next != NULL, total, ov_json_len(value));
+	}
 	return error;
 }
 

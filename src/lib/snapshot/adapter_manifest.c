@@ -11,21 +11,12 @@ detect(const ov_json *root)
 	return schema != NULL && ov__startswith_ci(schema, "overvisor-snapshot/");
 }
 
+/* The merge reads it into the snapshot, in load order. */
 static int
 load(struct load_ctx *lc, const ov_json *root)
 {
-	const ov_error *e;
-	int error;
-
 	(void)root;
-	if ((error = ov_snap__read_manifest(lc->s, lc->path, lc->data,
-	    lc->len)) == 0 || error == OV_ENOMEM)
-		return error;
-	e = ov_error_last(lc->s->ctx);
-	error = ov_snap__diag(lc, e->line, e->column, e->pointer, "%s",
-	    e->message);
-	ov_error_clear(lc->s->ctx);
-	return error;
+	return ov_snap__defer_manifest(lc);
 }
 
 const struct ov_adapter ov_adapter_manifest = { "manifest", detect, load };

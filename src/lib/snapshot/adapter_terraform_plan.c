@@ -17,9 +17,7 @@ detect(const ov_json *root)
 static int
 load(struct load_ctx *lc, const ov_json *root)
 {
-	if (lc->s->iac_ops == NULL)
-		return 0;
-	return lc->s->iac_ops->load_plan(lc, root);
+	return ov_snap__defer_iac(lc, root, true);
 }
 
 const struct ov_adapter ov_adapter_terraform_plan = {

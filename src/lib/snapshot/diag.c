@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Diagnostics of the file being loaded: a bad line or item is recorded
- * with its line, column and JSON Pointer (up to the per-file cap) and the
- * load goes on; positions are tracked incrementally.  Used by the loader
- * and every adapter.
+ * What a unit notes besides its records: diagnostics with their line,
+ * column and JSON Pointer (up to the per-file cap; the rest are counted),
+ * positions tracked incrementally, and paging notes.  The merge moves
+ * them to the file table in unit order.  Used by the loader and every
+ * adapter.
  */
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "lib/snapshot/snapshot_int.h"
+#include "lib/snapshot/load.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -19,39 +20,44 @@ static int
 vdiag(struct load_ctx *lc, bool warning, unsigned line, unsigned column,
     const char *pointer, const char *fmt, va_list ap)
 {
-	struct ov_snapshot_file *f = &lc->s->files[lc->file];
-	struct ov_file_diag *grown, *d;
-	uint64_t cap_max = ov_ctx_limit(lc->s->ctx, OV_LIMIT_ERRORS_PER_FILE);
+	struct load_unit *u = lc->u;
+	struct unit_diag *grown, *d;
 	char msg[512];
 	size_t cap;
 
-	if (f->n_diags >= cap_max) {
+	/* the main thread (templates): straight to the file table */
+	if (u == NULL) {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		return ov_snap__file_diag(lc->s, lc->file, warning, line,
+		    column, pointer, msg);
+	}
+	/* a unit keeps no more than a file shows; the rest are counted */
+	if (u->n_diags >= ov_ctx_limit(lc->ctx, OV_LIMIT_ERRORS_PER_FILE)) {
 		if (warning)
-			f->n_warnings_dropped++;
+			u->n_warn_dropped++;
 		else
-			f->n_diags_dropped++;
+			u->n_dropped++;
 		return 0;
 	}
-	if (f->n_diags % 8 == 0) {
-		cap = f->n_diags + 8;
-		if ((grown = ov__reallocarray(f->diags, cap,
+	if (u->n_diags == u->diags_cap) {
+		cap = u->diags_cap != 0 ? u->diags_cap * 2 : 8;
+		if ((grown = ov__reallocarray(u->diags, cap,
 		    sizeof(*grown))) == NULL)
-			return ov__error_oom(lc->s->ctx);
-		f->diags = grown;
+			return ov__error_oom(lc->ctx);
+		u->diags = grown;
+		u->diags_cap = cap;
 	}
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	d = &f->diags[f->n_diags];
+	d = &u->diags[u->n_diags];
 	d->line = line;
 	d->column = column;
-	d->pointer = pointer != NULL ? ov__arena_strdup(&lc->s->arena,
+	d->pointer = pointer != NULL ? ov__arena_strdup(lc->w->arena,
 	    pointer) : NULL;
-	d->message = ov__arena_strdup(&lc->s->arena, msg);
+	d->message = ov__arena_strdup(lc->w->arena, msg);
 	d->warning = warning;
-	if (d->message == NULL)
-		return ov__error_oom(lc->s->ctx);
-	f->n_diags++;
-	if (warning)
-		f->n_warnings++;
+	if (d->message == NULL || (pointer != NULL && d->pointer == NULL))
+		return ov__error_oom(lc->ctx);
+	u->n_diags++;
 	return 0;
 }
 
@@ -69,7 +75,17 @@ ov_snap__warn(struct load_ctx *lc, unsigned line, unsigned column,
 	return error;
 }
 
-/* Record a diagnostic at a line and column of the current file. */
+/* Warnings past a parse's own cap: counted, not kept. */
+void
+ov_snap__warn_dropped(struct load_ctx *lc, size_t n)
+{
+	if (lc->u != NULL)
+		lc->u->n_warn_dropped += n;
+	else
+		lc->s->files[lc->file].n_warnings_dropped += n;
+}
+
+/* Record a diagnostic at a line and column of the current unit. */
 int
 ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
     const char *pointer, const char *fmt, ...)
@@ -83,7 +99,7 @@ ov_snap__diag(struct load_ctx *lc, unsigned line, unsigned column,
 	return error;
 }
 
-/* Record a diagnostic at a node of the current file. */
+/* Record a diagnostic at a node of the current unit. */
 int
 ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
     const char *pointer, const char *fmt, ...)
@@ -98,6 +114,47 @@ ov_snap__diag_at(struct load_ctx *lc, const ov_json *node,
 	error = vdiag(lc, false, line, column, pointer, fmt, ap);
 	va_end(ap);
 	return error;
+}
+
+/* Note that the file is a page of a paged response. */
+void
+ov_snap__page(struct load_ctx *lc, const char *kind, bool more,
+    int64_t total, size_t rows)
+{
+	struct load_unit *u = lc->u;
+
+	u->page_kind = kind;
+	u->page_more = more;
+	u->page_total = total;
+	u->page_rows = rows;
+}
+
+/* A number member as an integer, or -1. */
+static int64_t
+int_member(const ov_json *obj, const char *a, const char *b)
+{
+	const ov_json *v = ov_json_get(obj, a);
+	int64_t n;
+
+	if (v == NULL && b != NULL)
+		v = ov_json_get(obj, b);
+	return ov_json_int(v, &n) && n >= 0 ? n : -1;
+}
+
+/* Resource Graph paging (objectArray and table pages, az graph query). */
+void
+ov_snap__arg_paging(struct load_ctx *lc, const ov_json *root, size_t rows)
+{
+	const char *tok = ov_json_string(ov_json_get(root, "$skipToken"));
+	int64_t total = int_member(root, "totalRecords", "total_records");
+
+	if (tok == NULL)
+		tok = ov_json_string(ov_json_get(root, "skip_token"));
+	if (tok != NULL && *tok == '\0')
+		tok = NULL;
+	if (tok == NULL && total < 0)
+		return;
+	ov_snap__page(lc, "Resource Graph", tok != NULL, total, rows);
 }
 
 /*
@@ -124,6 +181,6 @@ ov_snap__position(struct load_ctx *lc, const ov_json *node, unsigned *line,
 			lc->pos_bol = i + 1;
 		}
 	lc->pos_off = off;
-	*line = lc->pos_line;
+	*line = lc->pos_line + lc->line_base;
 	*column = (unsigned)(off - lc->pos_bol) + 1;
 }

@@ -25,6 +25,9 @@ struct ov_digest {
 	size_t			 n;	/* used */
 	size_t			 cap;	/* allocated */
 	struct ov_map		 by_key; /* key -> index + 1 */
+	struct ov_arena		**adopted; /* arenas of absorbed digests */
+	size_t			 n_adopted;
+	bool			 view;	/* recs borrowed from another digest */
 };
 
 /* Curated security-relevant paths per type (DESIGN section 8). */
@@ -150,12 +153,78 @@ ov_digest_new(ov_digest **out)
 void
 ov_digest_free(ov_digest *d)
 {
+	size_t i;
+
 	if (d == NULL)
 		return;
 	ov__arena_free(&d->arena);
+	for (i = 0; i < d->n_adopted; i++) {
+		ov__arena_free(d->adopted[i]);
+		ov__free(d->adopted[i]);
+	}
+	ov__free(d->adopted);
 	ov__map_free(&d->by_key);
-	ov__free(d->recs);
+	if (!d->view)
+		ov__free(d->recs);
 	ov__free(d);
+}
+
+/*
+ * Move src's records into dst, after dst's, skipping ids dst holds; dst
+ * takes src's strings over and src is left empty.  0 or OV_ENOMEM (dst
+ * then holds what was moved so far, src the rest).
+ */
+int
+ov_digest__absorb(ov_digest *dst, ov_digest *src)
+{
+	struct ov_arena **grown, *a;
+	struct ov_digest_rec *recs;
+	size_t i, cap;
+	bool added;
+	void **slot;
+
+	if (src->n == 0)
+		return 0;
+	if ((a = ov__malloc(sizeof(*a))) == NULL ||
+	    (grown = ov__reallocarray(dst->adopted, dst->n_adopted + 1,
+	    sizeof(*grown))) == NULL) {
+		ov__free(a);
+		return OV_ENOMEM;
+	}
+	dst->adopted = grown;
+	if (dst->n + src->n > dst->cap) {
+		cap = dst->cap != 0 ? dst->cap : 256;
+		while (cap < dst->n + src->n)
+			cap *= 2;
+		if ((recs = ov__reallocarray(dst->recs, cap,
+		    sizeof(*recs))) == NULL) {
+			ov__free(a);
+			return OV_ENOMEM;
+		}
+		dst->recs = recs;
+		dst->cap = cap;
+	}
+	for (i = 0; i < src->n; i++) {
+		const struct ov_digest_rec *r = &src->recs[i];
+		size_t klen = strlen(r->key);
+
+		if ((slot = ov__map_slot(&dst->by_key, r->key, klen,
+		    &added)) == NULL) {
+			ov__free(a);
+			return OV_ENOMEM;
+		}
+		if (!added)
+			continue;	/* the first copy of an id stays */
+		*slot = (void *)(uintptr_t)(dst->n + 1);
+		dst->recs[dst->n++] = *r;
+	}
+	/* the strings now belong to dst */
+	*a = src->arena;
+	dst->adopted[dst->n_adopted++] = a;
+	ov__arena_init(&src->arena, 0, 0);
+	ov__map_free(&src->by_key);
+	src->n = 0;
+	return 0;
 }
 
 /* Number of records. */
@@ -237,6 +306,8 @@ digest_add(ov_digest *d, const char *id, const char *type,
 	int error = 0;
 
 	OV_ASSERT_ARG(d != NULL && id != NULL);
+	if (d->view)
+		return OV_EINVALID;	/* a view is read-only */
 	idlen = strlen(id);
 	if (ov__map_get(&d->by_key, id, idlen) != NULL)
 		return 0;
@@ -443,6 +514,20 @@ ov_digest_from_snapshot(ov_digest **out, ov_ctx *ctx,
 
 	OV_ASSERT_ARG(out != NULL && snap != NULL);
 	*out = NULL;
+	if (snap->digest != NULL) {
+		/* taken while loading: a view of it, sharing its records */
+		if (ov_digest_new(&d) < 0)
+			return ov__error_oom(ctx);
+		d->recs = snap->digest->recs;
+		d->n = snap->digest->n;
+		d->view = true;
+		*out = d;
+		return 0;
+	}
+	if (snap->streamed)
+		return ov__error(ctx, OV_EINVALID, OV_ERRCLASS_INTERNAL,
+		    "the snapshot was streamed without record digests "
+		    "(OV_LOAD_DIGEST)");
 	if (ov_digest_new(&d) < 0)
 		return ov__error_oom(ctx);
 	for (i = 0; i < snap->n_records; i++)

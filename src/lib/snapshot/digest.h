@@ -42,6 +42,13 @@ int	ov_digest__props_diff(const char *before, const char *after,
  */
 const char *const *ov_digest__paths(const char *type);
 
+/*
+ * Move src's records into dst after dst's own, skipping ids dst holds
+ * (the first copy of an id stays); dst adopts src's strings.  0 or
+ * OV_ENOMEM.
+ */
+int	ov_digest__absorb(ov_digest *dst, ov_digest *src);
+
 /* Add one record with its curated properties; 0 or OV_ENOMEM. */
 int	ov_digest__add_record(ov_digest *d, const struct ov_record *r);
 

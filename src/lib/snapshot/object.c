@@ -229,31 +229,18 @@ content_hash(const ov_json *obj)
 	return h != 0 ? h : 1;
 }
 
-/* Add one object as a record; see snapshot_int.h. */
+/*
+ * The type and id an object gets as a record (load.c adds it).  type
+ * overrides what the object says; synthetic ids and types are allocated
+ * from the unit's scratch arena.  Returns 0 or OV_ENOMEM.
+ */
 int
-ov_snap__add_object(struct load_ctx *lc, const ov_json *obj, const char *type,
-    const char *pointer)
+ov_snap__object_identity(struct load_ctx *lc, const ov_json *obj,
+    const char *type, const char **id_out, const char **type_out)
 {
-	return ov_snap__add_object_at(lc, obj, obj, type, pointer);
-}
-
-/* As ov_snap__add_object, with the position taken from pos. */
-int
-ov_snap__add_object_at(struct load_ctx *lc, const ov_json *obj,
-    const ov_json *pos, const char *type, const char *pointer)
-{
-	struct ov_snapshot *s = lc->s;
-	struct ov_record_init init;
 	const char *id, *t, *oid;
-	unsigned line, column;
 	uint64_t h;
-	int error;
 
-	if (ov_json_type_of(obj) != OV_JSON_OBJECT)
-		return ov_snap__diag_at(lc, pos, pointer,
-		    "expected an object, found %s",
-		    ov_json_type_of(obj) == OV_JSON_ARRAY ? "an array" :
-		    "a scalar");
 	id = ov_json_string(ov_json_get(obj, "id"));
 	t = type;
 	if (t == NULL) {
@@ -261,12 +248,12 @@ ov_snap__add_object_at(struct load_ctx *lc, const ov_json *obj,
 		if (t != NULL && strchr(t, '/') == NULL)
 			t = NULL;	/* e.g. a key credential's "type" */
 	}
-	if (t == NULL && (t = ov_snap__graph_type_from_odata(&s->arena,
+	if (t == NULL && (t = ov_snap__graph_type_from_odata(lc->scratch,
 	    ov_json_string(ov_json_get(obj, "@odata.type")))) == NULL &&
 	    ov__startswith_ci(ov_json_string(ov_json_get(obj, "@odata.type")) !=
 	    NULL ? ov_json_string(ov_json_get(obj, "@odata.type")) : "",
 	    "#microsoft.graph."))
-		return ov__error_oom(s->ctx);
+		return ov__error_oom(lc->ctx);
 	if (t == NULL && lc->default_type != NULL)
 		t = lc->default_type;
 	if (t == NULL && (id == NULL || id[0] != '/'))
@@ -278,37 +265,24 @@ ov_snap__add_object_at(struct load_ctx *lc, const ov_json *obj,
 		oid = id != NULL && *id != '\0' ? id :
 		    ov_json_string(ov_json_get(obj, "keyId"));
 		if (oid != NULL)
-			id = ov__arena_printf(&s->arena, "/providers/%s/%s", t,
+			id = ov__arena_printf(lc->scratch, "/providers/%s/%s", t,
 			    oid);
 		else if ((h = content_hash(obj)) == 0)
-			return ov__error_oom(s->ctx);
+			return ov__error_oom(lc->ctx);
 		else
-			id = ov__arena_printf(&s->arena, "/providers/%s/%016llx",
+			id = ov__arena_printf(lc->scratch, "/providers/%s/%016llx",
 			    t, (unsigned long long)h);
 	} else {
 		if (t == NULL)
 			t = "unknown";
 		if ((h = content_hash(obj)) == 0)
-			return ov__error_oom(s->ctx);
-		id = ov__arena_printf(&s->arena, "urn:overvisor:%s:%016llx", t,
+			return ov__error_oom(lc->ctx);
+		id = ov__arena_printf(lc->scratch, "urn:overvisor:%s:%016llx", t,
 		    (unsigned long long)h);
 	}
 	if (id == NULL)
-		return ov__error_oom(s->ctx);
-	ov_snap__position(lc, pos, &line, &column);
-	memset(&init, 0, sizeof(init));
-	init.body = obj;
-	init.id = id;
-	init.type = t;
-	init.file = lc->file;
-	init.line = line;
-	init.column = column;
-	if ((error = ov_model__add_record(s, &init, NULL)) < 0) {
-		if (error == OV_ENOMEM)
-			return error;
-		ov_error_clear(s->ctx);
-		return ov_snap__diag(lc, line, column, pointer,
-		    "object cannot become a record");
-	}
+		return ov__error_oom(lc->ctx);
+	*id_out = id;
+	*type_out = t;
 	return 0;
 }

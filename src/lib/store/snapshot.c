@@ -83,8 +83,14 @@ manifest_json(const ov_snapshot *snap, const ov_manifest_info *m,
 		if (error == 0)
 			error = ov_json__buf_string(b, src.status);
 		if (error == 0)
-			error = ov__buf_printf(b, ",\"count\":%llu}",
+			error = ov__buf_printf(b, ",\"count\":%llu",
 			    (unsigned long long)src.count);
+		/* why the loader found it partial or failed */
+		if (error == 0 && src.reason != NULL &&
+		    (error = ov__buf_puts(b, ",\"reason\":")) == 0)
+			error = ov_json__buf_string(b, src.reason);
+		if (error == 0)
+			error = ov__buf_putc(b, '}');
 	}
 	if (error == 0)
 		error = ov__buf_puts(b, "]}");
@@ -134,8 +140,9 @@ record_snapshot(ov_store *s, const ov_snapshot *snap,
 	meta.tool_version = m.tool_version != NULL ? m.tool_version :
 	    OV_VERSION;
 	meta.rulepack_version = rulepack_version;
-	meta.manifest_json = m.has_manifest ? ov__buf_cstr(&manifest) :
-	    NULL;
+	/* the sources with the loader's reasons, loose exports' too */
+	meta.manifest_json = m.has_manifest || m.n_sources > 0 ?
+	    ov__buf_cstr(&manifest) : NULL;
 	meta.has_manifest = m.has_manifest;
 	meta.sources = sources;
 	meta.n_sources = m.n_sources;

@@ -295,9 +295,33 @@ run(struct ov_analyzer_ctx *actx)
 	return check_parties(actx);
 }
 
+static const struct ov_analyzer_read reads[] = {
+	{ "Microsoft.Compute/virtualMachines/patchInstallationResults",
+	    "properties.lastModifiedDateTime" },
+	{ "Microsoft.Compute/virtualMachines/patchInstallationResults",
+	    "properties.startDateTime" },
+	{ "Microsoft.Compute/virtualMachines/patchInstallationResults",
+	    "properties.status" },
+	{ "Microsoft.RecoveryServices/vaults/backupJobs",
+	    "properties.startTime" },
+	{ "Microsoft.RecoveryServices/vaults/backupJobs",
+	    "properties.operation" },
+	{ "Microsoft.RecoveryServices/vaults/backupJobs", "properties.status" },
+	{ "Microsoft.Security/locations/alerts",
+	    "properties.processingEndTimeUtc" },
+	{ "Microsoft.Security/locations/alerts", "properties.status" },
+	{ "Microsoft.Security/assessments/governanceAssignments",
+	    "properties.remediationDueDate" },
+	{ "Microsoft.Authorization/policyAssignments",
+	    "systemData.lastModifiedAt" },
+	{ "Microsoft.Insights/activityLogAlerts", "properties.enabled" },
+	{ NULL, NULL }
+};
+
 const struct ov_analyzer ov_analyzer_accountability = {
 	"accountability",
 	"Accountability: named owners, SLAs and evidence for every duty",
 	OV_DUTY_GOVERNANCE_REPORTING,
-	run
+	run,
+	reads
 };

@@ -33,11 +33,15 @@
 
 struct vault_info {
 	const char	*id;		/* vault id (borrowed from a record) */
+	struct vault_info *next;	/* in first-seen order */
 	size_t		 id_len;	/* bytes of id that name the vault */
 	size_t		 n_items;	/* protected items in it */
 	int64_t		 last_restore;	/* newest successful restore start */
 	int64_t		 last_restore_any; /* newest restore attempt */
 	const char	*last_restore_status; /* its status */
+	const struct ov_record **restores; /* successful restore jobs */
+	size_t		 n_restores;
+	size_t		 restores_cap;
 };
 
 #define MAX_VAULTS 512
@@ -45,9 +49,12 @@ struct vault_info {
 struct bkp_state {
 	struct ov_analyzer_ctx	*actx;
 	const struct ov_contract_duty *duty;
+	struct ov_arena		 arena;		/* vaults */
 	struct ov_map		 by_source;	/* source resource id -> item */
-	struct ov_map		 jobs_by_entity; /* friendly name -> job */
-	struct vault_info	 vaults[MAX_VAULTS];
+	struct ov_groups	 jobs_by_entity; /* friendly name -> jobs */
+	struct ov_map		 vault_by_id;	/* vault id -> vault_info */
+	struct vault_info	*vaults;	/* first seen */
+	struct vault_info	*last_vault;	/* last seen */
 	size_t			 n_vaults;
 };
 
@@ -64,21 +71,39 @@ vault_len(const char *id)
 	return slash != NULL ? (size_t)(slash - id) : strlen(id);
 }
 
+/*
+ * The vault an item or job belongs to, created on first sight (at most
+ * MAX_VAULTS); NULL for none.  *oom is set when memory runs out.
+ */
 static struct vault_info *
-vault_of(struct bkp_state *st, const char *id)
+vault_of(struct bkp_state *st, const char *id, bool *oom)
 {
-	size_t n = vault_len(id), i;
+	size_t n = vault_len(id);
+	struct vault_info *v;
+	bool added;
+	void **slot;
 
 	if (n == 0)
 		return NULL;
-	for (i = 0; i < st->n_vaults; i++)
-		if (ov__eq_ci(st->vaults[i].id, st->vaults[i].id_len, id, n))
-			return &st->vaults[i];
+	if ((v = ov__map_get(&st->vault_by_id, id, n)) != NULL)
+		return v;
 	if (st->n_vaults >= MAX_VAULTS)
 		return NULL;
-	st->vaults[st->n_vaults].id = id;
-	st->vaults[st->n_vaults].id_len = n;
-	return &st->vaults[st->n_vaults++];
+	if ((v = ov__arena_calloc(&st->arena, 1, sizeof(*v))) == NULL ||
+	    (slot = ov__map_slot(&st->vault_by_id, id, n, &added)) == NULL) {
+		*oom = true;
+		return NULL;
+	}
+	*slot = v;
+	v->id = id;
+	v->id_len = n;
+	if (st->last_vault != NULL)
+		st->last_vault->next = v;
+	else
+		st->vaults = v;
+	st->last_vault = v;
+	st->n_vaults++;
+	return v;
 }
 
 static const char *
@@ -96,8 +121,11 @@ index_item(const struct ov_record *r, void *arg)
 {
 	struct bkp_state *st = arg;
 	const char *src = item_source(r);
-	struct vault_info *v = vault_of(st, r->id);
+	bool oom = false;
+	struct vault_info *v = vault_of(st, r->id, &oom);
 
+	if (oom)
+		return OV_ENOMEM;
 	if (v != NULL)
 		v->n_items++;
 	if (src == NULL)
@@ -138,27 +166,68 @@ job_duration(const struct ov_record *j)
 	return 0;
 }
 
+/* Keep a successful restore job of vault v, in job order. */
+static int
+add_restore(struct vault_info *v, const struct ov_record *r)
+{
+	const struct ov_record **grown;
+	size_t cap;
+
+	if (v->n_restores == v->restores_cap) {
+		cap = v->restores_cap != 0 ? v->restores_cap * 2 : 8;
+		if ((grown = ov__reallocarray(v->restores, cap,
+		    sizeof(*grown))) == NULL)
+			return OV_ENOMEM;
+		v->restores = grown;
+		v->restores_cap = cap;
+	}
+	v->restores[v->n_restores++] = r;
+	return 0;
+}
+
+/* Jobs, first pass: restores per vault, and the count per entity name. */
 static int
 index_job(const struct ov_record *r, void *arg)
 {
 	struct bkp_state *st = arg;
 	const char *name = ov_model__str(r, "properties.entityFriendlyName");
-	struct vault_info *v;
+	struct vault_info *v = NULL;
+	bool oom = false;
+	uint32_t gid;
 	int64_t t;
 
-	if (is_restore(r) && (v = vault_of(st, r->id)) != NULL &&
-	    ov_duty__rec_time(r, "properties.startTime", &t)) {
-		if (t > v->last_restore_any) {
-			v->last_restore_any = t;
-			v->last_restore_status = ov_model__str(r,
-			    "properties.status");
+	if (is_restore(r) && (v = vault_of(st, r->id, &oom)) != NULL) {
+		if (ov_duty__rec_time(r, "properties.startTime", &t)) {
+			if (t > v->last_restore_any) {
+				v->last_restore_any = t;
+				v->last_restore_status = ov_model__str(r,
+				    "properties.status");
+			}
+			if (job_ok(r) && t > v->last_restore)
+				v->last_restore = t;
 		}
-		if (job_ok(r) && t > v->last_restore)
-			v->last_restore = t;
+		if (job_ok(r) && vault_len(r->id) == v->id_len &&
+		    add_restore(v, r) < 0)
+			return OV_ENOMEM;
 	}
+	if (oom)
+		return OV_ENOMEM;
 	if (name == NULL)
 		return 0;
-	return ov_duty__map_put(&st->jobs_by_entity, name, strlen(name), r);
+	return ov__groups_count(&st->jobs_by_entity, name, strlen(name), &gid);
+}
+
+/* Jobs, second pass: file each under its entity name. */
+static int
+file_job(const struct ov_record *r, void *arg)
+{
+	struct bkp_state *st = arg;
+	const char *name = ov_model__str(r, "properties.entityFriendlyName");
+
+	if (name != NULL)
+		ov__groups_add_key(&st->jobs_by_entity, name, strlen(name),
+		    (void *)(uintptr_t)r);
+	return 0;
 }
 
 /* Newest successful backup of item; 0 when none is known. */
@@ -168,9 +237,9 @@ last_good_backup(struct bkp_state *st, const struct ov_record *it,
 {
 	const char *status = ov_model__str(it, "properties.lastBackupStatus");
 	const char *name = ov_model__str(it, "properties.friendlyName");
-	const struct ov_record *j;
+	const struct ov_group *g;
 	int64_t t = 0, best = 0;
-	size_t cursor = 0;
+	size_t k;
 
 	if (ov_duty__rec_time(it, "properties.lastRecoveryPoint", &t)) {
 		*how = "properties.lastRecoveryPoint";
@@ -184,8 +253,9 @@ last_good_backup(struct bkp_state *st, const struct ov_record *it,
 	*how = "backupJobs";
 	if (name == NULL)
 		return 0;
-	while ((j = ov__map_next(&st->jobs_by_entity, name, strlen(name),
-	    &cursor)) != NULL) {
+	g = ov__groups_get(&st->jobs_by_entity, name, strlen(name));
+	for (k = 0; g != NULL && k < g->len; k++) {
+		const struct ov_record *j = g->items[k];
 		const char *op = ov_model__str(j, "properties.operation");
 
 		if (op == NULL || !ov__streq_ci(op, "Backup") || !job_ok(j))
@@ -293,12 +363,11 @@ check_restores(struct bkp_state *st)
 	int64_t window = st->duty != NULL && st->duty->restore_test_window > 0 ?
 	    st->duty->restore_test_window : 90 * (int64_t)OV_DAY_SECONDS;
 	struct ov_duty_finding df;
+	const struct vault_info *v;
 	char ts[32];
-	size_t i;
 	int error;
 
-	for (i = 0; i < st->n_vaults; i++) {
-		const struct vault_info *v = &st->vaults[i];
+	for (v = st->vaults; v != NULL; v = v->next) {
 		const char *vid;
 
 		if (v->n_items == 0 || (v->last_restore != 0 &&
@@ -344,28 +413,24 @@ static int
 check_rto(struct bkp_state *st)
 {
 	struct ov_analyzer_ctx *actx = st->actx;
-	const struct ov_record_list *l = ov_model__by_type(actx->snap, T_JOB);
 	int64_t rto = st->duty != NULL && st->duty->rto > 0 ? st->duty->rto :
 	    4 * 3600;
-	size_t i, k;
+	const struct vault_info *v;
+	size_t i;
 	int error;
 
-	for (k = 0; k < st->n_vaults; k++) {
-		const struct vault_info *v = &st->vaults[k];
+	for (v = st->vaults; v != NULL; v = v->next) {
 		struct ov_duty_finding df;
 		int64_t worst = 0, worst_end = 0;
 		size_t n_slow = 0;
 		const char *vid;
 
 		ov_duty__begin(&df, actx, "OV-BKP-057", NULL);
-		for (i = 0; i < l->len; i++) {
-			const struct ov_record *j = l->items[i];
+		/* the vault's successful restores, in job order */
+		for (i = 0; i < v->n_restores; i++) {
+			const struct ov_record *j = v->restores[i];
 			int64_t d, end = 0;
 
-			if (!is_restore(j) || !job_ok(j) ||
-			    vault_len(j->id) != v->id_len ||
-			    !ov__eq_ci(j->id, v->id_len, v->id, v->id_len))
-				continue;
 			if ((d = job_duration(j)) <= rto)
 				continue;
 			n_slow++;
@@ -411,6 +476,7 @@ run(struct ov_analyzer_ctx *actx)
 	const struct ov_snapshot *s = actx->snap;
 	struct bkp_state *st;
 	const struct ov_record_list *l;
+	struct vault_info *v;
 	size_t i;
 	int error = 0;
 
@@ -432,8 +498,11 @@ run(struct ov_analyzer_ctx *actx)
 		return ov__error_oom(actx->ctx);
 	st->actx = actx;
 	st->duty = ov_contract__duty(actx->contract, DUTY);
+	ov__arena_init(&st->arena, 0, 0);
 	if ((error = ov_duty__each(s, T_ITEM, NULL, index_item, st)) < 0 ||
-	    (error = ov_duty__each(s, T_JOB, NULL, index_job, st)) < 0) {
+	    (error = ov_duty__each(s, T_JOB, NULL, index_job, st)) < 0 ||
+	    (error = ov__groups_layout(&st->jobs_by_entity)) < 0 ||
+	    (error = ov_duty__each(s, T_JOB, NULL, file_job, st)) < 0) {
 		error = ov__error_oom(actx->ctx);
 		goto done;
 	}
@@ -454,15 +523,37 @@ run(struct ov_analyzer_ctx *actx)
 	    (error = check_rto(st)) < 0)
 		goto done;
 done:
+	for (v = st->vaults; v != NULL; v = v->next)
+		ov__free(v->restores);
 	ov__map_free(&st->by_source);
-	ov__map_free(&st->jobs_by_entity);
+	ov__groups_free(&st->jobs_by_entity);
+	ov__map_free(&st->vault_by_id);
+	ov__arena_free(&st->arena);
 	ov__free(st);
 	return error;
 }
+
+static const struct ov_analyzer_read reads[] = {
+	{ T_ITEM, "properties.sourceResourceId" },
+	{ T_ITEM, "properties.virtualMachineId" },
+	{ T_ITEM, "properties.lastBackupStatus" },
+	{ T_ITEM, "properties.friendlyName" },
+	{ T_ITEM, "properties.lastRecoveryPoint" },
+	{ T_ITEM, "properties.lastBackupTime" },
+	{ T_ITEM, "properties.protectionState" },
+	{ T_JOB, "properties.status" },
+	{ T_JOB, "properties.operation" },
+	{ T_JOB, "properties.duration" },
+	{ T_JOB, "properties.startTime" },
+	{ T_JOB, "properties.endTime" },
+	{ T_JOB, "properties.entityFriendlyName" },
+	{ NULL, NULL }
+};
 
 const struct ov_analyzer ov_analyzer_backup = {
 	"backup",
 	"Backup: unprotected VMs and databases, RPO, restore tests, RTO",
 	DUTY,
-	run
+	run,
+	reads
 };

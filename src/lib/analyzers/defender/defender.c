@@ -337,18 +337,11 @@ check_alert(const struct ov_record *a, void *arg)
 	    label != NULL ? label : a->name);
 }
 
-/* Subscriptions that hold any record of type t. */
+/* True when subscription sub holds any record of type t. */
 static bool
 sub_has_type(const struct ov_snapshot *s, const char *sub, const char *t)
 {
-	const struct ov_record_list *l = ov_model__by_type(s, t);
-	size_t i;
-
-	for (i = 0; i < l->len; i++)
-		if (l->items[i]->subscription_id != NULL &&
-		    ov__streq_ci(l->items[i]->subscription_id, sub))
-			return true;
-	return false;
+	return ov_model__by_type_sub(s, t, sub)->len > 0;
 }
 
 static int
@@ -487,9 +480,43 @@ done:
 	return error;
 }
 
+#define ALERT_READS(t) \
+	{ t, "properties.status" }, \
+	{ t, "properties.alertDisplayName" }, \
+	{ t, "properties.startTimeUtc" }, \
+	{ t, "properties.timeGeneratedUtc" }, \
+	{ t, "properties.severity" }, \
+	{ t, "properties.resourceIdentifiers" }, \
+	{ t, "properties.assignedTo" }, \
+	{ t, "properties.owner" }
+
+static const struct ov_analyzer_read reads[] = {
+	{ T_ASSESS, "properties.status.code" },
+	{ T_ASSESS, "properties.status.statusChangeDate" },
+	{ T_ASSESS, "properties.status.firstEvaluationDate" },
+	{ T_ASSESS, "properties.displayName" },
+	{ T_ASSESS, "properties.metadata.severity" },
+	{ T_ASSESS, "properties.resourceDetails.id" },
+	{ T_ASSESS, "properties.resourceDetails.ResourceId" },
+	{ T_ASSESS, "properties.assignedTo" },
+	{ T_ASSESS, "properties.owner" },
+	ALERT_READS(T_ALERT),
+	ALERT_READS(T_ALERT2),
+	{ T_GOV, "properties.owner" },
+	{ T_PRICING, "properties.pricingTier" },
+	/* the owner tags of the resource an item is about */
+	{ "*", "tag:owner" },
+	{ "*", "tag:technicalOwner" },
+	{ "*", "tag:technical-owner" },
+	{ "*", "tag:owner-email" },
+	{ "*", "tag:contact" },
+	{ NULL, NULL }
+};
+
 const struct ov_analyzer ov_analyzer_defender = {
 	"defender",
 	"Defender for Cloud: plans, triage SLA, ownership, backlog age",
 	DUTY,
-	run
+	run,
+	reads
 };

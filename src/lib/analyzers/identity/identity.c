@@ -118,24 +118,26 @@ ov_identity__role_template(const struct ov_snapshot *s,
 	return def;
 }
 
-static int
-index_by_body_id(struct ov_map *m, const struct ov_snapshot *s,
-    const char *type)
+/*
+ * The Graph record of type (users, userRegistrationDetails) for an object
+ * id, through the snapshot's id index: Graph records are filed as
+ * "/providers/<type>/<object id>".  NULL when none.
+ */
+static const struct ov_record *
+graph_record(const struct id_state *st, const char *type, const char *oid)
 {
-	const struct ov_record_list *l = ov_model__by_type(s, type);
-	size_t i;
-	int error;
+	const struct ov_record *r;
+	char id[512];
+	int n;
 
-	for (i = 0; i < l->len; i++) {
-		const char *id = ov_model__str(l->items[i], "id");
-
-		if (id == NULL)
-			continue;
-		if ((error = ov_duty__map_put(m, id, strlen(id),
-		    l->items[i])) < 0)
-			return error;
-	}
-	return 0;
+	if (oid == NULL)
+		return NULL;
+	n = snprintf(id, sizeof(id), "/providers/%s/%s", type, oid);
+	if (n < 0 || (size_t)n >= sizeof(id) ||
+	    (r = ov_model__by_id(st->actx->snap, id)) == NULL ||
+	    !ov__streq_ci(r->type, type))
+		return NULL;
+	return r;
 }
 
 /* A record's display name. */
@@ -331,7 +333,13 @@ check_ca(struct id_state *st)
 const struct ov_record *
 ov_identity__user(const struct id_state *st, const char *id)
 {
-	return id != NULL ? ov__map_get(&st->users, id, strlen(id)) : NULL;
+	return graph_record(st, T_USER, id);
+}
+
+static const struct ov_record *
+reg_of(const struct id_state *st, const char *id)
+{
+	return graph_record(st, T_REG, id);
 }
 
 static bool
@@ -339,8 +347,7 @@ is_guest(struct id_state *st, const char *principal_id,
     const struct ov_record *assignment)
 {
 	const struct ov_record *u = ov_identity__user(st, principal_id);
-	const struct ov_record *r = principal_id != NULL ?
-	    ov__map_get(&st->reg, principal_id, strlen(principal_id)) : NULL;
+	const struct ov_record *r = reg_of(st, principal_id);
 	const char *t, *upn;
 
 	t = ov_model__str(u, "userType");
@@ -381,7 +388,7 @@ is_user_principal(struct id_state *st, const char *pid,
 		return ov__streq_ci(principal_type, "User");
 	if (ov_identity__user(st, pid) != NULL)
 		return true;
-	if (pid != NULL && ov__map_get(&st->reg, pid, strlen(pid)) != NULL)
+	if (reg_of(st, pid) != NULL)
 		return true;
 	ot = ov_json_string(ov_json_get(ov_model__field(a, "principal"),
 	    "@odata.type"));
@@ -399,7 +406,7 @@ mfa_registered(struct id_state *st, const char *pid)
 
 	if (!st->reg_collected || pid == NULL)
 		return -1;
-	if ((r = ov__map_get(&st->reg, pid, strlen(pid))) == NULL)
+	if ((r = reg_of(st, pid)) == NULL)
 		return -1;
 	return ov_duty__truthy(ov_model__field(r, "isMfaRegistered")) ? 1 : 0;
 }
@@ -810,11 +817,6 @@ run(struct ov_analyzer_ctx *actx)
 	    ov_model__type_collected(s, T_APP);
 	st.reg_collected = ov_model__type_collected(s, T_REG);
 	st.users_collected = ov_model__type_collected(s, T_USER);
-	if ((error = index_by_body_id(&st.users, s, T_USER)) < 0 ||
-	    (error = index_by_body_id(&st.reg, s, T_REG)) < 0) {
-		error = ov__error_oom(actx->ctx);
-		goto done;
-	}
 	if (!ca)
 		(void)ov__buf_puts(&missing, ", Conditional Access policies");
 	if (!roles)
@@ -856,15 +858,32 @@ run(struct ov_analyzer_ctx *actx)
 			goto done;
 done:
 	ov__buf_free(&missing);
-	ov__map_free(&st.users);
-	ov__map_free(&st.reg);
 	return error;
 }
+
+static const struct ov_analyzer_read reads[] = {
+	/* the tenant questions (tenant.c) read most of each Graph object */
+	{ T_CA, "*" },
+	{ T_DIRRA, "*" },
+	{ T_RBAC, "*" },
+	{ T_USER, "*" },
+	{ T_GROUP, "*" },
+	{ T_REG, "*" },
+	{ T_ROLEDEF, "*" },
+	{ T_ELIG, "*" },
+	{ T_SP, "*" },
+	{ T_APP, "*" },
+	{ T_SECDEF, "*" },
+	{ T_NAMEDLOC, "*" },
+	{ T_ORG, "*" },
+	{ NULL, NULL }
+};
 
 const struct ov_analyzer ov_analyzer_identity = {
 	"identity",
 	"Identity: Conditional Access, privileged roles and MFA, standing "
 	    "privilege, application credentials, guests, Entra tenant posture",
 	DUTY,
-	run
+	run,
+	reads
 };

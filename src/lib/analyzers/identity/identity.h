@@ -47,8 +47,6 @@ struct id_ca_flags {
 
 struct id_state {
 	struct ov_analyzer_ctx	*actx;
-	struct ov_map		 users;		/* object id -> user record */
-	struct ov_map		 reg;		/* user id -> registration */
 	bool			 reg_collected;	/* MFA registration known */
 	bool			 users_collected; /* user list known */
 	bool			 ca_collected;	/* CA policies known */

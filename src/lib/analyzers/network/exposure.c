@@ -411,7 +411,9 @@ for_members(struct ov_network *n, struct scratch *s, const ov_json *pool,
 {
 	struct net_topo *t = &n->topo;
 	struct net_endpoint inet;
-	size_t cursor = 0, i, n_seen = 0;
+	const struct ov_group *g = key_id != NULL ?
+	    ov__groups_get(&t->ipc_by_pool, key_id, strlen(key_id)) : NULL;
+	size_t i, n_seen = 0;
 	const struct net_ipconf *ipc, *seen[256];
 	const ov_json *arr;
 	unsigned p;
@@ -422,15 +424,8 @@ for_members(struct ov_network *n, struct scratch *s, const ov_json *pool,
 	if (extra != NULL)
 		seen[n_seen++] = extra;
 	/* members named from the NIC side, then from the pool side */
-	while (n_seen < 256) {
-		ipc = NULL;
-		if (key_id != NULL)
-			ipc = ov__map_next(&t->ipc_by_pool, key_id,
-			    strlen(key_id), &cursor);
-		if (ipc == NULL)
-			break;
-		seen[n_seen++] = ipc;
-	}
+	for (i = 0; g != NULL && i < g->len && n_seen < 256; i++)
+		seen[n_seen++] = g->items[i];
 	arr = ov_json_get(props(pool), "backendIPConfigurations");
 	for (i = 0; i < ov_json_len(arr) && n_seen < 256; i++) {
 		const char *id = ov_json_string(ov_json_get(ov_json_at(arr, i),
@@ -729,14 +724,15 @@ agw_pool_members(struct ov_network *n, struct scratch *s,
 	struct net_topo *t = &n->topo;
 	const char *pid = ov_json_string(ov_json_get(pool, "id"));
 	const struct net_ipconf *seen[256], *ipc;
-	size_t n_seen = 0, cursor = 0, i, j;
+	const struct ov_group *members = pid != NULL ?
+	    ov__groups_get(&t->ipc_by_pool, pid, strlen(pid)) : NULL;
+	size_t n_seen = 0, i, j;
 	const ov_json *arr;
 	int error;
 
 	(void)g;
-	while (pid != NULL && n_seen < 256 && (ipc = ov__map_next(
-	    &t->ipc_by_pool, pid, strlen(pid), &cursor)) != NULL)
-		seen[n_seen++] = ipc;
+	for (i = 0; members != NULL && i < members->len && n_seen < 256; i++)
+		seen[n_seen++] = members->items[i];
 	arr = ov_json_get(props(pool), "backendAddresses");
 	for (i = 0; i < ov_json_len(arr) && n_seen < 256; i++) {
 		const ov_json *x = ov_json_at(arr, i);
@@ -973,15 +969,15 @@ paths_fw_one(struct ov_network *n, struct scratch *s,
 				return error;
 	}
 	if (policy != NULL) {
-		const struct ov_record_list *l = ov_model__by_type(n->topo.snap,
-		    T_RCG);
+		/* the rule collection groups below the policy */
+		const struct ov_record_list *l = ov_model__children_of(
+		    n->topo.snap, policy, T_RCG);
 
 		for (i = 0; i < l->len; i++) {
 			const struct ov_record *g = l->items[i];
 			const ov_json *rcs;
 
-			if (g->arm.parent == NULL ||
-			    !ov__streq_ci(g->arm.parent, policy))
+			if (!ov__streq_ci(g->type, T_RCG))
 				continue;
 			rcs = ov_model__field(g, "properties.ruleCollections");
 			for (j = 0; j < ov_json_len(rcs); j++) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 #define NET_DEFAULT_FLOW_PAIRS 250000
@@ -25,23 +26,35 @@ struct cls {
 	size_t		 n;		/* members */
 };
 
-static bool
-same_asgs(const struct net_ipconf *a, const struct net_ipconf *b)
-{
-	size_t i;
-
-	if (a->n_asgs != b->n_asgs)
-		return false;
-	for (i = 0; i < a->n_asgs; i++)
-		if (!ov__streq_ci(a->asgs[i], b->asgs[i]))
-			return false;
-	return true;
-}
-
 static const char *
 zname(const struct net_ipconf *ipc)
 {
 	return ipc->zone != NULL ? ipc->zone : "(none)";
+}
+
+/*
+ * The key of an IP configuration's class in b: everything NSGs could
+ * tell two configurations apart by.  NULL when memory runs out.
+ */
+static const char *
+class_key(struct ov_buf *b, const struct net_ipconf *p)
+{
+	size_t i, j, mark;
+	int error;
+
+	ov__buf_clear(b);
+	error = ov__buf_printf(b, "%p|%p|%d|%zu|%s", (const void *)p->subnet,
+	    (const void *)p->nic_nsg, (int)p->v6, strlen(zname(p)),
+	    zname(p));
+	for (i = 0; i < p->n_asgs && error == 0; i++) {
+		mark = b->len;
+		error = ov__buf_printf(b, "|%zu|%s", strlen(p->asgs[i]),
+		    p->asgs[i]);
+		for (j = mark; error == 0 && j < b->len; j++)
+			if (b->ptr[j] >= 'A' && b->ptr[j] <= 'Z')
+				b->ptr[j] = (char)(b->ptr[j] + ('a' - 'A'));
+	}
+	return error == 0 ? ov__buf_cstr(b) : NULL;
 }
 
 static bool
@@ -94,9 +107,9 @@ add_flow(struct ov_network *n, struct ov_map *idx, const char *from,
     const struct net_ipconf *a, const struct net_ipconf *b, int forb)
 {
 	ov_network_flow *f;
-	size_t i, cur = 0;
+	size_t i;
 	const struct net_rule *r = NULL;
-	char key[160];
+	struct ov_buf key = OV_BUF_INIT(OV_BUF_MAX_DEFAULT);
 	const char *k;
 	void *hit;
 
@@ -105,31 +118,37 @@ add_flow(struct ov_network *n, struct ov_map *idx, const char *from,
 			r = g->by[i - 1];
 			break;
 		}
-	/* one flow per zone pair, destination subnet, protocol and port
-	 * range; the first source subnet seen stands for the others */
-	(void)snprintf(key, sizeof(key), "%p|%u|%u|%u",
-	    (const void *)b->subnet, proto, (unsigned)g->lo, (unsigned)g->hi);
-	while ((hit = ov__map_next(idx, key, strlen(key), &cur)) != NULL) {
-		f = &n->flows[(uintptr_t)hit - 1];
-		if (strcmp(f->from_zone, from) == 0 &&
-		    strcmp(f->to_zone, to) == 0) {
-			f->n_pairs += pairs;
-			return 0;
-		}
+	/* one flow per zone pair (as spelled), destination subnet,
+	 * protocol and port range; the first source subnet seen stands for
+	 * the others */
+	if (ov__buf_printf(&key, "%p|%u|%u|%u|%zu|%s|%s",
+	    (const void *)b->subnet, proto, (unsigned)g->lo, (unsigned)g->hi,
+	    strlen(from), from, to) < 0) {
+		ov__buf_free(&key);
+		return ov__error_oom(n->ctx);
+	}
+	hit = ov__map_get(idx, ov__buf_cstr(&key), key.len);
+	if (hit != NULL) {
+		ov__buf_free(&key);
+		n->flows[(uintptr_t)hit - 1].n_pairs += pairs;
+		return 0;
 	}
 	if (n->n_flows == n->flows_cap) {
 		size_t nc = n->flows_cap == 0 ? 32 : n->flows_cap * 2;
 		ov_network_flow *nv = ov__reallocarray(n->flows, nc,
 		    sizeof(*nv));
 
-		if (nv == NULL)
+		if (nv == NULL) {
+			ov__buf_free(&key);
 			return ov__error_oom(n->ctx);
+		}
 		n->flows = nv;
 		n->flows_cap = nc;
 	}
-	if ((k = ov__arena_strdup(&n->arena, key)) == NULL ||
-	    ov__map_put(idx, k, strlen(k), (void *)(uintptr_t)(n->n_flows +
-	    1)) < 0)
+	k = ov__arena_strndup(&n->arena, ov__buf_cstr(&key), key.len);
+	ov__buf_free(&key);
+	if (k == NULL || ov__map_put(idx, k, strlen(k),
+	    (void *)(uintptr_t)(n->n_flows + 1)) < 0)
 		return ov__error_oom(n->ctx);
 	f = &n->flows[n->n_flows++];
 	memset(f, 0, sizeof(*f));
@@ -332,7 +351,8 @@ net_flows_compute(struct ov_network *n)
 	    n->opts.max_flow_pairs : NET_DEFAULT_FLOW_PAIRS, used = 0;
 	struct net_segs s1 = { 0 }, s2 = { 0 }, s3 = { 0 }, s4 = { 0 };
 	struct net_segs x = { 0 }, y = { 0 }, z = { 0 };
-	struct ov_map classes = OV_MAP_INIT, fidx = OV_MAP_INIT;
+	struct ov_map classes = OV_MAP_INIT_CS, fidx = OV_MAP_INIT_CS;
+	struct ov_buf key = OV_BUF_INIT(OV_BUF_MAX_DEFAULT);
 	struct vnet_index vx;
 	int error = 0;
 
@@ -348,25 +368,20 @@ net_flows_compute(struct ov_network *n)
 	for (i = 0; i < t->n_ipcs; i++) {
 		const struct net_ipconf *p = t->ipcs[i];
 		struct cls *hit;
-		char key[160];
 		const char *k;
-		size_t cur = 0;
 
-		(void)snprintf(key, sizeof(key), "%p|%p|%d|%s",
-		    (const void *)p->subnet, (const void *)p->nic_nsg,
-		    (int)p->v6, zname(p));
-		while ((hit = ov__map_next(&classes, key, strlen(key),
-		    &cur)) != NULL)
-			if (hit->rep->subnet == p->subnet &&
-			    hit->rep->nic_nsg == p->nic_nsg &&
-			    hit->rep->v6 == p->v6 &&
-			    strcmp(zname(hit->rep), zname(p)) == 0 &&
-			    same_asgs(hit->rep, p))
-				break;
+		/* one class per subnet, NIC NSG, family, zone (as spelled)
+		 * and ASG set (ids compare case-insensitively) */
+		if ((k = class_key(&key, p)) == NULL) {
+			error = ov__error_oom(n->ctx);
+			goto done;
+		}
+		hit = ov__map_get(&classes, k, key.len);
 		if (hit == NULL) {
 			hit = &c[n_c++];
 			hit->rep = p;
-			if ((k = ov__arena_strdup(&n->arena, key)) == NULL ||
+			if ((k = ov__arena_strndup(&n->arena, k,
+			    key.len)) == NULL ||
 			    ov__map_put(&classes, k, strlen(k), hit) < 0) {
 				error = ov__error_oom(n->ctx);
 				goto done;
@@ -471,6 +486,7 @@ done:
 	net_segs_free(&z);
 	ov__map_free(&classes);
 	ov__map_free(&fidx);
+	ov__buf_free(&key);
 	ov__free(c);
 	ov__free(cls_of);
 	ov__free(forb_cls);

@@ -393,7 +393,7 @@ struct net_topo {
 	struct ov_map	 vnet_by_id;	/* id -> net_vnet */
 	struct ov_map	 subnet_by_id;	/* id -> net_subnet */
 	struct ov_map	 ipc_by_id;	/* ipconfig id -> net_ipconf */
-	struct ov_map	 ipc_by_pool;	/* pool / NAT id -> net_ipconf */
+	struct ov_groups ipc_by_pool;	/* pool / NAT id -> net_ipconfs */
 	struct ov_map	 ipc_by_addr;	/* private IP text -> net_ipconf */
 	const char	*zone_tag;	/* tag naming zones */
 	struct net_bad	*bad;		/* malformed NICs, NSGs, rules */

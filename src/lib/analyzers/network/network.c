@@ -634,12 +634,28 @@ out:
 	return error;
 }
 
+/* A DNAT exposure open to any source, and the firewall it goes through. */
+static bool
+dnat_any(const ov_network_exposure *e)
+{
+	return e->path == OV_NET_PATH_FW_DNAT && e->any_source;
+}
+
+static const char *
+via(const ov_network_exposure *e)
+{
+	return e->via_id != NULL ? e->via_id : "";
+}
+
 /* Firewall findings: DNAT rules publishing workloads to everyone. */
 static int
 fw_findings(const struct ov_network *n, struct ov_arena *a,
     ov_findings *out)
 {
-	size_t i, j;
+	struct ov_groups by_fw = OV_GROUPS_INIT;
+	const struct ov_group *g;
+	size_t i, at, *next = NULL;
+	uint32_t gid;
 	int error = 0;
 	ov_evidence *ev = ov__calloc(65, sizeof(*ev));
 	bool *done = ov__calloc(n->n_exp + 1, sizeof(*done));
@@ -648,22 +664,39 @@ fw_findings(const struct ov_network *n, struct ov_arena *a,
 		error = OV_ENOMEM;
 		goto out;
 	}
+	/* the DNAT exposures open to any source, by firewall */
+	for (i = 0; i < n->n_exp; i++)
+		if (dnat_any(&n->exp[i]) && ov__groups_count(&by_fw,
+		    via(&n->exp[i]), strlen(via(&n->exp[i])), &gid) < 0) {
+			error = OV_ENOMEM;
+			goto out;
+		}
+	if (ov__groups_layout(&by_fw) < 0 || (next = ov__calloc(
+	    by_fw.n_groups + 1, sizeof(*next))) == NULL) {
+		error = OV_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n->n_exp; i++)
+		if (dnat_any(&n->exp[i]))
+			ov__groups_add_key(&by_fw, via(&n->exp[i]),
+			    strlen(via(&n->exp[i])), (void *)(uintptr_t)i);
+	/* one finding per firewall and 64 exposures, in exposure order */
 	for (i = 0; i < n->n_exp; i++) {
 		const ov_network_exposure *e = &n->exp[i];
 		ov_severity sev = OV_SEV_INFO;
-		size_t n_ev = 0;
+		size_t n_ev = 0, *k;
 		const struct ov_record *fw;
 
-		if (done[i] || e->path != OV_NET_PATH_FW_DNAT || !e->any_source)
+		if (done[i] || !dnat_any(e))
 			continue;
-		for (j = i; j < n->n_exp && n_ev < 64; j++) {
-			const ov_network_exposure *x = &n->exp[j];
+		g = ov__groups_get(&by_fw, via(e), strlen(via(e)));
+		k = &next[g - by_fw.groups];
+		for (; *k < g->len && n_ev < 64; (*k)++) {
+			const ov_network_exposure *x;
 
-			if (done[j] || x->path != OV_NET_PATH_FW_DNAT ||
-			    !x->any_source ||
-			    !ov__streq_ci(x->via_id, e->via_id))
-				continue;
-			done[j] = true;
+			at = (uintptr_t)g->items[*k];
+			x = &n->exp[at];
+			done[at] = true;
 			if (x->severity > sev)
 				sev = x->severity;
 			if ((error = exp_evidence(a, x, &ev[n_ev++])) < 0)
@@ -677,6 +710,8 @@ fw_findings(const struct ov_network *n, struct ov_arena *a,
 			goto out;
 	}
 out:
+	ov__groups_free(&by_fw);
+	ov__free(next);
 	ov__free(ev);
 	ov__free(done);
 	return error;
@@ -690,7 +725,10 @@ static int
 flow_findings(const struct ov_network *n, struct ov_arena *a,
     ov_findings *out)
 {
-	size_t i, j, k;
+	struct ov_groups by_subnet = OV_GROUPS_INIT, forb = OV_GROUPS_INIT;
+	const struct ov_group *g;
+	size_t i, j, k, at;
+	uint32_t gid;
 	int error;
 	bool *done = ov__calloc(n->n_flows + 1, sizeof(*done));
 	ov_evidence *ev = ov__calloc(66, sizeof(*ev));
@@ -700,6 +738,33 @@ flow_findings(const struct ov_network *n, struct ov_arena *a,
 		error = OV_ENOMEM;
 		goto out;
 	}
+	/* forbidden flows by destination subnet, the workloads by subnet */
+	for (i = 0; i < n->n_flows; i++)
+		if (n->flows[i].forbidden && ov__groups_count(&by_subnet,
+		    n->flows[i].to_subnet, strlen(n->flows[i].to_subnet),
+		    &gid) < 0) {
+			error = OV_ENOMEM;
+			goto out;
+		}
+	for (k = 0; k < n->n_forb; k++)
+		if (ov__groups_count(&forb, n->forb[k].subnet_id,
+		    strlen(n->forb[k].subnet_id), &gid) < 0) {
+			error = OV_ENOMEM;
+			goto out;
+		}
+	if (ov__groups_layout(&by_subnet) < 0 ||
+	    ov__groups_layout(&forb) < 0) {
+		error = OV_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n->n_flows; i++)
+		if (n->flows[i].forbidden)
+			ov__groups_add_key(&by_subnet, n->flows[i].to_subnet,
+			    strlen(n->flows[i].to_subnet),
+			    (void *)(uintptr_t)i);
+	for (k = 0; k < n->n_forb; k++)
+		ov__groups_add_key(&forb, n->forb[k].subnet_id,
+		    strlen(n->forb[k].subnet_id), (void *)(uintptr_t)k);
 	for (i = 0; i < n->n_flows; i++) {
 		const ov_network_flow *w = &n->flows[i];
 		ov_severity sev = OV_SEV_MEDIUM;
@@ -709,13 +774,14 @@ flow_findings(const struct ov_network *n, struct ov_arena *a,
 
 		if (done[i] || !w->forbidden)
 			continue;
-		for (j = i; j < n->n_flows; j++) {
-			const ov_network_flow *x = &n->flows[j];
+		g = ov__groups_get(&by_subnet, w->to_subnet,
+		    strlen(w->to_subnet));
+		for (j = 0; g != NULL && j < g->len; j++) {
+			const ov_network_flow *x;
 
-			if (done[j] || !x->forbidden ||
-			    !ov__streq_ci(x->to_subnet, w->to_subnet))
-				continue;
-			done[j] = true;
+			at = (uintptr_t)g->items[j];
+			x = &n->flows[at];
+			done[at] = true;
 			if (net_range_has_mgmt(x->port_lo, x->port_hi, NULL))
 				sev = OV_SEV_HIGH;
 			if (n_ev == 64)
@@ -736,12 +802,14 @@ flow_findings(const struct ov_network *n, struct ov_arena *a,
 		/* the workloads of the subnet that the flows reach */
 		ov__buf_clear(&wl);
 		error = 0;
-		for (k = 0; k < n->n_forb && n_wl < 32; k++) {
-			const struct net_ipconf *ipc = n->forb[k].ipc;
+		g = ov__groups_get(&forb, w->to_subnet, strlen(w->to_subnet));
+		for (j = 0; g != NULL && j < g->len && n_wl < 32; j++) {
+			const struct net_ipconf *ipc;
 
-			if (!ov__streq_ci(n->forb[k].subnet_id, w->to_subnet) ||
-			    (k > 0 && n->forb[k - 1].ipc->workload_id ==
-			    ipc->workload_id))
+			k = (uintptr_t)g->items[j];
+			ipc = n->forb[k].ipc;
+			if (k > 0 && n->forb[k - 1].ipc->workload_id ==
+			    ipc->workload_id)
 				continue;
 			error |= ov__buf_printf(&wl, "%s%s", n_wl ? "," : "",
 			    ipc->workload_id);
@@ -777,6 +845,8 @@ flow_findings(const struct ov_network *n, struct ov_arena *a,
 	}
 	error = 0;
 out:
+	ov__groups_free(&by_subnet);
+	ov__groups_free(&forb);
 	ov__buf_free(&wl);
 	ov__free(done);
 	ov__free(ev);
@@ -900,9 +970,55 @@ done:
 	return error;
 }
 
+#define T_NIC	"Microsoft.Network/networkInterfaces"
+#define IPC	"ipConfigurations[*]."
+/* The parts of an IP configuration the topology reads (fill_ipc). */
+#define IPC_READS(p, q) \
+	{ T_NIC, p IPC "id" }, \
+	{ T_NIC, p IPC "name" }, \
+	{ T_NIC, p IPC q "privateIPAddress" }, \
+	{ T_NIC, p IPC q "privateIPAddressVersion" }, \
+	{ T_NIC, p IPC q "subnet.id" }, \
+	{ T_NIC, p IPC q "publicIPAddress.id" }, \
+	{ T_NIC, p IPC q "applicationSecurityGroups" }, \
+	{ T_NIC, p IPC q "loadBalancerBackendAddressPools" }, \
+	{ T_NIC, p IPC q "applicationGatewayBackendAddressPools" }, \
+	{ T_NIC, p IPC q "loadBalancerInboundNatRules" }, \
+	{ T_NIC, p IPC q "loadBalancerInboundNatPools" }
+#define NIC_READS(p) \
+	IPC_READS(p, "properties."), \
+	IPC_READS(p, ""), \
+	{ T_NIC, p "networkSecurityGroup.id" }, \
+	{ T_NIC, p "virtualMachine.id" }
+
+static const struct ov_analyzer_read reads[] = {
+	{ "Microsoft.Network/networkSecurityGroups", "*" },
+	{ "Microsoft.Network/networkSecurityGroups/securityRules", "*" },
+	{ "Microsoft.Network/virtualNetworks", "*" },
+	{ "Microsoft.Network/virtualNetworks/subnets", "*" },
+	{ "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "*" },
+	{ "Microsoft.Network/publicIPAddresses", "*" },
+	{ "Microsoft.Network/loadBalancers", "*" },
+	{ "Microsoft.Network/applicationGateways", "*" },
+	{ "Microsoft.Network/applicationGatewayWebApplicationFirewallPolicies",
+	    "*" },
+	{ "Microsoft.Network/azureFirewalls", "*" },
+	{ "Microsoft.Network/firewallPolicies/ruleCollectionGroups", "*" },
+	{ "Microsoft.Compute/virtualMachineScaleSets", "*" },
+	/* a NIC's body, with or without the properties envelope */
+	NIC_READS("properties."),
+	NIC_READS(""),
+	{ T_NIC, "tag:$zone" },
+	{ "Microsoft.Compute/virtualMachines",
+	    "properties.networkProfile.networkInterfaces[*].id" },
+	{ "Microsoft.Compute/virtualMachines", "tag:$zone" },
+	{ NULL, NULL }
+};
+
 const struct ov_analyzer ov_analyzer_network = {
 	"network",
 	"effective NSG rules, internet exposure, segmentation and NSG drift",
 	"nsg-review",
-	run
+	run,
+	reads
 };

@@ -77,7 +77,7 @@ net_topo_free(struct net_topo *t)
 	ov__map_free(&t->vnet_by_id);
 	ov__map_free(&t->subnet_by_id);
 	ov__map_free(&t->ipc_by_id);
-	ov__map_free(&t->ipc_by_pool);
+	ov__groups_free(&t->ipc_by_pool);
 	ov__map_free(&t->ipc_by_addr);
 	ov__arena_free(&t->arena);
 }
@@ -100,6 +100,14 @@ net_topo_nsg(const struct net_topo *t, const char *id)
 	if (id == NULL)
 		return NULL;
 	return ov__map_get(&t->nsg_by_id, id, strlen(id));
+}
+
+/* The id of r's ARM parent, copied into the topology arena; or NULL. */
+static const char *
+parent_id(struct net_topo *t, const struct ov_record *r)
+{
+	return r->parent_len != 0 ? ov__arena_strndup(&t->arena, r->id,
+	    r->parent_len) : NULL;
 }
 
 static const char *
@@ -159,8 +167,6 @@ net_topo_subnet(struct net_topo *t, const char *id, bool create)
 int
 net_topo_add_ipc(struct net_topo *t, struct net_ipconf *ipc)
 {
-	size_t i;
-
 	if (grow(&t->arena, (void ***)&t->ipcs, &t->n_ipcs, &t->ipcs_cap) < 0 ||
 	    ov__map_put(&t->ipc_by_id, ipc->id, strlen(ipc->id), ipc) < 0)
 		return ov__error_oom(t->ctx);
@@ -175,14 +181,44 @@ net_topo_add_ipc(struct net_topo *t, struct net_ipconf *ipc)
 			return ov__error_oom(t->ctx);
 		ipc->addr_text = k;
 	}
-	for (i = 0; i < ipc->n_pools; i++)
-		if (ov__map_put(&t->ipc_by_pool, ipc->pools[i],
-		    strlen(ipc->pools[i]), ipc) < 0)
-			return ov__error_oom(t->ctx);
-	for (i = 0; i < ipc->n_nats; i++)
-		if (ov__map_put(&t->ipc_by_pool, ipc->nats[i],
-		    strlen(ipc->nats[i]), ipc) < 0)
-			return ov__error_oom(t->ctx);
+	return 0;
+}
+
+/*
+ * Index the IP configurations by the backend pools and NAT rules that
+ * name them, once every configuration is registered.
+ */
+static int
+index_pools(struct net_topo *t)
+{
+	struct ov_groups *g = &t->ipc_by_pool;
+	size_t i, k;
+	uint32_t gid;
+
+	for (i = 0; i < t->n_ipcs; i++) {
+		const struct net_ipconf *ipc = t->ipcs[i];
+
+		for (k = 0; k < ipc->n_pools; k++)
+			if (ov__groups_count(g, ipc->pools[k],
+			    strlen(ipc->pools[k]), &gid) < 0)
+				return ov__error_oom(t->ctx);
+		for (k = 0; k < ipc->n_nats; k++)
+			if (ov__groups_count(g, ipc->nats[k],
+			    strlen(ipc->nats[k]), &gid) < 0)
+				return ov__error_oom(t->ctx);
+	}
+	if (ov__groups_layout(g) < 0)
+		return ov__error_oom(t->ctx);
+	for (i = 0; i < t->n_ipcs; i++) {
+		struct net_ipconf *ipc = t->ipcs[i];
+
+		for (k = 0; k < ipc->n_pools; k++)
+			ov__groups_add_key(g, ipc->pools[k],
+			    strlen(ipc->pools[k]), ipc);
+		for (k = 0; k < ipc->n_nats; k++)
+			ov__groups_add_key(g, ipc->nats[k],
+			    strlen(ipc->nats[k]), ipc);
+	}
 	return 0;
 }
 
@@ -583,7 +619,7 @@ merge_rule_records(struct net_topo *t, const struct ov_snapshot *snap)
 	ov__arena_init(&tmp, 4096, 0);
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *r = l->items[i];
-		struct net_nsg *g = net_topo_nsg(t, r->arm.parent);
+		struct net_nsg *g = net_topo_nsg(t, parent_id(t, r));
 
 		if (g == NULL || has_rule_named(g->rules, g->n_rules,
 		    r->name != NULL ? r->name : ""))
@@ -766,7 +802,7 @@ build_vnets(struct net_topo *t, const struct ov_snapshot *snap)
 	l = ov_model__by_type(snap, T_SUBNET);
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *r = l->items[i];
-		struct net_vnet *v = net_topo_vnet(t, r->arm.parent, true);
+		struct net_vnet *v = net_topo_vnet(t, parent_id(t, r), true);
 		struct net_subnet *s = net_topo_subnet(t, r->id, true);
 
 		if (s == NULL || fill_subnet(t, s, v, r->body) < 0)
@@ -775,7 +811,7 @@ build_vnets(struct net_topo *t, const struct ov_snapshot *snap)
 	l = ov_model__by_type(snap, T_PEER);
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *r = l->items[i];
-		struct net_vnet *v = net_topo_vnet(t, r->arm.parent, true);
+		struct net_vnet *v = net_topo_vnet(t, parent_id(t, r), true);
 
 		if (v == NULL || add_peering(t, v, r->body) < 0)
 			return ov__error_oom(t->ctx);
@@ -1170,7 +1206,8 @@ net_topo_build(struct net_topo *t, const struct ov_snapshot *snap,
 		goto done;
 	}
 	if ((error = build_nics(t, snap, &nic_nsg, &nic_vm)) < 0 ||
-	    (error = build_vmss(t, snap)) < 0)
+	    (error = build_vmss(t, snap)) < 0 ||
+	    (error = index_pools(t)) < 0)
 		goto done;
 	error = 0;
 done:

@@ -33,33 +33,59 @@
 
 struct patch_state {
 	struct ov_analyzer_ctx	*actx;
-	struct ov_map		 assess;	/* vm id -> newest assessment */
-	struct ov_map		 patches;	/* vm id -> patch records */
+	struct ov_groups	 assess;	/* vm id -> assessments */
+	struct ov_groups	 patches;	/* vm id -> patch records */
 	struct ov_map		 assigned;	/* vm id -> assignment record */
-	const struct ov_record_list *sub_assign; /* all assignments */
+	struct ov_groups	 dynamic;	/* subscription -> assignments
+						   at subscription or group
+						   scope (dynamic scopes) */
 };
+
+/* The VM id an assessment row hangs below; 0 when it is not one. */
+static size_t
+assessment_key(const struct ov_record *r)
+{
+	size_t n = ov_duty__prefix_len(r->id, "/patchAssessmentResults");
+
+	if (n == 0 || ov_duty__prefix_len(r->id, "/softwarePatches") != 0)
+		return 0;
+	return n;
+}
+
+static int
+count_assessment(const struct ov_record *r, void *arg)
+{
+	struct patch_state *st = arg;
+	size_t n = assessment_key(r);
+	uint32_t gid;
+
+	return n == 0 ? 0 : ov__groups_count(&st->assess, r->id, n, &gid);
+}
 
 static int
 index_assessment(const struct ov_record *r, void *arg)
 {
 	struct patch_state *st = arg;
-	size_t n = ov_duty__prefix_len(r->id, "/patchAssessmentResults");
+	size_t n = assessment_key(r);
 
-	if (n == 0 || ov_duty__prefix_len(r->id, "/softwarePatches") != 0)
-		return 0;
-	return ov_duty__map_put(&st->assess, r->id, n, r);
+	if (n != 0)
+		ov__groups_add_key(&st->assess, r->id, n,
+		    (void *)(uintptr_t)r);
+	return 0;
 }
 
 /* The newest assessment of a machine, or NULL. */
 static const struct ov_record *
 newest_assessment(struct patch_state *st, const char *vm_id)
 {
+	const struct ov_group *g = ov__groups_get(&st->assess, vm_id,
+	    strlen(vm_id));
 	const struct ov_record *r, *best = NULL;
 	int64_t t, best_t = 0;
-	size_t cursor = 0;
+	size_t k;
 
-	while ((r = ov__map_next(&st->assess, vm_id, strlen(vm_id),
-	    &cursor)) != NULL) {
+	for (k = 0; g != NULL && k < g->len; k++) {
+		r = g->items[k];
 		t = 0;
 		(void)ov_duty__rec_time(r, "properties.lastModifiedDateTime",
 		    &t);
@@ -72,21 +98,54 @@ newest_assessment(struct patch_state *st, const char *vm_id)
 }
 
 static int
+count_patch(const struct ov_record *r, void *arg)
+{
+	struct patch_state *st = arg;
+	size_t n = ov_duty__prefix_len(r->id, "/patchAssessmentResults");
+	uint32_t gid;
+
+	return n == 0 ? 0 : ov__groups_count(&st->patches, r->id, n, &gid);
+}
+
+static int
 index_patch(const struct ov_record *r, void *arg)
 {
 	struct patch_state *st = arg;
 	size_t n = ov_duty__prefix_len(r->id, "/patchAssessmentResults");
 
-	if (n == 0)
-		return 0;
-	return ov_duty__map_put(&st->patches, r->id, n, r);
+	if (n != 0)
+		ov__groups_add_key(&st->patches, r->id, n,
+		    (void *)(uintptr_t)r);
+	return 0;
 }
 
+/*
+ * The subscription a subscription- or group-scope assignment target
+ * names ("/subscriptions/S[/resourceGroups/G]"), as a prefix of target:
+ * *len bytes from the returned pointer; NULL for other targets.
+ */
+static const char *
+target_subscription(const char *target, size_t *len)
+{
+	const char *s, *e;
+
+	if (!ov__startswith_ci(target, "/subscriptions/") ||
+	    ov_duty__prefix_len(target, "/providers/") != 0)
+		return NULL;
+	s = target + strlen("/subscriptions/");
+	e = strchr(s, '/');
+	*len = e != NULL ? (size_t)(e - s) : strlen(s);
+	return *len != 0 ? s : NULL;
+}
+
+/* Maintenance assignments, first pass: direct targets and counts. */
 static int
 index_assignment(const struct ov_record *r, void *arg)
 {
 	struct patch_state *st = arg;
 	const char *target = ov_model__str(r, "properties.resourceId");
+	const char *sub;
+	uint32_t gid;
 	size_t n;
 
 	if (target == NULL) {
@@ -96,7 +155,24 @@ index_assignment(const struct ov_record *r, void *arg)
 			return 0;
 		return ov_duty__map_put(&st->assigned, r->id, n, r);
 	}
+	if ((sub = target_subscription(target, &n)) != NULL &&
+	    ov__groups_count(&st->dynamic, sub, n, &gid) < 0)
+		return OV_ENOMEM;
 	return ov_duty__map_put(&st->assigned, target, strlen(target), r);
+}
+
+/* Maintenance assignments, second pass: the dynamic ones by subscription. */
+static int
+file_assignment(const struct ov_record *r, void *arg)
+{
+	struct patch_state *st = arg;
+	const char *target = ov_model__str(r, "properties.resourceId");
+	const char *sub;
+	size_t n;
+
+	if (target != NULL && (sub = target_subscription(target, &n)) != NULL)
+		ov__groups_add_key(&st->dynamic, sub, n, (void *)(uintptr_t)r);
+	return 0;
 }
 
 /* "Japan East" and "japaneast" are the same region. */
@@ -177,26 +253,27 @@ filter_matches(const struct ov_record *a, const struct ov_record *vm)
 	return hits > 0;
 }
 
-/* The maintenance configuration assignment covering vm, or NULL. */
+/*
+ * The maintenance configuration assignment covering vm, or NULL: one
+ * that targets it, else the first dynamic-scope assignment of its
+ * subscription whose filter selects it.
+ */
 static const struct ov_record *
 find_assignment(struct patch_state *st, const struct ov_record *vm)
 {
 	const struct ov_record *a;
+	const struct ov_group *g;
 	size_t i;
 
 	if ((a = ov__map_get(&st->assigned, vm->id, strlen(vm->id))) != NULL)
 		return a;
-	for (i = 0; i < st->sub_assign->len; i++) {
-		const char *target;
-
-		a = st->sub_assign->items[i];
-		target = ov_model__str(a, "properties.resourceId");
-		if (target == NULL || vm->subscription_id == NULL)
-			continue;
-		/* subscription or resource group scope with a filter */
-		if (ov_duty__contains_ci(target, vm->subscription_id) &&
-		    ov_duty__prefix_len(target, "/providers/") == 0 &&
-		    filter_matches(a, vm))
+	if (vm->subscription_id == NULL)
+		return NULL;
+	g = ov__groups_get(&st->dynamic, vm->subscription_id,
+	    strlen(vm->subscription_id));
+	for (i = 0; g != NULL && i < g->len; i++) {
+		a = g->items[i];
+		if (filter_matches(a, vm))
 			return a;
 	}
 	return NULL;
@@ -293,13 +370,14 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 	struct ov_duty_finding df;
 	const struct ov_contract *c = actx->contract;
 	int64_t earliest_due = 0, worst_started = 0;
-	size_t cursor = 0, n_overdue = 0, n_listed = 0, n_undated = 0;
-	const struct ov_record *p;
+	size_t k, n_overdue = 0, n_listed = 0, n_undated = 0;
+	const struct ov_group *g = ov__groups_get(&st->patches, vm->id,
+	    strlen(vm->id));
 	int worst = -1;
 
 	ov_duty__begin(&df, actx, "OV-PATCH-001", vm);
-	while ((p = ov__map_next(&st->patches, vm->id, strlen(vm->id),
-	    &cursor)) != NULL) {
+	for (k = 0; g != NULL && k < g->len; k++) {
+		const struct ov_record *p = g->items[k];
 		int sev = patch_severity(p);
 		int64_t pub, due;
 
@@ -346,8 +424,7 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 	}
 	ov_duty__discard(&df);
 
-	if (n_undated == 0 && assess != NULL &&
-	    ov__map_get(&st->patches, vm->id, strlen(vm->id)) == NULL) {
+	if (n_undated == 0 && assess != NULL && g == NULL) {
 		/* detail rows absent: fall back to the summary counts */
 		const ov_json *cnt = ov_model__field(assess,
 		    "properties.availablePatchCountByClassification");
@@ -360,8 +437,7 @@ check_missing(struct patch_state *st, const struct ov_record *vm,
 		if (crit > 0 || sec > 0 || both > 0)
 			n_undated = (size_t)(crit + sec + both);
 	}
-	if (n_undated == 0 && assess == NULL &&
-	    ov__map_get(&st->patches, vm->id, strlen(vm->id)) == NULL)
+	if (n_undated == 0 && assess == NULL && g == NULL)
 		return unknown(actx, vm, "OV-PATCH-001", "OV-PATCH-002", NULL);
 	if (n_undated == 0)
 		return 0;
@@ -603,15 +679,23 @@ run(struct ov_analyzer_ctx *actx)
 		return ov_duty__coverage(actx, "OV-PATCH-009", "no virtual "
 		    "machine inventory in the snapshot");
 	if ((error = ov_duty__each(s, T_ASSESS, T_ARC_ASSESS,
+	    count_assessment, &st)) < 0 ||
+	    (error = ov__groups_layout(&st.assess)) < 0 ||
+	    (error = ov_duty__each(s, T_ASSESS, T_ARC_ASSESS,
 	    index_assessment, &st)) < 0 ||
+	    (error = ov_duty__each(s, T_PATCH, T_ARC_PATCH, count_patch,
+	    &st)) < 0 ||
+	    (error = ov__groups_layout(&st.patches)) < 0 ||
 	    (error = ov_duty__each(s, T_PATCH, T_ARC_PATCH, index_patch,
 	    &st)) < 0 ||
 	    (error = ov_duty__each(s, T_MAINT, NULL, index_assignment,
+	    &st)) < 0 ||
+	    (error = ov__groups_layout(&st.dynamic)) < 0 ||
+	    (error = ov_duty__each(s, T_MAINT, NULL, file_assignment,
 	    &st)) < 0) {
 		error = ov__error_oom(actx->ctx);
 		goto done;
 	}
-	st.sub_assign = ov_model__by_type(s, T_MAINT);
 	/* Every machine meets every check below; a check that cannot decide
 	 * on one says so (unknown()), so silence is a pass. */
 	for (i = 0; i < 7; i++) {
@@ -649,16 +733,64 @@ run(struct ov_analyzer_ctx *actx)
 				goto done;
 		}
 done:
-	ov__map_free(&st.assess);
-	ov__map_free(&st.patches);
+	ov__groups_free(&st.assess);
+	ov__groups_free(&st.patches);
 	ov__map_free(&st.assigned);
+	ov__groups_free(&st.dynamic);
 	return error;
 }
+
+#define PATCH_READS(t) \
+	{ t, "properties.classifications" }, \
+	{ t, "properties.classification" }, \
+	{ t, "properties.msrcSeverity" }, \
+	{ t, "properties.patchAssessmentState" }, \
+	{ t, "properties.assessmentState" }, \
+	{ t, "properties.publishedDateTime" }, \
+	{ t, "properties.publishedDate" }, \
+	{ t, "properties.patchName" }, \
+	{ t, "properties.name" }, \
+	{ t, "properties.kbId" }
+
+static const struct ov_analyzer_read reads[] = {
+	{ T_VM, "properties.storageProfile.osDisk.osType" },
+	{ T_VM, "properties.osType" },
+	{ T_VM, "properties.instanceView.patchStatus.availablePatchSummary" },
+	{ T_VM, "properties.instanceView.statuses" },
+	{ T_VM, "instanceView.patchStatus.availablePatchSummary" },
+	{ T_VM, "properties.extended.instanceView.powerState.code" },
+	{ T_VM, "properties.osProfile.windowsConfiguration.patchSettings" },
+	{ T_VM, "properties.osProfile.linuxConfiguration.patchSettings" },
+	{ T_VM, "tags" },
+	{ T_ARC, "properties.instanceView.patchStatus.availablePatchSummary" },
+	{ T_ARC, "properties.instanceView.statuses" },
+	{ T_ARC, "instanceView.patchStatus.availablePatchSummary" },
+	{ T_ARC, "properties.storageProfile.osDisk.osType" },
+	{ T_ARC, "properties.osType" },
+	{ T_ARC, "properties.extended.instanceView.powerState.code" },
+	{ T_ARC, "tags" },
+	{ T_ASSESS, "properties.lastModifiedDateTime" },
+	{ T_ASSESS, "properties.startDateTime" },
+	{ T_ASSESS, "properties.status" },
+	{ T_ASSESS, "properties.availablePatchCountByClassification" },
+	{ T_ASSESS, "properties.criticalAndSecurityPatchCount" },
+	{ T_ARC_ASSESS, "properties.lastModifiedDateTime" },
+	{ T_ARC_ASSESS, "properties.startDateTime" },
+	{ T_ARC_ASSESS, "properties.status" },
+	{ T_ARC_ASSESS, "properties.availablePatchCountByClassification" },
+	{ T_ARC_ASSESS, "properties.criticalAndSecurityPatchCount" },
+	PATCH_READS(T_PATCH),
+	PATCH_READS(T_ARC_PATCH),
+	{ T_MAINT, "properties.resourceId" },
+	{ T_MAINT, "properties.filter" },
+	{ NULL, NULL }
+};
 
 const struct ov_analyzer ov_analyzer_patch = {
 	"patch",
 	"OS patching: missing patches past SLA, assessment freshness, "
 	    "orchestration",
 	DUTY,
-	run
+	run,
+	reads
 };

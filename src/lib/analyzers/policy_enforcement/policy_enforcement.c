@@ -42,25 +42,39 @@ last_segment(const char *id)
 	return s != NULL ? s + 1 : id;
 }
 
+/* Definitions and initiatives by name (the first of each name). */
+struct pe_names {
+	struct ov_map	 defs;		/* name -> definition record */
+	struct ov_map	 sets;		/* name -> initiative record */
+};
+
+static int
+index_names(struct ov_map *m, const struct ov_snapshot *s, const char *type)
+{
+	const struct ov_record_list *l = ov_model__by_type(s, type);
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		if (l->items[i]->name != NULL && ov_duty__map_put(m,
+		    l->items[i]->name, strlen(l->items[i]->name),
+		    l->items[i]) < 0)
+			return OV_ENOMEM;
+	return 0;
+}
+
 /* A definition or set record by id, then by name. */
 static const struct ov_record *
-find_def(const struct ov_snapshot *s, const char *type, const char *id)
+find_def(const struct ov_snapshot *s, const struct ov_map *by_name,
+    const char *id)
 {
-	const struct ov_record_list *l;
 	const struct ov_record *r;
 	const char *name = last_segment(id);
-	size_t i;
 
 	if (id == NULL)
 		return NULL;
 	if ((r = ov_model__by_id(s, id)) != NULL)
 		return r;
-	l = ov_model__by_type(s, type);
-	for (i = 0; i < l->len; i++)
-		if (l->items[i]->name != NULL &&
-		    ov__streq_ci(l->items[i]->name, name))
-			return l->items[i];
-	return NULL;
+	return ov__map_get(by_name, name, strlen(name));
 }
 
 /*
@@ -271,7 +285,8 @@ judge(struct ov_analyzer_ctx *actx, const char *e, const struct ov_record *a,
 
 /* Walk every assignment for one must-deny entry. */
 static int
-check_must_deny(struct ov_analyzer_ctx *actx, const char *e)
+check_must_deny(struct ov_analyzer_ctx *actx, const struct pe_names *nm,
+    const char *e)
 {
 	const struct ov_snapshot *s = actx->snap;
 	const struct ov_record_list *l = ov_model__by_type(s, T_ASSIGN);
@@ -290,7 +305,7 @@ check_must_deny(struct ov_analyzer_ctx *actx, const char *e)
 		if (def_id == NULL)
 			continue;
 		if (!ov_duty__contains_ci(def_id, "/policySetDefinitions/")) {
-			def = find_def(s, T_DEF, def_id);
+			def = find_def(s, &nm->defs, def_id);
 			if (!def_matches(e, def_id, def) &&
 			    !assignment_matches(e, a))
 				continue;
@@ -300,7 +315,7 @@ check_must_deny(struct ov_analyzer_ctx *actx, const char *e)
 				return error;
 			continue;
 		}
-		set = find_def(s, T_SET, def_id);
+		set = find_def(s, &nm->sets, def_id);
 		if (set == NULL) {
 			if (!assignment_matches(e, a))
 				continue;
@@ -321,7 +336,7 @@ check_must_deny(struct ov_analyzer_ctx *actx, const char *e)
 				const char *ref = ov_json_string(ov_json_get(m,
 				    "policyDefinitionReferenceId"));
 
-				def = find_def(s, T_DEF, mid);
+				def = find_def(s, &nm->defs, mid);
 				if (!def_matches(e, mid, def) && (ref == NULL ||
 				    !ov__streq_ci(ref, e)))
 					continue;
@@ -410,8 +425,9 @@ run(struct ov_analyzer_ctx *actx)
 	const struct ov_contract_duty *d = ov_contract__duty(actx->contract,
 	    DUTY);
 	const struct ov_record_list *l;
+	struct pe_names nm = { OV_MAP_INIT, OV_MAP_INIT };
 	size_t i;
-	int error;
+	int error = 0;
 
 	if (!ov_model__type_collected(s, T_ASSIGN))
 		return ov_duty__coverage(actx, "OV-POL-009", "no policy "
@@ -426,22 +442,40 @@ run(struct ov_analyzer_ctx *actx)
 	for (i = 0; i < l->len; i++)
 		if ((error = check_assignment(actx, l->items[i])) < 0)
 			return error;
+	if (d != NULL && d->n_must_deny > 0 &&
+	    (index_names(&nm.defs, s, T_DEF) < 0 ||
+	    index_names(&nm.sets, s, T_SET) < 0)) {
+		error = ov__error_oom(actx->ctx);
+		goto done;
+	}
 	for (i = 0; d != NULL && i < d->n_must_deny; i++)
-		if ((error = check_must_deny(actx, d->must_deny[i])) < 0)
-			return error;
+		if ((error = check_must_deny(actx, &nm, d->must_deny[i])) < 0)
+			goto done;
 	l = ov_model__by_type(s, T_EXEMPT);
 	for (i = 0; i < l->len; i++)
 		if ((error = check_exemption(actx, l->items[i])) < 0)
-			return error;
-	return 0;
+			goto done;
+done:
+	ov__map_free(&nm.defs);
+	ov__map_free(&nm.sets);
+	return error;
 }
+
+static const struct ov_analyzer_read reads[] = {
+	{ T_ASSIGN, "*" },
+	{ T_DEF, "*" },
+	{ T_SET, "*" },
+	{ T_EXEMPT, "*" },
+	{ NULL, NULL }
+};
 
 const struct ov_analyzer ov_analyzer_policy_enforcement = {
 	"policy_enforcement",
 	"Azure Policy enforcement: DoNotEnforce, must-deny controls, "
 	    "exemptions",
 	DUTY,
-	run
+	run,
+	reads
 };
 
 /*
@@ -454,12 +488,18 @@ ov_policy_enforcement__controls(const struct ov_snapshot *s,
 {
 	const struct ov_contract_duty *d = ov_contract__duty(c, DUTY);
 	const struct ov_record_list *l = ov_model__by_type(s, T_ASSIGN);
+	struct pe_names nm = { OV_MAP_INIT, OV_MAP_INIT };
 	struct ov_ev_control pc;
 	size_t i, j, k;
-	int error;
+	int error = 0;
 
 	if (sink->control == NULL)
 		return 0;
+	if (index_names(&nm.defs, s, T_DEF) < 0 ||
+	    index_names(&nm.sets, s, T_SET) < 0) {
+		error = OV_ENOMEM;
+		goto done;
+	}
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *a = l->items[i];
 		const char *def_id = ov_model__str(a,
@@ -472,7 +512,7 @@ ov_policy_enforcement__controls(const struct ov_snapshot *s,
 		if (def_id == NULL)
 			continue;
 		is_set = ov_duty__contains_ci(def_id, "/policySetDefinitions/");
-		if (is_set && (set = find_def(s, T_SET, def_id)) != NULL) {
+		if (is_set && (set = find_def(s, &nm.sets, def_id)) != NULL) {
 			members = ov_model__field(set,
 			    "properties.policyDefinitions");
 			n = ov_json_len(members);
@@ -486,8 +526,8 @@ ov_policy_enforcement__controls(const struct ov_snapshot *s,
 			    ov_json_get(m, "policyDefinitionReferenceId")) : NULL;
 			const char *how = NULL;
 
-			def = !is_set || set != NULL ? find_def(s, T_DEF, mid) :
-			    NULL;
+			def = !is_set || set != NULL ? find_def(s, &nm.defs,
+			    mid) : NULL;
 			memset(&pc, 0, sizeof(pc));
 			pc.assignment_id = a->id;
 			pc.assignment = label(a);
@@ -502,8 +542,11 @@ ov_policy_enforcement__controls(const struct ov_snapshot *s,
 				    d->must_deny[k])))
 					pc.must_deny = true;
 			if ((error = sink->control(&pc, sink->payload)) != 0)
-				return error;
+				goto done;
 		}
 	}
-	return 0;
+done:
+	ov__map_free(&nm.defs);
+	ov__map_free(&nm.sets);
+	return error;
 }
