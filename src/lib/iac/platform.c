@@ -184,14 +184,15 @@ conn_status(struct ov_arena *a, const struct ov_record *pe,
 
 /* Connect one endpoint; *unknown gets a target known only at deployment. */
 static int
-one_endpoint(struct ov_snapshot *s, const struct ov_map *ids,
+one_endpoint(struct ov_snapshot *s, const struct ov_groups *ids,
     const struct ov_record *pe, const ov_json **unknown)
 {
 	struct ov_arena *a = &s->arena;
 	const ov_json *props = ov_json_get(pe->body, "properties");
 	const ov_json *list, *conn, *target, *item, *status;
+	const struct ov_group *g;
 	struct ov_record *x;
-	size_t i, j, cur;
+	size_t i, j, k;
 	int error;
 
 	for (i = 0; i < sizeof(pe_lists) / sizeof(pe_lists[0]); i++) {
@@ -211,9 +212,9 @@ one_endpoint(struct ov_snapshot *s, const struct ov_map *ids,
 			/* A resource this deployment does not create. */
 			if (!ov_json_is_string(target))
 				continue;
-			cur = 0;
-			while ((x = ov__map_next(ids, target->u.str,
-			    target->len, &cur)) != NULL) {
+			g = ov__groups_get(ids, target->u.str, target->len);
+			for (k = 0; g != NULL && k < g->len; k++) {
+				x = g->items[k];
 				if ((status = conn_status(a, pe, conn,
 				    pe_lists[i].status)) == NULL ||
 				    (item = connection(a, pe, x, conn,
@@ -231,9 +232,10 @@ one_endpoint(struct ov_snapshot *s, const struct ov_map *ids,
 int
 ov_iac__platform(struct ov_snapshot *s, size_t first)
 {
-	struct ov_map ids = OV_MAP_INIT;
+	struct ov_groups ids = OV_GROUPS_INIT;
 	const ov_json *unknown = NULL, *item;
 	struct ov_record *r;
+	uint32_t gid;
 	size_t i;
 	int error = 0;
 	bool any = false;
@@ -242,11 +244,24 @@ ov_iac__platform(struct ov_snapshot *s, size_t first)
 		r = s->records[i];
 		if (r->type != NULL && ov__streq_ci(r->type, PE_TYPE))
 			any = true;
-		else if (r->id != NULL && ov__map_put(&ids, r->id,
-		    strlen(r->id), r) < 0) {
+		else if (r->id != NULL && ov__groups_count(&ids, r->id,
+		    strlen(r->id), &gid) < 0) {
 			error = ov__error_oom(s->ctx);
 			goto done;
 		}
+	}
+	if (!any)
+		goto done;
+	/* Every resource of the file by id, several under a repeated id. */
+	if (ov__groups_layout(&ids) < 0) {
+		error = ov__error_oom(s->ctx);
+		goto done;
+	}
+	for (i = first; i < s->n_records; i++) {
+		r = s->records[i];
+		if (r->id != NULL && (r->type == NULL ||
+		    !ov__streq_ci(r->type, PE_TYPE)))
+			ov__groups_add_key(&ids, r->id, strlen(r->id), r);
 	}
 	for (i = first; any && i < s->n_records; i++) {
 		r = s->records[i];
@@ -275,6 +290,6 @@ ov_iac__platform(struct ov_snapshot *s, size_t first)
 			goto done;
 	}
 done:
-	ov__map_free(&ids);
+	ov__groups_free(&ids);
 	return error;
 }
