@@ -150,7 +150,11 @@ jq -e '.sources[] | select(.name == "arm:securityContacts") | .reason |
 fa_start --arg-page 100 --arg-quota 4 --arg-window 2
 run quota 0 --sources arg:resources,arg:securityresources,arg:recoveryservicesresources
 all_collected quota
-awk '$1 == "arg" && $5 == "429"' "$L" | grep -q . && fail "quota: the client ran into a 429"
+# The fake service counts its window in whole seconds of wall time; on a
+# loaded machine one query can land just across that edge, so one 429 (then
+# honoured) is tolerated, a client that ignores the quota gets many.
+n429=$(awk '$1 == "arg" && $5 == "429"' "$L" | grep -c . || true)
+[ "$n429" -le 1 ] || fail "quota: the client ran into $n429 429s"
 [ "$(awk '$1 == "arg"' "$L" | grep -c .)" -gt 8 ] || fail "quota: too few queries to need waiting"
 
 # No signInActivity without an Entra ID P1 licence: users read without it,

@@ -58,6 +58,38 @@ type_chain(struct ov_arena *a, const struct seg *segs, size_t from,
 }
 
 /*
+ * The segments of an ARM id between slashes, into segs (MAX_SEGS of
+ * them); false when id does not start with '/', has more segments, or
+ * fewer than two.
+ */
+static bool
+id_segments(const char *id, size_t len, struct seg *segs, size_t *n_out)
+{
+	const char *p = id, *end = id + len, *slash;
+	size_t n = 0;
+
+	if (len == 0 || id[0] != '/')
+		return false;
+	while (p < end) {
+		while (p < end && *p == '/')
+			p++;
+		if (p >= end)
+			break;
+		slash = memchr(p, '/', (size_t)(end - p));
+		if (slash == NULL)
+			slash = end;
+		if (n == MAX_SEGS)
+			return false;
+		segs[n].p = p;
+		segs[n].n = (size_t)(slash - p);
+		n++;
+		p = slash;
+	}
+	*n_out = n;
+	return n >= 2;
+}
+
+/*
  * Parse an ARM id.  The id grammar (AZP-free, from the ARM REST docs):
  *   /subscriptions/{s}[/resourceGroups/{rg}]
  *   /providers/Microsoft.Management/managementGroups/{mg}
@@ -71,30 +103,12 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 {
 	struct seg segs[MAX_SEGS];
 	size_t n = 0, i = 0, pstart, j, block_end;
-	const char *p = id, *end = id + len, *slash;
 	const struct seg *last_ns = NULL;
 	size_t last_block = 0;
 	bool have_type = false;
 
 	memset(out, 0, sizeof(*out));
-	if (len == 0 || id[0] != '/')
-		return OV_EINVALID;
-	while (p < end) {
-		while (p < end && *p == '/')
-			p++;
-		if (p >= end)
-			break;
-		slash = memchr(p, '/', (size_t)(end - p));
-		if (slash == NULL)
-			slash = end;
-		if (n == MAX_SEGS)
-			return OV_EINVALID;
-		segs[n].p = p;
-		segs[n].n = (size_t)(slash - p);
-		n++;
-		p = slash;
-	}
-	if (n < 2)
+	if (!id_segments(id, len, segs, &n))
 		return OV_EINVALID;
 	if (seg_is(&segs[0], "subscriptions")) {
 		out->subscription = seg_dup(a, &segs[1]);
@@ -216,30 +230,12 @@ id_split(const char *id, size_t len, struct id_parts *out)
 {
 	struct seg segs[MAX_SEGS];
 	size_t n = 0, i = 0, pstart, j, block_end, last_block = 0;
-	const char *p = id, *end = id + len, *slash;
 	bool have_type = false;
 	char chain[512];
 	size_t cl;
 
 	memset(out, 0, sizeof(*out));
-	if (len == 0 || id[0] != '/')
-		return false;
-	while (p < end) {
-		while (p < end && *p == '/')
-			p++;
-		if (p >= end)
-			break;
-		slash = memchr(p, '/', (size_t)(end - p));
-		if (slash == NULL)
-			slash = end;
-		if (n == MAX_SEGS)
-			return false;
-		segs[n].p = p;
-		segs[n].n = (size_t)(slash - p);
-		n++;
-		p = slash;
-	}
-	if (n < 2)
+	if (!id_segments(id, len, segs, &n))
 		return false;
 	if (seg_is(&segs[0], "subscriptions")) {
 		out->subscription = segs[1].p;
