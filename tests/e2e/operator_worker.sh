@@ -182,6 +182,37 @@ expect_grep "attempt 2/5: findings (done)" "$TMP/out"
 sql "SELECT last_error FROM ov_jobs WHERE id = $JK" | grep -q "lease of w4 expired" || fail "no note of the lost lease"
 [ "$(sql "SELECT count(*) FROM scans WHERE tenant = '$TA'")" = "$((N + 1))" ] || fail "the killed job recorded twice or never"
 
+# --- a worker that lost its lease records nothing --------------------
+# Worker A's run pauses inside its scan's transaction; A is stopped, its
+# lease expires and worker B runs the job again.  A's scan must not
+# commit (the lease fences it): one scan for the job, B's.
+expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
+JF=$(sql "SELECT max(id) FROM ov_jobs WHERE tenant = '$TA'")
+OVERVISOR_TEST_PAUSE=8 worker wa --lease 3
+WA=$LAST
+for _ in $(seq 1 300); do
+	grep -qs "test pause" "$TMP/state-wa/$TA/run.log" && break
+	sleep 0.2
+done
+grep -qs "test pause" "$TMP/state-wa/$TA/run.log" || fail "worker A's run did not reach its transaction"
+kill -STOP "$WA"
+sleep 4.5
+expect_status 1 "$OV" worker --db "$DB" --state "$TMP/state-wb" --once --lease 30 --ca-file "$FA_CA" --name wb
+expect_grep "job $JF $TA attempt 2/5: findings (done)" "$TMP/out"
+kill -CONT "$WA"
+for _ in $(seq 1 100); do
+	grep -qs "lease was lost" "$TMP/wa.err" && break
+	sleep 0.2
+done
+kill -TERM "$WA"
+wait "$WA"
+expect_grep "lease was lost" "$TMP/wa.err"
+grep -qs "its lease was lost" "$TMP/state-wa/$TA/run.log" || fail "A's scan was not refused: $(tail -3 "$TMP/state-wa/$TA/run.log")"
+[ "$(sql "SELECT state, attempts, lease_owner FROM ov_jobs WHERE id = $JF")" = "done|2|wb" ] ||
+    fail "fenced job: $(sql "SELECT * FROM ov_jobs WHERE id = $JF")"
+[ "$(sql "SELECT count(*) FROM scans WHERE tenant = '$TA'")" = "$((N + 2))" ] ||
+    fail "the fenced job recorded $(sql "SELECT count(*) - $N - 1 FROM scans WHERE tenant = '$TA'") scans"
+
 # --- row-level security: a customer role sees only its tenant ---------
 mkdir -p "$TMP/estate-b"
 for f in "$FA_ESTATE"/*; do
