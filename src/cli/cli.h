@@ -67,6 +67,8 @@ void	cli_store_fence(int64_t id, const char *token);
  * worker); a SQLite path is refused.  0 or an exit status. */
 struct ov_store;
 int	cli_queue_open(ov_ctx *ctx, const char *db, struct ov_store **out);
+/* --format text|json: *json set; 0 or CLI_EXIT_USAGE. */
+int	cli_text_or_json(const char *cmd, const char *arg, bool *json);
 /* argv[from..] joined by spaces, for a report label; free() it. */
 char	*cli_join_args(int argc, char **argv, int from);
 /* The data directory: $OVERVISOR_DATA, else the build-time source tree. */

@@ -142,13 +142,7 @@ cmd_jobs(int argc, char **argv)
 			state = optarg;
 			break;
 		case 't': tenant = optarg; break;
-		case 'f':
-			if (strcmp(optarg, "text") != 0 &&
-			    strcmp(optarg, "json") != 0)
-				rc = cli_usage_error("jobs", "--format: '%s' is "
-				    "not text or json", optarg);
-			json = strcmp(optarg, "json") == 0;
-			break;
+		case 'f': rc = cli_text_or_json("jobs", optarg, &json); break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;

@@ -131,8 +131,8 @@ op_make_dirs(const char *path)
 	return 0;
 }
 
-static const char *
-report_file(const char *format)
+const char *
+op_report_file(const char *format)
 {
 	size_t i;
 
@@ -285,7 +285,7 @@ child(const struct op_opts *o, struct op_job *j)
 	child_env(o, t, &auth);
 	snprintf(out, sizeof(out), "%s/snapshot", j->dir);
 	snprintf(report, sizeof(report), "%s/%s", j->dir,
-	    report_file(o->format));
+	    op_report_file(o->format));
 	av = calloc(40 + 2 * t->n_subscriptions, sizeof(*av)); /* checksrc: allow */
 	if (av == NULL)
 		_exit(CLI_EXIT_INTERNAL);
@@ -720,7 +720,7 @@ cmd_operator(int argc, char **argv)
 				o.concurrency = (unsigned)v;
 			break;
 		case 'f':
-			if (report_file(optarg) == NULL)
+			if (op_report_file(optarg) == NULL)
 				rc = cli_usage_error("operator", "--format: "
 				    "unknown format '%s'", optarg);
 			o.format = optarg;

@@ -220,11 +220,7 @@ cmd_tenants(int argc, char **argv)
 				t.max_attempts = (unsigned)v;
 			break;
 		case 'f':
-			if (strcmp(optarg, "text") != 0 &&
-			    strcmp(optarg, "json") != 0)
-				rc = cli_usage_error("tenants", "--format: "
-				    "'%s' is not text or json", optarg);
-			json = strcmp(optarg, "json") == 0;
+			rc = cli_text_or_json("tenants", optarg, &json);
 			break;
 		case 'h':
 			usage(stdout);

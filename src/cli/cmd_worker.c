@@ -329,16 +329,12 @@ cmd_worker(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const formats[] = {
-		"json", "text", "ndjson", "csv", "sarif", "junit", "ocsf", "html"
-	};
 	struct wopts o;
 	struct sigaction sa;
 	char host[128], name[200];
 	bool once = false;
 	ov_ctx *ctx = NULL;
 	ov_store *s = NULL;
-	size_t i;
 	int c, rc = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -359,11 +355,7 @@ cmd_worker(int argc, char **argv)
 		case 'n': o.name = optarg; break;
 		case 'C': o.ca_file = optarg; break;
 		case 'f':
-			for (i = 0; i < sizeof(formats) / sizeof(formats[0]);
-			    i++)
-				if (strcmp(optarg, formats[i]) == 0)
-					break;
-			if (i == sizeof(formats) / sizeof(formats[0]))
+			if (op_report_file(optarg) == NULL)
 				rc = cli_usage_error("worker", "--format: "
 				    "unknown format '%s'", optarg);
 			o.op.format = optarg;

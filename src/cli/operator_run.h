@@ -47,6 +47,8 @@ struct op_opts {
 	const ov_operator_config *cfg;	/* NULL: the worker's */
 };
 
+/* The report file of a format ("report.json"), or NULL for no format. */
+const char *op_report_file(const char *format);
 /* mkdir -p with mode 0700 for what it creates. */
 int	op_make_dirs(const char *path);
 /*

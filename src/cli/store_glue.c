@@ -68,3 +68,13 @@ cli_queue_open(ov_ctx *ctx, const char *db, ov_store **out)
 		return cli_error_ctx(ctx);
 	return 0;
 }
+
+/* --format text|json of the queue's listings. */
+int
+cli_text_or_json(const char *cmd, const char *arg, bool *json)
+{
+	*json = strcmp(arg, "json") == 0;
+	if (*json || strcmp(arg, "text") == 0)
+		return 0;
+	return cli_usage_error(cmd, "--format: '%s' is not text or json", arg);
+}

@@ -584,27 +584,43 @@ ov_queue_claim(ov_store *s, const char *owner, unsigned lease_s,
 	return 1;
 }
 
-/* Extend a lease. */
-int
-ov_queue_renew(ov_store *s, int64_t id, const char *token, unsigned lease_s)
+/*
+ * Run a statement on one job under its lease ($1 id, $2 token, $3 arg,
+ * which may be NULL) that returns one count: 0, or OV_ENOTFOUND when it
+ * touched no row (the lease is lost).
+ */
+static int
+leased(ov_store *s, const char *sql, int64_t id, const char *token,
+    const char *arg)
 {
-	char idbuf[24], lease[16];
+	char idbuf[24];
 	const char *p[3];
 	int64_t n = 0;
 	int error;
 
-	if ((error = need_pg(s)) < 0)
-		return error;
 	p[0] = ov_store__i64(idbuf, id);
 	p[1] = token;
-	snprintf(lease, sizeof(lease), "%u", lease_s);
-	p[2] = lease;
-	if ((error = ov_store__query_int(s, "WITH u AS (UPDATE ov_jobs SET "
-	    "lease_until = now() + make_interval(secs => CAST($3 AS INTEGER)) "
-	    "WHERE id = CAST($1 AS BIGINT) AND lease_token = $2 AND state = "
-	    "'running' RETURNING 1) SELECT count(*) FROM u", 3, p, &n)) < 0)
+	p[2] = arg;
+	if ((error = ov_store__query_int(s, sql, arg != NULL ? 3 : 2, p,
+	    &n)) < 0)
 		return error;
 	return n != 0 ? 0 : OV_ENOTFOUND;
+}
+
+/* Extend a lease. */
+int
+ov_queue_renew(ov_store *s, int64_t id, const char *token, unsigned lease_s)
+{
+	char lease[16];
+	int error;
+
+	if ((error = need_pg(s)) < 0)
+		return error;
+	snprintf(lease, sizeof(lease), "%u", lease_s);
+	return leased(s, "WITH u AS (UPDATE ov_jobs SET lease_until = now() + "
+	    "make_interval(secs => CAST($3 AS INTEGER)) WHERE id = CAST($1 AS "
+	    "BIGINT) AND lease_token = $2 AND state = 'running' RETURNING 1) "
+	    "SELECT count(*) FROM u", id, token, lease);
 }
 
 static int
@@ -658,48 +674,35 @@ ov_queue_finish(ov_store *s, int64_t id, const char *token, bool ok,
 int
 ov_queue_release(ov_store *s, int64_t id, const char *token)
 {
-	char idbuf[24];
-	const char *p[2];
-	int64_t n = 0;
 	int error;
 
 	if ((error = need_pg(s)) < 0)
 		return error;
-	p[0] = ov_store__i64(idbuf, id);
-	p[1] = token;
-	if ((error = ov_store__query_int(s, "WITH u AS (UPDATE ov_jobs SET "
-	    "state = 'queued', attempts = attempts - 1, not_before = now(), "
-	    "lease_owner = NULL, lease_token = NULL, lease_until = NULL "
-	    "WHERE id = CAST($1 AS BIGINT) AND lease_token = $2 AND state = "
-	    "'running' AND scan_id IS NULL RETURNING 1) SELECT count(*) FROM "
-	    "u", 2, p, &n)) < 0)
-		return error;
-	return n != 0 ? 0 : OV_ENOTFOUND;
+	return leased(s, "WITH u AS (UPDATE ov_jobs SET state = 'queued', "
+	    "attempts = attempts - 1, not_before = now(), lease_owner = NULL, "
+	    "lease_token = NULL, lease_until = NULL WHERE id = CAST($1 AS "
+	    "BIGINT) AND lease_token = $2 AND state = 'running' AND scan_id "
+	    "IS NULL RETURNING 1) SELECT count(*) FROM u", id, token, NULL);
 }
 
 /* Inside a scan's transaction: the job still ours, mark it recorded. */
 static int
 fence_commit(struct ov_store *s, int64_t scan_id, void *payload)
 {
-	char idbuf[24], scanbuf[24];
-	const char *p[3];
-	int64_t n = 0;
+	char scanbuf[24];
 	int error;
 
 	(void)payload;
-	p[0] = ov_store__i64(idbuf, s->fence_id);
-	p[1] = s->fence_token;
-	p[2] = ov_store__i64(scanbuf, scan_id);
-	if ((error = ov_store__query_int(s, "WITH u AS (UPDATE ov_jobs SET "
-	    "scan_id = CAST($3 AS BIGINT) WHERE id = CAST($1 AS BIGINT) AND "
-	    "lease_token = $2 AND state = 'running' AND scan_id IS NULL "
-	    "RETURNING 1) SELECT count(*) FROM u", 3, p, &n)) < 0)
-		return error;
-	if (n == 0)
+	error = leased(s, "WITH u AS (UPDATE ov_jobs SET scan_id = CAST($3 AS "
+	    "BIGINT) WHERE id = CAST($1 AS BIGINT) AND lease_token = $2 AND "
+	    "state = 'running' AND scan_id IS NULL RETURNING 1) SELECT "
+	    "count(*) FROM u", s->fence_id, s->fence_token,
+	    ov_store__i64(scanbuf, scan_id));
+	if (error == OV_ENOTFOUND)
 		return ov_store__error(s, "job %lld: its lease was lost (expired "
 		    "and claimed again, or the job cancelled); the scan is not "
 		    "recorded", (long long)s->fence_id);
-	return 0;
+	return error;
 }
 
 /* Fence the next scans to a job's lease. */
