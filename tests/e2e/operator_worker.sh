@@ -6,7 +6,8 @@
 # is retried after a back-off, then marked failed with the reason; retry
 # and cancel; a worker killed mid-job (kill -9 of its process group)
 # loses its lease and another worker runs the job again, recording it
-# once; a customer role granted one tenant reads only that tenant's rows
+# once; a worker that lost its lease mid-transaction records nothing; a
+# worker stopped by SIGTERM gives its job back uncounted; a customer role granted one tenant reads only that tenant's rows
 # (row-level security).  The PostgreSQL part needs OVERVISOR_TEST_PG.
 . "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 
@@ -212,6 +213,24 @@ grep -qs "its lease was lost" "$TMP/state-wa/$TA/run.log" || fail "A's scan was 
     fail "fenced job: $(sql "SELECT * FROM ov_jobs WHERE id = $JF")"
 [ "$(sql "SELECT count(*) FROM scans WHERE tenant = '$TA'")" = "$((N + 2))" ] ||
     fail "the fenced job recorded $(sql "SELECT count(*) - $N - 1 FROM scans WHERE tenant = '$TA'") scans"
+
+# --- SIGTERM: the running tenant stopped, its job given back ----------
+expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
+JS=$(sql "SELECT max(id) FROM ov_jobs WHERE tenant = '$TA'")
+worker ws --lease 10
+WS=$LAST
+wait_for "SELECT state FROM ov_jobs WHERE id = $JS" running 60 || fail "ws did not claim"
+sleep 1
+kill -TERM "$WS"
+wait "$WS"
+st=$?
+[ "$st" = 0 ] || fail "a worker stopped by SIGTERM exited $st"
+grep -q "job $JS $TA attempt 1/5: stopped (released)" "$TMP/ws.out" || fail "ws: $(cat "$TMP/ws.out" "$TMP/ws.err")"
+[ "$(sql "SELECT state, attempts, scan_id IS NULL, not_before <= now() FROM ov_jobs WHERE id = $JS")" = "queued|0|t|t" ] ||
+    fail "not given back: $(sql "SELECT * FROM ov_jobs WHERE id = $JS")"
+expect_status 1 "$OV" worker --db "$DB" --state "$TMP/state-ws" --once --ca-file "$FA_CA"
+expect_grep "job $JS $TA attempt 1/5: findings (done)" "$TMP/out"
+[ "$(sql "SELECT count(*) FROM scans WHERE tenant = '$TA'")" = "$((N + 3))" ] || fail "the released job recorded twice or never"
 
 # --- row-level security: a customer role sees only its tenant ---------
 mkdir -p "$TMP/estate-b"
