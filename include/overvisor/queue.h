@@ -83,8 +83,11 @@ typedef int (*ov_queue_job_cb)(const ov_queue_job *j, void *payload);
 OV_EXTERN(int) ov_queue_schedule_check(ov_ctx *ctx, const char *schedule);
 
 /**
- * Register a tenant (OV_EINVALID when already registered, or when its id,
- * credential reference, schedule or time zone is not valid).
+ * Register a tenant (OV_EINVALID when already registered, or when its
+ * schedule, time zone, client id or attempts are not valid).  Check the id
+ * and the credential reference first (ov_operator_id_valid,
+ * ov_operator_cred_parse in overvisor/operator.h): the table refuses
+ * anything else with OV_ESTORE, without echoing the value.
  */
 OV_EXTERN(int) ov_queue_tenant_add(ov_store *s, const ov_queue_tenant *t);
 

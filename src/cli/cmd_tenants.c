@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "overvisor/json.h"
+#include "overvisor/operator.h"
 #include "overvisor/queue.h"
 #include "overvisor/store.h"
 #include "cli.h"
@@ -55,8 +56,10 @@ usage(FILE *f)
 	    "\n"
 	    "Paths are stored absolute: the workers read them.\n"
 	    "\n"
-	    "Exit status: 0 ok, 2 usage, 3 a bad value or an unknown tenant,\n"
-	    "5 store error (a SQLite store included).\n", f);
+	    "Exit status: 0 ok, 2 usage (a bad option, tenant id, credential\n"
+	    "reference or schedule), 3 an unknown time zone, a tenant already\n"
+	    "registered or not registered, 5 store error (a SQLite store\n"
+	    "included).\n", f);
 }
 
 /* A path made absolute for the workers; NULL after an error. */
@@ -158,6 +161,8 @@ cmd_tenants(int argc, char **argv)
 	static char contract[PATH_MAX], exceptions[PATH_MAX],
 	    endpoints[PATH_MAX], cert[PATH_MAX + 16], subsbuf[MAX_SUBS * 40];
 	ov_queue_tenant t;
+	ov_operator_cred kind;
+	const char *arg;
 	char *subs[MAX_SUBS];
 	const char *db = NULL, *verb, *id = NULL;
 	bool json = false;
@@ -264,6 +269,23 @@ cmd_tenants(int argc, char **argv)
 		    NULL) || (t.endpoints != NULL && (t.endpoints = absolute(
 		    t.endpoints, endpoints)) == NULL))
 			return CLI_EXIT_INPUT;
+		if (!ov_operator_id_valid(id))
+			return cli_usage_error("tenants", "'%s' is not a tenant "
+			    "id (a GUID or a domain)", id);
+		/* Not echoed: a secret pasted here must not reach a log. */
+		if (ov_operator_cred_parse(t.credential, &kind, &arg) < 0)
+			return cli_usage_error("tenants", "--credential is not "
+			    "a reference: use env, env:NAME, certificate:PATH, "
+			    "workload-identity, managed-identity or cli");
+		if ((rc = cli_ctx_new(&ctx)) != 0)
+			return rc;
+		if (ov_queue_schedule_check(ctx, t.schedule) < 0) {
+			cli_error_ctx(ctx);
+			ov_ctx_free(ctx);
+			return CLI_EXIT_USAGE;
+		}
+		ov_ctx_free(ctx);
+		ctx = NULL;
 		/* certificate:PATH: the path absolute too (never echoed). */
 		if (strncmp(t.credential, "certificate:", 12) == 0 &&
 		    t.credential[12] != '\0' && t.credential[12] != '/') {

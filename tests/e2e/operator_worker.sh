@@ -79,9 +79,14 @@ expect_status 0 "$OV" tenants add "$TC" --db "$DB" --name Gamma \
     --max-attempts 2
 expect_status 3 "$OV" tenants add "$TC" --db "$DB" --credential env
 expect_grep "already registered" "$TMP/err"
-expect_status 3 "$OV" tenants add other --db "$DB" --credential "s3cr3t-value"
+expect_status 2 "$OV" tenants add other --db "$DB" --credential "s3cr3t-value"
 expect_no_grep "s3cr3t-value" "$TMP/err"
 expect_status 3 "$OV" tenants add other --db "$DB" --credential env --schedule "daily 02:00 Mars/Olympus"
+expect_grep "time zone 'Mars/Olympus' is not known" "$TMP/err"
+expect_status 2 "$OV" tenants add other --db "$DB" --credential env --schedule "daily 2am"
+expect_grep "is not one of" "$TMP/err"
+expect_status 2 "$OV" tenants add "bad id" --db "$DB" --credential env
+expect_grep "is not a tenant id" "$TMP/err"
 expect_status 0 "$OV" tenants list --db "$DB" --format json
 [ "$(jq -r 'map(.tenant) | join(" ")' "$TMP/out")" = "$TC $TA" ] ||
     [ "$(jq -r 'map(.tenant) | join(" ")' "$TMP/out")" = "$TA $TC" ] || fail "tenants list: $(cat "$TMP/out")"

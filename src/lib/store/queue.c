@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "overvisor/operator.h"
 #include "overvisor/queue.h"
 #include "store/backend.h"
 #include "util/error.h"
@@ -207,8 +206,7 @@ int
 ov_queue_tenant_add(ov_store *s, const ov_queue_tenant *t)
 {
 	char minute[16], weekday[16], attempts[16];
-	const char *p[16], *arg;
-	ov_operator_cred kind;
+	const char *p[16];
 	struct sched sc;
 	int64_t n = 0;
 	int error;
@@ -216,17 +214,12 @@ ov_queue_tenant_add(ov_store *s, const ov_queue_tenant *t)
 	OV_ASSERT_ARG(t != NULL);
 	if ((error = need_pg(s)) < 0)
 		return error;
-	if (t->tenant == NULL || !ov_operator_id_valid(t->tenant))
-		return input_error(s, OV_EINVALID, "'%.200s' is not a tenant "
-		    "id (a GUID or a domain)", t->tenant != NULL ? t->tenant :
-		    "");
-	/* Not echoed: a secret pasted here must not reach a log. */
-	if (t->credential == NULL || ov_operator_cred_parse(t->credential,
-	    &kind, &arg) < 0 || (kind == OV_OPERATOR_CRED_CERTIFICATE &&
-	    arg[0] != '/'))
-		return input_error(s, OV_EINVALID, "the credential is not a "
-		    "reference: use env, env:NAME, certificate:/ABSOLUTE/PATH, "
-		    "workload-identity, managed-identity or cli");
+	/* The id and the credential reference: the caller checks them
+	 * (ov_operator_id_valid, ov_operator_cred_parse); the table's
+	 * checks refuse anything else. */
+	if (t->tenant == NULL || t->credential == NULL)
+		return input_error(s, OV_EINVALID, "a tenant needs an id and a "
+		    "credential reference");
 	if (t->client_id != NULL && (t->client_id[0] == '\0' ||
 	    strspn(t->client_id, "0123456789abcdefABCDEF-") !=
 	    strlen(t->client_id) || strlen(t->client_id) > 64))
