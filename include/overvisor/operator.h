@@ -18,6 +18,7 @@
 #ifndef OVERVISOR_OPERATOR_H
 #define OVERVISOR_OPERATOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "overvisor/common.h"
@@ -114,6 +115,20 @@ OV_EXTERN(const char *) ov_operator_config_state(const ov_operator_config *c);
 /** Tenants at once ("concurrency"), or 0 when not given. */
 OV_EXTERN(unsigned) ov_operator_config_concurrency(
     const ov_operator_config *c);
+
+/**
+ * Parse a credential reference (env, env:NAME, certificate:PATH,
+ * workload-identity, managed-identity, cli): *kind gets its kind and *arg
+ * NAME, PATH (as written) or NULL, pointing into ref.  OV_EINVALID when
+ * ref is not a reference; nothing is written to any context, so a secret
+ * given by mistake is never echoed.
+ */
+OV_EXTERN(int) ov_operator_cred_parse(const char *ref, ov_operator_cred *kind,
+    const char **arg);
+
+/** True when id is a valid tenant id (a GUID or a domain: letters,
+ *  digits, '.', '_', '-', 1 to 128 bytes, not starting with '.' or '-'). */
+OV_EXTERN(bool) ov_operator_id_valid(const char *id);
 
 /** The name of a credential kind ("env", "env:NAME"...). */
 OV_EXTERN(const char *) ov_operator_cred_name(ov_operator_cred k);

@@ -7,6 +7,7 @@
 #define OV_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "overvisor/common.h"
@@ -70,6 +71,14 @@ struct ov_snapshot;
 struct ov_scan_result;
 int	cli_store_scan(ov_ctx *ctx, const char *db,
 	    const struct ov_snapshot *snap, const struct ov_scan_result *result);
+/* Fence the scans this process records to a queue job's lease (worker). */
+void	cli_store_fence(int64_t id, const char *token);
+/* Open the PostgreSQL store of the tenants and job queue (tenants, jobs,
+ * worker); a SQLite path is refused.  0 or an exit status. */
+struct ov_store;
+int	cli_queue_open(ov_ctx *ctx, const char *db, struct ov_store **out);
+/* --format text|json: *json set; 0 or CLI_EXIT_USAGE. */
+int	cli_text_or_json(const char *cmd, const char *arg, bool *json);
 /* argv[from..] joined by spaces, for a report label; free() it. */
 char	*cli_join_args(int argc, char **argv, int from);
 /* The data directory: $OVERVISOR_DATA, else the build-time source tree. */

@@ -24,36 +24,9 @@
 #include "overvisor/operator.h"
 #include "overvisor/store.h"
 #include "cli.h"
+#include "operator_run.h"
 
 #define DEFAULT_CONCURRENCY	2
-#define DETAIL_MAX		300	/* bytes of a tenant's last message */
-#define PATH_MAX_OV		4096
-#define DIR_MAX			4000	/* a tenant's directory, leaving
-					   room in PATH_MAX_OV for a name */
-
-/* What happened to one tenant. */
-enum outcome { T_PENDING, T_RUNNING, T_DONE, T_LOCKED, T_SIGNALED,
-	T_SETUP, T_STOPPED };
-
-struct job {
-	const ov_operator_tenant *t;
-	enum outcome	 outcome;
-	pid_t		 pid;
-	int		 status;	/* exit status of its run */
-	int		 sig;		/* signal that ended it */
-	char		 dir[DIR_MAX];
-	char		 detail[DETAIL_MAX];
-};
-
-struct opts {
-	const char		*config;
-	const char		*db;
-	const char		*state;
-	const char		*format;
-	const char		*fail_on;
-	unsigned		 concurrency;
-	const ov_operator_config *cfg;
-};
 
 /*
  * SIGTERM or SIGINT: start no more tenants, pass the signal on to the
@@ -62,13 +35,13 @@ struct opts {
  * wait for them, and report the rest as not run.
  */
 static volatile sig_atomic_t stopping;
-static struct job *volatile sig_jobs;
+static struct op_job *volatile sig_jobs;
 static volatile size_t sig_n;
 
 static void
 on_stop(int sig)
 {
-	struct job *jobs = sig_jobs;
+	struct op_job *jobs = sig_jobs;
 	size_t i;
 
 	stopping = sig;
@@ -138,8 +111,8 @@ usage(FILE *f)
 }
 
 /* mkdir -p with mode 0700 for what it creates. */
-static int
-make_dirs(const char *path)
+int
+op_make_dirs(const char *path)
 {
 	char buf[PATH_MAX_OV];
 	size_t i, n = strlen(path);
@@ -158,8 +131,8 @@ make_dirs(const char *path)
 	return 0;
 }
 
-static const char *
-report_file(const char *format)
+const char *
+op_report_file(const char *format)
 {
 	size_t i;
 
@@ -170,12 +143,49 @@ report_file(const char *format)
 }
 
 /*
+ * A worker's tenants come from the store, not from a file that names
+ * every env:NAME: remove every NAME_CLIENT_SECRET-like variable but the
+ * AZURE_* ones (this tenant's, copied there first).
+ */
+static void
+strip_cred_vars(void)
+{
+	extern char **environ;
+	char name[128];
+	size_t i, k, n, len;
+	bool again = true;
+
+	while (again) {
+		again = false;
+		for (i = 0; environ[i] != NULL && !again; i++) {
+			len = strcspn(environ[i], "=");
+			if (len >= sizeof(name) || strncmp(environ[i],
+			    "AZURE_", 6) == 0)
+				continue;
+			for (k = 0; k < N_CRED_VARS; k++) {
+				n = strlen(cred_vars[k]);
+				if (len > n + 1 && environ[i][len - n - 1] ==
+				    '_' && strncmp(environ[i] + len - n,
+				    cred_vars[k], n) == 0)
+					break;
+			}
+			if (k == N_CRED_VARS)
+				continue;
+			memcpy(name, environ[i], len);
+			name[len] = '\0';
+			unsetenv(name);		/* environ changed: rescan */
+			again = true;
+		}
+	}
+}
+
+/*
  * The child's environment: no credential variables but this tenant's.
  * Every env:NAME of the configuration is removed, so a tenant's process
  * never holds another tenant's secret.
  */
 static void
-child_env(const struct opts *o, const ov_operator_tenant *t,
+child_env(const struct op_opts *o, const ov_operator_tenant *t,
     const char **auth)
 {
 	const ov_operator_config *cfg = o->cfg;
@@ -199,7 +209,7 @@ child_env(const struct opts *o, const ov_operator_tenant *t,
 			unsetenv(azure);
 		}
 	}
-	for (i = 0; i < ov_operator_config_count(cfg); i++) {
+	for (i = 0; cfg != NULL && i < ov_operator_config_count(cfg); i++) {
 		const ov_operator_tenant *u = ov_operator_config_tenant(cfg, i);
 
 		if (u->cred != OV_OPERATOR_CRED_ENV_PREFIX)
@@ -210,6 +220,8 @@ child_env(const struct opts *o, const ov_operator_tenant *t,
 			unsetenv(name);
 		}
 	}
+	if (cfg == NULL)
+		strip_cred_vars();
 	setenv("AZURE_TENANT_ID", t->id, 1);
 	if (t->client_id != NULL)
 		setenv("AZURE_CLIENT_ID", t->client_id, 1);
@@ -247,7 +259,7 @@ child_env(const struct opts *o, const ov_operator_tenant *t,
 
 /* In the child: set up and become `overvisor run`.  Never returns. */
 static void
-child(const struct opts *o, struct job *j)
+child(const struct op_opts *o, struct op_job *j)
 {
 	const ov_operator_tenant *t = j->t;
 	char out[PATH_MAX_OV], report[PATH_MAX_OV], log[PATH_MAX_OV];
@@ -273,7 +285,7 @@ child(const struct opts *o, struct job *j)
 	child_env(o, t, &auth);
 	snprintf(out, sizeof(out), "%s/snapshot", j->dir);
 	snprintf(report, sizeof(report), "%s/%s", j->dir,
-	    report_file(o->format));
+	    op_report_file(o->format));
 	av = calloc(40 + 2 * t->n_subscriptions, sizeof(*av)); /* checksrc: allow */
 	if (av == NULL)
 		_exit(CLI_EXIT_INTERNAL);
@@ -308,6 +320,8 @@ child(const struct opts *o, struct job *j)
 	if (o->fail_on != NULL) { ARG("--fail-on"); ARG(o->fail_on); }
 #undef ARG
 	av[n] = NULL;
+	if (j->fence_id != 0)
+		cli_store_fence(j->fence_id, j->fence_token);
 	n = cmd_run(n, av);
 	fflush(NULL);
 	_exit(n);
@@ -315,7 +329,7 @@ child(const struct opts *o, struct job *j)
 
 /* The last "overvisor: " line of a tenant's log, for the summary. */
 static void
-read_detail(struct job *j)
+read_detail(struct op_job *j)
 {
 	char path[PATH_MAX_OV], line[1024];
 	FILE *f;
@@ -337,8 +351,8 @@ read_detail(struct job *j)
 }
 
 /* Start one tenant: its directory, its lock, its process. */
-static int
-start(const struct opts *o, struct job *j)
+int
+op_start(const struct op_opts *o, struct op_job *j)
 {
 	char path[PATH_MAX_OV];
 	bool too_long;
@@ -348,7 +362,7 @@ start(const struct opts *o, struct job *j)
 	    o->state, j->t->id) >= sizeof(j->dir);
 	if (too_long)
 		errno = ENAMETOOLONG;
-	if (too_long || make_dirs(j->dir) < 0) {
+	if (too_long || op_make_dirs(j->dir) < 0) {
 		j->outcome = T_SETUP;
 		j->status = CLI_EXIT_INPUT;
 		snprintf(j->detail, sizeof(j->detail), "%.200s: cannot "
@@ -389,9 +403,32 @@ start(const struct opts *o, struct job *j)
 	return 1;
 }
 
+/* A tenant's outcome from its process's wait status. */
+void
+op_settle(struct op_job *j, int st, bool stopped)
+{
+	if (WIFSIGNALED(st) && stopped && (WTERMSIG(st) == SIGTERM ||
+	    WTERMSIG(st) == SIGINT)) {
+		j->outcome = T_STOPPED;
+		j->status = CLI_EXIT_COLLECT;
+		snprintf(j->detail, sizeof(j->detail), "stopped by signal %d "
+		    "before it finished", WTERMSIG(st));
+	} else if (WIFSIGNALED(st)) {
+		j->outcome = T_SIGNALED;
+		j->sig = WTERMSIG(st);
+		j->status = CLI_EXIT_INTERNAL;
+		snprintf(j->detail, sizeof(j->detail), "the tenant's run ended "
+		    "on signal %d", j->sig);
+	} else {
+		j->outcome = T_DONE;
+		j->status = WEXITSTATUS(st);
+		read_detail(j);
+	}
+}
+
 /* Wait for one child; returns the job it ran, or NULL. */
-static struct job *
-reap(struct job *jobs, size_t n)
+static struct op_job *
+reap(struct op_job *jobs, size_t n)
 {
 	pid_t pid;
 	size_t i;
@@ -403,35 +440,19 @@ reap(struct job *jobs, size_t n)
 	if (pid < 0)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
+		struct op_job *j = &jobs[i];
 
 		if (j->outcome != T_RUNNING || j->pid != pid)
 			continue;
-		if (WIFSIGNALED(st) && stopping && (WTERMSIG(st) ==
-		    SIGTERM || WTERMSIG(st) == SIGINT)) {
-			j->outcome = T_STOPPED;
-			j->status = CLI_EXIT_COLLECT;
-			snprintf(j->detail, sizeof(j->detail), "stopped by "
-			    "signal %d before it finished", WTERMSIG(st));
-		} else if (WIFSIGNALED(st)) {
-			j->outcome = T_SIGNALED;
-			j->sig = WTERMSIG(st);
-			j->status = CLI_EXIT_INTERNAL;
-			snprintf(j->detail, sizeof(j->detail), "the tenant's "
-			    "run ended on signal %d", j->sig);
-		} else {
-			j->outcome = T_DONE;
-			j->status = WEXITSTATUS(st);
-			read_detail(j);
-		}
+		op_settle(j, st, stopping != 0);
 		return j;
 	}
 	return NULL;
 }
 
 /* The word for a tenant's result. */
-static const char *
-result_word(const struct job *j)
+const char *
+op_result_word(const struct op_job *j)
 {
 	if (j->outcome == T_LOCKED)
 		return "locked";
@@ -466,7 +487,7 @@ rank(int status)
 }
 
 static int
-write_summary(const struct opts *o, const struct job *jobs, size_t n)
+write_summary(const struct op_opts *o, const struct op_job *jobs, size_t n)
 {
 	char path[PATH_MAX_OV];
 	FILE *f;
@@ -479,7 +500,7 @@ write_summary(const struct opts *o, const struct job *jobs, size_t n)
 	}
 	fputs("{\"tenants\":[", f);
 	for (i = 0; i < n; i++) {
-		const struct job *j = &jobs[i];
+		const struct op_job *j = &jobs[i];
 
 		fputs(i == 0 ? "\n" : ",\n", f);
 		fputs("{\"tenant\":", f);
@@ -487,7 +508,7 @@ write_summary(const struct opts *o, const struct job *jobs, size_t n)
 		fputs(",\"name\":", f);
 		ov_json_fput_string(j->t->name, f);
 		fputs(",\"result\":", f);
-		ov_json_fput_string(result_word(j), f);
+		ov_json_fput_string(op_result_word(j), f);
 		fprintf(f, ",\"exit\":%d,\"detail\":", j->status);
 		ov_json_fput_string(j->detail[0] != '\0' ? j->detail : NULL,
 		    f);
@@ -499,17 +520,17 @@ write_summary(const struct opts *o, const struct job *jobs, size_t n)
 }
 
 static void
-print_summary(const struct job *jobs, size_t n)
+print_summary(const struct op_job *jobs, size_t n)
 {
 	size_t i;
 
 	printf("%-38s %-24s %-15s %4s  %s\n", "TENANT", "NAME", "RESULT",
 	    "EXIT", "DETAIL");
 	for (i = 0; i < n; i++) {
-		const struct job *j = &jobs[i];
+		const struct op_job *j = &jobs[i];
 
 		printf("%-38s %-24.24s %-15s %4d  %s\n", j->t->id, j->t->name,
-		    result_word(j), j->status, j->detail);
+		    op_result_word(j), j->status, j->detail);
 	}
 }
 
@@ -531,11 +552,11 @@ prepare_store(const char *db)
 }
 
 static int
-run_all(struct opts *o, struct job *jobs, size_t n)
+run_all(struct op_opts *o, struct op_job *jobs, size_t n)
 {
 	size_t next = 0, running = 0, done = 0, i;
 	bool tty = isatty(STDERR_FILENO) && getenv("CI") == NULL;
-	struct job *j;
+	struct op_job *j;
 	int worst = 0, status;
 
 	struct sigaction sa;
@@ -551,7 +572,7 @@ run_all(struct opts *o, struct job *jobs, size_t n)
 	sigaction(SIGINT, &sa, NULL);
 	while (running > 0 || (next < n && !stopping)) {
 		while (running < o->concurrency && next < n && !stopping) {
-			if (start(o, &jobs[next++]))
+			if (op_start(o, &jobs[next++]))
 				running++;
 			else
 				done++;
@@ -569,7 +590,7 @@ run_all(struct opts *o, struct job *jobs, size_t n)
 		if (tty)
 			fprintf(stderr, "\r\033[Koperator: %zu/%zu tenants "
 			    "done, %zu running; last %s: %s", done, n,
-			    running, j->t->id, result_word(j));
+			    running, j->t->id, op_result_word(j));
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
@@ -654,10 +675,10 @@ cmd_operator(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o;
+	struct op_opts o;
 	ov_operator_config *cfg = NULL;
 	ov_ctx *ctx = NULL;
-	struct job *jobs = NULL;
+	struct op_job *jobs = NULL;
 	const char **only = NULL;
 	size_t n_only = 0, n = 0, i;
 	const char *verb;
@@ -699,7 +720,7 @@ cmd_operator(int argc, char **argv)
 				o.concurrency = (unsigned)v;
 			break;
 		case 'f':
-			if (report_file(optarg) == NULL)
+			if (op_report_file(optarg) == NULL)
 				rc = cli_usage_error("operator", "--format: "
 				    "unknown format '%s'", optarg);
 			o.format = optarg;
@@ -756,7 +777,7 @@ cmd_operator(int argc, char **argv)
 		    "--state or state: in the configuration");
 		goto done;
 	}
-	if (make_dirs(o.state) < 0) {
+	if (op_make_dirs(o.state) < 0) {
 		cli_error("%s: cannot create the state directory: %s",
 		    o.state, strerror(errno));
 		rc = CLI_EXIT_INPUT;

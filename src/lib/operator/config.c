@@ -128,9 +128,10 @@ scalar(struct ov_operator_config *c, struct ov_yaml *y, const ov_json *v,
 	return s;
 }
 
-static int
-parse_credential(struct ov_operator_config *c, struct ov_yaml *y,
-    const ov_json *v, ov_operator_tenant *t, const char *s)
+/* Parse a credential reference. */
+int
+ov_operator_cred_parse(const char *s, ov_operator_cred *kind,
+    const char **arg)
 {
 	static const struct {
 		const char	*name;
@@ -143,23 +144,45 @@ parse_credential(struct ov_operator_config *c, struct ov_yaml *y,
 	};
 	size_t i;
 
-	t->credential = s;
-	t->cred_arg = NULL;
+	OV_ASSERT_ARG(s != NULL && kind != NULL && arg != NULL);
+	*arg = NULL;
 	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		if (strcmp(s, plain[i].name) == 0) {
-			t->cred = plain[i].kind;
+			*kind = plain[i].kind;
 			return 0;
 		}
 	if (strncmp(s, "env:", 4) == 0 && charset(s + 4, "_", 64) &&
 	    s[4] >= 'A' && s[4] <= 'Z' && strspn(s + 4,
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(s + 4)) {
-		t->cred = OV_OPERATOR_CRED_ENV_PREFIX;
-		t->cred_arg = s + 4;
+		*kind = OV_OPERATOR_CRED_ENV_PREFIX;
+		*arg = s + 4;
 		return 0;
 	}
-	if (strncmp(s, "certificate:", 12) == 0 && s[12] != '\0') {
-		t->cred = OV_OPERATOR_CRED_CERTIFICATE;
-		if ((t->cred_arg = resolve(c, s + 12)) == NULL)
+	if (strncmp(s, "certificate:", 12) == 0 && s[12] != '\0' &&
+	    strlen(s + 12) < 4096 && strchr(s, '\n') == NULL) {
+		*kind = OV_OPERATOR_CRED_CERTIFICATE;
+		*arg = s + 12;
+		return 0;
+	}
+	return OV_EINVALID;
+}
+
+/* A valid tenant id. */
+bool
+ov_operator_id_valid(const char *id)
+{
+	return id != NULL && charset(id, "._-", 128) && id[0] != '.' &&
+	    id[0] != '-';
+}
+
+static int
+parse_credential(struct ov_operator_config *c, struct ov_yaml *y,
+    const ov_json *v, ov_operator_tenant *t, const char *s)
+{
+	t->credential = s;
+	if (ov_operator_cred_parse(s, &t->cred, &t->cred_arg) == 0) {
+		if (t->cred == OV_OPERATOR_CRED_CERTIFICATE &&
+		    (t->cred_arg = resolve(c, t->cred_arg)) == NULL)
 			return ov__error_oom(y->ctx);
 		return 0;
 	}
@@ -217,7 +240,7 @@ parse_key(struct ov_operator_config *c, struct ov_yaml *y, enum tkey k,
 		return error;
 	switch (k) {
 	case K_ID:
-		if (!charset(s, "._-", 128) || s[0] == '.' || s[0] == '-')
+		if (!ov_operator_id_valid(s))
 			return ov_yaml__fail(y, OV_EINVALID, v, NULL, "id '%s' "
 			    "is not a tenant id (a GUID or a domain)", s);
 		t->id = s;

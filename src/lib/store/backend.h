@@ -76,6 +76,9 @@ struct ov_store {
 	int				(*before_commit)(struct ov_store *s,
 					    int64_t scan_id, void *payload);
 	void				*before_commit_payload;
+	/* The job lease the next scans are fenced to (queue.c), or 0. */
+	int64_t				 fence_id;
+	char				 fence_token[64];
 };
 
 /* What a scan records beside its findings (evidence.c). */

@@ -238,6 +238,9 @@ static const struct migration migrations[] = {
 	{ 6, "tenant on every table, row-level security per tenant, "
 	    "per-tenant ids (PostgreSQL; nothing changes on SQLite)",
 	"SELECT 1", NULL, isolation_sql },
+	{ 7, "operator mode (PostgreSQL): the tenants table's credential "
+	    "check compiles (nothing changes on SQLite)",
+	"SELECT 1", CREDENTIAL_CHECK_SQL, NULL },
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

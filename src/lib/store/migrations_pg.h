@@ -220,4 +220,16 @@
 	"  || '" OV_IS_OPERATOR "' || ')'; " \
 	"END $do$"
 
+/*
+ * Version 7: the credential check of version 5 used a repetition count
+ * PostgreSQL's regular expressions refuse (at most 255), so no tenant
+ * could be registered; the length is checked apart.
+ */
+#define CREDENTIAL_CHECK_SQL \
+	"ALTER TABLE ov_tenants DROP CONSTRAINT ov_tenants_credential_check;" \
+	"ALTER TABLE ov_tenants ADD CONSTRAINT ov_tenants_credential_check " \
+	"  CHECK (length(credential) <= 4108 AND credential ~ " \
+	"    '^(env|workload-identity|managed-identity|cli|" \
+	"env:[A-Z][A-Z0-9_]{0,63}|certificate:/[^\\n]+)$')"
+
 #endif
