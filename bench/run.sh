@@ -7,7 +7,7 @@ set -e
 cd "$(dirname "$0")/.."
 BUILD="${BUILD:-build}"
 export BUILD
-for b in json policy network store detect collect iac scan; do
+for b in json policy network store detect collect iac scan operator; do
 	echo "=== bench/$b ==="
 	sh "bench/$b.sh" || echo "bench/$b failed (status $?)"
 	echo
