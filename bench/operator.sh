@@ -216,7 +216,7 @@ run() {
 	echo "$latx" >> "$tmp/latx.$w"
 	echo "$rss" >> "$tmp/rss.$w"
 	psql -qAt "$PG" -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1
-	rm -rf "$tmp"/state.$w.$r.*
+	rm -rf "$tmp"/state."$w"."$r".*
 }
 
 for w in $WORKERS; do
