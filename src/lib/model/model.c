@@ -90,6 +90,52 @@ id_segments(const char *id, size_t len, struct seg *segs, size_t *n_out)
 }
 
 /*
+ * Walk the "/providers/{ns}/{type}/{name}..." blocks of segs from i: a
+ * block runs to the next "providers" followed by a namespace (a segment
+ * with a dot) at an odd offset and holds type/name pairs.  *last_block
+ * receives the index of the last block's namespace; *scope_end the index
+ * of the "providers" that starts the last extension block (0 when none),
+ * the end of the extended resource's id; *mg (when not NULL) the index of
+ * the first management group name (0 when none).  False when a block is
+ * malformed.
+ */
+static bool
+provider_blocks(const struct seg *segs, size_t i, size_t n,
+    size_t *last_block, size_t *scope_end, size_t *mg)
+{
+	size_t pstart, j, block_end;
+	bool have_type = false;
+
+	*scope_end = 0;
+	if (mg != NULL)
+		*mg = 0;
+	while (i < n) {
+		if (!seg_is(&segs[i], "providers") || i + 1 >= n)
+			return false;
+		pstart = i;
+		for (j = i + 2; j < n; j += 2)
+			if (seg_is(&segs[j], "providers") && j + 1 < n &&
+			    memchr(segs[j + 1].p, '.', segs[j + 1].n) != NULL)
+				break;
+		block_end = j < n ? j : n;
+		if (block_end - (pstart + 2) == 0 ||
+		    (block_end - (pstart + 2)) % 2 != 0)
+			return false;
+		if (have_type)
+			*scope_end = pstart;
+		*last_block = pstart + 1;
+		have_type = true;
+		if (mg != NULL && *mg == 0 &&
+		    seg_is(&segs[pstart + 1], "Microsoft.Management") &&
+		    block_end - pstart >= 4 &&
+		    seg_is(&segs[pstart + 2], "managementGroups"))
+			*mg = pstart + 3;
+		i = block_end;
+	}
+	return true;
+}
+
+/*
  * Parse an ARM id.  The id grammar (AZP-free, from the ARM REST docs):
  *   /subscriptions/{s}[/resourceGroups/{rg}]
  *   /providers/Microsoft.Management/managementGroups/{mg}
@@ -102,10 +148,7 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
     const char *id, size_t len)
 {
 	struct seg segs[MAX_SEGS];
-	size_t n = 0, i = 0, pstart, j, block_end;
-	const struct seg *last_ns = NULL;
-	size_t last_block = 0;
-	bool have_type = false;
+	size_t n = 0, i = 0, last_block = 0, scope_end = 0, mg = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!id_segments(id, len, segs, &n))
@@ -141,37 +184,14 @@ ov_model__arm_id_parse(struct ov_arm_id *out, struct ov_arena *a,
 	if ((i >= 2 && out->subscription == NULL) ||
 	    (i >= 4 && out->resource_group == NULL))
 		return OV_ENOMEM;
-	while (i < n) {
-		if (!seg_is(&segs[i], "providers") || i + 1 >= n)
-			return OV_EINVALID;
-		pstart = i;
-		/* The block runs to the next "providers" at an odd offset. */
-		for (j = i + 2; j < n; j += 2)
-			if (seg_is(&segs[j], "providers") && j + 1 < n &&
-			    memchr(segs[j + 1].p, '.', segs[j + 1].n) != NULL)
-				break;
-		block_end = j < n ? j : n;
-		if (block_end - (pstart + 2) == 0 ||
-		    (block_end - (pstart + 2)) % 2 != 0)
-			return OV_EINVALID;
-		if (have_type) {
-			/* An extension resource: the parent is the scope. */
-			if ((out->parent = ov__arena_strndup(a, id,
-			    (size_t)(segs[pstart].p - id) - 1)) == NULL)
-				return OV_ENOMEM;
-		}
-		last_ns = &segs[pstart + 1];
-		last_block = pstart + 1;
-		have_type = true;
-		if (seg_is(last_ns, "Microsoft.Management") &&
-		    block_end - pstart >= 4 &&
-		    seg_is(&segs[pstart + 2], "managementGroups") &&
-		    out->mgmt_group == NULL &&
-		    (out->mgmt_group = seg_dup(a, &segs[pstart + 3])) == NULL)
-			return OV_ENOMEM;
-		i = block_end;
-	}
-	(void)last_ns;
+	if (!provider_blocks(segs, i, n, &last_block, &scope_end, &mg))
+		return OV_EINVALID;
+	/* An extension resource: the parent is the scope. */
+	if (scope_end != 0 && (out->parent = ov__arena_strndup(a, id,
+	    (size_t)(segs[scope_end].p - id) - 1)) == NULL)
+		return OV_ENOMEM;
+	if (mg != 0 && (out->mgmt_group = seg_dup(a, &segs[mg])) == NULL)
+		return OV_ENOMEM;
 	out->provider = seg_dup(a, &segs[last_block]);
 	out->type = type_chain(a, segs, last_block, n, &out->depth);
 	out->name = seg_dup(a, &segs[n - 1]);
@@ -229,8 +249,7 @@ static bool
 id_split(const char *id, size_t len, struct id_parts *out)
 {
 	struct seg segs[MAX_SEGS];
-	size_t n = 0, i = 0, pstart, j, block_end, last_block = 0;
-	bool have_type = false;
+	size_t n = 0, i = 0, j, last_block = 0, scope_end = 0;
 	char chain[512];
 	size_t cl;
 
@@ -261,24 +280,10 @@ id_split(const char *id, size_t len, struct id_parts *out)
 		}
 		return true;
 	}
-	while (i < n) {
-		if (!seg_is(&segs[i], "providers") || i + 1 >= n)
-			return false;
-		pstart = i;
-		for (j = i + 2; j < n; j += 2)
-			if (seg_is(&segs[j], "providers") && j + 1 < n &&
-			    memchr(segs[j + 1].p, '.', segs[j + 1].n) != NULL)
-				break;
-		block_end = j < n ? j : n;
-		if (block_end - (pstart + 2) == 0 ||
-		    (block_end - (pstart + 2)) % 2 != 0)
-			return false;
-		if (have_type)
-			out->parent_len = (size_t)(segs[pstart].p - id) - 1;
-		last_block = pstart + 1;
-		have_type = true;
-		i = block_end;
-	}
+	if (!provider_blocks(segs, i, n, &last_block, &scope_end, NULL))
+		return false;
+	if (scope_end != 0)
+		out->parent_len = (size_t)(segs[scope_end].p - id) - 1;
 	out->name = segs[n - 1].p;
 	if (n - last_block > 4)
 		out->parent_len = (size_t)(segs[n - 2].p - id) - 1;
