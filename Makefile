@@ -43,6 +43,17 @@ check-release: deps
 	cmake --build $(RELBUILD) -j $(JOBS)
 	cd $(RELBUILD) && ctest --output-on-failure -j $(JOBS)
 
+# Every libFuzzer target for FUZZ_SECONDS each (default 300) with a new
+# random seed, in its own sanitizer build.
+FUZZBUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	CC=clang cmake -S . -B $(FUZZBUILD) -DCMAKE_BUILD_TYPE=Debug \
+	    -DOV_SANITIZE=ON -DOV_FUZZ=ON -DOV_FUZZ_SEED=0 \
+	    -DOV_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	cmake --build $(FUZZBUILD) -j $(JOBS)
+	cd $(FUZZBUILD) && ctest --output-on-failure -j $(JOBS) -R '^fuzz/'
+
 # Regenerate the bundled sample estate from its generator.
 examples: build
 	./$(BUILD)/gen_estate --out $(ESTATE)
@@ -56,4 +67,4 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(CHECKBUILD) $(RELBUILD)
+	rm -rf $(BUILD) $(CHECKBUILD) $(RELBUILD) $(FUZZBUILD)

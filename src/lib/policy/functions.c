@@ -181,7 +181,9 @@ f_substring(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	len = (int64_t)ARG(0)->len - start;
 	if (argc > 2)
 		NEED(arg_int(ARG(2), &len), "an integer length");
-	if (start < 0 || len < 0 || start + len > (int64_t)ARG(0)->len)
+	/* Compared without adding: start + len may overflow. */
+	if (start < 0 || len < 0 || start > (int64_t)ARG(0)->len ||
+	    len > (int64_t)ARG(0)->len - start)
 		return ov_policy__fail(ex, "substring() index out of range: "
 		    "start %lld, length %lld, string length %u",
 		    (long long)start, (long long)len, ARG(0)->len);
@@ -1169,6 +1171,9 @@ f_range(struct evalx *ex, const struct expr *e, const ov_json **argv,
 
 	NEED(arg_int(ARG(0), &start) && arg_int(ARG(1), &cnt) && cnt >= 0 &&
 	    cnt <= 10000, "a start and a count up to 10000");
+	if (start > INT64_MAX - cnt)
+		return ov_policy__fail(ex, "range() overflows a 64-bit "
+		    "integer");
 	if ((items = ov__arena_calloc(ex->a, (size_t)cnt + 1,
 	    sizeof(*items))) == NULL)
 		return OV_ENOMEM;
@@ -1310,6 +1315,7 @@ arith(struct evalx *ex, const struct expr *e, const ov_json **argv,
     const ov_json **out, char op)
 {
 	int64_t a, b, r = 0;
+	bool overflow = false;
 
 	if (N(ARG(0)) && N(ARG(1)) && (!arg_int(ARG(0), &a) ||
 	    !arg_int(ARG(1), &b))) {
@@ -1325,19 +1331,26 @@ arith(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	}
 	NEED(arg_int(ARG(0), &a) && arg_int(ARG(1), &b), "integers");
 	switch (op) {
-	case '+': r = a + b; break;
-	case '-': r = a - b; break;
-	case '*': r = a * b; break;
+	case '+': overflow = __builtin_add_overflow(a, b, &r); break;
+	case '-': overflow = __builtin_sub_overflow(a, b, &r); break;
+	case '*': overflow = __builtin_mul_overflow(a, b, &r); break;
 	case '/':
 	case '%':
 		if (b == 0)
 			return ov_policy__fail(ex, "%s() divides by zero",
 			    e->name);
-		r = op == '/' ? a / b : a % b;
+		/* INT64_MIN / -1 is the one quotient that does not fit. */
+		if (a == INT64_MIN && b == -1)
+			overflow = op == '/';
+		else
+			r = op == '/' ? a / b : a % b;
 		break;
 	default:
 		break;
 	}
+	if (overflow)
+		return ov_policy__fail(ex, "%s() overflows a 64-bit integer",
+		    e->name);
 	RET(ov_policy__v_int(ex->a, r));
 }
 
@@ -1445,7 +1458,10 @@ f_adddays(struct evalx *ex, const struct expr *e, const ov_json **argv,
 	NEED(S(ARG(0)) && ov__time_parse(ARG(0)->u.str, ARG(0)->len, &t),
 	    "an ISO 8601 date");
 	NEED(arg_int(ARG(1), &d), "an integer number of days");
-	RET(date_value(ex->a, t + d * OV_DAY_SECONDS, false));
+	if (__builtin_mul_overflow(d, OV_DAY_SECONDS, &d) ||
+	    __builtin_add_overflow(t, d, &t))
+		return ov_policy__fail(ex, "addDays() leaves the calendar");
+	RET(date_value(ex->a, t, false));
 }
 
 static int
@@ -1465,7 +1481,10 @@ f_datetimeadd(struct evalx *ex, const struct expr *e, const ov_json **argv,
 		dur++;
 	NEED(ov__duration_parse(dur, strlen(dur), &d),
 	    "an ISO 8601 duration");
-	RET(date_value(ex->a, t + (neg ? -d : d), false));
+	if (__builtin_add_overflow(t, neg ? -d : d, &t))
+		return ov_policy__fail(ex, "%s() leaves the calendar",
+		    e->name);
+	RET(date_value(ex->a, t, false));
 }
 
 /* ---- IP addresses ----------------------------------------------------- */

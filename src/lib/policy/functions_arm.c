@@ -113,7 +113,10 @@ ov_policy__f_copyindex(struct evalx *ex, const struct expr *e,
 		*out = v;
 		return 0;
 	}
-	RET(ov_policy__v_int(ex->a, i + k));
+	if (__builtin_add_overflow(i, k, &i))
+		return ov_policy__fail(ex, "copyIndex() overflows a 64-bit "
+		    "integer");
+	RET(ov_policy__v_int(ex->a, i));
 }
 
 /* deployment() */
