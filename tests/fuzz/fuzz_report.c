@@ -15,6 +15,7 @@
 #include "overvisor/json.h"
 #include "overvisor/report.h"
 #include "report/report_int.h"
+#include "util/str.h"
 
 #define NFIELDS 13
 
@@ -25,7 +26,7 @@ check_utf8(const char *s, size_t n)
 	unsigned cp;
 
 	for (i = 0; i < n; i += len) {
-		if ((len = ov_report__utf8((const unsigned char *)s + i, n - i,
+		if ((len = ov__utf8_decode((const unsigned char *)s + i, n - i,
 		    &cp)) == 0)
 			abort();
 		if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')

@@ -11,6 +11,7 @@
 #include "lib/raci/responsibility.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #define N_OWNERS	4	/* unknown, customer, microsoft, shared */
 
@@ -151,30 +152,6 @@ write_json(const struct tally *t, FILE *f)
 	fputs("\n  ]\n}\n", f);
 }
 
-/* Write s with the HTML special characters escaped. */
-static void
-html(FILE *f, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
 static void
 write_html(const struct tally *t, FILE *f)
 {
@@ -200,7 +177,7 @@ write_html(const struct tally *t, FILE *f)
 	    "</tr>\n", f);
 	for (l = 1; l < OV_LAYER__COUNT; l++) {
 		fputs("<tr><td>", f);
-		html(f, title_of(r, l));
+		(void)ov__xml_fputs(f, title_of(r, l), false);
 		fputs("</td>", f);
 		for (m = 0; m < OV_MODEL__COUNT; m++)
 			fprintf(f, "<td class=\"%s\">%s</td>",
@@ -219,7 +196,7 @@ write_html(const struct tally *t, FILE *f)
 		    "<ul>\n", f);
 		for (i = 0; i < t->n_unknown && i < 32; i++) {
 			fputs("<li>", f);
-			html(f, t->unknown[i]);
+			(void)ov__xml_fputs(f, t->unknown[i], false);
 			fprintf(f, " (%zu)</li>\n", t->unknown_counts[i]);
 		}
 		fputs("</ul>\n", f);

@@ -16,6 +16,7 @@
 #include "lib/report/report_int.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/str.h"
 
 static void
 field(struct ov_rw *w, const char *s, bool first)
@@ -42,7 +43,7 @@ field(struct ov_rw *w, const char *s, bool first)
 		ov_report__putc(w, '\'');
 	for (i = 0; i < n; i += len) {
 		if (p[i] >= 0x80) {
-			if ((len = ov_report__utf8(p + i, n - i, &cp)) == 0) {
+			if ((len = ov__utf8_decode(p + i, n - i, &cp)) == 0) {
 				ov_report__write(w, "\xef\xbf\xbd", 3);
 				len = 1;
 			} else

@@ -20,6 +20,7 @@
 #include "lib/report/report_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/str.h"
 #include "util/time.h"
 
 #define N_MESSAGES	8	/* key messages at most */
@@ -963,7 +964,7 @@ md(struct ov_rw *w, const char *s)
 	unsigned cp;
 
 	for (i = 0; i < n; i += len) {
-		len = ov_report__utf8(p + i, n - i, &cp);
+		len = ov__utf8_decode(p + i, n - i, &cp);
 		if (len == 0) {
 			ov_report__write(w, "\xef\xbf\xbd", 3);
 			len = 1;

@@ -10,6 +10,7 @@
 #include "lib/report/report_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/str.h"
 #include "util/time.h"
 
 struct reporter {
@@ -117,47 +118,6 @@ ov_report__rw_finish(struct ov_rw *w)
 	if (fflush(w->f) != 0 || ferror(w->f))
 		w->error = OV_EIO;
 	return w->error;
-}
-
-/* Validate one UTF-8 sequence. */
-size_t
-ov_report__utf8(const unsigned char *s, size_t n, unsigned *cp)
-{
-	unsigned c, min;
-	size_t len, i;
-
-	if (n == 0)
-		return 0;
-	c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
 }
 
 /* Findings in the input. */
@@ -338,52 +298,8 @@ ov_report__key_accountable(const ov_finding *f)
 void
 ov_report__xml(struct ov_rw *w, const char *s, bool attr)
 {
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t i, n = strlen((const char *)p), len;
-	unsigned cp;
-
-	for (i = 0; i < n; i += len) {
-		unsigned char c = p[i];
-
-		len = 1;
-		if (c >= 0x80) {
-			if ((len = ov_report__utf8(p + i, n - i, &cp)) == 0) {
-				ov_report__write(w, "\xef\xbf\xbd", 3);
-				len = 1;
-			} else if (cp != 0xfffe && cp != 0xffff)
-				ov_report__write(w, (const char *)p + i, len);
-			continue;
-		}
-		switch (c) {
-		case '&':
-			ov_report__puts(w, "&amp;");
-			break;
-		case '<':
-			ov_report__puts(w, "&lt;");
-			break;
-		case '>':
-			ov_report__puts(w, "&gt;");
-			break;
-		case '"':
-			ov_report__puts(w, "&quot;");
-			break;
-		case '\'':
-			ov_report__puts(w, "&apos;");
-			break;
-		case '\t':
-		case '\n':
-		case '\r':
-			if (attr)
-				ov_report__printf(w, "&#%u;", (unsigned)c);
-			else
-				ov_report__putc(w, (char)c);
-			break;
-		default:
-			if (c >= 0x20 && c != 0x7f)
-				ov_report__putc(w, (char)c);
-			break;
-		}
-	}
+	if (w->error == 0 && ov__xml_fputs(w->f, s, attr) < 0)
+		w->error = OV_EIO;
 }
 
 /* Due date as an ISO date. */

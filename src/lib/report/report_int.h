@@ -38,12 +38,6 @@ void	ov_report__printf(struct ov_rw *w, const char *fmt, ...)
 /* Flush and return 0 or OV_EIO. */
 int	ov_report__rw_finish(struct ov_rw *w);
 
-/*
- * Length of the valid UTF-8 sequence at s (1 to 4 bytes, at most n), or 0
- * when the bytes there are not valid UTF-8 (overlong, surrogate, beyond
- * U+10FFFF, truncated).  *cp receives the code point.
- */
-size_t	ov_report__utf8(const unsigned char *s, size_t n, unsigned *cp);
 
 /* Streaming JSON writer with fixed key order chosen by the caller. */
 struct ov_jw {

@@ -24,6 +24,7 @@
 
 #include "lib/report/report_int.h"
 #include "util/alloc.h"
+#include "util/str.h"
 #include "util/time.h"
 
 #define WIDTH_DEFAULT	120	/* columns when the caller gives none */
@@ -68,7 +69,7 @@ static size_t
 char_at(const unsigned char *p, size_t n, size_t *cols, bool *bad)
 {
 	unsigned cp;
-	size_t len = ov_report__utf8(p, n, &cp);
+	size_t len = ov__utf8_decode(p, n, &cp);
 
 	*bad = len == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
 	*cols = len == 0 ? 1 : *bad ? 1 : cp_width(cp);
