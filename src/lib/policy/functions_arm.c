@@ -16,6 +16,7 @@
 #include "policy/policy_int.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/hash.h"
 #include "util/time.h"
 
 #define ARG(i)	(argv[(i)])
@@ -791,15 +792,19 @@ static int
 hof_group_by(struct evalx *ex, const ov_json *arr, const struct lambda *l,
     const ov_json **out)
 {
+	struct ov_map seen = OV_MAP_INIT_CS;	/* key -> group number + 1 */
 	const char **keys;
 	const ov_json **vals, *k, **members;
-	size_t i, j, n = 0, m;
-	int error;
+	size_t i, g, n = 0, *group, *start;
+	int error = 0;
 
 	keys = ov__arena_calloc(ex->a, arr->len + 1, sizeof(*keys));
 	vals = ov__arena_calloc(ex->a, arr->len + 1, sizeof(*vals));
 	members = ov__arena_calloc(ex->a, arr->len + 1, sizeof(*members));
-	if (keys == NULL || vals == NULL || members == NULL)
+	group = ov__arena_calloc(ex->a, arr->len + 1, sizeof(*group));
+	start = ov__arena_calloc(ex->a, arr->len + 2, sizeof(*start));
+	if (keys == NULL || vals == NULL || members == NULL ||
+	    group == NULL || start == NULL)
 		return OV_ENOMEM;
 	for (i = 0; i < arr->len; i++) {
 		if ((error = call_lambda(ex, l, &arr->u.items[i], NULL, NULL,
@@ -810,22 +815,48 @@ hof_group_by(struct evalx *ex, const ov_json *arr, const struct lambda *l,
 		if ((keys[i] = ov_policy__to_text(ex->a, k, true)) == NULL)
 			return OV_ENOMEM;
 	}
-	/* Keys in first-seen order, each with its members in array order. */
+	/*
+	 * Keys in first-seen order, each with its members in array order:
+	 * number the groups with one hash lookup per element, then lay the
+	 * members out group by group.
+	 */
 	for (i = 0; i < arr->len; i++) {
-		for (j = 0; j < i; j++)
-			if (strcmp(keys[j], keys[i]) == 0)
-				break;
-		if (j < i)
-			continue;
-		for (m = 0, j = i; j < arr->len; j++)
-			if (strcmp(keys[j], keys[i]) == 0)
-				members[m++] = &arr->u.items[j];
-		keys[n] = keys[i];
-		if ((vals[n++] = ov_policy__v_array(ex->a, members, m)) ==
-		    NULL)
-			return OV_ENOMEM;
+		const char *key = keys[i];
+		size_t klen = strlen(key);
+
+		g = (size_t)(uintptr_t)ov__map_get(&seen, key, klen);
+		if (g == 0) {
+			g = ++n;
+			keys[n - 1] = key;	/* n - 1 <= i: already read */
+			if (ov__map_put(&seen, key, klen, (void *)(uintptr_t)g)
+			    < 0) {
+				error = OV_ENOMEM;
+				goto done;
+			}
+		}
+		group[i] = g - 1;
+		start[g]++;
 	}
-	RET(ov_policy__v_object(ex->a, keys, vals, n));
+	for (g = 1; g <= n; g++)
+		start[g] += start[g - 1];
+	for (i = 0; i < arr->len; i++)
+		members[start[group[i]]++] = &arr->u.items[i];
+	/* start[g] now ends group g; group g begins where g - 1 ends. */
+	for (g = 0; g < n; g++) {
+		size_t from = g > 0 ? start[g - 1] : 0;
+
+		if ((vals[g] = ov_policy__v_array(ex->a, members + from,
+		    start[g] - from)) == NULL) {
+			error = OV_ENOMEM;
+			goto done;
+		}
+	}
+	*out = ov_policy__v_object(ex->a, keys, vals, n);
+	if (*out == NULL)
+		error = OV_ENOMEM;
+done:
+	ov__map_free(&seen);
+	return error;
 }
 
 /*

@@ -7,6 +7,7 @@
 #include "lib/raci/contract.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/json/yaml.h"
@@ -266,6 +267,25 @@ want_strings(struct loader *ld, const ov_json *n, const char *ptr,
 }
 
 /*
+ * Remember key (any case; borrowed, it must outlive seen) with value in
+ * seen; a second spelling of it fails naming what (e.g. "duplicate key")
+ * at kn.  A hash lookup, so a large mapping
+ * costs the same per key as a small one.
+ */
+static int
+seen_key(struct loader *ld, struct ov_map *seen, const ov_json *kn,
+    const char *key, void *value, const char *ptr, const char *what)
+{
+	int r = ov__map_put(seen, key, strlen(key), value);
+
+	if (r < 0)
+		return ov__error_oom(ld->ctx);
+	if (r > 0)
+		return fail(ld, kn, ptr, "%s: %s '%s'", ptr, what, key);
+	return 0;
+}
+
+/*
  * Walk a mapping: for each pair call fn with the key text, key node and
  * value node.  Rejects non-scalar and duplicate keys.
  */
@@ -276,7 +296,8 @@ static int
 walk_map(struct loader *ld, const ov_json *n, const char *ptr,
     pair_fn fn, void *obj)
 {
-	size_t i, j;
+	struct ov_map seen = OV_MAP_INIT;	/* keys so far, any case */
+	size_t i;
 	char p[256];
 	int error;
 
@@ -288,22 +309,70 @@ walk_map(struct loader *ld, const ov_json *n, const char *ptr,
 		const ov_json *vn = &m->value;
 		const char *key = m->key;
 
-		if (kn == NULL)
-			return ov__error_oom(ld->ctx);
-		if (*key == '\0')
-			return fail(ld, kn, ptr, "%s: keys must be strings",
+		if (kn == NULL) {
+			error = ov__error_oom(ld->ctx);
+			goto done;
+		}
+		if (*key == '\0') {
+			error = fail(ld, kn, ptr, "%s: keys must be strings",
 			    ptr);
-		for (j = 0; j < i; j++)
-			if (ov__streq_ci(ov_json_member_at(n, j)->key, key))
-				return fail(ld, kn, ptr,
-				    "%s: duplicate key '%s'", ptr, key);
-		if (snprintf(p, sizeof(p), "%s/%s", ptr, key) >= (int)sizeof(p))
-			return fail(ld, kn, ptr, "%s: key too long", ptr);
-		if (vn == NULL)
-			return fail(ld, kn, p, "%s: missing value", p);
+			goto done;
+		}
+		if ((error = seen_key(ld, &seen, kn, key,
+		    (void *)(uintptr_t)(i + 1), ptr, "duplicate key")) < 0)
+			goto done;
+		if (snprintf(p, sizeof(p), "%s/%s", ptr, key) >=
+		    (int)sizeof(p)) {
+			error = fail(ld, kn, ptr, "%s: key too long", ptr);
+			goto done;
+		}
+		if (vn == NULL) {
+			error = fail(ld, kn, p, "%s: missing value", p);
+			goto done;
+		}
 		if ((error = fn(ld, obj, key, kn, vn, p)) < 0)
+			goto done;
+	}
+done:
+	ov__map_free(&seen);
+	return error;
+}
+
+/*
+ * Walk the array n of mappings into a new array of its length plus one
+ * zeroed elements of size bytes (*out, *count), each element through
+ * walk_map(fn) and then check (when not NULL).  Errors name ptr/index.
+ */
+typedef int (*elem_fn)(struct loader *ld, void *elem, const ov_json *en,
+    const char *ptr);
+
+static int
+walk_list(struct loader *ld, const ov_json *n, const char *ptr,
+    size_t size, pair_fn fn, elem_fn check, void **out, size_t *count)
+{
+	size_t i, len;
+	char *elems;
+	char ep[256];
+	int error;
+
+	if ((error = want_kind(ld, n, OV_JSON_ARRAY, ptr)) < 0)
+		return error;
+	len = ov_json_len(n);
+	if ((elems = ov__arena_calloc(&ld->c->arena, len + 1, size)) == NULL)
+		return ov__error_oom(ld->ctx);
+	for (i = 0; i < len; i++) {
+		const ov_json *en = ov_json_at(n, i);
+		void *elem = elems + i * size;
+
+		if (snprintf(ep, sizeof(ep), "%s/%zu", ptr, i) >=
+		    (int)sizeof(ep))
+			return fail(ld, n, ptr, "%s: path too long", ptr);
+		if ((error = walk_map(ld, en, ep, fn, elem)) < 0 ||
+		    (check != NULL && (error = check(ld, elem, en, ep)) < 0))
 			return error;
 	}
+	*out = elems;
+	*count = len;
 	return 0;
 }
 
@@ -396,27 +465,12 @@ party_pair(struct loader *ld, void *obj, const char *key,
 		    ov__error_oom(ld->ctx) : 0;
 	}
 	if (ov__streq_ci(key, "contacts")) {
-		size_t it;
-		size_t k = 0, count;
-		char cp[256];
+		void *v;
 
-		if ((error = want_kind(ld, vn, OV_JSON_ARRAY, ptr)) < 0)
+		if ((error = walk_list(ld, vn, ptr, sizeof(*p->contacts),
+		    contact_pair, NULL, &v, &p->n_contacts)) < 0)
 			return error;
-		count = ov_json_len(vn);
-		p->contacts = ov__arena_calloc(&ld->c->arena, count + 1,
-		    sizeof(*p->contacts));
-		if (p->contacts == NULL)
-			return ov__error_oom(ld->ctx);
-		for (it = 0; it < ov_json_len(vn); it++, k++) {
-			if (snprintf(cp, sizeof(cp), "%s/%zu", ptr, k) >=
-			    (int)sizeof(cp))
-				return fail(ld, vn, ptr, "%s: path too long", ptr);
-			error = walk_map(ld, ov_json_at(vn, it), cp,
-			    contact_pair, &p->contacts[k]);
-			if (error < 0)
-				return error;
-		}
-		p->n_contacts = count;
+		p->contacts = v;
 		return 0;
 	}
 	return unknown_key(ld, kn, ptr, key, "name, kind, contacts, pager");
@@ -456,20 +510,18 @@ load_parties(struct loader *ld, const ov_json *n)
 		struct ov_contract_party *pt = &c->parties[k];
 		const ov_json *kn = ov_yaml__key(ld->y, n, m);
 		const char *id = m->key;
-		size_t j;
 
 		if (kn == NULL)
 			return ov__error_oom(ld->ctx);
 		if (*id == '\0')
 			return fail(ld, kn, "/parties",
 			    "/parties: party ids must be strings");
-		for (j = 0; j < k; j++)
-			if (ov__streq_ci(c->parties[j].id, id))
-				return fail(ld, kn, "/parties",
-				    "/parties: duplicate party '%s'", id);
-		snprintf(p, sizeof(p), "/parties/%s", id);
 		if ((pt->id = dup(ld, id)) == NULL)
 			return ov__error_oom(ld->ctx);
+		if ((error = seen_key(ld, &c->party_ix, kn, pt->id, pt,
+		    "/parties", "duplicate party")) < 0)
+			return error;
+		snprintf(p, sizeof(p), "/parties/%s", id);
 		pt->line = ov_yaml__line(ld->y, kn);
 		if ((error = walk_map(ld, &m->value, p, party_pair, pt)) < 0)
 			return error;
@@ -605,6 +657,18 @@ escalation_pair(struct loader *ld, void *obj, const char *key,
 }
 
 static int
+escalation_check(struct loader *ld, void *elem, const ov_json *en,
+    const char *ptr)
+{
+	const struct ov_contract_escalation *e = elem;
+
+	if (e->to == NULL)
+		return fail(ld, en, ptr, "%s: escalation step needs 'to'",
+		    ptr);
+	return 0;
+}
+
+static int
 duty_pair(struct loader *ld, void *obj, const char *key,
     const ov_json *kn, const ov_json *vn, const char *ptr)
 {
@@ -674,31 +738,13 @@ duty_pair(struct loader *ld, void *obj, const char *key,
 		    ov__error_oom(ld->ctx) : 0;
 	}
 	if (ov__streq_ci(key, "escalation")) {
-		size_t it;
-		size_t k = 0, count;
-		char ep[256];
+		void *v;
 
-		if ((error = want_kind(ld, vn, OV_JSON_ARRAY, ptr)) < 0)
+		if ((error = walk_list(ld, vn, ptr, sizeof(*d->escalation),
+		    escalation_pair, escalation_check, &v,
+		    &d->n_escalation)) < 0)
 			return error;
-		count = ov_json_len(vn);
-		d->escalation = ov__arena_calloc(&ld->c->arena, count + 1,
-		    sizeof(*d->escalation));
-		if (d->escalation == NULL)
-			return ov__error_oom(ld->ctx);
-		for (it = 0; it < ov_json_len(vn); it++, k++) {
-			const ov_json *en = ov_json_at(vn, it);
-
-			if (snprintf(ep, sizeof(ep), "%s/%zu", ptr, k) >=
-			    (int)sizeof(ep))
-				return fail(ld, vn, ptr, "%s: path too long", ptr);
-			if ((error = walk_map(ld, en, ep, escalation_pair,
-			    &d->escalation[k])) < 0)
-				return error;
-			if (d->escalation[k].to == NULL)
-				return fail(ld, en, ep, "%s: escalation step "
-				    "needs 'to'", ep);
-		}
-		d->n_escalation = count;
+		d->escalation = v;
 		return 0;
 	}
 	return unknown_key(ld, kn, ptr, key, "responsible, accountable, "
@@ -801,6 +847,19 @@ flow_pair(struct loader *ld, void *obj, const char *key,
 }
 
 static int
+flow_check(struct loader *ld, void *elem, const ov_json *en,
+    const char *ptr)
+{
+	struct ov_contract_flow *f = elem;
+
+	if (f->from == NULL || f->to == NULL)
+		return fail(ld, en, ptr, "%s: a forbidden flow needs both "
+		    "'from' and 'to'", ptr);
+	f->line = ov_yaml__line(ld->y, en);
+	return 0;
+}
+
+static int
 network_pair(struct loader *ld, void *obj, const char *key,
     const ov_json *kn, const ov_json *vn, const char *ptr)
 {
@@ -815,30 +874,12 @@ network_pair(struct loader *ld, void *obj, const char *key,
 		    ov__error_oom(ld->ctx) : 0;
 	}
 	if (ov__streq_ci(key, "forbidden-flows")) {
-		size_t it;
-		size_t k = 0, count;
-		char fp[256];
+		void *v;
 
-		if ((error = want_kind(ld, vn, OV_JSON_ARRAY, ptr)) < 0)
+		if ((error = walk_list(ld, vn, ptr, sizeof(*c->forbidden_flows),
+		    flow_pair, flow_check, &v, &c->n_forbidden_flows)) < 0)
 			return error;
-		count = ov_json_len(vn);
-		c->forbidden_flows = ov__arena_calloc(&c->arena, count + 1,
-		    sizeof(*c->forbidden_flows));
-		if (c->forbidden_flows == NULL)
-			return ov__error_oom(ld->ctx);
-		for (it = 0; it < ov_json_len(vn); it++, k++) {
-			const ov_json *en = ov_json_at(vn, it);
-			struct ov_contract_flow *f = &c->forbidden_flows[k];
-
-			snprintf(fp, sizeof(fp), "%s/%zu", ptr, k);
-			if ((error = walk_map(ld, en, fp, flow_pair, f)) < 0)
-				return error;
-			if (f->from == NULL || f->to == NULL)
-				return fail(ld, en, fp, "%s: a forbidden flow "
-				    "needs both 'from' and 'to'", fp);
-			f->line = ov_yaml__line(ld->y, en);
-		}
-		c->n_forbidden_flows = count;
+		c->forbidden_flows = v;
 		return 0;
 	}
 	return unknown_key(ld, kn, ptr, key, "zone-tag, forbidden-flows");
@@ -1092,6 +1133,11 @@ ov_contract__default(struct ov_contract **out, ov_ctx *ctx)
 	c->parties[0].name = "Customer IT";
 	c->parties[0].kind = "customer";
 	c->n_parties = 1;
+	if (ov__map_put(&c->party_ix, c->parties[0].id,
+	    strlen(c->parties[0].id), &c->parties[0]) < 0) {
+		ov_contract_free(c);
+		return ov__error_oom(ctx);
+	}
 	add_missing_duties(c, true);
 	if (raci_names(c) < 0) {
 		ov_contract_free(c);
@@ -1142,14 +1188,9 @@ ov_contract__duty(const struct ov_contract *c, const char *name)
 const struct ov_contract_party *
 ov_contract__party(const struct ov_contract *c, const char *id)
 {
-	size_t i;
-
 	if (c == NULL || id == NULL)
 		return NULL;
-	for (i = 0; i < c->n_parties; i++)
-		if (ov__streq_ci(c->parties[i].id, id))
-			return &c->parties[i];
-	return NULL;
+	return ov__map_get(&c->party_ix, id, strlen(id));
 }
 
 /*
@@ -1342,6 +1383,7 @@ ov_contract_free(ov_contract *c)
 {
 	if (c == NULL)
 		return;
+	ov__map_free(&c->party_ix);
 	ov__arena_free(&c->arena);
 	ov__free(c);
 }

@@ -23,6 +23,7 @@
 #include "overvisor/contract.h"
 #include "overvisor/finding.h"
 #include "util/arena.h"
+#include "util/hash.h"
 
 /* Duty names the contract knows (others are accepted as custom duties). */
 #define OV_DUTY_OS_PATCHING		"os-patching"
@@ -164,6 +165,7 @@ struct ov_contract {
 	struct ov_contract_flow		*forbidden_flows; /* segmentation */
 	size_t				 n_forbidden_flows; /* number of flows */
 	bool				 is_default;	/* built, not read */
+	struct ov_map			 party_ix;	/* id -> party */
 };
 
 /*
