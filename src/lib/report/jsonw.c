@@ -311,6 +311,25 @@ ov_report__jw_kstrv(struct ov_jw *j, const char *key, const char *const *v,
 	ov_report__jw_end_array(j);
 }
 
+/* "evidence": the finding's evidence as an array of objects. */
+void
+ov_report__jw_evidence(struct ov_jw *j, const ov_finding *f)
+{
+	size_t i;
+
+	ov_report__jw_key(j, "evidence");
+	ov_report__jw_begin_array(j);
+	for (i = 0; i < f->n_evidence; i++) {
+		ov_report__jw_begin_object(j);
+		ov_report__jw_kstr(j, "path", f->evidence[i].path);
+		ov_report__jw_key(j, "value");
+		ov_report__jw_json_text(j, f->evidence[i].value);
+		ov_report__jw_kstr(j, "message", f->evidence[i].message);
+		ov_report__jw_end_object(j);
+	}
+	ov_report__jw_end_array(j);
+}
+
 /* One finding in the documented key order. */
 void
 ov_report__json_finding(struct ov_jw *j, const ov_finding *f)
@@ -344,17 +363,7 @@ ov_report__json_finding(struct ov_jw *j, const ov_finding *f)
 	for (i = 0; i < f->n_controls; i++)
 		ov_report__jw_string(j, f->controls[i]);
 	ov_report__jw_end_array(j);
-	ov_report__jw_key(j, "evidence");
-	ov_report__jw_begin_array(j);
-	for (i = 0; i < f->n_evidence; i++) {
-		ov_report__jw_begin_object(j);
-		ov_report__jw_kstr(j, "path", f->evidence[i].path);
-		ov_report__jw_key(j, "value");
-		ov_report__jw_json_text(j, f->evidence[i].value);
-		ov_report__jw_kstr(j, "message", f->evidence[i].message);
-		ov_report__jw_end_object(j);
-	}
-	ov_report__jw_end_array(j);
+	ov_report__jw_evidence(j, f);
 	ov_report__jw_kstr(j, "remediation", f->remediation);
 	ov_report__jw_kstr(j, "fingerprint", f->fingerprint);
 	ov_report__jw_kstr(j, "source", f->source);

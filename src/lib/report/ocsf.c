@@ -160,17 +160,7 @@ write_finding(struct ov_jw *j, const ov_report_input *in,
 	ov_report__jw_kstrv(j, "informed", f->informed, f->n_informed);
 	ov_report__jw_kstr(j, "due", ov_report__due(f->due, due, sizeof(due)));
 	ov_report__jw_kstr(j, "source", f->source);
-	ov_report__jw_key(j, "evidence");
-	ov_report__jw_begin_array(j);
-	for (i = 0; i < f->n_evidence; i++) {
-		ov_report__jw_begin_object(j);
-		ov_report__jw_kstr(j, "path", f->evidence[i].path);
-		ov_report__jw_key(j, "value");
-		ov_report__jw_json_text(j, f->evidence[i].value);
-		ov_report__jw_kstr(j, "message", f->evidence[i].message);
-		ov_report__jw_end_object(j);
-	}
-	ov_report__jw_end_array(j);
+	ov_report__jw_evidence(j, f);
 	ov_report__jw_end_object(j);
 	ov_report__jw_end_object(j);
 }

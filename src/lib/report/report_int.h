@@ -79,6 +79,8 @@ void	ov_report__jw_kuint(struct ov_jw *j, const char *key,
 void	ov_report__jw_kstrv(struct ov_jw *j, const char *key,
 	    const char *const *v, size_t n);
 
+/* "evidence": a finding's evidence array. */
+void	ov_report__jw_evidence(struct ov_jw *j, const ov_finding *f);
 /* One finding object in the JSON/NDJSON shape. */
 void	ov_report__json_finding(struct ov_jw *j, const ov_finding *f);
 /* The compliance object (framework, summary, controls). */
