@@ -338,6 +338,89 @@ test_drift(void **state)
 	ov_snapshot_free(cur);
 }
 
+/*
+ * A backend pool larger than any fixed buffer: 300 more VMs join lb-pub's
+ * pool "be" from the NIC side.  Every one of them is reached on port 80,
+ * the first and the last alike, and each exposure is reported once.
+ */
+#define BIG_POOL 300
+#define SUBNET_APP "/subscriptions/00000000-0000-0000-0000-0000000000aa/" \
+	"resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/" \
+	"vnet-spoke/subnets/app"
+#define POOL_BE "/subscriptions/00000000-0000-0000-0000-0000000000aa/" \
+	"resourceGroups/rg-net/providers/Microsoft.Network/loadBalancers/" \
+	"lb-pub/backendAddressPools/be"
+#define NIC_BASE "/subscriptions/00000000-0000-0000-0000-0000000000aa/" \
+	"resourceGroups/rg-net/providers/Microsoft.Network/" \
+	"networkInterfaces/"
+
+static void
+test_large_backend_pool(void **state)
+{
+	ov_network_options o = OV_NETWORK_OPTIONS_INIT;
+	ov_snapshot *snap;
+	ov_network *net;
+	size_t len, cap, used, i, k, n80;
+	char *base = ov_test_read(ov_test_path(ov_test_srcdir(),
+	    "tests/fixtures/network/estate.ndjson"), &len);
+	char *buf, vm[256];
+	ov_ctx *ctx;
+
+	(void)state;
+	assert_non_null(base);
+	cap = len + (size_t)BIG_POOL * 2048 + 1;
+	buf = malloc(cap);
+	assert_non_null(buf);
+	memcpy(buf, base, len);
+	used = len;
+	for (i = 0; i < BIG_POOL; i++) {
+		int w = snprintf(buf + used, cap - used,
+		    "{\"id\":\"" NIC_BASE "nic-big%zu\",\"name\":\"nic-big%zu\","
+		    "\"type\":\"Microsoft.Network/networkInterfaces\","
+		    "\"location\":\"westeurope\",\"properties\":"
+		    "{\"ipConfigurations\":[{\"name\":\"ipconfig1\",\"id\":\""
+		    NIC_BASE "nic-big%zu/ipConfigurations/ipconfig1\","
+		    "\"properties\":{\"privateIPAddress\":\"10.1.1.%zu\","
+		    "\"subnet\":{\"id\":\"" SUBNET_APP "\"},\"primary\":true,"
+		    "\"loadBalancerBackendAddressPools\":[{\"id\":\"" POOL_BE
+		    "\"}]}}],\"virtualMachine\":{\"id\":\"" VM("vm-big%zu")
+		    "\"}}}\n"
+		    "{\"id\":\"" VM("vm-big%zu") "\",\"name\":\"vm-big%zu\","
+		    "\"type\":\"Microsoft.Compute/virtualMachines\","
+		    "\"location\":\"westeurope\",\"properties\":"
+		    "{\"networkProfile\":{\"networkInterfaces\":[{\"id\":\""
+		    NIC_BASE "nic-big%zu\"}]}}}\n",
+		    i, i, i, 10 + i % 240, i, i, i, i);
+
+		assert_true(w > 0 && (size_t)w < cap - used);
+		used += (size_t)w;
+	}
+	assert_int_equal(ov_ctx_new(&ctx), 0);
+	assert_int_equal(ov_snapshot_new(&snap, ctx), 0);
+	assert_int_equal(ov_snapshot_load_buffer(snap, "big.ndjson", buf,
+	    used, 0), 0);
+	assert_int_equal(ov_snapshot_n_errors(snap), 0);
+	assert_int_equal(ov_network_analyze(&net, ctx, snap, &o), 0);
+	for (i = 0; i < BIG_POOL; i++) {
+		snprintf(vm, sizeof(vm), VM("vm-big%zu"), i);
+		assert_non_null(find_exp(net, vm, 80, OV_NET_PATH_LB_RULE));
+		for (k = 0, n80 = 0; k < ov_network_exposure_count(net); k++) {
+			const ov_network_exposure *e =
+			    ov_network_exposure_at(net, k);
+
+			if (strcmp(e->resource_id, vm) == 0 &&
+			    e->path == OV_NET_PATH_LB_RULE)
+				n80++;
+		}
+		assert_int_equal(n80, 1);
+	}
+	ov_network_free(net);
+	ov_snapshot_free(snap);
+	ov_ctx_free(ctx);
+	free(buf);
+	free(base);
+}
+
 int
 main(void)
 {
@@ -356,6 +439,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drift, setup, teardown),
+		cmocka_unit_test(test_large_backend_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,7 +66,57 @@ net_range_has_mgmt(unsigned lo, unsigned hi, unsigned *which)
 struct scratch {
 	struct net_segs	 a, b, c;	/* evaluation */
 	struct net_segs	 out;		/* result */
+	const struct net_ipconf **mv;	/* a pool's members, each once */
+	size_t		 mn, mcap;
+	unsigned char	*mark;		/* by ipc->ix: in mv */
+	size_t		 n_mark;
 };
+
+/*
+ * Add ipc to the member list unless it is there: a mark per IP
+ * configuration, so a pool of any size costs one step per member.
+ */
+static int
+member_add(struct scratch *s, const struct net_topo *t,
+    const struct net_ipconf *ipc)
+{
+	if (s->n_mark < t->n_ipcs) {
+		unsigned char *m = ov__realloc(s->mark, t->n_ipcs);
+
+		if (m == NULL)
+			return ov__error_oom(t->ctx);
+		memset(m + s->n_mark, 0, t->n_ipcs - s->n_mark);
+		s->mark = m;
+		s->n_mark = t->n_ipcs;
+	}
+	OV_ASSERT_ARG(ipc->ix < t->n_ipcs && t->ipcs[ipc->ix] == ipc);
+	if (s->mark[ipc->ix])
+		return 0;
+	if (s->mn == s->mcap) {
+		size_t cap = s->mcap > 0 ? s->mcap * 2 : 64;
+		const struct net_ipconf **v = ov__reallocarray(s->mv, cap,
+		    sizeof(*v));
+
+		if (v == NULL)
+			return ov__error_oom(t->ctx);
+		s->mv = v;
+		s->mcap = cap;
+	}
+	s->mark[ipc->ix] = 1;
+	s->mv[s->mn++] = ipc;
+	return 0;
+}
+
+/* Empty the member list (and its marks). */
+static void
+members_clear(struct scratch *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->mn; i++)
+		s->mark[s->mv[i]->ix] = 0;
+	s->mn = 0;
+}
 
 static const ov_json *
 props(const ov_json *o)
@@ -413,30 +463,32 @@ for_members(struct ov_network *n, struct scratch *s, const ov_json *pool,
 	struct net_endpoint inet;
 	const struct ov_group *g = key_id != NULL ?
 	    ov__groups_get(&t->ipc_by_pool, key_id, strlen(key_id)) : NULL;
-	size_t i, n_seen = 0;
-	const struct net_ipconf *ipc, *seen[256];
+	size_t i;
+	const struct net_ipconf *ipc;
 	const ov_json *arr;
 	unsigned p;
-	int error;
+	int error = 0;
 
 	memset(&inet, 0, sizeof(inet));
 	inet.kind = NET_EP_INTERNET;
-	if (extra != NULL)
-		seen[n_seen++] = extra;
+	members_clear(s);
+	if (extra != NULL && (error = member_add(s, t, extra)) < 0)
+		goto done;
 	/* members named from the NIC side, then from the pool side */
-	for (i = 0; g != NULL && i < g->len && n_seen < 256; i++)
-		seen[n_seen++] = g->items[i];
+	for (i = 0; g != NULL && i < g->len; i++)
+		if ((error = member_add(s, t, g->items[i])) < 0)
+			goto done;
 	arr = ov_json_get(props(pool), "backendIPConfigurations");
-	for (i = 0; i < ov_json_len(arr) && n_seen < 256; i++) {
+	for (i = 0; i < ov_json_len(arr); i++) {
 		const char *id = ov_json_string(ov_json_get(ov_json_at(arr, i),
 		    "id"));
 
 		if (id != NULL && (ipc = ov__map_get(&t->ipc_by_id, id,
-		    strlen(id))) != NULL)
-			seen[n_seen++] = ipc;
+		    strlen(id))) != NULL && (error = member_add(s, t, ipc)) < 0)
+			goto done;
 	}
 	arr = ov_json_get(props(pool), "loadBalancerBackendAddresses");
-	for (i = 0; i < ov_json_len(arr) && n_seen < 256; i++) {
+	for (i = 0; i < ov_json_len(arr); i++) {
 		const ov_json *bp = props(ov_json_at(arr, i));
 		const char *id = ref(bp, "networkInterfaceIPConfiguration");
 		const char *ip = ov_json_string(ov_json_get(bp, "ipAddress"));
@@ -446,19 +498,11 @@ for_members(struct ov_network *n, struct scratch *s, const ov_json *pool,
 			ipc = ov__map_get(&t->ipc_by_id, id, strlen(id));
 		if (ipc == NULL && ip != NULL)
 			ipc = ov__map_get(&t->ipc_by_addr, ip, strlen(ip));
-		if (ipc != NULL)
-			seen[n_seen++] = ipc;
+		if (ipc != NULL && (error = member_add(s, t, ipc)) < 0)
+			goto done;
 	}
-	for (i = 0; i < n_seen; i++) {
-		size_t j;
-		bool dup = false;
-
-		ipc = seen[i];
-		for (j = 0; j < i; j++)
-			if (seen[j] == ipc)
-				dup = true;
-		if (dup)
-			continue;
+	for (i = 0; i < s->mn; i++) {
+		ipc = s->mv[i];
 		if (lb_standard && ipc_unprotected(ipc) &&
 		    !ipc_indeterminate(ipc))
 			continue;
@@ -467,10 +511,12 @@ for_members(struct ov_network *n, struct scratch *s, const ov_json *pool,
 				continue;
 			if ((error = eval_in(s, ipc, &inet, p)) < 0 ||
 			    (error = emit(n, s, ipc, h, p, lo, hi)) < 0)
-				return error;
+				goto done;
 		}
 	}
-	return 0;
+done:
+	members_clear(s);
+	return error;
 }
 
 static int
@@ -723,46 +769,44 @@ agw_pool_members(struct ov_network *n, struct scratch *s,
 {
 	struct net_topo *t = &n->topo;
 	const char *pid = ov_json_string(ov_json_get(pool, "id"));
-	const struct net_ipconf *seen[256], *ipc;
+	const struct net_ipconf *ipc;
 	const struct ov_group *members = pid != NULL ?
 	    ov__groups_get(&t->ipc_by_pool, pid, strlen(pid)) : NULL;
-	size_t n_seen = 0, i, j;
+	size_t i;
 	const ov_json *arr;
-	int error;
+	int error = 0;
 
 	(void)g;
-	for (i = 0; members != NULL && i < members->len && n_seen < 256; i++)
-		seen[n_seen++] = members->items[i];
+	members_clear(s);
+	for (i = 0; members != NULL && i < members->len; i++)
+		if ((error = member_add(s, t, members->items[i])) < 0)
+			goto done;
 	arr = ov_json_get(props(pool), "backendAddresses");
-	for (i = 0; i < ov_json_len(arr) && n_seen < 256; i++) {
+	for (i = 0; i < ov_json_len(arr); i++) {
 		const ov_json *x = ov_json_at(arr, i);
 		const char *ip = ov_json_string(x) != NULL ? ov_json_string(x) :
 		    ov_json_string(ov_json_get(x, "ipAddress"));
 
 		if (ip != NULL && (ipc = ov__map_get(&t->ipc_by_addr, ip,
-		    strlen(ip))) != NULL)
-			seen[n_seen++] = ipc;
+		    strlen(ip))) != NULL && (error = member_add(s, t, ipc)) < 0)
+			goto done;
 	}
 	arr = ov_json_get(props(pool), "backendIPConfigurations");
-	for (i = 0; i < ov_json_len(arr) && n_seen < 256; i++) {
+	for (i = 0; i < ov_json_len(arr); i++) {
 		const char *id = ov_json_string(ov_json_get(ov_json_at(arr, i),
 		    "id"));
 
 		if (id != NULL && (ipc = ov__map_get(&t->ipc_by_id, id,
-		    strlen(id))) != NULL)
-			seen[n_seen++] = ipc;
+		    strlen(id))) != NULL && (error = member_add(s, t, ipc)) < 0)
+			goto done;
 	}
-	for (i = 0; i < n_seen; i++) {
-		bool dup = false;
-
-		for (j = 0; j < i; j++)
-			if (seen[j] == seen[i])
-				dup = true;
-		if (!dup && (error = eval_proxied(n, s, seen[i], subnet_id,
-		    NULL, h, NET_P_TCP, port, port)) < 0)
-			return error;
-	}
-	return 0;
+	for (i = 0; i < s->mn; i++)
+		if ((error = eval_proxied(n, s, s->mv[i], subnet_id, NULL, h,
+		    NET_P_TCP, port, port)) < 0)
+			goto done;
+done:
+	members_clear(s);
+	return error;
 }
 
 static int
@@ -1071,5 +1115,7 @@ done:
 	net_segs_free(&s.b);
 	net_segs_free(&s.c);
 	net_segs_free(&s.out);
+	ov__free(s.mv);
+	ov__free(s.mark);
 	return error;
 }

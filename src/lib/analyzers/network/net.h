@@ -375,6 +375,7 @@ struct net_ipconf {
 	const char	**nats;		/* LB inbound NAT rule / pool ids */
 	size_t		 n_nats;
 	const char	*zone;		/* zone name (arena) */
+	size_t		 ix;		/* its place in net_topo.ipcs */
 };
 
 struct net_topo {

@@ -170,6 +170,7 @@ net_topo_add_ipc(struct net_topo *t, struct net_ipconf *ipc)
 	if (grow(&t->arena, (void ***)&t->ipcs, &t->n_ipcs, &t->ipcs_cap) < 0 ||
 	    ov__map_put(&t->ipc_by_id, ipc->id, strlen(ipc->id), ipc) < 0)
 		return ov__error_oom(t->ctx);
+	ipc->ix = t->n_ipcs;
 	t->ipcs[t->n_ipcs++] = ipc;
 	if (ipc->has_addr) {
 		char buf[64];
