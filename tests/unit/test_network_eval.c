@@ -8,6 +8,7 @@
  */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -582,6 +583,44 @@ test_cidr_parse(void **state)
 	assert_false(net_range_contains(&r, &a));
 }
 
+/*
+ * nsg-overview "Security rules": an NSG may hold hundreds of rules.  Three
+ * hundred Deny rules on single even ports split the undecided ports into
+ * more ranges than any fixed buffer holds; the Allow-all behind them must
+ * still open every odd port in between, the last as the first, and keep
+ * every even one closed.
+ */
+static void
+test_many_rules(void **state)
+{
+	struct fix *f = *state;
+	enum { N_DENY = 300 };
+	struct r rules[N_DENY + 1];
+	struct net_endpoint inet = ep_internet();
+	struct net_endpoint vm = ep_addr("10.0.0.4", true);
+	struct net_nsg *g;
+	char *ports = ov__arena_calloc(&f->a, N_DENY, 8);
+	size_t i;
+
+	for (i = 0; i < N_DENY; i++) {
+		snprintf(ports + i * 8, 8, "%zu", 1000 + 2 * i);
+		rules[i] = (struct r){ "deny-one", 100 + (int)i, "Deny",
+		    "Inbound", "Tcp", "*", "*", ports + i * 8, NULL, NULL };
+	}
+	rules[N_DENY] = (struct r){ "allow-all", 4000, "Allow", "Inbound",
+	    "*", "*", "*", "*", NULL, NULL };
+	g = mk_nsg(&f->a, "g", rules, N_DENY + 1);
+	assert_int_equal(net_eval_nsg(&f->s, g, NET_IN, NET_P_TCP, &vm, &inet),
+	    0);
+	for (i = 0; i < N_DENY; i++) {
+		assert_false(allowed_partly(&f->s, 1000 + 2 * i));
+		assert_true(allowed(&f->s, 1001 + 2 * i));
+	}
+	assert_true(allowed(&f->s, 22));
+	assert_true(allowed(&f->s, 65535));
+	assert_string_equal(decider(&f->s, 1599, 0)->name, "allow-all");
+}
+
 int
 main(void)
 {
@@ -597,6 +636,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ports_ranges_lists, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_deny_vs_allow, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_many_rules, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_service_tags, setup,
 		    teardown),

@@ -496,21 +496,77 @@ net_segs_free(struct net_segs *s)
 }
 
 /*
- * The undecided ports as a small sorted list of ranges; removal of a range
- * splits at most one entry.
+ * The undecided ports as a sorted list of disjoint ranges; removing a
+ * range splits at most one entry, so the list grows by at most one per
+ * rule.  Small lists live in the struct; longer ones move to the heap,
+ * never dropping a range (a dropped range would read as decided).
  */
+#define UND_SMALL 64
+
 struct undecided {
-	struct net_prange v[256];
-	size_t n;
-	bool overflow;
+	struct net_prange	*v, *tmp;	/* the list; scratch */
+	size_t			 n, cap;
+	bool			 heap;		/* v and tmp allocated */
+	struct net_prange	 sv[UND_SMALL], st[UND_SMALL];
 };
 
 static void
+und_init(struct undecided *u)
+{
+	u->v = u->sv;
+	u->tmp = u->st;
+	u->cap = UND_SMALL;
+	u->heap = false;
+	u->n = 1;
+	u->v[0].lo = 0;
+	u->v[0].hi = 65535;
+}
+
+static void
+und_release(struct undecided *u)
+{
+	if (u->heap) {
+		ov__free(u->v);
+		ov__free(u->tmp);
+	}
+	u->v = u->tmp = NULL;
+	u->n = u->cap = 0;
+	u->heap = false;
+}
+
+static int
+und_grow(struct undecided *u)
+{
+	size_t cap = u->cap * 2;
+	struct net_prange *v = ov__reallocarray(NULL, cap, sizeof(*v));
+	struct net_prange *t = ov__reallocarray(NULL, cap, sizeof(*t));
+
+	if (v == NULL || t == NULL) {
+		ov__free(v);
+		ov__free(t);
+		return OV_ENOMEM;
+	}
+	memcpy(v, u->v, u->n * sizeof(*v));
+	if (u->heap) {
+		ov__free(u->v);
+		ov__free(u->tmp);
+	}
+	u->v = v;
+	u->tmp = t;
+	u->cap = cap;
+	u->heap = true;
+	return 0;
+}
+
+static int
 und_remove(struct undecided *u, unsigned lo, unsigned hi)
 {
-	struct net_prange out[256];
+	struct net_prange *out, *swap;
 	size_t i, n = 0;
 
+	if (u->n + 1 > u->cap && und_grow(u) < 0)
+		return OV_ENOMEM;
+	out = u->tmp;
 	for (i = 0; i < u->n; i++) {
 		unsigned a = u->v[i].lo, b = u->v[i].hi;
 
@@ -518,19 +574,20 @@ und_remove(struct undecided *u, unsigned lo, unsigned hi)
 			out[n++] = u->v[i];
 			continue;
 		}
-		if (a < lo && n < 256) {
+		if (a < lo) {
 			out[n].lo = (uint16_t)a;
 			out[n++].hi = (uint16_t)(lo - 1);
 		}
-		if (b > hi && n < 256) {
+		if (b > hi) {
 			out[n].lo = (uint16_t)(hi + 1);
 			out[n++].hi = (uint16_t)b;
 		}
-		if (n >= 256)
-			u->overflow = true;
 	}
-	memcpy(u->v, out, n * sizeof(out[0]));
+	swap = u->v;
+	u->v = out;
+	u->tmp = swap;
 	u->n = n;
+	return 0;
 }
 
 /* Evaluate one NSG for one protocol. */
@@ -566,10 +623,7 @@ net_eval_nsg(struct net_segs *out, const struct net_nsg *nsg, enum net_dir dir,
 	}
 	src = dir == NET_IN ? remote : local;
 	dst = dir == NET_IN ? local : remote;
-	und.n = 1;
-	und.v[0].lo = 0;
-	und.v[0].hi = 65535;
-	und.overflow = false;
+	und_init(&und);
 	/* AZP: network-security-groups-overview#security-rules: rules are
 	 * processed in priority order, lower numbers first, and processing
 	 * stops at the first match. */
@@ -602,14 +656,19 @@ net_eval_nsg(struct net_segs *out, const struct net_nsg *nsg, enum net_dir dir,
 					seg.full = full;
 					seg.n_by = 1;
 					seg.by[0] = r;
-					if (segs_push(out, &seg) < 0)
+					if (segs_push(out, &seg) < 0) {
+						und_release(&und);
 						return OV_ENOMEM;
+					}
 				}
 			}
-			if (full)
-				und_remove(&und, lo, hi);
+			if (full && und_remove(&und, lo, hi) < 0) {
+				und_release(&und);
+				return OV_ENOMEM;
+			}
 		}
 	}
+	und_release(&und);
 	return 0;
 }
 
