@@ -809,6 +809,24 @@ done:
 	return error;
 }
 
+/*
+ * One route of a gateway rule: the pool pool_id reached on the port of
+ * the HTTP settings set_id (80 when they name none).
+ */
+static int
+agw_route(struct ov_network *n, struct scratch *s, const struct ov_record *g,
+    const ov_json *pools, const ov_json *settings, const char *subnet_id,
+    const struct hop *h, const char *pool_id, const char *set_id)
+{
+	const ov_json *pool = find_by_id(pools, pool_id);
+	unsigned port = jport(props(find_by_id(settings, set_id)), "port");
+
+	if (pool == NULL)
+		return 0;
+	return agw_pool_members(n, s, g, pool, subnet_id, h,
+	    port != 0 ? port : 80);
+}
+
 static int
 paths_agw_one(struct ov_network *n, struct scratch *s,
     const struct ov_record *g)
@@ -835,8 +853,6 @@ paths_agw_one(struct ov_network *n, struct scratch *s,
 		const char *addr;
 		bool pub;
 		struct hop h;
-		const char *pool_ids[65], *set_ids[65];
-		size_t n_ids = 0;
 
 		if (l == NULL)
 			continue;
@@ -855,35 +871,28 @@ paths_agw_one(struct ov_network *n, struct scratch *s,
 		h.waf = waf;
 		h.frontend = ov__arena_printf(&n->arena, "%s:%u",
 		    addr != NULL ? addr : "public", jport(props(fp), "port"));
-		pool_ids[n_ids] = ref(rp, "backendAddressPool");
-		set_ids[n_ids++] = ref(rp, "backendHttpSettings");
+		if ((error = agw_route(n, s, g, pools, settings, subnet_id,
+		    &h, ref(rp, "backendAddressPool"),
+		    ref(rp, "backendHttpSettings"))) < 0)
+			return error;
 		um = find_by_id(maps, ref(rp, "urlPathMap"));
 		if (um != NULL) {
 			const ov_json *up = props(um);
 			const ov_json *prs = ov_json_get(up, "pathRules");
 
-			pool_ids[n_ids] = ref(up, "defaultBackendAddressPool");
-			set_ids[n_ids++] = ref(up, "defaultBackendHttpSettings");
-			for (k = 0; k < ov_json_len(prs) && n_ids < 65; k++) {
+			if ((error = agw_route(n, s, g, pools, settings,
+			    subnet_id, &h, ref(up, "defaultBackendAddressPool"),
+			    ref(up, "defaultBackendHttpSettings"))) < 0)
+				return error;
+			for (k = 0; k < ov_json_len(prs); k++) {
 				const ov_json *pr = props(ov_json_at(prs, k));
 
-				pool_ids[n_ids] = ref(pr, "backendAddressPool");
-				set_ids[n_ids++] = ref(pr,
-				    "backendHttpSettings");
+				if ((error = agw_route(n, s, g, pools,
+				    settings, subnet_id, &h,
+				    ref(pr, "backendAddressPool"),
+				    ref(pr, "backendHttpSettings"))) < 0)
+					return error;
 			}
-		}
-		for (k = 0; k < n_ids; k++) {
-			const ov_json *pool = find_by_id(pools, pool_ids[k]);
-			const ov_json *st = find_by_id(settings, set_ids[k]);
-			unsigned port = jport(props(st), "port");
-
-			if (pool == NULL)
-				continue;
-			if (port == 0)
-				port = 80;
-			if ((error = agw_pool_members(n, s, g, pool, subnet_id,
-			    &h, port)) < 0)
-				return error;
 		}
 	}
 	return 0;
