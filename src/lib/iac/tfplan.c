@@ -407,14 +407,24 @@ add_assign(struct tf *t, struct tfres *r, const char *path,
 static const ov_json *
 objects_of(struct tf *t, const ov_json *v, const char *key)
 {
-	const ov_json *items[256], *val;
+	const ov_json **items, *val;
 	const char *keys[1] = { key };
-	size_t n = 0, i;
+	size_t n = 0, i, cap;
 
+	/* one item per array element, or per comma plus one */
+	if (ov_json_is_string(v)) {
+		const char *p;
+
+		for (cap = 1, p = v->u.str; *p != '\0'; p++)
+			cap += *p == ',';
+	} else
+		cap = ov_json_len(v);
+	if ((items = ov__arena_calloc(t->a, cap + 1, sizeof(*items))) == NULL)
+		return NULL;
 	if (ov_json_is_string(v)) {
 		const char *p = v->u.str, *c;
 
-		while (*p != '\0' && n < 256) {
+		while (*p != '\0' && n < cap) {
 			while (*p == ' ')
 				p++;
 			c = strchr(p, ',');
@@ -430,7 +440,7 @@ objects_of(struct tf *t, const ov_json *v, const char *key)
 			p = c + 1;
 		}
 	} else
-		for (i = 0; i < ov_json_len(v) && n < 256; i++) {
+		for (i = 0; i < cap; i++) {
 			val = ov_json_at(v, i);
 			if ((items[n++] = ov_policy__v_object(t->a, keys, &val,
 			    1)) == NULL)
