@@ -283,20 +283,30 @@ matrix_cell(const ov_network *n, const char *from, const char *to,
     const char *proto, FILE *f, bool *any, bool *bad)
 {
 	struct net_prange v[512];
-	size_t k, m = 0;
+	size_t k, m = 0, seen = 0;
+	bool more = false;
 
-	for (k = 0; k < n->n_flows && m < 512; k++) {
+	/* Every flow decides "forbidden"; the ranges are merged whenever the
+	 * buffer fills, and only distinct ranges beyond it are elided. */
+	for (k = 0; k < n->n_flows; k++) {
 		const ov_network_flow *w = &n->flows[k];
 
 		if (strcmp(w->from_zone, from) != 0 ||
 		    strcmp(w->to_zone, to) != 0 ||
 		    strcmp(w->protocol, proto) != 0)
 			continue;
+		seen++;
 		*bad |= w->forbidden;
+		if (m == sizeof(v) / sizeof(v[0]))
+			m = net_ports_normalize(v, m);
+		if (m == sizeof(v) / sizeof(v[0])) {
+			more = true;
+			continue;
+		}
 		v[m].lo = (uint16_t)w->port_lo;
 		v[m++].hi = (uint16_t)w->port_hi;
 	}
-	if (m == 0)
+	if (seen == 0)
 		return;
 	if (!*any)
 		fprintf(f, "  %s -> %s:", from, to);
@@ -311,6 +321,8 @@ matrix_cell(const ov_network *n, const char *from, const char *to,
 			fprintf(f, " %s/%u-%u", proto, (unsigned)v[k].lo,
 			    (unsigned)v[k].hi);
 	}
+	if (more)
+		fprintf(f, " %s/(more ranges)", proto);
 }
 
 /* Write zones, the matrix and the flows. */
