@@ -129,16 +129,16 @@ child(struct ov_retain *p, struct ov_retain_node *n, const char *key,
 	return c;
 }
 
-/* Declare a path. */
+/* Declare a path given as steps. */
 int
-ov_retain__path(struct ov_retain *p, const char *type, const char *path)
+ov_retain__steps(struct ov_retain *p, const char *type,
+    const struct ov_retain_step *steps, size_t n)
 {
 	struct ov_retain_type *t;
-	struct ov_retain_node *n;
-	const char *s = path, *e;
-	size_t len;
+	struct ov_retain_node *n_at;
+	size_t i, k;
 
-	if (strcmp(path, "*") == 0)
+	if (n == 0)
 		return ov_retain__all(p, type);
 	if ((t = entry(p, type)) == NULL)
 		return OV_ENOMEM;
@@ -148,28 +148,56 @@ ov_retain__path(struct ov_retain *p, const char *type, const char *path)
 	if (t->root == NULL && (t->root = ov__arena_calloc(&p->arena, 1,
 	    sizeof(*t->root))) == NULL)
 		return OV_ENOMEM;
-	n = (struct ov_retain_node *)(uintptr_t)t->root;
+	n_at = (struct ov_retain_node *)(uintptr_t)t->root;
+	for (i = 0; i < n; i++) {
+		if ((n_at = child(p, n_at, steps[i].name,
+		    steps[i].len)) == NULL)
+			return OV_ENOMEM;
+		for (k = 0; k < steps[i].items; k++) {
+			if (n_at->items == NULL && (n_at->items =
+			    ov__arena_calloc(&p->arena, 1,
+			    sizeof(*n_at->items))) == NULL)
+				return OV_ENOMEM;
+			n_at = n_at->items;
+		}
+	}
+	n_at->all = true;
+	return 0;
+}
+
+#define PATH_MAX_STEPS	64	/* steps of a dotted path */
+
+/* Declare a dotted path. */
+int
+ov_retain__path(struct ov_retain *p, const char *type, const char *path)
+{
+	struct ov_retain_step steps[PATH_MAX_STEPS];
+	const char *s = path, *e;
+	size_t n = 0;
+
+	if (strcmp(path, "*") == 0)
+		return ov_retain__all(p, type);
+	if (*s == '\0')
+		return OV_EINVALID;
 	while (*s != '\0') {
 		e = s + strcspn(s, ".[");
-		if ((len = (size_t)(e - s)) == 0)
+		if (e == s || n == PATH_MAX_STEPS)
 			return OV_EINVALID;
-		if ((n = child(p, n, s, len)) == NULL)
-			return OV_ENOMEM;
+		steps[n].name = s;
+		steps[n].len = (size_t)(e - s);
+		steps[n].items = 0;
 		s = e;
 		while (strncmp(s, "[*]", 3) == 0) {
-			if (n->items == NULL && (n->items = ov__arena_calloc(
-			    &p->arena, 1, sizeof(*n->items))) == NULL)
-				return OV_ENOMEM;
-			n = n->items;
+			steps[n].items++;
 			s += 3;
 		}
+		n++;
 		if (*s == '.')
 			s++;
 		else if (*s != '\0')
 			return OV_EINVALID;
 	}
-	n->all = true;
-	return 0;
+	return ov_retain__steps(p, type, steps, n);
 }
 
 /* Keep a tag, everywhere or on one type. */
@@ -595,7 +623,8 @@ project_into(struct ov_intern *in, ov_json *dst, const ov_json *src,
 	const void *arr;
 	bool ok = true;
 
-	if (n->all)
+	/* an array read by position too ("a[0]") is kept whole */
+	if (n->all || (src->type == OV_JSON_ARRAY && n->n_kids > 0))
 		return copy_into(in, dst, src);
 	if (src->type == OV_JSON_ARRAY && n->items != NULL)
 		return items_into(in, dst, src, n->items);

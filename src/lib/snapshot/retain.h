@@ -8,8 +8,8 @@
  * analyzers, the rules that look related records up, the record digest.
  * The plan says, per record type, what they read:
  *
- *	all	the whole body (the targets and related types of the rules
- *		that need other records, containers)
+ *	all	the whole body (containers; the types a rule that needs
+ *		other records reads in a way known only when it runs)
  *	paths	the subtrees at the declared dotted paths ("properties.
  *		ipConfigurations[*].properties.subnet"); "[*]" descends into
  *		every element of an array
@@ -60,6 +60,20 @@ int	ov_retain__all(struct ov_retain *p, const char *type);
  */
 int	ov_retain__path(struct ov_retain *p, const char *type,
 	    const char *path);
+/* One step of a path: a member name (exact bytes, may hold '.' or '['),
+ * then items levels of "[*]". */
+struct ov_retain_step {
+	const char	*name;
+	size_t		 len;
+	unsigned	 items;
+};
+
+/*
+ * Keep the path of n steps of the bodies of type (n 0: the whole body).
+ * 0 or OV_ENOMEM.
+ */
+int	ov_retain__steps(struct ov_retain *p, const char *type,
+	    const struct ov_retain_step *steps, size_t n);
 /*
  * Keep the tag name (case-insensitive) in the header of the records of
  * type (NULL: of every type).
