@@ -281,8 +281,8 @@ ov_intern__free(struct ov_intern *in)
 }
 
 /* A packed copy. */
-const char *
-ov_intern__copy(struct ov_intern *in, const char *s, size_t n)
+static const char *
+pack(struct ov_intern *in, const char *s, size_t n)
 {
 	char *d;
 
@@ -298,6 +298,21 @@ ov_intern__copy(struct ov_intern *in, const char *s, size_t n)
 	memcpy(d, s, n);
 	d[n] = '\0';
 	in->bump += n + 1;
+	return d;
+}
+
+/* A packed copy, remembered for the body values that repeat its end. */
+const char *
+ov_intern__copy(struct ov_intern *in, const char *s, size_t n)
+{
+	const char *d;
+
+	if ((d = pack(in, s, n)) == NULL)
+		return NULL;
+	in->recent[1] = in->recent[0];
+	in->recent_len[1] = in->recent_len[0];
+	in->recent[0] = d;
+	in->recent_len[0] = n;
 	return d;
 }
 
@@ -333,7 +348,7 @@ ov_intern__get(struct ov_intern *in, const char *s, size_t n)
 
 	if ((c = ov__map_get(&in->map, s, n)) != NULL)
 		return c;
-	if ((c = ov_intern__copy(in, s, n)) == NULL ||
+	if ((c = pack(in, s, n)) == NULL ||
 	    (slot = ov__map_slot(&in->map, c, n, &added)) == NULL)
 		return NULL;
 	*slot = (void *)(uintptr_t)c;
@@ -342,15 +357,23 @@ ov_intern__get(struct ov_intern *in, const char *s, size_t n)
 
 /* ---- copies ----------------------------------------------------------- */
 
-/* Copy a string or number text: short ones shared through the cache. */
+/*
+ * Copy a string or number text: one that ends a recent header copy points
+ * into it, short ones are shared through the cache.
+ */
 static const char *
 copy_text(struct ov_intern *in, const char *s, size_t n)
 {
 	struct ov_intern_slot *sl;
 	uint32_t h;
+	size_t k;
 
+	for (k = 0; k < 2; k++)
+		if (in->recent[k] != NULL && n > 0 && n <= in->recent_len[k] &&
+		    memcmp(in->recent[k] + in->recent_len[k] - n, s, n) == 0)
+			return in->recent[k] + in->recent_len[k] - n;
 	if (n > CACHE_MAX)
-		return ov_intern__copy(in, s, n);
+		return pack(in, s, n);
 	if (in->cache == NULL && (in->cache = ov__calloc(CACHE_SLOTS,
 	    sizeof(*in->cache))) == NULL)
 		return NULL;
@@ -359,7 +382,7 @@ copy_text(struct ov_intern *in, const char *s, size_t n)
 	if (sl->s != NULL && sl->hash == h && sl->len == n &&
 	    memcmp(sl->s, s, n) == 0)
 		return sl->s;
-	if ((sl->s = ov_intern__copy(in, s, n)) == NULL)
+	if ((sl->s = pack(in, s, n)) == NULL)
 		return NULL;
 	sl->len = (uint32_t)n;
 	sl->hash = h;

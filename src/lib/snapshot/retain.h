@@ -105,6 +105,9 @@ struct ov_intern {
 	struct cons_slot	*cons;		/* recent shared arrays */
 	ov_json_member		*stack;		/* arrays being built */
 	size_t			 stack_n, stack_cap;
+	const char		*recent[2];	/* the last two ov_intern__copy()
+						   results (a record's id, name) */
+	size_t			 recent_len[2];
 };
 
 void	ov_intern__init(struct ov_intern *in, struct ov_arena *a);
@@ -113,7 +116,12 @@ void	ov_intern__free(struct ov_intern *in);
 const char *ov_intern__get(struct ov_intern *in, const char *s, size_t n);
 /* n bytes aligned to 8, packed; NULL when out of memory. */
 void	*ov_intern__alloc(struct ov_intern *in, size_t n);
-/* A NUL-terminated copy of s[0..n), packed; NULL when out of memory. */
+/*
+ * A NUL-terminated copy of s[0..n), packed; NULL when out of memory.  A
+ * body value that ends one of the last two such copies (a Graph object's
+ * id ends its record's id, a name the record's name) is not copied again:
+ * ov_retain__copy() and ov_retain__project() point into it.
+ */
 const char *ov_intern__copy(struct ov_intern *in, const char *s, size_t n);
 
 /* Deep copy of v into in's arena; NULL when memory runs out. */
