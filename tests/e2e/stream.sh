@@ -80,7 +80,8 @@ same "rule fixtures" scan "$TMP/rules" --format json --fail-on none
 # (tests/fixtures/projection: nested members, a nested array counted with
 # a where, a tag whose name holds a dot beside a decoy, identity, field()
 # of the evaluated record inside the existence condition, null, empty and
-# absent members, a computed field name that keeps whole bodies): streamed
+# absent members, a computed field name that keeps whole bodies, a rule
+# without a type guard whose paths every type keeps): streamed
 # and full agree, with the analyzers (which declare reads of their own)
 # and without; the verdicts are the planted ones.
 P="$FIX/projection"
@@ -95,7 +96,8 @@ for an in "" --no-analyzers; do
 PROJ-001 non-compliant vm-bad-size PROJ-001 non-compliant vm-bad-tag \
 PROJ-001 non-compliant vm-bad-ws PROJ-002 indeterminate saopen \
 PROJ-002 non-compliant sabadlogs PROJ-002 non-compliant sabadnull \
-PROJ-002 non-compliant saempty PROJ-003 non-compliant kv-bad "
+PROJ-002 non-compliant saempty PROJ-003 non-compliant kv-bad \
+PROJ-004 non-compliant disk-north "
 	[ "$got" = "$want" ] || fail "projection verdicts: got '$got'"
 done
 

@@ -4,7 +4,8 @@
  * records keep of the bodies they meet (ov_rules__retain on the
  * tests/fixtures/projection rule pack): exactly the paths their compiled
  * rules read, on the evaluated and the related types; whole bodies where
- * a read is known only when the rule runs (a computed field name); and
+ * a read is known only when the rule runs (a computed field name); the
+ * paths of a rule without a type guard on every type; and
  * the projection itself: a projected body reads as the full one did
  * (absent stays absent, null stays null, empty stays empty; member names
  * with dots are kept exactly; an array read by position stays whole).
@@ -139,8 +140,34 @@ test_plan(void **state)
 	    "microsoft.keyvault/VAULTS")->keep, OV_KEEP_ALL);
 	assert_int_equal(ov_retain__type(f->plan,
 	    "Microsoft.Resources/subscriptions")->keep, OV_KEEP_ALL);
+	/* PROJ-004 names no type: every type keeps what it reads */
 	assert_int_equal(ov_retain__type(f->plan,
-	    "Microsoft.Compute/disks")->keep, OV_KEEP_NONE);
+	    "Microsoft.Compute/disks")->keep, OV_KEEP_PATHS);
+}
+
+/* An unguarded rule's paths, on a type nobody else declares and on one
+ * declared before and after it. */
+static void
+test_unguarded(void **state)
+{
+	struct fix *f = *state;
+	const struct ov_retain_step late[] = { { "sku", 3, 0 } };
+	struct text t;
+
+	assert_string_equal(kept(f, "Microsoft.Compute/disks", "{\"name\":"
+	    "\"d\",\"tags\":{\"data.class\":\"c\",\"data\":\"x\"},"
+	    "\"sku\":{\"name\":\"P\"},\"properties\":{\"diskSizeGB\":1}}",
+	    &t), "{\"name\":\"d\",\"tags\":{\"data.class\":\"c\"}}");
+	assert_string_equal(kept(f, DS, "{\"tags\":{\"data.class\":\"c\"},"
+	    "\"properties\":{}}", &t), "{\"tags\":{\"data.class\":\"c\"},"
+	    "\"properties\":{}}");
+	/* a type first declared after the unguarded path has it too */
+	assert_int_equal(ov_retain__steps(f->plan, "Late", late, 1), 0);
+	assert_string_equal(kept(f, "Late", "{\"tags\":{\"data.class\":"
+	    "\"c\"},\"sku\":1,\"x\":2}", &t), "{\"tags\":{\"data.class\":"
+	    "\"c\"},\"sku\":1}");
+	/* whole bodies stay whole */
+	assert_int_equal(ov_retain__type(f->plan, KV)->keep, OV_KEEP_ALL);
 }
 
 /* The evaluated type: the if condition's paths and the field() of the
@@ -257,6 +284,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_absent_null_empty, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unguarded, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

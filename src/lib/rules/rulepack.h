@@ -77,7 +77,8 @@ bool	ov_rules__has_later(const ov_ruleset *rs);
  * (ov_policy__inst_reads), whole bodies when a read is known only at
  * evaluation (a computed field name, an unknown alias); whole bodies of
  * the container records (subscriptions, resource groups, management
- * groups); every body when one is unguarded.  0 or OV_ENOMEM.
+ * groups).  An unguarded instance's paths are kept of every type.  0 or
+ * OV_ENOMEM.
  */
 int	ov_rules__retain(const ov_ruleset *rs, struct ov_retain *plan);
 

@@ -553,7 +553,11 @@ plan_path(void *payload, const struct pseg *segs, uint32_t n)
 		steps[i].len = segs[i].len;
 		steps[i].items = segs[i].wild ? 1 : 0;
 	}
-	for (j = 0; j < pf->pi->n_types; j++)
+	/* an unguarded instance meets every type */
+	if (pf->pi->types == NULL &&
+	    (error = ov_retain__steps(pf->plan, NULL, steps, n)) < 0)
+		return error;
+	for (j = 0; pf->pi->types != NULL && j < pf->pi->n_types; j++)
 		if ((error = ov_retain__steps(pf->plan, pf->pi->types[j],
 		    steps, n)) < 0)
 			return error;
@@ -569,6 +573,8 @@ plan_whole(struct ov_retain *plan, const struct pinst *pi)
 {
 	size_t j;
 
+	if (pi->types == NULL)
+		return ov_retain__all(plan, NULL);
 	for (j = 0; j < pi->n_types; j++)
 		if (ov_retain__all(plan, pi->types[j]) < 0)
 			return OV_ENOMEM;
@@ -577,12 +583,28 @@ plan_whole(struct ov_retain *plan, const struct pinst *pi)
 	return 0;
 }
 
+/* Keep what one later instance reads. */
+static int
+plan_inst(const ov_ruleset *rs, struct ov_retain *plan, size_t i)
+{
+	struct plan_for pf;
+	int error;
+
+	pf.plan = plan;
+	pf.pi = rs->set->insts[i];
+	error = ov_policy__inst_reads(rs->set, pf.pi, plan_path, &pf);
+	if (error == 1 || error == OV_EINVALID)
+		error = plan_whole(plan, pf.pi);
+	return error;
+}
+
 /*
- * Keep what the later instances read: of the records they evaluate and
- * of their related records, the body paths their IR reads
- * (ov_policy__inst_reads), or whole bodies when a read is known only at
- * evaluation; the containers whole (resourceGroup(), subscription(), the
- * management-group ancestry read them).  See rulepack.h.
+ * Keep what the later instances read: of the records they evaluate (every
+ * type for an unguarded one) and of their related records, the body paths
+ * their IR reads (ov_policy__inst_reads), or whole bodies when a read is
+ * known only at evaluation; the containers whole (resourceGroup(),
+ * subscription(), the management-group ancestry read them).  See
+ * rulepack.h.
  */
 int
 ov_rules__retain(const ov_ruleset *rs, struct ov_retain *plan)
@@ -594,30 +616,22 @@ ov_rules__retain(const ov_ruleset *rs, struct ov_retain *plan)
 		"Microsoft.Management/managementGroups",
 	};
 	const struct ov_map *m = &rs->later.by_type;
-	struct plan_for pf;
 	size_t i, j;
 	int error;
 
 	if (!ov_rules__has_later(rs))
 		return 0;
-	/* an unguarded instance may meet any record */
-	if (rs->later.untyped.n > 0)
-		return ov_retain__all(plan, NULL);
-	pf.plan = plan;
+	for (i = 0; i < rs->later.untyped.n; i++)
+		if ((error = plan_inst(rs, plan, rs->later.untyped.idx[i])) < 0)
+			return error;
 	for (i = 0; i < m->cap; i++) {
 		const struct inst_list *l = m->slots[i].value;
 
 		if (m->slots[i].key == NULL)
 			continue;
-		for (j = 0; j < l->n; j++) {
-			pf.pi = rs->set->insts[l->idx[j]];
-			error = ov_policy__inst_reads(rs->set, pf.pi,
-			    plan_path, &pf);
-			if (error == 1 || error == OV_EINVALID)
-				error = plan_whole(plan, pf.pi);
-			if (error < 0)
+		for (j = 0; j < l->n; j++)
+			if ((error = plan_inst(rs, plan, l->idx[j])) < 0)
 				return error;
-		}
 	}
 	for (i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
 		if (ov_retain__all(plan, containers[i]) < 0)

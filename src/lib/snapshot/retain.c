@@ -18,11 +18,22 @@ struct ov_retain_node {
 	struct ov_retain_node	 *items;	/* every array element */
 };
 
+/* A path declared for every type, replayed on types declared later. */
+struct any_path {
+	struct ov_retain_step	*steps;
+	size_t			 n;
+	struct any_path		*next;
+};
+
 struct ov_retain {
 	struct ov_arena		 arena;		/* nodes, names */
 	struct ov_map		 types;		/* type -> ov_retain_type */
 	bool			 keep_all;	/* every type whole */
 	struct ov_map		 tags;		/* tag names kept everywhere */
+	struct ov_retain_type	 any;		/* the paths every type keeps:
+						   the plan of types not
+						   declared themselves */
+	struct any_path		*any_paths;	/* the same, as declared */
 };
 
 const ov_json ov_retain__empty = { OV_JSON_OBJECT, 0, 0, 0, 0,
@@ -60,15 +71,20 @@ ov_retain__free(struct ov_retain *p)
 			    p->types.slots[i].value)->tag_names);
 	ov__map_free(&p->types);
 	ov__map_free(&p->tags);
+	ov__map_free(&p->any.tag_names);
 	ov__arena_free(&p->arena);
 	ov__free(p);
 }
 
-/* The plan entry for type, created as "none". */
+static int add_steps(struct ov_retain *, struct ov_retain_type *,
+    const struct ov_retain_step *, size_t);
+
+/* The plan entry for type, created with the paths every type keeps. */
 static struct ov_retain_type *
 entry(struct ov_retain *p, const char *type)
 {
 	struct ov_retain_type *t;
+	const struct any_path *a;
 	const char *key;
 	bool added;
 	void **slot;
@@ -81,6 +97,9 @@ entry(struct ov_retain *p, const char *type)
 	    NULL)
 		return NULL;
 	*slot = t;
+	for (a = p->any_paths; a != NULL; a = a->next)
+		if (add_steps(p, t, a->steps, a->n) < 0)
+			return NULL;
 	return t;
 }
 
@@ -129,19 +148,14 @@ child(struct ov_retain *p, struct ov_retain_node *n, const char *key,
 	return c;
 }
 
-/* Declare a path given as steps. */
-int
-ov_retain__steps(struct ov_retain *p, const char *type,
+/* Add a path of n > 0 steps to t. */
+static int
+add_steps(struct ov_retain *p, struct ov_retain_type *t,
     const struct ov_retain_step *steps, size_t n)
 {
-	struct ov_retain_type *t;
 	struct ov_retain_node *n_at;
 	size_t i, k;
 
-	if (n == 0)
-		return ov_retain__all(p, type);
-	if ((t = entry(p, type)) == NULL)
-		return OV_ENOMEM;
 	if (t->keep == OV_KEEP_ALL)
 		return 0;
 	t->keep = OV_KEEP_PATHS;
@@ -163,6 +177,53 @@ ov_retain__steps(struct ov_retain *p, const char *type,
 	}
 	n_at->all = true;
 	return 0;
+}
+
+/* A path for every type: kept for the types declared later, added to the
+ * ones declared so far. */
+static int
+any_steps(struct ov_retain *p, const struct ov_retain_step *steps, size_t n)
+{
+	struct any_path *a;
+	size_t i;
+	int error;
+
+	if ((a = ov__arena_calloc(&p->arena, 1, sizeof(*a))) == NULL ||
+	    (a->steps = ov__arena_calloc(&p->arena, n,
+	    sizeof(*a->steps))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0; i < n; i++) {
+		a->steps[i] = steps[i];
+		if ((a->steps[i].name = ov__arena_strndup(&p->arena,
+		    steps[i].name, steps[i].len)) == NULL)
+			return OV_ENOMEM;
+	}
+	a->n = n;
+	a->next = p->any_paths;
+	p->any_paths = a;
+	if ((error = add_steps(p, &p->any, a->steps, n)) < 0)
+		return error;
+	for (i = 0; i < p->types.cap; i++)
+		if (p->types.slots[i].key != NULL && (error = add_steps(p,
+		    p->types.slots[i].value, a->steps, n)) < 0)
+			return error;
+	return 0;
+}
+
+/* Declare a path given as steps. */
+int
+ov_retain__steps(struct ov_retain *p, const char *type,
+    const struct ov_retain_step *steps, size_t n)
+{
+	struct ov_retain_type *t;
+
+	if (n == 0)
+		return ov_retain__all(p, type);
+	if (type == NULL)
+		return any_steps(p, steps, n);
+	if ((t = entry(p, type)) == NULL)
+		return OV_ENOMEM;
+	return add_steps(p, t, steps, n);
 }
 
 #define PATH_MAX_STEPS	64	/* steps of a dotted path */
@@ -244,7 +305,7 @@ ov_retain__type(const struct ov_retain *p, const char *type)
 	if (type != NULL && (t = ov__map_get(&p->types, type,
 	    strlen(type))) != NULL)
 		return t;
-	return &none_type;
+	return p->any.keep != OV_KEEP_NONE ? &p->any : &none_type;
 }
 
 /* ---- strings --------------------------------------------------------- */

@@ -56,7 +56,8 @@ void	ov_retain__free(struct ov_retain *p);
 int	ov_retain__all(struct ov_retain *p, const char *type);
 /*
  * Keep path (dotted, "[*]" for array elements, "*" for the whole body) of
- * the bodies of type.  0, OV_EINVALID (bad path) or OV_ENOMEM.
+ * the bodies of type (NULL: of every type).  0, OV_EINVALID (bad path) or
+ * OV_ENOMEM.
  */
 int	ov_retain__path(struct ov_retain *p, const char *type,
 	    const char *path);
@@ -69,8 +70,8 @@ struct ov_retain_step {
 };
 
 /*
- * Keep the path of n steps of the bodies of type (n 0: the whole body).
- * 0 or OV_ENOMEM.
+ * Keep the path of n steps of the bodies of type (NULL: of every type; n
+ * 0: the whole body).  0 or OV_ENOMEM.
  */
 int	ov_retain__steps(struct ov_retain *p, const char *type,
 	    const struct ov_retain_step *steps, size_t n);
