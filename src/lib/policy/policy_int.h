@@ -704,6 +704,28 @@ int	ov_policy__walk(struct ov_policy_walk *w);
 bool	ov_policy__inst_needs_snapshot(const struct ov_policy_set *set,
 	    const struct pinst *pi);
 
+/* One body path an instance reads (segs as in struct ppath); 0 or an
+ * error code, which ov_policy__inst_reads() returns. */
+typedef int (*ov_policy_read_fn)(void *payload, const struct pseg *segs,
+    uint32_t n);
+
+/*
+ * Report to fn every body path evaluating pi may read, on the records it
+ * evaluates and on its related records alike (reads.c): each field
+ * reference of the if condition and the existenceCondition, field('x')
+ * inside their template expressions and in details.name and
+ * details.resourceGroupName (for an alias, its path under every type the
+ * table names), the members the engine reads itself (name, type,
+ * location, fullName, apiVersion, aliases); a counted array is read
+ * whole.  A path names a subtree, read whole.  Returns 1 when some read is
+ * not known before evaluation (a computed field name, field() of a
+ * computed argument, an alias the table does not know, an instance that
+ * did not compile): the caller must keep whole bodies.  0 when the paths
+ * are all, or fn's error.  The set must be compiled.
+ */
+int	ov_policy__inst_reads(const struct ov_policy_set *set,
+	    const struct pinst *pi, ov_policy_read_fn fn, void *payload);
+
 /* Evaluate every stride-th instance from first below last (0 = all). */
 int	ov_policy__eval_range(struct ov_policy_set *set,
 	    const struct ov_snapshot *snap, size_t first, size_t last,

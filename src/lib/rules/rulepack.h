@@ -72,10 +72,13 @@ int	ov_rules__eval_later(ov_rule_eval *ev, const ov_snapshot *snap,
 /* True when any instance of rs must be evaluated after loading. */
 bool	ov_rules__has_later(const ov_ruleset *rs);
 /*
- * Add to plan what the later instances read: whole bodies of the types
- * they guard and of their related types, and of the container records
- * (subscriptions, resource groups, management groups); every body when
- * one is unguarded.  0 or OV_ENOMEM.
+ * Add to plan what the later instances read of the types they guard and
+ * of their related types: the body paths their compiled rules read
+ * (ov_policy__inst_reads), whole bodies when a read is known only at
+ * evaluation (a computed field name, an unknown alias); whole bodies of
+ * the container records (subscriptions, resource groups, management
+ * groups).  An unguarded instance's paths are kept of every type.  0 or
+ * OV_ENOMEM.
  */
 int	ov_rules__retain(const ov_ruleset *rs, struct ov_retain *plan);
 

@@ -530,7 +530,82 @@ ov_rules__has_later(const ov_ruleset *rs)
 	    rs->later.by_type.len > 0);
 }
 
-/* Keep whole the records the later instances read; see rulepack.h. */
+/* Where the paths of one instance go: its types and its related type. */
+struct plan_for {
+	struct ov_retain	*plan;
+	const struct pinst	*pi;
+};
+
+/* Keep one path an instance reads, on each type it meets. */
+static int
+plan_path(void *payload, const struct pseg *segs, uint32_t n)
+{
+	struct ov_retain_step steps[64];
+	const struct plan_for *pf = payload;
+	size_t j;
+	uint32_t i;
+	int error;
+
+	if (n == 0 || n > sizeof(steps) / sizeof(steps[0]))
+		return OV_EINVALID;
+	for (i = 0; i < n; i++) {
+		steps[i].name = segs[i].name;
+		steps[i].len = segs[i].len;
+		steps[i].items = segs[i].wild ? 1 : 0;
+	}
+	/* an unguarded instance meets every type */
+	if (pf->pi->types == NULL &&
+	    (error = ov_retain__steps(pf->plan, NULL, steps, n)) < 0)
+		return error;
+	for (j = 0; pf->pi->types != NULL && j < pf->pi->n_types; j++)
+		if ((error = ov_retain__steps(pf->plan, pf->pi->types[j],
+		    steps, n)) < 0)
+			return error;
+	if (pf->pi->rel_type != NULL && (error = ov_retain__steps(pf->plan,
+	    pf->pi->rel_type, steps, n)) < 0)
+		return error;
+	return 0;
+}
+
+/* Keep whole bodies of the types an instance meets. */
+static int
+plan_whole(struct ov_retain *plan, const struct pinst *pi)
+{
+	size_t j;
+
+	if (pi->types == NULL)
+		return ov_retain__all(plan, NULL);
+	for (j = 0; j < pi->n_types; j++)
+		if (ov_retain__all(plan, pi->types[j]) < 0)
+			return OV_ENOMEM;
+	if (pi->rel_type != NULL && ov_retain__all(plan, pi->rel_type) < 0)
+		return OV_ENOMEM;
+	return 0;
+}
+
+/* Keep what one later instance reads. */
+static int
+plan_inst(const ov_ruleset *rs, struct ov_retain *plan, size_t i)
+{
+	struct plan_for pf;
+	int error;
+
+	pf.plan = plan;
+	pf.pi = rs->set->insts[i];
+	error = ov_policy__inst_reads(rs->set, pf.pi, plan_path, &pf);
+	if (error == 1 || error == OV_EINVALID)
+		error = plan_whole(plan, pf.pi);
+	return error;
+}
+
+/*
+ * Keep what the later instances read: of the records they evaluate (every
+ * type for an unguarded one) and of their related records, the body paths
+ * their IR reads (ov_policy__inst_reads), or whole bodies when a read is
+ * known only at evaluation; the containers whole (resourceGroup(),
+ * subscription(), the management-group ancestry read them).  See
+ * rulepack.h.
+ */
 int
 ov_rules__retain(const ov_ruleset *rs, struct ov_retain *plan)
 {
@@ -542,26 +617,21 @@ ov_rules__retain(const ov_ruleset *rs, struct ov_retain *plan)
 	};
 	const struct ov_map *m = &rs->later.by_type;
 	size_t i, j;
+	int error;
 
 	if (!ov_rules__has_later(rs))
 		return 0;
-	/* an unguarded instance may meet any record */
-	if (rs->later.untyped.n > 0)
-		return ov_retain__all(plan, NULL);
+	for (i = 0; i < rs->later.untyped.n; i++)
+		if ((error = plan_inst(rs, plan, rs->later.untyped.idx[i])) < 0)
+			return error;
 	for (i = 0; i < m->cap; i++) {
 		const struct inst_list *l = m->slots[i].value;
 
 		if (m->slots[i].key == NULL)
 			continue;
-		if (ov_retain__all(plan, m->slots[i].key) < 0)
-			return OV_ENOMEM;
-		for (j = 0; j < l->n; j++) {
-			const struct pinst *pi = rs->set->insts[l->idx[j]];
-
-			if (pi->rel_type != NULL &&
-			    ov_retain__all(plan, pi->rel_type) < 0)
-				return OV_ENOMEM;
-		}
+		for (j = 0; j < l->n; j++)
+			if ((error = plan_inst(rs, plan, l->idx[j])) < 0)
+				return error;
 	}
 	for (i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
 		if (ov_retain__all(plan, containers[i]) < 0)

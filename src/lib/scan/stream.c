@@ -5,7 +5,7 @@
  * workers as each record arrives, with its whole body; the snapshot keeps
  * each record's header and only what the later stages read of its body
  * (the retention plan: the analyzers' declared reads, the contract
- * questions', whole bodies for the rules that read other records).  After
+ * questions', the body paths the rules that read other records read).  After
  * loading: findings of records that lost to a richer copy of their id are
  * withdrawn, the index is built, the rules that read other records run on
  * the records kept whole, then the analyzers and the rest as in

@@ -18,11 +18,22 @@ struct ov_retain_node {
 	struct ov_retain_node	 *items;	/* every array element */
 };
 
+/* A path declared for every type, replayed on types declared later. */
+struct any_path {
+	struct ov_retain_step	*steps;
+	size_t			 n;
+	struct any_path		*next;
+};
+
 struct ov_retain {
 	struct ov_arena		 arena;		/* nodes, names */
 	struct ov_map		 types;		/* type -> ov_retain_type */
 	bool			 keep_all;	/* every type whole */
 	struct ov_map		 tags;		/* tag names kept everywhere */
+	struct ov_retain_type	 any;		/* the paths every type keeps:
+						   the plan of types not
+						   declared themselves */
+	struct any_path		*any_paths;	/* the same, as declared */
 };
 
 const ov_json ov_retain__empty = { OV_JSON_OBJECT, 0, 0, 0, 0,
@@ -60,15 +71,20 @@ ov_retain__free(struct ov_retain *p)
 			    p->types.slots[i].value)->tag_names);
 	ov__map_free(&p->types);
 	ov__map_free(&p->tags);
+	ov__map_free(&p->any.tag_names);
 	ov__arena_free(&p->arena);
 	ov__free(p);
 }
 
-/* The plan entry for type, created as "none". */
+static int add_steps(struct ov_retain *, struct ov_retain_type *,
+    const struct ov_retain_step *, size_t);
+
+/* The plan entry for type, created with the paths every type keeps. */
 static struct ov_retain_type *
 entry(struct ov_retain *p, const char *type)
 {
 	struct ov_retain_type *t;
+	const struct any_path *a;
 	const char *key;
 	bool added;
 	void **slot;
@@ -81,6 +97,9 @@ entry(struct ov_retain *p, const char *type)
 	    NULL)
 		return NULL;
 	*slot = t;
+	for (a = p->any_paths; a != NULL; a = a->next)
+		if (add_steps(p, t, a->steps, a->n) < 0)
+			return NULL;
 	return t;
 }
 
@@ -129,47 +148,117 @@ child(struct ov_retain *p, struct ov_retain_node *n, const char *key,
 	return c;
 }
 
-/* Declare a path. */
-int
-ov_retain__path(struct ov_retain *p, const char *type, const char *path)
+/* Add a path of n > 0 steps to t. */
+static int
+add_steps(struct ov_retain *p, struct ov_retain_type *t,
+    const struct ov_retain_step *steps, size_t n)
 {
-	struct ov_retain_type *t;
-	struct ov_retain_node *n;
-	const char *s = path, *e;
-	size_t len;
+	struct ov_retain_node *n_at;
+	size_t i, k;
 
-	if (strcmp(path, "*") == 0)
-		return ov_retain__all(p, type);
-	if ((t = entry(p, type)) == NULL)
-		return OV_ENOMEM;
 	if (t->keep == OV_KEEP_ALL)
 		return 0;
 	t->keep = OV_KEEP_PATHS;
 	if (t->root == NULL && (t->root = ov__arena_calloc(&p->arena, 1,
 	    sizeof(*t->root))) == NULL)
 		return OV_ENOMEM;
-	n = (struct ov_retain_node *)(uintptr_t)t->root;
+	n_at = (struct ov_retain_node *)(uintptr_t)t->root;
+	for (i = 0; i < n; i++) {
+		if ((n_at = child(p, n_at, steps[i].name,
+		    steps[i].len)) == NULL)
+			return OV_ENOMEM;
+		for (k = 0; k < steps[i].items; k++) {
+			if (n_at->items == NULL && (n_at->items =
+			    ov__arena_calloc(&p->arena, 1,
+			    sizeof(*n_at->items))) == NULL)
+				return OV_ENOMEM;
+			n_at = n_at->items;
+		}
+	}
+	n_at->all = true;
+	return 0;
+}
+
+/* A path for every type: kept for the types declared later, added to the
+ * ones declared so far. */
+static int
+any_steps(struct ov_retain *p, const struct ov_retain_step *steps, size_t n)
+{
+	struct any_path *a;
+	size_t i;
+	int error;
+
+	if ((a = ov__arena_calloc(&p->arena, 1, sizeof(*a))) == NULL ||
+	    (a->steps = ov__arena_calloc(&p->arena, n,
+	    sizeof(*a->steps))) == NULL)
+		return OV_ENOMEM;
+	for (i = 0; i < n; i++) {
+		a->steps[i] = steps[i];
+		if ((a->steps[i].name = ov__arena_strndup(&p->arena,
+		    steps[i].name, steps[i].len)) == NULL)
+			return OV_ENOMEM;
+	}
+	a->n = n;
+	a->next = p->any_paths;
+	p->any_paths = a;
+	if ((error = add_steps(p, &p->any, a->steps, n)) < 0)
+		return error;
+	for (i = 0; i < p->types.cap; i++)
+		if (p->types.slots[i].key != NULL && (error = add_steps(p,
+		    p->types.slots[i].value, a->steps, n)) < 0)
+			return error;
+	return 0;
+}
+
+/* Declare a path given as steps. */
+int
+ov_retain__steps(struct ov_retain *p, const char *type,
+    const struct ov_retain_step *steps, size_t n)
+{
+	struct ov_retain_type *t;
+
+	if (n == 0)
+		return ov_retain__all(p, type);
+	if (type == NULL)
+		return any_steps(p, steps, n);
+	if ((t = entry(p, type)) == NULL)
+		return OV_ENOMEM;
+	return add_steps(p, t, steps, n);
+}
+
+#define PATH_MAX_STEPS	64	/* steps of a dotted path */
+
+/* Declare a dotted path. */
+int
+ov_retain__path(struct ov_retain *p, const char *type, const char *path)
+{
+	struct ov_retain_step steps[PATH_MAX_STEPS];
+	const char *s = path, *e;
+	size_t n = 0;
+
+	if (strcmp(path, "*") == 0)
+		return ov_retain__all(p, type);
+	if (*s == '\0')
+		return OV_EINVALID;
 	while (*s != '\0') {
 		e = s + strcspn(s, ".[");
-		if ((len = (size_t)(e - s)) == 0)
+		if (e == s || n == PATH_MAX_STEPS)
 			return OV_EINVALID;
-		if ((n = child(p, n, s, len)) == NULL)
-			return OV_ENOMEM;
+		steps[n].name = s;
+		steps[n].len = (size_t)(e - s);
+		steps[n].items = 0;
 		s = e;
 		while (strncmp(s, "[*]", 3) == 0) {
-			if (n->items == NULL && (n->items = ov__arena_calloc(
-			    &p->arena, 1, sizeof(*n->items))) == NULL)
-				return OV_ENOMEM;
-			n = n->items;
+			steps[n].items++;
 			s += 3;
 		}
+		n++;
 		if (*s == '.')
 			s++;
 		else if (*s != '\0')
 			return OV_EINVALID;
 	}
-	n->all = true;
-	return 0;
+	return ov_retain__steps(p, type, steps, n);
 }
 
 /* Keep a tag, everywhere or on one type. */
@@ -216,7 +305,7 @@ ov_retain__type(const struct ov_retain *p, const char *type)
 	if (type != NULL && (t = ov__map_get(&p->types, type,
 	    strlen(type))) != NULL)
 		return t;
-	return &none_type;
+	return p->any.keep != OV_KEEP_NONE ? &p->any : &none_type;
 }
 
 /* ---- strings --------------------------------------------------------- */
@@ -253,8 +342,8 @@ ov_intern__free(struct ov_intern *in)
 }
 
 /* A packed copy. */
-const char *
-ov_intern__copy(struct ov_intern *in, const char *s, size_t n)
+static const char *
+pack(struct ov_intern *in, const char *s, size_t n)
 {
 	char *d;
 
@@ -270,6 +359,21 @@ ov_intern__copy(struct ov_intern *in, const char *s, size_t n)
 	memcpy(d, s, n);
 	d[n] = '\0';
 	in->bump += n + 1;
+	return d;
+}
+
+/* A packed copy, remembered for the body values that repeat its end. */
+const char *
+ov_intern__copy(struct ov_intern *in, const char *s, size_t n)
+{
+	const char *d;
+
+	if ((d = pack(in, s, n)) == NULL)
+		return NULL;
+	in->recent[1] = in->recent[0];
+	in->recent_len[1] = in->recent_len[0];
+	in->recent[0] = d;
+	in->recent_len[0] = n;
 	return d;
 }
 
@@ -305,7 +409,7 @@ ov_intern__get(struct ov_intern *in, const char *s, size_t n)
 
 	if ((c = ov__map_get(&in->map, s, n)) != NULL)
 		return c;
-	if ((c = ov_intern__copy(in, s, n)) == NULL ||
+	if ((c = pack(in, s, n)) == NULL ||
 	    (slot = ov__map_slot(&in->map, c, n, &added)) == NULL)
 		return NULL;
 	*slot = (void *)(uintptr_t)c;
@@ -314,15 +418,23 @@ ov_intern__get(struct ov_intern *in, const char *s, size_t n)
 
 /* ---- copies ----------------------------------------------------------- */
 
-/* Copy a string or number text: short ones shared through the cache. */
+/*
+ * Copy a string or number text: one that ends a recent header copy points
+ * into it, short ones are shared through the cache.
+ */
 static const char *
 copy_text(struct ov_intern *in, const char *s, size_t n)
 {
 	struct ov_intern_slot *sl;
 	uint32_t h;
+	size_t k;
 
+	for (k = 0; k < 2; k++)
+		if (in->recent[k] != NULL && n > 0 && n <= in->recent_len[k] &&
+		    memcmp(in->recent[k] + in->recent_len[k] - n, s, n) == 0)
+			return in->recent[k] + in->recent_len[k] - n;
 	if (n > CACHE_MAX)
-		return ov_intern__copy(in, s, n);
+		return pack(in, s, n);
 	if (in->cache == NULL && (in->cache = ov__calloc(CACHE_SLOTS,
 	    sizeof(*in->cache))) == NULL)
 		return NULL;
@@ -331,7 +443,7 @@ copy_text(struct ov_intern *in, const char *s, size_t n)
 	if (sl->s != NULL && sl->hash == h && sl->len == n &&
 	    memcmp(sl->s, s, n) == 0)
 		return sl->s;
-	if ((sl->s = ov_intern__copy(in, s, n)) == NULL)
+	if ((sl->s = pack(in, s, n)) == NULL)
 		return NULL;
 	sl->len = (uint32_t)n;
 	sl->hash = h;
@@ -595,7 +707,8 @@ project_into(struct ov_intern *in, ov_json *dst, const ov_json *src,
 	const void *arr;
 	bool ok = true;
 
-	if (n->all)
+	/* an array read by position too ("a[0]") is kept whole */
+	if (n->all || (src->type == OV_JSON_ARRAY && n->n_kids > 0))
 		return copy_into(in, dst, src);
 	if (src->type == OV_JSON_ARRAY && n->items != NULL)
 		return items_into(in, dst, src, n->items);

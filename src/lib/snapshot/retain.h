@@ -8,8 +8,8 @@
  * analyzers, the rules that look related records up, the record digest.
  * The plan says, per record type, what they read:
  *
- *	all	the whole body (the targets and related types of the rules
- *		that need other records, containers)
+ *	all	the whole body (containers; the types a rule that needs
+ *		other records reads in a way known only when it runs)
  *	paths	the subtrees at the declared dotted paths ("properties.
  *		ipConfigurations[*].properties.subnet"); "[*]" descends into
  *		every element of an array
@@ -56,10 +56,25 @@ void	ov_retain__free(struct ov_retain *p);
 int	ov_retain__all(struct ov_retain *p, const char *type);
 /*
  * Keep path (dotted, "[*]" for array elements, "*" for the whole body) of
- * the bodies of type.  0, OV_EINVALID (bad path) or OV_ENOMEM.
+ * the bodies of type (NULL: of every type).  0, OV_EINVALID (bad path) or
+ * OV_ENOMEM.
  */
 int	ov_retain__path(struct ov_retain *p, const char *type,
 	    const char *path);
+/* One step of a path: a member name (exact bytes, may hold '.' or '['),
+ * then items levels of "[*]". */
+struct ov_retain_step {
+	const char	*name;
+	size_t		 len;
+	unsigned	 items;
+};
+
+/*
+ * Keep the path of n steps of the bodies of type (NULL: of every type; n
+ * 0: the whole body).  0 or OV_ENOMEM.
+ */
+int	ov_retain__steps(struct ov_retain *p, const char *type,
+	    const struct ov_retain_step *steps, size_t n);
 /*
  * Keep the tag name (case-insensitive) in the header of the records of
  * type (NULL: of every type).
@@ -91,6 +106,9 @@ struct ov_intern {
 	struct cons_slot	*cons;		/* recent shared arrays */
 	ov_json_member		*stack;		/* arrays being built */
 	size_t			 stack_n, stack_cap;
+	const char		*recent[2];	/* the last two ov_intern__copy()
+						   results (a record's id, name) */
+	size_t			 recent_len[2];
 };
 
 void	ov_intern__init(struct ov_intern *in, struct ov_arena *a);
@@ -99,7 +117,12 @@ void	ov_intern__free(struct ov_intern *in);
 const char *ov_intern__get(struct ov_intern *in, const char *s, size_t n);
 /* n bytes aligned to 8, packed; NULL when out of memory. */
 void	*ov_intern__alloc(struct ov_intern *in, size_t n);
-/* A NUL-terminated copy of s[0..n), packed; NULL when out of memory. */
+/*
+ * A NUL-terminated copy of s[0..n), packed; NULL when out of memory.  A
+ * body value that ends one of the last two such copies (a Graph object's
+ * id ends its record's id, a name the record's name) is not copied again:
+ * ov_retain__copy() and ov_retain__project() point into it.
+ */
 const char *ov_intern__copy(struct ov_intern *in, const char *s, size_t n);
 
 /* Deep copy of v into in's arena; NULL when memory runs out. */

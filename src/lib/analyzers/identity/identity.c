@@ -862,13 +862,26 @@ done:
 }
 
 static const struct ov_analyzer_read reads[] = {
-	/* the tenant questions (tenant.c) read most of each Graph object */
+	/* the tenant questions (tenant.c) read most of the other Graph
+	 * objects, of which a tenant has few */
 	{ T_CA, "*" },
 	{ T_DIRRA, "*" },
 	{ T_RBAC, "*" },
-	{ T_USER, "*" },
+	/* users and registration details, the types a tenant has most of:
+	 * what the checks read (the object id indexes every Graph type) */
+	{ T_USER, "id" },
+	{ T_USER, "displayName" },
+	{ T_USER, "userPrincipalName" },
+	{ T_USER, "userType" },
+	{ T_USER, "accountEnabled" },
+	{ T_USER, "signInActivity" },
+	{ T_USER, "createdDateTime" },
+	{ T_REG, "id" },
+	{ T_REG, "displayName" },
+	{ T_REG, "userPrincipalName" },
+	{ T_REG, "userType" },
+	{ T_REG, "isMfaRegistered" },
 	{ T_GROUP, "*" },
-	{ T_REG, "*" },
 	{ T_ROLEDEF, "*" },
 	{ T_ELIG, "*" },
 	{ T_SP, "*" },
