@@ -527,6 +527,7 @@ cmd_worker(int argc, char **argv)
 	struct sigaction sa;
 	ov_ruleset_options ro = OV_RULESET_OPTIONS_INIT;
 	ov_ruleset *rs = NULL;
+	ov_policy_stats st;
 	char host[128], name[200];
 	bool once = false;
 	ov_ctx *ctx = NULL;
@@ -609,6 +610,10 @@ cmd_worker(int argc, char **argv)
 		goto done;
 	}
 	cli_scan_share_ruleset(rs);
+	ov_ruleset_stats(rs, &st);
+	fprintf(stderr, "worker %s: rule set compiled (%zu definitions), "
+	    "shared by its jobs; up to %u at once\n", o.name, st.compiled,
+	    o.concurrency);
 	rc = work(&o, s, ctx, once);
 done:
 	signal(SIGTERM, SIG_DFL);

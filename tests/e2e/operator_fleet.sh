@@ -12,7 +12,8 @@
 # (report --fleet) shows every tenant with real figures, a tenant whose
 # collections fail after a success as failing with its reason, and
 # tenants never collected as such, never as compliant; a customer role's
-# reports hold its tenant only.  Needs OVERVISOR_TEST_PG.
+# reports hold its tenant only; a worker's jobs evaluate the rule set it
+# compiled before they forked (its rule files gone, they find the same).  Needs OVERVISOR_TEST_PG.
 . "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 
 if [ -z "${OVERVISOR_TEST_PG:-}" ] || ! command -v psql >/dev/null 2>&1; then
@@ -274,6 +275,29 @@ case "$CUST" in
 	;;
 *) echo "note: cannot make a customer URL from OVERVISOR_TEST_PG; customer reports not tested" ;;
 esac
+
+# --- the rule set is the worker's, compiled before its jobs ------------
+# The worker reads the rule pack from a copy, which is removed once the
+# worker has started: a job that loaded or compiled rules of its own would
+# fail; one that uses the worker's set finds what the first scan found.
+mkdir -p "$TMP/data"
+cp -r "$OV_SOURCE_DIR/rules" "$TMP/data/rules"
+ln -s "$OV_SOURCE_DIR/data" "$TMP/data/data"
+T4=$(tid 4)
+OVERVISOR_DATA="$TMP/data" worker wd --lease 30
+WD=$LAST
+for _ in $(seq 1 300); do grep -qs "rule set compiled" "$TMP/wd.err" && break; sleep 0.1; done
+grep -qs "rule set compiled" "$TMP/wd.err" || fail "wd did not start: $(cat "$TMP/wd.err")"
+rm -rf "$TMP/data/rules"
+expect_status 0 "$OV" jobs enqueue "$T4" --db "$DB"
+wait_for "SELECT state FROM ov_jobs WHERE tenant = '$T4' AND kind = 'manual'" done 120 ||
+    fail "the job without rules on disk: $(sql "SELECT state, last_error FROM ov_jobs WHERE tenant = '$T4' AND kind = 'manual'") $(cat "$TMP/wd.err")"
+kill -TERM "$WD"
+wait "$WD"
+[ "$(sql "SELECT count(*), count(DISTINCT n_findings), min(n_findings) > 0 FROM scans WHERE tenant = '$T4'")" = "2|1|t" ] ||
+    fail "the scan with the worker's rule set differs: $(sql "SELECT id, n_findings FROM scans WHERE tenant = '$T4'")"
+[ "$(sql "SELECT count(*) FROM (SELECT rule FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.tenant = '$T4' GROUP BY rule HAVING count(DISTINCT o.scan_id) = 1) x")" = 0 ] ||
+    fail "a rule fired in one scan of tenant 4 only"
 
 # --- a store migrated past a running worker: it retires -----------------
 worker wr --lease 30
