@@ -473,8 +473,8 @@ op_result_word(const struct op_job *j)
 }
 
 /* How bad an exit status is, for the overall status. */
-static int
-rank(int status)
+int
+op_rank(int status)
 {
 	switch (status) {
 	case CLI_EXIT_OK: return 0;
@@ -612,7 +612,7 @@ run_all(struct op_opts *o, struct op_job *jobs, size_t n)
 			    (int)stopping);
 		}
 	for (i = 0; i < n; i++)
-		if (rank(jobs[i].status) > rank(worst))
+		if (op_rank(jobs[i].status) > op_rank(worst))
 			worst = jobs[i].status;
 	print_summary(jobs, n);
 	if ((status = write_summary(o, jobs, n)) != 0 && worst == 0)

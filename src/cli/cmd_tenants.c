@@ -159,42 +159,6 @@ print_grant_json(const char *tenant, const char *role, void *payload)
 	return 0;
 }
 
-/* grant, revoke, grants: 0 or an exit status. */
-static int
-grants(const char *verb, const char *db, const char *id, const char *role,
-    bool json)
-{
-	ov_ctx *ctx = NULL;
-	ov_store *s = NULL;
-	size_t n = 0;
-	int rc;
-
-	if ((rc = cli_ctx_new(&ctx)) != 0)
-		return rc;
-	if ((rc = cli_queue_open(ctx, db, &s)) != 0)
-		goto done;
-	if (strcmp(verb, "grant") == 0) {
-		if (ov_queue_grant(s, id, role) < 0)
-			rc = cli_error_ctx(ctx);
-		else
-			printf("role %s reads tenant %s\n", role, id);
-	} else if (strcmp(verb, "revoke") == 0) {
-		if (ov_queue_revoke(s, id, role) < 0)
-			rc = cli_error_ctx(ctx);
-		else
-			printf("role %s no longer reads tenant %s\n", role, id);
-	} else if (ov_queue_grants_list(s, json ? print_grant_json :
-	    print_grant, &n) < 0) {
-		rc = cli_error_ctx(ctx);
-	} else if (json) {
-		fputs(n == 0 ? "[]\n" : "\n]\n", stdout);
-	}
-done:
-	ov_store_close(s);
-	ov_ctx_free(ctx);
-	return rc;
-}
-
 /* Join the --subscription values with commas into buf. */
 static int
 join_subs(char **subs, size_t n, char *buf, size_t size)
@@ -239,7 +203,8 @@ cmd_tenants(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static char contract[PATH_MAX], exceptions[PATH_MAX],
-	    endpoints[PATH_MAX], cafile[PATH_MAX], cert[PATH_MAX + 16], subsbuf[MAX_SUBS * 40];
+	    endpoints[PATH_MAX], cafile[PATH_MAX], cert[PATH_MAX + 16],
+	    subsbuf[MAX_SUBS * 40];
 	ov_queue_tenant t;
 	ov_operator_cred kind;
 	const char *arg;
@@ -353,8 +318,6 @@ cmd_tenants(int argc, char **argv)
 		    argv[optind]);
 	if (db == NULL)
 		return cli_usage_error("tenants", "--db is required");
-	if (role != NULL || strcmp(verb, "grants") == 0)
-		return grants(verb, db, id, role, json);
 	if (strcmp(verb, "add") == 0) {
 		if (t.credential == NULL)
 			return cli_usage_error("tenants", "add needs "
@@ -418,6 +381,22 @@ cmd_tenants(int argc, char **argv)
 			rc = cli_error_ctx(ctx);
 		else
 			printf("tenant %s removed\n", id);
+	} else if (strcmp(verb, "grant") == 0) {
+		if (ov_queue_grant(s, id, role) < 0)
+			rc = cli_error_ctx(ctx);
+		else
+			printf("role %s reads tenant %s\n", role, id);
+	} else if (strcmp(verb, "revoke") == 0) {
+		if (ov_queue_revoke(s, id, role) < 0)
+			rc = cli_error_ctx(ctx);
+		else
+			printf("role %s no longer reads tenant %s\n", role, id);
+	} else if (strcmp(verb, "grants") == 0) {
+		if (ov_queue_grants_list(s, json ? print_grant_json :
+		    print_grant, &n) < 0)
+			rc = cli_error_ctx(ctx);
+		else if (json)
+			fputs(n == 0 ? "[]\n" : "\n]\n", stdout);
 	} else if (ov_queue_tenants_list(s, NULL, json ? print_tenant_json :
 	    print_tenant, &n) < 0) {
 		rc = cli_error_ctx(ctx);

@@ -317,20 +317,6 @@ slot_finish(const struct wopts *o, ov_store *s, ov_ctx *ctx, struct slot *sl)
 	return status;
 }
 
-/* How bad an exit status is, to keep the worst of a --once batch. */
-static int
-rank(int status)
-{
-	switch (status) {
-	case CLI_EXIT_OK: return 0;
-	case CLI_EXIT_FINDINGS: return 1;
-	case CLI_EXIT_COLLECT: return 3;
-	case CLI_EXIT_STORE: return 4;
-	case CLI_EXIT_INTERNAL: return 5;
-	default: return 2;
-	}
-}
-
 /*
  * The store's schema against this worker's: 0 the same, 1 older (wait
  * for `db migrate`), 2 newer (a newer worker's: stop claiming), or an
@@ -401,7 +387,8 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 	int rc, st, status = 0, worst = 0;
 	bool retiring = false, store_failed = false;
 
-	if ((slots = calloc(o->concurrency, sizeof(*slots))) == NULL) /* checksrc: allow */
+	slots = calloc(o->concurrency, sizeof(*slots));	/* checksrc: allow */
+	if (slots == NULL)
 		return CLI_EXIT_INTERNAL;
 	for (;;) {
 		bool claim = !stopping && !retiring && !store_failed &&
@@ -422,11 +409,12 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 				status = cli_error_ctx(ctx);
 				store_failed = true;
 			} else {
-				fprintf(stderr, "worker %s: the store is now at "
-				    "schema version %u, newer than this "
+				fprintf(stderr, "worker %s: the store is now "
+				    "at schema version %u, %s than this "
 				    "worker's %u: no more claims; exiting "
 				    "when the running jobs end\n", o->name,
-				    v, OV_STORE_SCHEMA_VERSION);
+				    v, st == 2 ? "newer" : "older",
+				    OV_STORE_SCHEMA_VERSION);
 				retiring = true;
 			}
 			claim = false;
@@ -471,7 +459,7 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 			    sl)))
 				continue;
 			rc = slot_finish(o, s, ctx, sl);
-			if (rank(rc) > rank(worst))
+			if (op_rank(rc) > op_rank(worst))
 				worst = rc;
 			if (rc == CLI_EXIT_STORE)
 				store_failed = true;

@@ -84,7 +84,8 @@ tenant_at(struct fleet *f, const char *id)
 	if (f->n == f->cap) {
 		size_t cap = f->cap != 0 ? f->cap * 2 : 64;
 
-		if ((p = realloc(f->t, cap * sizeof(*p))) == NULL) /* checksrc: allow */
+		p = realloc(f->t, cap * sizeof(*p));	/* checksrc: allow */
+		if (p == NULL)
 			return NULL;
 		f->t = p;
 		f->cap = cap;
@@ -473,8 +474,9 @@ write_html(FILE *out, const struct fleet *f, const char *month,
 			    "\"n\">%zu", g->breached, g->open_end,
 			    g->overdue_end, g->n_scans);
 		} else {
-			fputs("-</td><td class=\"n\">-</td><td class=\"n\">-"
-			    "</td><td class=\"n\">-</td><td class=\"n\">0", out);
+			fputs("-</td><td class=\"n\">-</td><td class=\"n\">"
+			    "-</td><td class=\"n\">-</td><td class=\"n\">0",
+			    out);
 		}
 		fputs("</td><td>", out);
 		html_time(out, t->last_scan, "never");
@@ -496,8 +498,8 @@ write_html(FILE *out, const struct fleet *f, const char *month,
 		if (t->g == NULL) {
 			fputs("<tr><td>", out);
 			html_text(out, t->id);
-			fputs("</td><td colspan=\"9\" class=\"bad\">no figures: ",
-			    out);
+			fputs("</td><td colspan=\"9\" class=\"bad\">no "
+			    "figures: ", out);
 			html_text(out, t->g_error);
 			fputs("</td></tr>\n", out);
 			continue;

@@ -111,24 +111,7 @@ jq -e --arg t "$(tid 1)" --arg ca "$FA_CA" 'length == 51 and (.[] | select(.tena
 expect_status 2 "$OV" tenants add x.example --db "$DB" --credential env --timeout 0
 expect_status 3 "$OV" tenants add y.example --db "$DB" --credential env --ca-file "$TMP/nonexistent.pem"
 
-# worker NAME [options]: a worker in its own process group, in the background.
-worker() {
-	local name=$1
-	shift
-	setsid "$OV" worker --db "$DB" --state "$TMP/state-$name" --name "$name" \
-	    --poll 1 --backoff 1 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	LAST=$!
-	WPIDS="$WPIDS $LAST"
-}
-# wait_for SQL WANT SECONDS
-wait_for() {
-	local i
-	for i in $(seq 1 $(($3 * 5))); do
-		[ "$(sql "$1")" = "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
+. "$OV_SOURCE_DIR/tests/e2e/queue.bash"
 
 # --- three workers drain the window ------------------------------------
 worker w1 --lease 30

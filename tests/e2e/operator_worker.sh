@@ -100,32 +100,14 @@ expect_status 0 "$OV" tenants list --db "$DB" --format json
     [ "$(jq -r 'map(.tenant) | join(" ")' "$TMP/out")" = "$TA $TC" ] || fail "tenants list: $(cat "$TMP/out")"
 expect_status 3 "$OV" jobs enqueue nobody --db "$DB"
 
-# worker NAME [options]: a worker in its own process group, in the background.
-worker() {
-	local name=$1
-	shift
-	setsid "$OV" worker --db "$DB" --state "$TMP/state-$name" --name "$name" \
-	    --ca-file "$FA_CA" --poll 1 --backoff 1 "$@" \
-	    >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	LAST=$!
-	WPIDS="$WPIDS $LAST"
-}
-# wait_for SQL WANT SECONDS
-wait_for() {
-	local i
-	for i in $(seq 1 $(($3 * 5))); do
-		[ "$(sql "$1")" = "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
+. "$OV_SOURCE_DIR/tests/e2e/queue.bash"
 
 # --- two workers, N jobs: each run and recorded exactly once -----------
 N=6
 for _ in $(seq 1 $N); do expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"; done
-worker w1 --lease 9
+worker w1 --ca-file "$FA_CA" --lease 9
 W1=$LAST
-worker w2 --lease 9
+worker w2 --ca-file "$FA_CA" --lease 9
 W2=$LAST
 wait_for "SELECT count(*) FROM ov_jobs WHERE state = 'done'" "$N" 120 ||
     fail "the jobs were not drained: $(sql "SELECT id, state, attempts, last_error FROM ov_jobs")"
@@ -177,7 +159,7 @@ expect_status 0 "$OV" tenants add "$TA" --db "$DB" --credential env:ALPHA \
     --endpoints "$TMP/ep-slow.json" --schedule manual
 expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
 JK=$(sql "SELECT id FROM ov_jobs WHERE tenant = '$TA'")
-worker w4 --lease 4
+worker w4 --ca-file "$FA_CA" --lease 4
 W4=$LAST
 wait_for "SELECT state FROM ov_jobs WHERE id = $JK" running 60 || fail "w4 did not claim"
 sleep 1
@@ -202,7 +184,7 @@ sql "SELECT last_error FROM ov_jobs WHERE id = $JK" | grep -q "lease of w4 expir
 # commit (the lease fences it): one scan for the job, B's.
 expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
 JF=$(sql "SELECT max(id) FROM ov_jobs WHERE tenant = '$TA'")
-OVERVISOR_TEST_PAUSE=8 worker wa --lease 3
+OVERVISOR_TEST_PAUSE=8 worker wa --ca-file "$FA_CA" --lease 3
 WA=$LAST
 for _ in $(seq 1 300); do
 	grep -qs "test pause" "$TMP/state-wa/$TA/run.log" && break
@@ -230,7 +212,7 @@ grep -qs "its lease was lost" "$TMP/state-wa/$TA/run.log" || fail "A's scan was 
 # --- SIGTERM: the running tenant stopped, its job given back ----------
 expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
 JS=$(sql "SELECT max(id) FROM ov_jobs WHERE tenant = '$TA'")
-worker ws --lease 10
+worker ws --ca-file "$FA_CA" --lease 10
 WS=$LAST
 wait_for "SELECT state FROM ov_jobs WHERE id = $JS" running 60 || fail "ws did not claim"
 sleep 1

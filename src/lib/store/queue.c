@@ -457,9 +457,9 @@ check_role(ov_store *s, const char *role)
 		return input_error(s, OV_ENOTFOUND, "role '%s' does not exist "
 		    "(CREATE ROLE it first)", role);
 	if (n == 2)
-		return input_error(s, OV_EINVALID, "role '%s' is a superuser or "
-		    "bypasses row-level security: it reads every tenant, and a "
-		    "grant would not limit it", role);
+		return input_error(s, OV_EINVALID, "role '%s' is a superuser "
+		    "or bypasses row-level security: it reads every tenant, "
+		    "and a grant would not limit it", role);
 	if (n == 3)
 		return input_error(s, OV_EINVALID, "role '%s' is a member of "
 		    "the store's owner (an operator role): it reads every "
@@ -681,7 +681,8 @@ ov_queue_jobs_list(ov_store *s, const char *state, const char *tenant,
 	p[1] = tenant;
 	return ov_store__query(s, "SELECT " JOB_COLS " FROM ov_jobs WHERE "
 	    "($1::TEXT IS NULL OR state = $1) AND ($2::TEXT IS NULL OR "
-	    "tenant = $2) ORDER BY id DESC", 2, p, job_row, &r);
+	    "tenant = $2) ORDER BY created_at DESC, id DESC", 2, p, job_row,
+	    &r);
 }
 
 /* Change one job's state when it is in one of `from`. */
