@@ -214,8 +214,14 @@ static int
 slot_start(const struct wopts *o, ov_store *s, ov_ctx *ctx, struct slot *sl)
 {
 	if (ov_queue_tenants_list(s, sl->tenant, load_tenant, &sl->w) < 0 ||
-	    sl->w.buf == NULL)
+	    sl->w.buf == NULL) {
+		/* not run: its attempt fails, to be retried */
+		sl->j.outcome = T_SETUP;
+		sl->j.status = CLI_EXIT_STORE;
+		snprintf(sl->j.detail, sizeof(sl->j.detail), "the tenant "
+		    "could not be read from the store");
 		return cli_error_ctx(ctx);
+	}
 	if (sl->w.t.ca_file == NULL)
 		sl->w.t.ca_file = o->ca_file;
 	sl->j.t = &sl->w.t;
