@@ -429,6 +429,12 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 		    (!once || started < o->concurrency)) {
 			struct slot *sl = NULL;
 
+			/* busy < concurrency: a free slot exists */
+			for (i = 0; i < o->concurrency && sl == NULL; i++)
+				if (!slots[i].busy)
+					sl = &slots[i];
+			if (sl == NULL)
+				break;
 			if ((rc = ov_queue_claim(s, o->name, o->lease, &qj,
 			    token)) < 0) {
 				status = cli_error_ctx(ctx);
@@ -439,11 +445,6 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 				next_claim = mono() + o->poll;
 				break;
 			}
-			for (i = 0; i < o->concurrency; i++)
-				if (!slots[i].busy) {
-					sl = &slots[i];
-					break;
-				}
 			memcpy(sl->token, token, sizeof(sl->token));
 			sl->busy = true;
 			sl->id = qj.id;
