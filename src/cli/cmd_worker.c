@@ -381,8 +381,33 @@ open_store(const struct wopts *o, ov_ctx *ctx, bool once, ov_store **out)
 	return 0;
 }
 
+/*
+ * The rule pack compiled once, before the worker's first job forks: every
+ * job's scan evaluates this set (its pages shared copy-on-write) instead
+ * of loading and compiling its own.  Not before a job is due, so a worker
+ * with nothing to do (--once on an empty queue) starts at once.  0 or an
+ * exit status.
+ */
 static int
-work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
+compile_rules(const struct wopts *o, ov_ctx *ctx, ov_ruleset **rs)
+{
+	ov_ruleset_options ro = OV_RULESET_OPTIONS_INIT;
+	ov_policy_stats st;
+
+	ro.data_dir = cli_data_dir();
+	if (ov_ruleset_new(rs, ctx, &ro) < 0)
+		return cli_error_ctx(ctx);
+	cli_scan_share_ruleset(*rs);
+	ov_ruleset_stats(*rs, &st);
+	fprintf(stderr, "worker %s: rule set compiled (%zu definitions), "
+	    "shared by its jobs; up to %u at once\n", o->name, st.compiled,
+	    o->concurrency);
+	return 0;
+}
+
+static int
+work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once,
+    ov_ruleset **rs)
 {
 	double last_schedule = -1e9, next_claim = 0;
 	struct slot *slots;
@@ -391,20 +416,20 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 	size_t i, busy = 0, started = 0;
 	unsigned v;
 	int rc, st, status = 0, worst = 0;
-	bool retiring = false, store_failed = false;
+	bool retiring = false, halted = false, freed = false;
 
 	slots = calloc(o->concurrency, sizeof(*slots));	/* checksrc: allow */
 	if (slots == NULL)
 		return CLI_EXIT_INTERNAL;
 	for (;;) {
-		bool claim = !stopping && !retiring && !store_failed &&
+		bool claim = !stopping && !retiring && !halted &&
 		    busy < o->concurrency && mono() >= next_claim &&
 		    (!once || started < o->concurrency);
 
 		if (claim && mono() - last_schedule >= SCHEDULE_EVERY) {
 			if (ov_queue_schedule(s, NULL) < 0) {
 				status = cli_error_ctx(ctx);
-				store_failed = true;
+				halted = true;
 				claim = false;
 			}
 			last_schedule = mono();
@@ -413,7 +438,7 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 		if (claim && (st = schema_state(s, &v)) != 0) {
 			if (st < 0) {
 				status = cli_error_ctx(ctx);
-				store_failed = true;
+				halted = true;
 			} else {
 				fprintf(stderr, "worker %s: the store is now "
 				    "at schema version %u, %s than this "
@@ -438,11 +463,19 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 			if ((rc = ov_queue_claim(s, o->name, o->lease, &qj,
 			    token)) < 0) {
 				status = cli_error_ctx(ctx);
-				store_failed = true;
+				halted = true;
 				break;
 			}
 			if (rc == 0) {
 				next_claim = mono() + o->poll;
+				break;
+			}
+			if (*rs == NULL && (rc = compile_rules(o, ctx,
+			    rs)) != 0) {
+				/* no job can run: give this one back */
+				(void)ov_queue_release(s, qj.id, token);
+				status = rc;
+				halted = true;
 				break;
 			}
 			memcpy(sl->token, token, sizeof(sl->token));
@@ -455,7 +488,7 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 			busy++;
 			started++;
 			if (slot_start(o, s, ctx, sl) != 0) {
-				store_failed = true;
+				halted = true;
 				status = CLI_EXIT_STORE;
 			}
 		}
@@ -469,20 +502,25 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once)
 			if (op_rank(rc) > op_rank(worst))
 				worst = rc;
 			if (rc == CLI_EXIT_STORE)
-				store_failed = true;
+				halted = true;
 			slot_free(sl);
 			busy--;
 			next_claim = 0;	/* room for another: look now */
+			freed = true;
 		}
-		if (busy == 0 && (stopping || retiring || store_failed ||
+		if (busy == 0 && (stopping || retiring || halted ||
 		    (once && (started >= o->concurrency ||
 		    next_claim > mono()))))
 			break;
+		if (freed && !stopping) {
+			freed = false;
+			continue;	/* claim for the free slot at once */
+		}
 		nap(busy != 0 || next_claim <= mono() ? 0.1 :
 		    next_claim - mono());
 	}
 	free(slots);	/* checksrc: allow */
-	if (store_failed)
+	if (halted)
 		return status != 0 ? status : CLI_EXIT_STORE;
 	return once ? worst : 0;
 }
@@ -520,9 +558,7 @@ cmd_worker(int argc, char **argv)
 	};
 	struct wopts o;
 	struct sigaction sa;
-	ov_ruleset_options ro = OV_RULESET_OPTIONS_INIT;
 	ov_ruleset *rs = NULL;
-	ov_policy_stats st;
 	char host[128], name[200];
 	bool once = false;
 	ov_ctx *ctx = NULL;
@@ -594,22 +630,7 @@ cmd_worker(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	if ((rc = open_store(&o, ctx, once, &s)) != 0 || s == NULL)
 		goto done;
-	/*
-	 * The rule pack compiled once, here, before any job forks: every
-	 * job's scan evaluates this set (its pages shared copy-on-write)
-	 * instead of loading and compiling its own.
-	 */
-	ro.data_dir = cli_data_dir();
-	if (ov_ruleset_new(&rs, ctx, &ro) < 0) {
-		rc = cli_error_ctx(ctx);
-		goto done;
-	}
-	cli_scan_share_ruleset(rs);
-	ov_ruleset_stats(rs, &st);
-	fprintf(stderr, "worker %s: rule set compiled (%zu definitions), "
-	    "shared by its jobs; up to %u at once\n", o.name, st.compiled,
-	    o.concurrency);
-	rc = work(&o, s, ctx, once);
+	rc = work(&o, s, ctx, once, &rs);
 done:
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);

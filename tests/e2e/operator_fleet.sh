@@ -260,23 +260,28 @@ case "$CUST" in
 esac
 
 # --- the rule set is the worker's, compiled before its jobs ------------
-# The worker reads the rule pack from a copy, which is removed once the
-# worker has started: a job that loaded or compiled rules of its own would
-# fail; one that uses the worker's set finds what the first scan found.
+# The worker reads the rule pack from a copy (when its first job is due),
+# which is removed after that job: a later job that loaded or compiled
+# rules of its own would fail; one that uses the worker's set finds what
+# the first scan of its tenant found.
 mkdir -p "$TMP/data"
 cp -r "$OV_SOURCE_DIR/rules" "$TMP/data/rules"
 ln -s "$OV_SOURCE_DIR/data" "$TMP/data/data"
 T4=$(tid 4)
+T5=$(tid 5)
 OVERVISOR_DATA="$TMP/data" worker wd --lease 30
 WD=$LAST
-for _ in $(seq 1 300); do grep -qs "rule set compiled" "$TMP/wd.err" && break; sleep 0.1; done
-grep -qs "rule set compiled" "$TMP/wd.err" || fail "wd did not start: $(cat "$TMP/wd.err")"
+expect_status 0 "$OV" jobs enqueue "$T5" --db "$DB"
+wait_for "SELECT state FROM ov_jobs WHERE tenant = '$T5' AND kind = 'manual'" done 120 ||
+    fail "wd's first job: $(cat "$TMP/wd.err")"
+[ "$(grep -c "rule set compiled" "$TMP/wd.err")" = 1 ] || fail "wd: $(cat "$TMP/wd.err")"
 rm -rf "$TMP/data/rules"
 expect_status 0 "$OV" jobs enqueue "$T4" --db "$DB"
 wait_for "SELECT state FROM ov_jobs WHERE tenant = '$T4' AND kind = 'manual'" done 120 ||
     fail "the job without rules on disk: $(sql "SELECT state, last_error FROM ov_jobs WHERE tenant = '$T4' AND kind = 'manual'") $(cat "$TMP/wd.err")"
 kill -TERM "$WD"
 wait "$WD"
+[ "$(grep -c "rule set compiled" "$TMP/wd.err")" = 1 ] || fail "wd compiled its rules twice"
 [ "$(sql "SELECT count(*), count(DISTINCT n_findings), min(n_findings) > 0 FROM scans WHERE tenant = '$T4'")" = "2|1|t" ] ||
     fail "the scan with the worker's rule set differs: $(sql "SELECT id, n_findings FROM scans WHERE tenant = '$T4'")"
 [ "$(sql "SELECT count(*) FROM (SELECT rule FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.tenant = '$T4' GROUP BY rule HAVING count(DISTINCT o.scan_id) = 1) x")" = 0 ] ||
