@@ -478,6 +478,14 @@ work(const struct wopts *o, ov_store *s, ov_ctx *ctx, bool once,
 				halted = true;
 				break;
 			}
+			if (stopping) {
+				/* stopped while compiling: not started */
+				(void)ov_queue_release(s, qj.id, token);
+				printf("job %lld %s attempt %d/%d: not-run "
+				    "(released)\n", (long long)qj.id, qj.tenant,
+				    qj.attempts, qj.max_attempts);
+				break;
+			}
 			memcpy(sl->token, token, sizeof(sl->token));
 			sl->busy = true;
 			sl->id = qj.id;

@@ -163,6 +163,10 @@ worker ws --lease 30 --concurrency 2
 WS=$LAST
 wait_for "SELECT count(*) FROM ov_jobs WHERE kind = 'manual' AND state = 'running'" 2 60 ||
     fail "ws did not take both jobs: $(sql "SELECT tenant, state FROM ov_jobs WHERE kind = 'manual'")"
+for _ in $(seq 1 300); do
+	[ -e "$TMP/state-ws/$T1/run.log" ] && [ -e "$TMP/state-ws/$T2/run.log" ] && break
+	sleep 0.2
+done
 sleep 1
 kill -TERM "$WS"
 wait "$WS"

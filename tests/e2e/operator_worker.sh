@@ -215,6 +215,8 @@ JS=$(sql "SELECT max(id) FROM ov_jobs WHERE tenant = '$TA'")
 worker ws --ca-file "$FA_CA" --lease 10
 WS=$LAST
 wait_for "SELECT state FROM ov_jobs WHERE id = $JS" running 60 || fail "ws did not claim"
+# the tenant's run has started (the worker compiles its rules first)
+for _ in $(seq 1 300); do [ -e "$TMP/state-ws/$TA/run.log" ] && break; sleep 0.2; done
 sleep 1
 kill -TERM "$WS"
 wait "$WS"
