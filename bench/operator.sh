@@ -3,7 +3,8 @@
 # Operator mode benchmark: TENANTS tenants of RESOURCES resources each (the
 # bench_collect estate, one fakeazure per tenant, each with its own tenant
 # id) registered in a throwaway PostgreSQL cluster (overvisor tenants add,
-# jobs enqueue), then drained by 1, 2 and 4 `overvisor worker` processes,
+# jobs enqueue), then drained by 1, 2 and 4 `overvisor worker` processes
+# (each running CONCURRENCY jobs at once: `worker --concurrency`),
 # RUNS runs each, a fresh schema per run.  Reports, medians over the runs:
 #   tenants per minute   TENANTS * 60 / (last job finished - workers started)
 #   database time/scan   pg_stat_statements' execution time over the run
@@ -13,26 +14,31 @@
 #   claim latency        per worker, its next job's started_at minus its
 #                        previous job's finished_at (median and worst), the
 #                        time to claim under contention while jobs are queued
+#                        (with CONCURRENCY > 1, the gaps where the worker's
+#                        previous job ended before its next began)
 #   peak RSS per worker  /usr/bin/time's maximum resident set of a worker and
 #                        the tenant runs it waits for (the largest of them)
 # The baseline, in the same run, is one worker: the 2 and 4 worker figures
 # are quoted against it.  No latency is simulated by default, so the runs
 # are CPU-bound: on a 2-core machine more workers show their overhead, not
 # a speed-up (OV_BENCH_LATENCY=token=30,arg=200,... simulates the APIs).
-# The issue's size is 200 tenants; the default is 40 so the benchmark takes
-# a few minutes on 2 cores (TENANTS=200 for the full size).
+# The issue's size, 200 tenants, is the default (TENANTS=40 for a run of a
+# few minutes on 2 cores).
 # Needs PostgreSQL's server (initdb, pg_ctl, pg_stat_statements) and psql.
 # Usage: bench/operator.sh [BUILD_DIR]
-#   env: TENANTS (40) RESOURCES (3000) USERS (300) RUNS (3) WORKERS ("1 2 4")
+#   env: TENANTS (200) RESOURCES (3000) USERS (300) RUNS (3) WORKERS ("1 2 4")
+#        CONCURRENCY ("1"; e.g. "1 2" adds each worker count with two jobs
+#        at once per worker)
 set -eu
 build="${1:-${BUILD:-build}}"
 src="$(cd "$(dirname "$0")" && pwd)"
 . "$src/lib.sh"
-TENANTS="${TENANTS:-40}"
+TENANTS="${TENANTS:-200}"
 RESOURCES="${RESOURCES:-3000}"
 USERS="${USERS:-300}"
 RUNS="${RUNS:-3}"
 WORKERS="${WORKERS:-1 2 4}"
+CONCURRENCY="${CONCURRENCY:-1}"
 LATENCY="${OV_BENCH_LATENCY:-}"
 ov="$(cd "$build" && pwd)/overvisor"
 fake="$build/tests/fakeazure"
@@ -140,12 +146,15 @@ export BENCH_CLIENT_ID="$client" BENCH_CLIENT_SECRET="$secret"
 export OVERVISOR_IMDS_ENDPOINT="http://127.0.0.1:9"
 unset AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET OVERVISOR_NOW 2>/dev/null || true
 
-# run W R: register the tenants in a fresh schema, queue one job each,
-# drain the queue with W workers, record the figures.
+# run W C R: register the tenants in a fresh schema, queue one job each,
+# drain the queue with W workers of C jobs at once, record the figures
+# (files keyed W.C).
 run() {
 	w=$1
-	r=$2
-	schema="ov_bench_${w}_$r"
+	c=$2
+	r=$3
+	key="$w.$c"
+	schema="ov_bench_${w}_${c}_$r"
 	db="$PG?options=-csearch_path%3D$schema"
 	psql -qAt "$PG" -c "CREATE SCHEMA $schema" >/dev/null
 	"$ov" db migrate --db "$db" >/dev/null
@@ -162,9 +171,10 @@ run() {
 	wpids=""
 	k=1
 	while [ "$k" -le "$w" ]; do
-		/usr/bin/time -f '%M' -o "$tmp/rss.$w.$r.$k" "$ov" worker --db "$db" \
-		    --state "$tmp/state.$w.$r.$k" --name "w$k" --ca-file "$tmp/ca.pem" \
-		    --poll 1 --lease 120 >"$tmp/w.$w.$r.$k.out" 2>"$tmp/w.$w.$r.$k.err" &
+		/usr/bin/time -f '%M' -o "$tmp/rss.$key.$r.$k" "$ov" worker --db "$db" \
+		    --state "$tmp/state.$key.$r.$k" --name "w$k" --ca-file "$tmp/ca.pem" \
+		    --poll 1 --lease 120 --concurrency "$c" \
+		    >"$tmp/w.$key.$r.$k.out" 2>"$tmp/w.$key.$r.$k.err" &
 		wpids="$wpids $!"
 		k=$((k + 1))
 	done
@@ -197,42 +207,47 @@ run() {
 	lat=$(q "SELECT coalesce(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY g)::numeric, 1), 0),
 	    coalesce(round(max(g)::numeric, 1), 0) FROM (SELECT 1000 * extract(epoch FROM started_at -
 	    lag(finished_at) OVER (PARTITION BY lease_owner ORDER BY started_at)) AS g FROM ov_jobs) x
-	    WHERE g IS NOT NULL" | tr '|' ' ')
+	    WHERE g IS NOT NULL AND g >= 0" | tr '|' ' ')
 	latm=${lat% *}
 	latx=${lat#* }
 	rss=0
 	k=1
 	while [ "$k" -le "$w" ]; do
-		m=$(tail -n 1 "$tmp/rss.$w.$r.$k")
+		m=$(tail -n 1 "$tmp/rss.$key.$r.$k")
 		[ "$m" -gt "$rss" ] && rss=$m
 		k=$((k + 1))
 	done
 	rss=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
-	echo "$w worker(s), run $r: $wall s, $tpm tenants/min; db $dbs ms/scan recording + $dbq ms/scan queue; claim median $latm ms, worst $latx ms; peak RSS $rss MB"
-	echo "$tpm" >> "$tmp/tpm.$w"
-	echo "$dbs" >> "$tmp/dbs.$w"
-	echo "$dbq" >> "$tmp/dbq.$w"
-	echo "$latm" >> "$tmp/latm.$w"
-	echo "$latx" >> "$tmp/latx.$w"
-	echo "$rss" >> "$tmp/rss.$w"
+	echo "$w worker(s) x $c, run $r: $wall s, $tpm tenants/min; db $dbs ms/scan recording + $dbq ms/scan queue; claim median $latm ms, worst $latx ms; peak RSS $rss MB"
+	echo "$tpm" >> "$tmp/tpm.$key"
+	echo "$dbs" >> "$tmp/dbs.$key"
+	echo "$dbq" >> "$tmp/dbq.$key"
+	echo "$latm" >> "$tmp/latm.$key"
+	echo "$latx" >> "$tmp/latx.$key"
+	echo "$rss" >> "$tmp/rss.$key"
 	psql -qAt "$PG" -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1
-	rm -rf "$tmp"/state."$w"."$r".*
+	rm -rf "$tmp"/state."$key"."$r".*
 }
 
 for w in $WORKERS; do
-	echo "== $w worker(s), $TENANTS tenants, $RUNS runs"
-	r=1
-	while [ "$r" -le "$RUNS" ]; do run "$w" "$r"; r=$((r + 1)); done
+	for c in $CONCURRENCY; do
+		echo "== $w worker(s) x $c job(s) at once, $TENANTS tenants, $RUNS runs"
+		r=1
+		while [ "$r" -le "$RUNS" ]; do run "$w" "$c" "$r"; r=$((r + 1)); done
+	done
 done
 
 echo
-echo "== results (medians of $RUNS runs; baseline: 1 worker)"
+echo "== results (medians of $RUNS runs; baseline: the first, one worker)"
 base=""
 for w in $WORKERS; do
-	tpm=$(median < "$tmp/tpm.$w")
-	[ -n "$base" ] || base=$tpm
-	echo "$w worker(s): $tpm tenants/min ($(ratio "$tpm" "$base") of 1 worker);" \
-	    "db $(median < "$tmp/dbs.$w") ms/scan recording + $(median < "$tmp/dbq.$w") ms/scan queue;" \
-	    "claim median $(median < "$tmp/latm.$w") ms, worst $(median < "$tmp/latx.$w") ms;" \
-	    "peak RSS per worker $(median < "$tmp/rss.$w") MB"
+	for c in $CONCURRENCY; do
+		key="$w.$c"
+		tpm=$(median < "$tmp/tpm.$key")
+		[ -n "$base" ] || base=$tpm
+		echo "$w worker(s) x $c: $tpm tenants/min ($(ratio "$tpm" "$base") of the baseline);" \
+		    "db $(median < "$tmp/dbs.$key") ms/scan recording + $(median < "$tmp/dbq.$key") ms/scan queue;" \
+		    "claim median $(median < "$tmp/latm.$key") ms, worst $(median < "$tmp/latx.$key") ms;" \
+		    "peak RSS per worker $(median < "$tmp/rss.$key") MB"
+	done
 done

@@ -34,6 +34,8 @@ extern "C" {
 #define OV_QUEUE_MAX_ATTEMPTS	5
 /** Longest back-off between two attempts, seconds. */
 #define OV_QUEUE_MAX_BACKOFF	3600
+/** Longest per-tenant collection timeout, seconds (a week). */
+#define OV_QUEUE_MAX_TIMEOUT	604800
 
 /** A registered tenant.  Strings may be NULL where noted. */
 typedef struct {
@@ -52,6 +54,10 @@ typedef struct {
 					     "weekly mon 06:30 UTC",
 					     "hourly :15" or "manual" */
 	unsigned	 max_attempts;	/**< 0: OV_QUEUE_MAX_ATTEMPTS */
+	unsigned	 timeout;	/**< collection deadline, seconds;
+					     0: collect's default (schema 8) */
+	const char	*ca_file;	/**< absolute path of an extra CA
+					     bundle, or NULL (schema 8) */
 } ov_queue_tenant;
 
 /** One job of the queue. */
@@ -99,6 +105,39 @@ OV_EXTERN(int) ov_queue_tenant_remove(ov_store *s, const char *tenant);
  *  by id.  OV_ENOTFOUND when a named tenant is not registered. */
 OV_EXTERN(int) ov_queue_tenants_list(ov_store *s, const char *tenant,
     ov_queue_tenant_cb cb, void *payload);
+
+/**
+ * Let the existing database role `role` read one tenant's rows: its
+ * scans, findings, reports' evidence, jobs and its own grant (row-level
+ * security filters every table), and nothing of any other tenant.  The
+ * role gets USAGE on the store's schema and SELECT on its tables, never a
+ * write privilege (any it had on them is revoked).  A role name is
+ * letters, digits, `_`, `.`, `@` and `-` (1 to 63 bytes, not starting
+ * with a digit, `pg_` or being `public`); it is quoted as an identifier.
+ * OV_EINVALID for a bad name, a role that reads every tenant anyway (a
+ * superuser, BYPASSRLS, or a member of the tables' owner: an operator);
+ * OV_ENOTFOUND for a role or tenant that does not exist.  Granting twice
+ * is harmless.
+ */
+OV_EXTERN(int) ov_queue_grant(ov_store *s, const char *tenant,
+    const char *role);
+
+/**
+ * Withdraw a grant.  When the role has no grant left, its SELECT and
+ * USAGE privileges on the store are revoked too.  OV_ENOTFOUND when the
+ * role had no grant of that tenant.
+ */
+OV_EXTERN(int) ov_queue_revoke(ov_store *s, const char *tenant,
+    const char *role);
+
+/** True when role is a name ov_queue_grant accepts. */
+OV_EXTERN(bool) ov_queue_role_valid(const char *role);
+
+/** Call cb(tenant, role, payload) for each grant, by tenant then role. */
+typedef int (*ov_queue_grant_cb)(const char *tenant, const char *role,
+    void *payload);
+OV_EXTERN(int) ov_queue_grants_list(ov_store *s, ov_queue_grant_cb cb,
+    void *payload);
 
 /** Queue a job for a tenant now; *id_out (may be NULL) gets its id. */
 OV_EXTERN(int) ov_queue_enqueue(ov_store *s, const char *tenant,

@@ -32,7 +32,7 @@ extern "C" {
 typedef struct ov_store ov_store;
 
 /** The schema version this library writes. */
-#define OV_STORE_SCHEMA_VERSION 7
+#define OV_STORE_SCHEMA_VERSION 8
 
 /** Open flags. */
 #define OV_STORE_MIGRATE	0x01	/**< upgrade the schema when older */

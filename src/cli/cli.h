@@ -73,10 +73,19 @@ int	cli_store_scan(ov_ctx *ctx, const char *db,
 	    const struct ov_snapshot *snap, const struct ov_scan_result *result);
 /* Fence the scans this process records to a queue job's lease (worker). */
 void	cli_store_fence(int64_t id, const char *token);
+/*
+ * Scans in this process that evaluate the built-in rule pack alone (no
+ * --rules, --no-rules, --policy, --aliases or --assigned) use rs, compiled
+ * once, instead of compiling their own (worker: set before its jobs fork).
+ */
+void	cli_scan_share_ruleset(const ov_ruleset *rs);
 /* Open the PostgreSQL store of the tenants and job queue (tenants, jobs,
  * worker); a SQLite path is refused.  0 or an exit status. */
 struct ov_store;
 int	cli_queue_open(ov_ctx *ctx, const char *db, struct ov_store **out);
+/* As cli_queue_open, with ov_store_open flags (OV_STORE_NOINIT). */
+int	cli_queue_open_flags(ov_ctx *ctx, const char *db, unsigned flags,
+	    struct ov_store **out);
 /* --format text|json: *json set; 0 or CLI_EXIT_USAGE. */
 int	cli_text_or_json(const char *cmd, const char *arg, bool *json);
 /* argv[from..] joined by spaces, for a report label; free() it. */

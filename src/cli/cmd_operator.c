@@ -355,6 +355,7 @@ int
 op_start(const struct op_opts *o, struct op_job *j)
 {
 	char path[PATH_MAX_OV];
+	sigset_t block, old;
 	bool too_long;
 	int fd;
 
@@ -388,7 +389,23 @@ op_start(const struct op_opts *o, struct op_job *j)
 		return 0;
 	}
 	fflush(NULL);
-	if ((j->pid = fork()) < 0) {
+	/*
+	 * SIGTERM and SIGINT blocked across the fork: one sent to the child
+	 * before it has its default handlers back waits for them, and is
+	 * never taken by the handler it inherited.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if ((j->pid = fork()) == 0) {
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		child(o, j);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (j->pid < 0) {
 		close(fd);
 		j->outcome = T_SETUP;
 		j->status = CLI_EXIT_INTERNAL;
@@ -396,8 +413,6 @@ op_start(const struct op_opts *o, struct op_job *j)
 		    strerror(errno));
 		return 0;
 	}
-	if (j->pid == 0)
-		child(o, j);
 	close(fd);
 	j->outcome = T_RUNNING;
 	return 1;
@@ -473,8 +488,8 @@ op_result_word(const struct op_job *j)
 }
 
 /* How bad an exit status is, for the overall status. */
-static int
-rank(int status)
+int
+op_rank(int status)
 {
 	switch (status) {
 	case CLI_EXIT_OK: return 0;
@@ -612,7 +627,7 @@ run_all(struct op_opts *o, struct op_job *jobs, size_t n)
 			    (int)stopping);
 		}
 	for (i = 0; i < n; i++)
-		if (rank(jobs[i].status) > rank(worst))
+		if (op_rank(jobs[i].status) > op_rank(worst))
 			worst = jobs[i].status;
 	print_summary(jobs, n);
 	if ((status = write_summary(o, jobs, n)) != 0 && worst == 0)

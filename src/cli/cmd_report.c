@@ -24,6 +24,7 @@
 #include "overvisor/rules.h"
 #include "overvisor/store.h"
 #include "cli.h"
+#include "report_fleet.h"
 
 #define PDF_TIMEOUT	180	/* seconds Chromium may take to print */
 
@@ -32,9 +33,12 @@ enum fmt { FMT_HTML, FMT_MD, FMT_PDF };
 static void
 usage(FILE *f)
 {
-	fputs("usage: overvisor report --db DB --month YYYY-MM\n"
+	fputs("usage: overvisor report --db DB [--month YYYY-MM]\n"
 	    "           [--format html|md|pdf] [--output FILE]\n"
 	    "           [--framework ID] [--tenant TENANT] [--title TEXT]\n"
+	    "       overvisor report --fleet --db DB [--month YYYY-MM]\n"
+	    "           [--format html|json|csv] [--output FILE]\n"
+	    "           [--title TEXT]\n"
 	    "\n"
 	    "The monthly governance report, built from the history in a\n"
 	    "findings store (every scan recorded with `scan --db` in the\n"
@@ -44,10 +48,21 @@ usage(FILE *f)
 	    "RPO and RTO, policy enforcement coverage and the answers to the\n"
 	    "contract questions, with an executive summary on page one.\n"
 	    "\n"
+	    "--fleet is the operator's roll-up over every tenant of the store\n"
+	    "(operator mode): per tenant its status, SLA adherence overall and\n"
+	    "per duty, open and overdue findings, the last collection and the\n"
+	    "last complete one, and (PostgreSQL) failed and retrying jobs with\n"
+	    "the newest reason.  A tenant never collected, failing, without a\n"
+	    "scan in the month or last collected in part says so; it is never\n"
+	    "shown as compliant.\n"
+	    "\n"
 	    "  --db DB           the findings store (SQLite file or\n"
 	    "                    postgresql:// URL)\n"
 	    "  --month YYYY-MM   the calendar month (UTC) to report on\n"
-	    "  --format F        html (default), md (Markdown) or pdf\n"
+	    "                    (default: the current month)\n"
+	    "  --format F        html (default), md (Markdown) or pdf;\n"
+	    "                    with --fleet html, json or csv\n"
+	    "  --fleet           the roll-up over every tenant\n"
 	    "  --output FILE     write to FILE (required for pdf)\n"
 	    "  --framework ID    add the framework view, e.g. cis-azure-3.0.0\n"
 	    "  --tenant TENANT   the tenant, when the store holds several\n"
@@ -300,12 +315,17 @@ cmd_report(int argc, char **argv)
 		{ "framework", required_argument, NULL, 'F' },
 		{ "tenant", required_argument, NULL, 't' },
 		{ "title", required_argument, NULL, 'T' },
+		{ "fleet", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ov_governance_options go = OV_GOVERNANCE_OPTIONS_INIT;
 	const char *db = NULL, *month = NULL, *output = NULL, *fw_id = NULL;
 	enum fmt fmt = FMT_HTML;
+	struct fleet_opts fo;
+	const char *fmt_arg = "html";
+	char this_month[40];
+	bool fleet = false;
 	ov_framework *fw = NULL;
 	ov_governance *g = NULL;
 	ov_store *s = NULL;
@@ -322,8 +342,13 @@ cmd_report(int argc, char **argv)
 		case 'F': fw_id = optarg; break;
 		case 't': go.tenant = optarg; break;
 		case 'T': go.title = optarg; break;
+		case 'L': fleet = true; break;
 		case 'f':
-			if (strcmp(optarg, "html") == 0)
+			fmt_arg = optarg;
+			if (strcmp(optarg, "json") == 0 ||
+			    strcmp(optarg, "csv") == 0)
+				fmt = FMT_HTML;	/* --fleet only: below */
+			else if (strcmp(optarg, "html") == 0)
 				fmt = FMT_HTML;
 			else if (strcmp(optarg, "md") == 0 ||
 			    strcmp(optarg, "markdown") == 0)
@@ -343,11 +368,43 @@ cmd_report(int argc, char **argv)
 		    argv[optind]);
 	if (db == NULL)
 		return cli_usage_error("report", "--db is required");
-	if (month == NULL)
-		return cli_usage_error("report", "--month is required");
+	if (fleet && (fw_id != NULL || go.tenant != NULL ||
+	    strcmp(fmt_arg, "md") == 0 || strcmp(fmt_arg, "markdown") == 0 ||
+	    strcmp(fmt_arg, "pdf") == 0))
+		return cli_usage_error("report", "--fleet takes --format html, "
+		    "json or csv, and no --tenant or --framework");
+	if (!fleet && (strcmp(fmt_arg, "json") == 0 ||
+	    strcmp(fmt_arg, "csv") == 0))
+		return cli_usage_error("report", "--format %s is for --fleet; "
+		    "a tenant's report is html, md or pdf", fmt_arg);
+	if (month == NULL) {
+		/* the current month, by the clock (OVERVISOR_NOW) */
+		if ((rc = cli_ctx_new(&ctx)) != 0)
+			return rc;
+		ov_format_time(ov_ctx_now(ctx), this_month,
+		    sizeof(this_month));
+		ov_ctx_free(ctx);
+		ctx = NULL;
+		this_month[7] = '\0';
+		month = this_month;
+	}
 	if (parse_month(month, &go.from, &go.to) < 0)
 		return cli_usage_error("report", "--month: '%s' is not a month "
 		    "(YYYY-MM)", month);
+	if (fleet) {
+		memset(&fo, 0, sizeof(fo));
+		fo.month = month;
+		fo.from = go.from;
+		fo.to = go.to;
+		fo.format = fmt_arg;
+		fo.output = output;
+		fo.title = go.title;
+		if ((rc = cli_ctx_new(&ctx)) != 0)
+			return rc;
+		rc = cli_report_fleet(ctx, db, &fo);
+		ov_ctx_free(ctx);
+		return rc;
+	}
 	if (fmt == FMT_PDF && (output == NULL || strcmp(output, "-") == 0))
 		return cli_usage_error("report", "--format pdf needs --output "
 		    "FILE");

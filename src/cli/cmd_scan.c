@@ -186,6 +186,16 @@ framework_known(const char *data_dir, const char *id)
 	return known;
 }
 
+/* A rule set compiled by this process's parent (worker), or NULL. */
+static const ov_ruleset *shared_ruleset;
+
+/* Scans that use the built-in rule pack alone evaluate rs. */
+void
+cli_scan_share_ruleset(const ov_ruleset *rs)
+{
+	shared_ruleset = rs;
+}
+
 /* overvisor scan */
 int
 cmd_scan(int argc, char **argv)
@@ -356,6 +366,10 @@ cmd_scan(int argc, char **argv)
 	so.n_policy_paths = n_policies;
 	so.analyzers = n_analyzers != 0 ? analyzers : NULL;
 	so.n_analyzers = n_analyzers;
+	/* the worker's rule set, compiled once before its jobs forked */
+	if (shared_ruleset != NULL && so.rules_dir == NULL && !so.no_rules &&
+	    n_policies == 0 && so.aliases_path == NULL && !so.assigned)
+		so.ruleset = shared_ruleset;
 	if ((status = cli_ctx_new(&ctx)) != 0)
 		return status;
 	if (ov_snapshot_new(&snap, ctx) < 0) {

@@ -26,12 +26,19 @@ usage(FILE *f)
 	    "[options]\n"
 	    "       overvisor tenants list --db URL [--format text|json]\n"
 	    "       overvisor tenants remove TENANT --db URL\n"
+	    "       overvisor tenants grant TENANT ROLE --db URL\n"
+	    "       overvisor tenants revoke TENANT ROLE --db URL\n"
+	    "       overvisor tenants grants --db URL [--format text|json]\n"
 	    "\n"
 	    "Register the tenants that overvisor worker collects, scans and\n"
 	    "records on their schedule (operator mode, docs/operator.md).\n"
 	    "Needs a PostgreSQL store (postgresql://...); a SQLite store has\n"
 	    "no tenants table.  remove deletes the tenant's jobs and grants;\n"
-	    "its recorded scans and findings stay.\n"
+	    "its recorded scans and findings stay.  grant lets an existing\n"
+	    "database role (a customer's) read that tenant's scans, findings,\n"
+	    "evidence and jobs and nothing of any other tenant (row-level\n"
+	    "security); it never gets a write privilege.  revoke withdraws\n"
+	    "it; grants lists them.\n"
 	    "\n"
 	    "  --db URL                the PostgreSQL store (required)\n"
 	    "  --credential REF        env, env:NAME, certificate:PATH,\n"
@@ -51,15 +58,21 @@ usage(FILE *f)
 	    "                          [:MM] or manual (jobs enqueue only)\n"
 	    "  --max-attempts N        attempts of a job before it is failed,\n"
 	    "                          1 to 100 (default 5)\n"
+	    "  --timeout S             collection deadline in seconds\n"
+	    "                          (collect --timeout; default collect's)\n"
+	    "  --ca-file FILE          an extra CA bundle for this tenant\n"
+	    "                          (collect --ca-file)\n"
 	    "  --format FMT            list: text (default) or json\n"
 	    "  -h, --help              show this help\n"
 	    "\n"
 	    "Paths are stored absolute: the workers read them.\n"
 	    "\n"
 	    "Exit status: 0 ok, 2 usage (a bad option, tenant id, credential\n"
-	    "reference or schedule), 3 an unknown time zone, a tenant already\n"
-	    "registered or not registered, 5 store error (a SQLite store\n"
-	    "included).\n", f);
+	    "reference, schedule or role name), 3 an unknown time zone, a\n"
+	    "tenant already registered or not registered, a role that does\n"
+	    "not exist or reads every tenant anyway (superuser, BYPASSRLS,\n"
+	    "operator), a grant that does not exist, 5 store error (a SQLite\n"
+	    "store included).\n", f);
 }
 
 /* A path made absolute for the workers; NULL after an error. */
@@ -113,7 +126,36 @@ print_tenant_json(const ov_queue_tenant *t, void *payload)
 	json_member("subscriptions", t->subscriptions, false);
 	json_member("managementGroup", t->management_group, false);
 	json_member("schedule", t->schedule, false);
-	printf(", \"maxAttempts\": %u}", t->max_attempts);
+	printf(", \"maxAttempts\": %u, \"timeout\": ", t->max_attempts);
+	if (t->timeout != 0)
+		printf("%u", t->timeout);
+	else
+		fputs("null", stdout);
+	json_member("caFile", t->ca_file, false);
+	putchar('}');
+	return 0;
+}
+
+static int
+print_grant(const char *tenant, const char *role, void *payload)
+{
+	size_t *n = payload;
+
+	if ((*n)++ == 0)
+		printf("%-38s %s\n", "TENANT", "ROLE");
+	printf("%-38s %s\n", tenant, role);
+	return 0;
+}
+
+static int
+print_grant_json(const char *tenant, const char *role, void *payload)
+{
+	size_t *n = payload;
+
+	fputs((*n)++ == 0 ? "[\n  {" : ",\n  {", stdout);
+	json_member("tenant", tenant, true);
+	json_member("role", role, false);
+	putchar('}');
 	return 0;
 }
 
@@ -155,16 +197,19 @@ cmd_tenants(int argc, char **argv)
 		{ "schedule", required_argument, NULL, 'S' },
 		{ "max-attempts", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "ca-file", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char contract[PATH_MAX], exceptions[PATH_MAX],
-	    endpoints[PATH_MAX], cert[PATH_MAX + 16], subsbuf[MAX_SUBS * 40];
+	    endpoints[PATH_MAX], cafile[PATH_MAX], cert[PATH_MAX + 16],
+	    subsbuf[MAX_SUBS * 40];
 	ov_queue_tenant t;
 	ov_operator_cred kind;
 	const char *arg;
 	char *subs[MAX_SUBS];
-	const char *db = NULL, *verb, *id = NULL;
+	const char *db = NULL, *verb, *id = NULL, *role = NULL;
 	bool json = false;
 	ov_ctx *ctx = NULL;
 	ov_store *s = NULL;
@@ -179,7 +224,8 @@ cmd_tenants(int argc, char **argv)
 	}
 	verb = argv[1];
 	if (strcmp(verb, "add") != 0 && strcmp(verb, "list") != 0 &&
-	    strcmp(verb, "remove") != 0)
+	    strcmp(verb, "remove") != 0 && strcmp(verb, "grant") != 0 &&
+	    strcmp(verb, "revoke") != 0 && strcmp(verb, "grants") != 0)
 		return cli_usage_error("tenants", "unknown tenants command "
 		    "'%s'", verb);
 	memset(&t, 0, sizeof(t));
@@ -227,6 +273,17 @@ cmd_tenants(int argc, char **argv)
 		case 'f':
 			rc = cli_text_or_json("tenants", optarg, &json);
 			break;
+		case 'T':
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 1 ||
+			    v > OV_QUEUE_MAX_TIMEOUT)
+				rc = cli_usage_error("tenants", "--timeout: "
+				    "'%s' is not 1 to %d seconds", optarg,
+				    OV_QUEUE_MAX_TIMEOUT);
+			else
+				t.timeout = (unsigned)v;
+			break;
+		case 'A': t.ca_file = optarg; break;
 		case 'h':
 			usage(stdout);
 			return CLI_EXIT_OK;
@@ -237,11 +294,24 @@ cmd_tenants(int argc, char **argv)
 	}
 	if (rc != 0)
 		return rc;
-	if (strcmp(verb, "list") != 0) {
+	if (strcmp(verb, "list") != 0 && strcmp(verb, "grants") != 0) {
 		if (optind >= argc)
 			return cli_usage_error("tenants", "%s needs a tenant "
 			    "id", verb);
 		id = argv[optind++];
+	}
+	if (strcmp(verb, "grant") == 0 || strcmp(verb, "revoke") == 0) {
+		if (optind >= argc)
+			return cli_usage_error("tenants", "%s needs a tenant "
+			    "id and a role", verb);
+		role = argv[optind++];
+		if (!ov_queue_role_valid(role))
+			return cli_usage_error("tenants", "'%.64s' is not a "
+			    "role name (letters, digits, _ . @ -, not starting "
+			    "with a digit or pg_, at most 63 bytes)", role);
+		if (!ov_operator_id_valid(id))
+			return cli_usage_error("tenants", "'%s' is not a tenant "
+			    "id (a GUID or a domain)", id);
 	}
 	if (optind < argc)
 		return cli_usage_error("tenants", "unexpected argument '%s'",
@@ -267,7 +337,8 @@ cmd_tenants(int argc, char **argv)
 		    contract)) == NULL) || (t.exceptions != NULL &&
 		    (t.exceptions = absolute(t.exceptions, exceptions)) ==
 		    NULL) || (t.endpoints != NULL && (t.endpoints = absolute(
-		    t.endpoints, endpoints)) == NULL))
+		    t.endpoints, endpoints)) == NULL) || (t.ca_file != NULL &&
+		    (t.ca_file = absolute(t.ca_file, cafile)) == NULL))
 			return CLI_EXIT_INPUT;
 		if (!ov_operator_id_valid(id))
 			return cli_usage_error("tenants", "'%s' is not a tenant "
@@ -310,6 +381,22 @@ cmd_tenants(int argc, char **argv)
 			rc = cli_error_ctx(ctx);
 		else
 			printf("tenant %s removed\n", id);
+	} else if (strcmp(verb, "grant") == 0) {
+		if (ov_queue_grant(s, id, role) < 0)
+			rc = cli_error_ctx(ctx);
+		else
+			printf("role %s reads tenant %s\n", role, id);
+	} else if (strcmp(verb, "revoke") == 0) {
+		if (ov_queue_revoke(s, id, role) < 0)
+			rc = cli_error_ctx(ctx);
+		else
+			printf("role %s no longer reads tenant %s\n", role, id);
+	} else if (strcmp(verb, "grants") == 0) {
+		if (ov_queue_grants_list(s, json ? print_grant_json :
+		    print_grant, &n) < 0)
+			rc = cli_error_ctx(ctx);
+		else if (json)
+			fputs(n == 0 ? "[]\n" : "\n]\n", stdout);
 	} else if (ov_queue_tenants_list(s, NULL, json ? print_tenant_json :
 	    print_tenant, &n) < 0) {
 		rc = cli_error_ctx(ctx);

@@ -60,6 +60,8 @@ int	op_start(const struct op_opts *o, struct op_job *j);
 /* Fill j's outcome from its process's wait status; stopped: the run was
  * told to stop, so a SIGTERM or SIGINT is `stopped`, not `crashed`. */
 void	op_settle(struct op_job *j, int st, bool stopped);
+/* How bad a tenant's exit status is: the worst one is reported. */
+int	op_rank(int status);
 /* The word for a tenant's result ("clean", "collect-failed"...). */
 const char *op_result_word(const struct op_job *j);
 

@@ -52,6 +52,14 @@ cli_store_scan(ov_ctx *ctx, const char *db, const ov_snapshot *snap,
 int
 cli_queue_open(ov_ctx *ctx, const char *db, ov_store **out)
 {
+	return cli_queue_open_flags(ctx, db, 0, out);
+}
+
+/* As cli_queue_open, with ov_store_open flags. */
+int
+cli_queue_open_flags(ov_ctx *ctx, const char *db, unsigned flags,
+    ov_store **out)
+{
 	char shown[512];
 
 	*out = NULL;
@@ -64,7 +72,7 @@ cli_queue_open(ov_ctx *ctx, const char *db, ov_store **out)
 		    "file instead", shown);
 		return CLI_EXIT_STORE;
 	}
-	if (ov_store_open(out, ctx, db, 0) < 0)
+	if (ov_store_open(out, ctx, db, flags) < 0)
 		return cli_error_ctx(ctx);
 	return 0;
 }

@@ -8,7 +8,10 @@
 # loses its lease and another worker runs the job again, recording it
 # once; a worker that lost its lease mid-transaction records nothing; a
 # worker stopped by SIGTERM gives its job back uncounted; a customer role granted one tenant reads only that tenant's rows
-# (row-level security).  The PostgreSQL part needs OVERVISOR_TEST_PG.
+# (row-level security, granted with tenants grant): every table, counts,
+# aggregates, id gaps, the queue and the tenant list show it nothing of
+# another tenant, it cannot write, and a role never granted sees nothing.
+# The PostgreSQL part needs OVERVISOR_TEST_PG.
 . "$OV_SOURCE_DIR/tests/e2e/lib.bash"
 
 # --- SQLite has no queue ------------------------------------------------
@@ -36,6 +39,8 @@ TB=4f1d2a7e-5b3c-4e8f-9a6d-2c7b1e0f3a55
 TC=0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b
 SCHEMA="ov_worker_$$"
 ROLE="ov_cust_$$"
+ROLE2="ov_nogrant_$$"
+ROLE3="ov_bare_$$"
 PGOPT="options=-csearch_path%3D$SCHEMA"
 sep='?'
 case "$OVERVISOR_TEST_PG" in *\?*) sep='&' ;; esac
@@ -46,7 +51,10 @@ cleanup() {
 	fa_stop
 	for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	psql -q "$OVERVISOR_TEST_PG" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1
-	psql -q "$OVERVISOR_TEST_PG" -c "DROP ROLE IF EXISTS $ROLE" >/dev/null 2>&1
+	for r in "$ROLE" "$ROLE2" "$ROLE3"; do
+		psql -q "$OVERVISOR_TEST_PG" -c "DROP OWNED BY $r" >/dev/null 2>&1
+		psql -q "$OVERVISOR_TEST_PG" -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1
+	done
 	rm -rf "$TMP"
 }
 PIDS=""
@@ -92,32 +100,14 @@ expect_status 0 "$OV" tenants list --db "$DB" --format json
     [ "$(jq -r 'map(.tenant) | join(" ")' "$TMP/out")" = "$TA $TC" ] || fail "tenants list: $(cat "$TMP/out")"
 expect_status 3 "$OV" jobs enqueue nobody --db "$DB"
 
-# worker NAME [options]: a worker in its own process group, in the background.
-worker() {
-	local name=$1
-	shift
-	setsid "$OV" worker --db "$DB" --state "$TMP/state-$name" --name "$name" \
-	    --ca-file "$FA_CA" --poll 1 --backoff 1 "$@" \
-	    >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	LAST=$!
-	WPIDS="$WPIDS $LAST"
-}
-# wait_for SQL WANT SECONDS
-wait_for() {
-	local i
-	for i in $(seq 1 $(($3 * 5))); do
-		[ "$(sql "$1")" = "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
+. "$OV_SOURCE_DIR/tests/e2e/queue.bash"
 
 # --- two workers, N jobs: each run and recorded exactly once -----------
 N=6
 for _ in $(seq 1 $N); do expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"; done
-worker w1 --lease 9
+worker w1 --ca-file "$FA_CA" --lease 9
 W1=$LAST
-worker w2 --lease 9
+worker w2 --ca-file "$FA_CA" --lease 9
 W2=$LAST
 wait_for "SELECT count(*) FROM ov_jobs WHERE state = 'done'" "$N" 120 ||
     fail "the jobs were not drained: $(sql "SELECT id, state, attempts, last_error FROM ov_jobs")"
@@ -169,7 +159,7 @@ expect_status 0 "$OV" tenants add "$TA" --db "$DB" --credential env:ALPHA \
     --endpoints "$TMP/ep-slow.json" --schedule manual
 expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
 JK=$(sql "SELECT id FROM ov_jobs WHERE tenant = '$TA'")
-worker w4 --lease 4
+worker w4 --ca-file "$FA_CA" --lease 4
 W4=$LAST
 wait_for "SELECT state FROM ov_jobs WHERE id = $JK" running 60 || fail "w4 did not claim"
 sleep 1
@@ -194,7 +184,7 @@ sql "SELECT last_error FROM ov_jobs WHERE id = $JK" | grep -q "lease of w4 expir
 # commit (the lease fences it): one scan for the job, B's.
 expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
 JF=$(sql "SELECT max(id) FROM ov_jobs WHERE tenant = '$TA'")
-OVERVISOR_TEST_PAUSE=8 worker wa --lease 3
+OVERVISOR_TEST_PAUSE=8 worker wa --ca-file "$FA_CA" --lease 3
 WA=$LAST
 for _ in $(seq 1 300); do
 	grep -qs "test pause" "$TMP/state-wa/$TA/run.log" && break
@@ -222,9 +212,11 @@ grep -qs "its lease was lost" "$TMP/state-wa/$TA/run.log" || fail "A's scan was 
 # --- SIGTERM: the running tenant stopped, its job given back ----------
 expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
 JS=$(sql "SELECT max(id) FROM ov_jobs WHERE tenant = '$TA'")
-worker ws --lease 10
+worker ws --ca-file "$FA_CA" --lease 10
 WS=$LAST
 wait_for "SELECT state FROM ov_jobs WHERE id = $JS" running 60 || fail "ws did not claim"
+# the tenant's run has started (the worker compiles its rules first)
+for _ in $(seq 1 300); do [ -e "$TMP/state-ws/$TA/run.log" ] && break; sleep 0.2; done
 sleep 1
 kill -TERM "$WS"
 wait "$WS"
@@ -244,36 +236,115 @@ for f in "$FA_ESTATE"/*; do
 done
 "$OV" scan "$TMP/estate-b" --db "$DB" -o /dev/null >/dev/null 2>&1
 [ "$(sql "SELECT count(*) FROM scans WHERE tenant = '$TB'")" = 1 ] || fail "no scan of tenant B"
-psql -q "$OVERVISOR_TEST_PG" >/dev/null <<EOF || fail "cannot make the customer role"
+# Tenant A has jobs of its own around other tenants' jobs: its ids must
+# not show the others (ids come from the tenant's own sequence).
+expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
+for _ in 1 2 3; do expect_status 0 "$OV" jobs enqueue "$TC" --db "$DB"; done
+expect_status 0 "$OV" jobs enqueue "$TA" --db "$DB"
+psql -q "$OVERVISOR_TEST_PG" >/dev/null <<EOF || fail "cannot make the roles"
 CREATE ROLE $ROLE LOGIN;
-GRANT USAGE ON SCHEMA $SCHEMA TO $ROLE;
-GRANT SELECT ON ALL TABLES IN SCHEMA $SCHEMA TO $ROLE;
-INSERT INTO $SCHEMA.ov_grants (tenant, role) VALUES ('$TA', '$ROLE');
+CREATE ROLE $ROLE2 LOGIN;
+CREATE ROLE $ROLE3 LOGIN;
+GRANT USAGE ON SCHEMA $SCHEMA TO $ROLE2;
+GRANT SELECT ON ALL TABLES IN SCHEMA $SCHEMA TO $ROLE2;
+GRANT INSERT ON $SCHEMA.findings TO $ROLE;
 EOF
-CUST=$(printf '%s' "$OVERVISOR_TEST_PG" | sed "s|://[^@/]*@|://$ROLE@|")
-case "$CUST" in *"$ROLE"@*) ;; *) CUST="" ;; esac
-if [ -n "$CUST" ]; then
-	CDB="${CUST}${sep}${PGOPT}"
+# bad role names: usage errors, never sent to the database as SQL
+for bad in 'x"; DROP TABLE scans; --' 'pg_monitor' 'public' '9lives' "a b" "$(printf 'r%.0s' $(seq 1 64))"; do
+	expect_status 2 "$OV" tenants grant "$TA" "$bad" --db "$DB"
+	expect_grep "is not a role name" "$TMP/err"
+done
+[ "$(sql "SELECT count(*) FROM scans")" -gt 0 ] || fail "scans gone"
+expect_status 3 "$OV" tenants grant "$TA" "ov_nosuch_$$" --db "$DB"
+expect_grep "does not exist" "$TMP/err"
+expect_status 3 "$OV" tenants grant "$TA" postgres --db "$DB"
+expect_grep "superuser" "$TMP/err"
+expect_status 3 "$OV" tenants grant "nobody.example" "$ROLE" --db "$DB"
+expect_grep "not registered" "$TMP/err"
+expect_status 2 "$OV" tenants grant "$TA" --db "$DB"
+expect_status 0 "$OV" tenants grant "$TA" "$ROLE" --db "$DB"
+expect_status 0 "$OV" tenants grant "$TA" "$ROLE" --db "$DB"
+expect_status 0 "$OV" tenants grants --db "$DB" --format json
+jq -e --arg a "$TA" --arg r "$ROLE" '. == [{"tenant": $a, "role": $r}]' "$TMP/out" >/dev/null ||
+    fail "grants: $(cat "$TMP/out")"
+role_url() {
+	local u
+	u=$(printf '%s' "$OVERVISOR_TEST_PG" | sed "s|://[^@/]*@|://$1@|")
+	case "$u" in *"$1"@*) printf '%s%s%s' "$u" "$sep" "$PGOPT" ;; esac
+}
+CDB=$(role_url "$ROLE")
+if [ -n "$CDB" ]; then
 	csql() { psql -qAt "$CDB" -c "$1" 2>&1; }
 	all_a=$(sql "SELECT count(*) FROM findings WHERE tenant = '$TA'")
 	[ "$all_a" -gt 0 ] && [ "$(sql "SELECT count(*) FROM findings WHERE tenant = '$TB'")" -gt 0 ] ||
 	    fail "the operator does not see both tenants"
-	[ "$(csql "SELECT count(*) FROM findings")" = "$all_a" ] || fail "customer findings: $(csql "SELECT count(*) FROM findings")"
-	for t in scans findings events scan_records observations ov_tenants ov_jobs exceptions; do
+	[ "$(sql "SELECT count(*) FROM ov_jobs WHERE tenant = '$TC'")" -gt 0 ] || fail "no jobs of tenant C"
+	# every table: exactly tenant A's rows, as the operator counts them
+	for t in scans findings exceptions parties scan_sources scan_coverage observations scan_records \
+	    scan_duties scan_exceptions restore_tests backup_items policy_coverage contract_answers \
+	    events ov_tenants ov_jobs; do
+		want=$(sql "SELECT count(*) FROM $t WHERE tenant = '$TA'")
+		got=$(csql "SELECT count(*) FROM $t")
+		[ "$got" = "$want" ] || fail "customer counts $got rows of $t, tenant A has $want"
 		[ "$(csql "SELECT count(*) FROM $t WHERE tenant <> '$TA'")" = 0 ] || fail "customer sees another tenant in $t"
+	done
+	[ "$(sql "SELECT count(*) FROM scan_duties WHERE tenant = '$TA'")" -gt 0 ] || fail "no duties recorded for A"
+	# aggregates over everything give tenant A's figures
+	[ "$(csql "SELECT sum(n_findings), max(id), count(DISTINCT tenant) FROM scans")" = \
+	    "$(sql "SELECT sum(n_findings), max(id), count(DISTINCT tenant) FROM scans WHERE tenant = '$TA'")" ] ||
+	    fail "aggregates over scans differ from tenant A's"
+	[ "$(csql "SELECT count(*), min(state), max(attempts) FROM ov_jobs")" = \
+	    "$(sql "SELECT count(*), min(state), max(attempts) FROM ov_jobs WHERE tenant = '$TA'")" ] ||
+	    fail "aggregates over the queue differ from tenant A's"
+	# its last two jobs are neighbours in its id sequence, tenant C's queued between them
+	[ "$(csql "SELECT (array_agg(id ORDER BY id DESC))[1] - (array_agg(id ORDER BY id DESC))[2] FROM ov_jobs")" = 1 ] ||
+	    fail "job ids show other tenants' jobs: $(csql "SELECT id FROM ov_jobs ORDER BY id")"
+	for q in "SELECT last_value FROM ov_jobs_id_seq" "SELECT last_value FROM scans_id_seq" \
+	    "SELECT pg_catalog.nextval('ov_jobs_id_seq')" \
+	    "SELECT count(*) FROM pg_catalog.pg_sequence q WHERE has_sequence_privilege(q.seqrelid, 'SELECT')"; do
+		out=$(csql "$q")
+		case "$out" in *denied*|0) ;; *) fail "customer read a sequence ($q): $out" ;; esac
 	done
 	[ "$(csql "SELECT count(*) FROM ov_tenants")" = 1 ] || fail "customer sees other tenants"
 	[ "$(csql "SELECT count(*) FROM ov_grants")" = 1 ] || fail "customer sees other grants"
-	csql "INSERT INTO ov_grants (tenant, role) VALUES ('$TC', '$ROLE')" | grep -q "denied\|violates" ||
-	    fail "a customer granted itself a tenant"
+	csql "SELECT ov_window('daily', 0, 1, 'UTC', now())" | grep -q "denied" || fail "customer ran ov_window"
+	# no writes, its own tenant's included; a write privilege it had is gone
+	for q in "INSERT INTO ov_grants (tenant, role) VALUES ('$TC', '$ROLE')" \
+	    "INSERT INTO findings (fingerprint, tenant, rule, severity, resource_id, type_key, state, first_seen, last_seen, due, first_scan, last_scan) VALUES ('x', '$TA', 'r', 1, 'i', 't', 'open', 0, 0, 0, 0, 0)" \
+	    "UPDATE scans SET label = 'x'" "DELETE FROM ov_jobs" "UPDATE ov_tenants SET name = 'x'" "TRUNCATE findings"; do
+		csql "$q" | grep -q "denied\|violates" || fail "a customer wrote: $q"
+	done
+	[ "$(sql "SELECT count(*) FROM ov_grants")" = 1 ] || fail "grants changed"
 	csql "SET overvisor.tenant = '$TB'; SELECT count(*) FROM findings WHERE tenant <> '$TA'" | grep -qx 0 ||
 	    fail "a customer read another tenant by setting overvisor.tenant"
+	# the CLI as the customer
 	expect_status 0 "$OV" findings list --db "$CDB" --format json
 	jq -e --arg a "$TA" 'length > 0 and all(.[]; .tenant == $a)' "$TMP/out" >/dev/null ||
 	    fail "findings list as the customer: $(head -c 300 "$TMP/out")"
+	expect_status 0 "$OV" tenants list --db "$CDB" --format json
+	jq -e --arg a "$TA" 'map(.tenant) == [$a]' "$TMP/out" >/dev/null || fail "tenants list as the customer: $(cat "$TMP/out")"
+	expect_status 0 "$OV" jobs list --db "$CDB" --format json
+	jq -e --arg a "$TA" 'length > 0 and all(.[]; .tenant == $a)' "$TMP/out" >/dev/null ||
+	    fail "jobs list as the customer: $(head -c 300 "$TMP/out")"
 	expect_status 0 "$OV" findings list --db "$DB" --format json
 	jq -e --arg b "$TB" 'any(.[]; .tenant == $b)' "$TMP/out" >/dev/null || fail "the operator lost tenant B"
-	psql -q "$OVERVISOR_TEST_PG" -c "DROP OWNED BY $ROLE" >/dev/null 2>&1
+	# a role with SELECT on every table but no grant sees no row at all
+	NDB=$(role_url "$ROLE2")
+	for t in scans findings exceptions parties observations scan_records scan_duties events ov_tenants ov_jobs ov_grants; do
+		[ "$(psql -qAt "$NDB" -c "SELECT count(*) FROM $t" 2>&1)" = 0 ] || fail "an ungranted role sees rows of $t"
+	done
+	# a role never granted anything reads nothing
+	BDB=$(role_url "$ROLE3")
+	# (without USAGE on the schema its tables are not even found)
+	psql -qAt "$BDB" -c "SELECT count(*) FROM findings" 2>&1 | grep -q "denied\|does not exist" ||
+	    fail "a bare role read findings"
+	# revoke: the grant and the privileges go
+	expect_status 0 "$OV" tenants revoke "$TA" "$ROLE" --db "$DB"
+	expect_status 3 "$OV" tenants revoke "$TA" "$ROLE" --db "$DB"
+	expect_grep "has no grant" "$TMP/err"
+	csql "SELECT count(*) FROM findings" | grep -q "denied\|does not exist" || fail "a revoked role still reads findings"
+	csql "SELECT count(*) FROM $SCHEMA.findings" | grep -q "denied" || fail "a revoked role still reads findings"
+	[ "$(sql "SELECT count(*) FROM ov_grants")" = 0 ] || fail "revoke left the grant"
 else
 	echo "note: cannot make a customer URL from OVERVISOR_TEST_PG; row-level security not tested"
 fi

@@ -16,7 +16,7 @@ db="$tmp/f.db"
 out=$("$OV" db migrate --db "$db" --to 4) || fail "db migrate --to 4"
 echo "$out" | grep -q "upgraded from version 0 to 4" || fail "migrate: $out"
 out=$("$OV" db migrate --db "$db") || fail "db migrate"
-echo "$out" | grep -q "upgraded from version 4 to 7" || fail "migrate: $out"
+echo "$out" | grep -q "upgraded from version 4 to 8" || fail "migrate: $out"
 "$OV" db migrate --db "$db" --to 9 >/dev/null 2>&1
 [ $? = 2 ] || fail "--to beyond the schema is a usage error"
 out=$("$OV" db migrate --db "$db") || fail "db migrate again"

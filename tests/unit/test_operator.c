@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "overvisor/operator.h"
+#include "overvisor/queue.h"
 #include "testutil.h"
 
 static const char valid[] =
@@ -134,12 +135,39 @@ test_errors(void **state)
 	    "YAML syntax error");
 }
 
+/* The role names tenants grant accepts: identifiers, quoted anyway. */
+static void
+test_role_names(void **state)
+{
+	static const char *const good[] = {
+		"northbridge", "Contoso_IT", "_x", "it.team", "ops@contoso",
+		"a-b", "r123456789012345678901234567890123456789012345678901234",
+	};
+	static const char *const bad[] = {
+		"", "9lives", "-x", ".x", "@x", "a b", "x\"; DROP TABLE scans; --",
+		"x'y", "pg_monitor", "public", "PUBLIC", "tab\there", "new\nline",
+		"caf\xc3\xa9",
+		"r1234567890123456789012345678901234567890123456789012345678901234",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!ov_queue_role_valid(good[i]))
+			fail_msg("'%s' refused", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ov_queue_role_valid(bad[i]))
+			fail_msg("'%s' accepted", bad[i]);
+	assert_false(ov_queue_role_valid(NULL));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_role_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

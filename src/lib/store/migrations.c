@@ -241,6 +241,9 @@ static const struct migration migrations[] = {
 	{ 7, "operator mode (PostgreSQL): the tenants table's credential "
 	    "check compiles (nothing changes on SQLite)",
 	"SELECT 1", CREDENTIAL_CHECK_SQL, NULL },
+	{ 8, "operator mode (PostgreSQL): a tenant's own collection timeout "
+	    "and CA bundle (nothing changes on SQLite)",
+	"SELECT 1", TENANT_RUN_SQL, NULL },
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

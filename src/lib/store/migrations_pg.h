@@ -232,4 +232,14 @@
 	"    '^(env|workload-identity|managed-identity|cli|" \
 	"env:[A-Z][A-Z0-9_]{0,63}|certificate:/[^\\n]+)$')"
 
+/*
+ * Version 8: a tenant's own collection deadline and CA bundle, which the
+ * worker passes to its run (collect --timeout, --ca-file).
+ */
+#define TENANT_RUN_SQL \
+	"ALTER TABLE ov_tenants ADD COLUMN timeout INTEGER CHECK (timeout " \
+	"  BETWEEN 1 AND 604800);" \
+	"ALTER TABLE ov_tenants ADD COLUMN ca_file TEXT CHECK (ca_file ~ " \
+	"  '^/[^\\n]+$' AND length(ca_file) <= 4096)"
+
 #endif

@@ -14,6 +14,7 @@
 
 #include "overvisor/queue.h"
 #include "store/backend.h"
+#include "store/migrations_pg.h"
 #include "util/error.h"
 
 #define JOB_COLS \
@@ -27,8 +28,9 @@
 
 #define TENANT_COLS \
 	"tenant, name, cloud, endpoints, credential, client_id, contract, " \
-	"exceptions, subscriptions, management_group, schedule, max_attempts"
-#define N_TENANT_COLS 12
+	"exceptions, subscriptions, management_group, schedule, max_attempts, " \
+	"COALESCE(timeout, 0), ca_file"
+#define N_TENANT_COLS 14
 
 /* Leases of lost workers: settle those that will not run again. */
 #define SQL_SETTLE_RECORDED \
@@ -61,6 +63,13 @@
 	"COALESCE(EXTRACT(EPOCH FROM j.lease_until)::BIGINT, 0), " \
 	"j.lease_owner, 0, j.last_error, 0"
 
+/*
+ * A job's id, from its tenant's own id sequence (schema 6): a customer
+ * reading its jobs cannot count other tenants' from the gaps.
+ */
+#define JOB_ID \
+	"pg_catalog.nextval(COALESCE(id_seq, 'ov_jobs_id_seq')::regclass)"
+
 static const char *const weekdays[] = {
 	"mon", "tue", "wed", "thu", "fri", "sat", "sun"
 };
@@ -71,11 +80,11 @@ need_pg(ov_store *s)
 {
 	if (s == NULL)
 		return OV_EINVALID;
-	if (strcmp(s->be->name, "postgresql") == 0 && s->version >= 5)
+	if (strcmp(s->be->name, "postgresql") == 0 && s->version >= 8)
 		return 0;
 	if (strcmp(s->be->name, "postgresql") == 0)
 		return ov_store__error(s, "the tenants and job queue need "
-		    "schema version 5 or later: run overvisor db migrate");
+		    "schema version 8 or later: run overvisor db migrate");
 	return ov_store__error(s, "operator mode's tenants and job queue "
 	    "need a PostgreSQL store (--db postgresql://...); a SQLite store "
 	    "has no queue: use overvisor operator run with a configuration "
@@ -205,8 +214,8 @@ opt(const char *s)
 int
 ov_queue_tenant_add(ov_store *s, const ov_queue_tenant *t)
 {
-	char minute[16], weekday[16], attempts[16];
-	const char *p[16];
+	char minute[16], weekday[16], attempts[16], timeout[16];
+	const char *p[18];
 	struct sched sc;
 	int64_t n = 0;
 	int error;
@@ -228,6 +237,13 @@ ov_queue_tenant_add(ov_store *s, const ov_queue_tenant *t)
 	if (t->max_attempts > 100)
 		return input_error(s, OV_EINVALID, "attempts must be 1 to "
 		    "100");
+	if (t->timeout > OV_QUEUE_MAX_TIMEOUT)
+		return input_error(s, OV_EINVALID, "timeout must be 1 to %d "
+		    "seconds", OV_QUEUE_MAX_TIMEOUT);
+	if (t->ca_file != NULL && (t->ca_file[0] != '/' ||
+	    strlen(t->ca_file) > 4096 || strchr(t->ca_file, '\n') != NULL))
+		return input_error(s, OV_EINVALID, "a CA bundle is an absolute "
+		    "path");
 	if ((error = parse_schedule(s->ctx, t->schedule != NULL ?
 	    t->schedule : "", &sc)) < 0)
 		return error;
@@ -265,13 +281,17 @@ ov_queue_tenant_add(ov_store *s, const ov_queue_tenant *t)
 	p[13] = weekday;
 	p[14] = sc.zone;
 	p[15] = attempts;
+	snprintf(timeout, sizeof(timeout), "%u", t->timeout);
+	p[16] = t->timeout != 0 ? timeout : NULL;
+	p[17] = opt(t->ca_file);
 	if ((error = ov_store__query(s, "INSERT INTO ov_tenants (tenant, "
 	    "name, cloud, endpoints, credential, client_id, contract, "
 	    "exceptions, subscriptions, management_group, schedule, "
 	    "sched_kind, sched_minute, sched_weekday, sched_zone, "
-	    "max_attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-	    "$11, $12, CAST($13 AS INTEGER), CAST($14 AS INTEGER), $15, "
-	    "CAST($16 AS INTEGER))", 16, p, NULL, NULL)) < 0)
+	    "max_attempts, timeout, ca_file) VALUES ($1, $2, $3, $4, $5, $6, "
+	    "$7, $8, $9, $10, $11, $12, CAST($13 AS INTEGER), CAST($14 AS "
+	    "INTEGER), $15, CAST($16 AS INTEGER), CAST($17 AS INTEGER), $18)",
+	    18, p, NULL, NULL)) < 0)
 		return error;
 	/* The tenant's own id sequence (schema version 6). */
 	if (s->version >= 6)
@@ -328,6 +348,8 @@ tenant_row(void *payload, int ncols, const char *const *v)
 	t.management_group = v[9];
 	t.schedule = v[10];
 	t.max_attempts = (unsigned)ov_store__to_i64(v[11]);
+	t.timeout = (unsigned)ov_store__to_i64(v[12]);
+	t.ca_file = v[13];
 	r->n++;
 	return r->cb(&t, r->payload);
 }
@@ -355,6 +377,200 @@ ov_queue_tenants_list(ov_store *s, const char *tenant, ov_queue_tenant_cb cb,
 	return 0;
 }
 
+/* The tables a customer role reads, row-level security filtering each. */
+#define CUSTOMER_TABLES \
+	"'scans', 'findings', 'exceptions', 'parties', " OV_BY_SCAN_TABLES \
+	", 'events', 'ov_tenants', 'ov_jobs', 'ov_grants', 'ov_meta'"
+/* A statement on those tables for role $1, its identifiers quoted. */
+#define ON_TABLES(verb, prep) \
+	"SELECT pg_catalog.format('" verb " ON TABLE %s " prep " %I', " \
+	"(SELECT pg_catalog.string_agg(pg_catalog.format('%I', t), ', ') " \
+	"FROM pg_catalog.unnest(ARRAY[" CUSTOMER_TABLES "]) t), $1::TEXT)"
+#define ON_SCHEMA(verb, prep) \
+	"SELECT pg_catalog.format('" verb " ON SCHEMA %I " prep " %I', " \
+	"pg_catalog.current_schema(), $1::TEXT)"
+
+/* True when role is a name ov_queue_grant accepts. */
+bool
+ov_queue_role_valid(const char *role)
+{
+	size_t n;
+
+	if (role == NULL || (n = strlen(role)) == 0 || n > 63)
+		return false;
+	if (strspn(role, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.@-") != n || (role[0] >= '0' && role[0] <= '9') ||
+	    role[0] == '-' || role[0] == '.' || role[0] == '@')
+		return false;
+	if (strncmp(role, "pg_", 3) == 0 || strcmp(role, "public") == 0 ||
+	    strcmp(role, "PUBLIC") == 0)
+		return false;
+	return true;
+}
+
+static int
+text_row(void *payload, int ncols, const char *const *v)
+{
+	struct ov_buf *b = payload;
+
+	if (ncols < 1 || v[0] == NULL)
+		return OV_ERROR;
+	ov__buf_clear(b);
+	return ov__buf_puts(b, v[0]) < 0 ? OV_ENOMEM : 0;
+}
+
+/* Build a statement with role's name quoted by the server, and run it. */
+static int
+run_built(ov_store *s, const char *builder, const char *role)
+{
+	struct ov_buf b = OV_BUF_INIT(1 << 16);
+	const char *p[1];
+	int error;
+
+	p[0] = role;
+	if ((error = ov_store__query(s, builder, 1, p, text_row, &b)) == 0)
+		error = ov_store__exec(s, ov__buf_cstr(&b));
+	ov__buf_free(&b);
+	return error == OV_ENOMEM ? ov__error_oom(s->ctx) : error;
+}
+
+/* A role a grant may name: exists, and does not read everything anyway. */
+static int
+check_role(ov_store *s, const char *role)
+{
+	const char *p[1];
+	int64_t n = 0;
+	int error;
+
+	if (!ov_queue_role_valid(role))
+		return input_error(s, OV_EINVALID, "'%.64s' is not a role name "
+		    "(letters, digits, _ . @ -, at most 63 bytes)", role);
+	p[0] = role;
+	if ((error = ov_store__query_int(s, "SELECT COALESCE((SELECT CASE "
+	    "WHEN r.rolsuper OR r.rolbypassrls THEN 2 WHEN "
+	    "pg_catalog.pg_has_role(r.oid, c.relowner, 'MEMBER') THEN 3 ELSE "
+	    "1 END FROM pg_catalog.pg_roles r, pg_catalog.pg_class c WHERE "
+	    "r.rolname = $1 AND c.oid = 'ov_tenants'::regclass), 0)", 1, p,
+	    &n)) < 0)
+		return error;
+	if (n == 0)
+		return input_error(s, OV_ENOTFOUND, "role '%s' does not exist "
+		    "(CREATE ROLE it first)", role);
+	if (n == 2)
+		return input_error(s, OV_EINVALID, "role '%s' is a superuser "
+		    "or bypasses row-level security: it reads every tenant, "
+		    "and a grant would not limit it", role);
+	if (n == 3)
+		return input_error(s, OV_EINVALID, "role '%s' is a member of "
+		    "the store's owner (an operator role): it reads every "
+		    "tenant, and a grant would not limit it", role);
+	return 0;
+}
+
+/* Let a role read one tenant. */
+int
+ov_queue_grant(ov_store *s, const char *tenant, const char *role)
+{
+	const char *p[2];
+	int64_t n = 0;
+	int error;
+
+	if ((error = need_pg(s)) < 0 || (error = check_role(s, role)) < 0)
+		return error;
+	p[0] = tenant;
+	p[1] = role;
+	if ((error = ov_store__query_int(s, "SELECT count(*) FROM ov_tenants "
+	    "WHERE tenant = $1", 1, p, &n)) < 0)
+		return error;
+	if (n == 0)
+		return input_error(s, OV_ENOTFOUND, "tenant '%.128s' is not "
+		    "registered", tenant);
+	if ((error = ov_store__exec(s, "BEGIN")) < 0)
+		return error;
+	if ((error = ov_store__query(s, "INSERT INTO ov_grants (tenant, "
+	    "role) VALUES ($1, $2) ON CONFLICT DO NOTHING", 2, p, NULL,
+	    NULL)) < 0 ||
+	    (error = run_built(s, ON_SCHEMA("GRANT USAGE", "TO"), role)) < 0 ||
+	    (error = run_built(s, ON_TABLES("GRANT SELECT", "TO"), role)) < 0 ||
+	    (error = run_built(s, ON_TABLES("REVOKE INSERT, UPDATE, DELETE, "
+	    "TRUNCATE, REFERENCES, TRIGGER", "FROM"), role)) < 0 ||
+	    (error = ov_store__exec(s, "COMMIT")) < 0) {
+		ov_store__exec(s, "ROLLBACK");
+		return error;
+	}
+	return 0;
+}
+
+/* Withdraw a grant. */
+int
+ov_queue_revoke(ov_store *s, const char *tenant, const char *role)
+{
+	const char *p[2];
+	int64_t n = 0;
+	int error;
+
+	if ((error = need_pg(s)) < 0)
+		return error;
+	if (!ov_queue_role_valid(role))
+		return input_error(s, OV_EINVALID, "'%.64s' is not a role name "
+		    "(letters, digits, _ . @ -, at most 63 bytes)", role);
+	p[0] = tenant;
+	p[1] = role;
+	if ((error = ov_store__exec(s, "BEGIN")) < 0)
+		return error;
+	if ((error = ov_store__query_int(s, "WITH d AS (DELETE FROM ov_grants "
+	    "WHERE tenant = $1 AND role = $2 RETURNING 1) SELECT count(*) "
+	    "FROM d", 2, p, &n)) < 0)
+		goto fail;
+	if (n == 0) {
+		ov_store__exec(s, "ROLLBACK");
+		return input_error(s, OV_ENOTFOUND, "role '%s' has no grant of "
+		    "tenant '%.128s'", role, tenant);
+	}
+	if ((error = ov_store__query_int(s, "SELECT count(*) FROM ov_grants "
+	    "WHERE role = $1", 1, p + 1, &n)) < 0)
+		goto fail;
+	if (n == 0 && ((error = run_built(s, ON_TABLES("REVOKE ALL", "FROM"),
+	    role)) < 0 || (error = run_built(s, ON_SCHEMA("REVOKE USAGE",
+	    "FROM"), role)) < 0))
+		goto fail;
+	if ((error = ov_store__exec(s, "COMMIT")) < 0)
+		goto fail;
+	return 0;
+fail:
+	ov_store__exec(s, "ROLLBACK");
+	return error;
+}
+
+struct grant_rows {
+	ov_queue_grant_cb	 cb;
+	void			*payload;
+};
+
+static int
+grant_row(void *payload, int ncols, const char *const *v)
+{
+	struct grant_rows *r = payload;
+
+	if (ncols < 2)
+		return OV_ERROR;
+	return r->cb(v[0], v[1], r->payload);
+}
+
+/* List grants. */
+int
+ov_queue_grants_list(ov_store *s, ov_queue_grant_cb cb, void *payload)
+{
+	struct grant_rows r = { cb, payload };
+	int error;
+
+	OV_ASSERT_ARG(cb != NULL);
+	if ((error = need_pg(s)) < 0)
+		return error;
+	return ov_store__query(s, "SELECT tenant, role FROM ov_grants ORDER "
+	    "BY tenant, role", 0, NULL, grant_row, &r);
+}
+
 /* Queue a job now. */
 int
 ov_queue_enqueue(ov_store *s, const char *tenant, int64_t *id_out)
@@ -366,10 +582,10 @@ ov_queue_enqueue(ov_store *s, const char *tenant, int64_t *id_out)
 	if ((error = need_pg(s)) < 0)
 		return error;
 	p[0] = tenant;
-	if ((error = ov_store__query_int(s, "INSERT INTO ov_jobs (tenant, "
-	    "window_start, kind, max_attempts, not_before) SELECT tenant, "
-	    "clock_timestamp(), 'manual', max_attempts, now() FROM ov_tenants "
-	    "WHERE tenant = $1 RETURNING id", 1, p, &id)) < 0)
+	if ((error = ov_store__query_int(s, "INSERT INTO ov_jobs (id, tenant, "
+	    "window_start, kind, max_attempts, not_before) SELECT " JOB_ID
+	    ", tenant, clock_timestamp(), 'manual', max_attempts, now() FROM "
+	    "ov_tenants WHERE tenant = $1 RETURNING id", 1, p, &id)) < 0)
 		return error;
 	if (id == 0)
 		return input_error(s, OV_ENOTFOUND, "tenant '%.128s' is not "
@@ -389,12 +605,16 @@ ov_queue_schedule(ov_store *s, int64_t *n_out)
 	if ((error = need_pg(s)) < 0)
 		return error;
 	if ((error = ov_store__query_int(s, "WITH i AS (INSERT INTO ov_jobs "
-	    "(tenant, window_start, kind, max_attempts, not_before) SELECT "
-	    "tenant, w, 'scheduled', max_attempts, w FROM (SELECT tenant, "
-	    "max_attempts, ov_window(sched_kind, sched_minute, sched_weekday, "
-	    "sched_zone, now()) AS w FROM ov_tenants WHERE sched_kind <> "
-	    "'manual') x ON CONFLICT (tenant, window_start) DO NOTHING "
-	    "RETURNING 1) SELECT count(*) FROM i", 0, NULL, &n)) < 0)
+	    "(id, tenant, window_start, kind, max_attempts, not_before) "
+	    "SELECT " JOB_ID ", tenant, w, 'scheduled', max_attempts, w FROM "
+	    "(SELECT tenant, id_seq, max_attempts, ov_window(sched_kind, "
+	    "sched_minute, sched_weekday, sched_zone, now()) AS w FROM "
+	    "ov_tenants t WHERE sched_kind <> 'manual' AND NOT EXISTS "
+	    "(SELECT 1 FROM ov_jobs j WHERE j.tenant = t.tenant AND "
+	    "j.window_start = ov_window(t.sched_kind, t.sched_minute, "
+	    "t.sched_weekday, t.sched_zone, now()))) x ON CONFLICT (tenant, "
+	    "window_start) DO NOTHING RETURNING 1) SELECT count(*) FROM i", 0,
+	    NULL, &n)) < 0)
 		return error;
 	if (n_out != NULL)
 		*n_out = n;
@@ -461,7 +681,8 @@ ov_queue_jobs_list(ov_store *s, const char *state, const char *tenant,
 	p[1] = tenant;
 	return ov_store__query(s, "SELECT " JOB_COLS " FROM ov_jobs WHERE "
 	    "($1::TEXT IS NULL OR state = $1) AND ($2::TEXT IS NULL OR "
-	    "tenant = $2) ORDER BY id DESC", 2, p, job_row, &r);
+	    "tenant = $2) ORDER BY created_at DESC, id DESC", 2, p, job_row,
+	    &r);
 }
 
 /* Change one job's state when it is in one of `from`. */
