@@ -22,7 +22,7 @@
 # are quoted against it.  No latency is simulated by default, so the runs
 # are CPU-bound: on a 2-core machine more workers show their overhead, not
 # a speed-up (OV_BENCH_LATENCY=token=30,arg=200,... simulates the APIs).
-# The size, 200 tenants, is the default (TENANTS=40 for a run of a
+# 200 tenants is the default (TENANTS=40 for a run of a
 # few minutes on 2 cores).
 # Needs PostgreSQL's server (initdb, pg_ctl, pg_stat_statements) and psql.
 # Usage: bench/operator.sh [BUILD_DIR]

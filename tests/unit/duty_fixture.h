@@ -161,7 +161,7 @@ fx_get(const struct fx *fx, const char *rule, const char *res)
 	abort();	/* the count above said there is one */
 }
 
-/* Every finding carries the duty fields the issue requires. */
+/* Every finding has a duty, an owner and, when open, a due date. */
 static inline void
 fx_check_common(const struct fx *fx)
 {
