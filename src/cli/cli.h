@@ -88,6 +88,8 @@ int	cli_queue_open_flags(ov_ctx *ctx, const char *db, unsigned flags,
 	    struct ov_store **out);
 /* --format text|json: *json set; 0 or CLI_EXIT_USAGE. */
 int	cli_text_or_json(const char *cmd, const char *arg, bool *json);
+/* A Unix time as a JSON string (ISO 8601, UTC), or null for 0. */
+void	cli_json_time(FILE *f, int64_t t);
 /* argv[from..] joined by spaces, for a report label; free() it. */
 char	*cli_join_args(int argc, char **argv, int from);
 /* The data directory: $OVERVISOR_DATA, else the build-time source tree. */

@@ -62,19 +62,6 @@ date(int64_t t, char *buf, size_t size)
 		buf[10] = '\0';
 }
 
-static void
-json_time(FILE *f, int64_t t)
-{
-	char buf[32];
-
-	if (t == 0) {
-		fputs("null", f);
-		return;
-	}
-	ov_format_time(t, buf, sizeof(buf));
-	fprintf(f, "\"%s\"", buf);
-}
-
 static int
 print_finding(const ov_store_finding *x, void *payload)
 {
@@ -130,13 +117,13 @@ print_finding(const ov_store_finding *x, void *payload)
 		fputs(", \"duty\": ", f);
 		ov_json_fput_string(x->duty, f);
 		fputs(", \"firstSeen\": ", f);
-		json_time(f, x->first_seen);
+		cli_json_time(f, x->first_seen);
 		fputs(", \"lastSeen\": ", f);
-		json_time(f, x->last_seen);
+		cli_json_time(f, x->last_seen);
 		fputs(", \"resolvedAt\": ", f);
-		json_time(f, x->resolved_at);
+		cli_json_time(f, x->resolved_at);
 		fputs(", \"due\": ", f);
-		json_time(f, x->due);
+		cli_json_time(f, x->due);
 		fprintf(f, ", \"breached\": %s, \"reopenCount\": %u}",
 		    x->breached ? "true" : "false", x->reopen_count);
 		break;
@@ -419,7 +406,7 @@ print_exception(const ov_store_exception *e, void *payload)
 		else
 			fputs("null", stdout);
 		fputs(", \"expiresAt\": ", stdout);
-		json_time(stdout, e->expires);
+		cli_json_time(stdout, e->expires);
 		printf(", \"expired\": %s}", e->expired ? "true" : "false");
 	} else {
 		if (o->n == 0)

@@ -203,19 +203,6 @@ fmt_time(int64_t t, char *buf, size_t size)
 /* ---- JSON -------------------------------------------------------- */
 
 static void
-json_time(FILE *out, int64_t t)
-{
-	char buf[40];
-
-	if (t == 0) {
-		fputs("null", out);
-		return;
-	}
-	fmt_time(t, buf, sizeof(buf));
-	ov_json_fput_string(buf, out);
-}
-
-static void
 json_pct(FILE *out, int pct)
 {
 	if (pct < 0)
@@ -247,11 +234,11 @@ write_json(FILE *out, const struct fleet *f, const char *month)
 		fprintf(out, ", \"registered\": %s, \"scans\": %zu, "
 		    "\"lastCollection\": ", t->registered ? "true" : "false",
 		    t->n_scans);
-		json_time(out, t->last_scan);
+		cli_json_time(out, t->last_scan);
 		fprintf(out, ", \"lastComplete\": %s, \"lastCompleteCollection"
 		    "\": ", t->n_scans != 0 && t->last_complete ? "true" :
 		    "false");
-		json_time(out, t->last_complete_at);
+		cli_json_time(out, t->last_complete_at);
 		fprintf(out, ", \"failedJobs\": %zu, \"retryingJobs\": %zu, "
 		    "\"failing\": %s, \"failure\": ", t->jobs_failed,
 		    t->jobs_retrying, t->failing ? "true" : "false");
@@ -261,7 +248,7 @@ write_json(FILE *out, const struct fleet *f, const char *month)
 			fputs("{\"reason\": ", out);
 			ov_json_fput_string(t->reason, out);
 			fputs(", \"at\": ", out);
-			json_time(out, t->reason_at);
+			cli_json_time(out, t->reason_at);
 			fputs("}", out);
 		}
 		fputs(", \"month\": ", out);

@@ -86,3 +86,17 @@ cli_text_or_json(const char *cmd, const char *arg, bool *json)
 		return 0;
 	return cli_usage_error(cmd, "--format: '%s' is not text or json", arg);
 }
+
+/* A Unix time as a JSON string (ISO 8601, UTC), or null for 0. */
+void
+cli_json_time(FILE *f, int64_t t)
+{
+	char buf[40];
+
+	if (t == 0) {
+		fputs("null", f);
+		return;
+	}
+	ov_format_time(t, buf, sizeof(buf));
+	ov_json_fput_string(buf, f);
+}
