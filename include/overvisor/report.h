@@ -114,6 +114,14 @@ OV_EXTERN(int) ov_governance_write(FILE *f, ov_governance_format fmt,
 OV_EXTERN(int) ov_report_csv_row(FILE *f, const char *const *fields,
     size_t n);
 
+/**
+ * Write the text s (NULL: nothing) to f escaped as every HTML report
+ * overvisor writes escapes text: the HTML special characters as entities,
+ * invalid UTF-8 replaced, control characters dropped.  Returns 0 or
+ * OV_EIO.
+ */
+OV_EXTERN(int) ov_report_html_text(FILE *f, const char *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,7 @@
 #include "overvisor/governance.h"
 #include "overvisor/json.h"
 #include "overvisor/queue.h"
+#include "overvisor/report.h"
 #include "overvisor/store.h"
 #include "cli.h"
 #include "report_fleet.h"
@@ -370,21 +371,6 @@ write_csv(FILE *out, const struct fleet *f)
 /* ---- HTML ------------------------------------------------------- */
 
 static void
-html_text(FILE *out, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: putc(*s, out); break;
-		}
-	}
-}
-
-static void
 html_pct(FILE *out, int pct)
 {
 	if (pct < 0)
@@ -399,11 +385,11 @@ html_time(FILE *out, int64_t t, const char *none)
 	char buf[40];
 
 	if (t == 0) {
-		html_text(out, none);
+		(void)ov_report_html_text(out, none);
 		return;
 	}
 	fmt_time(t, buf, sizeof(buf));
-	html_text(out, buf);
+	(void)ov_report_html_text(out, buf);
 }
 
 static void
@@ -417,7 +403,7 @@ write_html(FILE *out, const struct fleet *f, const char *month,
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset="
 	    "\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width"
 	    "\">\n<title>", out);
-	html_text(out, title);
+	(void)ov_report_html_text(out, title);
 	fputs("</title>\n<style>\nbody{font:14px/1.4 system-ui,sans-serif;"
 	    "margin:2em;color:#222}\ntable{border-collapse:collapse;margin:"
 	    "1em 0;width:100%}\nth,td{border:1px solid #ccc;padding:.3em .5em;"
@@ -425,9 +411,9 @@ write_html(FILE *out, const struct fleet *f, const char *month,
 	    "td.n{text-align:right}\n.bad{color:#a00;font-weight:bold}\n"
 	    ".ok{color:#070}\n.wrap{overflow-x:auto}\n@media print{.wrap{"
 	    "overflow:visible}}\n</style>\n</head>\n<body>\n<h1>", out);
-	html_text(out, title);
+	(void)ov_report_html_text(out, title);
 	fputs("</h1>\n<p>Month ", out);
-	html_text(out, month);
+	(void)ov_report_html_text(out, month);
 	fprintf(out, ": %zu tenant%s, %zu needing attention. A tenant "
 	    "without data (never collected, failing, no scan in the month, "
 	    "partial) is never counted as compliant; adherence is met / (met "
@@ -445,14 +431,14 @@ write_html(FILE *out, const struct fleet *f, const char *month,
 		const char *st = status_of(t);
 
 		fputs("<tr><td>", out);
-		html_text(out, t->id);
+		(void)ov_report_html_text(out, t->id);
 		if (t->name != NULL) {
 			fputs("<br>", out);
-			html_text(out, t->name);
+			(void)ov_report_html_text(out, t->name);
 		}
 		fprintf(out, "</td><td class=\"%s\">", strcmp(st, "ok") == 0 ?
 		    "ok" : "bad");
-		html_text(out, st);
+		(void)ov_report_html_text(out, st);
 		fputs("</td><td class=\"n\">", out);
 		if (g != NULL) {
 			html_pct(out, adherence(g->met, g->breached));
@@ -471,7 +457,7 @@ write_html(FILE *out, const struct fleet *f, const char *month,
 		html_time(out, t->last_complete_at, "never");
 		fprintf(out, "</td><td class=\"n\">%zu</td><td class=\"n\">%zu"
 		    "</td><td>", t->jobs_failed, t->jobs_retrying);
-		html_text(out, t->reason);
+		(void)ov_report_html_text(out, t->reason);
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</tbody>\n</table></div>\n<h2>SLA adherence per duty</h2>\n"
@@ -484,10 +470,10 @@ write_html(FILE *out, const struct fleet *f, const char *month,
 
 		if (t->g == NULL) {
 			fputs("<tr><td>", out);
-			html_text(out, t->id);
+			(void)ov_report_html_text(out, t->id);
 			fputs("</td><td colspan=\"9\" class=\"bad\">no "
 			    "figures: ", out);
-			html_text(out, t->g_error);
+			(void)ov_report_html_text(out, t->g_error);
 			fputs("</td></tr>\n", out);
 			continue;
 		}
@@ -495,11 +481,11 @@ write_html(FILE *out, const struct fleet *f, const char *month,
 			const ov_governance_duty *d = &t->g->duties[k];
 
 			fputs("<tr><td>", out);
-			html_text(out, t->id);
+			(void)ov_report_html_text(out, t->id);
 			fputs("</td><td>", out);
-			html_text(out, d->duty);
+			(void)ov_report_html_text(out, d->duty);
 			fputs("</td><td>", out);
-			html_text(out, d->responsible);
+			(void)ov_report_html_text(out, d->responsible);
 			fprintf(out, "</td><td class=\"n\">%zu</td><td class="
 			    "\"n\">%zu</td><td class=\"n\">%zu</td><td class="
 			    "\"n\">%zu</td><td class=\"n\">", d->due, d->met,

@@ -294,6 +294,15 @@ ov_report__key_accountable(const ov_finding *f)
 	return f->accountable;
 }
 
+/* See report.h. */
+int
+ov_report_html_text(FILE *f, const char *s)
+{
+	if (f == NULL)
+		return OV_EINVALID;
+	return ov__xml_fputs(f, s, false) < 0 ? OV_EIO : 0;
+}
+
 /* XML/HTML-escape s; attributes also escape TAB, LF and CR. */
 void
 ov_report__xml(struct ov_rw *w, const char *s, bool attr)
