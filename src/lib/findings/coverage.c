@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "overvisor/common.h"
+#include "util/alloc.h"
 
 /* Keys are "a\nb"; both halves compare case-insensitively. */
 #define KEY_MAX 4096
@@ -52,6 +53,65 @@ add(struct ov_coverage *c, struct ov_map *m, const char *a, const char *b)
 	return 0;
 }
 
+/* ---- the vetoed pairs: a set of 64-bit hashes ------------------------ */
+
+/* The hash of the pair (a, b), never 0 (the empty slot). */
+static uint64_t
+pair_hash(const char *a, const char *b)
+{
+	uint64_t ha = ov__hash_ci(a, strlen(a)), hb = ov__hash_ci(b,
+	    strlen(b));
+	uint64_t h = (ha ^ (hb + 0x9e3779b97f4a7c15ULL + (ha << 6) +
+	    (ha >> 2))) * 0xff51afd7ed558ccdULL;
+
+	h ^= h >> 29;
+	return h != 0 ? h : 1;
+}
+
+/* The slot of h: where it is, or the empty slot it would go to. */
+static size_t
+vetoed_slot(const uint64_t *set, size_t cap, uint64_t h)
+{
+	size_t i = (size_t)h & (cap - 1);
+
+	while (set[i] != 0 && set[i] != h)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static bool
+vetoed_has(const struct ov_coverage *c, uint64_t h)
+{
+	return c->vetoed_cap != 0 &&
+	    c->vetoed[vetoed_slot(c->vetoed, c->vetoed_cap, h)] == h;
+}
+
+static int
+vetoed_add(struct ov_coverage *c, uint64_t h)
+{
+	uint64_t *grown;
+	size_t i, cap;
+
+	if (2 * (c->vetoed_len + 1) > c->vetoed_cap) {
+		cap = c->vetoed_cap != 0 ? 2 * c->vetoed_cap : 64;
+		if ((grown = ov__calloc(cap, sizeof(*grown))) == NULL)
+			return OV_ENOMEM;
+		for (i = 0; i < c->vetoed_cap; i++)
+			if (c->vetoed[i] != 0)
+				grown[vetoed_slot(grown, cap, c->vetoed[i])] =
+				    c->vetoed[i];
+		ov__free(c->vetoed);
+		c->vetoed = grown;
+		c->vetoed_cap = cap;
+	}
+	i = vetoed_slot(c->vetoed, c->vetoed_cap, h);
+	if (c->vetoed[i] == 0) {
+		c->vetoed[i] = h;
+		c->vetoed_len++;
+	}
+	return 0;
+}
+
 /* Prepare an empty ledger. */
 void
 ov_coverage__init(struct ov_coverage *c)
@@ -67,7 +127,9 @@ ov_coverage__free(struct ov_coverage *c)
 	if (c == NULL)
 		return;
 	ov__map_free(&c->ran);
-	ov__map_free(&c->vetoed);
+	ov__free(c->vetoed);
+	c->vetoed = NULL;
+	c->vetoed_cap = c->vetoed_len = 0;
 	ov__arena_free(&c->arena);
 }
 
@@ -83,7 +145,9 @@ int
 ov_coverage__veto(struct ov_coverage *c, const char *rule,
     const char *resource_id)
 {
-	return add(c, &c->vetoed, rule, resource_id);
+	if (rule == NULL || resource_id == NULL)
+		return 0;
+	return vetoed_add(c, pair_hash(rule, resource_id));
 }
 
 /* Rule ran over type, or over every type it applies to. */
@@ -102,7 +166,7 @@ ov_coverage__passed(const struct ov_coverage *c, const char *rule,
 	if (c == NULL || rule == NULL || type == NULL || resource_id == NULL)
 		return false;
 	return ov_coverage__covers(c, rule, type) &&
-	    !has(&c->vetoed, rule, resource_id);
+	    !vetoed_has(c, pair_hash(rule, resource_id));
 }
 
 /* Copy the keys of one map into another ledger's. */
@@ -131,8 +195,12 @@ absorb_map(struct ov_coverage *c, struct ov_map *dst, const struct ov_map *src)
 int
 ov_coverage__absorb(struct ov_coverage *c, const struct ov_coverage *from)
 {
-	if (absorb_map(c, &c->ran, &from->ran) < 0 ||
-	    absorb_map(c, &c->vetoed, &from->vetoed) < 0)
+	size_t i;
+
+	if (absorb_map(c, &c->ran, &from->ran) < 0)
 		return OV_ENOMEM;
+	for (i = 0; i < from->vetoed_cap; i++)
+		if (from->vetoed[i] != 0 && vetoed_add(c, from->vetoed[i]) < 0)
+			return OV_ENOMEM;
 	return 0;
 }

@@ -16,14 +16,26 @@
 #define OV_FINDINGS_COVERAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 #include "util/hash.h"
 
+/*
+ * The vetoed pairs are kept as 64-bit hashes of "rule\nresource id" (case
+ * folded), not as copies: a scan vetoes every pair it raised a finding
+ * for, and copies of those keys cost more than the findings.  A collision
+ * can only make a pair read as vetoed, that is not passed: the store then
+ * keeps the finding open instead of resolving it.  It never turns a pair
+ * that was not evaluated into a pass.
+ */
 struct ov_coverage {
 	struct ov_arena	 arena;		/* copied keys */
 	struct ov_map	 ran;		/* "rule\ntype" (type "*": any) */
-	struct ov_map	 vetoed;	/* "rule\nresource id" */
+	uint64_t	*vetoed;	/* open addressing, 0 = empty slot */
+	size_t		 vetoed_cap;	/* slots: a power of two, or 0 */
+	size_t		 vetoed_len;	/* hashes held */
 };
 
 void	ov_coverage__init(struct ov_coverage *c);
