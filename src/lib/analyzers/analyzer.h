@@ -12,6 +12,7 @@
 #include "overvisor/common.h"
 #include "overvisor/finding.h"
 #include "lib/model/model.h"
+#include "lib/snapshot/retain.h"
 
 struct ov_contract;		/* lib/raci/contract.h; may be absent */
 struct ov_coverage;		/* findings/coverage.h */
@@ -50,6 +51,19 @@ struct ov_analyzer_read {
 	const char	*path;		/* see above */
 };
 
+/*
+ * A type an analyzer reads through a packer of its own (see
+ * lib/snapshot/retain.h) instead of the body: a streaming load builds
+ * r->packed while the body is whole; over a snapshot loaded whole the
+ * analyzer packs the record itself with the same function.  For the types
+ * it has most records of (a tenant's users), a few parsed fields cost far
+ * less than their JSON.
+ */
+struct ov_analyzer_pack {
+	const char		*type;		/* record type; NULL: end */
+	ov_retain_packer	 fn;
+};
+
 /* One analyzer. */
 struct ov_analyzer {
 	const char	*name;		/* "network", "patch" ... */
@@ -58,6 +72,7 @@ struct ov_analyzer {
 	/* Append findings; return 0 or a negative error code. */
 	int		(*run)(struct ov_analyzer_ctx *actx);
 	const struct ov_analyzer_read *reads; /* what it reads, as data */
+	const struct ov_analyzer_pack *packs; /* what it packs, or NULL */
 };
 
 /* The registry, in analyzer_list.h order; terminated by NULL. */

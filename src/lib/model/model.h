@@ -117,6 +117,10 @@ struct ov_record {
 	uint32_t	 column;	/* 1-based column of the record's start */
 	uint32_t	 index;		/* position in the snapshot */
 	const struct ov_iac_src *iac;	/* template or plan origin, or NULL */
+	const void	*packed;	/* what an analyzer packed of the body
+					   while it was whole (a streaming
+					   load's plan, ov_retain__pack), or
+					   NULL: read the body */
 };
 
 /* Per-file load report, also behind `overvisor inspect`. */
@@ -273,6 +277,10 @@ struct ov_record_init {
 	uint32_t	 line;		/* 1-based */
 	uint32_t	 column;	/* 1-based */
 	const struct ov_iac_src *iac;	/* template or plan origin, or NULL */
+	const void	*packed;	/* what an analyzer packed of the body
+					   while it was whole (a streaming
+					   load's plan, ov_retain__pack), or
+					   NULL: read the body */
 };
 
 /*

@@ -287,6 +287,22 @@ plan_reads(struct stream *st, const struct ov_analyzer_read *rd,
 	return 0;
 }
 
+/* Add an analyzer's packers to the plan. */
+static int
+plan_packs(struct stream *st, const struct ov_analyzer *a)
+{
+	const struct ov_analyzer_pack *pk;
+	int error;
+
+	for (pk = a->packs; pk != NULL && pk->type != NULL; pk++)
+		if ((error = ov_retain__pack(st->plan, pk->type, pk->fn)) < 0)
+			return error == OV_ENOMEM ? ov__error_oom(st->r->ctx) :
+			    ov__error(st->r->ctx, OV_EINVALID,
+			    OV_ERRCLASS_INTERNAL, "%s packs %s, which another "
+			    "stage packs already", a->name, pk->type);
+	return 0;
+}
+
 /*
  * What the stages after loading read: the plan the loader keeps.  A load
  * for the findings store (OV_LOAD_DIGEST) keeps the governance evidence
@@ -303,7 +319,8 @@ make_plan(struct stream *st, unsigned flags)
 		return ov__error_oom(r->ctx);
 	for (ap = ov_analyzers; *ap != NULL; ap++)
 		if (ov_scan__analyzer_wanted(r->opts, (*ap)->name) &&
-		    (error = plan_reads(st, (*ap)->reads, (*ap)->name)) < 0)
+		    ((error = plan_reads(st, (*ap)->reads, (*ap)->name)) < 0 ||
+		    (error = plan_packs(st, *ap)) < 0))
 			return error;
 	if (r->opts->questions &&
 	    (error = plan_reads(st, question_reads, "questions")) < 0)

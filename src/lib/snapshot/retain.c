@@ -40,9 +40,9 @@ const ov_json ov_retain__empty = { OV_JSON_OBJECT, 0, 0, 0, 0,
 	{ .members = NULL } };
 
 static const struct ov_retain_type all_type = { OV_KEEP_ALL, NULL, true,
-	OV_MAP_INIT };
+	OV_MAP_INIT, NULL };
 static const struct ov_retain_type none_type = { OV_KEEP_NONE, NULL, false,
-	OV_MAP_INIT };
+	OV_MAP_INIT, NULL };
 
 /* Create an empty plan: every record a header only. */
 int
@@ -117,6 +117,22 @@ ov_retain__all(struct ov_retain *p, const char *type)
 		return OV_ENOMEM;
 	t->keep = OV_KEEP_ALL;
 	t->tags = true;
+	return 0;
+}
+
+/* Pack the records of type with fn. */
+int
+ov_retain__pack(struct ov_retain *p, const char *type, ov_retain_packer fn)
+{
+	struct ov_retain_type *t;
+
+	if (type == NULL || fn == NULL)
+		return OV_EINVALID;
+	if ((t = entry(p, type)) == NULL)
+		return OV_ENOMEM;
+	if (t->pack != NULL && t->pack != fn)
+		return OV_EINVALID;
+	t->pack = fn;
 	return 0;
 }
 

@@ -42,12 +42,28 @@ enum ov_keep {
 struct ov_retain;
 struct ov_retain_node;
 
+struct ov_intern;
+struct ov_record;
+
+/*
+ * A packer: what one stage keeps of each record of a type, in a compact
+ * layout of its own, built from the whole body while the record loads
+ * (the identity analyzer's users: a few parsed fields instead of a JSON
+ * projection of them).  r is the kept header (its strings in in's arena);
+ * the result, in in's arena, becomes r->packed.  The same function serves
+ * a reader whose snapshot was loaded whole.  NULL only when memory runs
+ * out.
+ */
+typedef const void *(*ov_retain_packer)(struct ov_intern *in,
+	    const struct ov_record *r, const ov_json *body);
+
 /* The plan for one type, as the loader looks it up. */
 struct ov_retain_type {
 	enum ov_keep			 keep;	/* how much */
 	const struct ov_retain_node	*root;	/* paths (OV_KEEP_PATHS) */
 	bool				 tags;	/* the whole tags object */
 	struct ov_map			 tag_names; /* and these tags */
+	ov_retain_packer		 pack;	/* or NULL */
 };
 
 int	ov_retain__new(struct ov_retain **out);
@@ -83,6 +99,13 @@ int	ov_retain__tag(struct ov_retain *p, const char *type,
 	    const char *name);
 /* Keep every tag of type's records in their header. */
 int	ov_retain__tags(struct ov_retain *p, const char *type);
+/*
+ * Pack each record of type with fn (in addition to what its plan keeps of
+ * the body).  One packer a type: another one for the same type is
+ * OV_EINVALID.  0, OV_EINVALID or OV_ENOMEM.
+ */
+int	ov_retain__pack(struct ov_retain *p, const char *type,
+	    ov_retain_packer fn);
 /* The plan for type; never NULL. */
 const struct ov_retain_type *ov_retain__type(const struct ov_retain *p,
 	    const char *type);

@@ -188,6 +188,9 @@ keep_record(struct load_ctx *lc, struct ov_record *r, const char **tenant)
 	}
 	if (r->body == NULL || oom)
 		return ov__error_oom(lc->ctx);
+	if (t->pack != NULL && full != NULL &&
+	    (r->packed = t->pack(&w->intern, r, full)) == NULL)
+		return ov__error_oom(lc->ctx);
 	return 0;
 }
 

@@ -323,5 +323,6 @@ const struct ov_analyzer ov_analyzer_accountability = {
 	"Accountability: named owners, SLAs and evidence for every duty",
 	OV_DUTY_GOVERNANCE_REPORTING,
 	run,
-	reads
+	reads,
+	NULL
 };

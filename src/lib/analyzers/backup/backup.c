@@ -555,5 +555,6 @@ const struct ov_analyzer ov_analyzer_backup = {
 	"Backup: unprotected VMs and databases, RPO, restore tests, RTO",
 	DUTY,
 	run,
-	reads
+	reads,
+	NULL
 };

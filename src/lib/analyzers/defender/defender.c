@@ -518,5 +518,6 @@ const struct ov_analyzer ov_analyzer_defender = {
 	"Defender for Cloud: plans, triage SLA, ownership, backlog age",
 	DUTY,
 	run,
-	reads
+	reads,
+	NULL
 };

@@ -346,18 +346,19 @@ static bool
 is_guest(struct id_state *st, const char *principal_id,
     const struct ov_record *assignment)
 {
-	const struct ov_record *u = ov_identity__user(st, principal_id);
-	const struct ov_record *r = reg_of(st, principal_id);
-	const char *t, *upn;
+	const struct id_user *u = ov_identity__u(st, ov_identity__user(st,
+	    principal_id));
+	const struct id_reg *r = ov_identity__reg(st, reg_of(st,
+	    principal_id));
+	const char *t = u != NULL ? u->type : NULL, *upn;
 
-	t = ov_model__str(u, "userType");
 	if (t == NULL && assignment != NULL)
 		t = ov_model__str(assignment, "principal.userType");
-	if (t == NULL)
-		t = ov_model__str(r, "userType");
+	if (t == NULL && r != NULL)
+		t = r->type;
 	if (t != NULL && ov__streq_ci(t, "Guest"))
 		return true;
-	upn = ov_model__str(u, "userPrincipalName");
+	upn = u != NULL ? u->upn : NULL;
 	if (upn == NULL && assignment != NULL)
 		upn = ov_model__str(assignment, "principal.userPrincipalName");
 	return ov_duty__contains_ci(upn, "#EXT#");
@@ -367,8 +368,9 @@ static const char *
 principal_label(struct id_state *st, const char *pid,
     const struct ov_record *assignment)
 {
-	const struct ov_record *u = ov_identity__user(st, pid);
-	const char *s = ov_model__str(u, "userPrincipalName");
+	const struct id_user *u = ov_identity__u(st, ov_identity__user(st,
+	    pid));
+	const char *s = u != NULL ? u->upn : NULL;
 
 	if (s == NULL && assignment != NULL)
 		s = ov_model__str(assignment, "principal.userPrincipalName");
@@ -402,13 +404,13 @@ is_user_principal(struct id_state *st, const char *pid,
 static int
 mfa_registered(struct id_state *st, const char *pid)
 {
-	const struct ov_record *r;
+	const struct id_reg *r;
 
 	if (!st->reg_collected || pid == NULL)
 		return -1;
-	if ((r = reg_of(st, pid)) == NULL)
+	if ((r = ov_identity__reg(st, reg_of(st, pid))) == NULL)
 		return -1;
-	return ov_duty__truthy(ov_model__field(r, "isMfaRegistered")) ? 1 : 0;
+	return (r->flags & ID_R_MFA) ? 1 : 0;
 }
 
 /* Emit "holder of a privileged role without MFA" and the guest finding. */
@@ -810,6 +812,7 @@ run(struct ov_analyzer_ctx *actx)
 
 	memset(&st, 0, sizeof(st));
 	st.actx = actx;
+	ov_identity__packs_init(&st);
 	st.ca_collected = ca = ov_model__type_collected(s, T_CA);
 	st.roles_collected = roles = ov_model__type_collected(s, T_DIRRA);
 	rbac = ov_model__type_collected(s, T_RBAC);
@@ -857,6 +860,9 @@ run(struct ov_analyzer_ctx *actx)
 		if ((error = check_credentials(&st, l->items[i], true)) < 0)
 			goto done;
 done:
+	if (error == 0 && st.pack_oom)
+		error = ov__error_oom(actx->ctx);
+	ov_identity__packs_free(&st);
 	ov__buf_free(&missing);
 	return error;
 }
@@ -867,20 +873,8 @@ static const struct ov_analyzer_read reads[] = {
 	{ T_CA, "*" },
 	{ T_DIRRA, "*" },
 	{ T_RBAC, "*" },
-	/* users and registration details, the types a tenant has most of:
-	 * what the checks read (the object id indexes every Graph type) */
-	{ T_USER, "id" },
-	{ T_USER, "displayName" },
-	{ T_USER, "userPrincipalName" },
-	{ T_USER, "userType" },
-	{ T_USER, "accountEnabled" },
-	{ T_USER, "signInActivity" },
-	{ T_USER, "createdDateTime" },
-	{ T_REG, "id" },
-	{ T_REG, "displayName" },
-	{ T_REG, "userPrincipalName" },
-	{ T_REG, "userType" },
-	{ T_REG, "isMfaRegistered" },
+	/* users and registration details, the types a tenant has most of,
+	 * are packed instead (accounts.c, ov_identity__packs) */
 	{ T_GROUP, "*" },
 	{ T_ROLEDEF, "*" },
 	{ T_ELIG, "*" },
@@ -898,5 +892,6 @@ const struct ov_analyzer ov_analyzer_identity = {
 	    "privilege, application credentials, guests, Entra tenant posture",
 	DUTY,
 	run,
-	reads
+	reads,
+	ov_identity__packs
 };

@@ -13,9 +13,12 @@
 #define OV_ANALYZERS_IDENTITY_IDENTITY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/analyzers/analyzer.h"
 #include "lib/model/model.h"
+#include "lib/snapshot/retain.h"
+#include "util/arena.h"
 #include "util/hash.h"
 
 #define T_CA		"Microsoft.Graph/conditionalAccessPolicies"
@@ -45,6 +48,48 @@ struct id_ca_flags {
 	bool	block_other;	/* other legacy clients blocked */
 };
 
+/*
+ * What the checks read of a user, packed once per record (accounts.c): a
+ * tenant has more users than anything else, and a few parsed fields cost
+ * a fraction of their JSON.  A string is NULL where the body has no
+ * string there.
+ */
+#define ID_SIGNINS	3		/* signInActivity times */
+
+struct id_user {
+	const char	*oid;		/* "id" */
+	const char	*display;	/* "displayName" */
+	const char	*upn;		/* "userPrincipalName" */
+	const char	*type;		/* "userType" */
+	int64_t		 signin[ID_SIGNINS]; /* ov_identity__signin_keys
+					   order; valid per ID_U_SIGNIN */
+	int64_t		 created;	/* "createdDateTime"; ID_U_CREATED */
+	unsigned	 flags;		/* ID_U_* */
+};
+
+#define ID_U_DISABLED	0x01u	/* accountEnabled is false */
+#define ID_U_ACTIVITY	0x02u	/* signInActivity is an object */
+#define ID_U_CREATED	0x04u	/* createdDateTime is a timestamp */
+#define ID_U_SIGNIN(i)	(0x08u << (i))	/* signin[i] is a timestamp */
+
+/* What the checks read of a userRegistrationDetails record. */
+struct id_reg {
+	const char	*oid;		/* "id" */
+	const char	*display;	/* "displayName" */
+	const char	*upn;		/* "userPrincipalName" */
+	const char	*type;		/* "userType" */
+	unsigned	 flags;		/* ID_R_* */
+};
+
+#define ID_R_MFA_FALSE	0x01u	/* isMfaRegistered is false */
+#define ID_R_MFA	0x02u	/* isMfaRegistered is true (or "true") */
+
+/* The signInActivity members, newest sign-in of any kind first. */
+extern const char *const ov_identity__signin_keys[ID_SIGNINS];
+
+/* The packers of users and registration details, for the load's plan. */
+extern const struct ov_analyzer_pack ov_identity__packs[];
+
 struct id_state {
 	struct ov_analyzer_ctx	*actx;
 	bool			 reg_collected;	/* MFA registration known */
@@ -52,7 +97,30 @@ struct id_state {
 	bool			 ca_collected;	/* CA policies known */
 	bool			 roles_collected; /* directory roles known */
 	struct id_ca_flags	 ca;		/* from the enabled policies */
+	/* records a streaming load did not pack (a snapshot loaded whole):
+	 * packed here on first use */
+	struct ov_arena		 pack_arena;
+	struct ov_intern	 pack_in;
+	struct ov_map		 packed;	/* record id -> packed */
+	bool			 pack_oom;	/* memory ran out packing */
 };
+
+/* Set up and release the packing state of st. */
+void	ov_identity__packs_init(struct id_state *st);
+void	ov_identity__packs_free(struct id_state *st);
+/*
+ * The packed view of user record u, of registration details record r;
+ * NULL for a NULL record.  When memory runs out an empty view is returned
+ * and st->pack_oom set (the run then fails).
+ */
+const struct id_user *ov_identity__u(struct id_state *st,
+	    const struct ov_record *u);
+const struct id_reg *ov_identity__reg(struct id_state *st,
+	    const struct ov_record *r);
+/* A user's label: its displayName, else the record's name, else its id
+ * (ov_identity__label for a packed user). */
+const char *ov_identity__ulabel(const struct id_user *u,
+	    const struct ov_record *r);
 
 /* The privileged directory role with this template id, or NULL. */
 const char *ov_identity__role_name(const char *template_id);

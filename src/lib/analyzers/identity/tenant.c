@@ -164,41 +164,59 @@ has_marker(const char *s, size_t len)
  * name; without, the naming convention decides (guests never do).
  */
 static bool
-is_ea(struct tenant *t, const struct ov_record *r, bool group)
+is_ea(struct tenant *t, const char *upn, const char *id, const char *name,
+    const char *type, bool group)
 {
-	const char *keys[] = { "userPrincipalName", "id", "displayName" };
-	const char *upn, *name, *v;
+	const char *v[3];
 	bool hit = false;
 	size_t i, k;
 
+	v[0] = upn;
+	v[1] = id;
+	v[2] = name;
 	if (t->duty != NULL && t->duty->n_emergency_access > 0) {
 		for (i = 0; i < t->duty->n_emergency_access; i++)
 			for (k = 0; k < 3; k++)
-				if ((v = ov_model__str(r, keys[k])) != NULL &&
-				    glob_ci(t->duty->emergency_access[i], v)) {
+				if (v[k] != NULL &&
+				    glob_ci(t->duty->emergency_access[i],
+				    v[k])) {
 					t->ea_entry_hit[i] = true;
 					hit = true;
 					break;
 				}
 		return hit;
 	}
-	name = ov_model__str(r, "displayName");
 	if (group)
 		return has_marker(name, name != NULL ? strlen(name) : 0);
-	if ((v = ov_model__str(r, "userType")) != NULL &&
-	    ov__streq_ci(v, "Guest"))
+	if (type != NULL && ov__streq_ci(type, "Guest"))
 		return false;
-	upn = ov_model__str(r, "userPrincipalName");
 	return has_marker(upn, upn != NULL ? strcspn(upn, "@") : 0) ||
 	    has_marker(name, name != NULL ? strlen(name) : 0);
 }
 
-static bool
-enabled(const struct ov_record *u)
+/* The packed view of user record u (NULL for none). */
+static const struct id_user *
+user(const struct tenant *t, const struct ov_record *u)
 {
-	const ov_json *e = ov_model__field(u, "accountEnabled");
+	return ov_identity__u(t->st, u);
+}
 
-	return ov_json_type_of(e) != OV_JSON_FALSE;
+/* accountEnabled is not false. */
+static bool
+enabled(const struct tenant *t, const struct ov_record *u)
+{
+	const struct id_user *p = user(t, u);
+
+	return p == NULL || !(p->flags & ID_U_DISABLED);
+}
+
+/* A user's object id as its body gives it (NULL when it does not). */
+static const char *
+user_oid(const struct tenant *t, const struct ov_record *u)
+{
+	const struct id_user *p = user(t, u);
+
+	return p != NULL ? p->oid : NULL;
 }
 
 /* Start a finding about the tenant (the organization record). */
@@ -212,16 +230,25 @@ begin(struct tenant *t, struct ov_duty_finding *df, const char *id)
 	}
 }
 
+/*
+ * The evidence path of a Graph object's property: "<coll>/<id>.<prop>",
+ * with the object id oid its body gives (else the record's id).
+ */
+static const char *
+oid_path(char *buf, size_t size, const char *coll, const char *oid,
+    const struct ov_record *r, const char *prop)
+{
+	snprintf(buf, size, "%s/%s.%s", coll, oid != NULL ? oid :
+	    (r != NULL ? r->id : "?"), prop);
+	return buf;
+}
+
 /* The evidence path of a Graph object's property: "<coll>/<id>.<prop>". */
 static const char *
 obj_path(char *buf, size_t size, const char *coll, const struct ov_record *r,
     const char *prop)
 {
-	const char *id = ov_model__str(r, "id");
-
-	snprintf(buf, size, "%s/%s.%s", coll, id != NULL ? id :
-	    (r != NULL ? r->id : "?"), prop);
-	return buf;
+	return oid_path(buf, size, coll, ov_model__str(r, "id"), r, prop);
 }
 
 /* Evidence about one Graph object with a string value. */
@@ -294,7 +321,8 @@ principal_label(struct tenant *t, const char *pid, const struct ov_record *u,
     const struct ov_record *a)
 {
 	const struct ov_record *r;
-	const char *s = ov_model__str(u, "userPrincipalName");
+	const struct id_user *p = user(t, u);
+	const char *s = p != NULL ? p->upn : NULL;
 
 	if (s == NULL)
 		s = ov_model__str(a, "principal.userPrincipalName");
@@ -469,12 +497,13 @@ read_accounts(struct tenant *t)
 
 	for (i = 0; i < l->len && t->error == 0; i++) {
 		const struct ov_record *u = l->items[i];
-		const char *id = ov_model__str(u, "id");
+		const struct id_user *p = user(t, u);
+		const char *id = p->oid;
 
-		if (ov_json_type_of(ov_model__field(u, "signInActivity")) ==
-		    OV_JSON_OBJECT)
+		if (p->flags & ID_U_ACTIVITY)
 			t->signin_known = true;
-		if (id == NULL || !enabled(u) || !is_ea(t, u, false))
+		if (id == NULL || (p->flags & ID_U_DISABLED) ||
+		    !is_ea(t, p->upn, id, p->display, p->type, false))
 			continue;
 		if (ov_duty__map_put(&t->ea_ids, id, strlen(id), u) < 0 ||
 		    (nv = grow(t, t->ea, &t->n_ea, &t->cap_ea,
@@ -490,7 +519,9 @@ read_accounts(struct tenant *t)
 		const struct ov_record *g = l->items[i];
 		const char *id = ov_model__str(g, "id");
 
-		if (id != NULL && is_ea(t, g, true) &&
+		if (id != NULL && is_ea(t, ov_model__str(g,
+		    "userPrincipalName"), id, ov_model__str(g, "displayName"),
+		    ov_model__str(g, "userType"), true) &&
 		    ov_duty__map_put(&t->ea_groups, id, strlen(id), g) < 0)
 			t->error = OV_ENOMEM;
 	}
@@ -635,27 +666,22 @@ static int
 inactive(const struct tenant *t, const struct ov_record *u, int64_t *since,
     const char **prop)
 {
-	static const char *const keys[] = { "lastSignInDateTime",
-	    "lastNonInteractiveSignInDateTime",
-	    "lastSuccessfulSignInDateTime" };
-	const ov_json *sia = ov_model__field(u, "signInActivity");
-	int64_t x;
+	const struct id_user *p = user(t, u);
 	size_t i;
 
 	*since = 0;
 	*prop = NULL;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (ov_duty__time(ov_json_get(sia, keys[i]), &x) &&
-		    x > *since) {
-			*since = x;
-			*prop = keys[i];
+	for (i = 0; i < ID_SIGNINS; i++)
+		if ((p->flags & ID_U_SIGNIN(i)) && p->signin[i] > *since) {
+			*since = p->signin[i];
+			*prop = ov_identity__signin_keys[i];
 		}
 	if (*since == 0) {
 		/* Graph keeps no sign-in for the account: it never signed in
 		 * since the activity is recorded; its age decides. */
-		if (!t->signin_known || !ov_duty__rec_time(u,
-		    "createdDateTime", since))
+		if (!t->signin_known || !(p->flags & ID_U_CREATED))
 			return -1;
+		*since = p->created;
 		*prop = "createdDateTime";
 	}
 	return t->actx->now - *since > t->window ? 1 : 0;
@@ -667,10 +693,12 @@ ev_signin(struct tenant *t, struct ov_duty_finding *df,
     const struct ov_record *u, const char *label, int64_t since,
     const char *prop)
 {
-	char msg[320], path[96], when[32];
+	char msg[320], path[96], when[32], ev[512];
+	const char *oid = user_oid(t, u);
 
 	if (prop == NULL) {
-		ev_obj(df, "users", u, "signInActivity", NULL, label);
+		ov_duty__ev_str(df, oid_path(ev, sizeof(ev), "users", oid, u,
+		    "signInActivity"), NULL, "%s", label);
 		return;
 	}
 	ov__time_format(since, when, sizeof(when));
@@ -679,7 +707,8 @@ ev_signin(struct tenant *t, struct ov_duty_finding *df,
 	    "last sign-in", (long long)ov_duty__days(t->actx->now - since));
 	snprintf(path, sizeof(path), "%s%s", strcmp(prop, "createdDateTime") ==
 	    0 ? "" : "signInActivity.", prop);
-	ev_obj(df, "users", u, path, when, msg);
+	ov_duty__ev_str(df, oid_path(ev, sizeof(ev), "users", oid, u, path),
+	    when, "%s", msg);
 }
 
 static int
@@ -709,7 +738,7 @@ check_stale_privileged(struct tenant *t)
 
 		if (!h->privileged || (h->kind != P_USER &&
 		    h->kind != P_UNKNOWN) || (h->user != NULL &&
-		    !enabled(h->user)))
+		    !enabled(t, h->user)))
 			continue;
 		if (h->user == NULL) {
 			if (h->kind == P_USER && unsure++ < MAX_LISTED)
@@ -775,17 +804,17 @@ check_inactive_users(struct tenant *t)
 		int64_t since;
 		int r;
 
-		if (!enabled(u) || (r = inactive(t, u, &since, &prop)) == 0)
+		if (!enabled(t, u) || (r = inactive(t, u, &since, &prop)) == 0)
 			continue;
 		if (r < 0) {
 			unsure++;
 			continue;
 		}
 		stale++;
-		upn = ov_model__str(u, "userPrincipalName");
+		upn = user(t, u)->upn;
 		if (listed++ < MAX_LISTED)
 			ev_signin(t, &df, u, upn != NULL ? upn :
-			    ov_identity__label(u), since, prop);
+			    ov_identity__ulabel(user(t, u), u), since, prop);
 	}
 	if (stale > 0) {
 		ev_more(&df, "inactive", stale);
@@ -928,7 +957,7 @@ ca_applies(const struct tenant *t, const struct ov_record *p,
 	const ov_json *c = ov_model__field(p, "conditions.users");
 	const ov_json *xg = ov_json_get(c, "excludeGroups");
 	const ov_json *ig = ov_json_get(c, "includeGroups");
-	const char *uid = ov_model__str(u, "id");
+	const char *uid = user_oid(t, u);
 	const struct holder *h = holder_find(t, uid);
 	bool other = false;
 	int inc = 0;
@@ -987,8 +1016,7 @@ check_ea_excluded(struct tenant *t)
 		if (!ov_identity__ca_enabled(p) || !ca_can_lock_out(p))
 			continue;
 		for (j = 0; j < t->n_ea; j++) {
-			const char *upn = ov_model__str(t->ea[j],
-			    "userPrincipalName");
+			const char *upn = user(t, t->ea[j])->upn;
 			char msg[400];
 			int r = ca_applies(t, p, t->ea[j]);
 
@@ -1001,9 +1029,10 @@ check_ea_excluded(struct tenant *t)
 			snprintf(msg, sizeof(msg), "'%s' %s %s",
 			    ov_identity__label(p), r > 0 ? "applies to" :
 			    "may apply (group membership decides) to",
-			    upn != NULL ? upn : ov_identity__label(t->ea[j]));
+			    upn != NULL ? upn : ov_identity__ulabel(user(t,
+			    t->ea[j]), t->ea[j]));
 			ev_obj(&df, "conditionalAccessPolicies", p,
-			    "conditions.users", ov_model__str(t->ea[j], "id"),
+			    "conditions.users", user_oid(t, t->ea[j]),
 			    msg);
 		}
 		bad += worst > 0;
@@ -1112,26 +1141,25 @@ check_mfa_registration(struct tenant *t)
 	begin(t, &df, "OV-IAM-075");
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *r = l->items[i];
-		const struct ov_record *u = ov_identity__user(t->st,
-		    ov_model__str(r, "id"));
-		const char *type = ov_model__str(u, "userType");
-		const char *upn = ov_model__str(r, "userPrincipalName");
+		const struct id_reg *g = ov_identity__reg(t->st, r);
+		const struct ov_record *u = ov_identity__user(t->st, g->oid);
+		const char *type = u != NULL ? user(t, u)->type : NULL;
 		char msg[320], path[512];
 
 		if (type == NULL)
-			type = ov_model__str(r, "userType");
+			type = g->type;
 		if ((type != NULL && !ov__streq_ci(type, "member")) ||
-		    (u != NULL && !enabled(u)) ||
-		    ov_json_type_of(ov_model__field(r, "isMfaRegistered")) !=
-		    OV_JSON_FALSE)
+		    (u != NULL && !enabled(t, u)) ||
+		    !(g->flags & ID_R_MFA_FALSE))
 			continue;
 		if (n++ >= MAX_LISTED)
 			continue;
 		snprintf(msg, sizeof(msg), "%s has no MFA method registered",
-		    upn != NULL ? upn : ov_identity__label(r));
-		ov_duty__ev(&df, obj_path(path, sizeof(path),
-		    "userRegistrationDetails", r, "isMfaRegistered"), "false",
-		    "%s", msg);
+		    g->upn != NULL ? g->upn : g->display != NULL ? g->display :
+		    r->name != NULL ? r->name : r->id);
+		ov_duty__ev(&df, oid_path(path, sizeof(path),
+		    "userRegistrationDetails", g->oid, r, "isMfaRegistered"),
+		    "false", "%s", msg);
 	}
 	if (n == 0) {
 		ov_duty__discard(&df);

@@ -1032,5 +1032,6 @@ const struct ov_analyzer ov_analyzer_network = {
 	"effective NSG rules, internet exposure, segmentation and NSG drift",
 	"nsg-review",
 	run,
-	reads
+	reads,
+	NULL
 };

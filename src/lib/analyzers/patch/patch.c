@@ -792,5 +792,6 @@ const struct ov_analyzer ov_analyzer_patch = {
 	    "orchestration",
 	DUTY,
 	run,
-	reads
+	reads,
+	NULL
 };

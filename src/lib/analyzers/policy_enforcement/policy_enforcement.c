@@ -475,7 +475,8 @@ const struct ov_analyzer ov_analyzer_policy_enforcement = {
 	    "exemptions",
 	DUTY,
 	run,
-	reads
+	reads,
+	NULL
 };
 
 /*
