@@ -661,8 +661,6 @@ free_scoped(struct ov_snapshot *s)
 static void
 free_indexes(struct ov_snapshot *s)
 {
-	ov__map_free(&s->objects);
-	s->objects_built = false;
 	index_free(&s->by_type);
 	index_free(&s->children);
 	s->children_built = false;
@@ -1109,31 +1107,41 @@ ov_model__object_id(const struct ov_record *r)
 	return NULL;
 }
 
-/* A Graph record by object id, or NULL; the map is built on first use. */
+/*
+ * A Graph record by object id, or NULL: of the Graph types present, the
+ * record filed under "/providers/<type>/<object id>" in the id index, the
+ * first loaded when several types hold the id (a user and its
+ * registration details).  The cost follows the number of types, not of
+ * records; no index of its own.
+ */
 const struct ov_record *
-ov_model__graph_object(const struct ov_snapshot *cs, const char *oid)
+ov_model__graph_object(const struct ov_snapshot *s, const char *oid)
 {
-	struct ov_snapshot *s = (struct ov_snapshot *)(uintptr_t)cs;
+	const struct ov_record *best = NULL, *r;
 	const char *k;
+	char id[640];
 	size_t i;
+	int n;
 
 	if (s == NULL || oid == NULL || !ensure_indexed(s))
 		return NULL;
-	if (!s->objects_built) {
-		for (i = 0; i < s->n_records; i++) {
-			const struct ov_record *r = s->records[i];
+	for (i = 0; i < s->by_type.g.n_groups; i++) {
+		const struct ov_record_list *l = &s->by_type.lists[i];
+		const char *type = l->len > 0 ? l->items[0]->type : NULL;
 
-			if (!ov__startswith_ci(r->type, "Microsoft.Graph/") ||
-			    !ov_model__is_winner(s, r) ||
-			    (k = ov_model__object_id(r)) == NULL)
-				continue;
-			if (ov__map_put(&s->objects, k, strlen(k),
-			    (void *)(uintptr_t)r) < 0)
-				return NULL;
-		}
-		s->objects_built = true;
+		if (type == NULL || !ov__startswith_ci(type, "Microsoft.Graph/"))
+			continue;
+		n = snprintf(id, sizeof(id), "/providers/%s/%s", type, oid);
+		if (n < 0 || (size_t)n >= sizeof(id) ||
+		    (r = id_get(s, id, (size_t)n)) == NULL ||
+		    !ov__startswith_ci(r->type, "Microsoft.Graph/") ||
+		    (k = ov_model__object_id(r)) == NULL ||
+		    !ov__streq_ci(k, oid))
+			continue;
+		if (best == NULL || r->index < best->index)
+			best = r;
 	}
-	return ov__map_get(&s->objects, oid, strlen(oid));
+	return best;
 }
 
 /* The manifest status of a source, or NULL. */

@@ -248,8 +248,6 @@ struct ov_snapshot {
 	bool			  children_built;
 	/* per type, built on the first look-up of the type */
 	struct ov_map		  scoped;	/* type -> struct ov_scoped */
-	bool			  objects_built;
-	struct ov_map		  objects;	/* Graph object id -> record */
 	struct ov_map		  file_types;	/* manifest: file name ->
 						   record type */
 	struct ov_arena		  key_arena;	/* composite index keys */

@@ -329,7 +329,9 @@ principal_label(struct tenant *t, const char *pid, const struct ov_record *u,
 	if (s == NULL)
 		s = ov_model__str(a, "principal.displayName");
 	if (s == NULL && (r = ov_model__graph_object(t->s, pid)) != NULL)
-		s = ov_model__str(r, "displayName");
+		s = ov__streq_ci(r->type, T_USER) ? user(t, r)->display :
+		    ov__streq_ci(r->type, T_REG) ? ov_identity__reg(t->st,
+		    r)->display : ov_model__str(r, "displayName");
 	return s != NULL ? s : pid;
 }
 
