@@ -909,6 +909,18 @@ ov_model__index(struct ov_snapshot *s)
 
 	if (s->indexed)
 		return 0;
+	/* loading is over: give back what the doubling left unused */
+	if (s->records_cap - s->n_records > s->n_records / 16 &&
+	    s->n_records > 0) {
+		struct ov_record **fit = ov__reallocarray(s->records,
+		    s->n_records, sizeof(*fit));
+
+		if (fit != NULL) {
+			s->records = fit;
+			s->records_cap = s->n_records;
+			recs = (const struct ov_record *const *)(uintptr_t)fit;
+		}
+	}
 	free_indexes(s);
 	ov__arena_init(&s->key_arena, 0, 0);
 	if (index_build(s, &s->by_type, recs, s->n_records, key_type) < 0) {

@@ -438,8 +438,8 @@ ov_intern__get(struct ov_intern *in, const char *s, size_t n)
  * Copy a string or number text: one that ends a recent header copy points
  * into it, short ones are shared through the cache.
  */
-static const char *
-copy_text(struct ov_intern *in, const char *s, size_t n)
+const char *
+ov_intern__text(struct ov_intern *in, const char *s, size_t n)
 {
 	struct ov_intern_slot *sl;
 	uint32_t h;
@@ -645,8 +645,8 @@ copy_into(struct ov_intern *in, ov_json *dst, const ov_json *src)
 	switch (src->type) {
 	case OV_JSON_STRING:
 	case OV_JSON_NUMBER:
-		return (dst->u.str = copy_text(in, src->u.str, src->len)) !=
-		    NULL;
+		return (dst->u.str = ov_intern__text(in, src->u.str,
+		    src->len)) != NULL;
 	case OV_JSON_ARRAY:
 		return items_into(in, dst, src, NULL);
 	case OV_JSON_OBJECT:

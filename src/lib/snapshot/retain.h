@@ -148,6 +148,13 @@ void	*ov_intern__alloc(struct ov_intern *in, size_t n);
  */
 const char *ov_intern__copy(struct ov_intern *in, const char *s, size_t n);
 
+/*
+ * A body value's copy of s[0..n): pointing into one of the last two
+ * ov_intern__copy() results when it ends one, shared through a small
+ * cache when short (a repeated "Succeeded" is stored once), else packed;
+ * NUL-terminated.  NULL when out of memory.
+ */
+const char *ov_intern__text(struct ov_intern *in, const char *s, size_t n);
 /* Deep copy of v into in's arena; NULL when memory runs out. */
 const ov_json *ov_retain__copy(struct ov_intern *in, const ov_json *v);
 /* The declared subtrees of body under node; NULL when memory runs out. */

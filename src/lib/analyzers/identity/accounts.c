@@ -19,30 +19,23 @@ const char *const ov_identity__signin_keys[ID_SIGNINS] = {
 };
 
 /*
- * The string at key of body, kept: the header's copy when it is the
- * record's name or ends its id (a Graph object's id), one interned copy
- * when interned (userType), else a packed copy.  False when memory runs
- * out; *out is NULL when the body has no string there.
+ * The string at key of body, kept: interned (userType), else a body
+ * value's copy (ov_intern__text: it shares the header's copy of the id or
+ * name it repeats).  False when memory runs out; *out is NULL when the
+ * body has no string there.
  */
 static bool
-keep_str(struct ov_intern *in, const struct ov_record *r, const ov_json *body,
-    const char *key, bool interned, const char **out)
+keep_str(struct ov_intern *in, const ov_json *body, const char *key,
+    bool interned, const char **out)
 {
-	const char *s = ov_json_string(ov_json_path(body, key));
-	size_t n, idlen;
+	const ov_json *v = ov_json_path(body, key);
+	const char *s = ov_json_string(v);
 
 	*out = NULL;
 	if (s == NULL)
 		return true;
-	n = strlen(s);
-	idlen = strlen(r->id);
-	if (r->name != NULL && strcmp(r->name, s) == 0)
-		*out = r->name;
-	else if (n <= idlen && memcmp(r->id + idlen - n, s, n) == 0)
-		*out = r->id + idlen - n;
-	else
-		*out = interned ? ov_intern__get(in, s, n) :
-		    ov_intern__copy(in, s, n);
+	*out = interned ? ov_intern__get(in, s, v->len) :
+	    ov_intern__text(in, s, v->len);
 	return *out != NULL;
 }
 
@@ -54,13 +47,14 @@ pack_user(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
 	const ov_json *sia;
 	size_t i;
 
+	(void)r;	/* the body's own strings; the header shares them */
 	if ((u = ov_intern__alloc(in, sizeof(*u))) == NULL)
 		return NULL;
 	memset(u, 0, sizeof(*u));
-	if (!keep_str(in, r, body, "id", false, &u->oid) ||
-	    !keep_str(in, r, body, "displayName", false, &u->display) ||
-	    !keep_str(in, r, body, "userPrincipalName", false, &u->upn) ||
-	    !keep_str(in, r, body, "userType", true, &u->type))
+	if (!keep_str(in, body, "id", false, &u->oid) ||
+	    !keep_str(in, body, "displayName", false, &u->display) ||
+	    !keep_str(in, body, "userPrincipalName", false, &u->upn) ||
+	    !keep_str(in, body, "userType", true, &u->type))
 		return NULL;
 	if (ov_json_type_of(ov_json_path(body, "accountEnabled")) ==
 	    OV_JSON_FALSE)
@@ -84,13 +78,14 @@ pack_reg(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
 	struct id_reg *g;
 	const ov_json *mfa;
 
+	(void)r;
 	if ((g = ov_intern__alloc(in, sizeof(*g))) == NULL)
 		return NULL;
 	memset(g, 0, sizeof(*g));
-	if (!keep_str(in, r, body, "id", false, &g->oid) ||
-	    !keep_str(in, r, body, "displayName", false, &g->display) ||
-	    !keep_str(in, r, body, "userPrincipalName", false, &g->upn) ||
-	    !keep_str(in, r, body, "userType", true, &g->type))
+	if (!keep_str(in, body, "id", false, &g->oid) ||
+	    !keep_str(in, body, "displayName", false, &g->display) ||
+	    !keep_str(in, body, "userPrincipalName", false, &g->upn) ||
+	    !keep_str(in, body, "userType", true, &g->type))
 		return NULL;
 	mfa = ov_json_path(body, "isMfaRegistered");
 	if (ov_json_type_of(mfa) == OV_JSON_FALSE)
