@@ -148,7 +148,7 @@ test_arg_objectarray(void **state)
 	assert_string_equal(r->type, "Microsoft.Compute/virtualMachines");
 	assert_int_equal(r->line, 2);
 	assert_int_equal(r->column, 1);
-	assert_string_equal(r->subscription_id, "s");
+	assert_string_equal(r->place->subscription_id, "s");
 	assert_int_equal(ov_model__by_type(s,
 	    "MICROSOFT.COMPUTE/VIRTUALMACHINES")->len, 1);
 	assert_int_equal(ov_model__children(s, r->id)->len, 1);

@@ -41,8 +41,8 @@ ov_duty__begin(struct ov_duty_finding *df, struct ov_analyzer_ctx *actx,
 		df->f.resource_id = rec->id;
 		df->f.resource_type = rec->type;
 		df->f.resource_name = rec->name;
-		df->f.subscription_id = rec->subscription_id;
-		df->f.resource_group = rec->resource_group;
+		df->f.subscription_id = rec->place->subscription_id;
+		df->f.resource_group = rec->place->resource_group;
 	}
 }
 

@@ -308,12 +308,14 @@ id_split(const char *id, size_t len, struct id_parts *out)
  * here: ov_model__arm_fill() completes them with an arena.
  */
 int
-ov_model__record_fill(struct ov_record *r, const struct ov_record_init *init,
-    const char **tenant)
+ov_model__record_fill(struct ov_record *r, struct ov_place *pl,
+    const struct ov_record_init *init, const char **tenant)
 {
 	const char *id, *type, *canon;
 
 	memset(r, 0, sizeof(*r));
+	memset(pl, 0, sizeof(*pl));
+	r->place = pl;
 	r->body = init->body;
 	id = init->id != NULL ? init->id : member_str(init->body, "id");
 	if (id == NULL)
@@ -328,9 +330,9 @@ ov_model__record_fill(struct ov_record *r, const struct ov_record_init *init,
 	r->name = member_str(init->body, "name");
 	if (r->name == NULL)
 		r->name = member_str(init->body, "displayName");
-	r->location = member_str(init->body, "location");
-	r->subscription_id = member_str(init->body, "subscriptionId");
-	r->resource_group = member_str(init->body, "resourceGroup");
+	pl->location = member_str(init->body, "location");
+	pl->subscription_id = member_str(init->body, "subscriptionId");
+	pl->resource_group = member_str(init->body, "resourceGroup");
 	*tenant = member_str(init->body, "tenantId");
 	r->tags = ov_json_get(init->body, "tags");
 	if (ov_json_type_of(r->tags) != OV_JSON_OBJECT)
@@ -350,7 +352,7 @@ ov_model__record_fill(struct ov_record *r, const struct ov_record_init *init,
  * table); NULL when memory runs out.
  */
 int
-ov_model__arm_fill(struct ov_record *r,
+ov_model__arm_fill(struct ov_record *r, struct ov_place *pl,
     const char *(*dup)(void *arg, const char *s, size_t n), void *arg)
 {
 	struct id_parts ip;
@@ -380,12 +382,12 @@ ov_model__arm_fill(struct ov_record *r,
 		if (r->name == NULL)
 			return OV_ENOMEM;
 	}
-	if (r->subscription_id == NULL && ip.subscription != NULL &&
-	    (r->subscription_id = dup(arg, ip.subscription,
+	if (pl->subscription_id == NULL && ip.subscription != NULL &&
+	    (pl->subscription_id = dup(arg, ip.subscription,
 	    ip.sub_len)) == NULL)
 		return OV_ENOMEM;
-	if (r->resource_group == NULL && ip.rg != NULL &&
-	    (r->resource_group = dup(arg, ip.rg, ip.rg_len)) == NULL)
+	if (pl->resource_group == NULL && ip.rg != NULL &&
+	    (pl->resource_group = dup(arg, ip.rg, ip.rg_len)) == NULL)
 		return OV_ENOMEM;
 	return 0;
 }
@@ -589,16 +591,19 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
     struct ov_record **out)
 {
 	struct ov_record *r;
+	struct ov_place *pl;
 	const char *tenant;
 	int error;
 
 	OV_ASSERT_ARG(s != NULL && init != NULL && init->body != NULL);
 	if ((r = ov__arena_alloc(&s->arena, sizeof(*r))) == NULL)
 		return ov__error_oom(s->ctx);
-	if (ov_model__record_fill(r, init, &tenant) < 0)
+	if ((pl = ov__arena_alloc(&s->arena, sizeof(*pl))) == NULL)
+		return ov__error_oom(s->ctx);
+	if (ov_model__record_fill(r, pl, init, &tenant) < 0)
 		return ov__error(s->ctx, OV_EINVALID, OV_ERRCLASS_INPUT,
 		    "record has no id");
-	if (ov_model__arm_fill(r, arena_dup, &s->arena) < 0)
+	if (ov_model__arm_fill(r, pl, arena_dup, &s->arena) < 0)
 		return ov__error_oom(s->ctx);
 	if ((error = ov_model__append(s, r, tenant, NULL)) < 0)
 		return error;
@@ -863,13 +868,14 @@ scoped(const struct ov_snapshot *cs, const char *type)
 			sk.k[3][i] = r->id;
 			sk.n[3][i] = r->parent_len;
 		}
-		sub = r->subscription_id != NULL ? r->subscription_id : "";
+		sub = r->place->subscription_id != NULL ?
+		    r->place->subscription_id : "";
 		sk.k[0][i] = composite(s, &seen, sub, NULL, &sk.n[0][i], &oom);
-		if (r->resource_group == NULL || oom)
+		if (r->place->resource_group == NULL || oom)
 			continue;
-		sk.k[1][i] = composite(s, &seen, sub, r->resource_group,
+		sk.k[1][i] = composite(s, &seen, sub, r->place->resource_group,
 		    &sk.n[1][i], &oom);
-		sk.k[2][i] = composite(s, &seen, r->resource_group, NULL,
+		sk.k[2][i] = composite(s, &seen, r->place->resource_group, NULL,
 		    &sk.n[2][i], &oom);
 	}
 	if (!oom)
@@ -932,8 +938,8 @@ ov_model__index(struct ov_snapshot *s)
 		struct ov_record_list *l = &s->by_type.lists[i];
 
 		for (j = 0; j < l->len && !l->located; j++)
-			l->located = l->items[j]->location != NULL &&
-			    l->items[j]->location[0] != '\0';
+			l->located = l->items[j]->place->location != NULL &&
+			    l->items[j]->place->location[0] != '\0';
 	}
 	s->indexed = true;
 	return 0;

@@ -96,13 +96,21 @@ struct ov_iac_ops {
  * keeps a compact copy of the header and, for the types the analyzers and
  * the deferred rules read, a projection of the body (ov_retain).
  */
+/*
+ * Where a record sits.  Records of one subscription, resource group and
+ * location share one (a loaded snapshot has few distinct places).
+ */
+struct ov_place {
+	const char	*location;	/* may be NULL */
+	const char	*subscription_id; /* may be NULL */
+	const char	*resource_group; /* may be NULL */
+};
+
 struct ov_record {
 	const char	*id;		/* ARM id or a stable synthetic id */
 	const char	*type;		/* canonical casing where known */
 	const char	*name;		/* may be NULL */
-	const char	*location;	/* may be NULL */
-	const char	*subscription_id; /* may be NULL */
-	const char	*resource_group; /* may be NULL */
+	const struct ov_place *place;	/* never NULL */
 	const ov_json	*tags;		/* object, or NULL */
 	const ov_json	*body;		/* the object as the source gave it,
 					   a projection of it, or an empty
@@ -275,26 +283,24 @@ struct ov_record_init {
 	uint32_t	 line;		/* 1-based */
 	uint32_t	 column;	/* 1-based */
 	const struct ov_iac_src *iac;	/* template or plan origin, or NULL */
-	const void	*packed;	/* what an analyzer packed of the body
-					   while it was whole (a streaming
-					   load's plan, ov_retain__pack), or
-					   NULL: read the body */
 };
 
 /*
  * Fill r from init: the header fields, derived from the body and the
- * overrides, and *tenant the body's tenantId (or NULL).  Strings are
- * borrowed from the body.  Returns OV_EINVALID (no id) or 0.
+ * overrides, and *tenant the body's tenantId (or NULL).  The place is
+ * filled into *pl, which r->place points to until the record is kept
+ * (the loader interns it).  Strings are borrowed from the body.  Returns
+ * OV_EINVALID (no id) or 0.
  */
-int	ov_model__record_fill(struct ov_record *r,
+int	ov_model__record_fill(struct ov_record *r, struct ov_place *pl,
 	    const struct ov_record_init *init, const char **tenant);
 /*
- * Complete a filled header from its ARM id: type, name, subscription,
- * resource group and the parent's length, where the body did not say.
- * Strings cut out of the id are copied with dup (an arena, an interning
- * table).  0, or OV_ENOMEM when dup fails.
+ * Complete a filled header (r, its place pl) from its ARM id: type, name,
+ * subscription, resource group and the parent's length, where the body
+ * did not say.  Strings cut out of the id are copied with dup (an arena,
+ * an interning table).  0, or OV_ENOMEM when dup fails.
  */
-int	ov_model__arm_fill(struct ov_record *r,
+int	ov_model__arm_fill(struct ov_record *r, struct ov_place *pl,
 	    const char *(*dup)(void *arg, const char *s, size_t n), void *arg);
 /* The type chain of an ARM id copied with dup; "unknown" when none,
  * NULL when dup fails. */

@@ -1045,21 +1045,21 @@ snap_lookup(void *p, const struct pinst *pi, const struct pres *r,
 		if (!child) {
 			if (sub_scope) {
 				if (r->subscription == NULL ||
-				    x->subscription_id == NULL ||
+				    x->place->subscription_id == NULL ||
 				    !ov__streq_ci(r->subscription,
-				    x->subscription_id) ||
+				    x->place->subscription_id) ||
 				    is_extension_id(x->id))
 					continue;
 			} else {
 				const char *want = rg != NULL ? rg : r->rg;
 
-				if (want == NULL || x->resource_group ==
+				if (want == NULL || x->place->resource_group ==
 				    NULL || !ov__streq_ci(want,
-				    x->resource_group) ||
+				    x->place->resource_group) ||
 				    (r->subscription != NULL &&
-				    x->subscription_id != NULL &&
+				    x->place->subscription_id != NULL &&
 				    !ov__streq_ci(r->subscription,
-				    x->subscription_id)))
+				    x->place->subscription_id)))
 					continue;
 			}
 		}
@@ -1193,8 +1193,8 @@ fill_result(ov_policy_result *o, const struct pinst *pi,
 	    (ov__streq_ci(d->policy_type, "BuiltIn") ||
 	    ov__streq_ci(d->policy_type, "Static"));
 	o->file = d->file != NULL ? d->file->path : NULL;
-	o->subscription_id = rec->subscription_id;
-	o->resource_group = rec->resource_group;
+	o->subscription_id = rec->place->subscription_id;
+	o->resource_group = rec->place->resource_group;
 }
 
 /* Evaluate one instance on one record; see policy_int.h. */

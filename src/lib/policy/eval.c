@@ -231,9 +231,9 @@ ov_policy__pres_from_record(struct pres *p, const struct ov_record *r)
 	p->id = r->id;
 	p->type = r->type;
 	p->name = last_segment(r->name);
-	p->location = r->location;
-	p->subscription = r->subscription_id;
-	p->rg = r->resource_group;
+	p->location = r->place->location;
+	p->subscription = r->place->subscription_id;
+	p->rg = r->place->resource_group;
 	p->rec = r;
 	p->exists_if = r->iac != NULL ? r->iac->exists_if : NULL;
 }
@@ -1396,7 +1396,7 @@ indexed_applicable(const struct pres *r)
 		return true;
 	if (r->rec == NULL || r->rec->id == NULL)
 		return false;
-	if (r->rec->resource_group == NULL || r->rec->parent_len != 0)
+	if (r->rec->place->resource_group == NULL || r->rec->parent_len != 0)
 		return false;
 	/* the record keeps its header only: its id says the rest */
 	ov__arena_init(&tmp, 512, 0);

@@ -1742,7 +1742,7 @@ f_resourcegroup(struct evalx *ex, const struct expr *e,
 	vals[2] = sv(ex->a, "Microsoft.Resources/resourceGroups");
 	if (r != NULL && r->rg != NULL &&
 	    (g = ov_policy__scope_record(ex->a, r, r->rg)) != NULL) {
-		vals[3] = sv(ex->a, g->location);
+		vals[3] = sv(ex->a, g->place->location);
 		vals[4] = object_or_empty(ex->a, g->tags);
 		vals[5] = object_or_empty(ex->a, ov_json_get(g->body,
 		    "properties"));

@@ -342,6 +342,7 @@ ov_intern__init(struct ov_intern *in, struct ov_arena *a)
 {
 	memset(in, 0, sizeof(*in));
 	in->map.cs = true;
+	in->places.cs = true;
 	in->arena = a;
 }
 
@@ -349,6 +350,7 @@ void
 ov_intern__free(struct ov_intern *in)
 {
 	ov__map_free(&in->map);
+	ov__map_free(&in->places);
 	ov__free(in->cache);
 	ov__free(in->cons);
 	ov__free(in->stack);
@@ -429,6 +431,64 @@ ov_intern__get(struct ov_intern *in, const char *s, size_t n)
 	    (slot = ov__map_slot(&in->map, c, n, &added)) == NULL)
 		return NULL;
 	*slot = (void *)(uintptr_t)c;
+	return c;
+}
+
+/* Append one part of a place key: absent and empty stay apart. */
+static bool
+place_part(char *key, size_t size, size_t *n, const char *s)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+
+	if (*n + len + 2 > size)
+		return false;
+	key[(*n)++] = s != NULL ? '\x02' : '\x01';
+	memcpy(key + *n, s != NULL ? s : "", len);
+	*n += len;
+	key[(*n)++] = '\0';
+	return true;
+}
+
+/* The one copy of place p. */
+const struct ov_place *
+ov_intern__place(struct ov_intern *in, const struct ov_place *p)
+{
+	char key[1536];
+	struct ov_place *c;
+	const char *k;
+	size_t n = 0;
+	bool added;
+	void **slot;
+
+	if (!place_part(key, sizeof(key), &n, p->location) ||
+	    !place_part(key, sizeof(key), &n, p->subscription_id) ||
+	    !place_part(key, sizeof(key), &n, p->resource_group)) {
+		/* too long to share: a place of its own */
+		if ((c = ov_intern__alloc(in, sizeof(*c))) == NULL)
+			return NULL;
+		k = NULL;
+	} else {
+		if ((c = ov__map_get(&in->places, key, n)) != NULL)
+			return c;
+		if ((k = pack(in, key, n)) == NULL ||
+		    (c = ov_intern__alloc(in, sizeof(*c))) == NULL)
+			return NULL;
+	}
+	c->location = p->location != NULL ? ov_intern__get(in, p->location,
+	    strlen(p->location)) : NULL;
+	c->subscription_id = p->subscription_id != NULL ? ov_intern__get(in,
+	    p->subscription_id, strlen(p->subscription_id)) : NULL;
+	c->resource_group = p->resource_group != NULL ? ov_intern__get(in,
+	    p->resource_group, strlen(p->resource_group)) : NULL;
+	if ((p->location != NULL && c->location == NULL) ||
+	    (p->subscription_id != NULL && c->subscription_id == NULL) ||
+	    (p->resource_group != NULL && c->resource_group == NULL))
+		return NULL;
+	if (k != NULL) {
+		if ((slot = ov__map_slot(&in->places, k, n, &added)) == NULL)
+			return NULL;
+		*slot = c;
+	}
 	return c;
 }
 

@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "overvisor/json.h"
+#include "lib/model/model.h"
 #include "util/arena.h"
 #include "util/hash.h"
 
@@ -122,6 +123,7 @@ struct cons_slot;
 
 struct ov_intern {
 	struct ov_map		 map;		/* text -> copy */
+	struct ov_map		 places;	/* key -> struct ov_place */
 	struct ov_arena		*arena;		/* where copies go */
 	char			*bump;		/* free bytes of the chunk */
 	char			*bump_end;
@@ -140,6 +142,13 @@ void	ov_intern__free(struct ov_intern *in);
 const char *ov_intern__get(struct ov_intern *in, const char *s, size_t n);
 /* n bytes aligned to 8, packed; NULL when out of memory. */
 void	*ov_intern__alloc(struct ov_intern *in, size_t n);
+/*
+ * The one copy of place p (its strings interned too): records of one
+ * subscription, resource group and location share it.  NULL when out of
+ * memory.
+ */
+const struct ov_place *ov_intern__place(struct ov_intern *in,
+	    const struct ov_place *p);
 /*
  * A NUL-terminated copy of s[0..n), packed; NULL when out of memory.  A
  * body value that ends one of the last two such copies (a Graph object's

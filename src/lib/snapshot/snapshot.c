@@ -221,9 +221,9 @@ ov_snapshot_record(const ov_snapshot *s, size_t i, ov_record_info *out)
 	out->id = r->id;
 	out->type = r->type;
 	out->name = r->name;
-	out->location = r->location;
-	out->subscription_id = r->subscription_id;
-	out->resource_group = r->resource_group;
+	out->location = r->place->location;
+	out->subscription_id = r->place->subscription_id;
+	out->resource_group = r->place->resource_group;
 	out->body = r->body;
 	out->file = r->file < s->n_files ? s->files[r->file].path : NULL;
 	out->line = r->line;

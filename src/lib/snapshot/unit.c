@@ -166,9 +166,8 @@ keep_record(struct load_ctx *lc, struct ov_record *r, const char **tenant)
 		oom = true;
 	r->id = id;
 	r->type = intern_str(&w->intern, r->type, &oom);
-	r->location = intern_str(&w->intern, r->location, &oom);
-	r->subscription_id = intern_str(&w->intern, r->subscription_id, &oom);
-	r->resource_group = intern_str(&w->intern, r->resource_group, &oom);
+	if ((r->place = ov_intern__place(&w->intern, r->place)) == NULL)
+		oom = true;
 	*tenant = intern_str(&w->intern, *tenant, &oom);
 	switch (t->keep) {
 	case OV_KEEP_ALL:
@@ -230,6 +229,7 @@ commit(struct load_ctx *lc, const struct ov_record_init *init)
 	struct load_worker *w = lc->w;
 	const struct ov_load_hooks *h = w->L->hooks;
 	struct ov_record *r;
+	struct ov_place pl;
 	const char *tenant;
 	int error;
 
@@ -241,9 +241,9 @@ commit(struct load_ctx *lc, const struct ov_record_init *init)
 		w->pool_left = RECORD_POOL;
 	}
 	r = w->pool;
-	if (ov_model__record_fill(r, init, &tenant) < 0)
+	if (ov_model__record_fill(r, &pl, init, &tenant) < 0)
 		return OV_EINVALID;
-	if (ov_model__arm_fill(r, intern_dup, &w->intern) < 0)
+	if (ov_model__arm_fill(r, &pl, intern_dup, &w->intern) < 0)
 		return ov__error_oom(lc->ctx);
 	if (h != NULL && h->record != NULL && (error = h->record(w->hook_state,
 	    lc->u->hook_unit, r, (uint32_t)lc->u->n_recs)) < 0)

@@ -359,7 +359,7 @@ check_plans(struct def_state *st)
 	for (i = 0; i < pl->len; i++) {
 		const struct ov_record *r = pl->items[i];
 		const char *tier = ov_model__str(r, "properties.pricingTier");
-		const char *sub = r->subscription_id;
+		const char *sub = r->place->subscription_id;
 		const char *name = r->name;
 		size_t n_present = 0;
 

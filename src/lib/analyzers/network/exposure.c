@@ -258,8 +258,8 @@ push_exp(struct ov_network *n, const struct net_ipconf *ipc,
 	e->resource_type = ipc->workload_type;
 	e->resource_name = ipc->workload_name;
 	if (ipc->wl_rec != NULL) {
-		e->subscription_id = ipc->wl_rec->subscription_id;
-		e->resource_group = ipc->wl_rec->resource_group;
+		e->subscription_id = ipc->wl_rec->place->subscription_id;
+		e->resource_group = ipc->wl_rec->place->resource_group;
 	}
 	e->nic_id = ipc->nic_id;
 	e->ipconfig = ipc->name;

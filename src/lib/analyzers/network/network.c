@@ -635,8 +635,8 @@ nsg_findings(const struct ov_network *n, struct ov_arena *a,
 			continue;
 		if ((error = emit_finding(n, out, "OV-NET-110", sev, false,
 		    g->id, "Microsoft.Network/networkSecurityGroups", g->name,
-		    g->rec != NULL ? g->rec->subscription_id : NULL,
-		    g->rec != NULL ? g->rec->resource_group : NULL, ev,
+		    g->rec != NULL ? g->rec->place->subscription_id : NULL,
+		    g->rec != NULL ? g->rec->place->resource_group : NULL, ev,
 		    n_ev)) < 0)
 			goto out;
 	}
@@ -717,8 +717,8 @@ fw_findings(const struct ov_network *n, struct ov_arena *a,
 		fw = ov_model__by_id(n->topo.snap, e->via_id);
 		if ((error = emit_finding(n, out, "OV-NET-111", sev, false,
 		    e->via_id, "Microsoft.Network/azureFirewalls", fw != NULL ?
-		    fw->name : NULL, fw != NULL ? fw->subscription_id : NULL,
-		    fw != NULL ? fw->resource_group : NULL, ev, n_ev)) < 0)
+		    fw->name : NULL, fw != NULL ? fw->place->subscription_id : NULL,
+		    fw != NULL ? fw->place->resource_group : NULL, ev, n_ev)) < 0)
 			goto out;
 	}
 out:
@@ -851,8 +851,8 @@ flow_findings(const struct ov_network *n, struct ov_arena *a,
 		if ((error = emit_finding(n, out, "OV-NET-120", sev, false,
 		    w->to_subnet, "Microsoft.Network/virtualNetworks/subnets",
 		    sn != NULL ? sn->name : NULL, vr != NULL ?
-		    vr->subscription_id : NULL, vr != NULL ?
-		    vr->resource_group : NULL, ev, n_ev)) < 0)
+		    vr->place->subscription_id : NULL, vr != NULL ?
+		    vr->place->resource_group : NULL, ev, n_ev)) < 0)
 			goto out;
 	}
 	error = 0;
@@ -888,8 +888,8 @@ bad_findings(const struct ov_network *n, struct ov_arena *a,
 		if (ev.message == NULL)
 			return OV_ENOMEM;
 		if ((error = emit_finding(n, out, "OV-NET-140", OV_SEV_MEDIUM,
-		    true, r->id, r->type, r->name, r->subscription_id,
-		    r->resource_group, &ev, 1)) < 0)
+		    true, r->id, r->type, r->name, r->place->subscription_id,
+		    r->place->resource_group, &ev, 1)) < 0)
 			return error;
 	}
 	return 0;

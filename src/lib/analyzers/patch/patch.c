@@ -224,10 +224,10 @@ filter_matches(const struct ov_record *a, const struct ov_record *vm)
 	if (ov_json_len(v) > 0 && !list_has(v, vm->type, false))
 		return false;
 	v = ov_json_get(f, "resourceGroups");
-	if (ov_json_len(v) > 0 && !list_has(v, vm->resource_group, false))
+	if (ov_json_len(v) > 0 && !list_has(v, vm->place->resource_group, false))
 		return false;
 	v = ov_json_get(f, "locations");
-	if (ov_json_len(v) > 0 && !list_has(v, vm->location, true))
+	if (ov_json_len(v) > 0 && !list_has(v, vm->place->location, true))
 		return false;
 	v = ov_json_get(f, "osTypes");
 	os = ov_model__str(vm, "properties.storageProfile.osDisk.osType");
@@ -267,10 +267,10 @@ find_assignment(struct patch_state *st, const struct ov_record *vm)
 
 	if ((a = ov__map_get(&st->assigned, vm->id, strlen(vm->id))) != NULL)
 		return a;
-	if (vm->subscription_id == NULL)
+	if (vm->place->subscription_id == NULL)
 		return NULL;
-	g = ov__groups_get(&st->dynamic, vm->subscription_id,
-	    strlen(vm->subscription_id));
+	g = ov__groups_get(&st->dynamic, vm->place->subscription_id,
+	    strlen(vm->place->subscription_id));
 	for (i = 0; g != NULL && i < g->len; i++) {
 		a = g->items[i];
 		if (filter_matches(a, vm))
