@@ -118,9 +118,10 @@ iac_dump(const ov_snapshot *s, const char *root, struct ov_buf *b)
 		ov__buf_printf(b, "record %s\n  type %s at %s:%u:%u\n", r->id,
 		    r->type, iac_rel(s->files[r->file].path, root), r->line,
 		    r->column);
-		if (r->iac != NULL && r->iac->exists_if != NULL)
+		if (r->place->iac != NULL &&
+		    r->place->iac->exists_if != NULL)
 			ov__buf_printf(b, "  exists if %s\n",
-			    r->iac->exists_if);
+			    r->place->iac->exists_if);
 		ov__buf_puts(b, "  body ");
 		iac_json(b, r->body);
 		ov__buf_putc(b, '\n');

@@ -111,10 +111,10 @@ ov_iac__locate(const struct ov_snapshot *s, const struct ov_record *r,
 	*file = r->file < s->n_files ? s->files[r->file].path : NULL;
 	*line = r->line;
 	*column = r->column;
-	if (r->iac == NULL)
+	if (r->place->iac == NULL)
 		return;
-	if (r->iac->bicep != NULL) {
-		ov_iac__bicep_locate(r->iac->bicep, path, file, line, column);
+	if (r->place->iac->bicep != NULL) {
+		ov_iac__bicep_locate(r->place->iac->bicep, path, file, line, column);
 		return;
 	}
 	if (node != NULL && node->reserved != 0 &&
@@ -126,10 +126,10 @@ ov_iac__locate(const struct ov_snapshot *s, const struct ov_record *r,
 			return;
 		}
 	}
-	if ((lit = literal_at(r->iac->decl, path)) != NULL) {
-		ov_iac__pos(s, r->iac->json_file, lit->offset, line, column);
+	if ((lit = literal_at(r->place->iac->decl, path)) != NULL) {
+		ov_iac__pos(s, r->place->iac->json_file, lit->offset, line, column);
 		if (*line != 0) {
-			*file = s->files[r->iac->json_file].path;
+			*file = s->files[r->place->iac->json_file].path;
 			return;
 		}
 	}

@@ -169,10 +169,11 @@ conn_status(struct ov_arena *a, const struct ov_record *pe,
 	    "properties"), "privateLinkServiceConnectionState"), "status");
 	const char *text;
 
-	if (pe->iac != NULL && pe->iac->exists_if != NULL) {
+	if (pe->place->iac != NULL &&
+	    pe->place->iac->exists_if != NULL) {
 		text = ov__arena_printf(a, "(the private endpoint %s is "
 		    "deployed only when %s)", pe->name != NULL ? pe->name : "",
-		    pe->iac->exists_if);
+		    pe->place->iac->exists_if);
 		return text != NULL ? ov_policy__v_unknown(a, text,
 		    strlen(text)) : NULL;
 	}

@@ -341,7 +341,7 @@ ov_model__record_fill(struct ov_record *r, struct ov_place *pl,
 	r->file = init->file;
 	r->line = init->line;
 	r->column = init->column;
-	r->iac = init->iac;
+	pl->iac = init->iac;
 	return 0;
 }
 
@@ -504,7 +504,7 @@ static int
 append_iac(struct ov_snapshot *s, struct ov_record *r,
     const struct ov_record **loser)
 {
-	struct ov_iac_src *src = (struct ov_iac_src *)(uintptr_t)r->iac;
+	struct ov_iac_src *src = (struct ov_iac_src *)(uintptr_t)r->place->iac;
 
 	if (src->key == NULL && (src->key = ov__arena_printf(&s->arena,
 	    "%u|%s", (unsigned)r->file, r->id)) == NULL)
@@ -554,16 +554,16 @@ ov_model__append(struct ov_snapshot *s, struct ov_record *r,
 	 * body wins, since list calls often omit what a GET returns; on a
 	 * tie the first one read.
 	 */
-	if (r->iac != NULL && (error = append_iac(s, r, loser)) < 0)
+	if (r->place->iac != NULL && (error = append_iac(s, r, loser)) < 0)
 		return error;
 	sl = id_find(s, r->id, len);
 	if (sl->rec == 0) {
 		sl->rec = r->index + 1;
 		sl->hash = (uint32_t)ov__hash_ci(r->id, len);
 		s->by_id_len++;
-	} else if (r->iac != NULL) {
+	} else if (r->place->iac != NULL) {
 		/* the id looks up the first template record, or a live one */
-	} else if ((seen = s->records[sl->rec - 1])->iac != NULL) {
+	} else if ((seen = s->records[sl->rec - 1])->place->iac != NULL) {
 		sl->rec = r->index + 1;	/* the template's stays its own */
 	} else {
 		s->n_dups++;
@@ -616,9 +616,9 @@ ov_model__add_record(struct ov_snapshot *s, const struct ov_record_init *init,
 bool
 ov_model__is_winner(const struct ov_snapshot *s, const struct ov_record *r)
 {
-	if (r->iac != NULL)
-		return ov__map_get(&s->iac_ids, r->iac->key,
-		    strlen(r->iac->key)) == r;
+	if (r->place->iac != NULL)
+		return ov__map_get(&s->iac_ids, r->place->iac->key,
+		    strlen(r->place->iac->key)) == r;
 	return s->n_dups == 0 || id_get(s, r->id, strlen(r->id)) == r;
 }
 

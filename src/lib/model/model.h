@@ -104,6 +104,9 @@ struct ov_place {
 	const char	*location;	/* may be NULL */
 	const char	*subscription_id; /* may be NULL */
 	const char	*resource_group; /* may be NULL */
+	const struct ov_iac_src *iac;	/* template or plan origin, or NULL:
+					   a template record has a place of
+					   its own */
 };
 
 struct ov_record {
@@ -124,7 +127,6 @@ struct ov_record {
 	uint32_t	 line;		/* 1-based line of the record's start */
 	uint32_t	 column;	/* 1-based column of the record's start */
 	uint32_t	 index;		/* position in the snapshot */
-	const struct ov_iac_src *iac;	/* template or plan origin, or NULL */
 	const void	*packed;	/* what an analyzer packed of the body
 					   while it was whole (a streaming
 					   load's plan, ov_retain__pack), or

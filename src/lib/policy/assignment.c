@@ -1232,7 +1232,7 @@ ov_policy__walk_one(struct ov_policy_walk *w, const struct pinst *pi,
 	if (w->whatif && pr.state != OV_STATE_NON_COMPLIANT)
 		return 0;
 	fill_result(&res, pi, rec, &pr, &w->scratch);
-	if (rec->iac != NULL) {
+	if (rec->place->iac != NULL) {
 		/* A template's finding goes where the template says it. */
 		res.iac = true;
 		if (w->snap != NULL && w->snap->iac_ops != NULL)

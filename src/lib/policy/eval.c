@@ -235,7 +235,8 @@ ov_policy__pres_from_record(struct pres *p, const struct ov_record *r)
 	p->subscription = r->place->subscription_id;
 	p->rg = r->place->resource_group;
 	p->rec = r;
-	p->exists_if = r->iac != NULL ? r->iac->exists_if : NULL;
+	p->exists_if = r->place->iac != NULL ?
+	    r->place->iac->exists_if : NULL;
 }
 
 /* The record of r's subscription or of its resource group rg. */

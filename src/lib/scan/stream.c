@@ -184,7 +184,7 @@ record(void *ws, void *ur, const struct ov_record *rec, uint32_t seq)
 	k.u = ur;
 	k.tag = seq + 1;
 	/* a template's record comes on the main thread, its snapshot known */
-	snap = rec->iac != NULL ? w->st->r->snap : NULL;
+	snap = rec->place->iac != NULL ? w->st->r->snap : NULL;
 	if ((error = ov_rules__eval_now(w->ev, snap, rec, OV_RULES_TYPED,
 	    on_now, &k)) != 0)
 		return error;

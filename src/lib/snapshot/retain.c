@@ -460,10 +460,11 @@ ov_intern__place(struct ov_intern *in, const struct ov_place *p)
 	bool added;
 	void **slot;
 
-	if (!place_part(key, sizeof(key), &n, p->location) ||
+	if (p->iac != NULL ||
+	    !place_part(key, sizeof(key), &n, p->location) ||
 	    !place_part(key, sizeof(key), &n, p->subscription_id) ||
 	    !place_part(key, sizeof(key), &n, p->resource_group)) {
-		/* too long to share: a place of its own */
+		/* a template record's, or too long to share: its own */
 		if ((c = ov_intern__alloc(in, sizeof(*c))) == NULL)
 			return NULL;
 		k = NULL;
@@ -480,6 +481,7 @@ ov_intern__place(struct ov_intern *in, const struct ov_place *p)
 	    p->subscription_id, strlen(p->subscription_id)) : NULL;
 	c->resource_group = p->resource_group != NULL ? ov_intern__get(in,
 	    p->resource_group, strlen(p->resource_group)) : NULL;
+	c->iac = p->iac;
 	if ((p->location != NULL && c->location == NULL) ||
 	    (p->subscription_id != NULL && c->subscription_id == NULL) ||
 	    (p->resource_group != NULL && c->resource_group == NULL))
