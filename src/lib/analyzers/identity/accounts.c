@@ -45,6 +45,7 @@ pack_user(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
 {
 	struct id_user *u;
 	const ov_json *sia;
+	int64_t x;
 	size_t i;
 
 	(void)r;	/* the body's own strings; the header shares them */
@@ -62,10 +63,13 @@ pack_user(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
 	sia = ov_json_path(body, "signInActivity");
 	if (ov_json_type_of(sia) == OV_JSON_OBJECT)
 		u->flags |= ID_U_ACTIVITY;
+	/* the newest; on a tie the first key */
 	for (i = 0; i < ID_SIGNINS; i++)
 		if (ov_duty__time(ov_json_get(sia, ov_identity__signin_keys[i]),
-		    &u->signin[i]))
-			u->flags |= ID_U_SIGNIN(i);
+		    &x) && x > u->signin) {
+			u->signin = x;
+			u->signin_key = (uint8_t)i;
+		}
 	if (ov_duty__time(ov_json_path(body, "createdDateTime"), &u->created))
 		u->flags |= ID_U_CREATED;
 	return u;

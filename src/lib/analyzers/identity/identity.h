@@ -61,16 +61,17 @@ struct id_user {
 	const char	*display;	/* "displayName" */
 	const char	*upn;		/* "userPrincipalName" */
 	const char	*type;		/* "userType" */
-	int64_t		 signin[ID_SIGNINS]; /* ov_identity__signin_keys
-					   order; valid per ID_U_SIGNIN */
+	int64_t		 signin;	/* the newest signInActivity time
+					   after the epoch, 0 when none */
 	int64_t		 created;	/* "createdDateTime"; ID_U_CREATED */
-	unsigned	 flags;		/* ID_U_* */
+	uint8_t		 signin_key;	/* which ov_identity__signin_keys
+					   member says signin */
+	uint8_t		 flags;		/* ID_U_* */
 };
 
 #define ID_U_DISABLED	0x01u	/* accountEnabled is false */
 #define ID_U_ACTIVITY	0x02u	/* signInActivity is an object */
 #define ID_U_CREATED	0x04u	/* createdDateTime is a timestamp */
-#define ID_U_SIGNIN(i)	(0x08u << (i))	/* signin[i] is a timestamp */
 
 /* What the checks read of a userRegistrationDetails record. */
 struct id_reg {
@@ -78,7 +79,7 @@ struct id_reg {
 	const char	*display;	/* "displayName" */
 	const char	*upn;		/* "userPrincipalName" */
 	const char	*type;		/* "userType" */
-	unsigned	 flags;		/* ID_R_* */
+	uint8_t		 flags;		/* ID_R_* */
 };
 
 #define ID_R_MFA_FALSE	0x01u	/* isMfaRegistered is false */

@@ -669,15 +669,10 @@ inactive(const struct tenant *t, const struct ov_record *u, int64_t *since,
     const char **prop)
 {
 	const struct id_user *p = user(t, u);
-	size_t i;
 
-	*since = 0;
-	*prop = NULL;
-	for (i = 0; i < ID_SIGNINS; i++)
-		if ((p->flags & ID_U_SIGNIN(i)) && p->signin[i] > *since) {
-			*since = p->signin[i];
-			*prop = ov_identity__signin_keys[i];
-		}
+	*since = p->signin;
+	*prop = p->signin != 0 ? ov_identity__signin_keys[p->signin_key] :
+	    NULL;
 	if (*since == 0) {
 		/* Graph keeps no sign-in for the account: it never signed in
 		 * since the activity is recorded; its age decides. */
