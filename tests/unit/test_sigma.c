@@ -602,6 +602,51 @@ test_reader_large_file(void **state)
 	ov_sigma_rules_free(rs);
 }
 
+/* Is the text at a temporary path a log? */
+static bool
+text_is_log(const char *text)
+{
+	char path[] = "/tmp/ov-sigma-kind-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *fp;
+	bool yes;
+
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+	yes = ov_sigma_is_log_file(path);
+	unlink(path);
+	return yes;
+}
+
+/*
+ * A users export is a snapshot, not sign-in logs, though a user carries a
+ * createdDateTime and a userPrincipalName as a sign-in does.
+ */
+static void
+test_users_are_not_signins(void **state)
+{
+	(void)state;
+	assert_false(text_is_log("{\"@odata.type\":\"#microsoft.graph.user\","
+	    "\"id\":\"u1\",\"userPrincipalName\":\"a@b.c\","
+	    "\"createdDateTime\":\"2020-01-01T00:00:00Z\"}\n"));
+	assert_false(text_is_log("{\"@odata.context\":\"https://graph."
+	    "microsoft.com/v1.0/$metadata#users\",\"value\":[{\"id\":"
+	    "\"u1\",\"userPrincipalName\":\"a@b.c\",\"createdDateTime\":"
+	    "\"2020-01-01T00:00:00Z\",\"accountEnabled\":true}]}"));
+	assert_false(text_is_log("{\"id\":\"u1\",\"userPrincipalName\":"
+	    "\"a@b.c\",\"createdDateTime\":\"2020-01-01T00:00:00Z\","
+	    "\"signInActivity\":{}}\n"));
+	/* sign-ins still are, with or without their @odata.type */
+	assert_true(text_is_log("{\"@odata.type\":\"#microsoft.graph.signIn\","
+	    "\"id\":\"s1\",\"userPrincipalName\":\"a@b.c\","
+	    "\"createdDateTime\":\"2020-01-01T00:00:00Z\"}\n"));
+	assert_true(text_is_log("{\"id\":\"s1\",\"userPrincipalName\":"
+	    "\"a@b.c\",\"createdDateTime\":\"2020-01-01T00:00:00Z\","
+	    "\"status\":{\"errorCode\":0}}\n"));
+}
+
 static void
 test_findings(void **state)
 {
@@ -813,6 +858,7 @@ main(void)
 		cmocka_unit_test(test_reader_errors),
 		cmocka_unit_test(test_reader_large_file),
 		cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_users_are_not_signins),
 		cmocka_unit_test(test_evidence_masks_secrets),
 		cmocka_unit_test(test_since_until),
 		cmocka_unit_test(test_threads_agree),

@@ -547,6 +547,22 @@ sget(const ov_json *ev, const char *key)
 	return ov_json_string(ov_json_get(ev, key));
 }
 
+/*
+ * A directory object, not an event: a user has a createdDateTime and a
+ * userPrincipalName like a sign-in, but names another type or carries
+ * what only users do.
+ */
+static bool
+directory_object(const ov_json *ev)
+{
+	const char *t = sget(ev, "@odata.type");
+
+	if (t != NULL && !ov__streq_ci(t, "#microsoft.graph.signIn"))
+		return true;
+	return ov_json_get(ev, "accountEnabled") != NULL ||
+	    ov_json_get(ev, "signInActivity") != NULL;
+}
+
 /* The kind of one event. */
 enum sig_event_kind
 ov_sigma__event_kind(const ov_json *ev)
@@ -598,6 +614,7 @@ ov_sigma__event_kind(const ov_json *ev)
 	    ov_json_get(ev, "activityDateTime") != NULL)
 		return SIG_EV_AUDIT;
 	if (ov_json_get(ev, "createdDateTime") != NULL &&
+	    !directory_object(ev) &&
 	    (ov_json_get(ev, "userPrincipalName") != NULL ||
 	    ov_json_get(ev, "appDisplayName") != NULL ||
 	    ov_json_get(ev, "status") != NULL))
