@@ -59,6 +59,7 @@ for f in "$FIX"/duties/*.ndjson "$FIX"/network/estate.ndjson \
 	same "$(basename "$f")" scan "$f" --format json --fail-on none
 done
 same "duties together" scan "$FIX"/duties --format json --fail-on none
+same "packed fixtures" scan "$FIX/packed" --format json --fail-on none
 same "network drift" scan "$FIX/network/drift-current.ndjson" --baseline \
     "$FIX/network/drift-baseline.ndjson" --format json --fail-on none
 same "inspect good" scan "$FIX/inspect/good" --format json --fail-on none
