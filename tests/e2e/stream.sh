@@ -59,14 +59,10 @@ for f in "$FIX"/duties/*.ndjson "$FIX"/network/estate.ndjson \
 	same "$(basename "$f")" scan "$f" --format json --fail-on none
 done
 same "duties together" scan "$FIX"/duties --format json --fail-on none
+same "packed fixtures" scan "$FIX/packed" --format json --fail-on none
 same "network drift" scan "$FIX/network/drift-current.ndjson" --baseline \
     "$FIX/network/drift-baseline.ndjson" --format json --fail-on none
 same "inspect good" scan "$FIX/inspect/good" --format json --fail-on none
-# Users and registration details with every shape their packed form
-# reads (tests/fixtures/packed): the load packs them, a whole load packs
-# them on first use.
-same "packed identity" scan "$FIX/packed/identity.ndjson" --format json \
-    --fail-on none
 same "scan --policy" scan "$EST/estate" --policy \
     "$FIX/scan_policy/storage-tls.json" --format json --fail-on none
 

@@ -8,7 +8,14 @@
  * The last good backup is the item's lastRecoveryPoint, else its
  * lastBackupTime when lastBackupStatus is Completed, else the newest
  * Completed backup job for the item.
+ *
+ * Protected items are read only through a packed view (struct bkp_item),
+ * built from the whole body while a streaming load has it
+ * (ov_retain__pack) and kept instead of any JSON of them; over a snapshot
+ * loaded whole the same function reads the view from the body, borrowing
+ * its strings.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +52,28 @@ struct vault_info {
 };
 
 #define MAX_VAULTS 512
+
+/* Where an item's last good backup time comes from. */
+enum bkp_how {
+	BKP_HOW_JOBS = 0,	/* neither below: its backup jobs */
+	BKP_HOW_RECOVERY,	/* properties.lastRecoveryPoint */
+	BKP_HOW_BACKUP		/* properties.lastBackupTime, the last
+				   backup Completed */
+};
+
+/*
+ * What the checks read of a protected item.  Strings are NULL where the
+ * body has no string.
+ */
+struct bkp_item {
+	const char	*src;		/* properties.sourceResourceId, else
+					   .virtualMachineId */
+	const char	*status;	/* properties.lastBackupStatus */
+	const char	*name;		/* properties.friendlyName */
+	const char	*state;		/* properties.protectionState */
+	int64_t		 last;		/* the time how names (not JOBS) */
+	uint8_t		 how;		/* enum bkp_how */
+};
 
 struct bkp_state {
 	struct ov_analyzer_ctx	*actx;
@@ -106,21 +135,84 @@ vault_of(struct bkp_state *st, const char *id, bool *oom)
 	return v;
 }
 
+/* The string at path of body, or NULL. */
 static const char *
-item_source(const struct ov_record *it)
+body_str(const ov_json *body, const char *path)
 {
-	const char *s = ov_model__str(it, "properties.sourceResourceId");
+	return ov_json_string(ov_json_path(body, path));
+}
 
-	if (s == NULL)
-		s = ov_model__str(it, "properties.virtualMachineId");
-	return s;
+/* The view of a protected item's body, its strings borrowed from it. */
+static void
+item_read(struct bkp_item *v, const ov_json *body)
+{
+	memset(v, 0, sizeof(*v));
+	v->src = body_str(body, "properties.sourceResourceId");
+	if (v->src == NULL)
+		v->src = body_str(body, "properties.virtualMachineId");
+	v->status = body_str(body, "properties.lastBackupStatus");
+	v->name = body_str(body, "properties.friendlyName");
+	v->state = body_str(body, "properties.protectionState");
+	if (ov_duty__time(ov_json_path(body, "properties.lastRecoveryPoint"),
+	    &v->last))
+		v->how = BKP_HOW_RECOVERY;
+	else if (v->status != NULL && ov__streq_ci(v->status, "Completed") &&
+	    ov_duty__time(ov_json_path(body, "properties.lastBackupTime"),
+	    &v->last))
+		v->how = BKP_HOW_BACKUP;
+	else
+		v->last = 0;
+}
+
+/*
+ * A kept copy of s (NULL stays NULL): interned (a status) or a body
+ * value's copy; false when memory runs out.
+ */
+static bool
+keep_str(struct ov_intern *in, const char **s, bool interned)
+{
+	if (*s == NULL)
+		return true;
+	*s = interned ? ov_intern__get(in, *s, strlen(*s)) :
+	    ov_intern__text(in, *s, strlen(*s));
+	return *s != NULL;
+}
+
+/* Pack a protected item (struct bkp_item) in in's arena. */
+static const void *
+pack_item(struct ov_intern *in, const struct ov_record *r,
+    const ov_json *body)
+{
+	struct bkp_item *v;
+
+	(void)r;	/* the body's own strings */
+	if ((v = ov_intern__alloc(in, sizeof(*v))) == NULL)
+		return NULL;
+	item_read(v, body);
+	if (!keep_str(in, &v->src, false) ||
+	    !keep_str(in, &v->status, true) ||
+	    !keep_str(in, &v->name, false) ||
+	    !keep_str(in, &v->state, true))
+		return NULL;
+	return v;
+}
+
+/* The view of item r: the load's, else read from its body in *tmp. */
+static const struct bkp_item *
+item_of(const struct ov_record *r, struct bkp_item *tmp)
+{
+	if (r->packed != NULL)
+		return r->packed;
+	item_read(tmp, r->body);
+	return tmp;
 }
 
 static int
 index_item(const struct ov_record *r, void *arg)
 {
 	struct bkp_state *st = arg;
-	const char *src = item_source(r);
+	struct bkp_item tmp;
+	const char *src = item_of(r, &tmp)->src;
 	bool oom = false;
 	struct vault_info *v = vault_of(st, r->id, &oom);
 
@@ -230,25 +322,23 @@ file_job(const struct ov_record *r, void *arg)
 	return 0;
 }
 
-/* Newest successful backup of item; 0 when none is known. */
+/* Newest successful backup of item v; 0 when none is known. */
 static int64_t
-last_good_backup(struct bkp_state *st, const struct ov_record *it,
+last_good_backup(struct bkp_state *st, const struct bkp_item *v,
     const char **how)
 {
-	const char *status = ov_model__str(it, "properties.lastBackupStatus");
-	const char *name = ov_model__str(it, "properties.friendlyName");
+	const char *name = v->name;
 	const struct ov_group *g;
 	int64_t t = 0, best = 0;
 	size_t k;
 
-	if (ov_duty__rec_time(it, "properties.lastRecoveryPoint", &t)) {
+	if (v->how == BKP_HOW_RECOVERY) {
 		*how = "properties.lastRecoveryPoint";
-		return t;
+		return v->last;
 	}
-	if (status != NULL && ov__streq_ci(status, "Completed") &&
-	    ov_duty__rec_time(it, "properties.lastBackupTime", &t)) {
+	if (v->how == BKP_HOW_BACKUP) {
 		*how = "properties.lastBackupTime";
-		return t;
+		return v->last;
 	}
 	*how = "backupJobs";
 	if (name == NULL)
@@ -281,7 +371,8 @@ check_protected(struct bkp_state *st, const struct ov_record *r, bool vm)
 	struct ov_analyzer_ctx *actx = st->actx;
 	const struct ov_record *it = ov__map_get(&st->by_source, r->id,
 	    strlen(r->id));
-	const char *state = ov_model__str(it, "properties.protectionState");
+	struct bkp_item tmp;
+	const char *state = it != NULL ? item_of(it, &tmp)->state : NULL;
 	struct ov_duty_finding df;
 
 	if (it != NULL && (state == NULL ||
@@ -311,7 +402,9 @@ check_rpo(const struct ov_record *it, void *arg)
 	struct ov_analyzer_ctx *actx = st->actx;
 	int64_t rpo = st->duty != NULL && st->duty->rpo > 0 ? st->duty->rpo :
 	    24 * 3600;
-	const char *state = ov_model__str(it, "properties.protectionState");
+	struct bkp_item tmp;
+	const struct bkp_item *v = item_of(it, &tmp);
+	const char *state = v->state;
 	const char *how = NULL, *name;
 	struct ov_duty_finding df;
 	int64_t last;
@@ -320,10 +413,10 @@ check_rpo(const struct ov_record *it, void *arg)
 	if (state != NULL && (ov__streq_ci(state, "ProtectionStopped") ||
 	    ov__streq_ci(state, "ProtectionPaused")))
 		return 0;	/* reported as OV-BKP-055 on the resource */
-	last = last_good_backup(st, it, &how);
+	last = last_good_backup(st, v, &how);
 	if (last != 0 && actx->now - last <= rpo)
 		return 0;
-	name = ov_model__str(it, "properties.friendlyName");
+	name = v->name;
 	ov_duty__begin(&df, actx, "OV-BKP-053", it);
 	if (last == 0) {
 		ov_duty__title(&df, "No successful backup of %s is recorded",
@@ -338,9 +431,9 @@ check_rpo(const struct ov_record *it, void *arg)
 		    (long long)(rpo / 3600));
 		ov_duty__ev_str(&df, how, ts, "last successful backup");
 	}
-	ov_duty__ev_str(&df, "properties.lastBackupStatus", ov_model__str(it,
-	    "properties.lastBackupStatus"), "last backup attempt");
-	ov_duty__ev_str(&df, "properties.sourceResourceId", item_source(it),
+	ov_duty__ev_str(&df, "properties.lastBackupStatus", v->status,
+	    "last backup attempt");
+	ov_duty__ev_str(&df, "properties.sourceResourceId", v->src,
 	    "protected resource");
 	return ov_duty__emit(&df, last != 0 ? last + rpo : actx->now);
 }
@@ -533,14 +626,8 @@ done:
 	return error;
 }
 
+/* Protected items are read through pack_item() only. */
 static const struct ov_analyzer_read reads[] = {
-	{ T_ITEM, "properties.sourceResourceId" },
-	{ T_ITEM, "properties.virtualMachineId" },
-	{ T_ITEM, "properties.lastBackupStatus" },
-	{ T_ITEM, "properties.friendlyName" },
-	{ T_ITEM, "properties.lastRecoveryPoint" },
-	{ T_ITEM, "properties.lastBackupTime" },
-	{ T_ITEM, "properties.protectionState" },
 	{ T_JOB, "properties.status" },
 	{ T_JOB, "properties.operation" },
 	{ T_JOB, "properties.duration" },
@@ -550,11 +637,16 @@ static const struct ov_analyzer_read reads[] = {
 	{ NULL, NULL }
 };
 
+static const struct ov_analyzer_pack packs[] = {
+	{ T_ITEM, pack_item },
+	{ NULL, NULL }
+};
+
 const struct ov_analyzer ov_analyzer_backup = {
 	"backup",
 	"Backup: unprotected VMs and databases, RPO, restore tests, RTO",
 	DUTY,
 	run,
 	reads,
-	NULL
+	packs
 };

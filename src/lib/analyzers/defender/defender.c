@@ -7,7 +7,14 @@
  * it turned unhealthy), falling back to firstEvaluationDate; an alert's at
  * startTimeUtc, falling back to timeGeneratedUtc.  The triage SLA is the
  * contract's defender-triage SLA for the item's severity.
+ *
+ * Assessments are what an estate has most of: the checks read them only
+ * through a packed view (struct def_assess), built from the whole body
+ * while a streaming load has it (ov_retain__pack) and kept instead of
+ * any JSON of them; over a snapshot loaded whole the same function reads
+ * the view from the body, borrowing its strings.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +71,40 @@ static const int64_t bucket_max[] = { 7, 30, 90, 365, INT64_MAX };
 static const char *const bucket_name[] = { "0-7d", "8-30d", "31-90d",
 	"91-365d", ">365d" };
 #define N_BUCKETS 5
+
+/* Room for an affected resource id taken from an assessment's id. */
+#define RID_MAX		1024
+
+/* The security part of an assessment id: its resource id precedes it. */
+#define SEC_MARKER	"/providers/Microsoft.Security/"
+
+/* status.code of an assessment. */
+enum def_code {
+	DEF_CODE_NONE = 0,	/* not a string: indeterminate */
+	DEF_CODE_OTHER,		/* Healthy, NotApplicable ...: no duty */
+	DEF_CODE_UNHEALTHY
+};
+
+/*
+ * What the checks read of an assessment.  Strings are NULL where the body
+ * has no string (owner: no non-empty one).  A view that is not unhealthy
+ * holds nothing but its code.
+ */
+struct def_assess {
+	const char	*label;		/* properties.displayName */
+	const char	*rid;		/* properties.resourceDetails.id, else
+					   .ResourceId; NULL also when it is
+					   the resource part of the record's
+					   id (id_resource) */
+	const char	*owner;		/* properties.assignedTo, else
+					   properties.owner */
+	int64_t		 started;	/* status.statusChangeDate, else
+					   status.firstEvaluationDate; 0:
+					   neither is a timestamp */
+	uint8_t		 code;		/* enum def_code */
+	uint8_t		 sev;		/* metadata.severity (ov_severity),
+					   medium when unknown */
+};
 
 struct def_state {
 	struct ov_analyzer_ctx	*actx;
@@ -140,10 +181,35 @@ owner_tag(const struct ov_record *r)
 	return NULL;
 }
 
-/* Who owns an assessment or alert; NULL when nobody. */
+/* The string at path of body, or NULL. */
+static const char *
+body_str(const ov_json *body, const char *path)
+{
+	return ov_json_string(ov_json_path(body, path));
+}
+
+/* An item's own owner: its assignee, else its owner (non-empty); NULL. */
+static const char *
+own_owner(const ov_json *body)
+{
+	const char *o;
+
+	if ((o = body_str(body, "properties.assignedTo")) != NULL &&
+	    *o != '\0')
+		return o;
+	if ((o = body_str(body, "properties.owner")) != NULL && *o != '\0')
+		return o;
+	return NULL;
+}
+
+/*
+ * Who owns an assessment or alert: its governance assignment's owner,
+ * else its own (own_owner), else the affected resource's owner tag; NULL
+ * when nobody.
+ */
 static const char *
 item_owner(struct def_state *st, const struct ov_record *item,
-    const char *resource_id)
+    const char *own, const char *resource_id)
 {
 	const struct ov_record *g, *res;
 	const char *o;
@@ -151,33 +217,107 @@ item_owner(struct def_state *st, const struct ov_record *item,
 	g = ov__map_get(&st->gov, item->id, strlen(item->id));
 	if ((o = ov_model__str(g, "properties.owner")) != NULL && *o != '\0')
 		return o;
-	if ((o = ov_model__str(item, "properties.assignedTo")) != NULL &&
-	    *o != '\0')
-		return o;
-	if ((o = ov_model__str(item, "properties.owner")) != NULL &&
-	    *o != '\0')
-		return o;
+	if (own != NULL)
+		return own;
 	res = resource_id != NULL ? ov_model__by_id(st->actx->snap,
 	    resource_id) : NULL;
 	return owner_tag(res);
 }
 
+/*
+ * The resource part of an assessment id (before SEC_MARKER) in buf, or
+ * NULL when there is none or it does not fit.
+ */
 static const char *
-assessment_resource(const struct ov_record *a, char *buf, size_t size)
+id_resource(const char *id, char *buf, size_t size)
 {
-	const char *r = ov_model__str(a, "properties.resourceDetails.id");
-	size_t n;
+	size_t n = ov_duty__prefix_len(id, SEC_MARKER);
 
-	if (r == NULL)
-		r = ov_model__str(a, "properties.resourceDetails.ResourceId");
-	if (r != NULL)
-		return r;
-	n = ov_duty__prefix_len(a->id, "/providers/Microsoft.Security/");
 	if (n == 0 || n >= size)
 		return NULL;
-	memcpy(buf, a->id, n);
+	memcpy(buf, id, n);
 	buf[n] = '\0';
 	return buf;
+}
+
+/*
+ * The view of the assessment with id and body, its strings borrowed from
+ * body; only the code of one that is not unhealthy.  A resource id equal
+ * to what id_resource() derives from the id is left NULL: the same text,
+ * without a copy of it.
+ */
+static void
+assess_read(struct def_assess *a, const char *id, const ov_json *body)
+{
+	const char *code = body_str(body, "properties.status.code");
+	size_t n;
+
+	memset(a, 0, sizeof(*a));
+	a->code = code == NULL ? DEF_CODE_NONE : ov__streq_ci(code,
+	    "Unhealthy") ? DEF_CODE_UNHEALTHY : DEF_CODE_OTHER;
+	if (a->code != DEF_CODE_UNHEALTHY)
+		return;		/* nothing else is read of it */
+	a->label = body_str(body, "properties.displayName");
+	a->rid = body_str(body, "properties.resourceDetails.id");
+	if (a->rid == NULL)
+		a->rid = body_str(body,
+		    "properties.resourceDetails.ResourceId");
+	n = ov_duty__prefix_len(id, SEC_MARKER);
+	if (a->rid != NULL && n > 0 && n < RID_MAX && strlen(a->rid) == n &&
+	    memcmp(a->rid, id, n) == 0)
+		a->rid = NULL;
+	a->owner = own_owner(body);
+	if (!ov_duty__time(ov_json_path(body,
+	    "properties.status.statusChangeDate"), &a->started))
+		(void)ov_duty__time(ov_json_path(body,
+		    "properties.status.firstEvaluationDate"), &a->started);
+	a->sev = (uint8_t)sev_of(body_str(body,
+	    "properties.metadata.severity"), OV_SEV_MEDIUM);
+}
+
+/* A kept copy of s (NULL stays NULL); false when memory runs out. */
+static bool
+keep_text(struct ov_intern *in, const char **s)
+{
+	if (*s != NULL && (*s = ov_intern__text(in, *s, strlen(*s))) == NULL)
+		return false;
+	return true;
+}
+
+/*
+ * Pack an assessment (struct def_assess): an unhealthy one in in's arena,
+ * any other as one of the constant views that hold only a code.
+ */
+static const void *
+pack_assess(struct ov_intern *in, const struct ov_record *r,
+    const ov_json *body)
+{
+	static const struct def_assess none = { .code = DEF_CODE_NONE };
+	static const struct def_assess other = { .code = DEF_CODE_OTHER };
+	struct def_assess v, *a;
+
+	assess_read(&v, r->id, body);
+	if (v.code == DEF_CODE_NONE)
+		return &none;
+	if (v.code == DEF_CODE_OTHER)
+		return &other;
+	if ((a = ov_intern__alloc(in, sizeof(*a))) == NULL)
+		return NULL;
+	*a = v;
+	if (!keep_text(in, &a->label) || !keep_text(in, &a->rid) ||
+	    !keep_text(in, &a->owner))
+		return NULL;
+	return a;
+}
+
+/* The view of assessment r: the load's, else read from its body in *tmp. */
+static const struct def_assess *
+assess_of(const struct ov_record *r, struct def_assess *tmp)
+{
+	if (r->packed != NULL)
+		return r->packed;
+	assess_read(tmp, r->id, r->body);
+	return tmp;
 }
 
 static const char *
@@ -200,11 +340,11 @@ alert_resource(const struct ov_record *a)
 static int
 check_item(struct def_state *st, const struct ov_record *item, bool alert,
     ov_severity sev, int64_t started, const char *resource_id,
-    const char *label)
+    const char *label, const char *own)
 {
 	struct ov_analyzer_ctx *actx = st->actx;
 	struct ov_duty_finding df;
-	const char *owner = item_owner(st, item, resource_id);
+	const char *owner = item_owner(st, item, own, resource_id);
 	int64_t due;
 	char ts[32];
 	int error;
@@ -287,27 +427,21 @@ check_assessments(struct def_state *st)
 
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *a = l->items[i];
-		const char *code = ov_model__str(a, "properties.status.code");
-		const char *label = ov_model__str(a, "properties.displayName");
-		int64_t started = 0;
-		char buf[1024];
-		ov_severity sev;
+		struct def_assess tmp;
+		const struct def_assess *v = assess_of(a, &tmp);
+		char buf[RID_MAX];
 
-		if (code == NULL && ((error = ov_analyzer__unknown(st->actx,
-		    "OV-DEF-053", a->id)) < 0 || (error = ov_analyzer__unknown(
-		    st->actx, "OV-DEF-055", a->id)) < 0))
+		if (v->code == DEF_CODE_NONE && ((error = ov_analyzer__unknown(
+		    st->actx, "OV-DEF-053", a->id)) < 0 ||
+		    (error = ov_analyzer__unknown(st->actx, "OV-DEF-055",
+		    a->id)) < 0))
 			return error;
-		if (code == NULL || !ov__streq_ci(code, "Unhealthy"))
+		if (v->code != DEF_CODE_UNHEALTHY)
 			continue;
-		if (!ov_duty__rec_time(a, "properties.status.statusChangeDate",
-		    &started))
-			(void)ov_duty__rec_time(a,
-			    "properties.status.firstEvaluationDate", &started);
-		sev = sev_of(ov_model__str(a, "properties.metadata.severity"),
-		    OV_SEV_MEDIUM);
-		if ((error = check_item(st, a, false, sev, started,
-		    assessment_resource(a, buf, sizeof(buf)),
-		    label != NULL ? label : a->name)) < 0)
+		if ((error = check_item(st, a, false, (ov_severity)v->sev,
+		    v->started, v->rid != NULL ? v->rid : id_resource(a->id,
+		    buf, sizeof(buf)), v->label != NULL ? v->label : a->name,
+		    v->owner)) < 0)
 			return error;
 	}
 	return 0;
@@ -334,7 +468,7 @@ check_alert(const struct ov_record *a, void *arg)
 		    &started);
 	sev = sev_of(ov_model__str(a, "properties.severity"), OV_SEV_MEDIUM);
 	return check_item(st, a, true, sev, started, alert_resource(a),
-	    label != NULL ? label : a->name);
+	    label != NULL ? label : a->name, own_owner(a->body));
 }
 
 /* True when subscription sub holds any record of type t. */
@@ -490,16 +624,8 @@ done:
 	{ t, "properties.assignedTo" }, \
 	{ t, "properties.owner" }
 
+/* Assessments are read through pack_assess() only. */
 static const struct ov_analyzer_read reads[] = {
-	{ T_ASSESS, "properties.status.code" },
-	{ T_ASSESS, "properties.status.statusChangeDate" },
-	{ T_ASSESS, "properties.status.firstEvaluationDate" },
-	{ T_ASSESS, "properties.displayName" },
-	{ T_ASSESS, "properties.metadata.severity" },
-	{ T_ASSESS, "properties.resourceDetails.id" },
-	{ T_ASSESS, "properties.resourceDetails.ResourceId" },
-	{ T_ASSESS, "properties.assignedTo" },
-	{ T_ASSESS, "properties.owner" },
 	ALERT_READS(T_ALERT),
 	ALERT_READS(T_ALERT2),
 	{ T_GOV, "properties.owner" },
@@ -513,11 +639,16 @@ static const struct ov_analyzer_read reads[] = {
 	{ NULL, NULL }
 };
 
+static const struct ov_analyzer_pack packs[] = {
+	{ T_ASSESS, pack_assess },
+	{ NULL, NULL }
+};
+
 const struct ov_analyzer ov_analyzer_defender = {
 	"defender",
 	"Defender for Cloud: plans, triage SLA, ownership, backlog age",
 	DUTY,
 	run,
 	reads,
-	NULL
+	packs
 };
