@@ -54,10 +54,11 @@ struct ov_analyzer_read {
 /*
  * A type an analyzer reads through a packer of its own (see
  * lib/snapshot/retain.h) instead of the body: a streaming load builds
- * r->packed while the body is whole; over a snapshot loaded whole the
- * analyzer packs the record itself with the same function.  For the types
- * it has most records of (a tenant's users), a few parsed fields cost far
- * less than their JSON.
+ * r->packed while the body is whole; over a snapshot loaded whole
+ * (r->packed NULL) the analyzer reads the same view from the body.  For
+ * the types an estate has most records of (a tenant's users, Defender
+ * assessments, protected items), a few parsed fields cost far less than
+ * their JSON.
  */
 struct ov_analyzer_pack {
 	const char		*type;		/* record type; NULL: end */

@@ -51,8 +51,9 @@ struct ov_record;
  * layout of its own, built from the whole body while the record loads
  * (the identity analyzer's users: a few parsed fields instead of a JSON
  * projection of them).  r is the kept header (its strings in in's arena);
- * the result, in in's arena, becomes r->packed.  The same function serves
- * a reader whose snapshot was loaded whole.  NULL only when memory runs
+ * the result becomes r->packed: in in's arena, or a constant of the
+ * packer's own (a view every healthy assessment shares).  The same
+ * reading serves a snapshot loaded whole.  NULL only when memory runs
  * out.
  */
 typedef const void *(*ov_retain_packer)(struct ov_intern *in,
