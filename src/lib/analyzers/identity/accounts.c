@@ -39,6 +39,17 @@ keep_str(struct ov_intern *in, const ov_json *body, const char *key,
 	return *out != NULL;
 }
 
+/* The names users and their registration details share; false on OOM. */
+static bool
+keep_names(struct ov_intern *in, const ov_json *body, const char **oid,
+    const char **display, const char **upn, const char **type)
+{
+	return keep_str(in, body, "id", false, oid) &&
+	    keep_str(in, body, "displayName", false, display) &&
+	    keep_str(in, body, "userPrincipalName", false, upn) &&
+	    keep_str(in, body, "userType", true, type);
+}
+
 /* Pack a user (struct id_user). */
 static const void *
 pack_user(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
@@ -52,10 +63,7 @@ pack_user(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
 	if ((u = ov_intern__alloc(in, sizeof(*u))) == NULL)
 		return NULL;
 	memset(u, 0, sizeof(*u));
-	if (!keep_str(in, body, "id", false, &u->oid) ||
-	    !keep_str(in, body, "displayName", false, &u->display) ||
-	    !keep_str(in, body, "userPrincipalName", false, &u->upn) ||
-	    !keep_str(in, body, "userType", true, &u->type))
+	if (!keep_names(in, body, &u->oid, &u->display, &u->upn, &u->type))
 		return NULL;
 	if (ov_json_type_of(ov_json_path(body, "accountEnabled")) ==
 	    OV_JSON_FALSE)
@@ -86,10 +94,7 @@ pack_reg(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
 	if ((g = ov_intern__alloc(in, sizeof(*g))) == NULL)
 		return NULL;
 	memset(g, 0, sizeof(*g));
-	if (!keep_str(in, body, "id", false, &g->oid) ||
-	    !keep_str(in, body, "displayName", false, &g->display) ||
-	    !keep_str(in, body, "userPrincipalName", false, &g->upn) ||
-	    !keep_str(in, body, "userType", true, &g->type))
+	if (!keep_names(in, body, &g->oid, &g->display, &g->upn, &g->type))
 		return NULL;
 	mfa = ov_json_path(body, "isMfaRegistered");
 	if (ov_json_type_of(mfa) == OV_JSON_FALSE)
