@@ -85,7 +85,8 @@ struct id_reg {
 #define ID_R_MFA_FALSE	0x01u	/* isMfaRegistered is false */
 #define ID_R_MFA	0x02u	/* isMfaRegistered is true (or "true") */
 
-/* The signInActivity members, newest sign-in of any kind first. */
+/* The signInActivity members a last sign-in is read from; a tie goes to
+ * the first. */
 extern const char *const ov_identity__signin_keys[ID_SIGNINS];
 
 /* The packers of users and registration details, for the load's plan. */
