@@ -152,6 +152,19 @@ dup(struct loader *ld, const char *s)
 	return ov__arena_strdup(&ld->c->arena, s);
 }
 
+/* A non-empty scalar, copied into the contract's arena at *dst. */
+static int
+want_copy(struct loader *ld, const ov_json *n, const char *ptr,
+    const char **dst)
+{
+	const char *s = NULL;
+	int error;
+
+	if ((error = want_scalar(ld, n, ptr, &s)) < 0)
+		return error;
+	return (*dst = dup(ld, s)) == NULL ? ov__error_oom(ld->ctx) : 0;
+}
+
 /* Parse "7d", "12h", "30m", "45s", "2w" or an ISO 8601 duration. */
 bool
 ov_contract__duration_parse(const char *s, int64_t *out)
@@ -391,8 +404,7 @@ contact_pair(struct loader *ld, void *obj, const char *key,
     const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_contact *ct = obj;
-	const char *s = NULL, **dst;
-	int error;
+	const char **dst;
 
 	if (ov__streq_ci(key, "name"))
 		dst = &ct->name;
@@ -405,11 +417,7 @@ contact_pair(struct loader *ld, void *obj, const char *key,
 	else
 		return unknown_key(ld, kn, ptr, key, "name, email, phone, "
 		    "role");
-	if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
-		return error;
-	if ((*dst = dup(ld, s)) == NULL)
-		return ov__error_oom(ld->ctx);
-	return 0;
+	return want_copy(ld, vn, ptr, dst);
 }
 
 static int
@@ -417,16 +425,9 @@ pager_pair(struct loader *ld, void *obj, const char *key,
     const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_party *p = obj;
-	const char *s = NULL;
-	int error;
 
-	if (ov__streq_ci(key, "address")) {
-		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
-			return error;
-		if ((p->pager = dup(ld, s)) == NULL)
-			return ov__error_oom(ld->ctx);
-		return 0;
-	}
+	if (ov__streq_ci(key, "address"))
+		return want_copy(ld, vn, ptr, &p->pager);
 	if (ov__streq_ci(key, "response"))
 		return want_duration(ld, vn, ptr, &p->pager_response);
 	return unknown_key(ld, kn, ptr, key, "address, response");
@@ -440,12 +441,8 @@ party_pair(struct loader *ld, void *obj, const char *key,
 	const char *s = NULL;
 	int error;
 
-	if (ov__streq_ci(key, "name")) {
-		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
-			return error;
-		return (p->name = dup(ld, s)) == NULL ?
-		    ov__error_oom(ld->ctx) : 0;
-	}
+	if (ov__streq_ci(key, "name"))
+		return want_copy(ld, vn, ptr, &p->name);
 	if (ov__streq_ci(key, "kind")) {
 		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
 			return error;
@@ -459,10 +456,7 @@ party_pair(struct loader *ld, void *obj, const char *key,
 	if (ov__streq_ci(key, "pager")) {
 		if (ov_json_type_of(vn) == OV_JSON_OBJECT)
 			return walk_map(ld, vn, ptr, pager_pair, p);
-		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
-			return error;
-		return (p->pager = dup(ld, s)) == NULL ?
-		    ov__error_oom(ld->ctx) : 0;
+		return want_copy(ld, vn, ptr, &p->pager);
 	}
 	if (ov__streq_ci(key, "contacts")) {
 		void *v;
@@ -832,8 +826,7 @@ flow_pair(struct loader *ld, void *obj, const char *key,
     const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract_flow *f = obj;
-	const char *s = NULL, **dst;
-	int error;
+	const char **dst;
 
 	if (ov__streq_ci(key, "from"))
 		dst = &f->from;
@@ -841,9 +834,7 @@ flow_pair(struct loader *ld, void *obj, const char *key,
 		dst = &f->to;
 	else
 		return unknown_key(ld, kn, ptr, key, "from, to");
-	if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
-		return error;
-	return (*dst = dup(ld, s)) == NULL ? ov__error_oom(ld->ctx) : 0;
+	return want_copy(ld, vn, ptr, dst);
 }
 
 static int
@@ -864,17 +855,12 @@ network_pair(struct loader *ld, void *obj, const char *key,
     const ov_json *kn, const ov_json *vn, const char *ptr)
 {
 	struct ov_contract *c = obj;
-	const char *s = NULL;
 	int error;
 
-	if (ov__streq_ci(key, "zone-tag")) {
-		if ((error = want_scalar(ld, vn, ptr, &s)) < 0)
-			return error;
-		return (c->zone_tag = dup(ld, s)) == NULL ?
-		    ov__error_oom(ld->ctx) : 0;
-	}
+	if (ov__streq_ci(key, "zone-tag"))
+		return want_copy(ld, vn, ptr, &c->zone_tag);
 	if (ov__streq_ci(key, "forbidden-flows")) {
-		void *v;
+		void *v = NULL;
 
 		if ((error = walk_list(ld, vn, ptr, sizeof(*c->forbidden_flows),
 		    flow_pair, flow_check, &v, &c->n_forbidden_flows)) < 0)
