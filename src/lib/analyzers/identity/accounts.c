@@ -4,7 +4,7 @@
  * identity checks read, parsed once per record.  A streaming load packs
  * them while each body is whole (ov_identity__packs in the load's plan)
  * and keeps no JSON of them; over a snapshot loaded whole the same
- * packers run here on first use.
+ * reading fills a view on the caller's stack from the body.
  */
 #include <string.h>
 
@@ -18,57 +18,29 @@ const char *const ov_identity__signin_keys[ID_SIGNINS] = {
 	"lastSuccessfulSignInDateTime"
 };
 
-/*
- * The string at key of body, kept: interned (userType), else a body
- * value's copy (ov_intern__text: it shares the header's copy of the id or
- * name it repeats).  False when memory runs out; *out is NULL when the
- * body has no string there.
- */
-static bool
-keep_str(struct ov_intern *in, const ov_json *body, const char *key,
-    bool interned, const char **out)
+/* The string at key of body, or NULL. */
+static const char *
+body_str(const ov_json *body, const char *key)
 {
-	const ov_json *v = ov_json_path(body, key);
-	const char *s = ov_json_string(v);
-
-	*out = NULL;
-	if (s == NULL)
-		return true;
-	*out = interned ? ov_intern__get(in, s, v->len) :
-	    ov_intern__text(in, s, v->len);
-	return *out != NULL;
+	return ov_json_string(ov_json_path(body, key));
 }
 
-/* The names users and their registration details share; false on OOM. */
-static bool
-keep_names(struct ov_intern *in, const ov_json *body, const char **oid,
-    const char **display, const char **upn, const char **type)
+/* The view of a user's body, its strings borrowed from it. */
+static void
+user_read(struct id_user *u, const ov_json *body)
 {
-	return keep_str(in, body, "id", false, oid) &&
-	    keep_str(in, body, "displayName", false, display) &&
-	    keep_str(in, body, "userPrincipalName", false, upn) &&
-	    keep_str(in, body, "userType", true, type);
-}
-
-/* Pack a user (struct id_user). */
-static const void *
-pack_user(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
-{
-	struct id_user *u;
-	const ov_json *sia;
+	const ov_json *sia = ov_json_path(body, "signInActivity");
 	int64_t x;
 	size_t i;
 
-	(void)r;	/* the body's own strings; the header shares them */
-	if ((u = ov_intern__alloc(in, sizeof(*u))) == NULL)
-		return NULL;
 	memset(u, 0, sizeof(*u));
-	if (!keep_names(in, body, &u->oid, &u->display, &u->upn, &u->type))
-		return NULL;
+	u->oid = body_str(body, "id");
+	u->display = body_str(body, "displayName");
+	u->upn = body_str(body, "userPrincipalName");
+	u->type = body_str(body, "userType");
 	if (ov_json_type_of(ov_json_path(body, "accountEnabled")) ==
 	    OV_JSON_FALSE)
 		u->flags |= ID_U_DISABLED;
-	sia = ov_json_path(body, "signInActivity");
 	if (ov_json_type_of(sia) == OV_JSON_OBJECT)
 		u->flags |= ID_U_ACTIVITY;
 	/* the newest; on a tie the first key */
@@ -80,27 +52,76 @@ pack_user(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
 		}
 	if (ov_duty__time(ov_json_path(body, "createdDateTime"), &u->created))
 		u->flags |= ID_U_CREATED;
-	return u;
 }
 
-/* Pack registration details (struct id_reg). */
-static const void *
-pack_reg(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
+/* The view of registration details, its strings borrowed from the body. */
+static void
+reg_read(struct id_reg *g, const ov_json *body)
 {
-	struct id_reg *g;
-	const ov_json *mfa;
+	const ov_json *mfa = ov_json_path(body, "isMfaRegistered");
 
-	(void)r;
-	if ((g = ov_intern__alloc(in, sizeof(*g))) == NULL)
-		return NULL;
 	memset(g, 0, sizeof(*g));
-	if (!keep_names(in, body, &g->oid, &g->display, &g->upn, &g->type))
-		return NULL;
-	mfa = ov_json_path(body, "isMfaRegistered");
+	g->oid = body_str(body, "id");
+	g->display = body_str(body, "displayName");
+	g->upn = body_str(body, "userPrincipalName");
+	g->type = body_str(body, "userType");
 	if (ov_json_type_of(mfa) == OV_JSON_FALSE)
 		g->flags |= ID_R_MFA_FALSE;
 	if (ov_duty__truthy(mfa))
 		g->flags |= ID_R_MFA;
+}
+
+/*
+ * Keep a view's borrowed string: interned (userType), else a body value's
+ * copy (ov_intern__text: it shares the header's copy of the id or name it
+ * repeats).  False when memory runs out; NULL stays NULL.
+ */
+static bool
+keep_str(struct ov_intern *in, const char **s, bool interned)
+{
+	if (*s == NULL)
+		return true;
+	*s = interned ? ov_intern__get(in, *s, strlen(*s)) :
+	    ov_intern__text(in, *s, strlen(*s));
+	return *s != NULL;
+}
+
+/* The names users and their registration details share; false on OOM. */
+static bool
+keep_names(struct ov_intern *in, const char **oid, const char **display,
+    const char **upn, const char **type)
+{
+	return keep_str(in, oid, false) && keep_str(in, display, false) &&
+	    keep_str(in, upn, false) && keep_str(in, type, true);
+}
+
+/* Pack a user (struct id_user) in in's arena. */
+static const void *
+pack_user(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
+{
+	struct id_user *u;
+
+	(void)r;	/* the body's own strings; the header shares them */
+	if ((u = ov_intern__alloc(in, sizeof(*u))) == NULL)
+		return NULL;
+	user_read(u, body);
+	if (!keep_names(in, &u->oid, &u->display, &u->upn, &u->type))
+		return NULL;
+	return u;
+}
+
+/* Pack registration details (struct id_reg) in in's arena. */
+static const void *
+pack_reg(struct ov_intern *in, const struct ov_record *r, const ov_json *body)
+{
+	struct id_reg *g;
+
+	(void)r;
+	if ((g = ov_intern__alloc(in, sizeof(*g))) == NULL)
+		return NULL;
+	reg_read(g, body);
+	if (!keep_names(in, &g->oid, &g->display, &g->upn, &g->type))
+		return NULL;
 	return g;
 }
 
@@ -110,57 +131,26 @@ const struct ov_analyzer_pack ov_identity__packs[] = {
 	{ NULL, NULL }
 };
 
-void
-ov_identity__packs_init(struct id_state *st)
-{
-	ov__arena_init(&st->pack_arena, 0, 0);
-	ov_intern__init(&st->pack_in, &st->pack_arena);
-	st->packed = (struct ov_map)OV_MAP_INIT_CS;
-	st->pack_oom = false;
-}
-
-void
-ov_identity__packs_free(struct id_state *st)
-{
-	ov__map_free(&st->packed);
-	ov_intern__free(&st->pack_in);
-	ov__arena_free(&st->pack_arena);
-}
-
-/* The packed view of r: the load's, else one packed here once. */
-static const void *
-packed(struct id_state *st, const struct ov_record *r, ov_retain_packer fn,
-    const void *empty)
-{
-	const void *p;
-
-	if (r->packed != NULL)
-		return r->packed;
-	if ((p = ov__map_get(&st->packed, r->id, strlen(r->id))) != NULL)
-		return p;
-	if ((p = fn(&st->pack_in, r, r->body)) == NULL ||
-	    ov__map_put(&st->packed, r->id, strlen(r->id),
-	    (void *)(uintptr_t)p) < 0) {
-		st->pack_oom = true;
-		return empty;
-	}
-	return p;
-}
-
 const struct id_user *
-ov_identity__u(struct id_state *st, const struct ov_record *u)
+ov_identity__u(const struct ov_record *u, struct id_user *tmp)
 {
-	static const struct id_user none;
-
-	return u != NULL ? packed(st, u, pack_user, &none) : NULL;
+	if (u == NULL)
+		return NULL;
+	if (u->packed != NULL)
+		return u->packed;
+	user_read(tmp, u->body);
+	return tmp;
 }
 
 const struct id_reg *
-ov_identity__reg(struct id_state *st, const struct ov_record *r)
+ov_identity__reg(const struct ov_record *r, struct id_reg *tmp)
 {
-	static const struct id_reg none;
-
-	return r != NULL ? packed(st, r, pack_reg, &none) : NULL;
+	if (r == NULL)
+		return NULL;
+	if (r->packed != NULL)
+		return r->packed;
+	reg_read(tmp, r->body);
+	return tmp;
 }
 
 const char *

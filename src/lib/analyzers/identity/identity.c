@@ -346,10 +346,12 @@ static bool
 is_guest(struct id_state *st, const char *principal_id,
     const struct ov_record *assignment)
 {
-	const struct id_user *u = ov_identity__u(st, ov_identity__user(st,
-	    principal_id));
-	const struct id_reg *r = ov_identity__reg(st, reg_of(st,
-	    principal_id));
+	struct id_user ut;
+	struct id_reg rt;
+	const struct id_user *u = ov_identity__u(ov_identity__user(st,
+	    principal_id), &ut);
+	const struct id_reg *r = ov_identity__reg(reg_of(st, principal_id),
+	    &rt);
 	const char *t = u != NULL ? u->type : NULL, *upn;
 
 	if (t == NULL && assignment != NULL)
@@ -368,8 +370,9 @@ static const char *
 principal_label(struct id_state *st, const char *pid,
     const struct ov_record *assignment)
 {
-	const struct id_user *u = ov_identity__u(st, ov_identity__user(st,
-	    pid));
+	struct id_user ut;
+	const struct id_user *u = ov_identity__u(ov_identity__user(st, pid),
+	    &ut);
 	const char *s = u != NULL ? u->upn : NULL;
 
 	if (s == NULL && assignment != NULL)
@@ -404,11 +407,12 @@ is_user_principal(struct id_state *st, const char *pid,
 static int
 mfa_registered(struct id_state *st, const char *pid)
 {
+	struct id_reg rt;
 	const struct id_reg *r;
 
 	if (!st->reg_collected || pid == NULL)
 		return -1;
-	if ((r = ov_identity__reg(st, reg_of(st, pid))) == NULL)
+	if ((r = ov_identity__reg(reg_of(st, pid), &rt)) == NULL)
 		return -1;
 	return (r->flags & ID_R_MFA) ? 1 : 0;
 }
@@ -812,7 +816,6 @@ run(struct ov_analyzer_ctx *actx)
 
 	memset(&st, 0, sizeof(st));
 	st.actx = actx;
-	ov_identity__packs_init(&st);
 	st.ca_collected = ca = ov_model__type_collected(s, T_CA);
 	st.roles_collected = roles = ov_model__type_collected(s, T_DIRRA);
 	rbac = ov_model__type_collected(s, T_RBAC);
@@ -860,9 +863,6 @@ run(struct ov_analyzer_ctx *actx)
 		if ((error = check_credentials(&st, l->items[i], true)) < 0)
 			goto done;
 done:
-	if (error == 0 && st.pack_oom)
-		error = ov__error_oom(actx->ctx);
-	ov_identity__packs_free(&st);
 	ov__buf_free(&missing);
 	return error;
 }

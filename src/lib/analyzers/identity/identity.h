@@ -18,7 +18,6 @@
 #include "lib/analyzers/analyzer.h"
 #include "lib/model/model.h"
 #include "lib/snapshot/retain.h"
-#include "util/arena.h"
 #include "util/hash.h"
 
 #define T_CA		"Microsoft.Graph/conditionalAccessPolicies"
@@ -99,26 +98,17 @@ struct id_state {
 	bool			 ca_collected;	/* CA policies known */
 	bool			 roles_collected; /* directory roles known */
 	struct id_ca_flags	 ca;		/* from the enabled policies */
-	/* records a streaming load did not pack (a snapshot loaded whole):
-	 * packed here on first use */
-	struct ov_arena		 pack_arena;
-	struct ov_intern	 pack_in;
-	struct ov_map		 packed;	/* record id -> packed */
-	bool			 pack_oom;	/* memory ran out packing */
 };
 
-/* Set up and release the packing state of st. */
-void	ov_identity__packs_init(struct id_state *st);
-void	ov_identity__packs_free(struct id_state *st);
 /*
- * The packed view of user record u, of registration details record r;
- * NULL for a NULL record.  When memory runs out an empty view is returned
- * and st->pack_oom set (the run then fails).
+ * The view of user record u, of registration details record r: the one
+ * the load packed, else read from the whole body into *tmp (its strings
+ * borrowed from the body).  NULL for a NULL record.
  */
-const struct id_user *ov_identity__u(struct id_state *st,
-	    const struct ov_record *u);
-const struct id_reg *ov_identity__reg(struct id_state *st,
-	    const struct ov_record *r);
+const struct id_user *ov_identity__u(const struct ov_record *u,
+	    struct id_user *tmp);
+const struct id_reg *ov_identity__reg(const struct ov_record *r,
+	    struct id_reg *tmp);
 /* A user's label: its displayName, else the record's name, else its id
  * (ov_identity__label for a packed user). */
 const char *ov_identity__ulabel(const struct id_user *u,

@@ -194,27 +194,22 @@ is_ea(struct tenant *t, const char *upn, const char *id, const char *name,
 	    has_marker(name, name != NULL ? strlen(name) : 0);
 }
 
-/* The packed view of user record u (NULL for none). */
-static const struct id_user *
-user(const struct tenant *t, const struct ov_record *u)
-{
-	return ov_identity__u(t->st, u);
-}
-
 /* accountEnabled is not false. */
 static bool
-enabled(const struct tenant *t, const struct ov_record *u)
+enabled(const struct ov_record *u)
 {
-	const struct id_user *p = user(t, u);
+	struct id_user tmp;
+	const struct id_user *p = ov_identity__u(u, &tmp);
 
 	return p == NULL || !(p->flags & ID_U_DISABLED);
 }
 
 /* A user's object id as its body gives it (NULL when it does not). */
 static const char *
-user_oid(const struct tenant *t, const struct ov_record *u)
+user_oid(const struct ov_record *u)
 {
-	const struct id_user *p = user(t, u);
+	struct id_user tmp;
+	const struct id_user *p = ov_identity__u(u, &tmp);
 
 	return p != NULL ? p->oid : NULL;
 }
@@ -321,7 +316,9 @@ principal_label(struct tenant *t, const char *pid, const struct ov_record *u,
     const struct ov_record *a)
 {
 	const struct ov_record *r;
-	const struct id_user *p = user(t, u);
+	struct id_user ut;
+	struct id_reg rt;
+	const struct id_user *p = ov_identity__u(u, &ut);
 	const char *s = p != NULL ? p->upn : NULL;
 
 	if (s == NULL)
@@ -329,9 +326,10 @@ principal_label(struct tenant *t, const char *pid, const struct ov_record *u,
 	if (s == NULL)
 		s = ov_model__str(a, "principal.displayName");
 	if (s == NULL && (r = ov_model__graph_object(t->s, pid)) != NULL)
-		s = ov__streq_ci(r->type, T_USER) ? user(t, r)->display :
-		    ov__streq_ci(r->type, T_REG) ? ov_identity__reg(t->st,
-		    r)->display : ov_model__str(r, "displayName");
+		s = ov__streq_ci(r->type, T_USER) ? ov_identity__u(r,
+		    &ut)->display : ov__streq_ci(r->type, T_REG) ?
+		    ov_identity__reg(r, &rt)->display : ov_model__str(r,
+		    "displayName");
 	return s != NULL ? s : pid;
 }
 
@@ -499,7 +497,8 @@ read_accounts(struct tenant *t)
 
 	for (i = 0; i < l->len && t->error == 0; i++) {
 		const struct ov_record *u = l->items[i];
-		const struct id_user *p = user(t, u);
+		struct id_user tmp;
+		const struct id_user *p = ov_identity__u(u, &tmp);
 		const char *id = p->oid;
 
 		if (p->flags & ID_U_ACTIVITY)
@@ -660,16 +659,14 @@ check_ga(struct tenant *t)
 /* --- OV-IAM-065 and OV-IAM-072: accounts without sign-ins --------------- */
 
 /*
- * Has user u not signed in within the window?  1 inactive, 0 active, -1
+ * Has user p not signed in within the window?  1 inactive, 0 active, -1
  * cannot tell.  *since is the newest sign-in (or the creation of an
  * account that never signed in) and *prop the property that says so.
  */
 static int
-inactive(const struct tenant *t, const struct ov_record *u, int64_t *since,
+inactive(const struct tenant *t, const struct id_user *p, int64_t *since,
     const char **prop)
 {
-	const struct id_user *p = user(t, u);
-
 	*since = p->signin;
 	*prop = p->signin != 0 ? ov_identity__signin_keys[p->signin_key] :
 	    NULL;
@@ -691,7 +688,7 @@ ev_signin(struct tenant *t, struct ov_duty_finding *df,
     const char *prop)
 {
 	char msg[320], path[96], when[32], ev[512];
-	const char *oid = user_oid(t, u);
+	const char *oid = user_oid(u);
 
 	if (prop == NULL) {
 		ov_duty__ev_str(df, oid_path(ev, sizeof(ev), "users", oid, u,
@@ -729,13 +726,14 @@ check_stale_privileged(struct tenant *t)
 	begin(t, &df, "OV-IAM-065");
 	for (i = 0; i < t->n_hv; i++) {
 		const struct holder *h = t->hv[i];
+		struct id_user tmp;
 		const char *prop;
 		int64_t since;
 		int r;
 
 		if (!h->privileged || (h->kind != P_USER &&
 		    h->kind != P_UNKNOWN) || (h->user != NULL &&
-		    !enabled(t, h->user)))
+		    !enabled(h->user)))
 			continue;
 		if (h->user == NULL) {
 			if (h->kind == P_USER && unsure++ < MAX_LISTED)
@@ -744,7 +742,8 @@ check_stale_privileged(struct tenant *t)
 				    h->label);
 			continue;
 		}
-		if ((r = inactive(t, h->user, &since, &prop)) == 0)
+		if ((r = inactive(t, ov_identity__u(h->user, &tmp), &since,
+		    &prop)) == 0)
 			continue;
 		if (r > 0) {
 			if (first == 0 || since < first)
@@ -797,21 +796,23 @@ check_inactive_users(struct tenant *t)
 	begin(t, &df, "OV-IAM-072");
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *u = l->items[i];
-		const char *prop, *upn;
+		struct id_user tmp;
+		const struct id_user *p = ov_identity__u(u, &tmp);
+		const char *prop;
 		int64_t since;
 		int r;
 
-		if (!enabled(t, u) || (r = inactive(t, u, &since, &prop)) == 0)
+		if ((p->flags & ID_U_DISABLED) ||
+		    (r = inactive(t, p, &since, &prop)) == 0)
 			continue;
 		if (r < 0) {
 			unsure++;
 			continue;
 		}
 		stale++;
-		upn = user(t, u)->upn;
 		if (listed++ < MAX_LISTED)
-			ev_signin(t, &df, u, upn != NULL ? upn :
-			    ov_identity__ulabel(user(t, u), u), since, prop);
+			ev_signin(t, &df, u, p->upn != NULL ? p->upn :
+			    ov_identity__ulabel(p, u), since, prop);
 	}
 	if (stale > 0) {
 		ev_more(&df, "inactive", stale);
@@ -954,7 +955,7 @@ ca_applies(const struct tenant *t, const struct ov_record *p,
 	const ov_json *c = ov_model__field(p, "conditions.users");
 	const ov_json *xg = ov_json_get(c, "excludeGroups");
 	const ov_json *ig = ov_json_get(c, "includeGroups");
-	const char *uid = user_oid(t, u);
+	const char *uid = user_oid(u);
 	const struct holder *h = holder_find(t, uid);
 	bool other = false;
 	int inc = 0;
@@ -1013,7 +1014,10 @@ check_ea_excluded(struct tenant *t)
 		if (!ov_identity__ca_enabled(p) || !ca_can_lock_out(p))
 			continue;
 		for (j = 0; j < t->n_ea; j++) {
-			const char *upn = user(t, t->ea[j])->upn;
+			struct id_user tmp;
+			const struct id_user *ea = ov_identity__u(t->ea[j],
+			    &tmp);
+			const char *upn = ea->upn;
 			char msg[400];
 			int r = ca_applies(t, p, t->ea[j]);
 
@@ -1026,10 +1030,10 @@ check_ea_excluded(struct tenant *t)
 			snprintf(msg, sizeof(msg), "'%s' %s %s",
 			    ov_identity__label(p), r > 0 ? "applies to" :
 			    "may apply (group membership decides) to",
-			    upn != NULL ? upn : ov_identity__ulabel(user(t,
-			    t->ea[j]), t->ea[j]));
+			    upn != NULL ? upn : ov_identity__ulabel(ea,
+			    t->ea[j]));
 			ev_obj(&df, "conditionalAccessPolicies", p,
-			    "conditions.users", user_oid(t, t->ea[j]),
+			    "conditions.users", ea->oid,
 			    msg);
 		}
 		bad += worst > 0;
@@ -1138,15 +1142,18 @@ check_mfa_registration(struct tenant *t)
 	begin(t, &df, "OV-IAM-075");
 	for (i = 0; i < l->len; i++) {
 		const struct ov_record *r = l->items[i];
-		const struct id_reg *g = ov_identity__reg(t->st, r);
+		struct id_reg gt;
+		struct id_user ut;
+		const struct id_reg *g = ov_identity__reg(r, &gt);
 		const struct ov_record *u = ov_identity__user(t->st, g->oid);
-		const char *type = u != NULL ? user(t, u)->type : NULL;
+		const char *type = u != NULL ? ov_identity__u(u, &ut)->type :
+		    NULL;
 		char msg[320], path[512];
 
 		if (type == NULL)
 			type = g->type;
 		if ((type != NULL && !ov__streq_ci(type, "member")) ||
-		    (u != NULL && !enabled(t, u)) ||
+		    (u != NULL && !enabled(u)) ||
 		    !(g->flags & ID_R_MFA_FALSE))
 			continue;
 		if (n++ >= MAX_LISTED)
