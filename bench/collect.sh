@@ -17,6 +17,7 @@ build="${1:-${BUILD:-build}}"
 shift || true
 src="$(cd "$(dirname "$0")" && pwd)"
 . "$src/lib.sh"
+. "$src/../tests/fakeazure/endpoints.sh"
 tmp=$(mktemp -d)
 fpid=""
 cleanup() {
@@ -47,16 +48,7 @@ FAKEAZURE_CLIENT_SECRET="$secret" "$fake" --estate "$tmp/tenant" \
     --client-id bench-client --arg-quota 1000 --arm-page 1000 \
     --latency "$LATENCY" >"$tmp/fake.log" 2>&1 &
 fpid=$!
-i=0
-while [ ! -s "$tmp/ports" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$tmp/ports" ] || { cat "$tmp/fake.log"; exit 1; }
-port() { sed -n "s/^$1=//p" "$tmp/ports"; }
-cat > "$tmp/endpoints.json" <<EOF
-{"activeDirectory": "https://localhost:$(port login)", "resourceManager": "https://127.0.0.1:$(port arm)",
- "microsoftGraph": "https://localhost:$(port graph)",
- "activeDirectoryResourceId": "https://management.core.windows.net/",
- "microsoftGraphResourceId": "https://graph.microsoft.com/"}
-EOF
+fakeazure_endpoints "$tmp" || exit 1
 export AZURE_TENANT_ID=5b0f4a1e-4c3f-4a7e-9d2c-1e8b7a6c5d40 AZURE_CLIENT_ID=bench-client
 export AZURE_CLIENT_SECRET="$secret"
 

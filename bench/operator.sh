@@ -33,6 +33,7 @@ set -eu
 build="${1:-${BUILD:-build}}"
 src="$(cd "$(dirname "$0")" && pwd)"
 . "$src/lib.sh"
+. "$src/../tests/fakeazure/endpoints.sh"
 TENANTS="${TENANTS:-200}"
 RESOURCES="${RESOURCES:-3000}"
 USERS="${USERS:-300}"
@@ -128,17 +129,7 @@ while [ "$i" -le "$TENANTS" ]; do
 done
 i=1
 while [ "$i" -le "$TENANTS" ]; do
-	d="$tmp/t$i"
-	n=0
-	while [ ! -s "$d/ports" ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
-	[ -s "$d/ports" ] || { cat "$d/fake.log"; exit 1; }
-	p() { sed -n "s/^$1=//p" "$d/ports"; }
-	cat > "$d/endpoints.json" <<EOF
-{"activeDirectory": "https://localhost:$(p login)", "resourceManager": "https://127.0.0.1:$(p arm)",
- "microsoftGraph": "https://localhost:$(p graph)",
- "activeDirectoryResourceId": "https://management.core.windows.net/",
- "microsoftGraphResourceId": "https://graph.microsoft.com/"}
-EOF
+	fakeazure_endpoints "$tmp/t$i" || exit 1
 	i=$((i + 1))
 done
 echo "estate: $TENANTS tenants, $(sed -n 's/^generated \([0-9]*\) resources.*/\1/p' "$tmp/gen.log") resources and $USERS users each, one fakeazure per tenant${LATENCY:+ (latency $LATENCY)}"

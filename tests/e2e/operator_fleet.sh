@@ -24,6 +24,7 @@ command -v jq >/dev/null 2>&1 || { echo "skipped: jq not installed"; exit 77; }
 GEN_BIN="$OV_BUILD_DIR/bench/bench_collect"
 [ -x "$GEN_BIN" ] || { echo "skipped: $GEN_BIN not built"; exit 77; }
 . "$OV_SOURCE_DIR/tests/fakeazure/lib.bash"
+. "$OV_SOURCE_DIR/tests/fakeazure/endpoints.sh"
 
 N=50
 SCHEMA="ov_fleet_$$"
@@ -76,16 +77,8 @@ while [ "$i" -le "$N" ]; do
 done
 i=1
 while [ "$i" -le "$N" ]; do
-	d="$TMP/t$i"
-	for _ in $(seq 1 300); do [ -s "$d/ports" ] && break; sleep 0.05; done
-	[ -s "$d/ports" ] || { cat "$d/fake.log" >&2; echo "FAIL: fakeazure $i did not start" >&2; exit 1; }
-	p() { sed -n "s/^$1=//p" "$d/ports"; }
-	cat > "$d/endpoints.json" <<EOF
-{"activeDirectory": "https://localhost:$(p login)", "resourceManager": "https://127.0.0.1:$(p arm)",
- "microsoftGraph": "https://localhost:$(p graph)",
- "activeDirectoryResourceId": "https://management.core.windows.net/",
- "microsoftGraphResourceId": "https://graph.microsoft.com/"}
-EOF
+	fakeazure_endpoints "$TMP/t$i" ||
+	    { echo "FAIL: fakeazure $i did not start" >&2; exit 1; }
 	i=$((i + 1))
 done
 export FLEET_CLIENT_ID="$FA_CLIENT" FLEET_CLIENT_SECRET="$FA_SECRET"
