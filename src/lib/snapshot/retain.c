@@ -496,6 +496,17 @@ ov_intern__place(struct ov_intern *in, const struct ov_place *p)
 
 /* ---- copies ----------------------------------------------------------- */
 
+/* Keep a packed view's borrowed string; see retain.h. */
+bool
+ov_intern__keep(struct ov_intern *in, const char **s, bool interned)
+{
+	if (*s == NULL)
+		return true;
+	*s = interned ? ov_intern__get(in, *s, strlen(*s)) :
+	    ov_intern__text(in, *s, strlen(*s));
+	return *s != NULL;
+}
+
 /*
  * Copy a string or number text: one that ends a recent header copy points
  * into it, short ones are shared through the cache.

@@ -165,6 +165,12 @@ const char *ov_intern__copy(struct ov_intern *in, const char *s, size_t n);
  * NUL-terminated.  NULL when out of memory.
  */
 const char *ov_intern__text(struct ov_intern *in, const char *s, size_t n);
+/*
+ * Keep *s, a string borrowed from a body (or NULL), for a packed view:
+ * interned when interned (a status, a type: few distinct values), else a
+ * body value's copy (ov_intern__text).  False when memory runs out.
+ */
+bool	ov_intern__keep(struct ov_intern *in, const char **s, bool interned);
 /* Deep copy of v into in's arena; NULL when memory runs out. */
 const ov_json *ov_retain__copy(struct ov_intern *in, const ov_json *v);
 /* The declared subtrees of body under node; NULL when memory runs out. */

@@ -164,20 +164,6 @@ item_read(struct bkp_item *v, const ov_json *body)
 		v->last = 0;
 }
 
-/*
- * A kept copy of s (NULL stays NULL): interned (a status) or a body
- * value's copy; false when memory runs out.
- */
-static bool
-keep_str(struct ov_intern *in, const char **s, bool interned)
-{
-	if (*s == NULL)
-		return true;
-	*s = interned ? ov_intern__get(in, *s, strlen(*s)) :
-	    ov_intern__text(in, *s, strlen(*s));
-	return *s != NULL;
-}
-
 /* Pack a protected item (struct bkp_item) in in's arena. */
 static const void *
 pack_item(struct ov_intern *in, const struct ov_record *r,
@@ -189,10 +175,10 @@ pack_item(struct ov_intern *in, const struct ov_record *r,
 	if ((v = ov_intern__alloc(in, sizeof(*v))) == NULL)
 		return NULL;
 	item_read(v, body);
-	if (!keep_str(in, &v->src, false) ||
-	    !keep_str(in, &v->status, true) ||
-	    !keep_str(in, &v->name, false) ||
-	    !keep_str(in, &v->state, true))
+	if (!ov_intern__keep(in, &v->src, false) ||
+	    !ov_intern__keep(in, &v->status, true) ||
+	    !ov_intern__keep(in, &v->name, false) ||
+	    !ov_intern__keep(in, &v->state, true))
 		return NULL;
 	return v;
 }

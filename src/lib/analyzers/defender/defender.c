@@ -275,15 +275,6 @@ assess_read(struct def_assess *a, const char *id, const ov_json *body)
 	    "properties.metadata.severity"), OV_SEV_MEDIUM);
 }
 
-/* A kept copy of s (NULL stays NULL); false when memory runs out. */
-static bool
-keep_text(struct ov_intern *in, const char **s)
-{
-	if (*s != NULL && (*s = ov_intern__text(in, *s, strlen(*s))) == NULL)
-		return false;
-	return true;
-}
-
 /*
  * Pack an assessment (struct def_assess): an unhealthy one in in's arena,
  * any other as one of the constant views that hold only a code.
@@ -304,8 +295,9 @@ pack_assess(struct ov_intern *in, const struct ov_record *r,
 	if ((a = ov_intern__alloc(in, sizeof(*a))) == NULL)
 		return NULL;
 	*a = v;
-	if (!keep_text(in, &a->label) || !keep_text(in, &a->rid) ||
-	    !keep_text(in, &a->owner))
+	if (!ov_intern__keep(in, &a->label, false) ||
+	    !ov_intern__keep(in, &a->rid, false) ||
+	    !ov_intern__keep(in, &a->owner, false))
 		return NULL;
 	return a;
 }

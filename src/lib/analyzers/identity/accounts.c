@@ -71,28 +71,14 @@ reg_read(struct id_reg *g, const ov_json *body)
 		g->flags |= ID_R_MFA;
 }
 
-/*
- * Keep a view's borrowed string: interned (userType), else a body value's
- * copy (ov_intern__text: it shares the header's copy of the id or name it
- * repeats).  False when memory runs out; NULL stays NULL.
- */
-static bool
-keep_str(struct ov_intern *in, const char **s, bool interned)
-{
-	if (*s == NULL)
-		return true;
-	*s = interned ? ov_intern__get(in, *s, strlen(*s)) :
-	    ov_intern__text(in, *s, strlen(*s));
-	return *s != NULL;
-}
-
 /* The names users and their registration details share; false on OOM. */
 static bool
 keep_names(struct ov_intern *in, const char **oid, const char **display,
     const char **upn, const char **type)
 {
-	return keep_str(in, oid, false) && keep_str(in, display, false) &&
-	    keep_str(in, upn, false) && keep_str(in, type, true);
+	return ov_intern__keep(in, oid, false) &&
+	    ov_intern__keep(in, display, false) &&
+	    ov_intern__keep(in, upn, false) && ov_intern__keep(in, type, true);
 }
 
 /* Pack a user (struct id_user) in in's arena. */
