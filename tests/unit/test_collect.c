@@ -7,6 +7,7 @@
  * The end-to-end behaviour against a service is in tests/e2e/collect_*.sh.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,105 @@ test_hms(void **state)
 	assert_int_equal(ov_collect__parse_hms("00:61:00", 8), -1);
 	assert_int_equal(ov_collect__parse_hms("aa:bb:cc", 8), -1);
 	assert_int_equal(ov_collect__parse_hms("", 0), -1);
+}
+
+/* The reply order that let the old count start queries the service refused. */
+static void
+test_arg_quota_reorder(void **state)
+{
+	struct ov_arg_window w = { -1, 0 };
+
+	(void)state;
+	/* A probe: 3 left after it. */
+	assert_int_equal(ov_collect__arg_quota(&w, 3, 1, 1, 0), 3);
+	/* Queries 2, 3 and 4 start; the service counts 4, 2, 3. */
+	assert_int_equal(ov_collect__arg_quota(&w, 2, 4, 4, 2), 0);
+	assert_int_equal(ov_collect__arg_quota(&w, 1, 2, 4, 1), 0);
+	assert_int_equal(ov_collect__arg_quota(&w, 0, 3, 4, 0), 0);
+	/* A stale reply, counted before others that came back first. */
+	w.low = 1;
+	w.low_sent = 6;
+	assert_int_equal(ov_collect__arg_quota(&w, 2, 5, 6, 0), 1);
+	/* A query started after the lowest was read: a new window. */
+	assert_int_equal(ov_collect__arg_quota(&w, 14, 7, 7, 0), 14);
+	assert_int_equal(ov_collect__arg_quota(&w, 12, 9, 9, 1), 11);
+}
+
+/*
+ * The service counts queries and answers them in random orders, and its
+ * window resets at random moments; the client starts a query only as the
+ * engine's gate allows (one probe when none is out, more while the quota
+ * says so, none after a count of 0 until the reset).  No query is ever
+ * refused.
+ */
+static void
+test_arg_quota_random(void **state)
+{
+	enum { MAXQ = 16 };
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	int trial;
+
+	(void)state;
+	for (trial = 0; trial < 3000; trial++) {
+		struct ov_arg_window w = { -1, 0 };
+		struct { uint64_t seq; long rem; bool counted; } q[MAXQ];
+		long quota = -1, cap;
+		size_t n = 0, parallel, i;
+		uint64_t sent = 0;
+		unsigned used = 0, windows = 0;
+		bool gate = false;
+
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		cap = 1 + (long)((rng >> 33) % 6);
+		parallel = 1 + (size_t)((rng >> 40) % 4);
+		while (windows < 3) {
+			unsigned pick;
+			bool can_start = !gate && n < parallel &&
+			    (quota > 0 || n == 0);
+
+			rng = rng * 6364136223846793005ULL +
+			    1442695040888963407ULL;
+			pick = (unsigned)(rng >> 33);
+			if ((gate && n == 0) || pick % 29 == 0) {
+				/*
+				 * The window resets, at any moment; the gate,
+				 * set to the reset, opens.
+				 */
+				gate = false;
+				used = 0;
+				windows++;
+				continue;
+			}
+			if (can_start && pick % 3 == 0) {
+				q[n].seq = ++sent;
+				q[n].counted = false;
+				n++;
+				if (quota > 0)
+					quota--;
+				continue;
+			}
+			if (n == 0)
+				continue;
+			i = (pick / 3) % n;
+			if (!q[i].counted) {
+				/* The service counts it: never refused. */
+				assert_true(used < (unsigned)cap);
+				q[i].rem = cap - (long)++used;
+				q[i].counted = true;
+				continue;
+			}
+			{
+				uint64_t seq = q[i].seq;
+				long rem = q[i].rem;
+
+				q[i] = q[--n];
+				quota = ov_collect__arg_quota(&w, rem, seq,
+				    sent, n);
+				if (rem == 0)
+					gate = true;
+			}
+		}
+	}
 }
 
 static void
@@ -538,6 +638,8 @@ main(void)
 		cmocka_unit_test(test_cloud),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_hms),
+		cmocka_unit_test(test_arg_quota_reorder),
+		cmocka_unit_test(test_arg_quota_random),
 		cmocka_unit_test(test_token_reply),
 		cmocka_unit_test(test_pages),
 		cmocka_unit_test(test_assertion),

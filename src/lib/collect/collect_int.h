@@ -172,6 +172,17 @@ struct ov_http_queue {
 	size_t			 len;
 };
 
+/*
+ * Resource Graph's quota as its replies tell it.  The service counts
+ * queries in an order the client cannot see (they travel on parallel
+ * connections), and replies come back in yet another, so only the lowest
+ * count read in a window is trusted.
+ */
+struct ov_arg_window {
+	long		 low;		/* lowest quota read; -1 none yet */
+	uint64_t	 low_sent;	/* queries started when it was read */
+};
+
 struct ov_http {
 	ov_ctx			*ctx;
 	struct ov_http_config	 cfg;
@@ -186,10 +197,9 @@ struct ov_http {
 	size_t			 active;	/* in flight */
 	size_t			 active_api[OV_API__COUNT];
 	int64_t			 arg_gate_ms;	/* ARG paused until */
-	long			 arg_quota;	/* queries left in the window: the
-						   last reply's quota less the
-						   queries sent after it; -1
-						   unknown */
+	long			 arg_quota;	/* queries that may start in the
+						   window; -1 unknown */
+	struct ov_arg_window	 arg_window;	/* what the replies told */
 	bool			 arg_unlimited;	/* replies carry no quota */
 	uint64_t		 arg_sent;	/* ARG queries started */
 	int64_t			 arm_gate_ms;	/* ARM paused until */
@@ -239,6 +249,14 @@ size_t	ov_http__pending_low(const struct ov_http *h);
  * milliseconds; -1 when malformed.
  */
 long	ov_collect__parse_hms(const char *s, size_t len);
+/*
+ * Note a Resource Graph reply: the service had remaining queries left
+ * when it counted the query started as number seq; sent queries have
+ * started so far and inflight others are still unanswered.  Returns how
+ * many may start now, never more than the service can have left.
+ */
+long	ov_collect__arg_quota(struct ov_arg_window *w, long remaining,
+	    uint64_t seq, uint64_t sent, size_t inflight);
 
 /* ---- auth.c, assert.c, azcli.c: tokens ------------------------------ */
 

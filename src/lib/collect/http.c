@@ -178,6 +178,7 @@ ov_http__init(struct ov_http *h, ov_ctx *ctx,
 	h->cfg = *cfg;
 	h->redact = redact;
 	h->arg_quota = -1;
+	h->arg_window.low = -1;
 	h->rng = (uint64_t)ov_collect__now_ms() * 0x9e3779b97f4a7c15ULL ^
 	    (uint64_t)getpid();
 	if (h->rng == 0)
@@ -719,6 +720,24 @@ classify(struct ov_http *h, struct ov_http_req *r, CURLcode rc, long status,
 	return DELIVER;
 }
 
+long
+ov_collect__arg_quota(struct ov_arg_window *w, long remaining, uint64_t seq,
+    uint64_t sent, size_t inflight)
+{
+	/*
+	 * Within a window the count only falls.  A higher count is a new
+	 * window only when its query started after the lowest was read (it
+	 * was counted later); otherwise the service may have counted it
+	 * before a query whose reply came back first, and it is stale.
+	 * Every query still out may be counted before the next one.
+	 */
+	if (w->low < 0 || remaining < w->low || seq > w->low_sent) {
+		w->low = remaining;
+		w->low_sent = sent;
+	}
+	return w->low > (long)inflight ? w->low - (long)inflight : 0;
+}
+
 /* Throttling state shared by every request of an API. */
 static void
 note_quota(struct ov_http *h, const struct ov_http_req *r)
@@ -730,17 +749,10 @@ note_quota(struct ov_http *h, const struct ov_http_req *r)
 	    h->arg_quota < 0 && r->in.len != 0)
 		h->arg_unlimited = true;
 	if (r->api == OV_API_ARG && r->quota_remaining >= 0) {
-		/*
-		 * The quota the service counted when this query arrived;
-		 * the queries sent after it may have been counted since.
-		 * Replies come back in any order, so an older reply never
-		 * raises what a newer one left.
-		 */
-		long later = (long)(h->arg_sent - r->arg_seq);
-
 		h->arg_unlimited = false;
-		h->arg_quota = r->quota_remaining > later ?
-		    r->quota_remaining - later : 0;
+		h->arg_quota = ov_collect__arg_quota(&h->arg_window,
+		    r->quota_remaining, r->arg_seq, h->arg_sent,
+		    h->active_api[OV_API_ARG]);
 		if (r->quota_remaining == 0 && r->quota_reset_ms > 0 &&
 		    now + r->quota_reset_ms > h->arg_gate_ms)
 			h->arg_gate_ms = now + r->quota_reset_ms;
